@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs what Tweevoud needs to build, run and test on Debian/Ubuntu, and nothing that is
+# already there. Safe to run again and again: every step checks before it installs.
+#
+#   scripts/setup.sh          build + run + test prerequisites
+#   scripts/setup.sh --bench  also the benchmark anchors (hyperfine, LibreOffice, pyHanko, minisign)
+set -euo pipefail
+
+want_bench=0
+[ "${1:-}" = "--bench" ] && want_bench=1
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+# System packages: Tauri 2 (WebKitGTK 4.1, GTK 3 for native dialogs), the e2e stack (Xvfb,
+# WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote.
+pkgs=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libgtk-3-dev libssl-dev librsvg2-dev libxdo-dev libsoup-3.0-dev
+  libjavascriptcoregtk-4.1-dev libayatana-appindicator3-dev
+  xvfb xauth webkit2gtk-driver xdotool x11-apps imagemagick
+  poppler-utils qpdf openssl
+  python3 python3-venv python3-pip
+  fonts-dejavu-core dbus-x11 at-spi2-core
+)
+if [ "$want_bench" = 1 ]; then
+  pkgs+=(hyperfine libreoffice-writer-nogui minisign)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing system packages: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  say "system packages present"
+fi
+
+# Rust toolchain components used by `make test`.
+if command -v rustup >/dev/null 2>&1; then
+  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+
+# tauri-driver: the WebDriver bridge between the test and WebKitWebDriver.
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  say "installing tauri-driver"
+  cargo install tauri-driver --locked
+else
+  say "tauri-driver present"
+fi
+
+# Python tools for cross-checks done by a library no one here wrote, in a project-local venv
+# (Debian's system Python refuses pip installs).
+venv="${TWEEVOUD_VENV:-$(cd "$(dirname "$0")/.." && pwd)/target/pyenv}"
+pymods=(cryptography)
+[ "$want_bench" = 1 ] && pymods+=(pyhanko pyhanko-certvalidator)
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating python venv at $venv"
+  python3 -m venv "$venv"
+fi
+for m in "${pymods[@]}"; do
+  if ! "$venv/bin/python" -m pip show "$m" >/dev/null 2>&1; then
+    say "installing python package $m"
+    "$venv/bin/python" -m pip install -q "$m"
+  fi
+done
+say "done"

@@ -1,0 +1,669 @@
+//! Agreements: a template, the values filled in so far (each with the party that filled it),
+//! the signatures, and an audit trail; and the agreement file that carries them.
+//!
+//! An agreement is always read whole and checked on the way in: a value that is not in its
+//! kind's normal form, a blank the template does not have, a template whose hash does not match
+//! its text, are refused with the blank or field named. The byte-exact file format is
+//! specified in `docs/format.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::{sha256_hex, tagged_hash};
+use crate::kind::Problem;
+use crate::party::{Party, PARTIES};
+use crate::render;
+use crate::template::{Template, TemplateError};
+
+/// The `format` of an agreement file.
+pub const FORMAT: &str = "tweevoud-agreement/1";
+
+/// Domain tag of an audit entry's hash.
+pub const AUDIT_TAG: &str = "tweevoud-audit/1";
+
+/// Largest agreement file read, in bytes.
+pub const MAX_AGREEMENT_BYTES: u64 = 8 << 20;
+
+/// A value filled into a blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filled {
+    /// The blank's id.
+    pub blank: String,
+    /// The value, in its kind's normal form.
+    pub value: String,
+    /// Who filled it.
+    pub filled_by: Party,
+}
+
+/// What happened, in the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AuditEvent {
+    /// The agreement was created from its template (defaults applied).
+    Created,
+    /// Blanks were filled or changed.
+    Filled,
+    /// Blanks were emptied again.
+    Cleared,
+    /// A party signed.
+    Signed,
+}
+
+/// One entry of the audit trail. Entries are chained: each carries the hash of the one
+/// before, and its own hash over everything else it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEntry {
+    /// Position in the trail, from 0.
+    pub seq: u64,
+    /// When, RFC 3339 with offset.
+    pub time: String,
+    /// What happened.
+    pub event: AuditEvent,
+    /// Who did it.
+    pub party: Party,
+    /// The blanks concerned (filled, cleared, or set at creation).
+    #[serde(default)]
+    pub blanks: Vec<String>,
+    /// SHA-256 of the rendered text after the event.
+    pub text_sha256: String,
+    /// Hash of the signature made, for a `signed` event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_sha256: Option<String>,
+    /// Hash of the previous entry; absent for the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// `SHA-256(AUDIT_TAG || LF || JCS(entry without "hash"))`, hex.
+    pub hash: String,
+}
+
+/// The template as carried inside an agreement file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateRecord {
+    id: String,
+    sha256: String,
+    text: String,
+}
+
+/// The agreement file as it is on disk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgreementFile {
+    format: String,
+    template: TemplateRecord,
+    values: Vec<Filled>,
+    #[serde(default)]
+    signatures: Vec<serde_json::Value>,
+    audit: Vec<AuditEntry>,
+}
+
+/// An agreement: a template and what has been filled in.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    template: Template,
+    values: BTreeMap<String, Filled>,
+    audit: Vec<AuditEntry>,
+}
+
+/// What is still open in an agreement, per party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// The party.
+    pub party: Party,
+    /// Required blanks of this party not yet filled.
+    pub required: Vec<String>,
+    /// Optional blanks of this party not yet filled.
+    pub optional: Vec<String>,
+    /// Required blanks the program fills when this party signs.
+    pub automatic: Vec<String>,
+}
+
+/// An agreement could not be read, written or changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgreementError {
+    /// Reading the file failed.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Writing the file failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A problem in a given file.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// The problem.
+        source: Box<AgreementError>,
+    },
+    /// Larger than [`MAX_AGREEMENT_BYTES`].
+    #[error(
+        "the file is larger than {} bytes; an agreement file is far smaller",
+        MAX_AGREEMENT_BYTES
+    )]
+    TooLarge,
+    /// Not JSON, or JSON of the wrong shape.
+    #[error("not a valid agreement file: {0}")]
+    Json(String),
+    /// A format this program does not read.
+    #[error("format {0:?} is not supported (this program reads {FORMAT:?})")]
+    UnsupportedFormat(String),
+    /// The embedded template's hash does not match its text.
+    #[error("the embedded template was changed: its text hashes to {actual}, but the file says {recorded}")]
+    TemplateHash {
+        /// What the file says.
+        recorded: String,
+        /// What the text hashes to.
+        actual: String,
+    },
+    /// The embedded template's id does not match its text.
+    #[error("the embedded template's id {recorded:?} does not match its text ({actual:?})")]
+    TemplateId {
+        /// What the file says.
+        recorded: String,
+        /// What the text says.
+        actual: String,
+    },
+    /// The embedded template does not parse.
+    #[error("the embedded template is not valid: {0}")]
+    Template(#[from] TemplateError),
+    /// A value names a blank the template does not have.
+    #[error("unknown blank {blank:?}: the template {template:?} has no such blank")]
+    UnknownBlank {
+        /// The blank named.
+        blank: String,
+        /// The template.
+        template: String,
+    },
+    /// Two values for one blank.
+    #[error("blank {0:?} has two values")]
+    DuplicateValue(String),
+    /// A value is not valid for its blank.
+    #[error("blank {blank} ({label}): {value:?} is refused: {problem}")]
+    InvalidValue {
+        /// The blank.
+        blank: String,
+        /// Its label in the template's language.
+        label: String,
+        /// The value as given.
+        value: String,
+        /// Why.
+        problem: Problem,
+    },
+    /// `--set` without `=`.
+    #[error("{0:?} is not BLANK=VALUE")]
+    BadAssignment(String),
+}
+
+impl Agreement {
+    /// Starts an agreement from a template. Blanks with a default get it, recorded as filled
+    /// by `creator` (the party preparing the agreement, who may still change them).
+    pub fn new(template: Template, creator: Party, now: DateTime<FixedOffset>) -> Agreement {
+        let mut values = BTreeMap::new();
+        for blank in template.blanks() {
+            if let Some(default) = &blank.default {
+                values.insert(
+                    blank.id.clone(),
+                    Filled {
+                        blank: blank.id.clone(),
+                        value: default.clone(),
+                        filled_by: creator,
+                    },
+                );
+            }
+        }
+        let mut agreement = Agreement {
+            template,
+            values,
+            audit: Vec::new(),
+        };
+        let set: Vec<String> = agreement.values.keys().cloned().collect();
+        agreement.record(now, AuditEvent::Created, creator, set, None);
+        agreement
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The value of a blank, if filled.
+    pub fn value(&self, blank: &str) -> Option<&str> {
+        self.values.get(blank).map(|f| f.value.as_str())
+    }
+
+    /// The filled values, in template order.
+    pub fn values(&self) -> Vec<&Filled> {
+        self.template
+            .blanks()
+            .iter()
+            .filter_map(|b| self.values.get(&b.id))
+            .collect()
+    }
+
+    /// The audit trail.
+    pub fn audit(&self) -> &[AuditEntry] {
+        &self.audit
+    }
+
+    /// Checks `raw` for `blank` and returns its normal form, without changing anything.
+    pub fn check_value(&self, blank: &str, raw: &str) -> Result<String, AgreementError> {
+        let b = self
+            .template
+            .blank(blank)
+            .ok_or_else(|| AgreementError::UnknownBlank {
+                blank: blank.to_string(),
+                template: self.template.id().to_string(),
+            })?;
+        b.kind
+            .normalize(raw)
+            .map_err(|problem| AgreementError::InvalidValue {
+                blank: blank.to_string(),
+                label: b.label.get(self.template.language()).to_string(),
+                value: raw.to_string(),
+                problem,
+            })
+    }
+
+    /// Fills blanks as `party`. Every value is checked first; if any is refused, nothing
+    /// changes.
+    pub fn fill(
+        &mut self,
+        party: Party,
+        assignments: &[(String, String)],
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), AgreementError> {
+        let mut checked = Vec::with_capacity(assignments.len());
+        for (blank, raw) in assignments {
+            checked.push((blank.clone(), self.check_value(blank, raw)?));
+        }
+        let mut changed = Vec::new();
+        for (blank, value) in checked {
+            let same = self.values.get(&blank).is_some_and(|f| f.value == value);
+            if !same {
+                self.values.insert(
+                    blank.clone(),
+                    Filled {
+                        blank: blank.clone(),
+                        value,
+                        filled_by: party,
+                    },
+                );
+                changed.push(blank);
+            }
+        }
+        if !changed.is_empty() {
+            self.record(now, AuditEvent::Filled, party, changed, None);
+        }
+        Ok(())
+    }
+
+    /// Empties blanks again, as `party`.
+    pub fn clear(
+        &mut self,
+        party: Party,
+        blanks: &[String],
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), AgreementError> {
+        for blank in blanks {
+            if self.template.blank(blank).is_none() {
+                return Err(AgreementError::UnknownBlank {
+                    blank: blank.clone(),
+                    template: self.template.id().to_string(),
+                });
+            }
+        }
+        let cleared: Vec<String> = blanks
+            .iter()
+            .filter(|b| self.values.remove(b.as_str()).is_some())
+            .cloned()
+            .collect();
+        if !cleared.is_empty() {
+            self.record(now, AuditEvent::Cleared, party, cleared, None);
+        }
+        Ok(())
+    }
+
+    /// What is still open, per party (provider first).
+    pub fn missing(&self) -> Vec<Missing> {
+        PARTIES
+            .iter()
+            .map(|&party| {
+                let mut m = Missing {
+                    party,
+                    required: Vec::new(),
+                    optional: Vec::new(),
+                    automatic: Vec::new(),
+                };
+                for b in self.template.blanks().iter().filter(|b| b.party == party) {
+                    if self.values.contains_key(&b.id) {
+                        continue;
+                    }
+                    if b.auto.is_some() && b.required {
+                        m.automatic.push(b.id.clone());
+                    } else if b.required {
+                        m.required.push(b.id.clone());
+                    } else {
+                        m.optional.push(b.id.clone());
+                    }
+                }
+                m
+            })
+            .collect()
+    }
+
+    /// Whether every required blank is filled.
+    pub fn is_filled(&self) -> bool {
+        self.template
+            .blanks()
+            .iter()
+            .all(|b| !b.required || self.values.contains_key(&b.id))
+    }
+
+    /// The canonical text with the values filled in so far.
+    pub fn render_text(&self) -> String {
+        render::render_text(&self.template, |id| self.value(id))
+    }
+
+    /// SHA-256 of [`Agreement::render_text`], hex.
+    pub fn text_sha256(&self) -> String {
+        sha256_hex(self.render_text().as_bytes())
+    }
+
+    fn record(
+        &mut self,
+        now: DateTime<FixedOffset>,
+        event: AuditEvent,
+        party: Party,
+        blanks: Vec<String>,
+        signature_sha256: Option<String>,
+    ) {
+        let mut entry = AuditEntry {
+            seq: self.audit.len() as u64,
+            time: now.to_rfc3339_opts(SecondsFormat::Secs, false),
+            event,
+            party,
+            blanks,
+            text_sha256: self.text_sha256(),
+            signature_sha256,
+            prev: self.audit.last().map(|e| e.hash.clone()),
+            hash: String::new(),
+        };
+        entry.hash = audit_hash(&entry);
+        self.audit.push(entry);
+    }
+
+    /// The agreement file's bytes: pretty-printed JSON, UTF-8, ending in LF.
+    pub fn to_json(&self) -> String {
+        let file = AgreementFile {
+            format: FORMAT.to_string(),
+            template: TemplateRecord {
+                id: self.template.id().to_string(),
+                sha256: self.template.sha256_hex(),
+                text: self.template.canonical_text().to_string(),
+            },
+            values: self.values().into_iter().cloned().collect(),
+            signatures: Vec::new(),
+            audit: self.audit.clone(),
+        };
+        let mut s = serde_json::to_string_pretty(&file).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Reads an agreement from the text of an agreement file, checking everything.
+    pub fn from_json(text: &str) -> Result<Agreement, AgreementError> {
+        if text.len() as u64 > MAX_AGREEMENT_BYTES {
+            return Err(AgreementError::TooLarge);
+        }
+        let file: AgreementFile =
+            serde_json::from_str(text).map_err(|e| AgreementError::Json(e.to_string()))?;
+        if file.format != FORMAT {
+            return Err(AgreementError::UnsupportedFormat(file.format));
+        }
+        let actual = sha256_hex(file.template.text.as_bytes());
+        if actual != file.template.sha256 {
+            return Err(AgreementError::TemplateHash {
+                recorded: file.template.sha256,
+                actual,
+            });
+        }
+        let template = Template::parse(&file.template.text)?;
+        if template.canonical_text() != file.template.text {
+            return Err(AgreementError::Json(
+                "the embedded template is not in canonical form".to_string(),
+            ));
+        }
+        if template.id() != file.template.id {
+            return Err(AgreementError::TemplateId {
+                recorded: file.template.id,
+                actual: template.id().to_string(),
+            });
+        }
+        let mut agreement = Agreement {
+            template,
+            values: BTreeMap::new(),
+            audit: file.audit,
+        };
+        for filled in file.values {
+            let normal = agreement.check_value(&filled.blank, &filled.value)?;
+            if normal != filled.value {
+                return Err(AgreementError::Json(format!(
+                    "blank {:?}: the stored value {:?} is not in normal form ({:?})",
+                    filled.blank, filled.value, normal
+                )));
+            }
+            if agreement.values.contains_key(&filled.blank) {
+                return Err(AgreementError::DuplicateValue(filled.blank));
+            }
+            agreement.values.insert(filled.blank.clone(), filled);
+        }
+        Ok(agreement)
+    }
+
+    /// Reads an agreement file.
+    pub fn load(path: &Path) -> Result<Agreement, AgreementError> {
+        let in_file = |e: AgreementError| AgreementError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        };
+        let read = |source| AgreementError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(read)?;
+        if meta.len() > MAX_AGREEMENT_BYTES {
+            return Err(in_file(AgreementError::TooLarge));
+        }
+        let bytes = std::fs::read(path).map_err(read)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| in_file(AgreementError::Json("the file is not UTF-8 text".into())))?;
+        Agreement::from_json(&text).map_err(in_file)
+    }
+
+    /// Writes the agreement file, replacing `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<(), AgreementError> {
+        crate::fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
+            AgreementError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
+        })
+    }
+}
+
+/// The hash of an audit entry (its `hash` field is left out).
+pub fn audit_hash(entry: &AuditEntry) -> String {
+    let mut value = serde_json::to_value(entry).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("hash");
+    }
+    hex::encode(tagged_hash(AUDIT_TAG, &value))
+}
+
+/// Splits `BLANK=VALUE`.
+pub fn parse_assignment(s: &str) -> Result<(String, String), AgreementError> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| AgreementError::BadAssignment(s.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::builtin;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap()
+    }
+
+    fn dpa() -> Agreement {
+        Agreement::new(builtin().remove(0), Party::Provider, now())
+    }
+
+    #[test]
+    fn defaults_are_filled_by_the_creator() {
+        let a = dpa();
+        assert_eq!(a.value("provider_signatory_name"), Some("Tom Hendrix"));
+        assert_eq!(a.values()[0].filled_by, Party::Provider);
+        assert_eq!(a.audit().len(), 1);
+        assert_eq!(a.audit()[0].event, AuditEvent::Created);
+    }
+
+    #[test]
+    fn fill_is_all_or_nothing() {
+        let mut a = dpa();
+        let err = a
+            .fill(
+                Party::Customer,
+                &[
+                    ("customer_name".into(), "Acme NV".into()),
+                    ("customer_enterprise_number".into(), "0821.588.021".into()),
+                ],
+                now(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("customer_enterprise_number"),
+            "{err}"
+        );
+        assert_eq!(a.value("customer_name"), None);
+        assert_eq!(a.audit().len(), 1);
+    }
+
+    #[test]
+    fn json_round_trip_keeps_everything() {
+        let mut a = dpa();
+        a.fill(
+            Party::Customer,
+            &[("customer_address".into(), "Kerkstraat 1\n3600 Genk".into())],
+            now(),
+        )
+        .unwrap();
+        let b = Agreement::from_json(&a.to_json()).unwrap();
+        assert_eq!(a.to_json(), b.to_json());
+        assert_eq!(b.value("customer_address"), Some("Kerkstraat 1\n3600 Genk"));
+        assert_eq!(
+            b.audit()[1].prev.as_deref(),
+            Some(a.audit()[0].hash.as_str())
+        );
+    }
+
+    #[test]
+    fn audit_entries_are_chained_and_hashed() {
+        let mut a = dpa();
+        a.fill(
+            Party::Provider,
+            &[("customer_name".into(), "Acme NV".into())],
+            now(),
+        )
+        .unwrap();
+        for (i, e) in a.audit().iter().enumerate() {
+            assert_eq!(e.seq, i as u64);
+            assert_eq!(e.hash, audit_hash(e));
+        }
+        assert_eq!(a.audit()[1].text_sha256, a.text_sha256());
+    }
+
+    #[test]
+    fn fail_tampered_template_text() {
+        let json = dpa().to_json().replace("Hasselt", "Antwerpen");
+        assert!(matches!(
+            Agreement::from_json(&json),
+            Err(AgreementError::TemplateHash { .. })
+        ));
+    }
+
+    #[test]
+    fn fail_value_not_in_normal_form() {
+        let mut a = dpa();
+        a.fill(
+            Party::Customer,
+            &[("customer_enterprise_number".into(), "BE0821588020".into())],
+            now(),
+        )
+        .unwrap();
+        let json = a.to_json().replace("\"0821.588.020\"", "\"0821588020\"");
+        let err = Agreement::from_json(&json).unwrap_err();
+        assert!(err.to_string().contains("normal form"), "{err}");
+    }
+
+    #[test]
+    fn fail_invalid_stored_value() {
+        let mut a = dpa();
+        a.fill(
+            Party::Customer,
+            &[("customer_enterprise_number".into(), "0821.588.020".into())],
+            now(),
+        )
+        .unwrap();
+        let json = a.to_json().replace("\"0821.588.020\"", "\"0821.588.021\"");
+        let err = Agreement::from_json(&json).unwrap_err();
+        assert!(
+            matches!(&err, AgreementError::InvalidValue { blank, .. } if blank == "customer_enterprise_number"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn fail_unknown_blank_and_not_json() {
+        let json = dpa()
+            .to_json()
+            .replace("\"provider_signatory_name\"", "\"ceo\"");
+        assert!(matches!(
+            Agreement::from_json(&json),
+            Err(AgreementError::UnknownBlank { .. })
+        ));
+        assert!(matches!(
+            Agreement::from_json("%PDF-1.7"),
+            Err(AgreementError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(
+            parse_assignment("a=b=c").unwrap(),
+            ("a".to_string(), "b=c".to_string())
+        );
+        assert!(parse_assignment("novalue").is_err());
+        assert!(parse_assignment("=x").is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! `tweevoud new`, `fill`, `check`, `render`: agreements before they are signed.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use tweevoud::agreement::parse_assignment;
+use tweevoud::{Agreement, Missing, Party, Template};
+
+use super::{now, print_json, shown, Outcome};
+
+#[derive(Args)]
+pub struct NewArgs {
+    /// A built-in template id, or a template file.
+    #[arg(long)]
+    template: String,
+    /// Where to write the agreement file.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Fill a blank: BLANK=VALUE (repeatable).
+    #[arg(long = "set", value_name = "BLANK=VALUE")]
+    set: Vec<String>,
+    /// The party preparing the agreement.
+    #[arg(long = "as", value_name = "PARTY", default_value = "provider")]
+    party: Party,
+    /// Replace OUTPUT if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+pub struct FillArgs {
+    /// The agreement file.
+    file: PathBuf,
+    /// Fill a blank: BLANK=VALUE (repeatable).
+    #[arg(long = "set", value_name = "BLANK=VALUE")]
+    set: Vec<String>,
+    /// Empty a blank again (repeatable).
+    #[arg(long = "unset", value_name = "BLANK")]
+    unset: Vec<String>,
+    /// Who is filling in [default: the first party that has not signed]
+    #[arg(long = "as", value_name = "PARTY")]
+    party: Option<Party>,
+    /// Write the result here instead of changing FILE.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The agreement file.
+    file: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct RenderArgs {
+    /// The agreement file.
+    file: PathBuf,
+}
+
+fn assignments(set: &[String]) -> Result<Vec<(String, String)>> {
+    set.iter()
+        .map(|s| parse_assignment(s).map_err(Into::into))
+        .collect()
+}
+
+pub fn new(a: NewArgs) -> Result<Outcome> {
+    if a.output.exists() && !a.force {
+        anyhow::bail!(
+            "{} exists; choose another name or pass --force to replace it",
+            shown(&a.output)
+        );
+    }
+    let template = Template::resolve(&a.template)?;
+    let now = now()?;
+    let mut agreement = Agreement::new(template, a.party, now);
+    agreement.fill(a.party, &assignments(&a.set)?, now)?;
+    agreement.save(&a.output)?;
+    println!(
+        "{}: new agreement from template {:?}",
+        shown(&a.output),
+        agreement.template().id()
+    );
+    print_missing(&agreement);
+    Ok(Outcome::Ok)
+}
+
+pub fn fill(a: FillArgs) -> Result<Outcome> {
+    if a.set.is_empty() && a.unset.is_empty() {
+        anyhow::bail!("nothing to do: give --set BLANK=VALUE or --unset BLANK");
+    }
+    let mut agreement = Agreement::load(&a.file)?;
+    let party = a.party.unwrap_or(Party::Provider);
+    let now = now()?;
+    agreement.fill(party, &assignments(&a.set)?, now)?;
+    agreement.clear(party, &a.unset, now)?;
+    let out = a.output.as_ref().unwrap_or(&a.file);
+    agreement
+        .save(out)
+        .with_context(|| "the agreement was not changed")?;
+    println!("{}: filled as {party}", shown(out));
+    print_missing(&agreement);
+    Ok(Outcome::Ok)
+}
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    template: &'a str,
+    template_sha256: String,
+    filled: bool,
+    parties: Vec<Missing>,
+}
+
+pub fn check(a: CheckArgs) -> Result<Outcome> {
+    let agreement = Agreement::load(&a.file)?;
+    let filled = agreement.is_filled();
+    if a.json {
+        print_json(&CheckReport {
+            template: agreement.template().id(),
+            template_sha256: agreement.template().sha256_hex(),
+            filled,
+            parties: agreement.missing(),
+        })?;
+    } else {
+        println!(
+            "{}: template {:?}",
+            shown(&a.file),
+            agreement.template().id()
+        );
+        print_missing(&agreement);
+    }
+    Ok(if filled {
+        Outcome::Ok
+    } else {
+        Outcome::Negative
+    })
+}
+
+pub fn render(a: RenderArgs) -> Result<Outcome> {
+    let agreement = Agreement::load(&a.file)?;
+    print!("{}", agreement.render_text());
+    Ok(Outcome::Ok)
+}
+
+fn print_missing(agreement: &Agreement) {
+    let t = agreement.template();
+    let label = |id: &str| {
+        t.blank(id)
+            .map(|b| format!("{id} ({})", b.label.get(t.language())))
+            .unwrap_or_else(|| id.to_string())
+    };
+    for m in agreement.missing() {
+        let mut parts = Vec::new();
+        if !m.required.is_empty() {
+            parts.push(format!(
+                "missing {}",
+                m.required
+                    .iter()
+                    .map(|s| label(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !m.automatic.is_empty() {
+            parts.push(format!(
+                "filled when the {} signs: {}",
+                m.party,
+                m.automatic
+                    .iter()
+                    .map(|s| label(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !m.optional.is_empty() {
+            parts.push(format!(
+                "optional, open: {}",
+                m.optional
+                    .iter()
+                    .map(|s| label(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("everything filled".to_string());
+        }
+        println!("  {}: {}", m.party, parts.join("; "));
+    }
+}

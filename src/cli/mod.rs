@@ -1,0 +1,90 @@
+//! Argument parsing and dispatch. Exit codes: 0 success, 1 a negative verdict (an invalid
+//! template, missing blanks, an invalid signature), 2 a usage, input or I/O error.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand};
+
+mod draft;
+mod templates;
+
+/// Fill in, sign, countersign, archive and verify agreements.
+#[derive(Parser)]
+#[command(name = "tweevoud", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show and check templates.
+    #[command(subcommand)]
+    Template(templates::TemplateCommand),
+    /// Start an agreement from a template.
+    New(draft::NewArgs),
+    /// Fill in (or clear) blanks of an agreement.
+    Fill(draft::FillArgs),
+    /// Show what is still missing in an agreement, per party (exit 1 if anything required is).
+    Check(draft::CheckArgs),
+    /// Print the agreement's canonical text.
+    Render(draft::RenderArgs),
+}
+
+/// What a command decided: success, or a negative verdict.
+pub(crate) enum Outcome {
+    Ok,
+    Negative,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Template(cmd) => templates::run(cmd),
+        Command::New(args) => draft::new(args),
+        Command::Fill(args) => draft::fill(args),
+        Command::Check(args) => draft::check(args),
+        Command::Render(args) => draft::render(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("tweevoud: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The current time with the local offset; `TWEEVOUD_NOW` (RFC 3339) fixes it, for
+/// reproducible scripts and tests.
+pub(crate) fn now() -> Result<DateTime<FixedOffset>> {
+    match std::env::var("TWEEVOUD_NOW") {
+        Ok(s) => DateTime::parse_from_rfc3339(&s)
+            .with_context(|| format!("TWEEVOUD_NOW={s:?} is not an RFC 3339 time")),
+        Err(_) => Ok(chrono::Local::now().fixed_offset()),
+    }
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// A path argument, for messages.
+pub(crate) fn shown(p: &std::path::Path) -> String {
+    p.display().to_string()
+}

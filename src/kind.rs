@@ -1,0 +1,672 @@
+//! Kinds of blanks, and the one place where a value typed by a person is checked and put into
+//! its normal form.
+//!
+//! Every value that enters an agreement goes through [`Kind::normalize`]: the CLI, the desktop
+//! app and the file reader all call it, so there is exactly one definition of "a valid Belgian
+//! enterprise number" or "a date". A normal form is what gets stored and signed; how a value
+//! reads inside the agreement text is [`Kind::display`].
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::language::Language;
+
+/// What a blank holds, and so how its value is checked, stored and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// One line of free text (a company name, a reference).
+    Text,
+    /// Several lines, such as a postal address; shown on one line, joined by ", ".
+    Multiline,
+    /// The name of a natural person.
+    PersonName,
+    /// A person's function or title ("CEO", "zaakvoerder").
+    Function,
+    /// A place name (a municipality).
+    Place,
+    /// A calendar date, stored as ISO 8601 `YYYY-MM-DD`.
+    Date,
+    /// A Belgian enterprise number (KBO/BCE), stored as `0123.456.789`.
+    EnterpriseNumber,
+    /// An e-mail address.
+    Email,
+}
+
+/// Every kind, in the order the documentation lists them.
+pub const ALL_KINDS: [Kind; 8] = [
+    Kind::Text,
+    Kind::Multiline,
+    Kind::PersonName,
+    Kind::Function,
+    Kind::Place,
+    Kind::Date,
+    Kind::EnterpriseNumber,
+    Kind::Email,
+];
+
+/// Longest value of a one-line kind, in characters.
+const MAX_LINE: usize = 300;
+/// Most lines of a multi-line value.
+const MAX_LINES: usize = 8;
+/// Longest name, function or place, in characters.
+const MAX_NAME: usize = 120;
+
+/// Why a value was refused. The words are English; the app maps [`Problem::code`] to its own
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Nothing but white space.
+    Empty,
+    /// Longer than the kind allows.
+    TooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
+    /// More lines than a multi-line value may have.
+    TooManyLines {
+        /// The limit.
+        max: usize,
+    },
+    /// A line break in a one-line kind.
+    LineBreak,
+    /// A control character (other than a line break where lines are allowed).
+    ControlCharacter,
+    /// A name, function or place without a single letter.
+    NoLetter,
+    /// A character that has no place in this kind.
+    BadCharacter {
+        /// The character.
+        found: char,
+    },
+    /// Not written as a date in a form this program reads.
+    DateFormat,
+    /// A date form, but no such day (31-02-2026).
+    NoSuchDate,
+    /// An enterprise number with the wrong number of digits.
+    EnterpriseNumberLength {
+        /// How many digits were given.
+        digits: usize,
+    },
+    /// An enterprise number whose first digit is not 0 or 1.
+    EnterpriseNumberFirstDigit,
+    /// An enterprise number whose last two digits are not its mod-97 check.
+    EnterpriseNumberCheck {
+        /// The check digits the number should end with.
+        expected: String,
+    },
+    /// Not an e-mail address.
+    Email,
+}
+
+impl Problem {
+    /// A stable, language-neutral code for the problem (`"empty"`, `"enterprise_number_check"`,
+    /// ...), for a user interface that words it in its own language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Empty => "empty",
+            Problem::TooLong { .. } => "too_long",
+            Problem::TooManyLines { .. } => "too_many_lines",
+            Problem::LineBreak => "line_break",
+            Problem::ControlCharacter => "control_character",
+            Problem::NoLetter => "no_letter",
+            Problem::BadCharacter { .. } => "bad_character",
+            Problem::DateFormat => "date_format",
+            Problem::NoSuchDate => "no_such_date",
+            Problem::EnterpriseNumberLength { .. } => "enterprise_number_length",
+            Problem::EnterpriseNumberFirstDigit => "enterprise_number_first_digit",
+            Problem::EnterpriseNumberCheck { .. } => "enterprise_number_check",
+            Problem::Email => "email",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Empty => write!(f, "it is empty"),
+            Problem::TooLong { max } => write!(f, "it is longer than {max} characters"),
+            Problem::TooManyLines { max } => write!(f, "it has more than {max} lines"),
+            Problem::LineBreak => write!(f, "it must fit on one line"),
+            Problem::ControlCharacter => write!(f, "it contains a control character"),
+            Problem::NoLetter => write!(f, "it contains no letter"),
+            Problem::BadCharacter { found } => {
+                write!(f, "the character {found:?} is not allowed here")
+            }
+            Problem::DateFormat => write!(
+                f,
+                "it is not a date; write it as dd-mm-yyyy (23-11-2026) or yyyy-mm-dd"
+            ),
+            Problem::NoSuchDate => write!(f, "that day does not exist"),
+            Problem::EnterpriseNumberLength { digits } => write!(
+                f,
+                "an enterprise number has 10 digits (or 9 in the old form), not {digits}"
+            ),
+            Problem::EnterpriseNumberFirstDigit => {
+                write!(f, "an enterprise number starts with 0 or 1")
+            }
+            Problem::EnterpriseNumberCheck { expected } => write!(
+                f,
+                "the check digits are wrong (the mod-97 check says the number should end in {expected}); \
+                 it is probably mistyped"
+            ),
+            Problem::Email => write!(f, "it is not an e-mail address (name@example.be)"),
+        }
+    }
+}
+
+impl Kind {
+    /// The name used in template headers and JSON (`"enterprise_number"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Multiline => "multiline",
+            Kind::PersonName => "person_name",
+            Kind::Function => "function",
+            Kind::Place => "place",
+            Kind::Date => "date",
+            Kind::EnterpriseNumber => "enterprise_number",
+            Kind::Email => "email",
+        }
+    }
+
+    /// The kind with this name, if there is one.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        ALL_KINDS.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Checks a value as a person typed it and returns its normal form: the exact string that
+    /// is stored and signed.
+    ///
+    /// All kinds: Unicode NFC, leading and trailing white space removed, runs of spaces and
+    /// tabs folded to one space, no control characters. Then per kind: see the module
+    /// documentation in `docs/templates.md`.
+    pub fn normalize(self, raw: &str) -> Result<String, Problem> {
+        let nfc: String = raw.nfc().collect();
+        match self {
+            Kind::Multiline => normalize_lines(&nfc),
+            _ => {
+                let line = one_line(&nfc)?;
+                match self {
+                    Kind::Text => limit(line, MAX_LINE),
+                    Kind::PersonName => name_like(line, |c| matches!(c, '-' | '\'' | '’' | '.')),
+                    Kind::Function => name_like(line, |c| {
+                        matches!(
+                            c,
+                            '-' | '\'' | '’' | '.' | ',' | '/' | '&' | '(' | ')' | '+'
+                        ) || c.is_ascii_digit()
+                    }),
+                    Kind::Place => {
+                        name_like(line, |c| matches!(c, '-' | '\'' | '’' | '.' | '(' | ')'))
+                    }
+                    Kind::Date => parse_date(&line).map(|d| d.format("%Y-%m-%d").to_string()),
+                    Kind::EnterpriseNumber => normalize_enterprise_number(&line),
+                    Kind::Email => normalize_email(&line),
+                    Kind::Multiline => unreachable_multiline(),
+                }
+            }
+        }
+    }
+
+    /// How a normal-form value reads inside the agreement text, in the template's language:
+    /// a date in words ("23 november 2026"), the lines of an address joined by ", ", every
+    /// other kind as stored. A value that is not in normal form is shown as it is.
+    pub fn display(self, value: &str, language: Language) -> String {
+        match self {
+            Kind::Multiline => value.split('\n').collect::<Vec<_>>().join(", "),
+            Kind::Date => match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                Ok(d) => language.long_date(d.day(), d.month(), d.year()),
+                Err(_) => value.to_string(),
+            },
+            _ => value.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `Kind::Multiline` is handled before the one-line kinds are matched; this keeps the match
+/// exhaustive without a panic path.
+fn unreachable_multiline() -> Result<String, Problem> {
+    Err(Problem::LineBreak)
+}
+
+/// Folds runs of spaces and tabs to one space and trims; refuses control characters.
+fn fold_spaces(s: &str) -> Result<String, Problem> {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c == ' ' || c == '\t' || c == '\u{a0}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        {
+            return Err(Problem::ControlCharacter);
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+fn one_line(s: &str) -> Result<String, Problem> {
+    let trimmed = s.trim_matches(|c: char| c.is_whitespace());
+    if trimmed.contains(['\n', '\r']) {
+        return Err(Problem::LineBreak);
+    }
+    let folded = fold_spaces(trimmed)?;
+    if folded.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok(folded)
+}
+
+fn limit(s: String, max: usize) -> Result<String, Problem> {
+    if s.chars().count() > max {
+        Err(Problem::TooLong { max })
+    } else {
+        Ok(s)
+    }
+}
+
+fn normalize_lines(s: &str) -> Result<String, Problem> {
+    let mut lines = Vec::new();
+    for line in s.split('\n') {
+        let folded = fold_spaces(line.trim_end_matches('\r').trim())?;
+        if !folded.is_empty() {
+            lines.push(limit(folded, MAX_LINE)?);
+        }
+    }
+    if lines.is_empty() {
+        return Err(Problem::Empty);
+    }
+    if lines.len() > MAX_LINES {
+        return Err(Problem::TooManyLines { max: MAX_LINES });
+    }
+    Ok(lines.join("\n"))
+}
+
+/// Names, functions and places: letters, marks, spaces and a few punctuation marks.
+fn name_like(s: String, extra: impl Fn(char) -> bool) -> Result<String, Problem> {
+    let s = limit(s, MAX_NAME)?;
+    if let Some(found) = s
+        .chars()
+        .find(|&c| !(c.is_alphabetic() || c == ' ' || is_mark(c) || extra(c)))
+    {
+        return Err(Problem::BadCharacter { found });
+    }
+    if !s.chars().any(char::is_alphabetic) {
+        return Err(Problem::NoLetter);
+    }
+    Ok(s)
+}
+
+/// Combining marks that NFC could not fold into a letter.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}')
+}
+
+/// Reads `dd-mm-yyyy`, `dd/mm/yyyy`, `dd.mm.yyyy` (day and month may have one digit) and
+/// ISO `yyyy-mm-dd`.
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let sep_count = s.chars().filter(|c| matches!(c, '-' | '/' | '.')).count();
+    if parts.len() != 3 || sep_count != 2 {
+        return Err(Problem::DateFormat);
+    }
+    let digits = |p: &str, min: usize, max: usize| -> Result<u32, Problem> {
+        if p.len() < min || p.len() > max || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Problem::DateFormat);
+        }
+        p.parse().map_err(|_| Problem::DateFormat)
+    };
+    let (year, month, day) = if parts[0].len() == 4 {
+        if !s.contains('-') || s.contains(['/', '.']) {
+            return Err(Problem::DateFormat);
+        }
+        (
+            digits(parts[0], 4, 4)?,
+            digits(parts[1], 2, 2)?,
+            digits(parts[2], 2, 2)?,
+        )
+    } else {
+        (
+            digits(parts[2], 4, 4)?,
+            digits(parts[1], 1, 2)?,
+            digits(parts[0], 1, 2)?,
+        )
+    };
+    if !(1900..=2199).contains(&year) {
+        return Err(Problem::NoSuchDate);
+    }
+    let year = i32::try_from(year).map_err(|_| Problem::NoSuchDate)?;
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(Problem::NoSuchDate)
+}
+
+/// Accepts `0821.588.020`, `0821588020`, `BE0821588020`, `BE 0821.588.020` and the old
+/// 9-digit form `821.588.020`; checks the mod-97 rule; returns `0821.588.020`.
+fn normalize_enterprise_number(s: &str) -> Result<String, Problem> {
+    let upper = s.to_ascii_uppercase();
+    let rest = upper.strip_prefix("BE").unwrap_or(&upper);
+    let mut digits = String::with_capacity(10);
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' => {}
+            other => return Err(Problem::BadCharacter { found: other }),
+        }
+    }
+    match digits.len() {
+        9 => digits.insert(0, '0'),
+        10 => {}
+        n => return Err(Problem::EnterpriseNumberLength { digits: n }),
+    }
+    if !digits.starts_with(['0', '1']) {
+        return Err(Problem::EnterpriseNumberFirstDigit);
+    }
+    let base: u64 = digits[..8]
+        .parse()
+        .map_err(|_| Problem::EnterpriseNumberLength {
+            digits: digits.len(),
+        })?;
+    let check: u64 = digits[8..]
+        .parse()
+        .map_err(|_| Problem::EnterpriseNumberLength {
+            digits: digits.len(),
+        })?;
+    let expected = 97 - base % 97;
+    if check != expected {
+        return Err(Problem::EnterpriseNumberCheck {
+            expected: format!("{expected:02}"),
+        });
+    }
+    Ok(format!(
+        "{}.{}.{}",
+        &digits[..4],
+        &digits[4..7],
+        &digits[7..]
+    ))
+}
+
+/// A pragmatic address check: one `@`, a local part and a dotted domain, no spaces; the
+/// domain is lower-cased.
+fn normalize_email(s: &str) -> Result<String, Problem> {
+    let s = limit(s.to_string(), 254)?;
+    let (local, domain) = s.split_once('@').ok_or(Problem::Email)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let domain = domain.to_lowercase();
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(char::is_alphabetic) && tld.len() >= 2);
+    if !(local_ok && domain_ok) {
+        return Err(Problem::Email);
+    }
+    Ok(format!("{local}@{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(kind: Kind, raw: &str) -> String {
+        kind.normalize(raw)
+            .unwrap_or_else(|e| panic!("{kind} {raw:?} was refused: {e}"))
+    }
+
+    fn fail(kind: Kind, raw: &str) -> Problem {
+        match kind.normalize(raw) {
+            Ok(v) => panic!("{kind} {raw:?} was accepted as {v:?}"),
+            Err(p) => p,
+        }
+    }
+
+    #[test]
+    fn enterprise_number_accepts_every_written_form() {
+        for raw in [
+            "0821.588.020",
+            "0821588020",
+            "BE0821588020",
+            "BE 0821.588.020",
+            "BE0821.588.020",
+            "be 0821 588 020",
+            "821.588.020",
+            "821588020",
+        ] {
+            assert_eq!(ok(Kind::EnterpriseNumber, raw), "0821.588.020", "{raw}");
+        }
+    }
+
+    #[test]
+    fn enterprise_number_new_series_starting_with_1() {
+        // 10000000 mod 97 = 76, so the check digits are 97 - 76 = 21.
+        assert_eq!(ok(Kind::EnterpriseNumber, "1000.000.021"), "1000.000.021");
+    }
+
+    #[test]
+    fn fail_enterprise_number_check_digits() {
+        assert_eq!(
+            fail(Kind::EnterpriseNumber, "0821.588.021"),
+            Problem::EnterpriseNumberCheck {
+                expected: "20".into()
+            }
+        );
+    }
+
+    #[test]
+    fn fail_enterprise_number_shapes() {
+        assert_eq!(
+            fail(Kind::EnterpriseNumber, "0821.588"),
+            Problem::EnterpriseNumberLength { digits: 7 }
+        );
+        assert!(matches!(
+            fail(Kind::EnterpriseNumber, "0821.588.0200"),
+            Problem::EnterpriseNumberLength { digits: 11 }
+        ));
+        assert!(matches!(
+            fail(Kind::EnterpriseNumber, "2821.588.020"),
+            Problem::EnterpriseNumberFirstDigit
+        ));
+        assert!(matches!(
+            fail(Kind::EnterpriseNumber, "NL0821588020"),
+            Problem::BadCharacter { found: 'N' }
+        ));
+        assert_eq!(fail(Kind::EnterpriseNumber, "  "), Problem::Empty);
+    }
+
+    #[test]
+    fn dates_in_belgian_and_iso_forms() {
+        for raw in [
+            "23-11-2026",
+            "23/11/2026",
+            "23.11.2026",
+            "2026-11-23",
+            " 23-11-2026 ",
+        ] {
+            assert_eq!(ok(Kind::Date, raw), "2026-11-23", "{raw}");
+        }
+        assert_eq!(ok(Kind::Date, "1-2-2027"), "2027-02-01");
+        assert_eq!(ok(Kind::Date, "29-02-2028"), "2028-02-29");
+    }
+
+    #[test]
+    fn fail_dates() {
+        assert_eq!(fail(Kind::Date, "31-02-2026"), Problem::NoSuchDate);
+        assert_eq!(fail(Kind::Date, "29-02-2027"), Problem::NoSuchDate);
+        assert_eq!(fail(Kind::Date, "2026-13-01"), Problem::NoSuchDate);
+        assert_eq!(fail(Kind::Date, "23 november 2026"), Problem::DateFormat);
+        assert_eq!(fail(Kind::Date, "11/23/26"), Problem::DateFormat);
+        assert_eq!(fail(Kind::Date, "2026/11/23"), Problem::DateFormat);
+        assert_eq!(fail(Kind::Date, "23-11-2026-1"), Problem::DateFormat);
+        assert_eq!(fail(Kind::Date, "01-01-0001"), Problem::NoSuchDate);
+    }
+
+    #[test]
+    fn dates_display_in_words() {
+        assert_eq!(
+            Kind::Date.display("2026-11-23", Language::Nl),
+            "23 november 2026"
+        );
+        assert_eq!(
+            Kind::Date.display("2026-02-01", Language::Fr),
+            "1er février 2026"
+        );
+        assert_eq!(
+            Kind::Date.display("2026-08-23", Language::Fr),
+            "23 août 2026"
+        );
+        assert_eq!(
+            Kind::Date.display("2026-11-23", Language::En),
+            "23 November 2026"
+        );
+    }
+
+    #[test]
+    fn person_names() {
+        assert_eq!(ok(Kind::PersonName, "  Tom   Hendrix "), "Tom Hendrix");
+        assert_eq!(
+            ok(Kind::PersonName, "Anne-Marie D'Hondt"),
+            "Anne-Marie D'Hondt"
+        );
+        assert_eq!(ok(Kind::PersonName, "Zoë Çelik"), "Zoë Çelik");
+        // A decomposed ë is stored composed (NFC).
+        assert_eq!(ok(Kind::PersonName, "Zoe\u{308}"), "Zoë");
+    }
+
+    #[test]
+    fn fail_person_names() {
+        assert_eq!(fail(Kind::PersonName, "Tom\nHendrix"), Problem::LineBreak);
+        assert_eq!(
+            fail(Kind::PersonName, "R2D2"),
+            Problem::BadCharacter { found: '2' }
+        );
+        assert_eq!(fail(Kind::PersonName, "--"), Problem::NoLetter);
+        assert_eq!(fail(Kind::PersonName, ""), Problem::Empty);
+        assert_eq!(
+            fail(Kind::PersonName, "Tom\u{202e}Hendrix"),
+            Problem::ControlCharacter
+        );
+        assert_eq!(
+            fail(Kind::PersonName, &"a".repeat(121)),
+            Problem::TooLong { max: 120 }
+        );
+    }
+
+    #[test]
+    fn functions_and_places() {
+        assert_eq!(ok(Kind::Function, "CEO"), "CEO");
+        assert_eq!(ok(Kind::Function, "Zaakvoerder / DPO"), "Zaakvoerder / DPO");
+        assert_eq!(ok(Kind::Place, "Dilsen-Stokkem"), "Dilsen-Stokkem");
+        assert_eq!(ok(Kind::Place, "Sint-Genesius-Rode"), "Sint-Genesius-Rode");
+        assert_eq!(
+            fail(Kind::Place, "3650"),
+            Problem::BadCharacter { found: '3' }
+        );
+        assert_eq!(
+            fail(Kind::Function, "<b>"),
+            Problem::BadCharacter { found: '<' }
+        );
+    }
+
+    #[test]
+    fn multiline_addresses() {
+        assert_eq!(
+            ok(Kind::Multiline, " Kerkstraat 1 \r\n\r\n 3600   Genk \n"),
+            "Kerkstraat 1\n3600 Genk"
+        );
+        assert_eq!(
+            Kind::Multiline.display("Kerkstraat 1\n3600 Genk", Language::Nl),
+            "Kerkstraat 1, 3600 Genk"
+        );
+        assert_eq!(fail(Kind::Multiline, "\n \n"), Problem::Empty);
+        assert_eq!(
+            fail(Kind::Multiline, &"a\n".repeat(9)),
+            Problem::TooManyLines { max: 8 }
+        );
+    }
+
+    #[test]
+    fn text() {
+        assert_eq!(ok(Kind::Text, "Acme\tNV"), "Acme NV");
+        assert_eq!(fail(Kind::Text, "a\u{0}b"), Problem::ControlCharacter);
+        assert_eq!(fail(Kind::Text, "a\rb"), Problem::LineBreak);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(ok(Kind::Email, "Tom@SMSTools.BE"), "Tom@smstools.be");
+        for bad in [
+            "tom",
+            "tom@",
+            "@x.be",
+            "tom@be",
+            "tom @x.be",
+            "t..m@x.be",
+            "tom@x.b3",
+        ] {
+            assert_eq!(fail(Kind::Email, bad), Problem::Email, "{bad}");
+        }
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for k in ALL_KINDS {
+            assert_eq!(Kind::from_name(k.as_str()), Some(k));
+        }
+        assert_eq!(Kind::from_name("iban"), None);
+    }
+
+    #[test]
+    fn every_problem_has_a_distinct_code() {
+        let problems = [
+            Problem::Empty,
+            Problem::TooLong { max: 1 },
+            Problem::TooManyLines { max: 1 },
+            Problem::LineBreak,
+            Problem::ControlCharacter,
+            Problem::NoLetter,
+            Problem::BadCharacter { found: 'x' },
+            Problem::DateFormat,
+            Problem::NoSuchDate,
+            Problem::EnterpriseNumberLength { digits: 1 },
+            Problem::EnterpriseNumberFirstDigit,
+            Problem::EnterpriseNumberCheck {
+                expected: "00".into(),
+            },
+            Problem::Email,
+        ];
+        let mut codes: Vec<_> = problems.iter().map(Problem::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), problems.len());
+    }
+}

@@ -1,0 +1,24 @@
+//! Tweevoud's core: templates with typed blanks, agreements, signatures, exemplar PDFs, the
+//! archive and verification.
+//!
+//! The library does all the work and never prints, prompts or exits: it returns values and
+//! typed errors. The `tweevoud` CLI and the desktop shell (`src-tauri/`) are thin layers over
+//! it, so that everything a person can do in the app can also be done, tested and scripted
+//! from the command line.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod agreement;
+pub mod canonical;
+pub mod fsutil;
+pub mod kind;
+pub mod language;
+pub mod party;
+pub mod render;
+pub mod template;
+
+pub use agreement::{Agreement, AgreementError, Filled, Missing};
+pub use kind::{Kind, Problem};
+pub use language::{Labels, Language};
+pub use party::Party;
+pub use template::{Template, TemplateError, TemplateProblem};

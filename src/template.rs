@@ -1,0 +1,1119 @@
+//! Templates: an agreement's text with named, typed blanks, and a header that says who the
+//! parties are.
+//!
+//! The format is specified in `docs/templates.md`. In short: a TOML header between two `+++`
+//! lines, then the body, a very small Markdown-like text in which `{{blank_id}}` marks where a
+//! blank stands. Parsing checks everything a template author can get wrong and names the line;
+//! a [`Template`] that exists is well-formed, so the rest of the program never re-checks it.
+//!
+//! A template is identified by the SHA-256 of its canonical text ([`canonicalize`]), so the
+//! same template saved with Windows line endings or a decomposed "é" has the same identity.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::kind::{Kind, Problem};
+use crate::language::{Labels, Language};
+use crate::party::{Party, PARTIES};
+
+/// The `format` line a template header must carry.
+pub const FORMAT: &str = "tweevoud-template/1";
+
+/// Largest template accepted, in bytes: far more than any agreement, far less than harm.
+pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
+
+/// A template that was read, checked and is ready to be filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    canonical: String,
+    sha256: [u8; 32],
+    id: String,
+    title: String,
+    language: Language,
+    parties: Vec<PartyDetails>,
+    blanks: Vec<Blank>,
+    blocks: Vec<Block>,
+}
+
+/// A blank declared in the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blank {
+    /// The name used in `{{...}}` and in agreement files.
+    pub id: String,
+    /// What the blank asks for, in the three languages.
+    pub label: Labels,
+    /// How a value is checked and shown.
+    pub kind: Kind,
+    /// Who fills it in.
+    pub party: Party,
+    /// Whether the agreement is incomplete without it.
+    pub required: bool,
+    /// A value offered when an agreement is created (normal form).
+    pub default: Option<String>,
+    /// Filled in by the program rather than typed.
+    pub auto: Option<Auto>,
+}
+
+/// A value the program fills in by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Auto {
+    /// When the blank's party signs and the blank is still open, it gets the date of that
+    /// signature. With the customer as the blank's party this is "the date of the last
+    /// signature" in the usual order.
+    SigningDate,
+}
+
+impl Auto {
+    fn from_name(name: &str) -> Option<Auto> {
+        match name {
+            "signing_date" => Some(Auto::SigningDate),
+            _ => None,
+        }
+    }
+}
+
+/// A detail of a party: written in the template, or taken from a blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// Fixed in the template ("Xtreme Internet Solutions BV").
+    Fixed(String),
+    /// The value of this blank.
+    Blank(String),
+}
+
+/// Who a party is, as the template states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyDetails {
+    /// Which side.
+    pub party: Party,
+    /// The organisation's legal name.
+    pub name: Detail,
+    /// How the agreement refers to the party after "for": "XIS", "de Klant".
+    pub designation: String,
+    /// Registered office, if stated.
+    pub address: Option<Detail>,
+    /// Belgian enterprise number, if stated.
+    pub enterprise_number: Option<Detail>,
+    /// The person who signs for the party.
+    pub signatory_name: Detail,
+    /// That person's function.
+    pub signatory_function: Detail,
+}
+
+/// A piece of a line of text: words, or a blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Span {
+    /// Literal text.
+    Text {
+        /// The words.
+        text: String,
+    },
+    /// Where a blank's value goes.
+    Blank {
+        /// The blank's id.
+        id: String,
+    },
+}
+
+/// What a block of the body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    /// The document title (`# `).
+    Title,
+    /// A section heading (`## `).
+    Heading,
+    /// A sub-heading (`### `).
+    Subheading,
+    /// A paragraph; its source lines are joined by one space.
+    Paragraph,
+    /// A bullet item (`- `), rendered with "• ".
+    Bullet,
+    /// Lines kept as they are (`| `), such as a signature section.
+    Lines,
+}
+
+/// A block of the body: a heading, a paragraph, a bullet or a group of kept lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// What kind of block.
+    pub kind: BlockKind,
+    /// The block's lines; every kind but [`BlockKind::Lines`] has exactly one.
+    pub lines: Vec<Vec<Span>>,
+}
+
+/// The body of a template as structured text, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document<'a> {
+    /// The blocks in order.
+    pub blocks: &'a [Block],
+}
+
+/// What `template show --json` prints: the template's identity and its blanks.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateSummary {
+    /// Template id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Language of the text.
+    pub language: Language,
+    /// SHA-256 of the canonical text, lower-case hex.
+    pub sha256: String,
+    /// The parties as the template states them.
+    pub parties: Vec<PartyDetails>,
+    /// The blanks, in declaration order.
+    pub fields: Vec<FieldSummary>,
+}
+
+/// One blank in a [`TemplateSummary`].
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldSummary {
+    /// Blank id.
+    pub id: String,
+    /// Kind name.
+    pub kind: Kind,
+    /// Who fills it in.
+    pub party: Party,
+    /// Whether it must be filled.
+    pub required: bool,
+    /// Value offered at creation, if any.
+    pub default: Option<String>,
+    /// Filled in by the program, if so.
+    pub auto: Option<Auto>,
+    /// Labels in nl, fr, en.
+    pub label: Labels,
+}
+
+/// A template could not be read or is not well-formed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateError {
+    /// The file could not be read.
+    #[error("cannot read template {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A problem in a template file.
+    #[error("{}:{}", path.display(), source)]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// The problem.
+        source: Box<TemplateError>,
+    },
+    /// A problem at a line of the template text.
+    #[error("line {line}: {problem}")]
+    At {
+        /// 1-based line number in the template text.
+        line: usize,
+        /// What is wrong.
+        problem: TemplateProblem,
+    },
+    /// No template with this id is built in, and no file has this name.
+    #[error("no template {0:?}: it is neither a built-in template id nor a file")]
+    NotFound(String),
+}
+
+impl TemplateError {
+    /// The line of the template text the problem is on, if it is about a line.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            TemplateError::At { line, .. } => Some(*line),
+            TemplateError::InFile { source, .. } => source.line(),
+            _ => None,
+        }
+    }
+
+    /// The problem, if it is about the template's content.
+    pub fn problem(&self) -> Option<&TemplateProblem> {
+        match self {
+            TemplateError::At { problem, .. } => Some(problem),
+            TemplateError::InFile { source, .. } => source.problem(),
+            _ => None,
+        }
+    }
+}
+
+/// What is wrong in a template's text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateProblem {
+    /// Larger than [`MAX_TEMPLATE_BYTES`].
+    #[error("the template is larger than {} bytes", MAX_TEMPLATE_BYTES)]
+    TooLarge,
+    /// A control character other than a tab or line break.
+    #[error("control character U+{0:04X} is not allowed in a template")]
+    ControlCharacter(u32),
+    /// The first line is not `+++`.
+    #[error("a template starts with a line \"+++\" that opens its header")]
+    NoHeader,
+    /// The header is never closed.
+    #[error("the header opened here is never closed by a line \"+++\"")]
+    UnclosedHeader,
+    /// The header is not valid TOML or has the wrong shape.
+    #[error("malformed header: {0}")]
+    Header(String),
+    /// The header's `format` is not one this program reads.
+    #[error("format {found:?} is not supported (this program reads {FORMAT:?})")]
+    UnsupportedFormat {
+        /// What the header says.
+        found: String,
+    },
+    /// The template id is not lower-case letters, digits and dashes.
+    #[error(
+        "template id {0:?} must be lower-case letters, digits and dashes, starting with a letter"
+    )]
+    BadTemplateId(String),
+    /// A header text that must not be empty is empty.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    /// The language is not nl, fr or en.
+    #[error("language {0:?} is not supported (nl, fr or en)")]
+    UnknownLanguage(String),
+    /// A party is not `provider` or `customer`.
+    #[error("unknown party {0:?}: a party is \"provider\" or \"customer\"")]
+    UnknownParty(String),
+    /// `[parties.provider]` or `[parties.customer]` is missing.
+    #[error("the header does not describe the {0} ([parties.{0}])")]
+    MissingParty(Party),
+    /// A blank id is not lower-case letters, digits and underscores.
+    #[error(
+        "blank id {0:?} must be lower-case letters, digits and underscores, starting with a letter"
+    )]
+    BadBlankId(String),
+    /// Two blanks have the same id.
+    #[error("blank {id:?} is declared twice (first on line {first_line})")]
+    DuplicateBlank {
+        /// The id.
+        id: String,
+        /// Where it was first declared.
+        first_line: usize,
+    },
+    /// A blank's kind is unknown.
+    #[error("blank {blank:?} has unknown kind {found:?} (known: text, multiline, person_name, function, place, date, enterprise_number, email)")]
+    UnknownKind {
+        /// The blank.
+        blank: String,
+        /// The kind named.
+        found: String,
+    },
+    /// A blank's default value is not valid for its kind.
+    #[error("the default of blank {blank:?} is not valid: {problem}")]
+    BadDefault {
+        /// The blank.
+        blank: String,
+        /// Why.
+        problem: Problem,
+    },
+    /// A blank's `auto` is unknown or does not fit its kind.
+    #[error("blank {blank:?}: auto {found:?} is not supported here (only \"signing_date\", on a date blank)")]
+    BadAuto {
+        /// The blank.
+        blank: String,
+        /// What was asked.
+        found: String,
+    },
+    /// A party detail names a blank that is not declared.
+    #[error("the {party}'s {detail} refers to blank {blank:?}, which is not declared")]
+    DetailUnknownBlank {
+        /// The party.
+        party: Party,
+        /// Which detail.
+        detail: &'static str,
+        /// The blank named.
+        blank: String,
+    },
+    /// A party detail names a blank that the other party fills.
+    #[error("the {party}'s {detail} refers to blank {blank:?}, which the {owner} fills")]
+    DetailWrongParty {
+        /// The party.
+        party: Party,
+        /// Which detail.
+        detail: &'static str,
+        /// The blank named.
+        blank: String,
+        /// Who fills that blank.
+        owner: Party,
+    },
+    /// A fixed party detail is not valid for what it is.
+    #[error("the {party}'s {detail} is not valid: {problem}")]
+    BadDetail {
+        /// The party.
+        party: Party,
+        /// Which detail.
+        detail: &'static str,
+        /// Why.
+        problem: Problem,
+    },
+    /// `{{id}}` in the body names no declared blank.
+    #[error("unknown blank {{{{{0}}}}}: it is not declared in the header")]
+    UnknownPlaceholder(String),
+    /// `{{` that does not start a well-formed placeholder.
+    #[error(
+        "malformed blank {0:?}: write a blank as {{{{blank_id}}}}, and a literal brace as \\{{"
+    )]
+    MalformedPlaceholder(String),
+    /// A declared blank is never used in the body.
+    #[error("blank {0:?} is declared but never used in the text")]
+    UnusedBlank(String),
+    /// The body has no text.
+    #[error("the template has no text after its header")]
+    EmptyBody,
+    /// A heading marker without text.
+    #[error("a heading needs text after the #")]
+    EmptyHeading,
+}
+
+fn at(line: usize, problem: TemplateProblem) -> TemplateError {
+    TemplateError::At { line, problem }
+}
+
+/// The canonical text of a template: the bytes its SHA-256 is taken over and that an
+/// agreement file embeds.
+///
+/// A leading byte-order mark is dropped, CR LF and lone CR become LF, the text is put in
+/// Unicode NFC, trailing spaces and tabs are removed from every line, trailing empty lines are
+/// removed, and the text ends with exactly one LF.
+pub fn canonicalize(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let unix = text.replace("\r\n", "\n").replace('\r', "\n");
+    let nfc: String = unix.nfc().collect();
+    let mut out = String::with_capacity(nfc.len() + 1);
+    for line in nfc.split('\n') {
+        out.push_str(line.trim_end_matches([' ', '\t']));
+        out.push('\n');
+    }
+    let trimmed_len = out.trim_end_matches('\n').len();
+    out.truncate(trimmed_len);
+    out.push('\n');
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    format: Spanned<String>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    language: Spanned<String>,
+    parties: BTreeMap<String, RawParty>,
+    #[serde(default)]
+    blanks: Vec<Spanned<RawBlank>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParty {
+    name: RawDetail,
+    designation: Spanned<String>,
+    address: Option<RawDetail>,
+    enterprise_number: Option<RawDetail>,
+    signatory_name: RawDetail,
+    signatory_function: RawDetail,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDetail {
+    Fixed(String),
+    Blank { blank: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlank {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    party: Spanned<String>,
+    #[serde(default = "yes")]
+    required: bool,
+    default: Option<Spanned<String>>,
+    auto: Option<Spanned<String>>,
+    label: Labels,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Turns byte offsets in the header into line numbers of the template.
+struct HeaderLines<'a> {
+    header: &'a str,
+    first_line: usize,
+}
+
+impl HeaderLines<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.header.len());
+        self.first_line
+            + self.header.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+    }
+
+    fn of<T>(&self, spanned: &Spanned<T>) -> usize {
+        self.line_of(spanned.span().start)
+    }
+}
+
+fn is_template_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.ends_with('-')
+        && s.len() <= 64
+}
+
+fn is_blank_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.len() <= 64
+}
+
+impl Template {
+    /// Reads a template from its text. See `docs/templates.md` for the format.
+    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        if text.len() > MAX_TEMPLATE_BYTES {
+            return Err(at(1, TemplateProblem::TooLarge));
+        }
+        let canonical = canonicalize(text);
+        for (i, line) in canonical.split('\n').enumerate() {
+            if let Some(c) = line.chars().find(|&c| c.is_control() && c != '\t') {
+                return Err(at(i + 1, TemplateProblem::ControlCharacter(u32::from(c))));
+            }
+        }
+        let lines: Vec<&str> = canonical.trim_end_matches('\n').split('\n').collect();
+        if lines.first().map(|l| l.trim()) != Some("+++") {
+            return Err(at(1, TemplateProblem::NoHeader));
+        }
+        let close = lines
+            .iter()
+            .skip(1)
+            .position(|l| l.trim() == "+++")
+            .map(|p| p + 1)
+            .ok_or_else(|| at(1, TemplateProblem::UnclosedHeader))?;
+        let header_text = lines[1..close].join("\n");
+        let header_lines = HeaderLines {
+            header: &header_text,
+            first_line: 2,
+        };
+        let raw: RawHeader = toml::from_str(&header_text).map_err(|e| {
+            let line = e.span().map(|s| header_lines.line_of(s.start)).unwrap_or(1);
+            at(
+                line,
+                TemplateProblem::Header(e.message().trim().to_string()),
+            )
+        })?;
+        let (id, title, language) = check_identity(&raw, &header_lines)?;
+        let (blanks, blank_lines) = check_blanks(&raw.blanks, &header_lines)?;
+        let parties = check_parties(&raw, &blanks, &header_lines)?;
+
+        let body_first_line = close + 2;
+        let (blocks, used) = parse_body(&lines[close + 1..], body_first_line, &blanks)?;
+        if blocks.is_empty() {
+            return Err(at(
+                body_first_line.min(lines.len()),
+                TemplateProblem::EmptyBody,
+            ));
+        }
+        for (blank, line) in blanks.iter().zip(&blank_lines) {
+            if !used.contains_key(blank.id.as_str()) {
+                return Err(at(*line, TemplateProblem::UnusedBlank(blank.id.clone())));
+            }
+        }
+        let sha256 = Sha256::digest(canonical.as_bytes()).into();
+        Ok(Template {
+            canonical,
+            sha256,
+            id,
+            title,
+            language,
+            parties,
+            blanks,
+            blocks,
+        })
+    }
+
+    /// Reads and parses a template file.
+    pub fn load(path: &Path) -> Result<Template, TemplateError> {
+        let meta = std::fs::metadata(path).map_err(|source| TemplateError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if meta.len() > MAX_TEMPLATE_BYTES as u64 {
+            return Err(TemplateError::InFile {
+                path: path.to_path_buf(),
+                source: Box::new(at(1, TemplateProblem::TooLarge)),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|source| TemplateError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| TemplateError::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })?;
+        Template::parse(&text).map_err(|e| TemplateError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
+    }
+
+    /// A built-in template by id, or else a template file by path.
+    pub fn resolve(id_or_path: &str) -> Result<Template, TemplateError> {
+        if let Some(t) = builtin().into_iter().find(|t| t.id == id_or_path) {
+            return Ok(t);
+        }
+        let path = Path::new(id_or_path);
+        if path.exists() {
+            return Template::load(path);
+        }
+        Err(TemplateError::NotFound(id_or_path.to_string()))
+    }
+
+    /// The template id from the header.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The title from the header.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The language the text is written in.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The canonical text (see [`canonicalize`]).
+    pub fn canonical_text(&self) -> &str {
+        &self.canonical
+    }
+
+    /// SHA-256 of the canonical text.
+    pub fn sha256(&self) -> [u8; 32] {
+        self.sha256
+    }
+
+    /// SHA-256 of the canonical text, lower-case hex.
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(self.sha256)
+    }
+
+    /// The blanks, in declaration order.
+    pub fn blanks(&self) -> &[Blank] {
+        &self.blanks
+    }
+
+    /// The blank with this id.
+    pub fn blank(&self, id: &str) -> Option<&Blank> {
+        self.blanks.iter().find(|b| b.id == id)
+    }
+
+    /// The parties, provider first.
+    pub fn parties(&self) -> &[PartyDetails] {
+        &self.parties
+    }
+
+    /// One party's details.
+    pub fn party(&self, party: Party) -> &PartyDetails {
+        // check_parties stores exactly one entry per party, provider first.
+        &self.parties[match party {
+            Party::Provider => 0,
+            Party::Customer => 1,
+        }]
+    }
+
+    /// The body's blocks.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The body as structured text, for display.
+    pub fn document(&self) -> Document<'_> {
+        Document {
+            blocks: &self.blocks,
+        }
+    }
+
+    /// What `template show --json` prints.
+    pub fn summary(&self) -> TemplateSummary {
+        TemplateSummary {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            language: self.language,
+            sha256: self.sha256_hex(),
+            parties: self.parties.clone(),
+            fields: self
+                .blanks
+                .iter()
+                .map(|b| FieldSummary {
+                    id: b.id.clone(),
+                    kind: b.kind,
+                    party: b.party,
+                    required: b.required,
+                    default: b.default.clone(),
+                    auto: b.auto,
+                    label: b.label.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn check_identity(
+    raw: &RawHeader,
+    lines: &HeaderLines<'_>,
+) -> Result<(String, String, Language), TemplateError> {
+    if raw.format.get_ref() != FORMAT {
+        return Err(at(
+            lines.of(&raw.format),
+            TemplateProblem::UnsupportedFormat {
+                found: raw.format.get_ref().clone(),
+            },
+        ));
+    }
+    if !is_template_id(raw.id.get_ref()) {
+        return Err(at(
+            lines.of(&raw.id),
+            TemplateProblem::BadTemplateId(raw.id.get_ref().clone()),
+        ));
+    }
+    let title = raw
+        .title
+        .get_ref()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if title.is_empty() {
+        return Err(at(lines.of(&raw.title), TemplateProblem::Empty("title")));
+    }
+    let language = Language::from_code(raw.language.get_ref())
+        .filter(|l| l.code() == raw.language.get_ref())
+        .ok_or_else(|| {
+            at(
+                lines.of(&raw.language),
+                TemplateProblem::UnknownLanguage(raw.language.get_ref().clone()),
+            )
+        })?;
+    Ok((raw.id.get_ref().clone(), title, language))
+}
+
+fn check_blanks(
+    raw: &[Spanned<RawBlank>],
+    lines: &HeaderLines<'_>,
+) -> Result<(Vec<Blank>, Vec<usize>), TemplateError> {
+    let mut blanks = Vec::with_capacity(raw.len());
+    let mut blank_lines = Vec::with_capacity(raw.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for rb in raw {
+        let line = lines.of(rb);
+        let rb = rb.get_ref();
+        let id = rb.id.get_ref().clone();
+        let id_line = lines.of(&rb.id);
+        if !is_blank_id(&id) {
+            return Err(at(id_line, TemplateProblem::BadBlankId(id)));
+        }
+        if let Some(&first_line) = seen.get(&id) {
+            return Err(at(
+                id_line,
+                TemplateProblem::DuplicateBlank { id, first_line },
+            ));
+        }
+        seen.insert(id.clone(), id_line);
+        let kind = Kind::from_name(rb.kind.get_ref()).ok_or_else(|| {
+            at(
+                lines.of(&rb.kind),
+                TemplateProblem::UnknownKind {
+                    blank: id.clone(),
+                    found: rb.kind.get_ref().clone(),
+                },
+            )
+        })?;
+        let party: Party = rb.party.get_ref().parse().map_err(|_| {
+            at(
+                lines.of(&rb.party),
+                TemplateProblem::UnknownParty(rb.party.get_ref().clone()),
+            )
+        })?;
+        let default = match &rb.default {
+            None => None,
+            Some(d) => Some(kind.normalize(d.get_ref()).map_err(|problem| {
+                at(
+                    lines.of(d),
+                    TemplateProblem::BadDefault {
+                        blank: id.clone(),
+                        problem,
+                    },
+                )
+            })?),
+        };
+        let auto = match &rb.auto {
+            None => None,
+            Some(a) => match Auto::from_name(a.get_ref()) {
+                Some(Auto::SigningDate) if kind == Kind::Date => Some(Auto::SigningDate),
+                _ => {
+                    return Err(at(
+                        lines.of(a),
+                        TemplateProblem::BadAuto {
+                            blank: id.clone(),
+                            found: a.get_ref().clone(),
+                        },
+                    ))
+                }
+            },
+        };
+        for (name, text) in [
+            ("nl", &rb.label.nl),
+            ("fr", &rb.label.fr),
+            ("en", &rb.label.en),
+        ] {
+            if text.trim().is_empty() {
+                return Err(at(
+                    line,
+                    TemplateProblem::Empty(match name {
+                        "nl" => "label.nl",
+                        "fr" => "label.fr",
+                        _ => "label.en",
+                    }),
+                ));
+            }
+        }
+        blanks.push(Blank {
+            id,
+            label: rb.label.clone(),
+            kind,
+            party,
+            required: rb.required,
+            default,
+            auto,
+        });
+        blank_lines.push(id_line);
+    }
+    Ok((blanks, blank_lines))
+}
+
+fn check_parties(
+    raw: &RawHeader,
+    blanks: &[Blank],
+    lines: &HeaderLines<'_>,
+) -> Result<Vec<PartyDetails>, TemplateError> {
+    for (name, rp) in &raw.parties {
+        if name.parse::<Party>().is_err() {
+            return Err(at(
+                lines.of(&rp.designation),
+                TemplateProblem::UnknownParty(name.clone()),
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(2);
+    for party in PARTIES {
+        let rp = raw
+            .parties
+            .get(party.as_str())
+            .ok_or_else(|| at(lines.of(&raw.id), TemplateProblem::MissingParty(party)))?;
+        let line = lines.of(&rp.designation);
+        let detail =
+            |raw: &RawDetail, name: &'static str, kind: Kind| -> Result<Detail, TemplateError> {
+                match raw {
+                    RawDetail::Fixed(text) => {
+                        kind.normalize(text).map(Detail::Fixed).map_err(|problem| {
+                            at(
+                                line,
+                                TemplateProblem::BadDetail {
+                                    party,
+                                    detail: name,
+                                    problem,
+                                },
+                            )
+                        })
+                    }
+                    RawDetail::Blank { blank } => match blanks.iter().find(|b| &b.id == blank) {
+                        None => Err(at(
+                            line,
+                            TemplateProblem::DetailUnknownBlank {
+                                party,
+                                detail: name,
+                                blank: blank.clone(),
+                            },
+                        )),
+                        Some(b) if b.party != party => Err(at(
+                            line,
+                            TemplateProblem::DetailWrongParty {
+                                party,
+                                detail: name,
+                                blank: blank.clone(),
+                                owner: b.party,
+                            },
+                        )),
+                        Some(_) => Ok(Detail::Blank(blank.clone())),
+                    },
+                }
+            };
+        let designation = rp
+            .designation
+            .get_ref()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if designation.is_empty() {
+            return Err(at(
+                lines.of(&rp.designation),
+                TemplateProblem::Empty("designation"),
+            ));
+        }
+        out.push(PartyDetails {
+            party,
+            name: detail(&rp.name, "name", Kind::Text)?,
+            designation,
+            address: rp
+                .address
+                .as_ref()
+                .map(|d| detail(d, "address", Kind::Multiline))
+                .transpose()?,
+            enterprise_number: rp
+                .enterprise_number
+                .as_ref()
+                .map(|d| detail(d, "enterprise_number", Kind::EnterpriseNumber))
+                .transpose()?,
+            signatory_name: detail(&rp.signatory_name, "signatory_name", Kind::PersonName)?,
+            signatory_function: detail(
+                &rp.signatory_function,
+                "signatory_function",
+                Kind::Function,
+            )?,
+        });
+    }
+    Ok(out)
+}
+
+/// A block being gathered from source lines.
+struct Pending {
+    kind: BlockKind,
+    lines: Vec<Vec<Span>>,
+}
+
+fn parse_body<'a>(
+    body: &[&str],
+    first_line: usize,
+    blanks: &'a [Blank],
+) -> Result<(Vec<Block>, HashMap<&'a str, usize>), TemplateError> {
+    let mut blocks = Vec::new();
+    let mut used: HashMap<&'a str, usize> = HashMap::new();
+    let mut pending: Option<Pending> = None;
+
+    fn flush(pending: &mut Option<Pending>, blocks: &mut Vec<Block>) {
+        if let Some(p) = pending.take() {
+            blocks.push(Block {
+                kind: p.kind,
+                lines: p.lines,
+            });
+        }
+    }
+
+    for (i, raw_line) in body.iter().enumerate() {
+        let line_no = first_line + i;
+        let mut spans_of = |text: &str| parse_inline(text, line_no, blanks, &mut used);
+        if raw_line.trim().is_empty() {
+            flush(&mut pending, &mut blocks);
+            continue;
+        }
+        let heading = ["### ", "## ", "# "]
+            .iter()
+            .zip([BlockKind::Subheading, BlockKind::Heading, BlockKind::Title])
+            .find(|(marker, _)| {
+                raw_line.starts_with(**marker) || raw_line.trim_end() == marker.trim_end()
+            });
+        if let Some((marker, kind)) = heading {
+            flush(&mut pending, &mut blocks);
+            let text = raw_line.get(marker.len()..).unwrap_or("");
+            let spans = spans_of(text)?;
+            if spans.is_empty() {
+                return Err(at(line_no, TemplateProblem::EmptyHeading));
+            }
+            blocks.push(Block {
+                kind,
+                lines: vec![spans],
+            });
+        } else if let Some(text) = raw_line.strip_prefix("- ") {
+            flush(&mut pending, &mut blocks);
+            pending = Some(Pending {
+                kind: BlockKind::Bullet,
+                lines: vec![spans_of(text)?],
+            });
+        } else if raw_line.starts_with("| ") || raw_line.trim_end() == "|" {
+            let spans = spans_of(raw_line.get(2..).unwrap_or(""))?;
+            match &mut pending {
+                Some(p) if p.kind == BlockKind::Lines => p.lines.push(spans),
+                _ => {
+                    flush(&mut pending, &mut blocks);
+                    pending = Some(Pending {
+                        kind: BlockKind::Lines,
+                        lines: vec![spans],
+                    });
+                }
+            }
+        } else {
+            let spans = spans_of(raw_line)?;
+            match &mut pending {
+                Some(p) if matches!(p.kind, BlockKind::Paragraph | BlockKind::Bullet) => {
+                    let line = p.lines.last_mut().expect("a pending block has a line");
+                    join_spans(line, spans);
+                }
+                _ => {
+                    flush(&mut pending, &mut blocks);
+                    pending = Some(Pending {
+                        kind: BlockKind::Paragraph,
+                        lines: vec![spans],
+                    });
+                }
+            }
+        }
+    }
+    flush(&mut pending, &mut blocks);
+    Ok((blocks, used))
+}
+
+/// Appends `more` to `line` with one space between, merging neighbouring text.
+fn join_spans(line: &mut Vec<Span>, more: Vec<Span>) {
+    if more.is_empty() {
+        return;
+    }
+    if !line.is_empty() {
+        push_text(line, " ");
+    }
+    for span in more {
+        match span {
+            Span::Text { text } => push_text(line, &text),
+            blank => line.push(blank),
+        }
+    }
+}
+
+fn push_text(line: &mut Vec<Span>, text: &str) {
+    if let Some(Span::Text { text: last }) = line.last_mut() {
+        last.push_str(text);
+    } else {
+        line.push(Span::Text {
+            text: text.to_string(),
+        });
+    }
+}
+
+/// Splits one source line into text and blanks: folds white space, resolves `\` escapes
+/// before ASCII punctuation, and reads `{{id}}` placeholders.
+fn parse_inline<'a>(
+    text: &str,
+    line_no: usize,
+    blanks: &'a [Blank],
+    used: &mut HashMap<&'a str, usize>,
+) -> Result<Vec<Span>, TemplateError> {
+    let mut spans = Vec::new();
+    let mut buf = String::new();
+    let mut chars = text.trim().char_indices().peekable();
+    let trimmed = text.trim();
+    let mut last_was_space = false;
+    while let Some((pos, c)) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&(_, next)) if next.is_ascii_punctuation() => {
+                    buf.push(next);
+                    chars.next();
+                    last_was_space = false;
+                }
+                _ => {
+                    buf.push('\\');
+                    last_was_space = false;
+                }
+            },
+            '{' if trimmed[pos..].starts_with("{{") => {
+                let rest = &trimmed[pos + 2..];
+                let end = rest.find("}}");
+                let name = end.map(|e| &rest[..e]);
+                match name {
+                    Some(name) if is_blank_id(name) => {
+                        let blank = blanks.iter().find(|b| b.id == name).ok_or_else(|| {
+                            at(
+                                line_no,
+                                TemplateProblem::UnknownPlaceholder(name.to_string()),
+                            )
+                        })?;
+                        used.entry(blank.id.as_str()).or_insert(line_no);
+                        if !buf.is_empty() {
+                            spans.push(Span::Text {
+                                text: std::mem::take(&mut buf),
+                            });
+                        }
+                        spans.push(Span::Blank {
+                            id: blank.id.clone(),
+                        });
+                        let skip_to = pos + 2 + name.len() + 2;
+                        while chars.peek().is_some_and(|&(p, _)| p < skip_to) {
+                            chars.next();
+                        }
+                        last_was_space = false;
+                    }
+                    _ => {
+                        let shown: String = trimmed[pos..].chars().take(40).collect();
+                        return Err(at(line_no, TemplateProblem::MalformedPlaceholder(shown)));
+                    }
+                }
+            }
+            ' ' | '\t' => {
+                if !last_was_space {
+                    buf.push(' ');
+                }
+                last_was_space = true;
+            }
+            other => {
+                buf.push(other);
+                last_was_space = false;
+            }
+        }
+    }
+    if !buf.is_empty() {
+        spans.push(Span::Text { text: buf });
+    }
+    Ok(spans)
+}
+
+/// The templates that ship with the program, the DPA first.
+pub fn builtin() -> Vec<Template> {
+    BUILTIN_SOURCES
+        .iter()
+        .filter_map(|(_, text)| Template::parse(text).ok())
+        .collect()
+}
+
+/// The file names and texts of the built-in templates (every one is parsed by a test).
+pub const BUILTIN_SOURCES: &[(&str, &str)] = &[(
+    "xis-verwerkersovereenkomst.tvt",
+    include_str!("../templates/xis-verwerkersovereenkomst.tvt"),
+)];
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Detail::Fixed(s) => f.write_str(s),
+            Detail::Blank(id) => write!(f, "{{{{{id}}}}}"),
+        }
+    }
+}
