@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use tweevoud::{Agreement, Party, Template};
+
+/// Stands for a run of dot leaders in the seed.
+pub const DOT_LEADER: &str = "<dots>";
+
+/// The seed agreement: `../shared/seeds/` beside the repository.
+pub fn seed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/seeds/verwerkersovereenkomst-smstools.txt")
+}
+
+/// A test fixture file.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A fixed time for reproducible agreements.
+pub fn fixed_now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap()
+}
+
+/// The built-in DPA.
+pub fn dpa() -> Template {
+    Template::resolve("xis-verwerkersovereenkomst").expect("the DPA is built in")
+}
+
+/// The DPA with every blank filled.
+pub fn dpa_filled() -> Agreement {
+    let mut a = Agreement::new(dpa(), Party::Provider, fixed_now());
+    let set = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    a.fill(
+        Party::Customer,
+        &set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "BE 0403.170.701"),
+            ("date", "23-11-2026"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        fixed_now(),
+    )
+    .expect("valid values");
+    a
+}
+
+/// Splits text into comparable tokens: runs of letters and digits, and single punctuation
+/// marks; white space is dropped, and each run of dot leaders becomes [`DOT_LEADER`].
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '…' || (c == '.' && chars.get(i + 1) == Some(&'…')) {
+            // Dot leaders: ellipses, with stray full stops mixed in.
+            while i < chars.len() && (chars[i] == '…' || chars[i] == '.') {
+                i += 1;
+            }
+            out.push(DOT_LEADER.to_string());
+        } else if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            out.push(chars[start..i].iter().collect());
+        } else {
+            out.push(c.to_string());
+            i += 1;
+        }
+    }
+    out
+}
