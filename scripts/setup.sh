@@ -42,6 +42,19 @@ else
   say "system packages present"
 fi
 
+# Rust: the project needs a current stable toolchain (Debian's own cargo is too old).
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v cargo >/dev/null 2>&1; then
+  if ! command -v rustup >/dev/null 2>&1; then
+    say "no Rust toolchain found; installing rustup from the distribution"
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q rustup || {
+      say "rustup is not packaged here: install Rust with rustup (see https://rustup.rs), then run make again"
+      exit 1
+    }
+  fi
+  rustup default stable
+fi
+
 # Rust toolchain components used by `make test`.
 if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
