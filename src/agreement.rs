@@ -16,6 +16,10 @@ use crate::canonical::{sha256_hex, tagged_hash};
 use crate::kind::Problem;
 use crate::party::{Party, PARTIES};
 use crate::render;
+use crate::signature::{
+    encode_public_key, OpenBlank, SignatureRecord, Signer, SignerInfo, Statement,
+};
+use crate::template::Detail;
 use crate::template::{Template, TemplateError};
 
 /// The `format` of an agreement file.
@@ -99,7 +103,7 @@ struct AgreementFile {
     template: TemplateRecord,
     values: Vec<Filled>,
     #[serde(default)]
-    signatures: Vec<serde_json::Value>,
+    signatures: Vec<SignatureRecord>,
     audit: Vec<AuditEntry>,
 }
 
@@ -108,6 +112,7 @@ struct AgreementFile {
 pub struct Agreement {
     template: Template,
     values: BTreeMap<String, Filled>,
+    signatures: Vec<SignatureRecord>,
     audit: Vec<AuditEntry>,
 }
 
@@ -209,6 +214,65 @@ pub enum AgreementError {
     /// `--set` without `=`.
     #[error("{0:?} is not BLANK=VALUE")]
     BadAssignment(String),
+    /// A value that a signature covers cannot change.
+    #[error("blank {blank} cannot be changed: {signer} signed it")]
+    Signed {
+        /// The blank.
+        blank: String,
+        /// Who signed it, in words.
+        signer: String,
+    },
+    /// After a signature, a blank may only be filled by the party it was left open for.
+    #[error("blank {blank} was not left open for the {party} when the agreement was signed")]
+    NotOpen {
+        /// The blank.
+        blank: String,
+        /// Who tried.
+        party: Party,
+    },
+    /// A party that signed cannot fill in any more.
+    #[error("the {0} has already signed")]
+    AlreadySigned(Party),
+    /// The signer's own required blanks are not all filled.
+    #[error("the {party} must fill its own blanks before signing: {}", blanks.join(", "))]
+    OwnBlanksMissing {
+        /// The signing party.
+        party: Party,
+        /// The empty blanks.
+        blanks: Vec<String>,
+    },
+    /// The other party's required blanks are empty and the signer did not say to leave them open.
+    #[error("the {party}'s blanks are empty: {}; fill them, or leave them open for the {party} (--leave-open-for {party})", blanks.join(", "))]
+    MustLeaveOpen {
+        /// The other party.
+        party: Party,
+        /// The empty blanks.
+        blanks: Vec<String>,
+    },
+    /// Blanks can only be left open for a party that has not signed.
+    #[error("blanks can only be left open for the other party, which has not signed yet")]
+    CannotLeaveOpen,
+    /// The key's owner is not the signatory the agreement names.
+    #[error("the key belongs to {key_owner}, but the agreement names {signatory} as the {party}'s signatory")]
+    WrongSignatory {
+        /// The signing party.
+        party: Party,
+        /// The name in the key.
+        key_owner: String,
+        /// The name in the agreement.
+        signatory: String,
+    },
+    /// A party detail needed for the signature is empty.
+    #[error("the {party}'s {detail} is not filled in")]
+    DetailMissing {
+        /// The party.
+        party: Party,
+        /// Which detail.
+        detail: &'static str,
+    },
+    /// Existing signatures do not verify, so signing on top of them is refused.
+    #[error("the agreement cannot be signed, because it is not intact: {0}")]
+    NotIntact(String),
 }
 
 impl Agreement {
@@ -231,6 +295,7 @@ impl Agreement {
         let mut agreement = Agreement {
             template,
             values,
+            signatures: Vec::new(),
             audit: Vec::new(),
         };
         let set: Vec<String> = agreement.values.keys().cloned().collect();
@@ -291,7 +356,9 @@ impl Agreement {
     ) -> Result<(), AgreementError> {
         let mut checked = Vec::with_capacity(assignments.len());
         for (blank, raw) in assignments {
-            checked.push((blank.clone(), self.check_value(blank, raw)?));
+            let value = self.check_value(blank, raw)?;
+            self.check_may_change(party, blank)?;
+            checked.push((blank.clone(), value));
         }
         let mut changed = Vec::new();
         for (blank, value) in checked {
@@ -328,6 +395,7 @@ impl Agreement {
                     template: self.template.id().to_string(),
                 });
             }
+            self.check_may_change(party, blank)?;
         }
         let cleared: Vec<String> = blanks
             .iter()
@@ -338,6 +406,198 @@ impl Agreement {
             self.record(now, AuditEvent::Cleared, party, cleared, None);
         }
         Ok(())
+    }
+
+    /// The signatures, in the order they were made.
+    pub fn signatures(&self) -> &[SignatureRecord] {
+        &self.signatures
+    }
+
+    /// Whether `party` has signed.
+    pub fn has_signed(&self, party: Party) -> bool {
+        self.signatures
+            .iter()
+            .any(|s| s.statement.signer.role == party)
+    }
+
+    /// After a signature, only blanks the last signer left open for `party` may change, and
+    /// only while `party` has not signed.
+    fn check_may_change(&self, party: Party, blank: &str) -> Result<(), AgreementError> {
+        let Some(last) = self.signatures.last() else {
+            return Ok(());
+        };
+        if self.has_signed(party) {
+            return Err(AgreementError::AlreadySigned(party));
+        }
+        if let Some(record) = self
+            .signatures
+            .iter()
+            .find(|s| s.statement.values.iter().any(|v| v.blank == blank))
+        {
+            return Err(AgreementError::Signed {
+                blank: blank.to_string(),
+                signer: record.statement.signer.name.clone(),
+            });
+        }
+        if !last
+            .statement
+            .open
+            .iter()
+            .any(|o| o.blank == blank && o.party == party)
+        {
+            return Err(AgreementError::NotOpen {
+                blank: blank.to_string(),
+                party,
+            });
+        }
+        Ok(())
+    }
+
+    /// The value of a party detail (fixed, or the blank's value).
+    pub fn detail(&self, detail: &Detail) -> Option<String> {
+        match detail {
+            Detail::Fixed(s) => Some(s.clone()),
+            Detail::Blank(id) => self.value(id).map(str::to_string),
+        }
+    }
+
+    /// Signs as `role` with `signer`.
+    ///
+    /// The existing signatures must verify; the signer's own required blanks must be filled
+    /// (a still-empty `auto = "signing_date"` blank of the signer gets today's date); the
+    /// other party's empty required blanks are refused unless `leave_open_for` names that
+    /// party, and then they are left open for it. `key_owner` is the name stored with the key:
+    /// it must be the signatory the agreement names for `role`.
+    pub fn sign(
+        &mut self,
+        signer: &dyn Signer,
+        role: Party,
+        key_owner: Option<&str>,
+        leave_open_for: Option<Party>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<&SignatureRecord, AgreementError> {
+        if self.has_signed(role) {
+            return Err(AgreementError::AlreadySigned(role));
+        }
+        let report = crate::verify::verify(self);
+        if let Some(problem) = report.first_problem() {
+            return Err(AgreementError::NotIntact(problem));
+        }
+        let other = role.other();
+        if leave_open_for.is_some_and(|p| p != other || self.has_signed(other)) {
+            return Err(AgreementError::CannotLeaveOpen);
+        }
+        // Work on a copy, so that a refusal leaves the agreement as it was.
+        let mut next = self.clone();
+        let auto: Vec<(String, String)> = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| b.party == role && b.auto.is_some() && !next.values.contains_key(&b.id))
+            .map(|b| (b.id.clone(), now.format("%Y-%m-%d").to_string()))
+            .collect();
+        next.fill(role, &auto, now)?;
+        let own_missing: Vec<String> = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| b.party == role && b.required && !next.values.contains_key(&b.id))
+            .map(|b| b.id.clone())
+            .collect();
+        if !own_missing.is_empty() {
+            return Err(AgreementError::OwnBlanksMissing {
+                party: role,
+                blanks: own_missing,
+            });
+        }
+        let other_missing: Vec<String> = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| {
+                b.party == other
+                    && b.required
+                    && b.auto.is_none()
+                    && !next.values.contains_key(&b.id)
+            })
+            .map(|b| b.id.clone())
+            .collect();
+        if !other_missing.is_empty() && (next.has_signed(other) || leave_open_for != Some(other)) {
+            return Err(AgreementError::MustLeaveOpen {
+                party: other,
+                blanks: other_missing,
+            });
+        }
+        let details = next.template.party(role).clone();
+        let name = next
+            .detail(&details.signatory_name)
+            .ok_or(AgreementError::DetailMissing {
+                party: role,
+                detail: "signatory name",
+            })?;
+        let function =
+            next.detail(&details.signatory_function)
+                .ok_or(AgreementError::DetailMissing {
+                    party: role,
+                    detail: "signatory function",
+                })?;
+        let organisation = next
+            .detail(&details.name)
+            .ok_or(AgreementError::DetailMissing {
+                party: role,
+                detail: "name",
+            })?;
+        if let Some(owner) = key_owner {
+            if !same_person(owner, &name) {
+                return Err(AgreementError::WrongSignatory {
+                    party: role,
+                    key_owner: owner.to_string(),
+                    signatory: name,
+                });
+            }
+        }
+        let open = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| {
+                !next.values.contains_key(&b.id) && b.party != role && !next.has_signed(b.party)
+            })
+            .map(|b| OpenBlank {
+                blank: b.id.clone(),
+                party: b.party,
+            })
+            .collect();
+        let statement = Statement {
+            template_sha256: next.template.sha256_hex(),
+            text_sha256: next.text_sha256(),
+            values: next.values().into_iter().cloned().collect(),
+            open,
+            signer: SignerInfo {
+                role,
+                name,
+                function,
+                organisation,
+            },
+            time: now.to_rfc3339_opts(SecondsFormat::Secs, false),
+            public_key: encode_public_key(&signer.public_key_bytes()),
+            previous_signatures: next
+                .signatures
+                .iter()
+                .map(SignatureRecord::record_hash)
+                .collect(),
+            audit_head: next
+                .audit
+                .last()
+                .map(|e| e.hash.clone())
+                .unwrap_or_default(),
+        };
+        let record = SignatureRecord::sign(statement, signer);
+        let record_hash = record.record_hash();
+        next.signatures.push(record);
+        next.record(now, AuditEvent::Signed, role, Vec::new(), Some(record_hash));
+        *self = next;
+        Ok(self.signatures.last().expect("just signed"))
     }
 
     /// What is still open, per party (provider first).
@@ -419,7 +679,7 @@ impl Agreement {
                 text: self.template.canonical_text().to_string(),
             },
             values: self.values().into_iter().cloned().collect(),
-            signatures: Vec::new(),
+            signatures: self.signatures.clone(),
             audit: self.audit.clone(),
         };
         let mut s = serde_json::to_string_pretty(&file).unwrap_or_default();
@@ -459,6 +719,7 @@ impl Agreement {
         let mut agreement = Agreement {
             template,
             values: BTreeMap::new(),
+            signatures: file.signatures,
             audit: file.audit,
         };
         for filled in file.values {
@@ -515,6 +776,20 @@ pub fn audit_hash(entry: &AuditEntry) -> String {
         map.remove("hash");
     }
     hex::encode(tagged_hash(AUDIT_TAG, &value))
+}
+
+/// Whether two spellings name the same person (case, accents' composition and spacing aside).
+fn same_person(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let norm = |s: &str| {
+        s.nfc()
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(a) == norm(b)
 }
 
 /// Splits `BLANK=VALUE`.

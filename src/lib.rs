@@ -15,10 +15,14 @@ pub mod kind;
 pub mod language;
 pub mod party;
 pub mod render;
+pub mod signature;
 pub mod template;
+pub mod verify;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
 pub use party::Party;
+pub use signature::{SignatureRecord, Signer, Statement};
 pub use template::{Template, TemplateError, TemplateProblem};
+pub use verify::{verify, Status, Verification};

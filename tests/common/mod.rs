@@ -86,3 +86,64 @@ pub fn tokens(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// A fixed-seed Ed25519 key (test only): seed = 32 times `byte`.
+pub fn test_key(byte: u8) -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[byte; 32])
+}
+
+/// A time on the day of the tests, at `hour`.
+pub fn at(hour: u32) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&format!("2026-11-23T{hour:02}:00:00+01:00")).unwrap()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The DPA signed by the provider (key seed 1), customer blanks left open.
+pub fn dpa_provider_signed() -> Agreement {
+    let mut a = Agreement::new(dpa(), Party::Provider, at(9));
+    a.sign(
+        &test_key(1),
+        Party::Provider,
+        Some("Tom Hendrix"),
+        Some(Party::Customer),
+        at(10),
+    )
+    .expect("the provider signs");
+    a
+}
+
+/// The DPA signed by both parties (provider seed 1, customer seed 2).
+pub fn dpa_complete() -> Agreement {
+    let mut a = dpa_provider_signed();
+    a.fill(
+        Party::Customer,
+        &pairs(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "BE 0403.170.701"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        at(14),
+    )
+    .expect("the customer fills its blanks");
+    a.sign(
+        &test_key(2),
+        Party::Customer,
+        Some("Anne-Marie D'Hondt"),
+        None,
+        at(15),
+    )
+    .expect("the customer countersigns");
+    a
+}
+
+/// Owned `(blank, value)` pairs.
+pub fn set(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs(p)
+}

@@ -1,0 +1,398 @@
+//! Signing, countersigning and the rules about who may fill what; every forbidden change
+//! is refused when attempted and detected when done by hand in the file.
+
+mod common;
+
+use common::{at, dpa, dpa_complete, dpa_provider_signed, set, test_key};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tweevoud::{verify, Agreement, AgreementError, Party, Status};
+
+#[test]
+fn provider_signs_leaving_the_customer_blanks_open() {
+    let a = dpa_provider_signed();
+    let v = verify(&a);
+    assert_eq!(
+        v.status,
+        Status::AwaitingCountersignature,
+        "{}",
+        v.summary()
+    );
+    assert_eq!(v.awaiting, Some(Party::Customer));
+    let st = &a.signatures()[0].statement;
+    assert_eq!(st.signer.name, "Tom Hendrix");
+    assert_eq!(st.signer.organisation, "Xtreme Internet Solutions BV");
+    let open: Vec<&str> = st.open.iter().map(|o| o.blank.as_str()).collect();
+    assert_eq!(
+        open,
+        [
+            "customer_name",
+            "customer_address",
+            "customer_enterprise_number",
+            "date",
+            "customer_signatory_name",
+            "customer_signatory_function"
+        ]
+    );
+    assert!(st.open.iter().all(|o| o.party == Party::Customer));
+}
+
+#[test]
+fn customer_countersigns_and_the_date_is_the_last_signature() {
+    let a = dpa_complete();
+    let v = verify(&a);
+    assert_eq!(v.status, Status::Complete, "{}", v.summary());
+    assert_eq!(a.value("date"), Some("2026-11-23"));
+    assert_eq!(a.value("customer_enterprise_number"), Some("0403.170.701"));
+    assert_eq!(v.signatures.len(), 2);
+    assert!(v.signatures.iter().all(|s| s.valid));
+    assert!(a
+        .render_text()
+        .contains("op 23 november 2026, in twee exemplaren"));
+    // The file round-trips and still verifies.
+    let b = Agreement::from_json(&a.to_json()).unwrap();
+    assert_eq!(verify(&b).status, Status::Complete);
+}
+
+#[test]
+fn fail_signing_refusals() {
+    // Leaving the customer's blanks empty needs an explicit --leave-open-for.
+    let mut a = Agreement::new(dpa(), Party::Provider, at(9));
+    let e = a
+        .sign(&test_key(1), Party::Provider, None, None, at(10))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AgreementError::MustLeaveOpen {
+                party: Party::Customer,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // The signer's own blanks first.
+    a.clear(
+        Party::Provider,
+        &["provider_signatory_function".into()],
+        at(9),
+    )
+    .unwrap();
+    let e = a
+        .sign(
+            &test_key(1),
+            Party::Provider,
+            None,
+            Some(Party::Customer),
+            at(10),
+        )
+        .unwrap_err();
+    assert!(matches!(e, AgreementError::OwnBlanksMissing { .. }), "{e}");
+    // The key's owner must be the signatory named.
+    let mut a = Agreement::new(dpa(), Party::Provider, at(9));
+    let e = a
+        .sign(
+            &test_key(1),
+            Party::Provider,
+            Some("Jan Peeters"),
+            Some(Party::Customer),
+            at(10),
+        )
+        .unwrap_err();
+    assert!(matches!(e, AgreementError::WrongSignatory { .. }), "{e}");
+    assert!(a.signatures().is_empty(), "a refusal changes nothing");
+    // Not the same role twice.
+    let mut a = dpa_provider_signed();
+    let e = a
+        .sign(
+            &test_key(3),
+            Party::Provider,
+            None,
+            Some(Party::Customer),
+            at(11),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, AgreementError::AlreadySigned(Party::Provider)),
+        "{e}"
+    );
+    // The customer cannot complete with its blanks empty.
+    let e = a
+        .sign(&test_key(2), Party::Customer, None, None, at(11))
+        .unwrap_err();
+    assert!(matches!(e, AgreementError::OwnBlanksMissing { .. }), "{e}");
+}
+
+#[test]
+fn fail_filling_refusals_after_a_signature() {
+    let mut a = dpa_provider_signed();
+    let before = a.to_json();
+    // A signed value cannot change, not even by its own party.
+    let e = a
+        .fill(
+            Party::Customer,
+            &set(&[("provider_signatory_name", "Jan Peeters")]),
+            at(12),
+        )
+        .unwrap_err();
+    assert!(matches!(e, AgreementError::Signed { .. }), "{e}");
+    assert!(e.to_string().contains("Tom Hendrix"), "{e}");
+    // The provider signed: it cannot fill the customer's blanks any more.
+    let e = a
+        .fill(
+            Party::Provider,
+            &set(&[("customer_name", "Acme NV")]),
+            at(12),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, AgreementError::AlreadySigned(Party::Provider)),
+        "{e}"
+    );
+    assert_eq!(a.to_json(), before, "refusals change nothing");
+    // After the countersignature nothing changes.
+    let mut c = dpa_complete();
+    let e = c
+        .fill(
+            Party::Customer,
+            &set(&[("customer_name", "Other NV")]),
+            at(16),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, AgreementError::AlreadySigned(Party::Customer)),
+        "{e}"
+    );
+}
+
+#[test]
+fn provider_may_fill_customer_details_before_signing_and_they_are_locked() {
+    let mut a = Agreement::new(dpa(), Party::Provider, at(9));
+    a.fill(
+        Party::Provider,
+        &set(&[
+            ("customer_name", "Acme NV"),
+            ("customer_enterprise_number", "0403170701"),
+        ]),
+        at(9),
+    )
+    .unwrap();
+    a.sign(
+        &test_key(1),
+        Party::Provider,
+        None,
+        Some(Party::Customer),
+        at(10),
+    )
+    .unwrap();
+    let open: Vec<String> = a.signatures()[0]
+        .statement
+        .open
+        .iter()
+        .map(|o| o.blank.clone())
+        .collect();
+    assert!(!open.contains(&"customer_name".to_string()));
+    let e = a
+        .fill(
+            Party::Customer,
+            &set(&[("customer_name", "Other NV")]),
+            at(12),
+        )
+        .unwrap_err();
+    assert!(matches!(e, AgreementError::Signed { .. }), "{e}");
+}
+
+// ---- Tampering by hand: edit the JSON, then verify. --------------------------------------
+
+fn json(a: &Agreement) -> Value {
+    serde_json::from_str(&a.to_json()).unwrap()
+}
+
+/// Verifies edited JSON; returns the reasons (a load error counts as a reason).
+fn reasons(v: &Value) -> (Status, String) {
+    match Agreement::from_json(&serde_json::to_string_pretty(v).unwrap()) {
+        Err(e) => (Status::Invalid, e.to_string()),
+        Ok(a) => {
+            let r = verify(&a);
+            let all: Vec<String> = r
+                .signatures
+                .iter()
+                .flat_map(|s| s.problems.clone())
+                .chain(r.problems.clone())
+                .collect();
+            (r.status, all.join(" | "))
+        }
+    }
+}
+
+fn value_mut<'a>(v: &'a mut Value, blank: &str) -> &'a mut Value {
+    v["values"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|x| x["blank"] == blank)
+        .unwrap()
+}
+
+#[test]
+fn fail_changed_signed_value() {
+    let mut v = json(&dpa_complete());
+    value_mut(&mut v, "customer_name")["value"] = "Brouwerij De Witte Kat BV".into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("blank customer_name was changed after Anne-Marie D'Hondt signed"),
+        "{why}"
+    );
+}
+
+#[test]
+fn fail_changed_value_signed_by_the_first_party() {
+    let mut v = json(&dpa_provider_signed());
+    value_mut(&mut v, "provider_signatory_function")["value"] = "Zaakvoerder".into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("blank provider_signatory_function was changed after Tom Hendrix signed"),
+        "{why}"
+    );
+}
+
+#[test]
+fn fail_blank_filled_by_the_wrong_party_after_signing() {
+    let mut v = json(&dpa_provider_signed());
+    v["values"].as_array_mut().unwrap().push(serde_json::json!({
+        "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
+    }));
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("blank customer_name was filled after Tom Hendrix signed, but was not left open for the provider"),
+        "{why}"
+    );
+}
+
+#[test]
+fn customer_values_not_yet_signed_keep_the_agreement_awaiting() {
+    let mut a = dpa_provider_signed();
+    a.fill(
+        Party::Customer,
+        &set(&[("customer_name", "Acme NV")]),
+        at(12),
+    )
+    .unwrap();
+    let r = verify(&a);
+    assert_eq!(
+        r.status,
+        Status::AwaitingCountersignature,
+        "{}",
+        r.summary()
+    );
+    assert_eq!(r.unsigned_values, ["customer_name"]);
+}
+
+#[test]
+fn fail_swapped_template() {
+    let mut v = json(&dpa_complete());
+    let text = v["template"]["text"]
+        .as_str()
+        .unwrap()
+        .replace("Hasselt", "Antwerpen");
+    v["template"]["sha256"] = hex::encode(Sha256::digest(text.as_bytes())).into();
+    v["template"]["text"] = text.into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(why.contains("the template was swapped"), "{why}");
+    // Changing the text without the hash is caught on reading.
+    let mut v = json(&dpa_complete());
+    let text = v["template"]["text"]
+        .as_str()
+        .unwrap()
+        .replace("Hasselt", "Antwerpen");
+    v["template"]["text"] = text.into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(why.contains("embedded template was changed"), "{why}");
+}
+
+#[test]
+fn fail_reordered_signatures() {
+    let mut v = json(&dpa_complete());
+    v["signatures"].as_array_mut().unwrap().swap(0, 1);
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("a signature was removed, added or moved"),
+        "{why}"
+    );
+}
+
+#[test]
+fn fail_removed_signature() {
+    for which in [0, 1] {
+        let mut v = json(&dpa_complete());
+        v["signatures"].as_array_mut().unwrap().remove(which);
+        let (status, why) = reasons(&v);
+        assert_eq!(status, Status::Invalid, "removing signature {which}");
+        assert!(
+            why.contains("the audit trail records 2 signature(s), the file holds 1"),
+            "{which}: {why}"
+        );
+    }
+}
+
+#[test]
+fn fail_same_role_twice() {
+    let mut v = json(&dpa_complete());
+    let first = v["signatures"][0].clone();
+    v["signatures"].as_array_mut().unwrap().push(first);
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(why.contains("the provider signed twice"), "{why}");
+}
+
+#[test]
+fn fail_altered_statement_or_signature() {
+    let mut v = json(&dpa_complete());
+    v["signatures"][0]["statement"]["signer"]["function"] = "Zaakvoerder".into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("the signature does not match what was signed"),
+        "{why}"
+    );
+
+    let mut v = json(&dpa_complete());
+    let sig = v["signatures"][1]["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('A') { "B" } else { "A" },
+        &sig[1..]
+    );
+    v["signatures"][1]["signature"] = flipped.into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        why.contains("the signature does not match what was signed"),
+        "{why}"
+    );
+
+    // Someone else's key put in place of the signer's.
+    let mut v = json(&dpa_complete());
+    v["signatures"][0]["statement"]["public_key"] =
+        tweevoud::signature::encode_public_key(&test_key(9).verifying_key().to_bytes()).into();
+    let (status, _) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+}
+
+#[test]
+fn fail_altered_audit_trail() {
+    let mut v = json(&dpa_complete());
+    v["audit"][1]["time"] = "2026-11-22T10:00:00+01:00".into();
+    let (status, why) = reasons(&v);
+    assert_eq!(status, Status::Invalid);
+    assert!(why.contains("audit entry 1"), "{why}");
+}
