@@ -1,0 +1,218 @@
+//! Test vectors under `tests/vectors/`, documented in `docs/format.md`.
+//!
+//! The vectors are made from fixed-seed keys at fixed times, so they are byte-for-byte
+//! reproducible; this test rebuilds them and compares. After a deliberate format change,
+//! regenerate with `TWEEVOUD_REGENERATE_VECTORS=1 cargo test --test vectors` and review the
+//! diff. Every `fail_*` vector must fail verification with the reason its manifest entry names.
+
+mod common;
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tweevoud::{verify, Agreement, Status};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+/// A tampered copy of `base`, by a JSON edit.
+fn tampered(base: &Agreement, edit: impl Fn(&mut Value)) -> String {
+    let mut v: Value = serde_json::from_str(&base.to_json()).unwrap();
+    edit(&mut v);
+    let mut s = serde_json::to_string_pretty(&v).unwrap();
+    s.push('\n');
+    s
+}
+
+/// Every vector file, by name.
+fn build() -> Vec<(String, String)> {
+    let awaiting = common::dpa_provider_signed();
+    let complete = common::dpa_complete();
+    let mut files = vec![
+        ("dpa-awaiting.tweevoud".to_string(), awaiting.to_json()),
+        ("dpa-complete.tweevoud".to_string(), complete.to_json()),
+    ];
+    let mut keys = Vec::new();
+    for (role, seed) in [("provider", 1u8), ("customer", 2u8)] {
+        let k = common::test_key(seed);
+        let public = k.verifying_key().to_bytes();
+        keys.push(json!({
+            "role": role,
+            "seed_hex": hex::encode([seed; 32]),
+            "public_key_base64": tweevoud::signature::encode_public_key(&public),
+            "fingerprint_sha256_hex": hex::encode(Sha256::digest(public)),
+        }));
+    }
+    let mut signatures = Vec::new();
+    for (i, rec) in complete.signatures().iter().enumerate() {
+        let name = format!("dpa-complete.signature-{i}.message");
+        let message = rec.statement.message();
+        signatures.push(json!({
+            "signer": rec.statement.signer.role,
+            "message_file": name,
+            "message_sha256_hex": hex::encode(Sha256::digest(&message)),
+            "signature_base64": rec.signature,
+            "record_sha256_hex": rec.record_hash(),
+        }));
+        files.push((name, String::from_utf8(message).unwrap()));
+    }
+    let fails: Vec<(&str, String, &str)> = vec![
+        (
+            "fail_changed-value.tweevoud",
+            tampered(&complete, |v| {
+                v["values"][0]["value"] = "Brouwerij De Witte Kat BV".into();
+            }),
+            "blank customer_name was changed after Anne-Marie D'Hondt signed",
+        ),
+        (
+            "fail_filled-not-open.tweevoud",
+            tampered(&awaiting, |v| {
+                v["values"].as_array_mut().unwrap().push(json!({
+                    "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
+                }));
+            }),
+            "was not left open for the provider",
+        ),
+        (
+            "fail_swapped-template.tweevoud",
+            tampered(&complete, |v| {
+                let text = v["template"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .replace("Hasselt", "Antwerpen");
+                v["template"]["sha256"] = hex::encode(Sha256::digest(text.as_bytes())).into();
+                v["template"]["text"] = text.into();
+            }),
+            "the template was swapped",
+        ),
+        (
+            "fail_reordered-signatures.tweevoud",
+            tampered(&complete, |v| {
+                v["signatures"].as_array_mut().unwrap().swap(0, 1)
+            }),
+            "a signature was removed, added or moved",
+        ),
+        (
+            "fail_removed-signature.tweevoud",
+            tampered(&complete, |v| {
+                v["signatures"].as_array_mut().unwrap().remove(1);
+            }),
+            "the audit trail records 2 signature(s), the file holds 1",
+        ),
+        (
+            "fail_signed-twice.tweevoud",
+            tampered(&complete, |v| {
+                let first = v["signatures"][0].clone();
+                v["signatures"].as_array_mut().unwrap().push(first);
+            }),
+            "the provider signed twice",
+        ),
+        (
+            "fail_altered-statement.tweevoud",
+            tampered(&complete, |v| {
+                v["signatures"][0]["statement"]["signer"]["function"] = "Zaakvoerder".into();
+            }),
+            "the signature does not match what was signed",
+        ),
+        (
+            "fail_altered-audit.tweevoud",
+            tampered(&complete, |v| {
+                v["audit"][1]["time"] = "2026-11-22T10:00:00+01:00".into();
+            }),
+            "audit entry 1",
+        ),
+    ];
+    let mut manifest_fails = Vec::new();
+    for (name, text, reason) in fails {
+        manifest_fails.push(json!({"file": name, "must_fail_with": reason}));
+        files.push((name.to_string(), text));
+    }
+    let manifest = json!({
+        "about": "Tweevoud test vectors; see docs/format.md, section Test vectors.",
+        "keys": keys,
+        "template_sha256_hex": complete.template().sha256_hex(),
+        "complete_text_sha256_hex": complete.text_sha256(),
+        "signatures": signatures,
+        "valid": [
+            {"file": "dpa-awaiting.tweevoud", "status": "awaiting_countersignature"},
+            {"file": "dpa-complete.tweevoud", "status": "complete"}
+        ],
+        "fail": manifest_fails,
+    });
+    let mut m = serde_json::to_string_pretty(&manifest).unwrap();
+    m.push('\n');
+    files.push(("vectors.json".to_string(), m));
+    files
+}
+
+#[test]
+fn vectors_are_reproducible_and_current() {
+    let files = build();
+    if std::env::var_os("TWEEVOUD_REGENERATE_VECTORS").is_some() {
+        for (name, text) in &files {
+            std::fs::write(dir().join(name), text).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let on_disk = std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| {
+            panic!("tests/vectors/{name}: {e} (regenerate, see the module doc)")
+        });
+        assert!(
+            on_disk == *text,
+            "tests/vectors/{name} is stale: the format changed (regenerate and review)"
+        );
+    }
+}
+
+#[test]
+fn valid_vectors_verify() {
+    for (name, status) in [
+        ("dpa-awaiting.tweevoud", Status::AwaitingCountersignature),
+        ("dpa-complete.tweevoud", Status::Complete),
+    ] {
+        let a = Agreement::load(&dir().join(name)).unwrap();
+        assert_eq!(verify(&a).status, status, "{name}");
+    }
+}
+
+#[test]
+fn every_fail_vector_fails_with_its_reason() {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("vectors.json")).unwrap())
+            .unwrap();
+    let fails = manifest["fail"].as_array().unwrap();
+    assert!(fails.len() >= 8);
+    for f in fails {
+        let name = f["file"].as_str().unwrap();
+        let reason = f["must_fail_with"].as_str().unwrap();
+        let why = match Agreement::load(&dir().join(name)) {
+            Err(e) => e.to_string(),
+            Ok(a) => {
+                let v = verify(&a);
+                assert_eq!(v.status, Status::Invalid, "{name} must be invalid");
+                format!(
+                    "{:?} {:?}",
+                    v.signatures.iter().map(|s| &s.problems).collect::<Vec<_>>(),
+                    v.problems
+                )
+            }
+        };
+        assert!(why.contains(reason), "{name}: expected {reason:?} in {why}");
+    }
+}
+
+#[test]
+fn message_bytes_are_tag_and_canonical_json() {
+    let a = common::dpa_complete();
+    let st = &a.signatures()[0].statement;
+    let m = st.message();
+    let (tag, body) = m.split_at(m.iter().position(|&b| b == b'\n').unwrap());
+    assert_eq!(tag, b"tweevoud-signature/1");
+    let parsed: Value = serde_json::from_slice(&body[1..]).unwrap();
+    // Keys sorted, no white space: re-serializing the parsed value gives the same bytes.
+    assert_eq!(tweevoud::canonical::to_canonical_json(&parsed), &body[1..]);
+    assert_eq!(parsed["signer"]["name"], "Tom Hendrix");
+    assert_eq!(parsed["template_sha256"], a.template().sha256_hex());
+}
