@@ -298,7 +298,7 @@ impl Agreement {
             signatures: Vec::new(),
             audit: Vec::new(),
         };
-        let set: Vec<String> = agreement.values.keys().cloned().collect();
+        let set: Vec<String> = agreement.values().iter().map(|f| f.blank.clone()).collect();
         agreement.record(now, AuditEvent::Created, creator, set, None);
         agreement
     }
