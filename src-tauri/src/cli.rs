@@ -1,0 +1,13 @@
+//! The app's command line.
+
+use std::path::PathBuf;
+
+/// Tweevoud: fill in, sign and verify agreements.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "tweevoud-app", version)]
+pub struct Options {
+    /// The profile directory: keys, contacts and the archive live here. Defaults to the
+    /// platform's data directory for Tweevoud (on Linux ~/.local/share/be.tweevoud.app).
+    #[arg(long, value_name = "DIR", env = "TWEEVOUD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}

@@ -1,0 +1,26 @@
+//! The running app and its profile.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::AppState;
+
+/// What the window shows about the app itself.
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    /// The app's version.
+    version: &'static str,
+    /// The profile directory in use.
+    data_dir: PathBuf,
+}
+
+/// The app's version and profile directory.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: state.data_dir().to_path_buf(),
+    }
+}
