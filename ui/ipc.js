@@ -1,0 +1,24 @@
+// The one door to the Rust side. Commands answer with data or fail with `{kind, message}`
+// (see src-tauri/src/error.rs); both arrive here as a CommandError.
+
+export class CommandError extends Error {
+  constructor(command, raw) {
+    const kind = raw && typeof raw === "object" && raw.kind ? String(raw.kind) : "unknown";
+    const message = raw && typeof raw === "object" && raw.message ? String(raw.message) : String(raw);
+    super(message);
+    this.name = "CommandError";
+    this.command = command;
+    this.kind = kind;
+  }
+}
+
+/** Calls the Rust command `command` with `args`. */
+export async function call(command, args = {}) {
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core) throw new CommandError(command, { kind: "no_ipc", message: "not running inside Tweevoud" });
+  try {
+    return await core.invoke(command, args);
+  } catch (raw) {
+    throw new CommandError(command, raw);
+  }
+}
