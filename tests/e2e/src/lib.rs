@@ -1,0 +1,397 @@
+//! The end-to-end harness: runs the real Tweevoud app in a real window and drives it over
+//! WebDriver, the way a person would use it.
+//!
+//! ```text
+//! test ──WebDriver──> tauri-driver ──> WebKitWebDriver ──launches──> tweevoud-app --data-dir TMP
+//!                                                                      (on Xvfb if no $DISPLAY)
+//! ```
+//!
+//! Every session gets its own X display (unless `DISPLAY` is set), its own tauri-driver on
+//! free ports and its own empty profile directory. Each step can be photographed into
+//! `target/e2e-shots/<test>-<nn>-<step>.png`. A missing tool is a failure with a message that
+//! says what to install, never a skipped test.
+//!
+//! Environment:
+//! - `TWEEVOUD_APP`: the app binary (default `<target>/debug/tweevoud-app`, where `<target>`
+//!   is `CARGO_TARGET_DIR` or the workspace's `target/`).
+//! - `TAURI_DRIVER`: the tauri-driver binary (default: on `PATH`, else `~/.cargo/bin`).
+//! - `WEBKIT_WEBDRIVER`: the native driver (default `/usr/bin/WebKitWebDriver`).
+//! - `DISPLAY`: use this display instead of starting Xvfb.
+
+#![forbid(unsafe_code)]
+
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::json;
+use thirtyfour::error::WebDriverResult;
+use thirtyfour::{Capabilities, WebDriver};
+
+pub use thirtyfour;
+
+/// How long a helper process may take to come up.
+const STARTUP: Duration = Duration::from_secs(30);
+/// How long a helper process may take to go away after SIGTERM.
+const SHUTDOWN: Duration = Duration::from_secs(10);
+/// The size of the virtual screen.
+const SCREEN: &str = "1440x1000x24";
+
+/// Sessions run one at a time within a test binary: they would not collide (each has its own
+/// display, ports and profile), but two app windows at once would halve the little CPU there is
+/// and make timing-sensitive waits flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A test body: gets the session, returns when done.
+pub type Body<'a> = Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>>;
+
+/// Starts the app for the test `name`, runs `body` against it, and always tears everything
+/// down, also when `body` fails or panics (after taking a last screenshot, `<nn>-failed`).
+///
+/// ```no_run
+/// # async fn demo() {
+/// tweevoud_e2e::run("smoke", |s| Box::pin(async move {
+///     s.shot("start").await;
+///     Ok(())
+/// })).await;
+/// # }
+/// ```
+pub async fn run<F>(name: &str, body: F)
+where
+    F: for<'a> FnOnce(&'a Session) -> Body<'a>,
+{
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let session = Session::start(name).await;
+    let outcome = AssertUnwindSafe(body(&session)).catch_unwind().await;
+    let failed = !matches!(outcome, Ok(Ok(())));
+    if failed {
+        session.shot("failed").await;
+    }
+    session.finish().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("e2e test {name} failed: {e}"),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// A running app, reachable over WebDriver.
+pub struct Session {
+    name: String,
+    driver: WebDriver,
+    profile: tempfile::TempDir,
+    shot_dir: PathBuf,
+    shots: AtomicUsize,
+    // Dropped in this order: the bridge first, then the display it drew on.
+    tauri_driver: Process,
+    xvfb: Option<Process>,
+}
+
+impl Session {
+    /// Starts a display if needed, tauri-driver, and the app with a fresh profile directory.
+    /// Panics, saying what is missing, if any piece cannot be found or started.
+    pub async fn start(name: &str) -> Session {
+        let app = app_binary();
+        let tauri_driver_bin = tool("TAURI_DRIVER", "tauri-driver", &cargo_bin("tauri-driver"));
+        let native = std::env::var_os("WEBKIT_WEBDRIVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/WebKitWebDriver"));
+        require_file(
+            &native,
+            "WebKitWebDriver (Debian: apt install webkit2gtk-driver)",
+        );
+
+        let (display, xvfb) = match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() => (d, None),
+            _ => {
+                let (display, process) = start_xvfb();
+                (display, Some(process))
+            }
+        };
+
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new(&tauri_driver_bin)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .arg("--native-driver")
+            .arg(&native)
+            .env("DISPLAY", &display)
+            // No accessibility bus under Xvfb; without this GTK warns on every start.
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {} ({e}); install it with `cargo install tauri-driver --locked`",
+                    tauri_driver_bin.display()
+                )
+            });
+        let mut tauri_driver = Process::new("tauri-driver", child);
+        // tauri-driver listens at once but forwards to WebKitWebDriver, which it starts at the
+        // same time: a session requested before both listen fails with a connection error.
+        tauri_driver.wait_for_port(port);
+        tauri_driver.wait_for_port(native_port);
+
+        let profile = tempfile::Builder::new()
+            .prefix("tweevoud-e2e-")
+            .tempdir()
+            .expect("cannot create a temporary profile directory");
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").expect("capability");
+        caps.set(
+            "tauri:options",
+            json!({
+                "application": app,
+                "args": ["--data-dir", profile.path()],
+            }),
+        )
+        .expect("capability");
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .unwrap_or_else(|e| panic!("tauri-driver could not start {}: {e}", app.display()));
+
+        let shot_dir = target_dir().join("e2e-shots");
+        std::fs::create_dir_all(&shot_dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", shot_dir.display()));
+        remove_old_shots(&shot_dir, name);
+
+        Session {
+            name: name.to_string(),
+            driver,
+            profile,
+            shot_dir,
+            shots: AtomicUsize::new(0),
+            tauri_driver,
+            xvfb,
+        }
+    }
+
+    /// The WebDriver session.
+    pub fn driver(&self) -> &WebDriver {
+        &self.driver
+    }
+
+    /// The profile directory the app was started with (`--data-dir`).
+    pub fn data_dir(&self) -> &Path {
+        self.profile.path()
+    }
+
+    /// Saves a screenshot of the window as `<test>-<nn>-<step>.png` and returns its path.
+    /// A screenshot that cannot be taken is reported, not fatal: it is evidence, not a check.
+    pub async fn shot(&self, step: &str) -> PathBuf {
+        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
+        let path = self
+            .shot_dir
+            .join(format!("{}-{n:02}-{step}.png", self.name));
+        if let Err(e) = self.driver.screenshot(&path).await {
+            eprintln!("e2e: screenshot {} failed: {e}", path.display());
+        }
+        path
+    }
+
+    /// Closes the app, then stops tauri-driver and the display.
+    pub async fn finish(self) {
+        let Session {
+            driver,
+            tauri_driver,
+            xvfb,
+            ..
+        } = self;
+        if let Err(e) = driver.quit().await {
+            eprintln!("e2e: closing the WebDriver session failed: {e}");
+        }
+        drop(tauri_driver);
+        drop(xvfb);
+    }
+}
+
+/// A helper process that is stopped with SIGTERM, and waited for, when dropped.
+struct Process {
+    what: &'static str,
+    child: Child,
+}
+
+impl Process {
+    fn new(what: &'static str, child: Child) -> Process {
+        Process { what, child }
+    }
+
+    /// Panics with the exit status if the process has died.
+    fn check_alive(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("{} exited during start-up: {status}", self.what);
+        }
+    }
+
+    fn wait_for_port(&mut self, port: u16) {
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            self.check_alive();
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not listen on port {port} within {STARTUP:?}",
+                self.what
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // SIGTERM, not SIGKILL: tauri-driver stops its WebKitWebDriver only when asked nicely;
+        // killed outright, it leaves that child behind holding the port.
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + SHUTDOWN;
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!(
+            "e2e: {} ignored SIGTERM for {SHUTDOWN:?}; killing it",
+            self.what
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Xvfb on the first free display from :90 and returns `(":n", process)`.
+fn start_xvfb() -> (String, Process) {
+    let xvfb = tool("XVFB", "Xvfb", Path::new("/usr/bin/Xvfb"));
+    for n in 90..190 {
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let child = Command::new(&xvfb)
+            .arg(&display)
+            .args(["-screen", "0", SCREEN, "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {} ({e}); install it (Debian: apt install xvfb)",
+                    xvfb.display()
+                )
+            });
+        let mut process = Process::new("Xvfb", child);
+        let deadline = Instant::now() + STARTUP;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = process.child.try_wait() {
+                break; // lost a race for this display; try the next one
+            }
+            if socket.exists() {
+                return (display, process);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("could not start Xvfb on any display from :90 to :189");
+}
+
+/// A port on 127.0.0.1 that nothing listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("cannot find a free TCP port on 127.0.0.1")
+}
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("cannot resolve the workspace directory")
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace_dir().join(dir),
+        _ => workspace_dir().join("target"),
+    }
+}
+
+/// The app binary under test: `TWEEVOUD_APP`, or the debug build in the target directory.
+pub fn app_binary() -> PathBuf {
+    let app = std::env::var_os("TWEEVOUD_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/tweevoud-app"));
+    let app = std::path::absolute(&app).unwrap_or(app);
+    require_file(
+        &app,
+        "the Tweevoud app (build it first: cargo build -p tweevoud-app, or set TWEEVOUD_APP)",
+    );
+    app
+}
+
+/// `~/.cargo/bin/<name>`.
+fn cargo_bin(name: &str) -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    home.join("bin").join(name)
+}
+
+/// A tool from the environment variable `var`, else `name` on `PATH`, else `fallback`.
+fn tool(var: &str, name: &str, fallback: &Path) -> PathBuf {
+    if let Some(path) = std::env::var_os(var) {
+        return PathBuf::from(path);
+    }
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file());
+    on_path.unwrap_or_else(|| fallback.to_path_buf())
+}
+
+fn require_file(path: &Path, what: &str) {
+    assert!(path.is_file(), "e2e: {} not found: {what}", path.display());
+}
+
+/// Removes the screenshots of an earlier run of the same test, so none is mistaken for new.
+fn remove_old_shots(dir: &Path, name: &str) {
+    let prefix = format!("{name}-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let ours = file.strip_prefix(&prefix).is_some_and(|rest| {
+            let b = rest.as_bytes();
+            b.len() > 3 && b[..2].iter().all(u8::is_ascii_digit) && b[2] == b'-'
+        });
+        if ours && file.ends_with(".png") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The app, end to end: the built-in DPA is listed, opens as text with its blanks where they
+//! stand, marked by the party that fills them, and the UI language changes the labels.
+
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+use thirtyfour::stringmatch::StringMatch;
+use tweevoud_e2e::Session;
+
+const DPA: &str = "xis-verwerkersovereenkomst";
+const GOVERNING_LAW: &str = "Op deze overeenkomst is Belgisch recht van toepassing.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_open_as_text_with_blanks_in_three_languages() {
+    tweevoud_e2e::run("app", |s| Box::pin(body(s))).await;
+}
+
+async fn body(s: &Session) -> WebDriverResult<()> {
+    let d = s.driver();
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    s.shot("start").await;
+
+    // The profile directory is the one given on the command line.
+    let profile = text_of(d, "[data-testid='profile-dir']").await?;
+    assert_eq!(profile, s.data_dir().display().to_string(), "profile dir");
+
+    // Nothing is open yet; the page says what to do instead.
+    assert!(shown(d, "[data-testid='empty-state']").await?);
+    assert!(!shown(d, "[data-testid='template-view']").await?);
+
+    // Start from Dutch, whatever the machine's language is.
+    choose_language(d, "nl").await?;
+    heading(d, "Sjablonen").await?;
+
+    // The DPA is listed, first, with its title.
+    let items = d.find_all(By::Css("[data-testid='template-item']")).await?;
+    assert!(!items.is_empty(), "no templates listed");
+    assert_eq!(attr(&items[0], "data-template-id").await?, DPA);
+    let dpa = d.find(By::Css(template_item(DPA))).await?;
+    assert!(dpa.text().await?.contains("Verwerkersovereenkomst"));
+    assert_eq!(attr(&dpa, "aria-current").await?, "false");
+
+    // Opening it shows its text.
+    dpa.click().await?;
+    let page = d
+        .query(By::Css("[data-testid='document']"))
+        .and_displayed()
+        .first()
+        .await?;
+    assert_eq!(attr(&dpa, "aria-current").await?, "true");
+    assert_eq!(
+        text_of(d, "[data-testid='template-title']").await?,
+        "Verwerkersovereenkomst"
+    );
+    let text = page.text().await?;
+    assert!(text.contains("VERWERKERSOVEREENKOMST"), "no title:\n{text}");
+    assert!(text.contains(GOVERNING_LAW), "no governing law:\n{text}");
+    assert!(!shown(d, "[data-testid='empty-state']").await?);
+    s.shot("dpa-open").await;
+
+    // The customer's enterprise number is a customer blank, labelled in Dutch, standing in its
+    // sentence, and coloured like the customer in the legend, not like the provider.
+    let number = d.find(By::Css(blank("customer_enterprise_number"))).await?;
+    assert_eq!(attr(&number, "data-party").await?, "customer");
+    assert_eq!(attr(&number, "data-kind").await?, "enterprise_number");
+    assert_eq!(number.text().await?, "Ondernemingsnummer van de Klant");
+    let sentence = number.find(By::XPath("..")).await?.text().await?;
+    assert!(
+        sentence.contains(
+            "ingeschreven in de Kruispuntbank voor Ondernemingen onder nummer \
+             Ondernemingsnummer van de Klant (hierna: \"Klant\");"
+        ),
+        "blank not where it stands: {sentence:?}"
+    );
+    let provider_name = d.find(By::Css(blank("provider_signatory_name"))).await?;
+    assert_eq!(attr(&provider_name, "data-party").await?, "provider");
+    assert_eq!(provider_name.text().await?, "Naam ondertekenaar XIS");
+    let customer_bg = background(&number).await?;
+    let provider_bg = background(&provider_name).await?;
+    let legend = d
+        .find(By::Css("[data-testid='legend-customer'] .swatch"))
+        .await?;
+    assert_eq!(
+        customer_bg,
+        background(&legend).await?,
+        "not the customer colour"
+    );
+    assert_ne!(customer_bg, provider_bg, "customer and provider look alike");
+    assert!(
+        !is_transparent(&customer_bg),
+        "customer blank not highlighted"
+    );
+    assert!(
+        !is_transparent(&provider_bg),
+        "provider blank not highlighted"
+    );
+    number.scroll_into_view().await?;
+    s.shot("customer-blank").await;
+
+    // The signature section: each party's signatory blanks in that party's colour.
+    let signer = d.find(By::Css(blank("customer_signatory_name"))).await?;
+    assert_eq!(background(&signer).await?, customer_bg);
+    signer.scroll_into_view().await?;
+    s.shot("signatures").await;
+
+    // French, then English: the labels and the window's words follow; the agreement text,
+    // written in Dutch, does not.
+    for (lang, label, templates) in [
+        ("fr", "Numéro d'entreprise du Client", "Modèles"),
+        ("en", "Customer's enterprise number", "Templates"),
+    ] {
+        choose_language(d, lang).await?;
+        d.query(By::Css(blank("customer_enterprise_number")))
+            .with_text(label)
+            .first()
+            .await?;
+        heading(d, templates).await?;
+        assert!(text_of(d, "[data-testid='document']")
+            .await?
+            .contains(GOVERNING_LAW));
+        s.shot(&format!("lang-{lang}")).await;
+    }
+
+    // Back to Dutch: the same labels as at first.
+    choose_language(d, "nl").await?;
+    d.query(By::Css(blank("customer_enterprise_number")))
+        .with_text("Ondernemingsnummer van de Klant")
+        .first()
+        .await?;
+
+    // The content security policy is in force: no eval, no injected inline script.
+    let csp = d
+        .execute(
+            "let evaluated = false;
+             try { eval('1'); evaluated = true; } catch (e) {}
+             const s = document.createElement('script');
+             s.textContent = 'window.__tweevoudInline = true';
+             document.head.append(s);
+             return [evaluated, window.__tweevoudInline === true];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        csp.json(),
+        &serde_json::json!([false, false]),
+        "CSP not in force"
+    );
+
+    // No error was shown along the way.
+    assert!(!shown(d, "[data-testid='error']").await?);
+    Ok(())
+}
+
+/// Picks a UI language in the header and waits until the page has switched to it.
+async fn choose_language(d: &WebDriver, lang: &str) -> WebDriverResult<()> {
+    let select = d.find(By::Css("[data-testid='language']")).await?;
+    SelectElement::new(&select)
+        .await?
+        .select_by_value(lang)
+        .await?;
+    d.query(By::Css(format!("html[lang='{lang}']")))
+        .first()
+        .await?;
+    Ok(())
+}
+
+/// Waits until the sidebar heading reads `text` (in whatever letter case CSS sets it).
+async fn heading(d: &WebDriver, text: &str) -> WebDriverResult<()> {
+    d.query(By::Css("#templates-heading"))
+        .with_text(StringMatch::new(text).case_insensitive())
+        .first()
+        .await?;
+    Ok(())
+}
+
+fn template_item(id: &str) -> String {
+    format!("[data-testid='template-item'][data-template-id='{id}']")
+}
+
+fn blank(field: &str) -> String {
+    format!("[data-testid='blank'][data-field='{field}']")
+}
+
+async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
+    d.find(By::Css(css)).await?.text().await
+}
+
+async fn shown(d: &WebDriver, css: &str) -> WebDriverResult<bool> {
+    d.find(By::Css(css)).await?.is_displayed().await
+}
+
+/// An attribute's value; a missing attribute reads as "".
+async fn attr(e: &WebElement, name: &str) -> WebDriverResult<String> {
+    Ok(e.attr(name).await?.unwrap_or_default())
+}
+
+async fn background(e: &WebElement) -> WebDriverResult<String> {
+    e.css_value("background-color").await
+}
+
+fn is_transparent(css_colour: &str) -> bool {
+    let c = css_colour.replace(' ', "");
+    c == "transparent" || c == "rgba(0,0,0,0)"
+}
