@@ -10,19 +10,28 @@
 
 pub mod agreement;
 pub mod canonical;
+pub mod contact;
 pub mod fsutil;
+pub mod key;
 pub mod kind;
 pub mod language;
 pub mod party;
+pub mod profile;
 pub mod render;
 pub mod signature;
 pub mod template;
 pub mod verify;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
+pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
+pub use key::{
+    passphrase_strength, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Strength,
+    StrengthLevel, UnlockedKey,
+};
 pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
 pub use party::Party;
+pub use profile::{Profile, ProfileError};
 pub use signature::{SignatureRecord, Signer, Statement};
 pub use template::{Template, TemplateError, TemplateProblem};
 pub use verify::{verify, Status, Verification};

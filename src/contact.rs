@@ -1,0 +1,592 @@
+//! Contacts: the counterparties' public keys that this profile knows, and how far it trusts
+//! them.
+//!
+//! A signature proves only that someone holding a key signed; who that is comes from the
+//! person checking. A contact records a counterparty's public key under their name, and
+//! whether the user has *verified* it (compared the fingerprint with the person, by phone or
+//! in person). Verification then reports "signed by Tom Hendrix (Xtreme Internet Solutions
+//! BV), a key you verified on 2026-11-23" or "signed by a key you do not know" — see
+//! [`trust`] — and never assumes more.
+//!
+//! Each contact is one file `contacts/<fingerprint-hex>.json` of the [`Profile`]:
+//!
+//! ```json
+//! {
+//!   "name": "Tom Hendrix",
+//!   "organisation": "Xtreme Internet Solutions BV",
+//!   "public_key": "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----\n",
+//!   "fingerprint": "<64 lower-case hex digits>",
+//!   "added": "2026-11-23T10:00:00+01:00",
+//!   "verified": "2026-11-23T10:05:00+01:00"
+//! }
+//! ```
+//!
+//! `public_key` is SPKI PEM; `fingerprint` must be its fingerprint (a file where it is not is
+//! reported as damaged); `verified` is `null` until the key is marked verified.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::fsutil::write_atomic;
+use crate::key::{rfc3339, select, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Selection};
+use crate::profile::{create_private_dir, Profile};
+
+/// What can go wrong with contacts, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContactError {
+    /// The key offered is not a usable public key (or the key store could not be read).
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The key offered is one of this profile's own signing keys.
+    #[error("this is your own key {name} ({fingerprint}); contacts are the other parties' keys")]
+    OwnKey {
+        /// The own key's name.
+        name: String,
+        /// Its short fingerprint.
+        fingerprint: String,
+    },
+    /// No contact matches the selector.
+    #[error("no contact in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of a contact listed by `contact list`", dir.display())]
+    NotFound {
+        /// What was asked for.
+        selector: String,
+        /// The contacts directory searched.
+        dir: PathBuf,
+    },
+    /// More than one contact matches the selector.
+    #[error("{selector:?} matches several contacts ({}); give more of the fingerprint", candidates.join("; "))]
+    Ambiguous {
+        /// What was asked for.
+        selector: String,
+        /// The contacts it matches, by name and fingerprint.
+        candidates: Vec<String>,
+    },
+    /// A contact needs a name.
+    #[error("a contact needs a name: the person the key belongs to, e.g. --name \"Tom Hendrix\"")]
+    MissingName,
+    /// A contact file is damaged.
+    #[error("{} is damaged ({reason}); remove it and add the contact again", path.display())]
+    Corrupt {
+        /// The damaged file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ContactError + '_ {
+    move |source| ContactError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+mod pem_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::key::PublicKey;
+
+    pub fn serialize<S: Serializer>(key: &PublicKey, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&key.to_pem())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PublicKey, D::Error> {
+        let text = String::deserialize(d)?;
+        PublicKey::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A counterparty's public key, under their name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    name: String,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(with = "pem_string")]
+    public_key: PublicKey,
+    fingerprint: Fingerprint,
+    #[serde(with = "rfc3339")]
+    added: DateTime<FixedOffset>,
+    #[serde(default, with = "rfc3339::option")]
+    verified: Option<DateTime<FixedOffset>>,
+}
+
+impl Contact {
+    /// The person's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Their organisation.
+    pub fn organisation(&self) -> Option<&str> {
+        self.organisation.as_deref()
+    }
+
+    /// Their public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// Its fingerprint.
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
+
+    /// When the contact was added.
+    pub fn added(&self) -> DateTime<FixedOffset> {
+        self.added
+    }
+
+    /// When the user marked the key verified, if they did.
+    pub fn verified(&self) -> Option<DateTime<FixedOffset>> {
+        self.verified
+    }
+
+    /// "Tom Hendrix (Xtreme Internet Solutions BV)", or just the name.
+    pub fn display_name(&self) -> String {
+        match &self.organisation {
+            Some(org) => format!("{} ({org})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// What adding a contact did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// The key is new: the contact was stored.
+    New(Contact),
+    /// The key was already a contact: nothing was changed (not even the name).
+    AlreadyKnown(Contact),
+}
+
+/// What marking a contact verified did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    /// The key is now marked verified, as of now.
+    Now(Contact),
+    /// It was already verified: its date was kept.
+    Already(Contact),
+}
+
+/// The contacts of a profile.
+#[derive(Debug, Clone)]
+pub struct ContactBook {
+    dir: PathBuf,
+    keys: KeyStore,
+}
+
+impl ContactBook {
+    /// The contact book of `profile`. Nothing is read or created until it is used.
+    pub fn open(profile: &Profile) -> ContactBook {
+        ContactBook {
+            dir: profile.contacts_dir(),
+            keys: KeyStore::open(profile),
+        }
+    }
+
+    /// The contacts directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, fingerprint: &Fingerprint) -> PathBuf {
+        self.dir.join(format!("{}.json", fingerprint.hex()))
+    }
+
+    /// Adds a counterparty's public key, given as SPKI PEM (or base64 of the raw 32 bytes).
+    /// See [`add_key`](Self::add_key).
+    pub fn add(
+        &self,
+        public_pem: &str,
+        name: &str,
+        organisation: Option<&str>,
+        verified: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Added, ContactError> {
+        let key = PublicKey::parse(public_pem)?;
+        self.add_key(&key, name, organisation, verified, now)
+    }
+
+    /// Adds a counterparty's public key under their name, marked verified as of `now` if
+    /// `verified`. A key that is already a contact is left as it is ([`Added::AlreadyKnown`]);
+    /// one of the profile's own keys is refused ([`ContactError::OwnKey`]).
+    pub fn add_key(
+        &self,
+        key: &PublicKey,
+        name: &str,
+        organisation: Option<&str>,
+        verified: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Added, ContactError> {
+        let name = clean(Some(name)).ok_or(ContactError::MissingName)?;
+        let fingerprint = key.fingerprint();
+        if let Some(own) = self.keys.find(&fingerprint)? {
+            return Err(ContactError::OwnKey {
+                name: own.name().into(),
+                fingerprint: fingerprint.short(),
+            });
+        }
+        if let Some(existing) = self.find(&fingerprint)? {
+            return Ok(Added::AlreadyKnown(existing));
+        }
+        let contact = Contact {
+            name,
+            organisation: clean(organisation),
+            public_key: *key,
+            fingerprint,
+            added: now,
+            verified: verified.then_some(now),
+        };
+        self.save(&contact)?;
+        Ok(Added::New(contact))
+    }
+
+    fn save(&self, contact: &Contact) -> Result<(), ContactError> {
+        create_private_dir(&self.dir).map_err(io_error(&self.dir))?;
+        let path = self.path(&contact.fingerprint);
+        let mut json = serde_json::to_string_pretty(contact).expect("a contact serializes");
+        json.push('\n');
+        write_atomic(&path, json.as_bytes()).map_err(io_error(&path))
+    }
+
+    /// Every contact, by name.
+    pub fn list(&self) -> Result<Vec<Contact>, ContactError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&self.dir)(e)),
+        };
+        let mut contacts = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io_error(&self.dir))?;
+            let file_name = entry.file_name();
+            let Some(stem) = file_name
+                .to_string_lossy()
+                .strip_suffix(".json")
+                .map(String::from)
+            else {
+                continue;
+            };
+            let Ok(fingerprint) = stem.parse::<Fingerprint>() else {
+                continue;
+            };
+            if let Some(contact) = self.find(&fingerprint)? {
+                contacts.push(contact);
+            }
+        }
+        contacts.sort_by(|a, b| (&a.name, a.added).cmp(&(&b.name, b.added)));
+        Ok(contacts)
+    }
+
+    /// The contact with exactly this fingerprint, if any.
+    pub fn find(&self, fingerprint: &Fingerprint) -> Result<Option<Contact>, ContactError> {
+        let path = self.path(fingerprint);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        let corrupt = |reason: String| ContactError::Corrupt {
+            path: path.clone(),
+            reason,
+        };
+        let contact: Contact = serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))?;
+        if contact.public_key.fingerprint() != contact.fingerprint {
+            return Err(corrupt("its fingerprint is not its public key's".into()));
+        }
+        if contact.fingerprint != *fingerprint {
+            return Err(corrupt(
+                "it holds another key than its file name says".into(),
+            ));
+        }
+        Ok(Some(contact))
+    }
+
+    /// The contact that `selector` names: a fingerprint (grouped or not), a unique prefix of
+    /// one of at least 8 hex digits, or a unique name.
+    pub fn get(&self, selector: &str) -> Result<Contact, ContactError> {
+        let contacts = self.list()?;
+        match select(&contacts, selector, |c| &c.fingerprint, |c| &c.name) {
+            Selection::One(contact) => Ok(contact.clone()),
+            Selection::Many(matches) => Err(ContactError::Ambiguous {
+                selector: selector.into(),
+                candidates: matches
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, c.fingerprint.short()))
+                    .collect(),
+            }),
+            Selection::None => Err(ContactError::NotFound {
+                selector: selector.into(),
+                dir: self.dir.clone(),
+            }),
+        }
+    }
+
+    /// Marks a contact's key verified as of `now`: the user has compared its fingerprint with
+    /// the person it belongs to. A key already verified keeps its date.
+    pub fn mark_verified(
+        &self,
+        fingerprint: &Fingerprint,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Verified, ContactError> {
+        let mut contact = self
+            .find(fingerprint)?
+            .ok_or_else(|| ContactError::NotFound {
+                selector: fingerprint.to_string(),
+                dir: self.dir.clone(),
+            })?;
+        if contact.verified.is_some() {
+            return Ok(Verified::Already(contact));
+        }
+        contact.verified = Some(now);
+        self.save(&contact)?;
+        Ok(Verified::Now(contact))
+    }
+}
+
+fn clean(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(String::from)
+}
+
+/// How far this profile trusts a public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Trust {
+    /// One of the profile's own signing keys.
+    OwnKey {
+        /// The key.
+        info: KeyInfo,
+    },
+    /// A contact whose key the user has verified.
+    VerifiedContact {
+        /// The contact.
+        contact: Contact,
+    },
+    /// A contact whose key the user has not verified.
+    UnverifiedContact {
+        /// The contact.
+        contact: Contact,
+    },
+    /// A key this profile does not know.
+    Unknown {
+        /// Its fingerprint, to compare with the signer.
+        fingerprint: Fingerprint,
+    },
+}
+
+impl Trust {
+    /// The trust status in words, to follow "signed by":
+    ///
+    /// - "Tom Hendrix (Xtreme Internet Solutions BV), your own key"
+    /// - "Tom Hendrix (Xtreme Internet Solutions BV), a key you verified on 2026-11-23"
+    /// - "Tom Hendrix (Xtreme Internet Solutions BV), a contact whose key you have not
+    ///   verified (fingerprint 3B6A 27BC ...)"
+    /// - "a key you do not know (fingerprint 3B6A 27BC ...)"
+    pub fn describe(&self) -> String {
+        match self {
+            Trust::OwnKey { info } => format!("{}, your own key", info.display_name()),
+            Trust::VerifiedContact { contact } => format!(
+                "{}, a key you verified on {}",
+                contact.display_name(),
+                contact
+                    .verified
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            ),
+            Trust::UnverifiedContact { contact } => format!(
+                "{}, a contact whose key you have not verified (fingerprint {})",
+                contact.display_name(),
+                contact.fingerprint
+            ),
+            Trust::Unknown { fingerprint } => {
+                format!("a key you do not know (fingerprint {fingerprint})")
+            }
+        }
+    }
+
+    /// True for the profile's own keys and verified contacts.
+    pub fn is_trusted(&self) -> bool {
+        matches!(self, Trust::OwnKey { .. } | Trust::VerifiedContact { .. })
+    }
+}
+
+/// How far `profile` trusts `key`: its own key, a verified or unverified contact, or unknown.
+pub fn trust(profile: &Profile, key: &PublicKey) -> Result<Trust, ContactError> {
+    let fingerprint = key.fingerprint();
+    if let Some(info) = KeyStore::open(profile).find(&fingerprint)? {
+        return Ok(Trust::OwnKey { info });
+    }
+    Ok(match ContactBook::open(profile).find(&fingerprint)? {
+        Some(contact) if contact.verified.is_some() => Trust::VerifiedContact { contact },
+        Some(contact) => Trust::UnverifiedContact { contact },
+        None => Trust::Unknown { fingerprint },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::UnlockedKey;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn key(seed: u8) -> PublicKey {
+        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
+            .unwrap()
+            .public()
+    }
+
+    #[test]
+    fn trust_descriptions() {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = Profile::at(dir.path());
+        let book = ContactBook::open(&profile);
+        let tom = key(1);
+        let anne = key(2);
+        let stranger = key(3);
+        let added = book
+            .add(
+                &tom.to_pem(),
+                "Tom Hendrix",
+                Some("Xtreme Internet Solutions BV"),
+                true,
+                at("2026-11-23T23:30:00+01:00"),
+            )
+            .unwrap();
+        assert!(matches!(added, Added::New(_)));
+        book.add_key(
+            &anne,
+            "Anne-Marie D'Hondt",
+            None,
+            false,
+            at("2026-11-23T10:00:00+01:00"),
+        )
+        .unwrap();
+
+        let t = trust(&profile, &tom).unwrap();
+        assert!(t.is_trusted());
+        assert_eq!(
+            t.describe(),
+            "Tom Hendrix (Xtreme Internet Solutions BV), a key you verified on 2026-11-23"
+        );
+        let t = trust(&profile, &anne).unwrap();
+        assert!(!t.is_trusted());
+        assert_eq!(
+            t.describe(),
+            format!(
+                "Anne-Marie D'Hondt, a contact whose key you have not verified (fingerprint {})",
+                anne.fingerprint()
+            )
+        );
+        let t = trust(&profile, &stranger).unwrap();
+        assert_eq!(
+            t.describe(),
+            format!(
+                "a key you do not know (fingerprint {})",
+                stranger.fingerprint()
+            )
+        );
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json["status"], "unknown");
+        assert_eq!(json["fingerprint"], stranger.fingerprint().hex());
+    }
+
+    #[test]
+    fn adding_twice_changes_nothing_and_verify_keeps_its_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = ContactBook::open(&Profile::at(dir.path()));
+        let tom = key(1);
+        let first = at("2026-11-23T10:00:00+01:00");
+        book.add_key(&tom, "Tom", None, false, first).unwrap();
+        let again = book
+            .add_key(
+                &tom,
+                "Someone Else",
+                Some("Org"),
+                true,
+                at("2026-12-01T10:00:00+01:00"),
+            )
+            .unwrap();
+        let Added::AlreadyKnown(c) = again else {
+            panic!("expected AlreadyKnown")
+        };
+        assert_eq!(c.name(), "Tom");
+        assert_eq!(c.verified(), None);
+        let v = book.mark_verified(&tom.fingerprint(), first).unwrap();
+        assert!(matches!(v, Verified::Now(_)));
+        let v = book
+            .mark_verified(&tom.fingerprint(), at("2027-01-01T00:00:00Z"))
+            .unwrap();
+        let Verified::Already(c) = v else {
+            panic!("expected Already")
+        };
+        assert_eq!(c.verified(), Some(first));
+        assert_eq!(book.list().unwrap(), vec![c.clone()]);
+        assert_eq!(book.get(&tom.fingerprint().short()).unwrap(), c);
+    }
+
+    #[test]
+    fn fail_own_key_as_contact() {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = Profile::at(dir.path());
+        let keys = KeyStore::open(&profile);
+        let info = keys
+            .create(
+                "Tom",
+                None,
+                None,
+                "lang genoeg",
+                at("2026-11-23T10:00:00+01:00"),
+            )
+            .unwrap();
+        let pem = keys.export_public("Tom").unwrap();
+        let err = ContactBook::open(&profile)
+            .add(&pem, "Tom", None, false, info.created())
+            .unwrap_err();
+        assert!(matches!(err, ContactError::OwnKey { .. }), "{err}");
+        assert_eq!(
+            trust(&profile, &PublicKey::from_pem(&pem).unwrap())
+                .unwrap()
+                .describe(),
+            "Tom, your own key"
+        );
+    }
+
+    #[test]
+    fn fail_tampered_contact_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = ContactBook::open(&Profile::at(dir.path()));
+        let tom = key(1);
+        book.add_key(&tom, "Tom", None, true, at("2026-11-23T10:00:00+01:00"))
+            .unwrap();
+        let path = book.path(&tom.fingerprint());
+        let text = fs::read_to_string(&path).unwrap().replace(
+            &tom.to_pem().replace('\n', "\\n"),
+            &key(2).to_pem().replace('\n', "\\n"),
+        );
+        fs::write(&path, text).unwrap();
+        assert!(matches!(
+            book.find(&tom.fingerprint()),
+            Err(ContactError::Corrupt { .. })
+        ));
+    }
+}

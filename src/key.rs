@@ -1,0 +1,1352 @@
+//! Signing keys: Ed25519 key pairs, their fingerprints, and the passphrase-protected store.
+//!
+//! A signer's key is an Ed25519 key pair made from the operating system's randomness. It is
+//! identified everywhere by its [`Fingerprint`]: the SHA-256 of the raw 32-byte public key,
+//! shown as 16 groups of 4 upper-case hex digits.
+//!
+//! # Storage
+//!
+//! [`KeyStore`] keeps each key in `keys/<fingerprint-hex>/` of the [`Profile`]:
+//!
+//! - `secret.pem`: the secret key, **only ever encrypted**, as an encrypted PKCS#8 PEM
+//!   (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, RFC 5958) that `openssl pkey` reads with the
+//!   passphrase. The PKCS#8 structure is version 1 with the 32-byte seed as RFC 8410 says,
+//!   exactly as OpenSSL writes it. It is encrypted with PBES2 (RFC 8018): scrypt as the
+//!   key-derivation function and AES-256-CBC as the cipher, with a fresh random 16-byte salt
+//!   and IV per file. The scrypt cost is N = 2^14, r = 8, p = 4 ([`SCRYPT_LOG_N`],
+//!   [`SCRYPT_R`], [`SCRYPT_P`]): 16 MiB of memory per guess and about a quarter of a second
+//!   to unlock on a laptop. N and r are the most that OpenSSL 3 reads by default (its scrypt
+//!   memory limit is 32 MiB), so the cost is raised with p instead. Mode 0600.
+//! - `public.pem`: the public key as SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
+//! - `key.json`: what the key is for: name, organisation, function, creation time and
+//!   fingerprint. Written last: a directory without it is an unfinished key and is ignored.
+//!
+//! Every file is written atomically (a reader never sees half a file) in a directory that is
+//! private to the user (mode 0700). Secret material lives in memory only as long as needed,
+//! in buffers that are zeroed when dropped ([`Zeroizing`], and ed25519-dalek's own
+//! zeroize-on-drop signing key); it is never written anywhere in the clear, not even to a
+//! temporary file.
+//!
+//! An imported key (`import`) is decrypted to check the passphrase and learn the public key,
+//! then stored **re-encrypted** with the same passphrase under the parameters above, so that
+//! every stored key has the same, documented cost whatever the source used (OpenSSL's own
+//! default, PBKDF2 with 2048 iterations, is cheap to guess).
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use base64::Engine as _;
+use chrono::{DateTime, FixedOffset};
+use ed25519_dalek::pkcs8::{DecodePublicKey, EncodePublicKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use pkcs8::der::pem::LineEnding;
+use pkcs8::pkcs5::{pbes2, scrypt};
+use pkcs8::{AlgorithmIdentifierRef, EncryptedPrivateKeyInfo, ObjectIdentifier, PrivateKeyInfo};
+use rand_core::{OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::fsutil::{write_atomic, write_atomic_private};
+use crate::profile::{create_private_dir, Profile};
+
+/// scrypt's cost parameter, as a power of two: N = 2^14 (the most OpenSSL 3 reads with r = 8).
+pub const SCRYPT_LOG_N: u8 = 14;
+/// scrypt's block size r.
+pub const SCRYPT_R: u32 = 8;
+/// scrypt's parallelism p: raises the time to unlock (about 0.25 s in all) without raising
+/// the memory past what OpenSSL reads.
+pub const SCRYPT_P: u32 = 4;
+/// The shortest passphrase a new or imported key accepts, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// id-Ed25519 (RFC 8410).
+const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const SECRET_LABEL: &str = "ENCRYPTED PRIVATE KEY";
+const SECRET_FILE: &str = "secret.pem";
+const PUBLIC_FILE: &str = "public.pem";
+const META_FILE: &str = "key.json";
+
+/// The most work an imported key's KDF may ask for before it is refused (a hostile file could
+/// otherwise ask for terabytes of memory): scrypt memory 1 GiB, p 64, PBKDF2 10^7 rounds.
+const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+const MAX_SCRYPT_P: u16 = 64;
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// What can go wrong with keys, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The passphrase does not decrypt the secret key.
+    #[error("wrong passphrase for {what}; check it (it is case-sensitive) and try again")]
+    WrongPassphrase {
+        /// Which key: its name and short fingerprint, or where it came from.
+        what: String,
+    },
+    /// A new passphrase is too weak to protect a key.
+    #[error("{reason}: choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters (four or more unrelated words make a strong one)")]
+    WeakPassphrase {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No key matches the selector.
+    #[error("no key in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of a key listed by `key list`", dir.display())]
+    NotFound {
+        /// What was asked for.
+        selector: String,
+        /// The keys directory searched.
+        dir: PathBuf,
+    },
+    /// More than one key matches the selector.
+    #[error("{selector:?} matches several keys ({}); give more of the fingerprint", candidates.join("; "))]
+    Ambiguous {
+        /// What was asked for.
+        selector: String,
+        /// The keys it matches, by name and fingerprint.
+        candidates: Vec<String>,
+    },
+    /// The key is of another algorithm.
+    #[error("this is a {algorithm} key, not an Ed25519 key; Tweevoud signs only with Ed25519 (make one with `tweevoud key new`)")]
+    NotEd25519 {
+        /// The algorithm found, by name or object identifier.
+        algorithm: String,
+    },
+    /// A secret key to import is not encrypted.
+    #[error("the secret key is not encrypted; encrypt it first, e.g. `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY.pem -out KEY-encrypted.pem`, then import that")]
+    NotEncrypted,
+    /// A secret key is encrypted with a scheme this program does not read.
+    #[error("the secret key is encrypted in a way Tweevoud cannot read ({reason}); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`")]
+    UnsupportedEncryption {
+        /// The scheme, or what about it is refused.
+        reason: String,
+    },
+    /// Input offered as a key is not one.
+    #[error("not a key Tweevoud can read: {reason}")]
+    Malformed {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file of the key store is damaged.
+    #[error("{} is damaged ({reason}); restore the key directory from a backup", path.display())]
+    Corrupt {
+        /// The damaged file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// A key needs a name.
+    #[error("a key needs a name: the signer's name as it should appear in agreements, e.g. --name \"Tom Hendrix\"")]
+    MissingName,
+    /// The key to import is already in the store.
+    #[error("this key is already in the profile, as {existing}")]
+    AlreadyExists {
+        /// The stored key, by name and fingerprint.
+        existing: String,
+    },
+    /// The operating system gave no randomness.
+    #[error("the operating system's random number generator failed: {0}")]
+    Randomness(String),
+}
+
+/// A signature that does not match the message and the public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the signature does not match the message and the public key")]
+pub struct BadSignature;
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
+    move |source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints
+
+/// A key's fingerprint: the SHA-256 of its raw 32-byte Ed25519 public key.
+///
+/// Shown (`Display`) as 16 groups of 4 upper-case hex digits separated by spaces, e.g.
+/// `3B6A 27BC CEB6 A42D 62A3 A8D0 2A6F 0D73 6532 1577 1DE2 43A6 3AC0 48A1 8B59 DA29`;
+/// [`hex`](Self::hex) gives 64 lower-case hex digits for files and JSON. Parses from either
+/// form (any case, spaces anywhere).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a raw 32-byte public key.
+    pub fn of_raw_public_key(raw: &[u8; 32]) -> Fingerprint {
+        Fingerprint(Sha256::digest(raw).into())
+    }
+
+    /// The 32 bytes of the hash.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// 64 lower-case hex digits.
+    pub fn hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The first 4 groups, e.g. `3B6A 27BC CEB6 A42D`: enough to tell keys apart at a glance,
+    /// not to check one.
+    pub fn short(&self) -> String {
+        self.groups().take(4).collect::<Vec<_>>().join(" ")
+    }
+
+    fn groups(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .chunks(2)
+            .map(|pair| format!("{:02X}{:02X}", pair[0], pair[1]))
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.groups().collect::<Vec<_>>().join(" "))
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({})", self.hex())
+    }
+}
+
+/// A string that is not a fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a fingerprint: a fingerprint is 64 hex digits, in groups or not")]
+pub struct InvalidFingerprint(pub String);
+
+impl FromStr for Fingerprint {
+    type Err = InvalidFingerprint;
+
+    fn from_str(s: &str) -> Result<Fingerprint, InvalidFingerprint> {
+        let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(&digits, &mut bytes).map_err(|_| InvalidFingerprint(s.into()))?;
+        Ok(Fingerprint(bytes))
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fingerprint, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The lower-case hex digits of `selector` if it can be (a prefix of) a fingerprint: at least
+/// 8 hex digits, spaces allowed between them.
+pub(crate) fn hex_prefix(selector: &str) -> Option<String> {
+    let digits: String = selector.chars().filter(|c| !c.is_whitespace()).collect();
+    let ok = (8..=64).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_hexdigit());
+    ok.then(|| digits.to_ascii_lowercase())
+}
+
+/// What a selector (a fingerprint, a unique fingerprint prefix, or a name) picks from a list.
+pub(crate) enum Selection<'a, T> {
+    One(&'a T),
+    Many(Vec<&'a T>),
+    None,
+}
+
+/// Picks by fingerprint prefix first, then by exact name, then by name ignoring case.
+pub(crate) fn select<'a, T>(
+    items: &'a [T],
+    selector: &str,
+    fingerprint: impl Fn(&T) -> &Fingerprint,
+    name: impl Fn(&T) -> &str,
+) -> Selection<'a, T> {
+    let pick = |keep: &dyn Fn(&T) -> bool| -> Selection<'a, T> {
+        let matches: Vec<&'a T> = items.iter().filter(|t| keep(t)).collect();
+        match matches.len() {
+            0 => Selection::None,
+            1 => Selection::One(matches[0]),
+            _ => Selection::Many(matches),
+        }
+    };
+    if let Some(prefix) = hex_prefix(selector) {
+        let found = pick(&|t| fingerprint(t).hex().starts_with(&prefix));
+        if !matches!(found, Selection::None) {
+            return found;
+        }
+    }
+    let wanted = selector.trim();
+    let found = pick(&|t| name(t) == wanted);
+    if !matches!(found, Selection::None) {
+        return found;
+    }
+    let folded = wanted.to_lowercase();
+    pick(&|t| name(t).to_lowercase() == folded)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public keys
+
+/// An Ed25519 public key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl PublicKey {
+    /// A public key from its raw 32 bytes. Refuses bytes that are not a curve point and weak
+    /// (small-order) keys, which no honest signer has.
+    pub fn from_bytes(raw: &[u8; 32]) -> Result<PublicKey, KeyError> {
+        let key = VerifyingKey::from_bytes(raw).map_err(|_| KeyError::Malformed {
+            reason: "the 32 bytes are not an Ed25519 public key".into(),
+        })?;
+        if key.is_weak() {
+            return Err(KeyError::Malformed {
+                reason: "a weak (small-order) Ed25519 public key, which signs nothing securely"
+                    .into(),
+            });
+        }
+        Ok(PublicKey(key))
+    }
+
+    /// A public key from raw bytes, which must be 32.
+    pub fn from_slice(raw: &[u8]) -> Result<PublicKey, KeyError> {
+        let raw: &[u8; 32] = raw.try_into().map_err(|_| KeyError::Malformed {
+            reason: format!(
+                "an Ed25519 public key is 32 bytes, this is {} bytes",
+                raw.len()
+            ),
+        })?;
+        PublicKey::from_bytes(raw)
+    }
+
+    /// A public key from standard base64 of its raw 32 bytes.
+    pub fn from_base64(text: &str) -> Result<PublicKey, KeyError> {
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|e| KeyError::Malformed {
+                reason: format!("not base64 ({e})"),
+            })?;
+        PublicKey::from_slice(&raw)
+    }
+
+    /// A public key from SPKI PEM (`-----BEGIN PUBLIC KEY-----`, what `openssl pkey -pubout`
+    /// writes).
+    pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
+        let (label, doc) =
+            pkcs8::Document::from_pem(pem.trim()).map_err(|e| KeyError::Malformed {
+                reason: format!("not a PEM file ({e})"),
+            })?;
+        match label {
+            "PUBLIC KEY" => {}
+            "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
+                return Err(KeyError::Malformed {
+                    reason: "this is a secret key; give the public key (`tweevoud key export`, or `openssl pkey -pubout`) and keep the secret one to yourself".into(),
+                })
+            }
+            other => {
+                return Err(KeyError::Malformed {
+                    reason: format!("a PEM \"{other}\", not a \"PUBLIC KEY\""),
+                })
+            }
+        }
+        let spki = pkcs8::SubjectPublicKeyInfoRef::try_from(doc.as_bytes()).map_err(|e| {
+            KeyError::Malformed {
+                reason: format!("not a public key ({e})"),
+            }
+        })?;
+        if spki.algorithm.oid != ED25519_OID {
+            return Err(KeyError::NotEd25519 {
+                algorithm: algorithm_name(spki.algorithm.oid),
+            });
+        }
+        let key =
+            VerifyingKey::from_public_key_der(doc.as_bytes()).map_err(|e| KeyError::Malformed {
+                reason: format!("not an Ed25519 public key ({e})"),
+            })?;
+        PublicKey::from_bytes(key.as_bytes())
+    }
+
+    /// A public key from SPKI PEM or from base64 of the raw 32 bytes, whichever `text` is.
+    pub fn parse(text: &str) -> Result<PublicKey, KeyError> {
+        if text.trim_start().starts_with("-----BEGIN") {
+            PublicKey::from_pem(text)
+        } else {
+            PublicKey::from_base64(text)
+        }
+    }
+
+    /// SPKI PEM, with a final newline.
+    pub fn to_pem(&self) -> String {
+        self.0
+            .to_public_key_pem(LineEnding::LF)
+            .expect("an Ed25519 SPKI always encodes")
+    }
+
+    /// The raw 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The raw 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
+    /// Standard base64 (with padding) of the raw 32 bytes.
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.as_bytes())
+    }
+
+    /// The key's fingerprint.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of_raw_public_key(self.as_bytes())
+    }
+
+    /// Checks an Ed25519 signature strictly (ed25519-dalek's `verify_strict`: no small-order
+    /// keys or `R` values, canonical `S`), so that a signature has exactly one valid form.
+    pub fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
+        let signature =
+            ed25519_dalek::Signature::from_slice(signature).map_err(|_| BadSignature)?;
+        self.0
+            .verify_strict(message, &signature)
+            .map_err(|_| BadSignature)
+    }
+
+    /// The ed25519-dalek key underneath.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.to_base64())
+    }
+}
+
+/// A readable name for the key algorithms people are likely to offer instead of Ed25519.
+fn algorithm_name(oid: ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.1" => "RSA".into(),
+        "1.2.840.113549.1.1.10" => "RSA-PSS".into(),
+        "1.2.840.10045.2.1" => "elliptic-curve (ECDSA)".into(),
+        "1.2.840.10040.4.1" => "DSA".into(),
+        "1.3.101.110" => "X25519".into(),
+        "1.3.101.111" => "X448".into(),
+        "1.3.101.113" => "Ed448".into(),
+        other => format!("unknown-algorithm ({other})"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passphrases
+
+/// How strong a passphrase looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrengthLevel {
+    /// Easy to guess: do not use it.
+    Weak,
+    /// Acceptable, could be better.
+    Fair,
+    /// Hard to guess.
+    Strong,
+}
+
+/// A hint about a passphrase's strength, for the first-run screen: a level and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Strength {
+    /// How strong it looks.
+    pub level: StrengthLevel,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Passwords that head every leaked-password list, in the languages of our users.
+const COMMON_WORDS: [&str; 22] = [
+    "password",
+    "wachtwoord",
+    "motdepasse",
+    "passwort",
+    "welkom",
+    "welcome",
+    "bienvenue",
+    "qwerty",
+    "azerty",
+    "123456",
+    "letmein",
+    "admin",
+    "secret",
+    "geheim",
+    "iloveyou",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "football",
+    "abc123",
+    "tweevoud",
+    "changeme",
+];
+
+/// A quick, honest hint about a passphrase: length counts most, then the mix of character
+/// kinds; a passphrase built on one of the most common passwords is at most fair. It is a
+/// hint, not a guarantee: nothing here can tell a random passphrase from a quotation.
+pub fn passphrase_strength(passphrase: &str) -> Strength {
+    let chars: Vec<char> = passphrase.chars().collect();
+    let n = chars.len();
+    let weak = |reason: &str| Strength {
+        level: StrengthLevel::Weak,
+        reason: reason.into(),
+    };
+    if n == 0 {
+        return weak("empty");
+    }
+    if n < MIN_PASSPHRASE_CHARS {
+        return weak("shorter than 8 characters");
+    }
+    let mut distinct = chars.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() * 3 < n || distinct.len() < 4 {
+        return weak("mostly the same few characters repeated");
+    }
+    let lower = passphrase.to_lowercase();
+    let letters: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    if let Some(word) = COMMON_WORDS
+        .iter()
+        .find(|w| letters.trim_matches(|c: char| c.is_ascii_digit()) == **w || letters == **w)
+    {
+        return weak(&format!("one of the most common passwords (\"{word}\")"));
+    }
+    let classes = [
+        chars.iter().any(|c| c.is_lowercase()),
+        chars.iter().any(|c| c.is_uppercase()),
+        chars.iter().any(|c| c.is_numeric()),
+        chars.iter().any(|c| !c.is_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
+    let common = COMMON_WORDS.iter().find(|w| lower.contains(**w));
+    if let Some(word) = common {
+        return Strength {
+            level: StrengthLevel::Fair,
+            reason: format!("contains the common password \"{word}\"; add more unrelated words"),
+        };
+    }
+    if n >= 20 || (n >= 14 && classes >= 3) {
+        return Strength {
+            level: StrengthLevel::Strong,
+            reason: if n >= 20 {
+                format!("{n} characters long")
+            } else {
+                format!("{n} characters with {classes} kinds of character")
+            },
+        };
+    }
+    if n < 10 && classes == 1 {
+        return weak("short, and only one kind of character");
+    }
+    Strength {
+        level: StrengthLevel::Fair,
+        reason: format!(
+            "{n} characters; a longer one (four or more unrelated words) would be stronger"
+        ),
+    }
+}
+
+/// Refuses a passphrase that may not protect a new key: empty, or shorter than
+/// [`MIN_PASSPHRASE_CHARS`] characters. (The [`passphrase_strength`] hint asks for more.)
+pub fn check_new_passphrase(passphrase: &str) -> Result<(), KeyError> {
+    let n = passphrase.chars().count();
+    if n == 0 {
+        return Err(KeyError::WeakPassphrase {
+            reason: "the passphrase is empty, and a key needs one".into(),
+        });
+    }
+    if n < MIN_PASSPHRASE_CHARS {
+        return Err(KeyError::WeakPassphrase {
+            reason: format!("the passphrase has only {n} characters"),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted PKCS#8
+
+/// Why a PEM secret key could not be decrypted (before the caller adds which file).
+enum Unseal {
+    WrongPassphrase,
+    Other(KeyError),
+}
+
+fn malformed(reason: impl Into<String>) -> Unseal {
+    Unseal::Other(KeyError::Malformed {
+        reason: reason.into(),
+    })
+}
+
+/// Encrypts the key's 32-byte seed as an encrypted PKCS#8 v1 PEM (see the module docs).
+fn seal(signing: &SigningKey, passphrase: &str) -> Result<String, KeyError> {
+    // PrivateKeyInfo.privateKey is an OCTET STRING holding CurvePrivateKey, itself an
+    // OCTET STRING of the 32-byte seed (RFC 8410 section 7).
+    let mut inner = Zeroizing::new([0u8; 34]);
+    inner[0] = 0x04;
+    inner[1] = 0x20;
+    inner[2..].copy_from_slice(signing.as_bytes());
+    let info = PrivateKeyInfo::new(
+        AlgorithmIdentifierRef {
+            oid: ED25519_OID,
+            parameters: None,
+        },
+        &inner[..],
+    );
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    OsRng
+        .try_fill_bytes(&mut salt)
+        .and_then(|()| OsRng.try_fill_bytes(&mut iv))
+        .map_err(|e| KeyError::Randomness(e.to_string()))?;
+    let cost =
+        scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, 32).expect("valid scrypt parameters");
+    let params =
+        pbes2::Parameters::scrypt_aes256cbc(cost, &salt, &iv).expect("valid PBES2 parameters");
+    let encrypted = info
+        .encrypt_with_params(params, passphrase.as_bytes())
+        .map_err(|e| KeyError::Malformed {
+            reason: format!("cannot encrypt the key ({e})"),
+        })?;
+    let pem = encrypted
+        .to_pem(SECRET_LABEL, LineEnding::LF)
+        .map_err(|e| KeyError::Malformed {
+            reason: format!("cannot encode the key ({e})"),
+        })?;
+    Ok(pem.to_string())
+}
+
+/// Refuses KDF parameters that would take unreasonable memory or time.
+fn check_kdf(params: &pbes2::Parameters<'_>) -> Result<(), Unseal> {
+    let unsupported = |reason: String| Unseal::Other(KeyError::UnsupportedEncryption { reason });
+    if let Some(s) = params.kdf.scrypt() {
+        let memory = 128u64
+            .saturating_mul(u64::from(s.block_size))
+            .saturating_mul(s.cost_parameter);
+        if memory > MAX_SCRYPT_MEMORY || s.parallelization > MAX_SCRYPT_P {
+            return Err(unsupported(format!(
+                "scrypt with N = {}, r = {}, p = {} asks for more than 1 GiB of memory or too much time",
+                s.cost_parameter, s.block_size, s.parallelization
+            )));
+        }
+    }
+    if let Some(p) = params.kdf.pbkdf2() {
+        if p.iteration_count > MAX_PBKDF2_ITERATIONS {
+            return Err(unsupported(format!(
+                "PBKDF2 with {} iterations would take too long",
+                p.iteration_count
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Decrypts an encrypted PKCS#8 PEM Ed25519 secret key.
+fn unseal(pem: &str, passphrase: &str) -> Result<SigningKey, Unseal> {
+    let (label, doc) = pkcs8::SecretDocument::from_pem(pem.trim())
+        .map_err(|e| malformed(format!("not a PEM file ({e})")))?;
+    match label {
+        SECRET_LABEL => {}
+        "PRIVATE KEY" => return Err(Unseal::Other(KeyError::NotEncrypted)),
+        "PUBLIC KEY" => {
+            return Err(malformed(
+                "this is a public key; a secret key (\"ENCRYPTED PRIVATE KEY\") is needed",
+            ))
+        }
+        other => {
+            return Err(malformed(format!(
+                "a PEM \"{other}\", not an \"ENCRYPTED PRIVATE KEY\" (PKCS#8)"
+            )))
+        }
+    }
+    let epki = EncryptedPrivateKeyInfo::try_from(doc.as_bytes())
+        .map_err(|e| malformed(format!("not an encrypted PKCS#8 key ({e})")))?;
+    let scheme = &epki.encryption_algorithm;
+    let Some(pbes2) = scheme.pbes2() else {
+        return Err(Unseal::Other(KeyError::UnsupportedEncryption {
+            reason: format!("the old PBES1 scheme {}", scheme.oid()),
+        }));
+    };
+    check_kdf(pbes2)?;
+    let mut buffer = Zeroizing::new(epki.encrypted_data.to_vec());
+    let plain = scheme
+        .decrypt_in_place(passphrase.as_bytes(), &mut buffer)
+        .map_err(|e| match e {
+            pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed => {
+                Unseal::WrongPassphrase
+            }
+            other => Unseal::Other(KeyError::UnsupportedEncryption {
+                reason: other.to_string(),
+            }),
+        })?;
+    // A wrong passphrase gives random bytes, whose padding is valid one time in 256: what
+    // does not parse is a wrong passphrase too.
+    let info = PrivateKeyInfo::try_from(plain).map_err(|_| Unseal::WrongPassphrase)?;
+    if info.algorithm.oid != ED25519_OID {
+        return Err(Unseal::Other(KeyError::NotEd25519 {
+            algorithm: algorithm_name(info.algorithm.oid),
+        }));
+    }
+    let seed: &[u8; 32] = match info.private_key {
+        [0x04, 0x20, seed @ ..] => seed
+            .try_into()
+            .map_err(|_| malformed("the Ed25519 secret key is not 32 bytes"))?,
+        _ => return Err(malformed("the Ed25519 secret key is not 32 bytes")),
+    };
+    let signing = SigningKey::from_bytes(seed);
+    if let Some(public) = info.public_key {
+        if public != signing.verifying_key().as_bytes() {
+            return Err(malformed(
+                "the public key inside does not belong to the secret key",
+            ));
+        }
+    }
+    Ok(signing)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+
+/// Times as RFC 3339 strings with seconds and the offset, e.g. `2026-11-23T10:00:00+01:00`.
+pub(crate) mod rfc3339 {
+    use chrono::{DateTime, FixedOffset, SecondsFormat};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn format(t: &DateTime<FixedOffset>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s).map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<FixedOffset>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_some(&format(t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| DateTime::parse_from_rfc3339(&s).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
+
+/// What a stored key is for: the signer it stands for. This is `key.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    function: Option<String>,
+    #[serde(with = "rfc3339")]
+    created: DateTime<FixedOffset>,
+    fingerprint: Fingerprint,
+}
+
+impl KeyInfo {
+    /// The signer's name, e.g. "Tom Hendrix".
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The signer's organisation, e.g. "Xtreme Internet Solutions BV".
+    pub fn organisation(&self) -> Option<&str> {
+        self.organisation.as_deref()
+    }
+
+    /// The signer's function, e.g. "CEO".
+    pub fn function(&self) -> Option<&str> {
+        self.function.as_deref()
+    }
+
+    /// When the key was made or imported.
+    pub fn created(&self) -> DateTime<FixedOffset> {
+        self.created
+    }
+
+    /// The key's fingerprint.
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
+
+    /// "Tom Hendrix (Xtreme Internet Solutions BV)", or just the name.
+    pub fn display_name(&self) -> String {
+        match &self.organisation {
+            Some(org) => format!("{} ({org})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// "key Tom Hendrix (3B6A 27BC CEB6 A42D)": for messages.
+    fn described(&self) -> String {
+        format!("key {} ({})", self.name, self.fingerprint.short())
+    }
+}
+
+/// Trims a text field; empty means absent.
+fn field(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(String::from)
+}
+
+/// Where one stored key's files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPaths {
+    /// The key's directory, `keys/<fingerprint-hex>`.
+    pub dir: PathBuf,
+    /// The encrypted secret key.
+    pub secret: PathBuf,
+    /// The public key.
+    pub public: PathBuf,
+    /// The metadata.
+    pub metadata: PathBuf,
+}
+
+/// A key decrypted for signing. The secret key is zeroed in memory when this is dropped.
+pub struct UnlockedKey {
+    signing: SigningKey,
+    public: PublicKey,
+    info: KeyInfo,
+}
+
+impl UnlockedKey {
+    /// A key from a fixed 32-byte seed, for test vectors and worked examples; real keys come
+    /// from [`KeyStore::unlock`].
+    pub fn from_seed(
+        seed: &[u8; 32],
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
+        let signing = SigningKey::from_bytes(seed);
+        let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
+        let name = field(Some(name)).ok_or(KeyError::MissingName)?;
+        let info = KeyInfo {
+            name,
+            organisation: field(organisation),
+            function: field(function),
+            created,
+            fingerprint: public.fingerprint(),
+        };
+        Ok(UnlockedKey {
+            signing,
+            public,
+            info,
+        })
+    }
+
+    /// Signs `message` (Ed25519, RFC 8032): the 64-byte signature.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+
+    /// The public key.
+    pub fn public(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// What the key is for.
+    pub fn info(&self) -> &KeyInfo {
+        &self.info
+    }
+}
+
+impl crate::signature::Signer for UnlockedKey {
+    fn public_key_bytes(&self) -> [u8; 32] {
+        self.public.to_bytes()
+    }
+
+    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+        self.sign(message)
+    }
+}
+
+impl fmt::Debug for UnlockedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnlockedKey")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The signing keys of a profile (see the module docs for the layout).
+#[derive(Debug, Clone)]
+pub struct KeyStore {
+    dir: PathBuf,
+}
+
+impl KeyStore {
+    /// The key store of `profile`. Nothing is read or created until it is used.
+    pub fn open(profile: &Profile) -> KeyStore {
+        KeyStore {
+            dir: profile.keys_dir(),
+        }
+    }
+
+    /// The keys directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where the files of the key with this fingerprint are (whether or not it exists).
+    pub fn paths(&self, fingerprint: &Fingerprint) -> KeyPaths {
+        let dir = self.dir.join(fingerprint.hex());
+        KeyPaths {
+            secret: dir.join(SECRET_FILE),
+            public: dir.join(PUBLIC_FILE),
+            metadata: dir.join(META_FILE),
+            dir,
+        }
+    }
+
+    /// Makes a new key from the operating system's randomness and stores it, the secret key
+    /// encrypted with `passphrase` (at least [`MIN_PASSPHRASE_CHARS`] characters).
+    pub fn create(
+        &self,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        passphrase: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<KeyInfo, KeyError> {
+        let name = field(Some(name)).ok_or(KeyError::MissingName)?;
+        check_new_passphrase(passphrase)?;
+        let mut seed = Zeroizing::new([0u8; 32]);
+        OsRng
+            .try_fill_bytes(&mut seed[..])
+            .map_err(|e| KeyError::Randomness(e.to_string()))?;
+        let signing = SigningKey::from_bytes(&seed);
+        self.store(&signing, name, organisation, function, passphrase, now)
+    }
+
+    /// Imports an encrypted PKCS#8 PEM Ed25519 secret key made elsewhere (e.g. by `openssl
+    /// genpkey -algorithm ed25519 -aes-256-cbc`). It is decrypted with `passphrase` to check
+    /// the passphrase and learn the public key, then stored re-encrypted with the same
+    /// passphrase under this store's KDF parameters (see the module docs).
+    pub fn import(
+        &self,
+        secret_pem: &str,
+        passphrase: &str,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<KeyInfo, KeyError> {
+        let name = field(Some(name)).ok_or(KeyError::MissingName)?;
+        let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: "the key being imported".into(),
+            },
+            Unseal::Other(e) => e,
+        })?;
+        check_new_passphrase(passphrase)?;
+        let fingerprint = Fingerprint::of_raw_public_key(signing.verifying_key().as_bytes());
+        if let Some(existing) = self.find(&fingerprint)? {
+            return Err(KeyError::AlreadyExists {
+                existing: format!("{} ({})", existing.display_name(), fingerprint.short()),
+            });
+        }
+        self.store(&signing, name, organisation, function, passphrase, now)
+    }
+
+    fn store(
+        &self,
+        signing: &SigningKey,
+        name: String,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        passphrase: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<KeyInfo, KeyError> {
+        let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
+        let info = KeyInfo {
+            name,
+            organisation: field(organisation),
+            function: field(function),
+            created: now,
+            fingerprint: public.fingerprint(),
+        };
+        let paths = self.paths(&info.fingerprint);
+        let secret_pem = seal(signing, passphrase)?;
+        create_private_dir(&paths.dir).map_err(io_error(&paths.dir))?;
+        write_atomic_private(&paths.secret, secret_pem.as_bytes())
+            .map_err(io_error(&paths.secret))?;
+        write_atomic(&paths.public, public.to_pem().as_bytes()).map_err(io_error(&paths.public))?;
+        let mut json = serde_json::to_string_pretty(&info).expect("key metadata serializes");
+        json.push('\n');
+        write_atomic(&paths.metadata, json.as_bytes()).map_err(io_error(&paths.metadata))?;
+        Ok(info)
+    }
+
+    /// Every stored key, oldest first.
+    pub fn list(&self) -> Result<Vec<KeyInfo>, KeyError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&self.dir)(e)),
+        };
+        let mut keys = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io_error(&self.dir))?;
+            let Ok(fingerprint) = entry.file_name().to_string_lossy().parse::<Fingerprint>() else {
+                continue;
+            };
+            if let Some(info) = self.find(&fingerprint)? {
+                keys.push(info);
+            }
+        }
+        keys.sort_by(|a, b| (a.created, &a.name).cmp(&(b.created, &b.name)));
+        Ok(keys)
+    }
+
+    /// The key with exactly this fingerprint, if stored.
+    pub fn find(&self, fingerprint: &Fingerprint) -> Result<Option<KeyInfo>, KeyError> {
+        let path = self.paths(fingerprint).metadata;
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        let info: KeyInfo = serde_json::from_str(&text).map_err(|e| KeyError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        if info.fingerprint != *fingerprint {
+            return Err(KeyError::Corrupt {
+                path,
+                reason: "its fingerprint is not the directory's".into(),
+            });
+        }
+        Ok(Some(info))
+    }
+
+    /// The key that `selector` names: a fingerprint (grouped or not), a unique prefix of one
+    /// of at least 8 hex digits, or a unique name (exact, else ignoring case).
+    pub fn get(&self, selector: &str) -> Result<KeyInfo, KeyError> {
+        let keys = self.list()?;
+        match select(&keys, selector, |k| &k.fingerprint, |k| &k.name) {
+            Selection::One(info) => Ok(info.clone()),
+            Selection::Many(matches) => Err(KeyError::Ambiguous {
+                selector: selector.into(),
+                candidates: matches
+                    .iter()
+                    .map(|k| format!("{} {}", k.name, k.fingerprint.short()))
+                    .collect(),
+            }),
+            Selection::None => Err(KeyError::NotFound {
+                selector: selector.into(),
+                dir: self.dir.clone(),
+            }),
+        }
+    }
+
+    /// The public key of a stored key, checked against its fingerprint.
+    pub fn public_key(&self, info: &KeyInfo) -> Result<PublicKey, KeyError> {
+        let path = self.paths(&info.fingerprint).public;
+        let pem = fs::read_to_string(&path).map_err(io_error(&path))?;
+        let key = PublicKey::from_pem(&pem).map_err(|e| KeyError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        if key.fingerprint() != info.fingerprint {
+            return Err(KeyError::Corrupt {
+                path,
+                reason: "it holds another key than its fingerprint says".into(),
+            });
+        }
+        Ok(key)
+    }
+
+    /// The public key that `selector` names, as SPKI PEM: what to give the other party.
+    pub fn export_public(&self, selector: &str) -> Result<String, KeyError> {
+        let info = self.get(selector)?;
+        Ok(self.public_key(&info)?.to_pem())
+    }
+
+    /// Decrypts the secret key that `selector` names, for signing.
+    ///
+    /// [`KeyError::WrongPassphrase`] if the passphrase is wrong; [`KeyError::Corrupt`] if the
+    /// file is damaged or holds another key than its fingerprint says.
+    pub fn unlock(&self, selector: &str, passphrase: &str) -> Result<UnlockedKey, KeyError> {
+        let info = self.get(selector)?;
+        let path = self.paths(&info.fingerprint).secret;
+        let pem = Zeroizing::new(fs::read_to_string(&path).map_err(io_error(&path))?);
+        let signing = unseal(&pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: info.described(),
+            },
+            Unseal::Other(e) => KeyError::Corrupt {
+                path: path.clone(),
+                reason: e.to_string(),
+            },
+        })?;
+        let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
+        if public.fingerprint() != info.fingerprint {
+            return Err(KeyError::Corrupt {
+                path,
+                reason: "it holds another key than its fingerprint says".into(),
+            });
+        }
+        Ok(UnlockedKey {
+            signing,
+            public,
+            info,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap()
+    }
+
+    /// RFC 8032 section 7.1, test 1.
+    const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+    const PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+    fn rfc_key() -> UnlockedKey {
+        let seed: [u8; 32] = hex::decode(SEED).unwrap().try_into().unwrap();
+        UnlockedKey::from_seed(&seed, "Test", None, None, now()).unwrap()
+    }
+
+    #[test]
+    fn fingerprint_is_sha256_of_the_raw_key_in_groups() {
+        let key = rfc_key();
+        assert_eq!(hex::encode(key.public().as_bytes()), PUBLIC);
+        let fp = key.public().fingerprint();
+        let expected = hex::encode(Sha256::digest(hex::decode(PUBLIC).unwrap()));
+        assert_eq!(fp.hex(), expected);
+        let shown = fp.to_string();
+        assert_eq!(shown.len(), 16 * 4 + 15);
+        let groups: Vec<&str> = shown.split(' ').collect();
+        assert_eq!(groups.len(), 16);
+        assert!(groups.iter().all(|g| g.len() == 4
+            && g.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())));
+        assert_eq!(shown.replace(' ', "").to_lowercase(), expected);
+        assert_eq!(fp.short(), groups[..4].join(" "));
+    }
+
+    #[test]
+    fn fingerprint_parses_from_either_form() {
+        let fp = rfc_key().public().fingerprint();
+        assert_eq!(fp.to_string().parse::<Fingerprint>().unwrap(), fp);
+        assert_eq!(fp.hex().parse::<Fingerprint>().unwrap(), fp);
+        assert_eq!(fp.hex().to_uppercase().parse::<Fingerprint>().unwrap(), fp);
+        let json = serde_json::to_string(&fp).unwrap();
+        assert_eq!(json, format!("\"{}\"", fp.hex()));
+        assert_eq!(serde_json::from_str::<Fingerprint>(&json).unwrap(), fp);
+    }
+
+    #[test]
+    fn fail_fingerprint_parse() {
+        let fp = rfc_key().public().fingerprint();
+        for bad in [
+            String::new(),
+            fp.hex()[..63].to_string(),
+            format!("{}0", fp.hex()),
+            fp.hex().replace('a', "g"),
+            fp.short(),
+        ] {
+            assert!(bad.parse::<Fingerprint>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn hex_prefixes_need_eight_digits() {
+        assert_eq!(hex_prefix("ABCD 1234").as_deref(), Some("abcd1234"));
+        assert_eq!(hex_prefix("abcd123"), None);
+        assert_eq!(hex_prefix("Tom Hendrix"), None);
+    }
+
+    #[test]
+    fn public_key_round_trips() {
+        let key = *rfc_key().public();
+        assert_eq!(PublicKey::from_pem(&key.to_pem()).unwrap(), key);
+        assert_eq!(PublicKey::from_base64(&key.to_base64()).unwrap(), key);
+        assert_eq!(PublicKey::parse(&key.to_pem()).unwrap(), key);
+        assert_eq!(PublicKey::parse(&key.to_base64()).unwrap(), key);
+        assert!(key.to_pem().starts_with("-----BEGIN PUBLIC KEY-----\n"));
+    }
+
+    #[test]
+    fn sign_then_verify_strict() {
+        let key = rfc_key();
+        // RFC 8032 test 1: the empty message.
+        let sig = key.sign(b"");
+        assert_eq!(
+            hex::encode(sig),
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155\
+             5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        );
+        key.public().verify_strict(b"", &sig).unwrap();
+        assert_eq!(key.public().verify_strict(b"x", &sig), Err(BadSignature));
+        assert_eq!(
+            key.public().verify_strict(b"", &sig[..63]),
+            Err(BadSignature)
+        );
+    }
+
+    #[test]
+    fn fail_weak_public_key() {
+        // The identity point: small order.
+        let mut raw = [0u8; 32];
+        raw[0] = 1;
+        assert!(matches!(
+            PublicKey::from_bytes(&raw),
+            Err(KeyError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn seal_unseal_round_trip_and_wrong_passphrase() {
+        let key = rfc_key();
+        let pem = seal(&key.signing, "correct horse battery").unwrap();
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+        assert!(!pem
+            .contains(&base64::engine::general_purpose::STANDARD.encode(key.signing.as_bytes())));
+        let back = unseal(&pem, "correct horse battery").ok().unwrap();
+        assert_eq!(back.as_bytes(), key.signing.as_bytes());
+        assert!(matches!(
+            unseal(&pem, "correct horse battery!"),
+            Err(Unseal::WrongPassphrase)
+        ));
+    }
+
+    #[test]
+    fn strength_hints() {
+        use StrengthLevel::*;
+        let level = |p: &str| passphrase_strength(p).level;
+        assert_eq!(level(""), Weak);
+        assert_eq!(level("abc"), Weak);
+        assert_eq!(level("aaaaaaaaaaaa"), Weak);
+        assert_eq!(level("password"), Weak);
+        assert_eq!(level("Password1"), Weak);
+        assert_eq!(level("wachtwoord2026"), Weak);
+        assert_eq!(level("abcdefgh"), Weak);
+        assert_eq!(level("Tulpen!Gent"), Fair);
+        assert_eq!(level("mijn password is lang genoeg"), Fair);
+        assert_eq!(level("Brouwerij-Kat-2026"), Strong);
+        assert_eq!(level("paard batterij nietje correct"), Strong);
+        assert!(passphrase_strength("abc").reason.contains("8 characters"));
+        assert!(passphrase_strength("password").reason.contains("common"));
+    }
+
+    #[test]
+    fn new_passphrases_need_eight_characters() {
+        assert!(matches!(
+            check_new_passphrase(""),
+            Err(KeyError::WeakPassphrase { .. })
+        ));
+        assert!(matches!(
+            check_new_passphrase("1234567"),
+            Err(KeyError::WeakPassphrase { .. })
+        ));
+        check_new_passphrase("12345678").unwrap();
+        // Characters, not bytes.
+        assert!(check_new_passphrase("ééééééé").is_err());
+    }
+
+    #[test]
+    fn store_create_get_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&Profile::at(dir.path()));
+        assert!(store.list().unwrap().is_empty());
+        let info = store
+            .create(
+                "Tom Hendrix",
+                Some("XIS"),
+                Some("CEO"),
+                "lang genoeg",
+                now(),
+            )
+            .unwrap();
+        assert_eq!(info.display_name(), "Tom Hendrix (XIS)");
+        assert_eq!(store.list().unwrap(), vec![info.clone()]);
+        assert_eq!(store.get("Tom Hendrix").unwrap(), info);
+        assert_eq!(store.get("tom hendrix").unwrap(), info);
+        assert_eq!(store.get(&info.fingerprint().short()).unwrap(), info);
+        assert_eq!(store.get(&info.fingerprint().to_string()).unwrap(), info);
+        assert!(matches!(store.get("Anne"), Err(KeyError::NotFound { .. })));
+        let unlocked = store.unlock("Tom Hendrix", "lang genoeg").unwrap();
+        let sig = unlocked.sign(b"hello");
+        store
+            .public_key(&info)
+            .unwrap()
+            .verify_strict(b"hello", &sig)
+            .unwrap();
+        let err = store.unlock("Tom Hendrix", "lang genoeg?").unwrap_err();
+        assert!(matches!(err, KeyError::WrongPassphrase { .. }));
+        let message = err.to_string();
+        assert!(
+            message.contains("wrong passphrase for key Tom Hendrix ("),
+            "{message}"
+        );
+        assert!(message.contains(&info.fingerprint().short()), "{message}");
+    }
+
+    #[test]
+    fn fail_damaged_secret_is_not_a_wrong_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&Profile::at(dir.path()));
+        let info = store
+            .create("Tom", None, None, "lang genoeg", now())
+            .unwrap();
+        let path = store.paths(info.fingerprint()).secret;
+        fs::write(
+            &path,
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            store.unlock("Tom", "lang genoeg"),
+            Err(KeyError::Corrupt { .. })
+        ));
+    }
+}

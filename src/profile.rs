@@ -1,0 +1,117 @@
+//! A profile: the directory where one person's keys, contacts and archive live.
+//!
+//! Tweevoud keeps everything a signer owns in one data directory, so that a provider and a
+//! customer (or a test) can work side by side on one machine with separate profiles. The
+//! directory is, in order of preference: the one given explicitly (`--data-dir`), the one in
+//! the environment variable `TWEEVOUD_DATA_DIR`, or the platform's data directory
+//! (`~/.local/share/tweevoud` on Linux, `~/Library/Application Support/be.Tweevoud.Tweevoud`
+//! on macOS, `%APPDATA%\Tweevoud\Tweevoud\data` on Windows).
+//!
+//! Nothing is created when a profile is resolved; each store creates its directory, private
+//! to the user (mode 0700 on Unix), when it first writes.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that names the data directory when `--data-dir` is not given.
+pub const DATA_DIR_ENV: &str = "TWEEVOUD_DATA_DIR";
+
+/// Why no data directory could be found.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// Neither an explicit directory, nor `TWEEVOUD_DATA_DIR`, nor a platform data directory.
+    #[error(
+        "cannot tell where to keep Tweevoud's data (no home directory?); \
+         pass --data-dir DIR or set TWEEVOUD_DATA_DIR"
+    )]
+    NoDataDir,
+}
+
+/// One person's data directory: keys, contacts and the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    root: PathBuf,
+}
+
+impl Profile {
+    /// A profile rooted at `root`, exactly as given.
+    pub fn at(root: impl Into<PathBuf>) -> Profile {
+        Profile { root: root.into() }
+    }
+
+    /// Finds the profile: `explicit` (from `--data-dir`) if given, else the directory named by
+    /// `TWEEVOUD_DATA_DIR` if set and not empty, else the platform data directory.
+    pub fn resolve(explicit: Option<PathBuf>) -> Result<Profile, ProfileError> {
+        if let Some(dir) = explicit {
+            return Ok(Profile::at(dir));
+        }
+        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            return Ok(Profile::at(dir));
+        }
+        directories::ProjectDirs::from("be", "Tweevoud", "Tweevoud")
+            .map(|dirs| Profile::at(dirs.data_dir()))
+            .ok_or(ProfileError::NoDataDir)
+    }
+
+    /// The data directory itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the signing keys live: one subdirectory per key, named by its fingerprint.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+
+    /// Where the counterparties' public keys live: one JSON file per contact.
+    pub fn contacts_dir(&self) -> PathBuf {
+        self.root.join("contacts")
+    }
+
+    /// Where signed agreements and exemplars are archived.
+    pub fn archive_dir(&self) -> PathBuf {
+        self.root.join("archive")
+    }
+}
+
+/// Creates `dir` and any missing parents. The directories it creates are private to the user
+/// (mode 0700 on Unix); directories that already exist are left as they are.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_dir_wins_and_names_the_stores() {
+        let p = Profile::resolve(Some(PathBuf::from("/tmp/tv"))).unwrap();
+        assert_eq!(p.root(), Path::new("/tmp/tv"));
+        assert_eq!(p.keys_dir(), Path::new("/tmp/tv/keys"));
+        assert_eq!(p.contacts_dir(), Path::new("/tmp/tv/contacts"));
+        assert_eq!(p.archive_dir(), Path::new("/tmp/tv/archive"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_are_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("profile/keys");
+        create_private_dir(&keys).unwrap();
+        for d in [dir.path().join("profile"), keys] {
+            let mode = fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", d.display());
+        }
+    }
+}
