@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 
 mod draft;
+mod keys;
 mod templates;
 
 /// Fill in, sign, countersign, archive and verify agreements.
@@ -31,6 +32,10 @@ enum Command {
     Check(draft::CheckArgs),
     /// Print the agreement's canonical text.
     Render(draft::RenderArgs),
+    /// Make, list, export and import signing keys.
+    Key(keys::KeyArgs),
+    /// Remember the other parties' public keys, and mark them verified.
+    Contact(keys::ContactArgs),
 }
 
 /// What a command decided: success, or a negative verdict.
@@ -57,6 +62,8 @@ pub fn main() -> ExitCode {
         Command::Fill(args) => draft::fill(args),
         Command::Check(args) => draft::check(args),
         Command::Render(args) => draft::render(args),
+        Command::Key(args) => keys::key(args),
+        Command::Contact(args) => keys::contact(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
