@@ -413,6 +413,11 @@ impl Agreement {
         &self.signatures
     }
 
+    /// The first party, in template order, that has not signed: who acts next by default.
+    pub fn next_signer(&self) -> Option<Party> {
+        PARTIES.into_iter().find(|&p| !self.has_signed(p))
+    }
+
     /// Whether `party` has signed.
     pub fn has_signed(&self, party: Party) -> bool {
         self.signatures

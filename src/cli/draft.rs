@@ -94,7 +94,10 @@ pub fn fill(a: FillArgs) -> Result<Outcome> {
         anyhow::bail!("nothing to do: give --set BLANK=VALUE or --unset BLANK");
     }
     let mut agreement = Agreement::load(&a.file)?;
-    let party = a.party.unwrap_or(Party::Provider);
+    let party = match a.party.or_else(|| agreement.next_signer()) {
+        Some(p) => p,
+        None => anyhow::bail!("both parties have signed: the agreement can no longer change"),
+    };
     let now = now()?;
     agreement.fill(party, &assignments(&a.set)?, now)?;
     agreement.clear(party, &a.unset, now)?;
