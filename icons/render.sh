@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rasterizes icon.svg into the PNG/ICO sizes Tauri's bundler wants. The outputs are committed,
-# so no build depends on this; run it by hand after editing icon.svg.
+# Rasterizes icon.svg into the PNG/ICO sizes Tauri's bundler wants, and copies it to
+# ui/icon.svg for the window's header. The outputs are committed, so no build depends on
+# this; run it by hand after editing icon.svg.
 # Needs rsvg-convert (Debian: librsvg2-bin) and ImageMagick's convert.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,3 +14,4 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for s in 16 24 32 48 64 256; do png "$s" "$tmp/$s.png"; done
 convert "$tmp"/16.png "$tmp"/24.png "$tmp"/32.png "$tmp"/48.png "$tmp"/64.png "$tmp"/256.png icon.ico
+cp icon.svg ../ui/icon.svg
