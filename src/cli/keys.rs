@@ -78,6 +78,13 @@ pub struct PassphraseArgs {
     passphrase_file: Option<PathBuf>,
 }
 
+impl PassphraseArgs {
+    /// The passphrase file, if one was given.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        self.passphrase_file.as_deref()
+    }
+}
+
 #[derive(Args)]
 struct NewKeyArgs {
     /// The signer's name, as it will appear in agreements.
@@ -149,6 +156,8 @@ enum ContactCommand {
 
 /// Reads a passphrase: the first line of `file` (its line ending stripped), else
 /// `TWEEVOUD_PASSPHRASE`, else from the terminal without echo, asked twice when `confirm`.
+/// The copy returned is zeroed when dropped (the environment's own copy, if that is where it
+/// came from, stays in the process environment: the variable is for scripts and tests).
 pub(crate) fn read_passphrase(
     file: Option<&Path>,
     confirm: bool,

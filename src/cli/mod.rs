@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod draft;
 mod keys;
+mod sign;
 mod templates;
 
 /// Fill in, sign, countersign, archive and verify agreements.
@@ -32,6 +33,11 @@ enum Command {
     Check(draft::CheckArgs),
     /// Print the agreement's canonical text.
     Render(draft::RenderArgs),
+    /// Sign an agreement, first or as countersignature.
+    Sign(sign::SignArgs),
+    /// Verify an agreement: who signed what, and whether anything changed since (exit 1 if not
+    /// authentic).
+    Verify(sign::VerifyArgs),
     /// Make, list, export and import signing keys.
     Key(keys::KeyArgs),
     /// Remember the other parties' public keys, and mark them verified.
@@ -62,6 +68,8 @@ pub fn main() -> ExitCode {
         Command::Fill(args) => draft::fill(args),
         Command::Check(args) => draft::check(args),
         Command::Render(args) => draft::render(args),
+        Command::Sign(args) => sign::sign(args),
+        Command::Verify(args) => sign::verify_command(args),
         Command::Key(args) => keys::key(args),
         Command::Contact(args) => keys::contact(args),
     };

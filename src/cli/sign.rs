@@ -1,0 +1,267 @@
+//! `tweevoud sign` and `tweevoud verify`: one code path for the first signature and the
+//! countersignature, and the verdict in words.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use tweevoud::contact::{self, Trust};
+use tweevoud::key::{Fingerprint, KeyStore, PublicKey};
+use tweevoud::profile::Profile;
+use tweevoud::verify::SignatureCheck;
+use tweevoud::{verify, Agreement, Party, Status, Verification};
+
+use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
+use super::{now, print_json, shown, Outcome};
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// The agreement file.
+    file: PathBuf,
+    /// Your signing key: a fingerprint (or its first 8+ hex digits) or the key's name.
+    #[arg(long)]
+    key: String,
+    /// The party you sign for.
+    #[arg(long = "as", value_name = "PARTY")]
+    party: Party,
+    /// Leave the other party's empty blanks open for it to fill when it countersigns.
+    #[arg(long, value_name = "PARTY")]
+    leave_open_for: Option<Party>,
+    /// Write the signed agreement here instead of changing FILE.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// An agreement file.
+    file: PathBuf,
+    /// Print JSON (documented in docs/format.md).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    profile: ProfileArgs,
+}
+
+pub fn sign(a: SignArgs) -> Result<Outcome> {
+    let mut agreement = Agreement::load(&a.file)?;
+    let profile = a.profile.profile()?;
+    let store = KeyStore::open(&profile);
+    let info = store.get(&a.key)?;
+    let before = verify(&agreement);
+    for s in &before.signatures {
+        println!(
+            "already signed for the {} by {}: {}",
+            s.role,
+            s.name,
+            trust_words(Some(&profile), s)
+        );
+    }
+    let passphrase = read_passphrase(
+        a.passphrase.file(),
+        false,
+        &format!("Passphrase for {}: ", info.display_name()),
+    )?;
+    let key = store.unlock(&a.key, &passphrase)?;
+    drop(passphrase);
+    let record = agreement.sign(&key, a.party, Some(info.name()), a.leave_open_for, now()?)?;
+    let fingerprint = Fingerprint::of_raw_public_key(&key.public().to_bytes());
+    println!(
+        "signed as the {} by {}, key {}",
+        a.party, record.statement.signer.name, fingerprint
+    );
+    let out = a.output.as_ref().unwrap_or(&a.file);
+    agreement
+        .save(out)
+        .with_context(|| "the signature was not saved")?;
+    let after = verify(&agreement);
+    println!("{}: {}", shown(out), after.summary());
+    Ok(Outcome::Ok)
+}
+
+/// The trust in one signature's key, in words.
+fn trust_of(profile: Option<&Profile>, check: &SignatureCheck) -> Option<Trust> {
+    let key = PublicKey::from_base64(&check.public_key).ok()?;
+    contact::trust(profile?, &key).ok()
+}
+
+fn trust_words(profile: Option<&Profile>, check: &SignatureCheck) -> String {
+    match trust_of(profile, check) {
+        Some(t) => t.describe(),
+        None => "a key that cannot be read".to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct TrustJson {
+    status: &'static str,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct SignatureJson<'a> {
+    #[serde(flatten)]
+    check: &'a SignatureCheck,
+    trust: TrustJson,
+}
+
+#[derive(Serialize)]
+struct VerifyJson<'a> {
+    file: String,
+    status: Status,
+    summary: String,
+    awaiting: Option<Party>,
+    template: &'a str,
+    template_sha256: &'a str,
+    text_sha256: &'a str,
+    signatures: Vec<SignatureJson<'a>>,
+    problems: &'a [String],
+    unsigned_values: &'a [String],
+}
+
+fn trust_json(profile: Option<&Profile>, check: &SignatureCheck) -> TrustJson {
+    match trust_of(profile, check) {
+        Some(t) => TrustJson {
+            status: match t {
+                Trust::OwnKey { .. } => "own_key",
+                Trust::VerifiedContact { .. } => "verified_contact",
+                Trust::UnverifiedContact { .. } => "unverified_contact",
+                _ => "unknown",
+            },
+            description: t.describe(),
+        },
+        None => TrustJson {
+            status: "unknown",
+            description: "a key that cannot be read".to_string(),
+        },
+    }
+}
+
+/// Why a file is not a verifiable agreement, when it cannot even be read as one.
+fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Result<Outcome> {
+    let looks_like_ours = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string))
+        .is_some_and(|f| f.starts_with("tweevoud-"));
+    let summary = if looks_like_ours {
+        format!("INVALID: {reason}")
+    } else {
+        "not a Tweevoud agreement file".to_string()
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "file": shown(path),
+            "status": "invalid",
+            "summary": summary,
+            "awaiting": null,
+            "signatures": [],
+            "problems": [reason],
+            "unsigned_values": [],
+        }))?;
+    } else {
+        println!("{}: {summary}", shown(path));
+        if !looks_like_ours {
+            println!("  {reason}");
+        }
+    }
+    Ok(Outcome::Negative)
+}
+
+pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", shown(&a.file)))?;
+    let agreement = match std::str::from_utf8(&bytes)
+        .map_err(|_| "the file is not UTF-8 text".to_string())
+        .and_then(|t| Agreement::from_json(t).map_err(|e| e.to_string()))
+    {
+        Ok(a) => a,
+        Err(reason) => return not_an_agreement(&a.file, &bytes, reason, a.json),
+    };
+    // Trust is looked up in the profile when there is one; validity never depends on it.
+    let profile = a.profile.profile().ok();
+    let report = verify(&agreement);
+    if a.json {
+        print_json(&VerifyJson {
+            file: shown(&a.file),
+            status: report.status,
+            summary: report.summary(),
+            awaiting: report.awaiting,
+            template: &report.template,
+            template_sha256: &report.template_sha256,
+            text_sha256: &report.text_sha256,
+            signatures: report
+                .signatures
+                .iter()
+                .map(|c| SignatureJson {
+                    check: c,
+                    trust: trust_json(profile.as_ref(), c),
+                })
+                .collect(),
+            problems: &report.problems,
+            unsigned_values: &report.unsigned_values,
+        })?;
+    } else {
+        print_report(&a.file, &agreement, &report, profile.as_ref());
+    }
+    Ok(match report.status {
+        Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
+        _ => Outcome::Negative,
+    })
+}
+
+fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: Option<&Profile>) {
+    println!("{}: {}", shown(path), r.summary());
+    println!(
+        "  template {} ({}), text sha256 {}",
+        r.template,
+        &r.template_sha256[..16],
+        &r.text_sha256[..16]
+    );
+    for c in &r.signatures {
+        let fingerprint = PublicKey::from_base64(&c.public_key)
+            .map(|k| k.fingerprint().to_string())
+            .unwrap_or_else(|_| "unreadable".to_string());
+        println!(
+            "  signature {} for the {}: {}, {}, {} — {}",
+            c.index + 1,
+            c.role,
+            c.name,
+            c.function,
+            c.organisation,
+            if c.valid { "valid" } else { "INVALID" }
+        );
+        println!("    signed {} with Ed25519 key {fingerprint}", c.time);
+        println!("    whose key is: {}", trust_words(profile, c));
+        for p in &c.problems {
+            println!("    problem: {p}");
+        }
+    }
+    for p in &r.problems {
+        println!("  problem: {p}");
+    }
+    if r.status == Status::AwaitingCountersignature {
+        if let Some(last) = agreement.signatures().last() {
+            let open: Vec<&str> = last
+                .statement
+                .open
+                .iter()
+                .map(|o| o.blank.as_str())
+                .collect();
+            if !open.is_empty() {
+                println!("  left open for the other party: {}", open.join(", "));
+            }
+        }
+        if !r.unsigned_values.is_empty() {
+            println!(
+                "  filled since, not yet signed: {}",
+                r.unsigned_values.join(", ")
+            );
+        }
+    }
+}

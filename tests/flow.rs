@@ -1,0 +1,405 @@
+//! The two-party story through the CLI alone, with two profiles (two data directories), as
+//! the provider's CEO and the customer would run it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const PROVIDER_PASS: &str = "Dilsen-Stokkem 428 Rijksweg";
+const CUSTOMER_PASS: &str = "de zwarte kat in Genk";
+
+struct Side {
+    dir: TempDir,
+    pass: &'static str,
+}
+
+impl Side {
+    fn new(pass: &'static str) -> Side {
+        Side {
+            dir: tempfile::tempdir().unwrap(),
+            pass,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self, hour: u32) -> Command {
+        let mut cmd = Command::cargo_bin("tweevoud").unwrap();
+        cmd.env("TWEEVOUD_DATA_DIR", self.path("data"))
+            .env("TWEEVOUD_PASSPHRASE", self.pass)
+            .env("TWEEVOUD_NOW", format!("2026-11-23T{hour:02}:00:00+01:00"));
+        cmd
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn verify_json(side: &Side, file: &Path, code: i32) -> Value {
+    let out = side
+        .cmd(16)
+        .args(["verify", s(file), "--json"])
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// Provider signs leaving the customer's blanks open; the customer fills and countersigns.
+/// Returns (provider, customer, agreement file at the customer's).
+fn two_party_flow() -> (Side, Side, PathBuf) {
+    let provider = Side::new(PROVIDER_PASS);
+    let customer = Side::new(CUSTOMER_PASS);
+    provider
+        .cmd(9)
+        .args([
+            "key",
+            "new",
+            "--name",
+            "Tom Hendrix",
+            "--org",
+            "Xtreme Internet Solutions BV",
+            "--function",
+            "CEO",
+        ])
+        .assert()
+        .success();
+    let draft = provider.path("dpa.tweevoud");
+    provider
+        .cmd(9)
+        .args([
+            "new",
+            "--template",
+            "xis-verwerkersovereenkomst",
+            "-o",
+            s(&draft),
+        ])
+        .assert()
+        .success();
+    provider
+        .cmd(10)
+        .args([
+            "sign",
+            s(&draft),
+            "--key",
+            "Tom Hendrix",
+            "--as",
+            "provider",
+            "--leave-open-for",
+            "customer",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "awaiting countersignature by the customer",
+        ));
+    provider
+        .cmd(10)
+        .args(["verify", s(&draft)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "authentic, awaiting countersignature by the customer",
+        ))
+        .stdout(predicate::str::contains(
+            "whose key is: Tom Hendrix (Xtreme Internet Solutions BV), your own key",
+        ));
+    let public = provider.path("tom.pem");
+    provider
+        .cmd(10)
+        .args(["key", "export", "Tom Hendrix", "-o", s(&public)])
+        .assert()
+        .success();
+
+    // The customer receives the file and Tom's public key (e.g. from XIS's website).
+    let received = customer.path("dpa.tweevoud");
+    fs::copy(&draft, &received).unwrap();
+    customer
+        .cmd(13)
+        .args([
+            "key",
+            "new",
+            "--name",
+            "Anne-Marie D'Hondt",
+            "--org",
+            "Brouwerij De Zwarte Kat BV",
+            "--function",
+            "Zaakvoerder",
+        ])
+        .assert()
+        .success();
+    customer
+        .cmd(13)
+        .args([
+            "contact",
+            "add",
+            s(&public),
+            "--name",
+            "Tom Hendrix",
+            "--org",
+            "Xtreme Internet Solutions BV",
+            "--verified",
+        ])
+        .assert()
+        .success();
+    customer
+        .cmd(14)
+        .args(["fill", s(&received)])
+        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
+        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
+        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
+        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
+        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("filled as customer"));
+    customer
+        .cmd(15)
+        .args([
+            "sign",
+            s(&received),
+            "--key",
+            "Anne-Marie D'Hondt",
+            "--as",
+            "customer",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("a key you verified on 2026-11-23"))
+        .stdout(predicate::str::contains("authentic and complete"));
+    (provider, customer, received)
+}
+
+#[test]
+fn two_profiles_sign_and_countersign() {
+    let (provider, customer, signed) = two_party_flow();
+    // From the customer's profile: both signers, with their trust.
+    let v = verify_json(&customer, &signed, 0);
+    assert_eq!(v["status"], "complete");
+    assert_eq!(v["signatures"][0]["name"], "Tom Hendrix");
+    assert_eq!(v["signatures"][0]["trust"]["status"], "verified_contact");
+    assert_eq!(v["signatures"][1]["name"], "Anne-Marie D'Hondt");
+    assert_eq!(v["signatures"][1]["trust"]["status"], "own_key");
+    // From the provider's profile: the customer's key is unknown until it is added.
+    let back = provider.path("returned.tweevoud");
+    fs::copy(&signed, &back).unwrap();
+    let v = verify_json(&provider, &back, 0);
+    assert_eq!(v["status"], "complete");
+    assert_eq!(v["signatures"][0]["trust"]["status"], "own_key");
+    assert_eq!(v["signatures"][1]["trust"]["status"], "unknown");
+    provider
+        .cmd(16)
+        .args(["verify", s(&back)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("authentic and complete"))
+        .stdout(predicate::str::contains(
+            "whose key is: a key you do not know (fingerprint",
+        ));
+    let text = provider
+        .cmd(16)
+        .args(["render", s(&back)])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("op 23 november 2026, in twee exemplaren"),
+        "the date is the day of the last signature"
+    );
+}
+
+#[test]
+fn fail_wrong_passphrase_changes_nothing() {
+    let provider = Side::new(PROVIDER_PASS);
+    provider
+        .cmd(9)
+        .args(["key", "new", "--name", "Tom Hendrix", "--org", "XIS"])
+        .assert()
+        .success();
+    let draft = provider.path("dpa.tweevoud");
+    provider
+        .cmd(9)
+        .args([
+            "new",
+            "--template",
+            "xis-verwerkersovereenkomst",
+            "-o",
+            s(&draft),
+        ])
+        .assert()
+        .success();
+    let before = fs::read(&draft).unwrap();
+    provider
+        .cmd(10)
+        .env("TWEEVOUD_PASSPHRASE", "not the passphrase")
+        .args([
+            "sign",
+            s(&draft),
+            "--key",
+            "Tom Hendrix",
+            "--as",
+            "provider",
+            "--leave-open-for",
+            "customer",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    assert_eq!(fs::read(&draft).unwrap(), before);
+}
+
+#[test]
+fn fail_signing_refusals_through_the_cli() {
+    let (_, customer, signed) = two_party_flow();
+    let before = fs::read(&signed).unwrap();
+    customer
+        .cmd(17)
+        .args([
+            "sign",
+            s(&signed),
+            "--key",
+            "Anne-Marie D'Hondt",
+            "--as",
+            "customer",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the customer has already signed"));
+    customer
+        .cmd(17)
+        .args([
+            "fill",
+            s(&signed),
+            "--as",
+            "customer",
+            "--set",
+            "customer_name=Other NV",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has already signed"));
+    assert_eq!(fs::read(&signed).unwrap(), before);
+
+    // Signing without leaving the customer's blanks open is refused with what to do.
+    let provider = Side::new(PROVIDER_PASS);
+    provider
+        .cmd(9)
+        .args(["key", "new", "--name", "Jan Peeters", "--org", "XIS"])
+        .assert()
+        .success();
+    let draft = provider.path("d.tweevoud");
+    provider
+        .cmd(9)
+        .args([
+            "new",
+            "--template",
+            "xis-verwerkersovereenkomst",
+            "-o",
+            s(&draft),
+        ])
+        .assert()
+        .success();
+    provider
+        .cmd(10)
+        .args([
+            "sign",
+            s(&draft),
+            "--key",
+            "Jan Peeters",
+            "--as",
+            "provider",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--leave-open-for customer"));
+    // Jan's key cannot sign where the agreement names Tom Hendrix.
+    provider
+        .cmd(10)
+        .args([
+            "sign",
+            s(&draft),
+            "--key",
+            "Jan Peeters",
+            "--as",
+            "provider",
+            "--leave-open-for",
+            "customer",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the key belongs to Jan Peeters, but the agreement names Tom Hendrix",
+        ));
+}
+
+#[test]
+fn fail_hand_edits_are_reported_with_exit_1() {
+    let (_, customer, signed) = two_party_flow();
+    let original = fs::read_to_string(&signed).unwrap();
+    let cases = [
+        (
+            "Brouwerij De Zwarte Kat BV\"",
+            "Brouwerij De Witte Kat BV\"",
+            "blank customer_name was changed after Anne-Marie D'Hondt signed",
+        ),
+        ("\"CEO\"", "\"Zaakvoerder\"", "was changed after"),
+        (
+            "\"2026-11-23\"",
+            "\"2026-11-24\"",
+            "blank date was changed after Anne-Marie D'Hondt signed",
+        ),
+    ];
+    for (from, to, reason) in cases {
+        let edited = customer.path("edited.tweevoud");
+        assert!(original.contains(from), "{from}");
+        fs::write(&edited, original.replacen(from, to, 1)).unwrap();
+        customer
+            .cmd(16)
+            .args(["verify", s(&edited)])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("INVALID"))
+            .stdout(predicate::str::contains(reason));
+    }
+}
+
+#[test]
+fn fail_verify_foreign_corrupt_and_missing_files() {
+    let side = Side::new(PROVIDER_PASS);
+    let p = side.path("x.pdf");
+    fs::write(&p, b"%PDF-1.7\n%%EOF\n").unwrap();
+    side.cmd(9)
+        .args(["verify", s(&p)])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not a Tweevoud agreement file"));
+    fs::write(
+        &p,
+        b"{\"format\": \"tweevoud-agreement/1\", \"template\": 3}",
+    )
+    .unwrap();
+    side.cmd(9)
+        .args(["verify", s(&p)])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "INVALID: not a valid agreement file",
+        ));
+    side.cmd(9)
+        .args(["verify", s(&side.path("none.tweevoud"))])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
