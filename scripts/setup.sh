@@ -23,6 +23,7 @@ pkgs=(
   poppler-utils qpdf openssl
   python3 python3-venv python3-pip
   fonts-dejavu-core dbus-x11 at-spi2-core
+  librsvg2-bin
 )
 if [ "$want_bench" = 1 ]; then
   pkgs+=(hyperfine libreoffice-writer-nogui minisign)
