@@ -216,3 +216,38 @@ fn message_bytes_are_tag_and_canonical_json() {
     assert_eq!(parsed["signer"]["name"], "Tom Hendrix");
     assert_eq!(parsed["template_sha256"], a.template().sha256_hex());
 }
+
+/// The same through the binary: exit 1 and the reason on stdout.
+#[test]
+fn every_fail_vector_exits_1_through_the_cli() {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("vectors.json")).unwrap())
+            .unwrap();
+    for f in manifest["fail"].as_array().unwrap() {
+        let name = f["file"].as_str().unwrap();
+        let reason = f["must_fail_with"].as_str().unwrap();
+        let out = assert_cmd::Command::cargo_bin("tweevoud")
+            .unwrap()
+            .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+            .arg("verify")
+            .arg(dir().join(name))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
+        assert!(stdout.contains("INVALID"), "{name}: {stdout}");
+        assert!(
+            stdout.contains(reason),
+            "{name}: expected {reason:?} in {stdout}"
+        );
+    }
+    for name in ["dpa-awaiting.tweevoud", "dpa-complete.tweevoud"] {
+        assert_cmd::Command::cargo_bin("tweevoud")
+            .unwrap()
+            .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+            .arg("verify")
+            .arg(dir().join(name))
+            .assert()
+            .success();
+    }
+}
