@@ -20,7 +20,7 @@ pub(crate) fn blank_text(template: &Template, id: &str, value: Option<&str>) -> 
     match (template.blank(id), value) {
         (Some(blank), Some(v)) => blank.kind.display(v, language),
         (Some(blank), None) => format!("[{}]", blank.label.get(language)),
-        // Templates are checked: every placeholder names a declared blank.
+        // Templates are checked: every blank marker names a declared blank.
         (None, Some(v)) => v.to_string(),
         (None, None) => format!("[{id}]"),
     }

@@ -362,7 +362,7 @@ pub enum TemplateProblem {
     /// `{{id}}` in the body names no declared blank.
     #[error("unknown blank {{{{{0}}}}}: it is not declared in the header")]
     UnknownPlaceholder(String),
-    /// `{{` that does not start a well-formed placeholder.
+    /// `{{` that does not start a well-formed blank marker.
     #[error(
         "malformed blank {0:?}: write a blank as {{{{blank_id}}}}, and a literal brace as \\{{"
     )]
@@ -1019,7 +1019,7 @@ fn push_text(line: &mut Vec<Span>, text: &str) {
 }
 
 /// Splits one source line into text and blanks: folds white space, resolves `\` escapes
-/// before ASCII punctuation, and reads `{{id}}` placeholders.
+/// before ASCII punctuation, and reads `{{id}}` blank markers.
 fn parse_inline<'a>(
     text: &str,
     line_no: usize,

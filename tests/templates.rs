@@ -130,7 +130,7 @@ fn structure_survives() {
 }
 
 #[test]
-fn fail_unknown_placeholder() {
+fn fail_unknown_blank_marker() {
     let src = MINIMAL.replace("and {{c_name}}.", "and {{c_name}} {{c_nmae}}.");
     let (line, problem) = fail(&src);
     assert_eq!(line, line_of(&src, "{{c_nmae}}"));
@@ -142,7 +142,7 @@ fn fail_unknown_placeholder() {
 }
 
 #[test]
-fn fail_malformed_placeholder() {
+fn fail_malformed_blank_marker() {
     for bad in ["{{ c_name }}", "{{C_Name}}", "{{c_name}", "{{}}"] {
         let src = MINIMAL.replace("{{c_name}}.", &format!("{{{{c_name}}}} {bad}."));
         let (line, problem) = fail(&src);
