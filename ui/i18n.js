@@ -112,7 +112,7 @@ export function preferredLanguage(languages) {
   return "en";
 }
 
-/** The string `key` in `lang`, with `{name}` placeholders replaced from `params`. */
+/** The string `key` in `lang`, with its `{name}` parameters filled from `params`. */
 export function t(lang, key, params = {}) {
   const table = STRINGS[lang] || STRINGS.en;
   const text = table[key] ?? STRINGS.en[key] ?? key;
