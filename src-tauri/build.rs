@@ -2,7 +2,30 @@
 //! the app has, so that each one needs an explicit grant in `capabilities/main.json`.
 
 /// The app's IPC commands. Each must be registered in `lib.rs` and granted in the capability.
-const COMMANDS: &[&str] = &["app_info", "list_templates", "open_template"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_templates",
+    "list_keys",
+    "passphrase_strength",
+    "create_key",
+    "export_public_key",
+    "list_contacts",
+    "import_contact",
+    "verify_contact",
+    "new_agreement",
+    "check_value",
+    "fill_blank",
+    "acknowledge_signatures",
+    "sign_preview",
+    "sign_agreement",
+    "save_agreement",
+    "open_agreement",
+    "open_dropped",
+    "verify_file",
+    "verify_dropped",
+    "e2e_drop",
+    "e2e_answer_dialog",
+];
 
 fn main() {
     tauri_build::try_build(

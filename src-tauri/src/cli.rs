@@ -6,8 +6,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "tweevoud-app", version)]
 pub struct Options {
-    /// The profile directory: keys, contacts and the archive live here. Defaults to the
-    /// platform's data directory for Tweevoud (on Linux ~/.local/share/be.tweevoud.app).
+    /// The profile directory: keys, contacts and the archive live here. Defaults to the one
+    /// the `tweevoud` CLI uses (on Linux ~/.local/share/tweevoud).
     #[arg(long, value_name = "DIR", env = "TWEEVOUD_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 }

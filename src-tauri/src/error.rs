@@ -2,12 +2,17 @@
 //!
 //! It wraps the core's errors unchanged and reaches the front-end as `{kind, message}`: `kind`
 //! is a stable code the UI can branch on and word in its own language, `message` is the
-//! error's English text for when it cannot.
+//! error's English text for when it cannot. An invalid value also carries `blank` and
+//! `problem` (the core's [`Problem::code`] and its parameters), so that the UI can say what is
+//! wrong with it in the user's language, beside the blank.
 
 use std::path::PathBuf;
 
-use serde::ser::SerializeStruct;
+use serde::ser::SerializeMap;
+use tweevoud::contact::ContactError;
+use tweevoud::key::KeyError;
 use tweevoud::template::TemplateError;
+use tweevoud::{AgreementError, Problem};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +29,72 @@ pub enum Error {
     /// A template was not found or is not well-formed.
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// Filling, signing, reading or writing an agreement failed.
+    #[error(transparent)]
+    Agreement(#[from] AgreementError),
+    /// A key could not be made, read, unlocked or exported.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A contact could not be added, read or changed.
+    #[error(transparent)]
+    Contact(#[from] ContactError),
+    /// The file opened is not a Tweevoud agreement at all.
+    #[error("{} is not a Tweevoud agreement file: {reason}", path.display())]
+    NotAnAgreement {
+        /// The file.
+        path: PathBuf,
+        /// What the reader found instead.
+        reason: String,
+    },
+    /// The file claims to be a Tweevoud agreement but cannot be read as one: it was damaged
+    /// or altered.
+    #[error("{} is a damaged or altered Tweevoud agreement file: {reason}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What does not hold.
+        reason: String,
+    },
+    /// Writing a file the user chose failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Reading a file the user chose failed.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A command about the open agreement, with none open.
+    #[error("no agreement is open")]
+    NoAgreement,
+    /// The open agreement's signatures have not been looked at yet.
+    #[error("look at the existing signatures before filling in anything")]
+    NotReviewed,
+    /// The open agreement is not intact, so nothing may be added to it.
+    #[error("this agreement is not intact, so it cannot be filled in or signed: {0}")]
+    NotIntact(String),
+    /// Everybody has signed: nothing is left to fill in.
+    #[error("both parties have signed; nothing is left to fill in")]
+    Finished,
+    /// The passphrase and its confirmation differ.
+    #[error("the passphrase and its confirmation differ")]
+    PassphrasesDiffer,
+    /// A file was asked for, but none was dropped on the window.
+    #[error("no file was dropped on the window")]
+    NothingDropped,
+    /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1`.
+    #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
+    HooksOff,
+    /// The native dialog could not be shown.
+    #[error("the file dialog could not be shown: {0}")]
+    Dialog(String),
 }
 
 impl Error {
@@ -33,15 +104,132 @@ impl Error {
             Error::DataDir { .. } => "data_dir",
             Error::Template(TemplateError::NotFound(_)) => "template_not_found",
             Error::Template(_) => "template_invalid",
+            Error::Agreement(e) => agreement_kind(e),
+            Error::Key(e) => key_kind(e),
+            Error::Contact(ContactError::Key(e)) => key_kind(e),
+            Error::Contact(ContactError::OwnKey { .. }) => "own_key",
+            Error::Contact(ContactError::MissingName) => "missing_name",
+            Error::Contact(ContactError::NotFound { .. }) => "contact_not_found",
+            Error::Contact(ContactError::Corrupt { .. }) => "contact_damaged",
+            Error::Contact(_) => "contact",
+            Error::NotAnAgreement { .. } => "not_an_agreement",
+            Error::Damaged { .. } => "altered",
+            Error::Write { .. } => "write_failed",
+            Error::Read { .. } => "read_failed",
+            Error::NoAgreement => "no_agreement",
+            Error::NotReviewed => "not_reviewed",
+            Error::NotIntact(_) => "not_intact",
+            Error::Finished => "finished",
+            Error::PassphrasesDiffer => "passphrases_differ",
+            Error::NothingDropped => "nothing_dropped",
+            Error::HooksOff => "hooks_off",
+            Error::Dialog(_) => "dialog",
         }
+    }
+
+    /// The invalid value's blank and problem, for `invalid_value`.
+    fn invalid_value(&self) -> Option<(&str, &Problem)> {
+        let mut e = match self {
+            Error::Agreement(e) => e,
+            _ => return None,
+        };
+        while let AgreementError::InFile { source, .. } = e {
+            e = source;
+        }
+        match e {
+            AgreementError::InvalidValue { blank, problem, .. } => Some((blank, problem)),
+            _ => None,
+        }
+    }
+}
+
+fn agreement_kind(e: &AgreementError) -> &'static str {
+    match e {
+        AgreementError::InFile { source, .. } => agreement_kind(source),
+        AgreementError::Read { .. } => "read_failed",
+        AgreementError::Write { .. } => "write_failed",
+        AgreementError::TooLarge => "too_large",
+        AgreementError::Json(_) | AgreementError::UnsupportedFormat(_) => "not_an_agreement",
+        AgreementError::TemplateHash { .. }
+        | AgreementError::TemplateId { .. }
+        | AgreementError::Template(_)
+        | AgreementError::DuplicateValue(_) => "altered",
+        AgreementError::UnknownBlank { .. } => "unknown_blank",
+        AgreementError::InvalidValue { .. } => "invalid_value",
+        AgreementError::Signed { .. } => "blank_signed",
+        AgreementError::NotOpen { .. } => "blank_not_open",
+        AgreementError::AlreadySigned(_) => "already_signed",
+        AgreementError::OwnBlanksMissing { .. } => "own_blanks_missing",
+        AgreementError::MustLeaveOpen { .. } => "must_leave_open",
+        AgreementError::CannotLeaveOpen => "cannot_leave_open",
+        AgreementError::WrongSignatory { .. } => "wrong_signatory",
+        AgreementError::DetailMissing { .. } => "detail_missing",
+        AgreementError::NotIntact(_) => "not_intact",
+        _ => "agreement",
+    }
+}
+
+fn key_kind(e: &KeyError) -> &'static str {
+    match e {
+        KeyError::WrongPassphrase { .. } => "wrong_passphrase",
+        KeyError::WeakPassphrase { .. } => "weak_passphrase",
+        KeyError::NotFound { .. } => "key_not_found",
+        KeyError::Ambiguous { .. } => "key_ambiguous",
+        KeyError::MissingName => "missing_name",
+        KeyError::AlreadyExists { .. } => "key_exists",
+        KeyError::Corrupt { .. } => "key_damaged",
+        KeyError::Io { .. } => "io",
+        KeyError::NotEncrypted
+        | KeyError::UnsupportedEncryption { .. }
+        | KeyError::Malformed { .. } => "not_a_key",
+        _ => "key",
+    }
+}
+
+/// The parameters of a problem, for the UI's wording.
+#[derive(serde::Serialize)]
+struct ProblemJson {
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digits: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found: Option<String>,
+}
+
+impl From<&Problem> for ProblemJson {
+    fn from(p: &Problem) -> Self {
+        let mut json = ProblemJson {
+            code: p.code(),
+            max: None,
+            digits: None,
+            expected: None,
+            found: None,
+        };
+        match p {
+            Problem::TooLong { max } | Problem::TooManyLines { max } => json.max = Some(*max),
+            Problem::EnterpriseNumberLength { digits } => json.digits = Some(*digits),
+            Problem::EnterpriseNumberCheck { expected } => json.expected = Some(expected.clone()),
+            Problem::BadCharacter { found } => json.found = Some(found.to_string()),
+            _ => {}
+        }
+        json
     }
 }
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Error", 2)?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("message", &self.to_string())?;
+        let invalid = self.invalid_value();
+        let mut s = serializer.serialize_map(Some(if invalid.is_some() { 4 } else { 2 }))?;
+        s.serialize_entry("kind", self.kind())?;
+        s.serialize_entry("message", &self.to_string())?;
+        if let Some((blank, problem)) = invalid {
+            s.serialize_entry("blank", blank)?;
+            s.serialize_entry("problem", &ProblemJson::from(problem))?;
+        }
         s.end()
     }
 }
@@ -57,5 +245,33 @@ mod tests {
         assert_eq!(json["kind"], "template_not_found");
         assert!(json["message"].as_str().unwrap().contains("nope"));
         assert_eq!(json.as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn invalid_value_names_the_blank_and_the_problem() {
+        let e = Error::from(AgreementError::InvalidValue {
+            blank: "customer_enterprise_number".into(),
+            label: "Ondernemingsnummer van de Klant".into(),
+            value: "0821.588.021".into(),
+            problem: Problem::EnterpriseNumberCheck {
+                expected: "20".into(),
+            },
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "invalid_value");
+        assert_eq!(json["blank"], "customer_enterprise_number");
+        assert_eq!(json["problem"]["code"], "enterprise_number_check");
+        assert_eq!(json["problem"]["expected"], "20");
+    }
+
+    #[test]
+    fn kinds_look_through_the_file_context() {
+        let e = Error::from(AgreementError::InFile {
+            path: "x.tweevoud".into(),
+            source: Box::new(AgreementError::Json("expected value".into())),
+        });
+        assert_eq!(e.kind(), "not_an_agreement");
+        let e = Error::from(KeyError::WrongPassphrase { what: "key".into() });
+        assert_eq!(e.kind(), "wrong_passphrase");
     }
 }

@@ -1,22 +1,31 @@
 //! Tweevoud's desktop shell: a Tauri 2 window over the `tweevoud` core.
 //!
 //! The shell does no work of its own. It reads the command line, builds one [`AppState`],
-//! and exposes a few thin IPC commands (one file per domain under `commands/`) that call the
-//! core and hand its answers, or its typed errors, to the web front-end in `ui/`.
+//! and exposes thin IPC commands (one file per domain under `commands/`) that call the core
+//! and hand its answers, or its typed errors, to the web front-end in `ui/`. Files are read
+//! and written here, behind the native dialogs (`dialog`) or dropped on the window (`drop`).
 
 #![forbid(unsafe_code)]
 
 mod cli;
+mod clock;
 mod commands;
+mod dialog;
+mod drop;
 mod error;
+mod files;
 mod state;
+mod view;
 
 use clap::Parser;
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
 
 pub use cli::Options;
 pub use error::Error;
 pub use state::AppState;
+
+/// The environment variable that turns on the end-to-end test hooks (`commands::e2e`).
+pub const E2E_HOOKS_ENV: &str = "TWEEVOUD_E2E_HOOKS";
 
 /// Parses the command line, opens the window and runs until it is closed. If the app cannot
 /// start (say, the profile directory cannot be created), says why and exits with status 1.
@@ -38,14 +47,36 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         .invoke_handler(tauri::generate_handler![
             commands::profile::app_info,
             commands::templates::list_templates,
-            commands::templates::open_template,
+            commands::keys::list_keys,
+            commands::keys::passphrase_strength,
+            commands::keys::create_key,
+            commands::keys::export_public_key,
+            commands::contacts::list_contacts,
+            commands::contacts::import_contact,
+            commands::contacts::verify_contact,
+            commands::agreement::new_agreement,
+            commands::agreement::check_value,
+            commands::agreement::fill_blank,
+            commands::agreement::acknowledge_signatures,
+            commands::agreement::sign_preview,
+            commands::agreement::sign_agreement,
+            commands::agreement::save_agreement,
+            commands::agreement::open_agreement,
+            commands::agreement::open_dropped,
+            commands::verify::verify_file,
+            commands::verify::verify_dropped,
+            commands::e2e::e2e_drop,
+            commands::e2e::e2e_answer_dialog,
         ])
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(drag) = event {
+                drop::on_drag(window.app_handle(), drag);
+            }
+        })
         .build(tauri::generate_context!())?;
-    let data_dir = match options.data_dir {
-        Some(dir) => dir,
-        None => app.path().app_data_dir()?,
-    };
-    app.manage(AppState::open(data_dir)?);
+    let profile = tweevoud::Profile::resolve(options.data_dir)?;
+    let hooks = std::env::var_os(E2E_HOOKS_ENV).is_some_and(|v| v == "1");
+    app.manage(AppState::open(profile.root().to_path_buf(), hooks)?);
     app.run(|_, _| {});
     Ok(())
 }

@@ -1,38 +1,95 @@
 //! What the app holds while it runs.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use tweevoud::template::{self, Template};
+use tweevoud::{Agreement, Party, Profile};
 
 use crate::error::Error;
 
-/// The one shared state, built in `setup` and `.manage()`d. Nothing in it changes yet, so
-/// there are no locks.
+/// The one shared state, built before the window opens and `.manage()`d. Locks are taken only
+/// around what changes: the agreement being worked on, a dropped file, a test answer.
 #[derive(Debug)]
 pub struct AppState {
-    data_dir: PathBuf,
+    profile: Profile,
     templates: Vec<Template>,
+    hooks: bool,
+    work: Mutex<Option<Work>>,
+    dropped: Mutex<Option<PathBuf>>,
+    dialog_answer: Mutex<Option<PathBuf>>,
+}
+
+/// The agreement on the desk: made from a template here, or opened from a file.
+#[derive(Debug)]
+pub struct Work {
+    /// The agreement as it stands now.
+    pub agreement: Agreement,
+    /// The party filling in and signing now (`None` once both have signed).
+    pub acting: Option<Party>,
+    /// The file it was opened from or last saved to.
+    pub file: Option<PathBuf>,
+    /// Whether everything done since is saved in `file`.
+    pub saved: bool,
+    /// Whether the user has seen the existing signatures (always true for a new agreement):
+    /// nothing can be filled in before.
+    pub reviewed: bool,
+}
+
+impl Work {
+    /// A new agreement, started here by the provider.
+    pub fn new(agreement: Agreement) -> Work {
+        Work {
+            acting: agreement.next_signer(),
+            agreement,
+            file: None,
+            saved: false,
+            reviewed: true,
+        }
+    }
+
+    /// An agreement read from `file`: the party that has not signed yet fills in next, after
+    /// looking at the signatures already on it.
+    pub fn opened(agreement: Agreement, file: PathBuf) -> Work {
+        let unsigned = agreement.signatures().is_empty();
+        Work {
+            acting: agreement.next_signer(),
+            agreement,
+            file: Some(file),
+            saved: true,
+            reviewed: unsigned,
+        }
+    }
 }
 
 impl AppState {
     /// Opens the profile at `data_dir` (made absolute), creating the directory if it is new,
-    /// and loads the built-in templates.
-    pub fn open(data_dir: PathBuf) -> Result<AppState, Error> {
+    /// and loads the built-in templates. `hooks` turns on the end-to-end test hooks.
+    pub fn open(data_dir: PathBuf, hooks: bool) -> Result<AppState, Error> {
         let fail = |source| Error::DataDir {
             path: data_dir.clone(),
             source,
         };
-        std::fs::create_dir_all(&data_dir).map_err(fail)?;
+        tweevoud::profile::create_private_dir(&data_dir).map_err(fail)?;
         let data_dir = std::path::absolute(&data_dir).map_err(fail)?;
         Ok(AppState {
-            data_dir,
+            profile: Profile::at(data_dir),
             templates: template::builtin(),
+            hooks,
+            work: Mutex::new(None),
+            dropped: Mutex::new(None),
+            dialog_answer: Mutex::new(None),
         })
     }
 
     /// The profile directory.
     pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+        self.profile.root()
+    }
+
+    /// The profile: keys, contacts, archive.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
     }
 
     /// The templates the app offers, the DPA first.
@@ -46,5 +103,63 @@ impl AppState {
             .iter()
             .find(|t| t.id() == id)
             .ok_or_else(|| template::TemplateError::NotFound(id.to_string()).into())
+    }
+
+    /// The agreement on the desk, locked.
+    pub fn work(&self) -> MutexGuard<'_, Option<Work>> {
+        self.work.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Remembers the file last dropped on the window.
+    pub fn set_dropped(&self, path: PathBuf) {
+        *self.dropped.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
+    }
+
+    /// The file last dropped on the window, taken (a drop is used once).
+    pub fn take_dropped(&self) -> Result<PathBuf, Error> {
+        self.dropped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .ok_or(Error::NothingDropped)
+    }
+
+    /// Refuses unless the test hooks are on.
+    pub fn require_hooks(&self) -> Result<(), Error> {
+        if self.hooks {
+            Ok(())
+        } else {
+            Err(Error::HooksOff)
+        }
+    }
+
+    /// Test hook: the next file dialog answers `path` without showing itself.
+    pub fn set_dialog_answer(&self, path: PathBuf) {
+        *self.dialog_answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
+    }
+
+    /// The answer the tests set for the next file dialog, if any.
+    pub fn take_dialog_answer(&self) -> Option<PathBuf> {
+        self.dialog_answer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+}
+
+impl Work {
+    /// The party that may fill in now: after the signatures were looked at, while someone has
+    /// still to sign, and only in an agreement whose signatures hold.
+    pub fn filler(&self) -> Result<Party, Error> {
+        if !self.reviewed {
+            return Err(Error::NotReviewed);
+        }
+        let party = self.acting.ok_or(Error::Finished)?;
+        let report = tweevoud::verify(&self.agreement);
+        if report.status == tweevoud::Status::Invalid {
+            let why = report.first_problem().unwrap_or_default();
+            return Err(Error::NotIntact(why));
+        }
+        Ok(party)
     }
 }

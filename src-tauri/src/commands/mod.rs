@@ -1,4 +1,9 @@
 //! The IPC commands, one module per domain. Each is a few lines that call the core.
 
+pub mod agreement;
+pub mod contacts;
+pub mod e2e;
+pub mod keys;
 pub mod profile;
 pub mod templates;
+pub mod verify;

@@ -11,6 +11,12 @@
 //! `target/e2e-shots/<test>-<nn>-<step>.png`. A missing tool is a failure with a message that
 //! says what to install, never a skipped test.
 //!
+//! Test hooks: the app is started with `TWEEVOUD_E2E_HOOKS=1`, which turns on two IPC
+//! commands (see `src-tauri/src/commands/e2e.rs`): `e2e_drop` acts as if a file were dropped on
+//! the window (WebDriver cannot drag files from the desktop), and `e2e_answer_dialog` makes the
+//! next native file dialog answer a path without showing itself. Other dialogs are the real GTK
+//! ones: [`Session::answer_dialog`] types a path into them with xdotool.
+//!
 //! Environment:
 //! - `TWEEVOUD_APP`: the app binary (default `<target>/debug/tweevoud-app`, where `<target>`
 //!   is `CARGO_TARGET_DIR` or the workspace's `target/`).
@@ -90,6 +96,7 @@ pub struct Session {
     profile: tempfile::TempDir,
     shot_dir: PathBuf,
     shots: AtomicUsize,
+    display: String,
     // Dropped in this order: the bridge first, then the display it drew on.
     tauri_driver: Process,
     xvfb: Option<Process>,
@@ -129,6 +136,8 @@ impl Session {
             .env("DISPLAY", &display)
             // No accessibility bus under Xvfb; without this GTK warns on every start.
             .env("NO_AT_BRIDGE", "1")
+            // The app inherits this through WebKitWebDriver: the test hooks are on.
+            .env("TWEEVOUD_E2E_HOOKS", "1")
             .stdin(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
@@ -172,6 +181,7 @@ impl Session {
             profile,
             shot_dir,
             shots: AtomicUsize::new(0),
+            display,
             tauri_driver,
             xvfb,
         }
@@ -198,6 +208,82 @@ impl Session {
             eprintln!("e2e: screenshot {} failed: {e}", path.display());
         }
         path
+    }
+
+    /// Saves a picture of the whole X screen (native dialogs included, which WebDriver cannot
+    /// see) as `<test>-<nn>-<step>.png`, with ImageMagick's `import`.
+    pub fn screen_shot(&self, step: &str) -> PathBuf {
+        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
+        let path = self
+            .shot_dir
+            .join(format!("{}-{n:02}-{step}.png", self.name));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!("e2e: screen shot {} failed: {status:?}", path.display());
+        }
+        path
+    }
+
+    /// Answers the native GTK file dialog titled `title` with `path`, the way a person would:
+    /// waits for the dialog window, gives it the keyboard, opens the location field (an open
+    /// dialog) or selects the file name (a save dialog), types the full path and presses Enter.
+    /// Takes a screen shot `<step>` of the dialog with the path typed.
+    pub async fn answer_dialog(&self, title: &str, path: &Path, save: bool, step: &str) {
+        let window = self.wait_for_window(title).await;
+        let xdotool = |args: &[&str]| {
+            let status = Command::new("xdotool")
+                .args(args)
+                .env("DISPLAY", &self.display)
+                .status()
+                .unwrap_or_else(|e| {
+                    panic!("cannot run xdotool ({e}); install it (Debian: apt install xdotool)")
+                });
+            assert!(status.success(), "xdotool {args:?} failed: {status}");
+        };
+        xdotool(&["windowfocus", "--sync", &window]);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        xdotool(&[
+            "key",
+            "--clearmodifiers",
+            if save { "ctrl+a" } else { "ctrl+l" },
+        ]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let text = path.to_str().expect("a UTF-8 path");
+        xdotool(&["type", "--delay", "5", text]);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.screen_shot(step);
+        xdotool(&["key", "Return"]);
+    }
+
+    /// The X window id of the window titled exactly `title`, once it is shown.
+    async fn wait_for_window(&self, title: &str) -> String {
+        let deadline = Instant::now() + STARTUP;
+        let pattern = format!("^{}$", title);
+        loop {
+            let out = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", &pattern])
+                .env("DISPLAY", &self.display)
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("cannot run xdotool ({e}); install it (Debian: apt install xdotool)")
+                });
+            let found = String::from_utf8_lossy(&out.stdout);
+            if let Some(id) = found.lines().next().filter(|l| !l.trim().is_empty()) {
+                return id.trim().to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no window titled {title:?} appeared within {STARTUP:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Closes the app, then stops tauri-driver and the display.

@@ -1,5 +1,6 @@
-//! The app, end to end: the built-in DPA is listed, opens as text with its blanks where they
-//! stand, marked by the party that fills them, and the UI language changes the labels.
+//! The app, end to end: a first run asks for a key; the built-in DPA is listed and starts an
+//! agreement shown as text with its blanks as inputs where they stand, marked by the party that
+//! fills them; the UI language changes the labels; the content security policy holds.
 
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
@@ -10,7 +11,7 @@ const DPA: &str = "xis-verwerkersovereenkomst";
 const GOVERNING_LAW: &str = "Op deze overeenkomst is Belgisch recht van toepassing.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn templates_open_as_text_with_blanks_in_three_languages() {
+async fn templates_start_agreements_with_inline_blanks_in_three_languages() {
     tweevoud_e2e::run("app", |s| Box::pin(body(s))).await;
 }
 
@@ -23,13 +24,13 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     let profile = text_of(d, "[data-testid='profile-dir']").await?;
     assert_eq!(profile, s.data_dir().display().to_string(), "profile dir");
 
-    // Nothing is open yet; the page says what to do instead.
-    assert!(shown(d, "[data-testid='empty-state']").await?);
+    // A first run: no key yet, so the window asks for one before anything else.
+    assert!(shown(d, "[data-testid='view-welcome']").await?);
     assert!(!shown(d, "[data-testid='template-view']").await?);
 
     // Start from Dutch, whatever the machine's language is.
     choose_language(d, "nl").await?;
-    heading(d, "Sjablonen").await?;
+    heading(d, "Nieuwe overeenkomst").await?;
 
     // The DPA is listed, first, with its title.
     let items = d.find_all(By::Css("[data-testid='template-item']")).await?;
@@ -39,7 +40,7 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     assert!(dpa.text().await?.contains("Verwerkersovereenkomst"));
     assert_eq!(attr(&dpa, "aria-current").await?, "false");
 
-    // Opening it shows its text.
+    // Starting an agreement from it shows its text.
     dpa.click().await?;
     let page = d
         .query(By::Css("[data-testid='document']"))
@@ -54,34 +55,52 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     let text = page.text().await?;
     assert!(text.contains("VERWERKERSOVEREENKOMST"), "no title:\n{text}");
     assert!(text.contains(GOVERNING_LAW), "no governing law:\n{text}");
-    assert!(!shown(d, "[data-testid='empty-state']").await?);
+    assert!(!shown(d, "[data-testid='view-welcome']").await?);
     s.shot("dpa-open").await;
 
-    // The customer's enterprise number is a customer blank, labelled in Dutch, standing in its
-    // sentence, and coloured like the customer in the legend, not like the provider.
+    // The customer's enterprise number is a customer blank, an input labelled in Dutch,
+    // standing in its sentence, and coloured like the customer, not like the provider.
     let number = d.find(By::Css(blank("customer_enterprise_number"))).await?;
     assert_eq!(attr(&number, "data-party").await?, "customer");
     assert_eq!(attr(&number, "data-kind").await?, "enterprise_number");
-    assert_eq!(number.text().await?, "Ondernemingsnummer van de Klant");
-    let sentence = number.find(By::XPath("..")).await?.text().await?;
+    let number_input = number.find(By::Css("input")).await?;
+    assert_eq!(
+        attr(&number_input, "placeholder").await?,
+        "Ondernemingsnummer van de Klant"
+    );
+    let around = d
+        .execute(
+            "const b = arguments[0];
+             return [b.previousSibling.textContent, b.nextSibling.textContent];",
+            vec![number.to_json()?],
+        )
+        .await?;
+    let around: Vec<String> = around.convert()?;
     assert!(
-        sentence.contains(
-            "ingeschreven in de Kruispuntbank voor Ondernemingen onder nummer \
-             Ondernemingsnummer van de Klant (hierna: \"Klant\");"
-        ),
-        "blank not where it stands: {sentence:?}"
+        around[0].ends_with("ingeschreven in de Kruispuntbank voor Ondernemingen onder nummer "),
+        "blank not where it stands: {around:?}"
+    );
+    assert!(
+        around[1].starts_with(" (hierna: \"Klant\");"),
+        "blank not where it stands: {around:?}"
     );
     let provider_name = d.find(By::Css(blank("provider_signatory_name"))).await?;
     assert_eq!(attr(&provider_name, "data-party").await?, "provider");
-    assert_eq!(provider_name.text().await?, "Naam ondertekenaar XIS");
-    let customer_bg = background(&number).await?;
-    let provider_bg = background(&provider_name).await?;
-    let legend = d
-        .find(By::Css("[data-testid='legend-customer'] .swatch"))
+    let provider_input = provider_name.find(By::Css("input")).await?;
+    assert_eq!(
+        attr(&provider_input, "placeholder").await?,
+        "Naam ondertekenaar XIS"
+    );
+    // The provider's defaults are filled in already.
+    assert_eq!(attr(&provider_input, "value").await?, "Tom Hendrix");
+    let customer_bg = background(&number_input).await?;
+    let provider_bg = background(&provider_input).await?;
+    let swatch = d
+        .find(By::Css("[data-testid='missing-customer'] .swatch"))
         .await?;
     assert_eq!(
         customer_bg,
-        background(&legend).await?,
+        background(&swatch).await?,
         "not the customer colour"
     );
     assert_ne!(customer_bg, provider_bg, "customer and provider look alike");
@@ -97,7 +116,12 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     s.shot("customer-blank").await;
 
     // The signature section: each party's signatory blanks in that party's colour.
-    let signer = d.find(By::Css(blank("customer_signatory_name"))).await?;
+    let signer = d
+        .find(By::Css(format!(
+            "{} input",
+            blank("customer_signatory_name")
+        )))
+        .await?;
     assert_eq!(background(&signer).await?, customer_bg);
     signer.scroll_into_view().await?;
     s.shot("signatures").await;
@@ -105,14 +129,11 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     // French, then English: the labels and the window's words follow; the agreement text,
     // written in Dutch, does not.
     for (lang, label, templates) in [
-        ("fr", "Numéro d'entreprise du Client", "Modèles"),
-        ("en", "Customer's enterprise number", "Templates"),
+        ("fr", "Numéro d'entreprise du Client", "Nouvel accord"),
+        ("en", "Customer's enterprise number", "New agreement"),
     ] {
         choose_language(d, lang).await?;
-        d.query(By::Css(blank("customer_enterprise_number")))
-            .with_text(label)
-            .first()
-            .await?;
+        wait_placeholder(d, "customer_enterprise_number", label).await?;
         heading(d, templates).await?;
         assert!(text_of(d, "[data-testid='document']")
             .await?
@@ -122,10 +143,12 @@ async fn body(s: &Session) -> WebDriverResult<()> {
 
     // Back to Dutch: the same labels as at first.
     choose_language(d, "nl").await?;
-    d.query(By::Css(blank("customer_enterprise_number")))
-        .with_text("Ondernemingsnummer van de Klant")
-        .first()
-        .await?;
+    wait_placeholder(
+        d,
+        "customer_enterprise_number",
+        "Ondernemingsnummer van de Klant",
+    )
+    .await?;
 
     // The content security policy is in force: no eval, no injected inline script.
     let csp = d
@@ -160,6 +183,13 @@ async fn choose_language(d: &WebDriver, lang: &str) -> WebDriverResult<()> {
     d.query(By::Css(format!("html[lang='{lang}']")))
         .first()
         .await?;
+    Ok(())
+}
+
+/// Waits until the input of blank `field` has the placeholder `label`.
+async fn wait_placeholder(d: &WebDriver, field: &str, label: &str) -> WebDriverResult<()> {
+    let css = format!("{} input[placeholder=\"{}\"]", blank(field), label);
+    d.query(By::Css(css)).first().await?;
     Ok(())
 }
 

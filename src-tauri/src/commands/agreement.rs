@@ -1,0 +1,193 @@
+//! The agreement on the desk: start one from a template, fill it in, sign it, save it, open
+//! one from a file (picked or dropped).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tweevoud::{Agreement, KeyStore, Party};
+
+use crate::dialog::FileDialog;
+use crate::files::read_agreement;
+use crate::state::Work;
+use crate::view::{AgreementView, SignPreview};
+use crate::{clock, AppState, Error};
+
+/// A value as the core would store it.
+#[derive(Debug, Serialize)]
+pub struct Checked {
+    /// The normal form.
+    value: String,
+    /// As it would read in the text.
+    display: String,
+}
+
+/// Starts an agreement from the template `template`, prepared by the provider.
+#[tauri::command]
+pub fn new_agreement(state: State<'_, AppState>, template: String) -> Result<AgreementView, Error> {
+    let template = state.template(&template)?.clone();
+    let work = Work::new(Agreement::new(template, Party::Provider, clock::now()));
+    let view = AgreementView::of(state.profile(), &work);
+    *state.work() = Some(work);
+    Ok(view)
+}
+
+/// Checks a value for a blank of the open agreement without changing anything.
+#[tauri::command]
+pub fn check_value(
+    state: State<'_, AppState>,
+    blank: String,
+    value: String,
+) -> Result<Checked, Error> {
+    let guard = state.work();
+    let a = &guard.as_ref().ok_or(Error::NoAgreement)?.agreement;
+    let value = a.check_value(&blank, &value)?;
+    let display = a
+        .template()
+        .blank(&blank)
+        .map(|b| b.kind.display(&value, a.template().language()));
+    Ok(Checked {
+        display: display.unwrap_or_else(|| value.clone()),
+        value,
+    })
+}
+
+/// Fills a blank as the acting party (an empty value empties it); nothing changes if the
+/// value is refused.
+#[tauri::command]
+pub fn fill_blank(
+    state: State<'_, AppState>,
+    blank: String,
+    value: String,
+) -> Result<AgreementView, Error> {
+    let mut guard = state.work();
+    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+    let party = work.filler()?;
+    let before = work.agreement.audit().len();
+    if value.trim().is_empty() {
+        work.agreement.clear(party, &[blank], clock::now())?;
+    } else {
+        work.agreement
+            .fill(party, &[(blank, value)], clock::now())?;
+    }
+    work.saved &= work.agreement.audit().len() == before;
+    Ok(AgreementView::of(state.profile(), work))
+}
+
+/// The user has seen the signatures already on the agreement: filling in may begin.
+#[tauri::command]
+pub fn acknowledge_signatures(state: State<'_, AppState>) -> Result<AgreementView, Error> {
+    let mut guard = state.work();
+    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+    work.reviewed = true;
+    Ok(AgreementView::of(state.profile(), work))
+}
+
+/// What signing now would sign, and with which keys.
+#[tauri::command]
+pub fn sign_preview(state: State<'_, AppState>) -> Result<SignPreview, Error> {
+    let guard = state.work();
+    let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+    SignPreview::of(state.profile(), work, clock::now())
+}
+
+/// Signs as the acting party with the key `key` (fingerprint hex), leaving the other
+/// party's empty blanks open for it. A wrong passphrase changes nothing.
+#[tauri::command]
+pub async fn sign_agreement(
+    state: State<'_, AppState>,
+    key: String,
+    passphrase: String,
+) -> Result<AgreementView, Error> {
+    let store = KeyStore::open(state.profile());
+    let owner = store.get(&key)?;
+    let unlocked = store.unlock(&key, &passphrase)?;
+    let mut guard = state.work();
+    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+    let role = work.filler()?;
+    let other = role.other();
+    let leave_open = (!work.agreement.has_signed(other)).then_some(other);
+    work.agreement.sign(
+        &unlocked,
+        role,
+        Some(owner.name()),
+        leave_open,
+        clock::now(),
+    )?;
+    work.acting = work.agreement.next_signer();
+    work.saved = false;
+    Ok(AgreementView::of(state.profile(), work))
+}
+
+/// Saves the agreement file where the user chooses; `None` if the dialog was cancelled.
+#[tauri::command]
+pub async fn save_agreement(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<AgreementView>, Error> {
+    let (name, dir) = {
+        let guard = state.work();
+        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+        suggested_file(work)
+    };
+    let dialog = FileDialog::save(title, name)
+        .filter("Tweevoud", &["tweevoud"])
+        .in_directory(dir);
+    let Some(mut path) = dialog.ask(&app, &state).await? else {
+        return Ok(None);
+    };
+    if path.extension().is_none() {
+        path.set_extension("tweevoud");
+    }
+    let mut guard = state.work();
+    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+    work.agreement.save(&path)?;
+    work.file = Some(path);
+    work.saved = true;
+    Ok(Some(AgreementView::of(state.profile(), work)))
+}
+
+/// Opens an agreement file the user picks; `None` if the dialog was cancelled. A file that
+/// is not a readable agreement is refused and the agreement on the desk stays as it was.
+#[tauri::command]
+pub async fn open_agreement(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<AgreementView>, Error> {
+    let dialog = FileDialog::open(title)
+        .filter("Tweevoud", &["tweevoud", "json"])
+        .filter("*", &["*"]);
+    match dialog.ask(&app, &state).await? {
+        Some(path) => open_path(&state, path).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Opens the agreement file last dropped on the window.
+#[tauri::command]
+pub fn open_dropped(state: State<'_, AppState>) -> Result<AgreementView, Error> {
+    let path = state.take_dropped()?;
+    open_path(&state, path)
+}
+
+fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
+    let agreement = read_agreement(&path)?;
+    let work = Work::opened(agreement, path);
+    let view = AgreementView::of(state.profile(), &work);
+    *state.work() = Some(work);
+    Ok(view)
+}
+
+/// The file name offered when saving, and the folder: where it came from, else the
+/// template's id.
+fn suggested_file(work: &Work) -> (String, Option<PathBuf>) {
+    match &work.file {
+        Some(path) => (
+            crate::view::file_name(path),
+            path.parent().map(PathBuf::from),
+        ),
+        None => (format!("{}.tweevoud", work.agreement.template().id()), None),
+    }
+}

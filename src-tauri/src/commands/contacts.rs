@@ -1,0 +1,65 @@
+//! The counterparties' public keys: import one, list them, mark one verified.
+
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tweevoud::contact::{Added, ContactBook};
+
+use crate::dialog::FileDialog;
+use crate::view::ContactView;
+use crate::{clock, AppState, Error};
+
+/// What importing did.
+#[derive(Debug, Serialize)]
+pub struct Imported {
+    /// The contact.
+    contact: ContactView,
+    /// False when the key was already a contact (nothing changed).
+    new: bool,
+}
+
+/// The contacts, by name.
+#[tauri::command]
+pub fn list_contacts(state: State<'_, AppState>) -> Result<Vec<ContactView>, Error> {
+    let contacts = ContactBook::open(state.profile()).list()?;
+    Ok(contacts.iter().map(ContactView::from).collect())
+}
+
+/// Imports a counterparty's public key from a file the user picks, under `name`; `None` if
+/// the dialog was cancelled.
+#[tauri::command]
+pub async fn import_contact(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    organisation: String,
+    title: String,
+) -> Result<Option<Imported>, Error> {
+    let dialog = FileDialog::open(title)
+        .filter("PEM", &["pem", "pub", "txt"])
+        .filter("*", &["*"]);
+    let Some(path) = dialog.ask(&app, &state).await? else {
+        return Ok(None);
+    };
+    let pem = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
+    let book = ContactBook::open(state.profile());
+    let added = book.add(&pem, &name, Some(&organisation), false, clock::now())?;
+    Ok(Some(match added {
+        Added::New(c) => Imported {
+            contact: ContactView::from(&c),
+            new: true,
+        },
+        Added::AlreadyKnown(c) => Imported {
+            contact: ContactView::from(&c),
+            new: false,
+        },
+    }))
+}
+
+/// Marks the contact `fingerprint` (hex) verified: the user compared it with the person.
+#[tauri::command]
+pub fn verify_contact(state: State<'_, AppState>, fingerprint: String) -> Result<(), Error> {
+    let book = ContactBook::open(state.profile());
+    let contact = book.get(&fingerprint)?;
+    book.mark_verified(contact.fingerprint(), clock::now())?;
+    Ok(())
+}

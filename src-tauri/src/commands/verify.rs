@@ -1,0 +1,41 @@
+//! Verify any file: picked in the dialog or dropped on the window.
+
+use std::path::Path;
+
+use tauri::{AppHandle, State};
+
+use crate::dialog::FileDialog;
+use crate::files::read_agreement;
+use crate::view::FileVerdict;
+use crate::{AppState, Error};
+
+/// Verifies a file the user picks; `None` if the dialog was cancelled.
+#[tauri::command]
+pub async fn verify_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<FileVerdict>, Error> {
+    let dialog = FileDialog::open(title)
+        .filter("Tweevoud", &["tweevoud", "json", "pdf"])
+        .filter("*", &["*"]);
+    match dialog.ask(&app, &state).await? {
+        Some(path) => verdict(&state, &path).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Verifies the file last dropped on the window.
+#[tauri::command]
+pub fn verify_dropped(state: State<'_, AppState>) -> Result<FileVerdict, Error> {
+    let path = state.take_dropped()?;
+    verdict(&state, &path)
+}
+
+fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
+    match read_agreement(path) {
+        Ok(agreement) => Ok(FileVerdict::of(state.profile(), path, &agreement)),
+        Err(e) if e.kind() == "read_failed" => Err(e),
+        Err(e) => Ok(FileVerdict::unreadable(path, &e)),
+    }
+}

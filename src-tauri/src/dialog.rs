@@ -1,0 +1,98 @@
+//! The native file dialogs (GTK on Linux, through `rfd`): every file the app reads or writes
+//! is one the user chose in one of these, or dropped on the window.
+//!
+//! GTK wants its dialogs run from the thread that runs its main loop, so the dialog is started
+//! there and the command waits for the answer without holding that thread up.
+//!
+//! Test hook: when the app runs with `TWEEVOUD_E2E_HOOKS=1`, the end-to-end test may set the
+//! answer of the next dialog (`e2e_answer_dialog`); that dialog then returns it without
+//! showing itself. The others are real, and the test types into them with xdotool.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+
+use crate::{AppState, Error};
+
+/// What to ask.
+#[derive(Debug, Clone)]
+pub struct FileDialog {
+    /// The window title, in the UI's language.
+    pub title: String,
+    /// Choose an existing file (open) or name a new one (save).
+    pub save: bool,
+    /// The file name offered, for a save dialog.
+    pub file_name: Option<String>,
+    /// The folder to start in.
+    pub directory: Option<PathBuf>,
+    /// Named filters: (name, extensions without dot).
+    pub filters: Vec<(String, Vec<String>)>,
+}
+
+impl FileDialog {
+    /// An open dialog.
+    pub fn open(title: impl Into<String>) -> FileDialog {
+        FileDialog {
+            title: title.into(),
+            save: false,
+            file_name: None,
+            directory: None,
+            filters: Vec::new(),
+        }
+    }
+
+    /// A save dialog offering `file_name`.
+    pub fn save(title: impl Into<String>, file_name: impl Into<String>) -> FileDialog {
+        FileDialog {
+            file_name: Some(file_name.into()),
+            save: true,
+            ..FileDialog::open(title)
+        }
+    }
+
+    /// Adds a filter.
+    pub fn filter(mut self, name: &str, extensions: &[&str]) -> FileDialog {
+        self.filters.push((
+            name.to_string(),
+            extensions.iter().map(|e| e.to_string()).collect(),
+        ));
+        self
+    }
+
+    /// Starts in `directory`, if given.
+    pub fn in_directory(mut self, directory: Option<PathBuf>) -> FileDialog {
+        self.directory = directory;
+        self
+    }
+
+    /// Shows the dialog and waits for the user: the file chosen, or `None` if cancelled.
+    pub async fn ask(self, app: &AppHandle, state: &AppState) -> Result<Option<PathBuf>, Error> {
+        if let Some(answer) = state.take_dialog_answer() {
+            return Ok(Some(answer));
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        app.run_on_main_thread(move || {
+            let _ = tx.send(self.run());
+        })
+        .map_err(|e| Error::Dialog(e.to_string()))?;
+        rx.await.map_err(|e| Error::Dialog(e.to_string()))
+    }
+
+    fn run(self) -> Option<PathBuf> {
+        let mut dialog = rfd::FileDialog::new().set_title(&self.title);
+        for (name, extensions) in &self.filters {
+            dialog = dialog.add_filter(name, extensions);
+        }
+        if let Some(dir) = &self.directory {
+            dialog = dialog.set_directory(dir);
+        }
+        if let Some(name) = &self.file_name {
+            dialog = dialog.set_file_name(name);
+        }
+        if self.save {
+            dialog.save_file()
+        } else {
+            dialog.pick_file()
+        }
+    }
+}

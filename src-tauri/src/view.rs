@@ -1,0 +1,445 @@
+//! What the window is sent: the core's values, arranged for showing. Nothing here decides
+//! anything the core decides; it only gathers the core's answers in one place per screen.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tweevoud::contact::{self, Contact, Trust};
+use tweevoud::key::{Fingerprint, KeyInfo, PublicKey};
+use tweevoud::template::{Block, TemplateSummary};
+use tweevoud::verify::SignatureCheck;
+use tweevoud::{verify, Agreement, Missing, Party, Profile, Status, Verification};
+
+use crate::state::Work;
+
+/// A fingerprint both ways: in groups for people, in hex for commands.
+#[derive(Debug, Clone, Serialize)]
+pub struct FingerprintView {
+    /// 16 groups of 4 upper-case hex digits.
+    pub grouped: String,
+    /// 64 lower-case hex digits.
+    pub hex: String,
+}
+
+impl From<&Fingerprint> for FingerprintView {
+    fn from(f: &Fingerprint) -> Self {
+        FingerprintView {
+            grouped: f.to_string(),
+            hex: f.hex(),
+        }
+    }
+}
+
+/// 64 hex digits as 16 groups of 4 (for text hashes, which are not key fingerprints).
+pub fn grouped_hex(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).to_uppercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One of the profile's own signing keys.
+#[derive(Debug, Serialize)]
+pub struct KeyView {
+    name: String,
+    organisation: Option<String>,
+    function: Option<String>,
+    created: String,
+    fingerprint: FingerprintView,
+}
+
+impl From<&KeyInfo> for KeyView {
+    fn from(k: &KeyInfo) -> Self {
+        KeyView {
+            name: k.name().to_string(),
+            organisation: k.organisation().map(str::to_string),
+            function: k.function().map(str::to_string),
+            created: k.created().format("%Y-%m-%d").to_string(),
+            fingerprint: k.fingerprint().into(),
+        }
+    }
+}
+
+/// A counterparty's key.
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    name: String,
+    organisation: Option<String>,
+    added: String,
+    verified: Option<String>,
+    fingerprint: FingerprintView,
+}
+
+impl From<&Contact> for ContactView {
+    fn from(c: &Contact) -> Self {
+        ContactView {
+            name: c.name().to_string(),
+            organisation: c.organisation().map(str::to_string),
+            added: c.added().format("%Y-%m-%d").to_string(),
+            verified: c.verified().map(|t| t.format("%Y-%m-%d").to_string()),
+            fingerprint: c.fingerprint().into(),
+        }
+    }
+}
+
+/// How far this profile trusts a signer's key.
+#[derive(Debug, Serialize)]
+pub struct TrustView {
+    /// `own_key`, `verified_contact`, `unverified_contact` or `unknown`.
+    status: &'static str,
+    /// The name the profile knows the key under.
+    name: Option<String>,
+    /// Their organisation.
+    organisation: Option<String>,
+    /// When the key was verified (a verified contact).
+    verified: Option<String>,
+    /// The core's description, in English.
+    description: String,
+}
+
+impl TrustView {
+    fn of(profile: &Profile, check: &SignatureCheck) -> TrustView {
+        let trust = PublicKey::from_base64(&check.public_key)
+            .ok()
+            .and_then(|k| contact::trust(profile, &k).ok());
+        let Some(trust) = trust else {
+            return TrustView {
+                status: "unreadable",
+                name: None,
+                organisation: None,
+                verified: None,
+                description: "a key that cannot be read".to_string(),
+            };
+        };
+        let description = trust.describe();
+        let (status, name, organisation, verified) = match &trust {
+            Trust::OwnKey { info } => (
+                "own_key",
+                Some(info.name().to_string()),
+                info.organisation().map(str::to_string),
+                None,
+            ),
+            Trust::VerifiedContact { contact } => (
+                "verified_contact",
+                Some(contact.name().to_string()),
+                contact.organisation().map(str::to_string),
+                contact.verified().map(|t| t.format("%Y-%m-%d").to_string()),
+            ),
+            Trust::UnverifiedContact { contact } => (
+                "unverified_contact",
+                Some(contact.name().to_string()),
+                contact.organisation().map(str::to_string),
+                None,
+            ),
+            _ => ("unknown", None, None, None),
+        };
+        TrustView {
+            status,
+            name,
+            organisation,
+            verified,
+            description,
+        }
+    }
+}
+
+/// One signature, checked, with the trust in its key.
+#[derive(Debug, Serialize)]
+pub struct SignatureView {
+    #[serde(flatten)]
+    check: SignatureCheck,
+    fingerprint_grouped: String,
+    trust: TrustView,
+}
+
+/// The verdict on an agreement, signature by signature.
+#[derive(Debug, Serialize)]
+pub struct VerificationView {
+    status: Status,
+    awaiting: Option<Party>,
+    summary: String,
+    first_problem: Option<String>,
+    template: String,
+    template_sha256: String,
+    text_sha256: String,
+    text_sha256_grouped: String,
+    signatures: Vec<SignatureView>,
+    problems: Vec<String>,
+    unsigned_values: Vec<String>,
+}
+
+impl VerificationView {
+    /// Verifies `agreement` and looks up each signer's key in `profile`.
+    pub fn of(profile: &Profile, agreement: &Agreement) -> VerificationView {
+        VerificationView::from_report(profile, verify(agreement))
+    }
+
+    fn from_report(profile: &Profile, r: Verification) -> VerificationView {
+        VerificationView {
+            summary: r.summary(),
+            first_problem: r.first_problem(),
+            status: r.status,
+            awaiting: r.awaiting,
+            text_sha256_grouped: grouped_hex(&r.text_sha256),
+            template: r.template,
+            template_sha256: r.template_sha256,
+            text_sha256: r.text_sha256,
+            signatures: r
+                .signatures
+                .into_iter()
+                .map(|check| SignatureView {
+                    fingerprint_grouped: check
+                        .fingerprint
+                        .parse::<Fingerprint>()
+                        .map(|f| f.to_string())
+                        .unwrap_or_default(),
+                    trust: TrustView::of(profile, &check),
+                    check,
+                })
+                .collect(),
+            problems: r.problems,
+            unsigned_values: r.unsigned_values,
+        }
+    }
+
+    /// Whether the verdict is "invalid".
+    pub fn is_invalid(&self) -> bool {
+        self.status == Status::Invalid
+    }
+}
+
+/// A filled blank.
+#[derive(Debug, Serialize)]
+pub struct ValueView {
+    blank: String,
+    /// The normal form, as stored and signed.
+    value: String,
+    /// As it reads in the text.
+    display: String,
+    filled_by: Party,
+}
+
+/// The agreement on the desk, as the window shows it.
+#[derive(Debug, Serialize)]
+pub struct AgreementView {
+    summary: TemplateSummary,
+    blocks: Vec<Block>,
+    values: Vec<ValueView>,
+    acting: Option<Party>,
+    reviewed: bool,
+    editable: Vec<String>,
+    missing: Vec<Missing>,
+    verification: VerificationView,
+    file: Option<String>,
+    saved: bool,
+}
+
+impl AgreementView {
+    /// Everything the window needs about `work`.
+    pub fn of(profile: &Profile, work: &Work) -> AgreementView {
+        let a = &work.agreement;
+        let template = a.template();
+        let verification = VerificationView::of(profile, a);
+        let editable = match work.acting {
+            Some(party) if work.reviewed && !verification.is_invalid() => editable(a, party),
+            _ => Vec::new(),
+        };
+        AgreementView {
+            summary: template.summary(),
+            blocks: template.blocks().to_vec(),
+            values: a
+                .values()
+                .into_iter()
+                .map(|f| ValueView {
+                    blank: f.blank.clone(),
+                    value: f.value.clone(),
+                    display: template
+                        .blank(&f.blank)
+                        .map(|b| b.kind.display(&f.value, template.language()))
+                        .unwrap_or_else(|| f.value.clone()),
+                    filled_by: f.filled_by,
+                })
+                .collect(),
+            acting: work.acting,
+            reviewed: work.reviewed,
+            editable,
+            missing: a.missing(),
+            verification,
+            file: work.file.as_deref().map(file_name),
+            saved: work.saved,
+        }
+    }
+}
+
+/// The blanks `party` may still change: all of them before anyone signed; after a signature,
+/// those the last signer left open for `party` that no signature covers (the rule
+/// `Agreement::fill` enforces).
+pub fn editable(a: &Agreement, party: Party) -> Vec<String> {
+    let ids = a.template().blanks().iter().map(|b| b.id.clone());
+    let Some(last) = a.signatures().last() else {
+        return ids.collect();
+    };
+    if a.has_signed(party) {
+        return Vec::new();
+    }
+    ids.filter(|id| {
+        let covered = a
+            .signatures()
+            .iter()
+            .any(|s| s.statement.values.iter().any(|v| &v.blank == id));
+        let open = last
+            .statement
+            .open
+            .iter()
+            .any(|o| &o.blank == id && o.party == party);
+        open && !covered
+    })
+    .collect()
+}
+
+/// A file's name, for showing.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The verdict on any file the user asked to verify.
+#[derive(Debug, Serialize)]
+pub struct FileVerdict {
+    /// The file's name.
+    pub file: String,
+    /// `complete`, `awaiting_countersignature`, `unsigned`, `altered` or `not_an_agreement`.
+    pub verdict: &'static str,
+    /// Why, for `altered` and `not_an_agreement`, in the core's words.
+    pub reason: Option<String>,
+    /// The template's title, when the file could be read.
+    pub title: Option<String>,
+    /// The full verification, when the file could be read.
+    pub details: Option<VerificationView>,
+}
+
+impl FileVerdict {
+    /// The verdict on an agreement read from `path`.
+    pub fn of(profile: &Profile, path: &Path, agreement: &Agreement) -> FileVerdict {
+        let details = VerificationView::of(profile, agreement);
+        let (verdict, reason) = match details.status {
+            Status::Complete => ("complete", None),
+            Status::AwaitingCountersignature => ("awaiting_countersignature", None),
+            Status::Unsigned => ("unsigned", None),
+            Status::Invalid => ("altered", details.first_problem.clone()),
+        };
+        FileVerdict {
+            file: file_name(path),
+            verdict,
+            reason,
+            title: Some(agreement.template().title().to_string()),
+            details: Some(details),
+        }
+    }
+
+    /// The verdict on a file that could not be read as an agreement.
+    pub fn unreadable(path: &Path, error: &crate::Error) -> FileVerdict {
+        let verdict = match error {
+            crate::Error::NotAnAgreement { .. } => "not_an_agreement",
+            _ => "altered",
+        };
+        let reason = match error {
+            crate::Error::NotAnAgreement { reason, .. } | crate::Error::Damaged { reason, .. } => {
+                reason.clone()
+            }
+            other => other.to_string(),
+        };
+        FileVerdict {
+            file: file_name(path),
+            verdict,
+            reason: Some(reason),
+            title: None,
+            details: None,
+        }
+    }
+}
+
+/// What signing now would sign: shown before the passphrase is asked.
+#[derive(Debug, Serialize)]
+pub struct SignPreview {
+    /// The party signing.
+    role: Party,
+    /// The signatory, function and organisation the agreement names for it.
+    name: Option<String>,
+    function: Option<String>,
+    organisation: Option<String>,
+    /// SHA-256 of the text that will be signed (with the signing date filled in), grouped.
+    text_sha256_grouped: String,
+    /// How many values the signature covers.
+    values: usize,
+    /// The signer's own required blanks still empty: signing is refused until they are filled.
+    own_missing: Vec<String>,
+    /// Blanks of the signer that get the signing date.
+    automatic: Vec<String>,
+    /// The other party's empty blanks, left open for it.
+    left_open: Vec<String>,
+    /// The profile's keys, and the one whose name is the signatory's.
+    keys: Vec<KeyView>,
+    suggested_key: Option<String>,
+}
+
+impl SignPreview {
+    /// The preview for the acting party of `work`, signing at `now`.
+    pub fn of(
+        profile: &Profile,
+        work: &Work,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<SignPreview, crate::Error> {
+        let role = work.filler()?;
+        let other = role.other();
+        // What `Agreement::sign` does first: the signer's empty automatic blanks get the date.
+        let mut next = work.agreement.clone();
+        let missing = next.missing();
+        let automatic = missing
+            .iter()
+            .find(|m| m.party == role)
+            .map(|m| m.automatic.clone())
+            .unwrap_or_default();
+        let date = now.format("%Y-%m-%d").to_string();
+        let auto: Vec<(String, String)> = automatic
+            .iter()
+            .map(|b| (b.clone(), date.clone()))
+            .collect();
+        next.fill(role, &auto, now)?;
+        let missing = next.missing();
+        let of = |p: Party| missing.iter().find(|m| m.party == p);
+        let own_missing = of(role).map(|m| m.required.clone()).unwrap_or_default();
+        let left_open = match of(other) {
+            Some(m) if !next.has_signed(other) => {
+                [&m.required[..], &m.automatic[..], &m.optional[..]].concat()
+            }
+            _ => Vec::new(),
+        };
+        let details = next.template().party(role).clone();
+        let keys = tweevoud::KeyStore::open(profile).list()?;
+        let name = next.detail(&details.signatory_name);
+        let suggested_key = keys
+            .iter()
+            .find(|k| {
+                name.as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(k.name()))
+            })
+            .or(keys.first())
+            .map(|k| k.fingerprint().hex());
+        Ok(SignPreview {
+            role,
+            function: next.detail(&details.signatory_function),
+            organisation: next.detail(&details.name),
+            name,
+            text_sha256_grouped: grouped_hex(&next.text_sha256()),
+            values: next.values().len(),
+            own_missing,
+            automatic,
+            left_open,
+            keys: keys.iter().map(KeyView::from).collect(),
+            suggested_key,
+        })
+    }
+}

@@ -1,0 +1,473 @@
+// The agreement on the desk: the paper page with its blanks, what is still missing per party,
+// the signatures on it, and signing and saving. Every value is checked by the core as it is
+// typed and stored by the core when the blank is left.
+
+import { call } from "./ipc.js";
+import { problemText } from "./i18n.js";
+import { labelBlanks, renderDocument } from "./document.js";
+import { fact, signatureCards } from "./signatures.js";
+import {
+  busy,
+  clearError,
+  el,
+  notify,
+  onLanguage,
+  partyName,
+  showError,
+  store,
+  t,
+} from "./store.js";
+
+const PARTIES = ["provider", "customer"];
+
+const ui = {
+  title: document.getElementById("template-title"),
+  file: document.getElementById("doc-file"),
+  saved: document.getElementById("doc-saved"),
+  status: document.getElementById("doc-status"),
+  review: document.getElementById("review"),
+  reviewTitle: document.getElementById("review-title"),
+  reviewLead: document.getElementById("review-lead"),
+  reviewSignatures: document.getElementById("review-signatures"),
+  reviewContinue: document.getElementById("review-continue"),
+  page: document.getElementById("document"),
+  signatureBlock: document.getElementById("signature-block"),
+  signatureCards: document.getElementById("signature-cards"),
+  acting: document.getElementById("acting"),
+  missing: document.getElementById("missing"),
+  signButton: document.getElementById("sign-button"),
+  saveButton: document.getElementById("save-button"),
+  signNote: document.getElementById("sign-note"),
+  textFingerprint: document.getElementById("text-fingerprint"),
+  templateFingerprint: document.getElementById("template-fingerprint"),
+  textLanguage: document.getElementById("template-language"),
+  dialog: document.getElementById("sign-dialog"),
+  form: document.getElementById("sign-form"),
+  dialogTitle: document.getElementById("sign-title"),
+  summary: document.getElementById("sign-summary"),
+  keyField: document.getElementById("sign-key-field"),
+  key: document.getElementById("sign-key"),
+  passphrase: document.getElementById("sign-passphrase"),
+  signError: document.getElementById("sign-error"),
+  signSubmit: document.getElementById("sign-submit"),
+  signCancel: document.getElementById("sign-cancel"),
+};
+
+/** The AgreementView from the core, or null. */
+let current = null;
+/** Blank id -> the problem the core found with what is typed there (not stored). */
+const problems = new Map();
+/** The sign preview shown in the dialog. */
+let preview = null;
+/** Called to show the agreement screen. */
+let show = () => {};
+
+export function initAgreement(showView) {
+  show = showView;
+  ui.reviewContinue.addEventListener("click", acknowledge);
+  ui.signButton.addEventListener("click", openSignDialog);
+  ui.saveButton.addEventListener("click", save);
+  ui.form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    sign();
+  });
+  ui.signCancel.addEventListener("click", () => ui.dialog.close());
+  ui.dialog.addEventListener("close", () => {
+    ui.passphrase.value = "";
+    preview = null;
+  });
+  onLanguage(() => {
+    if (!current) return;
+    labelBlanks(ui.page, fields(), store.lang);
+    for (const slot of ui.page.querySelectorAll(".blank-slot")) showProblem(slot);
+    renderChrome();
+    if (ui.dialog.open && preview) renderPreview();
+  });
+}
+
+/** Whether an agreement is on the desk. */
+export function hasAgreement() {
+  return current !== null;
+}
+
+function fields() {
+  return new Map(current.summary.fields.map((f) => [f.id, f]));
+}
+
+function designations() {
+  return Object.fromEntries(current.summary.parties.map((p) => [p.party, p.designation]));
+}
+
+function partyLabel(party) {
+  const designation = designations()[party];
+  return designation ? `${designation} (${partyName(party, true)})` : partyName(party, true);
+}
+
+/** Puts a new AgreementView on the desk, rebuilding the page. */
+export function present(view) {
+  current = view;
+  problems.clear();
+  renderDocument(ui.page, view, new Set(view.editable), store.lang, { input: onInput, commit: onCommit });
+  renderChrome();
+  show("agreement");
+}
+
+/** Takes a changed AgreementView without rebuilding the page, so that focus stays put. */
+function update(view) {
+  const editableBefore = current ? current.editable.join() : "";
+  if (view.editable.join() !== editableBefore) {
+    present(view);
+    return;
+  }
+  current = view;
+  const values = new Map(view.values.map((v) => [v.blank, v]));
+  for (const slot of ui.page.querySelectorAll(".blank-slot")) {
+    const input = slot.querySelector(".blank-input");
+    const value = values.get(slot.dataset.field);
+    if (document.activeElement !== input && !problems.has(slot.dataset.field)) {
+      input.value = value ? value.value : "";
+    }
+    if (!problems.has(slot.dataset.field)) slot.dataset.state = value ? "filled" : "empty";
+  }
+  renderChrome();
+}
+
+// ---- typing ----
+
+const timers = new Map();
+
+function onInput(slot) {
+  clearTimeout(timers.get(slot));
+  timers.set(slot, setTimeout(() => check(slot), 150));
+}
+
+async function check(slot) {
+  const id = slot.dataset.field;
+  const input = slot.querySelector(".blank-input");
+  const typed = input.value;
+  if (typed.trim() === "") {
+    problems.delete(id);
+    slot.dataset.state = "empty";
+    showProblem(slot);
+    renderChrome();
+    return;
+  }
+  try {
+    await call("check_value", { blank: id, value: typed });
+    if (input.value !== typed) return; // typed on meanwhile
+    problems.delete(id);
+    slot.dataset.state = "valid";
+  } catch (err) {
+    if (input.value !== typed) return;
+    if (err.kind !== "invalid_value") {
+      showError(err);
+      return;
+    }
+    problems.set(id, err.problem);
+    slot.dataset.state = "invalid";
+  }
+  showProblem(slot);
+  renderChrome();
+}
+
+function showProblem(slot) {
+  const problem = problems.get(slot.dataset.field);
+  const message = slot.querySelector(".blank-message");
+  const input = slot.querySelector(".blank-input");
+  message.textContent = problem ? problemText(store.lang, problem) : "";
+  input.setAttribute("aria-invalid", problem ? "true" : "false");
+}
+
+async function onCommit(slot) {
+  clearTimeout(timers.get(slot));
+  const id = slot.dataset.field;
+  const input = slot.querySelector(".blank-input");
+  const typed = input.value;
+  const stored = current.values.find((v) => v.blank === id);
+  if ((stored ? stored.value : "") === typed && !problems.has(id)) return;
+  try {
+    const view = await call("fill_blank", { blank: id, value: typed });
+    problems.delete(id);
+    showProblem(slot);
+    if (input.value === typed && document.activeElement !== input) {
+      const now = view.values.find((v) => v.blank === id);
+      input.value = now ? now.value : "";
+    }
+    update(view);
+  } catch (err) {
+    if (err.kind === "invalid_value") {
+      // Refused: the typed text stays where it is, with what is wrong beside it.
+      problems.set(id, err.problem);
+      slot.dataset.state = "invalid";
+      showProblem(slot);
+      renderChrome();
+    } else {
+      showError(err);
+    }
+  }
+}
+
+// ---- around the page ----
+
+function renderChrome() {
+  const view = current;
+  const v = view.verification;
+  ui.title.textContent = view.summary.title;
+  ui.file.textContent = view.file || t("new_file");
+  ui.saved.textContent = view.file ? `· ${t(view.saved ? "saved" : "unsaved")}` : "";
+  ui.saved.dataset.saved = String(view.saved);
+  ui.status.textContent = t(`status_${v.status}`);
+  ui.status.dataset.status = v.status;
+  ui.textFingerprint.textContent = v.text_sha256_grouped;
+  ui.templateFingerprint.textContent = groupHex(view.summary.sha256);
+  ui.textLanguage.textContent = t(`lang_${view.summary.language}`);
+
+  renderReview();
+  renderActing();
+  renderMissing();
+  renderSignatures();
+}
+
+function renderReview() {
+  const v = current.verification;
+  const show = v.signatures.length > 0 && (!current.reviewed || v.status === "invalid");
+  ui.review.hidden = !show;
+  if (!show) return;
+  const invalid = v.status === "invalid";
+  ui.review.dataset.status = v.status;
+  const n = v.signatures.length;
+  ui.reviewTitle.textContent = invalid
+    ? t("review_invalid_title")
+    : n === 1
+      ? t("review_title_one")
+      : t("review_title_many", { n });
+  ui.reviewLead.textContent = invalid ? t("review_invalid_lead") : t("review_lead");
+  const cards = signatureCards(v.signatures, designations());
+  if (invalid && v.first_problem) {
+    cards.unshift(el("p", { class: "verdict-reason", dataset: { testid: "review-reason" }, text: v.first_problem }));
+  }
+  ui.reviewSignatures.replaceChildren(...cards);
+  ui.reviewContinue.hidden = invalid || current.reviewed;
+}
+
+function renderActing() {
+  const v = current.verification;
+  let text;
+  if (v.status === "invalid") text = t("acting_invalid");
+  else if (!current.reviewed) text = t("acting_review");
+  else if (!current.acting) text = t("acting_done");
+  else text = t("acting_fills", { party: partyLabel(current.acting) });
+  ui.acting.textContent = text;
+  ui.acting.dataset.party = current.acting || "";
+
+  const own = ownMissing();
+  const ready = current.acting && current.reviewed && v.status !== "invalid";
+  ui.signButton.disabled = !ready || own > 0 || problems.size > 0;
+  ui.signButton.hidden = !current.acting;
+  let note = "";
+  if (v.status === "complete") note = t("sign_note_complete");
+  else if (!current.acting || !current.reviewed || v.status === "invalid") note = "";
+  else if (problems.size > 0) note = t("sign_note_invalid");
+  else if (own > 0) note = t("sign_note_missing", { n: own });
+  else if (current.verification.signatures.some((s) => s.role === current.acting)) note = "";
+  else note = t("sign_note_ready");
+  if (v.status === "awaiting_countersignature" && !current.saved && current.reviewed) {
+    const signedHere = v.signatures.length > 0 && !current.file;
+    if (signedHere) note = t("sign_note_done");
+  }
+  ui.signNote.textContent = note;
+}
+
+function ownMissing() {
+  if (!current.acting) return 0;
+  const m = current.missing.find((x) => x.party === current.acting);
+  return m ? m.required.length : 0;
+}
+
+function renderMissing() {
+  const signed = new Set(current.verification.signatures.map((s) => s.role));
+  const items = PARTIES.map((party) => {
+    const m = current.missing.find((x) => x.party === party) || { required: [], automatic: [] };
+    const label = designations()[party] || partyName(party);
+    let text;
+    if (signed.has(party)) text = t("signed_by_party", { party: label });
+    else if (m.required.length) text = t("missing_count", { party: label, n: m.required.length });
+    else text = t("missing_none", { party: label });
+    const li = el("li", {
+      class: "missing-item",
+      dataset: { party, testid: `missing-${party}`, count: String(m.required.length), signed: String(signed.has(party)) },
+    });
+    const button = el("button", { type: "button", class: "missing-button" }, el("span", { class: "swatch", "aria-hidden": "true" }), el("span", { text }));
+    button.addEventListener("click", () => focusFirstMissing(party));
+    li.append(button);
+    if (m.automatic.length && !signed.has(party)) {
+      li.append(el("span", { class: "missing-auto", text: t("missing_auto") }));
+    }
+    return li;
+  });
+  ui.missing.replaceChildren(...items);
+}
+
+function focusFirstMissing(party) {
+  const m = current.missing.find((x) => x.party === party);
+  for (const id of m ? m.required : []) {
+    const input = ui.page.querySelector(`.blank-input[data-field="${CSS.escape(id)}"]`);
+    if (input) {
+      input.focus();
+      input.scrollIntoView({ block: "center" });
+      return;
+    }
+  }
+  const blank = ui.page.querySelector(`[data-party="${party}"]`);
+  if (blank) blank.scrollIntoView({ block: "center" });
+}
+
+function renderSignatures() {
+  const sigs = current.verification.signatures;
+  ui.signatureBlock.hidden = sigs.length === 0;
+  ui.signatureCards.replaceChildren(...signatureCards(sigs, designations()));
+}
+
+function groupHex(hex) {
+  return hex.toUpperCase().match(/.{1,4}/g).join(" ");
+}
+
+// ---- actions ----
+
+async function acknowledge() {
+  try {
+    present(await call("acknowledge_signatures"));
+    const first = ui.page.querySelector(".blank-input");
+    if (first) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: "center" });
+    }
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function save() {
+  try {
+    const view = await busy(ui.saveButton, () => call("save_agreement", { title: t("dialog_save_agreement") }));
+    if (!view) return;
+    clearError();
+    update(view);
+    notify("saved_as", { file: view.file });
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function openSignDialog() {
+  // A value still being typed is stored first, so the preview is of what is on the page.
+  const active = document.activeElement;
+  if (active && active.classList.contains("blank-input")) active.blur();
+  try {
+    preview = await call("sign_preview");
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  ui.signError.textContent = "";
+  ui.passphrase.value = "";
+  renderPreview();
+  ui.dialog.showModal();
+  if (preview.keys.length) ui.passphrase.focus();
+}
+
+function renderPreview() {
+  const p = preview;
+  const labels = fields();
+  const label = (id) => {
+    const f = labels.get(id);
+    return f ? f.label[store.lang] || f.label.en : id;
+  };
+  const list = (ids) => (ids.length ? ids.map(label).join(", ") : t("sum_none"));
+  ui.dialogTitle.textContent = t("sign_title", { party: partyLabel(p.role) });
+  const signatory = [p.name, p.function, p.organisation].filter(Boolean).join(", ");
+  const rows = [
+    fact(t("sum_signatory"), signatory, "sum-signatory"),
+    fact(t("sum_text"), el("span", { class: "fingerprint", text: p.text_sha256_grouped }), "sum-text"),
+    fact(t("sum_values"), String(p.values), "sum-values"),
+    fact(t("sum_open", { party: partyLabel(p.role === "provider" ? "customer" : "provider") }), list(p.left_open), "sum-open"),
+  ];
+  if (p.automatic.length) rows.push(fact(t("sum_auto"), list(p.automatic), "sum-auto"));
+  ui.summary.replaceChildren(...rows);
+  const keys = p.keys.map((k) =>
+    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` }),
+  );
+  ui.key.replaceChildren(...keys);
+  if (p.suggested_key) ui.key.value = p.suggested_key;
+  ui.keyField.hidden = p.keys.length === 0;
+  ui.signSubmit.disabled = p.keys.length === 0 || p.own_missing.length > 0;
+  if (p.keys.length === 0) ui.signError.textContent = t("no_key_to_sign");
+  else if (p.own_missing.length) ui.signError.textContent = t("sign_note_missing", { n: p.own_missing.length });
+}
+
+async function sign() {
+  if (!preview || ui.signSubmit.disabled) return;
+  const passphrase = ui.passphrase.value;
+  if (!passphrase) {
+    ui.signError.textContent = t("passphrase_needed");
+    ui.passphrase.focus();
+    return;
+  }
+  ui.signError.textContent = "";
+  try {
+    const view = await busy(ui.signSubmit, () => call("sign_agreement", { key: ui.key.value, passphrase }), "signing");
+    ui.dialog.close();
+    clearError();
+    present(view);
+    notify("signed_ok");
+    ui.signatureBlock.scrollIntoView({ block: "start" });
+  } catch (err) {
+    // Nothing changed: the dialog stays, with what went wrong, ready for another try.
+    ui.signError.textContent = errorTextFor(err);
+    ui.signError.dataset.kind = err.kind;
+    ui.passphrase.select();
+    ui.passphrase.focus();
+  }
+}
+
+function errorTextFor(err) {
+  const key = `error_${err.kind}`;
+  const text = t(key);
+  return text === key ? `${t("error_unknown")} ${err.message}` : text;
+}
+
+/** Starts a new agreement from a template. */
+export async function startFromTemplate(id) {
+  try {
+    present(await call("new_agreement", { template: id }));
+    clearError();
+    document.getElementById("workspace").scrollTop = 0;
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** Opens an agreement file through the native dialog. */
+export async function openFromDialog(button) {
+  try {
+    const view = await busy(button, () => call("open_agreement", { title: t("dialog_open_agreement") }));
+    if (!view) return;
+    clearError();
+    present(view);
+    document.getElementById("workspace").scrollTop = 0;
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** Opens the file just dropped on the window. A bad file leaves the desk as it was. */
+export async function openDropped() {
+  try {
+    const view = await call("open_dropped");
+    clearError();
+    present(view);
+    document.getElementById("workspace").scrollTop = 0;
+  } catch (err) {
+    showError(err);
+  }
+}

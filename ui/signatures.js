@@ -1,0 +1,60 @@
+// A signature as a card: who signed, for which party, when, with which key, whether it holds,
+// and how far this profile trusts the key.
+
+import { el, fingerprintNode, formatDate, formatTime, partyName, t } from "./store.js";
+
+/** The trust in a signer's key, in words. */
+export function trustText(trust) {
+  const params = { name: trust.name || "", date: trust.verified ? formatDate(trust.verified) : "" };
+  return t(`trust_${trust.status}`, params);
+}
+
+/** One card per signature. `designations` maps a party to how the template names it. */
+export function signatureCards(signatures, designations = {}) {
+  return signatures.map((sig) => signatureCard(sig, designations[sig.role]));
+}
+
+function signatureCard(sig, designation) {
+  const party = designation ? `${partyName(sig.role)} (${designation})` : partyName(sig.role);
+  const card = el("article", {
+    class: `signature-card ${sig.valid ? "valid" : "invalid"}`,
+    dataset: { testid: "signature-card", role: sig.role, valid: String(sig.valid), trust: sig.trust.status },
+  });
+  const head = el(
+    "header",
+    { class: "signature-head" },
+    el("span", { class: `seal ${sig.valid ? "ok" : "bad"}`, "aria-hidden": "true" }),
+    el("span", { class: "signature-verdict", text: t(sig.valid ? "sig_valid" : "sig_invalid") }),
+    el("span", { class: "signature-party", text: t("sig_as", { party }) }),
+  );
+  const who = el(
+    "p",
+    { class: "signature-who" },
+    el("strong", { text: sig.name }),
+    ` — ${sig.function}, ${sig.organisation}`,
+  );
+  const facts = el(
+    "dl",
+    { class: "facts signature-facts" },
+    fact(t("sig_time"), formatTime(sig.time)),
+    fact(t("sig_key"), fingerprintNode(sig.fingerprint_grouped)),
+  );
+  const method = el("p", { class: "signature-method", text: t("sig_method") });
+  const trust = el("p", {
+    class: `trust trust-${sig.trust.status}`,
+    dataset: { testid: "signature-trust" },
+    text: trustText(sig.trust),
+  });
+  card.append(head, who, facts, method, trust);
+  if (sig.problems.length) {
+    card.append(el("ul", { class: "problems" }, ...sig.problems.map((p) => el("li", { text: p }))));
+  }
+  return card;
+}
+
+/** A `<div><dt/><dd/></div>` pair; `value` is text or a node. */
+export function fact(label, value, testid) {
+  const dd = el("dd", { dataset: testid ? { testid } : undefined });
+  dd.append(value);
+  return el("div", {}, el("dt", { text: label }), dd);
+}

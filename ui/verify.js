@@ -1,0 +1,64 @@
+// Verify any file: a clear verdict first, then the details the core found.
+
+import { call } from "./ipc.js";
+import { fact, signatureCards } from "./signatures.js";
+import { busy, clearError, el, onLanguage, partyName, showError, t } from "./store.js";
+
+const ui = {
+  pick: document.getElementById("verify-pick"),
+  verdict: document.getElementById("verdict"),
+  title: document.getElementById("verdict-title"),
+  text: document.getElementById("verdict-text"),
+  reason: document.getElementById("verdict-reason"),
+  facts: document.getElementById("verdict-facts"),
+  signatures: document.getElementById("verdict-signatures"),
+};
+
+/** The FileVerdict shown, or null. */
+let current = null;
+
+export function initVerify() {
+  ui.pick.addEventListener("click", pick);
+  onLanguage(() => current && render());
+}
+
+async function pick() {
+  try {
+    const verdict = await busy(ui.pick, () => call("verify_file", { title: t("dialog_verify") }));
+    if (verdict) showVerdict(verdict);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** Verifies the file just dropped on the window. */
+export async function verifyDropped() {
+  try {
+    showVerdict(await call("verify_dropped"));
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function showVerdict(verdict) {
+  clearError();
+  current = verdict;
+  render();
+  ui.verdict.scrollIntoView({ block: "nearest" });
+}
+
+function render() {
+  const v = current;
+  ui.verdict.hidden = false;
+  ui.verdict.dataset.verdict = v.verdict;
+  ui.title.textContent = t(`verdict_${v.verdict}`);
+  const awaiting = v.details && v.details.awaiting ? partyName(v.details.awaiting, true) : "";
+  ui.text.textContent = t(`verdict_${v.verdict}_text`, { party: awaiting });
+  ui.reason.hidden = !v.reason;
+  ui.reason.textContent = v.reason ? `${t("reason")}: ${v.reason}` : "";
+  const facts = [fact(t("file"), v.file, "verdict-file")];
+  if (v.title) facts.push(fact(t("agreement"), v.title));
+  if (v.details) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.details.text_sha256_grouped })));
+  ui.facts.replaceChildren(...facts);
+  ui.signatures.replaceChildren(...(v.details ? signatureCards(v.details.signatures) : []));
+}
