@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod agreement;
+pub mod archive;
 pub mod canonical;
 pub mod contact;
 pub mod fsutil;
@@ -23,6 +24,7 @@ pub mod template;
 pub mod verify;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
+pub use archive::{Archive, ArchiveError};
 pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
 pub use key::{
     passphrase_strength, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Strength,

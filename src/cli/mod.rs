@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 
+mod archive;
 mod draft;
 mod keys;
 mod sign;
@@ -42,6 +43,8 @@ enum Command {
     Key(keys::KeyArgs),
     /// Remember the other parties' public keys, and mark them verified.
     Contact(keys::ContactArgs),
+    /// Store, find, export, verify and erase archived agreements and their exemplars.
+    Archive(archive::ArchiveArgs),
 }
 
 /// What a command decided: success, or a negative verdict.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => sign::verify_command(args),
         Command::Key(args) => keys::key(args),
         Command::Contact(args) => keys::contact(args),
+        Command::Archive(args) => archive::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -46,6 +46,8 @@ pub struct VerifyArgs {
     json: bool,
     #[command(flatten)]
     profile: ProfileArgs,
+    #[command(flatten)]
+    archive: super::archive::ArchiveDirArgs,
 }
 
 pub fn sign(a: SignArgs) -> Result<Outcome> {
@@ -122,6 +124,8 @@ struct VerifyJson<'a> {
     signatures: Vec<SignatureJson<'a>>,
     problems: &'a [String],
     unsigned_values: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive: Option<&'a super::archive::ArchiveVerdict>,
 }
 
 fn trust_json(profile: Option<&Profile>, check: &SignatureCheck) -> TrustJson {
@@ -186,6 +190,12 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     // Trust is looked up in the profile when there is one; validity never depends on it.
     let profile = a.profile.profile().ok();
     let report = verify(&agreement);
+    // What the archive knows of this very file: a stored exemplar, a changed copy, unknown.
+    let stored = a
+        .archive
+        .dir(&a.profile)
+        .ok()
+        .map(|dir| super::archive::verdict(&dir, &bytes));
     if a.json {
         print_json(&VerifyJson {
             file: shown(&a.file),
@@ -205,11 +215,16 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
                 .collect(),
             problems: &report.problems,
             unsigned_values: &report.unsigned_values,
+            archive: stored.as_ref(),
         })?;
     } else {
         print_report(&a.file, &agreement, &report, profile.as_ref());
+        if let Some(v) = &stored {
+            println!("  archive: {}", v.description);
+        }
     }
     Ok(match report.status {
+        _ if stored.as_ref().is_some_and(|v| v.negative) => Outcome::Negative,
         Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
         _ => Outcome::Negative,
     })

@@ -1,0 +1,529 @@
+//! The archive's index: an SQLite database for listing and searching, rebuilt at any time
+//! from the objects and the log.
+//!
+//! The index is a cache. Every row comes from a log entry and the objects it names, and the
+//! `meta` table records how far into the log the index has read (`log_seq`, `log_head`), in
+//! the same transaction as the rows: an index that a crash left behind the log is brought up
+//! to date by reading the entries it has not seen. The schema is in `docs/format.md`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::log::{LogEntry, LogEvent, ObjectKind};
+use crate::party::Party;
+use crate::verify::Status;
+
+/// The version of the index's schema; an index of another version is rebuilt.
+pub(crate) const SCHEMA_VERSION: &str = "1";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agreements (
+    id                         TEXT PRIMARY KEY,
+    root                       TEXT NOT NULL,
+    head                       TEXT NOT NULL,
+    object                     TEXT NOT NULL,
+    template                   TEXT NOT NULL,
+    template_sha256            TEXT NOT NULL,
+    title                      TEXT NOT NULL,
+    status                     TEXT NOT NULL,
+    awaiting                   TEXT,
+    provider                   TEXT,
+    provider_enterprise_number TEXT,
+    customer                   TEXT,
+    customer_enterprise_number TEXT,
+    created                    TEXT NOT NULL,
+    signed                     TEXT,
+    archived                   TEXT NOT NULL,
+    updated                    TEXT NOT NULL,
+    text_sha256                TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS agreements_root ON agreements (root);
+CREATE INDEX IF NOT EXISTS agreements_provider_number ON agreements (provider_enterprise_number);
+CREATE INDEX IF NOT EXISTS agreements_customer_number ON agreements (customer_enterprise_number);
+CREATE TABLE IF NOT EXISTS signatures (
+    agreement    TEXT NOT NULL,
+    idx          INTEGER NOT NULL,
+    role         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    function     TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    time         TEXT NOT NULL,
+    PRIMARY KEY (agreement, idx)
+);
+CREATE INDEX IF NOT EXISTS signatures_fingerprint ON signatures (fingerprint);
+CREATE TABLE IF NOT EXISTS objects (
+    sha256    TEXT NOT NULL,
+    agreement TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    number    INTEGER,
+    name      TEXT,
+    seq       INTEGER NOT NULL,
+    added     TEXT NOT NULL,
+    PRIMARY KEY (sha256, agreement)
+);
+CREATE INDEX IF NOT EXISTS objects_agreement ON objects (agreement);
+CREATE VIEW IF NOT EXISTS exemplars AS
+    SELECT agreement, number, name, sha256, added FROM objects WHERE kind = 'exemplar';
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
+    agreement UNINDEXED,
+    parties,
+    text,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+";
+
+/// One archived agreement, as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The agreement's archive id (see `docs/format.md`, "The archive").
+    pub id: String,
+    /// The verdict on its current version.
+    pub status: Status,
+    /// Who must still sign, when awaiting.
+    pub awaiting: Option<Party>,
+    /// The template's id.
+    pub template: String,
+    /// SHA-256 of the template's canonical text.
+    pub template_sha256: String,
+    /// The template's title.
+    pub title: String,
+    /// The provider's name, if known.
+    pub provider: Option<String>,
+    /// The provider's enterprise number, if known.
+    pub provider_enterprise_number: Option<String>,
+    /// The customer's name, if filled in.
+    pub customer: Option<String>,
+    /// The customer's enterprise number, if filled in.
+    pub customer_enterprise_number: Option<String>,
+    /// When the agreement was created (its first audit entry).
+    pub created: String,
+    /// When it was last signed, if it was.
+    pub signed: Option<String>,
+    /// When this archive first stored it.
+    pub archived: String,
+    /// When this archive stored its current version.
+    pub updated: String,
+    /// SHA-256 of the current version's agreement file (an object).
+    pub object: String,
+    /// The hash of the first audit entry, which every version shares.
+    pub root: String,
+    /// The hash of the current version's last audit entry.
+    pub head: String,
+    /// SHA-256 of the current version's canonical text.
+    pub text_sha256: String,
+}
+
+/// A signature, as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureRow {
+    /// Position, from 0.
+    pub index: u32,
+    /// The party signed for.
+    pub role: Party,
+    /// The signatory.
+    pub name: String,
+    /// The signatory's function.
+    pub function: String,
+    /// The organisation.
+    pub organisation: String,
+    /// SHA-256 of the public key, hex.
+    pub fingerprint: String,
+    /// When, as signed.
+    pub time: String,
+}
+
+/// An object of an agreement, as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectRow {
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// What it is.
+    pub kind: ObjectKind,
+    /// For an exemplar: its number.
+    pub number: Option<u32>,
+    /// For an exemplar: its file name.
+    pub name: Option<String>,
+    /// The log entry that stored it.
+    pub seq: u64,
+    /// When.
+    pub added: String,
+}
+
+/// Everything the index holds about one agreement, derived from its current version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Derived {
+    pub summary: Summary,
+    pub signatures: Vec<SignatureRow>,
+    pub parties: String,
+    pub text: String,
+}
+
+pub(crate) struct Index {
+    conn: Connection,
+}
+
+pub(crate) fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Complete => "complete",
+        Status::AwaitingCountersignature => "awaiting_countersignature",
+        Status::Unsigned => "unsigned",
+        Status::Invalid => "invalid",
+    }
+}
+
+fn parse_status(s: &str) -> Status {
+    match s {
+        "complete" => Status::Complete,
+        "awaiting_countersignature" => Status::AwaitingCountersignature,
+        "unsigned" => Status::Unsigned,
+        _ => Status::Invalid,
+    }
+}
+
+fn parse_kind(s: &str) -> ObjectKind {
+    match s {
+        "agreement" => ObjectKind::Agreement,
+        "template" => ObjectKind::Template,
+        _ => ObjectKind::Exemplar,
+    }
+}
+
+fn parse_party(s: &str) -> Party {
+    s.parse().unwrap_or(Party::Provider)
+}
+
+const SUMMARY_COLUMNS: &str = "id, status, awaiting, template, template_sha256, title, provider,
+    provider_enterprise_number, customer, customer_enterprise_number, created, signed, archived,
+    updated, object, root, head, text_sha256";
+
+fn summary_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    Ok(Summary {
+        id: row.get(0)?,
+        status: parse_status(&row.get::<_, String>(1)?),
+        awaiting: row.get::<_, Option<String>>(2)?.map(|p| parse_party(&p)),
+        template: row.get(3)?,
+        template_sha256: row.get(4)?,
+        title: row.get(5)?,
+        provider: row.get(6)?,
+        provider_enterprise_number: row.get(7)?,
+        customer: row.get(8)?,
+        customer_enterprise_number: row.get(9)?,
+        created: row.get(10)?,
+        signed: row.get(11)?,
+        archived: row.get(12)?,
+        updated: row.get(13)?,
+        object: row.get(14)?,
+        root: row.get(15)?,
+        head: row.get(16)?,
+        text_sha256: row.get(17)?,
+    })
+}
+
+impl Index {
+    /// Opens the index; creates it (and its tables) only when `create` is set.
+    pub(crate) fn open(path: &Path, create: bool) -> rusqlite::Result<Index> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let index = Index { conn };
+        if create {
+            index.conn.execute_batch(SCHEMA)?;
+            index.conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?1)",
+                [SCHEMA_VERSION],
+            )?;
+        }
+        Ok(index)
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> rusqlite::Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+    }
+
+    /// How far into the log the index has read: the number of entries and the last hash.
+    pub(crate) fn log_position(&self) -> rusqlite::Result<(u64, Option<String>)> {
+        let seq = self
+            .meta("log_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Ok((seq, self.meta("log_head")?))
+    }
+
+    /// Applies log entries (with, for each `added` entry, what its agreement object gives)
+    /// in one transaction.
+    pub(crate) fn apply(
+        &mut self,
+        entries: &[(&LogEntry, Option<&Derived>)],
+    ) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        for (entry, derived) in entries {
+            apply_one(&tx, entry, *derived)?;
+        }
+        tx.commit()
+    }
+
+    pub(crate) fn get(&self, id: &str) -> rusqlite::Result<Option<Summary>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id = ?1"),
+                [id],
+                summary_of,
+            )
+            .optional()
+    }
+
+    /// Ids that start with `prefix`.
+    pub(crate) fn ids_starting(&self, prefix: &str) -> rusqlite::Result<Vec<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT id FROM agreements WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 10",
+        )?;
+        let ids = st.query_map([prefix], |r| r.get(0))?.collect();
+        ids
+    }
+
+    pub(crate) fn by_root(&self, root: &str) -> rusqlite::Result<Vec<Summary>> {
+        self.summaries("WHERE root = ?1 ORDER BY archived, id", [root])
+    }
+
+    pub(crate) fn list(&self, status: Option<Status>) -> rusqlite::Result<Vec<Summary>> {
+        match status {
+            Some(s) => self.summaries("WHERE status = ?1 ORDER BY updated, id", [status_str(s)]),
+            None => self.summaries("ORDER BY updated, id", []),
+        }
+    }
+
+    pub(crate) fn all_ids(&self) -> rusqlite::Result<Vec<String>> {
+        let mut st = self.conn.prepare("SELECT id FROM agreements ORDER BY id")?;
+        let ids = st.query_map([], |r| r.get(0))?.collect();
+        ids
+    }
+
+    /// Agreements either of whose parties has this enterprise number (normal form).
+    pub(crate) fn by_enterprise_number(&self, number: &str) -> rusqlite::Result<Vec<Summary>> {
+        self.summaries(
+            "WHERE provider_enterprise_number = ?1 OR customer_enterprise_number = ?1
+             ORDER BY updated, id",
+            [number],
+        )
+    }
+
+    /// Full-text search; `fts_query` is an FTS5 query built by the caller.
+    pub(crate) fn search(&self, fts_query: &str, limit: u32) -> rusqlite::Result<Vec<Summary>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id IN
+               (SELECT agreement FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2)
+             ORDER BY updated, id"
+        ))?;
+        let rows = st
+            .query_map(params![fts_query, limit], summary_of)?
+            .collect();
+        rows
+    }
+
+    /// Agreements signed with a key whose fingerprint starts with `prefix` (hex).
+    pub(crate) fn by_fingerprint(&self, prefix: &str) -> rusqlite::Result<Vec<Summary>> {
+        self.summaries(
+            "WHERE id IN (SELECT agreement FROM signatures
+                          WHERE fingerprint >= ?1 AND fingerprint < ?1 || 'g')
+             ORDER BY updated, id",
+            [prefix],
+        )
+    }
+
+    fn summaries<P: rusqlite::Params>(&self, clause: &str, p: P) -> rusqlite::Result<Vec<Summary>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM agreements {clause}"
+        ))?;
+        let rows = st.query_map(p, summary_of)?.collect();
+        rows
+    }
+
+    pub(crate) fn signatures(&self, id: &str) -> rusqlite::Result<Vec<SignatureRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT idx, role, name, function, organisation, fingerprint, time
+             FROM signatures WHERE agreement = ?1 ORDER BY idx",
+        )?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(SignatureRow {
+                    index: r.get(0)?,
+                    role: parse_party(&r.get::<_, String>(1)?),
+                    name: r.get(2)?,
+                    function: r.get(3)?,
+                    organisation: r.get(4)?,
+                    fingerprint: r.get(5)?,
+                    time: r.get(6)?,
+                })
+            })?
+            .collect();
+        rows
+    }
+
+    pub(crate) fn objects(&self, id: &str) -> rusqlite::Result<Vec<ObjectRow>> {
+        self.object_rows("WHERE agreement = ?1 ORDER BY seq, kind, number", [id])
+    }
+
+    /// The agreements that hold the object with this hash, with how they hold it.
+    pub(crate) fn holders(&self, sha256: &str) -> rusqlite::Result<Vec<(String, ObjectRow)>> {
+        let mut st = self.conn.prepare(
+            "SELECT agreement, sha256, kind, number, name, seq, added FROM objects
+             WHERE sha256 = ?1 ORDER BY seq",
+        )?;
+        let rows = st
+            .query_map([sha256], |r| Ok((r.get(0)?, object_of(r, 1)?)))?
+            .collect();
+        rows
+    }
+
+    fn object_rows<P: rusqlite::Params>(
+        &self,
+        clause: &str,
+        p: P,
+    ) -> rusqlite::Result<Vec<ObjectRow>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT sha256, kind, number, name, seq, added FROM objects {clause}"
+        ))?;
+        let rows = st.query_map(p, |r| object_of(r, 0))?.collect();
+        rows
+    }
+
+    /// The FTS rows of an agreement: (parties, text).
+    pub(crate) fn search_rows(&self, id: &str) -> rusqlite::Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT parties, text FROM search WHERE agreement = ?1")?;
+        let rows = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect();
+        rows
+    }
+
+    /// Whether SQLite finds the database sound.
+    pub(crate) fn integrity(&self) -> rusqlite::Result<String> {
+        self.conn
+            .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+    }
+}
+
+fn object_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ObjectRow> {
+    Ok(ObjectRow {
+        sha256: r.get(at)?,
+        kind: parse_kind(&r.get::<_, String>(at + 1)?),
+        number: r.get(at + 2)?,
+        name: r.get(at + 3)?,
+        seq: r.get::<_, i64>(at + 4)? as u64,
+        added: r.get(at + 5)?,
+    })
+}
+
+fn apply_one(
+    tx: &Transaction<'_>,
+    entry: &LogEntry,
+    derived: Option<&Derived>,
+) -> rusqlite::Result<()> {
+    match (entry.event, &entry.agreement, derived) {
+        (LogEvent::Added, Some(id), Some(d)) => {
+            let archived: Option<String> = tx
+                .query_row("SELECT archived FROM agreements WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let s = &d.summary;
+            tx.execute("DELETE FROM agreements WHERE id = ?1", [id])?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO agreements ({SUMMARY_COLUMNS}) VALUES
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+                ),
+                params![
+                    id,
+                    status_str(s.status),
+                    s.awaiting.map(Party::as_str),
+                    s.template,
+                    s.template_sha256,
+                    s.title,
+                    s.provider,
+                    s.provider_enterprise_number,
+                    s.customer,
+                    s.customer_enterprise_number,
+                    s.created,
+                    s.signed,
+                    archived.as_deref().unwrap_or(&entry.time),
+                    entry.time,
+                    s.object,
+                    s.root,
+                    s.head,
+                    s.text_sha256,
+                ],
+            )?;
+            tx.execute("DELETE FROM signatures WHERE agreement = ?1", [id])?;
+            for sig in &d.signatures {
+                tx.execute(
+                    "INSERT INTO signatures (agreement, idx, role, name, function, organisation,
+                     fingerprint, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        id,
+                        sig.index,
+                        sig.role.as_str(),
+                        sig.name,
+                        sig.function,
+                        sig.organisation,
+                        sig.fingerprint,
+                        sig.time
+                    ],
+                )?;
+            }
+            for o in &entry.objects {
+                tx.execute(
+                    "INSERT OR IGNORE INTO objects (sha256, agreement, kind, number, name, seq, added)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        o.sha256,
+                        id,
+                        o.kind.as_str(),
+                        o.number,
+                        o.name,
+                        entry.seq as i64,
+                        entry.time
+                    ],
+                )?;
+            }
+            tx.execute("DELETE FROM search WHERE agreement = ?1", [id])?;
+            tx.execute(
+                "INSERT INTO search (agreement, parties, text) VALUES (?1, ?2, ?3)",
+                params![id, d.parties, d.text],
+            )?;
+        }
+        (LogEvent::Deleted, Some(id), _) => {
+            for table in [
+                "agreements WHERE id",
+                "signatures WHERE agreement",
+                "objects WHERE agreement",
+                "search WHERE agreement",
+            ] {
+                tx.execute(&format!("DELETE FROM {table} = ?1"), [id])?;
+            }
+        }
+        _ => {}
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_seq', ?1), ('log_head', ?2)",
+        params![(entry.seq + 1).to_string(), entry.hash],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,1226 @@
+//! The archive: every agreement a profile signed or received, stored so that nothing is lost,
+//! any tampering shows, and any agreement is found in an instant.
+//!
+//! Three parts, in the order a write touches them:
+//!
+//! 1. **objects** (`objects/<ab>/<sha256>`): the agreement files (every version), the
+//!    templates and the exemplar PDFs, each named by the SHA-256 of its bytes and written
+//!    atomically;
+//! 2. **the log** (`log.jsonl`): an append-only, hash-chained record of every event (added,
+//!    exported, verified, deleted), each entry signed when a key is at hand;
+//! 3. **the index** (`index.sqlite`): an SQLite database for listing and full-text search,
+//!    which holds nothing that cannot be rebuilt from the objects and the log.
+//!
+//! A process that dies at any point leaves an archive that [`verify`] accepts: an object
+//! written before its log entry is an orphan (reported as a note, and used again if the same
+//! file is added again); an index left behind the log catches up from the log the next time
+//! the archive is opened. Writers hold an exclusive lock (`lock`) for the whole of an add,
+//! export, verification or deletion, so two processes never interleave their writes.
+//!
+//! The layout, the log entry's hash and signature and the index schema are specified in
+//! `docs/format.md`, "The archive".
+
+use std::fs::{self, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::Serialize;
+
+use crate::agreement::{Agreement, AgreementError};
+use crate::canonical::{sha256_hex, tagged_hash};
+use crate::kind::Kind;
+use crate::party::{Party, PARTIES};
+use crate::profile::create_private_dir;
+use crate::signature::Signer;
+use crate::verify::{verify as verify_agreement, Status, Verification};
+
+mod check;
+mod index;
+mod log;
+mod store;
+
+pub use check::{verify, Progress, Report};
+pub use index::{ObjectRow, SignatureRow, Summary};
+pub use log::{
+    entry_hash, signature_message, LogEntry, LogEvent, LogSignature, LoggedObject, ObjectKind,
+    LOG_SIGNATURE_TAG, LOG_TAG,
+};
+
+use index::{Derived, Index};
+use log::{Log, NewEntry};
+use store::Store;
+
+/// Domain tag of an agreement's archive id.
+pub const ID_TAG: &str = "tweevoud-archive-id/1";
+
+/// Most results a search returns.
+pub const SEARCH_LIMIT: u32 = 1000;
+
+/// Longest reason for an erasure, in characters.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// The archive could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// Reading or writing a file of the archive (or an export) failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The SQLite index refused an operation.
+    #[error("the index {}: {source}", path.display())]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The log has entries but the index file is gone.
+    #[error("the index {} is missing; rebuild it from the objects and the log with `tweevoud archive rebuild-index`", path.display())]
+    IndexMissing {
+        /// Where the index should be.
+        path: PathBuf,
+    },
+    /// The index was made by another version of Tweevoud.
+    #[error("the index {} has schema version {found}, this program uses {}; rebuild it with `tweevoud archive rebuild-index`", path.display(), index::SCHEMA_VERSION)]
+    IndexSchema {
+        /// The index file.
+        path: PathBuf,
+        /// The version found.
+        found: String,
+    },
+    /// The log and the index disagree in a way no crash can cause (the log was cut or edited).
+    #[error("the log {} does not match the index: {reason}; run `tweevoud archive verify`", path.display())]
+    LogMismatch {
+        /// The log file.
+        path: PathBuf,
+        /// What does not match.
+        reason: String,
+    },
+    /// Another process holds the archive and the lock could not be taken.
+    #[error("cannot lock the archive ({}): {source}", path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not an agreement file (or exemplar) that can be read.
+    #[error("not archived: {0}")]
+    Agreement(#[from] AgreementError),
+    /// The agreement does not verify; the archive keeps only intact agreements.
+    #[error("not archived: the agreement is not intact: {0}")]
+    Invalid(String),
+    /// A stored object is missing or its bytes do not hash to its name.
+    #[error("object {sha256} is {problem}")]
+    BadObject {
+        /// The object.
+        sha256: String,
+        /// "missing" or what is wrong with it.
+        problem: String,
+    },
+    /// No archived agreement has this id (or id prefix).
+    #[error("no archived agreement has the id {0}")]
+    NotFound(String),
+    /// An id prefix names more than one agreement.
+    #[error("{prefix} names several agreements ({}); give more of the id", matches.join(", "))]
+    Ambiguous {
+        /// The prefix given.
+        prefix: String,
+        /// Some of the ids it matches.
+        matches: Vec<String>,
+    },
+    /// An id prefix shorter than 8 hex digits, or not hex.
+    #[error("{0:?} is not an agreement id (64 hex digits, or at least the first 8)")]
+    BadId(String),
+    /// There is no archive in this directory.
+    #[error("there is no archive in {}", path.display())]
+    NoArchive {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A search query with nothing to search for.
+    #[error("nothing to search for in {0:?}")]
+    EmptyQuery(String),
+    /// An erasure without a reason, or with one that is too long.
+    #[error("an erasure needs a reason of 1 to {MAX_REASON_CHARS} characters")]
+    BadReason,
+}
+
+/// What [`Archive::add`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+#[non_exhaustive]
+pub enum AddOutcome {
+    /// A new agreement.
+    New,
+    /// A later version of an archived agreement (countersigned, signed, or filled further);
+    /// the agreement keeps its id.
+    Updated {
+        /// Its status before.
+        was: Status,
+    },
+    /// This very version is already archived: nothing was changed.
+    AlreadyArchived,
+    /// A later version of this agreement is already archived: nothing was changed.
+    LaterVersionArchived,
+}
+
+/// The result of [`Archive::add`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    /// The agreement's archive id.
+    pub id: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: AddOutcome,
+    /// The agreement's status (of the version given).
+    pub status: Status,
+    /// The customer, if named.
+    pub customer: Option<String>,
+    /// The objects stored (or found already stored), agreement file first.
+    pub objects: Vec<LoggedObject>,
+    /// The log entry written, if any.
+    pub seq: Option<u64>,
+}
+
+/// Everything the archive holds about one agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Details {
+    /// The summary of its current version.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Its signatures.
+    pub signatures: Vec<SignatureRow>,
+    /// Its objects: every version's agreement file, the template, the exemplars.
+    pub objects: Vec<ObjectRow>,
+    /// The log entries about it.
+    pub history: Vec<LogEntry>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    /// The agreement.
+    pub id: String,
+    /// The files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deleted {
+    /// The agreement.
+    pub id: String,
+    /// The objects removed from disk.
+    pub objects: Vec<LoggedObject>,
+    /// Objects kept because another agreement holds them too (a shared template).
+    pub kept: Vec<String>,
+    /// The tombstone's position in the log.
+    pub seq: u64,
+}
+
+/// What a rebuild of the index did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rebuilt {
+    /// Log entries read.
+    pub entries: u64,
+    /// Agreements in the new index.
+    pub agreements: usize,
+    /// Entries that could not be indexed, and why.
+    pub problems: Vec<String>,
+}
+
+/// What a file is to this archive (see [`lookup`]).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
+pub enum Lookup {
+    /// There is no archive here.
+    NoArchive,
+    /// The file is, byte for byte, a stored exemplar.
+    Exemplar {
+        /// The agreement.
+        agreement: Box<Summary>,
+        /// Its number.
+        number: u32,
+        /// How many exemplars the agreement has.
+        of: u32,
+        /// When it was stored.
+        archived: String,
+    },
+    /// The file is, byte for byte, a stored version of an agreement.
+    AgreementFile {
+        /// The agreement.
+        agreement: Box<Summary>,
+        /// Whether it is the current version.
+        current: bool,
+        /// When it was stored.
+        archived: String,
+    },
+    /// The file holds the same agreement as a stored version, in other bytes (an agreement
+    /// file written out again).
+    SameContent {
+        /// The agreement.
+        agreement: Box<Summary>,
+    },
+    /// The file is another version of an archived agreement, which this archive does not
+    /// hold (an earlier draft, or a later signature not archived yet).
+    OtherVersion {
+        /// The agreement.
+        agreement: Box<Summary>,
+    },
+    /// The file is an exemplar of an archived agreement but matches none of its stored
+    /// exemplars: it was changed.
+    DiffersFromExemplars {
+        /// The agreement.
+        agreement: Box<Summary>,
+    },
+    /// Nothing in this archive matches the file.
+    Unknown,
+}
+
+/// An exemplar PDF rendered from a complete agreement.
+struct RenderedExemplar {
+    number: u32,
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// The exemplar PDFs of a complete agreement.
+///
+/// This is the one place where the archive meets the PDF module (issue 4). That module is
+/// not part of this build yet, so no exemplar is rendered or stored: complete agreements
+/// are archived with their agreement file and template only.
+fn render_exemplars(_agreement: &Agreement) -> Result<Vec<RenderedExemplar>, ArchiveError> {
+    Ok(Vec::new())
+}
+
+/// Reads the agreement a file holds: an agreement file, or (once the PDF module exists) an
+/// exemplar PDF carrying one. Returns the agreement and the bytes of its agreement file.
+fn read_agreement(bytes: &[u8]) -> Result<(Agreement, Vec<u8>), ArchiveError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| AgreementError::Json("the file is not UTF-8 text".into()))?;
+    Ok((Agreement::from_json(text)?, bytes.to_vec()))
+}
+
+/// An archive, open.
+pub struct Archive {
+    dir: PathBuf,
+    store: Store,
+    log: Log,
+    index: Index,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn time_str(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// The files of an archive directory.
+pub(crate) struct Paths {
+    pub objects: PathBuf,
+    pub log: PathBuf,
+    pub index: PathBuf,
+    pub lock: PathBuf,
+}
+
+pub(crate) fn paths(dir: &Path) -> Paths {
+    Paths {
+        objects: dir.join("objects"),
+        log: dir.join("log.jsonl"),
+        index: dir.join("index.sqlite"),
+        lock: dir.join("lock"),
+    }
+}
+
+/// Holds the archive's lock until dropped.
+pub(crate) struct Locked {
+    _lock: Box<fd_lock::RwLock<fs::File>>,
+}
+
+/// Takes the archive's exclusive lock, waiting for another process to let go of it.
+pub(crate) fn lock(dir: &Path) -> Result<Locked, ArchiveError> {
+    let path = paths(dir).lock;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| ArchiveError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+    let mut lock = Box::new(fd_lock::RwLock::new(file));
+    // The guard only unlocks on drop; the lock is released when the file is closed, which
+    // is when `Locked` is dropped.
+    let guard = lock.write().map_err(|source| ArchiveError::Lock {
+        path: path.clone(),
+        source,
+    })?;
+    std::mem::forget(guard);
+    Ok(Locked { _lock: lock })
+}
+
+impl Archive {
+    /// Opens (creating it if need be) the archive in `dir`, and brings its index up to date
+    /// with the log if a crash left it behind.
+    pub fn open(dir: &Path) -> Result<Archive, ArchiveError> {
+        let p = paths(dir);
+        create_private_dir(dir).map_err(io_at(dir))?;
+        create_private_dir(&p.objects).map_err(io_at(&p.objects))?;
+        let log = Log::new(p.log.clone());
+        let index_exists = p.index.is_file();
+        let log_has_entries = fs::metadata(&p.log).map(|m| m.len() > 0).unwrap_or(false);
+        if !index_exists && log_has_entries {
+            return Err(ArchiveError::IndexMissing { path: p.index });
+        }
+        let index = Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+        let archive = Archive {
+            dir: dir.to_path_buf(),
+            store: Store::new(p.objects),
+            log,
+            index,
+        };
+        archive.check_schema()?;
+        let mut archive = archive;
+        if archive.lag()? {
+            let _lock = lock(dir)?;
+            archive.catch_up()?;
+        }
+        Ok(archive)
+    }
+
+    /// The archive's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn index_err(&self) -> impl FnOnce(rusqlite::Error) -> ArchiveError + '_ {
+        move |source| ArchiveError::Index {
+            path: paths(&self.dir).index,
+            source,
+        }
+    }
+
+    fn check_schema(&self) -> Result<(), ArchiveError> {
+        match self.index.meta("schema").map_err(self.index_err())? {
+            Some(v) if v == index::SCHEMA_VERSION => Ok(()),
+            found => Err(ArchiveError::IndexSchema {
+                path: paths(&self.dir).index,
+                found: found.unwrap_or_else(|| "none".into()),
+            }),
+        }
+    }
+
+    fn log_err(&self, reason: String) -> ArchiveError {
+        ArchiveError::LogMismatch {
+            path: self.log.path().to_path_buf(),
+            reason,
+        }
+    }
+
+    /// Whether the log has entries the index has not read; an error if the log is shorter
+    /// than what the index has read, or differs from it.
+    fn lag(&self) -> Result<bool, ArchiveError> {
+        let (seen, head) = self.index.log_position().map_err(self.index_err())?;
+        let last = self.log.last().map_err(|e| self.log_err(e.to_string()))?;
+        let count = last.as_ref().map_or(0, |e| e.seq + 1);
+        if count < seen {
+            return Err(self.log_err(format!(
+                "it has {count} entries, but the index has read {seen}: entries were removed"
+            )));
+        }
+        if count == seen {
+            if let (Some(last), Some(head)) = (&last, &head) {
+                if last.hash != *head {
+                    return Err(self.log_err(format!(
+                        "its entry {} is not the one the index read",
+                        last.seq
+                    )));
+                }
+            }
+        }
+        Ok(count > seen)
+    }
+
+    /// Indexes the log entries the index has not read. The caller holds the lock.
+    fn catch_up(&mut self) -> Result<(), ArchiveError> {
+        let (seen, head) = self.index.log_position().map_err(self.index_err())?;
+        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let mut pending = Vec::new();
+        for line in &read.lines {
+            let entry = line
+                .entry
+                .as_ref()
+                .map_err(|e| self.log_err(format!("line {} cannot be read: {e}", line.number)))?;
+            if entry.seq + 1 == seen && head.as_deref().is_some_and(|h| h != entry.hash) {
+                return Err(self.log_err(format!(
+                    "its entry {} is not the one the index read",
+                    entry.seq
+                )));
+            }
+            if entry.seq >= seen {
+                pending.push(entry.clone());
+            }
+        }
+        let erased = erased_later(&pending);
+        for entry in pending {
+            if is_erased_later(&entry, &erased) {
+                self.index
+                    .apply(&[(&skip_entry(&entry), None)])
+                    .map_err(self.index_err())?;
+                continue;
+            }
+            let derived = self.derive_entry(&entry)?;
+            self.index
+                .apply(&[(&entry, derived.as_ref())])
+                .map_err(self.index_err())?;
+        }
+        Ok(())
+    }
+
+    /// For an `added` entry, what the index holds about its agreement.
+    fn derive_entry(&self, entry: &LogEntry) -> Result<Option<Derived>, ArchiveError> {
+        if entry.event != LogEvent::Added {
+            return Ok(None);
+        }
+        let Some(object) = entry
+            .objects
+            .iter()
+            .find(|o| o.kind == ObjectKind::Agreement)
+        else {
+            return Ok(None);
+        };
+        let agreement = self.load_agreement(&object.sha256)?;
+        let verification = verify_agreement(&agreement);
+        Ok(Some(derive(&agreement, &verification, &object.sha256)))
+    }
+
+    /// Reads an object, checking that its bytes still hash to its name.
+    fn object(&self, sha256: &str) -> Result<Vec<u8>, ArchiveError> {
+        let bytes = self
+            .store
+            .get(sha256)
+            .map_err(|e| ArchiveError::BadObject {
+                sha256: sha256.to_string(),
+                problem: if e.kind() == std::io::ErrorKind::NotFound {
+                    "missing".to_string()
+                } else {
+                    format!("unreadable: {e}")
+                },
+            })?;
+        let actual = sha256_hex(&bytes);
+        if actual != sha256 {
+            return Err(ArchiveError::BadObject {
+                sha256: sha256.to_string(),
+                problem: format!("corrupt: its bytes hash to {actual}"),
+            });
+        }
+        Ok(bytes)
+    }
+
+    fn load_agreement(&self, sha256: &str) -> Result<Agreement, ArchiveError> {
+        let bytes = self.object(sha256)?;
+        let text = String::from_utf8(bytes).map_err(|_| ArchiveError::BadObject {
+            sha256: sha256.to_string(),
+            problem: "not an agreement file (not UTF-8)".into(),
+        })?;
+        Agreement::from_json(&text).map_err(|e| ArchiveError::BadObject {
+            sha256: sha256.to_string(),
+            problem: format!("not a readable agreement file: {e}"),
+        })
+    }
+
+    /// Adds an agreement file (or an exemplar PDF carrying one) to the archive.
+    ///
+    /// A new agreement gets an id; a later version of an archived agreement (the
+    /// countersigned one after the awaiting one) replaces it as the current version and keeps
+    /// its id, the earlier version staying stored; the same version again, or an earlier one,
+    /// changes nothing. A complete agreement is stored with its exemplar PDFs. An agreement
+    /// that does not verify is refused. `signer`, when given, signs the log entry.
+    pub fn add(
+        &mut self,
+        bytes: &[u8],
+        now: DateTime<FixedOffset>,
+        signer: Option<&dyn Signer>,
+    ) -> Result<Added, ArchiveError> {
+        let (agreement, file_bytes) = read_agreement(bytes)?;
+        let verification = verify_agreement(&agreement);
+        if verification.status == Status::Invalid {
+            return Err(ArchiveError::Invalid(
+                verification
+                    .first_problem()
+                    .unwrap_or_else(|| "unknown problem".into()),
+            ));
+        }
+        let _lock = lock(&self.dir)?;
+        if self.lag()? {
+            self.catch_up()?;
+        }
+        let audit = agreement.audit();
+        let root = audit.first().map(|e| e.hash.clone()).unwrap_or_default();
+        let head = audit.last().map(|e| e.hash.clone()).unwrap_or_default();
+        let customer = customer_of(&agreement);
+        let mut extends: Option<Summary> = None;
+        for candidate in self.index.by_root(&root).map_err(self.index_err())? {
+            let unchanged = |outcome| Added {
+                id: candidate.id.clone(),
+                outcome,
+                status: verification.status,
+                customer: customer.clone(),
+                objects: Vec::new(),
+                seq: None,
+            };
+            if candidate.head == head {
+                return Ok(unchanged(AddOutcome::AlreadyArchived));
+            }
+            if audit.iter().any(|e| e.hash == candidate.head) {
+                extends = Some(candidate);
+                break;
+            }
+            let stored = self.load_agreement(&candidate.object)?;
+            if stored.audit().iter().any(|e| e.hash == head) {
+                return Ok(unchanged(AddOutcome::LaterVersionArchived));
+            }
+        }
+        let (id, outcome) = match extends {
+            Some(c) => (c.id, AddOutcome::Updated { was: c.status }),
+            None => (self.new_id(&agreement)?, AddOutcome::New),
+        };
+
+        // Objects first, then the log entry, then the index.
+        let mut objects = Vec::new();
+        let put = |bytes: &[u8]| {
+            self.store
+                .put(bytes)
+                .map_err(io_at(&paths(&self.dir).objects))
+        };
+        let agreement_sha = put(&file_bytes)?;
+        objects.push(LoggedObject {
+            sha256: agreement_sha.clone(),
+            kind: ObjectKind::Agreement,
+            number: None,
+            name: None,
+        });
+        objects.push(LoggedObject {
+            sha256: put(agreement.template().canonical_text().as_bytes())?,
+            kind: ObjectKind::Template,
+            number: None,
+            name: None,
+        });
+        if verification.status == Status::Complete {
+            for ex in render_exemplars(&agreement)? {
+                objects.push(LoggedObject {
+                    sha256: put(&ex.bytes)?,
+                    kind: ObjectKind::Exemplar,
+                    number: Some(ex.number),
+                    name: Some(ex.name),
+                });
+            }
+        }
+        let entry = self
+            .log
+            .append(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Added,
+                    agreement: Some(id.clone()),
+                    objects: objects.clone(),
+                    reason: None,
+                    note: None,
+                },
+                signer,
+            )
+            .map_err(io_at(self.log.path()))?;
+        let derived = derive(&agreement, &verification, &agreement_sha);
+        self.index
+            .apply(&[(&entry, Some(&derived))])
+            .map_err(self.index_err())?;
+        Ok(Added {
+            id,
+            outcome,
+            status: verification.status,
+            customer,
+            objects,
+            seq: Some(entry.seq),
+        })
+    }
+
+    /// The id for a new agreement: from its first signature (or, unsigned, its first audit
+    /// entry); if an archived agreement that this one does not continue already has that id
+    /// (a pre-signed agreement countersigned by several customers), from its audit head.
+    fn new_id(&self, agreement: &Agreement) -> Result<String, ArchiveError> {
+        let first = agreement_id(agreement);
+        if self.index.get(&first).map_err(self.index_err())?.is_none() {
+            return Ok(first);
+        }
+        let head = agreement
+            .audit()
+            .last()
+            .map(|e| e.hash.clone())
+            .unwrap_or_default();
+        Ok(hex::encode(tagged_hash(
+            ID_TAG,
+            &serde_json::json!({ "audit_head": head }),
+        )))
+    }
+
+    /// The archived agreements, oldest update first, optionally of one status only.
+    pub fn list(&self, status: Option<Status>) -> Result<Vec<Summary>, ArchiveError> {
+        self.index.list(status).map_err(self.index_err())
+    }
+
+    /// Finds agreements: by either party's enterprise number in any accepted form
+    /// (`BE 0821588020`, `0821.588.020`), by an id or key fingerprint (8 or more hex
+    /// digits), or by words of the text, the parties' names and the signatories (every word
+    /// must occur; a word matches the words it begins). At most [`SEARCH_LIMIT`] results.
+    pub fn search(&self, query: &str) -> Result<Vec<Summary>, ArchiveError> {
+        let q = query.trim();
+        if let Ok(number) = Kind::EnterpriseNumber.normalize(q) {
+            return self
+                .index
+                .by_enterprise_number(&number)
+                .map_err(self.index_err());
+        }
+        let hex: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+        if hex.len() >= 8 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let hex = hex.to_ascii_lowercase();
+            let mut found = Vec::new();
+            for id in self.index.ids_starting(&hex).map_err(self.index_err())? {
+                if let Some(s) = self.index.get(&id).map_err(self.index_err())? {
+                    found.push(s);
+                }
+            }
+            for s in self.index.by_fingerprint(&hex).map_err(self.index_err())? {
+                if !found.iter().any(|f: &Summary| f.id == s.id) {
+                    found.push(s);
+                }
+            }
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        let words: Vec<String> = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{w}\"*"))
+            .collect();
+        if words.is_empty() {
+            return Err(ArchiveError::EmptyQuery(query.to_string()));
+        }
+        self.index
+            .search(&words.join(" "), SEARCH_LIMIT)
+            .map_err(self.index_err())
+    }
+
+    /// The full id of the agreement that `id` (the id or its first 8+ hex digits) names.
+    pub fn resolve(&self, id: &str) -> Result<String, ArchiveError> {
+        let id = id.trim().to_ascii_lowercase();
+        if id.len() < 8 || id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ArchiveError::BadId(id));
+        }
+        let mut ids = self.index.ids_starting(&id).map_err(self.index_err())?;
+        match ids.len() {
+            0 => Err(ArchiveError::NotFound(id)),
+            1 => Ok(ids.remove(0)),
+            _ => Err(ArchiveError::Ambiguous {
+                prefix: id,
+                matches: ids,
+            }),
+        }
+    }
+
+    /// Everything about one agreement.
+    pub fn show(&self, id: &str) -> Result<Details, ArchiveError> {
+        let id = self.resolve(id)?;
+        let summary = self
+            .index
+            .get(&id)
+            .map_err(self.index_err())?
+            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let history = read
+            .lines
+            .into_iter()
+            .filter_map(|l| l.entry.ok())
+            .filter(|e| e.agreement.as_deref() == Some(id.as_str()))
+            .collect();
+        Ok(Details {
+            signatures: self.index.signatures(&id).map_err(self.index_err())?,
+            objects: self.index.objects(&id).map_err(self.index_err())?,
+            summary,
+            history,
+        })
+    }
+
+    /// The current version of an archived agreement.
+    pub fn agreement(&self, id: &str) -> Result<Agreement, ArchiveError> {
+        let id = self.resolve(id)?;
+        let summary = self
+            .index
+            .get(&id)
+            .map_err(self.index_err())?
+            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        self.load_agreement(&summary.object)
+    }
+
+    /// Copies an agreement out: its current agreement file and its exemplars, into `dir`
+    /// (created if need be; files of the same name are replaced). Every object is checked
+    /// against its hash first. Logged as `exported`.
+    pub fn export(
+        &mut self,
+        id: &str,
+        dir: &Path,
+        now: DateTime<FixedOffset>,
+        signer: Option<&dyn Signer>,
+    ) -> Result<Exported, ArchiveError> {
+        let id = self.resolve(id)?;
+        let _lock = lock(&self.dir)?;
+        let summary = self
+            .index
+            .get(&id)
+            .map_err(self.index_err())?
+            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        let base = file_stem(&summary);
+        let mut out: Vec<(PathBuf, Vec<u8>, LoggedObject)> = Vec::new();
+        out.push((
+            dir.join(format!("{base}.tweevoud")),
+            self.object(&summary.object)?,
+            LoggedObject {
+                sha256: summary.object.clone(),
+                kind: ObjectKind::Agreement,
+                number: None,
+                name: None,
+            },
+        ));
+        for o in self.index.objects(&id).map_err(self.index_err())? {
+            if o.kind == ObjectKind::Exemplar {
+                let name = o
+                    .name
+                    .clone()
+                    .filter(|n| safe_file_name(n))
+                    .unwrap_or_else(|| format!("{base}-{}.pdf", o.number.unwrap_or(0)));
+                out.push((
+                    dir.join(name),
+                    self.object(&o.sha256)?,
+                    LoggedObject {
+                        sha256: o.sha256,
+                        kind: o.kind,
+                        number: o.number,
+                        name: o.name,
+                    },
+                ));
+            }
+        }
+        create_private_dir(dir).map_err(io_at(dir))?;
+        for (path, bytes, _) in &out {
+            crate::fsutil::write_atomic(path, bytes).map_err(io_at(path))?;
+        }
+        self.log
+            .append(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Exported,
+                    agreement: Some(id.clone()),
+                    objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
+                    reason: None,
+                    note: Some(format!("to {}", dir.display())),
+                },
+                signer,
+            )
+            .map_err(io_at(self.log.path()))?;
+        // The index has nothing to change for an export, but records having read the entry.
+        let entry = self.log.last().map_err(|e| self.log_err(e.to_string()))?;
+        if let Some(entry) = entry {
+            self.index
+                .apply(&[(&entry, None)])
+                .map_err(self.index_err())?;
+        }
+        Ok(Exported {
+            id,
+            files: out.into_iter().map(|(p, _, _)| p).collect(),
+        })
+    }
+
+    /// Erases an agreement on request: every version's agreement file and its exemplars are
+    /// removed from disk and from the index (a template another agreement also uses is
+    /// kept), and a tombstone entry with the reason and the erased hashes is appended to the
+    /// log, so the chain stays verifiable.
+    pub fn delete(
+        &mut self,
+        id: &str,
+        reason: &str,
+        now: DateTime<FixedOffset>,
+        signer: Option<&dyn Signer>,
+    ) -> Result<Deleted, ArchiveError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+            return Err(ArchiveError::BadReason);
+        }
+        let id = self.resolve(id)?;
+        let _lock = lock(&self.dir)?;
+        let mut erased = Vec::new();
+        let mut kept = Vec::new();
+        for o in self.index.objects(&id).map_err(self.index_err())? {
+            let holders = self.index.holders(&o.sha256).map_err(self.index_err())?;
+            if holders.iter().any(|(other, _)| *other != id) {
+                kept.push(o.sha256);
+            } else if !erased.iter().any(|e: &LoggedObject| e.sha256 == o.sha256) {
+                erased.push(LoggedObject {
+                    sha256: o.sha256,
+                    kind: o.kind,
+                    number: o.number,
+                    name: o.name,
+                });
+            }
+        }
+        // The tombstone first: if the process dies before the files are gone, `verify`
+        // finishes the erasure.
+        let entry = self
+            .log
+            .append(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Deleted,
+                    agreement: Some(id.clone()),
+                    objects: erased.clone(),
+                    reason: Some(reason.to_string()),
+                    note: None,
+                },
+                signer,
+            )
+            .map_err(io_at(self.log.path()))?;
+        for o in &erased {
+            self.store
+                .remove(&o.sha256)
+                .map_err(io_at(&self.store.path(&o.sha256)))?;
+        }
+        self.index
+            .apply(&[(&entry, None)])
+            .map_err(self.index_err())?;
+        Ok(Deleted {
+            id,
+            objects: erased,
+            kept,
+            seq: entry.seq,
+        })
+    }
+
+    /// Tells what a file is to this archive: a stored exemplar or agreement file, the same
+    /// agreement in other bytes, another version of an archived agreement, an exemplar that
+    /// matches none stored (changed), or unknown.
+    pub fn lookup(&self, bytes: &[u8]) -> Result<Lookup, ArchiveError> {
+        let sha = sha256_hex(bytes);
+        let holders = self.index.holders(&sha).map_err(self.index_err())?;
+        for (id, o) in &holders {
+            let Some(summary) = self.index.get(id).map_err(self.index_err())? else {
+                continue;
+            };
+            match o.kind {
+                ObjectKind::Exemplar => {
+                    let of = self
+                        .index
+                        .objects(id)
+                        .map_err(self.index_err())?
+                        .iter()
+                        .filter(|x| x.kind == ObjectKind::Exemplar)
+                        .count() as u32;
+                    return Ok(Lookup::Exemplar {
+                        agreement: Box::new(summary),
+                        number: o.number.unwrap_or(0),
+                        of,
+                        archived: o.added.clone(),
+                    });
+                }
+                ObjectKind::Agreement => {
+                    return Ok(Lookup::AgreementFile {
+                        current: summary.object == sha,
+                        agreement: Box::new(summary),
+                        archived: o.added.clone(),
+                    });
+                }
+                ObjectKind::Template => {}
+            }
+        }
+        let Ok((agreement, _)) = read_agreement(bytes) else {
+            return Ok(Lookup::Unknown);
+        };
+        let is_pdf = bytes.starts_with(b"%PDF");
+        let audit = agreement.audit();
+        let root = audit.first().map(|e| e.hash.clone()).unwrap_or_default();
+        let head = audit.last().map(|e| e.hash.clone()).unwrap_or_default();
+        let content = agreement.to_json();
+        for summary in self.index.by_root(&root).map_err(self.index_err())? {
+            let versions = self.index.objects(&summary.id).map_err(self.index_err())?;
+            for v in versions.iter().filter(|v| v.kind == ObjectKind::Agreement) {
+                let Ok(stored) = self.load_agreement(&v.sha256) else {
+                    continue;
+                };
+                if stored.to_json() == content {
+                    let agreement = Box::new(summary);
+                    return Ok(if is_pdf {
+                        Lookup::DiffersFromExemplars { agreement }
+                    } else {
+                        Lookup::SameContent { agreement }
+                    });
+                }
+            }
+            let later = audit.iter().any(|e| e.hash == summary.head);
+            let earlier = self
+                .load_agreement(&summary.object)
+                .is_ok_and(|s| s.audit().iter().any(|e| e.hash == head));
+            if later || earlier {
+                return Ok(Lookup::OtherVersion {
+                    agreement: Box::new(summary),
+                });
+            }
+        }
+        Ok(Lookup::Unknown)
+    }
+
+    /// Rebuilds the index from the objects and the log alone.
+    pub fn rebuild_index(dir: &Path) -> Result<Rebuilt, ArchiveError> {
+        let p = paths(dir);
+        create_private_dir(dir).map_err(io_at(dir))?;
+        let _lock = lock(dir)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let f = PathBuf::from(format!("{}{suffix}", p.index.display()));
+            match fs::remove_file(&f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_at(&f)(e)),
+            }
+        }
+        let index = Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+        let mut archive = Archive {
+            dir: dir.to_path_buf(),
+            store: Store::new(p.objects),
+            log: Log::new(p.log),
+            index,
+        };
+        let read = archive.log.read_all().map_err(io_at(archive.log.path()))?;
+        let mut problems = Vec::new();
+        let mut entries = 0;
+        let all: Vec<LogEntry> = read
+            .lines
+            .iter()
+            .filter_map(|l| l.entry.as_ref().ok().cloned())
+            .collect();
+        let erased = erased_later(&all);
+        for line in &read.lines {
+            let entry = match &line.entry {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(format!("log line {}: {e}", line.number));
+                    continue;
+                }
+            };
+            entries += 1;
+            if is_erased_later(entry, &erased) {
+                // Its agreement was erased further on: its objects are gone, and it ends up
+                // in no row.
+                archive
+                    .index
+                    .apply(&[(&skip_entry(entry), None)])
+                    .map_err(archive.index_err())?;
+                continue;
+            }
+            let derived = match archive.derive_entry(entry) {
+                Ok(d) => d,
+                Err(e) => {
+                    problems.push(format!(
+                        "log entry {} ({} {}): {e}",
+                        entry.seq,
+                        entry.event.as_str(),
+                        entry.agreement.as_deref().unwrap_or("")
+                    ));
+                    // Record having read the entry all the same.
+                    archive
+                        .index
+                        .apply(&[(&skip_entry(entry), None)])
+                        .map_err(archive.index_err())?;
+                    continue;
+                }
+            };
+            archive
+                .index
+                .apply(&[(entry, derived.as_ref())])
+                .map_err(archive.index_err())?;
+        }
+        let agreements = archive.index.all_ids().map_err(archive.index_err())?.len();
+        Ok(Rebuilt {
+            entries,
+            agreements,
+            problems,
+        })
+    }
+}
+
+/// For each agreement, the position of the last tombstone that erased it.
+fn erased_later(entries: &[LogEntry]) -> std::collections::HashMap<String, u64> {
+    entries
+        .iter()
+        .filter(|e| e.event == LogEvent::Deleted)
+        .filter_map(|e| e.agreement.clone().map(|id| (id, e.seq)))
+        .collect()
+}
+
+/// Whether an `added` entry's agreement is erased by a later tombstone.
+fn is_erased_later(entry: &LogEntry, erased: &std::collections::HashMap<String, u64>) -> bool {
+    entry.event == LogEvent::Added
+        && entry
+            .agreement
+            .as_ref()
+            .and_then(|id| erased.get(id))
+            .is_some_and(|&at| at > entry.seq)
+}
+
+/// An entry that the index reads without changing anything (for an `added` entry whose
+/// agreement cannot be read).
+fn skip_entry(entry: &LogEntry) -> LogEntry {
+    LogEntry {
+        event: LogEvent::Verified,
+        agreement: None,
+        ..entry.clone()
+    }
+}
+
+/// What a file is to the archive in `dir`; [`Lookup::NoArchive`] if there is none (nothing
+/// is created).
+pub fn lookup(dir: &Path, bytes: &[u8]) -> Result<Lookup, ArchiveError> {
+    let p = paths(dir);
+    if !p.index.is_file() && !p.log.is_file() {
+        return Ok(Lookup::NoArchive);
+    }
+    Archive::open(dir)?.lookup(bytes)
+}
+
+/// The id an agreement gets when it is first archived: `H("tweevoud-archive-id/1",
+/// {"first_signature": record hash})` for a signed agreement, `H(.., {"created": hash of
+/// the first audit entry})` for an unsigned one. Every later version of the agreement keeps
+/// the id it was archived under.
+pub fn agreement_id(agreement: &Agreement) -> String {
+    let value = match agreement.signatures().first() {
+        Some(first) => serde_json::json!({ "first_signature": first.record_hash() }),
+        None => serde_json::json!({
+            "created": agreement.audit().first().map(|e| e.hash.clone()).unwrap_or_default()
+        }),
+    };
+    hex::encode(tagged_hash(ID_TAG, &value))
+}
+
+fn customer_of(agreement: &Agreement) -> Option<String> {
+    agreement.detail(&agreement.template().party(Party::Customer).name)
+}
+
+/// What the index holds about an agreement's current version.
+pub(crate) fn derive(agreement: &Agreement, v: &Verification, object: &str) -> Derived {
+    let template = agreement.template();
+    let detail = |d: &Option<crate::template::Detail>| d.as_ref().and_then(|d| agreement.detail(d));
+    let provider = template.party(Party::Provider);
+    let customer = template.party(Party::Customer);
+    let mut parties = Vec::new();
+    for party in PARTIES {
+        let d = template.party(party);
+        parties.extend(agreement.detail(&d.name));
+        parties.push(d.designation.clone());
+        parties.extend(detail(&d.address).map(|a| a.replace('\n', ", ")));
+        parties.extend(detail(&d.enterprise_number));
+        parties.extend(agreement.detail(&d.signatory_name));
+        parties.extend(agreement.detail(&d.signatory_function));
+    }
+    for s in agreement.signatures() {
+        let st = &s.statement;
+        parties.push(format!(
+            "{} {} {}",
+            st.signer.name, st.signer.function, st.signer.organisation
+        ));
+    }
+    let audit = agreement.audit();
+    Derived {
+        summary: Summary {
+            id: String::new(),
+            status: v.status,
+            awaiting: v.awaiting,
+            template: template.id().to_string(),
+            template_sha256: template.sha256_hex(),
+            title: template.title().to_string(),
+            provider: agreement.detail(&provider.name),
+            provider_enterprise_number: detail(&provider.enterprise_number),
+            customer: agreement.detail(&customer.name),
+            customer_enterprise_number: detail(&customer.enterprise_number),
+            created: audit.first().map(|e| e.time.clone()).unwrap_or_default(),
+            signed: agreement
+                .signatures()
+                .last()
+                .map(|s| s.statement.time.clone()),
+            archived: String::new(),
+            updated: String::new(),
+            object: object.to_string(),
+            root: audit.first().map(|e| e.hash.clone()).unwrap_or_default(),
+            head: audit.last().map(|e| e.hash.clone()).unwrap_or_default(),
+            text_sha256: v.text_sha256.clone(),
+        },
+        signatures: v
+            .signatures
+            .iter()
+            .map(|c| SignatureRow {
+                index: c.index as u32,
+                role: c.role,
+                name: c.name.clone(),
+                function: c.function.clone(),
+                organisation: c.organisation.clone(),
+                fingerprint: c.fingerprint.clone(),
+                time: c.time.clone(),
+            })
+            .collect(),
+        parties: parties.join("\n"),
+        text: agreement.render_text(),
+    }
+}
+
+/// A file name for an export: the customer's name in plain letters and the id's start.
+fn file_stem(s: &Summary) -> String {
+    let who: String = s
+        .customer
+        .as_deref()
+        .unwrap_or(&s.template)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let who: Vec<&str> = who.split('-').filter(|w| !w.is_empty()).collect();
+    format!("{}-{}", who.join("-"), &s.id[..12])
+}
+
+/// A plain file name, with no directory in it.
+fn safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && name.len() <= 200
+}

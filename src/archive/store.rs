@@ -1,0 +1,156 @@
+//! The object store: every file the archive keeps, named by the SHA-256 of its bytes.
+//!
+//! An object lives at `objects/<first two hex digits>/<64 hex digits>`. It is written once,
+//! atomically (a temporary file in the same directory, flushed, renamed, the directory
+//! flushed), and never changed: the same bytes always land at the same name, so writing an
+//! object that is already there is a no-op.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use crate::canonical::sha256_hex;
+use crate::fsutil::{sync_dir, write_atomic_private};
+use crate::profile::create_private_dir;
+
+/// The objects directory of an archive.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    dir: PathBuf,
+}
+
+/// A file found in the objects directory.
+#[derive(Debug)]
+pub(crate) enum Found {
+    /// An object, by the name it is stored under.
+    Object(String),
+    /// A temporary file an interrupted write left behind.
+    Temporary(PathBuf),
+    /// Anything else.
+    Stray(PathBuf),
+}
+
+impl Store {
+    pub(crate) fn new(dir: PathBuf) -> Store {
+        Store { dir }
+    }
+
+    /// Where the object with this hash is (whether or not it exists).
+    pub(crate) fn path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(&sha256[..2]).join(sha256)
+    }
+
+    /// Stores `bytes` and returns their SHA-256. An object already present is kept as it is.
+    pub(crate) fn put(&self, bytes: &[u8]) -> io::Result<String> {
+        let sha256 = sha256_hex(bytes);
+        let path = self.path(&sha256);
+        if path.is_file() {
+            return Ok(sha256);
+        }
+        let sub = self.dir.join(&sha256[..2]);
+        if !sub.is_dir() {
+            create_private_dir(&sub)?;
+            sync_dir(&self.dir)?;
+        }
+        write_atomic_private(&path, bytes)?;
+        Ok(sha256)
+    }
+
+    /// The bytes of an object.
+    pub(crate) fn get(&self, sha256: &str) -> io::Result<Vec<u8>> {
+        fs::read(self.path(sha256))
+    }
+
+    /// Removes an object (a missing one is not an error).
+    pub(crate) fn remove(&self, sha256: &str) -> io::Result<()> {
+        let path = self.path(sha256);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                if let Some(dir) = path.parent() {
+                    sync_dir(dir)?;
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Everything in the objects directory, sorted by path.
+    pub(crate) fn scan(&self) -> io::Result<Vec<Found>> {
+        let mut found = Vec::new();
+        let top = match fs::read_dir(&self.dir) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+            Err(e) => return Err(e),
+        };
+        let mut subs: Vec<PathBuf> = Vec::new();
+        for entry in top {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() && is_prefix_dir(&entry.file_name().to_string_lossy()) {
+                subs.push(path);
+            } else {
+                found.push(Found::Stray(path));
+            }
+        }
+        subs.sort();
+        for sub in subs {
+            let prefix = sub
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut names: Vec<(String, PathBuf, bool)> = Vec::new();
+            for entry in fs::read_dir(&sub)? {
+                let entry = entry?;
+                names.push((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    entry.path(),
+                    entry.file_type()?.is_file(),
+                ));
+            }
+            names.sort();
+            for (name, path, is_file) in names {
+                if is_file && is_sha256(&name) && name.starts_with(&prefix) {
+                    found.push(Found::Object(name));
+                } else if is_file && name.starts_with('.') && name.contains(".tmp-") {
+                    found.push(Found::Temporary(path));
+                } else {
+                    found.push(Found::Stray(path));
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// 64 lower-case hex digits.
+pub(crate) fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn is_prefix_dir(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_is_content_addressed_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("objects"));
+        create_private_dir(&dir.path().join("objects")).unwrap();
+        let a = store.put(b"hello").unwrap();
+        assert_eq!(a, sha256_hex(b"hello"));
+        assert_eq!(store.put(b"hello").unwrap(), a);
+        assert_eq!(store.get(&a).unwrap(), b"hello");
+        assert!(store.path(&a).ends_with(format!("{}/{a}", &a[..2])));
+        let found = store.scan().unwrap();
+        assert!(matches!(&found[..], [Found::Object(h)] if *h == a));
+        store.remove(&a).unwrap();
+        store.remove(&a).unwrap();
+        assert!(!store.path(&a).exists());
+    }
+}

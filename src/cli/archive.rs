@@ -1,0 +1,559 @@
+//! `tweevoud archive ...`: store agreements and their exemplars, find them again, verify the
+//! whole archive, erase on request. All the work is the library's (`tweevoud::archive`).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+use tweevoud::archive::{self, AddOutcome, Lookup, Progress, Summary};
+use tweevoud::{Archive, KeyStore, Status, UnlockedKey};
+
+use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
+use super::{now, print_json, shown, Outcome};
+
+#[derive(Args)]
+pub struct ArchiveArgs {
+    #[command(flatten)]
+    profile: ProfileArgs,
+    #[command(flatten)]
+    dir: ArchiveDirArgs,
+    #[command(subcommand)]
+    command: ArchiveCommand,
+}
+
+/// Which archive to use.
+#[derive(Args)]
+pub struct ArchiveDirArgs {
+    /// The archive's directory [default: the profile's archive, DATA_DIR/archive]
+    #[arg(long, value_name = "DIR", global = true)]
+    archive_dir: Option<PathBuf>,
+}
+
+impl ArchiveDirArgs {
+    /// The archive directory these arguments and the profile name.
+    pub(crate) fn dir(&self, profile: &ProfileArgs) -> Result<PathBuf> {
+        match &self.archive_dir {
+            Some(d) => Ok(d.clone()),
+            None => Ok(profile.profile()?.archive_dir()),
+        }
+    }
+}
+
+/// Signing the log entries.
+#[derive(Args)]
+struct LogKeyArgs {
+    /// Sign the archive's log entry with this key (its name or fingerprint); without it the
+    /// entry is unsigned.
+    #[arg(long)]
+    key: Option<String>,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Store agreement files (or exemplar PDFs): the agreement, its template, and both
+    /// exemplars when it is complete. A later version updates the archived one.
+    Add {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        key: LogKeyArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the archived agreements.
+    List {
+        /// Only those with this status.
+        #[arg(long)]
+        status: Option<StatusArg>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find agreements by customer, enterprise number (any form), signer, id, key
+    /// fingerprint or words of the text.
+    Search {
+        /// What to look for.
+        #[arg(required = true)]
+        query: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one agreement: its parties, signatures, stored files and history.
+    Show {
+        /// Its id (or the first 8+ hex digits).
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy an agreement's file and exemplars out of the archive.
+    Export {
+        /// Its id (or the first 8+ hex digits).
+        id: String,
+        /// The directory to write to (created if need be).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
+    /// Check every object, every signature, the log and the index (exit 1 if anything is
+    /// wrong).
+    Verify {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
+    /// Erase an agreement on request: its files and index rows go, a tombstone with the
+    /// reason stays in the log.
+    Delete {
+        /// Its id (or the first 8+ hex digits).
+        id: String,
+        /// Why (recorded in the log).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
+    /// Rebuild the index from the objects and the log.
+    RebuildIndex,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Complete,
+    #[value(alias = "awaiting")]
+    AwaitingCountersignature,
+    Unsigned,
+}
+
+impl From<StatusArg> for Status {
+    fn from(s: StatusArg) -> Status {
+        match s {
+            StatusArg::Complete => Status::Complete,
+            StatusArg::AwaitingCountersignature => Status::AwaitingCountersignature,
+            StatusArg::Unsigned => Status::Unsigned,
+        }
+    }
+}
+
+fn unlock(profile: &ProfileArgs, k: &LogKeyArgs) -> Result<Option<UnlockedKey>> {
+    let Some(selector) = &k.key else {
+        return Ok(None);
+    };
+    let store = KeyStore::open(&profile.profile()?);
+    let info = store.get(selector)?;
+    let passphrase = read_passphrase(
+        k.passphrase.file(),
+        false,
+        &format!("Passphrase for {}: ", info.display_name()),
+    )?;
+    Ok(Some(store.unlock(selector, &passphrase)?))
+}
+
+fn signer(key: &Option<UnlockedKey>) -> Option<&dyn tweevoud::Signer> {
+    key.as_ref().map(|k| k as &dyn tweevoud::Signer)
+}
+
+fn status_words(s: Status) -> &'static str {
+    match s {
+        Status::Complete => "complete",
+        Status::AwaitingCountersignature => "awaiting countersignature",
+        Status::Unsigned => "unsigned draft",
+        Status::Invalid => "INVALID",
+    }
+}
+
+fn day(time: &str) -> &str {
+    time.get(..10).unwrap_or(time)
+}
+
+fn who(s: &Summary) -> &str {
+    s.customer.as_deref().unwrap_or("(customer not filled in)")
+}
+
+pub fn run(a: ArchiveArgs) -> Result<Outcome> {
+    let dir = a.dir.dir(&a.profile)?;
+    match a.command {
+        ArchiveCommand::Add { files, key, json } => add(&a.profile, &dir, &files, &key, json),
+        ArchiveCommand::List { status, json } => {
+            let list = Archive::open(&dir)?.list(status.map(Status::from))?;
+            print_list(&list, json)?;
+            Ok(Outcome::Ok)
+        }
+        ArchiveCommand::Search { query, json } => {
+            let found = Archive::open(&dir)?.search(&query.join(" "))?;
+            print_list(&found, json)?;
+            Ok(if found.is_empty() {
+                Outcome::Negative
+            } else {
+                Outcome::Ok
+            })
+        }
+        ArchiveCommand::Show { id, json } => show(&dir, &id, json),
+        ArchiveCommand::Export { id, output, key } => {
+            let key = unlock(&a.profile, &key)?;
+            let mut archive = Archive::open(&dir)?;
+            let done = archive.export(&id, &output, now()?, signer(&key))?;
+            println!("exported {} to {}:", done.id, shown(&output));
+            for f in &done.files {
+                println!("  {}", shown(f));
+            }
+            Ok(Outcome::Ok)
+        }
+        ArchiveCommand::Verify { json, key } => verify(&a.profile, &dir, &key, json),
+        ArchiveCommand::Delete { id, reason, key } => {
+            let key = unlock(&a.profile, &key)?;
+            let mut archive = Archive::open(&dir)?;
+            let done = archive.delete(&id, &reason, now()?, signer(&key))?;
+            println!(
+                "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
+                done.id,
+                done.objects.len(),
+                done.seq
+            );
+            if !done.kept.is_empty() {
+                println!(
+                    "  kept {} file(s) that other agreements also use (their template)",
+                    done.kept.len()
+                );
+            }
+            Ok(Outcome::Ok)
+        }
+        ArchiveCommand::RebuildIndex => {
+            let done = Archive::rebuild_index(&dir)?;
+            println!(
+                "rebuilt the index of {} from {} log entries: {} agreement(s)",
+                shown(&dir),
+                done.entries,
+                done.agreements
+            );
+            for p in &done.problems {
+                println!("  problem: {p}");
+            }
+            Ok(if done.problems.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::Negative
+            })
+        }
+    }
+}
+
+fn add(
+    profile: &ProfileArgs,
+    dir: &Path,
+    files: &[PathBuf],
+    key: &LogKeyArgs,
+    json: bool,
+) -> Result<Outcome> {
+    let key = unlock(profile, key)?;
+    let mut archive = Archive::open(dir)?;
+    let mut outcome = Outcome::Ok;
+    let mut results = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", shown(file)))?;
+        let added = match archive.add(&bytes, now()?, signer(&key)) {
+            Ok(added) => added,
+            Err(e @ tweevoud::ArchiveError::Invalid(_)) => {
+                println!("{}: {e}", shown(file));
+                outcome = Outcome::Negative;
+                continue;
+            }
+            Err(e) => return Err(e).with_context(|| shown(file)),
+        };
+        if !json {
+            let with = added
+                .customer
+                .as_deref()
+                .map(|c| format!(" with {c}"))
+                .unwrap_or_default();
+            let id = &added.id;
+            let what = match added.outcome {
+                AddOutcome::New => {
+                    format!("archived as {id}{with}, {}", status_words(added.status))
+                }
+                AddOutcome::Updated { was } => format!(
+                    "updated {id}{with}: {} → {}",
+                    status_words(was),
+                    status_words(added.status)
+                ),
+                AddOutcome::AlreadyArchived => {
+                    format!("already archived as {id}{with}: nothing changed")
+                }
+                AddOutcome::LaterVersionArchived => {
+                    format!("a later version is already archived as {id}{with}: nothing changed")
+                }
+                _ => format!("{id}{with}"),
+            };
+            println!("{}: {what}", shown(file));
+            let exemplars = added
+                .objects
+                .iter()
+                .filter(|o| o.kind == archive::ObjectKind::Exemplar)
+                .count();
+            if added.seq.is_some() {
+                println!("  stored the agreement file, its template and {exemplars} exemplar(s)");
+            }
+        }
+        results.push(added);
+    }
+    if json {
+        print_json(&results)?;
+    }
+    Ok(outcome)
+}
+
+fn print_list(list: &[Summary], json: bool) -> Result<()> {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("no agreements");
+    }
+    for s in list {
+        println!(
+            "{}  {:<25}  {}  {}  ({})",
+            &s.id[..16],
+            status_words(s.status),
+            day(&s.updated),
+            who(s),
+            s.title
+        );
+    }
+    Ok(())
+}
+
+fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
+    let d = Archive::open(dir)?.show(id)?;
+    if json {
+        print_json(&d)?;
+        return Ok(Outcome::Ok);
+    }
+    let s = &d.summary;
+    println!("agreement {}", s.id);
+    println!("  {} ({}), {}", s.title, s.template, status_words(s.status));
+    println!(
+        "  provider: {}{}",
+        s.provider.as_deref().unwrap_or("(not filled in)"),
+        s.provider_enterprise_number
+            .as_deref()
+            .map(|n| format!(", {n}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "  customer: {}{}",
+        who(s),
+        s.customer_enterprise_number
+            .as_deref()
+            .map(|n| format!(", {n}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "  created {}, archived {}, updated {}",
+        s.created, s.archived, s.updated
+    );
+    for sig in &d.signatures {
+        println!(
+            "  signed for the {} by {} ({}, {}) on {}, key {}",
+            sig.role,
+            sig.name,
+            sig.function,
+            sig.organisation,
+            sig.time,
+            &sig.fingerprint[..16]
+        );
+    }
+    for o in &d.objects {
+        let what = match (o.kind, o.number) {
+            (archive::ObjectKind::Exemplar, Some(n)) => format!("exemplar {n}"),
+            (kind, _) if o.sha256 == s.object => format!("{} (current)", kind.as_str()),
+            (kind, _) => kind.as_str().to_string(),
+        };
+        println!("  {what:<20} {}  stored {}", o.sha256, o.added);
+    }
+    for e in &d.history {
+        println!(
+            "  log {:>5}  {}  {}{}",
+            e.seq,
+            e.time,
+            e.event.as_str(),
+            e.signed_by
+                .as_deref()
+                .map(|f| format!(", signed by key {}", &f[..16]))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Result<Outcome> {
+    let key = unlock(profile, key)?;
+    let terminal = std::io::stderr().is_terminal();
+    let mut last = (String::new(), 0usize);
+    let mut progress = |p: Progress| {
+        if !terminal {
+            return;
+        }
+        // At most one update per percent, so a large archive does not flood the terminal.
+        let pct = (p.done * 100).checked_div(p.total).unwrap_or(100);
+        if last.0 != p.stage || last.1 != pct {
+            last = (p.stage.to_string(), pct);
+            let mut err = std::io::stderr();
+            let _ = write!(
+                err,
+                "\r\x1b[Kchecking {}: {}/{} ({pct}%)",
+                p.stage, p.done, p.total
+            );
+            let _ = err.flush();
+        }
+    };
+    let report = archive::verify(dir, now()?, signer(&key), &mut progress)?;
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    if json {
+        print_json(&report)?;
+    } else {
+        if report.is_sound() {
+            println!(
+                "archive {}: sound: {} agreement(s), {} object(s), {} signature(s), {} log entries ({} signed)",
+                shown(dir),
+                report.agreements,
+                report.objects,
+                report.signatures,
+                report.log_entries,
+                report.signed_entries
+            );
+        } else {
+            println!(
+                "archive {}: {} PROBLEM(S)",
+                shown(dir),
+                report.problems.len()
+            );
+        }
+        for p in &report.problems {
+            println!("  problem: {p}");
+        }
+        for n in &report.notes {
+            println!("  note: {n}");
+        }
+    }
+    Ok(if report.is_sound() {
+        Outcome::Ok
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// What `tweevoud verify` says about a file and the archive.
+#[derive(Serialize)]
+pub(crate) struct ArchiveVerdict {
+    /// `exemplar`, `agreement_file`, `same_content`, `other_version`,
+    /// `differs_from_exemplars`, `unknown`, `no_archive` or `unavailable`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    of: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived: Option<String>,
+    pub(crate) description: String,
+    /// Whether this makes the verdict negative (a changed copy).
+    #[serde(skip)]
+    pub negative: bool,
+}
+
+/// Looks a file up in the archive, for `tweevoud verify`.
+pub(crate) fn verdict(dir: &Path, bytes: &[u8]) -> ArchiveVerdict {
+    let mut v = ArchiveVerdict {
+        status: "unknown",
+        agreement: None,
+        customer: None,
+        number: None,
+        of: None,
+        archived: None,
+        description: "unknown to this archive".to_string(),
+        negative: false,
+    };
+    let found = match archive::lookup(dir, bytes) {
+        Ok(found) => found,
+        Err(e) => {
+            v.status = "unavailable";
+            v.description = format!("the archive cannot be consulted: {e}");
+            return v;
+        }
+    };
+    let mut with = |s: &Summary| {
+        v.agreement = Some(s.id.clone());
+        v.customer = s.customer.clone();
+        format!("agreement {} with {}", s.id, who(s))
+    };
+    match found {
+        Lookup::NoArchive => {
+            v.status = "no_archive";
+            v.description = "unknown to this archive (there is no archive)".to_string();
+        }
+        Lookup::Exemplar {
+            agreement,
+            number,
+            of,
+            archived,
+        } => {
+            let a = with(&agreement);
+            v.status = "exemplar";
+            v.description = format!(
+                "exemplar {number} of {of} of {a}, archived on {}",
+                day(&archived)
+            );
+            v.number = Some(number);
+            v.of = Some(of);
+            v.archived = Some(archived);
+        }
+        Lookup::AgreementFile {
+            agreement,
+            current,
+            archived,
+        } => {
+            let a = with(&agreement);
+            v.status = "agreement_file";
+            v.description = format!(
+                "the {} agreement file of {a}, archived on {}",
+                if current { "current" } else { "earlier" },
+                day(&archived)
+            );
+            v.archived = Some(archived);
+        }
+        Lookup::SameContent { agreement } => {
+            let a = with(&agreement);
+            v.status = "same_content";
+            v.description = format!("the same agreement as the archived {a}");
+        }
+        Lookup::OtherVersion { agreement } => {
+            let a = with(&agreement);
+            v.status = "other_version";
+            v.description = format!("another version of the archived {a}, not itself archived");
+        }
+        Lookup::DiffersFromExemplars { agreement } => {
+            let a = with(&agreement);
+            v.status = "differs_from_exemplars";
+            v.description =
+                format!("DIFFERS from every stored exemplar of {a}: this copy was changed");
+            v.negative = true;
+        }
+        _ => {}
+    }
+    v
+}

@@ -1,0 +1,814 @@
+//! The archive: adding and updating, search, erasure, the log chain and its signatures, every
+//! corruption reported in words, and processes killed while adding or adding at once.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::{at, dpa, dpa_complete, dpa_provider_signed, set, test_key};
+use predicates::prelude::*;
+use serde_json::Value;
+use tweevoud::archive::{self, AddOutcome, LogEntry, ObjectKind, Progress};
+use tweevoud::{Agreement, Archive, ArchiveError, Party, Status};
+
+/// A valid Belgian enterprise number made from `n` (mod-97 check digits).
+fn enterprise_number(n: u32) -> String {
+    let base = 10_000_000 + n;
+    let check = 97 - base % 97;
+    let digits = format!("{base:08}{check:02}");
+    format!("{}.{}.{}", &digits[..4], &digits[4..7], &digits[7..])
+}
+
+/// The pre-signed DPA countersigned by customer number `n` (its own name and number).
+fn complete_for(n: u32) -> Agreement {
+    let mut a = dpa_provider_signed();
+    let signatory = format!("Klant Nummer {}", letters(n));
+    a.fill(
+        Party::Customer,
+        &set(&[
+            ("customer_name", &format!("Klant {n} BV")),
+            ("customer_address", "Markt 1\n3500 Hasselt"),
+            ("customer_enterprise_number", &enterprise_number(n)),
+            ("customer_signatory_name", &signatory),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        at(14),
+    )
+    .unwrap();
+    a.sign(&test_key(2), Party::Customer, None, None, at(15))
+        .unwrap();
+    a
+}
+
+/// A name-safe spelling of a number: 12 -> "Bc".
+fn letters(n: u32) -> String {
+    let s: String = n
+        .to_string()
+        .bytes()
+        .map(|d| (b'a' + (d - b'0')) as char)
+        .collect();
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn bytes(a: &Agreement) -> Vec<u8> {
+    a.to_json().into_bytes()
+}
+
+fn no_progress() -> impl FnMut(Progress) {
+    |_| {}
+}
+
+fn verify_dir(dir: &Path) -> archive::Report {
+    archive::verify(dir, at(20), None, &mut no_progress()).unwrap()
+}
+
+fn tv() -> Command {
+    let mut cmd = Command::cargo_bin("tweevoud").unwrap();
+    cmd.env("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00")
+        .env_remove("TWEEVOUD_PASSPHRASE");
+    cmd
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn log_lines(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join("log.jsonl"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn object_path(dir: &Path, sha: &str) -> PathBuf {
+    dir.join("objects").join(&sha[..2]).join(sha)
+}
+
+#[test]
+fn awaiting_then_complete_updates_one_agreement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let first = ar
+        .add(&bytes(&dpa_provider_signed()), at(11), None)
+        .unwrap();
+    assert_eq!(first.outcome, AddOutcome::New);
+    assert_eq!(first.status, Status::AwaitingCountersignature);
+    let again = ar
+        .add(&bytes(&dpa_provider_signed()), at(12), None)
+        .unwrap();
+    assert_eq!(again.outcome, AddOutcome::AlreadyArchived);
+    assert_eq!(again.seq, None);
+    let done = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
+    assert_eq!(done.id, first.id, "the countersigned version keeps the id");
+    assert_eq!(
+        done.outcome,
+        AddOutcome::Updated {
+            was: Status::AwaitingCountersignature
+        }
+    );
+    let older = ar
+        .add(&bytes(&dpa_provider_signed()), at(17), None)
+        .unwrap();
+    assert_eq!(older.outcome, AddOutcome::LaterVersionArchived);
+    let list = ar.list(None).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].status, Status::Complete);
+    assert_eq!(
+        list[0].customer.as_deref(),
+        Some("Brouwerij De Zwarte Kat BV")
+    );
+    assert_eq!(list[0].archived, "2026-11-23T11:00:00+01:00");
+    assert_eq!(list[0].updated, "2026-11-23T16:00:00+01:00");
+    let shown = ar.show(&first.id[..10]).unwrap();
+    assert_eq!(shown.signatures.len(), 2);
+    let versions = shown
+        .objects
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Agreement)
+        .count();
+    assert_eq!(versions, 2, "the awaiting version stays stored");
+    assert_eq!(shown.history.len(), 2);
+    // The id is the same in an archive that only ever saw the complete version.
+    let other = tempfile::tempdir().unwrap();
+    let id = Archive::open(other.path())
+        .unwrap()
+        .add(&bytes(&dpa_complete()), at(16), None)
+        .unwrap()
+        .id;
+    assert_eq!(id, first.id);
+    assert_eq!(id, archive::agreement_id(&dpa_complete()));
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+#[test]
+fn a_presigned_agreement_countersigned_by_two_customers_is_two_agreements() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let presigned = ar
+        .add(&bytes(&dpa_provider_signed()), at(11), None)
+        .unwrap();
+    let one = ar.add(&bytes(&complete_for(1)), at(16), None).unwrap();
+    let two = ar.add(&bytes(&complete_for(2)), at(17), None).unwrap();
+    assert_eq!(one.id, presigned.id);
+    assert!(matches!(one.outcome, AddOutcome::Updated { .. }));
+    assert_eq!(two.outcome, AddOutcome::New);
+    assert_ne!(two.id, one.id);
+    assert_eq!(ar.list(Some(Status::Complete)).unwrap().len(), 2);
+    assert_eq!(ar.search(&enterprise_number(2)).unwrap().len(), 1);
+    let report = verify_dir(tmp.path());
+    assert!(report.is_sound(), "{:?}", report.problems);
+}
+
+#[test]
+fn search_by_customer_number_in_any_form_signer_words_and_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let id = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap().id;
+    for n in 3..6 {
+        ar.add(&bytes(&complete_for(n)), at(16), None).unwrap();
+    }
+    let one = vec![id.clone()];
+    let find =
+        |q: &str| -> Vec<String> { ar.search(q).unwrap().into_iter().map(|s| s.id).collect() };
+    assert_eq!(find("Zwarte Kat"), one);
+    assert_eq!(find("zwarte"), one);
+    assert_eq!(find("brouw"), one, "a word matches the words it begins");
+    assert_eq!(find("BE 0403170701"), one);
+    assert_eq!(find("0403.170.701"), one);
+    assert_eq!(find("403170701"), one);
+    assert_eq!(find("Anne-Marie D'Hondt"), one);
+    assert_eq!(find("dhondt").len(), 0, "words are not glued together");
+    assert_eq!(find(&id[..12]), one);
+    // The provider's number, in either form, finds every agreement with XIS.
+    assert_eq!(find("BE 0821588020").len(), 4);
+    assert_eq!(find("0821.588.020").len(), 4);
+    // The provider's key fingerprint.
+    assert_eq!(find("3475 0F98 BD59 FCFC").len(), 4);
+    assert_eq!(find("verwerker Hasselt Markt").len(), 3);
+    assert!(find("nergens").is_empty());
+    assert!(matches!(
+        ar.search("  ;; "),
+        Err(ArchiveError::EmptyQuery(_))
+    ));
+}
+
+#[test]
+fn fail_invalid_or_foreign_files_are_refused_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let tampered = fs::read(vectors.join("fail_changed-value.tweevoud")).unwrap();
+    let err = ar.add(&tampered, at(16), None).unwrap_err();
+    assert!(matches!(err, ArchiveError::Invalid(_)), "{err}");
+    assert!(
+        err.to_string().contains("customer_name was changed"),
+        "{err}"
+    );
+    let err = ar.add(b"%PDF-1.7\n%%EOF\n", at(16), None).unwrap_err();
+    assert!(err.to_string().starts_with("not archived"), "{err}");
+    assert!(ar.list(None).unwrap().is_empty());
+    assert!(!tmp.path().join("log.jsonl").exists());
+}
+
+#[test]
+fn unsigned_drafts_are_archived_and_updated_when_signed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let draft = Agreement::new(dpa(), Party::Provider, at(9));
+    let a = ar.add(&bytes(&draft), at(9), None).unwrap();
+    assert_eq!(a.status, Status::Unsigned);
+    let b = ar
+        .add(&bytes(&dpa_provider_signed()), at(10), None)
+        .unwrap();
+    assert_eq!(b.id, a.id);
+    assert_eq!(
+        b.outcome,
+        AddOutcome::Updated {
+            was: Status::Unsigned
+        }
+    );
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+#[test]
+fn erasure_leaves_a_tombstone_and_a_verifiable_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let keep = ar.add(&bytes(&complete_for(7)), at(12), None).unwrap();
+    let gone = ar.add(&bytes(&dpa_complete()), at(13), None).unwrap();
+    let agreement_object = gone.objects[0].sha256.clone();
+    let template_object = gone.objects[1].sha256.clone();
+    let deleted = ar
+        .delete(
+            &gone.id,
+            "erasure asked for by the customer (DPA 6.6)",
+            at(14),
+            None,
+        )
+        .unwrap();
+    assert_eq!(deleted.id, gone.id);
+    assert!(!object_path(tmp.path(), &agreement_object).exists());
+    assert!(
+        object_path(tmp.path(), &template_object).exists(),
+        "the template another agreement uses stays"
+    );
+    assert_eq!(deleted.kept, [template_object]);
+    assert!(ar.search("Zwarte Kat").unwrap().is_empty());
+    assert_eq!(ar.list(None).unwrap().len(), 1);
+    assert!(matches!(ar.show(&gone.id), Err(ArchiveError::NotFound(_))));
+    let tombstone: LogEntry = serde_json::from_str(log_lines(tmp.path()).last().unwrap()).unwrap();
+    assert_eq!(tombstone.event, archive::LogEvent::Deleted);
+    assert_eq!(
+        tombstone.reason.as_deref(),
+        Some("erasure asked for by the customer (DPA 6.6)")
+    );
+    assert!(tombstone
+        .objects
+        .iter()
+        .any(|o| o.sha256 == agreement_object));
+    let report = verify_dir(tmp.path());
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert_eq!(report.agreements, 1);
+    assert!(ar.show(&keep.id).is_ok());
+    assert!(matches!(
+        ar.delete(&keep.id, "  ", at(15), None),
+        Err(ArchiveError::BadReason)
+    ));
+    // The same agreement may be archived again later.
+    let back = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
+    assert_eq!(back.outcome, AddOutcome::New);
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+#[test]
+fn log_entries_are_chained_and_signed_when_a_key_is_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let key = test_key(1);
+    ar.add(&bytes(&dpa_provider_signed()), at(11), Some(&key))
+        .unwrap();
+    ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
+    let lines = log_lines(tmp.path());
+    let a: LogEntry = serde_json::from_str(&lines[0]).unwrap();
+    let b: LogEntry = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(b.prev.as_deref(), Some(a.hash.as_str()));
+    assert_eq!(archive::entry_hash(&a), a.hash);
+    assert_eq!(
+        a.signed_by.as_deref(),
+        Some("34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e")
+    );
+    assert!(b.signed_by.is_none() && b.signature.is_none());
+    // Each line is the canonical JSON of its entry.
+    assert_eq!(
+        lines[0].as_bytes(),
+        &tweevoud::canonical::to_canonical_json(&a)[..]
+    );
+    let report = verify_dir(tmp.path());
+    assert_eq!(report.signed_entries, 1);
+    assert_eq!(report.log_signers, [a.signed_by.clone().unwrap()]);
+}
+
+#[test]
+fn rebuilt_index_equals_the_one_kept_up_to_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    ar.add(&bytes(&dpa_provider_signed()), at(11), None)
+        .unwrap();
+    ar.add(&bytes(&complete_for(1)), at(12), None).unwrap();
+    ar.add(&bytes(&complete_for(2)), at(13), None).unwrap();
+    let gone = ar.add(&bytes(&complete_for(3)), at(14), None).unwrap();
+    ar.delete(&gone.id, "test", at(15), None).unwrap();
+    let before = ar.list(None).unwrap();
+    drop(ar);
+    let rebuilt = Archive::rebuild_index(tmp.path()).unwrap();
+    assert!(rebuilt.problems.is_empty(), "{:?}", rebuilt.problems);
+    assert_eq!(rebuilt.agreements, 2);
+    let after = Archive::open(tmp.path()).unwrap().list(None).unwrap();
+    assert_eq!(before, after);
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+/// An archive with two agreements, and what they stored.
+fn two_agreements() -> (tempfile::TempDir, archive::Added, archive::Added) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ar = Archive::open(tmp.path()).unwrap();
+    let a = ar.add(&bytes(&complete_for(1)), at(12), None).unwrap();
+    let b = ar.add(&bytes(&dpa_complete()), at(13), None).unwrap();
+    (tmp, a, b)
+}
+
+fn problems_of(dir: &Path) -> Vec<String> {
+    let report = verify_dir(dir);
+    assert!(!report.is_sound(), "the damage went unnoticed");
+    report.problems
+}
+
+fn assert_reported(problems: &[String], words: &str) {
+    assert!(
+        problems.iter().any(|p| p.contains(words)),
+        "no problem says {words:?}: {problems:#?}"
+    );
+}
+
+#[test]
+fn fail_corrupt_object() {
+    let (tmp, _, b) = two_agreements();
+    let path = object_path(tmp.path(), &b.objects[0].sha256);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replacen("Zwarte", "Witte", 1)).unwrap();
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        &format!(
+            "object {} (the agreement file of agreement {}",
+            b.objects[0].sha256,
+            &b.id[..12]
+        ),
+    );
+    assert_reported(&p, "is corrupt: its bytes hash to");
+}
+
+#[test]
+fn fail_missing_object() {
+    let (tmp, a, _) = two_agreements();
+    fs::remove_file(object_path(tmp.path(), &a.objects[0].sha256)).unwrap();
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        &format!("object {} (the agreement file", a.objects[0].sha256),
+    );
+    assert_reported(&p, "is missing");
+}
+
+#[test]
+fn fail_edited_log_line() {
+    let (tmp, _, _) = two_agreements();
+    let mut lines = log_lines(tmp.path());
+    lines[0] = lines[0].replace("2026-11-23T12:00:00+01:00", "2026-11-22T12:00:00+01:00");
+    fs::write(tmp.path().join("log.jsonl"), lines.join("\n") + "\n").unwrap();
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        "log entry 0 (added, 2026-11-22T12:00:00+01:00) on line 1 was altered",
+    );
+}
+
+#[test]
+fn fail_edited_log_line_with_its_hash_recomputed() {
+    let (tmp, _, _) = two_agreements();
+    let lines = log_lines(tmp.path());
+    let mut e: LogEntry = serde_json::from_str(&lines[0]).unwrap();
+    e.time = "2026-11-22T12:00:00+01:00".into();
+    e.hash = archive::entry_hash(&e);
+    let forged = String::from_utf8(e.to_line()).unwrap();
+    fs::write(tmp.path().join("log.jsonl"), forged + &lines[1] + "\n").unwrap();
+    let p = problems_of(tmp.path());
+    assert_reported(&p, "log entry 1 (added, 2026-11-23T13:00:00+01:00) on line 2 does not follow the entry before it");
+}
+
+#[test]
+fn fail_removed_log_lines() {
+    let (tmp, _, _) = two_agreements();
+    let lines = log_lines(tmp.path());
+    fs::write(tmp.path().join("log.jsonl"), lines[0].clone() + "\n").unwrap();
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        "the index has read 2 log entries, but the log holds 1: entries were removed from the log",
+    );
+    // The writers refuse to go on.
+    let err = Archive::open(tmp.path()).unwrap_err();
+    assert!(err.to_string().contains("entries were removed"), "{err}");
+}
+
+#[test]
+fn fail_deleted_index_then_rebuilt() {
+    let (tmp, a, b) = two_agreements();
+    fs::remove_file(tmp.path().join("index.sqlite")).unwrap();
+    let _ = fs::remove_file(tmp.path().join("index.sqlite-wal"));
+    let _ = fs::remove_file(tmp.path().join("index.sqlite-shm"));
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        "index.sqlite is missing; rebuild it with `tweevoud archive rebuild-index`",
+    );
+    let err = Archive::open(tmp.path()).unwrap_err();
+    assert!(matches!(err, ArchiveError::IndexMissing { .. }), "{err}");
+    Archive::rebuild_index(tmp.path()).unwrap();
+    let ar = Archive::open(tmp.path()).unwrap();
+    assert!(ar.show(&a.id).is_ok() && ar.show(&b.id).is_ok());
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+#[test]
+fn fail_index_that_disagrees_with_the_objects() {
+    let (tmp, _, b) = two_agreements();
+    edit_index(tmp.path(), &b.id);
+    let p = problems_of(tmp.path());
+    assert_reported(
+        &p,
+        &format!(
+            "the index's row for agreement {} (Brouwerij De Zwarte Kat BV) does not match its agreement file: customer is \"Brouwerij De Witte Kat BV\"",
+            &b.id[..12]
+        ),
+    );
+}
+
+/// Edits the index behind the archive's back.
+fn edit_index(dir: &Path, id: &str) {
+    let conn = rusqlite::Connection::open(dir.join("index.sqlite")).unwrap();
+    conn.execute(
+        "UPDATE agreements SET customer = 'Brouwerij De Witte Kat BV' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+}
+
+#[test]
+fn orphans_and_interrupted_writes_are_notes_not_problems() {
+    let (tmp, _, _) = two_agreements();
+    // An object written by an add that died before its log entry.
+    let orphan = b"an orphan";
+    let sha = tweevoud::canonical::sha256_hex(orphan);
+    fs::create_dir_all(tmp.path().join("objects").join(&sha[..2])).unwrap();
+    fs::write(object_path(tmp.path(), &sha), orphan).unwrap();
+    // A temporary file of a write that died, and half a log line.
+    fs::write(
+        tmp.path()
+            .join("objects")
+            .join(&sha[..2])
+            .join(format!(".{sha}.tmp-99")),
+        b"half",
+    )
+    .unwrap();
+    let mut log = fs::OpenOptions::new()
+        .append(true)
+        .open(tmp.path().join("log.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut log, b"{\"seq\":2,\"ev").unwrap();
+    let report = verify_dir(tmp.path());
+    assert!(report.is_sound(), "{:?}", report.problems);
+    let notes = report.notes.join("\n");
+    assert!(
+        notes.contains(&format!("object {sha} is in no log entry")),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("a temporary file an interrupted write left"),
+        "{notes}"
+    );
+    assert!(notes.contains("an append that was cut short"), "{notes}");
+    // The cut line is dropped by the next write; the chain goes on.
+    assert!(verify_dir(tmp.path()).is_sound());
+}
+
+// Through the binary.
+
+#[test]
+fn cli_add_list_search_show_export_verify_delete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let awaiting = tmp.path().join("awaiting.tweevoud");
+    let complete = tmp.path().join("complete.tweevoud");
+    dpa_provider_signed().save(&awaiting).unwrap();
+    dpa_complete().save(&complete).unwrap();
+    let arch = |args: &[&str]| {
+        let mut c = tv();
+        c.arg("archive").arg("--archive-dir").arg(&dir).args(args);
+        c
+    };
+    arch(&["add", s(&awaiting)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("archived as "))
+        .stdout(predicate::str::contains("awaiting countersignature"));
+    arch(&["add", s(&awaiting)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already archived as"))
+        .stdout(predicate::str::contains("nothing changed"));
+    tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "archive: another version of the archived agreement",
+        ));
+    arch(&["add", s(&complete)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "with Brouwerij De Zwarte Kat BV: awaiting countersignature → complete",
+        ));
+    let out = arch(&["list", "--status", "complete", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    for q in [
+        "Zwarte Kat",
+        "BE 0821588020",
+        "0821.588.020",
+        "BE0403.170.701",
+    ] {
+        arch(&["search", q])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(&id[..16]));
+    }
+    arch(&["search", "nergens"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no agreements"));
+    arch(&["show", &id[..8]])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "signed for the customer by Anne-Marie D'Hondt",
+        ))
+        .stdout(predicate::str::contains("agreement (current)"));
+    let out_dir = tmp.path().join("out");
+    arch(&["export", &id, "-o", s(&out_dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Brouwerij-De-Zwarte-Kat-BV-"));
+    let exported: Vec<_> = fs::read_dir(&out_dir).unwrap().collect();
+    assert!(!exported.is_empty());
+    // `verify` knows the archived copy.
+    tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "archive: the current agreement file of agreement {id} with Brouwerij De Zwarte Kat BV, archived on 2026-11-24"
+        )));
+    let out = tv()
+        .args(["verify", s(&complete), "--json", "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["archive"]["status"], "agreement_file");
+    assert_eq!(v["archive"]["agreement"], id.as_str());
+    let stranger = tmp.path().join("stranger.tweevoud");
+    complete_for(4).save(&stranger).unwrap();
+    tv().args(["verify", s(&stranger), "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("archive: unknown to this archive"));
+    arch(&["verify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sound: 1 agreement(s)"));
+    arch(&["delete", &id[..10], "--reason", "asked by the customer"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("erased agreement"));
+    arch(&["show", &id])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no archived agreement has the id"));
+    arch(&["verify", "--json"]).assert().success();
+    tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("archive: unknown to this archive"));
+}
+
+#[test]
+fn cli_reports_each_corruption_with_exit_1() {
+    let (tmp, a, _) = two_agreements();
+    let dir = tmp.path();
+    let verify = || {
+        let mut c = tv();
+        c.args(["archive", "verify", "--archive-dir", s(dir)]);
+        c
+    };
+    verify().assert().success();
+    let path = object_path(dir, &a.objects[0].sha256);
+    let good = fs::read(&path).unwrap();
+    fs::write(&path, b"{}").unwrap();
+    verify()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 PROBLEM(S)"))
+        .stdout(predicate::str::contains("is corrupt"));
+    fs::remove_file(&path).unwrap();
+    verify()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("is missing"));
+    fs::write(&path, good).unwrap();
+    verify().assert().success();
+    fs::remove_file(dir.join("index.sqlite")).unwrap();
+    verify()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("index.sqlite is missing"));
+    tv().args(["archive", "list", "--archive-dir", s(dir)])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rebuild-index"));
+    tv().args(["archive", "rebuild-index", "--archive-dir", s(dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 agreement(s)"));
+    verify().assert().success();
+}
+
+#[test]
+fn cli_signs_log_entries_with_the_profiles_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let pass = "a long passphrase for the log";
+    tv().env("TWEEVOUD_DATA_DIR", &data)
+        .env("TWEEVOUD_PASSPHRASE", pass)
+        .args(["key", "new", "--name", "Tom Hendrix", "--org", "XIS"])
+        .assert()
+        .success();
+    let file = tmp.path().join("a.tweevoud");
+    dpa_complete().save(&file).unwrap();
+    tv().env("TWEEVOUD_DATA_DIR", &data)
+        .env("TWEEVOUD_PASSPHRASE", pass)
+        .args(["archive", "add", s(&file), "--key", "Tom Hendrix"])
+        .assert()
+        .success();
+    let out = tv()
+        .env("TWEEVOUD_DATA_DIR", &data)
+        .args(["archive", "verify", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["signed_entries"], 1);
+    assert_eq!(report["log_entries"], 1);
+    assert!(data.join("archive/log.jsonl").is_file());
+}
+
+/// A small deterministic generator (xorshift), for the kill delays.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn spawn_add(dir: &Path, file: &Path) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("tweevoud"))
+        .args(["archive", "add", s(file), "--archive-dir", s(dir)])
+        .env("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn adds_killed_at_random_moments_lose_nothing_added_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut rng = Rng(0x5eed_1234_abcd_0042);
+    // How long one add takes here, so that the kills fall before, during and after it.
+    let first = complete_for(99);
+    let file = tmp.path().join("first.tweevoud");
+    first.save(&file).unwrap();
+    let started = std::time::Instant::now();
+    assert!(spawn_add(&dir, &file).wait().unwrap().success());
+    let span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1000);
+    let mut completed: Vec<String> = vec![archive::agreement_id(&first)];
+    let mut killed = 0;
+    for n in 0..50u32 {
+        let agreement = complete_for(100 + n);
+        let file = tmp.path().join(format!("a{n}.tweevoud"));
+        agreement.save(&file).unwrap();
+        let mut child = spawn_add(&dir, &file);
+        std::thread::sleep(Duration::from_micros(rng.below(span)));
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                assert!(status.success(), "add {n} failed on its own");
+                completed.push(archive::agreement_id(&agreement));
+            }
+            None => {
+                child.kill().unwrap();
+                let status = child.wait().unwrap();
+                if status.success() {
+                    completed.push(archive::agreement_id(&agreement));
+                } else {
+                    killed += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        killed > 0,
+        "no add was interrupted: the delays are too long"
+    );
+    let out = tv()
+        .args(["archive", "verify", "--json", "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["problems"].as_array().unwrap().len(), 0);
+    let ar = Archive::open(&dir).unwrap();
+    for id in &completed {
+        let shown = ar.show(id).unwrap();
+        assert_eq!(shown.summary.status, Status::Complete);
+    }
+    assert!(ar.list(None).unwrap().len() >= completed.len());
+    // Every interrupted add can simply be done again.
+    drop(ar);
+    for n in 0..50u32 {
+        let file = tmp.path().join(format!("a{n}.tweevoud"));
+        tv().args(["archive", "add", s(&file), "--archive-dir", s(&dir)])
+            .assert()
+            .success();
+    }
+    let ar = Archive::open(&dir).unwrap();
+    assert_eq!(ar.list(None).unwrap().len(), 51);
+    assert!(verify_dir(&dir).is_sound());
+}
+
+#[test]
+fn processes_adding_at_once_corrupt_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    // Create the archive first, so that every process finds it.
+    Archive::open(&dir).unwrap();
+    let files: Vec<PathBuf> = (0..12u32)
+        .map(|n| {
+            let file = tmp.path().join(format!("c{n}.tweevoud"));
+            complete_for(200 + n).save(&file).unwrap();
+            file
+        })
+        .collect();
+    let children: Vec<Child> = files.iter().map(|f| spawn_add(&dir, f)).collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let ar = Archive::open(&dir).unwrap();
+    assert_eq!(ar.list(None).unwrap().len(), 12);
+    let report = verify_dir(&dir);
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert_eq!(report.log_entries, 12);
+}
