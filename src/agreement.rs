@@ -273,6 +273,9 @@ pub enum AgreementError {
     /// Existing signatures do not verify, so signing on top of them is refused.
     #[error("the agreement cannot be signed, because it is not intact: {0}")]
     NotIntact(String),
+    /// An exemplar PDF whose agreement file cannot be taken out.
+    #[error("{0}")]
+    Pdf(Box<crate::pdf::PdfError>),
 }
 
 impl Agreement {
@@ -743,7 +746,7 @@ impl Agreement {
         Ok(agreement)
     }
 
-    /// Reads an agreement file.
+    /// Reads an agreement file, or the agreement file inside an exemplar PDF.
     pub fn load(path: &Path) -> Result<Agreement, AgreementError> {
         let in_file = |e: AgreementError| AgreementError::InFile {
             path: path.to_path_buf(),
@@ -753,6 +756,10 @@ impl Agreement {
             path: path.to_path_buf(),
             source,
         };
+        if crate::pdf::is_pdf_file(path).map_err(read)? {
+            let json = crate::pdf::embedded_agreement_in_file(path)?;
+            return Agreement::from_json(&json).map_err(in_file);
+        }
         let meta = std::fs::metadata(path).map_err(read)?;
         if meta.len() > MAX_AGREEMENT_BYTES {
             return Err(in_file(AgreementError::TooLarge));

@@ -17,6 +17,7 @@ pub mod key;
 pub mod kind;
 pub mod language;
 pub mod party;
+pub mod pdf;
 pub mod profile;
 pub mod render;
 pub mod signature;

@@ -192,6 +192,13 @@ fn fail_corrupt_or_foreign_draft() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.tweevoud");
     std::fs::write(&p, b"%PDF-1.7 not an agreement").unwrap();
+    // A file that starts like a PDF is read as an exemplar PDF (docs/pdf.md).
+    tweevoud()
+        .args(["render", p.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the PDF cannot be read"));
+    std::fs::write(&p, b"{\"format\": \"tweevoud-agreement/1\"}").unwrap();
     tweevoud()
         .args(["render", p.to_str().unwrap()])
         .assert()

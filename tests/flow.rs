@@ -384,7 +384,7 @@ fn fail_verify_foreign_corrupt_and_missing_files() {
         .args(["verify", s(&p)])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("not a Tweevoud agreement file"));
+        .stdout(predicate::str::contains("not a Tweevoud exemplar"));
     fs::write(
         &p,
         b"{\"format\": \"tweevoud-agreement/1\", \"template\": 3}",

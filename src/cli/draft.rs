@@ -94,6 +94,7 @@ pub fn fill(a: FillArgs) -> Result<Outcome> {
         anyhow::bail!("nothing to do: give --set BLANK=VALUE or --unset BLANK");
     }
     let mut agreement = Agreement::load(&a.file)?;
+    let out = super::export::output_path(&a.file, a.output.as_deref())?;
     let party = match a.party.or_else(|| agreement.next_signer()) {
         Some(p) => p,
         None => anyhow::bail!("both parties have signed: the agreement can no longer change"),
@@ -101,11 +102,10 @@ pub fn fill(a: FillArgs) -> Result<Outcome> {
     let now = now()?;
     agreement.fill(party, &assignments(&a.set)?, now)?;
     agreement.clear(party, &a.unset, now)?;
-    let out = a.output.as_ref().unwrap_or(&a.file);
     agreement
-        .save(out)
+        .save(&out)
         .with_context(|| "the agreement was not changed")?;
-    println!("{}: filled as {party}", shown(out));
+    println!("{}: filled as {party}", shown(&out));
     print_missing(&agreement);
     Ok(Outcome::Ok)
 }

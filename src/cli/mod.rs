@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod archive;
 mod draft;
+mod export;
 mod keys;
 mod sign;
 mod templates;
@@ -39,6 +40,9 @@ enum Command {
     /// Verify an agreement: who signed what, and whether anything changed since (exit 1 if not
     /// authentic).
     Verify(sign::VerifyArgs),
+    /// Write the exemplar PDFs of a signed agreement (the one to send for countersignature,
+    /// or both final exemplars) and print their SHA-256.
+    Export(export::ExportArgs),
     /// Make, list, export and import signing keys.
     Key(keys::KeyArgs),
     /// Remember the other parties' public keys, and mark them verified.
@@ -73,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Render(args) => draft::render(args),
         Command::Sign(args) => sign::sign(args),
         Command::Verify(args) => sign::verify_command(args),
+        Command::Export(args) => export::export(args),
         Command::Key(args) => keys::key(args),
         Command::Contact(args) => keys::contact(args),
         Command::Archive(args) => archive::run(args),

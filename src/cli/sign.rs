@@ -39,7 +39,7 @@ pub struct SignArgs {
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// An agreement file.
+    /// An agreement file, or an exemplar PDF.
     file: PathBuf,
     /// Print JSON (documented in docs/format.md).
     #[arg(long)]
@@ -52,6 +52,7 @@ pub struct VerifyArgs {
 
 pub fn sign(a: SignArgs) -> Result<Outcome> {
     let mut agreement = Agreement::load(&a.file)?;
+    let out = super::export::output_path(&a.file, a.output.as_deref())?;
     let profile = a.profile.profile()?;
     let store = KeyStore::open(&profile);
     let info = store.get(&a.key)?;
@@ -77,12 +78,11 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         "signed as the {} by {}, key {}",
         a.party, record.statement.signer.name, fingerprint
     );
-    let out = a.output.as_ref().unwrap_or(&a.file);
     agreement
-        .save(out)
+        .save(&out)
         .with_context(|| "the signature was not saved")?;
     let after = verify(&agreement);
-    println!("{}: {}", shown(out), after.summary());
+    println!("{}: {}", shown(&out), after.summary());
     Ok(Outcome::Ok)
 }
 
@@ -178,6 +178,9 @@ fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Re
 }
 
 pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
+    if tweevoud::pdf::is_pdf_file(&a.file).unwrap_or(false) {
+        return verify_exemplar_command(&a);
+    }
     let bytes =
         std::fs::read(&a.file).with_context(|| format!("cannot read {}", shown(&a.file)))?;
     let agreement = match std::str::from_utf8(&bytes)
@@ -279,4 +282,122 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
             );
         }
     }
+}
+
+/// `verify` of an exemplar PDF: the agreement inside, as for an agreement file, and whether
+/// the visible document is the exemplar that agreement gives (docs/pdf.md).
+fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
+    use tweevoud::pdf::{self, PdfError};
+    let bytes = match pdf::read_pdf_file(&a.file) {
+        Ok(bytes) => bytes,
+        Err(tweevoud::AgreementError::InFile { source, .. }) => {
+            return not_an_exemplar(&a.file, source.to_string(), true, a.json)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let check = match pdf::verify_exemplar(&bytes) {
+        Ok(check) => check,
+        Err(e) => {
+            // A PDF that cannot be read, or that carries no agreement file, is not an
+            // exemplar; one whose agreement file is broken is an invalid exemplar.
+            let ours = !matches!(
+                e,
+                PdfError::NoAgreement | PdfError::NotPdf | PdfError::Malformed(_)
+            );
+            return not_an_exemplar(&a.file, e.to_string(), ours, a.json);
+        }
+    };
+    let profile = a.profile.profile().ok();
+    let report = &check.verification;
+    if a.json {
+        print_json(&ExemplarVerifyJson {
+            file: shown(&a.file),
+            status: report.status,
+            summary: report.summary(),
+            awaiting: report.awaiting,
+            template: &report.template,
+            template_sha256: &report.template_sha256,
+            text_sha256: &report.text_sha256,
+            signatures: report
+                .signatures
+                .iter()
+                .map(|c| SignatureJson {
+                    check: c,
+                    trust: trust_json(profile.as_ref(), c),
+                })
+                .collect(),
+            problems: &report.problems,
+            unsigned_values: &report.unsigned_values,
+            exemplar: ExemplarJson {
+                id: check.exemplar.map(|e| e.id()),
+                label: check.label.as_deref(),
+                visible_document_matches: check.visible_document_matches,
+            },
+        })?;
+    } else {
+        print_report(&a.file, &check.agreement, report, profile.as_ref());
+        println!(
+            "  exemplar: {} — the visible document {}",
+            check.label.as_deref().unwrap_or("(unknown)"),
+            if check.visible_document_matches {
+                "is the one the signed agreement gives"
+            } else {
+                "is NOT the one the signed agreement gives"
+            }
+        );
+    }
+    Ok(match report.status {
+        Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
+        _ => Outcome::Negative,
+    })
+}
+
+/// What `verify --json` prints for an exemplar PDF: the fields of an agreement file's report,
+/// and `exemplar`.
+#[derive(Serialize)]
+struct ExemplarVerifyJson<'a> {
+    file: String,
+    status: Status,
+    summary: String,
+    awaiting: Option<Party>,
+    template: &'a str,
+    template_sha256: &'a str,
+    text_sha256: &'a str,
+    signatures: Vec<SignatureJson<'a>>,
+    problems: &'a [String],
+    unsigned_values: &'a [String],
+    exemplar: ExemplarJson<'a>,
+}
+
+#[derive(Serialize)]
+struct ExemplarJson<'a> {
+    id: Option<&'static str>,
+    label: Option<&'a str>,
+    visible_document_matches: bool,
+}
+
+/// A PDF that is not a readable exemplar: "not a Tweevoud exemplar", or invalid with the reason.
+fn not_an_exemplar(path: &Path, reason: String, ours: bool, json: bool) -> Result<Outcome> {
+    let summary = if ours {
+        format!("INVALID: {reason}")
+    } else {
+        "not a Tweevoud exemplar".to_string()
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "file": shown(path),
+            "status": "invalid",
+            "summary": summary,
+            "awaiting": null,
+            "signatures": [],
+            "problems": [reason],
+            "unsigned_values": [],
+        }))?;
+    } else {
+        println!("{}: {summary}", shown(path));
+        if !ours {
+            println!("  {reason}");
+        }
+    }
+    Ok(Outcome::Negative)
 }

@@ -1,0 +1,93 @@
+//! `tweevoud export`: the exemplar PDFs of a signed agreement; and where commands that change
+//! an agreement write it when they were given an exemplar PDF.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use tweevoud::canonical::sha256_hex;
+use tweevoud::pdf::{self, PdfError};
+use tweevoud::Agreement;
+
+use super::{shown, Outcome};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// An agreement file, or an exemplar PDF.
+    file: PathBuf,
+    /// The directory to write the PDFs in [default: the directory of FILE].
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Replace existing PDFs of the same name whose content differs.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Writes the exemplars and prints, per file, its SHA-256 and its path (as `sha256sum` does).
+pub fn export(a: ExportArgs) -> Result<Outcome> {
+    let agreement = Agreement::load(&a.file)?;
+    let pdfs = match pdf::exemplars(&agreement) {
+        Ok(pdfs) => pdfs,
+        Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {
+            eprintln!("tweevoud: {}: {e}", shown(&a.file));
+            return Ok(Outcome::Negative);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let dir = match &a.output {
+        Some(dir) => dir.clone(),
+        None => match a.file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        },
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", shown(&dir)))?;
+    // Check every name first, so that nothing is half exported.
+    for p in &pdfs {
+        let path = dir.join(&p.file_name);
+        if !a.force && path.exists() {
+            let same = std::fs::read(&path).is_ok_and(|old| old == p.bytes);
+            if !same {
+                anyhow::bail!(
+                    "{} exists and is another PDF; pass --force to replace it, or -o another directory",
+                    shown(&path)
+                );
+            }
+        }
+    }
+    for p in &pdfs {
+        let path = dir.join(&p.file_name);
+        tweevoud::fsutil::write_atomic(&path, &p.bytes)
+            .with_context(|| format!("cannot write {}", shown(&path)))?;
+        println!("{}  {}", sha256_hex(&p.bytes), shown(&path));
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Where a command that changes an agreement writes it: `-o` if given; beside an exemplar PDF
+/// with the extension `.tweevoud` (never over an existing file, never into a PDF); otherwise
+/// over the agreement file itself.
+pub(crate) fn output_path(input: &Path, output: Option<&Path>) -> Result<PathBuf> {
+    let is_pdf_name = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if let Some(out) = output {
+        if is_pdf_name(out) {
+            anyhow::bail!(
+                "{} names a PDF, but an agreement file is written; choose a name ending in .tweevoud",
+                shown(out)
+            );
+        }
+        return Ok(out.to_path_buf());
+    }
+    if !pdf::is_pdf_file(input).unwrap_or(false) {
+        return Ok(input.to_path_buf());
+    }
+    let out = input.with_extension("tweevoud");
+    if out.exists() {
+        anyhow::bail!(
+            "{} is an exemplar PDF, and {} exists already: work on that agreement file, or choose where to write with -o",
+            shown(input),
+            shown(&out)
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,277 @@
+//! Exemplar PDFs: the agreement as a printed document with its signature block, and the
+//! agreement file inside it, so that one PDF is both the human copy and the machine-verifiable
+//! copy.
+//!
+//! An agreement awaiting its countersignature gives one PDF to send ("to be signed by the
+//! customer"); a complete one gives the two exemplars the text speaks of, one for each party.
+//! Rendering is deterministic: the same agreement gives the same bytes on any machine, so a
+//! verifier can re-render the exemplar a PDF claims to be and compare bytes
+//! ([`verify_exemplar`]). What the PDF holds, the QR code's content and how an exemplar is
+//! identified are specified in `docs/pdf.md`.
+
+mod layout;
+mod qr;
+mod read;
+mod texts;
+mod write;
+
+use std::fmt;
+
+use crate::agreement::{Agreement, AgreementError};
+use crate::party::Party;
+use crate::verify::{verify, Status, Verification};
+
+pub use qr::qr_content;
+pub use read::{
+    embedded_agreement, embedded_agreement_in_file, is_pdf, is_pdf_file, read_pdf_file, Embedded,
+};
+
+/// Largest PDF read, in bytes. An exemplar of a long agreement is a few hundred kilobytes.
+pub const MAX_PDF_BYTES: u64 = 64 << 20;
+
+/// The version of the exemplar layout, recorded in each PDF (`/TweevoudRenderer`). A PDF is
+/// compared byte for byte with a re-rendering, so any change to the layout that changes a
+/// byte must come with a new version.
+pub const RENDERER_VERSION: &str = "1";
+
+/// The agreement's short fingerprint, printed in every page's footer: the first 16 hexadecimal
+/// digits of the SHA-256 of its canonical text, upper-case, in groups of four
+/// (`CBE4 AB74 A3AD BF81`).
+pub fn text_fingerprint(agreement: &Agreement) -> String {
+    let hex = agreement.text_sha256().to_ascii_uppercase();
+    hex.as_bytes()[..16]
+        .chunks(4)
+        .map(|g| String::from_utf8_lossy(g).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which exemplar a PDF is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Exemplar {
+    /// The PDF sent for countersignature, while one party has yet to sign.
+    ToSign,
+    /// One of the two final exemplars: number 1 for the provider, number 2 for the customer.
+    Copy(Party),
+}
+
+impl Exemplar {
+    /// How the PDF records it (`/TweevoudExemplar` in its document information): `to-sign`,
+    /// `1` or `2`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Exemplar::ToSign => "to-sign",
+            Exemplar::Copy(Party::Provider) => "1",
+            Exemplar::Copy(Party::Customer) => "2",
+        }
+    }
+
+    /// The exemplar an id names.
+    pub fn from_id(id: &str) -> Option<Exemplar> {
+        match id {
+            "to-sign" => Some(Exemplar::ToSign),
+            "1" => Some(Exemplar::Copy(Party::Provider)),
+            "2" => Some(Exemplar::Copy(Party::Customer)),
+            _ => None,
+        }
+    }
+
+    /// The label printed in the footer, in the template's language: "Exemplaar 1 van 2 — voor
+    /// XIS", "Ter ondertekening door de Klant".
+    pub fn label(self, agreement: &Agreement) -> String {
+        texts::label(self, agreement)
+    }
+
+    /// A file name for it: `verwerkersovereenkomst-<customer>-exemplaar-1-van-2.pdf`.
+    pub fn file_name(self, agreement: &Agreement) -> String {
+        texts::file_name(self, agreement)
+    }
+}
+
+impl fmt::Display for Exemplar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Exemplar::ToSign => f.write_str("to be signed"),
+            Exemplar::Copy(p) => write!(f, "exemplar for the {p}"),
+        }
+    }
+}
+
+/// A rendered exemplar.
+#[derive(Debug, Clone)]
+pub struct ExemplarPdf {
+    /// Which one.
+    pub exemplar: Exemplar,
+    /// The file name it should be saved under.
+    pub file_name: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+}
+
+/// A PDF could not be made or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PdfError {
+    /// Larger than [`MAX_PDF_BYTES`].
+    #[error(
+        "the PDF is larger than {} bytes; an exemplar is far smaller",
+        MAX_PDF_BYTES
+    )]
+    TooLarge,
+    /// The bytes do not start with `%PDF-`.
+    #[error("not a PDF (it does not start with %PDF-)")]
+    NotPdf,
+    /// The PDF's structure cannot be read.
+    #[error("the PDF cannot be read: {0}")]
+    Malformed(String),
+    /// The PDF carries no agreement file.
+    #[error("not a Tweevoud exemplar: the PDF carries no agreement file")]
+    NoAgreement,
+    /// The PDF carries more than one agreement file.
+    #[error("the PDF carries {0} agreement files; an exemplar carries exactly one")]
+    SeveralAgreements(usize),
+    /// The embedded agreement file cannot be taken out.
+    #[error("the agreement file inside the PDF cannot be read: {0}")]
+    Attachment(String),
+    /// The embedded agreement file is not a valid agreement.
+    #[error("the agreement file inside the PDF is not valid: {0}")]
+    EmbeddedAgreement(Box<AgreementError>),
+    /// Exemplars are made of signed agreements only.
+    #[error("the agreement is not signed by anyone yet: sign it first, then export it")]
+    Unsigned,
+    /// Exemplars are not made of agreements that do not verify.
+    #[error("the agreement does not verify, so no exemplar is made of it: {0}")]
+    Invalid(String),
+    /// The font has no glyph for a character of the agreement.
+    #[error("the character {ch:?} (U+{:04X}) cannot be set in the exemplar's font", *ch as u32)]
+    MissingGlyph {
+        /// The character.
+        ch: char,
+    },
+    /// The embedded font could not be read (a build problem, not an input problem).
+    #[error("the exemplar font cannot be loaded: {0}")]
+    Font(String),
+}
+
+/// The exemplars of an agreement, as `tweevoud export` writes them: for an agreement awaiting
+/// its countersignature, the one PDF to send; for a complete agreement, exemplar 1 (the
+/// provider's) and exemplar 2 (the customer's). An agreement that nobody signed, or that does
+/// not verify, gives none.
+pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
+    let report = verify(agreement);
+    let kinds = match report.status {
+        Status::Complete => vec![
+            Exemplar::Copy(Party::Provider),
+            Exemplar::Copy(Party::Customer),
+        ],
+        Status::AwaitingCountersignature => vec![Exemplar::ToSign],
+        Status::Unsigned => return Err(PdfError::Unsigned),
+        Status::Invalid => {
+            return Err(PdfError::Invalid(
+                report
+                    .first_problem()
+                    .unwrap_or_else(|| "unknown problem".to_string()),
+            ))
+        }
+    };
+    kinds
+        .into_iter()
+        .map(|exemplar| {
+            Ok(ExemplarPdf {
+                exemplar,
+                file_name: exemplar.file_name(agreement),
+                bytes: render(agreement, exemplar)?,
+            })
+        })
+        .collect()
+}
+
+/// Renders one exemplar of an agreement, whatever its state: the same agreement and exemplar
+/// always give the same bytes.
+pub fn render(agreement: &Agreement, exemplar: Exemplar) -> Result<Vec<u8>, PdfError> {
+    let fonts = layout::Fonts::get()?;
+    let pages = layout::typeset(agreement, exemplar, fonts)?;
+    write::write(agreement, exemplar, fonts, &pages)
+}
+
+/// What verifying an exemplar PDF found.
+#[derive(Debug, Clone)]
+pub struct ExemplarVerification {
+    /// The exemplar the PDF says it is, if it says so in a way this program knows.
+    pub exemplar: Option<Exemplar>,
+    /// Its label, in the template's language.
+    pub label: Option<String>,
+    /// The agreement inside.
+    pub agreement: Agreement,
+    /// The verification of the agreement inside, with the check of the visible document
+    /// folded in: when the PDF is not exactly the exemplar this agreement gives, the status
+    /// is [`Status::Invalid`] and `problems` says so.
+    pub verification: Verification,
+    /// Whether the PDF is, byte for byte, the exemplar rendered from the agreement inside.
+    pub visible_document_matches: bool,
+}
+
+/// The reason given when a PDF is not the exemplar its agreement gives.
+pub const VISIBLE_DIFFERS: &str = "the visible document differs from the signed agreement";
+
+/// Verifies an exemplar PDF: takes out the agreement file, verifies it as any agreement file,
+/// then re-renders the exemplar the PDF claims to be and compares bytes. A PDF whose visible
+/// text was edited while the attachment stayed intact (or that another program re-saved) is
+/// reported as [`VISIBLE_DIFFERS`].
+pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
+    let embedded = embedded_agreement(bytes)?;
+    let agreement = Agreement::from_json(&embedded.json)
+        .map_err(|e| PdfError::EmbeddedAgreement(Box::new(e)))?;
+    let mut verification = verify(&agreement);
+    let exemplar = embedded.exemplar.as_deref().and_then(Exemplar::from_id);
+    let mut visible_document_matches = false;
+    let mut problems = Vec::new();
+    match (exemplar, embedded.renderer.as_deref()) {
+        (None, _) => problems.push(
+            "the PDF does not say which exemplar it is, so its visible document cannot be checked"
+                .to_string(),
+        ),
+        (Some(_), r) if r != Some(RENDERER_VERSION) => problems.push(format!(
+            "the PDF was laid out by exemplar renderer {:?}, this program has renderer {RENDERER_VERSION:?}, so its visible document cannot be checked",
+            r.unwrap_or("(none)")
+        )),
+        (Some(e), _) => {
+            let expected = render(&agreement, e)?;
+            visible_document_matches = expected == bytes;
+            if !visible_document_matches {
+                problems.push(format!(
+                    "{VISIBLE_DIFFERS} (the PDF is not the exemplar Tweevoud makes from the agreement file inside it)"
+                ));
+            }
+            let fits = matches!(
+                (e, verification.status),
+                (Exemplar::Copy(_), Status::Complete)
+                    | (Exemplar::ToSign, Status::AwaitingCountersignature)
+                    | (_, Status::Invalid)
+            );
+            if !fits {
+                problems.push(format!(
+                    "the PDF is labelled {:?}, but the agreement inside is {}",
+                    e.label(&agreement),
+                    match verification.status {
+                        Status::Complete => "complete",
+                        Status::AwaitingCountersignature => "awaiting its countersignature",
+                        _ => "not signed",
+                    }
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        verification.status = Status::Invalid;
+        verification.awaiting = None;
+        verification.problems.extend(problems);
+    }
+    Ok(ExemplarVerification {
+        label: exemplar.map(|e| e.label(&agreement)),
+        exemplar,
+        agreement,
+        verification,
+        visible_document_matches,
+    })
+}

@@ -1,0 +1,404 @@
+//! Writing the PDF: the laid-out pages as content streams with the font embedded and subset
+//! (printpdf), then the agreement file attached and the document made deterministic (lopdf).
+//!
+//! Nothing in the output depends on the machine, the clock or chance: the font resources have
+//! fixed names (which also make their subset tags), the document information is set from the
+//! agreement (its dates are the time of the last signature), the random XMP packet printpdf may
+//! add is dropped, and the trailer's `/ID` is a hash of the agreement file and the exemplar.
+
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+use printpdf::{
+    Color, FontId, LineDashPattern, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+};
+use sha2::{Digest, Sha256};
+
+use super::layout::{Chunk, FontKind, Fonts, Ink, Item, Page, Style, PAGE_H};
+use super::{texts, Exemplar, PdfError, RENDERER_VERSION};
+use crate::agreement::Agreement;
+use crate::party::Party;
+
+/// The font resource names; their first six letters are the subset tags.
+const REGULAR_ID: &str = "TWVDSR";
+const BOLD_ID: &str = "TWVDSB";
+
+/// The document information key naming the exemplar (`1`, `2` or `to-sign`).
+pub(crate) const EXEMPLAR_KEY: &str = "TweevoudExemplar";
+/// The document information key naming the layout version.
+pub(crate) const RENDERER_KEY: &str = "TweevoudRenderer";
+
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn font_handle(kind: FontKind) -> PdfFontHandle {
+    PdfFontHandle::External(FontId(
+        match kind {
+            FontKind::Regular => REGULAR_ID,
+            FontKind::Bold => BOLD_ID,
+        }
+        .to_string(),
+    ))
+}
+
+fn color(ink: Ink) -> Color {
+    let (r, g, b) = match ink {
+        Ink::Text => (0.0, 0.0, 0.0),
+        Ink::Muted => (0.36, 0.36, 0.36),
+        Ink::Open => (0.30, 0.33, 0.50),
+        Ink::Rule => (0.62, 0.62, 0.62),
+    };
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+/// The graphics state already set, so that nothing is set twice.
+#[derive(Default)]
+struct State {
+    font: Option<(FontKind, f32)>,
+    fill: Option<Ink>,
+    spacing: f32,
+}
+
+impl State {
+    fn fill(&mut self, ink: Ink, ops: &mut Vec<Op>) {
+        if self.fill != Some(ink) {
+            ops.push(Op::SetFillColor { col: color(ink) });
+            self.fill = Some(ink);
+        }
+    }
+
+    fn font(&mut self, s: Style, ops: &mut Vec<Op>) {
+        if self.font != Some((s.font, s.size)) {
+            ops.push(Op::SetFont {
+                font: font_handle(s.font),
+                size: Pt(s.size),
+            });
+            self.font = Some((s.font, s.size));
+        }
+    }
+}
+
+/// One line of text: a text matrix at its start, then the chunks, with the space between
+/// them (justification, hanging indents) as `TJ` adjustments after real space characters.
+fn text_ops(y: f32, spacing: f32, chunks: &[Chunk], state: &mut State, ops: &mut Vec<Op>) {
+    let Some(first) = chunks.first() else {
+        return;
+    };
+    ops.push(Op::StartTextSection);
+    // The text state (font, letter spacing) belongs to the graphics state: it carries over
+    // from one text object to the next.
+    let spacing = (spacing * 1000.0).round() / 1000.0;
+    if state.spacing != spacing {
+        ops.push(Op::SetCharacterSpacing {
+            multiplier: spacing,
+        });
+        state.spacing = spacing;
+    }
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(Pt(round(first.x)), Pt(round(PAGE_H - y))),
+    });
+    let mut pen = first.x;
+    let mut items: Vec<TextItem> = Vec::new();
+    let mut current: Option<Style> = None;
+    for c in chunks {
+        if current != Some(c.style) {
+            if !items.is_empty() {
+                ops.push(Op::ShowText {
+                    items: std::mem::take(&mut items),
+                });
+            }
+            state.font(c.style, ops);
+            state.fill(c.style.ink, ops);
+            current = Some(c.style);
+        }
+        let gap = c.x - pen;
+        if gap.abs() > 0.005 {
+            items.push(TextItem::Offset(round(-gap * 1000.0 / c.style.size)));
+        }
+        items.push(TextItem::Text(c.text.clone()));
+        pen = c.x + c.width;
+    }
+    if !items.is_empty() {
+        ops.push(Op::ShowText { items });
+    }
+    ops.push(Op::EndTextSection);
+}
+
+fn page_ops(page: &Page) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let mut state = State::default();
+    let mut stroke_set = false;
+    for item in &page.items {
+        match item {
+            Item::Text { y, spacing, chunks } => {
+                text_ops(*y, *spacing, chunks, &mut state, &mut ops)
+            }
+            Item::Fill { x, y, w, h } => {
+                state.fill(Ink::Text, &mut ops);
+                // A hair taller, so that rows of modules show no seam between them.
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        mode: Some(PaintMode::Fill),
+                        ..Rect::from_xywh(
+                            Pt(round(*x)),
+                            Pt(round(PAGE_H - y - h - 0.02)),
+                            Pt(round(*w)),
+                            Pt(round(h + 0.04)),
+                        )
+                    },
+                });
+            }
+            Item::Frame { x, y, w, h, dashed } => {
+                if !stroke_set {
+                    ops.push(Op::SetOutlineColor {
+                        col: color(Ink::Rule),
+                    });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+                    stroke_set = true;
+                }
+                if *dashed {
+                    ops.push(Op::SetLineDashPattern {
+                        dash: LineDashPattern::new(0.0, &[3.0, 2.0]),
+                    });
+                }
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        mode: Some(PaintMode::Stroke),
+                        ..Rect::from_xywh(
+                            Pt(round(*x)),
+                            Pt(round(PAGE_H - y - h)),
+                            Pt(round(*w)),
+                            Pt(round(*h)),
+                        )
+                    },
+                });
+                if *dashed {
+                    ops.push(Op::SetLineDashPattern {
+                        dash: LineDashPattern::new(0.0, &[]),
+                    });
+                }
+            }
+            Item::Rule { x0, x1, y, dotted } => {
+                if !stroke_set {
+                    ops.push(Op::SetOutlineColor {
+                        col: color(Ink::Rule),
+                    });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+                    stroke_set = true;
+                }
+                if *dotted {
+                    ops.push(Op::SetLineDashPattern {
+                        dash: LineDashPattern::new(0.0, &[1.0, 1.5]),
+                    });
+                }
+                let at = |x: f32| printpdf::LinePoint {
+                    p: Point {
+                        x: Pt(round(x)),
+                        y: Pt(round(PAGE_H - y)),
+                    },
+                    bezier: false,
+                };
+                ops.push(Op::DrawLine {
+                    line: printpdf::Line {
+                        points: vec![at(*x0), at(*x1)],
+                        is_closed: false,
+                    },
+                });
+                if *dotted {
+                    ops.push(Op::SetLineDashPattern {
+                        dash: LineDashPattern::new(0.0, &[]),
+                    });
+                }
+            }
+        }
+    }
+    ops
+}
+
+/// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a byte-order mark otherwise.
+fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// `D:20261123150000+01'00'`: the time of the last signature, or of the last event.
+fn pdf_date(agreement: &Agreement) -> Option<String> {
+    let time = agreement
+        .signatures()
+        .last()
+        .map(|s| s.statement.time.clone())
+        .or_else(|| agreement.audit().last().map(|e| e.time.clone()))?;
+    let t = chrono::DateTime::parse_from_rfc3339(&time).ok()?;
+    let offset = t.offset().local_minus_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    Some(format!(
+        "D:{}{sign}{:02}'{:02}'",
+        t.format("%Y%m%d%H%M%S"),
+        offset / 3600,
+        offset % 3600 / 60
+    ))
+}
+
+/// The name of the agreement file inside the PDF.
+pub(crate) fn attachment_name(agreement: &Agreement) -> String {
+    let t = agreement.template();
+    let stem = texts::file_name(Exemplar::ToSign, agreement);
+    let words = texts::words(t.language());
+    let stem = stem
+        .strip_suffix(".pdf")
+        .and_then(|s| s.strip_suffix(words.file_to_sign))
+        .map(|s| s.trim_end_matches('-').to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| t.id().to_string());
+    format!("{stem}.tweevoud")
+}
+
+pub(crate) fn write(
+    agreement: &Agreement,
+    exemplar: Exemplar,
+    fonts: &Fonts,
+    pages: &[Page],
+) -> Result<Vec<u8>, PdfError> {
+    let template = agreement.template();
+    let mut doc = PdfDocument::new(template.title());
+    doc.resources.fonts.map.insert(
+        FontId(REGULAR_ID.to_string()),
+        PdfFont::new(fonts.regular.clone()),
+    );
+    doc.resources.fonts.map.insert(
+        FontId(BOLD_ID.to_string()),
+        PdfFont::new(fonts.bold.clone()),
+    );
+    doc.pages = pages
+        .iter()
+        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(p)))
+        .collect();
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
+    pdf.version = "1.7".to_string();
+
+    let json = agreement.to_json();
+    let date = pdf_date(agreement);
+
+    // The agreement file, as an associated file that is the source of the document.
+    let name = attachment_name(agreement);
+    let mut params = Dictionary::new();
+    params.set("Size", json.len() as i64);
+    if let Some(d) = &date {
+        params.set("ModDate", Object::string_literal(d.as_str()));
+    }
+    let mut file_dict = Dictionary::new();
+    file_dict.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
+    file_dict.set("Subtype", Object::Name(b"application/json".to_vec()));
+    file_dict.set("Params", params);
+    let file_id = pdf.add_object(Stream::new(file_dict, json.clone().into_bytes()));
+    let mut ef = Dictionary::new();
+    ef.set("F", file_id);
+    ef.set("UF", file_id);
+    let mut spec = Dictionary::new();
+    spec.set("Type", Object::Name(b"Filespec".to_vec()));
+    spec.set("F", Object::string_literal(name.as_str()));
+    spec.set("UF", text_string(&name));
+    spec.set(
+        "Desc",
+        text_string("Tweevoud agreement file (tweevoud-agreement/1): the signed agreement"),
+    );
+    spec.set("AFRelationship", Object::Name(b"Source".to_vec()));
+    spec.set("EF", ef);
+    let spec_id = pdf.add_object(spec);
+
+    let mut names = Dictionary::new();
+    names.set(
+        "EmbeddedFiles",
+        Dictionary::from_iter(vec![(
+            "Names",
+            Object::Array(vec![
+                Object::string_literal(name.as_str()),
+                Object::Reference(spec_id),
+            ]),
+        )]),
+    );
+    let catalog = pdf
+        .catalog_mut()
+        .map_err(|e| PdfError::Malformed(format!("no catalog was written: {e}")))?;
+    catalog.remove(b"Metadata");
+    catalog.set("Names", names);
+    catalog.set("AF", Object::Array(vec![Object::Reference(spec_id)]));
+    catalog.set("Lang", Object::string_literal(template.language().code()));
+
+    // The document information, from the agreement alone.
+    let party_name = |p: Party| texts::detail(agreement, &template.party(p).name);
+    let author: Vec<String> = [Party::Provider, Party::Customer]
+        .into_iter()
+        .filter_map(party_name)
+        .collect();
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(template.title()));
+    info.set("Author", text_string(&author.join(" / ")));
+    info.set("Subject", text_string(&exemplar.label(agreement)));
+    info.set(
+        "Keywords",
+        text_string(&format!(
+            "tweevoud; template {}; text sha256 {}",
+            template.id(),
+            agreement.text_sha256()
+        )),
+    );
+    info.set("Creator", Object::string_literal("Tweevoud"));
+    info.set(
+        "Producer",
+        Object::string_literal(format!("Tweevoud exemplar renderer {RENDERER_VERSION}")),
+    );
+    if let Some(d) = &date {
+        info.set("CreationDate", Object::string_literal(d.as_str()));
+        info.set("ModDate", Object::string_literal(d.as_str()));
+    }
+    info.set(EXEMPLAR_KEY, Object::string_literal(exemplar.id()));
+    info.set(RENDERER_KEY, Object::string_literal(RENDERER_VERSION));
+    let info_id = pdf.add_object(info);
+    pdf.trailer.set("Info", info_id);
+
+    // The file identifier: the same agreement and exemplar give the same one.
+    let mut h = Sha256::new();
+    h.update(b"tweevoud-exemplar-id/1\n");
+    h.update(exemplar.id().as_bytes());
+    h.update(b"\n");
+    h.update(RENDERER_VERSION.as_bytes());
+    h.update(b"\n");
+    h.update(json.as_bytes());
+    let id = h.finalize()[..16].to_vec();
+    pdf.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+
+    pdf.prune_objects();
+    pdf.renumber_objects();
+    pdf.compress();
+    let mut out = Vec::new();
+    pdf.save_to(&mut out)
+        .map_err(|e| PdfError::Malformed(format!("the PDF could not be written: {e}")))?;
+    Ok(out)
+}
