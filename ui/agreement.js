@@ -98,9 +98,12 @@ function designations() {
   return Object.fromEntries(current.summary.parties.map((p) => [p.party, p.designation]));
 }
 
+/** "de dienstverlener (XIS)"; just "de Klant" where the designation says the same. */
 function partyLabel(party) {
   const designation = designations()[party];
-  return designation ? `${designation} (${partyName(party, true)})` : partyName(party, true);
+  const name = partyName(party, true);
+  if (!designation || designation.toLowerCase() === name.toLowerCase()) return designation || name;
+  return `${name} (${designation})`;
 }
 
 /** Puts a new AgreementView on the desk, rebuilding the page. */
@@ -255,6 +258,7 @@ function renderActing() {
   let text;
   if (v.status === "invalid") text = t("acting_invalid");
   else if (!current.reviewed) text = t("acting_review");
+  else if (!current.acting && v.awaiting) text = t("acting_waiting", { party: partyLabel(v.awaiting) });
   else if (!current.acting) text = t("acting_done");
   else text = t("acting_fills", { party: partyLabel(current.acting) });
   ui.acting.textContent = text;
@@ -266,15 +270,11 @@ function renderActing() {
   ui.signButton.hidden = !current.acting;
   let note = "";
   if (v.status === "complete") note = t("sign_note_complete");
-  else if (!current.acting || !current.reviewed || v.status === "invalid") note = "";
+  else if (v.status === "invalid" || !current.reviewed) note = "";
+  else if (!current.acting && v.awaiting) note = t("sign_note_done");
   else if (problems.size > 0) note = t("sign_note_invalid");
   else if (own > 0) note = t("sign_note_missing", { n: own });
-  else if (current.verification.signatures.some((s) => s.role === current.acting)) note = "";
   else note = t("sign_note_ready");
-  if (v.status === "awaiting_countersignature" && !current.saved && current.reviewed) {
-    const signedHere = v.signatures.length > 0 && !current.file;
-    if (signedHere) note = t("sign_note_done");
-  }
   ui.signNote.textContent = note;
 }
 
@@ -392,6 +392,8 @@ function renderPreview() {
     fact(t("sum_values"), String(p.values), "sum-values"),
     fact(t("sum_open", { party: partyLabel(p.role === "provider" ? "customer" : "provider") }), list(p.left_open), "sum-open"),
   ];
+  const other = p.role === "provider" ? "customer" : "provider";
+  if (current.verification.signatures.some((sig) => sig.role === other)) rows.pop();
   if (p.automatic.length) rows.push(fact(t("sum_auto"), list(p.automatic), "sum-auto"));
   ui.summary.replaceChildren(...rows);
   const keys = p.keys.map((k) =>

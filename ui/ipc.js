@@ -9,6 +9,11 @@ export class CommandError extends Error {
     this.name = "CommandError";
     this.command = command;
     this.kind = kind;
+    // An invalid value also names its blank and the core's problem (code and parameters).
+    if (raw && typeof raw === "object") {
+      if (raw.blank) this.blank = String(raw.blank);
+      if (raw.problem && typeof raw.problem === "object") this.problem = raw.problem;
+    }
   }
 }
 

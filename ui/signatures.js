@@ -15,7 +15,8 @@ export function signatureCards(signatures, designations = {}) {
 }
 
 function signatureCard(sig, designation) {
-  const party = designation ? `${partyName(sig.role)} (${designation})` : partyName(sig.role);
+  const name = partyName(sig.role, true);
+  const party = designation && designation.toLowerCase() !== name.toLowerCase() ? `${name} (${designation})` : designation || name;
   const card = el("article", {
     class: `signature-card ${sig.valid ? "valid" : "invalid"}`,
     dataset: { testid: "signature-card", role: sig.role, valid: String(sig.valid), trust: sig.trust.status },

@@ -65,6 +65,7 @@ export function fingerprintNode(grouped, extraClass = "") {
   const node = el("span", { class: `fingerprint ${extraClass}`.trim(), title: grouped.replace(/ /g, "") });
   node.append(
     el("span", { class: "fp-line", text: groups.slice(0, 8).join(" ") }),
+    " ",
     el("span", { class: "fp-line", text: groups.slice(8).join(" ") }),
   );
   return node;

@@ -1,8 +1,8 @@
 //! The native file dialogs (GTK on Linux, through `rfd`): every file the app reads or writes
 //! is one the user chose in one of these, or dropped on the window.
 //!
-//! GTK wants its dialogs run from the thread that runs its main loop, so the dialog is started
-//! there and the command waits for the answer without holding that thread up.
+//! The dialog is rfd's asynchronous one: GTK shows it from its main loop while the command
+//! awaits the answer, so the window stays alive (and reachable by WebDriver) meanwhile.
 //!
 //! Test hook: when the app runs with `TWEEVOUD_E2E_HOOKS=1`, the end-to-end test may set the
 //! answer of the next dialog (`e2e_answer_dialog`); that dialog then returns it without
@@ -10,9 +10,7 @@
 
 use std::path::PathBuf;
 
-use tauri::AppHandle;
-
-use crate::{AppState, Error};
+use crate::AppState;
 
 /// What to ask.
 #[derive(Debug, Clone)]
@@ -66,20 +64,11 @@ impl FileDialog {
     }
 
     /// Shows the dialog and waits for the user: the file chosen, or `None` if cancelled.
-    pub async fn ask(self, app: &AppHandle, state: &AppState) -> Result<Option<PathBuf>, Error> {
+    pub async fn ask(self, state: &AppState) -> Option<PathBuf> {
         if let Some(answer) = state.take_dialog_answer() {
-            return Ok(Some(answer));
+            return Some(answer);
         }
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.run_on_main_thread(move || {
-            let _ = tx.send(self.run());
-        })
-        .map_err(|e| Error::Dialog(e.to_string()))?;
-        rx.await.map_err(|e| Error::Dialog(e.to_string()))
-    }
-
-    fn run(self) -> Option<PathBuf> {
-        let mut dialog = rfd::FileDialog::new().set_title(&self.title);
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(&self.title);
         for (name, extensions) in &self.filters {
             dialog = dialog.add_filter(name, extensions);
         }
@@ -89,10 +78,11 @@ impl FileDialog {
         if let Some(name) = &self.file_name {
             dialog = dialog.set_file_name(name);
         }
-        if self.save {
-            dialog.save_file()
+        let chosen = if self.save {
+            dialog.save_file().await
         } else {
-            dialog.pick_file()
-        }
+            dialog.pick_file().await
+        };
+        chosen.map(|file| file.path().to_path_buf())
     }
 }

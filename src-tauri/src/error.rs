@@ -92,9 +92,6 @@ pub enum Error {
     /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1`.
     #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
     HooksOff,
-    /// The native dialog could not be shown.
-    #[error("the file dialog could not be shown: {0}")]
-    Dialog(String),
 }
 
 impl Error {
@@ -123,7 +120,6 @@ impl Error {
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
             Error::HooksOff => "hooks_off",
-            Error::Dialog(_) => "dialog",
         }
     }
 

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use tweevoud::key::PublicKey;
 use tweevoud::template::{self, Template};
-use tweevoud::{Agreement, Party, Profile};
+use tweevoud::{Agreement, KeyStore, Party, Profile};
 
 use crate::error::Error;
 
@@ -36,6 +37,24 @@ pub struct Work {
     pub reviewed: bool,
 }
 
+/// Who fills in and signs next in this profile: the party that has not signed yet, unless
+/// this profile already signed for the other side with one of its own keys (then it waits for
+/// the other party, who fills in in their own app).
+pub fn acting_party(profile: &Profile, agreement: &Agreement) -> Option<Party> {
+    let keys = KeyStore::open(profile);
+    let signed_here = agreement.signatures().iter().any(|s| {
+        PublicKey::from_base64(&s.statement.public_key)
+            .ok()
+            .and_then(|k| keys.find(&k.fingerprint()).ok().flatten())
+            .is_some()
+    });
+    if signed_here {
+        None
+    } else {
+        agreement.next_signer()
+    }
+}
+
 impl Work {
     /// A new agreement, started here by the provider.
     pub fn new(agreement: Agreement) -> Work {
@@ -50,10 +69,10 @@ impl Work {
 
     /// An agreement read from `file`: the party that has not signed yet fills in next, after
     /// looking at the signatures already on it.
-    pub fn opened(agreement: Agreement, file: PathBuf) -> Work {
+    pub fn opened(profile: &Profile, agreement: Agreement, file: PathBuf) -> Work {
         let unsigned = agreement.signatures().is_empty();
         Work {
-            acting: agreement.next_signer(),
+            acting: acting_party(profile, &agreement),
             agreement,
             file: Some(file),
             saved: true,

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::State;
 use tweevoud::{Agreement, KeyStore, Party};
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
-use crate::state::Work;
+use crate::state::{acting_party, Work};
 use crate::view::{AgreementView, SignPreview};
 use crate::{clock, AppState, Error};
 
@@ -114,7 +114,7 @@ pub async fn sign_agreement(
         leave_open,
         clock::now(),
     )?;
-    work.acting = work.agreement.next_signer();
+    work.acting = acting_party(state.profile(), &work.agreement);
     work.saved = false;
     Ok(AgreementView::of(state.profile(), work))
 }
@@ -122,7 +122,6 @@ pub async fn sign_agreement(
 /// Saves the agreement file where the user chooses; `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn save_agreement(
-    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<AgreementView>, Error> {
@@ -134,7 +133,7 @@ pub async fn save_agreement(
     let dialog = FileDialog::save(title, name)
         .filter("Tweevoud", &["tweevoud"])
         .in_directory(dir);
-    let Some(mut path) = dialog.ask(&app, &state).await? else {
+    let Some(mut path) = dialog.ask(&state).await else {
         return Ok(None);
     };
     if path.extension().is_none() {
@@ -152,14 +151,13 @@ pub async fn save_agreement(
 /// is not a readable agreement is refused and the agreement on the desk stays as it was.
 #[tauri::command]
 pub async fn open_agreement(
-    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<AgreementView>, Error> {
     let dialog = FileDialog::open(title)
         .filter("Tweevoud", &["tweevoud", "json"])
         .filter("*", &["*"]);
-    match dialog.ask(&app, &state).await? {
+    match dialog.ask(&state).await {
         Some(path) => open_path(&state, path).map(Some),
         None => Ok(None),
     }
@@ -174,7 +172,7 @@ pub fn open_dropped(state: State<'_, AppState>) -> Result<AgreementView, Error> 
 
 fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
     let agreement = read_agreement(&path)?;
-    let work = Work::opened(agreement, path);
+    let work = Work::opened(state.profile(), agreement, path);
     let view = AgreementView::of(state.profile(), &work);
     *state.work() = Some(work);
     Ok(view)
@@ -188,6 +186,9 @@ fn suggested_file(work: &Work) -> (String, Option<PathBuf>) {
             crate::view::file_name(path),
             path.parent().map(PathBuf::from),
         ),
-        None => (format!("{}.tweevoud", work.agreement.template().id()), None),
+        None => (
+            format!("{}.tweevoud", work.agreement.template().id()),
+            std::env::var_os("HOME").map(PathBuf::from),
+        ),
     }
 }

@@ -1,7 +1,7 @@
 //! The counterparties' public keys: import one, list them, mark one verified.
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::State;
 use tweevoud::contact::{Added, ContactBook};
 
 use crate::dialog::FileDialog;
@@ -28,7 +28,6 @@ pub fn list_contacts(state: State<'_, AppState>) -> Result<Vec<ContactView>, Err
 /// the dialog was cancelled.
 #[tauri::command]
 pub async fn import_contact(
-    app: AppHandle,
     state: State<'_, AppState>,
     name: String,
     organisation: String,
@@ -37,7 +36,7 @@ pub async fn import_contact(
     let dialog = FileDialog::open(title)
         .filter("PEM", &["pem", "pub", "txt"])
         .filter("*", &["*"]);
-    let Some(path) = dialog.ask(&app, &state).await? else {
+    let Some(path) = dialog.ask(&state).await else {
         return Ok(None);
     };
     let pem = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;

@@ -1,6 +1,6 @@
 //! The profile's own signing keys: make one, list them, hand out the public key.
 
-use tauri::{AppHandle, State};
+use tauri::State;
 use tweevoud::{passphrase_strength as strength, KeyStore, Strength};
 
 use crate::dialog::FileDialog;
@@ -48,7 +48,6 @@ pub async fn create_key(
 /// `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn export_public_key(
-    app: AppHandle,
     state: State<'_, AppState>,
     fingerprint: String,
     title: String,
@@ -58,7 +57,7 @@ pub async fn export_public_key(
     let pem = store.export_public(&fingerprint)?;
     let suggested = format!("{}.pub.pem", info.name().replace(char::is_whitespace, "-"));
     let dialog = FileDialog::save(title, suggested).filter("PEM", &["pem"]);
-    let Some(path) = dialog.ask(&app, &state).await? else {
+    let Some(path) = dialog.ask(&state).await else {
         return Ok(None);
     };
     std::fs::write(&path, pem).map_err(|source| Error::Write {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use tauri::{AppHandle, State};
+use tauri::State;
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
@@ -12,14 +12,13 @@ use crate::{AppState, Error};
 /// Verifies a file the user picks; `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn verify_file(
-    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<FileVerdict>, Error> {
     let dialog = FileDialog::open(title)
         .filter("Tweevoud", &["tweevoud", "json", "pdf"])
         .filter("*", &["*"]);
-    match dialog.ask(&app, &state).await? {
+    match dialog.ask(&state).await {
         Some(path) => verdict(&state, &path).map(Some),
         None => Ok(None),
     }

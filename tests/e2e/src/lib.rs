@@ -200,6 +200,15 @@ impl Session {
     /// Saves a screenshot of the window as `<test>-<nn>-<step>.png` and returns its path.
     /// A screenshot that cannot be taken is reported, not fatal: it is evidence, not a check.
     pub async fn shot(&self, step: &str) -> PathBuf {
+        // Let the page paint what it has just changed: the screenshot is of the last frame.
+        let _ = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await;
         let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
         let path = self
             .shot_dir

@@ -1,0 +1,581 @@
+//! The two-party story in the real app, with two profiles (two launches, two `--data-dir`s):
+//!
+//! 1. The provider (Dutch UI) makes a key, exports the public key, starts the DPA, signs it
+//!    (a wrong passphrase first: a clear message, nothing lost) and saves the agreement file
+//!    through the real GTK save dialog, typed into with xdotool.
+//! 2. The customer (French UI) makes a key, imports and verifies the provider's key, opens the
+//!    file through the real GTK open dialog, sees the provider's valid signature before
+//!    anything can be filled, fills in (an invalid enterprise number first: a clear message,
+//!    nothing lost; a corrupt file dropped meanwhile: a clear message, nothing lost),
+//!    countersigns and saves; verifying the result says complete, an altered copy says
+//!    altered, a file that is no agreement says so.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+use tweevoud_e2e::Session;
+
+const DPA: &str = "xis-verwerkersovereenkomst";
+const PROVIDER_PASSPHRASE: &str = "zeven paarden drinken uit de Maas";
+const CUSTOMER_PASSPHRASE: &str = "quatre chevaux boivent dans la Meuse";
+/// A well-formed Belgian enterprise number whose mod-97 check fails (it should end in 20).
+const BAD_NUMBER: &str = "0821.588.021";
+/// A valid one.
+const GOOD_NUMBER: &str = "1234.567.894";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_signs_customer_countersigns_anyone_verifies() {
+    let files = tempfile::Builder::new()
+        .prefix("tweevoud-e2e-files-")
+        .tempdir()
+        .expect("a temporary directory for the exchanged files");
+    let dir = files.path().to_path_buf();
+    let d1 = dir.clone();
+    tweevoud_e2e::run("provider", move |s| Box::pin(provider(s, d1))).await;
+    tweevoud_e2e::run("customer", move |s| Box::pin(customer(s, dir))).await;
+}
+
+async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
+    let d = s.driver();
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    choose_language(d, "nl").await?;
+
+    // First run: the key comes first.
+    displayed(d, "[data-testid='view-welcome']").await?;
+    s.shot("welcome").await;
+    create_key(
+        s,
+        ("Tom Hendrix", "Xtreme Internet Solutions BV", "CEO"),
+        PROVIDER_PASSPHRASE,
+        ("Te kort", "verschillen"),
+    )
+    .await?;
+
+    // The public key goes where the user says (test hook for this dialog).
+    let public = dir.join("tom-hendrix.pub.pem");
+    answer_next_dialog(d, &public).await?;
+    click(d, "[data-testid='key-created-export']").await?;
+    wait_text(d, "[data-testid='notice']", "tom-hendrix.pub.pem").await?;
+    let pem = std::fs::read_to_string(&public).expect("the exported public key");
+    assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"), "{pem}");
+    click(d, "[data-testid='key-created-done']").await?;
+
+    // A new agreement: the provider's defaults are in, the customer's blanks are open.
+    click(
+        d,
+        &format!("[data-testid='template-item'][data-template-id='{DPA}']"),
+    )
+    .await?;
+    displayed(d, "[data-testid='template-view']").await?;
+    assert_eq!(
+        input_value(d, "provider_signatory_name").await?,
+        "Tom Hendrix"
+    );
+    assert_eq!(input_value(d, "provider_signatory_function").await?, "CEO");
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "5").await?;
+    attr_is(d, "[data-testid='missing-provider']", "data-count", "0").await?;
+    s.shot("new-agreement").await;
+
+    // Sign: the summary says what is signed and what is left open for the customer.
+    click(d, "[data-testid='sign-button']").await?;
+    displayed(d, "[data-testid='sign-dialog']").await?;
+    wait_text(d, "[data-testid='sum-open']", "Naam van de Klant").await?;
+    wait_text(d, "[data-testid='sum-signatory']", "Tom Hendrix, CEO").await?;
+    let text_fp = text_of(d, "[data-testid='sum-text']").await?;
+    assert_eq!(text_fp.split(' ').count(), 16, "grouped: {text_fp}");
+    s.shot("sign-summary").await;
+
+    // A wrong passphrase: said plainly, the dialog stays, nothing is lost.
+    type_into(d, "[data-testid='sign-passphrase']", "verkeerde wachtzin").await?;
+    click(d, "[data-testid='sign-submit']").await?;
+    attr_is(
+        d,
+        "[data-testid='sign-error']",
+        "data-kind",
+        "wrong_passphrase",
+    )
+    .await?;
+    wait_text(d, "[data-testid='sign-error']", "Verkeerde wachtzin").await?;
+    assert!(shown(d, "[data-testid='sign-dialog']").await?);
+    s.shot("wrong-passphrase").await;
+    click(d, "[data-testid='sign-cancel']").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-status", "unsigned").await?;
+    assert_eq!(
+        input_value(d, "provider_signatory_name").await?,
+        "Tom Hendrix"
+    );
+    assert!(!shown(d, "[data-testid='signature-block']").await?);
+
+    // The right one: signed, shown as the signature block.
+    click(d, "[data-testid='sign-button']").await?;
+    type_into(d, "[data-testid='sign-passphrase']", PROVIDER_PASSPHRASE).await?;
+    click(d, "[data-testid='sign-submit']").await?;
+    attr_is(
+        d,
+        "[data-testid='doc-status']",
+        "data-status",
+        "awaiting_countersignature",
+    )
+    .await?;
+    let card = d
+        .query(By::Css(
+            "[data-testid='signature-block'] [data-testid='signature-card']",
+        ))
+        .and_displayed()
+        .first()
+        .await?;
+    assert_eq!(attr(&card, "data-valid").await?, "true");
+    assert_eq!(attr(&card, "data-trust").await?, "own_key");
+    assert!(card.text().await?.contains("Tom Hendrix"));
+    // Signed blanks are text now, not inputs.
+    assert!(d
+        .find_all(By::Css("[data-testid='blank-input']"))
+        .await?
+        .is_empty());
+    s.shot("signed").await;
+    for lang in ["fr", "en"] {
+        choose_language(d, lang).await?;
+        s.shot(&format!("signed-{lang}")).await;
+    }
+    choose_language(d, "nl").await?;
+
+    // Save through the real GTK dialog: xdotool types the path.
+    let file = dir.join("verwerkersovereenkomst.tweevoud");
+    click(d, "[data-testid='save-button']").await?;
+    s.answer_dialog("Overeenkomst opslaan", &file, true, "save-dialog")
+        .await;
+    wait_text(
+        d,
+        "[data-testid='notice']",
+        "Opgeslagen als verwerkersovereenkomst.tweevoud",
+    )
+    .await?;
+    assert!(file.is_file(), "not saved: {}", file.display());
+    attr_is(d, "[data-testid='doc-saved']", "data-saved", "true").await?;
+    s.shot("saved").await;
+    assert_no_error(d).await
+}
+
+async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
+    let d = s.driver();
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    choose_language(d, "fr").await?;
+    displayed(d, "[data-testid='view-welcome']").await?;
+    create_key(
+        s,
+        ("Marie Dubois", "Acme NV", "Gérante"),
+        CUSTOMER_PASSPHRASE,
+        ("Trop courte", "diffèrent"),
+    )
+    .await?;
+    click(d, "[data-testid='key-created-done']").await?;
+
+    // The provider's public key, imported and then marked verified.
+    click(d, "[data-testid='nav-keys']").await?;
+    displayed(d, "[data-testid='view-keys']").await?;
+    type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
+    type_into(
+        d,
+        "[data-testid='import-organisation']",
+        "Xtreme Internet Solutions BV",
+    )
+    .await?;
+    answer_next_dialog(d, &dir.join("tom-hendrix.pub.pem")).await?;
+    click(d, "[data-testid='import-submit']").await?;
+    wait_text(d, "[data-testid='contact-status']", "non vérifiée").await?;
+    s.shot("contact-imported").await;
+    click(d, "[data-testid='mark-verified']").await?;
+    displayed(d, "[data-testid='trust-dialog']").await?;
+    s.shot("mark-verified").await;
+    click(d, "[data-testid='trust-confirm']").await?;
+    wait_text(d, "[data-testid='contact-status']", "vérifiée le").await?;
+    s.shot("contact-verified").await;
+
+    // Open the provider's file through the real GTK dialog.
+    let file = dir.join("verwerkersovereenkomst.tweevoud");
+    click(d, "[data-testid='open-agreement']").await?;
+    s.answer_dialog("Ouvrir un accord", &file, false, "open-dialog")
+        .await;
+
+    // The signature on it is checked and shown before anything can be filled.
+    displayed(d, "[data-testid='review']").await?;
+    let card = d
+        .query(By::Css(
+            "[data-testid='review'] [data-testid='signature-card']",
+        ))
+        .first()
+        .await?;
+    assert_eq!(attr(&card, "data-valid").await?, "true");
+    assert_eq!(attr(&card, "data-trust").await?, "verified_contact");
+    let text = card.text().await?;
+    assert!(text.contains("Signature valide"), "{text}");
+    assert!(text.contains("Tom Hendrix"), "{text}");
+    assert!(d
+        .find_all(By::Css("[data-testid='blank-input']"))
+        .await?
+        .is_empty());
+    s.shot("review").await;
+    click(d, "[data-testid='review-continue']").await?;
+
+    // Now the customer's blanks, and only those, are inputs; Tab goes from one to the next.
+    let name = input(d, "customer_name").await?;
+    assert!(d
+        .find_all(By::Css(
+            "[data-field='provider_signatory_name'] [data-testid='blank-input']"
+        ))
+        .await?
+        .is_empty());
+    name.send_keys("Acme NV").await?;
+    name.send_keys(Key::Tab).await?;
+    assert_eq!(focused_field(d).await?, "customer_address");
+    let address = input(d, "customer_address").await?;
+    address.send_keys("Kerkstraat 1").await?;
+    address.send_keys(Key::Enter).await?;
+    address.send_keys("3600 Genk").await?;
+    address.send_keys(Key::Tab).await?;
+    assert_eq!(focused_field(d).await?, "customer_enterprise_number");
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "3").await?;
+
+    // An invalid enterprise number: the core's verdict in French, beside the blank.
+    let number = input(d, "customer_enterprise_number").await?;
+    number.send_keys(BAD_NUMBER).await?;
+    let message = format!(
+        "{} [data-testid='blank-message']",
+        blank("customer_enterprise_number")
+    );
+    wait_text(d, &message, "chiffres de contrôle").await?;
+    attr_is(
+        d,
+        blank("customer_enterprise_number").as_str(),
+        "data-state",
+        "invalid",
+    )
+    .await?;
+    s.shot("invalid-number").await;
+    number.send_keys(Key::Tab).await?;
+    // Refused, not lost: the text stays as typed, still marked, still missing.
+    wait_text(d, &message, "chiffres de contrôle").await?;
+    assert_eq!(
+        input_value(d, "customer_enterprise_number").await?,
+        BAD_NUMBER
+    );
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "3").await?;
+    assert!(
+        !d.find(By::Css("[data-testid='sign-button']"))
+            .await?
+            .is_enabled()
+            .await?
+    );
+
+    // A corrupt file dropped on the window: a clear message, and the agreement stays.
+    let corrupt = dir.join("kapot.tweevoud");
+    std::fs::write(&corrupt, b"PK\x03\x04 not an agreement at all").unwrap();
+    hook(d, "e2e_drop", &corrupt).await?;
+    attr_is(d, "[data-testid='error']", "data-kind", "not_an_agreement").await?;
+    wait_text(
+        d,
+        "[data-testid='error']",
+        "Ce n'est pas un accord Tweevoud",
+    )
+    .await?;
+    assert_eq!(input_value(d, "customer_name").await?, "Acme NV");
+    assert_eq!(
+        input_value(d, "customer_enterprise_number").await?,
+        BAD_NUMBER
+    );
+    s.shot("corrupt-drop").await;
+    click(d, "[data-testid='error'] .toast-close").await?;
+
+    // Corrected, then the signatory.
+    number.clear().await?;
+    number.send_keys(GOOD_NUMBER).await?;
+    number.send_keys(Key::Tab).await?;
+    d.query(By::Css(format!(
+        "{}[data-state='filled']",
+        blank("customer_enterprise_number")
+    )))
+    .first()
+    .await?;
+    let signer = input(d, "customer_signatory_name").await?;
+    signer.send_keys("Marie Dubois").await?;
+    signer.send_keys(Key::Tab).await?;
+    let function = input(d, "customer_signatory_function").await?;
+    function.send_keys("Gérante").await?;
+    function.send_keys(Key::Tab).await?;
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "0").await?;
+    s.shot("filled").await;
+
+    // Countersign: the date is filled in on signing.
+    click(d, "[data-testid='sign-button']").await?;
+    displayed(d, "[data-testid='sign-dialog']").await?;
+    wait_text(d, "[data-testid='sum-auto']", "Date").await?;
+    wait_text(
+        d,
+        "[data-testid='sum-signatory']",
+        "Marie Dubois, Gérante, Acme NV",
+    )
+    .await?;
+    s.shot("countersign-summary").await;
+    type_into(d, "[data-testid='sign-passphrase']", CUSTOMER_PASSPHRASE).await?;
+    click(d, "[data-testid='sign-submit']").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
+    let cards = d
+        .find_all(By::Css(
+            "[data-testid='signature-block'] [data-testid='signature-card'][data-valid='true']",
+        ))
+        .await?;
+    assert_eq!(cards.len(), 2, "two valid signatures");
+    s.shot("countersigned").await;
+
+    let signed = dir.join("verwerkersovereenkomst-getekend.tweevoud");
+    answer_next_dialog(d, &signed).await?;
+    click(d, "[data-testid='save-button']").await?;
+    wait_text(
+        d,
+        "[data-testid='notice']",
+        "verwerkersovereenkomst-getekend.tweevoud",
+    )
+    .await?;
+    assert!(signed.is_file());
+
+    // Verify: complete.
+    click(d, "[data-testid='nav-verify']").await?;
+    displayed(d, "[data-testid='view-verify']").await?;
+    answer_next_dialog(d, &signed).await?;
+    click(d, "[data-testid='verify-pick']").await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "complete").await?;
+    wait_text(d, "[data-testid='verdict-title']", "Authentique et complet").await?;
+    s.shot("verify-complete").await;
+    for (lang, title) in [("en", "Authentic and complete"), ("nl", "Echt en volledig")] {
+        choose_language(d, lang).await?;
+        wait_text(d, "[data-testid='verdict-title']", title).await?;
+        s.shot(&format!("verify-complete-{lang}")).await;
+    }
+    choose_language(d, "fr").await?;
+
+    // An altered copy, dropped on the verify screen: altered, with the reason.
+    let altered = dir.join("gewijzigd.tweevoud");
+    let json = std::fs::read_to_string(&signed).unwrap();
+    assert!(json.contains("\"Acme NV\""));
+    std::fs::write(&altered, json.replace("\"Acme NV\"", "\"Acme BV\"")).unwrap();
+    hook(d, "e2e_drop", &altered).await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
+    wait_text(d, "[data-testid='verdict-title']", "Altéré").await?;
+    wait_text(d, "[data-testid='verdict-reason']", "Marie Dubois").await?;
+    s.shot("verify-altered").await;
+
+    // And a file that is no agreement at all.
+    hook(d, "e2e_drop", &corrupt).await?;
+    attr_is(
+        d,
+        "[data-testid='verdict']",
+        "data-verdict",
+        "not_an_agreement",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-title']",
+        "Pas un fichier Tweevoud",
+    )
+    .await?;
+    s.shot("verify-not-an-agreement").await;
+    assert_no_error(d).await
+}
+
+/// Fills in the key form (first a passphrase that is too short, then a confirmation that
+/// differs, each answered in words), creates the key and checks its fingerprint is shown.
+async fn create_key(
+    s: &Session,
+    (name, organisation, function): (&str, &str, &str),
+    passphrase: &str,
+    (too_short, differs): (&str, &str),
+) -> WebDriverResult<()> {
+    let d = s.driver();
+    type_into(d, "[data-testid='key-name']", name).await?;
+    type_into(d, "[data-testid='key-organisation']", organisation).await?;
+    type_into(d, "[data-testid='key-function']", function).await?;
+    type_into(d, "[data-testid='key-passphrase']", "kort").await?;
+    attr_is(d, "[data-testid='strength']", "data-level", "weak").await?;
+    wait_text(d, "[data-testid='strength']", too_short).await?;
+    let field = d.find(By::Css("[data-testid='key-passphrase']")).await?;
+    field.clear().await?;
+    field.send_keys(passphrase).await?;
+    attr_is(d, "[data-testid='strength']", "data-level", "strong").await?;
+    type_into(d, "[data-testid='key-confirm']", &format!("{passphrase}!")).await?;
+    wait_text(d, "[data-testid='confirm-message']", differs).await?;
+    s.shot("key-form").await;
+    click(d, "[data-testid='key-submit']").await?;
+    attr_is(
+        d,
+        "[data-testid='key-error']",
+        "data-kind",
+        "passphrases_differ",
+    )
+    .await?;
+    let confirm = d.find(By::Css("[data-testid='key-confirm']")).await?;
+    confirm.clear().await?;
+    confirm.send_keys(passphrase).await?;
+    click(d, "[data-testid='key-submit']").await?;
+    displayed(d, "[data-testid='key-created']").await?;
+    let fingerprint = text_of(d, "#key-created-card .fingerprint").await?;
+    let groups: Vec<&str> = fingerprint.split_whitespace().collect();
+    assert_eq!(groups.len(), 16, "fingerprint in groups: {fingerprint:?}");
+    assert!(groups
+        .iter()
+        .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_hexdigit())));
+    wait_text(d, "#key-created-card", name).await?;
+    s.shot("key-created").await;
+    Ok(())
+}
+
+/// Calls a test hook (see `src-tauri/src/commands/e2e.rs`) with a path.
+async fn hook(d: &WebDriver, command: &str, path: &Path) -> WebDriverResult<()> {
+    let result = d
+        .execute_async(
+            "const [command, path, done] = arguments;
+             window.__TAURI__.core.invoke(command, { path })
+               .then(() => done('ok'), (e) => done(JSON.stringify(e)));",
+            vec![json!(command), json!(path)],
+        )
+        .await?;
+    assert_eq!(result.json(), &json!("ok"), "hook {command} failed");
+    Ok(())
+}
+
+/// The next native file dialog answers `path` without showing itself.
+async fn answer_next_dialog(d: &WebDriver, path: &Path) -> WebDriverResult<()> {
+    hook(d, "e2e_answer_dialog", path).await
+}
+
+async fn choose_language(d: &WebDriver, lang: &str) -> WebDriverResult<()> {
+    let select = d.find(By::Css("[data-testid='language']")).await?;
+    SelectElement::new(&select)
+        .await?
+        .select_by_value(lang)
+        .await?;
+    d.query(By::Css(format!("html[lang='{lang}']")))
+        .first()
+        .await?;
+    Ok(())
+}
+
+fn blank(field: &str) -> String {
+    format!("[data-testid='blank'][data-field='{field}']")
+}
+
+async fn input(d: &WebDriver, field: &str) -> WebDriverResult<WebElement> {
+    d.query(By::Css(format!(
+        "{} [data-testid='blank-input']",
+        blank(field)
+    )))
+    .and_displayed()
+    .first()
+    .await
+}
+
+async fn input_value(d: &WebDriver, field: &str) -> WebDriverResult<String> {
+    Ok(input(d, field)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
+}
+
+/// The blank whose input has the keyboard focus.
+async fn focused_field(d: &WebDriver) -> WebDriverResult<String> {
+    let ret = d
+        .execute("return document.activeElement.dataset.field || '';", vec![])
+        .await?;
+    ret.convert()
+}
+
+async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
+    d.query(By::Css(css))
+        .and_clickable()
+        .first()
+        .await?
+        .click()
+        .await
+}
+
+async fn type_into(d: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
+    d.query(By::Css(css))
+        .and_displayed()
+        .first()
+        .await?
+        .send_keys(text)
+        .await
+}
+
+async fn displayed(d: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
+    d.query(By::Css(css)).and_displayed().first().await
+}
+
+/// Waits until the element's text contains `needle`.
+async fn wait_text(d: &WebDriver, css: &str, needle: &str) -> WebDriverResult<()> {
+    wait_for(
+        d,
+        "const e = document.querySelector(arguments[0]);
+         return !!e && e.innerText.includes(arguments[1]);",
+        vec![json!(css), json!(needle)],
+        &format!("{css} to contain {needle:?}"),
+    )
+    .await
+}
+
+/// Waits until the element has `name="value"`.
+async fn attr_is(d: &WebDriver, css: &str, name: &str, value: &str) -> WebDriverResult<()> {
+    wait_for(
+        d,
+        "const e = document.querySelector(arguments[0]);
+         return !!e && e.getAttribute(arguments[1]) === arguments[2];",
+        vec![json!(css), json!(name), json!(value)],
+        &format!("{css} to have {name}={value:?}"),
+    )
+    .await
+}
+
+/// Polls `script` (which returns a boolean) until it is true, for up to 20 seconds. Asking the
+/// page, rather than holding on to elements, is immune to elements being re-rendered.
+async fn wait_for(
+    d: &WebDriver,
+    script: &str,
+    args: Vec<serde_json::Value>,
+    what: &str,
+) -> WebDriverResult<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let ret = d.execute(script, args.clone()).await?;
+        if ret.json() == &json!(true) {
+            return Ok(());
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 20 s for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
+    d.find(By::Css(css)).await?.text().await
+}
+
+async fn shown(d: &WebDriver, css: &str) -> WebDriverResult<bool> {
+    d.find(By::Css(css)).await?.is_displayed().await
+}
+
+async fn attr(e: &WebElement, name: &str) -> WebDriverResult<String> {
+    Ok(e.attr(name).await?.unwrap_or_default())
+}
+
+async fn assert_no_error(d: &WebDriver) -> WebDriverResult<()> {
+    assert!(
+        !shown(d, "[data-testid='error']").await?,
+        "an error is shown"
+    );
+    Ok(())
+}
