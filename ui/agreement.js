@@ -37,6 +37,10 @@ const ui = {
   missing: document.getElementById("missing"),
   signButton: document.getElementById("sign-button"),
   saveButton: document.getElementById("save-button"),
+  exportButton: document.getElementById("export-button"),
+  exportLabel: document.getElementById("export-label"),
+  archiveButton: document.getElementById("archive-button"),
+  archivedNote: document.getElementById("archived-note"),
   signNote: document.getElementById("sign-note"),
   textFingerprint: document.getElementById("text-fingerprint"),
   templateFingerprint: document.getElementById("template-fingerprint"),
@@ -67,6 +71,8 @@ export function initAgreement(showView) {
   ui.reviewContinue.addEventListener("click", acknowledge);
   ui.signButton.addEventListener("click", openSignDialog);
   ui.saveButton.addEventListener("click", save);
+  ui.exportButton.addEventListener("click", exportPdfs);
+  ui.archiveButton.addEventListener("click", archiveNow);
   ui.form.addEventListener("submit", (e) => {
     e.preventDefault();
     sign();
@@ -227,6 +233,7 @@ function renderChrome() {
 
   renderReview();
   renderActing();
+  renderShare();
   renderMissing();
   renderSignatures();
 }
@@ -276,6 +283,21 @@ function renderActing() {
   else if (own > 0) note = t("sign_note_missing", { n: own });
   else note = t("sign_note_ready");
   ui.signNote.textContent = note;
+}
+
+/** The PDF(s) to send or keep, and the archive, once someone has signed. */
+function renderShare() {
+  const status = current.verification.status;
+  const shareable = status === "awaiting_countersignature" || status === "complete";
+  ui.exportButton.hidden = !shareable;
+  ui.exportLabel.textContent = t(status === "complete" ? "export_both" : "export_to_send");
+  ui.exportButton.dataset.kind = status;
+  ui.archiveButton.hidden = !shareable || Boolean(current.archived);
+  let note = "";
+  if (current.archived) note = t("archived_note");
+  else if (current.archive_error) note = t("archive_failed", { reason: current.archive_error });
+  ui.archivedNote.textContent = note;
+  ui.archivedNote.dataset.archived = String(Boolean(current.archived));
 }
 
 function ownMissing() {
@@ -354,6 +376,33 @@ async function save() {
     clearError();
     update(view);
     notify("saved_as", { file: view.file });
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function exportPdfs() {
+  const both = current.verification.status === "complete";
+  try {
+    const files = await busy(ui.exportButton, () =>
+      call("export_exemplars", { title: t(both ? "dialog_export_folder" : "dialog_export_pdf") }),
+    );
+    if (!files) return;
+    clearError();
+    notify("exported_files", { files: files.join(", ") });
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function archiveNow() {
+  try {
+    const added = await call("archive_agreement");
+    clearError();
+    current.archived = added.id;
+    current.archive_error = null;
+    renderShare();
+    notify(added.outcome === "already_archived" ? "already_archived" : "archived_ok");
   } catch (err) {
     showError(err);
   }

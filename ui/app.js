@@ -6,9 +6,10 @@ import { fieldCount, translateStatic } from "./i18n.js";
 import { initAgreement, openDropped, openFromDialog, startFromTemplate } from "./agreement.js";
 import { initKeys, loadKeys, showKeyForm, showKeys } from "./keys.js";
 import { initVerify, verifyDropped } from "./verify.js";
+import { initArchive, refreshArchive } from "./archive.js";
 import { el, onLanguage, setLanguage, showError, store, t } from "./store.js";
 
-const VIEWS = ["home", "welcome", "agreement", "verify", "keys"];
+const VIEWS = ["home", "welcome", "agreement", "verify", "archive", "keys"];
 
 const ui = {
   language: document.getElementById("language"),
@@ -96,7 +97,10 @@ async function start() {
   for (const button of document.querySelectorAll(".nav-item[data-view]")) {
     button.addEventListener("click", () => {
       if (button.dataset.view === "keys") showKeys();
-      else showView(button.dataset.view);
+      else if (button.dataset.view === "archive") {
+        showView("archive");
+        refreshArchive();
+      } else showView(button.dataset.view);
     });
   }
   ui.openButton.addEventListener("click", () => {
@@ -105,6 +109,7 @@ async function start() {
   });
   initAgreement(showView);
   initVerify();
+  initArchive();
   initKeys(showView, () => showView("home"));
   listenForDrops();
   showView("home");

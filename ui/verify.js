@@ -57,6 +57,7 @@ function render() {
   ui.reason.hidden = !v.reason;
   ui.reason.textContent = v.reason ? `${t("reason")}: ${v.reason}` : "";
   const facts = [fact(t("file"), v.file, "verdict-file")];
+  if (v.label) facts.push(fact(t("exemplar_label"), v.label, "verdict-exemplar"));
   if (v.title) facts.push(fact(t("agreement"), v.title));
   if (v.details) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.details.text_sha256_grouped })));
   ui.facts.replaceChildren(...facts);

@@ -19,6 +19,8 @@ pub struct FileDialog {
     pub title: String,
     /// Choose an existing file (open) or name a new one (save).
     pub save: bool,
+    /// Choose a folder.
+    pub folder: bool,
     /// The file name offered, for a save dialog.
     pub file_name: Option<String>,
     /// The folder to start in.
@@ -33,6 +35,7 @@ impl FileDialog {
         FileDialog {
             title: title.into(),
             save: false,
+            folder: false,
             file_name: None,
             directory: None,
             filters: Vec::new(),
@@ -44,6 +47,14 @@ impl FileDialog {
         FileDialog {
             file_name: Some(file_name.into()),
             save: true,
+            ..FileDialog::open(title)
+        }
+    }
+
+    /// A dialog that chooses a folder.
+    pub fn folder(title: impl Into<String>) -> FileDialog {
+        FileDialog {
+            folder: true,
             ..FileDialog::open(title)
         }
     }
@@ -78,7 +89,9 @@ impl FileDialog {
         if let Some(name) = &self.file_name {
             dialog = dialog.set_file_name(name);
         }
-        let chosen = if self.save {
+        let chosen = if self.folder {
+            dialog.pick_folder().await
+        } else if self.save {
             dialog.save_file().await
         } else {
             dialog.pick_file().await

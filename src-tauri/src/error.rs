@@ -9,8 +9,10 @@
 use std::path::PathBuf;
 
 use serde::ser::SerializeMap;
+use tweevoud::archive::ArchiveError;
 use tweevoud::contact::ContactError;
 use tweevoud::key::KeyError;
+use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
 use tweevoud::{AgreementError, Problem};
 
@@ -38,6 +40,20 @@ pub enum Error {
     /// A contact could not be added, read or changed.
     #[error(transparent)]
     Contact(#[from] ContactError),
+    /// An exemplar PDF could not be made.
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    /// The archive could not store, find or read an agreement.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The system's PDF viewer could not be started.
+    #[error("cannot open {} in the PDF viewer: {reason}", path.display())]
+    Viewer {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The file opened is not a Tweevoud agreement at all.
     #[error("{} is not a Tweevoud agreement file: {reason}", path.display())]
     NotAnAgreement {
@@ -109,6 +125,16 @@ impl Error {
             Error::Contact(ContactError::NotFound { .. }) => "contact_not_found",
             Error::Contact(ContactError::Corrupt { .. }) => "contact_damaged",
             Error::Contact(_) => "contact",
+            Error::Pdf(PdfError::Unsigned) => "unsigned",
+            Error::Pdf(PdfError::Invalid(_)) => "not_intact",
+            Error::Pdf(PdfError::MissingGlyph { .. }) => "missing_glyph",
+            Error::Pdf(_) => "pdf",
+            Error::Archive(ArchiveError::Invalid(_)) => "not_intact",
+            Error::Archive(ArchiveError::NotFound(_)) => "archive_not_found",
+            Error::Archive(ArchiveError::EmptyQuery(_)) => "empty_query",
+            Error::Archive(ArchiveError::Agreement(e)) => agreement_kind(e),
+            Error::Archive(_) => "archive",
+            Error::Viewer { .. } => "viewer",
             Error::NotAnAgreement { .. } => "not_an_agreement",
             Error::Damaged { .. } => "altered",
             Error::Write { .. } => "write_failed",

@@ -1,19 +1,84 @@
-//! Reading an agreement from a file the user chose or dropped, and saying plainly what it is
-//! when it is not one.
+//! Reading an agreement from a file the user chose or dropped (an agreement file, or an
+//! exemplar PDF carrying one), and saying plainly what it is when it is not one.
 
 use std::path::Path;
 
 use tweevoud::agreement::MAX_AGREEMENT_BYTES;
-use tweevoud::{Agreement, AgreementError};
+use tweevoud::pdf::{self, PdfError};
+use tweevoud::{verify, Agreement, AgreementError};
 
 use crate::Error;
 
-/// Reads the agreement in `path`. A file that cannot be read as an agreement is either
-/// [`Error::Damaged`] (it says it is a Tweevoud file, so it was damaged or altered) or
+/// An agreement read from a file.
+#[derive(Debug)]
+pub struct Opened {
+    /// The agreement.
+    pub agreement: Agreement,
+    /// For an exemplar PDF: which exemplar it says it is.
+    pub label: Option<String>,
+    /// For an exemplar PDF: what does not hold about the PDF itself, beyond the agreement
+    /// inside (its visible document is not the exemplar the agreement gives, say).
+    pub pdf_problems: Vec<String>,
+}
+
+/// Reads the agreement in `path`: an agreement file, or the one inside an exemplar PDF (whose
+/// visible document is checked against it). A file that cannot be read as an agreement is
+/// either [`Error::Damaged`] (it is a Tweevoud file, so it was damaged or altered) or
 /// [`Error::NotAnAgreement`] (anything else); a file that cannot be read at all is an
 /// [`Error::Agreement`] read error.
-pub fn read_agreement(path: &Path) -> Result<Agreement, Error> {
-    Agreement::load(path).map_err(|e| classify(path, e))
+pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
+    let is_pdf = pdf::is_pdf_file(path).map_err(|source| AgreementError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if is_pdf {
+        return read_exemplar(path);
+    }
+    let agreement = Agreement::load(path).map_err(|e| classify(path, e))?;
+    Ok(Opened {
+        agreement,
+        label: None,
+        pdf_problems: Vec::new(),
+    })
+}
+
+fn read_exemplar(path: &Path) -> Result<Opened, Error> {
+    let bytes = pdf::read_pdf_file(path).map_err(|e| classify(path, e))?;
+    match pdf::verify_exemplar(&bytes) {
+        Ok(check) => {
+            let own = verify(&check.agreement).problems;
+            let pdf_problems = check
+                .verification
+                .problems
+                .into_iter()
+                .filter(|p| !own.contains(p))
+                .collect();
+            Ok(Opened {
+                agreement: check.agreement,
+                label: check.label,
+                pdf_problems,
+            })
+        }
+        Err(e) => Err(pdf_error(path, e)),
+    }
+}
+
+/// A PDF that is no exemplar at all is "not an agreement"; one that carries a broken
+/// agreement file is "damaged".
+fn pdf_error(path: &Path, e: PdfError) -> Error {
+    let reason = e.to_string();
+    match e {
+        PdfError::NotPdf | PdfError::NoAgreement | PdfError::Malformed(_) => {
+            Error::NotAnAgreement {
+                path: path.to_path_buf(),
+                reason,
+            }
+        }
+        _ => Error::Damaged {
+            path: path.to_path_buf(),
+            reason,
+        },
+    }
 }
 
 fn classify(path: &Path, e: AgreementError) -> Error {
@@ -21,9 +86,11 @@ fn classify(path: &Path, e: AgreementError) -> Error {
         AgreementError::InFile { source, .. } => *source,
         other => other,
     };
-    if matches!(inner, AgreementError::Read { .. }) {
-        return inner.into();
-    }
+    let inner = match inner {
+        AgreementError::Pdf(e) => return pdf_error(path, *e),
+        AgreementError::Read { .. } => return inner.into(),
+        other => other,
+    };
     let reason = inner.to_string();
     if looks_like_ours(path) {
         Error::Damaged {

@@ -16,6 +16,7 @@ mod error;
 mod files;
 mod state;
 mod view;
+mod viewer;
 
 use clap::Parser;
 use tauri::{Manager, WindowEvent};
@@ -63,6 +64,11 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::agreement::save_agreement,
             commands::agreement::open_agreement,
             commands::agreement::open_dropped,
+            commands::exemplars::export_exemplars,
+            commands::archive::archive_agreement,
+            commands::archive::list_archive,
+            commands::archive::archive_details,
+            commands::archive::open_exemplar,
             commands::verify::verify_file,
             commands::verify::verify_dropped,
             commands::e2e::e2e_drop,

@@ -3,11 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use tweevoud::archive::{self, Lookup};
 use tweevoud::key::PublicKey;
 use tweevoud::template::{self, Template};
 use tweevoud::{Agreement, KeyStore, Party, Profile};
 
 use crate::error::Error;
+use crate::files::Opened;
 
 /// The one shared state, built before the window opens and `.manage()`d. Locks are taken only
 /// around what changes: the agreement being worked on, a dropped file, a test answer.
@@ -35,6 +37,28 @@ pub struct Work {
     /// Whether the user has seen the existing signatures (always true for a new agreement):
     /// nothing can be filled in before.
     pub reviewed: bool,
+    /// For an agreement opened from an exemplar PDF: the exemplar's label.
+    pub label: Option<String>,
+    /// For an agreement opened from an exemplar PDF: what does not hold about the PDF itself.
+    pub pdf_problems: Vec<String>,
+    /// The archive id, once this version is in the profile's archive.
+    pub archived: Option<String>,
+    /// Why archiving it failed, if it did (the signature stands all the same).
+    pub archive_error: Option<String>,
+}
+
+/// The archive id of exactly this version of `agreement`, if the profile's archive holds it.
+pub fn archived_id(profile: &Profile, agreement: &Agreement) -> Option<String> {
+    let json = agreement.to_json();
+    match archive::lookup(&profile.archive_dir(), json.as_bytes()).ok()? {
+        Lookup::AgreementFile {
+            agreement,
+            current: true,
+            ..
+        }
+        | Lookup::SameContent { agreement } => Some(agreement.id),
+        _ => None,
+    }
 }
 
 /// Who fills in and signs next in this profile: the party that has not signed yet, unless
@@ -64,19 +88,29 @@ impl Work {
             file: None,
             saved: false,
             reviewed: true,
+            label: None,
+            pdf_problems: Vec::new(),
+            archived: None,
+            archive_error: None,
         }
     }
 
     /// An agreement read from `file`: the party that has not signed yet fills in next, after
     /// looking at the signatures already on it.
-    pub fn opened(profile: &Profile, agreement: Agreement, file: PathBuf) -> Work {
+    pub fn opened(profile: &Profile, opened: Opened, file: PathBuf) -> Work {
+        let agreement = opened.agreement;
         let unsigned = agreement.signatures().is_empty();
+        let archived = archived_id(profile, &agreement);
         Work {
             acting: acting_party(profile, &agreement),
             agreement,
             file: Some(file),
             saved: true,
             reviewed: unsigned,
+            label: opened.label,
+            pdf_problems: opened.pdf_problems,
+            archived,
+            archive_error: None,
         }
     }
 }
@@ -174,6 +208,9 @@ impl Work {
             return Err(Error::NotReviewed);
         }
         let party = self.acting.ok_or(Error::Finished)?;
+        if let Some(problem) = self.pdf_problems.first() {
+            return Err(Error::NotIntact(problem.clone()));
+        }
         let report = tweevoud::verify(&self.agreement);
         if report.status == tweevoud::Status::Invalid {
             let why = report.first_problem().unwrap_or_default();

@@ -10,6 +10,7 @@ use tweevoud::template::{Block, TemplateSummary};
 use tweevoud::verify::SignatureCheck;
 use tweevoud::{verify, Agreement, Missing, Party, Profile, Status, Verification};
 
+use crate::files::Opened;
 use crate::state::Work;
 
 /// A fingerprint both ways: in groups for people, in hex for commands.
@@ -170,9 +171,17 @@ pub struct VerificationView {
 }
 
 impl VerificationView {
-    /// Verifies `agreement` and looks up each signer's key in `profile`.
-    pub fn of(profile: &Profile, agreement: &Agreement) -> VerificationView {
-        VerificationView::from_report(profile, verify(agreement))
+    /// Verifies `agreement` and looks up each signer's key in `profile`. `extra` are problems
+    /// found outside the agreement (an exemplar PDF's visible document that differs): any
+    /// makes the verdict invalid.
+    pub fn of(profile: &Profile, agreement: &Agreement, extra: &[String]) -> VerificationView {
+        let mut report = verify(agreement);
+        if !extra.is_empty() {
+            report.status = Status::Invalid;
+            report.awaiting = None;
+            report.problems.extend(extra.iter().cloned());
+        }
+        VerificationView::from_report(profile, report)
     }
 
     fn from_report(profile: &Profile, r: Verification) -> VerificationView {
@@ -233,6 +242,9 @@ pub struct AgreementView {
     verification: VerificationView,
     file: Option<String>,
     saved: bool,
+    label: Option<String>,
+    archived: Option<String>,
+    archive_error: Option<String>,
 }
 
 impl AgreementView {
@@ -240,7 +252,7 @@ impl AgreementView {
     pub fn of(profile: &Profile, work: &Work) -> AgreementView {
         let a = &work.agreement;
         let template = a.template();
-        let verification = VerificationView::of(profile, a);
+        let verification = VerificationView::of(profile, a, &work.pdf_problems);
         let editable = match work.acting {
             Some(party) if work.reviewed && !verification.is_invalid() => editable(a, party),
             _ => Vec::new(),
@@ -268,6 +280,9 @@ impl AgreementView {
             verification,
             file: work.file.as_deref().map(file_name),
             saved: work.saved,
+            label: work.label.clone(),
+            archived: work.archived.clone(),
+            archive_error: work.archive_error.clone(),
         }
     }
 }
@@ -316,14 +331,17 @@ pub struct FileVerdict {
     pub reason: Option<String>,
     /// The template's title, when the file could be read.
     pub title: Option<String>,
+    /// For an exemplar PDF, the exemplar it says it is.
+    pub label: Option<String>,
     /// The full verification, when the file could be read.
     pub details: Option<VerificationView>,
 }
 
 impl FileVerdict {
     /// The verdict on an agreement read from `path`.
-    pub fn of(profile: &Profile, path: &Path, agreement: &Agreement) -> FileVerdict {
-        let details = VerificationView::of(profile, agreement);
+    pub fn of(profile: &Profile, path: &Path, opened: &Opened) -> FileVerdict {
+        let agreement = &opened.agreement;
+        let details = VerificationView::of(profile, agreement, &opened.pdf_problems);
         let (verdict, reason) = match details.status {
             Status::Complete => ("complete", None),
             Status::AwaitingCountersignature => ("awaiting_countersignature", None),
@@ -335,6 +353,7 @@ impl FileVerdict {
             verdict,
             reason,
             title: Some(agreement.template().title().to_string()),
+            label: opened.label.clone(),
             details: Some(details),
         }
     }
@@ -356,6 +375,7 @@ impl FileVerdict {
             verdict,
             reason: Some(reason),
             title: None,
+            label: None,
             details: None,
         }
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tauri::State;
-use tweevoud::{Agreement, KeyStore, Party};
+use tweevoud::{Agreement, Archive, KeyStore, Party};
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
@@ -116,6 +116,15 @@ pub async fn sign_agreement(
     )?;
     work.acting = acting_party(state.profile(), &work.agreement);
     work.saved = false;
+    // Everything signed goes into the archive, its log entry signed with the same key. If
+    // that fails, the signature stands and the window says so.
+    let json = work.agreement.to_json();
+    match Archive::open(&state.profile().archive_dir())
+        .and_then(|mut archive| archive.add(json.as_bytes(), clock::now(), Some(&unlocked)))
+    {
+        Ok(added) => work.archived = Some(added.id),
+        Err(e) => work.archive_error = Some(e.to_string()),
+    }
     Ok(AgreementView::of(state.profile(), work))
 }
 
@@ -136,7 +145,10 @@ pub async fn save_agreement(
     let Some(mut path) = dialog.ask(&state).await else {
         return Ok(None);
     };
-    if path.extension().is_none() {
+    let pdf = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if path.extension().is_none() || pdf {
         path.set_extension("tweevoud");
     }
     let mut guard = state.work();
@@ -155,7 +167,7 @@ pub async fn open_agreement(
     title: String,
 ) -> Result<Option<AgreementView>, Error> {
     let dialog = FileDialog::open(title)
-        .filter("Tweevoud", &["tweevoud", "json"])
+        .filter("Tweevoud", &["tweevoud", "pdf", "json"])
         .filter("*", &["*"]);
     match dialog.ask(&state).await {
         Some(path) => open_path(&state, path).map(Some),
@@ -171,8 +183,8 @@ pub fn open_dropped(state: State<'_, AppState>) -> Result<AgreementView, Error> 
 }
 
 fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
-    let agreement = read_agreement(&path)?;
-    let work = Work::opened(state.profile(), agreement, path);
+    let opened = read_agreement(&path)?;
+    let work = Work::opened(state.profile(), opened, path);
     let view = AgreementView::of(state.profile(), &work);
     *state.work() = Some(work);
     Ok(view)
@@ -183,7 +195,7 @@ fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
 fn suggested_file(work: &Work) -> (String, Option<PathBuf>) {
     match &work.file {
         Some(path) => (
-            crate::view::file_name(path),
+            crate::view::file_name(&path.with_extension("tweevoud")),
             path.parent().map(PathBuf::from),
         ),
         None => (

@@ -1,8 +1,10 @@
 //! The IPC commands, one module per domain. Each is a few lines that call the core.
 
 pub mod agreement;
+pub mod archive;
 pub mod contacts;
 pub mod e2e;
+pub mod exemplars;
 pub mod keys;
 pub mod profile;
 pub mod templates;

@@ -16,7 +16,7 @@ pub async fn verify_file(
     title: String,
 ) -> Result<Option<FileVerdict>, Error> {
     let dialog = FileDialog::open(title)
-        .filter("Tweevoud", &["tweevoud", "json", "pdf"])
+        .filter("Tweevoud", &["tweevoud", "pdf", "json"])
         .filter("*", &["*"]);
     match dialog.ask(&state).await {
         Some(path) => verdict(&state, &path).map(Some),
@@ -33,7 +33,7 @@ pub fn verify_dropped(state: State<'_, AppState>) -> Result<FileVerdict, Error> 
 
 fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
     match read_agreement(path) {
-        Ok(agreement) => Ok(FileVerdict::of(state.profile(), path, &agreement)),
+        Ok(opened) => Ok(FileVerdict::of(state.profile(), path, &opened)),
         Err(e) if e.kind() == "read_failed" => Err(e),
         Err(e) => Ok(FileVerdict::unreadable(path, &e)),
     }

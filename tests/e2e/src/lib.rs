@@ -74,8 +74,17 @@ pub async fn run<F>(name: &str, body: F)
 where
     F: for<'a> FnOnce(&'a Session) -> Body<'a>,
 {
+    run_in(name, None, body).await
+}
+
+/// Like [`run`], with the profile directory `profile` (kept afterwards) instead of a fresh
+/// temporary one: a second launch of the same person's app.
+pub async fn run_in<F>(name: &str, profile: Option<&Path>, body: F)
+where
+    F: for<'a> FnOnce(&'a Session) -> Body<'a>,
+{
     let _turn = ONE_AT_A_TIME.lock().await;
-    let session = Session::start(name).await;
+    let session = Session::start_in(name, profile).await;
     let outcome = AssertUnwindSafe(body(&session)).catch_unwind().await;
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
@@ -93,7 +102,8 @@ where
 pub struct Session {
     name: String,
     driver: WebDriver,
-    profile: tempfile::TempDir,
+    profile: PathBuf,
+    scratch: tempfile::TempDir,
     shot_dir: PathBuf,
     shots: AtomicUsize,
     display: String,
@@ -106,6 +116,11 @@ impl Session {
     /// Starts a display if needed, tauri-driver, and the app with a fresh profile directory.
     /// Panics, saying what is missing, if any piece cannot be found or started.
     pub async fn start(name: &str) -> Session {
+        Session::start_in(name, None).await
+    }
+
+    /// Like [`Session::start`], with the profile directory `profile` if given.
+    pub async fn start_in(name: &str, profile: Option<&Path>) -> Session {
         let app = app_binary();
         let tauri_driver_bin = tool("TAURI_DRIVER", "tauri-driver", &cargo_bin("tauri-driver"));
         let native = std::env::var_os("WEBKIT_WEBDRIVER")
@@ -124,6 +139,30 @@ impl Session {
             }
         };
 
+        let scratch = tempfile::Builder::new()
+            .prefix("tweevoud-e2e-")
+            .tempdir()
+            .expect("cannot create a temporary directory");
+        let profile = match profile {
+            Some(dir) => dir.to_path_buf(),
+            None => scratch.path().join("profile"),
+        };
+        // The "PDF viewer": records what it is asked to open (see `src-tauri/src/viewer.rs`).
+        let viewer = scratch.path().join("viewer.sh");
+        std::fs::write(
+            &viewer,
+            format!(
+                "#!/bin/sh\necho \"$1\" >> '{}'\n",
+                scratch.path().join("viewer.log").display()
+            ),
+        )
+        .expect("cannot write the viewer stand-in");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&viewer, std::fs::Permissions::from_mode(0o755))
+                .expect("cannot make the viewer stand-in executable");
+        }
+
         let port = free_port();
         let native_port = free_port();
         let child = Command::new(&tauri_driver_bin)
@@ -138,6 +177,7 @@ impl Session {
             .env("NO_AT_BRIDGE", "1")
             // The app inherits this through WebKitWebDriver: the test hooks are on.
             .env("TWEEVOUD_E2E_HOOKS", "1")
+            .env("TWEEVOUD_PDF_VIEWER", &viewer)
             .stdin(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
@@ -152,17 +192,13 @@ impl Session {
         tauri_driver.wait_for_port(port);
         tauri_driver.wait_for_port(native_port);
 
-        let profile = tempfile::Builder::new()
-            .prefix("tweevoud-e2e-")
-            .tempdir()
-            .expect("cannot create a temporary profile directory");
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").expect("capability");
         caps.set(
             "tauri:options",
             json!({
                 "application": app,
-                "args": ["--data-dir", profile.path()],
+                "args": ["--data-dir", &profile],
             }),
         )
         .expect("capability");
@@ -179,6 +215,7 @@ impl Session {
             name: name.to_string(),
             driver,
             profile,
+            scratch,
             shot_dir,
             shots: AtomicUsize::new(0),
             display,
@@ -194,7 +231,16 @@ impl Session {
 
     /// The profile directory the app was started with (`--data-dir`).
     pub fn data_dir(&self) -> &Path {
-        self.profile.path()
+        &self.profile
+    }
+
+    /// The files the app asked the system's PDF viewer to open, in order.
+    pub fn opened_in_viewer(&self) -> Vec<PathBuf> {
+        std::fs::read_to_string(self.scratch.path().join("viewer.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(PathBuf::from)
+            .collect()
     }
 
     /// Saves a screenshot of the window as `<test>-<nn>-<step>.png` and returns its path.

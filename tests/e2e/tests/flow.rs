@@ -1,14 +1,18 @@
 //! The two-party story in the real app, with two profiles (two launches, two `--data-dir`s):
 //!
 //! 1. The provider (Dutch UI) makes a key, exports the public key, starts the DPA, signs it
-//!    (a wrong passphrase first: a clear message, nothing lost) and saves the agreement file
-//!    through the real GTK save dialog, typed into with xdotool.
+//!    (a wrong passphrase first: a clear message, nothing lost), saves the agreement file and
+//!    exports the PDF to send, both through the real GTK save dialog, typed into with xdotool.
 //! 2. The customer (French UI) makes a key, imports and verifies the provider's key, opens the
-//!    file through the real GTK open dialog, sees the provider's valid signature before
+//!    PDF it was sent through the real GTK open dialog, sees the provider's valid signature before
 //!    anything can be filled, fills in (an invalid enterprise number first: a clear message,
 //!    nothing lost; a corrupt file dropped meanwhile: a clear message, nothing lost),
-//!    countersigns and saves; verifying the result says complete, an altered copy says
-//!    altered, a file that is no agreement says so.
+//!    countersigns (archived at once), saves both exemplars and the agreement file; the archive
+//!    finds it by customer and enterprise number and opens an exemplar in the PDF viewer;
+//!    verifying the result says complete, an altered copy says altered, a file that is no
+//!    agreement says so.
+//! 3. The provider, launched again on the same profile, gets exemplar 1 back, sees it
+//!    complete, archives it and finds it; an edited copy of the PDF is reported altered.
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +36,21 @@ async fn provider_signs_customer_countersigns_anyone_verifies() {
         .tempdir()
         .expect("a temporary directory for the exchanged files");
     let dir = files.path().to_path_buf();
-    let d1 = dir.clone();
-    tweevoud_e2e::run("provider", move |s| Box::pin(provider(s, d1))).await;
-    tweevoud_e2e::run("customer", move |s| Box::pin(customer(s, dir))).await;
+    let provider_profile = dir.join("provider-profile");
+    let (d1, d2, d3) = (dir.clone(), dir.clone(), dir);
+    tweevoud_e2e::run_in("provider", Some(&provider_profile), move |s| {
+        Box::pin(provider(s, d1))
+    })
+    .await;
+    tweevoud_e2e::run("customer", move |s| Box::pin(customer(s, d2))).await;
+    tweevoud_e2e::run_in("provider-again", Some(&provider_profile), move |s| {
+        Box::pin(provider_gets_exemplar(s, d3))
+    })
+    .await;
 }
+
+/// The PDF the provider sends for countersignature.
+const TO_SIGN_PDF: &str = "verwerkersovereenkomst-te-ondertekenen.pdf";
 
 async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     let d = s.driver();
@@ -154,7 +169,19 @@ async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     .await?;
     assert!(file.is_file(), "not saved: {}", file.display());
     attr_is(d, "[data-testid='doc-saved']", "data-saved", "true").await?;
+    // What was signed is in the archive already.
+    attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
     s.shot("saved").await;
+
+    // Share: the PDF to send, through the real GTK save dialog again.
+    let pdf = dir.join(TO_SIGN_PDF);
+    click(d, "[data-testid='export-button']").await?;
+    s.answer_dialog("PDF opslaan", &pdf, true, "export-dialog")
+        .await;
+    wait_text(d, "[data-testid='notice']", TO_SIGN_PDF).await?;
+    let bytes = std::fs::read(&pdf).expect("the exported PDF");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    s.shot("exported").await;
     assert_no_error(d).await
 }
 
@@ -193,11 +220,15 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     wait_text(d, "[data-testid='contact-status']", "vérifiée le").await?;
     s.shot("contact-verified").await;
 
-    // Open the provider's file through the real GTK dialog.
-    let file = dir.join("verwerkersovereenkomst.tweevoud");
+    // Open the PDF the provider sent, through the real GTK dialog.
     click(d, "[data-testid='open-agreement']").await?;
-    s.answer_dialog("Ouvrir un accord", &file, false, "open-dialog")
-        .await;
+    s.answer_dialog(
+        "Ouvrir un accord",
+        &dir.join(TO_SIGN_PDF),
+        false,
+        "open-dialog",
+    )
+    .await;
 
     // The signature on it is checked and shown before anything can be filled.
     displayed(d, "[data-testid='review']").await?;
@@ -329,6 +360,25 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     assert_eq!(cards.len(), 2, "two valid signatures");
     s.shot("countersigned").await;
 
+    attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
+
+    // Both exemplars, into a folder; and the agreement file.
+    let folder = dir.join("exemplaren");
+    std::fs::create_dir(&folder).unwrap();
+    answer_next_dialog(d, &folder).await?;
+    wait_text(d, "[data-testid='export-button']", "deux exemplaires").await?;
+    click(d, "[data-testid='export-button']").await?;
+    wait_text(d, "[data-testid='notice']", ".pdf").await?;
+    let mut exemplars: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    exemplars.sort();
+    assert_eq!(exemplars.len(), 2, "{exemplars:?}");
+    for e in &exemplars {
+        assert!(std::fs::read(e).unwrap().starts_with(b"%PDF-"));
+    }
+    std::fs::copy(&exemplars[0], dir.join("exemplaar-1.pdf")).unwrap();
     let signed = dir.join("verwerkersovereenkomst-getekend.tweevoud");
     answer_next_dialog(d, &signed).await?;
     click(d, "[data-testid='save-button']").await?;
@@ -339,6 +389,34 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     )
     .await?;
     assert!(signed.is_file());
+
+    // The archive finds it by customer, by enterprise number, and shows its history.
+    click(d, "[data-testid='nav-archive']").await?;
+    displayed(d, "[data-testid='view-archive']").await?;
+    attr_is(
+        d,
+        "[data-testid='archive-status']",
+        "data-status",
+        "complete",
+    )
+    .await?;
+    for query in ["Acme", GOOD_NUMBER] {
+        search_archive(d, query).await?;
+        wait_text(d, "[data-testid='archive-count']", "1 accord").await?;
+        wait_text(d, "[data-testid='archive-row']", "Acme NV").await?;
+    }
+    search_archive(d, "Zanzibar").await?;
+    wait_text(d, "[data-testid='archive-count']", "Aucun résultat").await?;
+    search_archive(d, "Acme").await?;
+    displayed(d, "[data-testid='archive-details']").await?;
+    wait_text(d, "[data-testid='archive-trail']", "signé").await?;
+    s.shot("archive").await;
+    click(d, "[data-testid='open-exemplar'][data-exemplar='1']").await?;
+    wait_text(d, "[data-testid='notice']", ".pdf").await?;
+    let opened = s.opened_in_viewer();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert!(std::fs::read(&opened[0]).unwrap().starts_with(b"%PDF-"));
+    s.shot("archive-opened").await;
 
     // Verify: complete.
     click(d, "[data-testid='nav-verify']").await?;
@@ -383,6 +461,74 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     .await?;
     s.shot("verify-not-an-agreement").await;
     assert_no_error(d).await
+}
+
+/// The provider, in a second launch of the same profile, gets exemplar 1 back: opens it (a
+/// drop), sees it complete, archives it, finds it in the archive; an edited copy of the PDF
+/// is reported altered.
+async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
+    let d = s.driver();
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    choose_language(d, "en").await?;
+    // The key is there: no first-run screen this time.
+    displayed(d, "[data-testid='empty-state']").await?;
+    let exemplar = dir.join("exemplaar-1.pdf");
+    hook(d, "e2e_drop", &exemplar).await?;
+    displayed(d, "[data-testid='review']").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
+    let cards = d
+        .find_all(By::Css(
+            "[data-testid='review'] [data-testid='signature-card'][data-valid='true']",
+        ))
+        .await?;
+    assert_eq!(cards.len(), 2);
+    s.shot("exemplar-returned").await;
+    click(d, "[data-testid='review-continue']").await?;
+    click(d, "[data-testid='archive-button']").await?;
+    attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
+    s.shot("exemplar-archived").await;
+
+    click(d, "[data-testid='nav-archive']").await?;
+    search_archive(d, "Acme").await?;
+    wait_text(d, "[data-testid='archive-count']", "1 agreement").await?;
+    attr_is(
+        d,
+        "[data-testid='archive-status']",
+        "data-status",
+        "complete",
+    )
+    .await?;
+    s.shot("archive").await;
+    for lang in ["nl", "fr"] {
+        choose_language(d, lang).await?;
+        s.shot(&format!("archive-{lang}")).await;
+    }
+    choose_language(d, "en").await?;
+
+    // A copy of the PDF with bytes added: its visible document is not the exemplar any more.
+    let mut bytes = std::fs::read(&exemplar).unwrap();
+    bytes.extend_from_slice(b"\n% edited\n");
+    let edited = dir.join("exemplaar-1-edited.pdf");
+    std::fs::write(&edited, bytes).unwrap();
+    click(d, "[data-testid='nav-verify']").await?;
+    hook(d, "e2e_drop", &edited).await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
+    wait_text(d, "[data-testid='verdict-reason']", "visible document").await?;
+    s.shot("verify-edited-pdf").await;
+    hook(d, "e2e_drop", &exemplar).await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "complete").await?;
+    s.shot("verify-exemplar").await;
+    assert_no_error(d).await
+}
+
+async fn search_archive(d: &WebDriver, query: &str) -> WebDriverResult<()> {
+    let input = d.find(By::Css("[data-testid='archive-query']")).await?;
+    input.clear().await?;
+    input.send_keys(query).await?;
+    input.send_keys(Key::Enter).await?;
+    // Let the list answer this query.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    Ok(())
 }
 
 /// Fills in the key form (first a passphrase that is too short, then a confirmation that
