@@ -812,3 +812,48 @@ fn processes_adding_at_once_corrupt_nothing() {
     assert!(report.is_sound(), "{:?}", report.problems);
     assert_eq!(report.log_entries, 12);
 }
+
+#[test]
+fn complete_agreements_are_stored_with_both_exemplars_and_verify_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let complete = tmp.path().join("complete.tweevoud");
+    dpa_complete().save(&complete).unwrap();
+    let mut ar = Archive::open(&dir).unwrap();
+    let added = ar.add(&fs::read(&complete).unwrap(), at(16), None).unwrap();
+    let exemplars: Vec<_> = added
+        .objects
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Exemplar)
+        .collect();
+    assert_eq!(
+        exemplars.iter().map(|o| o.number).collect::<Vec<_>>(),
+        [Some(1), Some(2)]
+    );
+    // Adding an exemplar PDF is adding the agreement inside it: already there.
+    let two = fs::read(object_path(&dir, &exemplars[1].sha256)).unwrap();
+    let again = ar.add(&two, at(17), None).unwrap();
+    assert_eq!(again.outcome, AddOutcome::AlreadyArchived);
+    drop(ar);
+    let copy = tmp.path().join("copy.pdf");
+    fs::write(&copy, &two).unwrap();
+    tv().args(["verify", s(&copy), "--archive-dir", s(&dir)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "archive: exemplar 2 of 2 of agreement {} with Brouwerij De Zwarte Kat BV, archived on 2026-11-23",
+            added.id
+        )));
+    let mut edited = two.clone();
+    edited.extend_from_slice(b"\n% edited\n");
+    fs::write(&copy, &edited).unwrap();
+    tv().args(["verify", s(&copy), "--archive-dir", s(&dir)])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "DIFFERS from every stored exemplar of agreement",
+        ));
+    let report = verify_dir(&dir);
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert_eq!(report.objects, 4);
+}

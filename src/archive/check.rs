@@ -586,6 +586,12 @@ fn check_index(
                 fields.join("; ")
             ));
         }
+        if idx.trail(id).ok().as_ref() != Some(&d.trail) {
+            r.problems.push(format!(
+                "the index's audit trail of agreement {} ({who}) does not match its agreement file",
+                short(id)
+            ));
+        }
         if idx.signatures(id).ok().as_ref() != Some(&d.signatures) {
             r.problems.push(format!(
                 "the index's signatures of agreement {} ({who}) do not match its agreement file",

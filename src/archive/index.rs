@@ -17,7 +17,7 @@ use crate::party::Party;
 use crate::verify::Status;
 
 /// The version of the index's schema; an index of another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: &str = "1";
+pub(crate) const SCHEMA_VERSION: &str = "2";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS signatures (
     PRIMARY KEY (agreement, idx)
 );
 CREATE INDEX IF NOT EXISTS signatures_fingerprint ON signatures (fingerprint);
+CREATE TABLE IF NOT EXISTS trail (
+    agreement TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    hash      TEXT NOT NULL,
+    PRIMARY KEY (agreement, seq)
+);
+CREATE INDEX IF NOT EXISTS trail_hash ON trail (hash);
 CREATE TABLE IF NOT EXISTS objects (
     sha256    TEXT NOT NULL,
     agreement TEXT NOT NULL,
@@ -162,6 +169,8 @@ pub struct ObjectRow {
 pub(crate) struct Derived {
     pub summary: Summary,
     pub signatures: Vec<SignatureRow>,
+    /// The hashes of the current version's audit entries, in order.
+    pub trail: Vec<String>,
     pub parties: String,
     pub text: String,
 }
@@ -296,8 +305,22 @@ impl Index {
         ids
     }
 
-    pub(crate) fn by_root(&self, root: &str) -> rusqlite::Result<Vec<Summary>> {
-        self.summaries("WHERE root = ?1 ORDER BY archived, id", [root])
+    /// Agreements whose current version's audit trail holds an entry with this hash: the
+    /// version with that head, and every later one.
+    pub(crate) fn containing(&self, audit_hash: &str) -> rusqlite::Result<Vec<Summary>> {
+        self.summaries(
+            "WHERE id IN (SELECT agreement FROM trail WHERE hash = ?1) ORDER BY archived, id",
+            [audit_hash],
+        )
+    }
+
+    /// The audit trail of an agreement's current version, as indexed.
+    pub(crate) fn trail(&self, id: &str) -> rusqlite::Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT hash FROM trail WHERE agreement = ?1 ORDER BY seq")?;
+        let rows = st.query_map([id], |r| r.get(0))?.collect();
+        rows
     }
 
     pub(crate) fn list(&self, status: Option<Status>) -> rusqlite::Result<Vec<Summary>> {
@@ -503,6 +526,13 @@ fn apply_one(
                     ],
                 )?;
             }
+            tx.execute("DELETE FROM trail WHERE agreement = ?1", [id])?;
+            for (i, hash) in d.trail.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO trail (agreement, seq, hash) VALUES (?1, ?2, ?3)",
+                    params![id, i as i64, hash],
+                )?;
+            }
             tx.execute("DELETE FROM search WHERE agreement = ?1", [id])?;
             tx.execute(
                 "INSERT INTO search (agreement, parties, text) VALUES (?1, ?2, ?3)",
@@ -514,6 +544,7 @@ fn apply_one(
                 "agreements WHERE id",
                 "signatures WHERE agreement",
                 "objects WHERE agreement",
+                "trail WHERE agreement",
                 "search WHERE agreement",
             ] {
                 tx.execute(&format!("DELETE FROM {table} = ?1"), [id])?;

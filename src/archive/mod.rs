@@ -112,6 +112,9 @@ pub enum ArchiveError {
     /// The file is not an agreement file (or exemplar) that can be read.
     #[error("not archived: {0}")]
     Agreement(#[from] AgreementError),
+    /// An exemplar PDF could not be read or made.
+    #[error("not archived: {0}")]
+    Pdf(#[from] crate::pdf::PdfError),
     /// The agreement does not verify; the archive keeps only intact agreements.
     #[error("not archived: the agreement is not intact: {0}")]
     Invalid(String),
@@ -291,18 +294,30 @@ struct RenderedExemplar {
     bytes: Vec<u8>,
 }
 
-/// The exemplar PDFs of a complete agreement.
-///
-/// This is the one place where the archive meets the PDF module (issue 4). That module is
-/// not part of this build yet, so no exemplar is rendered or stored: complete agreements
-/// are archived with their agreement file and template only.
-fn render_exemplars(_agreement: &Agreement) -> Result<Vec<RenderedExemplar>, ArchiveError> {
-    Ok(Vec::new())
+/// The two exemplar PDFs of a complete agreement (`crate::pdf`): exemplar 1, the
+/// provider's, and exemplar 2, the customer's, rendered deterministically.
+fn render_exemplars(agreement: &Agreement) -> Result<Vec<RenderedExemplar>, ArchiveError> {
+    Ok(crate::pdf::exemplars(agreement)?
+        .into_iter()
+        .filter_map(|pdf| {
+            let number = pdf.exemplar.id().parse().ok()?;
+            Some(RenderedExemplar {
+                number,
+                name: pdf.file_name,
+                bytes: pdf.bytes,
+            })
+        })
+        .collect())
 }
 
-/// Reads the agreement a file holds: an agreement file, or (once the PDF module exists) an
-/// exemplar PDF carrying one. Returns the agreement and the bytes of its agreement file.
+/// Reads the agreement a file holds: an agreement file, or an exemplar PDF carrying one.
+/// Returns the agreement and the bytes of its agreement file.
 fn read_agreement(bytes: &[u8]) -> Result<(Agreement, Vec<u8>), ArchiveError> {
+    if crate::pdf::is_pdf(bytes) {
+        let embedded = crate::pdf::embedded_agreement(bytes)?;
+        let agreement = Agreement::from_json(&embedded.json)?;
+        return Ok((agreement, embedded.json.into_bytes()));
+    }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| AgreementError::Json("the file is not UTF-8 text".into()))?;
     Ok((Agreement::from_json(text)?, bytes.to_vec()))
@@ -580,29 +595,34 @@ impl Archive {
             self.catch_up()?;
         }
         let audit = agreement.audit();
-        let root = audit.first().map(|e| e.hash.clone()).unwrap_or_default();
         let head = audit.last().map(|e| e.hash.clone()).unwrap_or_default();
         let customer = customer_of(&agreement);
+        let unchanged = |id: String, outcome| Added {
+            id,
+            outcome,
+            status: verification.status,
+            customer: customer.clone(),
+            objects: Vec::new(),
+            seq: None,
+        };
+        // An archived agreement whose trail holds this version's head is this version, or a
+        // later one of it.
+        let later = self.index.containing(&head).map_err(self.index_err())?;
+        if let Some(c) = later.iter().find(|c| c.head == head) {
+            return Ok(unchanged(c.id.clone(), AddOutcome::AlreadyArchived));
+        }
+        if let Some(c) = later.into_iter().next() {
+            return Ok(unchanged(c.id, AddOutcome::LaterVersionArchived));
+        }
+        // An archived agreement whose head is in this version's trail is an earlier version
+        // of it (the latest such, if a draft and its signed version were both archived
+        // apart).
         let mut extends: Option<Summary> = None;
-        for candidate in self.index.by_root(&root).map_err(self.index_err())? {
-            let unchanged = |outcome| Added {
-                id: candidate.id.clone(),
-                outcome,
-                status: verification.status,
-                customer: customer.clone(),
-                objects: Vec::new(),
-                seq: None,
-            };
-            if candidate.head == head {
-                return Ok(unchanged(AddOutcome::AlreadyArchived));
-            }
-            if audit.iter().any(|e| e.hash == candidate.head) {
-                extends = Some(candidate);
+        for e in audit.iter().rev() {
+            let held = self.index.containing(&e.hash).map_err(self.index_err())?;
+            if let Some(c) = held.into_iter().find(|c| c.head == e.hash) {
+                extends = Some(c);
                 break;
-            }
-            let stored = self.load_agreement(&candidate.object)?;
-            if stored.audit().iter().any(|e| e.hash == head) {
-                return Ok(unchanged(AddOutcome::LaterVersionArchived));
             }
         }
         let (id, outcome) = match extends {
@@ -969,29 +989,39 @@ impl Archive {
         };
         let is_pdf = bytes.starts_with(b"%PDF");
         let audit = agreement.audit();
-        let root = audit.first().map(|e| e.hash.clone()).unwrap_or_default();
         let head = audit.last().map(|e| e.hash.clone()).unwrap_or_default();
         let content = agreement.to_json();
-        for summary in self.index.by_root(&root).map_err(self.index_err())? {
+        // The same version, or a later one.
+        if let Some(summary) = self
+            .index
+            .containing(&head)
+            .map_err(self.index_err())?
+            .into_iter()
+            .next()
+        {
             let versions = self.index.objects(&summary.id).map_err(self.index_err())?;
             for v in versions.iter().filter(|v| v.kind == ObjectKind::Agreement) {
                 let Ok(stored) = self.load_agreement(&v.sha256) else {
                     continue;
                 };
                 if stored.to_json() == content {
+                    let has_exemplars = versions.iter().any(|v| v.kind == ObjectKind::Exemplar);
                     let agreement = Box::new(summary);
-                    return Ok(if is_pdf {
+                    return Ok(if is_pdf && has_exemplars {
                         Lookup::DiffersFromExemplars { agreement }
                     } else {
                         Lookup::SameContent { agreement }
                     });
                 }
             }
-            let later = audit.iter().any(|e| e.hash == summary.head);
-            let earlier = self
-                .load_agreement(&summary.object)
-                .is_ok_and(|s| s.audit().iter().any(|e| e.hash == head));
-            if later || earlier {
+            return Ok(Lookup::OtherVersion {
+                agreement: Box::new(summary),
+            });
+        }
+        // An earlier one.
+        for e in audit.iter().rev() {
+            let held = self.index.containing(&e.hash).map_err(self.index_err())?;
+            if let Some(summary) = held.into_iter().find(|c| c.head == e.hash) {
                 return Ok(Lookup::OtherVersion {
                     agreement: Box::new(summary),
                 });
@@ -1199,6 +1229,7 @@ pub(crate) fn derive(agreement: &Agreement, v: &Verification, object: &str) -> D
                 time: c.time.clone(),
             })
             .collect(),
+        trail: audit.iter().map(|e| e.hash.clone()).collect(),
         parties: parties.join("\n"),
         text: agreement.render_text(),
     }

@@ -309,6 +309,11 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
     };
     let profile = a.profile.profile().ok();
     let report = &check.verification;
+    let stored = a
+        .archive
+        .dir(&a.profile)
+        .ok()
+        .map(|dir| super::archive::verdict(&dir, &bytes));
     if a.json {
         print_json(&ExemplarVerifyJson {
             file: shown(&a.file),
@@ -333,6 +338,7 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
                 label: check.label.as_deref(),
                 visible_document_matches: check.visible_document_matches,
             },
+            archive: stored.as_ref(),
         })?;
     } else {
         print_report(&a.file, &check.agreement, report, profile.as_ref());
@@ -345,8 +351,12 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
                 "is NOT the one the signed agreement gives"
             }
         );
+        if let Some(v) = &stored {
+            println!("  archive: {}", v.description);
+        }
     }
     Ok(match report.status {
+        _ if stored.as_ref().is_some_and(|v| v.negative) => Outcome::Negative,
         Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
         _ => Outcome::Negative,
     })
@@ -367,6 +377,8 @@ struct ExemplarVerifyJson<'a> {
     problems: &'a [String],
     unsigned_values: &'a [String],
     exemplar: ExemplarJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive: Option<&'a super::archive::ArchiveVerdict>,
 }
 
 #[derive(Serialize)]
