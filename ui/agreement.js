@@ -9,6 +9,7 @@ import { fact, signatureCards } from "./signatures.js";
 import {
   busy,
   clearError,
+  confirmDiscard,
   el,
   notify,
   onLanguage,
@@ -252,7 +253,7 @@ function renderReview() {
       ? t("review_title_one")
       : t("review_title_many", { n });
   ui.reviewLead.textContent = invalid ? t("review_invalid_lead") : t("review_lead");
-  const cards = signatureCards(v.signatures, designations());
+  const cards = signatureCards(v.signatures, designations(), rememberSigner);
   if (invalid && v.first_problem) {
     cards.unshift(el("p", { class: "verdict-reason", dataset: { testid: "review-reason" }, text: v.first_problem }));
   }
@@ -347,7 +348,7 @@ function focusFirstMissing(party) {
 function renderSignatures() {
   const sigs = current.verification.signatures;
   ui.signatureBlock.hidden = sigs.length === 0;
-  ui.signatureCards.replaceChildren(...signatureCards(sigs, designations()));
+  ui.signatureCards.replaceChildren(...signatureCards(sigs, designations(), rememberSigner));
 }
 
 function groupHex(hex) {
@@ -355,6 +356,24 @@ function groupHex(hex) {
 }
 
 // ---- actions ----
+
+/** Adds a signer's key to the contacts (not verified), then shows the new trust. */
+async function rememberSigner(index, button) {
+  try {
+    const imported = await busy(button, () => call("remember_signer", { index }));
+    notify(imported.new ? "remembered" : "already_contact", { name: imported.contact.name });
+    current = await call("current_agreement");
+    renderChrome();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** Whether the agreement on the desk may be put away: nothing unsaved, or the user agrees. */
+async function mayLeave() {
+  if (!current || current.saved) return true;
+  return confirmDiscard(current.file || current.summary.title);
+}
 
 async function acknowledge() {
   try {
@@ -489,21 +508,26 @@ function errorTextFor(err) {
 
 /** Starts a new agreement from a template. */
 export async function startFromTemplate(id) {
+  if (!(await mayLeave())) return false;
   try {
     present(await call("new_agreement", { template: id }));
     clearError();
     document.getElementById("workspace").scrollTop = 0;
+    return true;
   } catch (err) {
     showError(err);
+    return false;
   }
 }
 
 /** Opens an agreement file through the native dialog. */
 export async function openFromDialog(button) {
+  if (!(await mayLeave())) return;
   try {
     const view = await busy(button, () => call("open_agreement", { title: t("dialog_open_agreement") }));
     if (!view) return;
     clearError();
+    store.openTemplate = null;
     present(view);
     document.getElementById("workspace").scrollTop = 0;
   } catch (err) {
@@ -513,9 +537,11 @@ export async function openFromDialog(button) {
 
 /** Opens the file just dropped on the window. A bad file leaves the desk as it was. */
 export async function openDropped() {
+  if (!(await mayLeave())) return;
   try {
     const view = await call("open_dropped");
     clearError();
+    store.openTemplate = null;
     present(view);
     document.getElementById("workspace").scrollTop = 0;
   } catch (err) {

@@ -46,8 +46,7 @@ function renderTemplates() {
       }),
     );
     button.addEventListener("click", async () => {
-      store.openTemplate = summary.id;
-      await startFromTemplate(summary.id);
+      if (await startFromTemplate(summary.id)) store.openTemplate = summary.id;
       markTemplate();
     });
     return el("li", {}, button);
@@ -84,7 +83,6 @@ function listenForDrops() {
     if (store.view === "verify") {
       verifyDropped();
     } else {
-      store.openTemplate = null;
       openDropped().then(markTemplate);
     }
   });
@@ -103,10 +101,7 @@ async function start() {
       } else showView(button.dataset.view);
     });
   }
-  ui.openButton.addEventListener("click", () => {
-    store.openTemplate = null;
-    openFromDialog(ui.openButton).then(markTemplate);
-  });
+  ui.openButton.addEventListener("click", () => openFromDialog(ui.openButton).then(markTemplate));
   initAgreement(showView);
   initVerify();
   initArchive();

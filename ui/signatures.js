@@ -9,12 +9,15 @@ export function trustText(trust) {
   return t(`trust_${trust.status}`, params);
 }
 
-/** One card per signature. `designations` maps a party to how the template names it. */
-export function signatureCards(signatures, designations = {}) {
-  return signatures.map((sig) => signatureCard(sig, designations[sig.role]));
+/**
+ * One card per signature. `designations` maps a party to how the template names it;
+ * `remember(index, button)`, if given, is offered for a key the profile does not know.
+ */
+export function signatureCards(signatures, designations = {}, remember = null) {
+  return signatures.map((sig) => signatureCard(sig, designations[sig.role], remember));
 }
 
-function signatureCard(sig, designation) {
+function signatureCard(sig, designation, remember) {
   const name = partyName(sig.role, true);
   const party = designation && designation.toLowerCase() !== name.toLowerCase() ? `${name} (${designation})` : designation || name;
   const card = el("article", {
@@ -47,6 +50,11 @@ function signatureCard(sig, designation) {
     text: trustText(sig.trust),
   });
   card.append(head, who, facts, method, trust);
+  if (remember && sig.trust.status === "unknown") {
+    const button = el("button", { type: "button", class: "button small", dataset: { testid: "remember-signer" }, text: t("remember_signer") });
+    button.addEventListener("click", () => remember(sig.index, button));
+    card.append(el("div", { class: "signature-actions" }, button));
+  }
   if (sig.problems.length) {
     card.append(el("ul", { class: "problems" }, ...sig.problems.map((p) => el("li", { text: p }))));
   }

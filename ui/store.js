@@ -160,3 +160,31 @@ export async function busy(button, work, labelKey) {
     if (label && before) label.textContent = t(before);
   }
 }
+
+// ---- "discard unsaved changes?" ----
+
+const discard = {
+  dialog: document.getElementById("discard-dialog"),
+  text: document.getElementById("discard-text"),
+  keep: document.getElementById("discard-keep"),
+  confirm: document.getElementById("discard-confirm"),
+};
+
+/** Asks whether to put away `name` with unsaved changes; resolves to the answer. */
+export function confirmDiscard(name) {
+  discard.text.textContent = t("discard_text", { name });
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      discard.keep.onclick = null;
+      discard.confirm.onclick = null;
+      discard.dialog.onclose = null;
+      if (discard.dialog.open) discard.dialog.close();
+      resolve(answer);
+    };
+    discard.keep.onclick = () => done(false);
+    discard.confirm.onclick = () => done(true);
+    discard.dialog.onclose = () => done(false);
+    discard.dialog.showModal();
+    discard.keep.focus();
+  });
+}

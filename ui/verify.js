@@ -2,7 +2,7 @@
 
 import { call } from "./ipc.js";
 import { fact, signatureCards } from "./signatures.js";
-import { busy, clearError, el, onLanguage, partyName, showError, t } from "./store.js";
+import { busy, clearError, el, formatTime, onLanguage, partyName, showError, t } from "./store.js";
 
 const ui = {
   pick: document.getElementById("verify-pick"),
@@ -47,6 +47,27 @@ function showVerdict(verdict) {
   ui.verdict.scrollIntoView({ block: "nearest" });
 }
 
+/** What the archive knows of the file, in words, with a tone: ok, warn, bad or plain. */
+function archiveText(lookup) {
+  if (!lookup || lookup.status === "no_archive") return null;
+  const a = lookup.agreement || {};
+  const params = { number: lookup.number, of: lookup.of, date: lookup.archived ? formatTime(lookup.archived) : "", customer: a.customer || a.title || "" };
+  switch (lookup.status) {
+    case "exemplar":
+      return { tone: "ok", text: t("archive_match_exemplar", params) };
+    case "agreement_file":
+      return { tone: lookup.current ? "ok" : "warn", text: t(lookup.current ? "archive_match_current" : "archive_match_earlier", params) };
+    case "same_content":
+      return { tone: "ok", text: t("archive_match_same", params) };
+    case "other_version":
+      return { tone: "warn", text: t("archive_match_other", params) };
+    case "differs_from_exemplars":
+      return { tone: "bad", text: t("archive_match_differs", params) };
+    default:
+      return { tone: "plain", text: t("archive_match_unknown") };
+  }
+}
+
 function render() {
   const v = current;
   ui.verdict.hidden = false;
@@ -60,6 +81,8 @@ function render() {
   if (v.label) facts.push(fact(t("exemplar_label"), v.label, "verdict-exemplar"));
   if (v.title) facts.push(fact(t("agreement"), v.title));
   if (v.details) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.details.text_sha256_grouped })));
+  const archived = archiveText(v.archive);
+  if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
   ui.signatures.replaceChildren(...(v.details ? signatureCards(v.details.signatures) : []));
 }

@@ -32,7 +32,7 @@ pub struct Work {
     pub acting: Option<Party>,
     /// The file it was opened from or last saved to.
     pub file: Option<PathBuf>,
-    /// Whether everything done since is saved in `file`.
+    /// Whether nothing would be lost by closing it: everything done is saved in `file`.
     pub saved: bool,
     /// Whether the user has seen the existing signatures (always true for a new agreement):
     /// nothing can be filled in before.
@@ -80,13 +80,14 @@ pub fn acting_party(profile: &Profile, agreement: &Agreement) -> Option<Party> {
 }
 
 impl Work {
-    /// A new agreement, started here by the provider.
+    /// A new agreement, started here by the provider. Nothing is lost if it is left as it is,
+    /// so it counts as saved until something is filled in.
     pub fn new(agreement: Agreement) -> Work {
         Work {
             acting: agreement.next_signer(),
             agreement,
             file: None,
-            saved: false,
+            saved: true,
             reviewed: true,
             label: None,
             pdf_problems: Vec::new(),

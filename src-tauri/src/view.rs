@@ -335,6 +335,8 @@ pub struct FileVerdict {
     pub label: Option<String>,
     /// The full verification, when the file could be read.
     pub details: Option<VerificationView>,
+    /// What the profile's archive knows of these very bytes.
+    pub archive: Option<tweevoud::archive::Lookup>,
 }
 
 impl FileVerdict {
@@ -355,6 +357,7 @@ impl FileVerdict {
             title: Some(agreement.template().title().to_string()),
             label: opened.label.clone(),
             details: Some(details),
+            archive: None,
         }
     }
 
@@ -377,6 +380,7 @@ impl FileVerdict {
             title: None,
             label: None,
             details: None,
+            archive: None,
         }
     }
 }

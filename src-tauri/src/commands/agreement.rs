@@ -32,6 +32,14 @@ pub fn new_agreement(state: State<'_, AppState>, template: String) -> Result<Agr
     Ok(view)
 }
 
+/// The agreement on the desk as it stands (after its signers' trust changed, say).
+#[tauri::command]
+pub fn current_agreement(state: State<'_, AppState>) -> Result<AgreementView, Error> {
+    let guard = state.work();
+    let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+    Ok(AgreementView::of(state.profile(), work))
+}
+
 /// Checks a value for a blank of the open agreement without changing anything.
 #[tauri::command]
 pub fn check_value(

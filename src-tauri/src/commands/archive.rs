@@ -4,7 +4,8 @@
 use serde::Serialize;
 use tauri::State;
 use tweevoud::agreement::AuditEntry;
-use tweevoud::archive::{Added, Details, Summary};
+use tweevoud::archive::{Added, Details, ObjectKind, Summary};
+use tweevoud::canonical::sha256_hex;
 use tweevoud::pdf::{self, Exemplar};
 use tweevoud::{Archive, Status};
 
@@ -75,31 +76,56 @@ pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<Archive
 }
 
 /// Opens exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` in the system's
-/// PDF viewer. The PDF is rendered from the archived agreement file; rendering is
-/// deterministic, so it is byte for byte the exemplar the parties exchanged.
+/// PDF viewer: the stored exemplar, exported from the archive (which logs the export); an
+/// exemplar the archive does not store (the PDF to sign of an agreement awaiting its
+/// countersignature) is rendered from the archived agreement file, byte for byte the one the
+/// parties exchanged, since rendering is deterministic.
 #[tauri::command]
 pub fn open_exemplar(
     state: State<'_, AppState>,
     id: String,
     exemplar: String,
 ) -> Result<String, Error> {
-    let archive = Archive::open(&state.profile().archive_dir())?;
-    let agreement = archive.agreement(&id)?;
-    let which = Exemplar::from_id(&exemplar).ok_or_else(|| Error::Viewer {
-        path: exemplar.clone().into(),
-        reason: "no such exemplar".into(),
-    })?;
-    let bytes = pdf::render(&agreement, which)?;
-    let dir = state.data_dir().join("exemplars");
-    let path = dir.join(which.file_name(&agreement));
-    tweevoud::profile::create_private_dir(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
-    tweevoud::fsutil::write_atomic(&path, &bytes).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
+    let mut archive = Archive::open(&state.profile().archive_dir())?;
+    let details = archive.show(&id)?;
+    let dir = state
+        .data_dir()
+        .join("exemplars")
+        .join(&details.summary.id[..16]);
+    let stored = details.objects.iter().find(|o| {
+        o.kind == ObjectKind::Exemplar && o.number.map(|n| n.to_string()) == Some(exemplar.clone())
+    });
+    let path = match stored {
+        Some(row) => {
+            let exported = archive.export(&id, &dir, clock::now(), None)?;
+            exported
+                .files
+                .into_iter()
+                .find(|p| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == row.sha256))
+                .ok_or_else(|| Error::Viewer {
+                    path: dir.clone(),
+                    reason: "the exported exemplar is not the stored one".into(),
+                })?
+        }
+        None => {
+            let agreement = archive.agreement(&id)?;
+            let which = Exemplar::from_id(&exemplar).ok_or_else(|| Error::Viewer {
+                path: exemplar.clone().into(),
+                reason: "no such exemplar".into(),
+            })?;
+            let path = dir.join(which.file_name(&agreement));
+            let bytes = pdf::render(&agreement, which)?;
+            tweevoud::profile::create_private_dir(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            tweevoud::fsutil::write_atomic(&path, &bytes).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+            path
+        }
+    };
     viewer::open(&path)?;
     Ok(crate::view::file_name(&path))
 }

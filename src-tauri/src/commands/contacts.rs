@@ -3,6 +3,7 @@
 use serde::Serialize;
 use tauri::State;
 use tweevoud::contact::{Added, ContactBook};
+use tweevoud::key::PublicKey;
 
 use crate::dialog::FileDialog;
 use crate::view::ContactView;
@@ -42,7 +43,11 @@ pub async fn import_contact(
     let pem = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
     let book = ContactBook::open(state.profile());
     let added = book.add(&pem, &name, Some(&organisation), false, clock::now())?;
-    Ok(Some(match added {
+    Ok(Some(imported(added)))
+}
+
+fn imported(added: Added) -> Imported {
+    match added {
         Added::New(c) => Imported {
             contact: ContactView::from(&c),
             new: true,
@@ -51,7 +56,33 @@ pub async fn import_contact(
             contact: ContactView::from(&c),
             new: false,
         },
-    }))
+    }
+}
+
+/// Remembers the key of signature `index` of the agreement on the desk as a contact, under
+/// the name and organisation it was signed with, not verified.
+#[tauri::command]
+pub fn remember_signer(state: State<'_, AppState>, index: usize) -> Result<Imported, Error> {
+    let statement = {
+        let guard = state.work();
+        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+        let record = work
+            .agreement
+            .signatures()
+            .get(index)
+            .ok_or(Error::NoAgreement)?;
+        record.statement.clone()
+    };
+    let key = PublicKey::from_base64(&statement.public_key)?;
+    let book = ContactBook::open(state.profile());
+    let added = book.add_key(
+        &key,
+        &statement.signer.name,
+        Some(&statement.signer.organisation),
+        false,
+        clock::now(),
+    )?;
+    Ok(imported(added))
 }
 
 /// Marks the contact `fingerprint` (hex) verified: the user compared it with the person.

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use tauri::State;
+use tweevoud::{archive, pdf};
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
@@ -32,9 +33,15 @@ pub fn verify_dropped(state: State<'_, AppState>) -> Result<FileVerdict, Error> 
 }
 
 fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
-    match read_agreement(path) {
-        Ok(opened) => Ok(FileVerdict::of(state.profile(), path, &opened)),
-        Err(e) if e.kind() == "read_failed" => Err(e),
-        Err(e) => Ok(FileVerdict::unreadable(path, &e)),
+    let mut verdict = match read_agreement(path) {
+        Ok(opened) => FileVerdict::of(state.profile(), path, &opened),
+        Err(e) if e.kind() == "read_failed" => return Err(e),
+        Err(e) => return Ok(FileVerdict::unreadable(path, &e)),
+    };
+    // Whether the archive holds these very bytes; a file too large to be either is not asked.
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= pdf::MAX_PDF_BYTES);
+    if let Some(bytes) = small.then(|| std::fs::read(path).ok()).flatten() {
+        verdict.archive = archive::lookup(&state.profile().archive_dir(), &bytes).ok();
     }
+    Ok(verdict)
 }

@@ -304,6 +304,10 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     let corrupt = dir.join("kapot.tweevoud");
     std::fs::write(&corrupt, b"PK\x03\x04 not an agreement at all").unwrap();
     hook(d, "e2e_drop", &corrupt).await?;
+    // Unsaved changes: the window asks first.
+    displayed(d, "[data-testid='discard-dialog']").await?;
+    s.shot("unsaved-changes").await;
+    click(d, "[data-testid='discard-confirm']").await?;
     attr_is(d, "[data-testid='error']", "data-kind", "not_an_agreement").await?;
     wait_text(
         d,
@@ -483,6 +487,15 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
         .await?;
     assert_eq!(cards.len(), 2);
     s.shot("exemplar-returned").await;
+    // The customer's key is unknown here: remember it as a contact from the signature.
+    click(d, "[data-testid='review'] [data-testid='remember-signer']").await?;
+    attr_is(
+        d,
+        "[data-testid='review'] [data-testid='signature-card'][data-role='customer']",
+        "data-trust",
+        "unverified_contact",
+    )
+    .await?;
     click(d, "[data-testid='review-continue']").await?;
     click(d, "[data-testid='archive-button']").await?;
     attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
@@ -515,8 +528,20 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
     wait_text(d, "[data-testid='verdict-reason']", "visible document").await?;
     s.shot("verify-edited-pdf").await;
+    wait_text(
+        d,
+        "[data-testid='verdict-archive']",
+        "differs from the stored exemplars",
+    )
+    .await?;
     hook(d, "e2e_drop", &exemplar).await?;
     attr_is(d, "[data-testid='verdict']", "data-verdict", "complete").await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-archive']",
+        "Byte for byte exemplar 1 of 2",
+    )
+    .await?;
     s.shot("verify-exemplar").await;
     assert_no_error(d).await
 }
