@@ -223,7 +223,7 @@ function renderChrome() {
   const view = current;
   const v = view.verification;
   ui.title.textContent = view.summary.title;
-  ui.file.textContent = view.file || t("new_file");
+  ui.file.textContent = [view.file || t("new_file"), view.label].filter(Boolean).join(" · ");
   ui.saved.textContent = view.file ? `· ${t(view.saved ? "saved" : "unsaved")}` : "";
   ui.saved.dataset.saved = String(view.saved);
   ui.status.textContent = t(`status_${v.status}`);
@@ -289,7 +289,9 @@ function renderActing() {
 /** The PDF(s) to send or keep, and the archive, once someone has signed. */
 function renderShare() {
   const status = current.verification.status;
-  const shareable = status === "awaiting_countersignature" || status === "complete";
+  // Once this profile has done its part: the PDF to send while the other party has yet to
+  // sign, both exemplars once complete. Not while the agreement is being filled in here.
+  const shareable = status === "complete" || (status === "awaiting_countersignature" && !current.acting);
   ui.exportButton.hidden = !shareable;
   ui.exportLabel.textContent = t(status === "complete" ? "export_both" : "export_to_send");
   ui.exportButton.dataset.kind = status;

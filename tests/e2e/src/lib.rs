@@ -83,8 +83,30 @@ pub async fn run_in<F>(name: &str, profile: Option<&Path>, body: F)
 where
     F: for<'a> FnOnce(&'a Session) -> Body<'a>,
 {
+    let options = Options {
+        profile: profile.map(Path::to_path_buf),
+        ..Options::default()
+    };
+    run_with(name, options, body).await
+}
+
+/// How to start the app.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The profile directory (kept afterwards); `None`: a fresh temporary one.
+    pub profile: Option<PathBuf>,
+    /// Start the app with GTK's dark theme, so that the page is in dark mode
+    /// (`prefers-color-scheme: dark`).
+    pub dark: bool,
+}
+
+/// Like [`run`], with [`Options`].
+pub async fn run_with<F>(name: &str, options: Options, body: F)
+where
+    F: for<'a> FnOnce(&'a Session) -> Body<'a>,
+{
     let _turn = ONE_AT_A_TIME.lock().await;
-    let session = Session::start_in(name, profile).await;
+    let session = Session::start_with(name, &options).await;
     let outcome = AssertUnwindSafe(body(&session)).catch_unwind().await;
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
@@ -121,6 +143,16 @@ impl Session {
 
     /// Like [`Session::start`], with the profile directory `profile` if given.
     pub async fn start_in(name: &str, profile: Option<&Path>) -> Session {
+        let options = Options {
+            profile: profile.map(Path::to_path_buf),
+            ..Options::default()
+        };
+        Session::start_with(name, &options).await
+    }
+
+    /// Like [`Session::start`], with [`Options`].
+    pub async fn start_with(name: &str, options: &Options) -> Session {
+        let profile = options.profile.as_deref();
         let app = app_binary();
         let tauri_driver_bin = tool("TAURI_DRIVER", "tauri-driver", &cargo_bin("tauri-driver"));
         let native = std::env::var_os("WEBKIT_WEBDRIVER")
@@ -165,7 +197,11 @@ impl Session {
 
         let port = free_port();
         let native_port = free_port();
-        let child = Command::new(&tauri_driver_bin)
+        let mut command = Command::new(&tauri_driver_bin);
+        if options.dark {
+            command.env("GTK_THEME", "Adwaita:dark");
+        }
+        let child = command
             .arg("--port")
             .arg(port.to_string())
             .arg("--native-port")
