@@ -1,12 +1,19 @@
-//! Reading an agreement from a file the user chose or dropped (an agreement file, or an
-//! exemplar PDF carrying one), and saying plainly what it is when it is not one.
+//! The files the app reads and writes for the user: an agreement from a file chosen or
+//! dropped (an agreement file, or an exemplar PDF carrying one), saying plainly what it is
+//! when it is not one; exemplar PDFs written where the user chose, or taken from the archive.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, FixedOffset};
 use tweevoud::agreement::MAX_AGREEMENT_BYTES;
-use tweevoud::pdf::{self, PdfError};
-use tweevoud::{verify, Agreement, AgreementError};
+use tweevoud::archive::ObjectKind;
+use tweevoud::canonical::sha256_hex;
+use tweevoud::fsutil::write_atomic;
+use tweevoud::pdf::{self, Exemplar, ExemplarPdf, PdfError};
+use tweevoud::profile::create_private_dir;
+use tweevoud::{verify, Agreement, AgreementError, Archive};
 
+use crate::view::file_name;
 use crate::Error;
 
 /// An agreement read from a file.
@@ -61,6 +68,68 @@ fn read_exemplar(path: &Path) -> Result<Opened, Error> {
         }
         Err(e) => Err(pdf_error(path, e)),
     }
+}
+
+/// Writes exemplar PDFs where the user chose: one PDF to `chosen` itself, several into the
+/// folder `chosen` under their own names. The names written.
+pub fn write_exemplars(pdfs: &[ExemplarPdf], chosen: &Path) -> Result<Vec<String>, Error> {
+    let mut written = Vec::new();
+    for p in pdfs {
+        let path = match pdfs {
+            [_] => chosen.to_path_buf(),
+            _ => chosen.join(&p.file_name),
+        };
+        write_atomic(&path, &p.bytes).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(file_name(&path));
+    }
+    Ok(written)
+}
+
+/// The exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` as a file in
+/// `dir`: the stored exemplar, exported from the archive (which logs the export); one the
+/// archive does not store (the PDF to sign of an agreement awaiting its countersignature) is
+/// rendered from the archived agreement file, which gives the very bytes the parties
+/// exchanged, since rendering is deterministic.
+pub fn archived_exemplar(
+    archive: &mut Archive,
+    id: &str,
+    exemplar: &str,
+    dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<PathBuf, Error> {
+    let details = archive.show(id)?;
+    let stored = details.objects.iter().find(|o| {
+        o.kind == ObjectKind::Exemplar
+            && o.number.map(|n| n.to_string()).as_deref() == Some(exemplar)
+    });
+    if let Some(row) = stored {
+        let exported = archive.export(id, dir, now, None)?;
+        return exported
+            .files
+            .into_iter()
+            .find(|p| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == row.sha256))
+            .ok_or_else(|| Error::Viewer {
+                path: dir.to_path_buf(),
+                reason: "the exported exemplar is not the stored one".into(),
+            });
+    }
+    let agreement = archive.agreement(id)?;
+    let which = Exemplar::from_id(exemplar).ok_or_else(|| Error::Viewer {
+        path: dir.join(exemplar),
+        reason: "no such exemplar".into(),
+    })?;
+    let path = dir.join(which.file_name(&agreement));
+    let bytes = pdf::render(&agreement, which)?;
+    let write = |path: &Path, source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    create_private_dir(dir).map_err(|e| write(dir, e))?;
+    write_atomic(&path, &bytes).map_err(|e| write(&path, e))?;
+    Ok(path)
 }
 
 /// A PDF that is no exemplar at all is "not an agreement"; one that carries a broken

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::{DateTime, FixedOffset};
 use tweevoud::archive::{self, Lookup};
 use tweevoud::key::PublicKey;
 use tweevoud::template::{self, Template};
-use tweevoud::{Agreement, KeyStore, Party, Profile};
+use tweevoud::{Agreement, Archive, KeyStore, Party, Profile, UnlockedKey};
 
 use crate::error::Error;
 use crate::files::Opened;
@@ -202,6 +203,34 @@ impl AppState {
 }
 
 impl Work {
+    /// Signs as the acting party with `key` (whose owner is `owner`), leaving the other
+    /// party's empty blanks open for it; then files the signed agreement in the profile's
+    /// archive, the log entry signed with the same key. If archiving fails, the signature
+    /// stands and `archive_error` says why.
+    pub fn sign(
+        &mut self,
+        profile: &Profile,
+        key: &UnlockedKey,
+        owner: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), Error> {
+        let role = self.filler()?;
+        let other = role.other();
+        let leave_open = (!self.agreement.has_signed(other)).then_some(other);
+        self.agreement
+            .sign(key, role, Some(owner), leave_open, now)?;
+        self.acting = acting_party(profile, &self.agreement);
+        self.saved = false;
+        let json = self.agreement.to_json();
+        match Archive::open(&profile.archive_dir())
+            .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
+        {
+            Ok(added) => self.archived = Some(added.id),
+            Err(e) => self.archive_error = Some(e.to_string()),
+        }
+        Ok(())
+    }
+
     /// The party that may fill in now: after the signatures were looked at, while someone has
     /// still to sign, and only in an agreement whose signatures hold.
     pub fn filler(&self) -> Result<Party, Error> {

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tauri::State;
-use tweevoud::{Agreement, Archive, KeyStore, Party};
+use tweevoud::{Agreement, KeyStore, Party};
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
-use crate::state::{acting_party, Work};
+use crate::state::Work;
 use crate::view::{AgreementView, SignPreview};
 use crate::{clock, AppState, Error};
 
@@ -112,27 +112,7 @@ pub async fn sign_agreement(
     let unlocked = store.unlock(&key, &passphrase)?;
     let mut guard = state.work();
     let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    let role = work.filler()?;
-    let other = role.other();
-    let leave_open = (!work.agreement.has_signed(other)).then_some(other);
-    work.agreement.sign(
-        &unlocked,
-        role,
-        Some(owner.name()),
-        leave_open,
-        clock::now(),
-    )?;
-    work.acting = acting_party(state.profile(), &work.agreement);
-    work.saved = false;
-    // Everything signed goes into the archive, its log entry signed with the same key. If
-    // that fails, the signature stands and the window says so.
-    let json = work.agreement.to_json();
-    match Archive::open(&state.profile().archive_dir())
-        .and_then(|mut archive| archive.add(json.as_bytes(), clock::now(), Some(&unlocked)))
-    {
-        Ok(added) => work.archived = Some(added.id),
-        Err(e) => work.archive_error = Some(e.to_string()),
-    }
+    work.sign(state.profile(), &unlocked, owner.name(), clock::now())?;
     Ok(AgreementView::of(state.profile(), work))
 }
 

@@ -4,11 +4,11 @@
 use serde::Serialize;
 use tauri::State;
 use tweevoud::agreement::AuditEntry;
-use tweevoud::archive::{Added, Details, ObjectKind, Summary};
-use tweevoud::canonical::sha256_hex;
-use tweevoud::pdf::{self, Exemplar};
+use tweevoud::archive::{Added, Details, Summary};
+use tweevoud::pdf::Exemplar;
 use tweevoud::{Archive, Status};
 
+use crate::files::archived_exemplar;
 use crate::{clock, viewer, AppState, Error};
 
 /// One archived agreement, with what the window needs beyond the index.
@@ -76,10 +76,7 @@ pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<Archive
 }
 
 /// Opens exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` in the system's
-/// PDF viewer: the stored exemplar, exported from the archive (which logs the export); an
-/// exemplar the archive does not store (the PDF to sign of an agreement awaiting its
-/// countersignature) is rendered from the archived agreement file, byte for byte the one the
-/// parties exchanged, since rendering is deterministic.
+/// PDF viewer (see [`archived_exemplar`]).
 #[tauri::command]
 pub fn open_exemplar(
     state: State<'_, AppState>,
@@ -87,45 +84,11 @@ pub fn open_exemplar(
     exemplar: String,
 ) -> Result<String, Error> {
     let mut archive = Archive::open(&state.profile().archive_dir())?;
-    let details = archive.show(&id)?;
     let dir = state
         .data_dir()
         .join("exemplars")
-        .join(&details.summary.id[..16]);
-    let stored = details.objects.iter().find(|o| {
-        o.kind == ObjectKind::Exemplar && o.number.map(|n| n.to_string()) == Some(exemplar.clone())
-    });
-    let path = match stored {
-        Some(row) => {
-            let exported = archive.export(&id, &dir, clock::now(), None)?;
-            exported
-                .files
-                .into_iter()
-                .find(|p| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == row.sha256))
-                .ok_or_else(|| Error::Viewer {
-                    path: dir.clone(),
-                    reason: "the exported exemplar is not the stored one".into(),
-                })?
-        }
-        None => {
-            let agreement = archive.agreement(&id)?;
-            let which = Exemplar::from_id(&exemplar).ok_or_else(|| Error::Viewer {
-                path: exemplar.clone().into(),
-                reason: "no such exemplar".into(),
-            })?;
-            let path = dir.join(which.file_name(&agreement));
-            let bytes = pdf::render(&agreement, which)?;
-            tweevoud::profile::create_private_dir(&dir).map_err(|source| Error::Write {
-                path: dir.clone(),
-                source,
-            })?;
-            tweevoud::fsutil::write_atomic(&path, &bytes).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-            path
-        }
-    };
+        .join(archive.resolve(&id)?);
+    let path = archived_exemplar(&mut archive, &id, &exemplar, &dir, clock::now())?;
     viewer::open(&path)?;
     Ok(crate::view::file_name(&path))
 }

@@ -5,6 +5,7 @@ use tauri::State;
 use tweevoud::pdf;
 
 use crate::dialog::FileDialog;
+use crate::files::write_exemplars;
 use crate::{AppState, Error};
 
 /// Saves the agreement's exemplars: the one PDF to send while it awaits its countersignature
@@ -27,18 +28,6 @@ pub async fn export_exemplars(
     let Some(chosen) = dialog.ask(&state).await else {
         return Ok(None);
     };
-    let mut written = Vec::new();
-    for p in &pdfs {
-        let path = if pdfs.len() == 1 {
-            chosen.clone()
-        } else {
-            chosen.join(&p.file_name)
-        };
-        tweevoud::fsutil::write_atomic(&path, &p.bytes).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-        written.push(crate::view::file_name(&path));
-    }
+    let written = write_exemplars(&pdfs, &chosen)?;
     Ok(Some(written))
 }
