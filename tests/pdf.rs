@@ -954,3 +954,101 @@ fn fail_deeply_nested_or_huge_pdfs_get_an_error_not_a_crash() {
     let err = Agreement::load(&big).unwrap_err().to_string();
     assert!(err.contains("larger than"), "{err}");
 }
+
+#[test]
+fn long_paragraphs_break_across_pages_and_every_word_stays() {
+    let sentence = "Elke partij verbindt zich ertoe de vertrouwelijke informatie van de andere \
+                    partij met de grootste zorg te behandelen en niet aan derden bekend te maken.";
+    let long = vec![sentence; 120].join(" ");
+    let text = format!(
+        r#"+++
+format = "tweevoud-template/1"
+id = "lange-tekst"
+title = "Lange tekst"
+language = "nl"
+
+[parties.provider]
+name = "Voorbeeld BV"
+designation = "de Dienstverlener"
+signatory_name = {{ blank = "naam_dienstverlener" }}
+signatory_function = "Zaakvoerder"
+
+[parties.customer]
+name = {{ blank = "naam_klant" }}
+designation = "de Klant"
+signatory_name = {{ blank = "ondertekenaar_klant" }}
+signatory_function = "Zaakvoerder"
+
+[[blanks]]
+id = "naam_dienstverlener"
+kind = "person_name"
+party = "provider"
+label = {{ nl = "Naam", fr = "Nom", en = "Name" }}
+
+[[blanks]]
+id = "naam_klant"
+kind = "text"
+party = "customer"
+label = {{ nl = "Klant", fr = "Client", en = "Customer" }}
+
+[[blanks]]
+id = "ondertekenaar_klant"
+kind = "person_name"
+party = "customer"
+label = {{ nl = "Ondertekenaar", fr = "Signataire", en = "Signatory" }}
++++
+# LANGE TEKST
+
+## 1. Een lang artikel
+
+1.1. {long}
+
+{{{{naam_dienstverlener}}}} en {{{{naam_klant}}}}, vertegenwoordigd door {{{{ondertekenaar_klant}}}}.
+
+- Een opsomming met een woord dat langer is dan een hele regel: Eenwoordzonderspatiesdatveeltelangisomopeenregeltepassenzelfsalsdieregelheelbreedisenzovoortenzoverderenverderendannogverder.
+"#
+    );
+    let template = Template::parse(&text).unwrap();
+    let mut a = Agreement::new(template, Party::Provider, at(9));
+    a.fill(
+        Party::Provider,
+        &set(&[("naam_dienstverlener", "Jan Peeters")]),
+        at(9),
+    )
+    .unwrap();
+    a.sign(
+        &test_key(1),
+        Party::Provider,
+        Some("Jan Peeters"),
+        Some(Party::Customer),
+        at(10),
+    )
+    .unwrap();
+    let dir = TempDir::new().unwrap();
+    let (e, path) = write_all(&a, dir.path()).remove(0);
+    if let Some(keep) = std::env::var_os("TWEEVOUD_KEEP_PDF") {
+        fs::copy(&path, keep).unwrap();
+    }
+    assert_eq!(e.file_name, "lange-tekst-ter-ondertekening.pdf");
+    let info = run_ok("pdfinfo", &[s(&path)]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 4, "one paragraph over several pages: {pages}");
+    let label = e.exemplar.label(&a);
+    let got = pdf_tokens(&path, &label);
+    let expected = tokens(&a.render_text());
+    // The overlong word is the one word that is cut: compare without it.
+    let cut = "Eenwoordzonderspatiesdatveeltelangisomopeenregeltepassenzelfsalsdieregelheelbreedisenzovoortenzoverderenverderendannogverder";
+    let join = |t: &[String]| t.concat();
+    assert!(
+        join(&got).starts_with(&join(&expected)),
+        "every word, in order"
+    );
+    assert!(expected.iter().any(|t| t == cut));
+    run_ok("qpdf", &["--check", s(&path)]);
+}

@@ -836,7 +836,8 @@ fn body(setter: &Setter, agreement: &Agreement) -> Result<Vec<BlockBox>, PdfErro
     Ok(out)
 }
 
-/// One text line of the signature panel: a muted label and its value, or a value alone.
+/// One text line of the signature panel: a muted label (with its colon) and its value, or a
+/// value alone.
 fn panel_line(
     setter: &Setter,
     label: Option<&str>,
@@ -847,7 +848,7 @@ fn panel_line(
 ) -> Result<Vec<Vec<Item>>, PdfError> {
     let mut pieces = Vec::new();
     if let Some(label) = label {
-        pieces.push(Piece::plain(format!("{label}: ")));
+        pieces.push(Piece::plain(format!("{label} ")));
     }
     pieces.extend(value.iter().cloned());
     let words = setter.words(&pieces, s)?;
@@ -856,8 +857,7 @@ fn panel_line(
     if let (Some(label), Some(Item::Text { chunks, .. })) =
         (label, lines.first_mut().and_then(|l| l.first_mut()))
     {
-        let label = format!("{label}:");
-        let mut rest: &str = &label;
+        let mut rest: &str = label;
         let mut out = Vec::new();
         for c in chunks.drain(..) {
             if rest.is_empty() {
@@ -995,7 +995,12 @@ fn panel(
     };
     let title = setter.words(
         &[
-            Piece::plain(format!("{} {}: ", capitalise(w.for_), details.designation)),
+            Piece::plain(format!(
+                "{} {}{} ",
+                capitalise(w.for_),
+                details.designation,
+                w.colon
+            )),
             organisation,
         ],
         title_style,
@@ -1016,12 +1021,19 @@ fn panel(
         ),
     };
     lines.push((
-        panel_line(setter, Some(w.name), &[name], x, width, small)?,
+        panel_line(setter, Some(&w.labelled(w.name)), &[name], x, width, small)?,
         lead,
         8.5,
     ));
     lines.push((
-        panel_line(setter, Some(w.function), &[function], x, width, small)?,
+        panel_line(
+            setter,
+            Some(&w.labelled(w.function)),
+            &[function],
+            x,
+            width,
+            small,
+        )?,
         lead,
         8.5,
     ));
@@ -1033,7 +1045,7 @@ fn panel(
             lines.push((
                 panel_line(
                     setter,
-                    Some(w.signed_on),
+                    Some(&w.labelled(w.signed_on)),
                     &[Piece::plain(time)],
                     x,
                     width,
@@ -1059,7 +1071,14 @@ fn panel(
                 .map(|k| k.fingerprint().to_string())
                 .unwrap_or_else(|_| "—".to_string());
             lines.push((
-                panel_line(setter, Some(w.key_fingerprint), &[], x, width, small)?,
+                panel_line(
+                    setter,
+                    Some(&w.labelled(w.key_fingerprint)),
+                    &[],
+                    x,
+                    width,
+                    small,
+                )?,
                 lead,
                 8.5,
             ));
@@ -1079,7 +1098,7 @@ fn panel(
                 ));
             }
             lines.push((
-                panel_line(setter, Some(w.signature), &[], x, width, small)?,
+                panel_line(setter, Some(&w.labelled(w.signature)), &[], x, width, small)?,
                 lead,
                 8.5,
             ));
@@ -1270,6 +1289,7 @@ pub(crate) fn typeset(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::party::Party;
 
     #[test]
     fn clause_numbers() {
@@ -1315,5 +1335,105 @@ mod tests {
             }
         }
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    fn filled_dpa() -> Agreement {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
+        let mut a = Agreement::new(crate::template::builtin().remove(0), Party::Provider, now);
+        let set = |k: &str, v: &str| (k.to_string(), v.to_string());
+        a.fill(
+            Party::Customer,
+            &[
+                set("customer_name", "Brouwerij De Zwarte Kat BV"),
+                set("customer_address", "Kerkstraat 12\n3600 Genk"),
+                set("customer_enterprise_number", "0403.170.701"),
+                set("date", "2026-11-23"),
+                set("customer_signatory_name", "Anne-Marie D'Hondt"),
+                set("customer_signatory_function", "Zaakvoerder"),
+            ],
+            now,
+        )
+        .unwrap();
+        a
+    }
+
+    /// The body lines of a page (not the footer), top to bottom.
+    fn body_lines(page: &Page) -> Vec<(f32, &Vec<Chunk>)> {
+        page.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { y, chunks, .. } if *y < BOTTOM + 1.0 => Some((*y, chunks)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_page_ends_with_a_heading_and_every_line_fits() {
+        let fonts = Fonts::get().unwrap();
+        let a = filled_dpa();
+        let pages = typeset(&a, Exemplar::ToSign, fonts).unwrap();
+        assert!(pages.len() >= 3);
+        for (n, page) in pages.iter().enumerate() {
+            let lines = body_lines(page);
+            let (_, last) = lines.last().expect("text on every page");
+            assert!(
+                !(last[0].style.font == FontKind::Bold
+                    && last[0].style.size >= 10.5
+                    && (last[0].x - MARGIN_X).abs() < 0.01),
+                "page {} ends with a heading: {:?}",
+                n + 1,
+                last[0].text
+            );
+            for (y, chunks) in &lines {
+                assert!(*y > TOP && *y < BOTTOM, "page {}: a line at {y}", n + 1);
+                let c = chunks.last().unwrap();
+                assert!(
+                    c.x + c.width <= MARGIN_X + TEXT_W + 1.0,
+                    "page {}: {:?} runs into the margin",
+                    n + 1,
+                    c.text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn paragraphs_keep_two_lines_on_each_side_of_a_page_break() {
+        let fonts = Fonts::get().unwrap();
+        let a = filled_dpa();
+        let setter = Setter { fonts };
+        let blocks = body(&setter, &a).unwrap();
+        let pages = paginate(&blocks);
+        let text = |items: &[Item]| -> String {
+            match &items[0] {
+                Item::Text { chunks, .. } => chunks.iter().map(|c| c.text.as_str()).collect(),
+                _ => String::new(),
+            }
+        };
+        let rows: Vec<Vec<String>> = blocks
+            .iter()
+            .map(|b| b.rows.iter().map(|r| text(&r.items)).collect())
+            .collect();
+        let mut splits = 0;
+        for page in &pages[1..] {
+            let lines = body_lines(page);
+            let top: String = lines[0].1.iter().map(|c| c.text.as_str()).collect();
+            // The top line of a page starts a block, or is at least the third line of its
+            // block with at least one more after it.
+            for block in &rows {
+                if let Some(k) = block.iter().position(|r| *r == top) {
+                    if k > 0 {
+                        splits += 1;
+                        assert!(
+                            k >= 2 && k + 2 <= block.len(),
+                            "{top:?}: line {k} of {}",
+                            block.len()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(pages.len() >= 3 && splits <= pages.len());
     }
 }

@@ -31,6 +31,15 @@ pub(crate) struct Words {
     pub file_copy: &'static str,
     pub file_of: &'static str,
     pub file_to_sign: &'static str,
+    /// What ends a label: ":" (French sets a no-break space before it).
+    pub colon: &'static str,
+}
+
+impl Words {
+    /// A label and its colon: "Naam:", "Nom :".
+    pub(crate) fn labelled(&self, label: &str) -> String {
+        format!("{label}{}", self.colon)
+    }
 }
 
 pub(crate) fn words(language: Language) -> &'static Words {
@@ -56,6 +65,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaar",
             file_of: "van",
             file_to_sign: "ter-ondertekening",
+            colon: ":",
         },
         Language::Fr => &Words {
             copy: "Exemplaire",
@@ -78,6 +88,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaire",
             file_of: "sur",
             file_to_sign: "a-signer",
+            colon: "\u{a0}:",
         },
         Language::En => &Words {
             copy: "Copy",
@@ -100,6 +111,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "copy",
             file_of: "of",
             file_to_sign: "to-sign",
+            colon: ":",
         },
     }
 }
