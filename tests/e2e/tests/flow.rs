@@ -370,7 +370,7 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     let folder = dir.join("exemplaren");
     std::fs::create_dir(&folder).unwrap();
     answer_next_dialog(d, &folder).await?;
-    wait_text(d, "[data-testid='export-button']", "deux exemplaires").await?;
+    wait_text(d, "[data-testid='export-button']", "les exemplaires").await?;
     click(d, "[data-testid='export-button']").await?;
     wait_text(d, "[data-testid='notice']", ".pdf").await?;
     let mut exemplars: Vec<PathBuf> = std::fs::read_dir(&folder)
