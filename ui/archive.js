@@ -4,7 +4,7 @@
 
 import { call } from "./ipc.js";
 import { fact } from "./signatures.js";
-import { clearError, el, fingerprintNode, formatTime, notify, onLanguage, partyName, showError, t } from "./store.js";
+import { clearError, el, fingerprintNode, formatTime, notify, onLanguage, partyName, showError, store, t } from "./store.js";
 
 const ui = {
   form: document.getElementById("archive-search"),
@@ -129,7 +129,7 @@ function renderDetails() {
         { class: "trail-item" },
         el("span", { class: "trail-time", text: formatTime(e.time) }),
         el("span", { text: `${t(`event_${e.event}`)} ${t("by_party", { party: partyName(e.party, true) })}` }),
-        e.blanks.length ? el("span", { class: "trail-detail", text: e.blanks.join(", ") }) : null,
+        e.blanks.length ? el("span", { class: "trail-detail", text: e.blanks.map((id) => label(d.labels, id)).join(", ") }) : null,
       ),
     ),
   );
@@ -153,6 +153,12 @@ async function openExemplar(id, exemplar) {
   } catch (err) {
     showError(err);
   }
+}
+
+/** A blank's label in the UI language, or its id if the template has none. */
+function label(labels, id) {
+  const l = labels[id];
+  return l ? l[store.lang] || l.en : id;
 }
 
 function group(hex) {

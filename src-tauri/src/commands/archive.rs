@@ -1,12 +1,14 @@
 //! The archive: store the agreement on the desk, list and search what is stored, show one
 //! agreement with its audit trail, open one of its exemplars in the system's PDF viewer.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use tauri::State;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{Archive, Status};
+use tweevoud::{Archive, Labels, Status};
 
 use crate::files::archived_exemplar;
 use crate::{clock, viewer, AppState, Error};
@@ -21,6 +23,8 @@ pub struct ArchiveDetails {
     audit: Vec<AuditEntry>,
     /// Its exemplars: id (`1`, `2` or `to-sign`) and label.
     exemplars: Vec<ExemplarRef>,
+    /// The labels of its blanks, by id, for wording the audit trail.
+    labels: BTreeMap<String, Labels>,
 }
 
 /// An exemplar that can be opened.
@@ -68,7 +72,14 @@ pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<Archive
             label: e.label(&agreement),
         })
         .collect();
+    let labels = agreement
+        .template()
+        .blanks()
+        .iter()
+        .map(|b| (b.id.clone(), b.label.clone()))
+        .collect();
     Ok(ArchiveDetails {
+        labels,
         audit: agreement.audit().to_vec(),
         details,
         exemplars,
