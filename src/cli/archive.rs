@@ -203,9 +203,9 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             let key = unlock(&a.profile, &key)?;
             let mut archive = Archive::open(&dir)?;
             let done = archive.export(&id, &output, now()?, signer(&key))?;
-            println!("exported {} to {}:", done.id, shown(&output));
+            outln!("exported {} to {}:", done.id, shown(&output));
             for f in &done.files {
-                println!("  {}", shown(f));
+                outln!("  {}", shown(f));
             }
             Ok(Outcome::Ok)
         }
@@ -214,14 +214,14 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             let key = unlock(&a.profile, &key)?;
             let mut archive = Archive::open(&dir)?;
             let done = archive.delete(&id, &reason, now()?, signer(&key))?;
-            println!(
+            outln!(
                 "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
                 done.id,
                 done.objects.len(),
                 done.seq
             );
             if !done.kept.is_empty() {
-                println!(
+                outln!(
                     "  kept {} file(s) that other agreements also use (their template)",
                     done.kept.len()
                 );
@@ -230,14 +230,14 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
         }
         ArchiveCommand::RebuildIndex => {
             let done = Archive::rebuild_index(&dir)?;
-            println!(
+            outln!(
                 "rebuilt the index of {} from {} log entries: {} agreement(s)",
                 shown(&dir),
                 done.entries,
                 done.agreements
             );
             for p in &done.problems {
-                println!("  problem: {p}");
+                outln!("  problem: {p}");
             }
             Ok(if done.problems.is_empty() {
                 Outcome::Ok
@@ -264,7 +264,7 @@ fn add(
         let added = match archive.add(&bytes, now()?, signer(&key)) {
             Ok(added) => added,
             Err(e @ tweevoud::ArchiveError::Invalid(_)) => {
-                println!("{}: {e}", shown(file));
+                outln!("{}: {e}", shown(file));
                 outcome = Outcome::Negative;
                 continue;
             }
@@ -294,14 +294,14 @@ fn add(
                 }
                 _ => format!("{id}{with}"),
             };
-            println!("{}: {what}", shown(file));
+            outln!("{}: {what}", shown(file));
             let exemplars = added
                 .objects
                 .iter()
                 .filter(|o| o.kind == archive::ObjectKind::Exemplar)
                 .count();
             if added.seq.is_some() {
-                println!("  stored the agreement file, its template and {exemplars} exemplar(s)");
+                outln!("  stored the agreement file, its template and {exemplars} exemplar(s)");
             }
         }
         results.push(added);
@@ -317,10 +317,10 @@ fn print_list(list: &[Summary], json: bool) -> Result<()> {
         return print_json(&list);
     }
     if list.is_empty() {
-        println!("no agreements");
+        outln!("no agreements");
     }
     for s in list {
-        println!(
+        outln!(
             "{}  {:<25}  {}  {}  ({})",
             &s.id[..16],
             status_words(s.status),
@@ -339,9 +339,9 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let s = &d.summary;
-    println!("agreement {}", s.id);
-    println!("  {} ({}), {}", s.title, s.template, status_words(s.status));
-    println!(
+    outln!("agreement {}", s.id);
+    outln!("  {} ({}), {}", s.title, s.template, status_words(s.status));
+    outln!(
         "  provider: {}{}",
         s.provider.as_deref().unwrap_or("(not filled in)"),
         s.provider_enterprise_number
@@ -349,7 +349,7 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             .map(|n| format!(", {n}"))
             .unwrap_or_default()
     );
-    println!(
+    outln!(
         "  customer: {}{}",
         who(s),
         s.customer_enterprise_number
@@ -357,12 +357,12 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             .map(|n| format!(", {n}"))
             .unwrap_or_default()
     );
-    println!(
+    outln!(
         "  created {}, archived {}, updated {}",
         s.created, s.archived, s.updated
     );
     for sig in &d.signatures {
-        println!(
+        outln!(
             "  signed for the {} by {} ({}, {}) on {}, key {}",
             sig.role,
             sig.name,
@@ -378,10 +378,10 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             (kind, _) if o.sha256 == s.object => format!("{} (current)", kind.as_str()),
             (kind, _) => kind.as_str().to_string(),
         };
-        println!("  {what:<20} {}  stored {}", o.sha256, o.added);
+        outln!("  {what:<20} {}  stored {}", o.sha256, o.added);
     }
     for e in &d.history {
-        println!(
+        outln!(
             "  log {:>5}  {}  {}{}",
             e.seq,
             e.time,
@@ -424,7 +424,7 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
         print_json(&report)?;
     } else {
         if report.is_sound() {
-            println!(
+            outln!(
                 "archive {}: sound: {} agreement(s), {} object(s), {} signature(s), {} log entries ({} signed)",
                 shown(dir),
                 report.agreements,
@@ -434,17 +434,17 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
                 report.signed_entries
             );
         } else {
-            println!(
+            outln!(
                 "archive {}: {} PROBLEM(S)",
                 shown(dir),
                 report.problems.len()
             );
         }
         for p in &report.problems {
-            println!("  problem: {p}");
+            outln!("  problem: {p}");
         }
         for n in &report.notes {
-            println!("  note: {n}");
+            outln!("  note: {n}");
         }
     }
     Ok(if report.is_sound() {

@@ -80,7 +80,7 @@ pub fn new(a: NewArgs) -> Result<Outcome> {
     let mut agreement = Agreement::new(template, a.party, now);
     agreement.fill(a.party, &assignments(&a.set)?, now)?;
     agreement.save(&a.output)?;
-    println!(
+    outln!(
         "{}: new agreement from template {:?}",
         shown(&a.output),
         agreement.template().id()
@@ -105,7 +105,7 @@ pub fn fill(a: FillArgs) -> Result<Outcome> {
     agreement
         .save(&out)
         .with_context(|| "the agreement was not changed")?;
-    println!("{}: filled as {party}", shown(&out));
+    outln!("{}: filled as {party}", shown(&out));
     print_missing(&agreement);
     Ok(Outcome::Ok)
 }
@@ -129,7 +129,7 @@ pub fn check(a: CheckArgs) -> Result<Outcome> {
             parties: agreement.missing(),
         })?;
     } else {
-        println!(
+        outln!(
             "{}: template {:?}",
             shown(&a.file),
             agreement.template().id()
@@ -145,7 +145,7 @@ pub fn check(a: CheckArgs) -> Result<Outcome> {
 
 pub fn render(a: RenderArgs) -> Result<Outcome> {
     let agreement = Agreement::load(&a.file)?;
-    print!("{}", agreement.render_text());
+    out!("{}", agreement.render_text());
     Ok(Outcome::Ok)
 }
 
@@ -192,6 +192,6 @@ fn print_missing(agreement: &Agreement) {
         if parts.is_empty() {
             parts.push("everything filled".to_string());
         }
-        println!("  {}: {}", m.party, parts.join("; "));
+        outln!("  {}: {}", m.party, parts.join("; "));
     }
 }

@@ -59,7 +59,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         let path = dir.join(&p.file_name);
         tweevoud::fsutil::write_atomic(&path, &p.bytes)
             .with_context(|| format!("cannot write {}", shown(&path)))?;
-        println!("{}  {}", sha256_hex(&p.bytes), shown(&path));
+        outln!("{}  {}", sha256_hex(&p.bytes), shown(&path));
     }
     Ok(Outcome::Ok)
 }

@@ -229,13 +229,13 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                     .collect::<Result<_>>()?;
                 print_json(&rows)?;
             } else if keys.is_empty() {
-                println!(
+                outln!(
                     "No keys in {} yet; make one with `tweevoud key new --name NAME`.",
                     shown(store.dir())
                 );
             } else {
                 for info in &keys {
-                    println!(
+                    outln!(
                         "{}  {}{}  created {}",
                         info.fingerprint(),
                         info.display_name(),
@@ -254,14 +254,14 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                 Some(path) => {
                     tweevoud::fsutil::write_atomic(&path, pem.as_bytes())
                         .with_context(|| format!("cannot write {}", shown(&path)))?;
-                    println!(
+                    outln!(
                         "Wrote the public key of {} to {}\nfingerprint  {}",
                         info.display_name(),
                         shown(&path),
                         info.fingerprint()
                     );
                 }
-                None => print!("{pem}"),
+                None => out!("{pem}"),
             }
         }
         KeyCommand::Import(a) => {
@@ -285,7 +285,7 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                 )
                 .with_context(|| format!("cannot import {}", shown(&a.file)))?;
             print_created("Imported", &store, &info);
-            println!("(stored re-encrypted with the same passphrase)");
+            outln!("(stored re-encrypted with the same passphrase)");
         }
         KeyCommand::Check { key, passphrase } => {
             let info = store.get(&key)?;
@@ -295,7 +295,7 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                 &format!("Passphrase for the key of {}: ", info.name()),
             )?;
             let unlocked = store.unlock(&info.fingerprint().hex(), &pass)?;
-            println!(
+            outln!(
                 "The passphrase unlocks the key of {}, fingerprint {}.",
                 unlocked.info().display_name(),
                 unlocked.info().fingerprint().short()
@@ -321,19 +321,19 @@ fn hint_strength(passphrase: &str) {
 
 fn print_created(verb: &str, store: &KeyStore, info: &KeyInfo) {
     let KeyPaths { secret, public, .. } = store.paths(info.fingerprint());
-    println!(
+    outln!(
         "{verb} the key of {}{}",
         info.display_name(),
         info.function()
             .map(|f| format!(", {f}"))
             .unwrap_or_default()
     );
-    println!("fingerprint  {}", info.fingerprint());
-    println!(
+    outln!("fingerprint  {}", info.fingerprint());
+    outln!(
         "secret key   {} (encrypted with your passphrase)",
         shown(&secret)
     );
-    println!("public key   {}", shown(&public));
+    outln!("public key   {}", shown(&public));
 }
 
 /// A key in `key list --json`.
@@ -374,11 +374,11 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
                 .with_context(|| format!("cannot add {} as a contact", shown(&file)))?;
             match added {
                 Added::New(c) => {
-                    println!("Added the contact {}", c.display_name());
-                    println!("fingerprint  {}", c.fingerprint());
+                    outln!("Added the contact {}", c.display_name());
+                    outln!("fingerprint  {}", c.fingerprint());
                     match c.verified() {
-                        Some(_) => println!("Marked verified."),
-                        None => println!(
+                        Some(_) => outln!("Marked verified."),
+                        None => outln!(
                             "Not verified yet: compare this fingerprint with {} (by phone or in \
                              person), then run `tweevoud contact verify {}`.",
                             c.name(),
@@ -387,7 +387,7 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
                     }
                 }
                 Added::AlreadyKnown(c) => {
-                    println!(
+                    outln!(
                         "This key is already a contact, as {} ({}); nothing was changed.",
                         c.display_name(),
                         c.fingerprint().short()
@@ -400,12 +400,12 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
             if json {
                 print_json(&contacts)?;
             } else if contacts.is_empty() {
-                println!(
+                outln!(
                     "No contacts yet; add one with `tweevoud contact add PUBLIC.pem --name NAME --org ORG`."
                 );
             } else {
                 for c in &contacts {
-                    println!(
+                    outln!(
                         "{}  {}  {}",
                         c.fingerprint(),
                         c.display_name(),
@@ -420,12 +420,12 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
         ContactCommand::Verify { contact } => {
             let c = book.get(&contact)?;
             match book.mark_verified(c.fingerprint(), now()?)? {
-                Verified::Now(c) => println!(
+                Verified::Now(c) => outln!(
                     "Marked the key of {} verified\nfingerprint  {}",
                     c.display_name(),
                     c.fingerprint()
                 ),
-                Verified::Already(c) => println!(
+                Verified::Already(c) => outln!(
                     "The key of {} was already verified on {}; nothing was changed.",
                     c.display_name(),
                     c.verified()

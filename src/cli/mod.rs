@@ -7,6 +7,24 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 
+/// `println!` for the CLI's results: when the reader of standard output has gone away
+/// (`tweevoud verify FILE | head -1`), the program ends quietly instead of panicking.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` with the same care as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*))
+    };
+}
+
 mod archive;
 mod draft;
 mod export;
@@ -86,7 +104,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Negative) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("tweevoud: error: {e:#}");
+            eprintln!("tweevoud: error: {}", error_words(&e));
             ExitCode::from(2)
         }
     }
@@ -104,11 +122,40 @@ pub(crate) fn now() -> Result<DateTime<FixedOffset>> {
 
 /// Prints a value as pretty JSON on stdout.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
 /// A path argument, for messages.
 pub(crate) fn shown(p: &std::path::Path) -> String {
     p.display().to_string()
+}
+
+/// Writes to standard output; a closed pipe ends the program as SIGPIPE would (status 141),
+/// any other write error is reported.
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("tweevoud: error: cannot write to standard output: {e}");
+        }
+        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe { 141 } else { 2 });
+    }
+}
+
+/// An error and its causes in one line, each cause said once: the core's errors already
+/// include their cause in their own words, and context added here may not.
+fn error_words(e: &anyhow::Error) -> String {
+    let mut words = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        if words.contains(&said) {
+            continue;
+        }
+        if !words.is_empty() {
+            words.push_str(": ");
+        }
+        words.push_str(&said);
+    }
+    words
 }

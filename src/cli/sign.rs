@@ -58,7 +58,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     let info = store.get(&a.key)?;
     let before = verify(&agreement);
     for s in &before.signatures {
-        println!(
+        outln!(
             "already signed for the {} by {}: {}",
             s.role,
             s.name,
@@ -74,7 +74,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     drop(passphrase);
     let record = agreement.sign(&key, a.party, Some(info.name()), a.leave_open_for, now()?)?;
     let fingerprint = Fingerprint::of_raw_public_key(&key.public().to_bytes());
-    println!(
+    outln!(
         "signed as the {} by {}, key {}",
         a.party, record.statement.signer.name, fingerprint
     );
@@ -82,7 +82,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         .save(&out)
         .with_context(|| "the signature was not saved")?;
     let after = verify(&agreement);
-    println!("{}: {}", shown(&out), after.summary());
+    outln!("{}: {}", shown(&out), after.summary());
     Ok(Outcome::Ok)
 }
 
@@ -169,9 +169,9 @@ fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Re
             "unsigned_values": [],
         }))?;
     } else {
-        println!("{}: {summary}", shown(path));
+        outln!("{}: {summary}", shown(path));
         if !looks_like_ours {
-            println!("  {reason}");
+            outln!("  {reason}");
         }
     }
     Ok(Outcome::Negative)
@@ -223,7 +223,7 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     } else {
         print_report(&a.file, &agreement, &report, profile.as_ref());
         if let Some(v) = &stored {
-            println!("  archive: {}", v.description);
+            outln!("  archive: {}", v.description);
         }
     }
     Ok(match report.status {
@@ -234,8 +234,8 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
 }
 
 fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: Option<&Profile>) {
-    println!("{}: {}", shown(path), r.summary());
-    println!(
+    outln!("{}: {}", shown(path), r.summary());
+    outln!(
         "  template {} ({}), text sha256 {}",
         r.template,
         &r.template_sha256[..16],
@@ -245,7 +245,7 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
         let fingerprint = PublicKey::from_base64(&c.public_key)
             .map(|k| k.fingerprint().to_string())
             .unwrap_or_else(|_| "unreadable".to_string());
-        println!(
+        outln!(
             "  signature {} for the {}: {}, {}, {} — {}",
             c.index + 1,
             c.role,
@@ -254,14 +254,14 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
             c.organisation,
             if c.valid { "valid" } else { "INVALID" }
         );
-        println!("    signed {} with Ed25519 key {fingerprint}", c.time);
-        println!("    whose key is: {}", trust_words(profile, c));
+        outln!("    signed {} with Ed25519 key {fingerprint}", c.time);
+        outln!("    whose key is: {}", trust_words(profile, c));
         for p in &c.problems {
-            println!("    problem: {p}");
+            outln!("    problem: {p}");
         }
     }
     for p in &r.problems {
-        println!("  problem: {p}");
+        outln!("  problem: {p}");
     }
     if r.status == Status::AwaitingCountersignature {
         if let Some(last) = agreement.signatures().last() {
@@ -272,11 +272,11 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
                 .map(|o| o.blank.as_str())
                 .collect();
             if !open.is_empty() {
-                println!("  left open for the other party: {}", open.join(", "));
+                outln!("  left open for the other party: {}", open.join(", "));
             }
         }
         if !r.unsigned_values.is_empty() {
-            println!(
+            outln!(
                 "  filled since, not yet signed: {}",
                 r.unsigned_values.join(", ")
             );
@@ -342,7 +342,7 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
         })?;
     } else {
         print_report(&a.file, &check.agreement, report, profile.as_ref());
-        println!(
+        outln!(
             "  exemplar: {} — the visible document {}",
             check.label.as_deref().unwrap_or("(unknown)"),
             if check.visible_document_matches {
@@ -352,7 +352,7 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
             }
         );
         if let Some(v) = &stored {
-            println!("  archive: {}", v.description);
+            outln!("  archive: {}", v.description);
         }
     }
     Ok(match report.status {
@@ -406,9 +406,9 @@ fn not_an_exemplar(path: &Path, reason: String, ours: bool, json: bool) -> Resul
             "unsigned_values": [],
         }))?;
     } else {
-        println!("{}: {summary}", shown(path));
+        outln!("{}: {summary}", shown(path));
         if !ours {
-            println!("  {reason}");
+            outln!("  {reason}");
         }
     }
     Ok(Outcome::Negative)

@@ -49,7 +49,7 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
                 print_json(&all.iter().map(Template::summary).collect::<Vec<_>>())?;
             } else {
                 for t in &all {
-                    println!(
+                    outln!(
                         "{}\t{}\t{}\t{}",
                         t.id(),
                         t.language(),
@@ -65,13 +65,13 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
             if a.json {
                 print_json(&t.summary())?;
             } else {
-                print!("{}", describe(&t));
+                out!("{}", describe(&t));
             }
             Ok(Outcome::Ok)
         }
         TemplateCommand::Check(a) => match Template::load(&a.file) {
             Ok(t) => {
-                println!(
+                outln!(
                     "{}: valid template {:?} ({}), {} blanks, sha256 {}",
                     a.file.display(),
                     t.id(),
