@@ -359,7 +359,9 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
     );
     outln!(
         "  created {}, archived {}, updated {}",
-        s.created, s.archived, s.updated
+        s.created,
+        s.archived,
+        s.updated
     );
     for sig in &d.signatures {
         outln!(

@@ -139,7 +139,11 @@ pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("tweevoud: error: cannot write to standard output: {e}");
         }
-        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe { 141 } else { 2 });
+        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
+            141
+        } else {
+            2
+        });
     }
 }
 

@@ -76,7 +76,9 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     let fingerprint = Fingerprint::of_raw_public_key(&key.public().to_bytes());
     outln!(
         "signed as the {} by {}, key {}",
-        a.party, record.statement.signer.name, fingerprint
+        a.party,
+        record.statement.signer.name,
+        fingerprint
     );
     agreement
         .save(&out)
