@@ -730,6 +730,7 @@ impl Agreement {
             signatures: file.signatures,
             audit: file.audit,
         };
+        let stored_order: Vec<String> = file.values.iter().map(|f| f.blank.clone()).collect();
         for filled in file.values {
             let normal = agreement.check_value(&filled.blank, &filled.value)?;
             if normal != filled.value {
@@ -742,6 +743,18 @@ impl Agreement {
                 return Err(AgreementError::DuplicateValue(filled.blank));
             }
             agreement.values.insert(filled.blank.clone(), filled);
+        }
+        // One agreement has one file: the values stand in the template's order.
+        if stored_order
+            != agreement
+                .values()
+                .iter()
+                .map(|f| f.blank.clone())
+                .collect::<Vec<_>>()
+        {
+            return Err(AgreementError::Json(
+                "the values are not in the template's order".to_string(),
+            ));
         }
         Ok(agreement)
     }
@@ -942,6 +955,24 @@ mod tests {
             Agreement::from_json("%PDF-1.7"),
             Err(AgreementError::Json(_))
         ));
+    }
+
+    #[test]
+    fn fail_values_out_of_template_order() {
+        let mut a = dpa();
+        a.fill(
+            Party::Customer,
+            &[("customer_name".into(), "Acme NV".into())],
+            now(),
+        )
+        .unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+        v["values"].as_array_mut().unwrap().swap(0, 1);
+        let err = Agreement::from_json(&v.to_string()).unwrap_err();
+        assert!(
+            err.to_string().contains("not in the template's order"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -261,9 +261,13 @@ fn fail_changed_value_signed_by_the_first_party() {
 #[test]
 fn fail_blank_filled_by_the_wrong_party_after_signing() {
     let mut v = json(&dpa_provider_signed());
-    v["values"].as_array_mut().unwrap().push(serde_json::json!({
-        "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
-    }));
+    // customer_name comes first in the template's order.
+    v["values"].as_array_mut().unwrap().insert(
+        0,
+        serde_json::json!({
+            "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
+        }),
+    );
     let (status, why) = reasons(&v);
     assert_eq!(status, Status::Invalid);
     assert!(

@@ -69,9 +69,13 @@ fn build() -> Vec<(String, String)> {
         (
             "fail_filled-not-open.tweevoud",
             tampered(&awaiting, |v| {
-                v["values"].as_array_mut().unwrap().push(json!({
-                    "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
-                }));
+                // customer_name comes first in the template's order.
+                v["values"].as_array_mut().unwrap().insert(
+                    0,
+                    json!({
+                        "blank": "customer_name", "value": "Acme NV", "filled_by": "provider"
+                    }),
+                );
             }),
             "was not left open for the provider",
         ),
