@@ -7,7 +7,7 @@ CARGO ?= cargo
 # The app's profile (keys, archive); empty = the platform data dir.
 DATA_DIR ?=
 
-.PHONY: all setup build run test lint fmt-check clippy doc unit e2e clean
+.PHONY: all setup build run test lint fmt-check clippy doc unit e2e bundle clean
 
 all: build
 
@@ -44,6 +44,11 @@ unit:
 e2e: setup
 	$(CARGO) build -p tweevoud-app
 	$(CARGO) test -p tweevoud-e2e -- --test-threads=1
+
+## The Debian package of the desktop app (release build, binary, desktop entry, icons):
+## target/release/bundle/deb/tweevoud_<version>_<arch>.deb.
+bundle: setup
+	dpkg-deb --info "$$(bash src-tauri/bundle/deb.sh)"
 
 clean:
 	$(CARGO) clean

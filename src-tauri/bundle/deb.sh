@@ -21,6 +21,8 @@ trap 'rm -rf "$stage"' EXIT
 pkg="$stage/tweevoud_${version}_${arch}"
 
 install -Dm755 "$bin" "$pkg/usr/bin/tweevoud-app"
+# The release binary keeps its symbol table; the package does not need it.
+strip --strip-unneeded "$pkg/usr/bin/tweevoud-app"
 install -Dm644 src-tauri/bundle/tweevoud.desktop "$pkg/usr/share/applications/tweevoud.desktop"
 install -Dm644 icons/32x32.png "$pkg/usr/share/icons/hicolor/32x32/apps/tweevoud.png"
 install -Dm644 icons/128x128.png "$pkg/usr/share/icons/hicolor/128x128/apps/tweevoud.png"
@@ -34,12 +36,11 @@ cat > "$pkg/DEBIAN/control" <<CONTROL
 Package: tweevoud
 Version: $version
 Architecture: $arch
-Maintainer: Tweevoud <maintainers@tweevoud.be>
+Maintainer: Tweevoud maintainers <maintainers@tweevoud.invalid>
 Installed-Size: $size
 Depends: libwebkit2gtk-4.1-0, libgtk-3-0, xdg-utils
 Section: office
 Priority: optional
-Homepage: https://tweevoud.be
 Description: Fill in, sign and verify agreements
  Tweevoud fills in, signs, countersigns, archives and verifies agreements,
  made in duplicate: one exemplar for each party. Signatures are Ed25519; the
