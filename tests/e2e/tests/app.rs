@@ -150,6 +150,14 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     )
     .await?;
 
+    // The language chosen is remembered: after a reload the window speaks French again.
+    choose_language(d, "fr").await?;
+    d.refresh().await?;
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    d.query(By::Css("html[lang='fr']")).first().await?;
+    heading(d, "Nouvel accord").await?;
+    choose_language(d, "nl").await?;
+
     // The content security policy is in force: no eval, no injected inline script.
     let csp = d
         .execute(

@@ -173,6 +173,32 @@ async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
     s.shot("saved").await;
 
+    // A corrupt file opened: a clear message, and the signed agreement stays on the desk.
+    let corrupt = dir.join("kapot-geopend.tweevoud");
+    std::fs::write(
+        &corrupt,
+        "{\"format\": \"tweevoud-agreement/1\", \"values\": [",
+    )
+    .unwrap();
+    answer_next_dialog(d, &corrupt).await?;
+    click(d, "[data-testid='open-agreement']").await?;
+    attr_is(d, "[data-testid='error']", "data-kind", "not_an_agreement").await?;
+    wait_text(
+        d,
+        "[data-testid='error']",
+        "Dit is geen Tweevoud-overeenkomst",
+    )
+    .await?;
+    attr_is(
+        d,
+        "[data-testid='doc-status']",
+        "data-status",
+        "awaiting_countersignature",
+    )
+    .await?;
+    s.shot("corrupt-open").await;
+    click(d, "[data-testid='error'] .toast-close").await?;
+
     // Share: the PDF to send, through the real GTK save dialog again.
     let pdf = dir.join(TO_SIGN_PDF);
     click(d, "[data-testid='export-button']").await?;
