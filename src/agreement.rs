@@ -773,11 +773,12 @@ impl Agreement {
             let json = crate::pdf::embedded_agreement_in_file(path)?;
             return Agreement::from_json(&json).map_err(in_file);
         }
-        let meta = std::fs::metadata(path).map_err(read)?;
-        if meta.len() > MAX_AGREEMENT_BYTES {
-            return Err(in_file(AgreementError::TooLarge));
-        }
-        let bytes = std::fs::read(path).map_err(read)?;
+        let bytes = match crate::fsutil::read_limited(path, MAX_AGREEMENT_BYTES) {
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(in_file(AgreementError::TooLarge))
+            }
+            other => other.map_err(read)?,
+        };
         let text = String::from_utf8(bytes)
             .map_err(|_| in_file(AgreementError::Json("the file is not UTF-8 text".into())))?;
         Agreement::from_json(&text).map_err(in_file)

@@ -1,7 +1,7 @@
 //! Writing files so that a crash never leaves half a file behind.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically: to a temporary file in the same directory, flushed to
@@ -64,6 +64,47 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// Reads a file of at most `limit` bytes. A larger file is refused before it is read, and a
+/// file that grows or never ends (a device, a pipe) is read no further than `limit` bytes:
+/// memory stays bounded whatever the path names.
+pub fn read_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {}; no file this program reads is that large",
+                human_size(limit)
+            ),
+        )
+    };
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory, not a file",
+        ));
+    }
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// "64 MiB", "8 KiB", "100 bytes".
+fn human_size(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +128,22 @@ mod tests {
         write_atomic_private(&p, b"x").unwrap();
         let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn fail_read_limited_refuses_large_and_endless_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big");
+        File::create(&p).unwrap().set_len(500 << 20).unwrap(); // sparse: nothing is written
+        let e = read_limited(&p, 8 << 20).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+        assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
+        // A device that never ends is read no further than the limit.
+        let e = read_limited(Path::new("/dev/zero"), 1 << 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+        assert!(read_limited(dir.path(), 10).is_err());
+        write_atomic(&p, b"small").unwrap();
+        assert_eq!(read_limited(&p, 5).unwrap(), b"small");
     }
 
     #[test]

@@ -552,20 +552,18 @@ impl Template {
 
     /// Reads and parses a template file.
     pub fn load(path: &Path) -> Result<Template, TemplateError> {
-        let meta = std::fs::metadata(path).map_err(|source| TemplateError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if meta.len() > MAX_TEMPLATE_BYTES as u64 {
-            return Err(TemplateError::InFile {
+        let bytes = match crate::fsutil::read_limited(path, MAX_TEMPLATE_BYTES as u64) {
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(TemplateError::InFile {
+                    path: path.to_path_buf(),
+                    source: Box::new(at(1, TemplateProblem::TooLarge)),
+                })
+            }
+            other => other.map_err(|source| TemplateError::Read {
                 path: path.to_path_buf(),
-                source: Box::new(at(1, TemplateProblem::TooLarge)),
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|source| TemplateError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+                source,
+            })?,
+        };
         let text = String::from_utf8(bytes).map_err(|e| TemplateError::Read {
             path: path.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),

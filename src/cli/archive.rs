@@ -260,7 +260,8 @@ fn add(
     let mut outcome = Outcome::Ok;
     let mut results = Vec::new();
     for file in files {
-        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", shown(file)))?;
+        let bytes = tweevoud::fsutil::read_limited(file, tweevoud::pdf::MAX_PDF_BYTES)
+            .with_context(|| format!("cannot read {}", shown(file)))?;
         let added = match archive.add(&bytes, now()?, signer(&key)) {
             Ok(added) => added,
             Err(e @ tweevoud::ArchiveError::Invalid(_)) => {

@@ -1,7 +1,6 @@
 //! `tweevoud key ...` and `tweevoud contact ...`: the signer's own keys, and the public keys
 //! of the other parties.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -154,6 +153,18 @@ enum ContactCommand {
     },
 }
 
+/// Reads a key, certificate or passphrase file: small UTF-8 text (at most 64 KiB), kept in
+/// memory that is wiped when dropped.
+fn read_small_text(path: &Path) -> Result<Zeroizing<String>> {
+    let bytes = Zeroizing::new(
+        tweevoud::fsutil::read_limited(path, 64 << 10)
+            .with_context(|| format!("cannot read {}", shown(path)))?,
+    );
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not text (UTF-8)", shown(path)))?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
 /// Reads a passphrase: the first line of `file` (its line ending stripped), else
 /// `TWEEVOUD_PASSPHRASE`, else from the terminal without echo, asked twice when `confirm`.
 /// The copy returned is zeroed when dropped (the environment's own copy, if that is where it
@@ -164,10 +175,7 @@ pub(crate) fn read_passphrase(
     prompt: &str,
 ) -> Result<Zeroizing<String>> {
     if let Some(path) = file {
-        let text = Zeroizing::new(
-            fs::read_to_string(path)
-                .with_context(|| format!("cannot read the passphrase file {}", shown(path)))?,
-        );
+        let text = read_small_text(path).context("cannot read the passphrase file")?;
         let line = text.split('\n').next().unwrap_or_default();
         return Ok(Zeroizing::new(
             line.strip_suffix('\r').unwrap_or(line).to_string(),
@@ -265,10 +273,7 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
             }
         }
         KeyCommand::Import(a) => {
-            let pem = Zeroizing::new(
-                fs::read_to_string(&a.file)
-                    .with_context(|| format!("cannot read {}", shown(&a.file)))?,
-            );
+            let pem = read_small_text(&a.file)?;
             let passphrase = read_passphrase(
                 a.passphrase.passphrase_file.as_deref(),
                 false,
@@ -367,8 +372,7 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
             org,
             verified,
         } => {
-            let pem = fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", shown(&file)))?;
+            let pem = read_small_text(&file)?;
             let added = book
                 .add(&pem, &name, Some(&org), verified, now()?)
                 .with_context(|| format!("cannot add {} as a contact", shown(&file)))?;

@@ -183,8 +183,8 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     if tweevoud::pdf::is_pdf_file(&a.file).unwrap_or(false) {
         return verify_exemplar_command(&a);
     }
-    let bytes =
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", shown(&a.file)))?;
+    let bytes = tweevoud::fsutil::read_limited(&a.file, tweevoud::pdf::MAX_PDF_BYTES)
+        .with_context(|| format!("cannot read {}", shown(&a.file)))?;
     let agreement = match std::str::from_utf8(&bytes)
         .map_err(|_| "the file is not UTF-8 text".to_string())
         .and_then(|t| Agreement::from_json(t).map_err(|e| e.to_string()))
