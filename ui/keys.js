@@ -57,7 +57,7 @@ export function initKeys(showView, onCreated) {
   });
   ui.cancel.addEventListener("click", () => showKeys());
   ui.createdExport.addEventListener("click", () => exportKey(created, ui.createdExport));
-  ui.createdDone.addEventListener("click", () => afterCreate());
+  ui.createdDone.addEventListener("click", () => (firstRun ? afterCreate() : showKeys()));
   document.getElementById("new-key").addEventListener("click", () => showKeyForm(false));
   ui.importForm.addEventListener("submit", (e) => {
     e.preventDefault();
