@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use tauri::State;
 use tweevoud::{Agreement, KeyStore, Party};
+use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
@@ -109,7 +110,7 @@ pub async fn sign_agreement(
 ) -> Result<AgreementView, Error> {
     let store = KeyStore::open(state.profile());
     let owner = store.get(&key)?;
-    let unlocked = store.unlock(&key, &passphrase)?;
+    let unlocked = store.unlock(&key, &Zeroizing::new(passphrase))?;
     let mut guard = state.work();
     let work = guard.as_mut().ok_or(Error::NoAgreement)?;
     work.sign(state.profile(), &unlocked, owner.name(), clock::now())?;

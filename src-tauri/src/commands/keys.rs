@@ -2,6 +2,7 @@
 
 use tauri::State;
 use tweevoud::{passphrase_strength as strength, KeyStore, Strength};
+use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::view::{file_name, KeyView};
@@ -17,7 +18,7 @@ pub fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeyView>, Error> {
 /// How strong a passphrase looks (a hint while it is typed).
 #[tauri::command]
 pub fn passphrase_strength(passphrase: String) -> Strength {
-    strength(&passphrase)
+    strength(&Zeroizing::new(passphrase))
 }
 
 /// Makes a new signing key, its secret encrypted with `passphrase`.
@@ -30,6 +31,8 @@ pub async fn create_key(
     passphrase: String,
     confirmation: String,
 ) -> Result<KeyView, Error> {
+    // Passphrases are wiped from memory when dropped, as the core does with its own copies.
+    let (passphrase, confirmation) = (Zeroizing::new(passphrase), Zeroizing::new(confirmation));
     if passphrase != confirmation {
         return Err(Error::PassphrasesDiffer);
     }
