@@ -4,6 +4,7 @@
 /// The app's IPC commands. Each must be registered in `lib.rs` and granted in the capability.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "quit",
     "list_templates",
     "list_keys",
     "passphrase_strength",

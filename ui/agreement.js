@@ -372,7 +372,7 @@ async function rememberSigner(index, button) {
 }
 
 /** Whether the agreement on the desk may be put away: nothing unsaved, or the user agrees. */
-async function mayLeave() {
+export async function mayLeave() {
   if (!current || current.saved) return true;
   return confirmDiscard(current.file || current.summary.title);
 }

@@ -3,7 +3,7 @@
 
 import { call } from "./ipc.js";
 import { fieldCount, translateStatic } from "./i18n.js";
-import { initAgreement, openDropped, openFromDialog, startFromTemplate } from "./agreement.js";
+import { initAgreement, mayLeave, openDropped, openFromDialog, startFromTemplate } from "./agreement.js";
 import { initKeys, loadKeys, showKeyForm, showKeys } from "./keys.js";
 import { initVerify, verifyDropped } from "./verify.js";
 import { initArchive, refreshArchive } from "./archive.js";
@@ -70,10 +70,14 @@ function applyLanguage(lang) {
   renderTemplates();
 }
 
-/** Files dropped on the window: verified on the verify screen, opened anywhere else. */
+/** Files dropped on the window: verified on the verify screen, opened anywhere else. A close
+ *  request held back for unsaved work: asked about, then closed if the user agrees. */
 function listenForDrops() {
   const events = window.__TAURI__ && window.__TAURI__.event;
   if (!events) return;
+  events.listen("close-requested", async () => {
+    if (await mayLeave()) call("quit");
+  });
   events.listen("drag-hover", (e) => {
     ui.overlay.hidden = !e.payload;
     ui.overlay.querySelector("p").textContent = t(store.view === "verify" ? "drop_here_verify" : "drop_here");

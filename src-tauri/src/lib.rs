@@ -9,6 +9,7 @@
 
 mod cli;
 mod clock;
+mod close;
 mod commands;
 mod dialog;
 mod drop;
@@ -47,6 +48,7 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let app = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
             commands::profile::app_info,
+            commands::profile::quit,
             commands::templates::list_templates,
             commands::keys::list_keys,
             commands::keys::passphrase_strength,
@@ -76,10 +78,12 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::e2e::e2e_drop,
             commands::e2e::e2e_answer_dialog,
         ])
-        .on_window_event(|window, event| {
-            if let WindowEvent::DragDrop(drag) = event {
-                drop::on_drag(window.app_handle(), drag);
+        .on_window_event(|window, event| match event {
+            WindowEvent::DragDrop(drag) => drop::on_drag(window.app_handle(), drag),
+            WindowEvent::CloseRequested { api, .. } => {
+                close::on_close_requested(window.app_handle(), api)
             }
+            _ => {}
         })
         .build(tauri::generate_context!())?;
     let profile = tweevoud::Profile::resolve(options.data_dir)?;

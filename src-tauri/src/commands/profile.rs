@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::AppState;
 
@@ -23,4 +23,10 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: state.data_dir().to_path_buf(),
     }
+}
+
+/// Closes the app: the user agreed to lose the unsaved changes (see `close.rs`).
+#[tauri::command]
+pub fn quit(app: AppHandle) {
+    app.exit(0);
 }

@@ -353,6 +353,25 @@ impl Session {
         xdotool(&["key", "Return"]);
     }
 
+    /// Asks the app's window to close, the way a window manager does when the user clicks the
+    /// close button: a `WM_DELETE_WINDOW` client message (there is no window manager under
+    /// Xvfb to send it). Sent by a few lines of Python over libX11.
+    pub async fn request_close(&self) {
+        let window = self.wait_for_window("Tweevoud").await;
+        let script = self.scratch.path().join("wm-delete.py");
+        std::fs::write(&script, WM_DELETE_PY).expect("cannot write the close script");
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(&window)
+            .env("DISPLAY", &self.display)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run python3 ({e}); install it"));
+        assert!(
+            status.success(),
+            "sending WM_DELETE_WINDOW failed: {status}"
+        );
+    }
+
     /// The X window id of the window titled exactly `title`, once it is shown.
     async fn wait_for_window(&self, title: &str) -> String {
         let deadline = Instant::now() + STARTUP;
@@ -392,6 +411,38 @@ impl Session {
         drop(xvfb);
     }
 }
+
+/// Sends `WM_DELETE_WINDOW` to the window whose id is the first argument.
+const WM_DELETE_PY: &str = r#"import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("data", ctypes.c_long * 5)]
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
+                         ctypes.POINTER(XEvent)]
+x.XFlush.argtypes = [ctypes.c_void_p]
+x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+d = x.XOpenDisplay(None)
+if not d:
+    sys.exit("cannot open the display")
+ev = XEvent()
+ev.xclient.type = 33  # ClientMessage
+ev.xclient.window = int(sys.argv[1])
+ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+ev.xclient.format = 32
+ev.xclient.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+if not x.XSendEvent(d, int(sys.argv[1]), 0, 0, ctypes.byref(ev)):
+    sys.exit("XSendEvent failed")
+x.XFlush(d)
+x.XCloseDisplay(d)
+"#;
 
 /// A helper process that is stopped with SIGTERM, and waited for, when dropped.
 struct Process {
