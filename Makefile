@@ -7,7 +7,7 @@ CARGO ?= cargo
 # The app's profile (keys, archive); empty = the platform data dir.
 DATA_DIR ?=
 
-.PHONY: all setup build run test lint fmt-check clippy doc unit e2e bundle clean
+.PHONY: all setup build run test lint fmt-check clippy doc unit e2e bundle clean harden
 
 all: build
 
@@ -49,6 +49,10 @@ e2e: setup
 ## target/release/bundle/deb/tweevoud_<version>_<arch>.deb.
 bundle: setup
 	dpkg-deb --info "$$(bash src-tauri/bundle/deb.sh)"
+
+## Tamper trials (10,000), fuzzing of every parser of outside input, crash trials (100).
+harden: setup
+	bash scripts/harden.sh
 
 clean:
 	$(CARGO) clean
