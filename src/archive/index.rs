@@ -247,6 +247,8 @@ impl Index {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Room for every statement the index runs, each compiled once (`prepare_cached`).
+        conn.set_prepared_statement_cache_capacity(64);
         let index = Index { conn };
         if create {
             index.conn.execute_batch(SCHEMA)?;
@@ -260,7 +262,8 @@ impl Index {
 
     pub(crate) fn meta(&self, key: &str) -> rusqlite::Result<Option<String>> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()
     }
 
@@ -288,17 +291,16 @@ impl Index {
 
     pub(crate) fn get(&self, id: &str) -> rusqlite::Result<Option<Summary>> {
         self.conn
-            .query_row(
-                &format!("SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id = ?1"),
-                [id],
-                summary_of,
-            )
+            .prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id = ?1"
+            ))?
+            .query_row([id], summary_of)
             .optional()
     }
 
     /// Ids that start with `prefix`.
     pub(crate) fn ids_starting(&self, prefix: &str) -> rusqlite::Result<Vec<String>> {
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT id FROM agreements WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 10",
         )?;
         let ids = st.query_map([prefix], |r| r.get(0))?.collect();
@@ -318,7 +320,7 @@ impl Index {
     pub(crate) fn trail(&self, id: &str) -> rusqlite::Result<Vec<String>> {
         let mut st = self
             .conn
-            .prepare("SELECT hash FROM trail WHERE agreement = ?1 ORDER BY seq")?;
+            .prepare_cached("SELECT hash FROM trail WHERE agreement = ?1 ORDER BY seq")?;
         let rows = st.query_map([id], |r| r.get(0))?.collect();
         rows
     }
@@ -331,7 +333,9 @@ impl Index {
     }
 
     pub(crate) fn all_ids(&self) -> rusqlite::Result<Vec<String>> {
-        let mut st = self.conn.prepare("SELECT id FROM agreements ORDER BY id")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id FROM agreements ORDER BY id")?;
         let ids = st.query_map([], |r| r.get(0))?.collect();
         ids
     }
@@ -347,7 +351,7 @@ impl Index {
 
     /// Full-text search; `fts_query` is an FTS5 query built by the caller.
     pub(crate) fn search(&self, fts_query: &str, limit: u32) -> rusqlite::Result<Vec<Summary>> {
-        let mut st = self.conn.prepare(&format!(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id IN
                (SELECT agreement FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2)
              ORDER BY updated, id"
@@ -369,7 +373,7 @@ impl Index {
     }
 
     fn summaries<P: rusqlite::Params>(&self, clause: &str, p: P) -> rusqlite::Result<Vec<Summary>> {
-        let mut st = self.conn.prepare(&format!(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM agreements {clause}"
         ))?;
         let rows = st.query_map(p, summary_of)?.collect();
@@ -377,7 +381,7 @@ impl Index {
     }
 
     pub(crate) fn signatures(&self, id: &str) -> rusqlite::Result<Vec<SignatureRow>> {
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT idx, role, name, function, organisation, fingerprint, time
              FROM signatures WHERE agreement = ?1 ORDER BY idx",
         )?;
@@ -403,7 +407,7 @@ impl Index {
 
     /// The agreements that hold the object with this hash, with how they hold it.
     pub(crate) fn holders(&self, sha256: &str) -> rusqlite::Result<Vec<(String, ObjectRow)>> {
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT agreement, sha256, kind, number, name, seq, added FROM objects
              WHERE sha256 = ?1 ORDER BY seq",
         )?;
@@ -418,7 +422,7 @@ impl Index {
         clause: &str,
         p: P,
     ) -> rusqlite::Result<Vec<ObjectRow>> {
-        let mut st = self.conn.prepare(&format!(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT sha256, kind, number, name, seq, added FROM objects {clause}"
         ))?;
         let rows = st.query_map(p, |r| object_of(r, 0))?.collect();
@@ -429,7 +433,7 @@ impl Index {
     pub(crate) fn search_rows(&self, id: &str) -> rusqlite::Result<Vec<(String, String)>> {
         let mut st = self
             .conn
-            .prepare("SELECT parties, text FROM search WHERE agreement = ?1")?;
+            .prepare_cached("SELECT parties, text FROM search WHERE agreement = ?1")?;
         let rows = st
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect();
@@ -454,6 +458,12 @@ fn object_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ObjectRow> {
     })
 }
 
+/// Runs a statement, compiled once per connection and then kept: adding an agreement runs
+/// the same twenty or so statements each time.
+fn exec<P: rusqlite::Params>(tx: &Transaction<'_>, sql: &str, p: P) -> rusqlite::Result<usize> {
+    tx.prepare_cached(sql)?.execute(p)
+}
+
 fn apply_one(
     tx: &Transaction<'_>,
     entry: &LogEntry,
@@ -462,13 +472,13 @@ fn apply_one(
     match (entry.event, &entry.agreement, derived) {
         (LogEvent::Added, Some(id), Some(d)) => {
             let archived: Option<String> = tx
-                .query_row("SELECT archived FROM agreements WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .prepare_cached("SELECT archived FROM agreements WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             let s = &d.summary;
-            tx.execute("DELETE FROM agreements WHERE id = ?1", [id])?;
-            tx.execute(
+            exec(tx, "DELETE FROM agreements WHERE id = ?1", [id])?;
+            exec(
+                tx,
                 &format!(
                     "INSERT INTO agreements ({SUMMARY_COLUMNS}) VALUES
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
@@ -494,9 +504,10 @@ fn apply_one(
                     s.text_sha256,
                 ],
             )?;
-            tx.execute("DELETE FROM signatures WHERE agreement = ?1", [id])?;
+            exec(tx, "DELETE FROM signatures WHERE agreement = ?1", [id])?;
             for sig in &d.signatures {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT INTO signatures (agreement, idx, role, name, function, organisation,
                      fingerprint, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     params![
@@ -512,7 +523,8 @@ fn apply_one(
                 )?;
             }
             for o in &entry.objects {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT OR IGNORE INTO objects (sha256, agreement, kind, number, name, seq, added)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
@@ -526,15 +538,17 @@ fn apply_one(
                     ],
                 )?;
             }
-            tx.execute("DELETE FROM trail WHERE agreement = ?1", [id])?;
+            exec(tx, "DELETE FROM trail WHERE agreement = ?1", [id])?;
             for (i, hash) in d.trail.iter().enumerate() {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT INTO trail (agreement, seq, hash) VALUES (?1, ?2, ?3)",
                     params![id, i as i64, hash],
                 )?;
             }
-            tx.execute("DELETE FROM search WHERE agreement = ?1", [id])?;
-            tx.execute(
+            exec(tx, "DELETE FROM search WHERE agreement = ?1", [id])?;
+            exec(
+                tx,
                 "INSERT INTO search (agreement, parties, text) VALUES (?1, ?2, ?3)",
                 params![id, d.parties, d.text],
             )?;
@@ -547,12 +561,13 @@ fn apply_one(
                 "trail WHERE agreement",
                 "search WHERE agreement",
             ] {
-                tx.execute(&format!("DELETE FROM {table} = ?1"), [id])?;
+                exec(tx, &format!("DELETE FROM {table} = ?1"), [id])?;
             }
         }
         _ => {}
     }
-    tx.execute(
+    exec(
+        tx,
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_seq', ?1), ('log_head', ?2)",
         params![(entry.seq + 1).to_string(), entry.hash],
     )?;

@@ -171,6 +171,8 @@ pub(crate) struct Fonts {
 static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
 
 impl Fonts {
+    /// The fonts, parsed on first use (the two faces on two threads), then kept for the
+    /// life of the process.
     pub(crate) fn get() -> Result<&'static Fonts, PdfError> {
         FONTS
             .get_or_init(|| {
@@ -179,13 +181,29 @@ impl Fonts {
                     ParsedFont::from_bytes(bytes, 0, &mut warnings)
                         .ok_or_else(|| format!("{name} does not parse"))
                 };
+                let (regular, bold) = std::thread::scope(|s| {
+                    let bold = s.spawn(|| parse(dejavu::sans::bold(), "DejaVu Sans Bold"));
+                    let regular = parse(dejavu::sans::regular(), "DejaVu Sans");
+                    (regular, bold.join())
+                });
                 Ok(Fonts {
-                    regular: parse(dejavu::sans::regular(), "DejaVu Sans")?,
-                    bold: parse(dejavu::sans::bold(), "DejaVu Sans Bold")?,
+                    regular: regular?,
+                    bold: bold.map_err(|_| "DejaVu Sans Bold does not parse".to_string())??,
                 })
             })
             .as_ref()
             .map_err(|e| PdfError::Font(e.clone()))
+    }
+
+    /// Starts parsing the fonts on another thread, unless they are parsed already, so that
+    /// what the caller does next (reading a PDF, verifying an agreement) overlaps it. A
+    /// rendering that needs them meanwhile waits for that parse instead of starting another.
+    pub(crate) fn warm_up() {
+        if FONTS.get().is_none() {
+            std::thread::spawn(|| {
+                let _ = Fonts::get();
+            });
+        }
     }
 
     pub(crate) fn face(&self, kind: FontKind) -> &ParsedFont {
@@ -1242,6 +1260,7 @@ fn footer(
     setter: &Setter,
     agreement: &Agreement,
     exemplar: Exemplar,
+    fingerprint: &str,
     n: usize,
     of: usize,
 ) -> Result<Vec<Item>, PdfError> {
@@ -1251,7 +1270,7 @@ fn footer(
         "{} · {} {} · {}",
         exemplar.label(agreement),
         w.text_fingerprint,
-        super::text_fingerprint(agreement),
+        fingerprint,
         texts::page(language, n, of)
     );
     let s = style(FontKind::Regular, 7.5, Ink::Muted);
@@ -1279,9 +1298,17 @@ pub(crate) fn typeset(
     blocks.extend(signature_block(&setter, agreement)?);
     let mut pages = paginate(&blocks);
     let of = pages.len();
+    // Rendered and hashed once, not once a page.
+    let fingerprint = super::text_fingerprint(agreement);
     for (i, page) in pages.iter_mut().enumerate() {
-        page.items
-            .extend(footer(&setter, agreement, exemplar, i + 1, of)?);
+        page.items.extend(footer(
+            &setter,
+            agreement,
+            exemplar,
+            &fingerprint,
+            i + 1,
+            of,
+        )?);
     }
     Ok(pages)
 }

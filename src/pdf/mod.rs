@@ -158,6 +158,7 @@ pub enum PdfError {
 /// provider's) and exemplar 2 (the customer's). An agreement that nobody signed, or that does
 /// not verify, gives none.
 pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
+    layout::Fonts::warm_up();
     let report = verify(agreement);
     let kinds = match report.status {
         Status::Complete => vec![
@@ -174,13 +175,30 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
             ))
         }
     };
+    // Each exemplar on its own thread: they are independent, and each takes milliseconds.
+    let rendered: Vec<Result<Vec<u8>, PdfError>> = std::thread::scope(|scope| {
+        let others: Vec<_> = kinds[1..]
+            .iter()
+            .map(|&e| scope.spawn(move || render(agreement, e)))
+            .collect();
+        let mut all = vec![render(agreement, kinds[0])];
+        for handle in others {
+            all.push(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        all
+    });
     kinds
         .into_iter()
-        .map(|exemplar| {
+        .zip(rendered)
+        .map(|(exemplar, bytes)| {
             Ok(ExemplarPdf {
                 exemplar,
                 file_name: exemplar.file_name(agreement),
-                bytes: render(agreement, exemplar)?,
+                bytes: bytes?,
             })
         })
         .collect()
@@ -219,6 +237,8 @@ pub const VISIBLE_DIFFERS: &str = "the visible document differs from the signed 
 /// text was edited while the attachment stayed intact (or that another program re-saved) is
 /// reported as [`VISIBLE_DIFFERS`].
 pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
+    // The re-rendering needs the fonts; parse them while the PDF is read and verified.
+    layout::Fonts::warm_up();
     let embedded = embedded_agreement(bytes)?;
     let agreement = Agreement::from_json(&embedded.json)
         .map_err(|e| PdfError::EmbeddedAgreement(Box::new(e)))?;
@@ -274,4 +294,32 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
         verification,
         visible_document_matches,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::sha256_hex;
+
+    /// Verifiers compare exemplars byte for byte with a rendering of their own, so a change
+    /// that makes rendering faster must not change a byte (any change is a new renderer
+    /// version): the DPA's two exemplars keep the SHA-256 that docs/pdf.md shows.
+    #[test]
+    fn the_dpa_exemplars_keep_their_bytes() {
+        let agreement =
+            Agreement::from_json(include_str!("../../tests/vectors/dpa-complete.tweevoud"))
+                .unwrap();
+        let sums: Vec<String> = exemplars(&agreement)
+            .unwrap()
+            .iter()
+            .map(|e| sha256_hex(&e.bytes))
+            .collect();
+        assert_eq!(
+            sums,
+            [
+                "df5fb9d013ba6ed85122f654587435420cc39c85a7d72783d6b1fc1943f33549",
+                "21921e0a94848e9038a4835db028a5fc89e1371164cc9820fb13793195424729",
+            ]
+        );
+    }
 }

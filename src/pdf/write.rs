@@ -396,9 +396,52 @@ pub(crate) fn write(
 
     pdf.prune_objects();
     pdf.renumber_objects();
-    pdf.compress();
+    compress(&mut pdf);
     let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| PdfError::Malformed(format!("the PDF could not be written: {e}")))?;
     Ok(out)
+}
+
+/// Compresses the document's streams exactly as lopdf's `Document::compress` does (each
+/// stream on its own, at the same level, so the bytes are the same), spread over the cores:
+/// compression is the largest part of rendering an exemplar.
+fn compress(pdf: &mut lopdf::Document) {
+    let mut streams: Vec<&mut Stream> = pdf
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression => Some(s),
+            _ => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, streams.len().max(1));
+    // Largest first, each to the least loaded thread.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let mut groups: Vec<(usize, Vec<&mut Stream>)> =
+        (0..threads).map(|_| (0, Vec::new())).collect();
+    for s in streams {
+        if let Some(group) = groups.iter_mut().min_by_key(|(load, _)| *load) {
+            group.0 += s.content.len();
+            group.1.push(s);
+        }
+    }
+    let compress_all = |group: Vec<&mut Stream>| {
+        for s in group {
+            // As lopdf does: a stream that cannot be compressed stays as it is.
+            let _ = s.compress();
+        }
+    };
+    std::thread::scope(|scope| {
+        let mut groups = groups.into_iter();
+        let own = groups.next();
+        for (_, group) in groups {
+            scope.spawn(move || compress_all(group));
+        }
+        if let Some((_, group)) = own {
+            compress_all(group);
+        }
+    });
 }
