@@ -126,8 +126,44 @@ struct VerifyJson<'a> {
     signatures: Vec<SignatureJson<'a>>,
     problems: &'a [String],
     unsigned_values: &'a [String],
+    /// For an exemplar PDF: which exemplar, and whether its pages are the ones its agreement gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exemplar: Option<ExemplarJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     archive: Option<&'a super::archive::ArchiveVerdict>,
+}
+
+impl<'a> VerifyJson<'a> {
+    /// The report on `file`, with the trust this profile has in each signer's key.
+    fn new(
+        file: &Path,
+        report: &'a Verification,
+        profile: Option<&Profile>,
+        exemplar: Option<ExemplarJson<'a>>,
+        archive: Option<&'a super::archive::ArchiveVerdict>,
+    ) -> VerifyJson<'a> {
+        VerifyJson {
+            file: shown(file),
+            status: report.status,
+            summary: report.summary(),
+            awaiting: report.awaiting,
+            template: &report.template,
+            template_sha256: &report.template_sha256,
+            text_sha256: &report.text_sha256,
+            signatures: report
+                .signatures
+                .iter()
+                .map(|c| SignatureJson {
+                    check: c,
+                    trust: trust_json(profile, c),
+                })
+                .collect(),
+            problems: &report.problems,
+            unsigned_values: &report.unsigned_values,
+            exemplar,
+            archive,
+        }
+    }
 }
 
 fn trust_json(profile: Option<&Profile>, check: &SignatureCheck) -> TrustJson {
@@ -202,26 +238,13 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
         .ok()
         .map(|dir| super::archive::verdict(&dir, &bytes));
     if a.json {
-        print_json(&VerifyJson {
-            file: shown(&a.file),
-            status: report.status,
-            summary: report.summary(),
-            awaiting: report.awaiting,
-            template: &report.template,
-            template_sha256: &report.template_sha256,
-            text_sha256: &report.text_sha256,
-            signatures: report
-                .signatures
-                .iter()
-                .map(|c| SignatureJson {
-                    check: c,
-                    trust: trust_json(profile.as_ref(), c),
-                })
-                .collect(),
-            problems: &report.problems,
-            unsigned_values: &report.unsigned_values,
-            archive: stored.as_ref(),
-        })?;
+        print_json(&VerifyJson::new(
+            &a.file,
+            &report,
+            profile.as_ref(),
+            None,
+            stored.as_ref(),
+        ))?;
     } else {
         print_report(&a.file, &agreement, &report, profile.as_ref());
         if let Some(v) = &stored {
@@ -317,31 +340,18 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
         .ok()
         .map(|dir| super::archive::verdict(&dir, &bytes));
     if a.json {
-        print_json(&ExemplarVerifyJson {
-            file: shown(&a.file),
-            status: report.status,
-            summary: report.summary(),
-            awaiting: report.awaiting,
-            template: &report.template,
-            template_sha256: &report.template_sha256,
-            text_sha256: &report.text_sha256,
-            signatures: report
-                .signatures
-                .iter()
-                .map(|c| SignatureJson {
-                    check: c,
-                    trust: trust_json(profile.as_ref(), c),
-                })
-                .collect(),
-            problems: &report.problems,
-            unsigned_values: &report.unsigned_values,
-            exemplar: ExemplarJson {
-                id: check.exemplar.map(|e| e.id()),
-                label: check.label.as_deref(),
-                visible_document_matches: check.visible_document_matches,
-            },
-            archive: stored.as_ref(),
-        })?;
+        let exemplar = ExemplarJson {
+            id: check.exemplar.map(|e| e.id()),
+            label: check.label.as_deref(),
+            visible_document_matches: check.visible_document_matches,
+        };
+        print_json(&VerifyJson::new(
+            &a.file,
+            report,
+            profile.as_ref(),
+            Some(exemplar),
+            stored.as_ref(),
+        ))?;
     } else {
         print_report(&a.file, &check.agreement, report, profile.as_ref());
         outln!(
@@ -366,23 +376,6 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
 
 /// What `verify --json` prints for an exemplar PDF: the fields of an agreement file's report,
 /// and `exemplar`.
-#[derive(Serialize)]
-struct ExemplarVerifyJson<'a> {
-    file: String,
-    status: Status,
-    summary: String,
-    awaiting: Option<Party>,
-    template: &'a str,
-    template_sha256: &'a str,
-    text_sha256: &'a str,
-    signatures: Vec<SignatureJson<'a>>,
-    problems: &'a [String],
-    unsigned_values: &'a [String],
-    exemplar: ExemplarJson<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    archive: Option<&'a super::archive::ArchiveVerdict>,
-}
-
 #[derive(Serialize)]
 struct ExemplarJson<'a> {
     id: Option<&'static str>,
