@@ -90,6 +90,8 @@ fn short(h: &str) -> &str {
 /// runs; finishes interrupted erasures, removes temporary files, and brings an index that
 /// is behind the log up to date (each said in a note). Unless the log itself is damaged, a
 /// `verified` entry with the result is appended to the log, signed by `signer` if given.
+/// Objects are read and hashed, and agreement files read and verified, on every core
+/// ([`verify_threads`]); what they give is judged and reported in order, as on one.
 pub fn verify(
     dir: &Path,
     now: DateTime<FixedOffset>,
@@ -260,63 +262,73 @@ pub fn verify(
     let total = found.len();
     let mut sound: BTreeSet<String> = BTreeSet::new();
     let mut on_disk: BTreeSet<String> = BTreeSet::new();
-    for (i, f) in found.into_iter().enumerate() {
-        progress(Progress {
-            stage: "objects",
-            done: i,
-            total,
+    let mut done = 0;
+    for chunk in found.chunks(CHUNK) {
+        // Read and hash on every core; judge here, in order.
+        let hashed = map_parallel(chunk, &|f: &Found| match f {
+            Found::Object(sha) => Some(store.get(sha).map(|b| sha256_hex(&b))),
+            _ => None,
         });
-        match f {
-            Found::Object(sha) => {
-                on_disk.insert(sha.clone());
-                r.objects += 1;
-                let bytes = match store.get(&sha) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        r.problems
-                            .push(format!("{} cannot be read: {e}", describe(&sha)));
+        for (f, hashed) in chunk.iter().zip(hashed) {
+            progress(Progress {
+                stage: "objects",
+                done,
+                total,
+            });
+            done += 1;
+            match f {
+                Found::Object(sha) => {
+                    on_disk.insert(sha.clone());
+                    r.objects += 1;
+                    let actual = match hashed {
+                        Some(Ok(actual)) => actual,
+                        Some(Err(e)) => {
+                            r.problems
+                                .push(format!("{} cannot be read: {e}", describe(sha)));
+                            continue;
+                        }
+                        // Every object was hashed above.
+                        None => continue,
+                    };
+                    if actual != *sha {
+                        r.problems.push(format!(
+                            "{} is corrupt: its bytes hash to {actual}",
+                            describe(sha)
+                        ));
                         continue;
                     }
-                };
-                let actual = sha256_hex(&bytes);
-                if actual != sha {
-                    r.problems.push(format!(
-                        "{} is corrupt: its bytes hash to {actual}",
-                        describe(&sha)
-                    ));
-                    continue;
-                }
-                if held.contains_key(&sha) {
-                    sound.insert(sha);
-                } else if let Some(seq) = erased.get(&sha) {
-                    match store.remove(&sha) {
-                        Ok(()) => r.notes.push(format!(
-                            "object {sha} was erased by log entry {seq} but was still on disk (an erasure was interrupted); it is removed now"
-                        )),
-                        Err(e) => r.problems.push(format!(
-                            "object {sha} was erased by log entry {seq} but is still on disk, and cannot be removed: {e}"
-                        )),
+                    if held.contains_key(sha) {
+                        sound.insert(sha.clone());
+                    } else if let Some(seq) = erased.get(sha) {
+                        match store.remove(sha) {
+                            Ok(()) => r.notes.push(format!(
+                                "object {sha} was erased by log entry {seq} but was still on disk (an erasure was interrupted); it is removed now"
+                            )),
+                            Err(e) => r.problems.push(format!(
+                                "object {sha} was erased by log entry {seq} but is still on disk, and cannot be removed: {e}"
+                            )),
+                        }
+                    } else {
+                        r.notes.push(format!(
+                            "object {sha} is in no log entry (an add was interrupted before it was logged); it is not part of the archive, and is used again if the same file is added"
+                        ));
                     }
-                } else {
-                    r.notes.push(format!(
-                        "object {sha} is in no log entry (an add was interrupted before it was logged); it is not part of the archive, and is used again if the same file is added"
-                    ));
                 }
+                Found::Temporary(path) => match std::fs::remove_file(path) {
+                    Ok(()) => r.notes.push(format!(
+                        "removed {}, a temporary file an interrupted write left",
+                        path.display()
+                    )),
+                    Err(e) => r.notes.push(format!(
+                        "{} is a temporary file an interrupted write left; it cannot be removed: {e}",
+                        path.display()
+                    )),
+                },
+                Found::Stray(path) => r.notes.push(format!(
+                    "{} is not an object; the archive ignores it",
+                    path.display()
+                )),
             }
-            Found::Temporary(path) => match std::fs::remove_file(&path) {
-                Ok(()) => r.notes.push(format!(
-                    "removed {}, a temporary file an interrupted write left",
-                    path.display()
-                )),
-                Err(e) => r.notes.push(format!(
-                    "{} is a temporary file an interrupted write left; it cannot be removed: {e}",
-                    path.display()
-                )),
-            },
-            Found::Stray(path) => r.notes.push(format!(
-                "{} is not an object; the archive ignores it",
-                path.display()
-            )),
         }
     }
     for sha in held.keys() {
@@ -326,55 +338,54 @@ pub fn verify(
     }
 
     // Every stored agreement, every version: its signatures, and what the index should say.
+    let versions: Vec<Version> = states
+        .iter()
+        .enumerate()
+        .flat_map(|(ordinal, (id, state))| {
+            state
+                .objects
+                .iter()
+                .filter(|(sha, h)| h.kind == ObjectKind::Agreement && sound.contains(*sha))
+                .map(move |(sha, h)| Version {
+                    ordinal,
+                    id,
+                    sha,
+                    seq: h.seq,
+                    state,
+                })
+        })
+        .collect();
     let mut expected: BTreeMap<String, Derived> = BTreeMap::new();
     let total = states.len();
-    for (i, (id, state)) in states.iter().enumerate() {
-        progress(Progress {
-            stage: "agreements",
-            done: i,
-            total,
-        });
-        for (sha, h) in state
-            .objects
-            .iter()
-            .filter(|(_, h)| h.kind == ObjectKind::Agreement)
-        {
-            if !sound.contains(sha) {
-                continue;
-            }
-            let agreement = match store
-                .get(sha)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| "it is not UTF-8 text".to_string())
-                .and_then(|t| Agreement::from_json(&t).map_err(|e| e.to_string()))
-            {
-                Ok(a) => a,
-                Err(e) => {
-                    r.problems.push(format!(
-                        "the agreement file {sha} of agreement {} cannot be read: {e}",
-                        short(id)
-                    ));
-                    continue;
+    for chunk in versions.chunks(CHUNK) {
+        // Read, parse and verify on every core; report here, in order.
+        let checked = map_parallel(chunk, &|v: &Version| check_version(&store, v));
+        for (v, checked) in chunk.iter().zip(checked) {
+            progress(Progress {
+                stage: "agreements",
+                done: v.ordinal,
+                total,
+            });
+            match checked {
+                Checked::Unreadable(e) => r.problems.push(format!(
+                    "the agreement file {} of agreement {} cannot be read: {e}",
+                    v.sha,
+                    short(v.id)
+                )),
+                Checked::Read {
+                    signatures,
+                    problem,
+                    derived,
+                } => {
+                    r.signatures += signatures;
+                    r.problems.extend(problem);
+                    if let Some(mut d) = derived {
+                        d.summary.id = v.id.clone();
+                        d.summary.archived = v.state.archived.clone();
+                        d.summary.updated = v.state.updated.clone();
+                        expected.insert(v.id.clone(), *d);
+                    }
                 }
-            };
-            let v = verify_agreement(&agreement);
-            r.signatures += v.signatures.len();
-            if v.status == Status::Invalid {
-                r.problems.push(format!(
-                    "agreement {} ({}), the version stored at log entry {}: {}",
-                    short(id),
-                    super::customer_of(&agreement).unwrap_or_else(|| "no customer named".into()),
-                    h.seq,
-                    v.summary()
-                ));
-            }
-            if *sha == state.current {
-                let mut d = derive(&agreement, &v, sha);
-                d.summary.id = id.clone();
-                d.summary.archived = state.archived.clone();
-                d.summary.updated = state.updated.clone();
-                expected.insert(id.clone(), d);
             }
         }
     }
@@ -449,6 +460,93 @@ pub fn verify(
         }
     }
     Ok(r)
+}
+
+/// How many threads [`verify`] reads, hashes and verifies on: one a core, at most 8.
+pub fn verify_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}
+
+/// Objects and agreement versions are handed to the threads this many at a time, so that
+/// progress moves and only so many results wait to be reported.
+const CHUNK: usize = 256;
+
+/// `f` over `items`, split over [`verify_threads`] threads; the results in the items' order.
+fn map_parallel<T: Sync, R: Send>(items: &[T], f: &(dyn Fn(&T) -> R + Sync)) -> Vec<R> {
+    let threads = verify_threads().min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(per)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// A stored version of an agreement, to check.
+struct Version<'a> {
+    /// The agreement's position among those held, for progress.
+    ordinal: usize,
+    id: &'a String,
+    sha: &'a String,
+    /// The log entry that stored it.
+    seq: u64,
+    state: &'a State,
+}
+
+/// What checking a version found.
+enum Checked {
+    /// The file is not a readable agreement file: why.
+    Unreadable(String),
+    /// It was read and verified.
+    Read {
+        /// How many signatures were verified.
+        signatures: usize,
+        /// The problem to report, if it does not verify.
+        problem: Option<String>,
+        /// What the index should say, if this is the current version.
+        derived: Option<Box<Derived>>,
+    },
+}
+
+/// Reads and verifies one stored version of an agreement (on any thread).
+fn check_version(store: &Store, v: &Version) -> Checked {
+    let agreement = match store
+        .get(v.sha)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| "it is not UTF-8 text".to_string())
+        .and_then(|t| Agreement::from_json(&t).map_err(|e| e.to_string()))
+    {
+        Ok(a) => a,
+        Err(e) => return Checked::Unreadable(e),
+    };
+    let verification = verify_agreement(&agreement);
+    let problem = (verification.status == Status::Invalid).then(|| {
+        format!(
+            "agreement {} ({}), the version stored at log entry {}: {}",
+            short(v.id),
+            super::customer_of(&agreement).unwrap_or_else(|| "no customer named".into()),
+            v.seq,
+            verification.summary()
+        )
+    });
+    let derived =
+        (*v.sha == v.state.current).then(|| Box::new(derive(&agreement, &verification, v.sha)));
+    Checked::Read {
+        signatures: verification.signatures.len(),
+        problem,
+        derived,
+    }
 }
 
 /// Checks the index against the log and the objects. Returns whether the index can be kept

@@ -39,7 +39,7 @@ mod index;
 mod log;
 mod store;
 
-pub use check::{verify, Progress, Report};
+pub use check::{verify, verify_threads, Progress, Report};
 pub use index::{ObjectRow, SignatureRow, Summary};
 pub use log::{
     entry_hash, signature_message, LogEntry, LogEvent, LogSignature, LoggedObject, ObjectKind,
