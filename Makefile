@@ -56,3 +56,10 @@ harden: setup
 
 clean:
 	$(CARGO) clean
+
+## Tweevoud next to the tools people use today (pyHanko, LibreOffice, minisign, a bare Tauri
+## window), installed first and measured in one run: prints a Markdown table, also written to
+## target/bench.md. About 15 minutes.
+.PHONY: bench
+bench:
+	@bash scripts/bench.sh

@@ -74,7 +74,8 @@ fi
 # (Debian's system Python refuses pip installs).
 venv="${TWEEVOUD_VENV:-$(cd "$(dirname "$0")/.." && pwd)/target/pyenv}"
 pymods=(cryptography)
-[ "$want_bench" = 1 ] && pymods+=(pyhanko pyhanko-certvalidator)
+# Current pyHanko releases ship the `pyhanko` command in a package of its own, pyhanko-cli.
+[ "$want_bench" = 1 ] && pymods+=(pyhanko pyhanko-certvalidator pyhanko-cli)
 if [ ! -x "$venv/bin/python" ]; then
   say "creating python venv at $venv"
   python3 -m venv "$venv"

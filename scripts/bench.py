@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""Helpers of `make bench` (scripts/bench.sh): the desktop app's launch time and idle memory,
+and the Markdown table of every result.
+
+    bench.py app  --app BIN --bare BIN --out FILE.json [--runs N] [--idle S]
+    bench.py table --dir DIR            # reads DIR/*.json, prints the table, writes DIR/../bench.md
+
+Launch to interactive is measured over WebDriver (tauri-driver + WebKitWebDriver, as the
+end-to-end tests drive the app): t0 is the moment the new-session request is sent (the driver
+then starts the app), t1 is when the page says it is ready, `document.body.dataset.ready ===
+"true"` — the Tweevoud UI sets it once its first IPC round trips (app_info, list_templates,
+list_keys) have answered and the home screen is drawn; the bare window's page sets it on
+DOMContentLoaded. The page is polled every 10 ms and stamps the poll that sees it ready with
+its own clock (performance.timeOrigin + performance.now()), so t1 is late by at most one poll.
+
+Idle memory is the PSS (proportional set size: shared pages divided among the processes
+sharing them) summed over the app process and all its descendants (WebKitWebProcess,
+WebKitNetworkProcess, ...), from /proc/PID/smaps_rollup, after the window has been ready
+and idle for a few seconds.
+
+Only the standard library is used.
+"""
+
+import argparse
+import glob
+import http.client as http_client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+
+# ---------------------------------------------------------------------------------------------
+# The app: launch to interactive, idle PSS
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise SystemExit(f"bench: nothing listens on port {port} after {timeout} s")
+
+
+def start_xvfb():
+    for n in range(91, 140):
+        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        proc = subprocess.Popen(
+            ["Xvfb", f":{n}", "-screen", "0", "1440x1000x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                return f":{n}", proc
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+    raise SystemExit("bench: cannot start Xvfb (Debian: apt install xvfb)")
+
+
+def http(method, url, body=None, timeout=60, tries=20):
+    """A WebDriver request; a connection the driver drops is tried again, a few times."""
+    data = None if body is None else json.dumps(body).encode()
+    for attempt in range(tries):
+        req = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return json.loads(e.read() or b"{}")
+        except (ConnectionError, http_client.RemoteDisconnected, urllib.error.URLError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1)
+
+
+def children():
+    """Map of pid -> list of child pids, from /proc."""
+    kids = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                text = f.read()
+        except OSError:
+            continue
+        pid = int(stat.split("/")[2])
+        ppid = int(text[text.rindex(")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(pid)
+    return kids
+
+
+def descendants(root):
+    kids = children()
+    out, todo = [], [root]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def exe(pid):
+    try:
+        return os.path.realpath(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
+
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def one_launch(driver_url, driver_pid, binary, args, idle):
+    """Starts `binary` over WebDriver; returns (launch ms, PSS KiB or None, processes)."""
+    caps = {"capabilities": {"alwaysMatch": {
+        "browserName": "wry",
+        "tauri:options": {"application": binary, "args": args},
+    }}}
+    deadline = time.time() + 30
+    while True:
+        t0 = time.time() * 1000.0
+        created = http("POST", f"{driver_url}/session", caps)
+        sid = (created.get("value") or {}).get("sessionId")
+        if sid:
+            break
+        # The session before may still be closing: WebKitWebDriver holds one at a time.
+        if "Maximum number of active sessions" not in str(created) or time.time() > deadline:
+            raise SystemExit(f"bench: WebDriver could not start {binary}: {created}")
+        time.sleep(0.2)
+    script = {"script": "return (document.body && document.body.dataset.ready === 'true')"
+                        " ? performance.timeOrigin + performance.now() : null", "args": []}
+    ready = None
+    deadline = time.time() + 60
+    try:
+        while ready is None:
+            if time.time() > deadline:
+                raise SystemExit(f"bench: {binary} did not say it was ready within 60 s")
+            answer = http("POST", f"{driver_url}/session/{sid}/execute/sync", script)
+            value = answer.get("value")
+            if isinstance(value, (int, float)):
+                ready = value
+            else:
+                time.sleep(0.01)
+        pss, procs = None, []
+        if idle:
+            time.sleep(idle)
+            real = os.path.realpath(binary)
+            apps = [p for p in descendants(driver_pid) if exe(p) == real]
+            if len(apps) != 1:
+                raise SystemExit(f"bench: expected one {binary} process under the driver, found {apps}")
+            tree = descendants(apps[0])
+            pss = sum(pss_kib(p) for p in tree)
+            procs = sorted(f"{comm(p)} {pss_kib(p) / 1024:.1f} MiB" for p in tree)
+        return ready - t0, pss, procs
+    finally:
+        try:
+            http("DELETE", f"{driver_url}/session/{sid}")
+        except OSError as e:
+            print(f"bench: closing the WebDriver session of {binary} failed: {e}", file=sys.stderr)
+
+
+def app(args):
+    tauri_driver = shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver")
+    native = os.environ.get("WEBKIT_WEBDRIVER", "/usr/bin/WebKitWebDriver")
+    for tool in (tauri_driver, native):
+        if not os.path.exists(tool):
+            raise SystemExit(f"bench: {tool} is missing (scripts/setup.sh installs it)")
+    env = dict(os.environ, NO_AT_BRIDGE="1")
+    xvfb = None
+    if not env.get("DISPLAY"):
+        env["DISPLAY"], xvfb = start_xvfb()
+    port, native_port = free_port(), free_port()
+    driver = subprocess.Popen(
+        [tauri_driver, "--port", str(port), "--native-port", str(native_port),
+         "--native-driver", native],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(os.path.dirname(args.out) or ".", "tauri-driver.log"), "w"),
+    )
+    scratch = tempfile.mkdtemp(prefix="tweevoud-bench-app-")
+    results = {"tweevoud": {"launch": [], "pss": [], "procs": []},
+               "bare": {"launch": [], "pss": [], "procs": []}}
+    try:
+        wait_port(port)
+        wait_port(native_port)
+        # One launch of each first, not counted: the page cache and the font cache warm up.
+        total = args.runs + 1
+        for i in range(total):
+            measure_pss = i >= total - args.pss_runs
+            for name, binary in (("tweevoud", args.app), ("bare", args.bare)):
+                extra = []
+                if name == "tweevoud":
+                    # A fresh, empty profile each time: a first start, as a new user has it.
+                    extra = ["--data-dir", os.path.join(scratch, f"profile-{i}")]
+                ms, pss, procs = one_launch(f"http://127.0.0.1:{port}", driver.pid, binary,
+                                            extra, args.idle if measure_pss else 0)
+                if i > 0:
+                    results[name]["launch"].append(ms)
+                if pss is not None:
+                    results[name]["pss"].append(pss)
+                    results[name]["procs"] = procs
+                print(f"bench: app {name:8} launch {ms:7.1f} ms"
+                      + (f", idle PSS {pss / 1024:.1f} MiB" if pss is not None else "")
+                      + (" (warm-up, not counted)" if i == 0 else ""), file=sys.stderr)
+                time.sleep(0.5)
+    finally:
+        driver.send_signal(signal.SIGTERM)
+        try:
+            driver.wait(10)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+        if xvfb:
+            xvfb.terminate()
+            xvfb.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+    out = {}
+    for name, r in results.items():
+        out[name] = {
+            "launch_ms": statistics.median(r["launch"]),
+            "launch_runs": r["launch"],
+            "pss_kib": statistics.median(r["pss"]),
+            "pss_runs": r["pss"],
+            "processes": r["procs"],
+        }
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def hyperfine_median(path):
+    """Median wall time in ms of the single command in a hyperfine JSON export."""
+    with open(path) as f:
+        return json.load(f)["results"][0]["median"] * 1000.0
+
+
+def fmt_ms(ms):
+    if ms >= 1000:
+        return f"{ms / 1000:.2f} s"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    if ms >= 0.1:
+        return f"{ms:.2f} ms"
+    return f"{ms * 1000:.1f} µs"
+
+
+def table(args):
+    d = args.dir
+    load = lambda name: json.load(open(os.path.join(d, name)))  # noqa: E731
+    rows = []
+
+    def row(op, ours, anchor, theirs, kind, target=None, unit=fmt_ms, note=""):
+        """kind 'faster': ratio = theirs / ours (higher is better); 'within': ours / theirs."""
+        if kind == "faster":
+            ratio = theirs / ours
+            shown = f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
+            met = "—" if target is None else ("yes" if ratio >= target else "**no**")
+            tgt = "—" if target is None else f"≥ {target:g}× faster"
+        else:
+            ratio = ours / theirs
+            shown = f"{ratio:.2f}× the anchor"
+            met = "—" if target is None else ("yes" if ratio <= target else "**no**")
+            tgt = "—" if target is None else f"≤ {target:g}× the anchor"
+        rows.append(f"| {op} | {unit(ours)} | {anchor} | {unit(theirs)} | {shown} | {tgt} | {met} |")
+        if note:
+            notes.append(note)
+
+    notes = []
+    h = lambda name: hyperfine_median(os.path.join(d, f"{name}.json"))  # noqa: E731
+    meta = load("meta.json")
+
+    verify_pdf = h("verify-pdf")
+    row("verify one signed exemplar PDF (whole process)", verify_pdf,
+        "`pyhanko sign validate --trust-replace --trust CERT` on the same exemplar signed with Ed25519 by pyHanko",
+        h("pyhanko-validate"), "faster", 50)
+    row("verify one signed exemplar PDF (whole process)", verify_pdf,
+        f"`minisign -Vm` on the same {meta['pdf_bytes'] // 1000} kB PDF (floor)",
+        h("minisign-verify-pdf"), "within", 3)
+    row("export both exemplars of the DPA (whole process)", h("export"),
+        "`soffice --headless --convert-to pdf` of the same text (`tweevoud render`, .txt)",
+        h("soffice-convert"), "faster", 40)
+    row("sign the agreement file (whole process, **includes the scrypt unlock**)",
+        h("sign"), "`minisign -S` with an unencrypted key (no KDF)", h("minisign-sign"), "within")
+    ops = load("ops.json")
+    row("sign the agreement file (in process, key unlocked)", ops["sign"],
+        "one Ed25519 signature over the same statement (floor)", ops["sign_floor"], "within")
+    row("verify the agreement file (whole process)", h("verify-file"),
+        f"`minisign -Vm` on the same {meta['file_bytes'] // 1000} kB file (floor)",
+        h("minisign-verify-file"), "within")
+    row("verify the agreement file (in process)", ops["verify_file"],
+        "SHA-256 of the file + 2 Ed25519 verifications (floor)", ops["verify_file_floor"],
+        "within")
+
+    ar = load("archive.json")
+    n = ar["n"]
+    per = lambda s: 1000.0 * s / n  # noqa: E731  seconds for n -> ms each
+    row(f"archive: add {n:,} agreements, per agreement ({n / ar['add_s']:.0f}/s)",
+        per(ar["add_s"]),
+        "hashing its 4 stored files + verifying its 2 signatures (floor)",
+        per(ar["add_floor_s"]), "within")
+    row(f"archive: search among {n:,} (median of {len(ar['searches'])} queries)",
+        ar["search_ms"], f"scanning the {n:,} agreement files in memory for the query",
+        ar["scan_ms"], "faster")
+    row(f"archive verify, {n:,} agreements ({ar['objects']:,} objects, "
+        f"{ar['signatures']:,} signatures)", 1000.0 * ar["verify_s"],
+        f"hashing the same {ar['object_mb']:.0f} MB + {ar['signatures']:,} Ed25519 "
+        f"verifications on {ar['threads']} threads (floor)",
+        1000.0 * ar["floor_s"], "within", 3)
+
+    a = load("app.json")
+    row("app: launch to interactive (WebDriver, Xvfb)", a["tweevoud"]["launch_ms"],
+        "bare Tauri window (benches/bare-tauri), same way", a["bare"]["launch_ms"], "within", 1.5)
+    mib = lambda kib: f"{kib / 1024:.1f} MiB"  # noqa: E731
+    row("app: idle memory, PSS of all its processes", a["tweevoud"]["pss_kib"],
+        "bare Tauri window, same way", a["bare"]["pss_kib"], "within", 1.2, unit=mib)
+
+    lines = [
+        "| operation | Tweevoud median | anchor | anchor median | ratio | target | met? |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"Measured {meta['date']} on {meta['machine']}, all in one run "
+        f"(load average {meta['load_before']} before, {meta['load_after']} after); "
+        f"whole-process medians by hyperfine ({meta['hyperfine']}), in-process medians by "
+        f"benches/ops.rs and benches/archive.rs; tools: {meta['tools']}.",
+        f"In process: unlocking the key (scrypt) {fmt_ms(ops['unlock'])} once; verifying "
+        f"exemplar 1 {fmt_ms(ops['verify_pdf'])}; exporting both exemplars "
+        f"{fmt_ms(ops['export'])}. Archive searches: "
+        + ", ".join(f"{q['query']!r} {fmt_ms(q['ms'])} ({q['found']} found)"
+                    for q in ar["searches"]) + ".",
+        "App processes at idle: Tweevoud " + "; ".join(a["tweevoud"]["processes"])
+        + " — bare " + "; ".join(a["bare"]["processes"]) + ".",
+    ]
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    with open(args.md, "w") as f:
+        f.write(text)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("app")
+    a.add_argument("--app", required=True)
+    a.add_argument("--bare", required=True)
+    a.add_argument("--out", required=True)
+    a.add_argument("--runs", type=int, default=10)
+    a.add_argument("--pss-runs", type=int, default=3)
+    a.add_argument("--idle", type=float, default=5.0)
+    t = sub.add_parser("table")
+    t.add_argument("--dir", required=True)
+    t.add_argument("--md", required=True)
+    args = p.parse_args()
+    {"app": app, "table": table}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
