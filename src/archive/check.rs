@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::index::{Derived, Index, ObjectRow};
+use super::index::{search_digest, Derived, Index, ObjectRow};
 use super::log::{entry_hash, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
 use super::store::{Found, Store};
 use super::{derive, lock, paths, time_str, Archive, ArchiveError};
@@ -640,6 +640,19 @@ fn check_index(
             ));
         }
     }
+    let searched = match archive.index.search_digests() {
+        Ok(s) => s,
+        Err(e) => {
+            r.problems
+                .push(format!("the search index cannot be read: {e}"));
+            return (false, log_sound);
+        }
+    };
+    for id in searched.keys().filter(|id| !states.contains_key(*id)) {
+        r.problems.push(format!(
+            "the search index holds agreement {id}, which the log does not hold (never added, or erased)"
+        ));
+    }
     for (id, state) in states {
         let idx = &archive.index;
         let Some(d) = expected.get(id) else {
@@ -712,8 +725,8 @@ fn check_index(
                 short(id)
             ));
         }
-        match idx.search_rows(id) {
-            Ok(rows) if rows == [(d.parties.clone(), d.text.clone())] => {}
+        match searched.get(id) {
+            Some(rows) if rows[..] == [search_digest(&d.parties, &d.text)] => {}
             _ => r.problems.push(format!(
                 "the search index of agreement {} ({who}) does not match its agreement file",
                 short(id)

@@ -721,7 +721,7 @@ impl Archive {
         if let Ok(number) = Kind::EnterpriseNumber.normalize(q) {
             return self
                 .index
-                .by_enterprise_number(&number)
+                .by_enterprise_number(&number, SEARCH_LIMIT)
                 .map_err(self.index_err());
         }
         let hex: String = q.chars().filter(|c| !c.is_whitespace()).collect();
@@ -733,12 +733,17 @@ impl Archive {
                     found.push(s);
                 }
             }
-            for s in self.index.by_fingerprint(&hex).map_err(self.index_err())? {
+            for s in self
+                .index
+                .by_fingerprint(&hex, SEARCH_LIMIT)
+                .map_err(self.index_err())?
+            {
                 if !found.iter().any(|f: &Summary| f.id == s.id) {
                     found.push(s);
                 }
             }
             if !found.is_empty() {
+                found.truncate(SEARCH_LIMIT as usize);
                 return Ok(found);
             }
         }
