@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{sha256_hex, tagged_hash};
+use crate::key::Fingerprint;
 use crate::kind::Problem;
 use crate::party::{Party, PARTIES};
 use crate::render;
@@ -56,6 +57,18 @@ pub enum AuditEvent {
     Cleared,
     /// A party signed.
     Signed,
+}
+
+impl AuditEvent {
+    /// The event's code, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Created => "created",
+            AuditEvent::Filled => "filled",
+            AuditEvent::Cleared => "cleared",
+            AuditEvent::Signed => "signed",
+        }
+    }
 }
 
 /// One entry of the audit trail. Entries are chained: each carries the hash of the one
@@ -127,6 +140,39 @@ pub struct Missing {
     pub optional: Vec<String>,
     /// Required blanks the program fills when this party signs.
     pub automatic: Vec<String>,
+}
+
+/// What signing would sign: see [`Agreement::signing_preview`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SigningPreview {
+    /// The party signing.
+    pub role: Party,
+    /// The signatory's name the agreement names for the party, if it is filled in.
+    pub name: Option<String>,
+    /// The signatory's function, if filled in.
+    pub function: Option<String>,
+    /// The party's name, if filled in.
+    pub organisation: Option<String>,
+    /// SHA-256 of the text that would be signed (automatic blanks filled), hex.
+    pub text_sha256: String,
+    /// The values the signature would cover, in template order.
+    pub values: Vec<Filled>,
+    /// The signer's blanks that signing fills (with the signing date).
+    pub automatic: Vec<String>,
+    /// The signer's own required blanks still empty: signing is refused until they are filled.
+    pub own_missing: Vec<String>,
+    /// The blanks left open, each for the party that may fill it.
+    pub open: Vec<OpenBlank>,
+    /// The signing time, as it would be signed (RFC 3339).
+    pub time: String,
+}
+
+/// The first steps of signing, done on a copy.
+struct Prepared {
+    next: Agreement,
+    automatic: Vec<String>,
+    own_missing: Vec<String>,
+    open: Vec<OpenBlank>,
 }
 
 /// An agreement could not be read, written or changed.
@@ -428,6 +474,47 @@ impl Agreement {
             .any(|s| s.statement.signer.role == party)
     }
 
+    /// Whether `party` may change `blank` now: any blank of the template before anyone signed;
+    /// after a signature, only a blank the last signer left open for `party` that no signature
+    /// covers, and only while `party` has not signed. The refusal says which rule holds it
+    /// back. [`Agreement::fill`] and [`Agreement::clear`] enforce this rule.
+    pub fn may_change(&self, party: Party, blank: &str) -> Result<(), AgreementError> {
+        if self.template.blank(blank).is_none() {
+            return Err(AgreementError::UnknownBlank {
+                blank: blank.to_string(),
+                template: self.template.id().to_string(),
+            });
+        }
+        self.check_may_change(party, blank)
+    }
+
+    /// The blanks `party` may change now, in template order (see [`Agreement::may_change`]).
+    pub fn editable(&self, party: Party) -> Vec<String> {
+        self.template
+            .blanks()
+            .iter()
+            .filter(|b| self.check_may_change(party, &b.id).is_ok())
+            .map(|b| b.id.clone())
+            .collect()
+    }
+
+    /// Which side the holder of the keys `own_keys` acts for in this agreement: the party that
+    /// has not signed yet, unless one of those keys already made a signature on it (then the
+    /// holder signed for their side and waits for the other party, who fills in with their
+    /// own keys: `None`). `None` too once both parties signed.
+    pub fn acting_party(&self, own_keys: &[Fingerprint]) -> Option<Party> {
+        let signed_here = self.signatures.iter().any(|s| {
+            s.statement
+                .fingerprint()
+                .is_ok_and(|f| own_keys.iter().any(|k| k.as_bytes() == &f))
+        });
+        if signed_here {
+            None
+        } else {
+            self.next_signer()
+        }
+    }
+
     /// After a signature, only blanks the last signer left open for `party` may change, and
     /// only while `party` has not signed.
     fn check_may_change(&self, party: Party, blank: &str) -> Result<(), AgreementError> {
@@ -484,40 +571,19 @@ impl Agreement {
         leave_open_for: Option<Party>,
         now: DateTime<FixedOffset>,
     ) -> Result<&SignatureRecord, AgreementError> {
-        if self.has_signed(role) {
-            return Err(AgreementError::AlreadySigned(role));
-        }
-        let report = crate::verify::verify(self);
-        if let Some(problem) = report.first_problem() {
-            return Err(AgreementError::NotIntact(problem));
-        }
-        let other = role.other();
-        if leave_open_for.is_some_and(|p| p != other || self.has_signed(other)) {
-            return Err(AgreementError::CannotLeaveOpen);
-        }
-        // Work on a copy, so that a refusal leaves the agreement as it was.
-        let mut next = self.clone();
-        let auto: Vec<(String, String)> = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| b.party == role && b.auto.is_some() && !next.values.contains_key(&b.id))
-            .map(|b| (b.id.clone(), now.format("%Y-%m-%d").to_string()))
-            .collect();
-        next.fill(role, &auto, now)?;
-        let own_missing: Vec<String> = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| b.party == role && b.required && !next.values.contains_key(&b.id))
-            .map(|b| b.id.clone())
-            .collect();
+        let Prepared {
+            mut next,
+            own_missing,
+            open,
+            ..
+        } = self.prepare(role, leave_open_for, now)?;
         if !own_missing.is_empty() {
             return Err(AgreementError::OwnBlanksMissing {
                 party: role,
                 blanks: own_missing,
             });
         }
+        let other = role.other();
         let other_missing: Vec<String> = next
             .template
             .blanks()
@@ -564,18 +630,6 @@ impl Agreement {
                 });
             }
         }
-        let open = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| {
-                !next.values.contains_key(&b.id) && b.party != role && !next.has_signed(b.party)
-            })
-            .map(|b| OpenBlank {
-                blank: b.id.clone(),
-                party: b.party,
-            })
-            .collect();
         let statement = Statement {
             template_sha256: next.template.sha256_hex(),
             text_sha256: next.text_sha256(),
@@ -606,6 +660,100 @@ impl Agreement {
         next.record(now, AuditEvent::Signed, role, Vec::new(), Some(record_hash));
         *self = next;
         Ok(self.signatures.last().expect("just signed"))
+    }
+
+    /// What signing as `role` at `now` would sign, without signing: the text and its
+    /// fingerprint with the signer's automatic blanks filled, the values covered, the blanks
+    /// left open and for whom, the signatory the agreement names. The same refusals as
+    /// [`Agreement::sign`] up to the key (already signed, not intact, a party that cannot be
+    /// left blanks), except that the signer's own empty required blanks are listed in
+    /// `own_missing` instead of refused, so that they can be shown.
+    pub fn signing_preview(
+        &self,
+        role: Party,
+        leave_open_for: Option<Party>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<SigningPreview, AgreementError> {
+        let Prepared {
+            next,
+            automatic,
+            own_missing,
+            open,
+        } = self.prepare(role, leave_open_for, now)?;
+        let details = next.template.party(role).clone();
+        Ok(SigningPreview {
+            role,
+            name: next.detail(&details.signatory_name),
+            function: next.detail(&details.signatory_function),
+            organisation: next.detail(&details.name),
+            text_sha256: next.text_sha256(),
+            values: next.values().into_iter().cloned().collect(),
+            automatic,
+            own_missing,
+            open,
+            time: now.to_rfc3339_opts(SecondsFormat::Secs, false),
+        })
+    }
+
+    /// The first steps of signing as `role`, on a copy: the checks that do not depend on the
+    /// key, the signer's automatic blanks filled, what stays missing and what is left open.
+    fn prepare(
+        &self,
+        role: Party,
+        leave_open_for: Option<Party>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Prepared, AgreementError> {
+        if self.has_signed(role) {
+            return Err(AgreementError::AlreadySigned(role));
+        }
+        let report = crate::verify::verify(self);
+        if let Some(problem) = report.first_problem() {
+            return Err(AgreementError::NotIntact(problem));
+        }
+        let other = role.other();
+        if leave_open_for.is_some_and(|p| p != other || self.has_signed(other)) {
+            return Err(AgreementError::CannotLeaveOpen);
+        }
+        // Work on a copy, so that a refusal leaves the agreement as it was.
+        let mut next = self.clone();
+        let automatic: Vec<String> = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| b.party == role && b.auto.is_some() && !next.values.contains_key(&b.id))
+            .map(|b| b.id.clone())
+            .collect();
+        let date = now.format("%Y-%m-%d").to_string();
+        let auto: Vec<(String, String)> = automatic
+            .iter()
+            .map(|b| (b.clone(), date.clone()))
+            .collect();
+        next.fill(role, &auto, now)?;
+        let own_missing: Vec<String> = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| b.party == role && b.required && !next.values.contains_key(&b.id))
+            .map(|b| b.id.clone())
+            .collect();
+        let open = next
+            .template
+            .blanks()
+            .iter()
+            .filter(|b| {
+                !next.values.contains_key(&b.id) && b.party != role && !next.has_signed(b.party)
+            })
+            .map(|b| OpenBlank {
+                blank: b.id.clone(),
+                party: b.party,
+            })
+            .collect();
+        Ok(Prepared {
+            next,
+            automatic,
+            own_missing,
+            open,
+        })
     }
 
     /// What is still open, per party (provider first).

@@ -474,8 +474,125 @@ pub enum StrengthLevel {
 pub struct Strength {
     /// How strong it looks.
     pub level: StrengthLevel,
-    /// Why, in words.
-    pub reason: String,
+    /// Why.
+    pub reason: StrengthReason,
+}
+
+/// Why a passphrase looks as strong as it does: a stable code with its parameters, so that a
+/// user interface can say it in its own language. `Display` gives English words; it
+/// serializes as `{code, params, message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StrengthReason {
+    /// Nothing was typed.
+    Empty,
+    /// Fewer than [`MIN_PASSPHRASE_CHARS`] characters.
+    TooShort {
+        /// The minimum.
+        min: usize,
+    },
+    /// Mostly the same few characters repeated.
+    Repetitive,
+    /// One of the most common passwords, perhaps with digits around it.
+    CommonPassword {
+        /// The password.
+        word: String,
+    },
+    /// Contains one of the most common passwords.
+    ContainsCommonPassword {
+        /// The password.
+        word: String,
+    },
+    /// Short, and only one kind of character.
+    ShortOneKind,
+    /// Long enough to be strong.
+    Long {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// Long enough, with enough kinds of character, to be strong.
+    Varied {
+        /// Its length in characters.
+        chars: usize,
+        /// How many kinds of character (lower case, upper case, digits, others).
+        kinds: usize,
+    },
+    /// Acceptable; a longer one would be stronger.
+    CouldBeLonger {
+        /// Its length in characters.
+        chars: usize,
+    },
+}
+
+impl StrengthReason {
+    /// The stable code: the UI words the reason from it and [`StrengthReason::params`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            StrengthReason::Empty => "empty",
+            StrengthReason::TooShort { .. } => "too_short",
+            StrengthReason::Repetitive => "repetitive",
+            StrengthReason::CommonPassword { .. } => "common_password",
+            StrengthReason::ContainsCommonPassword { .. } => "contains_common_password",
+            StrengthReason::ShortOneKind => "short_one_kind",
+            StrengthReason::Long { .. } => "long",
+            StrengthReason::Varied { .. } => "varied",
+            StrengthReason::CouldBeLonger { .. } => "could_be_longer",
+        }
+    }
+
+    /// The parameters, by name: `min`, `chars`, `kinds` are numbers, `word` a password.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            StrengthReason::TooShort { min } => vec![("min", min.to_string())],
+            StrengthReason::CommonPassword { word }
+            | StrengthReason::ContainsCommonPassword { word } => vec![("word", word.clone())],
+            StrengthReason::Long { chars } | StrengthReason::CouldBeLonger { chars } => {
+                vec![("chars", chars.to_string())]
+            }
+            StrengthReason::Varied { chars, kinds } => {
+                vec![("chars", chars.to_string()), ("kinds", kinds.to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for StrengthReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StrengthReason::Empty => f.write_str("empty"),
+            StrengthReason::TooShort { min } => write!(f, "shorter than {min} characters"),
+            StrengthReason::Repetitive => f.write_str("mostly the same few characters repeated"),
+            StrengthReason::CommonPassword { word } => {
+                write!(f, "one of the most common passwords (\"{word}\")")
+            }
+            StrengthReason::ContainsCommonPassword { word } => write!(
+                f,
+                "contains the common password \"{word}\"; add more unrelated words"
+            ),
+            StrengthReason::ShortOneKind => f.write_str("short, and only one kind of character"),
+            StrengthReason::Long { chars } => write!(f, "{chars} characters long"),
+            StrengthReason::Varied { chars, kinds } => {
+                write!(f, "{chars} characters with {kinds} kinds of character")
+            }
+            StrengthReason::CouldBeLonger { chars } => write!(
+                f,
+                "{chars} characters; a longer one (four or more unrelated words) would be stronger"
+            ),
+        }
+    }
+}
+
+impl Serialize for StrengthReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(Some(3))?;
+        m.serialize_entry("code", self.code())?;
+        let params: std::collections::BTreeMap<_, _> = self.params().into_iter().collect();
+        m.serialize_entry("params", &params)?;
+        m.serialize_entry("message", &self.to_string())?;
+        m.end()
+    }
 }
 
 /// Passwords that head every leaked-password list, in the languages of our users.
@@ -510,21 +627,23 @@ const COMMON_WORDS: [&str; 22] = [
 pub fn passphrase_strength(passphrase: &str) -> Strength {
     let chars: Vec<char> = passphrase.chars().collect();
     let n = chars.len();
-    let weak = |reason: &str| Strength {
+    let weak = |reason| Strength {
         level: StrengthLevel::Weak,
-        reason: reason.into(),
+        reason,
     };
     if n == 0 {
-        return weak("empty");
+        return weak(StrengthReason::Empty);
     }
     if n < MIN_PASSPHRASE_CHARS {
-        return weak("shorter than 8 characters");
+        return weak(StrengthReason::TooShort {
+            min: MIN_PASSPHRASE_CHARS,
+        });
     }
     let mut distinct = chars.clone();
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() * 3 < n || distinct.len() < 4 {
-        return weak("mostly the same few characters repeated");
+        return weak(StrengthReason::Repetitive);
     }
     let lower = passphrase.to_lowercase();
     let letters: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
@@ -532,7 +651,9 @@ pub fn passphrase_strength(passphrase: &str) -> Strength {
         .iter()
         .find(|w| letters.trim_matches(|c: char| c.is_ascii_digit()) == **w || letters == **w)
     {
-        return weak(&format!("one of the most common passwords (\"{word}\")"));
+        return weak(StrengthReason::CommonPassword {
+            word: word.to_string(),
+        });
     }
     let classes = [
         chars.iter().any(|c| c.is_lowercase()),
@@ -547,27 +668,30 @@ pub fn passphrase_strength(passphrase: &str) -> Strength {
     if let Some(word) = common {
         return Strength {
             level: StrengthLevel::Fair,
-            reason: format!("contains the common password \"{word}\"; add more unrelated words"),
+            reason: StrengthReason::ContainsCommonPassword {
+                word: word.to_string(),
+            },
         };
     }
     if n >= 20 || (n >= 14 && classes >= 3) {
         return Strength {
             level: StrengthLevel::Strong,
             reason: if n >= 20 {
-                format!("{n} characters long")
+                StrengthReason::Long { chars: n }
             } else {
-                format!("{n} characters with {classes} kinds of character")
+                StrengthReason::Varied {
+                    chars: n,
+                    kinds: classes,
+                }
             },
         };
     }
     if n < 10 && classes == 1 {
-        return weak("short, and only one kind of character");
+        return weak(StrengthReason::ShortOneKind);
     }
     Strength {
         level: StrengthLevel::Fair,
-        reason: format!(
-            "{n} characters; a longer one (four or more unrelated words) would be stronger"
-        ),
+        reason: StrengthReason::CouldBeLonger { chars: n },
     }
 }
 
@@ -1302,8 +1426,51 @@ mod tests {
         assert_eq!(level("mijn password is lang genoeg"), Fair);
         assert_eq!(level("Brouwerij-Kat-2026"), Strong);
         assert_eq!(level("paard batterij nietje correct"), Strong);
-        assert!(passphrase_strength("abc").reason.contains("8 characters"));
-        assert!(passphrase_strength("password").reason.contains("common"));
+        assert!(passphrase_strength("abc")
+            .reason
+            .to_string()
+            .contains("8 characters"));
+        assert!(passphrase_strength("password")
+            .reason
+            .to_string()
+            .contains("common"));
+    }
+
+    #[test]
+    fn strength_reasons_have_stable_codes_and_parameters() {
+        type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+        let cases: [Case; 8] = [
+            ("", "empty", &[]),
+            ("abc", "too_short", &[("min", "8")]),
+            ("aaaaaaaaaaaa", "repetitive", &[]),
+            ("Password1", "common_password", &[("word", "password")]),
+            ("abcdefgh", "short_one_kind", &[]),
+            ("Tulpen!Gent", "could_be_longer", &[("chars", "11")]),
+            (
+                "mijn password is lang genoeg",
+                "contains_common_password",
+                &[("word", "password")],
+            ),
+            (
+                "Brouwerij-Kat-2026",
+                "varied",
+                &[("chars", "18"), ("kinds", "4")],
+            ),
+        ];
+        for (passphrase, code, params) in cases {
+            let reason = passphrase_strength(passphrase).reason;
+            assert_eq!(reason.code(), code, "{passphrase:?}");
+            let got: Vec<(&str, String)> = reason.params();
+            let want: Vec<(&str, String)> =
+                params.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            assert_eq!(got, want, "{passphrase:?}");
+        }
+        let long = passphrase_strength("paard batterij nietje correct").reason;
+        assert_eq!(long, StrengthReason::Long { chars: 29 });
+        let json = serde_json::to_value(&long).unwrap();
+        assert_eq!(json["code"], "long");
+        assert_eq!(json["params"]["chars"], "29");
+        assert_eq!(json["message"], "29 characters long");
     }
 
     #[test]

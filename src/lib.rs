@@ -12,6 +12,7 @@ pub mod agreement;
 pub mod archive;
 pub mod canonical;
 pub mod contact;
+pub mod file_kind;
 pub mod fsutil;
 pub mod key;
 pub mod kind;
@@ -27,9 +28,10 @@ pub mod verify;
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use archive::{Archive, ArchiveError};
 pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
+pub use file_kind::{identify, FileKind};
 pub use key::{
     passphrase_strength, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Strength,
-    StrengthLevel, UnlockedKey,
+    StrengthLevel, StrengthReason, UnlockedKey,
 };
 pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
@@ -37,4 +39,4 @@ pub use party::Party;
 pub use profile::{Profile, ProfileError};
 pub use signature::{SignatureRecord, Signer, Statement};
 pub use template::{Template, TemplateError, TemplateProblem};
-pub use verify::{verify, Status, Verification};
+pub use verify::{verify, FirstProblem, Reason, Status, Verification};

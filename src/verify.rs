@@ -9,14 +9,17 @@
 //! specified step by step in `docs/format.md`; the reasons below are its failure reasons.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::agreement::{audit_hash, Agreement, AuditEvent};
 use crate::canonical::sha256_hex;
+use crate::file_kind::FileKind;
 use crate::party::{Party, PARTIES};
 use crate::render;
-use crate::signature::SignatureRecord;
+use crate::signature::{SignatureError, SignatureRecord};
 
 /// The overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,6 +33,455 @@ pub enum Status {
     Unsigned,
     /// Something does not hold; the reasons say what.
     Invalid,
+}
+
+/// Why verification fails: one failure reason of `docs/format.md`, with a stable code and its
+/// parameters, so that a user interface can say it in its own language. `Display` gives the
+/// English words of the specification; it serializes as `{code, params, message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The signature's cryptography does not hold.
+    Signature(SignatureError),
+    /// The signature was made on another template.
+    TemplateSwapped,
+    /// A party signed a second time.
+    SignedTwice {
+        /// The party.
+        party: Party,
+    },
+    /// Signatures were removed, added or moved before this one.
+    SignatureCount {
+        /// How many signatures it was made after.
+        signed_after: usize,
+        /// How many stand before it now.
+        standing: usize,
+    },
+    /// The signatures before this one are not the ones it signed.
+    SignaturesReplaced,
+    /// The signature covers a blank the template does not have.
+    UnknownBlank {
+        /// The blank's id.
+        blank: String,
+    },
+    /// The signature covers a value that is not in its kind's normal form.
+    InvalidSignedValue {
+        /// The blank's id.
+        blank: String,
+    },
+    /// The text hash signed is not the hash of the text the signed values give.
+    TextMismatch,
+    /// The signer is not the signatory the signed values name.
+    WrongSigner,
+    /// A signed value was emptied since.
+    ValueEmptied {
+        /// The blank's id.
+        blank: String,
+        /// Who signed it.
+        signer: String,
+    },
+    /// A signed value was changed since.
+    ValueChanged {
+        /// The blank's id.
+        blank: String,
+        /// Who signed it.
+        signer: String,
+    },
+    /// A signed value is now said to be filled by another party.
+    FillerChanged {
+        /// The blank's id.
+        blank: String,
+        /// The party the file now names.
+        now: Party,
+        /// Who signed it.
+        signer: String,
+        /// The party the signature names.
+        signed_as: Party,
+    },
+    /// A later signature changed a value an earlier one signed.
+    ChangedSignedValue {
+        /// The blank's id.
+        blank: String,
+        /// Who signed it first.
+        signer: String,
+    },
+    /// A later signature filled a blank the earlier one had not left open for its party.
+    FilledNotOpen {
+        /// The blank's id.
+        blank: String,
+        /// Who signed before.
+        signer: String,
+        /// The later signer's party.
+        party: Party,
+    },
+    /// A later signature dropped a value an earlier one signed.
+    DroppedValue {
+        /// The blank's id.
+        blank: String,
+        /// Who signed it.
+        signer: String,
+    },
+    /// A value was filled after the last signature in a blank not left open for its filler.
+    FilledAfterSigning {
+        /// The blank's id.
+        blank: String,
+        /// The last signer.
+        signer: String,
+        /// The party that filled it.
+        party: Party,
+    },
+    /// Both parties signed, but required blanks are empty.
+    RequiredBlanksEmpty,
+    /// The audit trail is missing.
+    AuditMissing,
+    /// An audit entry's `seq` is not its position.
+    AuditOutOfSequence {
+        /// Its position.
+        entry: usize,
+        /// The `seq` it says.
+        says: u64,
+    },
+    /// An audit entry's hash does not match it.
+    AuditAltered {
+        /// Its position.
+        entry: usize,
+        /// Its event.
+        event: AuditEvent,
+    },
+    /// An audit entry does not name the entry before it.
+    AuditUnchained {
+        /// Its position.
+        entry: usize,
+    },
+    /// The audit trail records another number of signatures than the file holds.
+    AuditSignatureCount {
+        /// Signatures recorded in the trail.
+        recorded: usize,
+        /// Signatures in the file.
+        held: usize,
+    },
+    /// A `signed` audit entry names another signature.
+    AuditSignatureMismatch {
+        /// The entry's position.
+        entry: usize,
+        /// The signer of the signature it should name.
+        signer: String,
+    },
+    /// The audit trail before a signature is not the one it signed.
+    AuditHeadMismatch {
+        /// The signer.
+        signer: String,
+    },
+    /// An exemplar PDF does not say which exemplar it is.
+    ExemplarUnlabelled,
+    /// An exemplar PDF was laid out by another version of the renderer.
+    RendererVersion {
+        /// The version the PDF names (`(none)` when it names none).
+        found: String,
+        /// This program's version.
+        ours: String,
+    },
+    /// An exemplar PDF's visible document is not the exemplar its agreement file gives.
+    VisibleDiffers,
+    /// An exemplar PDF's label does not fit the state of the agreement inside.
+    LabelMismatch {
+        /// The label it carries.
+        label: String,
+        /// The agreement's state: `complete`, `awaiting_countersignature` or `unsigned`.
+        state: Status,
+    },
+    /// The file cannot be read as an agreement at all (a reader's refusal, before any check).
+    Unreadable {
+        /// What the file is.
+        kind: FileKind,
+        /// The reader's reason, in English.
+        detail: String,
+    },
+}
+
+impl Reason {
+    /// The stable code: the UI words the reason from it and [`Reason::params`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Signature(SignatureError::BadPublicKey) => "bad_public_key",
+            Reason::Signature(SignatureError::BadSignatureEncoding) => "bad_signature_encoding",
+            Reason::Signature(_) => "signature_mismatch",
+            Reason::TemplateSwapped => "template_swapped",
+            Reason::SignedTwice { .. } => "signed_twice",
+            Reason::SignatureCount { .. } => "signature_count",
+            Reason::SignaturesReplaced => "signatures_replaced",
+            Reason::UnknownBlank { .. } => "unknown_blank",
+            Reason::InvalidSignedValue { .. } => "invalid_signed_value",
+            Reason::TextMismatch => "text_mismatch",
+            Reason::WrongSigner => "wrong_signer",
+            Reason::ValueEmptied { .. } => "value_emptied",
+            Reason::ValueChanged { .. } => "value_changed",
+            Reason::FillerChanged { .. } => "filler_changed",
+            Reason::ChangedSignedValue { .. } => "changed_signed_value",
+            Reason::FilledNotOpen { .. } => "filled_not_open",
+            Reason::DroppedValue { .. } => "dropped_value",
+            Reason::FilledAfterSigning { .. } => "filled_after_signing",
+            Reason::RequiredBlanksEmpty => "required_blanks_empty",
+            Reason::AuditMissing => "audit_missing",
+            Reason::AuditOutOfSequence { .. } => "audit_out_of_sequence",
+            Reason::AuditAltered { .. } => "audit_altered",
+            Reason::AuditUnchained { .. } => "audit_unchained",
+            Reason::AuditSignatureCount { .. } => "audit_signature_count",
+            Reason::AuditSignatureMismatch { .. } => "audit_signature_mismatch",
+            Reason::AuditHeadMismatch { .. } => "audit_head_mismatch",
+            Reason::ExemplarUnlabelled => "exemplar_unlabelled",
+            Reason::RendererVersion { .. } => "renderer_version",
+            Reason::VisibleDiffers => "visible_differs",
+            Reason::LabelMismatch { .. } => "label_mismatch",
+            Reason::Unreadable { kind, .. } => match kind {
+                FileKind::AgreementFile => "damaged_agreement_file",
+                FileKind::Exemplar => "damaged_exemplar",
+                FileKind::OtherPdf => "pdf_without_agreement",
+                FileKind::Other => "not_tweevoud",
+            },
+        }
+    }
+
+    /// The parameters, by name: `blank` is a blank's id, `party`, `now` and `signed_as` are
+    /// parties (`provider`, `customer`), `signer` is a signatory's name, `entry` an audit
+    /// entry's position from 0; `event`, `state` are snake_case codes; `detail` is a reader's
+    /// reason in English.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let s = |v: &str| v.to_string();
+        match self {
+            Reason::SignedTwice { party } => vec![("party", s(party.as_str()))],
+            Reason::SignatureCount {
+                signed_after,
+                standing,
+            } => vec![
+                ("signed_after", signed_after.to_string()),
+                ("standing", standing.to_string()),
+            ],
+            Reason::UnknownBlank { blank } | Reason::InvalidSignedValue { blank } => {
+                vec![("blank", s(blank))]
+            }
+            Reason::ValueEmptied { blank, signer }
+            | Reason::ValueChanged { blank, signer }
+            | Reason::ChangedSignedValue { blank, signer }
+            | Reason::DroppedValue { blank, signer } => {
+                vec![("blank", s(blank)), ("signer", s(signer))]
+            }
+            Reason::FillerChanged {
+                blank,
+                now,
+                signer,
+                signed_as,
+            } => vec![
+                ("blank", s(blank)),
+                ("now", s(now.as_str())),
+                ("signer", s(signer)),
+                ("signed_as", s(signed_as.as_str())),
+            ],
+            Reason::FilledNotOpen {
+                blank,
+                signer,
+                party,
+            }
+            | Reason::FilledAfterSigning {
+                blank,
+                signer,
+                party,
+            } => vec![
+                ("blank", s(blank)),
+                ("signer", s(signer)),
+                ("party", s(party.as_str())),
+            ],
+            Reason::AuditOutOfSequence { entry, says } => {
+                vec![("entry", entry.to_string()), ("says", says.to_string())]
+            }
+            Reason::AuditAltered { entry, event } => {
+                vec![("entry", entry.to_string()), ("event", s(event.as_str()))]
+            }
+            Reason::AuditUnchained { entry } => vec![("entry", entry.to_string())],
+            Reason::AuditSignatureCount { recorded, held } => vec![
+                ("recorded", recorded.to_string()),
+                ("held", held.to_string()),
+            ],
+            Reason::AuditSignatureMismatch { entry, signer } => {
+                vec![("entry", entry.to_string()), ("signer", s(signer))]
+            }
+            Reason::AuditHeadMismatch { signer } => vec![("signer", s(signer))],
+            Reason::RendererVersion { found, ours } => {
+                vec![("found", s(found)), ("ours", s(ours))]
+            }
+            Reason::LabelMismatch { label, state } => {
+                vec![("label", s(label)), ("state", s(state.as_str()))]
+            }
+            Reason::Unreadable { detail, .. } => vec![("detail", s(detail))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Signature(e) => write!(f, "{e}"),
+            Reason::TemplateSwapped => {
+                f.write_str("it was made on another template (the template was swapped)")
+            }
+            Reason::SignedTwice { party } => write!(f, "the {party} signed twice"),
+            Reason::SignatureCount {
+                signed_after,
+                standing,
+            } => write!(
+                f,
+                "it was made after {signed_after} signature(s), but {standing} stand before it (a signature was removed, added or moved)"
+            ),
+            Reason::SignaturesReplaced => f.write_str(
+                "the signatures before it are not the ones it signed (reordered or replaced)",
+            ),
+            Reason::UnknownBlank { blank } => write!(
+                f,
+                "it covers blank {blank}, which the template does not have"
+            ),
+            Reason::InvalidSignedValue { blank } => {
+                write!(f, "it covers an invalid value for blank {blank}")
+            }
+            Reason::TextMismatch => {
+                f.write_str("the text it signed is not the text these values give")
+            }
+            Reason::WrongSigner => {
+                f.write_str("the signer is not the signatory the signed values name")
+            }
+            Reason::ValueEmptied { blank, signer } => {
+                write!(f, "blank {blank} was emptied after {signer} signed")
+            }
+            Reason::ValueChanged { blank, signer } => {
+                write!(f, "blank {blank} was changed after {signer} signed")
+            }
+            Reason::FillerChanged {
+                blank,
+                now,
+                signer,
+                signed_as,
+            } => write!(
+                f,
+                "blank {blank} is now said to be filled by the {now}, but {signer} signed it as filled by the {signed_as}"
+            ),
+            Reason::ChangedSignedValue { blank, signer } => {
+                write!(f, "it changed blank {blank}, which {signer} had signed")
+            }
+            Reason::FilledNotOpen {
+                blank,
+                signer,
+                party,
+            } => write!(
+                f,
+                "it filled blank {blank}, which {signer} had not left open for the {party}"
+            ),
+            Reason::DroppedValue { blank, signer } => {
+                write!(f, "it dropped blank {blank}, which {signer} had signed")
+            }
+            Reason::FilledAfterSigning {
+                blank,
+                signer,
+                party,
+            } => write!(
+                f,
+                "blank {blank} was filled after {signer} signed, but was not left open for the {party}"
+            ),
+            Reason::RequiredBlanksEmpty => {
+                f.write_str("both parties signed, but required blanks are empty")
+            }
+            Reason::AuditMissing => f.write_str("the audit trail is missing"),
+            Reason::AuditOutOfSequence { entry, says } => {
+                write!(f, "audit entry {entry} is out of sequence (it says {says})")
+            }
+            Reason::AuditAltered { entry, event } => {
+                write!(f, "audit entry {entry} ({}) was altered", event.as_str())
+            }
+            Reason::AuditUnchained { entry } => {
+                write!(f, "audit entry {entry} does not follow the entry before it")
+            }
+            Reason::AuditSignatureCount { recorded, held } => write!(
+                f,
+                "the audit trail records {recorded} signature(s), the file holds {held}"
+            ),
+            Reason::AuditSignatureMismatch { entry, signer } => write!(
+                f,
+                "the audit trail's signature entry {entry} does not match the signature of {signer}"
+            ),
+            Reason::AuditHeadMismatch { signer } => write!(
+                f,
+                "the audit trail before the signature of {signer} is not the one it signed"
+            ),
+            Reason::ExemplarUnlabelled => f.write_str(
+                "the PDF does not say which exemplar it is, so its visible document cannot be checked",
+            ),
+            Reason::RendererVersion { found, ours } => write!(
+                f,
+                "the PDF was laid out by exemplar renderer {found:?}, this program has renderer {ours:?}, so its visible document cannot be checked"
+            ),
+            Reason::VisibleDiffers => write!(
+                f,
+                "{VISIBLE_DIFFERS} (the PDF is not the exemplar Tweevoud makes from the agreement file inside it)"
+            ),
+            Reason::LabelMismatch { label, state } => write!(
+                f,
+                "the PDF is labelled {label:?}, but the agreement inside is {}",
+                match state {
+                    Status::Complete => "complete",
+                    Status::AwaitingCountersignature => "awaiting its countersignature",
+                    _ => "not signed",
+                }
+            ),
+            Reason::Unreadable { detail, .. } => f.write_str(detail),
+        }
+    }
+}
+
+/// The start of [`Reason::VisibleDiffers`]'s words.
+pub const VISIBLE_DIFFERS: &str = "the visible document differs from the signed agreement";
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut m = serializer.serialize_map(Some(3))?;
+        m.serialize_entry("code", self.code())?;
+        m.serialize_entry(
+            "params",
+            &self.params().into_iter().collect::<BTreeMap<_, _>>(),
+        )?;
+        m.serialize_entry("message", &self.to_string())?;
+        m.end()
+    }
+}
+
+/// A reason with the signature it concerns, if it concerns one: what an app shows first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FirstProblem {
+    /// The signatory whose signature it concerns; `None` for the file as a whole.
+    pub signer: Option<String>,
+    /// That signature's party.
+    pub role: Option<Party>,
+    /// What does not hold.
+    pub reason: Reason,
+}
+
+impl fmt::Display for FirstProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.signer, self.role) {
+            (Some(name), Some(role)) => write!(f, "signature of {name} ({role}): {}", self.reason),
+            _ => write!(f, "{}", self.reason),
+        }
+    }
+}
+
+impl Status {
+    /// The status's code, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::AwaitingCountersignature => "awaiting_countersignature",
+            Status::Unsigned => "unsigned",
+            Status::Invalid => "invalid",
+        }
+    }
 }
 
 /// What was found about one signature.
@@ -53,8 +505,8 @@ pub struct SignatureCheck {
     pub public_key: String,
     /// Whether everything about this signature holds.
     pub valid: bool,
-    /// What does not hold, in words.
-    pub problems: Vec<String>,
+    /// What does not hold.
+    pub problems: Vec<Reason>,
 }
 
 /// The result of verifying an agreement.
@@ -73,7 +525,7 @@ pub struct Verification {
     /// Per signature, in order.
     pub signatures: Vec<SignatureCheck>,
     /// Problems not tied to one signature (the audit trail, values nobody may have filled).
-    pub problems: Vec<String>,
+    pub problems: Vec<Reason>,
     /// Blanks filled since the last signature, by the party they were left open for, and not
     /// yet signed.
     pub unsigned_values: Vec<String>,
@@ -82,14 +534,25 @@ pub struct Verification {
 impl Verification {
     /// The first problem found, in words, if any.
     pub fn first_problem(&self) -> Option<String> {
+        self.first_reason().map(|p| p.to_string())
+    }
+
+    /// The first problem found, with the signature it concerns, if any.
+    pub fn first_reason(&self) -> Option<FirstProblem> {
         self.signatures
             .iter()
             .flat_map(|s| {
-                s.problems
-                    .iter()
-                    .map(move |p| format!("signature of {} ({}): {p}", s.name, s.role))
+                s.problems.iter().map(move |p| FirstProblem {
+                    signer: Some(s.name.clone()),
+                    role: Some(s.role),
+                    reason: p.clone(),
+                })
             })
-            .chain(self.problems.iter().cloned())
+            .chain(self.problems.iter().map(|p| FirstProblem {
+                signer: None,
+                role: None,
+                reason: p.clone(),
+            }))
             .next()
     }
 
@@ -132,13 +595,15 @@ pub fn verify(agreement: &Agreement) -> Verification {
         let mut p = Vec::new();
         let fingerprint = st.fingerprint().map(hex::encode).unwrap_or_default();
         if let Err(e) = record.verify() {
-            p.push(e.to_string());
+            p.push(Reason::Signature(e));
         }
         if st.template_sha256 != template.sha256_hex() {
-            p.push("it was made on another template (the template was swapped)".to_string());
+            p.push(Reason::TemplateSwapped);
         }
         if seen_roles.contains(&st.signer.role) {
-            p.push(format!("the {} signed twice", st.signer.role));
+            p.push(Reason::SignedTwice {
+                party: st.signer.role,
+            });
         }
         seen_roles.push(st.signer.role);
         let expected_prev: Vec<String> = records[..i]
@@ -147,13 +612,12 @@ pub fn verify(agreement: &Agreement) -> Verification {
             .collect();
         if st.previous_signatures != expected_prev {
             p.push(if st.previous_signatures.len() != i {
-                format!(
-                    "it was made after {} signature(s), but {} stand before it (a signature was removed, added or moved)",
-                    st.previous_signatures.len(),
-                    i
-                )
+                Reason::SignatureCount {
+                    signed_after: st.previous_signatures.len(),
+                    standing: i,
+                }
             } else {
-                "the signatures before it are not the ones it signed (reordered or replaced)".to_string()
+                Reason::SignaturesReplaced
             });
         }
         // The statement must describe a real state of this template.
@@ -164,15 +628,16 @@ pub fn verify(agreement: &Agreement) -> Verification {
             match template.blank(&f.blank) {
                 None => {
                     statement_ok = false;
-                    p.push(format!(
-                        "it covers blank {}, which the template does not have",
-                        f.blank
-                    ));
+                    p.push(Reason::UnknownBlank {
+                        blank: f.blank.clone(),
+                    });
                 }
                 Some(b) => {
                     if b.kind.normalize(&f.value).as_deref() != Ok(f.value.as_str()) {
                         statement_ok = false;
-                        p.push(format!("it covers an invalid value for blank {}", f.blank));
+                        p.push(Reason::InvalidSignedValue {
+                            blank: f.blank.clone(),
+                        });
                     }
                 }
             }
@@ -182,7 +647,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
                 signed_values.get(id).map(|f| f.value.as_str())
             });
             if sha256_hex(text.as_bytes()) != st.text_sha256 {
-                p.push("the text it signed is not the text these values give".to_string());
+                p.push(Reason::TextMismatch);
             }
         }
         // The signer must be the signatory the agreement names.
@@ -197,20 +662,25 @@ pub fn verify(agreement: &Agreement) -> Verification {
             || named(&details.signatory_function).as_deref() != Some(st.signer.function.as_str())
             || named(&details.name).as_deref() != Some(st.signer.organisation.as_str())
         {
-            p.push("the signer is not the signatory the signed values name".to_string());
+            p.push(Reason::WrongSigner);
         }
         // Every value it covers must still be there, unchanged.
         for f in &st.values {
             match current.get(f.blank.as_str()) {
-                None => p.push(format!("blank {} was emptied after {} signed", f.blank, st.signer.name)),
-                Some(now) if now.value != f.value => p.push(format!(
-                    "blank {} was changed after {} signed",
-                    f.blank, st.signer.name
-                )),
-                Some(now) if now.filled_by != f.filled_by => p.push(format!(
-                    "blank {} is now said to be filled by the {}, but {} signed it as filled by the {}",
-                    f.blank, now.filled_by, st.signer.name, f.filled_by
-                )),
+                None => p.push(Reason::ValueEmptied {
+                    blank: f.blank.clone(),
+                    signer: st.signer.name.clone(),
+                }),
+                Some(now) if now.value != f.value => p.push(Reason::ValueChanged {
+                    blank: f.blank.clone(),
+                    signer: st.signer.name.clone(),
+                }),
+                Some(now) if now.filled_by != f.filled_by => p.push(Reason::FillerChanged {
+                    blank: f.blank.clone(),
+                    now: now.filled_by,
+                    signer: st.signer.name.clone(),
+                    signed_as: f.filled_by,
+                }),
                 Some(_) => {}
             }
         }
@@ -222,26 +692,27 @@ pub fn verify(agreement: &Agreement) -> Verification {
             for f in &st.values {
                 if let Some(before) = prev_values.get(f.blank.as_str()) {
                     if before.value != f.value {
-                        p.push(format!(
-                            "it changed blank {}, which {} had signed",
-                            f.blank, prev.signer.name
-                        ));
+                        p.push(Reason::ChangedSignedValue {
+                            blank: f.blank.clone(),
+                            signer: prev.signer.name.clone(),
+                        });
                     }
                 } else if !prev.open.iter().any(|o| {
                     o.blank == f.blank && o.party == st.signer.role && f.filled_by == st.signer.role
                 }) {
-                    p.push(format!(
-                        "it filled blank {}, which {} had not left open for the {}",
-                        f.blank, prev.signer.name, st.signer.role
-                    ));
+                    p.push(Reason::FilledNotOpen {
+                        blank: f.blank.clone(),
+                        signer: prev.signer.name.clone(),
+                        party: st.signer.role,
+                    });
                 }
             }
             for b in prev_values.keys() {
                 if !signed_values.contains_key(b) {
-                    p.push(format!(
-                        "it dropped blank {b}, which {} had signed",
-                        prev.signer.name
-                    ));
+                    p.push(Reason::DroppedValue {
+                        blank: b.to_string(),
+                        signer: prev.signer.name.clone(),
+                    });
                 }
             }
         }
@@ -280,10 +751,11 @@ pub fn verify(agreement: &Agreement) -> Verification {
             if left_open && !seen_roles.contains(&f.filled_by) {
                 unsigned_values.push(f.blank.clone());
             } else {
-                problems.push(format!(
-                    "blank {} was filled after {} signed, but was not left open for the {}",
-                    f.blank, last.statement.signer.name, f.filled_by
-                ));
+                problems.push(Reason::FilledAfterSigning {
+                    blank: f.blank.clone(),
+                    signer: last.statement.signer.name.clone(),
+                    party: f.filled_by,
+                });
             }
         }
     }
@@ -299,7 +771,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
         if agreement.is_filled() && unsigned_values.is_empty() {
             (Status::Complete, None)
         } else {
-            problems.push("both parties signed, but required blanks are empty".to_string());
+            problems.push(Reason::RequiredBlanksEmpty);
             (Status::Invalid, None)
         }
     } else {
@@ -321,28 +793,29 @@ pub fn verify(agreement: &Agreement) -> Verification {
 
 /// Checks the audit trail: each entry's hash, the chain, and that every signature is
 /// recorded where its statement says the trail stood.
-fn check_audit(agreement: &Agreement) -> Vec<String> {
+fn check_audit(agreement: &Agreement) -> Vec<Reason> {
     let mut problems = Vec::new();
     let audit = agreement.audit();
     if audit.is_empty() {
-        problems.push("the audit trail is missing".to_string());
+        problems.push(Reason::AuditMissing);
         return problems;
     }
     let mut prev: Option<&str> = None;
     for (i, e) in audit.iter().enumerate() {
         if e.seq != i as u64 {
-            problems.push(format!(
-                "audit entry {i} is out of sequence (it says {})",
-                e.seq
-            ));
+            problems.push(Reason::AuditOutOfSequence {
+                entry: i,
+                says: e.seq,
+            });
         }
         if e.hash != audit_hash(e) {
-            problems.push(format!("audit entry {i} ({:?}) was altered", e.event));
+            problems.push(Reason::AuditAltered {
+                entry: i,
+                event: e.event,
+            });
         }
         if e.prev.as_deref() != prev {
-            problems.push(format!(
-                "audit entry {i} does not follow the entry before it"
-            ));
+            problems.push(Reason::AuditUnchained { entry: i });
         }
         prev = Some(e.hash.as_str());
     }
@@ -354,29 +827,191 @@ fn check_audit(agreement: &Agreement) -> Vec<String> {
         .collect();
     let records = agreement.signatures();
     if signed_entries.len() != records.len() {
-        problems.push(format!(
-            "the audit trail records {} signature(s), the file holds {}",
-            signed_entries.len(),
-            records.len()
-        ));
+        problems.push(Reason::AuditSignatureCount {
+            recorded: signed_entries.len(),
+            held: records.len(),
+        });
     }
     for (record, (at, hash)) in records.iter().zip(&signed_entries) {
         if record.record_hash() != *hash {
-            problems.push(format!(
-                "the audit trail's signature entry {at} does not match the signature of {}",
-                record.statement.signer.name
-            ));
+            problems.push(Reason::AuditSignatureMismatch {
+                entry: *at,
+                signer: record.statement.signer.name.clone(),
+            });
         }
         let head = at
             .checked_sub(1)
             .and_then(|j| audit.get(j))
             .map(|e| e.hash.as_str());
         if head != Some(record.statement.audit_head.as_str()) {
-            problems.push(format!(
-                "the audit trail before the signature of {} is not the one it signed",
-                record.statement.signer.name
-            ));
+            problems.push(Reason::AuditHeadMismatch {
+                signer: record.statement.signer.name.clone(),
+            });
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::SignatureError;
+
+    #[test]
+    fn reasons_serialize_as_code_params_and_english_words() {
+        let r = Reason::ValueChanged {
+            blank: "customer_name".into(),
+            signer: "Tom Hendrix".into(),
+        };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["code"], "value_changed");
+        assert_eq!(json["params"]["blank"], "customer_name");
+        assert_eq!(json["params"]["signer"], "Tom Hendrix");
+        assert_eq!(
+            json["message"],
+            "blank customer_name was changed after Tom Hendrix signed"
+        );
+        assert_eq!(json.as_object().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn parties_and_events_are_codes_in_the_parameters() {
+        let r = Reason::FillerChanged {
+            blank: "place".into(),
+            now: Party::Customer,
+            signer: "Tom".into(),
+            signed_as: Party::Provider,
+        };
+        let params: BTreeMap<_, _> = r.params().into_iter().collect();
+        assert_eq!(params["now"], "customer");
+        assert_eq!(params["signed_as"], "provider");
+        let r = Reason::AuditAltered {
+            entry: 1,
+            event: AuditEvent::Filled,
+        };
+        assert_eq!(r.to_string(), "audit entry 1 (filled) was altered");
+        assert_eq!(r.params()[1], ("event", "filled".to_string()));
+    }
+
+    #[test]
+    fn every_reason_has_its_own_code() {
+        let s = || String::from("x");
+        let all = [
+            Reason::Signature(SignatureError::BadPublicKey),
+            Reason::Signature(SignatureError::BadSignatureEncoding),
+            Reason::Signature(SignatureError::Mismatch),
+            Reason::TemplateSwapped,
+            Reason::SignedTwice {
+                party: Party::Provider,
+            },
+            Reason::SignatureCount {
+                signed_after: 1,
+                standing: 0,
+            },
+            Reason::SignaturesReplaced,
+            Reason::UnknownBlank { blank: s() },
+            Reason::InvalidSignedValue { blank: s() },
+            Reason::TextMismatch,
+            Reason::WrongSigner,
+            Reason::ValueEmptied {
+                blank: s(),
+                signer: s(),
+            },
+            Reason::ValueChanged {
+                blank: s(),
+                signer: s(),
+            },
+            Reason::FillerChanged {
+                blank: s(),
+                now: Party::Provider,
+                signer: s(),
+                signed_as: Party::Customer,
+            },
+            Reason::ChangedSignedValue {
+                blank: s(),
+                signer: s(),
+            },
+            Reason::FilledNotOpen {
+                blank: s(),
+                signer: s(),
+                party: Party::Customer,
+            },
+            Reason::DroppedValue {
+                blank: s(),
+                signer: s(),
+            },
+            Reason::FilledAfterSigning {
+                blank: s(),
+                signer: s(),
+                party: Party::Customer,
+            },
+            Reason::RequiredBlanksEmpty,
+            Reason::AuditMissing,
+            Reason::AuditOutOfSequence { entry: 1, says: 2 },
+            Reason::AuditAltered {
+                entry: 0,
+                event: AuditEvent::Created,
+            },
+            Reason::AuditUnchained { entry: 1 },
+            Reason::AuditSignatureCount {
+                recorded: 1,
+                held: 2,
+            },
+            Reason::AuditSignatureMismatch {
+                entry: 3,
+                signer: s(),
+            },
+            Reason::AuditHeadMismatch { signer: s() },
+            Reason::ExemplarUnlabelled,
+            Reason::RendererVersion {
+                found: s(),
+                ours: s(),
+            },
+            Reason::VisibleDiffers,
+            Reason::LabelMismatch {
+                label: s(),
+                state: Status::Complete,
+            },
+            Reason::Unreadable {
+                kind: FileKind::AgreementFile,
+                detail: s(),
+            },
+            Reason::Unreadable {
+                kind: FileKind::Exemplar,
+                detail: s(),
+            },
+            Reason::Unreadable {
+                kind: FileKind::OtherPdf,
+                detail: s(),
+            },
+            Reason::Unreadable {
+                kind: FileKind::Other,
+                detail: s(),
+            },
+        ];
+        let mut codes: Vec<_> = all.iter().map(Reason::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+        assert!(all.iter().all(|r| !r.to_string().is_empty()));
+    }
+
+    #[test]
+    fn the_first_problem_names_its_signature() {
+        let first = FirstProblem {
+            signer: Some("Tom Hendrix".into()),
+            role: Some(Party::Provider),
+            reason: Reason::TextMismatch,
+        };
+        assert_eq!(
+            first.to_string(),
+            "signature of Tom Hendrix (provider): the text it signed is not the text these values give"
+        );
+        let whole = FirstProblem {
+            signer: None,
+            role: None,
+            reason: Reason::AuditMissing,
+        };
+        assert_eq!(whole.to_string(), "the audit trail is missing");
+    }
 }

@@ -217,8 +217,9 @@ fn reasons(v: &Value) -> (Status, String) {
             let all: Vec<String> = r
                 .signatures
                 .iter()
-                .flat_map(|s| s.problems.clone())
-                .chain(r.problems.clone())
+                .flat_map(|s| &s.problems)
+                .chain(&r.problems)
+                .map(|p| p.to_string())
                 .collect();
             (r.status, all.join(" | "))
         }

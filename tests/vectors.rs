@@ -196,11 +196,13 @@ fn every_fail_vector_fails_with_its_reason() {
             Ok(a) => {
                 let v = verify(&a);
                 assert_eq!(v.status, Status::Invalid, "{name} must be invalid");
-                format!(
-                    "{:?} {:?}",
-                    v.signatures.iter().map(|s| &s.problems).collect::<Vec<_>>(),
-                    v.problems
-                )
+                v.signatures
+                    .iter()
+                    .flat_map(|s| &s.problems)
+                    .chain(&v.problems)
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             }
         };
         assert!(why.contains(reason), "{name}: expected {reason:?} in {why}");

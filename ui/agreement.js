@@ -3,7 +3,7 @@
 // typed and stored by the core when the blank is left.
 
 import { call } from "./ipc.js";
-import { problemText } from "./i18n.js";
+import { errorText, firstProblemText, problemText } from "./i18n.js";
 import { labelBlanks, renderDocument } from "./document.js";
 import { fact, signatureCards } from "./signatures.js";
 import {
@@ -116,6 +116,7 @@ function partyLabel(party) {
 /** Puts a new AgreementView on the desk, rebuilding the page. */
 export function present(view) {
   current = view;
+  store.labels = view.verification.labels || {};
   problems.clear();
   renderDocument(ui.page, view, new Set(view.editable), store.lang, { input: onInput, commit: onCommit });
   renderChrome();
@@ -253,9 +254,10 @@ function renderReview() {
       ? t("review_title_one")
       : t("review_title_many", { n });
   ui.reviewLead.textContent = invalid ? t("review_invalid_lead") : t("review_lead");
-  const cards = signatureCards(v.signatures, designations(), rememberSigner);
+  const cards = signatureCards(v.signatures, designations(), rememberSigner, v.labels);
   if (invalid && v.first_problem) {
-    cards.unshift(el("p", { class: "verdict-reason", dataset: { testid: "review-reason" }, text: v.first_problem }));
+    const text = firstProblemText(store.lang, v.first_problem, v.labels);
+    cards.unshift(el("p", { class: "verdict-reason", dataset: { testid: "review-reason", code: v.first_problem.reason.code }, text }));
   }
   ui.reviewSignatures.replaceChildren(...cards);
   ui.reviewContinue.hidden = invalid || current.reviewed;
@@ -298,7 +300,7 @@ function renderShare() {
   ui.archiveButton.hidden = !shareable || Boolean(current.archived);
   let note = "";
   if (current.archived) note = t("archived_note");
-  else if (current.archive_error) note = t("archive_failed", { reason: current.archive_error });
+  else if (current.archive_error) note = t("archive_failed", { reason: errorText(store.lang, current.archive_error) });
   ui.archivedNote.textContent = note;
   ui.archivedNote.dataset.archived = String(Boolean(current.archived));
 }

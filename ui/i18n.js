@@ -60,7 +60,6 @@ const STRINGS = {
     strength_weak: "Zwak: makkelijk te raden.",
     strength_fair: "Redelijk: langer is sterker (vier of meer losse woorden).",
     strength_strong: "Sterk.",
-    strength_short: "Te kort: minstens 8 tekens.",
     confirm_differs: "De twee wachtzinnen verschillen nog.",
     confirm_same: "De wachtzinnen komen overeen.",
     create_key: "Sleutel maken",
@@ -272,6 +271,55 @@ const STRINGS = {
     error_viewer: "De PDF-lezer kon niet gestart worden.",
     error_pdf: "De PDF kon niet gemaakt worden.",
     error_missing_glyph: "Een teken in de overeenkomst kan niet in de PDF gezet worden.",
+    // verification reasons (the core's codes) and passphrase hints
+    reason_signature_of: "Handtekening van {name} ({party}): {reason}",
+    reason_detail: "Technisch detail (in het Engels)",
+    reason_bad_public_key: "De publieke sleutel is geen geldige Ed25519-sleutel.",
+    reason_bad_signature_encoding: "De handtekeningwaarde is misvormd.",
+    reason_signature_mismatch: "De handtekening klopt niet met wat ondertekend werd: de ondertekende verklaring of de handtekening zelf werd gewijzigd.",
+    reason_template_swapped: "Ze werd gezet op een ander sjabloon: het sjabloon werd verwisseld.",
+    reason_signed_twice: "{party} heeft twee keer ondertekend.",
+    reason_signature_count: "Ze werd gezet na {signed_after} handtekening(en), maar nu gaan er {standing} aan vooraf: een handtekening werd verwijderd, toegevoegd of verplaatst.",
+    reason_signatures_replaced: "De handtekeningen die eraan voorafgaan, zijn niet die welke ze ondertekende: ze werden verplaatst of vervangen.",
+    reason_unknown_blank: "Ze dekt het veld {blank}, dat het sjabloon niet kent.",
+    reason_invalid_signed_value: "Ze dekt een ongeldige waarde voor het veld {blank}.",
+    reason_text_mismatch: "De ondertekende tekst is niet de tekst die deze waarden opleveren.",
+    reason_wrong_signer: "De ondertekenaar is niet de persoon die de ondertekende gegevens als ondertekenaar aanwijzen.",
+    reason_value_emptied: "Het veld {blank} werd leeggemaakt nadat {signer} ondertekende.",
+    reason_value_changed: "Het veld {blank} werd gewijzigd nadat {signer} ondertekende.",
+    reason_filler_changed: "Het veld {blank} heet nu ingevuld door {now}, maar {signer} ondertekende het als ingevuld door {signed_as}.",
+    reason_changed_signed_value: "Ze wijzigde het veld {blank}, dat {signer} al ondertekend had.",
+    reason_filled_not_open: "Ze vulde het veld {blank} in, dat {signer} niet had opengelaten voor {party}.",
+    reason_dropped_value: "Ze liet het veld {blank} weg, dat {signer} ondertekend had.",
+    reason_filled_after_signing: "Het veld {blank} werd ingevuld nadat {signer} ondertekende, maar het was niet opengelaten voor {party}.",
+    reason_required_blanks_empty: "Beide partijen hebben ondertekend, maar er zijn nog verplichte velden leeg.",
+    reason_audit_missing: "Het verloop van de overeenkomst ontbreekt.",
+    reason_audit_out_of_sequence: "Stap {n} in het verloop van de overeenkomst staat niet op haar plaats (ze draagt volgnummer {says}).",
+    reason_audit_altered: "Stap {n} in het verloop van de overeenkomst werd gewijzigd.",
+    reason_audit_unchained: "Stap {n} in het verloop van de overeenkomst sluit niet aan op de stap ervoor.",
+    reason_audit_signature_count: "Het verloop van de overeenkomst vermeldt {recorded} handtekening(en), maar het bestand bevat er {held}.",
+    reason_audit_signature_mismatch: "Stap {n} in het verloop van de overeenkomst komt niet overeen met de handtekening van {signer}.",
+    reason_audit_head_mismatch: "Het verloop van de overeenkomst vóór de handtekening van {signer} is niet het verloop dat ondertekend werd.",
+    reason_exemplar_unlabelled: "De PDF vermeldt niet welk exemplaar hij is; het zichtbare document kan dus niet gecontroleerd worden.",
+    reason_renderer_version: "De PDF werd opgemaakt door een andere versie van Tweevoud ({found}; deze versie: {ours}); het zichtbare document kan dus niet gecontroleerd worden.",
+    reason_visible_differs: "Het zichtbare document wijkt af van de ondertekende overeenkomst: de PDF is niet het exemplaar dat Tweevoud maakt uit het overeenkomstbestand dat erin zit.",
+    reason_label_mismatch: "De PDF draagt het opschrift „{label}”, maar de overeenkomst erin is {state}.",
+    reason_state_complete: "door beide partijen ondertekend",
+    reason_state_awaiting_countersignature: "nog niet tegengetekend",
+    reason_state_unsigned: "door niemand ondertekend",
+    reason_damaged_agreement_file: "Het overeenkomstbestand is beschadigd of gewijzigd en kan niet gelezen worden.",
+    reason_damaged_exemplar: "De PDF bevat een Tweevoud-overeenkomst die beschadigd of gewijzigd is.",
+    reason_pdf_without_agreement: "Deze PDF bevat geen Tweevoud-overeenkomst: het is geen exemplaar dat Tweevoud maakte.",
+    reason_not_tweevoud: "Dit bestand is geen Tweevoud-overeenkomst en geen exemplaar ervan.",
+    strength_reason_empty: "Nog leeg.",
+    strength_reason_too_short: "Te kort: minstens {min} tekens.",
+    strength_reason_repetitive: "Zwak: vooral dezelfde paar tekens herhaald.",
+    strength_reason_common_password: "Zwak: een van de meest gebruikte wachtwoorden („{word}”).",
+    strength_reason_contains_common_password: "Redelijk, maar bevat het veelgebruikte wachtwoord „{word}”: voeg meer losse woorden toe.",
+    strength_reason_short_one_kind: "Zwak: kort en maar één soort teken.",
+    strength_reason_long: "Sterk: {chars} tekens lang.",
+    strength_reason_varied: "Sterk: {chars} tekens, van {kinds} soorten.",
+    strength_reason_could_be_longer: "Redelijk: {chars} tekens. Langer is sterker (vier of meer losse woorden).",
   },
   fr: {
     language: "Langue",
@@ -327,7 +375,6 @@ const STRINGS = {
     strength_weak: "Faible : facile à deviner.",
     strength_fair: "Correcte : plus longue serait plus sûre (quatre mots sans lien ou plus).",
     strength_strong: "Forte.",
-    strength_short: "Trop courte : 8 caractères au moins.",
     confirm_differs: "Les deux phrases secrètes diffèrent encore.",
     confirm_same: "Les phrases secrètes concordent.",
     create_key: "Créer la clé",
@@ -535,6 +582,55 @@ const STRINGS = {
     error_viewer: "Le lecteur PDF n'a pas pu être lancé.",
     error_pdf: "Le PDF n'a pas pu être créé.",
     error_missing_glyph: "Un caractère de l'accord ne peut pas figurer dans le PDF.",
+    // verification reasons (the core's codes) and passphrase hints
+    reason_signature_of: "Signature de {name} ({party}) : {reason}",
+    reason_detail: "Détail technique (en anglais)",
+    reason_bad_public_key: "La clé publique n'est pas une clé Ed25519 valide.",
+    reason_bad_signature_encoding: "La valeur de la signature est mal formée.",
+    reason_signature_mismatch: "La signature ne correspond pas à ce qui a été signé : la déclaration signée ou la signature elle-même a été modifiée.",
+    reason_template_swapped: "Elle a été apposée sur un autre modèle : le modèle a été remplacé.",
+    reason_signed_twice: "{party} a signé deux fois.",
+    reason_signature_count: "Elle a été apposée après {signed_after} signature(s), mais {standing} la précèdent désormais : une signature a été supprimée, ajoutée ou déplacée.",
+    reason_signatures_replaced: "Les signatures qui la précèdent ne sont pas celles qu'elle a signées : elles ont été déplacées ou remplacées.",
+    reason_unknown_blank: "Elle couvre le champ {blank}, que le modèle ne connaît pas.",
+    reason_invalid_signed_value: "Elle couvre une valeur non valide pour le champ {blank}.",
+    reason_text_mismatch: "Le texte signé n'est pas celui que donnent ces valeurs.",
+    reason_wrong_signer: "Le signataire n'est pas la personne que les données signées désignent comme signataire.",
+    reason_value_emptied: "Le champ {blank} a été vidé après la signature de {signer}.",
+    reason_value_changed: "Le champ {blank} a été modifié après la signature de {signer}.",
+    reason_filler_changed: "Le champ {blank} est désormais dit rempli par {now}, mais {signer} l'a signé comme rempli par {signed_as}.",
+    reason_changed_signed_value: "Elle a modifié le champ {blank}, que {signer} avait déjà signé.",
+    reason_filled_not_open: "Elle a rempli le champ {blank}, que {signer} n'avait pas laissé ouvert pour {party}.",
+    reason_dropped_value: "Elle a supprimé le champ {blank}, que {signer} avait signé.",
+    reason_filled_after_signing: "Le champ {blank} a été rempli après la signature de {signer}, mais n'avait pas été laissé ouvert pour {party}.",
+    reason_required_blanks_empty: "Les deux parties ont signé, mais des champs obligatoires sont encore vides.",
+    reason_audit_missing: "L'historique de l'accord est absent.",
+    reason_audit_out_of_sequence: "L'étape {n} de l'historique de l'accord n'est pas à sa place (elle porte le numéro {says}).",
+    reason_audit_altered: "L'étape {n} de l'historique de l'accord a été modifiée.",
+    reason_audit_unchained: "L'étape {n} de l'historique de l'accord ne fait pas suite à l'étape précédente.",
+    reason_audit_signature_count: "L'historique de l'accord mentionne {recorded} signature(s), mais le fichier en contient {held}.",
+    reason_audit_signature_mismatch: "L'étape {n} de l'historique de l'accord ne correspond pas à la signature de {signer}.",
+    reason_audit_head_mismatch: "L'historique de l'accord antérieur à la signature de {signer} n'est pas celui qui a été signé.",
+    reason_exemplar_unlabelled: "Le PDF n'indique pas de quel exemplaire il s'agit ; son document visible ne peut donc pas être vérifié.",
+    reason_renderer_version: "Le PDF a été mis en page par une autre version de Tweevoud ({found} ; cette version : {ours}) ; son document visible ne peut donc pas être vérifié.",
+    reason_visible_differs: "Le document visible diffère de l'accord signé : le PDF n'est pas l'exemplaire que Tweevoud produit à partir du fichier d'accord qu'il contient.",
+    reason_label_mismatch: "Le PDF porte la mention « {label} », mais l'accord qu'il contient est {state}.",
+    reason_state_complete: "signé par les deux parties",
+    reason_state_awaiting_countersignature: "en attente de contre-signature",
+    reason_state_unsigned: "signé par personne",
+    reason_damaged_agreement_file: "Le fichier d'accord est endommagé ou modifié et ne peut pas être lu.",
+    reason_damaged_exemplar: "Le PDF contient un accord Tweevoud endommagé ou modifié.",
+    reason_pdf_without_agreement: "Ce PDF ne contient pas d'accord Tweevoud : ce n'est pas un exemplaire produit par Tweevoud.",
+    reason_not_tweevoud: "Ce fichier n'est ni un accord Tweevoud ni un exemplaire d'un tel accord.",
+    strength_reason_empty: "Encore vide.",
+    strength_reason_too_short: "Trop courte : {min} caractères au moins.",
+    strength_reason_repetitive: "Faible : surtout les mêmes quelques caractères répétés.",
+    strength_reason_common_password: "Faible : l'un des mots de passe les plus courants (« {word} »).",
+    strength_reason_contains_common_password: "Correcte, mais contient le mot de passe courant « {word} » : ajoutez d'autres mots sans lien.",
+    strength_reason_short_one_kind: "Faible : courte, et d'une seule sorte de caractères.",
+    strength_reason_long: "Forte : {chars} caractères.",
+    strength_reason_varied: "Forte : {chars} caractères, de {kinds} sortes.",
+    strength_reason_could_be_longer: "Correcte : {chars} caractères. Plus longue serait plus sûre (quatre mots sans lien ou plus).",
   },
   en: {
     language: "Language",
@@ -590,7 +686,6 @@ const STRINGS = {
     strength_weak: "Weak: easy to guess.",
     strength_fair: "Fair: longer is stronger (four or more unrelated words).",
     strength_strong: "Strong.",
-    strength_short: "Too short: at least 8 characters.",
     confirm_differs: "The two passphrases still differ.",
     confirm_same: "The passphrases match.",
     create_key: "Create key",
@@ -798,6 +893,55 @@ const STRINGS = {
     error_viewer: "The PDF viewer could not be started.",
     error_pdf: "The PDF could not be made.",
     error_missing_glyph: "A character of the agreement cannot be set in the PDF.",
+    // verification reasons (the core's codes) and passphrase hints
+    reason_signature_of: "Signature of {name} ({party}): {reason}",
+    reason_detail: "Technical detail",
+    reason_bad_public_key: "The public key is not a valid Ed25519 key.",
+    reason_bad_signature_encoding: "The signature value is malformed.",
+    reason_signature_mismatch: "The signature does not match what was signed: the signed statement or the signature itself was altered.",
+    reason_template_swapped: "It was made on another template: the template was swapped.",
+    reason_signed_twice: "{party} signed twice.",
+    reason_signature_count: "It was made after {signed_after} signature(s), but {standing} now stand before it: a signature was removed, added or moved.",
+    reason_signatures_replaced: "The signatures before it are not the ones it signed: they were moved or replaced.",
+    reason_unknown_blank: "It covers the field {blank}, which the template does not have.",
+    reason_invalid_signed_value: "It covers an invalid value for the field {blank}.",
+    reason_text_mismatch: "The text it signed is not the text these values give.",
+    reason_wrong_signer: "The signer is not the person the signed details name as signatory.",
+    reason_value_emptied: "The field {blank} was emptied after {signer} signed.",
+    reason_value_changed: "The field {blank} was changed after {signer} signed.",
+    reason_filler_changed: "The field {blank} is now said to be filled in by {now}, but {signer} signed it as filled in by {signed_as}.",
+    reason_changed_signed_value: "It changed the field {blank}, which {signer} had signed.",
+    reason_filled_not_open: "It filled in the field {blank}, which {signer} had not left open for {party}.",
+    reason_dropped_value: "It dropped the field {blank}, which {signer} had signed.",
+    reason_filled_after_signing: "The field {blank} was filled in after {signer} signed, but was not left open for {party}.",
+    reason_required_blanks_empty: "Both parties signed, but required fields are still empty.",
+    reason_audit_missing: "The history of the agreement is missing.",
+    reason_audit_out_of_sequence: "Step {n} in the history of the agreement is out of place (it says it is number {says}).",
+    reason_audit_altered: "Step {n} in the history of the agreement was altered.",
+    reason_audit_unchained: "Step {n} in the history of the agreement does not follow the step before it.",
+    reason_audit_signature_count: "The history of the agreement records {recorded} signature(s), but the file holds {held}.",
+    reason_audit_signature_mismatch: "Step {n} in the history of the agreement does not match the signature of {signer}.",
+    reason_audit_head_mismatch: "The history of the agreement before the signature of {signer} is not the one it signed.",
+    reason_exemplar_unlabelled: "The PDF does not say which exemplar it is, so its visible document cannot be checked.",
+    reason_renderer_version: "The PDF was laid out by another version of Tweevoud ({found}; this version: {ours}), so its visible document cannot be checked.",
+    reason_visible_differs: "The visible document differs from the signed agreement: the PDF is not the exemplar Tweevoud makes from the agreement file inside it.",
+    reason_label_mismatch: "The PDF is labelled “{label}”, but the agreement inside is {state}.",
+    reason_state_complete: "signed by both parties",
+    reason_state_awaiting_countersignature: "awaiting its countersignature",
+    reason_state_unsigned: "signed by nobody",
+    reason_damaged_agreement_file: "The agreement file is damaged or altered and cannot be read.",
+    reason_damaged_exemplar: "The PDF carries a Tweevoud agreement that is damaged or altered.",
+    reason_pdf_without_agreement: "This PDF carries no Tweevoud agreement: it is not an exemplar made by Tweevoud.",
+    reason_not_tweevoud: "This file is neither a Tweevoud agreement nor an exemplar of one.",
+    strength_reason_empty: "Still empty.",
+    strength_reason_too_short: "Too short: at least {min} characters.",
+    strength_reason_repetitive: "Weak: mostly the same few characters repeated.",
+    strength_reason_common_password: "Weak: one of the most common passwords (“{word}”).",
+    strength_reason_contains_common_password: "Fair, but it contains the common password “{word}”: add more unrelated words.",
+    strength_reason_short_one_kind: "Weak: short, and only one kind of character.",
+    strength_reason_long: "Strong: {chars} characters long.",
+    strength_reason_varied: "Strong: {chars} characters, of {kinds} kinds.",
+    strength_reason_could_be_longer: "Fair: {chars} characters. Longer is stronger (four or more unrelated words).",
   },
 };
 
@@ -831,6 +975,65 @@ export function fieldCount(lang, n) {
 export function problemText(lang, problem) {
   const key = `problem_${problem.code}`;
   return has(key) ? t(lang, key, problem) : t(lang, "error_invalid_value");
+}
+
+/** `text` quoted the way `lang` quotes. */
+function quoted(lang, text) {
+  if (lang === "nl") return `„${text}”`;
+  if (lang === "fr") return `« ${text} »`;
+  return `“${text}”`;
+}
+
+function upperFirst(text) {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
+function lowerFirst(text) {
+  return text.charAt(0).toLocaleLowerCase() + text.slice(1);
+}
+
+/**
+ * Why verification fails, in words: the core's reason `{code, params, message}`. Parties are
+ * named in `lang`, a blank by its label (`labels`: blank id -> `{nl, fr, en}`), an entry of
+ * the agreement's history counted from 1. A code this UI does not know gives the core's
+ * English words.
+ */
+export function reasonText(lang, reason, labels = {}) {
+  const key = `reason_${reason.code}`;
+  if (!has(key)) return reason.message || t(lang, "error_unknown");
+  const params = { ...(reason.params || {}) };
+  for (const name of ["party", "now", "signed_as"]) {
+    if (params[name]) params[name] = t(lang, `party_${params[name]}_lower`);
+  }
+  if (params.blank) {
+    const label = labels[params.blank];
+    params.blank = quoted(lang, label ? label[lang] || label.en : params.blank);
+  }
+  if (params.entry !== undefined) params.n = Number(params.entry) + 1;
+  if (params.state) params.state = t(lang, `reason_state_${params.state}`);
+  return upperFirst(t(lang, key, params));
+}
+
+/** The first problem `{signer, role, reason}` in words, naming the signature it concerns. */
+export function firstProblemText(lang, first, labels = {}) {
+  const reason = reasonText(lang, first.reason, labels);
+  if (!first.signer) return reason;
+  const party = t(lang, `party_${first.role}_lower`);
+  return t(lang, "reason_signature_of", { name: first.signer, party, reason: lowerFirst(reason) });
+}
+
+/**
+ * The reader's own words behind a refused file (English), when the reason has them: shown
+ * below the reason as a technical detail.
+ */
+export function reasonDetail(first) {
+  return (first && first.reason && first.reason.params && first.reason.params.detail) || "";
+}
+
+/** How strong a passphrase looks, from the core's `{level, reason: {code, params}}`. */
+export function strengthText(lang, strength) {
+  const key = `strength_reason_${strength.reason.code}`;
+  return has(key) ? t(lang, key, strength.reason.params) : t(lang, `strength_${strength.level}`);
 }
 
 /** A command error in words: the problem for an invalid value, else the kind's sentence. */

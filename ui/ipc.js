@@ -13,6 +13,8 @@ export class CommandError extends Error {
     if (raw && typeof raw === "object") {
       if (raw.blank) this.blank = String(raw.blank);
       if (raw.problem && typeof raw.problem === "object") this.problem = raw.problem;
+      // A refused file or an agreement that is not intact carries the core's reason.
+      if (raw.reason && typeof raw.reason === "object" && raw.reason.reason) this.reason = raw.reason;
     }
   }
 }

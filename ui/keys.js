@@ -2,7 +2,7 @@
 // fingerprint, exporting a public key, importing a counterparty's, marking it verified.
 
 import { call } from "./ipc.js";
-import { errorText } from "./i18n.js";
+import { errorText, strengthText } from "./i18n.js";
 import { busy, clearError, el, fingerprintNode, formatDate, notify, onLanguage, showError, store, t } from "./store.js";
 
 const ui = {
@@ -127,14 +127,14 @@ async function updateStrength() {
   }
   const s = await call("passphrase_strength", { passphrase });
   if (seq !== strengthSeq) return;
-  strength = { level: s.level, short: [...passphrase].length < 8 };
+  strength = s;
   renderStrength();
 }
 
 function renderStrength() {
   ui.strength.dataset.level = strength ? strength.level : "none";
   let text = "";
-  if (strength) text = strength.short ? t("strength_short") : t(`strength_${strength.level}`);
+  if (strength) text = strengthText(store.lang, strength);
   ui.strengthText.textContent = text;
 }
 

@@ -1,7 +1,8 @@
 // A signature as a card: who signed, for which party, when, with which key, whether it holds,
 // and how far this profile trusts the key.
 
-import { el, fingerprintNode, formatDate, formatTime, partyName, t } from "./store.js";
+import { reasonText } from "./i18n.js";
+import { el, fingerprintNode, formatDate, formatTime, partyName, store, t } from "./store.js";
 
 /** The trust in a signer's key, in words. */
 export function trustText(trust) {
@@ -11,13 +12,14 @@ export function trustText(trust) {
 
 /**
  * One card per signature. `designations` maps a party to how the template names it;
- * `remember(index, button)`, if given, is offered for a key the profile does not know.
+ * `remember(index, button)`, if given, is offered for a key the profile does not know;
+ * `labels` (blank id -> labels) names the blanks in what does not hold.
  */
-export function signatureCards(signatures, designations = {}, remember = null) {
-  return signatures.map((sig) => signatureCard(sig, designations[sig.role], remember));
+export function signatureCards(signatures, designations = {}, remember = null, labels = {}) {
+  return signatures.map((sig) => signatureCard(sig, designations[sig.role], remember, labels));
 }
 
-function signatureCard(sig, designation, remember) {
+function signatureCard(sig, designation, remember, labels) {
   const name = partyName(sig.role, true);
   const party = designation && designation.toLowerCase() !== name.toLowerCase() ? `${name} (${designation})` : designation || name;
   const card = el("article", {
@@ -56,7 +58,10 @@ function signatureCard(sig, designation, remember) {
     card.append(el("div", { class: "signature-actions" }, button));
   }
   if (sig.problems.length) {
-    card.append(el("ul", { class: "problems" }, ...sig.problems.map((p) => el("li", { text: p }))));
+    const items = sig.problems.map((p) =>
+      el("li", { dataset: { testid: "signature-problem", code: p.code }, text: reasonText(store.lang, p, labels) }),
+    );
+    card.append(el("ul", { class: "problems" }, ...items));
   }
   return card;
 }

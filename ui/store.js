@@ -1,7 +1,7 @@
 // What the whole window shares: the UI language, the keys, and small helpers to build DOM and
 // show notices. Everything is put in through textContent: no markup from data is ever parsed.
 
-import { LANGUAGES, errorText, preferredLanguage, t as translate } from "./i18n.js";
+import { LANGUAGES, errorText, firstProblemText, preferredLanguage, reasonDetail, t as translate } from "./i18n.js";
 
 const STORED_LANGUAGE = "tweevoud.language";
 
@@ -20,6 +20,8 @@ export const store = {
   keys: [],
   templates: [],
   view: "home",
+  /** The labels of the open agreement's blanks, by id, to name a blank in a reason. */
+  labels: {},
 };
 
 const languageListeners = [];
@@ -104,16 +106,24 @@ function renderError() {
   errorBox.hidden = lastError === null;
   if (!lastError) return;
   const headline = el("strong", { class: "toast-title", text: errorText(store.lang, lastError) });
-  const detail = el("span", { class: "toast-detail", text: lastError.message });
+  // The core's reason in the UI language when there is one; the core's own (English) words
+  // only as a technical detail below it.
+  const parts = [headline];
+  const reason = lastError.reason;
+  if (reason) parts.push(el("span", { class: "toast-reason", dataset: { testid: "error-reason" }, text: firstProblemText(store.lang, reason, store.labels) }));
+  const detail = reason ? reasonDetail(reason) : lastError.message;
+  if (detail) {
+    parts.push(el("span", { class: "toast-detail", text: `${t("reason_detail")}: ${detail}` }));
+  }
   const close = el("button", { type: "button", class: "toast-close", "aria-label": t("close"), text: "×" });
   close.addEventListener("click", clearError);
-  errorBox.replaceChildren(headline, detail, close);
+  errorBox.replaceChildren(...parts, close);
   errorBox.dataset.kind = lastError.kind || "";
 }
 
 /** Shows what went wrong, in the UI language, with the core's own words below. */
 export function showError(err) {
-  lastError = { kind: err.kind || "unknown", message: err.message || String(err), problem: err.problem };
+  lastError = { kind: err.kind || "unknown", message: err.message || String(err), problem: err.problem, reason: err.reason };
   renderError();
 }
 

@@ -1,8 +1,9 @@
 // Verify any file: a clear verdict first, then the details the core found.
 
+import { firstProblemText, reasonDetail } from "./i18n.js";
 import { call } from "./ipc.js";
 import { fact, signatureCards } from "./signatures.js";
-import { busy, clearError, el, formatTime, onLanguage, partyName, showError, t } from "./store.js";
+import { busy, clearError, el, formatTime, onLanguage, partyName, showError, store, t } from "./store.js";
 
 const ui = {
   pick: document.getElementById("verify-pick"),
@@ -75,8 +76,16 @@ function render() {
   ui.title.textContent = t(`verdict_${v.verdict}`);
   const awaiting = v.details && v.details.awaiting ? partyName(v.details.awaiting, true) : "";
   ui.text.textContent = t(`verdict_${v.verdict}_text`, { party: awaiting });
+  const labels = v.details ? v.details.labels : {};
   ui.reason.hidden = !v.reason;
-  ui.reason.textContent = v.reason ? `${t("reason")}: ${v.reason}` : "";
+  ui.reason.dataset.code = v.reason ? v.reason.reason.code : "";
+  const reason = [];
+  if (v.reason) {
+    reason.push(`${t("reason")}: ${firstProblemText(store.lang, v.reason, labels)}`);
+    const detail = reasonDetail(v.reason);
+    if (detail) reason.push(el("small", { class: "reason-detail", text: `${t("reason_detail")}: ${detail}` }));
+  }
+  ui.reason.replaceChildren(...reason);
   const facts = [fact(t("file"), v.file, "verdict-file")];
   if (v.label) facts.push(fact(t("exemplar_label"), v.label, "verdict-exemplar"));
   if (v.title) facts.push(fact(t("agreement"), v.title));
@@ -84,5 +93,5 @@ function render() {
   const archived = archiveText(v.archive);
   if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
-  ui.signatures.replaceChildren(...(v.details ? signatureCards(v.details.signatures) : []));
+  ui.signatures.replaceChildren(...(v.details ? signatureCards(v.details.signatures, {}, null, labels) : []));
 }

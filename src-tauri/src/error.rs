@@ -4,7 +4,9 @@
 //! is a stable code the UI can branch on and word in its own language, `message` is the
 //! error's English text for when it cannot. An invalid value also carries `blank` and
 //! `problem` (the core's [`Problem::code`] and its parameters), so that the UI can say what is
-//! wrong with it in the user's language, beside the blank.
+//! wrong with it in the user's language, beside the blank. An agreement that is not intact,
+//! and a file that cannot be read as one, also carry `reason`: the core's verification reason
+//! (`{code, params, message}`, with the signature it concerns), to be worded the same way.
 
 use std::path::PathBuf;
 
@@ -14,7 +16,8 @@ use tweevoud::contact::ContactError;
 use tweevoud::key::KeyError;
 use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
-use tweevoud::{AgreementError, Problem};
+use tweevoud::verify::{FirstProblem, Reason};
+use tweevoud::{AgreementError, FileKind, Problem};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +62,8 @@ pub enum Error {
     NotAnAgreement {
         /// The file.
         path: PathBuf,
+        /// What it is ([`FileKind::OtherPdf`] or [`FileKind::Other`]).
+        kind: FileKind,
         /// What the reader found instead.
         reason: String,
     },
@@ -68,6 +73,8 @@ pub enum Error {
     Damaged {
         /// The file.
         path: PathBuf,
+        /// What it is ([`FileKind::AgreementFile`] or [`FileKind::Exemplar`]).
+        kind: FileKind,
         /// What does not hold.
         reason: String,
     },
@@ -95,7 +102,7 @@ pub enum Error {
     NotReviewed,
     /// The open agreement is not intact, so nothing may be added to it.
     #[error("this agreement is not intact, so it cannot be filled in or signed: {0}")]
-    NotIntact(String),
+    NotIntact(FirstProblem),
     /// Everybody has signed: nothing is left to fill in.
     #[error("both parties have signed; nothing is left to fill in")]
     Finished,
@@ -146,6 +153,25 @@ impl Error {
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
             Error::HooksOff => "hooks_off",
+        }
+    }
+
+    /// Why a file or an agreement is refused, as the core's reason, when there is one.
+    pub fn reason(&self) -> Option<FirstProblem> {
+        let whole = |reason| FirstProblem {
+            signer: None,
+            role: None,
+            reason,
+        };
+        match self {
+            Error::NotIntact(first) => Some(first.clone()),
+            Error::NotAnAgreement { kind, reason, .. } | Error::Damaged { kind, reason, .. } => {
+                Some(whole(Reason::Unreadable {
+                    kind: *kind,
+                    detail: reason.clone(),
+                }))
+            }
+            _ => None,
         }
     }
 
@@ -245,12 +271,17 @@ impl From<&Problem> for ProblemJson {
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let invalid = self.invalid_value();
-        let mut s = serializer.serialize_map(Some(if invalid.is_some() { 4 } else { 2 }))?;
+        let reason = self.reason();
+        let len = 2 + 2 * usize::from(invalid.is_some()) + usize::from(reason.is_some());
+        let mut s = serializer.serialize_map(Some(len))?;
         s.serialize_entry("kind", self.kind())?;
         s.serialize_entry("message", &self.to_string())?;
         if let Some((blank, problem)) = invalid {
             s.serialize_entry("blank", blank)?;
             s.serialize_entry("problem", &ProblemJson::from(problem))?;
+        }
+        if let Some(reason) = reason {
+            s.serialize_entry("reason", &reason)?;
         }
         s.end()
     }
@@ -284,6 +315,34 @@ mod tests {
         assert_eq!(json["blank"], "customer_enterprise_number");
         assert_eq!(json["problem"]["code"], "enterprise_number_check");
         assert_eq!(json["problem"]["expected"], "20");
+    }
+
+    #[test]
+    fn a_refusal_carries_the_core_reason_to_word() {
+        let e = Error::NotIntact(FirstProblem {
+            signer: Some("Tom Hendrix".into()),
+            role: Some(tweevoud::Party::Provider),
+            reason: Reason::TextMismatch,
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "not_intact");
+        assert_eq!(json["reason"]["signer"], "Tom Hendrix");
+        assert_eq!(json["reason"]["role"], "provider");
+        assert_eq!(json["reason"]["reason"]["code"], "text_mismatch");
+        let e = Error::NotAnAgreement {
+            path: "notes.pdf".into(),
+            kind: FileKind::OtherPdf,
+            reason: "not a Tweevoud exemplar: the PDF carries no agreement file".into(),
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "not_an_agreement");
+        assert_eq!(json["reason"]["reason"]["code"], "pdf_without_agreement");
+        assert!(json["reason"]["reason"]["params"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no agreement file"));
+        let plain = serde_json::to_value(Error::NoAgreement).unwrap();
+        assert!(plain.get("reason").is_none());
     }
 
     #[test]

@@ -4,14 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset};
 use tweevoud::agreement::MAX_AGREEMENT_BYTES;
-use tweevoud::archive::ObjectKind;
-use tweevoud::canonical::sha256_hex;
-use tweevoud::fsutil::write_atomic;
-use tweevoud::pdf::{self, Exemplar, ExemplarPdf, PdfError};
+use tweevoud::fsutil::{read_limited, write_atomic};
+use tweevoud::pdf::{self, Exemplar, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
-use tweevoud::{verify, Agreement, AgreementError, Archive};
+use tweevoud::verify::Reason;
+use tweevoud::{identify, verify, Agreement, AgreementError, Archive, FileKind};
 
 use crate::view::file_name;
 use crate::Error;
@@ -25,7 +23,7 @@ pub struct Opened {
     pub label: Option<String>,
     /// For an exemplar PDF: what does not hold about the PDF itself, beyond the agreement
     /// inside (its visible document is not the exemplar the agreement gives, say).
-    pub pdf_problems: Vec<String>,
+    pub pdf_problems: Vec<Reason>,
 }
 
 /// Reads the agreement in `path`: an agreement file, or the one inside an exemplar PDF (whose
@@ -66,7 +64,7 @@ fn read_exemplar(path: &Path) -> Result<Opened, Error> {
                 pdf_problems,
             })
         }
-        Err(e) => Err(pdf_error(path, e)),
+        Err(e) => Err(refused(path, identify(&bytes), e.to_string())),
     }
 }
 
@@ -89,40 +87,36 @@ pub fn write_exemplars(pdfs: &[ExemplarPdf], chosen: &Path) -> Result<Vec<String
 }
 
 /// The exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` as a file in
-/// `dir`: the stored exemplar, exported from the archive (which logs the export); one the
-/// archive does not store (the PDF to sign of an agreement awaiting its countersignature) is
-/// rendered from the archived agreement file, which gives the very bytes the parties
-/// exchanged, since rendering is deterministic.
+/// `dir`: a stored exemplar as the archive holds it; one the archive does not store (the PDF
+/// to sign of an agreement awaiting its countersignature) is rendered from the archived
+/// agreement file, which gives the very bytes the parties exchanged, since rendering is
+/// deterministic.
 pub fn archived_exemplar(
-    archive: &mut Archive,
+    archive: &Archive,
     id: &str,
     exemplar: &str,
     dir: &Path,
-    now: DateTime<FixedOffset>,
 ) -> Result<PathBuf, Error> {
-    let details = archive.show(id)?;
-    let stored = details.objects.iter().find(|o| {
-        o.kind == ObjectKind::Exemplar
-            && o.number.map(|n| n.to_string()).as_deref() == Some(exemplar)
-    });
-    if let Some(row) = stored {
-        let exported = archive.export(id, dir, now, None)?;
-        return exported
-            .files
-            .into_iter()
-            .find(|p| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == row.sha256))
-            .ok_or_else(|| Error::Viewer {
-                path: dir.to_path_buf(),
-                reason: "the exported exemplar is not the stored one".into(),
-            });
-    }
-    let agreement = archive.agreement(id)?;
-    let which = Exemplar::from_id(exemplar).ok_or_else(|| Error::Viewer {
-        path: dir.join(exemplar),
-        reason: "no such exemplar".into(),
+    let which = Exemplar::from_id(exemplar).ok_or_else(|| tweevoud::ArchiveError::NoExemplar {
+        id: id.to_string(),
+        number: exemplar.parse().unwrap_or(0),
     })?;
-    let path = dir.join(which.file_name(&agreement));
-    let bytes = pdf::render(&agreement, which)?;
+    let (name, bytes) = match which {
+        Exemplar::ToSign => {
+            let agreement = archive.agreement(id)?;
+            (which.file_name(&agreement), pdf::render(&agreement, which)?)
+        }
+        Exemplar::Copy(party) => {
+            let number = if party == tweevoud::Party::Provider {
+                1
+            } else {
+                2
+            };
+            let stored = archive.exemplar(id, number)?;
+            (stored.file_name, stored.bytes)
+        }
+    };
+    let path = dir.join(name);
     let write = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -132,21 +126,14 @@ pub fn archived_exemplar(
     Ok(path)
 }
 
-/// A PDF that is no exemplar at all is "not an agreement"; one that carries a broken
-/// agreement file is "damaged".
-fn pdf_error(path: &Path, e: PdfError) -> Error {
-    let reason = e.to_string();
-    match e {
-        PdfError::NotPdf | PdfError::NoAgreement | PdfError::Malformed(_) => {
-            Error::NotAnAgreement {
-                path: path.to_path_buf(),
-                reason,
-            }
-        }
-        _ => Error::Damaged {
-            path: path.to_path_buf(),
-            reason,
-        },
+/// A file the reader refused: "damaged" if it was meant to be a Tweevoud file (an agreement
+/// file, an exemplar), else "not an agreement" (the core's [`identify`]).
+fn refused(path: &Path, kind: FileKind, reason: String) -> Error {
+    let path = path.to_path_buf();
+    if kind.is_tweevoud() {
+        Error::Damaged { path, kind, reason }
+    } else {
+        Error::NotAnAgreement { path, kind, reason }
     }
 }
 
@@ -155,34 +142,17 @@ fn classify(path: &Path, e: AgreementError) -> Error {
         AgreementError::InFile { source, .. } => *source,
         other => other,
     };
-    let inner = match inner {
-        AgreementError::Pdf(e) => return pdf_error(path, *e),
-        AgreementError::Read { .. } => return inner.into(),
-        other => other,
-    };
-    let reason = inner.to_string();
-    if looks_like_ours(path) {
-        Error::Damaged {
-            path: path.to_path_buf(),
-            reason,
-        }
-    } else {
-        Error::NotAnAgreement {
-            path: path.to_path_buf(),
-            reason,
-        }
+    if let AgreementError::Read { .. } = inner {
+        return inner.into();
     }
-}
-
-/// Whether the file is JSON whose `format` names a Tweevoud format.
-fn looks_like_ours(path: &Path) -> bool {
-    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_AGREEMENT_BYTES);
-    small
-        && std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v.get("format")?.as_str().map(str::to_string))
-            .is_some_and(|f| f.starts_with("tweevoud-"))
+    let reason = match &inner {
+        AgreementError::Pdf(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    let kind = read_limited(path, MAX_AGREEMENT_BYTES)
+        .map(|bytes| identify(&bytes))
+        .unwrap_or(FileKind::Other);
+    refused(path, kind, reason)
 }
 
 #[cfg(test)]

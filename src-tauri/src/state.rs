@@ -5,8 +5,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset};
 use tweevoud::archive::{self, Lookup};
-use tweevoud::key::PublicKey;
+use tweevoud::key::Fingerprint;
 use tweevoud::template::{self, Template};
+use tweevoud::verify::Reason;
 use tweevoud::{Agreement, Archive, KeyStore, Party, Profile, UnlockedKey};
 
 use crate::error::Error;
@@ -41,11 +42,12 @@ pub struct Work {
     /// For an agreement opened from an exemplar PDF: the exemplar's label.
     pub label: Option<String>,
     /// For an agreement opened from an exemplar PDF: what does not hold about the PDF itself.
-    pub pdf_problems: Vec<String>,
+    pub pdf_problems: Vec<Reason>,
     /// The archive id, once this version is in the profile's archive.
     pub archived: Option<String>,
-    /// Why archiving it failed, if it did (the signature stands all the same).
-    pub archive_error: Option<String>,
+    /// Why archiving it failed, if it did (the signature stands all the same), as the IPC
+    /// error `{kind, message, ...}`, so that the window can word it.
+    pub archive_error: Option<serde_json::Value>,
 }
 
 /// The archive id of exactly this version of `agreement`, if the profile's archive holds it.
@@ -62,22 +64,16 @@ pub fn archived_id(profile: &Profile, agreement: &Agreement) -> Option<String> {
     }
 }
 
-/// Who fills in and signs next in this profile: the party that has not signed yet, unless
-/// this profile already signed for the other side with one of its own keys (then it waits for
-/// the other party, who fills in in their own app).
+/// Who fills in and signs next in this profile ([`Agreement::acting_party`] with the
+/// profile's own keys; a key directory that cannot be read counts as holding none).
 pub fn acting_party(profile: &Profile, agreement: &Agreement) -> Option<Party> {
-    let keys = KeyStore::open(profile);
-    let signed_here = agreement.signatures().iter().any(|s| {
-        PublicKey::from_base64(&s.statement.public_key)
-            .ok()
-            .and_then(|k| keys.find(&k.fingerprint()).ok().flatten())
-            .is_some()
-    });
-    if signed_here {
-        None
-    } else {
-        agreement.next_signer()
-    }
+    let own: Vec<Fingerprint> = KeyStore::open(profile)
+        .list()
+        .unwrap_or_default()
+        .iter()
+        .map(|k| *k.fingerprint())
+        .collect();
+    agreement.acting_party(&own)
 }
 
 impl Work {
@@ -215,8 +211,7 @@ impl Work {
         now: DateTime<FixedOffset>,
     ) -> Result<(), Error> {
         let role = self.filler()?;
-        let other = role.other();
-        let leave_open = (!self.agreement.has_signed(other)).then_some(other);
+        let leave_open = self.leave_open_for(role);
         self.agreement
             .sign(key, role, Some(owner), leave_open, now)?;
         self.acting = acting_party(profile, &self.agreement);
@@ -226,9 +221,16 @@ impl Work {
             .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
         {
             Ok(added) => self.archived = Some(added.id),
-            Err(e) => self.archive_error = Some(e.to_string()),
+            Err(e) => self.archive_error = serde_json::to_value(Error::from(e)).ok(),
         }
         Ok(())
+    }
+
+    /// The party `role` leaves its empty blanks open for when it signs: the other party, until
+    /// it signed.
+    pub fn leave_open_for(&self, role: Party) -> Option<Party> {
+        let other = role.other();
+        (!self.agreement.has_signed(other)).then_some(other)
     }
 
     /// The party that may fill in now: after the signatures were looked at, while someone has
@@ -239,12 +241,15 @@ impl Work {
         }
         let party = self.acting.ok_or(Error::Finished)?;
         if let Some(problem) = self.pdf_problems.first() {
-            return Err(Error::NotIntact(problem.clone()));
+            return Err(Error::NotIntact(tweevoud::FirstProblem {
+                signer: None,
+                role: None,
+                reason: problem.clone(),
+            }));
         }
         let report = tweevoud::verify(&self.agreement);
-        if report.status == tweevoud::Status::Invalid {
-            let why = report.first_problem().unwrap_or_default();
-            return Err(Error::NotIntact(why));
+        if let Some(first) = report.first_reason() {
+            return Err(Error::NotIntact(first));
         }
         Ok(party)
     }

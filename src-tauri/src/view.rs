@@ -1,14 +1,15 @@
 //! What the window is sent: the core's values, arranged for showing. Nothing here decides
 //! anything the core decides; it only gathers the core's answers in one place per screen.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 use tweevoud::contact::{self, Contact, Trust};
 use tweevoud::key::{Fingerprint, KeyInfo, PublicKey};
 use tweevoud::template::{Block, TemplateSummary};
-use tweevoud::verify::SignatureCheck;
-use tweevoud::{verify, Agreement, Missing, Party, Profile, Status, Verification};
+use tweevoud::verify::{FirstProblem, Reason, SignatureCheck};
+use tweevoud::{verify, Agreement, Labels, Missing, Party, Profile, Status, Verification};
 
 use crate::files::Opened;
 use crate::state::Work;
@@ -159,35 +160,50 @@ pub struct SignatureView {
 pub struct VerificationView {
     status: Status,
     awaiting: Option<Party>,
+    /// The verdict in English words (the window words it from `status`).
     summary: String,
-    first_problem: Option<String>,
+    /// The first problem, with the signature it concerns: the reason shown first.
+    first_problem: Option<FirstProblem>,
     template: String,
     template_sha256: String,
     text_sha256: String,
     text_sha256_grouped: String,
     signatures: Vec<SignatureView>,
-    problems: Vec<String>,
+    problems: Vec<Reason>,
     unsigned_values: Vec<String>,
+    /// The labels of the template's blanks, by id, to name a blank in a reason.
+    labels: BTreeMap<String, Labels>,
 }
 
 impl VerificationView {
     /// Verifies `agreement` and looks up each signer's key in `profile`. `extra` are problems
     /// found outside the agreement (an exemplar PDF's visible document that differs): any
     /// makes the verdict invalid.
-    pub fn of(profile: &Profile, agreement: &Agreement, extra: &[String]) -> VerificationView {
+    pub fn of(profile: &Profile, agreement: &Agreement, extra: &[Reason]) -> VerificationView {
         let mut report = verify(agreement);
         if !extra.is_empty() {
             report.status = Status::Invalid;
             report.awaiting = None;
             report.problems.extend(extra.iter().cloned());
         }
-        VerificationView::from_report(profile, report)
+        let labels = agreement
+            .template()
+            .blanks()
+            .iter()
+            .map(|b| (b.id.clone(), b.label.clone()))
+            .collect();
+        VerificationView::from_report(profile, report, labels)
     }
 
-    fn from_report(profile: &Profile, r: Verification) -> VerificationView {
+    fn from_report(
+        profile: &Profile,
+        r: Verification,
+        labels: BTreeMap<String, Labels>,
+    ) -> VerificationView {
         VerificationView {
             summary: r.summary(),
-            first_problem: r.first_problem(),
+            first_problem: r.first_reason(),
+            labels,
             status: r.status,
             awaiting: r.awaiting,
             text_sha256_grouped: grouped_hex(&r.text_sha256),
@@ -244,7 +260,7 @@ pub struct AgreementView {
     saved: bool,
     label: Option<String>,
     archived: Option<String>,
-    archive_error: Option<String>,
+    archive_error: Option<serde_json::Value>,
 }
 
 impl AgreementView {
@@ -254,7 +270,7 @@ impl AgreementView {
         let template = a.template();
         let verification = VerificationView::of(profile, a, &work.pdf_problems);
         let editable = match work.acting {
-            Some(party) if work.reviewed && !verification.is_invalid() => editable(a, party),
+            Some(party) if work.reviewed && !verification.is_invalid() => a.editable(party),
             _ => Vec::new(),
         };
         AgreementView {
@@ -287,32 +303,6 @@ impl AgreementView {
     }
 }
 
-/// The blanks `party` may still change: all of them before anyone signed; after a signature,
-/// those the last signer left open for `party` that no signature covers (the rule
-/// `Agreement::fill` enforces).
-pub fn editable(a: &Agreement, party: Party) -> Vec<String> {
-    let ids = a.template().blanks().iter().map(|b| b.id.clone());
-    let Some(last) = a.signatures().last() else {
-        return ids.collect();
-    };
-    if a.has_signed(party) {
-        return Vec::new();
-    }
-    ids.filter(|id| {
-        let covered = a
-            .signatures()
-            .iter()
-            .any(|s| s.statement.values.iter().any(|v| &v.blank == id));
-        let open = last
-            .statement
-            .open
-            .iter()
-            .any(|o| &o.blank == id && o.party == party);
-        open && !covered
-    })
-    .collect()
-}
-
 /// A file's name, for showing.
 pub fn file_name(path: &Path) -> String {
     path.file_name()
@@ -327,8 +317,8 @@ pub struct FileVerdict {
     pub file: String,
     /// `complete`, `awaiting_countersignature`, `unsigned`, `altered` or `not_an_agreement`.
     pub verdict: &'static str,
-    /// Why, for `altered` and `not_an_agreement`, in the core's words.
-    pub reason: Option<String>,
+    /// Why, for `altered` and `not_an_agreement`: the core's reason.
+    pub reason: Option<FirstProblem>,
     /// The template's title, when the file could be read.
     pub title: Option<String>,
     /// For an exemplar PDF, the exemplar it says it is.
@@ -367,12 +357,14 @@ impl FileVerdict {
             crate::Error::NotAnAgreement { .. } => "not_an_agreement",
             _ => "altered",
         };
-        let reason = match error {
-            crate::Error::NotAnAgreement { reason, .. } | crate::Error::Damaged { reason, .. } => {
-                reason.clone()
-            }
-            other => other.to_string(),
-        };
+        let reason = error.reason().unwrap_or_else(|| FirstProblem {
+            signer: None,
+            role: None,
+            reason: Reason::Unreadable {
+                kind: tweevoud::FileKind::Other,
+                detail: error.to_string(),
+            },
+        });
         FileVerdict {
             file: file_name(path),
             verdict,
@@ -410,58 +402,41 @@ pub struct SignPreview {
 }
 
 impl SignPreview {
-    /// The preview for the acting party of `work`, signing at `now`.
+    /// The preview for the acting party of `work`, signing at `now`: the core's
+    /// [`Agreement::signing_preview`], with the profile's keys.
     pub fn of(
         profile: &Profile,
         work: &Work,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<SignPreview, crate::Error> {
         let role = work.filler()?;
-        let other = role.other();
-        // What `Agreement::sign` does first: the signer's empty automatic blanks get the date.
-        let mut next = work.agreement.clone();
-        let missing = next.missing();
-        let automatic = missing
-            .iter()
-            .find(|m| m.party == role)
-            .map(|m| m.automatic.clone())
-            .unwrap_or_default();
-        let date = now.format("%Y-%m-%d").to_string();
-        let auto: Vec<(String, String)> = automatic
-            .iter()
-            .map(|b| (b.clone(), date.clone()))
-            .collect();
-        next.fill(role, &auto, now)?;
-        let missing = next.missing();
-        let of = |p: Party| missing.iter().find(|m| m.party == p);
-        let own_missing = of(role).map(|m| m.required.clone()).unwrap_or_default();
-        let left_open = match of(other) {
-            Some(m) if !next.has_signed(other) => {
-                [&m.required[..], &m.automatic[..], &m.optional[..]].concat()
-            }
-            _ => Vec::new(),
-        };
-        let details = next.template().party(role).clone();
+        let leave_open = work.leave_open_for(role);
+        let p = work.agreement.signing_preview(role, leave_open, now)?;
         let keys = tweevoud::KeyStore::open(profile).list()?;
-        let name = next.detail(&details.signatory_name);
         let suggested_key = keys
             .iter()
             .find(|k| {
-                name.as_deref()
+                p.name
+                    .as_deref()
                     .is_some_and(|n| n.eq_ignore_ascii_case(k.name()))
             })
             .or(keys.first())
             .map(|k| k.fingerprint().hex());
         Ok(SignPreview {
             role,
-            function: next.detail(&details.signatory_function),
-            organisation: next.detail(&details.name),
-            name,
-            text_sha256_grouped: grouped_hex(&next.text_sha256()),
-            values: next.values().len(),
-            own_missing,
-            automatic,
-            left_open,
+            name: p.name,
+            function: p.function,
+            organisation: p.organisation,
+            text_sha256_grouped: grouped_hex(&p.text_sha256),
+            values: p.values.len(),
+            own_missing: p.own_missing,
+            automatic: p.automatic,
+            left_open: p
+                .open
+                .into_iter()
+                .filter(|o| o.party == role.other())
+                .map(|o| o.blank)
+                .collect(),
             keys: keys.iter().map(KeyView::from).collect(),
             suggested_key,
         })

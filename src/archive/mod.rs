@@ -149,9 +149,30 @@ pub enum ArchiveError {
     /// A search query with nothing to search for.
     #[error("nothing to search for in {0:?}")]
     EmptyQuery(String),
+    /// The archived agreement has no stored exemplar with this number.
+    #[error("the archived agreement {id} has no exemplar {number} (a complete agreement has exemplars 1 and 2)")]
+    NoExemplar {
+        /// The agreement's id.
+        id: String,
+        /// The number asked for.
+        number: u32,
+    },
     /// An erasure without a reason, or with one that is too long.
     #[error("an erasure needs a reason of 1 to {MAX_REASON_CHARS} characters")]
     BadReason,
+}
+
+/// A stored exemplar PDF: see [`Archive::exemplar`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedExemplar {
+    /// Its number: 1 (the provider's) or 2 (the customer's).
+    pub number: u32,
+    /// The file name it was stored under (a safe one).
+    pub file_name: String,
+    /// SHA-256 of its bytes, hex: its name in the archive.
+    pub sha256: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
 }
 
 /// What [`Archive::add`] did.
@@ -809,6 +830,40 @@ impl Archive {
             .map_err(self.index_err())?
             .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
         self.load_agreement(&summary.object)
+    }
+
+    /// Exemplar `number` (1 for the provider's, 2 for the customer's) of archived agreement
+    /// `id`, as stored: its file name and its bytes, checked against their hash. Refused when
+    /// the id is unknown or ambiguous, when no such exemplar is stored (an agreement awaiting
+    /// its countersignature has none), and when the stored object is missing or corrupt.
+    pub fn exemplar(&self, id: &str, number: u32) -> Result<ArchivedExemplar, ArchiveError> {
+        let id = self.resolve(id)?;
+        let summary = self
+            .index
+            .get(&id)
+            .map_err(self.index_err())?
+            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        let row = self
+            .index
+            .objects(&id)
+            .map_err(self.index_err())?
+            .into_iter()
+            .find(|o| o.kind == ObjectKind::Exemplar && o.number == Some(number))
+            .ok_or_else(|| ArchiveError::NoExemplar {
+                id: id.clone(),
+                number,
+            })?;
+        let file_name = row
+            .name
+            .clone()
+            .filter(|n| safe_file_name(n))
+            .unwrap_or_else(|| format!("{}-{number}.pdf", file_stem(&summary)));
+        Ok(ArchivedExemplar {
+            bytes: self.object(&row.sha256)?,
+            file_name,
+            number,
+            sha256: row.sha256,
+        })
     }
 
     /// Copies an agreement out: its current agreement file and its exemplars, into `dir`

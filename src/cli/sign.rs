@@ -124,7 +124,7 @@ struct VerifyJson<'a> {
     template_sha256: &'a str,
     text_sha256: &'a str,
     signatures: Vec<SignatureJson<'a>>,
-    problems: &'a [String],
+    problems: &'a [tweevoud::Reason],
     unsigned_values: &'a [String],
     /// For an exemplar PDF: which exemplar, and whether its pages are the ones its agreement gives.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,11 +186,8 @@ fn trust_json(profile: Option<&Profile>, check: &SignatureCheck) -> TrustJson {
 
 /// Why a file is not a verifiable agreement, when it cannot even be read as one.
 fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Result<Outcome> {
-    let looks_like_ours = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string))
-        .is_some_and(|f| f.starts_with("tweevoud-"));
+    let kind = tweevoud::identify(bytes);
+    let looks_like_ours = kind.is_tweevoud();
     let summary = if looks_like_ours {
         format!("INVALID: {reason}")
     } else {
@@ -203,7 +200,7 @@ fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Re
             "summary": summary,
             "awaiting": null,
             "signatures": [],
-            "problems": [reason],
+            "problems": [tweevoud::Reason::Unreadable { kind, detail: reason.clone() }],
             "unsigned_values": [],
         }))?;
     } else {
@@ -385,6 +382,11 @@ struct ExemplarJson<'a> {
 
 /// A PDF that is not a readable exemplar: "not a Tweevoud exemplar", or invalid with the reason.
 fn not_an_exemplar(path: &Path, reason: String, ours: bool, json: bool) -> Result<Outcome> {
+    let kind = if ours {
+        tweevoud::FileKind::Exemplar
+    } else {
+        tweevoud::FileKind::OtherPdf
+    };
     let summary = if ours {
         format!("INVALID: {reason}")
     } else {
@@ -397,7 +399,7 @@ fn not_an_exemplar(path: &Path, reason: String, ours: bool, json: bool) -> Resul
             "summary": summary,
             "awaiting": null,
             "signatures": [],
-            "problems": [reason],
+            "problems": [tweevoud::Reason::Unreadable { kind, detail: reason.clone() }],
             "unsigned_values": [],
         }))?;
     } else {

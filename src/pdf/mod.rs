@@ -19,7 +19,7 @@ use std::fmt;
 
 use crate::agreement::{Agreement, AgreementError};
 use crate::party::Party;
-use crate::verify::{verify, Status, Verification};
+use crate::verify::{verify, Reason, Status, Verification};
 
 pub use qr::qr_content;
 pub use read::{
@@ -230,7 +230,7 @@ pub struct ExemplarVerification {
 }
 
 /// The reason given when a PDF is not the exemplar its agreement gives.
-pub const VISIBLE_DIFFERS: &str = "the visible document differs from the signed agreement";
+pub use crate::verify::VISIBLE_DIFFERS;
 
 /// Verifies an exemplar PDF: takes out the agreement file, verifies it as any agreement file,
 /// then re-renders the exemplar the PDF claims to be and compares bytes. A PDF whose visible
@@ -247,21 +247,16 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
     let mut visible_document_matches = false;
     let mut problems = Vec::new();
     match (exemplar, embedded.renderer.as_deref()) {
-        (None, _) => problems.push(
-            "the PDF does not say which exemplar it is, so its visible document cannot be checked"
-                .to_string(),
-        ),
-        (Some(_), r) if r != Some(RENDERER_VERSION) => problems.push(format!(
-            "the PDF was laid out by exemplar renderer {:?}, this program has renderer {RENDERER_VERSION:?}, so its visible document cannot be checked",
-            r.unwrap_or("(none)")
-        )),
+        (None, _) => problems.push(Reason::ExemplarUnlabelled),
+        (Some(_), r) if r != Some(RENDERER_VERSION) => problems.push(Reason::RendererVersion {
+            found: r.unwrap_or("(none)").to_string(),
+            ours: RENDERER_VERSION.to_string(),
+        }),
         (Some(e), _) => {
             let expected = render(&agreement, e)?;
             visible_document_matches = expected == bytes;
             if !visible_document_matches {
-                problems.push(format!(
-                    "{VISIBLE_DIFFERS} (the PDF is not the exemplar Tweevoud makes from the agreement file inside it)"
-                ));
+                problems.push(Reason::VisibleDiffers);
             }
             let fits = matches!(
                 (e, verification.status),
@@ -270,15 +265,10 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
                     | (_, Status::Invalid)
             );
             if !fits {
-                problems.push(format!(
-                    "the PDF is labelled {:?}, but the agreement inside is {}",
-                    e.label(&agreement),
-                    match verification.status {
-                        Status::Complete => "complete",
-                        Status::AwaitingCountersignature => "awaiting its countersignature",
-                        _ => "not signed",
-                    }
-                ));
+                problems.push(Reason::LabelMismatch {
+                    label: e.label(&agreement),
+                    state: verification.status,
+                });
             }
         }
     }

@@ -94,12 +94,12 @@ pub fn open_exemplar(
     id: String,
     exemplar: String,
 ) -> Result<String, Error> {
-    let mut archive = Archive::open(&state.profile().archive_dir())?;
+    let archive = Archive::open(&state.profile().archive_dir())?;
     let dir = state
         .data_dir()
         .join("exemplars")
         .join(archive.resolve(&id)?);
-    let path = archived_exemplar(&mut archive, &id, &exemplar, &dir, clock::now())?;
+    let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
     viewer::open(&path)?;
     Ok(crate::view::file_name(&path))
 }
