@@ -59,6 +59,53 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result
     result
 }
 
+/// Writes several files of one directory atomically, as [`write_atomic`] writes one: each to
+/// a temporary file that is flushed to disk, then each renamed over its name, then the
+/// directory flushed once for all of them. If a file cannot be written, none is renamed (the
+/// temporary files are removed); a rename that fails leaves those before it in place.
+pub fn write_atomic_all(dir: &Path, files: &[(&Path, &[u8])]) -> io::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut temps: Vec<std::path::PathBuf> = Vec::with_capacity(files.len());
+    let result = (|| {
+        for (path, bytes) in files {
+            if path.parent() != Some(dir) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "every file must be in the directory given",
+                ));
+            }
+            let name = path
+                .file_name()
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+            let tmp = dir.join(format!(
+                ".{}.tmp-{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            temps.push(tmp.clone());
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
+        for ((path, _), tmp) in files.iter().zip(&temps) {
+            fs::rename(tmp, path)?;
+        }
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        for tmp in &temps {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+    result
+}
+
 /// Flushes a directory's entries to disk (so that a rename in it survives a crash).
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
@@ -144,6 +191,30 @@ mod tests {
         assert!(read_limited(dir.path(), 10).is_err());
         write_atomic(&p, b"small").unwrap();
         assert_eq!(read_limited(&p, 5).unwrap(), b"small");
+    }
+
+    #[test]
+    fn writes_several_files_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.pdf");
+        let b = dir.path().join("b.pdf");
+        write_atomic(&a, b"old").unwrap();
+        write_atomic_all(dir.path(), &[(&a, b"one"), (&b, b"two")]).unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"one");
+        assert_eq!(fs::read(&b).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn fail_write_atomic_all_outside_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.pdf");
+        let b = other.path().join("b.pdf");
+        let e = write_atomic_all(dir.path(), &[(&a, b"one"), (&b, b"two")]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(!a.exists() && !b.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

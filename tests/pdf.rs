@@ -564,6 +564,66 @@ fn export_refuses_unsigned_agreements_and_other_files_in_the_way() {
     );
 }
 
+/// Exporting again over the same exemplars leaves each file that already holds the right
+/// bytes as it is (not even rewritten), with or without `--force`; `--force` replaces only
+/// the one that differs.
+#[cfg(unix)]
+#[test]
+fn export_again_leaves_identical_exemplars_untouched_and_force_replaces_the_other() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = TempDir::new().unwrap();
+    let paths = exported(dir.path());
+    let good = fs::read(&paths[1]).unwrap();
+    let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+    let kept = inode(&paths[1]);
+    let again = |force: bool| {
+        let mut cmd = tweevoud(16);
+        cmd.args([
+            "export",
+            s(&dir.path().join("dpa.tweevoud")),
+            "-o",
+            s(&dir.path().join("out")),
+        ]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert()
+    };
+    again(false).success();
+    assert_eq!(
+        inode(&paths[1]),
+        kept,
+        "an identical exemplar is not rewritten"
+    );
+    fs::write(&paths[0], b"another file").unwrap();
+    again(false)
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(fs::read(&paths[0]).unwrap(), b"another file");
+    again(true).success();
+    assert_ne!(fs::read(&paths[0]).unwrap(), b"another file", "replaced");
+    assert!(
+        pdf::verify_exemplar(&fs::read(&paths[0]).unwrap())
+            .unwrap()
+            .visible_document_matches
+    );
+    assert_eq!(
+        inode(&paths[1]),
+        kept,
+        "the identical one is still not rewritten"
+    );
+    assert_eq!(fs::read(&paths[1]).unwrap(), good);
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+}
+
 #[test]
 fn a_customer_countersigns_from_the_shared_pdf_alone() {
     let provider = TempDir::new().unwrap();

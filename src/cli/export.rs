@@ -42,24 +42,33 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         },
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", shown(&dir)))?;
-    // Check every name first, so that nothing is half exported.
-    for p in &pdfs {
-        let path = dir.join(&p.file_name);
-        if !a.force && path.exists() {
-            let same = std::fs::read(&path).is_ok_and(|old| old == p.bytes);
-            if !same {
-                anyhow::bail!(
-                    "{} exists and is another PDF; pass --force to replace it, or -o another directory",
-                    shown(&path)
-                );
-            }
+    // Check every name first, so that nothing is half exported. A file that already holds
+    // exactly these bytes is left as it is (with --force too): rewriting it would change
+    // nothing but cost two flushes to disk.
+    let paths: Vec<PathBuf> = pdfs.iter().map(|p| dir.join(&p.file_name)).collect();
+    let mut to_write: Vec<(&Path, &[u8])> = Vec::new();
+    for (p, path) in pdfs.iter().zip(&paths) {
+        let same = path.is_file()
+            && tweevoud::fsutil::read_limited(path, p.bytes.len() as u64)
+                .is_ok_and(|old| old == p.bytes);
+        if same {
+            continue;
         }
+        if !a.force && path.exists() {
+            anyhow::bail!(
+                "{} exists and is another PDF; pass --force to replace it, or -o another directory",
+                shown(path)
+            );
+        }
+        to_write.push((path.as_path(), p.bytes.as_slice()));
     }
-    for p in &pdfs {
-        let path = dir.join(&p.file_name);
-        tweevoud::fsutil::write_atomic(&path, &p.bytes)
-            .with_context(|| format!("cannot write {}", shown(&path)))?;
-        outln!("{}  {}", sha256_hex(&p.bytes), shown(&path));
+    // Written as one batch: each file flushed, then renamed, then the directory flushed once.
+    tweevoud::fsutil::write_atomic_all(&dir, &to_write).with_context(|| {
+        let names: Vec<String> = to_write.iter().map(|(p, _)| shown(p)).collect();
+        format!("cannot write {}", names.join(", "))
+    })?;
+    for (p, path) in pdfs.iter().zip(&paths) {
+        outln!("{}  {}", sha256_hex(&p.bytes), shown(path));
     }
     Ok(Outcome::Ok)
 }

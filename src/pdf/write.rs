@@ -415,9 +415,7 @@ fn compress(pdf: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, streams.len().max(1));
+    let threads = cores().clamp(1, streams.len().max(1));
     // Largest first, each to the least loaded thread.
     streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
     let mut groups: Vec<(usize, Vec<&mut Stream>)> =
@@ -444,4 +442,11 @@ fn compress(pdf: &mut lopdf::Document) {
             compress_all(group);
         }
     });
+}
+
+/// The number of cores, asked once: the standard library reads it from the process's
+/// cgroup files (a handful of system calls) every time it is asked.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
