@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,9 +29,15 @@ pub const FORMAT: &str = "tweevoud-template/1";
 /// Largest template accepted, in bytes: far more than any agreement, far less than harm.
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 
-/// A template that was read, checked and is ready to be filled in.
+/// A template that was read, checked and is ready to be filled in. Cloning one is cheap: the
+/// parsed template is shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    data: Arc<TemplateData>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct TemplateData {
     canonical: String,
     sha256: [u8; 32],
     id: String,
@@ -488,7 +495,20 @@ fn is_blank_id(s: &str) -> bool {
 
 impl Template {
     /// Reads a template from its text. See `docs/templates.md` for the format.
+    ///
+    /// Every agreement file carries its template's text, so reading many agreements parses
+    /// the same text again and again (in `archive verify`, that was a third of the work): the
+    /// last few templates parsed are remembered, by their exact text.
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        if let Some(t) = remembered(text) {
+            return Ok(t);
+        }
+        let template = Template::parse_text(text)?;
+        remember(text, &template);
+        Ok(template)
+    }
+
+    fn parse_text(text: &str) -> Result<Template, TemplateError> {
         if text.len() > MAX_TEMPLATE_BYTES {
             return Err(at(1, TemplateProblem::TooLarge));
         }
@@ -539,14 +559,16 @@ impl Template {
         }
         let sha256 = Sha256::digest(canonical.as_bytes()).into();
         Ok(Template {
-            canonical,
-            sha256,
-            id,
-            title,
-            language,
-            parties,
-            blanks,
-            blocks,
+            data: Arc::new(TemplateData {
+                canonical,
+                sha256,
+                id,
+                title,
+                language,
+                parties,
+                blanks,
+                blocks,
+            }),
         })
     }
 
@@ -576,7 +598,7 @@ impl Template {
 
     /// A built-in template by id, or else a template file by path.
     pub fn resolve(id_or_path: &str) -> Result<Template, TemplateError> {
-        if let Some(t) = builtin().into_iter().find(|t| t.id == id_or_path) {
+        if let Some(t) = builtin().into_iter().find(|t| t.id() == id_or_path) {
             return Ok(t);
         }
         let path = Path::new(id_or_path);
@@ -588,53 +610,53 @@ impl Template {
 
     /// The template id from the header.
     pub fn id(&self) -> &str {
-        &self.id
+        &self.data.id
     }
 
     /// The title from the header.
     pub fn title(&self) -> &str {
-        &self.title
+        &self.data.title
     }
 
     /// The language the text is written in.
     pub fn language(&self) -> Language {
-        self.language
+        self.data.language
     }
 
     /// The canonical text (see [`canonicalize`]).
     pub fn canonical_text(&self) -> &str {
-        &self.canonical
+        &self.data.canonical
     }
 
     /// SHA-256 of the canonical text.
     pub fn sha256(&self) -> [u8; 32] {
-        self.sha256
+        self.data.sha256
     }
 
     /// SHA-256 of the canonical text, lower-case hex.
     pub fn sha256_hex(&self) -> String {
-        hex::encode(self.sha256)
+        hex::encode(self.data.sha256)
     }
 
     /// The blanks, in declaration order.
     pub fn blanks(&self) -> &[Blank] {
-        &self.blanks
+        &self.data.blanks
     }
 
     /// The blank with this id.
     pub fn blank(&self, id: &str) -> Option<&Blank> {
-        self.blanks.iter().find(|b| b.id == id)
+        self.data.blanks.iter().find(|b| b.id == id)
     }
 
     /// The parties, provider first.
     pub fn parties(&self) -> &[PartyDetails] {
-        &self.parties
+        &self.data.parties
     }
 
     /// One party's details.
     pub fn party(&self, party: Party) -> &PartyDetails {
         // check_parties stores exactly one entry per party, provider first.
-        &self.parties[match party {
+        &self.data.parties[match party {
             Party::Provider => 0,
             Party::Customer => 1,
         }]
@@ -642,25 +664,26 @@ impl Template {
 
     /// The body's blocks.
     pub fn blocks(&self) -> &[Block] {
-        &self.blocks
+        &self.data.blocks
     }
 
     /// The body as structured text, for display.
     pub fn document(&self) -> Document<'_> {
         Document {
-            blocks: &self.blocks,
+            blocks: &self.data.blocks,
         }
     }
 
     /// What `template show --json` prints.
     pub fn summary(&self) -> TemplateSummary {
         TemplateSummary {
-            id: self.id.clone(),
-            title: self.title.clone(),
-            language: self.language,
+            id: self.data.id.clone(),
+            title: self.data.title.clone(),
+            language: self.data.language,
             sha256: self.sha256_hex(),
-            parties: self.parties.clone(),
+            parties: self.data.parties.clone(),
             fields: self
+                .data
                 .blanks
                 .iter()
                 .map(|b| FieldSummary {
@@ -1099,6 +1122,31 @@ pub fn builtin() -> Vec<Template> {
         .iter()
         .filter_map(|(_, text)| Template::parse(text).ok())
         .collect()
+}
+
+/// How many parsed templates [`Template::parse`] remembers.
+const REMEMBERED: usize = 8;
+
+/// The templates parsed last, with the text each was parsed from, newest last.
+static PARSED: Mutex<Vec<(Box<str>, Template)>> = Mutex::new(Vec::new());
+
+fn remembered(text: &str) -> Option<Template> {
+    let parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    parsed
+        .iter()
+        .find(|(t, _)| **t == *text)
+        .map(|(_, template)| template.clone())
+}
+
+fn remember(text: &str, template: &Template) {
+    let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    if parsed.iter().any(|(t, _)| **t == *text) {
+        return;
+    }
+    if parsed.len() == REMEMBERED {
+        parsed.remove(0);
+    }
+    parsed.push((text.into(), template.clone()));
 }
 
 /// The file names and texts of the built-in templates (every one is parsed by a test).

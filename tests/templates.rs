@@ -93,6 +93,32 @@ fn identity_is_the_hash_of_canonical_bytes() {
     assert_eq!(e1.sha256_hex(), e2.sha256_hex());
 }
 
+/// Parsed templates are remembered by their text: parsing the same text again gives the same
+/// template, and a text that differs in one character, or that is wrong, is never answered
+/// from memory, however many templates were parsed in between.
+#[test]
+fn remembered_templates_are_the_ones_asked_for() {
+    let first = Template::parse(MINIMAL).unwrap();
+    for round in 0..3 {
+        for i in 0..12 {
+            let text = MINIMAL.replace("Between", &format!("Between {i}"));
+            let t = Template::parse(&text).unwrap();
+            assert_eq!(
+                t.canonical_text(),
+                canonicalize(&text),
+                "round {round}, {i}"
+            );
+            let broken = text.replace("+++", "++");
+            assert!(Template::parse(&broken).is_err(), "round {round}, {i}");
+        }
+        assert_eq!(Template::parse(MINIMAL).unwrap(), first);
+        assert_eq!(
+            Template::parse(MINIMAL).unwrap().canonical_text(),
+            canonicalize(MINIMAL)
+        );
+    }
+}
+
 #[test]
 fn structure_survives() {
     let src = MINIMAL.replace(
