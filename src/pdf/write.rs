@@ -6,6 +6,8 @@
 //! agreement (its dates are the time of the last signature), the random XMP packet printpdf may
 //! add is dropped, and the trailer's `/ID` is a hash of the agreement file and the exemplar.
 
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
     Color, FontId, LineDashPattern, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
@@ -405,7 +407,8 @@ pub(crate) fn write(
 
 /// Compresses the document's streams exactly as lopdf's `Document::compress` does (each
 /// stream on its own, at the same level, so the bytes are the same), spread over the cores:
-/// compression is the largest part of rendering an exemplar.
+/// compression is the largest part of rendering an exemplar. A stream whose content was
+/// compressed lately is not compressed again (see [`deflated`]).
 fn compress(pdf: &mut lopdf::Document) {
     let mut streams: Vec<&mut Stream> = pdf
         .objects
@@ -428,8 +431,15 @@ fn compress(pdf: &mut lopdf::Document) {
     }
     let compress_all = |group: Vec<&mut Stream>| {
         for s in group {
-            // As lopdf does: a stream that cannot be compressed stays as it is.
-            let _ = s.compress();
+            // As lopdf does: a stream that has a filter, or that compression would not make
+            // smaller, stays as it is.
+            if s.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            if let Some(packed) = deflated(&s.content) {
+                s.dict.set("Filter", "FlateDecode");
+                s.set_content(packed);
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -447,6 +457,101 @@ fn compress(pdf: &mut lopdf::Document) {
 /// The number of cores, asked once: the standard library reads it from the process's
 /// cgroup files (a handful of system calls) every time it is asked.
 fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// A stream content and what lopdf's `Stream::compress` makes of it (`None`: left as it is).
+struct Deflated {
+    content: Vec<u8>,
+    packed: OnceLock<Option<Vec<u8>>>,
+}
+
+/// The streams compressed lately, newest last, at most [`RECENT_BYTES`] of content.
+static RECENT: Mutex<Vec<Arc<Deflated>>> = Mutex::new(Vec::new());
+
+/// How much stream content [`RECENT`] keeps: the streams of a few exemplars.
+const RECENT_BYTES: usize = 4 << 20;
+
+/// What lopdf's `Stream::compress` makes of `content`, remembered for the streams compressed
+/// lately. The two exemplars of an agreement share their font subsets, their `ToUnicode`
+/// maps and the agreement file (about 80 of the DPA's 186 kB of streams), and `export`
+/// renders them at the same time: the first to need a content compresses it, the other waits
+/// for that result instead of compressing it a second time. Compression is a function of the
+/// content alone, so the bytes are those lopdf gives.
+fn deflated(content: &[u8]) -> Option<Vec<u8>> {
+    let entry = {
+        let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+        match recent.iter().rev().find(|d| d.content == content) {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d = Arc::new(Deflated {
+                    content: content.to_vec(),
+                    packed: OnceLock::new(),
+                });
+                recent.push(Arc::clone(&d));
+                let mut kept: usize = recent.iter().map(|d| d.content.len()).sum();
+                while kept > RECENT_BYTES && recent.len() > 1 {
+                    kept -= recent.remove(0).content.len();
+                }
+                d
+            }
+        }
+    };
+    entry
+        .packed
+        .get_or_init(|| {
+            let mut stream = Stream::new(Dictionary::new(), entry.content.clone());
+            // lopdf's own compression, so that the bytes are its bytes; writing to memory
+            // cannot fail, and if it did the stream would stay uncompressed, as in lopdf.
+            let _ = stream.compress();
+            stream.dict.get(b"Filter").is_ok().then_some(stream.content)
+        })
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What lopdf's own `Stream::compress` makes of `content`.
+    fn lopdf_compress(content: &[u8]) -> Option<Vec<u8>> {
+        let mut s = Stream::new(Dictionary::new(), content.to_vec());
+        s.compress().unwrap();
+        s.dict.get(b"Filter").is_ok().then_some(s.content)
+    }
+
+    #[test]
+    fn deflated_gives_lopdf_bytes_first_time_and_again() {
+        let text: Vec<u8> = (0..5000u32)
+            .flat_map(|i| format!("{} {} 1.3 1.34 re\nf\n", i % 97, i % 13).into_bytes())
+            .collect();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let noise: Vec<u8> = (0..4000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 32) as u8
+            })
+            .collect();
+        for content in [&text[..], &noise[..], b"", b"BT ET"] {
+            let expected = lopdf_compress(content);
+            assert_eq!(deflated(content), expected);
+            assert_eq!(deflated(content), expected, "remembered");
+        }
+        assert!(lopdf_compress(&text).is_some() && lopdf_compress(&noise).is_none());
+    }
+
+    #[test]
+    fn deflated_remembers_a_bounded_amount() {
+        for i in 0..40u8 {
+            let content = vec![i; 300 << 10];
+            assert_eq!(deflated(&content), lopdf_compress(&content));
+        }
+        let recent = RECENT.lock().unwrap();
+        let kept: usize = recent.iter().map(|d| d.content.len()).sum();
+        assert!(kept <= RECENT_BYTES, "{kept} bytes kept");
+        assert!(!recent.is_empty());
+    }
 }
