@@ -110,10 +110,11 @@ function renderError() {
   // only as a technical detail below it.
   const parts = [headline];
   const reason = lastError.reason;
-  if (reason) parts.push(el("span", { class: "toast-reason", dataset: { testid: "error-reason" }, text: firstProblemText(store.lang, reason, store.labels) }));
+  // "Not a Tweevoud file" says no more than the headline: only its detail is shown.
+  if (reason && reason.reason.code !== "not_tweevoud") parts.push(el("span", { class: "toast-reason", dataset: { testid: "error-reason" }, text: firstProblemText(store.lang, reason, store.labels) }));
   const detail = reason ? reasonDetail(reason) : lastError.message;
   if (detail) {
-    parts.push(el("span", { class: "toast-detail", text: `${t("reason_detail")}: ${detail}` }));
+    parts.push(el("span", { class: "toast-detail", text: t("labelled", { label: t("reason_detail"), text: detail }) }));
   }
   const close = el("button", { type: "button", class: "toast-close", "aria-label": t("close"), text: "×" });
   close.addEventListener("click", clearError);

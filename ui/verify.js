@@ -81,9 +81,9 @@ function render() {
   ui.reason.dataset.code = v.reason ? v.reason.reason.code : "";
   const reason = [];
   if (v.reason) {
-    reason.push(`${t("reason")}: ${firstProblemText(store.lang, v.reason, labels)}`);
+    reason.push(t("labelled", { label: t("reason"), text: firstProblemText(store.lang, v.reason, labels) }));
     const detail = reasonDetail(v.reason);
-    if (detail) reason.push(el("small", { class: "reason-detail", text: `${t("reason_detail")}: ${detail}` }));
+    if (detail) reason.push(el("small", { class: "reason-detail", text: t("labelled", { label: t("reason_detail"), text: detail }) }));
   }
   ui.reason.replaceChildren(...reason);
   const facts = [fact(t("file"), v.file, "verdict-file")];

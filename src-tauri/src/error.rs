@@ -139,6 +139,14 @@ impl Error {
             Error::Archive(ArchiveError::Invalid(_)) => "not_intact",
             Error::Archive(ArchiveError::NotFound(_)) => "archive_not_found",
             Error::Archive(ArchiveError::EmptyQuery(_)) => "empty_query",
+            Error::Archive(ArchiveError::NoExemplar { .. }) => "no_exemplar",
+            Error::Archive(ArchiveError::Lock { .. }) => "archive_locked",
+            Error::Archive(
+                ArchiveError::BadObject { .. }
+                | ArchiveError::LogMismatch { .. }
+                | ArchiveError::IndexMissing { .. }
+                | ArchiveError::IndexSchema { .. },
+            ) => "archive_damaged",
             Error::Archive(ArchiveError::Agreement(e)) => agreement_kind(e),
             Error::Archive(_) => "archive",
             Error::Viewer { .. } => "viewer",
@@ -343,6 +351,22 @@ mod tests {
             .contains("no agreement file"));
         let plain = serde_json::to_value(Error::NoAgreement).unwrap();
         assert!(plain.get("reason").is_none());
+    }
+
+    #[test]
+    fn archive_refusals_have_their_own_kinds() {
+        let e = Error::from(ArchiveError::NoExemplar {
+            id: "ab".repeat(32),
+            number: 2,
+        });
+        assert_eq!(e.kind(), "no_exemplar");
+        let e = Error::from(ArchiveError::BadObject {
+            sha256: "00".repeat(32),
+            problem: "missing".into(),
+        });
+        assert_eq!(e.kind(), "archive_damaged");
+        let e = Error::from(ArchiveError::NotFound("x".into()));
+        assert_eq!(e.kind(), "archive_not_found");
     }
 
     #[test]

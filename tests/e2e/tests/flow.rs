@@ -472,7 +472,38 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
     wait_text(d, "[data-testid='verdict-title']", "Altéré").await?;
     wait_text(d, "[data-testid='verdict-reason']", "Marie Dubois").await?;
+    // The reason is the core's, worded in the UI language: French, then Dutch, never English.
+    attr_is(
+        d,
+        "[data-testid='verdict-reason']",
+        "data-code",
+        "signature_mismatch",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-reason']",
+        "Signature apposée par Marie Dubois (le client) : la signature ne correspond pas à ce qui a été signé",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='signature-problem'][data-code='signature_mismatch']",
+        "La signature ne correspond pas",
+    )
+    .await?;
     s.shot("verify-altered").await;
+    choose_language(d, "nl").await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-reason']",
+        "Handtekening van Marie Dubois (de klant): de handtekening klopt niet met wat ondertekend werd",
+    )
+    .await?;
+    let reason = text_of(d, "[data-testid='verdict-reason']").await?;
+    assert!(!reason.contains("does not match"), "English in: {reason}");
+    s.shot("verify-altered-nl").await;
+    choose_language(d, "fr").await?;
 
     // And a file that is no agreement at all.
     hook(d, "e2e_drop", &corrupt).await?;
@@ -490,6 +521,25 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     )
     .await?;
     s.shot("verify-not-an-agreement").await;
+
+    // A PDF that carries no agreement: said so, in French.
+    let letter = dir.join("brief.pdf");
+    std::fs::write(&letter, b"%PDF-1.4\n%%EOF\n").unwrap();
+    hook(d, "e2e_drop", &letter).await?;
+    attr_is(
+        d,
+        "[data-testid='verdict-reason']",
+        "data-code",
+        "pdf_without_agreement",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-reason']",
+        "Ce PDF ne contient pas d'accord Tweevoud",
+    )
+    .await?;
+    s.shot("verify-other-pdf").await;
     assert_no_error(d).await
 }
 
@@ -554,6 +604,28 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
     wait_text(d, "[data-testid='verdict-reason']", "visible document").await?;
     s.shot("verify-edited-pdf").await;
+    // The same verdict in Dutch and French: the reason in that language, not in English.
+    attr_is(
+        d,
+        "[data-testid='verdict-reason']",
+        "data-code",
+        "visible_differs",
+    )
+    .await?;
+    for (lang, words) in [
+        (
+            "nl",
+            "Het zichtbare document wijkt af van de ondertekende overeenkomst",
+        ),
+        ("fr", "Le document visible diffère de l'accord signé"),
+    ] {
+        choose_language(d, lang).await?;
+        wait_text(d, "[data-testid='verdict-reason']", words).await?;
+        let reason = text_of(d, "[data-testid='verdict-reason']").await?;
+        assert!(!reason.contains("visible document"), "{lang}: {reason}");
+        s.shot(&format!("verify-edited-pdf-{lang}")).await;
+    }
+    choose_language(d, "en").await?;
     wait_text(
         d,
         "[data-testid='verdict-archive']",
