@@ -525,6 +525,20 @@ pub enum StrengthReason {
 }
 
 impl StrengthReason {
+    /// Every code [`StrengthReason::code`] gives, so that a user interface can check it words
+    /// them all.
+    pub const CODES: &'static [&'static str] = &[
+        "empty",
+        "too_short",
+        "repetitive",
+        "common_password",
+        "contains_common_password",
+        "short_one_kind",
+        "long",
+        "varied",
+        "could_be_longer",
+    ];
+
     /// The stable code: the UI words the reason from it and [`StrengthReason::params`].
     pub fn code(&self) -> &'static str {
         match self {
@@ -1465,6 +1479,12 @@ mod tests {
                 params.iter().map(|(k, v)| (*k, v.to_string())).collect();
             assert_eq!(got, want, "{passphrase:?}");
         }
+        let mut seen: Vec<&str> = cases.iter().map(|c| c.1).collect();
+        seen.push("long");
+        seen.sort_unstable();
+        let mut listed = StrengthReason::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(seen, listed, "StrengthReason::CODES lists every code once");
         let long = passphrase_strength("paard batterij nietje correct").reason;
         assert_eq!(long, StrengthReason::Long { chars: 29 });
         let json = serde_json::to_value(&long).unwrap();

@@ -200,6 +200,44 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every code [`Reason::code`] gives, so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "bad_public_key",
+        "bad_signature_encoding",
+        "signature_mismatch",
+        "template_swapped",
+        "signed_twice",
+        "signature_count",
+        "signatures_replaced",
+        "unknown_blank",
+        "invalid_signed_value",
+        "text_mismatch",
+        "wrong_signer",
+        "value_emptied",
+        "value_changed",
+        "filler_changed",
+        "changed_signed_value",
+        "filled_not_open",
+        "dropped_value",
+        "filled_after_signing",
+        "required_blanks_empty",
+        "audit_missing",
+        "audit_out_of_sequence",
+        "audit_altered",
+        "audit_unchained",
+        "audit_signature_count",
+        "audit_signature_mismatch",
+        "audit_head_mismatch",
+        "exemplar_unlabelled",
+        "renderer_version",
+        "visible_differs",
+        "label_mismatch",
+        "damaged_agreement_file",
+        "damaged_exemplar",
+        "pdf_without_agreement",
+        "not_tweevoud",
+    ];
+
     /// The stable code: the UI words the reason from it and [`Reason::params`].
     pub fn code(&self) -> &'static str {
         match self {
@@ -993,6 +1031,9 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
+        let mut listed = Reason::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed, "Reason::CODES lists every code once");
         assert!(all.iter().all(|r| !r.to_string().is_empty()));
     }
 

@@ -380,3 +380,58 @@ mod tests {
         assert_eq!(e.kind(), "wrong_passphrase");
     }
 }
+
+/// The window words every code the core and this edge can send, in each of its languages.
+#[cfg(test)]
+mod wording {
+    use tweevoud::verify::Reason;
+    use tweevoud::StrengthReason;
+
+    /// The keys of one language's table in `ui/i18n.js`.
+    fn keys(lang: &str) -> Vec<String> {
+        let js = include_str!("../../ui/i18n.js");
+        let start = js
+            .find(&format!("\n  {lang}: {{"))
+            .unwrap_or_else(|| panic!("no {lang} table"));
+        let end = start + js[start..].find("\n  },").expect("the table ends");
+        js[start..end]
+            .lines()
+            .filter_map(|l| l.strip_prefix("    ")?.split_once(':'))
+            .map(|(k, _)| k.trim().to_string())
+            .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect()
+    }
+
+    #[test]
+    fn every_reason_and_hint_has_words_in_nl_fr_and_en() {
+        for lang in ["nl", "fr", "en"] {
+            let keys = keys(lang);
+            let missing: Vec<String> = Reason::CODES
+                .iter()
+                .map(|c| format!("reason_{c}"))
+                .chain(
+                    StrengthReason::CODES
+                        .iter()
+                        .map(|c| format!("strength_reason_{c}")),
+                )
+                .filter(|k| !keys.contains(k))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn the_three_languages_have_the_same_strings() {
+        let en = keys("en");
+        assert!(en.len() > 300, "{}", en.len());
+        for lang in ["nl", "fr"] {
+            let other = keys(lang);
+            let only_en: Vec<_> = en.iter().filter(|k| !other.contains(k)).collect();
+            let only_here: Vec<_> = other.iter().filter(|k| !en.contains(k)).collect();
+            assert!(
+                only_en.is_empty() && only_here.is_empty(),
+                "{lang}: missing {only_en:?}, extra {only_here:?}"
+            );
+        }
+    }
+}

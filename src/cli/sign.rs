@@ -309,7 +309,7 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
 /// `verify` of an exemplar PDF: the agreement inside, as for an agreement file, and whether
 /// the visible document is the exemplar that agreement gives (docs/pdf.md).
 fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
-    use tweevoud::pdf::{self, PdfError};
+    use tweevoud::pdf;
     let bytes = match pdf::read_pdf_file(&a.file) {
         Ok(bytes) => bytes,
         Err(tweevoud::AgreementError::InFile { source, .. }) => {
@@ -322,10 +322,7 @@ fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
         Err(e) => {
             // A PDF that cannot be read, or that carries no agreement file, is not an
             // exemplar; one whose agreement file is broken is an invalid exemplar.
-            let ours = !matches!(
-                e,
-                PdfError::NoAgreement | PdfError::NotPdf | PdfError::Malformed(_)
-            );
+            let ours = tweevoud::identify(&bytes).is_tweevoud();
             return not_an_exemplar(&a.file, e.to_string(), ours, a.json);
         }
     };
