@@ -253,7 +253,7 @@ function renderReview() {
     : n === 1
       ? t("review_title_one")
       : t("review_title_many", { n });
-  ui.reviewLead.textContent = invalid ? t("review_invalid_lead") : t("review_lead");
+  ui.reviewLead.textContent = invalid ? t("review_invalid_lead") : t(n === 1 ? "review_lead_one" : "review_lead");
   const cards = signatureCards(v.signatures, designations(), rememberSigner, v.labels);
   if (invalid && v.first_problem) {
     const text = firstProblemText(store.lang, v.first_problem, v.labels);

@@ -641,6 +641,28 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     )
     .await?;
     s.shot("verify-exemplar").await;
+
+    // Opened rather than verified, the edited PDF is shown for review only, with the reason
+    // in Dutch.
+    choose_language(d, "nl").await?;
+    click(d, "[data-testid='nav-keys']").await?;
+    hook(d, "e2e_drop", &edited).await?;
+    displayed(d, "[data-testid='review']").await?;
+    attr_is(
+        d,
+        "[data-testid='review-reason']",
+        "data-code",
+        "visible_differs",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='review-reason']",
+        "Het zichtbare document wijkt af van de ondertekende overeenkomst",
+    )
+    .await?;
+    s.shot("open-edited-pdf-nl").await;
+    choose_language(d, "en").await?;
     assert_no_error(d).await
 }
 
