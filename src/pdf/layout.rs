@@ -1293,10 +1293,27 @@ pub(crate) fn typeset(
     exemplar: Exemplar,
     fonts: &Fonts,
 ) -> Result<Vec<Page>, PdfError> {
+    with_footers(paginated(agreement, fonts)?, agreement, exemplar, fonts)
+}
+
+/// The agreement's text and signature block set and broken into pages, without the footers:
+/// what every exemplar of the agreement has in common (the footers name the exemplar, and
+/// take no room from the pages), so the exemplars of one agreement are set from one call.
+pub(crate) fn paginated(agreement: &Agreement, fonts: &Fonts) -> Result<Vec<Page>, PdfError> {
     let setter = Setter { fonts };
     let mut blocks = body(&setter, agreement)?;
     blocks.extend(signature_block(&setter, agreement)?);
-    let mut pages = paginate(&blocks);
+    Ok(paginate(&blocks))
+}
+
+/// The pages from [`paginated`] with the footers of `exemplar`: the whole exemplar.
+pub(crate) fn with_footers(
+    mut pages: Vec<Page>,
+    agreement: &Agreement,
+    exemplar: Exemplar,
+    fonts: &Fonts,
+) -> Result<Vec<Page>, PdfError> {
+    let setter = Setter { fonts };
     let of = pages.len();
     // Rendered and hashed once, not once a page.
     let fingerprint = super::text_fingerprint(agreement);

@@ -175,13 +175,21 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
             ))
         }
     };
-    // Each exemplar on its own thread: they are independent, and each takes milliseconds.
+    // The text and the signature block are set once: only the footers differ between the
+    // exemplars. Then each exemplar is written on its own thread: they are independent, and
+    // each takes milliseconds.
+    let fonts = layout::Fonts::get()?;
+    let pages = layout::paginated(agreement, fonts)?;
+    let render = |e: Exemplar| {
+        let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
+        write::write(agreement, e, fonts, &pages)
+    };
     let rendered: Vec<Result<Vec<u8>, PdfError>> = std::thread::scope(|scope| {
         let others: Vec<_> = kinds[1..]
             .iter()
-            .map(|&e| scope.spawn(move || render(agreement, e)))
+            .map(|&e| scope.spawn(move || render(e)))
             .collect();
-        let mut all = vec![render(agreement, kinds[0])];
+        let mut all = vec![render(kinds[0])];
         for handle in others {
             all.push(
                 handle
