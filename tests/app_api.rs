@@ -8,7 +8,7 @@ use common::{at, dpa, dpa_complete, dpa_provider_signed, set, test_key};
 use tweevoud::agreement::AgreementError;
 use tweevoud::key::Fingerprint;
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{identify, Agreement, Archive, ArchiveError, FileKind, Party};
+use tweevoud::{identify, Agreement, Archive, ArchiveError, FileKind, Party, Template};
 
 fn fingerprint(seed: u8) -> Fingerprint {
     Fingerprint::of_raw_public_key(test_key(seed).verifying_key().as_bytes())
@@ -66,6 +66,51 @@ fn fail_may_change_names_the_rule_that_holds_a_blank_back() {
     let done = dpa_complete();
     assert!(done.editable(Party::Customer).is_empty());
     assert!(done.editable(Party::Provider).is_empty());
+}
+
+/// The DPA with one more blank: an optional note of the provider, in the signature block.
+fn dpa_with_provider_note() -> Agreement {
+    let text = dpa()
+        .canonical_text()
+        .replacen(
+            "[[blanks]]\nid = \"provider_signatory_name\"",
+            "[[blanks]]\nid = \"provider_note\"\nkind = \"text\"\nparty = \"provider\"\nrequired = false\nlabel = { nl = \"Opmerking XIS\", fr = \"Remarque XIS\", en = \"XIS note\" }\n\n[[blanks]]\nid = \"provider_signatory_name\"",
+            1,
+        )
+        .replacen(
+            "| Functie: {{provider_signatory_function}}",
+            "| Functie: {{provider_signatory_function}}\n| Opmerking: {{provider_note}}",
+            1,
+        );
+    let template = Template::parse(&text).expect("the DPA with a note parses");
+    assert!(template.blank("provider_note").is_some());
+    Agreement::new(template, Party::Provider, at(9))
+}
+
+#[test]
+fn fail_a_blank_the_signer_left_empty_for_itself_is_open_to_nobody() {
+    let mut a = dpa_with_provider_note();
+    a.sign(
+        &test_key(1),
+        Party::Provider,
+        Some("Tom Hendrix"),
+        Some(Party::Customer),
+        at(10),
+    )
+    .unwrap();
+    assert!(matches!(
+        a.may_change(Party::Customer, "provider_note"),
+        Err(AgreementError::NotOpen {
+            party: Party::Customer,
+            ..
+        })
+    ));
+    assert!(!a
+        .editable(Party::Customer)
+        .contains(&"provider_note".to_string()));
+    assert!(a
+        .editable(Party::Customer)
+        .contains(&"customer_name".to_string()));
 }
 
 #[test]
