@@ -357,11 +357,15 @@ impl FileVerdict {
             crate::Error::NotAnAgreement { .. } => "not_an_agreement",
             _ => "altered",
         };
+        let kind = match verdict {
+            "altered" => tweevoud::FileKind::AgreementFile,
+            _ => tweevoud::FileKind::Other,
+        };
         let reason = error.reason().unwrap_or_else(|| FirstProblem {
             signer: None,
             role: None,
             reason: Reason::Unreadable {
-                kind: tweevoud::FileKind::Other,
+                kind,
                 detail: error.to_string(),
             },
         });
