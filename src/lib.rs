@@ -25,8 +25,8 @@ pub mod signature;
 pub mod template;
 pub mod verify;
 
-pub use agreement::{Agreement, AgreementError, Filled, Missing};
-pub use archive::{Archive, ArchiveError};
+pub use agreement::{Agreement, AgreementError, Filled, Missing, SigningPreview};
+pub use archive::{Archive, ArchiveError, ArchivedExemplar};
 pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
 pub use file_kind::{identify, FileKind};
 pub use key::{
