@@ -462,6 +462,48 @@ fn fail_index_that_disagrees_with_the_objects() {
     );
 }
 
+/// Every table of the index is compared with the agreement files: an edit to any of them,
+/// made behind the archive's back, is reported for the agreement it touches.
+#[test]
+fn fail_index_rows_edited_table_by_table() {
+    let cases: [(&str, &str); 6] = [
+        (
+            "DELETE FROM agreements WHERE id = ?1",
+            "agreement {id} (Brouwerij De Zwarte Kat BV) is not in the index",
+        ),
+        (
+            "DELETE FROM trail WHERE agreement = ?1 AND seq = 1",
+            "the index's audit trail of agreement {short} (Brouwerij De Zwarte Kat BV) does not match its agreement file",
+        ),
+        (
+            "UPDATE signatures SET name = 'Iemand Anders' WHERE agreement = ?1 AND idx = 0",
+            "the index's signatures of agreement {short} (Brouwerij De Zwarte Kat BV) do not match its agreement file",
+        ),
+        (
+            "DELETE FROM objects WHERE agreement = ?1 AND kind = 'exemplar' AND number = 2",
+            "the index's objects of agreement {short} (Brouwerij De Zwarte Kat BV) do not match the log",
+        ),
+        (
+            "UPDATE search SET text = 'iets anders' WHERE agreement = ?1",
+            "the search index of agreement {short} (Brouwerij De Zwarte Kat BV) does not match its agreement file",
+        ),
+        (
+            "INSERT INTO search (agreement, parties, text) VALUES ('0123456789abcdef' || substr(?1, 1, 0), 'x', 'y')",
+            "the search index holds agreement 0123456789abcdef, which the log does not hold",
+        ),
+    ];
+    for (sql, words) in cases {
+        let (tmp, _, b) = two_agreements();
+        let conn = rusqlite::Connection::open(tmp.path().join("index.sqlite")).unwrap();
+        assert_eq!(conn.execute(sql, [&b.id]).unwrap(), 1, "{sql}");
+        drop(conn);
+        let words = words.replace("{id}", &b.id).replace("{short}", &b.id[..12]);
+        let p = problems_of(tmp.path());
+        assert_reported(&p, &words);
+        assert_eq!(p.len(), 1, "{sql}: {p:#?}");
+    }
+}
+
 /// Edits the index behind the archive's back.
 fn edit_index(dir: &Path, id: &str) {
     let conn = rusqlite::Connection::open(dir.join("index.sqlite")).unwrap();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::index::{search_digest, Derived, Index, ObjectRow};
+use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
 use super::log::{entry_hash, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
 use super::store::{Found, Store};
 use super::{derive, lock, paths, time_str, Archive, ArchiveError};
@@ -572,6 +572,8 @@ struct IndexScan {
     integrity: rusqlite::Result<String>,
     /// [`Index::search_digests`].
     searched: rusqlite::Result<BTreeMap<String, Vec<[u8; 32]>>>,
+    /// [`Index::rows_by_agreement`].
+    rows: rusqlite::Result<BTreeMap<String, AgreementRows>>,
 }
 
 impl IndexScan {
@@ -582,6 +584,7 @@ impl IndexScan {
         Some(IndexScan {
             integrity: index.integrity(),
             searched: index.search_digests(),
+            rows: index.rows_by_agreement(),
         })
     }
 }
@@ -599,9 +602,9 @@ fn check_index(
     r: &mut Report,
 ) -> (bool, bool) {
     let index_path = paths(&archive.dir).index;
-    let (integrity, mut searched) = match scan {
-        Some(scan) => (scan.integrity, Some(scan.searched)),
-        None => (archive.index.integrity(), None),
+    let (integrity, mut searched, mut rows) = match scan {
+        Some(scan) => (scan.integrity, Some(scan.searched), Some(scan.rows)),
+        None => (archive.index.integrity(), None, None),
     };
     match integrity {
         Ok(s) if s == "ok" => {}
@@ -657,7 +660,7 @@ fn check_index(
             return (false, log_sound);
         }
         // The rows read ahead no longer hold for an index that is brought up to date.
-        searched = None;
+        (searched, rows) = (None, None);
         match archive.catch_up() {
             Ok(()) => r.notes.push(format!(
                 "the index had not read the last {} log entries (a write was interrupted); it is up to date now",
@@ -697,8 +700,15 @@ fn check_index(
             "the search index holds agreement {id}, which the log does not hold (never added, or erased)"
         ));
     }
+    let rows = match rows.unwrap_or_else(|| archive.index.rows_by_agreement()) {
+        Ok(rows) => rows,
+        Err(e) => {
+            r.problems.push(format!("the index cannot be read: {e}"));
+            return (false, log_sound);
+        }
+    };
+    let none = AgreementRows::default();
     for (id, state) in states {
-        let idx = &archive.index;
         let Some(d) = expected.get(id) else {
             // The agreement file is corrupt, missing or unreadable: reported above.
             if !ids.contains(id) {
@@ -708,20 +718,14 @@ fn check_index(
             continue;
         };
         let who = d.summary.customer.as_deref().unwrap_or("no customer named");
-        let summary = match idx.get(id) {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                r.problems
-                    .push(format!("agreement {id} ({who}) is not in the index"));
-                continue;
-            }
-            Err(e) => {
-                r.problems.push(format!("the index cannot be read: {e}"));
-                return (false, log_sound);
-            }
+        let held = rows.get(id).unwrap_or(&none);
+        let Some(summary) = &held.summary else {
+            r.problems
+                .push(format!("agreement {id} ({who}) is not in the index"));
+            continue;
         };
-        if summary != d.summary {
-            let a = serde_json::to_value(&summary).unwrap_or_default();
+        if *summary != d.summary {
+            let a = serde_json::to_value(summary).unwrap_or_default();
             let b = serde_json::to_value(&d.summary).unwrap_or_default();
             let fields: Vec<String> = b
                 .as_object()
@@ -741,13 +745,13 @@ fn check_index(
                 fields.join("; ")
             ));
         }
-        if idx.trail(id).ok().as_ref() != Some(&d.trail) {
+        if held.trail != d.trail {
             r.problems.push(format!(
                 "the index's audit trail of agreement {} ({who}) does not match its agreement file",
                 short(id)
             ));
         }
-        if idx.signatures(id).ok().as_ref() != Some(&d.signatures) {
+        if held.signatures != d.signatures {
             r.problems.push(format!(
                 "the index's signatures of agreement {} ({who}) do not match its agreement file",
                 short(id)
@@ -758,12 +762,12 @@ fn check_index(
             .iter()
             .map(|(sha, h)| (sha.clone(), h.kind.as_str(), h.number))
             .collect();
-        let have: Option<BTreeSet<(String, &str, Option<u32>)>> = idx.objects(id).ok().map(|v| {
-            v.into_iter()
-                .map(|o: ObjectRow| (o.sha256, o.kind.as_str(), o.number))
-                .collect()
-        });
-        if have.as_ref() != Some(&want) {
+        let have: BTreeSet<(String, &str, Option<u32>)> = held
+            .objects
+            .iter()
+            .map(|o: &ObjectRow| (o.sha256.clone(), o.kind.as_str(), o.number))
+            .collect();
+        if have != want {
             r.problems.push(format!(
                 "the index's objects of agreement {} ({who}) do not match the log",
                 short(id)

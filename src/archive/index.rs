@@ -166,6 +166,19 @@ pub struct ObjectRow {
     pub added: String,
 }
 
+/// What the index holds about one agreement, as [`Index::rows_by_agreement`] reads it.
+#[derive(Debug, Default)]
+pub(crate) struct AgreementRows {
+    /// Its row in `agreements`, if it has one.
+    pub summary: Option<Summary>,
+    /// The hashes of its audit entries, in order.
+    pub trail: Vec<String>,
+    /// Its signatures, in order.
+    pub signatures: Vec<SignatureRow>,
+    /// Its objects, by log entry, kind and number.
+    pub objects: Vec<ObjectRow>,
+}
+
 /// Everything the index holds about one agreement, derived from its current version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Derived {
@@ -329,15 +342,6 @@ impl Index {
         )
     }
 
-    /// The audit trail of an agreement's current version, as indexed.
-    pub(crate) fn trail(&self, id: &str) -> rusqlite::Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT hash FROM trail WHERE agreement = ?1 ORDER BY seq")?;
-        let rows = st.query_map([id], |r| r.get(0))?.collect();
-        rows
-    }
-
     pub(crate) fn list(&self, status: Option<Status>) -> rusqlite::Result<Vec<Summary>> {
         match status {
             Some(s) => self.summaries("WHERE status = ?1 ORDER BY updated, id", [status_str(s)]),
@@ -408,24 +412,52 @@ impl Index {
     }
 
     pub(crate) fn signatures(&self, id: &str) -> rusqlite::Result<Vec<SignatureRow>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT idx, role, name, function, organisation, fingerprint, time
-             FROM signatures WHERE agreement = ?1 ORDER BY idx",
-        )?;
-        let rows = st
-            .query_map([id], |r| {
-                Ok(SignatureRow {
-                    index: r.get(0)?,
-                    role: parse_party(&r.get::<_, String>(1)?),
-                    name: r.get(2)?,
-                    function: r.get(3)?,
-                    organisation: r.get(4)?,
-                    fingerprint: r.get(5)?,
-                    time: r.get(6)?,
-                })
-            })?
-            .collect();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {SIGNATURE_COLUMNS} FROM signatures WHERE agreement = ?1 ORDER BY idx"
+        ))?;
+        let rows = st.query_map([id], |r| signature_of(r, 0))?.collect();
         rows
+    }
+
+    /// Every agreement's rows (its summary, audit trail, signatures and objects), read table
+    /// by table in four passes: what `archive verify` compares with the agreement files,
+    /// without a query per agreement.
+    pub(crate) fn rows_by_agreement(&self) -> rusqlite::Result<BTreeMap<String, AgreementRows>> {
+        let mut out: BTreeMap<String, AgreementRows> = BTreeMap::new();
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM agreements"))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let summary = summary_of(r)?;
+            let id = summary.id.clone();
+            out.entry(id).or_default().summary = Some(summary);
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT agreement, hash FROM trail ORDER BY agreement, seq")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().trail.push(r.get(1)?);
+        }
+        let mut st = self.conn.prepare(&format!(
+            "SELECT agreement, {SIGNATURE_COLUMNS} FROM signatures ORDER BY agreement, idx"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let row = signature_of(r, 1)?;
+            out.entry(r.get(0)?).or_default().signatures.push(row);
+        }
+        let mut st = self.conn.prepare(
+            "SELECT agreement, sha256, kind, number, name, seq, added FROM objects
+             ORDER BY agreement, seq, kind, number",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let row = object_of(r, 1)?;
+            out.entry(r.get(0)?).or_default().objects.push(row);
+        }
+        Ok(out)
     }
 
     pub(crate) fn objects(&self, id: &str) -> rusqlite::Result<Vec<ObjectRow>> {
@@ -478,6 +510,21 @@ impl Index {
         self.conn
             .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
     }
+}
+
+/// The columns [`signature_of`] reads, in its order.
+const SIGNATURE_COLUMNS: &str = "idx, role, name, function, organisation, fingerprint, time";
+
+fn signature_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SignatureRow> {
+    Ok(SignatureRow {
+        index: r.get(at)?,
+        role: parse_party(&r.get::<_, String>(at + 1)?),
+        name: r.get(at + 2)?,
+        function: r.get(at + 3)?,
+        organisation: r.get(at + 4)?,
+        fingerprint: r.get(at + 5)?,
+        time: r.get(at + 6)?,
+    })
 }
 
 fn object_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ObjectRow> {
