@@ -180,9 +180,11 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
     // each takes milliseconds.
     let fonts = layout::Fonts::get()?;
     let pages = layout::paginated(agreement, fonts)?;
+    // The streams the exemplars share are compressed once.
+    let compressed = write::Compressed::default();
     let render = |e: Exemplar| {
         let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
-        write::write(agreement, e, fonts, &pages)
+        write::write(agreement, e, fonts, &pages, &compressed)
     };
     let rendered: Vec<Result<Vec<u8>, PdfError>> = std::thread::scope(|scope| {
         let others: Vec<_> = kinds[1..]
@@ -217,7 +219,13 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
 pub fn render(agreement: &Agreement, exemplar: Exemplar) -> Result<Vec<u8>, PdfError> {
     let fonts = layout::Fonts::get()?;
     let pages = layout::typeset(agreement, exemplar, fonts)?;
-    write::write(agreement, exemplar, fonts, &pages)
+    write::write(
+        agreement,
+        exemplar,
+        fonts,
+        &pages,
+        &write::Compressed::default(),
+    )
 }
 
 /// What verifying an exemplar PDF found.

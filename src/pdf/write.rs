@@ -273,6 +273,7 @@ pub(crate) fn write(
     exemplar: Exemplar,
     fonts: &Fonts,
     pages: &[Page],
+    compressed: &Compressed,
 ) -> Result<Vec<u8>, PdfError> {
     let template = agreement.template();
     let mut doc = PdfDocument::new(template.title());
@@ -398,7 +399,7 @@ pub(crate) fn write(
 
     pdf.prune_objects();
     pdf.renumber_objects();
-    compress(&mut pdf);
+    compress(&mut pdf, compressed);
     let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| PdfError::Malformed(format!("the PDF could not be written: {e}")))?;
@@ -407,9 +408,9 @@ pub(crate) fn write(
 
 /// Compresses the document's streams exactly as lopdf's `Document::compress` does (each
 /// stream on its own, at the same level, so the bytes are the same), spread over the cores:
-/// compression is the largest part of rendering an exemplar. A stream whose content was
-/// compressed lately is not compressed again (see [`deflated`]).
-fn compress(pdf: &mut lopdf::Document) {
+/// compression is the largest part of rendering an exemplar. A stream whose content
+/// `compressed` has seen is not compressed again.
+fn compress(pdf: &mut lopdf::Document, compressed: &Compressed) {
     let mut streams: Vec<&mut Stream> = pdf
         .objects
         .values_mut()
@@ -436,7 +437,7 @@ fn compress(pdf: &mut lopdf::Document) {
             if s.dict.get(b"Filter").is_ok() {
                 continue;
             }
-            if let Some(packed) = deflated(&s.content) {
+            if let Some(packed) = compressed.deflated(&s.content) {
                 s.dict.set("Filter", "FlateDecode");
                 s.set_content(packed);
             }
@@ -467,47 +468,47 @@ struct Deflated {
     packed: OnceLock<Option<Vec<u8>>>,
 }
 
-/// The streams compressed lately, newest last, at most [`RECENT_BYTES`] of content.
-static RECENT: Mutex<Vec<Arc<Deflated>>> = Mutex::new(Vec::new());
+/// The stream contents compressed while the exemplars of one agreement are rendered. The two
+/// exemplars share their font subsets, their `ToUnicode` maps and the agreement file (about
+/// 80 of the DPA's 186 kB of streams), and [`super::exemplars`] renders them at the same time:
+/// the first to need a content compresses it, the other waits for that result instead of
+/// compressing it a second time. Compression is a function of the content alone, so the
+/// bytes are those lopdf gives. It lives as long as one call, so that nothing is kept
+/// between renderings.
+#[derive(Default)]
+pub(crate) struct Compressed {
+    seen: Mutex<Vec<Arc<Deflated>>>,
+}
 
-/// How much stream content [`RECENT`] keeps: the streams of a few exemplars.
-const RECENT_BYTES: usize = 4 << 20;
-
-/// What lopdf's `Stream::compress` makes of `content`, remembered for the streams compressed
-/// lately. The two exemplars of an agreement share their font subsets, their `ToUnicode`
-/// maps and the agreement file (about 80 of the DPA's 186 kB of streams), and `export`
-/// renders them at the same time: the first to need a content compresses it, the other waits
-/// for that result instead of compressing it a second time. Compression is a function of the
-/// content alone, so the bytes are those lopdf gives.
-fn deflated(content: &[u8]) -> Option<Vec<u8>> {
-    let entry = {
-        let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-        match recent.iter().rev().find(|d| d.content == content) {
-            Some(d) => Arc::clone(d),
-            None => {
-                let d = Arc::new(Deflated {
-                    content: content.to_vec(),
-                    packed: OnceLock::new(),
-                });
-                recent.push(Arc::clone(&d));
-                let mut kept: usize = recent.iter().map(|d| d.content.len()).sum();
-                while kept > RECENT_BYTES && recent.len() > 1 {
-                    kept -= recent.remove(0).content.len();
+impl Compressed {
+    /// What lopdf's `Stream::compress` makes of `content`: compressed here, or by another
+    /// thread for the same content.
+    fn deflated(&self, content: &[u8]) -> Option<Vec<u8>> {
+        let entry = {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            match seen.iter().find(|d| d.content == content) {
+                Some(d) => Arc::clone(d),
+                None => {
+                    let d = Arc::new(Deflated {
+                        content: content.to_vec(),
+                        packed: OnceLock::new(),
+                    });
+                    seen.push(Arc::clone(&d));
+                    d
                 }
-                d
             }
-        }
-    };
-    entry
-        .packed
-        .get_or_init(|| {
-            let mut stream = Stream::new(Dictionary::new(), entry.content.clone());
-            // lopdf's own compression, so that the bytes are its bytes; writing to memory
-            // cannot fail, and if it did the stream would stay uncompressed, as in lopdf.
-            let _ = stream.compress();
-            stream.dict.get(b"Filter").is_ok().then_some(stream.content)
-        })
-        .clone()
+        };
+        entry
+            .packed
+            .get_or_init(|| {
+                let mut stream = Stream::new(Dictionary::new(), entry.content.clone());
+                // lopdf's own compression, so that the bytes are its bytes; writing to memory
+                // cannot fail, and if it did the stream would stay uncompressed, as in lopdf.
+                let _ = stream.compress();
+                stream.dict.get(b"Filter").is_ok().then_some(stream.content)
+            })
+            .clone()
+    }
 }
 
 #[cfg(test)]
@@ -535,23 +536,34 @@ mod tests {
                 (x >> 32) as u8
             })
             .collect();
+        let compressed = Compressed::default();
         for content in [&text[..], &noise[..], b"", b"BT ET"] {
             let expected = lopdf_compress(content);
-            assert_eq!(deflated(content), expected);
-            assert_eq!(deflated(content), expected, "remembered");
+            assert_eq!(compressed.deflated(content), expected);
+            assert_eq!(compressed.deflated(content), expected, "remembered");
         }
         assert!(lopdf_compress(&text).is_some() && lopdf_compress(&noise).is_none());
     }
 
     #[test]
-    fn deflated_remembers_a_bounded_amount() {
-        for i in 0..40u8 {
-            let content = vec![i; 300 << 10];
-            assert_eq!(deflated(&content), lopdf_compress(&content));
-        }
-        let recent = RECENT.lock().unwrap();
-        let kept: usize = recent.iter().map(|d| d.content.len()).sum();
-        assert!(kept <= RECENT_BYTES, "{kept} bytes kept");
-        assert!(!recent.is_empty());
+    fn deflated_on_several_threads_gives_lopdf_bytes() {
+        let contents: Vec<Vec<u8>> = (0..6u8)
+            .map(|i| {
+                (0..20_000u32)
+                    .map(|j| (j % (7 + u32::from(i))) as u8)
+                    .collect()
+            })
+            .collect();
+        let compressed = Compressed::default();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for c in &contents {
+                        assert_eq!(compressed.deflated(c), lopdf_compress(c));
+                    }
+                });
+            }
+        });
+        assert_eq!(compressed.seen.lock().unwrap().len(), contents.len());
     }
 }
