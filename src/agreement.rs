@@ -167,6 +167,17 @@ pub struct SigningPreview {
     pub time: String,
 }
 
+impl SigningPreview {
+    /// Whether a key stored under `key_owner` may sign this: it must be the signatory the
+    /// agreement names (case, accents' composition and spacing aside), the rule
+    /// [`Agreement::sign`] enforces. `false` while the signatory is not named yet.
+    pub fn names_signatory(&self, key_owner: &str) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|name| same_person(key_owner, name))
+    }
+}
+
 /// The first steps of signing, done on a copy.
 struct Prepared {
     next: Agreement,

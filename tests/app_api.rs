@@ -145,6 +145,34 @@ fn the_signing_preview_is_what_sign_then_signs() {
 }
 
 #[test]
+fn the_preview_says_which_key_owner_may_sign() {
+    let a = Agreement::new(dpa(), Party::Provider, at(9));
+    let p = a
+        .signing_preview(Party::Provider, Some(Party::Customer), at(10))
+        .unwrap();
+    assert!(p.names_signatory("Tom Hendrix"));
+    assert!(p.names_signatory("  tom   HENDRIX "));
+    assert!(!p.names_signatory("Tom Hendricks"));
+    assert!(!p.names_signatory(""));
+    // Accented names match whatever their composition and case, as `sign` accepts them.
+    let mut b = dpa_provider_signed();
+    b.fill(
+        Party::Customer,
+        &set(&[("customer_signatory_name", "Émilie Dubois")]),
+        at(12),
+    )
+    .unwrap();
+    let p = b.signing_preview(Party::Customer, None, at(13)).unwrap();
+    assert!(p.names_signatory("e\u{301}milie dubois"));
+    assert!(!p.names_signatory("Emilie Dubois"));
+    // Nobody is named yet: no key owner fits.
+    let p = dpa_provider_signed()
+        .signing_preview(Party::Customer, None, at(13))
+        .unwrap();
+    assert!(!p.names_signatory("Anne-Marie D'Hondt"));
+}
+
+#[test]
 fn fail_the_signing_preview_refuses_what_signing_refuses() {
     let a = dpa_provider_signed();
     assert!(matches!(

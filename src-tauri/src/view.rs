@@ -419,11 +419,7 @@ impl SignPreview {
         let keys = tweevoud::KeyStore::open(profile).list()?;
         let suggested_key = keys
             .iter()
-            .find(|k| {
-                p.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(k.name()))
-            })
+            .find(|k| p.names_signatory(k.name()))
             .or(keys.first())
             .map(|k| k.fingerprint().hex());
         Ok(SignPreview {
