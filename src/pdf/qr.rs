@@ -121,10 +121,12 @@ fn modules(content: &[u8]) -> Option<(usize, Vec<bool>)> {
 fn penalty_bits(dark: &[bool], w: usize) -> u16 {
     let mut rows = vec![0u128; w];
     let mut columns = vec![0u128; w];
-    for (i, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
-        let (y, x) = (i / w, i % w);
-        rows[y] |= 1 << x;
-        columns[x] |= 1 << y;
+    // Row by row: no division per module.
+    for ((y, line), row) in dark.chunks_exact(w).enumerate().zip(rows.iter_mut()) {
+        for (x, _) in line.iter().enumerate().filter(|(_, d)| **d) {
+            *row |= 1 << x;
+            columns[x] |= 1 << y;
+        }
     }
     // The low `n` bits.
     let low = |n: usize| {
