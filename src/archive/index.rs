@@ -276,7 +276,10 @@ impl Index {
         // Room for every statement the index runs, each compiled once (`prepare_cached`).
         conn.set_prepared_statement_cache_capacity(64);
         let index = Index { conn };
-        if create {
+        // An index that already says it has this schema is not asked to create it again
+        // (running the schema's statements is most of the cost of opening the archive).
+        let current = || index.meta("schema").ok().flatten().as_deref() == Some(SCHEMA_VERSION);
+        if create && !current() {
             index.conn.execute_batch(SCHEMA)?;
             index.conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?1)",
