@@ -174,11 +174,11 @@ pub enum Reason {
     },
     /// An exemplar PDF does not say which exemplar it is.
     ExemplarUnlabelled,
-    /// An exemplar PDF was laid out by another version of the renderer.
+    /// An exemplar PDF was laid out by a version of the renderer this program does not have.
     RendererVersion {
         /// The version the PDF names (`(none)` when it names none).
         found: String,
-        /// This program's version.
+        /// The versions this program renders and verifies, comma-separated (`1, 2`).
         ours: String,
     },
     /// An exemplar PDF's visible document is not the exemplar its agreement file gives.
@@ -454,7 +454,7 @@ impl fmt::Display for Reason {
             ),
             Reason::RendererVersion { found, ours } => write!(
                 f,
-                "the PDF was laid out by exemplar renderer {found:?}, this program has renderer {ours:?}, so its visible document cannot be checked"
+                "the PDF was laid out by exemplar renderer {found:?}, this program knows renderers {ours}, so its visible document cannot be checked"
             ),
             Reason::VisibleDiffers => write!(
                 f,

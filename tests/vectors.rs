@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tweevoud::{verify, Agreement, Status};
+use tweevoud::pdf::{self, Exemplar};
+use tweevoud::{verify, Agreement, Party, Reason, Status};
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
@@ -256,4 +257,140 @@ fn every_fail_vector_exits_1_through_the_cli() {
             .assert()
             .success();
     }
+}
+
+// ---- exemplar PDFs of every renderer version ----------------------------------------------
+
+/// Exemplar 1 of `dpa-complete.tweevoud` as renderer 1 made it (streams at zlib level 9),
+/// kept as it was made: exemplars are kept for years, and one made by an older renderer must
+/// still be verified byte for byte. Never regenerated.
+const RENDERER_1_EXEMPLAR: &str = "dpa-complete.renderer-1.exemplar-1.pdf";
+
+fn renderer_1_exemplar() -> Vec<u8> {
+    let bytes = std::fs::read(dir().join(RENDERER_1_EXEMPLAR)).unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        "df5fb9d013ba6ed85122f654587435420cc39c85a7d72783d6b1fc1943f33549",
+        "tests/vectors/{RENDERER_1_EXEMPLAR} is the file renderer 1 made"
+    );
+    bytes
+}
+
+/// `bytes` with the first `from` replaced by `to` (of the same length).
+fn edited(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .unwrap_or_else(|| panic!("{:?} is in the PDF", String::from_utf8_lossy(from)));
+    let mut out = bytes.to_vec();
+    out[at..at + to.len()].copy_from_slice(to);
+    out
+}
+
+#[test]
+fn a_renderer_1_exemplar_still_verifies_as_complete() {
+    let bytes = renderer_1_exemplar();
+    let check = pdf::verify_exemplar(&bytes).unwrap();
+    assert_eq!(check.exemplar, Some(Exemplar::Copy(Party::Provider)));
+    assert!(check.visible_document_matches);
+    assert_eq!(
+        check.verification.status,
+        Status::Complete,
+        "{:?}",
+        check.verification.problems
+    );
+    // It is not what this program makes today: new exemplars come from the newer renderer.
+    assert_ne!(
+        pdf::render(&check.agreement, Exemplar::Copy(Party::Provider)).unwrap(),
+        bytes
+    );
+}
+
+#[test]
+fn fail_renderer_1_exemplar_with_an_edited_byte() {
+    let bytes = renderer_1_exemplar();
+    // One byte of the document information, which stays readable.
+    let producer = edited(
+        &bytes,
+        b"(Tweevoud exemplar renderer 1)",
+        b"(Tweevoud exemplar renderer 7)",
+    );
+    let check = pdf::verify_exemplar(&producer).unwrap();
+    assert!(!check.visible_document_matches);
+    assert_eq!(check.verification.status, Status::Invalid);
+    assert!(check
+        .verification
+        .problems
+        .contains(&Reason::VisibleDiffers));
+    // One byte of a compressed stream, the last before its end: refused one way or another.
+    let end = bytes.windows(10).position(|w| w == b"\nendstream").unwrap();
+    let mut stream = bytes.clone();
+    stream[end - 1] ^= 0x01;
+    if let Ok(check) = pdf::verify_exemplar(&stream) {
+        assert!(!check.visible_document_matches);
+        assert_eq!(check.verification.status, Status::Invalid);
+    }
+}
+
+#[test]
+fn a_renderer_2_exemplar_verifies_and_says_so() {
+    let complete = common::dpa_complete();
+    for e in pdf::exemplars(&complete).unwrap() {
+        assert!(
+            e.bytes.windows(20).any(|w| w == b"/TweevoudRenderer(2)"),
+            "{}",
+            e.file_name
+        );
+        let check = pdf::verify_exemplar(&e.bytes).unwrap();
+        assert!(check.visible_document_matches, "{}", e.file_name);
+        assert_eq!(
+            check.verification.status,
+            Status::Complete,
+            "{}",
+            e.file_name
+        );
+    }
+    assert_eq!(pdf::RENDERER_VERSION, "2");
+}
+
+#[test]
+fn fail_unknown_renderer_version() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete).unwrap();
+    let bytes = edited(
+        &made[0].bytes,
+        b"/TweevoudRenderer(2)",
+        b"/TweevoudRenderer(3)",
+    );
+    let check = pdf::verify_exemplar(&bytes).unwrap();
+    assert!(!check.visible_document_matches);
+    assert_eq!(check.verification.status, Status::Invalid);
+    let reason = Reason::RendererVersion {
+        found: "3".to_string(),
+        ours: "1, 2".to_string(),
+    };
+    assert!(
+        check.verification.problems.contains(&reason),
+        "{:?}",
+        check.verification.problems
+    );
+    assert_eq!(
+        reason.to_string(),
+        "the PDF was laid out by exemplar renderer \"3\", this program knows renderers 1, 2, \
+         so its visible document cannot be checked"
+    );
+    // The command says so, and fails.
+    let tmp = tempfile::TempDir::new().unwrap();
+    let path = tmp.path().join("renderer-3.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", tmp.path().join("profile"))
+        .args(["verify", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "exemplar renderer \"3\", this program knows renderers 1, 2",
+        ));
 }

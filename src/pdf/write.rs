@@ -6,7 +6,11 @@
 //! agreement (its dates are the time of the last signature), the random XMP packet printpdf may
 //! add is dropped, and the trailer's `/ID` is a hash of the agreement file and the exemplar.
 
+use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
@@ -16,7 +20,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::layout::{Chunk, FontKind, Fonts, Ink, Item, Page, Style, PAGE_H};
-use super::{texts, Exemplar, PdfError, RENDERER_VERSION};
+use super::{texts, Exemplar, PdfError, Renderer};
 use crate::agreement::Agreement;
 use crate::party::Party;
 
@@ -295,6 +299,7 @@ pub(crate) fn write(
         secure: true,
         image_optimization: None,
     };
+    let renderer = compressed.renderer;
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
     pdf.version = "1.7".to_string();
@@ -369,14 +374,14 @@ pub(crate) fn write(
     info.set("Creator", Object::string_literal("Tweevoud"));
     info.set(
         "Producer",
-        Object::string_literal(format!("Tweevoud exemplar renderer {RENDERER_VERSION}")),
+        Object::string_literal(format!("Tweevoud exemplar renderer {}", renderer.id())),
     );
     if let Some(d) = &date {
         info.set("CreationDate", Object::string_literal(d.as_str()));
         info.set("ModDate", Object::string_literal(d.as_str()));
     }
     info.set(EXEMPLAR_KEY, Object::string_literal(exemplar.id()));
-    info.set(RENDERER_KEY, Object::string_literal(RENDERER_VERSION));
+    info.set(RENDERER_KEY, Object::string_literal(renderer.id()));
     let info_id = pdf.add_object(info);
     pdf.trailer.set("Info", info_id);
 
@@ -385,7 +390,7 @@ pub(crate) fn write(
     h.update(b"tweevoud-exemplar-id/1\n");
     h.update(exemplar.id().as_bytes());
     h.update(b"\n");
-    h.update(RENDERER_VERSION.as_bytes());
+    h.update(renderer.id().as_bytes());
     h.update(b"\n");
     h.update(json.as_bytes());
     let id = h.finalize()[..16].to_vec();
@@ -406,10 +411,11 @@ pub(crate) fn write(
     Ok(out)
 }
 
-/// Compresses the document's streams exactly as lopdf's `Document::compress` does (each
-/// stream on its own, at the same level, so the bytes are the same), spread over the cores:
-/// compression is the largest part of rendering an exemplar. A stream whose content
-/// `compressed` has seen is not compressed again.
+/// Compresses the document's streams as lopdf's `Document::compress` does (each stream on
+/// its own, with the same zlib), at the level of `compressed`'s renderer (renderer 1's level
+/// is lopdf's, so its bytes are lopdf's), spread over the cores: compression is the largest
+/// part of rendering an exemplar. A stream whose content `compressed` has seen is not
+/// compressed again.
 fn compress(pdf: &mut lopdf::Document, compressed: &Compressed) {
     let mut streams: Vec<&mut Stream> = pdf
         .objects
@@ -462,7 +468,7 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// A stream content and what lopdf's `Stream::compress` makes of it (`None`: left as it is).
+/// A stream content and what [`deflate`] makes of it (`None`: left as it is).
 struct Deflated {
     content: Vec<u8>,
     packed: OnceLock<Option<Vec<u8>>>,
@@ -472,17 +478,26 @@ struct Deflated {
 /// exemplars share their font subsets, their `ToUnicode` maps and the agreement file (about
 /// 80 of the DPA's 186 kB of streams), and [`super::exemplars`] renders them at the same time:
 /// the first to need a content compresses it, the other waits for that result instead of
-/// compressing it a second time. Compression is a function of the content alone, so the
-/// bytes are those lopdf gives. It lives as long as one call, so that nothing is kept
-/// between renderings.
-#[derive(Default)]
+/// compressing it a second time. Compression is a function of the content and the
+/// renderer's level alone, so the bytes are those [`deflate`] gives. It lives as long as one
+/// call, so that nothing is kept between renderings.
 pub(crate) struct Compressed {
+    /// The renderer whose level the streams are compressed at, and which the PDF names.
+    renderer: Renderer,
     seen: Mutex<Vec<Arc<Deflated>>>,
 }
 
 impl Compressed {
-    /// What lopdf's `Stream::compress` makes of `content`: compressed here, or by another
-    /// thread for the same content.
+    /// Nothing compressed yet, for a rendering with `renderer`.
+    pub(crate) fn new(renderer: Renderer) -> Compressed {
+        Compressed {
+            renderer,
+            seen: Mutex::default(),
+        }
+    }
+
+    /// What [`deflate`] makes of `content` at the renderer's level: compressed here, or by
+    /// another thread for the same content.
     fn deflated(&self, content: &[u8]) -> Option<Vec<u8>> {
         let entry = {
             let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
@@ -500,15 +515,21 @@ impl Compressed {
         };
         entry
             .packed
-            .get_or_init(|| {
-                let mut stream = Stream::new(Dictionary::new(), entry.content.clone());
-                // lopdf's own compression, so that the bytes are its bytes; writing to memory
-                // cannot fail, and if it did the stream would stay uncompressed, as in lopdf.
-                let _ = stream.compress();
-                stream.dict.get(b"Filter").is_ok().then_some(stream.content)
-            })
+            .get_or_init(|| deflate(&entry.content, self.renderer.deflate_level()))
             .clone()
     }
+}
+
+/// What lopdf's `Stream::compress` makes of `content`, at zlib level `level` instead of its
+/// fixed 9: the zlib stream, or `None` when it would not be at least 20 bytes smaller than
+/// `content` (the stream then stays uncompressed). The same encoder as lopdf's (flate2 with
+/// miniz_oxide), fed the same way, so that at level 9 the bytes are lopdf's. Writing to
+/// memory cannot fail; if it did, the stream would stay uncompressed, as in lopdf.
+fn deflate(content: &[u8], level: u32) -> Option<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(level));
+    encoder.write_all(content).ok()?;
+    let packed = encoder.finish().ok()?;
+    (packed.len() + 19 < content.len()).then_some(packed)
 }
 
 #[cfg(test)]
@@ -536,13 +557,32 @@ mod tests {
                 (x >> 32) as u8
             })
             .collect();
-        let compressed = Compressed::default();
+        let compressed = Compressed::new(Renderer::V1);
         for content in [&text[..], &noise[..], b"", b"BT ET"] {
             let expected = lopdf_compress(content);
             assert_eq!(compressed.deflated(content), expected);
             assert_eq!(compressed.deflated(content), expected, "remembered");
         }
         assert!(lopdf_compress(&text).is_some() && lopdf_compress(&noise).is_none());
+    }
+
+    /// Renderer 2's level: the zlib stream inflates back to the content, is the same every
+    /// time, and is not level 9's.
+    #[test]
+    fn renderer_2_deflates_at_its_own_level() {
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("{} {} Td ({}) Tj\n", i % 89, i % 31, i % 7).into_bytes())
+            .collect();
+        let compressed = Compressed::new(Renderer::V2);
+        let packed = compressed.deflated(&text).expect("text compresses");
+        assert_eq!(deflate(&text, 3).as_ref(), Some(&packed));
+        assert_ne!(Some(&packed), lopdf_compress(&text).as_ref());
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&packed[..]), &mut plain)
+            .unwrap();
+        assert_eq!(plain, text);
+        // As at level 9: what would not be 20 bytes smaller stays as it is.
+        assert_eq!(compressed.deflated(b"BT ET"), None);
     }
 
     #[test]
@@ -554,7 +594,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let compressed = Compressed::default();
+        let compressed = Compressed::new(Renderer::V1);
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| {
