@@ -380,6 +380,26 @@ fn fail_unknown_renderer_version() {
         "the PDF was laid out by exemplar renderer \"3\", this program knows renderers 1, 2, \
          so its visible document cannot be checked"
     );
+    // A renderer name of a thousand characters is not repeated in full.
+    let mut doc = lopdf::Document::load_mem(&made[0].bytes).unwrap();
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    doc.get_dictionary_mut(info).unwrap().set(
+        "TweevoudRenderer",
+        lopdf::Object::string_literal("x".repeat(1000)),
+    );
+    let mut bytes_long = Vec::new();
+    doc.save_to(&mut bytes_long).unwrap();
+    let check = pdf::verify_exemplar(&bytes_long).unwrap();
+    assert_eq!(check.verification.status, Status::Invalid);
+    let reason = Reason::RendererVersion {
+        found: format!("{}…", "x".repeat(40)),
+        ours: "1, 2".to_string(),
+    };
+    assert!(
+        check.verification.problems.contains(&reason),
+        "{:?}",
+        check.verification.problems
+    );
     // The command says so, and fails.
     let tmp = tempfile::TempDir::new().unwrap();
     let path = tmp.path().join("renderer-3.pdf");

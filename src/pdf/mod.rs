@@ -301,6 +301,15 @@ pub struct ExemplarVerification {
 /// The reason given when a PDF is not the exemplar its agreement gives.
 pub use crate::verify::VISIBLE_DIFFERS;
 
+/// A string taken from a PDF, cut to at most 40 characters (a renderer name is a few; a
+/// hostile PDF may carry megabytes there, which no reason should repeat).
+fn shortened(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
 /// Verifies an exemplar PDF: takes out the agreement file, verifies it as any agreement file,
 /// then re-renders the exemplar the PDF claims to be, with the renderer version it names, and
 /// compares bytes. A PDF naming a version this program does not have is reported as
@@ -321,7 +330,7 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
     match (exemplar, renderer) {
         (None, _) => problems.push(Reason::ExemplarUnlabelled),
         (Some(_), None) => problems.push(Reason::RendererVersion {
-            found: embedded.renderer.as_deref().unwrap_or("(none)").to_string(),
+            found: shortened(embedded.renderer.as_deref().unwrap_or("(none)")),
             ours: RENDERER_VERSIONS.join(", "),
         }),
         (Some(e), Some(renderer)) => {
