@@ -93,6 +93,8 @@ function listenForDrops() {
 }
 
 async function start() {
+  // Asked first, so that the answers are on their way while the window sets itself up.
+  const first = Promise.all([call("app_info"), call("list_templates"), loadKeys()]);
   ui.language.addEventListener("change", () => setLanguage(ui.language.value));
   onLanguage(applyLanguage);
   applyLanguage(store.lang);
@@ -111,16 +113,19 @@ async function start() {
   initArchive();
   initKeys(showView, () => showView("home"));
   listenForDrops();
-  showView("home");
+  // The first screen is drawn once its data is in: the welcome screen straight away on a first
+  // start, not the home screen first.
   try {
-    const [info, templates, keys] = await Promise.all([call("app_info"), call("list_templates"), loadKeys()]);
+    const [info, templates, keys] = await first;
     ui.profileDir.textContent = info.data_dir;
     ui.profileDir.title = info.data_dir;
     ui.profile.hidden = false;
     store.templates = templates;
     renderTemplates();
     if (keys.length === 0) showKeyForm(true);
+    else showView("home");
   } catch (err) {
+    showView("home");
     showError(err);
   }
   document.body.dataset.ready = "true";
