@@ -293,3 +293,25 @@ fn what_a_file_is() {
     assert_eq!(identify(b"%PDF-1.4\n%%EOF\n"), FileKind::OtherPdf);
     assert_eq!(identify(b"{\"hello\": 1}"), FileKind::Other);
 }
+
+/// The exemplars an archived agreement offers are the ones `export` makes of it.
+#[test]
+fn the_exemplars_of_a_verdict_are_the_ones_export_makes() {
+    use tweevoud::verify::{verify, Status};
+    for a in [dpa_provider_signed(), dpa_complete()] {
+        let status = verify(&a).status;
+        let made: Vec<Exemplar> = pdf::exemplars(&a)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.exemplar)
+            .collect();
+        assert_eq!(Exemplar::for_status(status), made, "{status:?}");
+    }
+    assert_eq!(
+        Exemplar::for_status(Status::AwaitingCountersignature).len(),
+        1
+    );
+    assert_eq!(Exemplar::for_status(Status::Complete).len(), 2);
+    assert!(Exemplar::for_status(Status::Unsigned).is_empty());
+    assert!(Exemplar::for_status(Status::Invalid).is_empty());
+}

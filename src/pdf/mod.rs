@@ -100,6 +100,19 @@ pub enum Exemplar {
 }
 
 impl Exemplar {
+    /// The exemplars an agreement with this verdict has: the one PDF to send while it awaits
+    /// its countersignature, exemplars 1 and 2 once it is complete, none otherwise.
+    pub fn for_status(status: Status) -> Vec<Exemplar> {
+        match status {
+            Status::Complete => vec![
+                Exemplar::Copy(Party::Provider),
+                Exemplar::Copy(Party::Customer),
+            ],
+            Status::AwaitingCountersignature => vec![Exemplar::ToSign],
+            Status::Unsigned | Status::Invalid => Vec::new(),
+        }
+    }
+
     /// How the PDF records it (`/TweevoudExemplar` in its document information): `to-sign`,
     /// `1` or `2`.
     pub fn id(self) -> &'static str {
@@ -205,11 +218,7 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
     layout::Fonts::warm_up();
     let report = verify(agreement);
     let kinds = match report.status {
-        Status::Complete => vec![
-            Exemplar::Copy(Party::Provider),
-            Exemplar::Copy(Party::Customer),
-        ],
-        Status::AwaitingCountersignature => vec![Exemplar::ToSign],
+        Status::Complete | Status::AwaitingCountersignature => Exemplar::for_status(report.status),
         Status::Unsigned => return Err(PdfError::Unsigned),
         Status::Invalid => {
             return Err(PdfError::Invalid(

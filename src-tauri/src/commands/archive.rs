@@ -8,7 +8,7 @@ use tauri::State;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{Archive, Labels, Status};
+use tweevoud::{Archive, Labels};
 
 use crate::files::archived_exemplar;
 use crate::{clock, viewer, AppState, Error};
@@ -65,7 +65,7 @@ pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<Archive
     let archive = Archive::open(&state.profile().archive_dir())?;
     let details = archive.show(&id)?;
     let agreement = archive.agreement(&id)?;
-    let exemplars = exemplars_of(details.summary.status)
+    let exemplars = Exemplar::for_status(details.summary.status)
         .into_iter()
         .map(|e| ExemplarRef {
             id: e.id(),
@@ -102,16 +102,4 @@ pub fn open_exemplar(
     let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
     viewer::open(&path)?;
     Ok(crate::view::file_name(&path))
-}
-
-fn exemplars_of(status: Status) -> Vec<Exemplar> {
-    use tweevoud::Party;
-    match status {
-        Status::Complete => vec![
-            Exemplar::Copy(Party::Provider),
-            Exemplar::Copy(Party::Customer),
-        ],
-        Status::AwaitingCountersignature => vec![Exemplar::ToSign],
-        _ => Vec::new(),
-    }
 }
