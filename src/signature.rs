@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::agreement::Filled;
-use crate::canonical::{tagged_hash, to_canonical_json};
+use crate::canonical::to_canonical_json;
 use crate::party::Party;
 
 /// The domain-separation tag that starts every signed message.
@@ -119,11 +119,7 @@ pub enum SignatureError {
 impl Statement {
     /// The exact bytes that are signed: `SIGNATURE_TAG || LF || JCS(statement)`.
     pub fn message(&self) -> Vec<u8> {
-        let mut m = Vec::with_capacity(1024);
-        m.extend_from_slice(SIGNATURE_TAG.as_bytes());
-        m.push(b'\n');
-        m.extend_from_slice(&to_canonical_json(self));
-        m
+        message_of(&to_canonical_json(self))
     }
 
     /// The public key's raw bytes, if the field is valid base64 of 32 bytes.
@@ -153,6 +149,20 @@ impl SignatureRecord {
     /// Checks the Ed25519 signature over the statement, with strict verification (no
     /// small-order keys, no non-canonical encodings).
     pub fn verify(&self) -> Result<(), SignatureError> {
+        self.verify_message(&self.statement.message())
+    }
+
+    /// [`SignatureRecord::verify`] and [`SignatureRecord::record_hash`] at once: the
+    /// statement is canonicalized once for both (a verifier needs both for every signature).
+    pub fn verify_and_hash(&self) -> (Result<(), SignatureError>, String) {
+        let statement = to_canonical_json(&self.statement);
+        (
+            self.verify_message(&message_of(&statement)),
+            record_hash_of(&self.signature, &statement),
+        )
+    }
+
+    fn verify_message(&self, message: &[u8]) -> Result<(), SignatureError> {
         let key_bytes = self.statement.public_key_bytes()?;
         let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| SignatureError::BadPublicKey)?;
         let sig_bytes: [u8; 64] = B64
@@ -161,15 +171,40 @@ impl SignatureRecord {
             .try_into()
             .map_err(|_| SignatureError::BadSignatureEncoding)?;
         let sig = Signature::from_bytes(&sig_bytes);
-        key.verify_strict(&self.statement.message(), &sig)
+        key.verify_strict(message, &sig)
             .map_err(|_| SignatureError::Mismatch)
     }
 
     /// `SHA-256(RECORD_TAG || LF || JCS(record))`, hex: how later signatures and the audit
     /// trail name this signature.
     pub fn record_hash(&self) -> String {
-        hex::encode(tagged_hash(RECORD_TAG, self))
+        record_hash_of(&self.signature, &to_canonical_json(&self.statement))
     }
+}
+
+/// `SIGNATURE_TAG || LF || statement`, the statement already canonical.
+fn message_of(statement: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(SIGNATURE_TAG.len() + 1 + statement.len());
+    m.extend_from_slice(SIGNATURE_TAG.as_bytes());
+    m.push(b'\n');
+    m.extend_from_slice(statement);
+    m
+}
+
+/// The record hash from its parts, the statement already canonical. A record has two
+/// members, `signature` and `statement`, in that (sorted) order; JCS writes an object member
+/// by member, a nested object in its own canonical form, so the record's canonical JSON is
+/// put together here without canonicalizing the statement again (a test holds this equal to
+/// canonicalizing the record).
+fn record_hash_of(signature: &str, statement: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(RECORD_TAG.as_bytes());
+    h.update(b"\n{\"signature\":");
+    h.update(to_canonical_json(&signature));
+    h.update(b",\"statement\":");
+    h.update(statement);
+    h.update(b"}");
+    hex::encode(h.finalize())
 }
 
 /// Standard base64 of 32 public-key bytes.

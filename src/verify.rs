@@ -623,17 +623,21 @@ pub fn verify(agreement: &Agreement) -> Verification {
         .map(|f| (f.blank.as_str(), f))
         .collect();
     let records = agreement.signatures();
+    // Each signature checked and hashed once: later signatures and the audit trail name the
+    // signatures before them by these hashes.
+    let (verified, hashes): (Vec<_>, Vec<String>) =
+        records.iter().map(SignatureRecord::verify_and_hash).unzip();
     let mut checks = Vec::with_capacity(records.len());
     let mut problems = Vec::new();
-    let audit_problems = check_audit(agreement);
+    let audit_problems = check_audit(agreement, &hashes);
     let mut seen_roles: Vec<Party> = Vec::new();
 
     for (i, record) in records.iter().enumerate() {
         let st = &record.statement;
         let mut p = Vec::new();
         let fingerprint = st.fingerprint().map(hex::encode).unwrap_or_default();
-        if let Err(e) = record.verify() {
-            p.push(Reason::Signature(e));
+        if let Err(e) = &verified[i] {
+            p.push(Reason::Signature(e.clone()));
         }
         if st.template_sha256 != template.sha256_hex() {
             p.push(Reason::TemplateSwapped);
@@ -644,11 +648,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
             });
         }
         seen_roles.push(st.signer.role);
-        let expected_prev: Vec<String> = records[..i]
-            .iter()
-            .map(SignatureRecord::record_hash)
-            .collect();
-        if st.previous_signatures != expected_prev {
+        if st.previous_signatures[..] != hashes[..i] {
             p.push(if st.previous_signatures.len() != i {
                 Reason::SignatureCount {
                     signed_after: st.previous_signatures.len(),
@@ -830,8 +830,9 @@ pub fn verify(agreement: &Agreement) -> Verification {
 }
 
 /// Checks the audit trail: each entry's hash, the chain, and that every signature is
-/// recorded where its statement says the trail stood.
-fn check_audit(agreement: &Agreement) -> Vec<Reason> {
+/// recorded where its statement says the trail stood. `hashes` are the record hashes of the
+/// agreement's signatures, in order.
+fn check_audit(agreement: &Agreement, hashes: &[String]) -> Vec<Reason> {
     let mut problems = Vec::new();
     let audit = agreement.audit();
     if audit.is_empty() {
@@ -870,8 +871,8 @@ fn check_audit(agreement: &Agreement) -> Vec<Reason> {
             held: records.len(),
         });
     }
-    for (record, (at, hash)) in records.iter().zip(&signed_entries) {
-        if record.record_hash() != *hash {
+    for ((record, record_hash), (at, hash)) in records.iter().zip(hashes).zip(&signed_entries) {
+        if record_hash != hash {
             problems.push(Reason::AuditSignatureMismatch {
                 entry: *at,
                 signer: record.statement.signer.name.clone(),

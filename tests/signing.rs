@@ -401,3 +401,38 @@ fn fail_altered_audit_trail() {
     assert_eq!(status, Status::Invalid);
     assert!(why.contains("audit entry 1"), "{why}");
 }
+
+/// A record's hash is put together from its statement's canonical JSON (to canonicalize the
+/// statement once per signature): it must be the hash of the whole record canonicalized, for
+/// any signature string and any statement, as another implementation computes it.
+#[test]
+fn record_hash_is_the_hash_of_the_canonical_record() {
+    use tweevoud::canonical::tagged_hash;
+    use tweevoud::signature::RECORD_TAG;
+    let complete = dpa_complete();
+    let mut records = complete.signatures().to_vec();
+    for (i, odd) in [
+        "",
+        "\"quoted\" \\ back",
+        "tab\tnew\nline\u{1}\u{1f}\u{7f}",
+        "é ü € \u{2028} 😀",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = complete.signatures()[i % 2].clone();
+        r.signature = odd.to_string();
+        r.statement.signer.name = format!("{odd} {}", r.statement.signer.name);
+        records.push(r);
+    }
+    for r in &records {
+        let whole = hex::encode(tagged_hash(RECORD_TAG, r));
+        assert_eq!(r.record_hash(), whole, "{:?}", r.signature);
+        let (verified, hash) = r.verify_and_hash();
+        assert_eq!(hash, whole);
+        assert_eq!(verified, r.verify());
+    }
+    // The two genuine ones verify; the altered ones do not.
+    assert!(records[..2].iter().all(|r| r.verify().is_ok()));
+    assert!(records[2..].iter().all(|r| r.verify().is_err()));
+}
