@@ -305,6 +305,17 @@ fn a_renderer_1_exemplar_still_verifies_as_complete() {
         pdf::render(&check.agreement, Exemplar::Copy(Party::Provider)).unwrap(),
         bytes
     );
+    // It is exactly what renderer 1 makes (the fuzz target holds every verified PDF to this),
+    // and this program renders no version it does not know.
+    let provider = Exemplar::Copy(Party::Provider);
+    let again = pdf::render_version(&check.agreement, provider, "1").unwrap();
+    assert_eq!(again.unwrap(), bytes);
+    let today = pdf::render_version(&check.agreement, provider, pdf::RENDERER_VERSION).unwrap();
+    assert_eq!(
+        today.unwrap(),
+        pdf::render(&check.agreement, provider).unwrap()
+    );
+    assert!(pdf::render_version(&check.agreement, provider, "3").is_none());
 }
 
 #[test]

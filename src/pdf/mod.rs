@@ -273,6 +273,17 @@ pub fn render(agreement: &Agreement, exemplar: Exemplar) -> Result<Vec<u8>, PdfE
     render_with(agreement, exemplar, Renderer::CURRENT)
 }
 
+/// Renders one exemplar as the renderer version named `version` ([`RENDERER_VERSIONS`])
+/// makes it: the bytes an exemplar made by that version of Tweevoud has. `None` for a version
+/// this program does not know.
+pub fn render_version(
+    agreement: &Agreement,
+    exemplar: Exemplar,
+    version: &str,
+) -> Option<Result<Vec<u8>, PdfError>> {
+    Renderer::from_id(version).map(|r| render_with(agreement, exemplar, r))
+}
+
 /// Renders one exemplar with the given renderer version.
 fn render_with(
     agreement: &Agreement,
