@@ -17,19 +17,24 @@ pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, Some(0o600))
 }
 
+/// The temporary file a write of `path` (in `dir`) goes through: `.<name>.tmp-<pid>`.
+fn temporary_beside(dir: &Path, path: &Path) -> io::Result<std::path::PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    Ok(dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
 fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp = temporary_beside(dir, path)?;
     let result = (|| {
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -76,14 +81,7 @@ pub fn write_atomic_all(dir: &Path, files: &[(&Path, &[u8])]) -> io::Result<()> 
                     "every file must be in the directory given",
                 ));
             }
-            let name = path
-                .file_name()
-                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-            let tmp = dir.join(format!(
-                ".{}.tmp-{}",
-                name.to_string_lossy(),
-                std::process::id()
-            ));
+            let tmp = temporary_beside(dir, path)?;
             temps.push(tmp.clone());
             let mut f = OpenOptions::new()
                 .write(true)

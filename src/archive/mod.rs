@@ -798,14 +798,21 @@ impl Archive {
         }
     }
 
-    /// Everything about one agreement.
-    pub fn show(&self, id: &str) -> Result<Details, ArchiveError> {
+    /// The full id and the index row of the agreement `id` (or an unambiguous prefix of it)
+    /// names.
+    fn summary(&self, id: &str) -> Result<(String, Summary), ArchiveError> {
         let id = self.resolve(id)?;
         let summary = self
             .index
             .get(&id)
             .map_err(self.index_err())?
             .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        Ok((id, summary))
+    }
+
+    /// Everything about one agreement.
+    pub fn show(&self, id: &str) -> Result<Details, ArchiveError> {
+        let (id, summary) = self.summary(id)?;
         let read = self.log.read_all().map_err(io_at(self.log.path()))?;
         let history = read
             .lines
@@ -823,12 +830,7 @@ impl Archive {
 
     /// The current version of an archived agreement.
     pub fn agreement(&self, id: &str) -> Result<Agreement, ArchiveError> {
-        let id = self.resolve(id)?;
-        let summary = self
-            .index
-            .get(&id)
-            .map_err(self.index_err())?
-            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        let (_, summary) = self.summary(id)?;
         self.load_agreement(&summary.object)
     }
 
@@ -837,12 +839,7 @@ impl Archive {
     /// the id is unknown or ambiguous, when no such exemplar is stored (an agreement awaiting
     /// its countersignature has none), and when the stored object is missing or corrupt.
     pub fn exemplar(&self, id: &str, number: u32) -> Result<ArchivedExemplar, ArchiveError> {
-        let id = self.resolve(id)?;
-        let summary = self
-            .index
-            .get(&id)
-            .map_err(self.index_err())?
-            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+        let (id, summary) = self.summary(id)?;
         let row = self
             .index
             .objects(&id)
