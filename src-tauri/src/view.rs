@@ -186,13 +186,7 @@ impl VerificationView {
             report.awaiting = None;
             report.problems.extend(extra.iter().cloned());
         }
-        let labels = agreement
-            .template()
-            .blanks()
-            .iter()
-            .map(|b| (b.id.clone(), b.label.clone()))
-            .collect();
-        VerificationView::from_report(profile, report, labels)
+        VerificationView::from_report(profile, report, blank_labels(agreement))
     }
 
     fn from_report(
@@ -301,6 +295,17 @@ impl AgreementView {
             archive_error: work.archive_error.clone(),
         }
     }
+}
+
+/// The labels of the agreement's blanks, by id: how the UI names a blank in a reason or in the
+/// audit trail.
+pub fn blank_labels(agreement: &Agreement) -> BTreeMap<String, Labels> {
+    agreement
+        .template()
+        .blanks()
+        .iter()
+        .map(|b| (b.id.clone(), b.label.clone()))
+        .collect()
 }
 
 /// A file's name, for showing.

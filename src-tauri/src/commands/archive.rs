@@ -72,14 +72,8 @@ pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<Archive
             label: e.label(&agreement),
         })
         .collect();
-    let labels = agreement
-        .template()
-        .blanks()
-        .iter()
-        .map(|b| (b.id.clone(), b.label.clone()))
-        .collect();
     Ok(ArchiveDetails {
-        labels,
+        labels: crate::view::blank_labels(&agreement),
         audit: agreement.audit().to_vec(),
         details,
         exemplars,
