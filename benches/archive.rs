@@ -8,6 +8,8 @@
 //! object on standard output for `make bench`) and asserts only that the archive comes out
 //! sound.
 
+mod floor;
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -209,32 +211,11 @@ fn main() {
         .iter()
         .map(|p| std::fs::metadata(p).unwrap().len())
         .sum();
-    let checks: Vec<(
-        ed25519_dalek::VerifyingKey,
-        Vec<u8>,
-        ed25519_dalek::Signature,
-    )> = files
+    let checks: Vec<floor::Check> = files
         .iter()
         .flat_map(|f| {
             let a = Agreement::from_json(std::str::from_utf8(f).unwrap()).unwrap();
-            a.signatures()
-                .iter()
-                .map(|r| {
-                    use base64::Engine as _;
-                    let b64 = base64::engine::general_purpose::STANDARD;
-                    let key: [u8; 32] = b64
-                        .decode(&r.statement.public_key)
-                        .unwrap()
-                        .try_into()
-                        .unwrap();
-                    let sig: [u8; 64] = b64.decode(&r.signature).unwrap().try_into().unwrap();
-                    (
-                        ed25519_dalek::VerifyingKey::from_bytes(&key).unwrap(),
-                        r.statement.message(),
-                        ed25519_dalek::Signature::from_bytes(&sig),
-                    )
-                })
-                .collect::<Vec<_>>()
+            a.signatures().iter().map(floor::check).collect::<Vec<_>>()
         })
         .collect();
     let floor_on = |threads: usize| {

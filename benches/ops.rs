@@ -16,6 +16,8 @@
 //! - `verify_pdf`: verifying exemplar 1 (`pdf::verify_exemplar`: read, verify, re-render,
 //!   compare); `export`: rendering both exemplars (`pdf::exemplars`).
 
+mod floor;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -112,29 +114,7 @@ fn main() {
         assert_eq!(verify(&a).status, tweevoud::Status::Complete);
     });
     let parsed = Agreement::from_json(&complete).unwrap();
-    let checks: Vec<(
-        ed25519_dalek::VerifyingKey,
-        Vec<u8>,
-        ed25519_dalek::Signature,
-    )> = parsed
-        .signatures()
-        .iter()
-        .map(|r| {
-            use base64::Engine as _;
-            let b64 = base64::engine::general_purpose::STANDARD;
-            let key: [u8; 32] = b64
-                .decode(&r.statement.public_key)
-                .unwrap()
-                .try_into()
-                .unwrap();
-            let sig: [u8; 64] = b64.decode(&r.signature).unwrap().try_into().unwrap();
-            (
-                ed25519_dalek::VerifyingKey::from_bytes(&key).unwrap(),
-                r.statement.message(),
-                ed25519_dalek::Signature::from_bytes(&sig),
-            )
-        })
-        .collect();
+    let checks: Vec<floor::Check> = parsed.signatures().iter().map(floor::check).collect();
     let verify_file_floor = median(runs, || {
         std::hint::black_box(Sha256::digest(complete.as_bytes()));
         for (k, m, s) in &checks {
