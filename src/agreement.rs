@@ -17,9 +17,8 @@ use crate::key::Fingerprint;
 use crate::kind::Problem;
 use crate::party::{Party, PARTIES};
 use crate::render;
-use crate::signature::{
-    encode_public_key, OpenBlank, SignatureRecord, Signer, SignerInfo, Statement,
-};
+pub use crate::signature::Filled;
+use crate::signature::SignatureRecord;
 use crate::template::Detail;
 use crate::template::{Template, TemplateError};
 
@@ -31,18 +30,6 @@ pub const AUDIT_TAG: &str = "tweevoud-audit/1";
 
 /// Largest agreement file read, in bytes.
 pub const MAX_AGREEMENT_BYTES: u64 = 8 << 20;
-
-/// A value filled into a blank.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filled {
-    /// The blank's id.
-    pub blank: String,
-    /// The value, in its kind's normal form.
-    pub value: String,
-    /// Who filled it.
-    pub filled_by: Party,
-}
 
 /// What happened, in the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,50 +127,6 @@ pub struct Missing {
     pub optional: Vec<String>,
     /// Required blanks the program fills when this party signs.
     pub automatic: Vec<String>,
-}
-
-/// What signing would sign: see [`Agreement::signing_preview`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SigningPreview {
-    /// The party signing.
-    pub role: Party,
-    /// The signatory's name the agreement names for the party, if it is filled in.
-    pub name: Option<String>,
-    /// The signatory's function, if filled in.
-    pub function: Option<String>,
-    /// The party's name, if filled in.
-    pub organisation: Option<String>,
-    /// SHA-256 of the text that would be signed (automatic blanks filled), hex.
-    pub text_sha256: String,
-    /// The values the signature would cover, in template order.
-    pub values: Vec<Filled>,
-    /// The signer's blanks that signing fills (with the signing date).
-    pub automatic: Vec<String>,
-    /// The signer's own required blanks still empty: signing is refused until they are filled.
-    pub own_missing: Vec<String>,
-    /// The blanks left open, each for the party that may fill it.
-    pub open: Vec<OpenBlank>,
-    /// The signing time, as it would be signed (RFC 3339).
-    pub time: String,
-}
-
-impl SigningPreview {
-    /// Whether a key stored under `key_owner` may sign this: it must be the signatory the
-    /// agreement names (case, accents' composition and spacing aside), the rule
-    /// [`Agreement::sign`] enforces. `false` while the signatory is not named yet.
-    pub fn names_signatory(&self, key_owner: &str) -> bool {
-        self.name
-            .as_deref()
-            .is_some_and(|name| same_person(key_owner, name))
-    }
-}
-
-/// The first steps of signing, done on a copy.
-struct Prepared {
-    next: Agreement,
-    automatic: Vec<String>,
-    own_missing: Vec<String>,
-    open: Vec<OpenBlank>,
 }
 
 /// An agreement could not be read, written or changed.
@@ -327,12 +270,6 @@ pub enum AgreementError {
         /// Which detail.
         detail: &'static str,
     },
-    /// Existing signatures do not verify, so signing on top of them is refused.
-    #[error("the agreement cannot be signed, because it is not intact: {0}")]
-    NotIntact(String),
-    /// An exemplar PDF whose agreement file cannot be taken out.
-    #[error("{0}")]
-    Pdf(Box<crate::pdf::PdfError>),
 }
 
 impl Agreement {
@@ -406,9 +343,10 @@ impl Agreement {
             })
     }
 
-    /// Fills blanks as `party`. Every value is checked first; if any is refused, nothing
-    /// changes.
-    pub fn fill(
+    /// Fills blanks as `party`, by the rules of [`Agreement::may_change`]. Every value is
+    /// checked first; if any is refused, nothing changes. The agreement's intactness is
+    /// checked by the public [`Agreement::fill`] (`crate::signing`), which calls this.
+    pub(crate) fn apply_fill(
         &mut self,
         party: Party,
         assignments: &[(String, String)],
@@ -441,8 +379,9 @@ impl Agreement {
         Ok(())
     }
 
-    /// Empties blanks again, as `party`.
-    pub fn clear(
+    /// Empties blanks again, as `party`, by the rules of [`Agreement::may_change`] (see
+    /// [`Agreement::apply_fill`]).
+    pub(crate) fn apply_clear(
         &mut self,
         party: Party,
         blanks: &[String],
@@ -567,206 +506,6 @@ impl Agreement {
         }
     }
 
-    /// Signs as `role` with `signer`.
-    ///
-    /// The existing signatures must verify; the signer's own required blanks must be filled
-    /// (a still-empty `auto = "signing_date"` blank of the signer gets today's date); the
-    /// other party's empty required blanks are refused unless `leave_open_for` names that
-    /// party, and then they are left open for it. `key_owner` is the name stored with the key:
-    /// it must be the signatory the agreement names for `role`.
-    pub fn sign(
-        &mut self,
-        signer: &dyn Signer,
-        role: Party,
-        key_owner: Option<&str>,
-        leave_open_for: Option<Party>,
-        now: DateTime<FixedOffset>,
-    ) -> Result<&SignatureRecord, AgreementError> {
-        let Prepared {
-            mut next,
-            own_missing,
-            open,
-            ..
-        } = self.prepare(role, leave_open_for, now)?;
-        if !own_missing.is_empty() {
-            return Err(AgreementError::OwnBlanksMissing {
-                party: role,
-                blanks: own_missing,
-            });
-        }
-        let other = role.other();
-        let other_missing: Vec<String> = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| {
-                b.party == other
-                    && b.required
-                    && b.auto.is_none()
-                    && !next.values.contains_key(&b.id)
-            })
-            .map(|b| b.id.clone())
-            .collect();
-        if !other_missing.is_empty() && (next.has_signed(other) || leave_open_for != Some(other)) {
-            return Err(AgreementError::MustLeaveOpen {
-                party: other,
-                blanks: other_missing,
-            });
-        }
-        let details = next.template.party(role).clone();
-        let name = next
-            .detail(&details.signatory_name)
-            .ok_or(AgreementError::DetailMissing {
-                party: role,
-                detail: "signatory name",
-            })?;
-        let function =
-            next.detail(&details.signatory_function)
-                .ok_or(AgreementError::DetailMissing {
-                    party: role,
-                    detail: "signatory function",
-                })?;
-        let organisation = next
-            .detail(&details.name)
-            .ok_or(AgreementError::DetailMissing {
-                party: role,
-                detail: "name",
-            })?;
-        if let Some(owner) = key_owner {
-            if !same_person(owner, &name) {
-                return Err(AgreementError::WrongSignatory {
-                    party: role,
-                    key_owner: owner.to_string(),
-                    signatory: name,
-                });
-            }
-        }
-        let statement = Statement {
-            template_sha256: next.template.sha256_hex(),
-            text_sha256: next.text_sha256(),
-            values: next.values().into_iter().cloned().collect(),
-            open,
-            signer: SignerInfo {
-                role,
-                name,
-                function,
-                organisation,
-            },
-            time: now.to_rfc3339_opts(SecondsFormat::Secs, false),
-            public_key: encode_public_key(&signer.public_key_bytes()),
-            previous_signatures: next
-                .signatures
-                .iter()
-                .map(SignatureRecord::record_hash)
-                .collect(),
-            audit_head: next
-                .audit
-                .last()
-                .map(|e| e.hash.clone())
-                .unwrap_or_default(),
-        };
-        let record = SignatureRecord::sign(statement, signer);
-        let record_hash = record.record_hash();
-        next.signatures.push(record);
-        next.record(now, AuditEvent::Signed, role, Vec::new(), Some(record_hash));
-        *self = next;
-        Ok(self.signatures.last().expect("just signed"))
-    }
-
-    /// What signing as `role` at `now` would sign, without signing: the text and its
-    /// fingerprint with the signer's automatic blanks filled, the values covered, the blanks
-    /// left open and for whom, the signatory the agreement names. The same refusals as
-    /// [`Agreement::sign`] up to the key (already signed, not intact, a party that cannot be
-    /// left blanks), except that the signer's own empty required blanks are listed in
-    /// `own_missing` instead of refused, so that they can be shown.
-    pub fn signing_preview(
-        &self,
-        role: Party,
-        leave_open_for: Option<Party>,
-        now: DateTime<FixedOffset>,
-    ) -> Result<SigningPreview, AgreementError> {
-        let Prepared {
-            next,
-            automatic,
-            own_missing,
-            open,
-        } = self.prepare(role, leave_open_for, now)?;
-        let details = next.template.party(role).clone();
-        Ok(SigningPreview {
-            role,
-            name: next.detail(&details.signatory_name),
-            function: next.detail(&details.signatory_function),
-            organisation: next.detail(&details.name),
-            text_sha256: next.text_sha256(),
-            values: next.values().into_iter().cloned().collect(),
-            automatic,
-            own_missing,
-            open,
-            time: now.to_rfc3339_opts(SecondsFormat::Secs, false),
-        })
-    }
-
-    /// The first steps of signing as `role`, on a copy: the checks that do not depend on the
-    /// key, the signer's automatic blanks filled, what stays missing and what is left open.
-    fn prepare(
-        &self,
-        role: Party,
-        leave_open_for: Option<Party>,
-        now: DateTime<FixedOffset>,
-    ) -> Result<Prepared, AgreementError> {
-        if self.has_signed(role) {
-            return Err(AgreementError::AlreadySigned(role));
-        }
-        let report = crate::verify::verify(self);
-        if let Some(problem) = report.first_problem() {
-            return Err(AgreementError::NotIntact(problem));
-        }
-        let other = role.other();
-        if leave_open_for.is_some_and(|p| p != other || self.has_signed(other)) {
-            return Err(AgreementError::CannotLeaveOpen);
-        }
-        // Work on a copy, so that a refusal leaves the agreement as it was.
-        let mut next = self.clone();
-        let automatic: Vec<String> = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| b.party == role && b.auto.is_some() && !next.values.contains_key(&b.id))
-            .map(|b| b.id.clone())
-            .collect();
-        let date = now.format("%Y-%m-%d").to_string();
-        let auto: Vec<(String, String)> = automatic
-            .iter()
-            .map(|b| (b.clone(), date.clone()))
-            .collect();
-        next.fill(role, &auto, now)?;
-        let own_missing: Vec<String> = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| b.party == role && b.required && !next.values.contains_key(&b.id))
-            .map(|b| b.id.clone())
-            .collect();
-        let open = next
-            .template
-            .blanks()
-            .iter()
-            .filter(|b| {
-                !next.values.contains_key(&b.id) && b.party != role && !next.has_signed(b.party)
-            })
-            .map(|b| OpenBlank {
-                blank: b.id.clone(),
-                party: b.party,
-            })
-            .collect();
-        Ok(Prepared {
-            next,
-            automatic,
-            own_missing,
-            open,
-        })
-    }
-
     /// What is still open, per party (provider first).
     pub fn missing(&self) -> Vec<Missing> {
         PARTIES
@@ -813,7 +552,8 @@ impl Agreement {
         sha256_hex(self.render_text().as_bytes())
     }
 
-    fn record(
+    /// Appends an audit entry for `event`, chained to the last one.
+    pub(crate) fn record(
         &mut self,
         now: DateTime<FixedOffset>,
         event: AuditEvent,
@@ -834,6 +574,14 @@ impl Agreement {
         };
         entry.hash = audit_hash(&entry);
         self.audit.push(entry);
+    }
+
+    /// Appends a signature just made, with its `signed` audit entry.
+    pub(crate) fn push_signature(&mut self, record: SignatureRecord, now: DateTime<FixedOffset>) {
+        let role = record.statement.signer.role;
+        let record_hash = record.record_hash();
+        self.signatures.push(record);
+        self.record(now, AuditEvent::Signed, role, Vec::new(), Some(record_hash));
     }
 
     /// The agreement file's bytes: pretty-printed JSON, UTF-8, ending in LF.
@@ -918,31 +666,6 @@ impl Agreement {
         Ok(agreement)
     }
 
-    /// Reads an agreement file, or the agreement file inside an exemplar PDF.
-    pub fn load(path: &Path) -> Result<Agreement, AgreementError> {
-        let in_file = |e: AgreementError| AgreementError::InFile {
-            path: path.to_path_buf(),
-            source: Box::new(e),
-        };
-        let read = |source| AgreementError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        if crate::pdf::is_pdf_file(path).map_err(read)? {
-            let json = crate::pdf::embedded_agreement_in_file(path)?;
-            return Agreement::from_json(&json).map_err(in_file);
-        }
-        let bytes = match crate::fsutil::read_limited(path, MAX_AGREEMENT_BYTES) {
-            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-                return Err(in_file(AgreementError::TooLarge))
-            }
-            other => other.map_err(read)?,
-        };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| in_file(AgreementError::Json("the file is not UTF-8 text".into())))?;
-        Agreement::from_json(&text).map_err(in_file)
-    }
-
     /// Writes the agreement file, replacing `path` atomically.
     pub fn save(&self, path: &Path) -> Result<(), AgreementError> {
         crate::fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
@@ -961,20 +684,6 @@ pub fn audit_hash(entry: &AuditEntry) -> String {
         map.remove("hash");
     }
     hex::encode(tagged_hash(AUDIT_TAG, &value))
-}
-
-/// Whether two spellings name the same person (case, accents' composition and spacing aside).
-fn same_person(a: &str, b: &str) -> bool {
-    use unicode_normalization::UnicodeNormalization;
-    let norm = |s: &str| {
-        s.nfc()
-            .collect::<String>()
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    norm(a) == norm(b)
 }
 
 /// Splits `BLANK=VALUE`.
@@ -1011,7 +720,7 @@ mod tests {
     fn fill_is_all_or_nothing() {
         let mut a = dpa();
         let err = a
-            .fill(
+            .apply_fill(
                 Party::Customer,
                 &[
                     ("customer_name".into(), "Acme NV".into()),
@@ -1031,7 +740,7 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_everything() {
         let mut a = dpa();
-        a.fill(
+        a.apply_fill(
             Party::Customer,
             &[("customer_address".into(), "Kerkstraat 1\n3600 Genk".into())],
             now(),
@@ -1049,7 +758,7 @@ mod tests {
     #[test]
     fn audit_entries_are_chained_and_hashed() {
         let mut a = dpa();
-        a.fill(
+        a.apply_fill(
             Party::Provider,
             &[("customer_name".into(), "Acme NV".into())],
             now(),
@@ -1074,7 +783,7 @@ mod tests {
     #[test]
     fn fail_value_not_in_normal_form() {
         let mut a = dpa();
-        a.fill(
+        a.apply_fill(
             Party::Customer,
             &[("customer_enterprise_number".into(), "BE0821588020".into())],
             now(),
@@ -1088,7 +797,7 @@ mod tests {
     #[test]
     fn fail_invalid_stored_value() {
         let mut a = dpa();
-        a.fill(
+        a.apply_fill(
             Party::Customer,
             &[("customer_enterprise_number".into(), "0821.588.020".into())],
             now(),
@@ -1120,7 +829,7 @@ mod tests {
     #[test]
     fn fail_values_out_of_template_order() {
         let mut a = dpa();
-        a.fill(
+        a.apply_fill(
             Party::Customer,
             &[("customer_name".into(), "Acme NV".into())],
             now(),

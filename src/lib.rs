@@ -14,29 +14,35 @@ pub mod canonical;
 pub mod contact;
 pub mod file_kind;
 pub mod fsutil;
+pub mod judgement;
 pub mod key;
 pub mod kind;
 pub mod language;
+pub mod open;
 pub mod party;
 pub mod pdf;
 pub mod profile;
 pub mod render;
 pub mod signature;
+pub mod signing;
 pub mod template;
 pub mod verify;
 
-pub use agreement::{Agreement, AgreementError, Filled, Missing, SigningPreview};
+pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use archive::{Archive, ArchiveError, ArchivedExemplar};
 pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
-pub use file_kind::{identify, FileKind};
+pub use file_kind::FileKind;
+pub use judgement::{judge, judge_file, Context, Judgement, Severity, Verdict, VerdictCode};
 pub use key::{
     passphrase_strength, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Strength,
     StrengthLevel, StrengthReason, UnlockedKey,
 };
 pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
+pub use open::{identify, OpenError};
 pub use party::Party;
 pub use profile::{Profile, ProfileError};
 pub use signature::{SignatureRecord, Signer, Statement};
+pub use signing::{ChangeError, Share, SigningPreview, Turn};
 pub use template::{Template, TemplateError, TemplateProblem};
 pub use verify::{verify, FirstProblem, Reason, Status, Verification};

@@ -13,7 +13,6 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::agreement::Filled;
 use crate::canonical::to_canonical_json;
 use crate::party::Party;
 
@@ -23,6 +22,18 @@ pub const SIGNATURE_TAG: &str = "tweevoud-signature/1";
 /// Domain tag of a signature record's hash (how later signatures and the audit trail refer
 /// to it).
 pub const RECORD_TAG: &str = "tweevoud-signature-record/1";
+
+/// A value filled into a blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filled {
+    /// The blank's id.
+    pub blank: String,
+    /// The value, in its kind's normal form.
+    pub value: String,
+    /// Who filled it.
+    pub filled_by: Party,
+}
 
 /// A blank left open by a signer, for the party that may still fill it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,9 @@ use common::{at, dpa, dpa_complete, dpa_provider_signed, set, test_key};
 use tweevoud::agreement::AgreementError;
 use tweevoud::key::Fingerprint;
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{identify, Agreement, Archive, ArchiveError, FileKind, Party, Template};
+use tweevoud::{
+    identify, Agreement, Archive, ArchiveError, ChangeError, FileKind, Party, Template,
+};
 
 fn fingerprint(seed: u8) -> Fingerprint {
     Fingerprint::of_raw_public_key(test_key(seed).verifying_key().as_bytes())
@@ -177,11 +179,13 @@ fn fail_the_signing_preview_refuses_what_signing_refuses() {
     let a = dpa_provider_signed();
     assert!(matches!(
         a.signing_preview(Party::Provider, None, at(11)),
-        Err(AgreementError::AlreadySigned(Party::Provider))
+        Err(ChangeError::Agreement(AgreementError::AlreadySigned(
+            Party::Provider
+        )))
     ));
     assert!(matches!(
         a.signing_preview(Party::Customer, Some(Party::Provider), at(11)),
-        Err(AgreementError::CannotLeaveOpen)
+        Err(ChangeError::Agreement(AgreementError::CannotLeaveOpen))
     ));
     // Own blanks still empty are listed, not refused: the app shows them.
     let preview = a.signing_preview(Party::Customer, None, at(11)).unwrap();
@@ -193,7 +197,7 @@ fn fail_the_signing_preview_refuses_what_signing_refuses() {
     let broken = Agreement::from_json(&json.to_string()).unwrap();
     assert!(matches!(
         broken.signing_preview(Party::Customer, None, at(11)),
-        Err(AgreementError::NotIntact(_))
+        Err(ChangeError::NotIntact(_))
     ));
 }
 

@@ -579,7 +579,7 @@ fn cli_add_list_search_show_export_verify_delete() {
         .stdout(predicate::str::contains("nothing changed"));
     tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains(
             "archive: another version of the archived agreement",
         ));
@@ -630,25 +630,25 @@ fn cli_add_list_search_show_export_verify_delete() {
     // `verify` knows the archived copy.
     tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains(format!(
             "archive: the current agreement file of agreement {id} with Brouwerij De Zwarte Kat BV, archived on 2026-11-24"
         )));
     let out = tv()
         .args(["verify", s(&complete), "--json", "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .get_output()
         .stdout
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["archive"]["status"], "agreement_file");
-    assert_eq!(v["archive"]["agreement"], id.as_str());
+    assert_eq!(v["archive"]["agreement"]["id"], id.as_str());
     let stranger = tmp.path().join("stranger.tweevoud");
     complete_for(4).save(&stranger).unwrap();
     tv().args(["verify", s(&stranger), "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains("archive: unknown to this archive"));
     arch(&["verify"])
         .assert()
@@ -665,7 +665,7 @@ fn cli_add_list_search_show_export_verify_delete() {
     arch(&["verify", "--json"]).assert().success();
     tv().args(["verify", s(&complete), "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains("archive: unknown to this archive"));
 }
 
@@ -891,7 +891,7 @@ fn complete_agreements_are_stored_with_both_exemplars_and_verify_names_them() {
     fs::write(&copy, &two).unwrap();
     tv().args(["verify", s(&copy), "--archive-dir", s(&dir)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains(format!(
             "archive: exemplar 2 of 2 of agreement {} with Brouwerij De Zwarte Kat BV, archived on 2026-11-23",
             added.id

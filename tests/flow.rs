@@ -189,22 +189,71 @@ fn two_profiles_sign_and_countersign() {
     assert_eq!(v["signatures"][0]["trust"]["status"], "verified_contact");
     assert_eq!(v["signatures"][1]["name"], "Anne-Marie D'Hondt");
     assert_eq!(v["signatures"][1]["trust"]["status"], "own_key");
-    // From the provider's profile: the customer's key is unknown until it is added.
+    assert_eq!(v["verdict"]["code"], "authentic");
+    assert_eq!(v["verdict"]["severity"], "ok");
+    assert_eq!(v["signatures"][0]["trust"]["confirmed"], true);
+    // From the provider's profile: the customer's key is unknown until it is added, so the
+    // signatures are valid but who made the customer's is not confirmed: never "authentic".
     let back = provider.path("returned.tweevoud");
     fs::copy(&signed, &back).unwrap();
-    let v = verify_json(&provider, &back, 0);
+    let v = verify_json(&provider, &back, 3);
     assert_eq!(v["status"], "complete");
+    assert_eq!(v["verdict"]["code"], "complete_unconfirmed");
+    assert_eq!(v["verdict"]["severity"], "warning");
+    assert_eq!(v["verdict"]["exit_code"], 3);
     assert_eq!(v["signatures"][0]["trust"]["status"], "own_key");
     assert_eq!(v["signatures"][1]["trust"]["status"], "unknown");
+    assert_eq!(v["signatures"][1]["trust"]["confirmed"], false);
+    provider
+        .cmd(16)
+        .args(["verify", s(&back)])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("authentic").not())
+        .stdout(predicate::str::contains(
+            "not confirmed who signed: you have not verified the key of Anne-Marie D'Hondt",
+        ))
+        .stdout(predicate::str::contains(
+            "whose key is: a key you do not know (fingerprint",
+        ))
+        .stdout(predicate::str::contains("NOT CONFIRMED"));
+    // A script that wants confirmed signers only gets exit 1.
+    provider
+        .cmd(16)
+        .args(["verify", "--require-confirmed", s(&back)])
+        .assert()
+        .code(1);
+    // The customer's key, added as a contact: known, not yet confirmed.
+    let anne = customer.path("anne.pem");
+    customer
+        .cmd(16)
+        .args(["key", "export", "Anne-Marie D'Hondt", "-o", s(&anne)])
+        .assert()
+        .success();
+    provider
+        .cmd(16)
+        .args(["contact", "add", s(&anne), "--name", "Anne-Marie D'Hondt"])
+        .args(["--org", "Brouwerij De Zwarte Kat BV"])
+        .assert()
+        .success();
+    let v = verify_json(&provider, &back, 3);
+    assert_eq!(v["signatures"][1]["trust"]["status"], "unverified_contact");
+    assert_eq!(v["verdict"]["code"], "complete_unconfirmed");
+    // Once its fingerprint was compared and the contact marked verified: authentic.
+    provider
+        .cmd(16)
+        .args(["contact", "verify", "Anne-Marie D'Hondt"])
+        .assert()
+        .success();
+    let v = verify_json(&provider, &back, 0);
+    assert_eq!(v["verdict"]["code"], "authentic");
+    assert_eq!(v["signatures"][1]["trust"]["status"], "verified_contact");
     provider
         .cmd(16)
         .args(["verify", s(&back)])
         .assert()
         .success()
-        .stdout(predicate::str::contains("authentic and complete"))
-        .stdout(predicate::str::contains(
-            "whose key is: a key you do not know (fingerprint",
-        ));
+        .stdout(predicate::str::contains("authentic and complete"));
     let text = provider
         .cmd(16)
         .args(["render", s(&back)])

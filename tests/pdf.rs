@@ -493,11 +493,14 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
             "{}",
             x.display()
         );
+        // Nobody's keys are known to this profile: valid, signers not confirmed (exit 3).
         tweevoud(16)
             .args(["verify", s(x)])
             .assert()
-            .success()
-            .stdout(predicate::str::contains("authentic and complete"))
+            .code(3)
+            .stdout(predicate::str::contains(
+                "complete, valid signatures, but not confirmed who signed",
+            ))
             .stdout(predicate::str::contains(
                 "the visible document is the one the signed agreement gives",
             ));
@@ -515,7 +518,7 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
     let out = tweevoud(16)
         .args(["verify", "--json", s(&a[1])])
         .assert()
-        .success()
+        .code(3)
         .get_output()
         .stdout
         .clone();
@@ -699,13 +702,15 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
     .unwrap();
 
     // The customer verifies it, fills in its blanks and signs, from the PDF.
+    // Tom's key is not among the customer's contacts: valid, not confirmed who signed.
     side(&customer, cp, 13)
         .args(["verify", s(&shared)])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains(
             "awaiting countersignature by the customer",
-        ));
+        ))
+        .stdout(predicate::str::contains("NOT CONFIRMED"));
     side(&customer, cp, 13)
         .args(["check", s(&shared)])
         .assert()
@@ -746,7 +751,9 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("authentic and complete"));
+        .stdout(predicate::str::contains(
+            "complete, valid signatures, but not confirmed who signed: you have not verified the key of Tom Hendrix",
+        ));
     let out = customer.path().join("out");
     side(&customer, cp, 15)
         .args(["export", s(&filled), "-o", s(&out)])
@@ -756,11 +763,14 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         let exemplar = out.join(format!(
             "verwerkersovereenkomst-brouwerij-de-zwarte-kat-bv-exemplaar-{n}-van-2.pdf"
         ));
+        // The provider has not confirmed the customer's key.
         side(&provider, pp, 16)
             .args(["verify", s(&exemplar)])
             .assert()
-            .success()
-            .stdout(predicate::str::contains("authentic and complete"));
+            .code(3)
+            .stdout(predicate::str::contains(
+                "you have not verified the key of Anne-Marie D'Hondt",
+            ));
     }
 
     // When the provider filled the customer's details itself, `sign` works on the PDF
@@ -815,7 +825,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "prefilled.tweevoud: authentic and complete",
+            "prefilled.tweevoud: complete, valid signatures, but not confirmed who signed",
         ));
     side(&customer, cp, 15)
         .args([

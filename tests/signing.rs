@@ -6,7 +6,7 @@ mod common;
 use common::{at, dpa, dpa_complete, dpa_provider_signed, set, test_key};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tweevoud::{verify, Agreement, AgreementError, Party, Status};
+use tweevoud::{verify, Agreement, AgreementError, ChangeError, Party, Status};
 
 #[test]
 fn provider_signs_leaving_the_customer_blanks_open() {
@@ -64,10 +64,10 @@ fn fail_signing_refusals() {
     assert!(
         matches!(
             e,
-            AgreementError::MustLeaveOpen {
+            ChangeError::Agreement(AgreementError::MustLeaveOpen {
                 party: Party::Customer,
                 ..
-            }
+            })
         ),
         "{e}"
     );
@@ -87,7 +87,13 @@ fn fail_signing_refusals() {
             at(10),
         )
         .unwrap_err();
-    assert!(matches!(e, AgreementError::OwnBlanksMissing { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::OwnBlanksMissing { .. })
+        ),
+        "{e}"
+    );
     // The key's owner must be the signatory named.
     let mut a = Agreement::new(dpa(), Party::Provider, at(9));
     let e = a
@@ -99,7 +105,13 @@ fn fail_signing_refusals() {
             at(10),
         )
         .unwrap_err();
-    assert!(matches!(e, AgreementError::WrongSignatory { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::WrongSignatory { .. })
+        ),
+        "{e}"
+    );
     assert!(a.signatures().is_empty(), "a refusal changes nothing");
     // Not the same role twice.
     let mut a = dpa_provider_signed();
@@ -113,14 +125,23 @@ fn fail_signing_refusals() {
         )
         .unwrap_err();
     assert!(
-        matches!(e, AgreementError::AlreadySigned(Party::Provider)),
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::AlreadySigned(Party::Provider))
+        ),
         "{e}"
     );
     // The customer cannot complete with its blanks empty.
     let e = a
         .sign(&test_key(2), Party::Customer, None, None, at(11))
         .unwrap_err();
-    assert!(matches!(e, AgreementError::OwnBlanksMissing { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::OwnBlanksMissing { .. })
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -135,7 +156,10 @@ fn fail_filling_refusals_after_a_signature() {
             at(12),
         )
         .unwrap_err();
-    assert!(matches!(e, AgreementError::Signed { .. }), "{e}");
+    assert!(
+        matches!(e, ChangeError::Agreement(AgreementError::Signed { .. })),
+        "{e}"
+    );
     assert!(e.to_string().contains("Tom Hendrix"), "{e}");
     // The provider signed: it cannot fill the customer's blanks any more.
     let e = a
@@ -146,7 +170,10 @@ fn fail_filling_refusals_after_a_signature() {
         )
         .unwrap_err();
     assert!(
-        matches!(e, AgreementError::AlreadySigned(Party::Provider)),
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::AlreadySigned(Party::Provider))
+        ),
         "{e}"
     );
     assert_eq!(a.to_json(), before, "refusals change nothing");
@@ -160,7 +187,10 @@ fn fail_filling_refusals_after_a_signature() {
         )
         .unwrap_err();
     assert!(
-        matches!(e, AgreementError::AlreadySigned(Party::Customer)),
+        matches!(
+            e,
+            ChangeError::Agreement(AgreementError::AlreadySigned(Party::Customer))
+        ),
         "{e}"
     );
 }
@@ -199,7 +229,10 @@ fn provider_may_fill_customer_details_before_signing_and_they_are_locked() {
             at(12),
         )
         .unwrap_err();
-    assert!(matches!(e, AgreementError::Signed { .. }), "{e}");
+    assert!(
+        matches!(e, ChangeError::Agreement(AgreementError::Signed { .. })),
+        "{e}"
+    );
 }
 
 // ---- Tampering by hand: edit the JSON, then verify. --------------------------------------

@@ -331,17 +331,33 @@ fn render_exemplars(agreement: &Agreement) -> Result<Vec<RenderedExemplar>, Arch
         .collect())
 }
 
-/// Reads the agreement a file holds: an agreement file, or an exemplar PDF carrying one.
-/// Returns the agreement and the bytes of its agreement file.
+/// Reads the agreement a file holds: an agreement file, or an exemplar PDF carrying one whose
+/// visible document is that agreement (`crate::open`: a PDF showing something else is not
+/// archived as if it were the agreement inside). Returns the agreement and the bytes of its
+/// agreement file.
 fn read_agreement(bytes: &[u8]) -> Result<(Agreement, Vec<u8>), ArchiveError> {
+    let contents = crate::open::read(bytes).map_err(|u| ArchiveError::Invalid(u.detail))?;
+    if let Some(problem) = contents.pdf_problem() {
+        return Err(ArchiveError::Invalid(problem.to_string()));
+    }
+    let json = if contents.pdf.is_some() {
+        contents.agreement.to_json().into_bytes()
+    } else {
+        bytes.to_vec()
+    };
+    Ok((contents.agreement, json))
+}
+
+/// The agreement a file carries, whatever its PDF shows: to tell which archived agreement an
+/// altered copy claims to be.
+fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
     if crate::pdf::is_pdf(bytes) {
         let embedded = crate::pdf::embedded_agreement(bytes)?;
-        let agreement = Agreement::from_json(&embedded.json)?;
-        return Ok((agreement, embedded.json.into_bytes()));
+        return Ok(Agreement::from_json(&embedded.json)?);
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| AgreementError::Json("the file is not UTF-8 text".into()))?;
-    Ok((Agreement::from_json(text)?, bytes.to_vec()))
+    Ok(Agreement::from_json(text)?)
 }
 
 /// An archive, open.
@@ -1041,7 +1057,7 @@ impl Archive {
                 ObjectKind::Template => {}
             }
         }
-        let Ok((agreement, _)) = read_agreement(bytes) else {
+        let Ok(agreement) = read_any_agreement(bytes) else {
             return Ok(Lookup::Unknown);
         };
         let is_pdf = bytes.starts_with(b"%PDF");

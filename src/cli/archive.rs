@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-use tweevoud::archive::{self, AddOutcome, Lookup, Progress, Summary};
+use tweevoud::archive::{self, AddOutcome, Progress, Summary};
 use tweevoud::{Archive, KeyStore, Status, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
@@ -455,108 +454,4 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
     } else {
         Outcome::Negative
     })
-}
-
-/// What `tweevoud verify` says about a file and the archive.
-#[derive(Serialize)]
-pub(crate) struct ArchiveVerdict {
-    /// `exemplar`, `agreement_file`, `same_content`, `other_version`,
-    /// `differs_from_exemplars`, `unknown`, `no_archive` or `unavailable`.
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    agreement: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    of: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    archived: Option<String>,
-    pub(crate) description: String,
-    /// Whether this makes the verdict negative (a changed copy).
-    #[serde(skip)]
-    pub negative: bool,
-}
-
-/// Looks a file up in the archive, for `tweevoud verify`.
-pub(crate) fn verdict(dir: &Path, bytes: &[u8]) -> ArchiveVerdict {
-    let mut v = ArchiveVerdict {
-        status: "unknown",
-        agreement: None,
-        customer: None,
-        number: None,
-        of: None,
-        archived: None,
-        description: "unknown to this archive".to_string(),
-        negative: false,
-    };
-    let found = match archive::lookup(dir, bytes) {
-        Ok(found) => found,
-        Err(e) => {
-            v.status = "unavailable";
-            v.description = format!("the archive cannot be consulted: {e}");
-            return v;
-        }
-    };
-    let mut with = |s: &Summary| {
-        v.agreement = Some(s.id.clone());
-        v.customer = s.customer.clone();
-        format!("agreement {} with {}", s.id, who(s))
-    };
-    match found {
-        Lookup::NoArchive => {
-            v.status = "no_archive";
-            v.description = "unknown to this archive (there is no archive)".to_string();
-        }
-        Lookup::Exemplar {
-            agreement,
-            number,
-            of,
-            archived,
-        } => {
-            let a = with(&agreement);
-            v.status = "exemplar";
-            v.description = format!(
-                "exemplar {number} of {of} of {a}, archived on {}",
-                day(&archived)
-            );
-            v.number = Some(number);
-            v.of = Some(of);
-            v.archived = Some(archived);
-        }
-        Lookup::AgreementFile {
-            agreement,
-            current,
-            archived,
-        } => {
-            let a = with(&agreement);
-            v.status = "agreement_file";
-            v.description = format!(
-                "the {} agreement file of {a}, archived on {}",
-                if current { "current" } else { "earlier" },
-                day(&archived)
-            );
-            v.archived = Some(archived);
-        }
-        Lookup::SameContent { agreement } => {
-            let a = with(&agreement);
-            v.status = "same_content";
-            v.description = format!("the same agreement as the archived {a}");
-        }
-        Lookup::OtherVersion { agreement } => {
-            let a = with(&agreement);
-            v.status = "other_version";
-            v.description = format!("another version of the archived {a}, not itself archived");
-        }
-        Lookup::DiffersFromExemplars { agreement } => {
-            let a = with(&agreement);
-            v.status = "differs_from_exemplars";
-            v.description =
-                format!("DIFFERS from every stored exemplar of {a}: this copy was changed");
-            v.negative = true;
-        }
-        _ => {}
-    }
-    v
 }

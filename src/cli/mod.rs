@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Exit codes: 0 success, 1 a negative verdict (an invalid
-//! template, missing blanks, an invalid signature), 2 a usage, input or I/O error.
+//! template, missing blanks, an agreement that is not authentic), 2 a usage, input or I/O
+//! error, 3 (`verify` only) valid signatures by a signer whose key is not confirmed.
 
 use std::process::ExitCode;
 
@@ -55,8 +56,8 @@ enum Command {
     Render(draft::RenderArgs),
     /// Sign an agreement, first or as countersignature.
     Sign(sign::SignArgs),
-    /// Verify an agreement: who signed what, and whether anything changed since (exit 1 if not
-    /// authentic).
+    /// Verify any file: what it is, who signed what, whether anything changed since, and whether
+    /// you know the signers (exit 0 authentic, 3 valid but a signer not confirmed, 1 not).
     Verify(sign::VerifyArgs),
     /// Write the exemplar PDFs of a signed agreement (the one to send for countersignature,
     /// or both final exemplars) and print their SHA-256.
@@ -73,10 +74,51 @@ enum Command {
 pub(crate) enum Outcome {
     Ok,
     Negative,
+    /// Valid signatures, a signer not confirmed (`verify`).
+    Unconfirmed,
+}
+
+/// The options every command takes, which may come before the command's name too.
+const GLOBAL_OPTIONS: [&str; 2] = ["--data-dir", "--archive-dir"];
+
+/// The arguments with the global options given before the command moved after its name
+/// (`tweevoud --data-dir D verify F` is `tweevoud verify --data-dir D F`), where clap accepts
+/// them: they are declared with the commands that use them.
+fn with_global_options_after_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut moved = Vec::new();
+    let mut rest = args.into_iter();
+    if let Some(program) = rest.next() {
+        out.push(program);
+    }
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy();
+        let is_global = |name: &str| text == name || text.starts_with(&format!("{name}="));
+        match GLOBAL_OPTIONS.into_iter().find(|&g| is_global(g)) {
+            Some(g) => {
+                let takes_next = text == g;
+                moved.push(arg);
+                if takes_next {
+                    moved.extend(rest.next());
+                }
+            }
+            None => {
+                // The first argument that is not a global option names the command.
+                out.push(arg);
+                out.extend(moved);
+                out.extend(rest);
+                return out;
+            }
+        }
+    }
+    out.extend(moved);
+    out
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(with_global_options_after_command(
+        std::env::args_os().collect(),
+    )) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -103,6 +145,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Negative) => ExitCode::from(1),
+        Ok(Outcome::Unconfirmed) => ExitCode::from(3),
         Err(e) => {
             eprintln!("tweevoud: error: {}", error_words(&e));
             ExitCode::from(2)

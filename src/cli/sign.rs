@@ -3,14 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::Args;
-use serde::Serialize;
-use tweevoud::contact::{self, Trust};
-use tweevoud::key::{Fingerprint, KeyStore, PublicKey};
-use tweevoud::profile::Profile;
-use tweevoud::verify::SignatureCheck;
-use tweevoud::{verify, Agreement, Party, Status, Verification};
+use tweevoud::archive::Lookup;
+use tweevoud::judgement::{judge_agreement, ArchiveCheck};
+use tweevoud::key::{Fingerprint, KeyStore};
+use tweevoud::{judge_file, Agreement, Context, Judgement, Party, VerdictCode};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{now, print_json, shown, Outcome};
@@ -44,6 +42,10 @@ pub struct VerifyArgs {
     /// Print JSON (documented in docs/format.md).
     #[arg(long)]
     json: bool,
+    /// Exit 1, not 3, when the signatures are valid but a signer's key is neither yours nor a
+    /// contact you verified.
+    #[arg(long)]
+    require_confirmed: bool,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
@@ -54,15 +56,18 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     let mut agreement = Agreement::load(&a.file)?;
     let out = super::export::output_path(&a.file, a.output.as_deref())?;
     let profile = a.profile.profile()?;
+    let ctx = Context {
+        profile: Some(&profile),
+        archive: None,
+    };
     let store = KeyStore::open(&profile);
     let info = store.get(&a.key)?;
-    let before = verify(&agreement);
-    for s in &before.signatures {
+    for s in judge_agreement(&agreement, &ctx).signatures {
         outln!(
             "already signed for the {} by {}: {}",
-            s.role,
-            s.name,
-            trust_words(Some(&profile), s)
+            s.check.role,
+            s.check.name,
+            s.trust.description
         );
     }
     let passphrase = read_passphrase(
@@ -83,190 +88,62 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     agreement
         .save(&out)
         .with_context(|| "the signature was not saved")?;
-    let after = verify(&agreement);
-    outln!("{}: {}", shown(&out), after.summary());
+    let after = judge_agreement(&agreement, &ctx);
+    outln!("{}: {}", shown(&out), after.summary);
     Ok(Outcome::Ok)
 }
 
-/// The trust in one signature's key, in words.
-fn trust_of(profile: Option<&Profile>, check: &SignatureCheck) -> Option<Trust> {
-    let key = PublicKey::from_base64(&check.public_key).ok()?;
-    contact::trust(profile?, &key).ok()
-}
-
-fn trust_words(profile: Option<&Profile>, check: &SignatureCheck) -> String {
-    match trust_of(profile, check) {
-        Some(t) => t.describe(),
-        None => "a key that cannot be read".to_string(),
-    }
-}
-
-#[derive(Serialize)]
-struct TrustJson {
-    status: &'static str,
-    description: String,
-}
-
-#[derive(Serialize)]
-struct SignatureJson<'a> {
-    #[serde(flatten)]
-    check: &'a SignatureCheck,
-    trust: TrustJson,
-}
-
-#[derive(Serialize)]
-struct VerifyJson<'a> {
-    file: String,
-    status: Status,
-    summary: String,
-    awaiting: Option<Party>,
-    template: &'a str,
-    template_sha256: &'a str,
-    text_sha256: &'a str,
-    signatures: Vec<SignatureJson<'a>>,
-    problems: &'a [tweevoud::Reason],
-    unsigned_values: &'a [String],
-    /// For an exemplar PDF: which exemplar, and whether its pages are the ones its agreement gives.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exemplar: Option<ExemplarJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    archive: Option<&'a super::archive::ArchiveVerdict>,
-}
-
-impl<'a> VerifyJson<'a> {
-    /// The report on `file`, with the trust this profile has in each signer's key.
-    fn new(
-        file: &Path,
-        report: &'a Verification,
-        profile: Option<&Profile>,
-        exemplar: Option<ExemplarJson<'a>>,
-        archive: Option<&'a super::archive::ArchiveVerdict>,
-    ) -> VerifyJson<'a> {
-        VerifyJson {
-            file: shown(file),
-            status: report.status,
-            summary: report.summary(),
-            awaiting: report.awaiting,
-            template: &report.template,
-            template_sha256: &report.template_sha256,
-            text_sha256: &report.text_sha256,
-            signatures: report
-                .signatures
-                .iter()
-                .map(|c| SignatureJson {
-                    check: c,
-                    trust: trust_json(profile, c),
-                })
-                .collect(),
-            problems: &report.problems,
-            unsigned_values: &report.unsigned_values,
-            exemplar,
-            archive,
-        }
-    }
-}
-
-fn trust_json(profile: Option<&Profile>, check: &SignatureCheck) -> TrustJson {
-    match trust_of(profile, check) {
-        Some(t) => TrustJson {
-            status: match t {
-                Trust::OwnKey { .. } => "own_key",
-                Trust::VerifiedContact { .. } => "verified_contact",
-                Trust::UnverifiedContact { .. } => "unverified_contact",
-                _ => "unknown",
-            },
-            description: t.describe(),
-        },
-        None => TrustJson {
-            status: "unknown",
-            description: "a key that cannot be read".to_string(),
-        },
-    }
-}
-
-/// Why a file is not a verifiable agreement, when it cannot even be read as one.
-fn not_an_agreement(path: &Path, bytes: &[u8], reason: String, json: bool) -> Result<Outcome> {
-    let kind = tweevoud::identify(bytes);
-    let looks_like_ours = kind.is_tweevoud();
-    let summary = if looks_like_ours {
-        format!("INVALID: {reason}")
-    } else {
-        "not a Tweevoud agreement file".to_string()
-    };
-    if json {
-        print_json(&serde_json::json!({
-            "file": shown(path),
-            "status": "invalid",
-            "summary": summary,
-            "awaiting": null,
-            "signatures": [],
-            "problems": [tweevoud::Reason::Unreadable { kind, detail: reason.clone() }],
-            "unsigned_values": [],
-        }))?;
-    } else {
-        outln!("{}: {summary}", shown(path));
-        if !looks_like_ours {
-            outln!("  {reason}");
-        }
-    }
-    Ok(Outcome::Negative)
-}
-
+/// `tweevoud verify`: the core's judgement of the file, in words or as JSON, and its exit code.
 pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
-    if tweevoud::pdf::is_pdf_file(&a.file).unwrap_or(false) {
-        return verify_exemplar_command(&a);
-    }
-    let bytes = tweevoud::fsutil::read_limited(&a.file, tweevoud::pdf::MAX_PDF_BYTES)
-        .with_context(|| format!("cannot read {}", shown(&a.file)))?;
-    let agreement = match std::str::from_utf8(&bytes)
-        .map_err(|_| "the file is not UTF-8 text".to_string())
-        .and_then(|t| Agreement::from_json(t).map_err(|e| e.to_string()))
-    {
-        Ok(a) => a,
-        Err(reason) => return not_an_agreement(&a.file, &bytes, reason, a.json),
-    };
     // Trust is looked up in the profile when there is one; validity never depends on it.
     let profile = a.profile.profile().ok();
-    let report = verify(&agreement);
-    // What the archive knows of this very file: a stored exemplar, a changed copy, unknown.
-    let stored = a
-        .archive
-        .dir(&a.profile)
-        .ok()
-        .map(|dir| super::archive::verdict(&dir, &bytes));
+    let archive = a.archive.dir(&a.profile).ok();
+    let ctx = Context {
+        profile: profile.as_ref(),
+        archive: archive.as_deref(),
+    };
+    let judgement = judge_file(&a.file, &ctx)?;
     if a.json {
-        print_json(&VerifyJson::new(
-            &a.file,
-            &report,
-            profile.as_ref(),
-            None,
-            stored.as_ref(),
-        ))?;
+        print_json(&VerifyJson {
+            file: shown(&a.file),
+            judgement: &judgement,
+        })?;
     } else {
-        print_report(&a.file, &agreement, &report, profile.as_ref());
-        if let Some(v) = &stored {
-            outln!("  archive: {}", v.description);
-        }
+        print_judgement(&a.file, &judgement);
     }
-    Ok(match report.status {
-        _ if stored.as_ref().is_some_and(|v| v.negative) => Outcome::Negative,
-        Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
+    let code = judgement.verdict.code;
+    Ok(match code.exit_code() {
+        0 => Outcome::Ok,
+        3 if !a.require_confirmed => Outcome::Unconfirmed,
         _ => Outcome::Negative,
     })
 }
 
-fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: Option<&Profile>) {
-    outln!("{}: {}", shown(path), r.summary());
-    outln!(
-        "  template {} ({}), text sha256 {}",
-        r.template,
-        &r.template_sha256[..16],
-        &r.text_sha256[..16]
-    );
-    for c in &r.signatures {
-        let fingerprint = PublicKey::from_base64(&c.public_key)
-            .map(|k| k.fingerprint().to_string())
-            .unwrap_or_else(|_| "unreadable".to_string());
+/// What `verify --json` prints: the judgement, and the file's name.
+#[derive(serde::Serialize)]
+struct VerifyJson<'a> {
+    file: String,
+    #[serde(flatten)]
+    judgement: &'a Judgement,
+}
+
+fn print_judgement(path: &Path, j: &Judgement) {
+    outln!("{}: {}", shown(path), j.summary);
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .and_then(|h| h.get(..16))
+            .unwrap_or("")
+            .to_string()
+    };
+    if let Some(template) = &j.template {
+        outln!(
+            "  template {template} ({}), text sha256 {}",
+            short(&j.template_sha256),
+            short(&j.text_sha256)
+        );
+    }
+    for s in &j.signatures {
+        let c = &s.check;
         outln!(
             "  signature {} for the {}: {}, {}, {} — {}",
             c.index + 1,
@@ -276,134 +153,113 @@ fn print_report(path: &Path, agreement: &Agreement, r: &Verification, profile: O
             c.organisation,
             if c.valid { "valid" } else { "INVALID" }
         );
+        let fingerprint = match s.fingerprint_grouped.as_str() {
+            "" => "that cannot be read",
+            f => f,
+        };
         outln!("    signed {} with Ed25519 key {fingerprint}", c.time);
-        outln!("    whose key is: {}", trust_words(profile, c));
+        outln!(
+            "    whose key is: {}{}",
+            s.trust.description,
+            if s.trust.confirmed {
+                ""
+            } else {
+                " — NOT CONFIRMED"
+            }
+        );
         for p in &c.problems {
             outln!("    problem: {p}");
         }
     }
-    for p in &r.problems {
-        outln!("  problem: {p}");
-    }
-    if r.status == Status::AwaitingCountersignature {
-        if let Some(last) = agreement.signatures().last() {
-            let open: Vec<&str> = last
-                .statement
-                .open
-                .iter()
-                .map(|o| o.blank.as_str())
-                .collect();
-            if !open.is_empty() {
-                outln!("  left open for the other party: {}", open.join(", "));
-            }
-        }
-        if !r.unsigned_values.is_empty() {
-            outln!(
-                "  filled since, not yet signed: {}",
-                r.unsigned_values.join(", ")
-            );
+    // A file that could not be read has its one reason in the summary already.
+    if j.agreement.is_some() {
+        for p in &j.problems {
+            outln!("  problem: {p}");
         }
     }
-}
-
-/// `verify` of an exemplar PDF: the agreement inside, as for an agreement file, and whether
-/// the visible document is the exemplar that agreement gives (docs/pdf.md).
-fn verify_exemplar_command(a: &VerifyArgs) -> Result<Outcome> {
-    use tweevoud::pdf;
-    let bytes = match pdf::read_pdf_file(&a.file) {
-        Ok(bytes) => bytes,
-        Err(tweevoud::AgreementError::InFile { source, .. }) => {
-            return not_an_exemplar(&a.file, source.to_string(), true, a.json)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let check = match pdf::verify_exemplar(&bytes) {
-        Ok(check) => check,
-        Err(e) => {
-            // A PDF that cannot be read, or that carries no agreement file, is not an
-            // exemplar; one whose agreement file is broken is an invalid exemplar.
-            let ours = tweevoud::identify(&bytes).is_tweevoud();
-            return not_an_exemplar(&a.file, e.to_string(), ours, a.json);
-        }
-    };
-    let profile = a.profile.profile().ok();
-    let report = &check.verification;
-    let stored = a
-        .archive
-        .dir(&a.profile)
-        .ok()
-        .map(|dir| super::archive::verdict(&dir, &bytes));
-    if a.json {
-        let exemplar = ExemplarJson {
-            id: check.exemplar.map(|e| e.id()),
-            label: check.label.as_deref(),
-            visible_document_matches: check.visible_document_matches,
-        };
-        print_json(&VerifyJson::new(
-            &a.file,
-            report,
-            profile.as_ref(),
-            Some(exemplar),
-            stored.as_ref(),
-        ))?;
-    } else {
-        print_report(&a.file, &check.agreement, report, profile.as_ref());
+    if !j.left_open.is_empty() {
+        let open: Vec<&str> = j.left_open.iter().map(|o| o.blank.as_str()).collect();
+        outln!("  left open for the other party: {}", open.join(", "));
+    }
+    if !j.unsigned_values.is_empty() {
+        outln!(
+            "  filled since, not yet signed: {}",
+            j.unsigned_values.join(", ")
+        );
+    }
+    if let Some(pdf) = &j.exemplar {
         outln!(
             "  exemplar: {} — the visible document {}",
-            check.label.as_deref().unwrap_or("(unknown)"),
-            if check.visible_document_matches {
+            pdf.label.as_deref().unwrap_or("(unknown)"),
+            if pdf.visible_document_matches {
                 "is the one the signed agreement gives"
             } else {
                 "is NOT the one the signed agreement gives"
             }
         );
-        if let Some(v) = &stored {
-            outln!("  archive: {}", v.description);
-        }
     }
-    Ok(match report.status {
-        _ if stored.as_ref().is_some_and(|v| v.negative) => Outcome::Negative,
-        Status::Complete | Status::AwaitingCountersignature => Outcome::Ok,
-        _ => Outcome::Negative,
-    })
+    if let Some(archive) = &j.archive {
+        outln!("  archive: {}", archive_words(archive));
+    }
+    if matches!(
+        j.verdict.code,
+        VerdictCode::CompleteUnconfirmed | VerdictCode::AwaitingUnconfirmed
+    ) {
+        outln!(
+            "  to confirm a signer: compare the fingerprint above with the signer (by phone, in person), then `tweevoud contact add KEY.pem --verified` or `tweevoud contact verify NAME`"
+        );
+    }
 }
 
-/// What `verify --json` prints for an exemplar PDF: the fields of an agreement file's report,
-/// and `exemplar`.
-#[derive(Serialize)]
-struct ExemplarJson<'a> {
-    id: Option<&'static str>,
-    label: Option<&'a str>,
-    visible_document_matches: bool,
-}
-
-/// A PDF that is not a readable exemplar: "not a Tweevoud exemplar", or invalid with the reason.
-fn not_an_exemplar(path: &Path, reason: String, ours: bool, json: bool) -> Result<Outcome> {
-    let kind = if ours {
-        tweevoud::FileKind::Exemplar
-    } else {
-        tweevoud::FileKind::OtherPdf
-    };
-    let summary = if ours {
-        format!("INVALID: {reason}")
-    } else {
-        "not a Tweevoud exemplar".to_string()
-    };
-    if json {
-        print_json(&serde_json::json!({
-            "file": shown(path),
-            "status": "invalid",
-            "summary": summary,
-            "awaiting": null,
-            "signatures": [],
-            "problems": [tweevoud::Reason::Unreadable { kind, detail: reason.clone() }],
-            "unsigned_values": [],
-        }))?;
-    } else {
-        outln!("{}: {summary}", shown(path));
-        if !ours {
-            outln!("  {reason}");
+/// What the archive knows of the file, in words.
+fn archive_words(check: &ArchiveCheck) -> String {
+    let lookup = match check {
+        ArchiveCheck::Unavailable { detail } => {
+            return format!("the archive cannot be consulted: {detail}")
         }
+        ArchiveCheck::Consulted(lookup) => lookup,
+    };
+    let of = |s: &tweevoud::archive::Summary| {
+        format!(
+            "agreement {} with {}",
+            s.id,
+            s.customer.as_deref().unwrap_or("(customer not filled in)")
+        )
+    };
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    match lookup {
+        Lookup::NoArchive => "unknown to this archive (there is no archive)".to_string(),
+        Lookup::Exemplar {
+            agreement,
+            number,
+            of: count,
+            archived,
+        } => format!(
+            "exemplar {number} of {count} of {}, archived on {}",
+            of(agreement),
+            day(archived)
+        ),
+        Lookup::AgreementFile {
+            agreement,
+            current,
+            archived,
+        } => format!(
+            "the {} agreement file of {}, archived on {}",
+            if *current { "current" } else { "earlier" },
+            of(agreement),
+            day(archived)
+        ),
+        Lookup::SameContent { agreement } => {
+            format!("the same agreement as the archived {}", of(agreement))
+        }
+        Lookup::OtherVersion { agreement } => format!(
+            "another version of the archived {}, not itself archived",
+            of(agreement)
+        ),
+        Lookup::DiffersFromExemplars { agreement } => format!(
+            "DIFFERS from every stored exemplar of {}: this copy was changed",
+            of(agreement)
+        ),
+        _ => "unknown to this archive".to_string(),
     }
-    Ok(Outcome::Negative)
 }

@@ -17,14 +17,14 @@ mod write;
 
 use std::fmt;
 
+use serde::Serialize;
+
 use crate::agreement::{Agreement, AgreementError};
 use crate::party::Party;
 use crate::verify::{verify, Reason, Status, Verification};
 
 pub use qr::qr_content;
-pub use read::{
-    embedded_agreement, embedded_agreement_in_file, is_pdf, is_pdf_file, read_pdf_file, Embedded,
-};
+pub use read::{embedded_agreement, is_pdf, is_pdf_file, Embedded};
 
 /// Largest PDF read, in bytes. An exemplar of a long agreement is a few hundred kilobytes.
 pub const MAX_PDF_BYTES: u64 = 64 << 20;
@@ -301,6 +301,44 @@ fn render_with(
     )
 }
 
+/// What the PDF itself says and shows, beside the agreement inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExemplarCheck {
+    /// The exemplar the PDF says it is (`1`, `2`, `to-sign`), if it says so in a way this
+    /// program knows.
+    #[serde(rename = "id", serialize_with = "exemplar_id")]
+    pub exemplar: Option<Exemplar>,
+    /// Its label, in the template's language.
+    pub label: Option<String>,
+    /// The renderer version the PDF names (cut to 40 characters), if it names one.
+    pub renderer: Option<String>,
+    /// Whether the PDF is, byte for byte, the exemplar rendered from the agreement inside.
+    pub visible_document_matches: bool,
+    /// What does not hold about the PDF itself: [`Reason::ExemplarUnlabelled`],
+    /// [`Reason::RendererVersion`], [`Reason::VisibleDiffers`], [`Reason::LabelMismatch`].
+    /// Any of them means the PDF must not be trusted, whatever the agreement inside says.
+    pub problems: Vec<Reason>,
+}
+
+fn exemplar_id<S: serde::Serializer>(e: &Option<Exemplar>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_some(e.id()),
+        None => s.serialize_none(),
+    }
+}
+
+/// An exemplar PDF read and checked: the agreement inside, its verification, and the check of
+/// the PDF itself.
+#[derive(Debug, Clone)]
+pub struct CheckedExemplar {
+    /// The agreement inside.
+    pub agreement: Agreement,
+    /// The verification of the agreement inside, on its own.
+    pub verification: Verification,
+    /// The check of the PDF itself.
+    pub pdf: ExemplarCheck,
+}
+
 /// What verifying an exemplar PDF found.
 #[derive(Debug, Clone)]
 pub struct ExemplarVerification {
@@ -330,19 +368,20 @@ fn shortened(s: &str) -> String {
     }
 }
 
-/// Verifies an exemplar PDF: takes out the agreement file, verifies it as any agreement file,
-/// then re-renders the exemplar the PDF claims to be, with the renderer version it names, and
-/// compares bytes. A PDF naming a version this program does not have is reported as
-/// [`Reason::RendererVersion`]. A PDF whose visible
-/// text was edited while the attachment stayed intact (or that another program re-saved) is
-/// reported as [`VISIBLE_DIFFERS`].
-pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
+/// Reads and checks an exemplar PDF: takes out the agreement file and verifies it as any
+/// agreement file, then re-renders the exemplar the PDF claims to be, with the renderer
+/// version it names, and compares bytes. A PDF naming a version this program does not have
+/// is reported as [`Reason::RendererVersion`]; a PDF whose visible text was edited while the
+/// attachment stayed intact (or that another program re-saved, or that an incremental update
+/// extended) as [`VISIBLE_DIFFERS`]. The error is for a PDF that carries no agreement file
+/// that can be read.
+pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
     // The re-rendering needs the fonts; parse them while the PDF is read and verified.
     layout::Fonts::warm_up();
     let embedded = embedded_agreement(bytes)?;
     let agreement = Agreement::from_json(&embedded.json)
         .map_err(|e| PdfError::EmbeddedAgreement(Box::new(e)))?;
-    let mut verification = verify(&agreement);
+    let verification = verify(&agreement);
     let exemplar = embedded.exemplar.as_deref().and_then(Exemplar::from_id);
     let mut visible_document_matches = false;
     let mut problems = Vec::new();
@@ -373,17 +412,38 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
             }
         }
     }
-    if !problems.is_empty() {
-        verification.status = Status::Invalid;
-        verification.awaiting = None;
-        verification.problems.extend(problems);
-    }
-    Ok(ExemplarVerification {
-        label: exemplar.map(|e| e.label(&agreement)),
-        exemplar,
+    Ok(CheckedExemplar {
+        pdf: ExemplarCheck {
+            label: exemplar.map(|e| e.label(&agreement)),
+            exemplar,
+            renderer: embedded.renderer.as_deref().map(shortened),
+            visible_document_matches,
+            problems,
+        },
         agreement,
         verification,
-        visible_document_matches,
+    })
+}
+
+/// Verifies an exemplar PDF ([`check_exemplar`]), with the check of the PDF folded into the
+/// agreement's verification: any problem of the PDF makes it [`Status::Invalid`].
+pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
+    let CheckedExemplar {
+        agreement,
+        mut verification,
+        pdf,
+    } = check_exemplar(bytes)?;
+    if !pdf.problems.is_empty() {
+        verification.status = Status::Invalid;
+        verification.awaiting = None;
+        verification.problems.extend(pdf.problems);
+    }
+    Ok(ExemplarVerification {
+        exemplar: pdf.exemplar,
+        label: pdf.label,
+        agreement,
+        verification,
+        visible_document_matches: pdf.visible_document_matches,
     })
 }
 

@@ -11,7 +11,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object};
 
 use super::write::{EXEMPLAR_KEY, RENDERER_KEY};
 use super::{PdfError, MAX_PDF_BYTES};
-use crate::agreement::{AgreementError, MAX_AGREEMENT_BYTES};
+use crate::agreement::MAX_AGREEMENT_BYTES;
 
 /// What an exemplar PDF carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,41 +43,6 @@ pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
         }
     }
     Ok(is_pdf(&head[..read]))
-}
-
-/// Reads a PDF file of at most [`MAX_PDF_BYTES`].
-pub fn read_pdf_file(path: &Path) -> Result<Vec<u8>, AgreementError> {
-    let read = |source| AgreementError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let in_file = |e: PdfError| AgreementError::InFile {
-        path: path.to_path_buf(),
-        source: Box::new(AgreementError::Pdf(Box::new(e))),
-    };
-    let meta = std::fs::metadata(path).map_err(read)?;
-    if meta.len() > MAX_PDF_BYTES {
-        return Err(in_file(PdfError::TooLarge));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PDF_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(read)?;
-    if bytes.len() as u64 > MAX_PDF_BYTES {
-        return Err(in_file(PdfError::TooLarge));
-    }
-    Ok(bytes)
-}
-
-/// The text of the agreement file inside the exemplar PDF at `path`; errors name the file.
-pub fn embedded_agreement_in_file(path: &Path) -> Result<String, AgreementError> {
-    let bytes = read_pdf_file(path)?;
-    embedded_agreement(&bytes)
-        .map(|e| e.json)
-        .map_err(|e| AgreementError::InFile {
-            path: path.to_path_buf(),
-            source: Box::new(AgreementError::Pdf(Box::new(e))),
-        })
 }
 
 /// Takes the agreement file out of an exemplar PDF.

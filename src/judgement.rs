@@ -1,0 +1,567 @@
+//! The one judgement of a file: what it is, and what can be said of it.
+//!
+//! Everything a user can hand Tweevoud (an agreement file, the PDF to sign, an exemplar, or
+//! anything else) is judged here, once: the agreement inside and each signature, the trust
+//! this profile has in each signer's key, whether an exemplar PDF shows the agreement it
+//! carries, what the archive knows of the very bytes, and one overall [`Verdict`] with a stable
+//! code and a severity. The CLI (text, `--json`, exit code) and the app (headline, details)
+//! only present this value; none of them works any part of it out again.
+//!
+//! The verdict never claims more than is known: valid signatures by keys that this profile
+//! neither owns nor verified are "valid, signers not confirmed", never "authentic".
+
+use std::fmt;
+use std::path::Path;
+
+use serde::ser::SerializeMap;
+use serde::Serialize;
+
+use crate::agreement::Agreement;
+use crate::archive::{self, Lookup};
+use crate::contact::{self, Trust};
+use crate::file_kind::FileKind;
+use crate::key::{Fingerprint, PublicKey};
+use crate::open::{self, Contents, OpenError};
+use crate::party::Party;
+use crate::pdf::ExemplarCheck;
+use crate::profile::Profile;
+use crate::signature::OpenBlank;
+use crate::verify::{FirstProblem, Reason, SignatureCheck, Status};
+
+/// Where the judgement looks for trust and for the archive.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The profile whose own keys and contacts say who signers are; `None`: nobody is known.
+    pub profile: Option<&'a Profile>,
+    /// The archive to look the file up in; `None`: not looked up.
+    pub archive: Option<&'a Path>,
+}
+
+/// The overall verdict's code: stable, for scripts and for the app to word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictCode {
+    /// Both parties signed, every signature holds, nothing changed since, and every signer's
+    /// key is this profile's own or a contact it verified.
+    Authentic,
+    /// As [`VerdictCode::Authentic`], but at least one signer's key is not confirmed: the
+    /// signatures are valid, who made them is not established.
+    CompleteUnconfirmed,
+    /// Every signature holds, the named party has yet to countersign, and every signer's key
+    /// is confirmed.
+    AwaitingCountersignature,
+    /// As [`VerdictCode::AwaitingCountersignature`], with a signer not confirmed.
+    AwaitingUnconfirmed,
+    /// A Tweevoud agreement nobody signed: a draft.
+    Unsigned,
+    /// The file holds a valid agreement, but the archive holds this agreement's exemplars and
+    /// this file is none of them.
+    ArchiveMismatch,
+    /// A Tweevoud file that was changed, damaged, or does not hold together: the reasons say
+    /// what.
+    Altered,
+    /// Not a Tweevoud file at all.
+    NotTweevoud,
+}
+
+impl VerdictCode {
+    /// Every code, in the order above.
+    pub const ALL: [VerdictCode; 8] = [
+        VerdictCode::Authentic,
+        VerdictCode::CompleteUnconfirmed,
+        VerdictCode::AwaitingCountersignature,
+        VerdictCode::AwaitingUnconfirmed,
+        VerdictCode::Unsigned,
+        VerdictCode::ArchiveMismatch,
+        VerdictCode::Altered,
+        VerdictCode::NotTweevoud,
+    ];
+
+    /// The code, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictCode::Authentic => "authentic",
+            VerdictCode::CompleteUnconfirmed => "complete_unconfirmed",
+            VerdictCode::AwaitingCountersignature => "awaiting_countersignature",
+            VerdictCode::AwaitingUnconfirmed => "awaiting_unconfirmed",
+            VerdictCode::Unsigned => "unsigned",
+            VerdictCode::ArchiveMismatch => "archive_mismatch",
+            VerdictCode::Altered => "altered",
+            VerdictCode::NotTweevoud => "not_tweevoud",
+        }
+    }
+
+    /// How serious it is.
+    pub fn severity(self) -> Severity {
+        match self {
+            VerdictCode::Authentic | VerdictCode::AwaitingCountersignature => Severity::Ok,
+            VerdictCode::CompleteUnconfirmed
+            | VerdictCode::AwaitingUnconfirmed
+            | VerdictCode::Unsigned => Severity::Warning,
+            VerdictCode::ArchiveMismatch | VerdictCode::Altered | VerdictCode::NotTweevoud => {
+                Severity::Error
+            }
+        }
+    }
+
+    /// The exit code of `tweevoud verify`: 0 for a valid agreement whose signers are all
+    /// confirmed, 3 for valid signatures by a signer not confirmed, 1 for everything else
+    /// (altered, not a Tweevoud file, unsigned, or not what the archive holds). 2 is left for
+    /// a file that cannot be read at all, and usage errors.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            VerdictCode::Authentic | VerdictCode::AwaitingCountersignature => 0,
+            VerdictCode::CompleteUnconfirmed | VerdictCode::AwaitingUnconfirmed => 3,
+            VerdictCode::Unsigned
+            | VerdictCode::ArchiveMismatch
+            | VerdictCode::Altered
+            | VerdictCode::NotTweevoud => 1,
+        }
+    }
+}
+
+impl fmt::Display for VerdictCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a verdict should be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// What the user hoped for.
+    Ok,
+    /// Valid as far as it goes, but not all that could be hoped for: look at the details.
+    Warning,
+    /// Do not rely on this file.
+    Error,
+}
+
+/// The overall verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// What the file is, in one code.
+    pub code: VerdictCode,
+    /// How to show it.
+    pub severity: Severity,
+    /// The party that has still to sign, for an agreement awaiting its countersignature.
+    pub awaiting: Option<Party>,
+    /// The exit code `tweevoud verify` gives for it.
+    pub exit_code: u8,
+}
+
+impl Verdict {
+    fn of(code: VerdictCode, awaiting: Option<Party>) -> Verdict {
+        Verdict {
+            code,
+            severity: code.severity(),
+            awaiting,
+            exit_code: code.exit_code(),
+        }
+    }
+}
+
+/// How far this profile trusts a signer's key: its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrustStatus {
+    /// One of this profile's own keys.
+    OwnKey,
+    /// A contact whose key this profile verified.
+    VerifiedContact,
+    /// A contact whose key was never verified.
+    UnverifiedContact,
+    /// A key this profile does not know (or that cannot be read, or no profile was asked).
+    Unknown,
+}
+
+/// The trust in one signer's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignerTrust {
+    /// The trust's code.
+    pub status: TrustStatus,
+    /// Whether the signer is confirmed: this profile's own key or a verified contact. Only a
+    /// confirmed signer makes a verdict "authentic".
+    pub confirmed: bool,
+    /// The name this profile knows the key under.
+    pub name: Option<String>,
+    /// Their organisation, as this profile knows it.
+    pub organisation: Option<String>,
+    /// When the contact's key was verified (`yyyy-mm-dd`).
+    pub verified: Option<String>,
+    /// The key's fingerprint in 16 groups of 4 hex digits, to compare with the signer's own
+    /// (empty when the key cannot be read).
+    pub fingerprint: String,
+    /// In English, with how to confirm it when it is not.
+    pub description: String,
+}
+
+impl SignerTrust {
+    /// The trust `profile` has in the key of `check`.
+    pub fn of(profile: Option<&Profile>, check: &SignatureCheck) -> SignerTrust {
+        let unknown = |fingerprint: String, description: String| SignerTrust {
+            status: TrustStatus::Unknown,
+            confirmed: false,
+            name: None,
+            organisation: None,
+            verified: None,
+            fingerprint,
+            description,
+        };
+        let Ok(key) = PublicKey::from_base64(&check.public_key) else {
+            return unknown(String::new(), "a key that cannot be read".to_string());
+        };
+        let fingerprint = key.fingerprint().to_string();
+        let Some(profile) = profile else {
+            return unknown(fingerprint.clone(), unknown_words(&fingerprint));
+        };
+        let trust = match contact::trust(profile, &key) {
+            Ok(trust) => trust,
+            Err(e) => {
+                return unknown(
+                    fingerprint,
+                    format!("unknown: this profile's keys and contacts cannot be read ({e})"),
+                )
+            }
+        };
+        let mut description = trust.describe();
+        let (status, name, organisation, verified) = match &trust {
+            Trust::OwnKey { info } => (
+                TrustStatus::OwnKey,
+                Some(info.name().to_string()),
+                info.organisation().map(str::to_string),
+                None,
+            ),
+            Trust::VerifiedContact { contact } => (
+                TrustStatus::VerifiedContact,
+                Some(contact.name().to_string()),
+                contact.organisation().map(str::to_string),
+                contact.verified().map(|t| t.format("%Y-%m-%d").to_string()),
+            ),
+            Trust::UnverifiedContact { contact } => {
+                description.push_str(
+                    "; to confirm it, compare the fingerprint with the signer's own (by phone, in person) and mark the contact verified",
+                );
+                (
+                    TrustStatus::UnverifiedContact,
+                    Some(contact.name().to_string()),
+                    contact.organisation().map(str::to_string),
+                    None,
+                )
+            }
+            Trust::Unknown { .. } => {
+                description = unknown_words(&fingerprint);
+                (TrustStatus::Unknown, None, None, None)
+            }
+        };
+        SignerTrust {
+            confirmed: trust.is_trusted(),
+            status,
+            name,
+            organisation,
+            verified,
+            fingerprint,
+            description,
+        }
+    }
+}
+
+fn unknown_words(fingerprint: &str) -> String {
+    format!(
+        "a key you do not know (fingerprint {fingerprint}); to confirm it, compare the fingerprint with the signer's own (by phone, in person), add their public key as a contact and mark it verified"
+    )
+}
+
+/// One signature, checked, with the trust in its key.
+#[derive(Debug, Clone, Serialize)]
+pub struct JudgedSignature {
+    /// What was found about the signature itself.
+    #[serde(flatten)]
+    pub check: SignatureCheck,
+    /// The key's fingerprint in groups (empty when it cannot be read).
+    pub fingerprint_grouped: String,
+    /// How far this profile trusts the key.
+    pub trust: SignerTrust,
+}
+
+/// What the archive knows of the file (see [`archive::lookup`]).
+#[derive(Debug, Clone)]
+pub enum ArchiveCheck {
+    /// The archive was consulted.
+    Consulted(Lookup),
+    /// The archive exists but cannot be consulted.
+    Unavailable {
+        /// Why, in English.
+        detail: String,
+    },
+}
+
+impl Serialize for ArchiveCheck {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ArchiveCheck::Consulted(lookup) => lookup.serialize(s),
+            ArchiveCheck::Unavailable { detail } => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("status", "unavailable")?;
+                m.serialize_entry("detail", detail)?;
+                m.end()
+            }
+        }
+    }
+}
+
+/// The judgement of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Judgement {
+    /// What the file is.
+    pub kind: FileKind,
+    /// The overall verdict.
+    pub verdict: Verdict,
+    /// The verdict in one English sentence.
+    pub summary: String,
+    /// The agreement's own state, as verification found it (with the check of an exemplar
+    /// PDF folded in): `complete`, `awaiting_countersignature`, `unsigned`, `invalid`.
+    pub status: Status,
+    /// Who has still to sign, when awaiting.
+    pub awaiting: Option<Party>,
+    /// The template's title, when the file could be read.
+    pub title: Option<String>,
+    /// The template's id.
+    pub template: Option<String>,
+    /// SHA-256 of the template's canonical text.
+    pub template_sha256: Option<String>,
+    /// SHA-256 of the agreement's text as it is now.
+    pub text_sha256: Option<String>,
+    /// Each signature, in order, with the trust in its key.
+    pub signatures: Vec<JudgedSignature>,
+    /// Problems not tied to one signature: the agreement's, the PDF's, or the reader's.
+    pub problems: Vec<Reason>,
+    /// The problem to show first, with the signature it concerns.
+    pub first_problem: Option<FirstProblem>,
+    /// Blanks filled since the last signature by the party they were left open for, not yet
+    /// signed.
+    pub unsigned_values: Vec<String>,
+    /// The blanks the last signature left open, and for whom.
+    pub left_open: Vec<OpenBlank>,
+    /// For a PDF that carries an agreement: what it says it is and whether it shows the
+    /// agreement inside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exemplar: Option<ExemplarCheck>,
+    /// What the archive knows of these very bytes, when it was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<ArchiveCheck>,
+    /// The agreement, when the file could be read.
+    #[serde(skip)]
+    pub agreement: Option<Agreement>,
+}
+
+impl Judgement {
+    /// The names of the signers whose keys are not confirmed.
+    pub fn unconfirmed_signers(&self) -> Vec<&str> {
+        self.signatures
+            .iter()
+            .filter(|s| !s.trust.confirmed)
+            .map(|s| s.check.name.as_str())
+            .collect()
+    }
+
+    /// A file that is not a readable agreement: not a Tweevoud file, or a damaged one.
+    fn unreadable(kind: FileKind, reason: Reason) -> Judgement {
+        let code = if kind.is_tweevoud() {
+            VerdictCode::Altered
+        } else {
+            VerdictCode::NotTweevoud
+        };
+        let first = FirstProblem {
+            signer: None,
+            role: None,
+            reason: reason.clone(),
+        };
+        Judgement {
+            kind,
+            summary: match kind {
+                FileKind::OtherPdf => format!("not a Tweevoud exemplar ({reason})"),
+                FileKind::Other => format!("not a Tweevoud agreement file ({reason})"),
+                _ => format!("INVALID: {reason}"),
+            },
+            verdict: Verdict::of(code, None),
+            status: Status::Invalid,
+            awaiting: None,
+            title: None,
+            template: None,
+            template_sha256: None,
+            text_sha256: None,
+            signatures: Vec::new(),
+            problems: vec![reason],
+            first_problem: Some(first),
+            unsigned_values: Vec::new(),
+            left_open: Vec::new(),
+            exemplar: None,
+            archive: None,
+            agreement: None,
+        }
+    }
+
+    fn of_contents(
+        contents: Contents,
+        ctx: &Context<'_>,
+        archive: Option<ArchiveCheck>,
+    ) -> Judgement {
+        let Contents {
+            kind,
+            agreement,
+            mut verification,
+            pdf,
+        } = contents;
+        if let Some(pdf) = pdf.as_ref().filter(|p| !p.problems.is_empty()) {
+            verification.status = Status::Invalid;
+            verification.awaiting = None;
+            verification.problems.extend(pdf.problems.iter().cloned());
+        }
+        let signatures: Vec<JudgedSignature> = verification
+            .signatures
+            .iter()
+            .map(|check| JudgedSignature {
+                fingerprint_grouped: check
+                    .fingerprint
+                    .parse::<Fingerprint>()
+                    .map(|f| f.to_string())
+                    .unwrap_or_default(),
+                trust: SignerTrust::of(ctx.profile, check),
+                check: check.clone(),
+            })
+            .collect();
+        let all_confirmed = signatures.iter().all(|s| s.trust.confirmed);
+        let archive = archive.map(|check| match check {
+            // Exemplars are rendered deterministically: a PDF that is exactly the rendering of
+            // the archived agreement, yet not byte for byte a stored exemplar, was laid out by
+            // another renderer version. It is the same agreement.
+            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { agreement })
+                if pdf.as_ref().is_some_and(|p| p.problems.is_empty()) =>
+            {
+                ArchiveCheck::Consulted(Lookup::SameContent { agreement })
+            }
+            other => other,
+        });
+        // The archive holds another completed version of this agreement: two different
+        // agreements were countersigned on one first signature, or this copy is not the one
+        // that was archived.
+        let archive_differs = match &archive {
+            Some(ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { .. })) => true,
+            Some(ArchiveCheck::Consulted(Lookup::OtherVersion { agreement })) => {
+                agreement.status == Status::Complete && verification.status == Status::Complete
+            }
+            _ => false,
+        };
+        let code = match verification.status {
+            Status::Invalid => VerdictCode::Altered,
+            Status::Unsigned => VerdictCode::Unsigned,
+            _ if archive_differs => VerdictCode::ArchiveMismatch,
+            Status::Complete if all_confirmed => VerdictCode::Authentic,
+            Status::Complete => VerdictCode::CompleteUnconfirmed,
+            Status::AwaitingCountersignature if all_confirmed => {
+                VerdictCode::AwaitingCountersignature
+            }
+            Status::AwaitingCountersignature => VerdictCode::AwaitingUnconfirmed,
+        };
+        let left_open = match verification.status {
+            Status::AwaitingCountersignature => agreement
+                .signatures()
+                .last()
+                .map(|s| s.statement.open.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut j = Judgement {
+            kind,
+            verdict: Verdict::of(code, verification.awaiting),
+            summary: String::new(),
+            status: verification.status,
+            awaiting: verification.awaiting,
+            title: Some(agreement.template().title().to_string()),
+            template: Some(verification.template.clone()),
+            template_sha256: Some(verification.template_sha256.clone()),
+            text_sha256: Some(verification.text_sha256.clone()),
+            first_problem: verification.first_reason(),
+            problems: verification.problems,
+            unsigned_values: verification.unsigned_values,
+            signatures,
+            left_open,
+            exemplar: pdf,
+            archive,
+            agreement: Some(agreement),
+        };
+        j.summary = j.sentence();
+        j
+    }
+
+    /// The verdict in one English sentence.
+    fn sentence(&self) -> String {
+        let unconfirmed = || self.unconfirmed_signers().join(", ");
+        let awaiting = self.awaiting.map(Party::as_str).unwrap_or("other party");
+        match self.verdict.code {
+            VerdictCode::Authentic => {
+                "authentic and complete: both parties signed, nothing was changed since, and you know both signers' keys".to_string()
+            }
+            VerdictCode::CompleteUnconfirmed => format!(
+                "complete, valid signatures, but not confirmed who signed: you have not verified the key of {}",
+                unconfirmed()
+            ),
+            VerdictCode::AwaitingCountersignature => {
+                format!("authentic, awaiting countersignature by the {awaiting}")
+            }
+            VerdictCode::AwaitingUnconfirmed => format!(
+                "valid signature, awaiting countersignature by the {awaiting}, but not confirmed who signed: you have not verified the key of {}",
+                unconfirmed()
+            ),
+            VerdictCode::Unsigned => "not signed by anyone".to_string(),
+            VerdictCode::ArchiveMismatch => "the agreement inside is valid, but this file is none of the exemplars your archive holds of it".to_string(),
+            VerdictCode::Altered => format!(
+                "INVALID: {}",
+                self.first_problem
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "unknown problem".to_string())
+            ),
+            VerdictCode::NotTweevoud => "not a Tweevoud agreement file".to_string(),
+        }
+    }
+}
+
+/// Judges the file with these bytes.
+pub fn judge(bytes: &[u8], ctx: &Context<'_>) -> Judgement {
+    let contents = match open::read(bytes) {
+        Ok(c) => c,
+        Err(u) => return Judgement::unreadable(u.kind, u.reason()),
+    };
+    let archive = ctx.archive.map(|dir| match archive::lookup(dir, bytes) {
+        Ok(found) => ArchiveCheck::Consulted(found),
+        Err(e) => ArchiveCheck::Unavailable {
+            detail: e.to_string(),
+        },
+    });
+    Judgement::of_contents(contents, ctx, archive)
+}
+
+/// Judges the file at `path`. The error is for a file that cannot be read at all; a file too
+/// large to be an agreement is judged as not a Tweevoud file.
+pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError> {
+    match open::read_file(path) {
+        Ok(bytes) => Ok(judge(&bytes, ctx)),
+        Err(OpenError::Refused { kind, reason, .. }) => Ok(Judgement::unreadable(kind, reason)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Judges an agreement held in memory (the app's agreement being worked on), as if it were
+/// read from its agreement file; the archive is not asked.
+pub fn judge_agreement(agreement: &Agreement, ctx: &Context<'_>) -> Judgement {
+    let contents = Contents {
+        kind: FileKind::AgreementFile,
+        verification: crate::verify::verify(agreement),
+        agreement: agreement.clone(),
+        pdf: None,
+    };
+    Judgement::of_contents(contents, ctx, None)
+}
