@@ -444,16 +444,29 @@ def _check_keys(table, required, optional, where):
             raise Damaged(f"template: missing {where}.{k}")
 
 
-def _one_line_text(s, where):
+def _folded_text(s, where):
+    """The title or a designation: white space folded, then allowed text of one line."""
     if not isinstance(s, str):
         raise Damaged(f"template: {where} is not a string")
-    p = text_problem(s, tab=True)
-    if p:
-        raise Damaged(f"template: {where}: {p}")
-    folded = re.sub("[ \t]+", " ", s).strip(" ")
+    folded = " ".join(w for w in re.split("[" + "".join(sorted(WHITE_SPACE)) + "]+", s) if w)
     if not folded:
         raise Damaged(f"template: {where} is empty")
+    p = text_problem(folded)
+    if p:
+        raise Damaged(f"template: {where}: {p}")
     return folded
+
+
+def _label_text(s, where):
+    """A label: allowed text of one line as it stands, not only white space."""
+    if not isinstance(s, str):
+        raise Damaged(f"template: {where} is not a string")
+    if not _trim(s):
+        raise Damaged(f"template: {where} is empty")
+    p = text_problem(s)
+    if p:
+        raise Damaged(f"template: {where}: {p}")
+    return s
 
 
 BLOCK_MARKERS = (("### ", "###", "h3"), ("## ", "##", "h2"), ("# ", "#", "h1"),
@@ -560,7 +573,7 @@ def parse_template(text):
     if not isinstance(header["id"], str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", header["id"]):
         raise Damaged("template: id")
     t.id = header["id"]
-    t.title = _one_line_text(header["title"], "title")
+    t.title = _folded_text(header["title"], "title")
     if header["language"] not in ("nl", "fr", "en"):
         raise Damaged("template: language")
     t.language = header["language"]
@@ -579,7 +592,7 @@ def parse_template(text):
         if b["party"] not in PARTIES:
             raise Damaged(f"template: blank {b['id']}: party")
         _check_keys(b["label"], ("nl", "fr", "en"), (), f"blanks[{n}].label")
-        label = {k: _one_line_text(v, f"label of {b['id']}") for k, v in b["label"].items()}
+        label = {k: _label_text(v, f"label of {b['id']}") for k, v in b["label"].items()}
         required = b.get("required", True)
         if not isinstance(required, bool):
             raise Damaged(f"template: blank {b['id']}: required")
@@ -603,7 +616,7 @@ def parse_template(text):
                     ("address", "enterprise_number"), f"parties.{party}")
         if not isinstance(table["designation"], str):
             raise Damaged(f"template: parties.{party}.designation")
-        _one_line_text(table["designation"], f"parties.{party}.designation")
+        _folded_text(table["designation"], f"parties.{party}.designation")
         details = {}
         for key, kind in detail_kinds.items():
             if key not in table:
