@@ -10,7 +10,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use crate::language::Language;
 
@@ -56,6 +56,75 @@ const MAX_LINES: usize = 8;
 /// Longest name, function or place, in characters.
 const MAX_NAME: usize = 120;
 
+/// Whether a text may hold line breaks (LF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// One line: no LF.
+    One,
+    /// Several lines, separated by LF.
+    Many,
+}
+
+/// The invisible formatting characters no text may hold: Unicode general category Cf, as
+/// inclusive ranges of code points. This is exactly the Cf set of Unicode 16.0
+/// (`docs/templates.md`, "Allowed text", lists it too, for a second implementation).
+pub const INVISIBLE: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),   // soft hyphen
+    (0x0600, 0x0605),   // Arabic number signs
+    (0x061C, 0x061C),   // Arabic letter mark
+    (0x06DD, 0x06DD),   // Arabic end of ayah
+    (0x070F, 0x070F),   // Syriac abbreviation mark
+    (0x0890, 0x0891),   // Arabic pound and piastre marks above
+    (0x08E2, 0x08E2),   // Arabic disputed end of ayah
+    (0x180E, 0x180E),   // Mongolian vowel separator
+    (0x200B, 0x200F),   // zero-width space, non-joiner, joiner; LRM, RLM
+    (0x202A, 0x202E),   // bidi embeddings and overrides
+    (0x2060, 0x2064),   // word joiner, invisible function application, times, separator, plus
+    (0x2066, 0x206F),   // bidi isolates, deprecated format characters
+    (0xFEFF, 0xFEFF),   // zero-width no-break space (byte-order mark)
+    (0xFFF9, 0xFFFB),   // interlinear annotation
+    (0x110BD, 0x110BD), // Kaithi number sign
+    (0x110CD, 0x110CD), // Kaithi number sign above
+    (0x13430, 0x1343F), // Egyptian hieroglyph format controls
+    (0x1BCA0, 0x1BCA3), // shorthand format controls
+    (0x1D173, 0x1D17A), // musical symbol format controls
+    (0xE0001, 0xE0001), // language tag
+    (0xE0020, 0xE007F), // tag characters
+];
+
+/// Why one character may not stand in a text, if it may not: the character rules of
+/// [`text_problem`].
+pub fn char_problem(c: char, lines: Lines) -> Option<Problem> {
+    let cp = u32::from(c);
+    if c == '\n' {
+        return (lines == Lines::One).then_some(Problem::LineBreak);
+    }
+    if c == '\u{2028}' || c == '\u{2029}' {
+        return Some(Problem::LineSeparator);
+    }
+    if cp <= 0x1F || (0x7F..=0x9F).contains(&cp) {
+        return Some(Problem::ControlCharacter);
+    }
+    if INVISIBLE.iter().any(|&(lo, hi)| (lo..=hi).contains(&cp)) {
+        return Some(Problem::InvisibleCharacter { found: c });
+    }
+    None
+}
+
+/// The one definition of allowed text, for values and for the text of templates: the text is
+/// in Unicode NFC; it holds no control character (category Cc, U+0000–U+001F and
+/// U+007F–U+009F) except LF where lines are allowed, no invisible formatting character
+/// ([`INVISIBLE`]), and no U+2028 or U+2029. `None` when the text is allowed.
+pub fn text_problem(s: &str, lines: Lines) -> Option<Problem> {
+    if let Some(p) = s.chars().find_map(|c| char_problem(c, lines)) {
+        return Some(p);
+    }
+    if !is_nfc(s) {
+        return Some(Problem::NotNfc);
+    }
+    None
+}
+
 /// Why a value was refused. The words are English; the app maps [`Problem::code`] to its own
 /// language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +144,19 @@ pub enum Problem {
     },
     /// A line break in a one-line kind.
     LineBreak,
-    /// A control character (other than a line break where lines are allowed).
+    /// A control character (Unicode category Cc, other than a line break where lines are
+    /// allowed).
     ControlCharacter,
+    /// An invisible formatting character (Unicode category Cf: a soft hyphen, a zero-width
+    /// space, a bidirectional override, a tag character, ...; see [`INVISIBLE`]).
+    InvisibleCharacter {
+        /// The character.
+        found: char,
+    },
+    /// U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR, which no text may hold.
+    LineSeparator,
+    /// Not in Unicode Normalization Form C.
+    NotNfc,
     /// A name, function or place without a single letter.
     NoLetter,
     /// A character that has no place in this kind.
@@ -114,6 +194,9 @@ impl Problem {
             Problem::TooManyLines { .. } => "too_many_lines",
             Problem::LineBreak => "line_break",
             Problem::ControlCharacter => "control_character",
+            Problem::InvisibleCharacter { .. } => "invisible_character",
+            Problem::LineSeparator => "line_separator",
+            Problem::NotNfc => "not_nfc",
             Problem::NoLetter => "no_letter",
             Problem::BadCharacter { .. } => "bad_character",
             Problem::DateFormat => "date_format",
@@ -134,6 +217,16 @@ impl fmt::Display for Problem {
             Problem::TooManyLines { max } => write!(f, "it has more than {max} lines"),
             Problem::LineBreak => write!(f, "it must fit on one line"),
             Problem::ControlCharacter => write!(f, "it contains a control character"),
+            Problem::InvisibleCharacter { found } => write!(
+                f,
+                "it contains the invisible character U+{:04X}, which is not allowed",
+                u32::from(*found)
+            ),
+            Problem::LineSeparator => write!(
+                f,
+                "it contains a line or paragraph separator (U+2028, U+2029); use a line break"
+            ),
+            Problem::NotNfc => write!(f, "it is not in Unicode normalization form C"),
             Problem::NoLetter => write!(f, "it contains no letter"),
             Problem::BadCharacter { found } => {
                 write!(f, "the character {found:?} is not allowed here")
@@ -188,10 +281,35 @@ impl Kind {
     /// documentation in `docs/templates.md`.
     pub fn normalize(self, raw: &str) -> Result<String, Problem> {
         let nfc: String = raw.nfc().collect();
+        // What was typed is held to the rules of allowed text, except for the white space
+        // that normalizing folds or trims (tabs, CR, and line breaks a one-line kind trims).
+        if let Some(p) = nfc
+            .chars()
+            .filter(|&c| !matches!(c, '\t' | '\r' | '\n'))
+            .find_map(|c| char_problem(c, Lines::One))
+        {
+            return Err(p);
+        }
+        let normal = self.normalize_nfc(&nfc)?;
+        match text_problem(&normal, self.lines()) {
+            Some(p) => Err(p),
+            None => Ok(normal),
+        }
+    }
+
+    /// Whether values of this kind may have several lines.
+    pub fn lines(self) -> Lines {
         match self {
-            Kind::Multiline => normalize_lines(&nfc),
+            Kind::Multiline => Lines::Many,
+            _ => Lines::One,
+        }
+    }
+
+    fn normalize_nfc(self, nfc: &str) -> Result<String, Problem> {
+        match self {
+            Kind::Multiline => normalize_lines(nfc),
             _ => {
-                let line = one_line(&nfc)?;
+                let line = one_line(nfc)?;
                 match self {
                     Kind::Text => limit(line, MAX_LINE),
                     Kind::PersonName => name_like(line, |c| matches!(c, '-' | '\'' | '’' | '.')),
@@ -249,10 +367,8 @@ fn fold_spaces(s: &str) -> Result<String, Problem> {
             pending_space = !out.is_empty();
             continue;
         }
-        if c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-        {
-            return Err(Problem::ControlCharacter);
+        if let Some(p) = char_problem(c, Lines::One) {
+            return Err(p);
         }
         if pending_space {
             out.push(' ');
@@ -344,6 +460,11 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
             digits(parts[2], 2, 2)?,
         )
     } else {
+        // The same separator twice: 23-11.2026 is not a way anyone writes a date.
+        let mut seps = s.chars().filter(|c| matches!(c, '-' | '/' | '.'));
+        if seps.next() != seps.next() {
+            return Err(Problem::DateFormat);
+        }
         (
             digits(parts[2], 4, 4)?,
             digits(parts[1], 1, 2)?,
@@ -528,6 +649,8 @@ mod tests {
         assert_eq!(fail(Kind::Date, "2026/11/23"), Problem::DateFormat);
         assert_eq!(fail(Kind::Date, "23-11-2026-1"), Problem::DateFormat);
         assert_eq!(fail(Kind::Date, "01-01-0001"), Problem::NoSuchDate);
+        assert_eq!(fail(Kind::Date, "23-11.2026"), Problem::DateFormat);
+        assert_eq!(fail(Kind::Date, "23/11-2026"), Problem::DateFormat);
     }
 
     #[test]
@@ -573,7 +696,7 @@ mod tests {
         assert_eq!(fail(Kind::PersonName, ""), Problem::Empty);
         assert_eq!(
             fail(Kind::PersonName, "Tom\u{202e}Hendrix"),
-            Problem::ControlCharacter
+            Problem::InvisibleCharacter { found: '\u{202e}' }
         );
         assert_eq!(
             fail(Kind::PersonName, &"a".repeat(121)),
@@ -638,6 +761,88 @@ mod tests {
     }
 
     #[test]
+    fn fail_invisible_characters_in_values() {
+        for (raw, found) in [
+            ("Acme\u{ad}NV", '\u{ad}'),
+            ("f\u{2061}x", '\u{2061}'),
+            ("Ulaan\u{180e}baatar", '\u{180e}'),
+            ("Acme\u{e0041}\u{e007f}", '\u{e0041}'),
+            ("\u{feff}Acme", '\u{feff}'),
+            ("Acme \u{200b}", '\u{200b}'),
+        ] {
+            for kind in [Kind::Text, Kind::Multiline, Kind::PersonName, Kind::Place] {
+                assert_eq!(
+                    fail(kind, raw),
+                    Problem::InvisibleCharacter { found },
+                    "{kind} {raw:?}"
+                );
+            }
+        }
+        assert_eq!(
+            Problem::InvisibleCharacter { found: '\u{2061}' }.to_string(),
+            "it contains the invisible character U+2061, which is not allowed"
+        );
+        for raw in ["a\u{2028}b", "a\u{2029}", "\u{2028}"] {
+            assert_eq!(fail(Kind::Text, raw), Problem::LineSeparator, "{raw:?}");
+            assert_eq!(
+                fail(Kind::Multiline, raw),
+                Problem::LineSeparator,
+                "{raw:?}"
+            );
+        }
+        // A control character is refused even where trimming would have dropped it.
+        assert_eq!(fail(Kind::Text, "Acme\u{85}"), Problem::ControlCharacter);
+        assert_eq!(
+            fail(Kind::Multiline, "a\u{7}\nb"),
+            Problem::ControlCharacter
+        );
+    }
+
+    #[test]
+    fn allowed_text_is_one_definition() {
+        assert_eq!(text_problem("Zoë Çelik", Lines::One), None);
+        assert_eq!(text_problem("Ζωή Ελευθερίου", Lines::One), None);
+        assert_eq!(text_problem("王小明 ・ Иван", Lines::One), None);
+        assert_eq!(text_problem("a\nb", Lines::Many), None);
+        assert_eq!(text_problem("a\nb", Lines::One), Some(Problem::LineBreak));
+        assert_eq!(
+            text_problem("a\tb", Lines::Many),
+            Some(Problem::ControlCharacter)
+        );
+        assert_eq!(
+            text_problem("Zoe\u{308}", Lines::One),
+            Some(Problem::NotNfc)
+        );
+        assert_eq!(
+            text_problem("abc\u{202e}", Lines::Many),
+            Some(Problem::InvisibleCharacter { found: '\u{202e}' })
+        );
+        // Every range is ordered, and they do not touch: the list is as short as it can be.
+        for w in INVISIBLE.windows(2) {
+            assert!(w[0].0 <= w[0].1 && w[0].1 + 1 < w[1].0, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn accented_non_latin_and_no_break_spaces_are_accepted() {
+        assert_eq!(ok(Kind::PersonName, "Ζωή Ελευθερίου"), "Ζωή Ελευθερίου");
+        assert_eq!(ok(Kind::PersonName, "Łukasz Żółć"), "Łukasz Żółć");
+        assert_eq!(
+            ok(Kind::Text, "Société générale — 東京"),
+            "Société générale — 東京"
+        );
+        // A no-break space is folded into a space, as a space is.
+        assert_eq!(ok(Kind::PersonName, "Jan\u{a0}De\u{a0}Smet"), "Jan De Smet");
+        assert_eq!(ok(Kind::Text, "Art.\u{a0}5"), "Art. 5");
+        // A narrow no-break space is kept in free text, refused in a name.
+        assert_eq!(ok(Kind::Text, "« oui\u{202f}»"), "« oui\u{202f}»");
+        assert_eq!(
+            fail(Kind::PersonName, "Jan\u{202f}Smet"),
+            Problem::BadCharacter { found: '\u{202f}' }
+        );
+    }
+
+    #[test]
     fn kind_names_round_trip() {
         for k in ALL_KINDS {
             assert_eq!(Kind::from_name(k.as_str()), Some(k));
@@ -653,6 +858,9 @@ mod tests {
             Problem::TooManyLines { max: 1 },
             Problem::LineBreak,
             Problem::ControlCharacter,
+            Problem::InvisibleCharacter { found: '\u{ad}' },
+            Problem::LineSeparator,
+            Problem::NotNfc,
             Problem::NoLetter,
             Problem::BadCharacter { found: 'x' },
             Problem::DateFormat,

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::kind::{Kind, Problem};
+use crate::kind::{char_problem, text_problem, Kind, Lines, Problem};
 use crate::language::{Labels, Language};
 use crate::party::{Party, PARTIES};
 
@@ -265,6 +265,15 @@ pub enum TemplateProblem {
     /// A control character other than a tab or line break.
     #[error("control character U+{0:04X} is not allowed in a template")]
     ControlCharacter(u32),
+    /// Text of the template that is not allowed text (`docs/templates.md`, "Allowed text"):
+    /// an invisible formatting character such as a bidirectional override, a line separator.
+    #[error("{what}: {problem}")]
+    BadText {
+        /// Which text: `the text`, `the title`, `label.nl of blank x`, ...
+        what: String,
+        /// Why.
+        problem: Problem,
+    },
     /// The first line is not `+++`.
     #[error("a template starts with a line \"+++\" that opens its header")]
     NoHeader,
@@ -513,9 +522,26 @@ impl Template {
             return Err(at(1, TemplateProblem::TooLarge));
         }
         let canonical = canonicalize(text);
+        // The rules of allowed text, for every line; a tab is white space in the source.
         for (i, line) in canonical.split('\n').enumerate() {
-            if let Some(c) = line.chars().find(|&c| c.is_control() && c != '\t') {
-                return Err(at(i + 1, TemplateProblem::ControlCharacter(u32::from(c))));
+            let found = line
+                .chars()
+                .filter(|&c| c != '\t')
+                .find_map(|c| char_problem(c, Lines::One).map(|p| (c, p)));
+            match found {
+                None => {}
+                Some((c, Problem::ControlCharacter)) => {
+                    return Err(at(i + 1, TemplateProblem::ControlCharacter(u32::from(c))))
+                }
+                Some((_, problem)) => {
+                    return Err(at(
+                        i + 1,
+                        TemplateProblem::BadText {
+                            what: "the text".to_string(),
+                            problem,
+                        },
+                    ))
+                }
             }
         }
         let lines: Vec<&str> = canonical.trim_end_matches('\n').split('\n').collect();
@@ -727,6 +753,7 @@ fn check_identity(
     if title.is_empty() {
         return Err(at(lines.of(&raw.title), TemplateProblem::Empty("title")));
     }
+    allowed(&title, "the title", lines.of(&raw.title))?;
     let language = Language::from_code(raw.language.get_ref())
         .filter(|l| l.code() == raw.language.get_ref())
         .ok_or_else(|| {
@@ -736,6 +763,20 @@ fn check_identity(
             )
         })?;
     Ok((raw.id.get_ref().clone(), title, language))
+}
+
+/// Refuses a text of the header that is not allowed text (one line), naming it and its line.
+fn allowed(text: &str, what: &str, line: usize) -> Result<(), TemplateError> {
+    match text_problem(text, Lines::One) {
+        None => Ok(()),
+        Some(problem) => Err(at(
+            line,
+            TemplateProblem::BadText {
+                what: what.to_string(),
+                problem,
+            },
+        )),
+    }
 }
 
 fn check_blanks(
@@ -817,6 +858,7 @@ fn check_blanks(
                     }),
                 ));
             }
+            allowed(text, &format!("label.{name} of blank {id}"), line)?;
         }
         blanks.push(Blank {
             id,
@@ -901,6 +943,11 @@ fn check_parties(
                 TemplateProblem::Empty("designation"),
             ));
         }
+        allowed(
+            &designation,
+            &format!("the {party}'s designation"),
+            lines.of(&rp.designation),
+        )?;
         out.push(PartyDetails {
             party,
             name: detail(&rp.name, "name", Kind::Text)?,

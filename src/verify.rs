@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use chrono::{DateTime, FixedOffset};
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
@@ -19,7 +20,8 @@ use crate::canonical::sha256_hex;
 use crate::file_kind::FileKind;
 use crate::party::{Party, PARTIES};
 use crate::render;
-use crate::signature::{SignatureError, SignatureRecord};
+use crate::signature::{SignatureError, SignatureRecord, Statement};
+use crate::template::Template;
 
 /// The overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -130,8 +132,86 @@ pub enum Reason {
         /// The party that filled it.
         party: Party,
     },
+    /// The signature's time is not a time as Tweevoud writes it (`YYYY-MM-DDTHH:MM:SS+HH:MM`).
+    BadSignatureTime {
+        /// Who signed.
+        signer: String,
+        /// The time it says, shortened to 40 characters.
+        time: String,
+    },
+    /// The values it covers are not in the template's blank order.
+    SignedValuesOutOfOrder,
+    /// It covers two values for one blank.
+    SignedValueTwice {
+        /// The blank's id.
+        blank: String,
+    },
+    /// It leaves open a blank the template does not have.
+    OpenUnknownBlank {
+        /// The blank's id.
+        blank: String,
+    },
+    /// It leaves open a blank it also covers a value for.
+    OpenFilled {
+        /// The blank's id.
+        blank: String,
+    },
+    /// It leaves a blank open for a party the template does not give it to.
+    OpenWrongParty {
+        /// The blank's id.
+        blank: String,
+        /// The party it names.
+        party: Party,
+    },
+    /// It leaves a blank open for the signer's own party.
+    OpenForSigner {
+        /// The blank's id.
+        blank: String,
+    },
+    /// It leaves a blank open for a party that had already signed.
+    OpenForSignedParty {
+        /// The blank's id.
+        blank: String,
+        /// That party.
+        party: Party,
+    },
+    /// The blanks it leaves open are not in the template's order, or one is listed twice.
+    OpenOutOfOrder,
+    /// It neither covers nor leaves open a blank that signing leaves open.
+    NotLeftOpen {
+        /// The blank's id.
+        blank: String,
+        /// The party it should have been left open for.
+        party: Party,
+    },
+    /// A required blank of the signer's own party is empty in what it signed.
+    OwnBlankEmpty {
+        /// The blank's id.
+        blank: String,
+    },
     /// Both parties signed, but required blanks are empty.
     RequiredBlanksEmpty,
+    /// An audit entry's time is not a time as Tweevoud writes it.
+    BadAuditTime {
+        /// Its position.
+        entry: usize,
+        /// The time it says, shortened to 40 characters.
+        time: String,
+    },
+    /// An audit entry carries members its event does not have, or lacks one it has.
+    AuditMembers {
+        /// Its position.
+        entry: usize,
+        /// Its event.
+        event: AuditEvent,
+    },
+    /// An audit entry names a blank the template does not have, or one blank twice.
+    AuditUnknownBlank {
+        /// Its position.
+        entry: usize,
+        /// The blank named.
+        blank: String,
+    },
     /// The audit trail is missing.
     AuditMissing,
     /// An audit entry's `seq` is not its position.
@@ -220,7 +300,21 @@ impl Reason {
         "filled_not_open",
         "dropped_value",
         "filled_after_signing",
+        "bad_signature_time",
+        "signed_values_out_of_order",
+        "signed_value_twice",
+        "open_unknown_blank",
+        "open_filled",
+        "open_wrong_party",
+        "open_for_signer",
+        "open_for_signed_party",
+        "open_out_of_order",
+        "not_left_open",
+        "own_blank_empty",
         "required_blanks_empty",
+        "bad_audit_time",
+        "audit_members",
+        "audit_unknown_blank",
         "audit_missing",
         "audit_out_of_sequence",
         "audit_altered",
@@ -259,7 +353,21 @@ impl Reason {
             Reason::FilledNotOpen { .. } => "filled_not_open",
             Reason::DroppedValue { .. } => "dropped_value",
             Reason::FilledAfterSigning { .. } => "filled_after_signing",
+            Reason::BadSignatureTime { .. } => "bad_signature_time",
+            Reason::SignedValuesOutOfOrder => "signed_values_out_of_order",
+            Reason::SignedValueTwice { .. } => "signed_value_twice",
+            Reason::OpenUnknownBlank { .. } => "open_unknown_blank",
+            Reason::OpenFilled { .. } => "open_filled",
+            Reason::OpenWrongParty { .. } => "open_wrong_party",
+            Reason::OpenForSigner { .. } => "open_for_signer",
+            Reason::OpenForSignedParty { .. } => "open_for_signed_party",
+            Reason::OpenOutOfOrder => "open_out_of_order",
+            Reason::NotLeftOpen { .. } => "not_left_open",
+            Reason::OwnBlankEmpty { .. } => "own_blank_empty",
             Reason::RequiredBlanksEmpty => "required_blanks_empty",
+            Reason::BadAuditTime { .. } => "bad_audit_time",
+            Reason::AuditMembers { .. } => "audit_members",
+            Reason::AuditUnknownBlank { .. } => "audit_unknown_blank",
             Reason::AuditMissing => "audit_missing",
             Reason::AuditOutOfSequence { .. } => "audit_out_of_sequence",
             Reason::AuditAltered { .. } => "audit_altered",
@@ -295,8 +403,31 @@ impl Reason {
                 ("signed_after", signed_after.to_string()),
                 ("standing", standing.to_string()),
             ],
-            Reason::UnknownBlank { blank } | Reason::InvalidSignedValue { blank } => {
+            Reason::UnknownBlank { blank }
+            | Reason::InvalidSignedValue { blank }
+            | Reason::SignedValueTwice { blank }
+            | Reason::OpenUnknownBlank { blank }
+            | Reason::OpenFilled { blank }
+            | Reason::OpenForSigner { blank }
+            | Reason::OwnBlankEmpty { blank } => {
                 vec![("blank", s(blank))]
+            }
+            Reason::OpenWrongParty { blank, party }
+            | Reason::OpenForSignedParty { blank, party }
+            | Reason::NotLeftOpen { blank, party } => {
+                vec![("blank", s(blank)), ("party", s(party.as_str()))]
+            }
+            Reason::BadSignatureTime { signer, time } => {
+                vec![("signer", s(signer)), ("time", s(time))]
+            }
+            Reason::BadAuditTime { entry, time } => {
+                vec![("entry", entry.to_string()), ("time", s(time))]
+            }
+            Reason::AuditMembers { entry, event } => {
+                vec![("entry", entry.to_string()), ("event", s(event.as_str()))]
+            }
+            Reason::AuditUnknownBlank { entry, blank } => {
+                vec![("entry", entry.to_string()), ("blank", s(blank))]
             }
             Reason::ValueEmptied { blank, signer }
             | Reason::ValueChanged { blank, signer }
@@ -424,9 +555,64 @@ impl fmt::Display for Reason {
                 f,
                 "blank {blank} was filled after {signer} signed, but was not left open for the {party}"
             ),
+            Reason::BadSignatureTime { signer, time } => write!(
+                f,
+                "the time {signer} signed at, {time:?}, is not a time of the form 2026-11-23T10:00:00+01:00"
+            ),
+            Reason::SignedValuesOutOfOrder => {
+                f.write_str("the values it covers are not in the template's order")
+            }
+            Reason::SignedValueTwice { blank } => {
+                write!(f, "it covers two values for blank {blank}")
+            }
+            Reason::OpenUnknownBlank { blank } => write!(
+                f,
+                "it leaves open blank {blank}, which the template does not have"
+            ),
+            Reason::OpenFilled { blank } => write!(
+                f,
+                "it leaves blank {blank} open, but also covers a value for it"
+            ),
+            Reason::OpenWrongParty { blank, party } => write!(
+                f,
+                "it leaves blank {blank} open for the {party}, which does not fill it"
+            ),
+            Reason::OpenForSigner { blank } => write!(
+                f,
+                "it leaves blank {blank} open for the signer's own party"
+            ),
+            Reason::OpenForSignedParty { blank, party } => write!(
+                f,
+                "it leaves blank {blank} open for the {party}, which had already signed"
+            ),
+            Reason::OpenOutOfOrder => f.write_str(
+                "the blanks it leaves open are not in the template's order, or one is listed twice",
+            ),
+            Reason::NotLeftOpen { blank, party } => write!(
+                f,
+                "it neither covers blank {blank} nor leaves it open for the {party}"
+            ),
+            Reason::OwnBlankEmpty { blank } => write!(
+                f,
+                "it leaves blank {blank} of the signer's own party empty, but it is required"
+            ),
             Reason::RequiredBlanksEmpty => {
                 f.write_str("both parties signed, but required blanks are empty")
             }
+            Reason::BadAuditTime { entry, time } => write!(
+                f,
+                "audit entry {entry}'s time, {time:?}, is not a time of the form 2026-11-23T10:00:00+01:00"
+            ),
+            Reason::AuditMembers { entry, event } => write!(
+                f,
+                "audit entry {entry} ({}) does not carry the members a {} entry carries",
+                event.as_str(),
+                event.as_str()
+            ),
+            Reason::AuditUnknownBlank { entry, blank } => write!(
+                f,
+                "audit entry {entry} names blank {blank} twice or names a blank the template does not have"
+            ),
             Reason::AuditMissing => f.write_str("the audit trail is missing"),
             Reason::AuditOutOfSequence { entry, says } => {
                 write!(f, "audit entry {entry} is out of sequence (it says {says})")
@@ -567,6 +753,10 @@ pub struct Verification {
     /// Blanks filled since the last signature, by the party they were left open for, and not
     /// yet signed.
     pub unsigned_values: Vec<String>,
+    /// The `seq` of every audit entry after the last `signed` entry: no signature covers
+    /// them, so the verdict does not vouch for them (in a complete agreement they were
+    /// added after both parties signed). Empty when nobody signed.
+    pub unsigned_audit: Vec<u64>,
 }
 
 impl Verification {
@@ -614,6 +804,43 @@ impl Verification {
     }
 }
 
+/// Reads a time as Tweevoud writes it and as verification requires it: exactly
+/// `YYYY-MM-DDTHH:MM:SS+HH:MM` or `...-HH:MM` (RFC 3339 with a numeric offset, whole seconds),
+/// a year from 0001, a day that exists, hours 00–23, minutes and seconds 00–59, an offset of
+/// at most 23:59. `None` for anything else (`Z`, a fraction of a second, a leap second).
+pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    const SHAPE: &[u8; 25] = b"9999-99-99T99:99:99+99:99";
+    let b = s.as_bytes();
+    if b.len() != SHAPE.len() {
+        return None;
+    }
+    let shaped = b.iter().zip(SHAPE).all(|(&c, &want)| match want {
+        b'9' => c.is_ascii_digit(),
+        b'+' => c == b'+' || c == b'-',
+        _ => c == want,
+    });
+    if !shaped {
+        return None;
+    }
+    let n = |from: usize, to: usize| s.get(from..to).and_then(|d| d.parse::<u32>().ok());
+    let year = n(0, 4)?;
+    let (hour, minute, second) = (n(11, 13)?, n(14, 16)?, n(17, 19)?);
+    let (off_h, off_m) = (n(20, 22)?, n(23, 25)?);
+    if year == 0 || hour > 23 || minute > 59 || second > 59 || off_h > 23 || off_m > 59 {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+/// A text given back in a reason, cut to 40 characters.
+fn shortened(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
 /// Verifies an agreement that was read from a file.
 pub fn verify(agreement: &Agreement) -> Verification {
     let template = agreement.template();
@@ -642,11 +869,18 @@ pub fn verify(agreement: &Agreement) -> Verification {
         if st.template_sha256 != template.sha256_hex() {
             p.push(Reason::TemplateSwapped);
         }
+        if parse_time(&st.time).is_none() {
+            p.push(Reason::BadSignatureTime {
+                signer: st.signer.name.clone(),
+                time: shortened(&st.time),
+            });
+        }
         if seen_roles.contains(&st.signer.role) {
             p.push(Reason::SignedTwice {
                 party: st.signer.role,
             });
         }
+        let signed_before = seen_roles.clone();
         seen_roles.push(st.signer.role);
         if st.previous_signatures[..] != hashes[..i] {
             p.push(if st.previous_signatures.len() != i {
@@ -680,6 +914,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
                 }
             }
         }
+        p.extend(statement_shape(template, st, &signed_before));
         if statement_ok {
             let text = render::render_text(template, |id| {
                 signed_values.get(id).map(|f| f.value.as_str())
@@ -798,6 +1033,11 @@ pub fn verify(agreement: &Agreement) -> Verification {
         }
     }
     problems.extend(audit_problems);
+    let audit = agreement.audit();
+    let unsigned_audit = match audit.iter().rposition(|e| e.event == AuditEvent::Signed) {
+        Some(last) if !records.is_empty() => audit[last + 1..].iter().map(|e| e.seq).collect(),
+        _ => Vec::new(),
+    };
 
     let all_valid = checks.iter().all(|c| c.valid) && problems.is_empty();
     let signed: Vec<Party> = checks.iter().map(|c| c.role).collect();
@@ -826,7 +1066,91 @@ pub fn verify(agreement: &Agreement) -> Verification {
         signatures: checks,
         problems,
         unsigned_values,
+        unsigned_audit,
     }
+}
+
+/// The rules of signing a statement must show it was made by (`docs/format.md`, "The rules
+/// of signing"): its values and open blanks each in template order and once; its open blanks
+/// exactly the empty blanks of the parties that have yet to sign, other than the signer's;
+/// the signer's own required blanks filled. `signed_before` are the parties that signed
+/// before it.
+fn statement_shape(template: &Template, st: &Statement, signed_before: &[Party]) -> Vec<Reason> {
+    let mut p = Vec::new();
+    let position = |id: &str| template.blanks().iter().position(|b| b.id == id);
+    let mut last = None;
+    let mut ordered = true;
+    for f in &st.values {
+        if let Some(at) = position(&f.blank) {
+            if last == Some(at) {
+                p.push(Reason::SignedValueTwice {
+                    blank: f.blank.clone(),
+                });
+            } else if last.is_some_and(|l| l > at) {
+                ordered = false;
+            }
+            last = Some(at);
+        }
+    }
+    if !ordered {
+        p.push(Reason::SignedValuesOutOfOrder);
+    }
+    let covers = |id: &str| st.values.iter().any(|f| f.blank == id);
+    let mut last = None;
+    let mut ordered = true;
+    for o in &st.open {
+        let Some(at) = position(&o.blank) else {
+            p.push(Reason::OpenUnknownBlank {
+                blank: o.blank.clone(),
+            });
+            continue;
+        };
+        if last.is_some_and(|l| l >= at) {
+            ordered = false;
+        }
+        last = Some(at);
+        let owner = template.blanks()[at].party;
+        if covers(&o.blank) {
+            p.push(Reason::OpenFilled {
+                blank: o.blank.clone(),
+            });
+        } else if o.party != owner {
+            p.push(Reason::OpenWrongParty {
+                blank: o.blank.clone(),
+                party: o.party,
+            });
+        } else if o.party == st.signer.role {
+            p.push(Reason::OpenForSigner {
+                blank: o.blank.clone(),
+            });
+        } else if signed_before.contains(&o.party) {
+            p.push(Reason::OpenForSignedParty {
+                blank: o.blank.clone(),
+                party: o.party,
+            });
+        }
+    }
+    if !ordered {
+        p.push(Reason::OpenOutOfOrder);
+    }
+    for b in template.blanks() {
+        if covers(&b.id) {
+            continue;
+        }
+        if b.party == st.signer.role {
+            if b.required {
+                p.push(Reason::OwnBlankEmpty {
+                    blank: b.id.clone(),
+                });
+            }
+        } else if !signed_before.contains(&b.party) && !st.open.iter().any(|o| o.blank == b.id) {
+            p.push(Reason::NotLeftOpen {
+                blank: b.id.clone(),
+                party: b.party,
+            });
+        }
+    }
+    p
 }
 
 /// Checks the audit trail: each entry's hash, the chain, and that every signature is
@@ -857,6 +1181,35 @@ fn check_audit(agreement: &Agreement, hashes: &[String]) -> Vec<Reason> {
             problems.push(Reason::AuditUnchained { entry: i });
         }
         prev = Some(e.hash.as_str());
+        if parse_time(&e.time).is_none() {
+            problems.push(Reason::BadAuditTime {
+                entry: i,
+                time: shortened(&e.time),
+            });
+        }
+        // A `signed` entry, and only it, names the signature it made and no blanks; a
+        // `filled` or `cleared` entry names the blanks it changed.
+        let members_ok = match e.event {
+            AuditEvent::Signed => e.signature_sha256.is_some() && e.blanks.is_empty(),
+            AuditEvent::Filled | AuditEvent::Cleared => {
+                e.signature_sha256.is_none() && !e.blanks.is_empty()
+            }
+            _ => e.signature_sha256.is_none(),
+        };
+        if !members_ok {
+            problems.push(Reason::AuditMembers {
+                entry: i,
+                event: e.event,
+            });
+        }
+        for (j, blank) in e.blanks.iter().enumerate() {
+            if agreement.template().blank(blank).is_none() || e.blanks[..j].contains(blank) {
+                problems.push(Reason::AuditUnknownBlank {
+                    entry: i,
+                    blank: blank.clone(),
+                });
+            }
+        }
     }
     let signed_entries: Vec<(usize, &str)> = audit
         .iter()
@@ -984,7 +1337,42 @@ mod tests {
                 signer: s(),
                 party: Party::Customer,
             },
+            Reason::BadSignatureTime {
+                signer: s(),
+                time: s(),
+            },
+            Reason::SignedValuesOutOfOrder,
+            Reason::SignedValueTwice { blank: s() },
+            Reason::OpenUnknownBlank { blank: s() },
+            Reason::OpenFilled { blank: s() },
+            Reason::OpenWrongParty {
+                blank: s(),
+                party: Party::Provider,
+            },
+            Reason::OpenForSigner { blank: s() },
+            Reason::OpenForSignedParty {
+                blank: s(),
+                party: Party::Provider,
+            },
+            Reason::OpenOutOfOrder,
+            Reason::NotLeftOpen {
+                blank: s(),
+                party: Party::Customer,
+            },
+            Reason::OwnBlankEmpty { blank: s() },
             Reason::RequiredBlanksEmpty,
+            Reason::BadAuditTime {
+                entry: 1,
+                time: s(),
+            },
+            Reason::AuditMembers {
+                entry: 1,
+                event: AuditEvent::Signed,
+            },
+            Reason::AuditUnknownBlank {
+                entry: 1,
+                blank: s(),
+            },
             Reason::AuditMissing,
             Reason::AuditOutOfSequence { entry: 1, says: 2 },
             Reason::AuditAltered {
@@ -1036,6 +1424,41 @@ mod tests {
         listed.sort_unstable();
         assert_eq!(codes, listed, "Reason::CODES lists every code once");
         assert!(all.iter().all(|r| !r.to_string().is_empty()));
+    }
+
+    #[test]
+    fn times_are_of_one_shape() {
+        for good in [
+            "2026-11-23T10:00:00+01:00",
+            "2026-11-23T23:59:59-05:30",
+            "2028-02-29T00:00:00+00:00",
+            "2026-01-01T00:00:00+23:59",
+        ] {
+            assert!(parse_time(good).is_some(), "{good}");
+        }
+        for bad in [
+            "yesterday",
+            "",
+            "2026-11-23T25:61:00+01:00",
+            "2026-11-23T10:61:00+01:00",
+            "2026-11-23T10:00:60+01:00",
+            "2026-11-23T10:00:00Z",
+            "2026-11-23T10:00:00.5+01:00",
+            "2026-02-30T10:00:00+01:00",
+            "2027-02-29T10:00:00+01:00",
+            "0000-01-01T10:00:00+01:00",
+            "2026-11-23T10:00:00+24:00",
+            "2026-11-23T10:00:00+01:60",
+            "2026-11-23 10:00:00+01:00",
+            "2026-11-23t10:00:00+01:00",
+            "2026-11-23T10:00:00+0100",
+            "2026-1-23T10:00:00+01:00",
+            "２026-11-23T10:00:00+01:00",
+        ] {
+            assert!(parse_time(bad).is_none(), "{bad}");
+        }
+        assert_eq!(shortened(&"x".repeat(41)), format!("{}…", "x".repeat(40)));
+        assert_eq!(shortened("short"), "short");
     }
 
     #[test]

@@ -407,3 +407,99 @@ fn every_builtin_template_parses() {
     assert_eq!(built.len(), tweevoud::template::BUILTIN_SOURCES.len());
     assert_eq!(built[0].id(), "xis-verwerkersovereenkomst");
 }
+
+/// The problem a template text gets for `what`, if it is refused for its text.
+fn bad_text(src: &str) -> (usize, String, Problem) {
+    match fail(src) {
+        (line, TemplateProblem::BadText { what, problem }) => (line, what, problem),
+        (line, other) => panic!("line {line}: expected a text problem, got {other}"),
+    }
+}
+
+#[test]
+fn fail_bidi_controls_and_invisible_characters_in_template_text() {
+    let rlo = Problem::InvisibleCharacter { found: '\u{202e}' };
+    // In the body, with the line named.
+    let src = MINIMAL.replace("Between Provider", "Between \u{202e}Provider");
+    let line = line_of(&src, "Between");
+    assert_eq!(bad_text(&src), (line, "the text".to_string(), rlo.clone()));
+    // A soft hyphen, a tag character, a line separator in the body.
+    for (c, problem) in [
+        ('\u{ad}', Problem::InvisibleCharacter { found: '\u{ad}' }),
+        (
+            '\u{e0041}',
+            Problem::InvisibleCharacter { found: '\u{e0041}' },
+        ),
+        ('\u{2028}', Problem::LineSeparator),
+    ] {
+        let src = MINIMAL.replace("Between", &format!("Be{c}tween"));
+        assert_eq!(bad_text(&src).2, problem, "U+{:04X}", u32::from(c));
+    }
+    // In the header, written as a TOML escape the source check cannot see.
+    let src = MINIMAL.replace(
+        "title = \"Mini agreement\"",
+        "title = \"Mini\\u202E agreement\"",
+    );
+    assert_eq!(bad_text(&src), (4, "the title".to_string(), rlo.clone()));
+    let src = MINIMAL.replacen("en = \"Customer\"", "en = \"Cust\\u2066omer\"", 1);
+    let (_, what, problem) = bad_text(&src);
+    assert_eq!(what, "label.en of blank c_name");
+    assert_eq!(problem, Problem::InvisibleCharacter { found: '\u{2066}' });
+    let src = MINIMAL.replace("\"the Customer\"", "\"the\\u00ADCustomer\"");
+    let (_, what, _) = bad_text(&src);
+    assert_eq!(what, "the customer's designation");
+    // A fixed party detail is checked by its kind, which holds to the same rules.
+    let src = MINIMAL.replace("\"Provider Ltd\"", "\"Provider\\u200BLtd\"");
+    assert!(matches!(
+        fail(&src).1,
+        TemplateProblem::BadDetail {
+            problem: Problem::InvisibleCharacter { found: '\u{200b}' },
+            ..
+        }
+    ));
+    // A control character other than tab is still named as one.
+    let src = MINIMAL.replace("Between", "Be\u{7}tween");
+    assert_eq!(fail(&src).1, TemplateProblem::ControlCharacter(7));
+}
+
+#[test]
+fn accented_and_non_latin_template_text_is_accepted() {
+    let src = MINIMAL
+        .replace(
+            "Between Provider Ltd",
+            "Entre «\u{a0}Ζωή\u{202f}» et 東京 — Provider Ltd",
+        )
+        .replace("title = \"Mini agreement\"", "title = \"Accord Ελληνικά\"");
+    let t = Template::parse(&src).unwrap();
+    assert_eq!(t.title(), "Accord Ελληνικά");
+}
+
+#[test]
+fn block_markers_count_only_at_the_start_of_a_line() {
+    let src = MINIMAL.replace(
+        "Between Provider Ltd and {{c_name}}.",
+        "Between Provider Ltd and {{c_name}}.\n\n  ## not a heading\n\n  - not a bullet\n\n- a bullet\n  - continued",
+    );
+    let t = Template::parse(&src).unwrap();
+    let kinds: Vec<_> = t.blocks().iter().map(|b| b.kind).collect();
+    assert_eq!(
+        kinds[2..5],
+        [
+            BlockKind::Paragraph,
+            BlockKind::Paragraph,
+            BlockKind::Bullet
+        ]
+    );
+    assert_eq!(
+        t.blocks()[2].lines[0],
+        vec![Span::Text {
+            text: "## not a heading".into()
+        }]
+    );
+    assert_eq!(
+        t.blocks()[4].lines[0],
+        vec![Span::Text {
+            text: "a bullet - continued".into()
+        }]
+    );
+}

@@ -1,58 +1,1136 @@
-"""Verifies Tweevoud signatures with Python's `cryptography`, from docs/format.md alone.
+"""A second, independent Tweevoud verifier, written from docs/format.md and docs/templates.md.
 
-Nothing here comes from Tweevoud's code: the signed message is rebuilt from the agreement
-file as the format document describes it (domain tag, LF, RFC 8785 canonical JSON of the
-statement) and checked with an independent Ed25519 implementation.
+Nothing here comes from Tweevoud's Rust code: the reader, the template parser, the kinds,
+the canonical rendering, RFC 8785 canonical JSON, strict Ed25519 (by hand, cross-checked
+with Python's `cryptography`) and every check of format.md's "Verification" section are
+rebuilt from the two documents, then compared with tests/vectors/vectors.json.
 
-usage: python verify_vectors.py AGREEMENT.tweevoud [MESSAGE_FILE ...]
+usage:
+  python verify_vectors.py                      check every vector against vectors.json
+  python verify_vectors.py [--vectors DIR]      the same, for another vector directory
+  python verify_vectors.py FILE.tweevoud        print the status and codes of one file
+                                                (exit 0 when complete/awaiting, 1 otherwise)
+
+Only the standard library and `cryptography` are used.
 """
 import base64
+import datetime
 import hashlib
 import json
+import os
+import re
 import sys
+import tomllib
+import unicodedata
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives import serialization
 
-TAG = b"tweevoud-signature/1\n"
-RECORD_TAG = b"tweevoud-signature-record/1\n"
+PARTIES = ("provider", "customer")
+EVENTS = ("created", "filled", "cleared", "signed")
+KINDS = ("text", "multiline", "person_name", "function", "place", "date", "enterprise_number", "email")
+SIGNATURE_TAG = "tweevoud-signature/1"
+RECORD_TAG = "tweevoud-signature-record/1"
+AUDIT_TAG = "tweevoud-audit/1"
+MAX_FILE = 8 * 1024 * 1024
+MAX_TEMPLATE = 1024 * 1024
 
 
-def jcs(value):
-    # RFC 8785 for the values an agreement holds (strings, integers, booleans, null, arrays,
-    # objects with ASCII keys): sorted keys, no white space, ECMAScript string escaping.
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+class Damaged(Exception):
+    """The reader refuses the file: `damaged_agreement_file`."""
 
 
-def main(path, message_files):
-    with open(path, encoding="utf-8") as f:
-        agreement = json.load(f)
-    previous = []
-    verified = 0
-    for i, record in enumerate(agreement["signatures"]):
-        statement = record["statement"]
-        message = TAG + jcs(statement)
-        if i < len(message_files):
-            with open(message_files[i], "rb") as m:
-                assert m.read() == message, f"signature {i}: message bytes differ from {message_files[i]}"
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(statement["public_key"]))
-        signature = base64.b64decode(record["signature"])
-        key.verify(signature, message)
-        # A changed byte must not verify.
-        tampered = bytearray(message)
+# ---------------------------------------------------------------------------------------
+# Canonical JSON (RFC 8785) for strings, integers, booleans, null, arrays and objects.
+
+def _jcs_string(s):
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif o < 0x20:
+            out.append("\\u%04x" % o)
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _jcs(v):
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return _jcs_string(v)
+    if isinstance(v, list):
+        return "[" + ",".join(_jcs(x) for x in v) + "]"
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: k.encode("utf-16-be"))
+        return "{" + ",".join(_jcs_string(k) + ":" + _jcs(v[k]) for k in keys) + "}"
+    raise TypeError(f"no canonical JSON for {type(v).__name__}")
+
+
+def jcs(v):
+    return _jcs(v).encode("utf-8")
+
+
+def tagged_hash(tag, v):
+    return hashlib.sha256(tag.encode("ascii") + b"\n" + jcs(v)).hexdigest()
+
+
+def sha256_text(s):
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+def b64(s, length):
+    """Standard base64 with padding, canonical, of exactly `length` bytes; None otherwise."""
+    if not isinstance(s, str) or not re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", s) or len(s) % 4:
+        return None
+    try:
+        raw = base64.b64decode(s, validate=True)
+    except ValueError:
+        return None
+    if base64.b64encode(raw).decode("ascii") != s or len(raw) != length:
+        return None
+    return raw
+
+
+# ---------------------------------------------------------------------------------------
+# Strict Ed25519 (format.md, "The message"): steps 1-4 by hand, step 4 also by OpenSSL.
+
+P = 2**255 - 19
+L = 2**252 + 27742317777372353535851937790883648493
+D = (-121665 * pow(121666, P - 2, P)) % P
+SQRT_M1 = pow(2, (P - 1) // 4, P)
+_BY = 4 * pow(5, P - 2, P) % P
+_BX = None
+
+
+def _recover_x(y, sign):
+    x2 = (y * y - 1) * pow(D * y * y + 1, P - 2, P) % P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (P + 3) // 8, P)
+    if (x * x - x2) % P != 0:
+        x = x * SQRT_M1 % P
+    if (x * x - x2) % P != 0:
+        return None
+    if (x & 1) != sign:
+        x = P - x
+    return x
+
+
+def _decode_point(b):
+    """RFC 8032 5.1.3, except that a y >= p is reduced modulo p (as ed25519-dalek does)."""
+    n = int.from_bytes(b, "little")
+    y = (n & ((1 << 255) - 1)) % P
+    sign = n >> 255
+    x = _recover_x(y, sign)
+    if x is None:
+        return None
+    return (x, y, 1, x * y % P)
+
+
+def _add(p, q):
+    x1, y1, z1, t1 = p
+    x2, y2, z2, t2 = q
+    a = (y1 - x1) * (y2 - x2) % P
+    b = (y1 + x1) * (y2 + x2) % P
+    c = 2 * t1 * t2 * D % P
+    d = 2 * z1 * z2 % P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % P, g * h % P, f * g % P, e * h % P)
+
+
+def _mul(k, p):
+    q = (0, 1, 1, 0)
+    while k:
+        if k & 1:
+            q = _add(q, p)
+        p = _add(p, p)
+        k >>= 1
+    return q
+
+
+def _encode(p):
+    x, y, z, _ = p
+    zi = pow(z, P - 2, P)
+    x, y = x * zi % P, y * zi % P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def _is_small_order(p):
+    q = _add(p, p)
+    q = _add(q, q)
+    q = _add(q, q)
+    x, y, z, _ = q
+    return x % P == 0 and (y - z) % P == 0  # [8]P == (0, 1)
+
+
+_B = (_recover_x(_BY, 0), _BY, 1, _recover_x(_BY, 0) * _BY % P)
+
+
+def point_is_valid(key):
+    return _decode_point(key) is not None
+
+
+def verify_strict(key, signature, message):
+    r_bytes, s_bytes = signature[:32], signature[32:]
+    s = int.from_bytes(s_bytes, "little")
+    if s >= L:  # 1
+        return False
+    a = _decode_point(key)  # 2
+    r = _decode_point(r_bytes)
+    if a is None or r is None:
+        return False
+    if _is_small_order(a) or _is_small_order(r):  # 3
+        return False
+    k = int.from_bytes(hashlib.sha512(r_bytes + key + message).digest(), "little") % L
+    neg_a = ((P - a[0]) % P, a[1], a[2], (P - a[3]) % P)
+    ok = _encode(_add(_mul(s, _B), _mul(k, neg_a))) == r_bytes  # 4
+    # An independent implementation of step 4 must agree, for canonically encoded keys.
+    if (int.from_bytes(key, "little") & ((1 << 255) - 1)) < P:
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+            openssl = True
+        except (InvalidSignature, ValueError):
+            openssl = False
+        if openssl != ok:
+            raise AssertionError(f"hand-written Ed25519 ({ok}) and OpenSSL ({openssl}) disagree")
+    return ok
+
+
+# ---------------------------------------------------------------------------------------
+# Allowed text (templates.md, "Allowed text").
+
+CF_RANGES = [
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+]
+# Unicode White_Space (Rust's char::is_whitespace).
+WHITE_SPACE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                  "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def text_problem(s, lines=False, tab=False, crlf_later=False):
+    """The first problem code of `s` as allowed text, or None.
+
+    lines: LF allowed; tab: a tab counts as white space; crlf_later: tab, CR and LF are
+    dealt with by the kind's normalisation (values)."""
+    if unicodedata.normalize("NFC", s) != s:
+        return "not_nfc"
+    for ch in s:
+        o = ord(ch)
+        if 0xD800 <= o <= 0xDFFF:
+            return "control_character"  # a lone surrogate is no text at all
+        if o < 0x20 or 0x7F <= o <= 0x9F:
+            if ch == "\n" and (lines or crlf_later):
+                continue
+            if ch == "\t" and (tab or crlf_later):
+                continue
+            if ch == "\r" and crlf_later:
+                continue
+            return "line_break" if ch == "\n" else "control_character"
+        if o in (0x2028, 0x2029):
+            return "line_separator"
+        for lo, hi in CF_RANGES:
+            if lo <= o <= hi:
+                return "invisible_character"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Kinds and their values (templates.md).
+
+def is_alphabetic(ch):
+    # Alphabetic = L* + Nl + Other_Alphabetic. Python's stdlib has no Other_Alphabetic
+    # table: combining vowel signs (Mn/Mc) that are Other_Alphabetic are not recognised
+    # here (templates.md notes the same difference for str.isalpha()).
+    return ch.isalpha() or unicodedata.category(ch) == "Nl"
+
+
+def is_alphanumeric(ch):
+    return is_alphabetic(ch) or unicodedata.category(ch) in ("Nd", "Nl", "No")
+
+
+def _trim(s):
+    a, b = 0, len(s)
+    while a < b and s[a] in WHITE_SPACE:
+        a += 1
+    while b > a and s[b - 1] in WHITE_SPACE:
+        b -= 1
+    return s[a:b]
+
+
+def _fold(s):
+    return re.sub("[ \t\u00a0]+", " ", s)
+
+
+NAME_EXTRA = set(" -'\u2019.")
+FUNCTION_EXTRA = NAME_EXTRA | set("0123456789,/&()+")
+PLACE_EXTRA = NAME_EXTRA | set("()")
+
+
+def normalize(kind, raw):
+    """(normal form, None) or (None, problem code)."""
+    s = unicodedata.normalize("NFC", raw)
+    p = text_problem(s, crlf_later=True)
+    if p:
+        return None, p
+    if kind == "multiline":
+        lines = []
+        for line in s.split("\n"):
+            if line.endswith("\r"):
+                line = line[:-1]
+            line = _trim(line)
+            if "\r" in line:
+                return None, "line_break"
+            line = _fold(line)
+            if line:
+                lines.append(line)
+        if not lines:
+            return None, "empty"
+        if len(lines) > 8:
+            return None, "too_many_lines"
+        if any(len(line) > 300 for line in lines):
+            return None, "too_long"
+        return "\n".join(lines), None
+    s = _trim(s)
+    if "\r" in s or "\n" in s:
+        return None, "line_break"
+    s = _fold(s)
+    if not s:
+        return None, "empty"
+    if kind == "text":
+        return (s, None) if len(s) <= 300 else (None, "too_long")
+    if kind in ("person_name", "function", "place"):
+        extra = {"person_name": NAME_EXTRA, "function": FUNCTION_EXTRA, "place": PLACE_EXTRA}[kind]
+        for ch in s:
+            if not (is_alphabetic(ch) or 0x300 <= ord(ch) <= 0x36F or ch in extra):
+                return None, "bad_character"
+        if not any(is_alphabetic(ch) for ch in s):
+            return None, "no_letter"
+        return (s, None) if len(s) <= 120 else (None, "too_long")
+    if kind == "date":
+        m = re.fullmatch(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})", s)
+        if m:
+            d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        else:
+            m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", s)
+            if not m:
+                return None, "date_format"
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not 1900 <= y <= 2199:
+            return None, "no_such_date"
+        try:
+            datetime.date(y, mo, d)
+        except ValueError:
+            return None, "no_such_date"
+        return f"{y:04d}-{mo:02d}-{d:02d}", None
+    if kind == "enterprise_number":
+        t = re.sub("[. -]", "", s)
+        if t[:2].upper() == "BE":
+            t = t[2:]
+        if not re.fullmatch(r"[0-9]{9,10}", t):
+            return None, "enterprise_number_format"
+        if len(t) == 9:
+            t = "0" + t
+        if t[0] not in "01":
+            return None, "enterprise_number_format"
+        if 97 - int(t[:8]) % 97 != int(t[8:]):
+            return None, "enterprise_number_check"
+        return f"{t[:4]}.{t[4:7]}.{t[7:]}", None
+    if kind == "email":
+        if len(s) > 254 or "@" not in s:
+            return None, "email"
+        local, domain = s.split("@", 1)
+        if not 1 <= len(local.encode("utf-8")) <= 64:
+            return None, "email"
+        if any(not (is_alphanumeric(ch) or ch in "!#$%&'*+-/=?^_`{|}~.") for ch in local):
+            return None, "email"
+        if local.startswith(".") or local.endswith(".") or ".." in local:
+            return None, "email"
+        domain = domain.lower()
+        labels = domain.split(".")
+        if len(labels) < 2:
+            return None, "email"
+        for lab in labels:
+            if not 1 <= len(lab.encode("utf-8")) <= 63 or lab[0] == "-" or lab[-1] == "-":
+                return None, "email"
+            if any(not (is_alphanumeric(ch) or ch == "-") for ch in lab):
+                return None, "email"
+        if len(labels[-1].encode("utf-8")) < 2 or not all(is_alphabetic(ch) for ch in labels[-1]):
+            return None, "email"
+        return local + "@" + domain, None
+    raise ValueError(kind)
+
+
+def is_normal(kind, value):
+    n, _ = normalize(kind, value)
+    return n is not None and n == value
+
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def shown(kind, value, language):
+    if kind == "multiline":
+        return ", ".join(value.split("\n"))
+    if kind == "date":
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+        if not m:
+            return value
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        day = "1er" if (language == "fr" and d == 1) else str(d)
+        return f"{day} {MONTHS[language][mo - 1]} {y}"
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Templates (templates.md).
+
+def canonical_template(text):
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.rstrip(" \t") for line in text.split("\n")]
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+class Template:
+    pass
+
+
+def _check_keys(table, required, optional, where):
+    if not isinstance(table, dict):
+        raise Damaged(f"template: {where} is not a table")
+    for k in table:
+        if k not in required and k not in optional:
+            raise Damaged(f"template: unknown key {where}.{k}")
+    for k in required:
+        if k not in table:
+            raise Damaged(f"template: missing {where}.{k}")
+
+
+def _folded_text(s, where):
+    """The title or a designation: white space folded, then allowed text of one line."""
+    if not isinstance(s, str):
+        raise Damaged(f"template: {where} is not a string")
+    folded = " ".join(w for w in re.split("[" + "".join(sorted(WHITE_SPACE)) + "]+", s) if w)
+    if not folded:
+        raise Damaged(f"template: {where} is empty")
+    p = text_problem(folded)
+    if p:
+        raise Damaged(f"template: {where}: {p}")
+    return folded
+
+
+def _label_text(s, where):
+    """A label: allowed text of one line as it stands, not only white space."""
+    if not isinstance(s, str):
+        raise Damaged(f"template: {where} is not a string")
+    if not _trim(s):
+        raise Damaged(f"template: {where} is empty")
+    p = text_problem(s)
+    if p:
+        raise Damaged(f"template: {where}: {p}")
+    return s
+
+
+BLOCK_MARKERS = (("### ", "###", "h3"), ("## ", "##", "h2"), ("# ", "#", "h1"),
+                 ("- ", None, "bullet"), ("| ", "|", "kept"))
+
+
+def _marker(line):
+    for prefix, alone, kind in BLOCK_MARKERS:
+        if alone is not None and line == alone:
+            return kind, ""
+        if line.startswith(prefix):
+            return kind, line[len(prefix):]
+    return None, line
+
+
+def _inline(line, blank_ids):
+    """A source line as a list of parts: str (literal text) or ("blank", id)."""
+    line = re.sub("[ \t]+", " ", line).strip(" ")
+    parts, buf, i = [], [], 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\" and i + 1 < len(line) and line[i + 1].isascii() and \
+                unicodedata.category(line[i + 1]).startswith(("P", "S")) and \
+                not line[i + 1].isalnum() and line[i + 1] != " ":
+            buf.append(line[i + 1])
+            i += 2
+            continue
+        if line.startswith("{{", i):
+            m = re.match(r"\{\{([a-z][a-z0-9_]*)\}\}", line[i:])
+            if not m:
+                raise Damaged(f"template: a {{{{ that is no blank: {line!r}")
+            if m.group(1) not in blank_ids:
+                raise Damaged(f"template: undeclared blank {m.group(1)}")
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            parts.append(("blank", m.group(1)))
+            i += m.end()
+            continue
+        buf.append(ch)
+        i += 1
+    if buf:
+        parts.append("".join(buf))
+    return parts
+
+
+def parse_body(body, blank_ids):
+    """Blocks: (kind, [line parts, ...]); paragraphs and bullets hold their source lines."""
+    blocks = []
+    current = None
+    for line in body.split("\n"):
+        if line.strip(" \t") == "":
+            current = None
+            continue
+        kind, rest = _marker(line)
+        if kind in ("h1", "h2", "h3"):
+            parts = _inline(rest, blank_ids)
+            if not parts:
+                raise Damaged("template: an empty heading")
+            blocks.append((kind, [parts]))
+            current = None
+        elif kind == "bullet":
+            current = ("bullet", [_inline(rest, blank_ids)])
+            blocks.append(current)
+        elif kind == "kept":
+            if current is None or current[0] != "kept":
+                current = ("kept", [])
+                blocks.append(current)
+            current[1].append(_inline(rest, blank_ids))
+        else:
+            if current is None or current[0] not in ("paragraph", "bullet"):
+                current = ("paragraph", [])
+                blocks.append(current)
+            current[1].append(_inline(line, blank_ids))
+    return blocks
+
+
+def parse_template(text):
+    if len(text.encode("utf-8")) > MAX_TEMPLATE:
+        raise Damaged("template: larger than 1 MiB")
+    if canonical_template(text) != text:
+        raise Damaged("template: not in canonical form")
+    lines = text.split("\n")
+    for n, line in enumerate(lines[:-1], 1):
+        p = text_problem(line, tab=True)
+        if p:
+            raise Damaged(f"template line {n}: {p}")
+    if lines[0] != "+++":
+        raise Damaged("template: does not start with +++")
+    try:
+        end = lines.index("+++", 1)
+    except ValueError:
+        raise Damaged("template: no closing +++")
+    try:
+        header = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as e:
+        raise Damaged(f"template: TOML: {e}")
+    body = "\n".join(lines[end + 1:])
+
+    t = Template()
+    _check_keys(header, ("format", "id", "title", "language", "parties"), ("blanks",), "header")
+    if header["format"] != "tweevoud-template/1":
+        raise Damaged("template: format")
+    if not isinstance(header["id"], str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", header["id"]):
+        raise Damaged("template: id")
+    t.id = header["id"]
+    t.title = _folded_text(header["title"], "title")
+    if header["language"] not in ("nl", "fr", "en"):
+        raise Damaged("template: language")
+    t.language = header["language"]
+
+    blanks = header.get("blanks", [])
+    if not isinstance(blanks, list):
+        raise Damaged("template: blanks")
+    t.blanks = []
+    t.blank = {}
+    for n, b in enumerate(blanks):
+        _check_keys(b, ("id", "kind", "party", "label"), ("required", "default", "auto"), f"blanks[{n}]")
+        if not isinstance(b["id"], str) or not re.fullmatch(r"[a-z][a-z0-9_]*", b["id"]) or b["id"] in t.blank:
+            raise Damaged(f"template: blank id {b['id']!r}")
+        if b["kind"] not in KINDS:
+            raise Damaged(f"template: blank {b['id']}: kind")
+        if b["party"] not in PARTIES:
+            raise Damaged(f"template: blank {b['id']}: party")
+        _check_keys(b["label"], ("nl", "fr", "en"), (), f"blanks[{n}].label")
+        label = {k: _label_text(v, f"label of {b['id']}") for k, v in b["label"].items()}
+        required = b.get("required", True)
+        if not isinstance(required, bool):
+            raise Damaged(f"template: blank {b['id']}: required")
+        if "default" in b:
+            if not isinstance(b["default"], str) or normalize(b["kind"], b["default"])[0] is None:
+                raise Damaged(f"template: blank {b['id']}: default")
+        if "auto" in b and (b["auto"] != "signing_date" or b["kind"] != "date"):
+            raise Damaged(f"template: blank {b['id']}: auto")
+        blank = {"id": b["id"], "kind": b["kind"], "party": b["party"], "label": label,
+                 "required": required, "index": n}
+        t.blanks.append(blank)
+        t.blank[b["id"]] = blank
+
+    _check_keys(header["parties"], PARTIES, (), "parties")
+    detail_kinds = {"name": "text", "address": "multiline", "enterprise_number": "enterprise_number",
+                    "signatory_name": "person_name", "signatory_function": "function"}
+    t.parties = {}
+    for party in PARTIES:
+        table = header["parties"][party]
+        _check_keys(table, ("name", "designation", "signatory_name", "signatory_function"),
+                    ("address", "enterprise_number"), f"parties.{party}")
+        if not isinstance(table["designation"], str):
+            raise Damaged(f"template: parties.{party}.designation")
+        _folded_text(table["designation"], f"parties.{party}.designation")
+        details = {}
+        for key, kind in detail_kinds.items():
+            if key not in table:
+                continue
+            v = table[key]
+            if isinstance(v, dict):
+                _check_keys(v, ("blank",), (), f"parties.{party}.{key}")
+                bid = v["blank"]
+                if bid not in t.blank or t.blank[bid]["party"] != party:
+                    raise Damaged(f"template: parties.{party}.{key}: blank {bid!r}")
+                details[key] = ("blank", bid)
+            elif isinstance(v, str):
+                normal, problem = normalize(kind, v)
+                if problem:
+                    raise Damaged(f"template: parties.{party}.{key}: {problem}")
+                details[key] = ("fixed", normal)
+            else:
+                raise Damaged(f"template: parties.{party}.{key}")
+        t.parties[party] = details
+
+    t.blocks = parse_body(body, t.blank)
+    used = {p[1] for _, ls in t.blocks for parts in ls for p in parts if isinstance(p, tuple)}
+    for b in t.blanks:
+        if b["id"] not in used:
+            raise Damaged(f"template: blank {b['id']} is not used in the body")
+    return t
+
+
+def render(t, values):
+    """The canonical text, from a {blank: value} map (blanks not in it are open)."""
+    def line_text(parts):
+        out = []
+        for p in parts:
+            if isinstance(p, tuple):
+                b = t.blank[p[1]]
+                if p[1] in values:
+                    out.append(shown(b["kind"], values[p[1]], t.language))
+                else:
+                    out.append("[" + b["label"][t.language] + "]")
+            else:
+                out.append(p)
+        return "".join(out)
+
+    rendered = []
+    for kind, lines in t.blocks:
+        texts = [line_text(parts) for parts in lines]
+        if kind == "kept":
+            rendered.append("\n".join(texts))
+        elif kind == "bullet":
+            rendered.append("\u2022 " + " ".join(x for x in texts if x))
+        else:
+            rendered.append(" ".join(x for x in texts if x))
+    return "\n\n".join(rendered) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# The reader (format.md, "The agreement file").
+
+def _no_duplicates(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise Damaged(f"duplicate member {k!r}")
+        d[k] = v
+    return d
+
+
+def _bad_constant(name):
+    raise Damaged(f"not JSON: {name}")
+
+
+def _obj(v, required, optional=(), where=""):
+    if not isinstance(v, dict):
+        raise Damaged(f"{where} is not an object")
+    for k in v:
+        if k not in required and k not in optional:
+            raise Damaged(f"{where}: unknown member {k}")
+    for k in required:
+        if k not in v:
+            raise Damaged(f"{where}: missing member {k}")
+    return v
+
+
+def _str(v, where):
+    if not isinstance(v, str):
+        raise Damaged(f"{where} is not a string")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+        raise Damaged(f"{where} is not UTF-8")
+    return v
+
+
+def _int(v, where):
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise Damaged(f"{where} is not an integer")
+    return v
+
+
+def _list(v, where):
+    if not isinstance(v, list):
+        raise Damaged(f"{where} is not an array")
+    return v
+
+
+def _party(v, where):
+    if _str(v, where) not in PARTIES:
+        raise Damaged(f"{where}: {v!r} is not a party")
+    return v
+
+
+def _value_entry(v, where):
+    _obj(v, ("blank", "value", "filled_by"), (), where)
+    _str(v["blank"], where + ".blank")
+    _str(v["value"], where + ".value")
+    _party(v["filled_by"], where + ".filled_by")
+
+
+def read_agreement(data):
+    if len(data) > MAX_FILE:
+        raise Damaged("larger than 8 MiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Damaged("not UTF-8")
+    try:
+        a = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant)
+    except json.JSONDecodeError as e:
+        raise Damaged(f"not JSON: {e}")
+    _obj(a, ("format", "template", "values", "signatures", "audit"), (), "file")
+    if _str(a["format"], "format") != "tweevoud-agreement/1":
+        raise Damaged("another format")
+    tpl = _obj(a["template"], ("id", "sha256", "text"), (), "template")
+    for k in ("id", "sha256", "text"):
+        _str(tpl[k], "template." + k)
+    for n, v in enumerate(_list(a["values"], "values")):
+        _value_entry(v, f"values[{n}]")
+    for n, r in enumerate(_list(a["signatures"], "signatures")):
+        w = f"signatures[{n}]"
+        _obj(r, ("statement", "signature"), (), w)
+        _str(r["signature"], w + ".signature")
+        st = _obj(r["statement"], ("template_sha256", "text_sha256", "values", "open", "signer", "time",
+                                   "public_key", "previous_signatures", "audit_head"), (), w + ".statement")
+        for k in ("template_sha256", "text_sha256", "time", "public_key", "audit_head"):
+            _str(st[k], f"{w}.statement.{k}")
+        for m, v in enumerate(_list(st["values"], w + ".values")):
+            _value_entry(v, f"{w}.values[{m}]")
+        for m, o in enumerate(_list(st["open"], w + ".open")):
+            _obj(o, ("blank", "party"), (), f"{w}.open[{m}]")
+            _str(o["blank"], f"{w}.open[{m}].blank")
+            _party(o["party"], f"{w}.open[{m}].party")
+        s = _obj(st["signer"], ("role", "name", "function", "organisation"), (), w + ".signer")
+        _party(s["role"], w + ".signer.role")
+        for k in ("name", "function", "organisation"):
+            _str(s[k], f"{w}.signer.{k}")
+        for m, h in enumerate(_list(st["previous_signatures"], w + ".previous_signatures")):
+            _str(h, f"{w}.previous_signatures[{m}]")
+    for n, e in enumerate(_list(a["audit"], "audit")):
+        w = f"audit[{n}]"
+        _obj(e, ("seq", "time", "event", "party", "text_sha256", "hash"),
+             ("blanks", "signature_sha256", "prev"), w)
+        _int(e["seq"], w + ".seq")
+        for k in ("time", "text_sha256", "hash", "signature_sha256", "prev"):
+            if k in e:
+                _str(e[k], f"{w}.{k}")
+        if _str(e["event"], w + ".event") not in EVENTS:
+            raise Damaged(f"{w}: event {e['event']!r}")
+        _party(e["party"], w + ".party")
+        for m, b in enumerate(_list(e.get("blanks", []), w + ".blanks")):
+            _str(b, f"{w}.blanks[{m}]")
+
+    if sha256_text(tpl["text"]) != tpl["sha256"]:
+        raise Damaged("the template text does not hash to template.sha256")
+    t = parse_template(tpl["text"])
+    if t.id != tpl["id"]:
+        raise Damaged("template id differs from template.id")
+    last = -1
+    for v in a["values"]:
+        b = t.blank.get(v["blank"])
+        if b is None:
+            raise Damaged(f"a value for undeclared blank {v['blank']}")
+        if b["index"] == last:
+            raise Damaged(f"two values for blank {v['blank']}")
+        if b["index"] < last:
+            raise Damaged("values out of the template's order")
+        last = b["index"]
+        if not is_normal(b["kind"], v["value"]):
+            raise Damaged(f"the value of {v['blank']} is not in normal form")
+    return a, t
+
+
+# ---------------------------------------------------------------------------------------
+# Verification (format.md, "Verification").
+
+TIME_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})[+-]([0-9]{2}):([0-9]{2})",
+                     re.ASCII)
+
+
+def is_time(s):
+    m = TIME_RE.fullmatch(s)
+    if not m:
+        return False
+    y, mo, d, h, mi, se, oh, om = (int(g) for g in m.groups())
+    if y < 1 or h > 23 or mi > 59 or se > 59 or oh > 23 or om > 59:
+        return False
+    try:
+        datetime.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
+
+
+def record_hash(record):
+    return tagged_hash(RECORD_TAG, record)
+
+
+def message(statement):
+    return SIGNATURE_TAG.encode("ascii") + b"\n" + jcs(statement)
+
+
+def verify(a, t):
+    """(status, sorted codes, unsigned_audit)."""
+    sigs = a["signatures"]
+    problems = []
+    records = [record_hash(r) for r in sigs]
+    by_blank = {v["blank"]: v for v in a["values"]}
+
+    def party_detail(party, key, values):
+        d = t.parties[party].get(key)
+        if d is None:
+            return None
+        if d[0] == "fixed":
+            return d[1]
+        return values.get(d[1])
+
+    for i, r in enumerate(sigs):
+        st = r["statement"]
+        role = st["signer"]["role"]
+        signed_before = {sigs[j]["statement"]["signer"]["role"] for j in range(i)}
+
+        key = b64(st["public_key"], 32)
+        signature = b64(r["signature"], 64)
+        if key is None or not point_is_valid(key):
+            problems.append("bad_public_key")
+        if signature is None:
+            problems.append("bad_signature_encoding")
+        if key is not None and point_is_valid(key) and signature is not None:
+            if not verify_strict(key, signature, message(st)):
+                problems.append("signature_mismatch")
+        if st["template_sha256"] != a["template"]["sha256"]:
+            problems.append("template_swapped")
+        if not is_time(st["time"]):
+            problems.append("bad_signature_time")
+        if role in signed_before:
+            problems.append("signed_twice")
+        if len(st["previous_signatures"]) != i:
+            problems.append("signature_count")
+        elif st["previous_signatures"] != records[:i]:
+            problems.append("signatures_replaced")
+
+        st_values = {}
+        renderable = True
+        for v in st["values"]:
+            b = t.blank.get(v["blank"])
+            if b is None:
+                problems.append("unknown_blank")
+                renderable = False
+                continue
+            if not is_normal(b["kind"], v["value"]):
+                problems.append("invalid_signed_value")
+                renderable = False
+            st_values[v["blank"]] = v  # a blank named twice: its last value
+        plain = {k: v["value"] for k, v in st_values.items()}
+        # Only values that are values of the template's blanks have a rendering.
+        if renderable and sha256_text(render(t, plain)) != st["text_sha256"]:
+            problems.append("text_mismatch")
+        if (st["signer"]["name"] != party_detail(role, "signatory_name", plain)
+                or st["signer"]["function"] != party_detail(role, "signatory_function", plain)
+                or st["signer"]["organisation"] != party_detail(role, "name", plain)):
+            problems.append("wrong_signer")
+        last = -1
+        for v in st["values"]:
+            b = t.blank.get(v["blank"])
+            if b is None:
+                continue
+            if b["index"] == last:
+                problems.append("signed_value_twice")
+            elif b["index"] < last:
+                problems.append("signed_values_out_of_order")
+            last = b["index"]
+
+        open_names = set()
+        last = -1
+        out_of_order = False
+        for o in st["open"]:
+            b = t.blank.get(o["blank"])
+            if b is None:
+                problems.append("open_unknown_blank")
+                continue
+            open_names.add(o["blank"])
+            if o["blank"] in st_values:
+                problems.append("open_filled")
+            elif o["party"] != b["party"]:
+                problems.append("open_wrong_party")
+            elif o["party"] == role:
+                problems.append("open_for_signer")
+            elif o["party"] in signed_before:
+                problems.append("open_for_signed_party")
+            if b["index"] <= last:
+                out_of_order = True
+            last = b["index"]
+        if out_of_order:
+            problems.append("open_out_of_order")
+
+        for b in t.blanks:
+            if b["id"] in st_values:
+                continue
+            if b["party"] == role:
+                if b["required"]:
+                    problems.append("own_blank_empty")
+            elif b["party"] not in signed_before and b["id"] not in open_names:
+                problems.append("not_left_open")
+
+        for v in st["values"]:
+            f = by_blank.get(v["blank"])
+            if f is None:
+                problems.append("value_emptied")
+            elif f["value"] != v["value"]:
+                problems.append("value_changed")
+            elif f["filled_by"] != v["filled_by"]:
+                problems.append("filler_changed")
+
+        if i > 0:
+            prev = sigs[i - 1]["statement"]
+            prev_values = {v["blank"]: v for v in prev["values"]}
+            for b, v in prev_values.items():
+                if b not in st_values:
+                    problems.append("dropped_value")
+                elif st_values[b]["value"] != v["value"] or st_values[b]["filled_by"] != v["filled_by"]:
+                    problems.append("changed_signed_value")
+            prev_open = {(o["blank"], o["party"]) for o in prev["open"]}
+            for b, v in st_values.items():
+                if b in prev_values:
+                    continue
+                if (b, role) not in prev_open or v["filled_by"] != role:
+                    problems.append("filled_not_open")
+
+    roles_signed = {r["statement"]["signer"]["role"] for r in sigs}
+    unsigned_values = []
+    if sigs:
+        last_st = sigs[-1]["statement"]
+        covered = {v["blank"] for v in last_st["values"]}
+        left_open = {(o["blank"], o["party"]) for o in last_st["open"]}
+        for v in a["values"]:
+            if v["blank"] in covered:
+                continue
+            unsigned_values.append(v["blank"])
+            if (v["blank"], v["filled_by"]) not in left_open or v["filled_by"] in roles_signed:
+                problems.append("filled_after_signing")
+
+    audit = a["audit"]
+    if not audit:
+        problems.append("audit_missing")
+    for n, e in enumerate(audit):
+        if e["seq"] != n:
+            problems.append("audit_out_of_sequence")
+        body = {k: v for k, v in e.items() if k != "hash"}
+        if tagged_hash(AUDIT_TAG, body) != e["hash"]:
+            problems.append("audit_altered")
+        if n == 0:
+            if "prev" in e:
+                problems.append("audit_unchained")
+        elif e.get("prev") != audit[n - 1]["hash"]:
+            problems.append("audit_unchained")
+        if not is_time(e["time"]):
+            problems.append("bad_audit_time")
+        blanks = e.get("blanks", [])
+        has_sig = "signature_sha256" in e
+        ev = e["event"]
+        if (ev == "signed" and (not has_sig or blanks)) or \
+                (ev in ("filled", "cleared") and (has_sig or not blanks)) or \
+                (ev == "created" and has_sig):
+            problems.append("audit_members")
+        seen = set()
+        for b in blanks:
+            if b not in t.blank or b in seen:
+                problems.append("audit_unknown_blank")
+            seen.add(b)
+    signed_entries = [n for n, e in enumerate(audit) if e["event"] == "signed"]
+    if audit and len(signed_entries) != len(sigs):  # an empty trail is only audit_missing
+        problems.append("audit_signature_count")
+    for k, (n, r) in enumerate(zip(signed_entries, sigs)):
+        if audit[n].get("signature_sha256") != records[k]:
+            problems.append("audit_signature_mismatch")
+        if n == 0 or audit[n - 1]["hash"] != r["statement"]["audit_head"]:
+            problems.append("audit_head_mismatch")
+
+    if not problems:
+        if not sigs:
+            status = "unsigned"
+        elif set(PARTIES) <= roles_signed:
+            required_empty = any(b["required"] and b["id"] not in by_blank for b in t.blanks)
+            if required_empty or unsigned_values:
+                problems.append("required_blanks_empty")
+                status = "invalid"
+            else:
+                status = "complete"
+        else:
+            status = "awaiting_countersignature"
+    else:
+        status = "invalid"
+
+    unsigned_audit = []
+    if sigs and signed_entries:
+        unsigned_audit = [e["seq"] for e in audit[signed_entries[-1] + 1:]]
+    return status, sorted(set(problems)), unsigned_audit
+
+
+def verify_file(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        a, t = read_agreement(data)
+    except Damaged as e:
+        return "invalid", ["damaged_agreement_file"], [], str(e)
+    status, codes, unsigned_audit = verify(a, t)
+    return status, codes, unsigned_audit, None
+
+
+# ---------------------------------------------------------------------------------------
+# The vectors.
+
+def check_manifest_extras(vdir, manifest, report):
+    """Keys, message bytes, signatures and hashes that vectors.json lists."""
+    for k in manifest["keys"]:
+        sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(k["seed_hex"]))
+        pk = sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        report(f"key {k['role']}", base64.b64encode(pk).decode() == k["public_key_base64"]
+               and hashlib.sha256(pk).hexdigest() == k["fingerprint_sha256_hex"], "public key / fingerprint")
+    with open(os.path.join(vdir, "dpa-complete.tweevoud"), "rb") as f:
+        a, t = read_agreement(f.read())
+    report("template sha256", a["template"]["sha256"] == manifest["template_sha256_hex"], "")
+    plain = {v["blank"]: v["value"] for v in a["values"]}
+    report("complete text sha256", sha256_text(render(t, plain)) == manifest["complete_text_sha256_hex"], "")
+    keys = {k["role"]: k for k in manifest["keys"]}
+    for i, s in enumerate(manifest["signatures"]):
+        record = a["signatures"][i]
+        msg = message(record["statement"])
+        with open(os.path.join(vdir, s["message_file"]), "rb") as f:
+            same_bytes = f.read() == msg
+        report(f"message {s['message_file']}", same_bytes, "message bytes differ")
+        report(f"message sha256 {i}", hashlib.sha256(msg).hexdigest() == s["message_sha256_hex"], "")
+        report(f"record sha256 {i}", record_hash(record) == s["record_sha256_hex"], "")
+        report(f"signature {i}", record["signature"] == s["signature_base64"], "signature differs")
+        # Deterministic Ed25519: the test key signs the message to exactly these bytes.
+        sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(keys[s["signer"]]["seed_hex"]))
+        report(f"signature {i} re-made", base64.b64encode(sk.sign(msg)).decode() == s["signature_base64"], "")
+        pk = sk.public_key()
+        pk.verify(base64.b64decode(s["signature_base64"]), msg)
+        tampered = bytearray(msg)
         tampered[-2] ^= 1
         try:
-            key.verify(signature, bytes(tampered))
-            raise AssertionError(f"signature {i}: a tampered message verified")
+            pk.verify(base64.b64decode(s["signature_base64"]), bytes(tampered))
+            report(f"signature {i} tampered", False, "a tampered message verified")
         except InvalidSignature:
-            pass
-        assert statement["template_sha256"] == hashlib.sha256(agreement["template"]["text"].encode("utf-8")).hexdigest()
-        assert statement["previous_signatures"] == previous, f"signature {i}: chain of signatures"
-        previous.append(hashlib.sha256(RECORD_TAG + jcs(record)).hexdigest())
-        verified += 1
-    print(f"python-cryptography: {verified} signatures verified in {path}")
-    return 0 if verified else 1
+            report(f"signature {i} tampered", True, "")
+        report(f"signature {i} strict",
+               verify_strict(base64.b64decode(keys[s["signer"]]["public_key_base64"]),
+                             base64.b64decode(s["signature_base64"]), msg), "")
+    # Strictness: a small-order key and R must fail (weak key: the neutral element).
+    neutral = (1).to_bytes(32, "little")
+    report("small-order key refused", not verify_strict(neutral, neutral + bytes(32), b"anything"), "")
+
+
+def run_vectors(vdir):
+    with open(os.path.join(vdir, "vectors.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    counts = {"passed": 0, "failed": 0}
+
+    def report(name, ok, detail):
+        counts["passed" if ok else "failed"] += 1
+        print(f"{'ok  ' if ok else 'FAIL'} {name}{'' if ok else ': ' + detail}")
+
+    check_manifest_extras(vdir, manifest, report)
+    for v in manifest["valid"]:
+        status, codes, ua, why = verify_file(os.path.join(vdir, v["file"]))
+        ok = status == v["status"] and ua == v["unsigned_audit"] and not codes
+        report(v["file"], ok, f"expected {v['status']} unsigned_audit {v['unsigned_audit']}, "
+                              f"got {status} {codes} unsigned_audit {ua} {why or ''}")
+    for v in manifest["fail"]:
+        status, codes, ua, why = verify_file(os.path.join(vdir, v["file"]))
+        ok = status == "invalid" and codes == v["must_fail_with"]
+        report(v["file"] + " " + ",".join(codes), ok,
+               f"expected {v['must_fail_with']}, got {status} {codes} {why or ''}")
+    listed = {v["file"] for v in manifest["valid"] + manifest["fail"]}
+    unlisted = sorted(f for f in os.listdir(vdir) if f.endswith(".tweevoud") and f not in listed)
+    report("every .tweevoud file is in vectors.json", not unlisted, ", ".join(unlisted))
+    print(f"{counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
+
+
+def main(argv):
+    vdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors")
+    if len(argv) >= 2 and argv[0] == "--vectors":
+        vdir = argv[1]
+        argv = argv[2:]
+    if not argv:
+        return run_vectors(vdir)
+    worst = 0
+    for path in argv:
+        status, codes, ua, why = verify_file(path)
+        print(f"{path}: {status} {','.join(codes)} unsigned_audit={ua}{' (' + why + ')' if why else ''}")
+        if status not in ("complete", "awaiting_countersignature"):
+            worst = 1
+    return worst
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    sys.exit(main(sys.argv[1:]))
