@@ -295,7 +295,7 @@ impl<'a> Pdf<'a> {
             .filter(|&e| e <= bytes.len())
             .ok_or_else(|| {
                 Refused::new(format!(
-                    "the stream of object {num} claims to be longer than the file"
+                    "the stream of object {num} has a /Length that does not fit in the file"
                 ))
             })?;
         let mut lexer = Lexer::new(self, end);
