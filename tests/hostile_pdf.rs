@@ -200,15 +200,12 @@ fn hostile() -> Vec<(&'static str, Vec<u8>)> {
         ),
     ));
     // An object stream holding the catalog and, by its cross-reference stream, itself.
-    let mut b = b"%PDF-1.7\n".to_vec();
-    let objstm = b.len();
+    let mut b = b"%PDF-1.7\n1 0 obj\n".to_vec();
     let inner = b"1 0 2 0 <</Type/Catalog>> <</Type/ObjStm>>";
-    b.extend(&stream(
+    b.extend(stream(
         &format!("/Type/ObjStm/N 2/First 8/Length {}", inner.len()),
         inner,
     ));
-    let b_head = format!("1 0 obj\n");
-    b.splice(objstm..objstm, b_head.bytes());
     b.extend(b"\nendobj\n");
     let xref = b.len();
     let entries = [[0u8, 0, 0, 0], [2, 0, 1, 0], [2, 0, 1, 1], [1, 0, 9, 0]];
