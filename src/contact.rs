@@ -31,8 +31,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::fsutil::write_atomic;
-use crate::key::{rfc3339, select, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Selection};
+use crate::fsutil::{read_limited, write_atomic};
+use crate::key::{
+    rfc3339, select, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Selection, MAX_PEM_BYTES,
+};
 use crate::profile::{create_private_dir, Profile};
 
 /// What can go wrong with contacts, and what to do about it.
@@ -86,6 +88,10 @@ pub enum ContactError {
         source: io::Error,
     },
 }
+
+/// The largest contact file (`<fingerprint>.json`) read: a name, an organisation, a public
+/// key and a few dates are well under a kilobyte.
+const MAX_CONTACT_BYTES: u64 = 64 << 10;
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ContactError + '_ {
     move |source| ContactError::Io {
@@ -221,6 +227,25 @@ impl ContactBook {
         self.add_key(&key, name, organisation, verified, now)
     }
 
+    /// Adds a counterparty's public key from a file (SPKI PEM, or base64 of the raw 32 bytes)
+    /// of at most [`MAX_PEM_BYTES`]: a larger file, or one that never ends, is refused before
+    /// it is read. See [`add_key`](Self::add_key).
+    pub fn add_file(
+        &self,
+        path: &Path,
+        name: &str,
+        organisation: Option<&str>,
+        verified: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Added, ContactError> {
+        let bytes = read_limited(path, MAX_PEM_BYTES).map_err(io_error(path))?;
+        let pem = std::str::from_utf8(&bytes).map_err(|_| ContactError::Io {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidData, "it is not text (UTF-8)"),
+        })?;
+        self.add(pem, name, organisation, verified, now)
+    }
+
     /// Adds a counterparty's public key under their name, marked verified as of `now` if
     /// `verified`. A key that is already a contact is left as it is ([`Added::AlreadyKnown`]);
     /// one of the profile's own keys is refused ([`ContactError::OwnKey`]).
@@ -295,7 +320,9 @@ impl ContactBook {
     /// The contact with exactly this fingerprint, if any.
     pub fn find(&self, fingerprint: &Fingerprint) -> Result<Option<Contact>, ContactError> {
         let path = self.path(fingerprint);
-        let text = match fs::read_to_string(&path) {
+        let text = match read_limited(&path, MAX_CONTACT_BYTES).and_then(|b| {
+            String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        }) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_error(&path)(e)),

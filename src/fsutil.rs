@@ -1,8 +1,17 @@
-//! Writing files so that a crash never leaves half a file behind.
+//! Writing files so that a crash never leaves half a file behind, and reading files with a
+//! bound on their size.
+//!
+//! A write goes through a temporary file beside its target whose name is random (16 hex
+//! digits from the operating system's random source) and which is created new
+//! (`O_CREAT | O_EXCL`): an existing file or symbolic link of that name, planted by someone
+//! who can write to the directory, makes the open fail instead of being followed or
+//! truncated (POSIX: with `O_EXCL`, a symbolic link is never followed).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rand_core::{OsRng, RngCore};
 
 /// Writes `bytes` to `path` atomically: to a temporary file in the same directory, flushed to
 /// disk, renamed over `path`, and the directory flushed. A reader sees the old file or the
@@ -17,16 +26,44 @@ pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, Some(0o600))
 }
 
-/// The temporary file a write of `path` (in `dir`) goes through: `.<name>.tmp-<pid>`.
-fn temporary_beside(dir: &Path, path: &Path) -> io::Result<std::path::PathBuf> {
+/// How many random names a write tries before it gives up (each collision is a file someone
+/// made with a name no one could predict; more than one means something is wrong).
+const TEMPORARY_ATTEMPTS: usize = 4;
+
+/// Creates the temporary file a write of `path` (in `dir`) goes through:
+/// `.<name>.tmp-<16 random hex digits>`, created new (never an existing file, never through
+/// a symbolic link), with `mode` on Unix if given. Returns it open for writing, and its path.
+fn create_temporary(dir: &Path, path: &Path, mode: Option<u32>) -> io::Result<(File, PathBuf)> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-    Ok(dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
+    let mut last = None;
+    for _ in 0..TEMPORARY_ATTEMPTS {
+        let mut random = [0u8; 8];
+        OsRng
+            .try_fill_bytes(&mut random)
+            .map_err(|e| io::Error::other(format!("no randomness for a file name: {e}")))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            hex::encode(random)
+        ));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        match options.open(&tmp) {
+            Ok(f) => return Ok((f, tmp)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be created")))
 }
 
 fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
@@ -34,24 +71,14 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let tmp = temporary_beside(dir, path)?;
+    let (mut f, tmp) = create_temporary(dir, path, mode)?;
     let result = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         if let Some(mode) = mode {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(mode);
-        }
-        let mut f = options.open(&tmp)?;
-        #[cfg(unix)]
-        if let Some(mode) = mode {
-            // A stale temporary file keeps its old mode: set it before writing.
+            // The umask may have taken bits away: set the mode before writing.
             use std::os::unix::fs::PermissionsExt;
             f.set_permissions(fs::Permissions::from_mode(mode))?;
         }
-        #[cfg(not(unix))]
-        let _ = mode;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
@@ -81,13 +108,8 @@ pub fn write_atomic_all(dir: &Path, files: &[(&Path, &[u8])]) -> io::Result<()> 
                     "every file must be in the directory given",
                 ));
             }
-            let tmp = temporary_beside(dir, path)?;
-            temps.push(tmp.clone());
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp)?;
+            let (mut f, tmp) = create_temporary(dir, path, None)?;
+            temps.push(tmp);
             f.write_all(bytes)?;
             f.sync_all()?;
         }
@@ -213,6 +235,34 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
         assert!(!a.exists() && !b.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// The temporary file is never one that is already there, nor reached through a symbolic
+    /// link someone planted: its name cannot be guessed, and it is created new.
+    #[cfg(unix)]
+    #[test]
+    fn temporary_files_are_new_and_unpredictable() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.json");
+        let (_, one) = create_temporary(dir.path(), &target, None).unwrap();
+        let (_, two) = create_temporary(dir.path(), &target, None).unwrap();
+        assert_ne!(one, two);
+        let name = one.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with(".a.json.tmp-") && name.len() == ".a.json.tmp-".len() + 16);
+        // A link where the temporary file will be: creating it new refuses to follow it.
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"keep").unwrap();
+        let planted = dir.path().join("planted");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let e = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&planted)
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        write_atomic(&target, b"new").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(fs::read(&target).unwrap(), b"new");
     }
 
     #[test]

@@ -53,8 +53,34 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::fsutil::{write_atomic, write_atomic_private};
+use crate::fsutil::{read_limited, write_atomic, write_atomic_private};
 use crate::profile::{create_private_dir, Profile};
+
+/// The largest PEM file read, public or secret key: an Ed25519 public key in SPKI PEM is
+/// 113 bytes, an encrypted PKCS#8 secret key about 400; 16 KiB leaves room for explanatory
+/// text around the PEM block and refuses anything that cannot be a key before it is read.
+pub const MAX_PEM_BYTES: u64 = 16 << 10;
+
+/// The largest key metadata file (`key.json`) read: a name, an organisation, a function and
+/// a few dates.
+const MAX_METADATA_BYTES: u64 = 64 << 10;
+
+/// Reads a PEM key file (public or secret) of at most [`MAX_PEM_BYTES`], as UTF-8 text in
+/// memory that is wiped when dropped. A larger file, or one that never ends, is refused
+/// before it is read.
+pub fn read_pem_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    read_text(path, MAX_PEM_BYTES)
+}
+
+/// A small text file of the key store, or one offered as a key: at most `limit` bytes.
+fn read_text(path: &Path, limit: u64) -> Result<Zeroizing<String>, KeyError> {
+    let bytes = Zeroizing::new(read_limited(path, limit).map_err(io_error(path))?);
+    let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Io {
+        path: path.to_path_buf(),
+        source: io::Error::new(io::ErrorKind::InvalidData, "it is not text (UTF-8)"),
+    })?;
+    Ok(Zeroizing::new(text.to_string()))
+}
 
 /// scrypt's cost parameter, as a power of two: N = 2^14 (the most OpenSSL 3 reads with r = 8).
 pub const SCRYPT_LOG_N: u8 = 14;
@@ -1186,7 +1212,9 @@ impl KeyStore {
     /// The key with exactly this fingerprint, if stored.
     pub fn find(&self, fingerprint: &Fingerprint) -> Result<Option<KeyInfo>, KeyError> {
         let path = self.paths(fingerprint).metadata;
-        let text = match fs::read_to_string(&path) {
+        let text = match read_limited(&path, MAX_METADATA_BYTES).and_then(|b| {
+            String::from_utf8(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        }) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_error(&path)(e)),
@@ -1227,7 +1255,7 @@ impl KeyStore {
     /// The public key of a stored key, checked against its fingerprint.
     pub fn public_key(&self, info: &KeyInfo) -> Result<PublicKey, KeyError> {
         let path = self.paths(&info.fingerprint).public;
-        let pem = fs::read_to_string(&path).map_err(io_error(&path))?;
+        let pem = read_pem_file(&path)?;
         let key = PublicKey::from_pem(&pem).map_err(|e| KeyError::Corrupt {
             path: path.clone(),
             reason: e.to_string(),
@@ -1254,7 +1282,7 @@ impl KeyStore {
     pub fn unlock(&self, selector: &str, passphrase: &str) -> Result<UnlockedKey, KeyError> {
         let info = self.get(selector)?;
         let path = self.paths(&info.fingerprint).secret;
-        let pem = Zeroizing::new(fs::read_to_string(&path).map_err(io_error(&path))?);
+        let pem = read_pem_file(&path)?;
         let signing = unseal(&pem, passphrase).map_err(|e| match e {
             Unseal::WrongPassphrase => KeyError::WrongPassphrase {
                 what: info.described(),

@@ -1,6 +1,7 @@
 //! The built-in DPA must reproduce the seed agreement word for word.
 //!
-//! The seed is the text extracted from the original PDF: it has hard line breaks, a running
+//! The seed (`tests/fixtures/verwerkersovereenkomst-smstools.txt`) is the text extracted from
+//! the original PDF: it has hard line breaks, a running
 //! header "www.smstools.be", a stray URL line, and dot leaders where the blanks are. Those are
 //! removed; every other word and punctuation mark must come out of the template, in order,
 //! with the blanks' values where the dot leaders stood.

@@ -126,3 +126,27 @@ fn fail_deeply_nested_json_is_refused_in_words() {
         .code(1)
         .stdout(predicate::str::contains("not a Tweevoud agreement file"));
 }
+
+/// Key and contact files are read with a limit: a PEM key is far under 16 KiB, so a larger
+/// file, or one that never ends, is refused before it is read.
+#[test]
+fn fail_pem_files_larger_than_16_kib_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let pem = huge(dir.path(), "big.pem", b"-----BEGIN PUBLIC KEY-----\n");
+    let e = tweevoud::key::read_pem_file(&pem).unwrap_err().to_string();
+    assert!(e.contains("larger than 16 KiB"), "{e}");
+    assert!(tweevoud::key::read_pem_file(Path::new("/dev/zero")).is_err());
+    let book = tweevoud::ContactBook::open(&tweevoud::Profile::at(dir.path().join("profile")));
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
+    let e = book
+        .add_file(&pem, "X", Some("Y"), false, now)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("larger than 16 KiB"), "{e}");
+    // A real public key is read.
+    let key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
+    let small = dir.path().join("small.pem");
+    std::fs::write(&small, key).unwrap();
+    assert_eq!(&*tweevoud::key::read_pem_file(&small).unwrap(), key);
+    book.add_file(&small, "X", Some("Y"), false, now).unwrap();
+}

@@ -1,17 +1,30 @@
 //! Reading an exemplar PDF back: the agreement file inside it and which exemplar it says it
-//! is. PDFs come from anywhere, so everything is bounded: the file's size, every stream's
-//! decompressed size, the depth of the name tree, and the parser itself (a panic in it is
-//! turned into an error).
+//! is.
+//!
+//! PDFs come from anywhere, and Tweevoud only accepts the ones it writes (verifying one
+//! renders it again and compares bytes). So no PDF reaches a general-purpose parser: this is
+//! a strict reader of the layout Tweevoud writes ([`syntax`]), which finds the attachment and
+//! refuses everything else, in bounded time and memory: the file's size, the number of
+//! objects, how deep values nest, how many values an object holds, the name tree's depth and
+//! entries, the size the attachment inflates to, and the total work of one reading are all
+//! limited (`docs/pdf.md`, "Reading and verifying a PDF").
+
+mod syntax;
 
 use std::io::Read;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use lopdf::{Dictionary, Document, LoadOptions, Object};
+use syntax::{Dict, Pdf, Refused, Value};
 
 use super::write::{EXEMPLAR_KEY, RENDERER_KEY};
 use super::{PdfError, MAX_PDF_BYTES};
 use crate::agreement::MAX_AGREEMENT_BYTES;
+
+/// How deep the embedded-files name tree may be.
+const MAX_TREE_DEPTH: usize = 8;
+/// The most file specifications the embedded-files name tree and `/AF` may list, and the most
+/// nodes of the name tree read. An exemplar lists one.
+const MAX_TREE_ENTRIES: usize = 1000;
 
 /// What an exemplar PDF carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +62,11 @@ pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
 ///
 /// The agreement file is the one embedded file whose name ends in `.tweevoud` (in the
 /// `/EmbeddedFiles` name tree of the catalog, or among the catalog's associated files `/AF`).
+/// The PDF must have the layout Tweevoud writes: one cross-reference table (and, if another
+/// program appended an update, the revision Tweevoud wrote is the one read), no
+/// cross-reference or object streams, no encryption, the attachment stored as it is or with
+/// `/FlateDecode`. Anything else is refused as [`PdfError::Malformed`], in bounded time and
+/// memory.
 pub fn embedded_agreement(bytes: &[u8]) -> Result<Embedded, PdfError> {
     if bytes.len() as u64 > MAX_PDF_BYTES {
         return Err(PdfError::TooLarge);
@@ -56,43 +74,45 @@ pub fn embedded_agreement(bytes: &[u8]) -> Result<Embedded, PdfError> {
     if !is_pdf(bytes) {
         return Err(PdfError::NotPdf);
     }
-    let options = LoadOptions {
-        max_decompressed_size: Some(MAX_PDF_BYTES as usize),
-        ..LoadOptions::default()
-    };
-    let doc = catch_unwind(AssertUnwindSafe(|| {
-        Document::load_mem_with_options(bytes, options)
-    }))
-    .map_err(|_| PdfError::Malformed("its structure makes the PDF reader fail".to_string()))?
-    .map_err(|e| PdfError::Malformed(e.to_string()))?;
-    catch_unwind(AssertUnwindSafe(|| read_document(&doc))).unwrap_or_else(|_| {
-        Err(PdfError::Malformed(
-            "its structure makes the PDF reader fail".to_string(),
-        ))
-    })
+    let pdf = Pdf::open(bytes).map_err(malformed)?;
+    read_document(&pdf)
 }
 
-fn read_document(doc: &Document) -> Result<Embedded, PdfError> {
-    let catalog = doc
-        .catalog()
-        .map_err(|e| PdfError::Malformed(format!("no document catalog: {e}")))?;
-    let mut specs: Vec<(String, Dictionary)> = Vec::new();
-    if let Some(tree) = catalog
-        .get(b"Names")
-        .ok()
-        .and_then(|o| resolve_dict(doc, o))
-        .and_then(|names| names.get(b"EmbeddedFiles").ok())
-        .and_then(|o| resolve_dict(doc, o))
-    {
-        name_tree(doc, tree, 0, &mut specs)?;
+fn malformed(e: Refused) -> PdfError {
+    PdfError::Malformed(e.0)
+}
+
+/// A file specification found in the catalog: its name and its dictionary.
+type Spec = (String, Dict);
+
+fn read_document(pdf: &Pdf<'_>) -> Result<Embedded, PdfError> {
+    let root = pdf
+        .trailer
+        .get(b"Root")
+        .ok_or_else(|| PdfError::Malformed("its trailer names no document catalog".to_string()))?;
+    let catalog = match pdf.resolve(root).map_err(malformed)? {
+        Value::Dict(d) if d.get(b"Type") == Some(&Value::Name(b"Catalog".to_vec())) => d,
+        _ => {
+            return Err(PdfError::Malformed(
+                "its /Root is not a document catalog".to_string(),
+            ))
+        }
+    };
+    let mut specs: Vec<Spec> = Vec::new();
+    if let Some(Value::Dict(names)) = optional(pdf, catalog.get(b"Names"))? {
+        if let Some(Value::Dict(tree)) = optional(pdf, names.get(b"EmbeddedFiles"))? {
+            let mut nodes = 0;
+            name_tree(pdf, &tree, 0, &mut nodes, &mut specs)?;
+        }
     }
-    if let Some(af) = catalog.get(b"AF").ok().and_then(|o| resolve(doc, o)) {
-        if let Ok(list) = af.as_array() {
-            for o in list.iter().take(1000) {
-                if let Some(spec) = resolve_dict(doc, o) {
-                    if let Some(name) = spec_name(spec) {
-                        specs.push((name, spec.clone()));
-                    }
+    if let Some(Value::Array(af)) = optional(pdf, catalog.get(b"AF"))? {
+        if af.len() > MAX_TREE_ENTRIES {
+            return Err(too_many());
+        }
+        for o in &af {
+            if let Value::Dict(spec) = pdf.resolve(o).map_err(malformed)? {
+                if let Some(name) = spec_name(&spec) {
+                    specs.push((name, spec));
                 }
             }
         }
@@ -100,7 +120,7 @@ fn read_document(doc: &Document) -> Result<Embedded, PdfError> {
     // The same file spec may be listed twice (name tree and /AF): keep one per name.
     specs.sort_by(|a, b| a.0.cmp(&b.0));
     specs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    let ours: Vec<&(String, Dictionary)> = specs
+    let ours: Vec<&Spec> = specs
         .iter()
         .filter(|(name, _)| name.to_ascii_lowercase().ends_with(".tweevoud"))
         .collect();
@@ -109,62 +129,89 @@ fn read_document(doc: &Document) -> Result<Embedded, PdfError> {
         [one] => *one,
         more => return Err(PdfError::SeveralAgreements(more.len())),
     };
-    let stream = spec
-        .get(b"EF")
-        .ok()
-        .and_then(|o| resolve_dict(doc, o))
-        .and_then(|ef| ef.get(b"F").or_else(|_| ef.get(b"UF")).ok())
-        .and_then(|o| resolve(doc, o))
-        .and_then(|o| o.as_stream().ok())
-        .ok_or_else(|| PdfError::Attachment(format!("{name} has no embedded file stream")))?;
-    let content = stream
-        .get_plain_content_with_limit(MAX_AGREEMENT_BYTES as usize)
-        .map_err(|e| PdfError::Attachment(format!("{name}: {e}")))?;
-    let json = String::from_utf8(content)
-        .map_err(|_| PdfError::Attachment(format!("{name} is not UTF-8 text")))?;
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|o| resolve_dict(doc, o));
-    let text = |key: &str| -> Option<String> {
-        info.and_then(|d| d.get(key.as_bytes()).ok())
-            .and_then(|o| resolve(doc, o))
-            .and_then(|o| o.as_str().ok())
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+    let json = attachment(pdf, name, spec)?;
+    let info = match optional(pdf, pdf.trailer.get(b"Info"))? {
+        Some(Value::Dict(d)) => Some(d),
+        _ => None,
+    };
+    let text = |key: &str| -> Result<Option<String>, PdfError> {
+        Ok(
+            match optional(pdf, info.as_ref().and_then(|d| d.get(key.as_bytes())))? {
+                Some(Value::Str(b)) => Some(String::from_utf8_lossy(&b).into_owned()),
+                _ => None,
+            },
+        )
     };
     Ok(Embedded {
         name: name.clone(),
         json,
-        exemplar: text(EXEMPLAR_KEY),
-        renderer: text(RENDERER_KEY),
+        exemplar: text(EXEMPLAR_KEY)?,
+        renderer: text(RENDERER_KEY)?,
     })
 }
 
-/// Follows references, a few at most.
-fn resolve<'a>(doc: &'a Document, mut o: &'a Object) -> Option<&'a Object> {
-    for _ in 0..8 {
-        match o {
-            Object::Reference(id) => o = doc.get_object(*id).ok()?,
-            _ => return Some(o),
-        }
+/// The value an optional entry refers to.
+fn optional(pdf: &Pdf<'_>, value: Option<&Value>) -> Result<Option<Value>, PdfError> {
+    value.map(|v| pdf.resolve(v)).transpose().map_err(malformed)
+}
+
+fn too_many() -> PdfError {
+    PdfError::Malformed(format!(
+        "it lists more than {MAX_TREE_ENTRIES} embedded files; an exemplar lists one"
+    ))
+}
+
+/// The agreement file's text: the embedded file stream of `spec`, stored as it is or with
+/// `/FlateDecode`, inflated a piece at a time to at most [`MAX_AGREEMENT_BYTES`] (whatever
+/// the PDF says its size is).
+fn attachment(pdf: &Pdf<'_>, name: &str, spec: &Dict) -> Result<String, PdfError> {
+    let fail = |why: &str| PdfError::Attachment(format!("{name}: {why}"));
+    let ef = match optional(pdf, spec.get(b"EF"))? {
+        Some(Value::Dict(ef)) => ef,
+        _ => return Err(fail("it has no embedded file stream")),
+    };
+    let (dict, range) = match optional(pdf, ef.get(b"F").or_else(|| ef.get(b"UF")))? {
+        Some(Value::Stream(dict, range)) => (dict, range),
+        _ => return Err(fail("it has no embedded file stream")),
+    };
+    let data = pdf.data(&range);
+    let flate = Value::Name(b"FlateDecode".to_vec());
+    let deflated = match dict.get(b"Filter") {
+        None => false,
+        Some(f) if *f == flate => true,
+        Some(Value::Array(fs)) if fs.as_slice() == [flate.clone()] => true,
+        Some(Value::Array(fs)) if fs.is_empty() => false,
+        Some(_) => return Err(fail("it is encoded with a filter Tweevoud does not write")),
+    };
+    if dict.has(b"DecodeParms") {
+        return Err(fail(
+            "it is encoded with parameters Tweevoud does not write",
+        ));
     }
-    None
+    let limit = MAX_AGREEMENT_BYTES;
+    let content = if deflated {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(data)
+            .take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| fail(&format!("it does not inflate: {e}")))?;
+        out
+    } else {
+        data.to_vec()
+    };
+    if content.len() as u64 > limit {
+        return Err(fail(&format!(
+            "it is larger than {limit} bytes; an agreement file is far smaller"
+        )));
+    }
+    String::from_utf8(content).map_err(|_| fail("it is not UTF-8 text"))
 }
-
-fn resolve_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
-    resolve(doc, o).and_then(|o| o.as_dict().ok())
-}
-
 /// A file specification's name: `/UF` (a text string) or `/F`.
-fn spec_name(spec: &Dictionary) -> Option<String> {
-    let raw = spec
-        .get(b"UF")
-        .or_else(|_| spec.get(b"F"))
-        .ok()?
-        .as_str()
-        .ok()?;
-    Some(decode_text(raw))
+fn spec_name(spec: &Dict) -> Option<String> {
+    match spec.get(b"UF").or_else(|| spec.get(b"F"))? {
+        Value::Str(raw) => Some(decode_text(raw)),
+        _ => None,
+    }
 }
 
 /// A PDF text string: UTF-16BE after a byte-order mark, or (close enough for file names)
@@ -182,45 +229,46 @@ fn decode_text(raw: &[u8]) -> String {
     }
 }
 
-/// Collects the file specifications of a name tree, to a bounded depth and size.
+/// Collects the file specifications of a name tree: at most [`MAX_TREE_DEPTH`] deep, at most
+/// [`MAX_TREE_ENTRIES`] nodes read and entries found.
 fn name_tree(
-    doc: &Document,
-    node: &Dictionary,
+    pdf: &Pdf<'_>,
+    node: &Dict,
     depth: usize,
-    out: &mut Vec<(String, Dictionary)>,
+    nodes: &mut usize,
+    out: &mut Vec<Spec>,
 ) -> Result<(), PdfError> {
-    if depth > 8 || out.len() > 1000 {
-        return Err(PdfError::Malformed(
-            "the embedded-files name tree is too deep or too large".to_string(),
-        ));
+    *nodes += 1;
+    if depth > MAX_TREE_DEPTH || *nodes > MAX_TREE_ENTRIES {
+        return Err(PdfError::Malformed(format!(
+            "its embedded-files name tree is more than {MAX_TREE_DEPTH} deep or has more than \
+             {MAX_TREE_ENTRIES} nodes; an exemplar's has one"
+        )));
     }
-    if let Some(names) = node
-        .get(b"Names")
-        .ok()
-        .and_then(|o| resolve(doc, o))
-        .and_then(|o| o.as_array().ok())
-    {
+    if let Some(Value::Array(names)) = optional(pdf, node.get(b"Names"))? {
+        if names.len() > 2 * MAX_TREE_ENTRIES {
+            return Err(too_many());
+        }
         for pair in names.chunks(2) {
             if let [key, value] = pair {
-                let key = resolve(doc, key)
-                    .and_then(|k| k.as_str().ok())
-                    .map(decode_text);
-                if let (Some(key), Some(spec)) = (key, resolve_dict(doc, value)) {
-                    let name = spec_name(spec).unwrap_or(key);
-                    out.push((name, spec.clone()));
+                let key = match pdf.resolve(key).map_err(malformed)? {
+                    Value::Str(k) => decode_text(&k),
+                    _ => continue,
+                };
+                if let Value::Dict(spec) = pdf.resolve(value).map_err(malformed)? {
+                    if out.len() >= MAX_TREE_ENTRIES {
+                        return Err(too_many());
+                    }
+                    let name = spec_name(&spec).unwrap_or(key);
+                    out.push((name, spec));
                 }
             }
         }
     }
-    if let Some(kids) = node
-        .get(b"Kids")
-        .ok()
-        .and_then(|o| resolve(doc, o))
-        .and_then(|o| o.as_array().ok())
-    {
-        for kid in kids.iter().take(1000) {
-            if let Some(kid) = resolve_dict(doc, kid) {
-                name_tree(doc, kid, depth + 1, out)?;
+    if let Some(Value::Array(kids)) = optional(pdf, node.get(b"Kids"))? {
+        for kid in &kids {
+            if let Value::Dict(kid) = pdf.resolve(kid).map_err(malformed)? {
+                name_tree(pdf, &kid, depth + 1, nodes, out)?;
             }
         }
     }

@@ -9,10 +9,10 @@ use tweevoud::{Agreement, Party, Template};
 /// Stands for a run of dot leaders in the seed.
 pub const DOT_LEADER: &str = "<dots>";
 
-/// The seed agreement: `../shared/seeds/` beside the repository.
+/// The seed agreement, the reference text of the fidelity test: a copy in `tests/fixtures/`,
+/// so that a clone of the repository with nothing beside it passes its tests.
 pub fn seed_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/seeds/verwerkersovereenkomst-smstools.txt")
+    fixture("verwerkersovereenkomst-smstools.txt")
 }
 
 /// A test fixture file.

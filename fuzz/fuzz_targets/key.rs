@@ -1,0 +1,58 @@
+//! Key import on arbitrary text: public keys (SPKI PEM or the raw key in base64, what
+//! `contact add` and signature checks read) and encrypted PKCS#8 secret keys (what
+//! `key import` reads): refuse or accept, never panic, never hang; a public key accepted
+//! reads back from its own PEM.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use pkcs8::EncryptedPrivateKeyInfo;
+use tweevoud::key::{KeyStore, PublicKey};
+use tweevoud::Profile;
+
+/// A key store of this process's own, in the temporary directory.
+fn store() -> &'static KeyStore {
+    static STORE: OnceLock<KeyStore> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("tweevoud-fuzz-key-{}", std::process::id()));
+        KeyStore::open(&Profile::at(dir))
+    })
+}
+
+/// Whether the secret key asks scrypt for more than 256 MiB. The key store accepts up to
+/// 1 GiB (keys OpenSSL made with a high cost), more than the 512 MB a fuzzing run may use:
+/// such inputs are skipped rather than reported as an allocation bomb.
+fn costly(text: &str) -> bool {
+    let Ok((_, doc)) = pkcs8::SecretDocument::from_pem(text.trim()) else {
+        return false;
+    };
+    let Ok(epki) = EncryptedPrivateKeyInfo::try_from(doc.as_bytes()) else {
+        return false;
+    };
+    let scrypt = epki
+        .encryption_algorithm
+        .pbes2()
+        .and_then(|p| p.kdf.scrypt().cloned());
+    scrypt.is_some_and(|s| {
+        128u64
+            .saturating_mul(u64::from(s.block_size))
+            .saturating_mul(s.cost_parameter)
+            > 256 << 20
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(key) = PublicKey::parse(text) {
+        let again = PublicKey::from_pem(&key.to_pem()).expect("its own PEM reads back");
+        assert_eq!(again.fingerprint(), key.fingerprint());
+    }
+    let _ = PublicKey::from_pem(text);
+    if !costly(text) {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
+        let _ = store().import(text, "a passphrase for fuzzing", "Fuzz", None, None, now);
+    }
+});
