@@ -891,7 +891,7 @@ struct IndexScan {
     /// `PRAGMA quick_check`.
     integrity: rusqlite::Result<String>,
     /// [`Index::search_digests`].
-    searched: rusqlite::Result<BTreeMap<AgreementId, Vec<[u8; 32]>>>,
+    searched: rusqlite::Result<BTreeMap<String, Vec<[u8; 32]>>>,
     /// [`Index::rows_by_agreement`].
     rows: rusqlite::Result<BTreeMap<AgreementId, AgreementRows>>,
 }
@@ -1029,7 +1029,10 @@ fn check_index(
             return (false, log_sound);
         }
     };
-    for id in searched.keys().filter(|id| !states.contains_key(*id)) {
+    for id in searched
+        .keys()
+        .filter(|id| !states.contains_key(id.as_str()))
+    {
         r.problem(ProblemCode::IndexMismatch, format!(
             "the search index holds agreement {id}, which the log does not hold (never added, or erased)"
         ));
@@ -1126,7 +1129,7 @@ fn check_index(
                 ),
             );
         }
-        match searched.get(id) {
+        match searched.get(id.as_str()) {
             Some(rows) if rows[..] == [search_digest(&d.parties, &d.text)] => {}
             _ => r.problem(
                 ProblemCode::IndexMismatch,

@@ -272,25 +272,79 @@ fn hex64(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<String> {
 }
 
 fn summary_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    let mut cols: Vec<Option<&str>> = Vec::with_capacity(SUMMARY_COLUMN_COUNT);
+    for at in 0..SUMMARY_COLUMN_COUNT {
+        let value = row.get_ref(at)?;
+        cols.push(match value {
+            rusqlite::types::ValueRef::Null => None,
+            v => Some(v.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(at, v.data_type(), Box::new(e))
+            })?),
+        });
+    }
+    parse_index_row(&cols).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// How many columns a row of `agreements` has.
+const SUMMARY_COLUMN_COUNT: usize = 18;
+
+/// A row of the index that cannot be what Tweevoud wrote.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a row of the index is not valid: {0}")]
+pub struct IndexRowError(pub String);
+
+/// Parses a row of the index's `agreements` table, given as the texts of its columns in the
+/// order of the schema's select (`id, status, awaiting, template, template_sha256, title,
+/// provider, provider_enterprise_number, customer, customer_enterprise_number, created,
+/// signed, archived, updated, object, root, head, text_sha256`; `None` for NULL). Ids and
+/// hashes must be 64 lower-case hex digits and no column may be longer than
+/// [`MAX_INDEX_FIELD_BYTES`]. Never panics, whatever it is given. Exposed for fuzzing.
+#[doc(hidden)]
+pub fn parse_index_row(cols: &[Option<&str>]) -> Result<Summary, IndexRowError> {
+    if cols.len() != SUMMARY_COLUMN_COUNT {
+        return Err(IndexRowError(format!(
+            "{} columns, not {SUMMARY_COLUMN_COUNT}",
+            cols.len()
+        )));
+    }
+    for (i, c) in cols.iter().enumerate() {
+        if c.is_some_and(|c| c.len() > MAX_INDEX_FIELD_BYTES) {
+            return Err(IndexRowError(format!(
+                "column {i} holds more than {MAX_INDEX_FIELD_BYTES} bytes"
+            )));
+        }
+    }
+    let opt = |i: usize| cols.get(i).copied().flatten().map(str::to_string);
+    let req = |i: usize| opt(i).ok_or_else(|| IndexRowError(format!("column {i} is empty")));
+    let hex = |i: usize| -> Result<String, IndexRowError> {
+        Ok(Sha256Hex::parse(&req(i)?)
+            .map_err(|e| IndexRowError(format!("column {i}: {e}")))?
+            .into_string())
+    };
+    let id = AgreementId::parse(&req(0)?)
+        .map_err(|e| IndexRowError(format!("its id: {e}")))?
+        .into_string();
     Ok(Summary {
-        id: row.get::<_, AgreementId>(0)?.into_string(),
-        status: parse_status(&text(row, 1)?),
-        awaiting: text_opt(row, 2)?.map(|p| parse_party(&p)),
-        template: text(row, 3)?,
-        template_sha256: hex64(row, 4)?,
-        title: text(row, 5)?,
-        provider: text_opt(row, 6)?,
-        provider_enterprise_number: text_opt(row, 7)?,
-        customer: text_opt(row, 8)?,
-        customer_enterprise_number: text_opt(row, 9)?,
-        created: text(row, 10)?,
-        signed: text_opt(row, 11)?,
-        archived: text(row, 12)?,
-        updated: text(row, 13)?,
-        object: hex64(row, 14)?,
-        root: text(row, 15)?,
-        head: text(row, 16)?,
-        text_sha256: hex64(row, 17)?,
+        id,
+        status: parse_status(&req(1)?),
+        awaiting: opt(2).map(|p| parse_party(&p)),
+        template: req(3)?,
+        template_sha256: hex(4)?,
+        title: req(5)?,
+        provider: opt(6),
+        provider_enterprise_number: opt(7),
+        customer: opt(8),
+        customer_enterprise_number: opt(9),
+        created: req(10)?,
+        signed: opt(11),
+        archived: req(12)?,
+        updated: req(13)?,
+        object: hex(14)?,
+        root: req(15)?,
+        head: req(16)?,
+        text_sha256: hex(17)?,
     })
 }
 
@@ -549,15 +603,17 @@ impl Index {
     /// pass. (`agreement` is an unindexed column of the FTS table, so looking up one
     /// agreement's row reads them all: doing that for each agreement made verifying an
     /// archive of 10,000 agreements take minutes.)
-    pub(crate) fn search_digests(&self) -> rusqlite::Result<BTreeMap<AgreementId, Vec<[u8; 32]>>> {
+    /// (Keyed by the `agreement` column as it is: a row whose agreement is not an id is
+    /// reported as one the log does not hold.)
+    pub(crate) fn search_digests(&self) -> rusqlite::Result<BTreeMap<String, Vec<[u8; 32]>>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT agreement, parties, text FROM search")?;
         let mut rows = st.query([])?;
-        let mut out: BTreeMap<AgreementId, Vec<[u8; 32]>> = BTreeMap::new();
+        let mut out: BTreeMap<String, Vec<[u8; 32]>> = BTreeMap::new();
         while let Some(r) = rows.next()? {
             let digest = search_digest(r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?);
-            out.entry(r.get(0)?).or_default().push(digest);
+            out.entry(text(r, 0)?).or_default().push(digest);
         }
         Ok(out)
     }
@@ -709,4 +765,50 @@ fn apply_one(
         params![(entry.seq + 1).to_string(), entry.hash],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Vec<String> {
+        let h = "ab".repeat(32);
+        let mut cols: Vec<String> = (0..SUMMARY_COLUMN_COUNT).map(|i| format!("c{i}")).collect();
+        for i in [0, 4, 14, 17] {
+            cols[i] = h.clone();
+        }
+        cols[1] = "complete".into();
+        cols
+    }
+
+    #[test]
+    fn rows_are_checked() {
+        let cols = good();
+        let refs: Vec<Option<&str>> = cols.iter().map(|c| Some(c.as_str())).collect();
+        let s = parse_index_row(&refs).unwrap();
+        assert_eq!(s.status, Status::Complete);
+        for (i, bad) in [(0, "/etc"), (14, "/dev/zero"), (4, "ab"), (17, "")] {
+            let mut refs = refs.clone();
+            refs[i] = Some(bad);
+            assert!(parse_index_row(&refs).is_err(), "{i} {bad}");
+        }
+        let huge = "x".repeat(MAX_INDEX_FIELD_BYTES + 1);
+        let mut long = refs.clone();
+        long[5] = Some(&huge);
+        assert!(parse_index_row(&long).is_err());
+        assert!(parse_index_row(&refs[..3]).is_err());
+        let mut null = refs.clone();
+        null[0] = None;
+        assert!(parse_index_row(&null).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_index_row_never_panics(
+            cols in proptest::collection::vec(proptest::option::of("\\PC{0,70}"), 0..24)
+        ) {
+            let refs: Vec<Option<&str>> = cols.iter().map(|c| c.as_deref()).collect();
+            let _ = parse_index_row(&refs);
+        }
+    }
 }

@@ -48,6 +48,8 @@ pub use checkpoint::{
     checkpoint_file_name, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
 };
 pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
+#[doc(hidden)]
+pub use index::{parse_index_row, IndexRowError};
 pub use index::{ObjectRow, SignatureRow, Summary, MAX_INDEX_FIELD_BYTES};
 #[doc(hidden)]
 pub use log::parse_log_line;
