@@ -197,10 +197,13 @@ fn forged(entry: &LogEntry, path: &[&str], value: &str) -> String {
     v.to_string()
 }
 
+/// Makes the forged value of a member, for a setup.
+type Forge = fn(&Setup) -> String;
+
 #[test]
 fn fail_forged_object_hashes_are_reported_and_never_become_paths() {
     let canary_value = |s: &Setup| s.canary().to_str().unwrap().to_string();
-    let cases: [(&str, fn(&Setup) -> String); 6] = [
+    let cases: [(&str, Forge); 6] = [
         ("absolute path", canary_value),
         ("/dev/zero", |_| "/dev/zero".into()),
         ("relative path", |_| "../canary".into()),

@@ -376,7 +376,7 @@ pub fn verify_trusted(
         match signature {
             Ok(Some(fp)) => {
                 if !r.log_signers.contains(&fp) {
-                    r.log_signers.push(fp.clone());
+                    r.log_signers.push(fp);
                 }
                 if trust.own_keys.contains(&fp) {
                     r.signed_entries += 1;

@@ -911,7 +911,7 @@ impl Archive {
     fn new_id(&self, agreement: &Agreement) -> Result<AgreementId, ArchiveError> {
         let first = agreement_id(agreement);
         if self.index.get(&first).map_err(self.index_err())?.is_none() {
-            return Ok(AgreementId::parse(&first).map_err(|e| ArchiveError::BadId(e.0))?);
+            return AgreementId::parse(&first).map_err(|e| ArchiveError::BadId(e.0));
         }
         let head = agreement
             .audit()

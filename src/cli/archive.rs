@@ -189,7 +189,7 @@ fn trust(profile: &Profile, dir: &Path) -> Result<Trust> {
     let own = KeyStore::open(profile)
         .list()?
         .iter()
-        .map(|k| k.fingerprint().clone())
+        .map(|k| *k.fingerprint())
         .collect();
     Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir)))
 }
