@@ -74,6 +74,23 @@ impl Profile {
     pub fn archive_dir(&self) -> PathBuf {
         self.root.join("archive")
     }
+
+    /// Where the profile keeps its signed checkpoints of archives' logs: outside every
+    /// archive, so that one who can write an archive's directory cannot cut or rebuild its
+    /// log unseen (see `docs/format.md`, "The checkpoint").
+    pub fn archive_checkpoints_dir(&self) -> PathBuf {
+        self.root.join("archive-checkpoints")
+    }
+
+    /// The checkpoint file of the archive in `archive_dir`:
+    /// `archive-checkpoints/<SHA-256 of the directory's canonical path>.json`. The directory
+    /// is made canonical (symbolic links resolved) when it exists, so that two spellings of
+    /// one archive share one checkpoint.
+    pub fn archive_checkpoint(&self, archive_dir: &Path) -> PathBuf {
+        let canonical = fs::canonicalize(archive_dir).unwrap_or_else(|_| archive_dir.to_path_buf());
+        self.archive_checkpoints_dir()
+            .join(crate::archive::checkpoint_file_name(&canonical))
+    }
 }
 
 /// Creates `dir` and any missing parents. The directories it creates are private to the user
@@ -100,6 +117,19 @@ mod tests {
         assert_eq!(p.keys_dir(), Path::new("/tmp/tv/keys"));
         assert_eq!(p.contacts_dir(), Path::new("/tmp/tv/contacts"));
         assert_eq!(p.archive_dir(), Path::new("/tmp/tv/archive"));
+        let checkpoint = p.archive_checkpoint(Path::new("/nonexistent/archive"));
+        assert_eq!(
+            checkpoint.parent(),
+            Some(Path::new("/tmp/tv/archive-checkpoints"))
+        );
+        assert_eq!(
+            checkpoint,
+            p.archive_checkpoint(Path::new("/nonexistent/archive"))
+        );
+        assert_ne!(
+            checkpoint,
+            p.archive_checkpoint(Path::new("/nonexistent/other"))
+        );
     }
 
     #[cfg(unix)]

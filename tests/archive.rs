@@ -65,14 +65,44 @@ fn no_progress() -> impl FnMut(Progress) {
     |_| {}
 }
 
-fn verify_dir(dir: &Path) -> archive::Report {
-    archive::verify(dir, at(20), None, &mut no_progress()).unwrap()
+/// The key that signs the log entries of the archives made here.
+fn key() -> ed25519_dalek::SigningKey {
+    test_key(1)
 }
 
+/// Verifies the archive in `dir`, trusting [`key`].
+fn verify_dir(dir: &Path) -> archive::Report {
+    archive::verify(dir, at(20), Some(&key()), &mut no_progress()).unwrap()
+}
+
+/// The passphrase of the profile's key.
+const PASS: &str = "a long passphrase for the log";
+
+/// A profile, made once for this test binary, whose own key "Tom Hendrix" is [`key`]
+/// (imported as `tweevoud key import` does), unlocked with [`PASS`].
+fn data() -> &'static Path {
+    static DATA: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("archive-profile-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let pem = key()
+            .to_pkcs8_encrypted_pem(&mut rand_core::OsRng, PASS, Default::default())
+            .unwrap();
+        tweevoud::KeyStore::open(&tweevoud::Profile::at(&dir))
+            .import(&pem, PASS, "Tom Hendrix", Some("XIS"), None, at(8))
+            .unwrap();
+        dir
+    })
+}
+
+/// The binary, with the profile of [`data`] and its passphrase.
 fn tv() -> Command {
     let mut cmd = Command::cargo_bin("tweevoud").unwrap();
     cmd.env("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00")
-        .env_remove("TWEEVOUD_PASSPHRASE");
+        .env("TWEEVOUD_DATA_DIR", data())
+        .env("TWEEVOUD_PASSPHRASE", PASS);
     cmd
 }
 
@@ -88,7 +118,8 @@ fn log_lines(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn object_path(dir: &Path, sha: &str) -> PathBuf {
+fn object_path(dir: &Path, sha: impl AsRef<str>) -> PathBuf {
+    let sha = sha.as_ref();
     dir.join("objects").join(&sha[..2]).join(sha)
 }
 
@@ -97,16 +128,18 @@ fn awaiting_then_complete_updates_one_agreement() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let first = ar
-        .add(&bytes(&dpa_provider_signed()), at(11), None)
+        .add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
         .unwrap();
     assert_eq!(first.outcome, AddOutcome::New);
     assert_eq!(first.status, Status::AwaitingCountersignature);
     let again = ar
-        .add(&bytes(&dpa_provider_signed()), at(12), None)
+        .add(&bytes(&dpa_provider_signed()), at(12), Some(&key()))
         .unwrap();
     assert_eq!(again.outcome, AddOutcome::AlreadyArchived);
     assert_eq!(again.seq, None);
-    let done = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
+    let done = ar
+        .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+        .unwrap();
     assert_eq!(done.id, first.id, "the countersigned version keeps the id");
     assert_eq!(
         done.outcome,
@@ -115,7 +148,7 @@ fn awaiting_then_complete_updates_one_agreement() {
         }
     );
     let older = ar
-        .add(&bytes(&dpa_provider_signed()), at(17), None)
+        .add(&bytes(&dpa_provider_signed()), at(17), Some(&key()))
         .unwrap();
     assert_eq!(older.outcome, AddOutcome::LaterVersionArchived);
     let list = ar.list(None).unwrap();
@@ -140,7 +173,7 @@ fn awaiting_then_complete_updates_one_agreement() {
     let other = tempfile::tempdir().unwrap();
     let id = Archive::open(other.path())
         .unwrap()
-        .add(&bytes(&dpa_complete()), at(16), None)
+        .add(&bytes(&dpa_complete()), at(16), Some(&key()))
         .unwrap()
         .id;
     assert_eq!(id, first.id);
@@ -153,10 +186,14 @@ fn a_presigned_agreement_countersigned_by_two_customers_is_two_agreements() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let presigned = ar
-        .add(&bytes(&dpa_provider_signed()), at(11), None)
+        .add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
         .unwrap();
-    let one = ar.add(&bytes(&complete_for(1)), at(16), None).unwrap();
-    let two = ar.add(&bytes(&complete_for(2)), at(17), None).unwrap();
+    let one = ar
+        .add(&bytes(&complete_for(1)), at(16), Some(&key()))
+        .unwrap();
+    let two = ar
+        .add(&bytes(&complete_for(2)), at(17), Some(&key()))
+        .unwrap();
     assert_eq!(one.id, presigned.id);
     assert!(matches!(one.outcome, AddOutcome::Updated { .. }));
     assert_eq!(two.outcome, AddOutcome::New);
@@ -171,9 +208,13 @@ fn a_presigned_agreement_countersigned_by_two_customers_is_two_agreements() {
 fn search_by_customer_number_in_any_form_signer_words_and_id() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
-    let id = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap().id;
+    let id = ar
+        .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+        .unwrap()
+        .id;
     for n in 3..6 {
-        ar.add(&bytes(&complete_for(n)), at(16), None).unwrap();
+        ar.add(&bytes(&complete_for(n)), at(16), Some(&key()))
+            .unwrap();
     }
     let one = vec![id.clone()];
     let find =
@@ -206,13 +247,15 @@ fn fail_invalid_or_foreign_files_are_refused_and_change_nothing() {
     let mut ar = Archive::open(tmp.path()).unwrap();
     let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let tampered = fs::read(vectors.join("fail_changed-value.tweevoud")).unwrap();
-    let err = ar.add(&tampered, at(16), None).unwrap_err();
+    let err = ar.add(&tampered, at(16), Some(&key())).unwrap_err();
     assert!(matches!(err, ArchiveError::Invalid(_)), "{err}");
     assert!(
         err.to_string().contains("customer_name was changed"),
         "{err}"
     );
-    let err = ar.add(b"%PDF-1.7\n%%EOF\n", at(16), None).unwrap_err();
+    let err = ar
+        .add(b"%PDF-1.7\n%%EOF\n", at(16), Some(&key()))
+        .unwrap_err();
     assert!(err.to_string().starts_with("not archived"), "{err}");
     assert!(ar.list(None).unwrap().is_empty());
     assert!(!tmp.path().join("log.jsonl").exists());
@@ -223,10 +266,10 @@ fn unsigned_drafts_are_archived_and_updated_when_signed() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let draft = Agreement::new(dpa(), Party::Provider, at(9));
-    let a = ar.add(&bytes(&draft), at(9), None).unwrap();
+    let a = ar.add(&bytes(&draft), at(9), Some(&key())).unwrap();
     assert_eq!(a.status, Status::Unsigned);
     let b = ar
-        .add(&bytes(&dpa_provider_signed()), at(10), None)
+        .add(&bytes(&dpa_provider_signed()), at(10), Some(&key()))
         .unwrap();
     assert_eq!(b.id, a.id);
     assert_eq!(
@@ -242,8 +285,12 @@ fn unsigned_drafts_are_archived_and_updated_when_signed() {
 fn erasure_leaves_a_tombstone_and_a_verifiable_chain() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
-    let keep = ar.add(&bytes(&complete_for(7)), at(12), None).unwrap();
-    let gone = ar.add(&bytes(&dpa_complete()), at(13), None).unwrap();
+    let keep = ar
+        .add(&bytes(&complete_for(7)), at(12), Some(&key()))
+        .unwrap();
+    let gone = ar
+        .add(&bytes(&dpa_complete()), at(13), Some(&key()))
+        .unwrap();
     let agreement_object = gone.objects[0].sha256.clone();
     let template_object = gone.objects[1].sha256.clone();
     let deleted = ar
@@ -251,7 +298,7 @@ fn erasure_leaves_a_tombstone_and_a_verifiable_chain() {
             &gone.id,
             "erasure asked for by the customer (DPA 6.6)",
             at(14),
-            None,
+            Some(&key()),
         )
         .unwrap();
     assert_eq!(deleted.id, gone.id);
@@ -279,30 +326,31 @@ fn erasure_leaves_a_tombstone_and_a_verifiable_chain() {
     assert_eq!(report.agreements, 1);
     assert!(ar.show(&keep.id).is_ok());
     assert!(matches!(
-        ar.delete(&keep.id, "  ", at(15), None),
+        ar.delete(&keep.id, "  ", at(15), Some(&key())),
         Err(ArchiveError::BadReason)
     ));
     // The same agreement may be archived again later.
-    let back = ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
+    let back = ar
+        .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+        .unwrap();
     assert_eq!(back.outcome, AddOutcome::New);
     assert!(verify_dir(tmp.path()).is_sound());
 }
 
 #[test]
-fn log_entries_are_chained_and_signed_when_a_key_is_given() {
+fn log_entries_are_chained_and_signed_and_unsigned_ones_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
-    let key = test_key(1);
-    ar.add(&bytes(&dpa_provider_signed()), at(11), Some(&key))
+    ar.add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
         .unwrap();
     ar.add(&bytes(&dpa_complete()), at(16), None).unwrap();
     let lines = log_lines(tmp.path());
     let a: LogEntry = serde_json::from_str(&lines[0]).unwrap();
     let b: LogEntry = serde_json::from_str(&lines[1]).unwrap();
-    assert_eq!(b.prev.as_deref(), Some(a.hash.as_str()));
+    assert_eq!(b.prev.as_ref(), Some(&a.hash));
     assert_eq!(archive::entry_hash(&a), a.hash);
     assert_eq!(
-        a.signed_by.as_deref(),
+        a.signed_by.as_ref().map(|f| f.as_str()),
         Some("34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e")
     );
     assert!(b.signed_by.is_none() && b.signature.is_none());
@@ -313,19 +361,44 @@ fn log_entries_are_chained_and_signed_when_a_key_is_given() {
     );
     let report = verify_dir(tmp.path());
     assert_eq!(report.signed_entries, 1);
-    assert_eq!(report.log_signers, [a.signed_by.clone().unwrap()]);
+    assert_eq!(
+        report
+            .log_signers
+            .iter()
+            .map(|f| f.hex())
+            .collect::<Vec<_>>(),
+        [a.signed_by.clone().unwrap().into_string()]
+    );
+    assert!(
+        report.has(archive::ProblemCode::LogUnsigned),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.logged.is_none(),
+        "an untrusted log is not vouched for"
+    );
+    // Signed by a key that is not the profile's own: foreign.
+    let other =
+        archive::verify(tmp.path(), at(20), Some(&test_key(9)), &mut no_progress()).unwrap();
+    assert!(other.has(archive::ProblemCode::LogForeignSignature));
 }
 
 #[test]
 fn rebuilt_index_equals_the_one_kept_up_to_date() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
-    ar.add(&bytes(&dpa_provider_signed()), at(11), None)
+    ar.add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
         .unwrap();
-    ar.add(&bytes(&complete_for(1)), at(12), None).unwrap();
-    ar.add(&bytes(&complete_for(2)), at(13), None).unwrap();
-    let gone = ar.add(&bytes(&complete_for(3)), at(14), None).unwrap();
-    ar.delete(&gone.id, "test", at(15), None).unwrap();
+    ar.add(&bytes(&complete_for(1)), at(12), Some(&key()))
+        .unwrap();
+    ar.add(&bytes(&complete_for(2)), at(13), Some(&key()))
+        .unwrap();
+    let gone = ar
+        .add(&bytes(&complete_for(3)), at(14), Some(&key()))
+        .unwrap();
+    ar.delete(&gone.id, "test", at(15), Some(&key())).unwrap();
     let before = ar.list(None).unwrap();
     drop(ar);
     let rebuilt = Archive::rebuild_index(tmp.path()).unwrap();
@@ -340,15 +413,19 @@ fn rebuilt_index_equals_the_one_kept_up_to_date() {
 fn two_agreements() -> (tempfile::TempDir, archive::Added, archive::Added) {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
-    let a = ar.add(&bytes(&complete_for(1)), at(12), None).unwrap();
-    let b = ar.add(&bytes(&dpa_complete()), at(13), None).unwrap();
+    let a = ar
+        .add(&bytes(&complete_for(1)), at(12), Some(&key()))
+        .unwrap();
+    let b = ar
+        .add(&bytes(&dpa_complete()), at(13), Some(&key()))
+        .unwrap();
     (tmp, a, b)
 }
 
 fn problems_of(dir: &Path) -> Vec<String> {
     let report = verify_dir(dir);
     assert!(!report.is_sound(), "the damage went unnoticed");
-    report.problems
+    report.problems.iter().map(|p| p.message.clone()).collect()
 }
 
 fn assert_reported(problems: &[String], words: &str) {
@@ -569,10 +646,16 @@ fn cli_add_list_search_show_export_verify_delete() {
     };
     arch(&["add", s(&awaiting)])
         .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "must be signed with one of your keys: add --key KEY",
+        ));
+    arch(&["add", s(&awaiting), "--key", "Tom Hendrix"])
+        .assert()
         .success()
         .stdout(predicate::str::contains("archived as "))
         .stdout(predicate::str::contains("awaiting countersignature"));
-    arch(&["add", s(&awaiting)])
+    arch(&["add", s(&awaiting), "--key", "Tom Hendrix"])
         .assert()
         .success()
         .stdout(predicate::str::contains("already archived as"))
@@ -583,7 +666,7 @@ fn cli_add_list_search_show_export_verify_delete() {
         .stdout(predicate::str::contains(
             "archive: another version of the archived agreement",
         ));
-    arch(&["add", s(&complete)])
+    arch(&["add", s(&complete), "--key", "Tom Hendrix"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -621,7 +704,7 @@ fn cli_add_list_search_show_export_verify_delete() {
         ))
         .stdout(predicate::str::contains("agreement (current)"));
     let out_dir = tmp.path().join("out");
-    arch(&["export", &id, "-o", s(&out_dir)])
+    arch(&["export", &id, "-o", s(&out_dir), "--key", "Tom Hendrix"])
         .assert()
         .success()
         .stdout(predicate::str::contains("Brouwerij-De-Zwarte-Kat-BV-"));
@@ -654,10 +737,17 @@ fn cli_add_list_search_show_export_verify_delete() {
         .assert()
         .success()
         .stdout(predicate::str::contains("sound: 1 agreement(s)"));
-    arch(&["delete", &id[..10], "--reason", "asked by the customer"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("erased agreement"));
+    arch(&[
+        "delete",
+        &id[..10],
+        "--reason",
+        "asked by the customer",
+        "--key",
+        "Tom Hendrix",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("erased agreement"));
     arch(&["show", &id])
         .assert()
         .code(2)
@@ -739,6 +829,11 @@ fn cli_signs_log_entries_with_the_profiles_key() {
     assert_eq!(report["signed_entries"], 1);
     assert_eq!(report["log_entries"], 1);
     assert!(data.join("archive/log.jsonl").is_file());
+    // The profile keeps a signed checkpoint of the log, outside the archive.
+    let checkpoints: Vec<_> = fs::read_dir(data.join("archive-checkpoints"))
+        .unwrap()
+        .collect();
+    assert_eq!(checkpoints.len(), 1);
 }
 
 /// A small deterministic generator (xorshift), for the kill delays.
@@ -756,7 +851,10 @@ impl Rng {
 fn spawn_add(dir: &Path, file: &Path) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("tweevoud"))
         .args(["archive", "add", s(file), "--archive-dir", s(dir)])
+        .args(["--key", "Tom Hendrix"])
         .env("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00")
+        .env("TWEEVOUD_DATA_DIR", data())
+        .env("TWEEVOUD_PASSPHRASE", PASS)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -833,6 +931,7 @@ fn adds_killed_at_random_moments_lose_nothing_added_before() {
     for n in 0..trials {
         let file = tmp.path().join(format!("a{n}.tweevoud"));
         tv().args(["archive", "add", s(&file), "--archive-dir", s(&dir)])
+            .args(["--key", "Tom Hendrix"])
             .assert()
             .success();
     }
@@ -872,7 +971,9 @@ fn complete_agreements_are_stored_with_both_exemplars_and_verify_names_them() {
     let complete = tmp.path().join("complete.tweevoud");
     dpa_complete().save(&complete).unwrap();
     let mut ar = Archive::open(&dir).unwrap();
-    let added = ar.add(&fs::read(&complete).unwrap(), at(16), None).unwrap();
+    let added = ar
+        .add(&fs::read(&complete).unwrap(), at(16), Some(&key()))
+        .unwrap();
     let exemplars: Vec<_> = added
         .objects
         .iter()
@@ -884,7 +985,7 @@ fn complete_agreements_are_stored_with_both_exemplars_and_verify_names_them() {
     );
     // Adding an exemplar PDF is adding the agreement inside it: already there.
     let two = fs::read(object_path(&dir, &exemplars[1].sha256)).unwrap();
-    let again = ar.add(&two, at(17), None).unwrap();
+    let again = ar.add(&two, at(17), Some(&key())).unwrap();
     assert_eq!(again.outcome, AddOutcome::AlreadyArchived);
     drop(ar);
     let copy = tmp.path().join("copy.pdf");

@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::checkpoint::{against, Against, Checkpoint};
+use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
-use super::log::{entry_hash, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
+use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
 use super::store::{Found, Store};
 use super::{derive, lock, paths, time_str, Archive, ArchiveError};
 use crate::agreement::Agreement;
-use crate::canonical::sha256_hex;
+use crate::key::Fingerprint;
 use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status};
 
@@ -33,6 +35,149 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// What a verification trusts, from outside the archive: which keys may sign its log (the
+/// profile's own), and where the profile keeps the archive's checkpoint. The archive never
+/// reads a profile itself; the caller says what it trusts.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// The fingerprints of the profile's own keys: a log entry signed by any other key is a
+    /// foreign signature.
+    pub own_keys: Vec<Fingerprint>,
+    /// The checkpoint file the profile keeps of this archive
+    /// ([`crate::Profile::archive_checkpoint`]); `None`: no checkpoint is read or written.
+    pub checkpoint: Option<PathBuf>,
+}
+
+impl Trust {
+    /// Trusting these keys, with no checkpoint.
+    pub fn keys(own_keys: Vec<Fingerprint>) -> Trust {
+        Trust {
+            own_keys,
+            checkpoint: None,
+        }
+    }
+
+    /// The same, with the checkpoint at `path`.
+    pub fn with_checkpoint(mut self, path: PathBuf) -> Trust {
+        self.checkpoint = Some(path);
+        self
+    }
+}
+
+/// What kind of problem a verification found: a stable code, for programs and the UI to
+/// word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProblemCode {
+    /// The log is not a regular file, too large, or cannot be read at all.
+    LogUnreadable,
+    /// A line of the log is not an entry.
+    LogLineUnreadable,
+    /// A line of the log is longer than any entry.
+    LogLineTooLong,
+    /// An entry names an object, agreement, entry or key by something that is not a
+    /// SHA-256 (a forged entry; never used as a path).
+    LogBadHash,
+    /// An entry's `seq` is not its position.
+    LogOutOfSequence,
+    /// An entry does not match its hash.
+    LogAltered,
+    /// An entry's `prev` is not the entry before it.
+    LogUnchained,
+    /// An entry's signature is malformed, removed, or does not hold.
+    LogBadSignature,
+    /// An entry is not signed.
+    LogUnsigned,
+    /// An entry is validly signed, by a key that is not one of the profile's own.
+    LogForeignSignature,
+    /// The log has fewer entries than the profile's checkpoint counted: it was cut.
+    LogTruncated,
+    /// The log's entry at the checkpoint's position is not the one the checkpoint names: it
+    /// was rewritten or rebuilt.
+    LogRebuilt,
+    /// The profile's checkpoint of this archive cannot be read.
+    CheckpointUnreadable,
+    /// The profile's checkpoint is not validly signed.
+    CheckpointBadSignature,
+    /// The profile's checkpoint is signed by a key that is not one of the profile's own.
+    CheckpointForeignSignature,
+    /// An object cannot be read (or is not a regular file).
+    ObjectUnreadable,
+    /// An object's bytes do not hash to its name.
+    ObjectCorrupt,
+    /// An object the log says is held is not there.
+    ObjectMissing,
+    /// An erased object is still there and cannot be removed.
+    ObjectNotRemoved,
+    /// A stored agreement file cannot be read.
+    AgreementUnreadable,
+    /// A stored agreement does not verify.
+    AgreementInvalid,
+    /// The index is missing.
+    IndexMissing,
+    /// The index is damaged or cannot be read.
+    IndexDamaged,
+    /// The index and the log disagree (entries removed or changed).
+    IndexLogMismatch,
+    /// The index says something its agreement files and log do not.
+    IndexMismatch,
+}
+
+impl ProblemCode {
+    /// The code, as in the JSON report: `log_unsigned`, `object_corrupt`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::LogUnreadable => "log_unreadable",
+            ProblemCode::LogLineUnreadable => "log_line_unreadable",
+            ProblemCode::LogLineTooLong => "log_line_too_long",
+            ProblemCode::LogBadHash => "log_bad_hash",
+            ProblemCode::LogOutOfSequence => "log_out_of_sequence",
+            ProblemCode::LogAltered => "log_altered",
+            ProblemCode::LogUnchained => "log_unchained",
+            ProblemCode::LogBadSignature => "log_bad_signature",
+            ProblemCode::LogUnsigned => "log_unsigned",
+            ProblemCode::LogForeignSignature => "log_foreign_signature",
+            ProblemCode::LogTruncated => "log_truncated",
+            ProblemCode::LogRebuilt => "log_rebuilt",
+            ProblemCode::CheckpointUnreadable => "checkpoint_unreadable",
+            ProblemCode::CheckpointBadSignature => "checkpoint_bad_signature",
+            ProblemCode::CheckpointForeignSignature => "checkpoint_foreign_signature",
+            ProblemCode::ObjectUnreadable => "object_unreadable",
+            ProblemCode::ObjectCorrupt => "object_corrupt",
+            ProblemCode::ObjectMissing => "object_missing",
+            ProblemCode::ObjectNotRemoved => "object_not_removed",
+            ProblemCode::AgreementUnreadable => "agreement_unreadable",
+            ProblemCode::AgreementInvalid => "agreement_invalid",
+            ProblemCode::IndexMissing => "index_missing",
+            ProblemCode::IndexDamaged => "index_damaged",
+            ProblemCode::IndexLogMismatch => "index_log_mismatch",
+            ProblemCode::IndexMismatch => "index_mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem: its code and a sentence that says what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// What kind of problem.
+    pub code: ProblemCode,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// What verifying an archive found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -40,18 +185,18 @@ pub struct Report {
     pub archive: PathBuf,
     /// Entries in the log.
     pub log_entries: usize,
-    /// Entries signed (and whose signature holds).
+    /// Entries signed by one of the profile's own keys (and whose signature holds).
     pub signed_entries: usize,
-    /// The fingerprints of the keys that signed log entries.
-    pub log_signers: Vec<String>,
+    /// The fingerprints of the keys that signed log entries (own and foreign).
+    pub log_signers: Vec<Fingerprint>,
     /// Agreements held.
     pub agreements: usize,
     /// Objects checked against their hash.
     pub objects: usize,
     /// Agreement signatures verified (every stored version counts).
     pub signatures: usize,
-    /// What is wrong, one sentence each. Empty: the archive is sound.
-    pub problems: Vec<String>,
+    /// What is wrong, one sentence and a code each. Empty: the archive is sound.
+    pub problems: Vec<Problem>,
     /// What a crash left behind and what was tidied up; not problems.
     pub notes: Vec<String>,
     /// The `verified` log entry written, if one was.
@@ -62,6 +207,15 @@ impl Report {
     /// Whether nothing is wrong.
     pub fn is_sound(&self) -> bool {
         self.problems.is_empty()
+    }
+
+    /// Whether a problem with this code was found.
+    pub fn has(&self, code: ProblemCode) -> bool {
+        self.problems.iter().any(|p| p.code == code)
+    }
+
+    fn problem(&mut self, code: ProblemCode, message: String) {
+        self.problems.push(Problem { code, message });
     }
 }
 
@@ -76,24 +230,44 @@ struct Held {
 /// One agreement as the log describes it.
 #[derive(Debug, Clone, Default)]
 struct State {
-    current: String,
+    current: Option<Sha256Hex>,
     archived: String,
     updated: String,
-    objects: BTreeMap<String, Held>,
+    objects: BTreeMap<Sha256Hex, Held>,
 }
 
-fn short(h: &str) -> &str {
-    &h[..h.len().min(12)]
+fn short(h: &AgreementId) -> &str {
+    h.short(12)
 }
 
-/// Verifies the archive in `dir` (see the module docs). Holds the archive's lock while it
-/// runs; finishes interrupted erasures, removes temporary files, and brings an index that
-/// is behind the log up to date (each said in a note). Unless the log itself is damaged, a
-/// `verified` entry with the result is appended to the log, signed by `signer` if given.
-/// Objects are read and hashed, and agreement files read and verified, on every core
-/// ([`verify_threads`]); what they give is judged and reported in order, as on one.
+/// [`verify_trusted`] trusting only `signer`'s key (when given) and with no checkpoint: for
+/// an archive used without a profile. Every entry signed by another key is reported as a
+/// foreign signature, and truncation cannot be seen.
 pub fn verify(
     dir: &Path,
+    now: DateTime<FixedOffset>,
+    signer: Option<&dyn Signer>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, ArchiveError> {
+    let own = signer
+        .map(|s| Fingerprint::of_raw_public_key(&s.public_key_bytes()))
+        .into_iter()
+        .collect();
+    verify_trusted(dir, &Trust::keys(own), now, signer, progress)
+}
+
+/// Verifies the archive in `dir` (see the module docs), trusting what `trust` says: log
+/// entries must be signed by one of `trust.own_keys`, and the log must reach the checkpoint
+/// at `trust.checkpoint`. Holds the archive's lock while it runs; finishes interrupted
+/// erasures, removes temporary files, and brings an index that is behind the log up to date
+/// (each said in a note). When `signer` is given, and unless the log itself is damaged or
+/// not trusted, a `verified` entry with the result is appended to the log, signed by it, and
+/// the checkpoint moved to it. Objects are read and hashed, and agreement files read and
+/// verified, on every core ([`verify_threads`]); what they give is judged and reported in
+/// order, as on one.
+pub fn verify_trusted(
+    dir: &Path,
+    trust: &Trust,
     now: DateTime<FixedOffset>,
     signer: Option<&dyn Signer>,
     progress: &mut dyn FnMut(Progress),
@@ -120,14 +294,24 @@ pub fn verify(
 
     // The log.
     let log = Log::new(p.log.clone());
-    let read = log.read_all().map_err(|source| ArchiveError::Io {
-        path: p.log.clone(),
-        source,
-    })?;
+    let mut log_sound = true;
+    let read = match log.read_all() {
+        Ok(read) => read,
+        Err(e) => {
+            r.problem(
+                ProblemCode::LogUnreadable,
+                format!("the log {} cannot be read: {e}", p.log.display()),
+            );
+            log_sound = false;
+            Default::default()
+        }
+    };
     let total_lines = read.lines.len();
     let mut entries: Vec<LogEntry> = Vec::new();
-    let mut prev: Option<String> = None;
-    let mut log_sound = true;
+    let mut prev: Option<Sha256Hex> = None;
+    // Whether the log may be appended to and the checkpoint moved: every entry signed by the
+    // profile's own keys, and the log reaching its checkpoint.
+    let mut log_trusted = true;
     // Each entry's hash and signature, worked out on every core; judged below, in order.
     let worked = map_parallel(&read.lines, &|line| {
         line.entry
@@ -144,8 +328,15 @@ pub fn verify(
         let entry = match &line.entry {
             Ok(e) => e,
             Err(e) => {
-                r.problems
-                    .push(format!("log line {} cannot be read: {e}", line.number));
+                let code = match e {
+                    LineError::BadHash { .. } => ProblemCode::LogBadHash,
+                    LineError::TooLong(_) => ProblemCode::LogLineTooLong,
+                    _ => ProblemCode::LogLineUnreadable,
+                };
+                r.problem(
+                    code,
+                    format!("log line {} cannot be read: {e}", line.number),
+                );
                 log_sound = false;
                 prev = None;
                 continue;
@@ -159,7 +350,7 @@ pub fn verify(
             line.number
         );
         if entry.seq != i as u64 {
-            r.problems.push(format!(
+            r.problem(ProblemCode::LogOutOfSequence, format!(
                 "{what} is out of sequence: it should be entry {i} (entries were removed, added or moved)"
             ));
             log_sound = false;
@@ -169,26 +360,42 @@ pub fn verify(
             continue;
         };
         if hash != entry.hash {
-            r.problems.push(format!(
-                "{what} was altered: its content does not match its hash"
-            ));
+            r.problem(
+                ProblemCode::LogAltered,
+                format!("{what} was altered: its content does not match its hash"),
+            );
             log_sound = false;
         }
         if entry.prev != prev && !(i > 0 && read.lines[i - 1].entry.is_err()) {
-            r.problems
-                .push(format!("{what} does not follow the entry before it"));
+            r.problem(
+                ProblemCode::LogUnchained,
+                format!("{what} does not follow the entry before it"),
+            );
             log_sound = false;
         }
         match signature {
             Ok(Some(fp)) => {
-                r.signed_entries += 1;
                 if !r.log_signers.contains(&fp) {
                     r.log_signers.push(fp);
                 }
+                if trust.own_keys.contains(&fp) {
+                    r.signed_entries += 1;
+                } else {
+                    r.problem(ProblemCode::LogForeignSignature, format!(
+                        "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
+                        fp.short()
+                    ));
+                    log_trusted = false;
+                }
             }
-            Ok(None) => {}
+            Ok(None) => {
+                r.problem(ProblemCode::LogUnsigned, format!(
+                    "{what} is not signed: anyone who can write the archive's directory could have written it"
+                ));
+                log_trusted = false;
+            }
             Err(e) => {
-                r.problems.push(format!("{what}: {e}"));
+                r.problem(ProblemCode::LogBadSignature, format!("{what}: {e}"));
                 log_sound = false;
             }
         }
@@ -196,6 +403,9 @@ pub fn verify(
         entries.push(entry.clone());
     }
     r.log_entries = entries.len();
+    if let Some(path) = &trust.checkpoint {
+        log_trusted &= check_checkpoint(path, trust, total_lines as u64, &entries, &mut r);
+    }
     if let Some(n) = read.torn_tail {
         r.notes.push(format!(
             "the log ends with {n} bytes of an append that was cut short; they are not an entry and are dropped at the next write"
@@ -203,8 +413,8 @@ pub fn verify(
     }
 
     // What the log says the archive holds.
-    let mut states: BTreeMap<String, State> = BTreeMap::new();
-    let mut erased: BTreeMap<String, u64> = BTreeMap::new();
+    let mut states: BTreeMap<AgreementId, State> = BTreeMap::new();
+    let mut erased: BTreeMap<Sha256Hex, u64> = BTreeMap::new();
     for e in &entries {
         let Some(id) = &e.agreement else { continue };
         match e.event {
@@ -216,7 +426,7 @@ pub fn verify(
                 state.updated = e.time.clone();
                 for o in &e.objects {
                     if o.kind == ObjectKind::Agreement {
-                        state.current = o.sha256.clone();
+                        state.current = Some(o.sha256.clone());
                     }
                     state.objects.entry(o.sha256.clone()).or_insert(Held {
                         kind: o.kind,
@@ -235,7 +445,7 @@ pub fn verify(
             _ => {}
         }
     }
-    let mut held: BTreeMap<String, Vec<(String, Held)>> = BTreeMap::new();
+    let mut held: BTreeMap<Sha256Hex, Vec<(AgreementId, Held)>> = BTreeMap::new();
     for (id, s) in &states {
         for (sha, h) in &s.objects {
             held.entry(sha.clone())
@@ -243,7 +453,7 @@ pub fn verify(
                 .push((id.clone(), h.clone()));
         }
     }
-    let describe = |sha: &str| -> String {
+    let describe = |sha: &Sha256Hex| -> String {
         match held.get(sha).and_then(|v| v.first()) {
             Some((id, h)) => match h.kind {
                 ObjectKind::Exemplar => format!(
@@ -279,13 +489,13 @@ pub fn verify(
         source,
     })?;
     let total = found.len();
-    let mut sound: BTreeSet<String> = BTreeSet::new();
-    let mut on_disk: BTreeSet<String> = BTreeSet::new();
+    let mut sound: BTreeSet<Sha256Hex> = BTreeSet::new();
+    let mut on_disk: BTreeSet<Sha256Hex> = BTreeSet::new();
     let mut done = 0;
     for chunk in found.chunks(CHUNK) {
         // Read and hash on every core; judge here, in order.
         let hashed = map_parallel(chunk, &|f: &Found| match f {
-            Found::Object(sha) => Some(store.get(sha).map(|b| sha256_hex(&b))),
+            Found::Object(sha) => Some(store.get(sha).map(|b| Sha256Hex::of(&b))),
             _ => None,
         });
         for (f, hashed) in chunk.iter().zip(hashed) {
@@ -302,18 +512,20 @@ pub fn verify(
                     let actual = match hashed {
                         Some(Ok(actual)) => actual,
                         Some(Err(e)) => {
-                            r.problems
-                                .push(format!("{} cannot be read: {e}", describe(sha)));
+                            r.problem(
+                                ProblemCode::ObjectUnreadable,
+                                format!("{} cannot be read: {e}", describe(sha)),
+                            );
                             continue;
                         }
                         // Every object was hashed above.
                         None => continue,
                     };
                     if actual != *sha {
-                        r.problems.push(format!(
-                            "{} is corrupt: its bytes hash to {actual}",
-                            describe(sha)
-                        ));
+                        r.problem(
+                            ProblemCode::ObjectCorrupt,
+                            format!("{} is corrupt: its bytes hash to {actual}", describe(sha)),
+                        );
                         continue;
                     }
                     if held.contains_key(sha) {
@@ -323,7 +535,7 @@ pub fn verify(
                             Ok(()) => r.notes.push(format!(
                                 "object {sha} was erased by log entry {seq} but was still on disk (an erasure was interrupted); it is removed now"
                             )),
-                            Err(e) => r.problems.push(format!(
+                            Err(e) => r.problem(ProblemCode::ObjectNotRemoved, format!(
                                 "object {sha} was erased by log entry {seq} but is still on disk, and cannot be removed: {e}"
                             )),
                         }
@@ -352,7 +564,10 @@ pub fn verify(
     }
     for sha in held.keys() {
         if !on_disk.contains(sha) {
-            r.problems.push(format!("{} is missing", describe(sha)));
+            r.problem(
+                ProblemCode::ObjectMissing,
+                format!("{} is missing", describe(sha)),
+            );
         }
     }
 
@@ -374,7 +589,7 @@ pub fn verify(
                 })
         })
         .collect();
-    let mut expected: BTreeMap<String, Derived> = BTreeMap::new();
+    let mut expected: BTreeMap<AgreementId, Derived> = BTreeMap::new();
     let total = states.len();
     for chunk in versions.chunks(CHUNK) {
         // Read, parse and verify on every core; report here, in order.
@@ -386,20 +601,25 @@ pub fn verify(
                 total,
             });
             match checked {
-                Checked::Unreadable(e) => r.problems.push(format!(
-                    "the agreement file {} of agreement {} cannot be read: {e}",
-                    v.sha,
-                    short(v.id)
-                )),
+                Checked::Unreadable(e) => r.problem(
+                    ProblemCode::AgreementUnreadable,
+                    format!(
+                        "the agreement file {} of agreement {} cannot be read: {e}",
+                        v.sha,
+                        short(v.id)
+                    ),
+                ),
                 Checked::Read {
                     signatures,
                     problem,
                     derived,
                 } => {
                     r.signatures += signatures;
-                    r.problems.extend(problem);
+                    if let Some(message) = problem {
+                        r.problem(ProblemCode::AgreementInvalid, message);
+                    }
                     if let Some(mut d) = derived {
-                        d.summary.id = v.id.clone();
+                        d.summary.id = v.id.to_string();
                         d.summary.archived = v.state.archived.clone();
                         d.summary.updated = v.state.updated.clone();
                         expected.insert(v.id.clone(), *d);
@@ -417,14 +637,19 @@ pub fn verify(
         total: 1,
     });
     let mut index_ok = false;
-    if !p.index.is_file() {
-        r.problems.push(format!(
-            "the index {} is missing; rebuild it with `tweevoud archive rebuild-index`",
-            p.index.display()
-        ));
+    if std::fs::symlink_metadata(&p.index).is_err() {
+        r.problem(
+            ProblemCode::IndexMissing,
+            format!(
+                "the index {} is missing; rebuild it with `tweevoud archive rebuild-index`",
+                p.index.display()
+            ),
+        );
+    } else if let Err(e) = super::check_index_files(&p.index) {
+        r.problem(ProblemCode::IndexDamaged, e.to_string());
     } else {
         match Index::open(&p.index, false) {
-            Err(e) => r.problems.push(format!(
+            Err(e) => r.problem(ProblemCode::IndexDamaged, format!(
                 "the index {} cannot be opened ({e}); rebuild it with `tweevoud archive rebuild-index`",
                 p.index.display()
             )),
@@ -434,6 +659,7 @@ pub fn verify(
                     store: Store::new(p.objects.clone()),
                     log: Log::new(p.log.clone()),
                     index,
+                    checkpoint: None,
                 };
                 let scan = index_scan.and_then(|h| h.join().ok()).flatten();
                 (index_ok, log_sound) = check_index(
@@ -454,8 +680,10 @@ pub fn verify(
         total: 1,
     });
 
-    // The record of this verification.
-    if log_sound {
+    // The record of this verification: not in a log that is damaged, nor in one whose entries
+    // this profile did not all sign or that does not reach its checkpoint (appending would
+    // vouch for it).
+    if let (true, true, Some(signer)) = (log_sound, log_trusted, signer) {
         let note = if r.problems.is_empty() {
             format!(
                 "sound: {} agreements, {} objects, {} signatures",
@@ -474,7 +702,7 @@ pub fn verify(
                     reason: None,
                     note: Some(note),
                 },
-                signer,
+                Some(signer),
             )
             .map_err(|source| ArchiveError::Io {
                 path: p.log.clone(),
@@ -486,8 +714,89 @@ pub fn verify(
                 let _ = index.apply(&[(&entry, None)]);
             }
         }
+        if let (Some(path), Some(first)) = (&trust.checkpoint, entries.first().or(Some(&entry))) {
+            Checkpoint::signed(first, &entry, signer)
+                .write(path)
+                .map_err(|source| ArchiveError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
     }
     Ok(r)
+}
+
+/// Compares the log with the profile's checkpoint of it; reports what does not hold. Whether
+/// the log can be trusted to reach its checkpoint.
+fn check_checkpoint(
+    path: &Path,
+    trust: &Trust,
+    lines: u64,
+    entries: &[LogEntry],
+    r: &mut Report,
+) -> bool {
+    let (c, key) = match Checkpoint::read(path) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            if !entries.is_empty() {
+                r.notes.push(format!(
+                    "the profile keeps no checkpoint of this archive ({}): it was not written to with one of this profile's keys yet, or the checkpoint was deleted, so a log cut short cannot be told",
+                    path.display()
+                ));
+            }
+            return true;
+        }
+        Err(super::checkpoint::CheckpointError::Signature(e)) => {
+            r.problem(
+                ProblemCode::CheckpointBadSignature,
+                format!(
+                    "the profile's checkpoint of this archive ({}) is not validly signed: {e}",
+                    path.display()
+                ),
+            );
+            return false;
+        }
+        Err(e) => {
+            r.problem(
+                ProblemCode::CheckpointUnreadable,
+                format!(
+                    "the profile's checkpoint of this archive ({}) {e}",
+                    path.display()
+                ),
+            );
+            return false;
+        }
+    };
+    if !trust.own_keys.contains(&key) {
+        r.problem(ProblemCode::CheckpointForeignSignature, format!(
+            "the profile's checkpoint of this archive ({}) is signed by key {}, which is not one of this profile's keys",
+            path.display(),
+            key.short()
+        ));
+        return false;
+    }
+    let at = |seq: u64| entries.iter().find(|e| e.seq == seq);
+    match against(&c, lines, at) {
+        Against::Holds => true,
+        Against::Truncated { log } => {
+            r.problem(ProblemCode::LogTruncated, format!(
+                "the log holds {log} entries, but on {} it held {} (the profile's checkpoint, signed by key {}): entries were removed from its end",
+                c.time,
+                c.entries,
+                key.short()
+            ));
+            false
+        }
+        Against::Rebuilt => {
+            r.problem(ProblemCode::LogRebuilt, format!(
+                "the log's entry {} is not the one the profile's checkpoint of {} names (hash {}), or its first entry is not: the log was rewritten or rebuilt",
+                c.entries - 1,
+                c.time,
+                c.head.short(16)
+            ));
+            false
+        }
+    }
 }
 
 /// How many threads [`verify`] reads, hashes and verifies on: one a core, at most 8.
@@ -524,8 +833,8 @@ fn map_parallel<T: Sync, R: Send>(items: &[T], f: &(dyn Fn(&T) -> R + Sync)) -> 
 struct Version<'a> {
     /// The agreement's position among those held, for progress.
     ordinal: usize,
-    id: &'a String,
-    sha: &'a String,
+    id: &'a AgreementId,
+    sha: &'a Sha256Hex,
     /// The log entry that stored it.
     seq: u64,
     state: &'a State,
@@ -568,8 +877,8 @@ fn check_version(store: &Store, v: &Version) -> Checked {
             verification.summary()
         )
     });
-    let derived =
-        (*v.sha == v.state.current).then(|| Box::new(derive(&agreement, &verification, v.sha)));
+    let derived = (Some(v.sha) == v.state.current.as_ref())
+        .then(|| Box::new(derive(&agreement, &verification, v.sha.as_str())));
     Checked::Read {
         signatures: verification.signatures.len(),
         problem,
@@ -584,7 +893,7 @@ struct IndexScan {
     /// [`Index::search_digests`].
     searched: rusqlite::Result<BTreeMap<String, Vec<[u8; 32]>>>,
     /// [`Index::rows_by_agreement`].
-    rows: rusqlite::Result<BTreeMap<String, AgreementRows>>,
+    rows: rusqlite::Result<BTreeMap<AgreementId, AgreementRows>>,
 }
 
 impl IndexScan {
@@ -607,8 +916,8 @@ fn check_index(
     archive: &mut Archive,
     scan: Option<IndexScan>,
     entries: &[LogEntry],
-    states: &BTreeMap<String, State>,
-    expected: &BTreeMap<String, Derived>,
+    states: &BTreeMap<AgreementId, State>,
+    expected: &BTreeMap<AgreementId, Derived>,
     log_sound: bool,
     r: &mut Report,
 ) -> (bool, bool) {
@@ -620,14 +929,17 @@ fn check_index(
     match integrity {
         Ok(s) if s == "ok" => {}
         Ok(s) => {
-            r.problems.push(format!(
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!(
                 "the index {} is damaged ({s}); rebuild it with `tweevoud archive rebuild-index`",
                 index_path.display()
-            ));
+            ),
+            );
             return (false, log_sound);
         }
         Err(e) => {
-            r.problems.push(format!(
+            r.problem(ProblemCode::IndexDamaged, format!(
                 "the index {} cannot be read ({e}); rebuild it with `tweevoud archive rebuild-index`",
                 index_path.display()
             ));
@@ -635,36 +947,42 @@ fn check_index(
         }
     }
     if let Err(e) = archive.check_schema() {
-        r.problems.push(e.to_string());
+        r.problem(ProblemCode::IndexDamaged, e.to_string());
         return (false, log_sound);
     }
     let (seen, head) = match archive.index.log_position() {
         Ok(x) => x,
         Err(e) => {
-            r.problems.push(format!("the index cannot be read: {e}"));
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!("the index cannot be read: {e}"),
+            );
             return (false, log_sound);
         }
     };
     let count = entries.len() as u64;
     if seen > count {
-        r.problems.push(format!(
+        r.problem(ProblemCode::IndexLogMismatch, format!(
             "the index has read {seen} log entries, but the log holds {count}: entries were removed from the log"
         ));
         return (false, false);
     }
     if seen > 0 {
         let at = &entries[seen as usize - 1];
-        if head.as_deref() != Some(at.hash.as_str()) {
-            r.problems.push(format!(
-                "log entry {} is not the one the index read: the log was changed",
-                seen - 1
-            ));
+        if head.as_ref() != Some(&at.hash) {
+            r.problem(
+                ProblemCode::IndexLogMismatch,
+                format!(
+                    "log entry {} is not the one the index read: the log was changed",
+                    seen - 1
+                ),
+            );
             return (false, false);
         }
     }
     if seen < count {
         if !log_sound {
-            r.problems.push(format!(
+            r.problem(ProblemCode::IndexMismatch, format!(
                 "the index has not read the last {} log entries, and the log is damaged, so they are not indexed",
                 count - seen
             ));
@@ -678,7 +996,7 @@ fn check_index(
                 count - seen
             )),
             Err(e) => {
-                r.problems.push(format!("the index cannot be brought up to date: {e}"));
+                r.problem(ProblemCode::IndexDamaged, format!("the index cannot be brought up to date: {e}"));
                 return (false, log_sound);
             }
         }
@@ -687,13 +1005,16 @@ fn check_index(
     let ids = match archive.index.all_ids() {
         Ok(ids) => ids,
         Err(e) => {
-            r.problems.push(format!("the index cannot be read: {e}"));
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!("the index cannot be read: {e}"),
+            );
             return (false, log_sound);
         }
     };
     for id in &ids {
         if !states.contains_key(id) {
-            r.problems.push(format!(
+            r.problem(ProblemCode::IndexMismatch, format!(
                 "the index lists agreement {id}, which the log does not hold (never added, or erased)"
             ));
         }
@@ -701,20 +1022,28 @@ fn check_index(
     let searched = match searched.unwrap_or_else(|| archive.index.search_digests()) {
         Ok(s) => s,
         Err(e) => {
-            r.problems
-                .push(format!("the search index cannot be read: {e}"));
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!("the search index cannot be read: {e}"),
+            );
             return (false, log_sound);
         }
     };
-    for id in searched.keys().filter(|id| !states.contains_key(*id)) {
-        r.problems.push(format!(
+    for id in searched
+        .keys()
+        .filter(|id| !states.contains_key(id.as_str()))
+    {
+        r.problem(ProblemCode::IndexMismatch, format!(
             "the search index holds agreement {id}, which the log does not hold (never added, or erased)"
         ));
     }
     let rows = match rows.unwrap_or_else(|| archive.index.rows_by_agreement()) {
         Ok(rows) => rows,
         Err(e) => {
-            r.problems.push(format!("the index cannot be read: {e}"));
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!("the index cannot be read: {e}"),
+            );
             return (false, log_sound);
         }
     };
@@ -723,16 +1052,20 @@ fn check_index(
         let Some(d) = expected.get(id) else {
             // The agreement file is corrupt, missing or unreadable: reported above.
             if !ids.contains(id) {
-                r.problems
-                    .push(format!("agreement {id} is not in the index"));
+                r.problem(
+                    ProblemCode::IndexMismatch,
+                    format!("agreement {id} is not in the index"),
+                );
             }
             continue;
         };
         let who = d.summary.customer.as_deref().unwrap_or("no customer named");
         let held = rows.get(id).unwrap_or(&none);
         let Some(summary) = &held.summary else {
-            r.problems
-                .push(format!("agreement {id} ({who}) is not in the index"));
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!("agreement {id} ({who}) is not in the index"),
+            );
             continue;
         };
         if *summary != d.summary {
@@ -750,46 +1083,61 @@ fn check_index(
                     )
                 })
                 .collect();
-            r.problems.push(format!(
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
                 "the index's row for agreement {} ({who}) does not match its agreement file: {}",
                 short(id),
                 fields.join("; ")
-            ));
+            ),
+            );
         }
         if held.trail != d.trail {
-            r.problems.push(format!(
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
                 "the index's audit trail of agreement {} ({who}) does not match its agreement file",
                 short(id)
-            ));
+            ),
+            );
         }
         if held.signatures != d.signatures {
-            r.problems.push(format!(
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
                 "the index's signatures of agreement {} ({who}) do not match its agreement file",
                 short(id)
-            ));
+            ),
+            );
         }
-        let want: BTreeSet<(String, &str, Option<u32>)> = state
+        let want: BTreeSet<(Sha256Hex, &str, Option<u32>)> = state
             .objects
             .iter()
             .map(|(sha, h)| (sha.clone(), h.kind.as_str(), h.number))
             .collect();
-        let have: BTreeSet<(String, &str, Option<u32>)> = held
+        let have: BTreeSet<(Sha256Hex, &str, Option<u32>)> = held
             .objects
             .iter()
             .map(|o: &ObjectRow| (o.sha256.clone(), o.kind.as_str(), o.number))
             .collect();
         if have != want {
-            r.problems.push(format!(
-                "the index's objects of agreement {} ({who}) do not match the log",
-                short(id)
-            ));
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "the index's objects of agreement {} ({who}) do not match the log",
+                    short(id)
+                ),
+            );
         }
-        match searched.get(id) {
+        match searched.get(id.as_str()) {
             Some(rows) if rows[..] == [search_digest(&d.parties, &d.text)] => {}
-            _ => r.problems.push(format!(
-                "the search index of agreement {} ({who}) does not match its agreement file",
-                short(id)
-            )),
+            _ => r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "the search index of agreement {} ({who}) does not match its agreement file",
+                    short(id)
+                ),
+            ),
         }
     }
     (true, log_sound)

@@ -14,12 +14,18 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::id::{AgreementId, Sha256Hex};
 use super::log::{LogEntry, LogEvent, ObjectKind};
 use crate::party::Party;
 use crate::verify::Status;
 
 /// The version of the index's schema; an index of another version is rebuilt.
 pub(crate) const SCHEMA_VERSION: &str = "2";
+
+/// Longest text a row of the index may hold in one column, in bytes (names, titles,
+/// addresses: a few hundred bytes at most). A longer value is refused when read, before it is
+/// copied out of SQLite.
+pub const MAX_INDEX_FIELD_BYTES: usize = 64 << 10;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -153,7 +159,7 @@ pub struct SignatureRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectRow {
     /// SHA-256 of its bytes.
-    pub sha256: String,
+    pub sha256: Sha256Hex,
     /// What it is.
     pub kind: ObjectKind,
     /// For an exemplar: its number.
@@ -228,26 +234,117 @@ const SUMMARY_COLUMNS: &str = "id, status, awaiting, template, template_sha256, 
     provider_enterprise_number, customer, customer_enterprise_number, created, signed, archived,
     updated, object, root, head, text_sha256";
 
+/// A text column of at most [`MAX_INDEX_FIELD_BYTES`]; `None` for NULL.
+fn text_opt(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<String>> {
+    let value = row.get_ref(at)?;
+    if value == rusqlite::types::ValueRef::Null {
+        return Ok(None);
+    }
+    let s = value.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(at, value.data_type(), Box::new(e))
+    })?;
+    if s.len() > MAX_INDEX_FIELD_BYTES {
+        return Err(rusqlite::Error::FromSqlConversionFailure(
+            at,
+            rusqlite::types::Type::Text,
+            format!(
+                "a value of {} bytes, more than an index row holds ({MAX_INDEX_FIELD_BYTES})",
+                s.len()
+            )
+            .into(),
+        ));
+    }
+    Ok(Some(s.to_string()))
+}
+
+/// A text column of at most [`MAX_INDEX_FIELD_BYTES`], not NULL.
+fn text(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<String> {
+    text_opt(row, at)?.ok_or(rusqlite::Error::InvalidColumnType(
+        at,
+        String::new(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
+/// A column that must hold 64 lower-case hex digits.
+fn hex64(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<String> {
+    Ok(row.get::<_, Sha256Hex>(at)?.into_string())
+}
+
 fn summary_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    let mut cols: Vec<Option<&str>> = Vec::with_capacity(SUMMARY_COLUMN_COUNT);
+    for at in 0..SUMMARY_COLUMN_COUNT {
+        let value = row.get_ref(at)?;
+        cols.push(match value {
+            rusqlite::types::ValueRef::Null => None,
+            v => Some(v.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(at, v.data_type(), Box::new(e))
+            })?),
+        });
+    }
+    parse_index_row(&cols).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// How many columns a row of `agreements` has.
+const SUMMARY_COLUMN_COUNT: usize = 18;
+
+/// A row of the index that cannot be what Tweevoud wrote.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a row of the index is not valid: {0}")]
+pub struct IndexRowError(pub String);
+
+/// Parses a row of the index's `agreements` table, given as the texts of its columns in the
+/// order of the schema's select (`id, status, awaiting, template, template_sha256, title,
+/// provider, provider_enterprise_number, customer, customer_enterprise_number, created,
+/// signed, archived, updated, object, root, head, text_sha256`; `None` for NULL). Ids and
+/// hashes must be 64 lower-case hex digits and no column may be longer than
+/// [`MAX_INDEX_FIELD_BYTES`]. Never panics, whatever it is given. Exposed for fuzzing.
+#[doc(hidden)]
+pub fn parse_index_row(cols: &[Option<&str>]) -> Result<Summary, IndexRowError> {
+    if cols.len() != SUMMARY_COLUMN_COUNT {
+        return Err(IndexRowError(format!(
+            "{} columns, not {SUMMARY_COLUMN_COUNT}",
+            cols.len()
+        )));
+    }
+    for (i, c) in cols.iter().enumerate() {
+        if c.is_some_and(|c| c.len() > MAX_INDEX_FIELD_BYTES) {
+            return Err(IndexRowError(format!(
+                "column {i} holds more than {MAX_INDEX_FIELD_BYTES} bytes"
+            )));
+        }
+    }
+    let opt = |i: usize| cols.get(i).copied().flatten().map(str::to_string);
+    let req = |i: usize| opt(i).ok_or_else(|| IndexRowError(format!("column {i} is empty")));
+    let hex = |i: usize| -> Result<String, IndexRowError> {
+        Ok(Sha256Hex::parse(&req(i)?)
+            .map_err(|e| IndexRowError(format!("column {i}: {e}")))?
+            .into_string())
+    };
+    let id = AgreementId::parse(&req(0)?)
+        .map_err(|e| IndexRowError(format!("its id: {e}")))?
+        .into_string();
     Ok(Summary {
-        id: row.get(0)?,
-        status: parse_status(&row.get::<_, String>(1)?),
-        awaiting: row.get::<_, Option<String>>(2)?.map(|p| parse_party(&p)),
-        template: row.get(3)?,
-        template_sha256: row.get(4)?,
-        title: row.get(5)?,
-        provider: row.get(6)?,
-        provider_enterprise_number: row.get(7)?,
-        customer: row.get(8)?,
-        customer_enterprise_number: row.get(9)?,
-        created: row.get(10)?,
-        signed: row.get(11)?,
-        archived: row.get(12)?,
-        updated: row.get(13)?,
-        object: row.get(14)?,
-        root: row.get(15)?,
-        head: row.get(16)?,
-        text_sha256: row.get(17)?,
+        id,
+        status: parse_status(&req(1)?),
+        awaiting: opt(2).map(|p| parse_party(&p)),
+        template: req(3)?,
+        template_sha256: hex(4)?,
+        title: req(5)?,
+        provider: opt(6),
+        provider_enterprise_number: opt(7),
+        customer: opt(8),
+        customer_enterprise_number: opt(9),
+        created: req(10)?,
+        signed: opt(11),
+        archived: req(12)?,
+        updated: req(13)?,
+        object: hex(14)?,
+        root: req(15)?,
+        head: req(16)?,
+        text_sha256: hex(17)?,
     })
 }
 
@@ -297,12 +394,18 @@ impl Index {
     }
 
     /// How far into the log the index has read: the number of entries and the last hash.
-    pub(crate) fn log_position(&self) -> rusqlite::Result<(u64, Option<String>)> {
+    pub(crate) fn log_position(&self) -> rusqlite::Result<(u64, Option<Sha256Hex>)> {
         let seq = self
             .meta("log_seq")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        Ok((seq, self.meta("log_head")?))
+        let head = match self.meta("log_head")? {
+            Some(h) => Some(Sha256Hex::parse(&h).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?),
+            None => None,
+        };
+        Ok((seq, head))
     }
 
     /// Applies log entries (with, for each `added` entry, what its agreement object gives)
@@ -327,8 +430,8 @@ impl Index {
             .optional()
     }
 
-    /// Ids that start with `prefix`.
-    pub(crate) fn ids_starting(&self, prefix: &str) -> rusqlite::Result<Vec<String>> {
+    /// Ids that start with `prefix` (at most 10).
+    pub(crate) fn ids_starting(&self, prefix: &str) -> rusqlite::Result<Vec<AgreementId>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id FROM agreements WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 10",
         )?;
@@ -352,7 +455,7 @@ impl Index {
         }
     }
 
-    pub(crate) fn all_ids(&self) -> rusqlite::Result<Vec<String>> {
+    pub(crate) fn all_ids(&self) -> rusqlite::Result<Vec<AgreementId>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT id FROM agreements ORDER BY id")?;
@@ -425,15 +528,17 @@ impl Index {
     /// Every agreement's rows (its summary, audit trail, signatures and objects), read table
     /// by table in four passes: what `archive verify` compares with the agreement files,
     /// without a query per agreement.
-    pub(crate) fn rows_by_agreement(&self) -> rusqlite::Result<BTreeMap<String, AgreementRows>> {
-        let mut out: BTreeMap<String, AgreementRows> = BTreeMap::new();
+    pub(crate) fn rows_by_agreement(
+        &self,
+    ) -> rusqlite::Result<BTreeMap<AgreementId, AgreementRows>> {
+        let mut out: BTreeMap<AgreementId, AgreementRows> = BTreeMap::new();
         let mut st = self
             .conn
             .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM agreements"))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let summary = summary_of(r)?;
-            let id = summary.id.clone();
+            let id: AgreementId = r.get(0)?;
             out.entry(id).or_default().summary = Some(summary);
         }
         let mut st = self
@@ -441,7 +546,7 @@ impl Index {
             .prepare("SELECT agreement, hash FROM trail ORDER BY agreement, seq")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?).or_default().trail.push(r.get(1)?);
+            out.entry(r.get(0)?).or_default().trail.push(text(r, 1)?);
         }
         let mut st = self.conn.prepare(&format!(
             "SELECT agreement, {SIGNATURE_COLUMNS} FROM signatures ORDER BY agreement, idx"
@@ -468,7 +573,10 @@ impl Index {
     }
 
     /// The agreements that hold the object with this hash, with how they hold it.
-    pub(crate) fn holders(&self, sha256: &str) -> rusqlite::Result<Vec<(String, ObjectRow)>> {
+    pub(crate) fn holders(
+        &self,
+        sha256: &Sha256Hex,
+    ) -> rusqlite::Result<Vec<(AgreementId, ObjectRow)>> {
         let mut st = self.conn.prepare_cached(
             "SELECT agreement, sha256, kind, number, name, seq, added FROM objects
              WHERE sha256 = ?1 ORDER BY seq",
@@ -495,6 +603,8 @@ impl Index {
     /// pass. (`agreement` is an unindexed column of the FTS table, so looking up one
     /// agreement's row reads them all: doing that for each agreement made verifying an
     /// archive of 10,000 agreements take minutes.)
+    /// (Keyed by the `agreement` column as it is: a row whose agreement is not an id is
+    /// reported as one the log does not hold.)
     pub(crate) fn search_digests(&self) -> rusqlite::Result<BTreeMap<String, Vec<[u8; 32]>>> {
         let mut st = self
             .conn
@@ -503,7 +613,7 @@ impl Index {
         let mut out: BTreeMap<String, Vec<[u8; 32]>> = BTreeMap::new();
         while let Some(r) = rows.next()? {
             let digest = search_digest(r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?);
-            out.entry(r.get(0)?).or_default().push(digest);
+            out.entry(text(r, 0)?).or_default().push(digest);
         }
         Ok(out)
     }
@@ -521,23 +631,23 @@ const SIGNATURE_COLUMNS: &str = "idx, role, name, function, organisation, finger
 fn signature_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SignatureRow> {
     Ok(SignatureRow {
         index: r.get(at)?,
-        role: parse_party(&r.get::<_, String>(at + 1)?),
-        name: r.get(at + 2)?,
-        function: r.get(at + 3)?,
-        organisation: r.get(at + 4)?,
-        fingerprint: r.get(at + 5)?,
-        time: r.get(at + 6)?,
+        role: parse_party(&text(r, at + 1)?),
+        name: text(r, at + 2)?,
+        function: text(r, at + 3)?,
+        organisation: text(r, at + 4)?,
+        fingerprint: hex64(r, at + 5)?,
+        time: text(r, at + 6)?,
     })
 }
 
 fn object_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ObjectRow> {
     Ok(ObjectRow {
         sha256: r.get(at)?,
-        kind: parse_kind(&r.get::<_, String>(at + 1)?),
+        kind: parse_kind(&text(r, at + 1)?),
         number: r.get(at + 2)?,
-        name: r.get(at + 3)?,
-        seq: r.get::<_, i64>(at + 4)? as u64,
-        added: r.get(at + 5)?,
+        name: text_opt(r, at + 3)?,
+        seq: r.get::<_, i64>(at + 4)?.max(0) as u64,
+        added: text(r, at + 5)?,
     })
 }
 
@@ -655,4 +765,50 @@ fn apply_one(
         params![(entry.seq + 1).to_string(), entry.hash],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Vec<String> {
+        let h = "ab".repeat(32);
+        let mut cols: Vec<String> = (0..SUMMARY_COLUMN_COUNT).map(|i| format!("c{i}")).collect();
+        for i in [0, 4, 14, 17] {
+            cols[i] = h.clone();
+        }
+        cols[1] = "complete".into();
+        cols
+    }
+
+    #[test]
+    fn rows_are_checked() {
+        let cols = good();
+        let refs: Vec<Option<&str>> = cols.iter().map(|c| Some(c.as_str())).collect();
+        let s = parse_index_row(&refs).unwrap();
+        assert_eq!(s.status, Status::Complete);
+        for (i, bad) in [(0, "/etc"), (14, "/dev/zero"), (4, "ab"), (17, "")] {
+            let mut refs = refs.clone();
+            refs[i] = Some(bad);
+            assert!(parse_index_row(&refs).is_err(), "{i} {bad}");
+        }
+        let huge = "x".repeat(MAX_INDEX_FIELD_BYTES + 1);
+        let mut long = refs.clone();
+        long[5] = Some(&huge);
+        assert!(parse_index_row(&long).is_err());
+        assert!(parse_index_row(&refs[..3]).is_err());
+        let mut null = refs.clone();
+        null[0] = None;
+        assert!(parse_index_row(&null).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_index_row_never_panics(
+            cols in proptest::collection::vec(proptest::option::of("\\PC{0,70}"), 0..24)
+        ) {
+            let refs: Vec<Option<&str>> = cols.iter().map(|c| c.as_deref()).collect();
+            let _ = parse_index_row(&refs);
+        }
+    }
 }

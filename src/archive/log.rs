@@ -17,8 +17,11 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::id::{AgreementId, BadHex, Sha256Hex};
+use super::{check_regular, read_regular};
 use crate::canonical::{tagged_hash, to_canonical_json};
 use crate::fsutil::sync_dir;
+use crate::key::Fingerprint;
 use crate::signature::Signer;
 
 /// Domain tag of a log entry's hash.
@@ -26,6 +29,19 @@ pub const LOG_TAG: &str = "tweevoud-archive-log/1";
 
 /// Domain tag that starts the message a log entry's signature is made over.
 pub const LOG_SIGNATURE_TAG: &str = "tweevoud-archive-log-signature/1";
+
+/// Longest line of the log, in bytes (an entry is well under 8 KiB; its longest member is an
+/// export's note, which names a directory).
+pub const MAX_LINE_BYTES: usize = 64 << 10;
+
+/// Largest log, in bytes: a log that size holds about a million entries.
+pub const MAX_LOG_BYTES: u64 = 1 << 30;
+
+/// Most entries a log may hold.
+pub const MAX_LOG_ENTRIES: usize = 2_000_000;
+
+/// Most objects one entry may name (an added entry names 4).
+pub const MAX_ENTRY_OBJECTS: usize = 64;
 
 /// What happened, in the archive's log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +99,7 @@ impl ObjectKind {
 #[serde(deny_unknown_fields)]
 pub struct LoggedObject {
     /// SHA-256 of the object's bytes, hex.
-    pub sha256: String,
+    pub sha256: Sha256Hex,
     /// What it is.
     pub kind: ObjectKind,
     /// For an exemplar: its number (1 or 2).
@@ -116,7 +132,7 @@ pub struct LogEntry {
     pub event: LogEvent,
     /// The agreement concerned (all but `verified`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agreement: Option<String>,
+    pub agreement: Option<AgreementId>,
     /// The objects concerned: stored (`added`), copied out (`exported`), erased (`deleted`).
     #[serde(default)]
     pub objects: Vec<LoggedObject>,
@@ -128,13 +144,13 @@ pub struct LogEntry {
     pub note: Option<String>,
     /// The previous entry's `hash`; absent for the first entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
+    pub prev: Option<Sha256Hex>,
     /// The fingerprint (SHA-256 of the raw public key, hex) of the key that signed this
     /// entry, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_by: Option<String>,
+    pub signed_by: Option<Sha256Hex>,
     /// `H("tweevoud-archive-log/1", entry without "hash" and "signature")`, hex.
-    pub hash: String,
+    pub hash: Sha256Hex,
     /// The signature, when `signed_by` is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<LogSignature>,
@@ -145,30 +161,54 @@ pub struct LogEntry {
 pub(crate) struct NewEntry {
     pub time: String,
     pub event: LogEvent,
-    pub agreement: Option<String>,
+    pub agreement: Option<AgreementId>,
     pub objects: Vec<LoggedObject>,
     pub reason: Option<String>,
     pub note: Option<String>,
 }
 
 /// The hash of an entry: over everything but `hash` and `signature`.
-pub fn entry_hash(entry: &LogEntry) -> String {
+pub fn entry_hash(entry: &LogEntry) -> Sha256Hex {
     let mut value = serde_json::to_value(entry).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
         map.remove("hash");
         map.remove("signature");
     }
-    hex::encode(tagged_hash(LOG_TAG, &value))
+    Sha256Hex::from_bytes(&tagged_hash(LOG_TAG, &value))
 }
 
 /// The bytes a log entry's signature is made over: `LOG_SIGNATURE_TAG || LF || hash`, the
 /// hash as its 32 raw bytes.
-pub fn signature_message(hash_hex: &str) -> Vec<u8> {
+pub fn signature_message(hash: &Sha256Hex) -> Vec<u8> {
     let mut m = Vec::with_capacity(LOG_SIGNATURE_TAG.len() + 33);
     m.extend_from_slice(LOG_SIGNATURE_TAG.as_bytes());
     m.push(b'\n');
-    m.extend_from_slice(&hex::decode(hash_hex).unwrap_or_default());
+    m.extend_from_slice(&hash.to_bytes());
     m
+}
+
+/// Why a log entry's signature does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureProblem {
+    /// A signature without `signed_by`.
+    #[error("it carries a signature but does not say by which key")]
+    Unnamed,
+    /// `signed_by` without a signature.
+    #[error("it says it was signed, but its signature was removed")]
+    Removed,
+    /// The public key is not 32 bytes of base64, or not a valid Ed25519 key.
+    #[error("its signature's public key is not a valid Ed25519 key")]
+    BadKey,
+    /// The public key's fingerprint is not `signed_by`.
+    #[error("its signature was made with another key than the one it names")]
+    OtherKey,
+    /// The value is not 64 bytes of base64.
+    #[error("its signature value is malformed")]
+    Malformed,
+    /// The signature does not verify over the entry's hash.
+    #[error("its signature does not match it")]
+    Mismatch,
 }
 
 impl LogEntry {
@@ -180,40 +220,134 @@ impl LogEntry {
     }
 
     /// Checks the signature, if the entry says it is signed. `Ok(None)`: not signed;
-    /// `Ok(Some(fingerprint))`: signed by that key and the signature holds.
-    pub fn check_signature(&self) -> Result<Option<String>, String> {
+    /// `Ok(Some(fingerprint))`: signed by that key and the signature holds. Whether that key
+    /// is one the reader trusts is the reader's to decide (`archive::verify_trusted`).
+    pub fn check_signature(&self) -> Result<Option<Fingerprint>, SignatureProblem> {
         let Some(fingerprint) = &self.signed_by else {
             return match self.signature {
                 None => Ok(None),
-                Some(_) => Err("it carries a signature but does not say by which key".into()),
+                Some(_) => Err(SignatureProblem::Unnamed),
             };
         };
-        let sig = self
-            .signature
-            .as_ref()
-            .ok_or("it says it was signed, but its signature was removed")?;
-        let key: [u8; 32] = B64
-            .decode(&sig.public_key)
-            .ok()
-            .and_then(|k| k.try_into().ok())
-            .ok_or("its signature's public key is not a valid Ed25519 key")?;
-        if hex::encode(Sha256::digest(key)) != *fingerprint {
-            return Err("its signature was made with another key than the one it names".into());
+        let sig = self.signature.as_ref().ok_or(SignatureProblem::Removed)?;
+        let key = check_ed25519(sig, &signature_message(&self.hash))?;
+        if key.as_bytes() != &fingerprint.to_bytes() {
+            return Err(SignatureProblem::OtherKey);
         }
-        let value: [u8; 64] = B64
-            .decode(&sig.value)
-            .ok()
-            .and_then(|v| v.try_into().ok())
-            .ok_or("its signature value is malformed")?;
-        let key = ed25519_dalek::VerifyingKey::from_bytes(&key)
-            .map_err(|_| "its signature's public key is not a valid Ed25519 key")?;
-        key.verify_strict(
-            &signature_message(&self.hash),
-            &ed25519_dalek::Signature::from_bytes(&value),
-        )
-        .map_err(|_| "its signature does not match it")?;
-        Ok(Some(fingerprint.clone()))
+        Ok(Some(key))
     }
+}
+
+/// Checks an Ed25519 signature (strict) over `message`; the fingerprint of its key.
+pub(crate) fn check_ed25519(
+    sig: &LogSignature,
+    message: &[u8],
+) -> Result<Fingerprint, SignatureProblem> {
+    let key: [u8; 32] = decode_b64(&sig.public_key, 32)
+        .and_then(|k| k.try_into().ok())
+        .ok_or(SignatureProblem::BadKey)?;
+    let value: [u8; 64] = decode_b64(&sig.value, 64)
+        .and_then(|v| v.try_into().ok())
+        .ok_or(SignatureProblem::Malformed)?;
+    let fingerprint = Fingerprint::of_raw_public_key(&key);
+    let verifying =
+        ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| SignatureProblem::BadKey)?;
+    verifying
+        .verify_strict(message, &ed25519_dalek::Signature::from_bytes(&value))
+        .map_err(|_| SignatureProblem::Mismatch)?;
+    Ok(fingerprint)
+}
+
+/// Base64 of `n` bytes: refused before decoding when it is longer than that can be.
+fn decode_b64(text: &str, n: usize) -> Option<Vec<u8>> {
+    if text.len() > n.div_ceil(3) * 4 {
+        return None;
+    }
+    B64.decode(text).ok()
+}
+
+/// A signature over `message` by `signer`, as a log entry (or a checkpoint) carries it.
+pub(crate) fn sign(signer: &dyn Signer, message: &[u8]) -> LogSignature {
+    LogSignature {
+        public_key: B64.encode(signer.public_key_bytes()),
+        value: B64.encode(signer.sign_message(message)),
+    }
+}
+
+/// The fingerprint of a signer's key, as a log entry names it.
+pub(crate) fn fingerprint_of(signer: &dyn Signer) -> Sha256Hex {
+    Sha256Hex::from_bytes(&Sha256::digest(signer.public_key_bytes()).into())
+}
+
+/// Why a line of the log is not an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineError {
+    /// The line is longer than [`MAX_LINE_BYTES`].
+    #[error("it is {0} bytes long, more than any entry ({MAX_LINE_BYTES})")]
+    TooLong(usize),
+    /// The line is not UTF-8.
+    #[error("it is not UTF-8 text")]
+    NotUtf8,
+    /// A member that names an object, an agreement, an entry or a key is not 64 lower-case
+    /// hex digits (a forged entry: such a value must never become a path).
+    #[error("its member {member} is not a SHA-256 (64 lower-case hex digits): {value}")]
+    BadHash {
+        /// The member: `hash`, `prev`, `agreement`, `signed_by` or `objects[i].sha256`.
+        member: String,
+        /// The value.
+        value: BadHex,
+    },
+    /// The entry names more than [`MAX_ENTRY_OBJECTS`] objects.
+    #[error("it names {0} objects, more than any entry ({MAX_ENTRY_OBJECTS})")]
+    TooManyObjects(usize),
+    /// Not JSON, or not the members of an entry.
+    #[error("it is not a log entry ({0})")]
+    NotAnEntry(String),
+}
+
+impl LineError {
+    /// The stable code of this problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LineError::TooLong(_) => "log_line_too_long",
+            LineError::NotUtf8 | LineError::NotAnEntry(_) | LineError::TooManyObjects(_) => {
+                "log_line_unreadable"
+            }
+            LineError::BadHash { .. } => "log_bad_hash",
+        }
+    }
+}
+
+/// Parses one line of the log (without its line feed) into an entry. Never panics, whatever
+/// the bytes; every hash and id in it is checked to be 64 lower-case hex digits. Exposed for
+/// fuzzing.
+#[doc(hidden)]
+pub fn parse_log_line(line: &[u8]) -> Result<LogEntry, LineError> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(LineError::TooLong(line.len()));
+    }
+    let text = std::str::from_utf8(line).map_err(|_| LineError::NotUtf8)?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| LineError::NotAnEntry(e.to_string()))?;
+    let hex_member = |member: String, v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Sha256Hex::parse(s)
+            .map(|_| ())
+            .map_err(|value| LineError::BadHash { member, value }),
+        _ => Ok(()),
+    };
+    for member in ["hash", "prev", "agreement", "signed_by"] {
+        hex_member(member.to_string(), value.get(member))?;
+    }
+    if let Some(objects) = value.get("objects").and_then(|o| o.as_array()) {
+        if objects.len() > MAX_ENTRY_OBJECTS {
+            return Err(LineError::TooManyObjects(objects.len()));
+        }
+        for (i, o) in objects.iter().enumerate() {
+            hex_member(format!("objects[{i}].sha256"), o.get("sha256"))?;
+        }
+    }
+    serde_json::from_value(value).map_err(|e| LineError::NotAnEntry(e.to_string()))
 }
 
 /// One line of the log as read.
@@ -222,7 +356,7 @@ pub(crate) struct Line {
     /// 1-based line number.
     pub number: usize,
     /// The entry, or why the line is not one.
-    pub entry: Result<LogEntry, String>,
+    pub entry: Result<LogEntry, LineError>,
 }
 
 /// The whole log as read.
@@ -248,13 +382,21 @@ impl Log {
         &self.path
     }
 
-    /// Reads every line.
+    /// Reads every line: a log that is not a regular file, larger than [`MAX_LOG_BYTES`] or
+    /// with more than [`MAX_LOG_ENTRIES`] lines is refused.
     pub(crate) fn read_all(&self) -> io::Result<LogRead> {
-        let bytes = match std::fs::read(&self.path) {
+        let bytes = match read_regular(&self.path, MAX_LOG_BYTES) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(LogRead::default()),
             Err(e) => return Err(e),
         };
+        let count = bytes.iter().filter(|&&b| b == b'\n').count();
+        if count > MAX_LOG_ENTRIES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the log has {count} lines, more than {MAX_LOG_ENTRIES}"),
+            ));
+        }
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let torn_tail = (complete < bytes.len()).then(|| bytes.len() - complete);
         let lines = bytes[..complete]
@@ -262,22 +404,34 @@ impl Log {
             .enumerate()
             .map(|(i, l)| Line {
                 number: i + 1,
-                entry: parse_line(&l[..l.len() - 1]),
+                entry: parse_log_line(l.strip_suffix(b"\n").unwrap_or(l)),
             })
             .collect();
         Ok(LogRead { lines, torn_tail })
     }
 
-    /// The last complete entry, read from the end of the file.
+    /// The last complete entry, read from the end of the file (at most [`MAX_LINE_BYTES`]
+    /// of it).
     pub(crate) fn last(&self) -> io::Result<Option<LogEntry>> {
-        let mut f = match File::open(&self.path) {
-            Ok(f) => f,
+        match check_regular(&self.path) {
+            Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
-        };
-        let len = f.metadata()?.len();
+        }
+        let mut f = File::open(&self.path)?;
+        let meta = f.metadata()?;
+        if !meta.is_file() {
+            return Err(super::not_regular());
+        }
+        let len = meta.len();
         let mut chunk = 64 * 1024u64;
         loop {
+            if chunk > 4 * (MAX_LINE_BYTES as u64 + 1) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the last line of the log is longer than any entry ({MAX_LINE_BYTES} bytes)"),
+                ));
+            }
             let start = len.saturating_sub(chunk);
             f.seek(SeekFrom::Start(start))?;
             let mut buf = Vec::with_capacity((len - start) as usize);
@@ -297,6 +451,34 @@ impl Log {
         }
     }
 
+    /// The first entry, read from the start of the file (at most [`MAX_LINE_BYTES`] of it).
+    pub(crate) fn first(&self) -> io::Result<Option<LogEntry>> {
+        match check_regular(&self.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let f = File::open(&self.path)?;
+        if !f.metadata()?.is_file() {
+            return Err(super::not_regular());
+        }
+        let mut buf = Vec::new();
+        f.take(MAX_LINE_BYTES as u64 + 1).read_to_end(&mut buf)?;
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(end) => parse_log_line(&buf[..end]).map(Some).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the first line of the log cannot be read: {e}"),
+                )
+            }),
+            None if buf.len() > MAX_LINE_BYTES => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the first line of the log is longer than any entry",
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// Appends an entry, flushed to disk before this returns. The caller holds the
     /// archive's lock. A line cut short by an earlier crash is dropped first.
     pub(crate) fn append(
@@ -304,7 +486,11 @@ impl Log {
         new: NewEntry,
         signer: Option<&dyn Signer>,
     ) -> io::Result<LogEntry> {
-        let created = !self.path.exists();
+        let created = match check_regular(&self.path) {
+            Ok(()) => false,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+            Err(e) => return Err(e),
+        };
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true);
         #[cfg(unix)]
@@ -340,16 +526,13 @@ impl Log {
             reason: new.reason,
             note: new.note,
             prev: prev.map(|p| p.hash),
-            signed_by: signer.map(|s| hex::encode(Sha256::digest(s.public_key_bytes()))),
-            hash: String::new(),
+            signed_by: signer.map(fingerprint_of),
+            hash: Sha256Hex::from_bytes(&[0; 32]),
             signature: None,
         };
         entry.hash = entry_hash(&entry);
         if let Some(s) = signer {
-            entry.signature = Some(LogSignature {
-                public_key: B64.encode(s.public_key_bytes()),
-                value: B64.encode(s.sign_message(&signature_message(&entry.hash))),
-            });
+            entry.signature = Some(sign(s, &signature_message(&entry.hash)));
         }
         f.seek(SeekFrom::End(0))?;
         f.write_all(&entry.to_line())?;
@@ -358,13 +541,8 @@ impl Log {
     }
 }
 
-fn parse_line(line: &[u8]) -> Result<LogEntry, String> {
-    let text = std::str::from_utf8(line).map_err(|_| "it is not UTF-8 text".to_string())?;
-    serde_json::from_str(text).map_err(|e| format!("it is not a log entry ({e})"))
-}
-
 fn last_entry(line: &[u8]) -> io::Result<Option<LogEntry>> {
-    parse_line(line).map(Some).map_err(|e| {
+    parse_log_line(line).map(Some).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("the last line of the log cannot be read: {e}"),
@@ -397,9 +575,9 @@ mod tests {
         NewEntry {
             time: "2026-11-23T10:00:00+01:00".into(),
             event,
-            agreement: Some("ab".repeat(32)),
+            agreement: Some(AgreementId::parse(&"ab".repeat(32)).unwrap()),
             objects: vec![LoggedObject {
-                sha256: "cd".repeat(32),
+                sha256: Sha256Hex::parse(&"cd".repeat(32)).unwrap(),
                 kind: ObjectKind::Agreement,
                 number: None,
                 name: None,
@@ -417,13 +595,11 @@ mod tests {
         let a = log.append(new(LogEvent::Added), None).unwrap();
         let b = log.append(new(LogEvent::Exported), Some(&key)).unwrap();
         assert_eq!((a.seq, b.seq), (0, 1));
-        assert_eq!(b.prev.as_deref(), Some(a.hash.as_str()));
+        assert_eq!(b.prev.as_ref(), Some(&a.hash));
         assert_eq!(a.check_signature(), Ok(None));
         assert_eq!(
-            b.check_signature(),
-            Ok(Some(
-                "34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e".into()
-            ))
+            b.check_signature().unwrap().unwrap().hex(),
+            "34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e"
         );
         let read = log.read_all().unwrap();
         assert_eq!(read.lines.len(), 2);
@@ -457,22 +633,96 @@ mod tests {
         let e = log.append(new(LogEvent::Added), Some(&key)).unwrap();
         let mut stripped = e.clone();
         stripped.signature = None;
-        assert!(stripped.check_signature().unwrap_err().contains("removed"));
+        assert_eq!(stripped.check_signature(), Err(SignatureProblem::Removed));
         let other = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
         let mut foreign = e.clone();
-        foreign.signature = Some(LogSignature {
-            public_key: B64.encode(other.verifying_key().to_bytes()),
-            value: B64.encode(other.sign_message(&signature_message(&e.hash))),
-        });
-        assert!(foreign
-            .check_signature()
-            .unwrap_err()
-            .contains("another key"));
+        foreign.signature = Some(sign(&other, &signature_message(&e.hash)));
+        assert_eq!(foreign.check_signature(), Err(SignatureProblem::OtherKey));
         let mut altered = e;
-        altered.hash = "00".repeat(32);
-        assert!(altered
-            .check_signature()
-            .unwrap_err()
-            .contains("does not match"));
+        altered.hash = Sha256Hex::parse(&"00".repeat(32)).unwrap();
+        assert_eq!(altered.check_signature(), Err(SignatureProblem::Mismatch));
+    }
+
+    #[test]
+    fn fail_forged_lines_are_refused_with_their_member() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path().join("log.jsonl"));
+        let good = log.append(new(LogEvent::Added), Some(&key)).unwrap();
+        let line = String::from_utf8(good.to_line()).unwrap();
+        let line = line.trim_end();
+        assert_eq!(parse_log_line(line.as_bytes()).unwrap(), good);
+        let sha = good.objects[0].sha256.as_str();
+        for (bad, member) in [
+            ("/etc/passwd", "objects[0].sha256"),
+            ("/dev/zero", "objects[0].sha256"),
+            ("ab", "objects[0].sha256"),
+            (&"zz".repeat(32), "objects[0].sha256"),
+            (&"CD".repeat(32), "objects[0].sha256"),
+        ] {
+            let forged = line.replace(sha, bad);
+            match parse_log_line(forged.as_bytes()) {
+                Err(e @ LineError::BadHash { .. }) => {
+                    assert!(e.to_string().contains(member), "{e}");
+                    assert_eq!(e.code(), "log_bad_hash");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let agreement = good.agreement.as_ref().unwrap().as_str();
+        let forged = line.replace(agreement, "../../../../tmp");
+        assert!(matches!(
+            parse_log_line(forged.as_bytes()),
+            Err(LineError::BadHash { member, .. }) if member == "agreement"
+        ));
+        let long = vec![b' '; MAX_LINE_BYTES + 1];
+        assert_eq!(
+            parse_log_line(&long),
+            Err(LineError::TooLong(MAX_LINE_BYTES + 1))
+        );
+        assert_eq!(parse_log_line(b"\xff"), Err(LineError::NotUtf8));
+        assert!(matches!(
+            parse_log_line(b"{}"),
+            Err(LineError::NotAnEntry(_))
+        ));
+    }
+
+    #[test]
+    fn fail_log_that_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+            let log = Log::new(path.clone());
+            assert!(log.read_all().is_err());
+            assert!(log.last().is_err());
+            assert!(log.first().is_err());
+            assert!(log.append(new(LogEvent::Added), None).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_log_line_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            let _ = parse_log_line(&bytes);
+        }
+
+        #[test]
+        fn parse_log_line_never_panics_on_near_entries(
+            seq in 0u64..u64::MAX,
+            hash in "[0-9a-fA-F/.]{0,70}",
+            name in "\\PC{0,40}",
+            number in proptest::option::of(0u32..u32::MAX),
+        ) {
+            let line = serde_json::json!({
+                "seq": seq, "time": "t", "event": "added", "hash": hash, "prev": hash,
+                "objects": [{"sha256": hash, "kind": "exemplar", "number": number, "name": name}],
+            })
+            .to_string();
+            if let Ok(e) = parse_log_line(line.as_bytes()) {
+                proptest::prop_assert_eq!(e.hash.as_str().len(), 64);
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
 use crate::agreement::{Agreement, AgreementError};
-use crate::canonical::{sha256_hex, tagged_hash};
+use crate::canonical::tagged_hash;
 use crate::kind::Kind;
 use crate::party::{Party, PARTIES};
 use crate::profile::create_private_dir;
@@ -35,16 +35,30 @@ use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status, Verification};
 
 mod check;
+mod checkpoint;
+mod id;
 mod index;
 mod log;
 mod store;
 
-pub use check::{verify, verify_threads, Progress, Report};
-pub use index::{ObjectRow, SignatureRow, Summary};
-pub use log::{
-    entry_hash, signature_message, LogEntry, LogEvent, LogSignature, LoggedObject, ObjectKind,
-    LOG_SIGNATURE_TAG, LOG_TAG,
+pub use check::{
+    verify, verify_threads, verify_trusted, Problem, ProblemCode, Progress, Report, Trust,
 };
+pub use checkpoint::{
+    checkpoint_file_name, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
+};
+pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
+#[doc(hidden)]
+pub use index::{parse_index_row, IndexRowError};
+pub use index::{ObjectRow, SignatureRow, Summary, MAX_INDEX_FIELD_BYTES};
+#[doc(hidden)]
+pub use log::parse_log_line;
+pub use log::{
+    entry_hash, signature_message, LineError, LogEntry, LogEvent, LogSignature, LoggedObject,
+    ObjectKind, SignatureProblem, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS, MAX_LINE_BYTES,
+    MAX_LOG_BYTES, MAX_LOG_ENTRIES,
+};
+pub use store::MAX_OBJECT_BYTES;
 
 use index::{Derived, Index};
 use log::{Log, NewEntry};
@@ -160,6 +174,40 @@ pub enum ArchiveError {
     /// An erasure without a reason, or with one that is too long.
     #[error("an erasure needs a reason of 1 to {MAX_REASON_CHARS} characters")]
     BadReason,
+    /// The log does not reach the profile's checkpoint of it (it was cut or rebuilt), or the
+    /// checkpoint cannot be relied on: nothing is written to such an archive.
+    #[error("the archive's log does not match the profile's checkpoint {}: {problem}; nothing was written; run `tweevoud archive verify`", path.display())]
+    Checkpoint {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What does not match.
+        problem: String,
+    },
+}
+
+impl ArchiveError {
+    /// The stable code of this error, for programs and the UI to word it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ArchiveError::Io { .. } => "archive_io",
+            ArchiveError::Index { .. } => "index_error",
+            ArchiveError::IndexMissing { .. } => "index_missing",
+            ArchiveError::IndexSchema { .. } => "index_schema",
+            ArchiveError::LogMismatch { .. } => "log_mismatch",
+            ArchiveError::Lock { .. } => "archive_locked",
+            ArchiveError::Agreement(_) | ArchiveError::Pdf(_) => "not_an_agreement",
+            ArchiveError::Invalid(_) => "not_intact",
+            ArchiveError::BadObject { .. } => "bad_object",
+            ArchiveError::NotFound(_) => "archive_not_found",
+            ArchiveError::Ambiguous { .. } => "ambiguous_id",
+            ArchiveError::BadId(_) => "bad_id",
+            ArchiveError::NoArchive { .. } => "no_archive",
+            ArchiveError::EmptyQuery(_) => "empty_query",
+            ArchiveError::NoExemplar { .. } => "no_exemplar",
+            ArchiveError::BadReason => "bad_reason",
+            ArchiveError::Checkpoint { .. } => "checkpoint_mismatch",
+        }
+    }
 }
 
 /// A stored exemplar PDF: see [`Archive::exemplar`].
@@ -243,7 +291,7 @@ pub struct Deleted {
     /// The objects removed from disk.
     pub objects: Vec<LoggedObject>,
     /// Objects kept because another agreement holds them too (a shared template).
-    pub kept: Vec<String>,
+    pub kept: Vec<Sha256Hex>,
     /// The tombstone's position in the log.
     pub seq: u64,
 }
@@ -366,6 +414,9 @@ pub struct Archive {
     store: Store,
     log: Log,
     index: Index,
+    /// The profile's checkpoint of this archive, if the caller gave one
+    /// ([`Archive::with_checkpoint`]).
+    checkpoint: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -374,6 +425,66 @@ impl std::fmt::Debug for Archive {
             .field("dir", &self.dir)
             .finish_non_exhaustive()
     }
+}
+
+/// The error for a file of the archive that is not a regular file.
+pub(crate) fn not_regular() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "it is not a regular file (a symbolic link, a device, a pipe or a directory); the archive reads only its own files",
+    )
+}
+
+/// Checks that `path` is a regular file, without following a symbolic link. `NotFound` if
+/// there is nothing there.
+pub(crate) fn check_regular(path: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(path)?.is_file() {
+        Ok(())
+    } else {
+        Err(not_regular())
+    }
+}
+
+/// Reads a file of the archive: a regular file (a symbolic link, a device or a pipe in its
+/// place is refused before it is opened, so `/dev/zero` or a FIFO is never read), of at most
+/// `limit` bytes.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    check_regular(path)?;
+    let file = fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let too_large = || {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("it is larger than {limit} bytes, more than the archive holds in one file"),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Checks that the index and its write-ahead files, where present, are regular files (SQLite
+/// would otherwise open a symbolic link to a device or a pipe).
+pub(crate) fn check_index_files(index: &Path) -> Result<(), ArchiveError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let f = PathBuf::from(format!("{}{suffix}", index.display()));
+        match check_regular(&f) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(ArchiveError::Io { path: f, source }),
+        }
+    }
+    Ok(())
 }
 
 fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -440,8 +551,11 @@ impl Archive {
         create_private_dir(dir).map_err(io_at(dir))?;
         create_private_dir(&p.objects).map_err(io_at(&p.objects))?;
         let log = Log::new(p.log.clone());
-        let index_exists = p.index.is_file();
-        let log_has_entries = fs::metadata(&p.log).map(|m| m.len() > 0).unwrap_or(false);
+        check_index_files(&p.index)?;
+        let index_exists = fs::symlink_metadata(&p.index).is_ok();
+        let log_has_entries = fs::symlink_metadata(&p.log)
+            .map(|m| !m.is_file() || m.len() > 0)
+            .unwrap_or(false);
         if !index_exists && log_has_entries {
             return Err(ArchiveError::IndexMissing { path: p.index });
         }
@@ -454,6 +568,7 @@ impl Archive {
             store: Store::new(p.objects),
             log,
             index,
+            checkpoint: None,
         };
         archive.check_schema()?;
         let mut archive = archive;
@@ -467,6 +582,85 @@ impl Archive {
     /// The archive's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Keeps the profile's checkpoint of this archive at `path` (see
+    /// [`crate::Profile::archive_checkpoint`]): from now on every append refuses to write to a
+    /// log that does not reach the checkpoint (cut or rebuilt), and every signed append moves
+    /// the checkpoint to the new entry, signed with the same key.
+    pub fn with_checkpoint(mut self, path: PathBuf) -> Archive {
+        self.checkpoint = Some(path);
+        self
+    }
+
+    /// Appends an entry: after checking the log against the checkpoint, if there is one.
+    /// The caller holds the lock.
+    fn append(&self, new: NewEntry, signer: Option<&dyn Signer>) -> Result<LogEntry, ArchiveError> {
+        self.guard_checkpoint()?;
+        self.log.append(new, signer).map_err(io_at(self.log.path()))
+    }
+
+    /// Refuses when the log does not reach the profile's checkpoint of it.
+    fn guard_checkpoint(&self) -> Result<(), ArchiveError> {
+        let Some(path) = &self.checkpoint else {
+            return Ok(());
+        };
+        let refuse = |problem: String| ArchiveError::Checkpoint {
+            path: path.clone(),
+            problem,
+        };
+        let Some((c, _)) = Checkpoint::read(path).map_err(|e| refuse(format!("it {e}")))? else {
+            return Ok(());
+        };
+        let log_err = |e: std::io::Error| refuse(format!("the log cannot be read: {e}"));
+        let last = self.log.last().map_err(log_err)?;
+        let count = last.as_ref().map_or(0, |e| e.seq + 1);
+        let first = self.log.first().map_err(log_err)?;
+        let far = if count > c.entries && c.entries > 1 {
+            let read = self.log.read_all().map_err(log_err)?;
+            read.lines
+                .into_iter()
+                .filter_map(|l| l.entry.ok())
+                .find(|e| e.seq == c.entries - 1)
+        } else {
+            None
+        };
+        let at = |seq: u64| {
+            [first.as_ref(), last.as_ref(), far.as_ref()]
+                .into_iter()
+                .flatten()
+                .find(|e| e.seq == seq)
+        };
+        match checkpoint::against(&c, count, at) {
+            checkpoint::Against::Holds => Ok(()),
+            checkpoint::Against::Truncated { log } => Err(refuse(format!(
+                "the log holds {log} entries, the checkpoint counted {}: entries were removed",
+                c.entries
+            ))),
+            checkpoint::Against::Rebuilt => Err(refuse(
+                "the checkpoint's entry is not in the log: the log was rewritten or rebuilt".into(),
+            )),
+        }
+    }
+
+    /// Moves the checkpoint to `entry`, signed by `signer`; nothing without a checkpoint or a
+    /// signer.
+    fn move_checkpoint(
+        &self,
+        entry: &LogEntry,
+        signer: Option<&dyn Signer>,
+    ) -> Result<(), ArchiveError> {
+        let (Some(path), Some(signer)) = (&self.checkpoint, signer) else {
+            return Ok(());
+        };
+        let first = match entry.seq {
+            0 => Some(entry.clone()),
+            _ => self.log.first().map_err(io_at(self.log.path()))?,
+        };
+        let first = first.unwrap_or_else(|| entry.clone());
+        Checkpoint::signed(&first, entry, signer)
+            .write(path)
+            .map_err(io_at(path))
     }
 
     fn index_err(&self) -> impl FnOnce(rusqlite::Error) -> ArchiveError + '_ {
@@ -527,7 +721,7 @@ impl Archive {
                 .entry
                 .as_ref()
                 .map_err(|e| self.log_err(format!("line {} cannot be read: {e}", line.number)))?;
-            if entry.seq + 1 == seen && head.as_deref().is_some_and(|h| h != entry.hash) {
+            if entry.seq + 1 == seen && head.as_ref().is_some_and(|h| *h != entry.hash) {
                 return Err(self.log_err(format!(
                     "its entry {} is not the one the index read",
                     entry.seq
@@ -567,11 +761,15 @@ impl Archive {
         };
         let agreement = self.load_agreement(&object.sha256)?;
         let verification = verify_agreement(&agreement);
-        Ok(Some(derive(&agreement, &verification, &object.sha256)))
+        Ok(Some(derive(
+            &agreement,
+            &verification,
+            object.sha256.as_str(),
+        )))
     }
 
     /// Reads an object, checking that its bytes still hash to its name.
-    fn object(&self, sha256: &str) -> Result<Vec<u8>, ArchiveError> {
+    fn object(&self, sha256: &Sha256Hex) -> Result<Vec<u8>, ArchiveError> {
         let bytes = self
             .store
             .get(sha256)
@@ -583,8 +781,8 @@ impl Archive {
                     format!("unreadable: {e}")
                 },
             })?;
-        let actual = sha256_hex(&bytes);
-        if actual != sha256 {
+        let actual = Sha256Hex::of(&bytes);
+        if actual != *sha256 {
             return Err(ArchiveError::BadObject {
                 sha256: sha256.to_string(),
                 problem: format!("corrupt: its bytes hash to {actual}"),
@@ -593,7 +791,7 @@ impl Archive {
         Ok(bytes)
     }
 
-    fn load_agreement(&self, sha256: &str) -> Result<Agreement, ArchiveError> {
+    fn load_agreement(&self, sha256: &Sha256Hex) -> Result<Agreement, ArchiveError> {
         let bytes = self.object(sha256)?;
         let text = String::from_utf8(bytes).map_err(|_| ArchiveError::BadObject {
             sha256: sha256.to_string(),
@@ -663,7 +861,7 @@ impl Archive {
             }
         }
         let (id, outcome) = match extends {
-            Some(c) => (c.id, AddOutcome::Updated { was: c.status }),
+            Some(c) => (id_of(&c)?, AddOutcome::Updated { was: c.status }),
             None => (self.new_id(&agreement)?, AddOutcome::New),
         };
 
@@ -697,26 +895,24 @@ impl Archive {
                 });
             }
         }
-        let entry = self
-            .log
-            .append(
-                NewEntry {
-                    time: time_str(now),
-                    event: LogEvent::Added,
-                    agreement: Some(id.clone()),
-                    objects: objects.clone(),
-                    reason: None,
-                    note: None,
-                },
-                signer,
-            )
-            .map_err(io_at(self.log.path()))?;
-        let derived = derive(&agreement, &verification, &agreement_sha);
+        let entry = self.append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Added,
+                agreement: Some(id.clone()),
+                objects: objects.clone(),
+                reason: None,
+                note: None,
+            },
+            signer,
+        )?;
+        let derived = derive(&agreement, &verification, agreement_sha.as_str());
         self.index
             .apply(&[(&entry, Some(&derived))])
             .map_err(self.index_err())?;
+        self.move_checkpoint(&entry, signer)?;
         Ok(Added {
-            id,
+            id: id.into_string(),
             outcome,
             status: verification.status,
             customer,
@@ -728,17 +924,17 @@ impl Archive {
     /// The id for a new agreement: from its first signature (or, unsigned, its first audit
     /// entry); if an archived agreement that this one does not continue already has that id
     /// (a pre-signed agreement countersigned by several customers), from its audit head.
-    fn new_id(&self, agreement: &Agreement) -> Result<String, ArchiveError> {
+    fn new_id(&self, agreement: &Agreement) -> Result<AgreementId, ArchiveError> {
         let first = agreement_id(agreement);
         if self.index.get(&first).map_err(self.index_err())?.is_none() {
-            return Ok(first);
+            return AgreementId::parse(&first).map_err(|e| ArchiveError::BadId(e.0));
         }
         let head = agreement
             .audit()
             .last()
             .map(|e| e.hash.clone())
             .unwrap_or_default();
-        Ok(hex::encode(tagged_hash(
+        Ok(AgreementId::from_bytes(&tagged_hash(
             ID_TAG,
             &serde_json::json!({ "audit_head": head }),
         )))
@@ -766,7 +962,7 @@ impl Archive {
             let hex = hex.to_ascii_lowercase();
             let mut found = Vec::new();
             for id in self.index.ids_starting(&hex).map_err(self.index_err())? {
-                if let Some(s) = self.index.get(&id).map_err(self.index_err())? {
+                if let Some(s) = self.index.get(id.as_str()).map_err(self.index_err())? {
                     found.push(s);
                 }
             }
@@ -799,30 +995,36 @@ impl Archive {
 
     /// The full id of the agreement that `id` (the id or its first 8+ hex digits) names.
     pub fn resolve(&self, id: &str) -> Result<String, ArchiveError> {
-        let id = id.trim().to_ascii_lowercase();
-        if id.len() < 8 || id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(ArchiveError::BadId(id));
-        }
-        let mut ids = self.index.ids_starting(&id).map_err(self.index_err())?;
+        Ok(self.resolve_id(id)?.into_string())
+    }
+
+    /// The full id of the agreement that `id` (the id or its first 8+ hex digits, any case)
+    /// names, as an [`AgreementId`].
+    pub fn resolve_id(&self, id: &str) -> Result<AgreementId, ArchiveError> {
+        let prefix = IdPrefix::parse(id).map_err(|e| ArchiveError::BadId(e.0))?;
+        let mut ids = self
+            .index
+            .ids_starting(prefix.as_str())
+            .map_err(self.index_err())?;
         match ids.len() {
-            0 => Err(ArchiveError::NotFound(id)),
+            0 => Err(ArchiveError::NotFound(prefix.to_string())),
             1 => Ok(ids.remove(0)),
             _ => Err(ArchiveError::Ambiguous {
-                prefix: id,
-                matches: ids,
+                prefix: prefix.to_string(),
+                matches: ids.into_iter().map(AgreementId::into_string).collect(),
             }),
         }
     }
 
     /// The full id and the index row of the agreement `id` (or an unambiguous prefix of it)
     /// names.
-    fn summary(&self, id: &str) -> Result<(String, Summary), ArchiveError> {
-        let id = self.resolve(id)?;
+    fn summary(&self, id: &str) -> Result<(AgreementId, Summary), ArchiveError> {
+        let id = self.resolve_id(id)?;
         let summary = self
             .index
-            .get(&id)
+            .get(id.as_str())
             .map_err(self.index_err())?
-            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+            .ok_or_else(|| ArchiveError::NotFound(id.to_string()))?;
         Ok((id, summary))
     }
 
@@ -834,11 +1036,14 @@ impl Archive {
             .lines
             .into_iter()
             .filter_map(|l| l.entry.ok())
-            .filter(|e| e.agreement.as_deref() == Some(id.as_str()))
+            .filter(|e| e.agreement.as_ref() == Some(&id))
             .collect();
         Ok(Details {
-            signatures: self.index.signatures(&id).map_err(self.index_err())?,
-            objects: self.index.objects(&id).map_err(self.index_err())?,
+            signatures: self
+                .index
+                .signatures(id.as_str())
+                .map_err(self.index_err())?,
+            objects: self.index.objects(id.as_str()).map_err(self.index_err())?,
             summary,
             history,
         })
@@ -847,7 +1052,7 @@ impl Archive {
     /// The current version of an archived agreement.
     pub fn agreement(&self, id: &str) -> Result<Agreement, ArchiveError> {
         let (_, summary) = self.summary(id)?;
-        self.load_agreement(&summary.object)
+        self.load_agreement(&object_of(&summary)?)
     }
 
     /// Exemplar `number` (1 for the provider's, 2 for the customer's) of archived agreement
@@ -858,12 +1063,12 @@ impl Archive {
         let (id, summary) = self.summary(id)?;
         let row = self
             .index
-            .objects(&id)
+            .objects(id.as_str())
             .map_err(self.index_err())?
             .into_iter()
             .find(|o| o.kind == ObjectKind::Exemplar && o.number == Some(number))
             .ok_or_else(|| ArchiveError::NoExemplar {
-                id: id.clone(),
+                id: id.to_string(),
                 number,
             })?;
         let file_name = row
@@ -875,7 +1080,7 @@ impl Archive {
             bytes: self.object(&row.sha256)?,
             file_name,
             number,
-            sha256: row.sha256,
+            sha256: row.sha256.into_string(),
         })
     }
 
@@ -889,26 +1094,27 @@ impl Archive {
         now: DateTime<FixedOffset>,
         signer: Option<&dyn Signer>,
     ) -> Result<Exported, ArchiveError> {
-        let id = self.resolve(id)?;
+        let id = self.resolve_id(id)?;
         let _lock = lock(&self.dir)?;
         let summary = self
             .index
-            .get(&id)
+            .get(id.as_str())
             .map_err(self.index_err())?
-            .ok_or_else(|| ArchiveError::NotFound(id.clone()))?;
+            .ok_or_else(|| ArchiveError::NotFound(id.to_string()))?;
         let base = file_stem(&summary);
+        let current = object_of(&summary)?;
         let mut out: Vec<(PathBuf, Vec<u8>, LoggedObject)> = Vec::new();
         out.push((
             dir.join(format!("{base}.tweevoud")),
-            self.object(&summary.object)?,
+            self.object(&current)?,
             LoggedObject {
-                sha256: summary.object.clone(),
+                sha256: current,
                 kind: ObjectKind::Agreement,
                 number: None,
                 name: None,
             },
         ));
-        for o in self.index.objects(&id).map_err(self.index_err())? {
+        for o in self.index.objects(id.as_str()).map_err(self.index_err())? {
             if o.kind == ObjectKind::Exemplar {
                 let name = o
                     .name
@@ -931,28 +1137,24 @@ impl Archive {
         for (path, bytes, _) in &out {
             crate::fsutil::write_atomic(path, bytes).map_err(io_at(path))?;
         }
-        self.log
-            .append(
-                NewEntry {
-                    time: time_str(now),
-                    event: LogEvent::Exported,
-                    agreement: Some(id.clone()),
-                    objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
-                    reason: None,
-                    note: Some(format!("to {}", dir.display())),
-                },
-                signer,
-            )
-            .map_err(io_at(self.log.path()))?;
+        let entry = self.append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Exported,
+                agreement: Some(id.clone()),
+                objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
+                reason: None,
+                note: Some(format!("to {}", dir.display())),
+            },
+            signer,
+        )?;
         // The index has nothing to change for an export, but records having read the entry.
-        let entry = self.log.last().map_err(|e| self.log_err(e.to_string()))?;
-        if let Some(entry) = entry {
-            self.index
-                .apply(&[(&entry, None)])
-                .map_err(self.index_err())?;
-        }
+        self.index
+            .apply(&[(&entry, None)])
+            .map_err(self.index_err())?;
+        self.move_checkpoint(&entry, signer)?;
         Ok(Exported {
-            id,
+            id: id.into_string(),
             files: out.into_iter().map(|(p, _, _)| p).collect(),
         })
     }
@@ -972,11 +1174,11 @@ impl Archive {
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
             return Err(ArchiveError::BadReason);
         }
-        let id = self.resolve(id)?;
+        let id = self.resolve_id(id)?;
         let _lock = lock(&self.dir)?;
         let mut erased = Vec::new();
         let mut kept = Vec::new();
-        for o in self.index.objects(&id).map_err(self.index_err())? {
+        for o in self.index.objects(id.as_str()).map_err(self.index_err())? {
             let holders = self.index.holders(&o.sha256).map_err(self.index_err())?;
             if holders.iter().any(|(other, _)| *other != id) {
                 kept.push(o.sha256);
@@ -991,20 +1193,17 @@ impl Archive {
         }
         // The tombstone first: if the process dies before the files are gone, `verify`
         // finishes the erasure.
-        let entry = self
-            .log
-            .append(
-                NewEntry {
-                    time: time_str(now),
-                    event: LogEvent::Deleted,
-                    agreement: Some(id.clone()),
-                    objects: erased.clone(),
-                    reason: Some(reason.to_string()),
-                    note: None,
-                },
-                signer,
-            )
-            .map_err(io_at(self.log.path()))?;
+        let entry = self.append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Deleted,
+                agreement: Some(id.clone()),
+                objects: erased.clone(),
+                reason: Some(reason.to_string()),
+                note: None,
+            },
+            signer,
+        )?;
         for o in &erased {
             self.store
                 .remove(&o.sha256)
@@ -1013,8 +1212,9 @@ impl Archive {
         self.index
             .apply(&[(&entry, None)])
             .map_err(self.index_err())?;
+        self.move_checkpoint(&entry, signer)?;
         Ok(Deleted {
-            id,
+            id: id.into_string(),
             objects: erased,
             kept,
             seq: entry.seq,
@@ -1025,17 +1225,17 @@ impl Archive {
     /// agreement in other bytes, another version of an archived agreement, an exemplar that
     /// matches none stored (changed), or unknown.
     pub fn lookup(&self, bytes: &[u8]) -> Result<Lookup, ArchiveError> {
-        let sha = sha256_hex(bytes);
+        let sha = Sha256Hex::of(bytes);
         let holders = self.index.holders(&sha).map_err(self.index_err())?;
         for (id, o) in &holders {
-            let Some(summary) = self.index.get(id).map_err(self.index_err())? else {
+            let Some(summary) = self.index.get(id.as_str()).map_err(self.index_err())? else {
                 continue;
             };
             match o.kind {
                 ObjectKind::Exemplar => {
                     let of = self
                         .index
-                        .objects(id)
+                        .objects(id.as_str())
                         .map_err(self.index_err())?
                         .iter()
                         .filter(|x| x.kind == ObjectKind::Exemplar)
@@ -1049,7 +1249,7 @@ impl Archive {
                 }
                 ObjectKind::Agreement => {
                     return Ok(Lookup::AgreementFile {
-                        current: summary.object == sha,
+                        current: sha == summary.object,
                         agreement: Box::new(summary),
                         archived: o.added.clone(),
                     });
@@ -1125,6 +1325,7 @@ impl Archive {
             store: Store::new(p.objects),
             log: Log::new(p.log),
             index,
+            checkpoint: None,
         };
         let read = archive.log.read_all().map_err(io_at(archive.log.path()))?;
         let mut problems = Vec::new();
@@ -1160,7 +1361,7 @@ impl Archive {
                         "log entry {} ({} {}): {e}",
                         entry.seq,
                         entry.event.as_str(),
-                        entry.agreement.as_deref().unwrap_or("")
+                        entry.agreement.as_ref().map_or("", |a| a.as_str())
                     ));
                     // Record having read the entry all the same.
                     archive
@@ -1185,7 +1386,7 @@ impl Archive {
 }
 
 /// For each agreement, the position of the last tombstone that erased it.
-fn erased_later(entries: &[LogEntry]) -> std::collections::HashMap<String, u64> {
+fn erased_later(entries: &[LogEntry]) -> std::collections::HashMap<AgreementId, u64> {
     entries
         .iter()
         .filter(|e| e.event == LogEvent::Deleted)
@@ -1194,7 +1395,7 @@ fn erased_later(entries: &[LogEntry]) -> std::collections::HashMap<String, u64> 
 }
 
 /// Whether an `added` entry's agreement is erased by a later tombstone.
-fn is_erased_later(entry: &LogEntry, erased: &std::collections::HashMap<String, u64>) -> bool {
+fn is_erased_later(entry: &LogEntry, erased: &std::collections::HashMap<AgreementId, u64>) -> bool {
     entry.event == LogEvent::Added
         && entry
             .agreement
@@ -1308,7 +1509,15 @@ pub(crate) fn derive(agreement: &Agreement, v: &Verification, object: &str) -> D
     }
 }
 
-/// A file name for an export: the customer's name in plain letters and the id's start.
+/// Longest file name an export writes, in bytes: with the temporary name it is written
+/// through (`.<name>.tmp-<pid>`), well within the 255 bytes file systems allow.
+pub const MAX_FILE_NAME_BYTES: usize = 200;
+
+/// Longest part of an export's file name taken from the customer's name, in bytes.
+const MAX_STEM_WHO_BYTES: usize = 120;
+
+/// A file name for an export: the customer's name in plain letters (cut at a character
+/// boundary to at most [`MAX_STEM_WHO_BYTES`] bytes) and the id's start.
 fn file_stem(s: &Summary) -> String {
     let who: String = s
         .customer
@@ -1318,13 +1527,48 @@ fn file_stem(s: &Summary) -> String {
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
     let who: Vec<&str> = who.split('-').filter(|w| !w.is_empty()).collect();
-    format!("{}-{}", who.join("-"), &s.id[..12])
+    let who = cut_at_char(&who.join("-"), MAX_STEM_WHO_BYTES)
+        .trim_end_matches('-')
+        .to_string();
+    let id = s.id.get(..12).unwrap_or(&s.id);
+    if who.is_empty() {
+        id.to_string()
+    } else {
+        format!("{who}-{id}")
+    }
 }
 
-/// A plain file name, with no directory in it.
+/// The longest start of `s` of at most `max` bytes that ends at a character boundary.
+fn cut_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A plain file name, with no directory in it, of at most [`MAX_FILE_NAME_BYTES`].
 fn safe_file_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && !name.contains(['/', '\\', '\0'])
-        && name.len() <= 200
+        && !name.chars().any(char::is_control)
+        && name.len() <= MAX_FILE_NAME_BYTES
+}
+
+/// The id of an index row, checked (the index reader already refuses a row whose id is not
+/// 64 hex digits).
+fn id_of(s: &Summary) -> Result<AgreementId, ArchiveError> {
+    AgreementId::parse(&s.id).map_err(|e| ArchiveError::BadId(e.0))
+}
+
+/// The current agreement file of an index row, checked.
+fn object_of(s: &Summary) -> Result<Sha256Hex, ArchiveError> {
+    Sha256Hex::parse(&s.object).map_err(|e| ArchiveError::BadObject {
+        sha256: e.0,
+        problem: "not a SHA-256 (the index is damaged)".into(),
+    })
 }

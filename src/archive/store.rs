@@ -9,9 +9,13 @@ use std::fs;
 use std::io;
 use std::path::PathBuf;
 
-use crate::canonical::sha256_hex;
+use super::id::Sha256Hex;
+use super::read_regular;
 use crate::fsutil::{sync_dir, write_atomic_private};
 use crate::profile::create_private_dir;
+
+/// Largest object, in bytes: the largest file the archive stores (an exemplar PDF).
+pub const MAX_OBJECT_BYTES: u64 = crate::pdf::MAX_PDF_BYTES;
 
 /// The objects directory of an archive.
 #[derive(Debug, Clone)]
@@ -23,7 +27,7 @@ pub(crate) struct Store {
 #[derive(Debug)]
 pub(crate) enum Found {
     /// An object, by the name it is stored under.
-    Object(String),
+    Object(Sha256Hex),
     /// A temporary file an interrupted write left behind.
     Temporary(PathBuf),
     /// Anything else.
@@ -35,19 +39,20 @@ impl Store {
         Store { dir }
     }
 
-    /// Where the object with this hash is (whether or not it exists).
-    pub(crate) fn path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(&sha256[..2]).join(sha256)
+    /// Where the object with this hash is (whether or not it exists): always inside the
+    /// objects directory, since a [`Sha256Hex`] is 64 hex digits and nothing else.
+    pub(crate) fn path(&self, sha256: &Sha256Hex) -> PathBuf {
+        self.dir.join(sha256.short(2)).join(sha256.as_str())
     }
 
     /// Stores `bytes` and returns their SHA-256. An object already present is kept as it is.
-    pub(crate) fn put(&self, bytes: &[u8]) -> io::Result<String> {
-        let sha256 = sha256_hex(bytes);
+    pub(crate) fn put(&self, bytes: &[u8]) -> io::Result<Sha256Hex> {
+        let sha256 = Sha256Hex::of(bytes);
         let path = self.path(&sha256);
-        if path.is_file() {
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             return Ok(sha256);
         }
-        let sub = self.dir.join(&sha256[..2]);
+        let sub = self.dir.join(sha256.short(2));
         if !sub.is_dir() {
             create_private_dir(&sub)?;
             sync_dir(&self.dir)?;
@@ -56,13 +61,14 @@ impl Store {
         Ok(sha256)
     }
 
-    /// The bytes of an object.
-    pub(crate) fn get(&self, sha256: &str) -> io::Result<Vec<u8>> {
-        fs::read(self.path(sha256))
+    /// The bytes of an object: a regular file of at most [`MAX_OBJECT_BYTES`] (a symlink, a
+    /// device or a pipe in its place is refused, not followed).
+    pub(crate) fn get(&self, sha256: &Sha256Hex) -> io::Result<Vec<u8>> {
+        read_regular(&self.path(sha256), MAX_OBJECT_BYTES)
     }
 
     /// Removes an object (a missing one is not an error).
-    pub(crate) fn remove(&self, sha256: &str) -> io::Result<()> {
+    pub(crate) fn remove(&self, sha256: &Sha256Hex) -> io::Result<()> {
         let path = self.path(sha256);
         match fs::remove_file(&path) {
             Ok(()) => {
@@ -111,8 +117,11 @@ impl Store {
             }
             names.sort();
             for (name, path, is_file) in names {
-                if is_file && is_sha256(&name) && name.starts_with(&prefix) {
-                    found.push(Found::Object(name));
+                let object = Sha256Hex::parse(&name)
+                    .ok()
+                    .filter(|h| is_file && h.short(2) == prefix);
+                if let Some(h) = object {
+                    found.push(Found::Object(h));
                 } else if is_file && name.starts_with('.') && name.contains(".tmp-") {
                     found.push(Found::Temporary(path));
                 } else {
@@ -122,11 +131,6 @@ impl Store {
         }
         Ok(found)
     }
-}
-
-/// 64 lower-case hex digits.
-pub(crate) fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn is_prefix_dir(s: &str) -> bool {
@@ -143,10 +147,10 @@ mod tests {
         let store = Store::new(dir.path().join("objects"));
         create_private_dir(&dir.path().join("objects")).unwrap();
         let a = store.put(b"hello").unwrap();
-        assert_eq!(a, sha256_hex(b"hello"));
+        assert_eq!(a, Sha256Hex::of(b"hello"));
         assert_eq!(store.put(b"hello").unwrap(), a);
         assert_eq!(store.get(&a).unwrap(), b"hello");
-        assert!(store.path(&a).ends_with(format!("{}/{a}", &a[..2])));
+        assert!(store.path(&a).ends_with(format!("{}/{a}", a.short(2))));
         let found = store.scan().unwrap();
         assert!(matches!(&found[..], [Found::Object(h)] if *h == a));
         store.remove(&a).unwrap();

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use tweevoud::archive::{self, AddOutcome, Progress, Summary};
-use tweevoud::{Archive, KeyStore, Status, UnlockedKey};
+use tweevoud::archive::{self, AddOutcome, IdPrefix, Progress, Summary, Trust};
+use tweevoud::{Archive, KeyStore, Profile, Status, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{now, print_json, shown, Outcome};
@@ -43,12 +43,18 @@ impl ArchiveDirArgs {
 /// Signing the log entries.
 #[derive(Args)]
 struct LogKeyArgs {
-    /// Sign the archive's log entry with this key (its name or fingerprint); without it the
-    /// entry is unsigned.
+    /// Sign the archive's log entry with this key of yours (its name or fingerprint): every
+    /// entry must be signed by one of the profile's keys.
     #[arg(long)]
     key: Option<String>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
+}
+
+/// An agreement id, or its first 8 or more hex digits.
+fn id_arg(s: &str) -> std::result::Result<IdPrefix, String> {
+    IdPrefix::parse(s)
+        .map_err(|_| "an agreement id is 64 hex digits (or at least the first 8 of them)".into())
 }
 
 #[derive(Subcommand)]
@@ -87,7 +93,8 @@ enum ArchiveCommand {
     /// Show one agreement: its parties, signatures, stored files and history.
     Show {
         /// Its id (or the first 8+ hex digits).
-        id: String,
+        #[arg(value_parser = id_arg)]
+        id: IdPrefix,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -95,15 +102,17 @@ enum ArchiveCommand {
     /// Copy an agreement's file and exemplars out of the archive.
     Export {
         /// Its id (or the first 8+ hex digits).
-        id: String,
+        #[arg(value_parser = id_arg)]
+        id: IdPrefix,
         /// The directory to write to (created if need be).
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
         #[command(flatten)]
         key: LogKeyArgs,
     },
-    /// Check every object, every signature, the log and the index (exit 1 if anything is
-    /// wrong).
+    /// Check every object, every signature, the log (each entry signed by one of this
+    /// profile's keys, and reaching the profile's checkpoint) and the index (exit 1 if
+    /// anything is wrong). With --key, the verification is recorded in the log.
     Verify {
         /// Print JSON.
         #[arg(long)]
@@ -115,7 +124,8 @@ enum ArchiveCommand {
     /// reason stays in the log.
     Delete {
         /// Its id (or the first 8+ hex digits).
-        id: String,
+        #[arg(value_parser = id_arg)]
+        id: IdPrefix,
         /// Why (recorded in the log).
         #[arg(long)]
         reason: String,
@@ -144,6 +154,17 @@ impl From<StatusArg> for Status {
     }
 }
 
+/// The key that signs a log entry: required, since an unsigned entry is one `archive verify`
+/// reports (anyone who can write the archive's directory could have written it).
+fn unlock_required(profile: &ProfileArgs, k: &LogKeyArgs, what: &str) -> Result<UnlockedKey> {
+    unlock(profile, k)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{what} writes a log entry, which must be signed with one of your keys: \
+             add --key KEY (its name or fingerprint; `tweevoud key list` shows them); nothing was changed"
+        )
+    })
+}
+
 fn unlock(profile: &ProfileArgs, k: &LogKeyArgs) -> Result<Option<UnlockedKey>> {
     let Some(selector) = &k.key else {
         return Ok(None);
@@ -160,6 +181,23 @@ fn unlock(profile: &ProfileArgs, k: &LogKeyArgs) -> Result<Option<UnlockedKey>> 
 
 fn signer(key: &Option<UnlockedKey>) -> Option<&dyn tweevoud::Signer> {
     key.as_ref().map(|k| k as &dyn tweevoud::Signer)
+}
+
+/// What this profile trusts of the archive in `dir`: its own keys, and its checkpoint.
+fn trust(profile: &Profile, dir: &Path) -> Result<Trust> {
+    let own = KeyStore::open(profile)
+        .list()?
+        .iter()
+        .map(|k| *k.fingerprint())
+        .collect();
+    Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir)))
+}
+
+/// The archive in `dir`, open, with the profile's checkpoint of it (for writing).
+fn open_for_writing(profile: &ProfileArgs, dir: &Path) -> Result<Archive> {
+    let archive = Archive::open(dir)?;
+    let checkpoint = profile.profile()?.archive_checkpoint(archive.dir());
+    Ok(archive.with_checkpoint(checkpoint))
 }
 
 fn status_words(s: Status) -> &'static str {
@@ -197,11 +235,11 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
                 Outcome::Ok
             })
         }
-        ArchiveCommand::Show { id, json } => show(&dir, &id, json),
+        ArchiveCommand::Show { id, json } => show(&dir, id.as_str(), json),
         ArchiveCommand::Export { id, output, key } => {
-            let key = unlock(&a.profile, &key)?;
-            let mut archive = Archive::open(&dir)?;
-            let done = archive.export(&id, &output, now()?, signer(&key))?;
+            let key = unlock_required(&a.profile, &key, "archive export")?;
+            let mut archive = open_for_writing(&a.profile, &dir)?;
+            let done = archive.export(id.as_str(), &output, now()?, Some(&key))?;
             outln!("exported {} to {}:", done.id, shown(&output));
             for f in &done.files {
                 outln!("  {}", shown(f));
@@ -210,9 +248,9 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
         }
         ArchiveCommand::Verify { json, key } => verify(&a.profile, &dir, &key, json),
         ArchiveCommand::Delete { id, reason, key } => {
-            let key = unlock(&a.profile, &key)?;
-            let mut archive = Archive::open(&dir)?;
-            let done = archive.delete(&id, &reason, now()?, signer(&key))?;
+            let key = unlock_required(&a.profile, &key, "archive delete")?;
+            let mut archive = open_for_writing(&a.profile, &dir)?;
+            let done = archive.delete(id.as_str(), &reason, now()?, Some(&key))?;
             outln!(
                 "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
                 done.id,
@@ -254,14 +292,19 @@ fn add(
     key: &LogKeyArgs,
     json: bool,
 ) -> Result<Outcome> {
-    let key = unlock(profile, key)?;
-    let mut archive = Archive::open(dir)?;
-    let mut outcome = Outcome::Ok;
-    let mut results = Vec::new();
+    // The files first: a file that cannot be read is said before a passphrase is asked for.
+    let mut read = Vec::with_capacity(files.len());
     for file in files {
         let bytes = tweevoud::fsutil::read_limited(file, tweevoud::pdf::MAX_PDF_BYTES)
             .with_context(|| format!("cannot read {}", shown(file)))?;
-        let added = match archive.add(&bytes, now()?, signer(&key)) {
+        read.push((file, bytes));
+    }
+    let key = unlock_required(profile, key, "archive add")?;
+    let mut archive = open_for_writing(profile, dir)?;
+    let mut outcome = Outcome::Ok;
+    let mut results = Vec::new();
+    for (file, bytes) in read {
+        let added = match archive.add(&bytes, now()?, Some(&key)) {
             Ok(added) => added,
             Err(e @ tweevoud::ArchiveError::Invalid(_)) => {
                 outln!("{}: {e}", shown(file));
@@ -322,7 +365,7 @@ fn print_list(list: &[Summary], json: bool) -> Result<()> {
     for s in list {
         outln!(
             "{}  {:<25}  {}  {}  ({})",
-            &s.id[..16],
+            s.id.get(..16).unwrap_or(&s.id),
             status_words(s.status),
             day(&s.updated),
             who(s),
@@ -371,7 +414,7 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             sig.function,
             sig.organisation,
             sig.time,
-            &sig.fingerprint[..16]
+            sig.fingerprint.get(..16).unwrap_or(&sig.fingerprint)
         );
     }
     for o in &d.objects {
@@ -389,8 +432,8 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             e.time,
             e.event.as_str(),
             e.signed_by
-                .as_deref()
-                .map(|f| format!(", signed by key {}", &f[..16]))
+                .as_ref()
+                .map(|f| format!(", signed by key {}", f.short(16)))
                 .unwrap_or_default()
         );
     }
@@ -399,6 +442,7 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
 
 fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Result<Outcome> {
     let key = unlock(profile, key)?;
+    let trust = trust(&profile.profile()?, dir)?;
     let terminal = std::io::stderr().is_terminal();
     let mut last = (String::new(), 0usize);
     let mut progress = |p: Progress| {
@@ -418,7 +462,7 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
             let _ = err.flush();
         }
     };
-    let report = archive::verify(dir, now()?, signer(&key), &mut progress)?;
+    let report = archive::verify_trusted(dir, &trust, now()?, signer(&key), &mut progress)?;
     if terminal {
         eprint!("\r\x1b[K");
     }
@@ -443,7 +487,7 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
             );
         }
         for p in &report.problems {
-            outln!("  problem: {p}");
+            outln!("  problem [{}]: {}", p.code, p.message);
         }
         for n in &report.notes {
             outln!("  note: {n}");

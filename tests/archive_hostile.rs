@@ -1,0 +1,480 @@
+//! A hostile archive: log lines forged by whoever can write the archive's directory (a path,
+//! `/dev/zero` or a short string as an object hash, an unsigned entry, an entry signed with
+//! another key), objects and logs replaced by devices and pipes, a log cut back or rebuilt
+//! with a fresh key. Each is reported by `archive verify` with its code; no command reads or
+//! deletes anything outside the archive, hangs, or panics. The binary runs as a child
+//! process with a time limit, so that a regression fails a test instead of the runner.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{at, dpa_complete, dpa_provider_signed, set, test_key};
+use serde_json::Value;
+use tweevoud::archive::{self, LogEntry, ProblemCode};
+use tweevoud::{Agreement, Archive, KeyStore, Party, Profile};
+
+const PASS: &str = "a long passphrase for the log";
+
+/// The profile's own key.
+fn key() -> ed25519_dalek::SigningKey {
+    test_key(1)
+}
+
+/// A temporary profile whose own key "Tom Hendrix" is [`key`], and an archive beside it.
+struct Setup {
+    tmp: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        let tmp = tempfile::tempdir().unwrap();
+        let pem = key()
+            .to_pkcs8_encrypted_pem(&mut rand_core::OsRng, PASS, Default::default())
+            .unwrap();
+        KeyStore::open(&Profile::at(tmp.path().join("data")))
+            .import(&pem, PASS, "Tom Hendrix", Some("XIS"), None, at(8))
+            .unwrap();
+        let setup = Setup { tmp };
+        fs::create_dir_all(setup.dir()).unwrap();
+        fs::write(setup.canary(), b"must survive").unwrap();
+        setup
+    }
+
+    fn data(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.tmp.path().join("archive")
+    }
+
+    /// A file outside the archive that nothing may read or remove.
+    fn canary(&self) -> PathBuf {
+        self.tmp.path().join("canary")
+    }
+
+    fn checkpoint(&self) -> PathBuf {
+        Profile::at(self.data()).archive_checkpoint(&self.dir())
+    }
+
+    /// The archive, open as the CLI opens it to write.
+    fn archive(&self) -> Archive {
+        Archive::open(&self.dir())
+            .unwrap()
+            .with_checkpoint(self.checkpoint())
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir().join("log.jsonl")
+    }
+
+    fn append_line(&self, line: &str) {
+        let mut text = fs::read_to_string(self.log()).unwrap();
+        text.push_str(line);
+        text.push('\n');
+        fs::write(self.log(), text).unwrap();
+    }
+
+    /// Runs the binary with this profile, at most 60 s: never killed by a signal.
+    fn run(&self, args: &[&str]) -> Output {
+        let child = Command::new(assert_cmd::cargo::cargo_bin("tweevoud"))
+            .args(args)
+            .env("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00")
+            .env("TWEEVOUD_DATA_DIR", self.data())
+            .env("TWEEVOUD_PASSPHRASE", PASS)
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let started = Instant::now();
+        let done = std::thread::spawn(move || child.wait_with_output().unwrap());
+        while !done.is_finished() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                panic!("{args:?} ran for more than 60 s (reading a device or a pipe?)");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = done.join().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.code().is_some(),
+            "{args:?} was killed by a signal: {all}"
+        );
+        assert!(!all.contains("panicked"), "{args:?} panicked: {all}");
+        out
+    }
+
+    /// `archive <args> --archive-dir DIR`.
+    fn archive_cmd(&self, args: &[&str]) -> Output {
+        let dir = self.dir();
+        let mut all = vec!["archive"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--archive-dir", dir.to_str().unwrap()]);
+        self.run(&all)
+    }
+
+    /// The codes `archive verify --json` reports (exit 1 expected).
+    fn verify_codes(&self) -> Vec<String> {
+        let out = self.archive_cmd(&["verify", "--json"]);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+            panic!(
+                "verify did not report: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        assert_eq!(out.status.code(), Some(1), "{report:#}");
+        report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every command that reads or writes the archive, on agreement `id`: none ends by a
+    /// signal or a panic, and the canary outside the archive survives.
+    fn every_command_is_safe(&self, id: &str) {
+        let out = self.tmp.path().join("out");
+        for args in [
+            vec!["list"],
+            vec!["search", "Zwarte"],
+            vec!["show", id],
+            vec![
+                "export",
+                id,
+                "-o",
+                out.to_str().unwrap(),
+                "--key",
+                "Tom Hendrix",
+            ],
+            vec!["delete", id, "--reason", "test", "--key", "Tom Hendrix"],
+            vec!["verify", "--key", "Tom Hendrix"],
+            vec!["rebuild-index"],
+            vec!["delete", id, "--reason", "test", "--key", "Tom Hendrix"],
+        ] {
+            let o = self.archive_cmd(&args);
+            assert!(matches!(o.status.code(), Some(0..=2)), "{args:?}: {o:?}");
+            assert_eq!(
+                fs::read(self.canary()).unwrap(),
+                b"must survive",
+                "{args:?} touched a file outside the archive"
+            );
+        }
+    }
+}
+
+fn bytes(a: &Agreement) -> Vec<u8> {
+    a.to_json().into_bytes()
+}
+
+/// A line of the log, re-serialized with one member replaced (the hash left as it was: a
+/// forged line need not hold together to be dangerous).
+fn forged(entry: &LogEntry, path: &[&str], value: &str) -> String {
+    let mut v = serde_json::to_value(entry).unwrap();
+    let mut at = &mut v;
+    for (i, p) in path.iter().enumerate() {
+        at = match p.parse::<usize>() {
+            Ok(n) => &mut at[n],
+            Err(_) => &mut at[*p],
+        };
+        if i == path.len() - 1 {
+            *at = Value::String(value.into());
+        }
+    }
+    v.to_string()
+}
+
+/// Makes the forged value of a member, for a setup.
+type Forge = fn(&Setup) -> String;
+
+#[test]
+fn fail_forged_object_hashes_are_reported_and_never_become_paths() {
+    let canary_value = |s: &Setup| s.canary().to_str().unwrap().to_string();
+    let cases: [(&str, Forge); 6] = [
+        ("absolute path", canary_value),
+        ("/dev/zero", |_| "/dev/zero".into()),
+        ("relative path", |_| "../canary".into()),
+        ("short", |_| "ab".into()),
+        ("non-hex", |_| "zz".repeat(32)),
+        ("upper case", |_| "AB".repeat(32)),
+    ];
+    for (what, value) in cases {
+        let s = Setup::new();
+        let mut ar = s.archive();
+        let added = ar
+            .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+            .unwrap();
+        let exported = ar
+            .export(&added.id, &s.tmp.path().join("x"), at(17), Some(&key()))
+            .unwrap();
+        drop(ar);
+        assert_eq!(exported.id, added.id);
+        let last: LogEntry =
+            serde_json::from_str(fs::read_to_string(s.log()).unwrap().lines().last().unwrap())
+                .unwrap();
+        // A tombstone that names the canary as an object to erase.
+        let mut tomb = last.clone();
+        tomb.seq += 1;
+        tomb.event = archive::LogEvent::Deleted;
+        tomb.prev = Some(last.hash.clone());
+        tomb.reason = Some("forged".into());
+        s.append_line(&forged(&tomb, &["objects", "0", "sha256"], &value(&s)));
+        let codes = s.verify_codes();
+        assert!(codes.contains(&"log_bad_hash".into()), "{what}: {codes:?}");
+        s.every_command_is_safe(&added.id);
+    }
+}
+
+#[test]
+fn fail_forged_agreement_id_and_fingerprint() {
+    for path in [&["agreement"][..], &["signed_by"], &["prev"], &["hash"]] {
+        let s = Setup::new();
+        let mut ar = s.archive();
+        let added = ar
+            .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+            .unwrap();
+        drop(ar);
+        let last: LogEntry =
+            serde_json::from_str(fs::read_to_string(s.log()).unwrap().lines().last().unwrap())
+                .unwrap();
+        let mut next = last.clone();
+        next.seq += 1;
+        next.prev = Some(last.hash.clone());
+        s.append_line(&forged(&next, path, "../../../canary"));
+        let codes = s.verify_codes();
+        assert!(
+            codes.contains(&"log_bad_hash".into()),
+            "{path:?}: {codes:?}"
+        );
+        s.every_command_is_safe(&added.id);
+    }
+}
+
+#[test]
+fn fail_objects_and_log_that_are_devices_pipes_or_links() {
+    // An object replaced by a link to /dev/zero, and one by a pipe.
+    for kind in ["zero", "fifo", "link-out"] {
+        let s = Setup::new();
+        let mut ar = s.archive();
+        let added = ar
+            .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+            .unwrap();
+        drop(ar);
+        let sha = added.objects[0].sha256.as_str();
+        let path = s.dir().join("objects").join(&sha[..2]).join(sha);
+        fs::remove_file(&path).unwrap();
+        match kind {
+            "zero" => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+            "fifo" => assert!(Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()),
+            _ => std::os::unix::fs::symlink(s.canary(), &path).unwrap(),
+        }
+        let codes = s.verify_codes();
+        assert!(
+            codes.iter().any(|c| c.starts_with("object_")),
+            "{kind}: {codes:?}"
+        );
+        s.every_command_is_safe(&added.id);
+    }
+    // The log itself a link to /dev/zero.
+    let s = Setup::new();
+    let mut ar = s.archive();
+    let added = ar
+        .add(&bytes(&dpa_complete()), at(16), Some(&key()))
+        .unwrap();
+    drop(ar);
+    fs::remove_file(s.log()).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", s.log()).unwrap();
+    let codes = s.verify_codes();
+    assert!(codes.contains(&"log_unreadable".into()), "{codes:?}");
+    s.every_command_is_safe(&added.id);
+}
+
+#[test]
+fn fail_unsigned_and_foreign_entries() {
+    let s = Setup::new();
+    let mut ar = s.archive();
+    ar.add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
+        .unwrap();
+    // Written by someone without the profile's key: unsigned, then with a key of their own.
+    let mut stranger = Archive::open(&s.dir()).unwrap();
+    stranger.add(&bytes(&dpa_complete()), at(12), None).unwrap();
+    let added = stranger
+        .add(
+            &bytes(&complete_with_customer("Kat", 3)),
+            at(13),
+            Some(&test_key(9)),
+        )
+        .unwrap();
+    drop((ar, stranger));
+    let codes = s.verify_codes();
+    assert!(codes.contains(&"log_unsigned".into()), "{codes:?}");
+    assert!(codes.contains(&"log_foreign_signature".into()), "{codes:?}");
+    // The library says the same, by code.
+    let trust = archive::Trust::keys(vec![tweevoud::key::Fingerprint::of_raw_public_key(
+        key().verifying_key().as_bytes(),
+    )]);
+    let report = archive::verify_trusted(&s.dir(), &trust, at(20), None, &mut |_| {}).unwrap();
+    assert!(report.has(ProblemCode::LogUnsigned));
+    assert!(report.has(ProblemCode::LogForeignSignature));
+    assert!(report.logged.is_none());
+    s.every_command_is_safe(&added.id);
+}
+
+#[test]
+fn fail_log_cut_back_to_an_earlier_entry() {
+    let s = Setup::new();
+    let mut ar = s.archive();
+    let first = ar
+        .add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
+        .unwrap();
+    ar.add(&bytes(&dpa_complete()), at(12), Some(&key()))
+        .unwrap();
+    ar.add(
+        &bytes(&complete_with_customer("Kat", 4)),
+        at(13),
+        Some(&key()),
+    )
+    .unwrap();
+    drop(ar);
+    // Cut the log back to its first entry and rebuild the index to match: the chain holds.
+    let text = fs::read_to_string(s.log()).unwrap();
+    fs::write(s.log(), text.lines().next().unwrap().to_string() + "\n").unwrap();
+    Archive::rebuild_index(&s.dir()).unwrap();
+    let codes = s.verify_codes();
+    assert_eq!(codes, ["log_truncated"]);
+    // Nothing more is written to it.
+    let file = s.tmp.path().join("a.tweevoud");
+    complete_with_customer("Kat", 5).save(&file).unwrap();
+    let out = s.archive_cmd(&["add", file.to_str().unwrap(), "--key", "Tom Hendrix"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not match the profile's checkpoint"),
+        "{out:?}"
+    );
+    s.every_command_is_safe(&first.id);
+}
+
+#[test]
+fn fail_log_rebuilt_with_a_fresh_key() {
+    let s = Setup::new();
+    let mut ar = s.archive();
+    ar.add(&bytes(&dpa_complete()), at(11), Some(&key()))
+        .unwrap();
+    ar.add(
+        &bytes(&complete_with_customer("Kat", 6)),
+        at(12),
+        Some(&key()),
+    )
+    .unwrap();
+    drop(ar);
+    // Everything but the objects thrown away, and a chain written anew from the first entry.
+    fs::remove_file(s.log()).unwrap();
+    for f in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+        let _ = fs::remove_file(s.dir().join(f));
+    }
+    let fresh = test_key(7);
+    let mut ar = Archive::open(&s.dir()).unwrap();
+    let kept = ar
+        .add(&bytes(&dpa_complete()), at(11), Some(&fresh))
+        .unwrap();
+    ar.add(
+        &bytes(&complete_with_customer("Kat", 8)),
+        at(12),
+        Some(&fresh),
+    )
+    .unwrap();
+    drop(ar);
+    let codes = s.verify_codes();
+    assert!(codes.contains(&"log_rebuilt".into()), "{codes:?}");
+    assert!(codes.contains(&"log_foreign_signature".into()), "{codes:?}");
+    s.every_command_is_safe(&kept.id);
+}
+
+#[test]
+fn a_long_customer_name_exports() {
+    let s = Setup::new();
+    let name: String = "Brouwerij De Zwarte Kat Élégance "
+        .repeat(7)
+        .chars()
+        .take(200)
+        .collect();
+    assert_eq!(name.chars().count(), 200);
+    let file = s.tmp.path().join("long.tweevoud");
+    complete_with_customer(&name, 9).save(&file).unwrap();
+    let out = s.archive_cmd(&[
+        "add",
+        file.to_str().unwrap(),
+        "--key",
+        "Tom Hendrix",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let added: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = added[0]["id"].as_str().unwrap().to_string();
+    let dest = s.tmp.path().join("out");
+    let out = s.archive_cmd(&[
+        "export",
+        &id,
+        "-o",
+        dest.to_str().unwrap(),
+        "--key",
+        "Tom Hendrix",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let names: Vec<String> = fs::read_dir(&dest)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 255), "{names:?}");
+    assert!(names
+        .iter()
+        .any(|n| n.starts_with("Brouwerij-De-Zwarte-Kat-")));
+    let out = s.archive_cmd(&["verify"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+/// The pre-signed DPA countersigned by a customer of this name.
+fn complete_with_customer(name: &str, n: u32) -> Agreement {
+    let mut a = dpa_provider_signed();
+    a.fill(
+        Party::Customer,
+        &set(&[
+            ("customer_name", name),
+            ("customer_address", "Markt 1\n3500 Hasselt"),
+            ("customer_enterprise_number", &enterprise_number(n)),
+            ("customer_signatory_name", "Klant Vertegenwoordiger"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        at(14),
+    )
+    .unwrap();
+    a.sign(&test_key(2), Party::Customer, None, None, at(15))
+        .unwrap();
+    a
+}
+
+/// A valid Belgian enterprise number made from `n` (mod-97 check digits).
+fn enterprise_number(n: u32) -> String {
+    let base = 10_000_000 + n;
+    let check = 97 - base % 97;
+    let digits = format!("{base:08}{check:02}");
+    format!("{}.{}.{}", &digits[..4], &digits[4..7], &digits[7..])
+}
