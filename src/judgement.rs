@@ -555,13 +555,21 @@ pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError
 }
 
 /// Judges an agreement held in memory (the app's agreement being worked on), as if it were
-/// read from its agreement file; the archive is not asked.
-pub fn judge_agreement(agreement: &Agreement, ctx: &Context<'_>) -> Judgement {
+/// read again from the file it came from: its agreement file, or the exemplar PDF whose check
+/// is `pdf`. The archive is not asked.
+pub fn judge_agreement(
+    agreement: &Agreement,
+    pdf: Option<&ExemplarCheck>,
+    ctx: &Context<'_>,
+) -> Judgement {
     let contents = Contents {
-        kind: FileKind::AgreementFile,
+        kind: match pdf {
+            Some(_) => FileKind::Exemplar,
+            None => FileKind::AgreementFile,
+        },
         verification: crate::verify::verify(agreement),
         agreement: agreement.clone(),
-        pdf: None,
+        pdf: pdf.cloned(),
     };
     Judgement::of_contents(contents, ctx, None)
 }

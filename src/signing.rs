@@ -351,9 +351,7 @@ impl Agreement {
             .template()
             .blanks()
             .iter()
-            .filter(|b| {
-                next.value(&b.id).is_none() && b.party != role && !next.has_signed(b.party)
-            })
+            .filter(|b| next.value(&b.id).is_none() && b.party != role && !next.has_signed(b.party))
             .map(|b| OpenBlank {
                 blank: b.id.clone(),
                 party: b.party,

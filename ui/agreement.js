@@ -227,8 +227,11 @@ function renderChrome() {
   ui.file.textContent = [view.file || t("new_file"), view.label].filter(Boolean).join(" · ");
   ui.saved.textContent = view.file ? `· ${t(view.saved ? "saved" : "unsaved")}` : "";
   ui.saved.dataset.saved = String(view.saved);
-  ui.status.textContent = t(`status_${v.status}`);
+  // The headline is the core's verdict: "authentic" only when every signer is confirmed.
+  ui.status.textContent = v.status === "unsigned" ? t("status_unsigned") : t(`verdict_${v.verdict.code}`);
   ui.status.dataset.status = v.status;
+  ui.status.dataset.verdict = v.verdict.code;
+  ui.status.dataset.severity = v.verdict.severity;
   ui.textFingerprint.textContent = v.text_sha256_grouped;
   ui.templateFingerprint.textContent = groupHex(view.summary.sha256);
   ui.textLanguage.textContent = t(`lang_${view.summary.language}`);
@@ -275,7 +278,7 @@ function renderActing() {
   ui.acting.dataset.party = current.acting || "";
 
   const own = ownMissing();
-  const ready = current.acting && current.reviewed && v.status !== "invalid";
+  const ready = current.turn.may_sign;
   ui.signButton.disabled = !ready || own > 0 || problems.size > 0;
   ui.signButton.hidden = !current.acting;
   let note = "";
@@ -291,11 +294,12 @@ function renderActing() {
 /** The PDF(s) to send or keep, and the archive, once someone has signed. */
 function renderShare() {
   const status = current.verification.status;
-  // Once this profile has done its part: the PDF to send while the other party has yet to
-  // sign, both exemplars once complete. Not while the agreement is being filled in here.
-  const shareable = status === "complete" || (status === "awaiting_countersignature" && !current.acting);
+  // The core says what may be shared: the PDF to send once this side signed, both exemplars
+  // once complete; nothing while the agreement is being filled in here, or does not hold.
+  const share = current.turn.share;
+  const shareable = share !== "none";
   ui.exportButton.hidden = !shareable;
-  ui.exportLabel.textContent = t(status === "complete" ? "export_both" : "export_to_send");
+  ui.exportLabel.textContent = t(share === "exemplars" ? "export_both" : "export_to_send");
   ui.exportButton.dataset.kind = status;
   ui.archiveButton.hidden = !shareable || Boolean(current.archived);
   let note = "";

@@ -64,6 +64,8 @@ function archiveText(lookup) {
       return { tone: "warn", text: t("archive_match_other", params) };
     case "differs_from_exemplars":
       return { tone: "bad", text: t("archive_match_differs", params) };
+    case "unavailable":
+      return { tone: "warn", text: t("archive_match_unavailable") };
     default:
       return { tone: "plain", text: t("archive_match_unknown") };
   }
@@ -71,27 +73,30 @@ function archiveText(lookup) {
 
 function render() {
   const v = current;
+  const code = v.verdict.code;
   ui.verdict.hidden = false;
-  ui.verdict.dataset.verdict = v.verdict;
-  ui.title.textContent = t(`verdict_${v.verdict}`);
-  const awaiting = v.details && v.details.awaiting ? partyName(v.details.awaiting, true) : "";
-  ui.text.textContent = t(`verdict_${v.verdict}_text`, { party: awaiting });
-  const labels = v.details ? v.details.labels : {};
-  ui.reason.hidden = !v.reason;
-  ui.reason.dataset.code = v.reason ? v.reason.reason.code : "";
+  ui.verdict.dataset.verdict = code;
+  ui.verdict.dataset.severity = v.verdict.severity;
+  ui.title.textContent = t(`verdict_${code}`);
+  const awaiting = v.awaiting ? partyName(v.awaiting, true) : "";
+  ui.text.textContent = t(`verdict_${code}_text`, { party: awaiting, names: (v.unconfirmed || []).join(", ") });
+  const labels = v.labels || {};
+  const first = v.first_problem;
+  ui.reason.hidden = !first;
+  ui.reason.dataset.code = first ? first.reason.code : "";
   const reason = [];
-  if (v.reason) {
-    reason.push(t("labelled", { label: t("reason"), text: firstProblemText(store.lang, v.reason, labels) }));
-    const detail = reasonDetail(v.reason);
+  if (first) {
+    reason.push(t("labelled", { label: t("reason"), text: firstProblemText(store.lang, first, labels) }));
+    const detail = reasonDetail(first);
     if (detail) reason.push(el("small", { class: "reason-detail", text: t("labelled", { label: t("reason_detail"), text: detail }) }));
   }
   ui.reason.replaceChildren(...reason);
   const facts = [fact(t("file"), v.file, "verdict-file")];
-  if (v.label) facts.push(fact(t("exemplar_label"), v.label, "verdict-exemplar"));
+  if (v.exemplar && v.exemplar.label) facts.push(fact(t("exemplar_label"), v.exemplar.label, "verdict-exemplar"));
   if (v.title) facts.push(fact(t("agreement"), v.title));
-  if (v.details) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.details.text_sha256_grouped })));
+  if (v.text_sha256_grouped) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.text_sha256_grouped })));
   const archived = archiveText(v.archive);
   if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
-  ui.signatures.replaceChildren(...(v.details ? signatureCards(v.details.signatures, {}, null, labels) : []));
+  ui.signatures.replaceChildren(...signatureCards(v.signatures || [], {}, null, labels));
 }

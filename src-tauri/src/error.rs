@@ -17,7 +17,7 @@ use tweevoud::key::KeyError;
 use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
 use tweevoud::verify::{FirstProblem, Reason};
-use tweevoud::{AgreementError, FileKind, Problem};
+use tweevoud::{AgreementError, ChangeError, FileKind, OpenError, Problem};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -64,8 +64,8 @@ pub enum Error {
         path: PathBuf,
         /// What it is ([`FileKind::OtherPdf`] or [`FileKind::Other`]).
         kind: FileKind,
-        /// What the reader found instead.
-        reason: String,
+        /// The core's reason.
+        reason: Reason,
     },
     /// The file claims to be a Tweevoud agreement but cannot be read as one: it was damaged
     /// or altered.
@@ -75,8 +75,8 @@ pub enum Error {
         path: PathBuf,
         /// What it is ([`FileKind::AgreementFile`] or [`FileKind::Exemplar`]).
         kind: FileKind,
-        /// What does not hold.
-        reason: String,
+        /// The core's reason.
+        reason: Reason,
     },
     /// Writing a file the user chose failed.
     #[error("cannot write {}: {source}", path.display())]
@@ -117,7 +117,32 @@ pub enum Error {
     HooksOff,
 }
 
+impl From<ChangeError> for Error {
+    fn from(e: ChangeError) -> Error {
+        match e {
+            ChangeError::Agreement(e) => Error::Agreement(e),
+            ChangeError::NotIntact(first) => Error::NotIntact(first),
+            other => Error::Agreement(AgreementError::Json(other.to_string())),
+        }
+    }
+}
+
 impl Error {
+    /// The error for a file that could not be opened as an agreement: unreadable, or refused
+    /// (damaged when it is a Tweevoud file, else not an agreement).
+    pub fn from_open(e: OpenError) -> Error {
+        match e {
+            OpenError::Read { path, source } => Error::Read { path, source },
+            OpenError::Refused { path, kind, reason } if kind.is_tweevoud() => {
+                Error::Damaged { path, kind, reason }
+            }
+            OpenError::Refused { path, kind, reason } => {
+                Error::NotAnAgreement { path, kind, reason }
+            }
+            other => Error::Agreement(AgreementError::Json(other.to_string())),
+        }
+    }
+
     /// The stable code sent as `kind`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -173,11 +198,8 @@ impl Error {
         };
         match self {
             Error::NotIntact(first) => Some(first.clone()),
-            Error::NotAnAgreement { kind, reason, .. } | Error::Damaged { kind, reason, .. } => {
-                Some(whole(Reason::Unreadable {
-                    kind: *kind,
-                    detail: reason.clone(),
-                }))
+            Error::NotAnAgreement { reason, .. } | Error::Damaged { reason, .. } => {
+                Some(whole(reason.clone()))
             }
             _ => None,
         }
@@ -220,7 +242,6 @@ fn agreement_kind(e: &AgreementError) -> &'static str {
         AgreementError::CannotLeaveOpen => "cannot_leave_open",
         AgreementError::WrongSignatory { .. } => "wrong_signatory",
         AgreementError::DetailMissing { .. } => "detail_missing",
-        AgreementError::NotIntact(_) => "not_intact",
         _ => "agreement",
     }
 }
@@ -340,7 +361,10 @@ mod tests {
         let e = Error::NotAnAgreement {
             path: "notes.pdf".into(),
             kind: FileKind::OtherPdf,
-            reason: "not a Tweevoud exemplar: the PDF carries no agreement file".into(),
+            reason: Reason::Unreadable {
+                kind: FileKind::OtherPdf,
+                detail: "not a Tweevoud exemplar: the PDF carries no agreement file".into(),
+            },
         };
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "not_an_agreement");
@@ -417,6 +441,18 @@ mod wording {
                 .filter(|k| !keys.contains(k))
                 .collect();
             assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn every_verdict_has_a_title_and_words_in_nl_fr_and_en() {
+        for lang in ["nl", "fr", "en"] {
+            let keys = keys(lang);
+            for code in tweevoud::VerdictCode::ALL {
+                for key in [format!("verdict_{code}"), format!("verdict_{code}_text")] {
+                    assert!(keys.contains(&key), "{lang} lacks {key}");
+                }
+            }
         }
     }
 

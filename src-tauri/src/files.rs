@@ -4,12 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tweevoud::agreement::MAX_AGREEMENT_BYTES;
-use tweevoud::fsutil::{read_limited, write_atomic};
-use tweevoud::pdf::{self, Exemplar, ExemplarPdf};
+use tweevoud::fsutil::write_atomic;
+use tweevoud::open::{self, OpenError};
+use tweevoud::pdf::{self, Exemplar, ExemplarCheck, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
-use tweevoud::verify::Reason;
-use tweevoud::{identify, verify, Agreement, AgreementError, Archive, FileKind};
+use tweevoud::{Agreement, Archive};
 
 use crate::view::file_name;
 use crate::Error;
@@ -19,53 +18,29 @@ use crate::Error;
 pub struct Opened {
     /// The agreement.
     pub agreement: Agreement,
-    /// For an exemplar PDF: which exemplar it says it is.
-    pub label: Option<String>,
-    /// For an exemplar PDF: what does not hold about the PDF itself, beyond the agreement
-    /// inside (its visible document is not the exemplar the agreement gives, say).
-    pub pdf_problems: Vec<Reason>,
+    /// For an exemplar PDF: what it says it is and whether it shows the agreement inside
+    /// (the core's check; a PDF whose visible document differs is held, never worked on).
+    pub pdf: Option<ExemplarCheck>,
 }
 
-/// Reads the agreement in `path`: an agreement file, or the one inside an exemplar PDF (whose
-/// visible document is checked against it). A file that cannot be read as an agreement is
-/// either [`Error::Damaged`] (it is a Tweevoud file, so it was damaged or altered) or
-/// [`Error::NotAnAgreement`] (anything else); a file that cannot be read at all is an
-/// [`Error::Agreement`] read error.
+/// Reads the agreement in `path` (the core's [`open::read`]): an agreement file, or the one
+/// inside an exemplar PDF, checked against what the PDF shows. A file that cannot be read as
+/// an agreement is [`Error::Damaged`] (a Tweevoud file, so damaged or altered) or
+/// [`Error::NotAnAgreement`] (anything else); one that cannot be read at all is
+/// [`Error::Read`].
 pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
-    let is_pdf = pdf::is_pdf_file(path).map_err(|source| AgreementError::Read {
-        path: path.to_path_buf(),
-        source,
+    let bytes = open::read_file(path).map_err(Error::from_open)?;
+    let contents = open::read(&bytes).map_err(|u| {
+        Error::from_open(OpenError::Refused {
+            path: path.to_path_buf(),
+            kind: u.kind,
+            reason: u.reason(),
+        })
     })?;
-    if is_pdf {
-        return read_exemplar(path);
-    }
-    let agreement = Agreement::load(path).map_err(|e| classify(path, e))?;
     Ok(Opened {
-        agreement,
-        label: None,
-        pdf_problems: Vec::new(),
+        agreement: contents.agreement,
+        pdf: contents.pdf,
     })
-}
-
-fn read_exemplar(path: &Path) -> Result<Opened, Error> {
-    let bytes = pdf::read_pdf_file(path).map_err(|e| classify(path, e))?;
-    match pdf::verify_exemplar(&bytes) {
-        Ok(check) => {
-            let own = verify(&check.agreement).problems;
-            let pdf_problems = check
-                .verification
-                .problems
-                .into_iter()
-                .filter(|p| !own.contains(p))
-                .collect();
-            Ok(Opened {
-                agreement: check.agreement,
-                label: check.label,
-                pdf_problems,
-            })
-        }
-        Err(e) => Err(refused(path, identify(&bytes), e.to_string())),
-    }
 }
 
 /// Writes exemplar PDFs where the user chose: one PDF to `chosen` itself, several into the
@@ -124,35 +99,6 @@ pub fn archived_exemplar(
     create_private_dir(dir).map_err(|e| write(dir, e))?;
     write_atomic(&path, &bytes).map_err(|e| write(&path, e))?;
     Ok(path)
-}
-
-/// A file the reader refused: "damaged" if it was meant to be a Tweevoud file (an agreement
-/// file, an exemplar), else "not an agreement" (the core's [`identify`]).
-fn refused(path: &Path, kind: FileKind, reason: String) -> Error {
-    let path = path.to_path_buf();
-    if kind.is_tweevoud() {
-        Error::Damaged { path, kind, reason }
-    } else {
-        Error::NotAnAgreement { path, kind, reason }
-    }
-}
-
-fn classify(path: &Path, e: AgreementError) -> Error {
-    let inner = match e {
-        AgreementError::InFile { source, .. } => *source,
-        other => other,
-    };
-    if let AgreementError::Read { .. } = inner {
-        return inner.into();
-    }
-    let reason = match &inner {
-        AgreementError::Pdf(e) => e.to_string(),
-        other => other.to_string(),
-    };
-    let kind = read_limited(path, MAX_AGREEMENT_BYTES)
-        .map(|bytes| identify(&bytes))
-        .unwrap_or(FileKind::Other);
-    refused(path, kind, reason)
 }
 
 #[cfg(test)]

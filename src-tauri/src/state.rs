@@ -5,10 +5,13 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset};
 use tweevoud::archive::{self, Lookup};
+use tweevoud::judgement::judge_agreement;
 use tweevoud::key::Fingerprint;
+use tweevoud::pdf::ExemplarCheck;
 use tweevoud::template::{self, Template};
-use tweevoud::verify::Reason;
-use tweevoud::{Agreement, Archive, KeyStore, Party, Profile, UnlockedKey};
+use tweevoud::{
+    Agreement, Archive, Context, Judgement, KeyStore, Party, Profile, Turn, UnlockedKey,
+};
 
 use crate::error::Error;
 use crate::files::Opened;
@@ -39,10 +42,9 @@ pub struct Work {
     /// Whether the user has seen the existing signatures (always true for a new agreement):
     /// nothing can be filled in before.
     pub reviewed: bool,
-    /// For an agreement opened from an exemplar PDF: the exemplar's label.
-    pub label: Option<String>,
-    /// For an agreement opened from an exemplar PDF: what does not hold about the PDF itself.
-    pub pdf_problems: Vec<Reason>,
+    /// For an agreement opened from an exemplar PDF: the core's check of the PDF itself (its
+    /// label, and whether it shows the agreement inside).
+    pub pdf: Option<ExemplarCheck>,
     /// The archive id, once this version is in the profile's archive.
     pub archived: Option<String>,
     /// Why archiving it failed, if it did (the signature stands all the same), as the IPC
@@ -64,16 +66,20 @@ pub fn archived_id(profile: &Profile, agreement: &Agreement) -> Option<String> {
     }
 }
 
-/// Who fills in and signs next in this profile ([`Agreement::acting_party`] with the
-/// profile's own keys; a key directory that cannot be read counts as holding none).
-pub fn acting_party(profile: &Profile, agreement: &Agreement) -> Option<Party> {
-    let own: Vec<Fingerprint> = KeyStore::open(profile)
+/// The profile's own keys (a key directory that cannot be read counts as holding none).
+pub fn own_keys(profile: &Profile) -> Vec<Fingerprint> {
+    KeyStore::open(profile)
         .list()
         .unwrap_or_default()
         .iter()
         .map(|k| *k.fingerprint())
-        .collect();
-    agreement.acting_party(&own)
+        .collect()
+}
+
+/// Who fills in and signs next in this profile ([`Agreement::acting_party`] with the
+/// profile's own keys).
+pub fn acting_party(profile: &Profile, agreement: &Agreement) -> Option<Party> {
+    agreement.acting_party(&own_keys(profile))
 }
 
 impl Work {
@@ -86,8 +92,7 @@ impl Work {
             file: None,
             saved: true,
             reviewed: true,
-            label: None,
-            pdf_problems: Vec::new(),
+            pdf: None,
             archived: None,
             archive_error: None,
         }
@@ -105,8 +110,7 @@ impl Work {
             file: Some(file),
             saved: true,
             reviewed: unsigned,
-            label: opened.label,
-            pdf_problems: opened.pdf_problems,
+            pdf: opened.pdf,
             archived,
             archive_error: None,
         }
@@ -210,7 +214,7 @@ impl Work {
         owner: &str,
         now: DateTime<FixedOffset>,
     ) -> Result<(), Error> {
-        let role = self.filler()?;
+        let role = self.filler(profile)?;
         let leave_open = self.leave_open_for(role);
         self.agreement
             .sign(key, role, Some(owner), leave_open, now)?;
@@ -233,24 +237,47 @@ impl Work {
         (!self.agreement.has_signed(other)).then_some(other)
     }
 
-    /// The party that may fill in now: after the signatures were looked at, while someone has
-    /// still to sign, and only in an agreement whose signatures hold.
-    pub fn filler(&self) -> Result<Party, Error> {
-        if !self.reviewed {
-            return Err(Error::NotReviewed);
+    /// The core's answer to what may be done next here ([`Agreement::turn`]), with an exemplar
+    /// PDF's own problems counted: a PDF that does not show the agreement inside blocks it.
+    pub fn turn(&self, profile: &Profile) -> Turn {
+        let judgement = self.judgement(profile);
+        let verification = tweevoud::verify(&self.agreement);
+        let mut turn = self
+            .agreement
+            .turn(&verification, &own_keys(profile), self.reviewed);
+        if turn.blocked.is_none() {
+            if let Some(first) = judgement.first_problem {
+                turn.blocked = Some(first);
+                turn.editable.clear();
+                turn.may_sign = false;
+                turn.share = tweevoud::Share::None;
+            }
         }
-        let party = self.acting.ok_or(Error::Finished)?;
-        if let Some(problem) = self.pdf_problems.first() {
-            return Err(Error::NotIntact(tweevoud::FirstProblem {
-                signer: None,
-                role: None,
-                reason: problem.clone(),
-            }));
-        }
-        let report = tweevoud::verify(&self.agreement);
-        if let Some(first) = report.first_reason() {
+        turn
+    }
+
+    /// The core's judgement of the agreement as it stands, as if read from its file.
+    pub fn judgement(&self, profile: &Profile) -> Judgement {
+        judge_agreement(
+            &self.agreement,
+            self.pdf.as_ref(),
+            &Context {
+                profile: Some(profile),
+                archive: None,
+            },
+        )
+    }
+
+    /// The party that may fill in and sign now: after the signatures were looked at, while
+    /// someone has still to sign, and only in an agreement (and PDF) that holds.
+    pub fn filler(&self, profile: &Profile) -> Result<Party, Error> {
+        let turn = self.turn(profile);
+        if let Some(first) = turn.blocked {
             return Err(Error::NotIntact(first));
         }
-        Ok(party)
+        if turn.review {
+            return Err(Error::NotReviewed);
+        }
+        turn.acting.ok_or(Error::Finished)
     }
 }

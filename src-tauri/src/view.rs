@@ -5,13 +5,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tweevoud::contact::{self, Contact, Trust};
-use tweevoud::key::{Fingerprint, KeyInfo, PublicKey};
+use tweevoud::contact::Contact;
+use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::template::{Block, TemplateSummary};
-use tweevoud::verify::{FirstProblem, Reason, SignatureCheck};
-use tweevoud::{verify, Agreement, Labels, Missing, Party, Profile, Status, Verification};
+use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Profile, Turn};
 
-use crate::files::Opened;
 use crate::state::Work;
 
 /// A fingerprint both ways: in groups for people, in hex for commands.
@@ -85,146 +83,42 @@ impl From<&Contact> for ContactView {
     }
 }
 
-/// How far this profile trusts a signer's key.
-#[derive(Debug, Serialize)]
-pub struct TrustView {
-    /// `own_key`, `verified_contact`, `unverified_contact` or `unknown`.
-    status: &'static str,
-    /// The name the profile knows the key under.
-    name: Option<String>,
-    /// Their organisation.
-    organisation: Option<String>,
-    /// When the key was verified (a verified contact).
-    verified: Option<String>,
-    /// The core's description, in English.
-    description: String,
-}
-
-impl TrustView {
-    fn of(profile: &Profile, check: &SignatureCheck) -> TrustView {
-        let trust = PublicKey::from_base64(&check.public_key)
-            .ok()
-            .and_then(|k| contact::trust(profile, &k).ok());
-        let Some(trust) = trust else {
-            return TrustView {
-                status: "unreadable",
-                name: None,
-                organisation: None,
-                verified: None,
-                description: "a key that cannot be read".to_string(),
-            };
-        };
-        let description = trust.describe();
-        let (status, name, organisation, verified) = match &trust {
-            Trust::OwnKey { info } => (
-                "own_key",
-                Some(info.name().to_string()),
-                info.organisation().map(str::to_string),
-                None,
-            ),
-            Trust::VerifiedContact { contact } => (
-                "verified_contact",
-                Some(contact.name().to_string()),
-                contact.organisation().map(str::to_string),
-                contact.verified().map(|t| t.format("%Y-%m-%d").to_string()),
-            ),
-            Trust::UnverifiedContact { contact } => (
-                "unverified_contact",
-                Some(contact.name().to_string()),
-                contact.organisation().map(str::to_string),
-                None,
-            ),
-            _ => ("unknown", None, None, None),
-        };
-        TrustView {
-            status,
-            name,
-            organisation,
-            verified,
-            description,
-        }
-    }
-}
-
-/// One signature, checked, with the trust in its key.
-#[derive(Debug, Serialize)]
-pub struct SignatureView {
-    #[serde(flatten)]
-    check: SignatureCheck,
-    fingerprint_grouped: String,
-    trust: TrustView,
-}
-
-/// The verdict on an agreement, signature by signature.
+/// The core's judgement of an agreement, with what the window needs to word it.
 #[derive(Debug, Serialize)]
 pub struct VerificationView {
-    status: Status,
-    awaiting: Option<Party>,
-    /// The verdict in English words (the window words it from `status`).
-    summary: String,
-    /// The first problem, with the signature it concerns: the reason shown first.
-    first_problem: Option<FirstProblem>,
-    template: String,
-    template_sha256: String,
-    text_sha256: String,
+    /// The judgement: verdict, each signature with its signer's trust, the reasons.
+    #[serde(flatten)]
+    judgement: Judgement,
+    /// The text's fingerprint in groups.
     text_sha256_grouped: String,
-    signatures: Vec<SignatureView>,
-    problems: Vec<Reason>,
-    unsigned_values: Vec<String>,
     /// The labels of the template's blanks, by id, to name a blank in a reason.
     labels: BTreeMap<String, Labels>,
+    /// The names of the signers whose keys are not confirmed.
+    unconfirmed: Vec<String>,
 }
 
 impl VerificationView {
-    /// Verifies `agreement` and looks up each signer's key in `profile`. `extra` are problems
-    /// found outside the agreement (an exemplar PDF's visible document that differs): any
-    /// makes the verdict invalid.
-    pub fn of(profile: &Profile, agreement: &Agreement, extra: &[Reason]) -> VerificationView {
-        let mut report = verify(agreement);
-        if !extra.is_empty() {
-            report.status = Status::Invalid;
-            report.awaiting = None;
-            report.problems.extend(extra.iter().cloned());
-        }
-        VerificationView::from_report(profile, report, blank_labels(agreement))
-    }
-
-    fn from_report(
-        profile: &Profile,
-        r: Verification,
-        labels: BTreeMap<String, Labels>,
-    ) -> VerificationView {
+    /// The window's view of `judgement`.
+    pub fn of(judgement: Judgement) -> VerificationView {
+        let labels = judgement
+            .agreement
+            .as_ref()
+            .map(blank_labels)
+            .unwrap_or_default();
         VerificationView {
-            summary: r.summary(),
-            first_problem: r.first_reason(),
-            labels,
-            status: r.status,
-            awaiting: r.awaiting,
-            text_sha256_grouped: grouped_hex(&r.text_sha256),
-            template: r.template,
-            template_sha256: r.template_sha256,
-            text_sha256: r.text_sha256,
-            signatures: r
-                .signatures
+            text_sha256_grouped: judgement
+                .text_sha256
+                .as_deref()
+                .map(grouped_hex)
+                .unwrap_or_default(),
+            unconfirmed: judgement
+                .unconfirmed_signers()
                 .into_iter()
-                .map(|check| SignatureView {
-                    fingerprint_grouped: check
-                        .fingerprint
-                        .parse::<Fingerprint>()
-                        .map(|f| f.to_string())
-                        .unwrap_or_default(),
-                    trust: TrustView::of(profile, &check),
-                    check,
-                })
+                .map(str::to_string)
                 .collect(),
-            problems: r.problems,
-            unsigned_values: r.unsigned_values,
+            labels,
+            judgement,
         }
-    }
-
-    /// Whether the verdict is "invalid".
-    pub fn is_invalid(&self) -> bool {
-        self.status == Status::Invalid
     }
 }
 
@@ -248,6 +142,8 @@ pub struct AgreementView {
     acting: Option<Party>,
     reviewed: bool,
     editable: Vec<String>,
+    /// The core's answer to what may be done next: the window reads its flags.
+    turn: Turn,
     missing: Vec<Missing>,
     verification: VerificationView,
     file: Option<String>,
@@ -262,11 +158,8 @@ impl AgreementView {
     pub fn of(profile: &Profile, work: &Work) -> AgreementView {
         let a = &work.agreement;
         let template = a.template();
-        let verification = VerificationView::of(profile, a, &work.pdf_problems);
-        let editable = match work.acting {
-            Some(party) if work.reviewed && !verification.is_invalid() => a.editable(party),
-            _ => Vec::new(),
-        };
+        let turn = work.turn(profile);
+        let verification = VerificationView::of(work.judgement(profile));
         AgreementView {
             summary: template.summary(),
             blocks: template.blocks().to_vec(),
@@ -285,12 +178,13 @@ impl AgreementView {
                 .collect(),
             acting: work.acting,
             reviewed: work.reviewed,
-            editable,
+            editable: turn.editable.clone(),
+            turn,
             missing: a.missing(),
             verification,
             file: work.file.as_deref().map(file_name),
             saved: work.saved,
-            label: work.label.clone(),
+            label: work.pdf.as_ref().and_then(|p| p.label.clone()),
             archived: work.archived.clone(),
             archive_error: work.archive_error.clone(),
         }
@@ -315,73 +209,22 @@ pub fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// The verdict on any file the user asked to verify.
+/// The verdict on any file the user asked to verify: the core's judgement of it.
 #[derive(Debug, Serialize)]
 pub struct FileVerdict {
     /// The file's name.
     pub file: String,
-    /// `complete`, `awaiting_countersignature`, `unsigned`, `altered` or `not_an_agreement`.
-    pub verdict: &'static str,
-    /// Why, for `altered` and `not_an_agreement`: the core's reason.
-    pub reason: Option<FirstProblem>,
-    /// The template's title, when the file could be read.
-    pub title: Option<String>,
-    /// For an exemplar PDF, the exemplar it says it is.
-    pub label: Option<String>,
-    /// The full verification, when the file could be read.
-    pub details: Option<VerificationView>,
-    /// What the profile's archive knows of these very bytes.
-    pub archive: Option<tweevoud::archive::Lookup>,
+    /// The judgement, worded by the window from its codes.
+    #[serde(flatten)]
+    pub view: VerificationView,
 }
 
 impl FileVerdict {
-    /// The verdict on an agreement read from `path`.
-    pub fn of(profile: &Profile, path: &Path, opened: &Opened) -> FileVerdict {
-        let agreement = &opened.agreement;
-        let details = VerificationView::of(profile, agreement, &opened.pdf_problems);
-        let (verdict, reason) = match details.status {
-            Status::Complete => ("complete", None),
-            Status::AwaitingCountersignature => ("awaiting_countersignature", None),
-            Status::Unsigned => ("unsigned", None),
-            Status::Invalid => ("altered", details.first_problem.clone()),
-        };
+    /// The verdict on the file at `path`.
+    pub fn of(path: &Path, judgement: Judgement) -> FileVerdict {
         FileVerdict {
             file: file_name(path),
-            verdict,
-            reason,
-            title: Some(agreement.template().title().to_string()),
-            label: opened.label.clone(),
-            details: Some(details),
-            archive: None,
-        }
-    }
-
-    /// The verdict on a file that could not be read as an agreement.
-    pub fn unreadable(path: &Path, error: &crate::Error) -> FileVerdict {
-        let verdict = match error {
-            crate::Error::NotAnAgreement { .. } => "not_an_agreement",
-            _ => "altered",
-        };
-        let kind = match verdict {
-            "altered" => tweevoud::FileKind::AgreementFile,
-            _ => tweevoud::FileKind::Other,
-        };
-        let reason = error.reason().unwrap_or_else(|| FirstProblem {
-            signer: None,
-            role: None,
-            reason: Reason::Unreadable {
-                kind,
-                detail: error.to_string(),
-            },
-        });
-        FileVerdict {
-            file: file_name(path),
-            verdict,
-            reason: Some(reason),
-            title: None,
-            label: None,
-            details: None,
-            archive: None,
+            view: VerificationView::of(judgement),
         }
     }
 }
@@ -418,7 +261,7 @@ impl SignPreview {
         work: &Work,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<SignPreview, crate::Error> {
-        let role = work.filler()?;
+        let role = work.filler(profile)?;
         let leave_open = work.leave_open_for(role);
         let p = work.agreement.signing_preview(role, leave_open, now)?;
         let keys = tweevoud::KeyStore::open(profile).list()?;

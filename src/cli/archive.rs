@@ -297,6 +297,15 @@ fn add(
     for file in files {
         let bytes = tweevoud::fsutil::read_limited(file, tweevoud::pdf::MAX_PDF_BYTES)
             .with_context(|| format!("cannot read {}", shown(file)))?;
+        // What is not an agreement, or a PDF that does not show the agreement inside, is
+        // refused before any key is asked for: nothing is written.
+        let refused = match tweevoud::open::read(&bytes) {
+            Err(u) => Some(u.reason()),
+            Ok(contents) => contents.pdf_problem().cloned(),
+        };
+        if let Some(reason) = refused {
+            anyhow::bail!("{}: not archived: {reason}", shown(file));
+        }
         read.push((file, bytes));
     }
     let key = unlock_required(profile, key, "archive add")?;

@@ -62,7 +62,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     };
     let store = KeyStore::open(&profile);
     let info = store.get(&a.key)?;
-    for s in judge_agreement(&agreement, &ctx).signatures {
+    for s in judge_agreement(&agreement, None, &ctx).signatures {
         outln!(
             "already signed for the {} by {}: {}",
             s.check.role,
@@ -88,7 +88,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     agreement
         .save(&out)
         .with_context(|| "the signature was not saved")?;
-    let after = judge_agreement(&agreement, &ctx);
+    let after = judge_agreement(&agreement, None, &ctx);
     outln!("{}: {}", shown(&out), after.summary);
     Ok(Outcome::Ok)
 }

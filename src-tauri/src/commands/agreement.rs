@@ -71,7 +71,7 @@ pub fn fill_blank(
 ) -> Result<AgreementView, Error> {
     let mut guard = state.work();
     let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    let party = work.filler()?;
+    let party = work.filler(state.profile())?;
     let before = work.agreement.audit().len();
     if value.trim().is_empty() {
         work.agreement.clear(party, &[blank], clock::now())?;

@@ -3,10 +3,9 @@
 use std::path::Path;
 
 use tauri::State;
-use tweevoud::{archive, pdf};
+use tweevoud::{judge_file, Context};
 
 use crate::dialog::FileDialog;
-use crate::files::read_agreement;
 use crate::view::FileVerdict;
 use crate::{AppState, Error};
 
@@ -33,15 +32,11 @@ pub fn verify_dropped(state: State<'_, AppState>) -> Result<FileVerdict, Error> 
 }
 
 fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
-    let mut verdict = match read_agreement(path) {
-        Ok(opened) => FileVerdict::of(state.profile(), path, &opened),
-        Err(e) if e.kind() == "read_failed" => return Err(e),
-        Err(e) => return Ok(FileVerdict::unreadable(path, &e)),
+    let archive = state.profile().archive_dir();
+    let ctx = Context {
+        profile: Some(state.profile()),
+        archive: Some(&archive),
     };
-    // Whether the archive holds these very bytes; a file too large to be either is not asked.
-    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= pdf::MAX_PDF_BYTES);
-    if let Some(bytes) = small.then(|| std::fs::read(path).ok()).flatten() {
-        verdict.archive = archive::lookup(&state.profile().archive_dir(), &bytes).ok();
-    }
-    Ok(verdict)
+    let judgement = judge_file(path, &ctx).map_err(Error::from_open)?;
+    Ok(FileVerdict::of(path, judgement))
 }

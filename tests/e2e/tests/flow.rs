@@ -453,7 +453,8 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     displayed(d, "[data-testid='view-verify']").await?;
     answer_next_dialog(d, &signed).await?;
     click(d, "[data-testid='verify-pick']").await?;
-    attr_is(d, "[data-testid='verdict']", "data-verdict", "complete").await?;
+    // Both keys are confirmed here: the customer's own, and the provider's, verified.
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "authentic").await?;
     wait_text(d, "[data-testid='verdict-title']", "Authentique et complet").await?;
     s.shot("verify-complete").await;
     for (lang, title) in [("en", "Authentic and complete"), ("nl", "Echt en volledig")] {
@@ -633,7 +634,20 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     )
     .await?;
     hook(d, "e2e_drop", &exemplar).await?;
-    attr_is(d, "[data-testid='verdict']", "data-verdict", "complete").await?;
+    // The customer's key was remembered, never verified: valid, but not "authentic".
+    attr_is(
+        d,
+        "[data-testid='verdict']",
+        "data-verdict",
+        "complete_unconfirmed",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='verdict-title']",
+        "Complete, signer not confirmed",
+    )
+    .await?;
     wait_text(
         d,
         "[data-testid='verdict-archive']",
