@@ -8,6 +8,8 @@
 //! `TWEEVOUD_FUZZ_SEEDS=fuzz/seeds/pdf cargo test --test hostile_pdf write_fuzz_seeds` writes
 //! the small ones as seeds of the PDF fuzz target (`scripts/harden.sh` does).
 
+mod common;
+
 use std::io::Write as _;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -408,30 +410,7 @@ fn dpa_exemplar() -> (Agreement, Vec<u8>) {
 #[test]
 fn an_appended_update_is_not_read_and_verify_says_the_document_differs() {
     let (agreement, original) = dpa_exemplar();
-    let text = String::from_utf8_lossy(&original);
-    let page = text
-        .find("/Type/Page/")
-        .and_then(|at| text[..at].rfind(" 0 obj"))
-        .map(|at| {
-            let line = text[..at].rfind('\n').unwrap() + 1;
-            text[line..at].parse::<u32>().unwrap()
-        })
-        .expect("a page object");
-    let prev = text.rfind("startxref\n").unwrap() + "startxref\n".len();
-    let prev: usize = text[prev..].lines().next().unwrap().parse().unwrap();
-    let mut updated = original.clone();
-    let at = updated.len();
-    updated.extend(
-        format!("{page} 0 obj\n<</Type/Page/Parent 1 0 R/MediaBox[0 0 595 842]>>\nendobj\n")
-            .as_bytes(),
-    );
-    let xref = updated.len();
-    updated.extend(
-        format!(
-            "xref\n0 1\n0000000000 65535 f \n{page} 1\n{at:010} 00000 n \ntrailer\n<</Size 30/Root 26 0 R/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n"
-        )
-        .as_bytes(),
-    );
+    let updated = common::with_page_1_replaced(&original);
     let embedded = pdf::embedded_agreement(&updated).unwrap();
     assert_eq!(embedded.json, agreement.to_json());
     assert_eq!(embedded.exemplar.as_deref(), Some("1"));

@@ -147,3 +147,34 @@ pub fn dpa_complete() -> Agreement {
 pub fn set(p: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs(p)
 }
+
+/// `original` (an exemplar PDF) with an incremental update appended, as another program would
+/// write it: its first page object replaced by an empty page. The agreement file inside is
+/// untouched; what a PDF viewer shows is not the agreement any more.
+pub fn with_page_1_replaced(original: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(original);
+    let page = text
+        .find("/Type/Page/")
+        .and_then(|at| text[..at].rfind(" 0 obj"))
+        .map(|at| {
+            let line = text[..at].rfind('\n').unwrap() + 1;
+            text[line..at].parse::<u32>().unwrap()
+        })
+        .expect("a page object");
+    let prev = text.rfind("startxref\n").unwrap() + "startxref\n".len();
+    let prev: usize = text[prev..].lines().next().unwrap().parse().unwrap();
+    let mut updated = original.to_vec();
+    let at = updated.len();
+    updated.extend(
+        format!("{page} 0 obj\n<</Type/Page/Parent 1 0 R/MediaBox[0 0 595 842]>>\nendobj\n")
+            .as_bytes(),
+    );
+    let xref = updated.len();
+    updated.extend(
+        format!(
+            "xref\n0 1\n0000000000 65535 f \n{page} 1\n{at:010} 00000 n \ntrailer\n<</Size 30/Root 26 0 R/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    updated
+}

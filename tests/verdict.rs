@@ -1,0 +1,216 @@
+//! One verdict, whoever asks: the core's judgement, `tweevoud verify` in words, and
+//! `tweevoud verify --json` give the same verdict, reason and exit code for every kind of
+//! file; and every command that takes a PDF refuses one whose visible document is not the
+//! agreement inside, writing nothing.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tweevoud::pdf::{self, Exemplar};
+use tweevoud::{judge, Context, VerdictCode};
+
+fn tv(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("tweevoud").unwrap();
+    c.env("TWEEVOUD_DATA_DIR", data)
+        .env("TWEEVOUD_NOW", "2026-11-24T09:00:00+01:00")
+        .env("TWEEVOUD_PASSPHRASE", "a passphrase for the verdict tests");
+    c
+}
+
+/// Every kind of file a user can hand Tweevoud, with the verdict and first reason expected
+/// from a profile that knows none of the signers.
+fn cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'static str>)> {
+    let complete = common::dpa_complete();
+    let awaiting = common::dpa_provider_signed();
+    let exemplar = pdf::render(&complete, Exemplar::Copy(tweevoud::Party::Provider)).unwrap();
+    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let mut altered_value = complete.to_json();
+    altered_value =
+        altered_value.replace("Brouwerij De Zwarte Kat BV", "Brouwerij De Witte Kat BV");
+    let mut label_swapped = exemplar.clone();
+    label_swapped.extend_from_slice(b"\n% a comment another program added\n");
+    vec![
+        (
+            "complete agreement file",
+            complete.to_json().into_bytes(),
+            VerdictCode::CompleteUnconfirmed,
+            None,
+        ),
+        (
+            "awaiting agreement file",
+            awaiting.to_json().into_bytes(),
+            VerdictCode::AwaitingUnconfirmed,
+            None,
+        ),
+        (
+            "unsigned draft",
+            common::dpa_filled().to_json().into_bytes(),
+            VerdictCode::Unsigned,
+            None,
+        ),
+        (
+            "exemplar 1",
+            exemplar.clone(),
+            VerdictCode::CompleteUnconfirmed,
+            None,
+        ),
+        (
+            "the PDF to sign",
+            to_sign.clone(),
+            VerdictCode::AwaitingUnconfirmed,
+            None,
+        ),
+        (
+            "page 1 rewritten by an incremental update",
+            common::with_page_1_replaced(&exemplar),
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "the PDF to sign, page 1 rewritten",
+            common::with_page_1_replaced(&to_sign),
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "bytes appended to an exemplar",
+            label_swapped,
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "a changed value",
+            altered_value.into_bytes(),
+            VerdictCode::Altered,
+            Some("signature_mismatch"),
+        ),
+        (
+            "a damaged agreement file",
+            br#"{"format":"tweevoud-agreement/1","template":3}"#.to_vec(),
+            VerdictCode::Altered,
+            Some("damaged_agreement_file"),
+        ),
+        (
+            "another PDF",
+            b"%PDF-1.7\n%%EOF\n".to_vec(),
+            VerdictCode::NotTweevoud,
+            Some("pdf_without_agreement"),
+        ),
+        (
+            "a letter",
+            b"Dear customer, please sign.".to_vec(),
+            VerdictCode::NotTweevoud,
+            Some("not_tweevoud"),
+        ),
+    ]
+}
+
+#[test]
+fn the_core_the_cli_text_and_the_cli_json_give_one_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("profile");
+    for (name, bytes, code, reason) in cases() {
+        let core = judge(&bytes, &Context::default());
+        assert_eq!(core.verdict.code, code, "{name}: core");
+        assert_eq!(
+            core.first_problem.as_ref().map(|p| p.reason.code()),
+            reason,
+            "{name}: core reason"
+        );
+        let file = dir.path().join(format!("{}.bin", name.replace(' ', "-")));
+        std::fs::write(&file, &bytes).unwrap();
+        let exit = i32::from(code.exit_code());
+        let out = tv(&data)
+            .args(["verify", "--json"])
+            .arg(&file)
+            .assert()
+            .code(exit)
+            .get_output()
+            .stdout
+            .clone();
+        let json: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["verdict"]["code"], code.as_str(), "{name}: json");
+        assert_eq!(json["verdict"]["exit_code"], exit, "{name}: json");
+        assert_eq!(
+            json["first_problem"]["reason"]["code"].as_str(),
+            reason,
+            "{name}: json reason"
+        );
+        let text = tv(&data)
+            .arg("verify")
+            .arg(&file)
+            .assert()
+            .code(exit)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(text).unwrap();
+        let first = text.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!("{}: {}", file.display(), core.summary),
+            "{name}: text"
+        );
+        assert_eq!(
+            json["summary"],
+            core.summary.as_str(),
+            "{name}: json summary"
+        );
+    }
+}
+
+/// What a user would run on a shared PDF whose first page was rewritten: each command refuses
+/// with the reason, and nothing is written.
+#[test]
+fn every_command_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("profile");
+    let awaiting = common::dpa_provider_signed();
+    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let shared = work.join("shared.pdf");
+    std::fs::write(&shared, common::with_page_1_replaced(&to_sign)).unwrap();
+    let s = shared.to_str().unwrap();
+    let out = work.join("out");
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "fill",
+            s,
+            "--set",
+            "customer_name=Brouwerij De Witte Kat BV",
+        ],
+        vec!["sign", s, "--key", "nobody", "--as", "customer"],
+        vec!["check", s],
+        vec!["render", s],
+        vec!["export", s, "-o", out.to_str().unwrap()],
+        vec!["archive", "add", s],
+    ];
+    for args in runs {
+        let assert = tv(&data).args(&args).assert();
+        let output = assert.get_output();
+        let code = output.status.code();
+        let words = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            matches!(code, Some(1) | Some(2)),
+            "{args:?}: {code:?} {words}"
+        );
+        assert!(
+            words.contains("the visible document differs from the signed agreement"),
+            "{args:?}: {words}"
+        );
+        let files: Vec<_> = std::fs::read_dir(&work)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files, ["shared.pdf"], "{args:?} wrote something");
+        assert!(!data.join("archive").join("log.jsonl").exists(), "{args:?}");
+    }
+}
