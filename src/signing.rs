@@ -1,7 +1,7 @@
 //! Changing an agreement by the rules: filling in, clearing and signing, and what a party may
 //! do next ([`Turn`]).
 //!
-//! These sit above [`crate::verify`]: nothing is added to an agreement whose signatures do not
+//! These sit above [`mod@crate::verify`]: nothing is added to an agreement whose signatures do not
 //! hold, so every change here first verifies what is there. The agreement's data, and the
 //! rules that need no verification ([`Agreement::may_change`]), live in [`crate::agreement`].
 
