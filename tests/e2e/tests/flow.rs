@@ -512,7 +512,7 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
         d,
         "[data-testid='verdict']",
         "data-verdict",
-        "not_an_agreement",
+        "not_tweevoud",
     )
     .await?;
     wait_text(
