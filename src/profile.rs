@@ -88,8 +88,8 @@ impl Profile {
     /// one archive share one checkpoint.
     pub fn archive_checkpoint(&self, archive_dir: &Path) -> PathBuf {
         let canonical = fs::canonicalize(archive_dir).unwrap_or_else(|_| archive_dir.to_path_buf());
-        self.archive_checkpoints_dir()
-            .join(crate::archive::checkpoint_file_name(&canonical))
+        let name = crate::canonical::sha256_hex(canonical.as_os_str().as_encoded_bytes());
+        self.archive_checkpoints_dir().join(format!("{name}.json"))
     }
 }
 

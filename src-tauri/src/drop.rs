@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, DragDropEvent, Emitter, Manager};
 
-use crate::view::file_name;
+use crate::files::file_name;
 use crate::AppState;
 
 /// Event sent to the page when a file is dropped; the payload is its name.

@@ -10,7 +10,6 @@ use tweevoud::pdf::{self, Exemplar, ExemplarCheck, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
 use tweevoud::{Agreement, Archive};
 
-use crate::view::file_name;
 use crate::Error;
 
 /// An agreement read from a file.
@@ -41,6 +40,13 @@ pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
         agreement: contents.agreement,
         pdf: contents.pdf,
     })
+}
+
+/// A file's name, for showing.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Writes exemplar PDFs where the user chose: one PDF to `chosen` itself, several into the

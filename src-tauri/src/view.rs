@@ -10,6 +10,7 @@ use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::template::{Block, TemplateSummary};
 use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Profile, Turn};
 
+use crate::files::file_name;
 use crate::state::Work;
 
 /// A fingerprint both ways: in groups for people, in hex for commands.
@@ -200,13 +201,6 @@ pub fn blank_labels(agreement: &Agreement) -> BTreeMap<String, Labels> {
         .iter()
         .map(|b| (b.id.clone(), b.label.clone()))
         .collect()
-}
-
-/// A file's name, for showing.
-pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// The verdict on any file the user asked to verify: the core's judgement of it.

@@ -10,7 +10,7 @@
 //! is in `docs/format.md`, "The checkpoint".
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -183,13 +183,6 @@ pub(crate) fn against<'a>(
     } else {
         Against::Rebuilt
     }
-}
-
-/// The file name, in a profile's checkpoint directory, of the checkpoint of the archive in
-/// `canonical_dir`: the SHA-256 of the directory's path, `.json`.
-pub fn checkpoint_file_name(canonical_dir: &Path) -> PathBuf {
-    let path = canonical_dir.as_os_str().as_encoded_bytes();
-    PathBuf::from(format!("{}.json", Sha256Hex::of(path)))
 }
 
 #[cfg(test)]

@@ -44,9 +44,7 @@ mod store;
 pub use check::{
     verify, verify_threads, verify_trusted, Problem, ProblemCode, Progress, Report, Trust,
 };
-pub use checkpoint::{
-    checkpoint_file_name, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
-};
+pub use checkpoint::{Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG};
 pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
 #[doc(hidden)]
 pub use index::{parse_index_row, IndexRowError};

@@ -184,7 +184,7 @@ fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
 fn suggested_file(work: &Work) -> (String, Option<PathBuf>) {
     match &work.file {
         Some(path) => (
-            crate::view::file_name(&path.with_extension("tweevoud")),
+            crate::files::file_name(&path.with_extension("tweevoud")),
             path.parent().map(PathBuf::from),
         ),
         None => (

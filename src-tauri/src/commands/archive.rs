@@ -95,5 +95,5 @@ pub fn open_exemplar(
         .join(archive.resolve(&id)?);
     let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
     viewer::open(&path)?;
-    Ok(crate::view::file_name(&path))
+    Ok(crate::files::file_name(&path))
 }

@@ -5,7 +5,8 @@ use tweevoud::{passphrase_strength as strength, KeyStore, Strength};
 use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
-use crate::view::{file_name, KeyView};
+use crate::files::file_name;
+use crate::view::KeyView;
 use crate::{clock, AppState, Error};
 
 /// The profile's keys, oldest first.

@@ -508,13 +508,7 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
 
     // And a file that is no agreement at all.
     hook(d, "e2e_drop", &corrupt).await?;
-    attr_is(
-        d,
-        "[data-testid='verdict']",
-        "data-verdict",
-        "not_tweevoud",
-    )
-    .await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "not_tweevoud").await?;
     wait_text(
         d,
         "[data-testid='verdict-title']",
