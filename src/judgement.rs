@@ -342,6 +342,9 @@ pub struct Judgement {
     /// Blanks filled since the last signature by the party they were left open for, not yet
     /// signed.
     pub unsigned_values: Vec<String>,
+    /// Audit entries (their `seq`) after the last signature: unsigned additions the verdict
+    /// does not vouch for.
+    pub unsigned_audit: Vec<u64>,
     /// The blanks the last signature left open, and for whom.
     pub left_open: Vec<OpenBlank>,
     /// For a PDF that carries an agreement: what it says it is and whether it shows the
@@ -396,6 +399,7 @@ impl Judgement {
             problems: vec![reason],
             first_problem: Some(first),
             unsigned_values: Vec::new(),
+            unsigned_audit: Vec::new(),
             left_open: Vec::new(),
             exemplar: None,
             archive: None,
@@ -414,10 +418,8 @@ impl Judgement {
             mut verification,
             pdf,
         } = contents;
-        if let Some(pdf) = pdf.as_ref().filter(|p| !p.problems.is_empty()) {
-            verification.status = Status::Invalid;
-            verification.awaiting = None;
-            verification.problems.extend(pdf.problems.iter().cloned());
+        if let Some(pdf) = &pdf {
+            pdf.fold_into(&mut verification);
         }
         let signatures: Vec<JudgedSignature> = verification
             .signatures
@@ -486,6 +488,7 @@ impl Judgement {
             first_problem: verification.first_reason(),
             problems: verification.problems,
             unsigned_values: verification.unsigned_values,
+            unsigned_audit: verification.unsigned_audit,
             signatures,
             left_open,
             exemplar: pdf,

@@ -18,9 +18,9 @@ use crate::verify::{Reason, Verification};
 /// The largest file read at all: the largest PDF.
 pub const MAX_FILE_BYTES: u64 = MAX_PDF_BYTES;
 
-/// A file could not be opened as an agreement.
+/// A file could not be opened as an agreement. Not `non_exhaustive`: the app words each
+/// case, and a new one must make its match fail to compile.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum OpenError {
     /// The file cannot be read (it does not exist, no permission, a directory, ...).
     #[error("cannot read {}: {source}", path.display())]

@@ -11,14 +11,15 @@ use serde::Serialize;
 use crate::agreement::{Agreement, AgreementError};
 use crate::key::Fingerprint;
 use crate::party::Party;
+use crate::pdf::ExemplarCheck;
 use crate::signature::{
     encode_public_key, Filled, OpenBlank, SignatureRecord, Signer, SignerInfo, Statement,
 };
 use crate::verify::{verify, FirstProblem, Status, Verification};
 
-/// Filling in or signing was refused.
+/// Filling in or signing was refused. Not `non_exhaustive`: the app words each case, and a
+/// new one must make its match fail to compile.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum ChangeError {
     /// A rule of the agreement refuses it (a value, a blank not open, a signatory, ...).
     #[error(transparent)]
@@ -143,15 +144,25 @@ impl Agreement {
     }
 
     /// What may be done next by the holder of the keys `own_keys`, given `verification` (this
-    /// agreement's, from [`verify`]) and whether the signatures on it were looked at.
+    /// agreement's, from [`verify`]), the check of the exemplar PDF it was read from, if it
+    /// was (a PDF that does not show the agreement inside blocks everything), and whether the
+    /// signatures on it were looked at.
     pub fn turn(
         &self,
         verification: &Verification,
+        pdf: Option<&ExemplarCheck>,
         own_keys: &[Fingerprint],
         reviewed: bool,
     ) -> Turn {
         let acting = self.acting_party(own_keys);
-        let blocked = verification.first_reason();
+        let blocked = verification.first_reason().or_else(|| {
+            let reason = pdf?.problems.first()?.clone();
+            Some(FirstProblem {
+                signer: None,
+                role: None,
+                reason,
+            })
+        });
         let review = !reviewed && !self.signatures().is_empty();
         let free = blocked.is_none() && !review;
         let share = match verification.status {

@@ -12,6 +12,18 @@ use serde_json::Value;
 use tweevoud::pdf::{self, Exemplar};
 use tweevoud::{judge, Context, VerdictCode};
 
+/// The standard output of `tweevoud ARGS FILE`, which must exit with `exit`.
+fn stdout_of(data: &Path, args: &[&str], file: &Path, exit: i32) -> Vec<u8> {
+    tv(data)
+        .args(args)
+        .arg(file)
+        .assert()
+        .code(exit)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 fn tv(data: &Path) -> Command {
     let mut c = Command::cargo_bin("tweevoud").unwrap();
     c.env("TWEEVOUD_DATA_DIR", data)
@@ -123,14 +135,7 @@ fn the_core_the_cli_text_and_the_cli_json_give_one_verdict() {
         let file = dir.path().join(format!("{}.bin", name.replace(' ', "-")));
         std::fs::write(&file, &bytes).unwrap();
         let exit = i32::from(code.exit_code());
-        let out = tv(&data)
-            .args(["verify", "--json"])
-            .arg(&file)
-            .assert()
-            .code(exit)
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(&data, &["verify", "--json"], &file, exit);
         let json: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(json["verdict"]["code"], code.as_str(), "{name}: json");
         assert_eq!(json["verdict"]["exit_code"], exit, "{name}: json");
@@ -139,14 +144,7 @@ fn the_core_the_cli_text_and_the_cli_json_give_one_verdict() {
             reason,
             "{name}: json reason"
         );
-        let text = tv(&data)
-            .arg("verify")
-            .arg(&file)
-            .assert()
-            .code(exit)
-            .get_output()
-            .stdout
-            .clone();
+        let text = stdout_of(&data, &["verify"], &file, exit);
         let text = String::from_utf8(text).unwrap();
         let first = text.lines().next().unwrap_or_default();
         assert_eq!(
@@ -213,4 +211,29 @@ fn every_command_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
         assert_eq!(files, ["shared.pdf"], "{args:?} wrote something");
         assert!(!data.join("archive").join("log.jsonl").exists(), "{args:?}");
     }
+}
+
+/// The core's answer to what may be done next: an agreement read from a PDF that does not show
+/// it is blocked with the PDF's reason, whatever the agreement inside says.
+#[test]
+fn a_pdf_that_does_not_show_the_agreement_blocks_every_action() {
+    let awaiting = common::dpa_provider_signed();
+    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let intact = tweevoud::open::read(&to_sign).unwrap();
+    let turn = intact
+        .agreement
+        .turn(&intact.verification, intact.pdf.as_ref(), &[], true);
+    assert_eq!(turn.acting, Some(tweevoud::Party::Customer));
+    assert!(turn.may_sign && !turn.editable.is_empty() && turn.blocked.is_none());
+
+    let updated = tweevoud::open::read(&common::with_page_1_replaced(&to_sign)).unwrap();
+    let turn = updated
+        .agreement
+        .turn(&updated.verification, updated.pdf.as_ref(), &[], true);
+    assert_eq!(
+        turn.blocked.map(|b| b.reason.code()),
+        Some("visible_differs")
+    );
+    assert!(!turn.may_sign && turn.editable.is_empty());
+    assert_eq!(turn.share, tweevoud::Share::None);
 }

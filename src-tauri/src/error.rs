@@ -122,7 +122,6 @@ impl From<ChangeError> for Error {
         match e {
             ChangeError::Agreement(e) => Error::Agreement(e),
             ChangeError::NotIntact(first) => Error::NotIntact(first),
-            other => Error::Agreement(AgreementError::Json(other.to_string())),
         }
     }
 }
@@ -139,7 +138,6 @@ impl Error {
             OpenError::Refused { path, kind, reason } => {
                 Error::NotAnAgreement { path, kind, reason }
             }
-            other => Error::Agreement(AgreementError::Json(other.to_string())),
         }
     }
 

@@ -237,23 +237,14 @@ impl Work {
         (!self.agreement.has_signed(other)).then_some(other)
     }
 
-    /// The core's answer to what may be done next here ([`Agreement::turn`]), with an exemplar
-    /// PDF's own problems counted: a PDF that does not show the agreement inside blocks it.
+    /// The core's answer to what may be done next here ([`Agreement::turn`]).
     pub fn turn(&self, profile: &Profile) -> Turn {
-        let judgement = self.judgement(profile);
-        let verification = tweevoud::verify(&self.agreement);
-        let mut turn = self
-            .agreement
-            .turn(&verification, &own_keys(profile), self.reviewed);
-        if turn.blocked.is_none() {
-            if let Some(first) = judgement.first_problem {
-                turn.blocked = Some(first);
-                turn.editable.clear();
-                turn.may_sign = false;
-                turn.share = tweevoud::Share::None;
-            }
-        }
-        turn
+        self.agreement.turn(
+            &tweevoud::verify(&self.agreement),
+            self.pdf.as_ref(),
+            &own_keys(profile),
+            self.reviewed,
+        )
     }
 
     /// The core's judgement of the agreement as it stands, as if read from its file.

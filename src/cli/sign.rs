@@ -187,6 +187,13 @@ fn print_judgement(path: &Path, j: &Judgement) {
             j.unsigned_values.join(", ")
         );
     }
+    if !j.unsigned_audit.is_empty() {
+        let entries: Vec<String> = j.unsigned_audit.iter().map(u64::to_string).collect();
+        outln!(
+            "  audit entries after the last signature, which no signature covers: {}",
+            entries.join(", ")
+        );
+    }
     if let Some(pdf) = &j.exemplar {
         outln!(
             "  exemplar: {} — the visible document {}",

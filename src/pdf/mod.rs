@@ -320,6 +320,18 @@ pub struct ExemplarCheck {
     pub problems: Vec<Reason>,
 }
 
+impl ExemplarCheck {
+    /// Folds the PDF's own problems into the verification of the agreement inside: any makes
+    /// it [`Status::Invalid`], whatever the agreement says.
+    pub fn fold_into(&self, verification: &mut Verification) {
+        if !self.problems.is_empty() {
+            verification.status = Status::Invalid;
+            verification.awaiting = None;
+            verification.problems.extend(self.problems.iter().cloned());
+        }
+    }
+}
+
 fn exemplar_id<S: serde::Serializer>(e: &Option<Exemplar>, s: S) -> Result<S::Ok, S::Error> {
     match e {
         Some(e) => s.serialize_some(e.id()),
@@ -433,11 +445,7 @@ pub fn verify_exemplar(bytes: &[u8]) -> Result<ExemplarVerification, PdfError> {
         mut verification,
         pdf,
     } = check_exemplar(bytes)?;
-    if !pdf.problems.is_empty() {
-        verification.status = Status::Invalid;
-        verification.awaiting = None;
-        verification.problems.extend(pdf.problems);
-    }
+    pdf.fold_into(&mut verification);
     Ok(ExemplarVerification {
         exemplar: pdf.exemplar,
         label: pdf.label,
