@@ -112,6 +112,13 @@ pub enum Error {
     /// A file was asked for, but none was dropped on the window.
     #[error("no file was dropped on the window")]
     NothingDropped,
+    /// The work of a command stopped before it finished: a defect in Tweevoud (it panicked).
+    /// The window and the agreement on the desk stay.
+    #[error("the work stopped before it finished: {reason}")]
+    Interrupted {
+        /// What stopped it.
+        reason: String,
+    },
     /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1`.
     #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
     HooksOff,
@@ -183,6 +190,7 @@ impl Error {
             Error::Finished => "finished",
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
+            Error::Interrupted { .. } => "interrupted",
             Error::HooksOff => "hooks_off",
         }
     }

@@ -18,6 +18,7 @@ mod files;
 mod state;
 mod view;
 mod viewer;
+mod worker;
 
 use clap::Parser;
 use tauri::{Manager, WindowEvent};

@@ -66,6 +66,14 @@ pub fn archived_id(profile: &Profile, agreement: &Agreement) -> Option<String> {
     }
 }
 
+/// The profile's archive, opened to be written: with the profile's checkpoint of its log, so
+/// that nothing is added to a log that was cut or rebuilt, and each signed entry moves the
+/// checkpoint.
+pub fn archive_for_writing(profile: &Profile) -> Result<Archive, tweevoud::ArchiveError> {
+    let dir = profile.archive_dir();
+    Ok(Archive::open(&dir)?.with_checkpoint(profile.archive_checkpoint(&dir)))
+}
+
 /// The profile's own keys (a key directory that cannot be read counts as holding none).
 pub fn own_keys(profile: &Profile) -> Vec<Fingerprint> {
     KeyStore::open(profile)
@@ -221,7 +229,7 @@ impl Work {
         self.acting = acting_party(profile, &self.agreement);
         self.saved = false;
         let json = self.agreement.to_json();
-        match Archive::open(&profile.archive_dir())
+        match archive_for_writing(profile)
             .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
         {
             Ok(added) => self.archived = Some(added.id),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use tweevoud::{Agreement, KeyStore, Party};
 use zeroize::Zeroizing;
 
@@ -12,7 +12,7 @@ use crate::dialog::FileDialog;
 use crate::files::read_agreement;
 use crate::state::Work;
 use crate::view::{AgreementView, SignPreview};
-use crate::{clock, AppState, Error};
+use crate::{clock, worker, AppState, Error};
 
 /// A value as the core would store it.
 #[derive(Debug, Serialize)]
@@ -25,101 +25,116 @@ pub struct Checked {
 
 /// Starts an agreement from the template `template`, prepared by the provider.
 #[tauri::command]
-pub fn new_agreement(state: State<'_, AppState>, template: String) -> Result<AgreementView, Error> {
-    let template = state.template(&template)?.clone();
-    let work = Work::new(Agreement::new(template, Party::Provider, clock::now()));
-    let view = AgreementView::of(state.profile(), &work);
-    *state.work() = Some(work);
-    Ok(view)
+pub async fn new_agreement(app: AppHandle, template: String) -> Result<AgreementView, Error> {
+    worker::run(&app, move |state| {
+        let template = state.template(&template)?.clone();
+        let work = Work::new(Agreement::new(template, Party::Provider, clock::now()));
+        let view = AgreementView::of(state.profile(), &work);
+        *state.work() = Some(work);
+        Ok(view)
+    })
+    .await
 }
 
 /// The agreement on the desk as it stands (after its signers' trust changed, say).
 #[tauri::command]
-pub fn current_agreement(state: State<'_, AppState>) -> Result<AgreementView, Error> {
-    let guard = state.work();
-    let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-    Ok(AgreementView::of(state.profile(), work))
+pub async fn current_agreement(app: AppHandle) -> Result<AgreementView, Error> {
+    worker::run(&app, |state| {
+        let guard = state.work();
+        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+        Ok(AgreementView::of(state.profile(), work))
+    })
+    .await
 }
 
 /// Checks a value for a blank of the open agreement without changing anything.
 #[tauri::command]
-pub fn check_value(
-    state: State<'_, AppState>,
-    blank: String,
-    value: String,
-) -> Result<Checked, Error> {
-    let guard = state.work();
-    let a = &guard.as_ref().ok_or(Error::NoAgreement)?.agreement;
-    let value = a.check_value(&blank, &value)?;
-    let display = a
-        .template()
-        .blank(&blank)
-        .map(|b| b.kind.display(&value, a.template().language()));
-    Ok(Checked {
-        display: display.unwrap_or_else(|| value.clone()),
-        value,
+pub async fn check_value(app: AppHandle, blank: String, value: String) -> Result<Checked, Error> {
+    worker::run(&app, move |state| {
+        let guard = state.work();
+        let a = &guard.as_ref().ok_or(Error::NoAgreement)?.agreement;
+        let value = a.check_value(&blank, &value)?;
+        let display = a
+            .template()
+            .blank(&blank)
+            .map(|b| b.kind.display(&value, a.template().language()));
+        Ok(Checked {
+            display: display.unwrap_or_else(|| value.clone()),
+            value,
+        })
     })
+    .await
 }
 
 /// Fills a blank as the acting party (an empty value empties it); nothing changes if the
 /// value is refused.
 #[tauri::command]
-pub fn fill_blank(
-    state: State<'_, AppState>,
-    blank: String,
-    value: String,
-) -> Result<AgreementView, Error> {
-    let mut guard = state.work();
-    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    let party = work.filler(state.profile())?;
-    let before = work.agreement.audit().len();
-    if value.trim().is_empty() {
-        work.agreement.clear(party, &[blank], clock::now())?;
-    } else {
-        work.agreement
-            .fill(party, &[(blank, value)], clock::now())?;
-    }
-    work.saved &= work.agreement.audit().len() == before;
-    Ok(AgreementView::of(state.profile(), work))
+pub async fn fill_blank(app: AppHandle, blank: String, value: String) -> Result<AgreementView, Error> {
+    worker::run(&app, move |state| {
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        let party = work.filler(state.profile())?;
+        let before = work.agreement.audit().len();
+        if value.trim().is_empty() {
+            work.agreement.clear(party, &[blank], clock::now())?;
+        } else {
+            work.agreement
+                .fill(party, &[(blank, value)], clock::now())?;
+        }
+        work.saved &= work.agreement.audit().len() == before;
+        Ok(AgreementView::of(state.profile(), work))
+    })
+    .await
 }
 
 /// The user has seen the signatures already on the agreement: filling in may begin.
 #[tauri::command]
-pub fn acknowledge_signatures(state: State<'_, AppState>) -> Result<AgreementView, Error> {
-    let mut guard = state.work();
-    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    work.reviewed = true;
-    Ok(AgreementView::of(state.profile(), work))
+pub async fn acknowledge_signatures(app: AppHandle) -> Result<AgreementView, Error> {
+    worker::run(&app, |state| {
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        work.reviewed = true;
+        Ok(AgreementView::of(state.profile(), work))
+    })
+    .await
 }
 
 /// What signing now would sign, and with which keys.
 #[tauri::command]
-pub fn sign_preview(state: State<'_, AppState>) -> Result<SignPreview, Error> {
-    let guard = state.work();
-    let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-    SignPreview::of(state.profile(), work, clock::now())
+pub async fn sign_preview(app: AppHandle) -> Result<SignPreview, Error> {
+    worker::run(&app, |state| {
+        let guard = state.work();
+        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+        SignPreview::of(state.profile(), work, clock::now())
+    })
+    .await
 }
 
 /// Signs as the acting party with the key `key` (fingerprint hex), leaving the other
 /// party's empty blanks open for it. A wrong passphrase changes nothing.
 #[tauri::command]
 pub async fn sign_agreement(
-    state: State<'_, AppState>,
+    app: AppHandle,
     key: String,
     passphrase: String,
 ) -> Result<AgreementView, Error> {
-    let store = KeyStore::open(state.profile());
-    let owner = store.get(&key)?;
-    let unlocked = store.unlock(&key, &Zeroizing::new(passphrase))?;
-    let mut guard = state.work();
-    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    work.sign(state.profile(), &unlocked, owner.name(), clock::now())?;
-    Ok(AgreementView::of(state.profile(), work))
+    let passphrase = Zeroizing::new(passphrase);
+    worker::run(&app, move |state| {
+        let store = KeyStore::open(state.profile());
+        let owner = store.get(&key)?;
+        let unlocked = store.unlock(&key, &passphrase)?;
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        work.sign(state.profile(), &unlocked, owner.name(), clock::now())?;
+        Ok(AgreementView::of(state.profile(), work))
+    })
+    .await
 }
 
 /// Saves the agreement file where the user chooses; `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn save_agreement(
+    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<AgreementView>, Error> {
@@ -140,18 +155,22 @@ pub async fn save_agreement(
     if path.extension().is_none() || pdf {
         path.set_extension("tweevoud");
     }
-    let mut guard = state.work();
-    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    work.agreement.save(&path)?;
-    work.file = Some(path);
-    work.saved = true;
-    Ok(Some(AgreementView::of(state.profile(), work)))
+    worker::run(&app, move |state| {
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        work.agreement.save(&path)?;
+        work.file = Some(path);
+        work.saved = true;
+        Ok(Some(AgreementView::of(state.profile(), work)))
+    })
+    .await
 }
 
 /// Opens an agreement file the user picks; `None` if the dialog was cancelled. A file that
 /// is not a readable agreement is refused and the agreement on the desk stays as it was.
 #[tauri::command]
 pub async fn open_agreement(
+    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<AgreementView>, Error> {
@@ -159,18 +178,25 @@ pub async fn open_agreement(
         .filter("Tweevoud", &["tweevoud", "pdf", "json"])
         .filter("*", &["*"]);
     match dialog.ask(&state).await {
-        Some(path) => open_path(&state, path).map(Some),
+        Some(path) => worker::run(&app, |state| open_path(state, path))
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
 
-/// Opens the agreement file last dropped on the window.
+/// Opens the agreement file last dropped on the window (or handed to the app to open).
 #[tauri::command]
-pub fn open_dropped(state: State<'_, AppState>) -> Result<AgreementView, Error> {
-    let path = state.take_dropped()?;
-    open_path(&state, path)
+pub async fn open_dropped(app: AppHandle) -> Result<AgreementView, Error> {
+    worker::run(&app, |state| {
+        let path = state.take_dropped()?;
+        open_path(state, path)
+    })
+    .await
 }
 
+/// Reads the agreement in `path` and puts it on the desk; a file that is refused leaves the
+/// desk as it was (it is read before the desk is touched).
 fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
     let opened = read_agreement(&path)?;
     let work = Work::opened(state.profile(), opened, path);

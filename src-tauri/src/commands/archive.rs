@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tauri::State;
+use tauri::AppHandle;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{Archive, Labels};
+use tweevoud::{Archive, KeyStore, Labels};
+use zeroize::Zeroizing;
 
 use crate::files::archived_exemplar;
-use crate::{clock, viewer, AppState, Error};
+use crate::state::archive_for_writing;
+use crate::{clock, viewer, worker, Error};
 
 /// One archived agreement, with what the window needs beyond the index.
 #[derive(Debug, Serialize)]
@@ -34,66 +36,81 @@ pub struct ExemplarRef {
     label: String,
 }
 
-/// Stores the agreement on the desk in the archive.
+/// Stores the agreement on the desk in the archive. The archive's log entry is signed with
+/// the profile's key `key` (fingerprint hex), unlocked with `passphrase`, and the profile's
+/// checkpoint of the log moves to it: an archive only the profile's keys write to. A wrong
+/// passphrase stores nothing.
 #[tauri::command]
-pub fn archive_agreement(state: State<'_, AppState>) -> Result<Added, Error> {
-    let mut guard = state.work();
-    let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-    let mut archive = Archive::open(&state.profile().archive_dir())?;
-    let added = archive.add(work.agreement.to_json().as_bytes(), clock::now(), None)?;
-    work.archived = Some(added.id.clone());
-    work.archive_error = None;
-    Ok(added)
+pub async fn archive_agreement(
+    app: AppHandle,
+    key: String,
+    passphrase: String,
+) -> Result<Added, Error> {
+    let passphrase = Zeroizing::new(passphrase);
+    worker::run(&app, move |state| {
+        let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        let mut archive = archive_for_writing(state.profile())?;
+        let json = work.agreement.to_json();
+        let added = archive.add(json.as_bytes(), clock::now(), Some(&unlocked))?;
+        work.archived = Some(added.id.clone());
+        work.archive_error = None;
+        Ok(added)
+    })
+    .await
 }
 
 /// Every archived agreement, or those `query` finds (customer, enterprise number, text, id).
 #[tauri::command]
-pub fn list_archive(
-    state: State<'_, AppState>,
-    query: Option<String>,
-) -> Result<Vec<Summary>, Error> {
-    let archive = Archive::open(&state.profile().archive_dir())?;
-    Ok(match query.as_deref().map(str::trim) {
-        Some(q) if !q.is_empty() => archive.search(q)?,
-        _ => archive.list(None)?,
+pub async fn list_archive(app: AppHandle, query: Option<String>) -> Result<Vec<Summary>, Error> {
+    worker::run(&app, move |state| {
+        let archive = Archive::open(&state.profile().archive_dir())?;
+        Ok(match query.as_deref().map(str::trim) {
+            Some(q) if !q.is_empty() => archive.search(q)?,
+            _ => archive.list(None)?,
+        })
     })
+    .await
 }
 
 /// One archived agreement in full.
 #[tauri::command]
-pub fn archive_details(state: State<'_, AppState>, id: String) -> Result<ArchiveDetails, Error> {
-    let archive = Archive::open(&state.profile().archive_dir())?;
-    let details = archive.show(&id)?;
-    let agreement = archive.agreement(&id)?;
-    let exemplars = Exemplar::for_status(details.summary.status)
-        .into_iter()
-        .map(|e| ExemplarRef {
-            id: e.id(),
-            label: e.label(&agreement),
+pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetails, Error> {
+    worker::run(&app, move |state| {
+        let archive = Archive::open(&state.profile().archive_dir())?;
+        let details = archive.show(&id)?;
+        let agreement = archive.agreement(&id)?;
+        let exemplars = Exemplar::for_status(details.summary.status)
+            .into_iter()
+            .map(|e| ExemplarRef {
+                id: e.id(),
+                label: e.label(&agreement),
+            })
+            .collect();
+        Ok(ArchiveDetails {
+            labels: crate::view::blank_labels(&agreement),
+            audit: agreement.audit().to_vec(),
+            details,
+            exemplars,
         })
-        .collect();
-    Ok(ArchiveDetails {
-        labels: crate::view::blank_labels(&agreement),
-        audit: agreement.audit().to_vec(),
-        details,
-        exemplars,
     })
+    .await
 }
 
 /// Opens exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` in the system's
 /// PDF viewer (see [`archived_exemplar`]).
 #[tauri::command]
-pub fn open_exemplar(
-    state: State<'_, AppState>,
-    id: String,
-    exemplar: String,
-) -> Result<String, Error> {
-    let archive = Archive::open(&state.profile().archive_dir())?;
-    let dir = state
-        .data_dir()
-        .join("exemplars")
-        .join(archive.resolve(&id)?);
-    let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
-    viewer::open(&path)?;
-    Ok(crate::files::file_name(&path))
+pub async fn open_exemplar(app: AppHandle, id: String, exemplar: String) -> Result<String, Error> {
+    worker::run(&app, move |state| {
+        let archive = Archive::open(&state.profile().archive_dir())?;
+        let dir = state
+            .data_dir()
+            .join("exemplars")
+            .join(archive.resolve(&id)?);
+        let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
+        viewer::open(&path)?;
+        Ok(crate::files::file_name(&path))
+    })
+    .await
 }

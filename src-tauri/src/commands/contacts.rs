@@ -1,13 +1,13 @@
 //! The counterparties' public keys: import one, list them, mark one verified.
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use tweevoud::contact::{Added, ContactBook};
 use tweevoud::key::PublicKey;
 
 use crate::dialog::FileDialog;
 use crate::view::ContactView;
-use crate::{clock, AppState, Error};
+use crate::{clock, worker, AppState, Error};
 
 /// What importing did.
 #[derive(Debug, Serialize)]
@@ -20,15 +20,19 @@ pub struct Imported {
 
 /// The contacts, by name.
 #[tauri::command]
-pub fn list_contacts(state: State<'_, AppState>) -> Result<Vec<ContactView>, Error> {
-    let contacts = ContactBook::open(state.profile()).list()?;
-    Ok(contacts.iter().map(ContactView::from).collect())
+pub async fn list_contacts(app: AppHandle) -> Result<Vec<ContactView>, Error> {
+    worker::run(&app, |state| {
+        let contacts = ContactBook::open(state.profile()).list()?;
+        Ok(contacts.iter().map(ContactView::from).collect())
+    })
+    .await
 }
 
 /// Imports a counterparty's public key from a file the user picks, under `name`; `None` if
-/// the dialog was cancelled.
+/// the dialog was cancelled. The file is read with the core's limits (a key file is small).
 #[tauri::command]
 pub async fn import_contact(
+    app: AppHandle,
     state: State<'_, AppState>,
     name: String,
     organisation: String,
@@ -40,10 +44,12 @@ pub async fn import_contact(
     let Some(path) = dialog.ask(&state).await else {
         return Ok(None);
     };
-    let pem = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
-    let book = ContactBook::open(state.profile());
-    let added = book.add(&pem, &name, Some(&organisation), false, clock::now())?;
-    Ok(Some(imported(added)))
+    worker::run(&app, move |state| {
+        let book = ContactBook::open(state.profile());
+        let added = book.add_file(&path, &name, Some(&organisation), false, clock::now())?;
+        Ok(Some(imported(added)))
+    })
+    .await
 }
 
 fn imported(added: Added) -> Imported {
@@ -62,34 +68,40 @@ fn imported(added: Added) -> Imported {
 /// Remembers the key of signature `index` of the agreement on the desk as a contact, under
 /// the name and organisation it was signed with, not verified.
 #[tauri::command]
-pub fn remember_signer(state: State<'_, AppState>, index: usize) -> Result<Imported, Error> {
-    let statement = {
-        let guard = state.work();
-        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        let record = work
-            .agreement
-            .signatures()
-            .get(index)
-            .ok_or(Error::NoAgreement)?;
-        record.statement.clone()
-    };
-    let key = PublicKey::from_base64(&statement.public_key)?;
-    let book = ContactBook::open(state.profile());
-    let added = book.add_key(
-        &key,
-        &statement.signer.name,
-        Some(&statement.signer.organisation),
-        false,
-        clock::now(),
-    )?;
-    Ok(imported(added))
+pub async fn remember_signer(app: AppHandle, index: usize) -> Result<Imported, Error> {
+    worker::run(&app, move |state| {
+        let statement = {
+            let guard = state.work();
+            let work = guard.as_ref().ok_or(Error::NoAgreement)?;
+            let record = work
+                .agreement
+                .signatures()
+                .get(index)
+                .ok_or(Error::NoAgreement)?;
+            record.statement.clone()
+        };
+        let key = PublicKey::from_base64(&statement.public_key)?;
+        let book = ContactBook::open(state.profile());
+        let added = book.add_key(
+            &key,
+            &statement.signer.name,
+            Some(&statement.signer.organisation),
+            false,
+            clock::now(),
+        )?;
+        Ok(imported(added))
+    })
+    .await
 }
 
 /// Marks the contact `fingerprint` (hex) verified: the user compared it with the person.
 #[tauri::command]
-pub fn verify_contact(state: State<'_, AppState>, fingerprint: String) -> Result<(), Error> {
-    let book = ContactBook::open(state.profile());
-    let contact = book.get(&fingerprint)?;
-    book.mark_verified(contact.fingerprint(), clock::now())?;
-    Ok(())
+pub async fn verify_contact(app: AppHandle, fingerprint: String) -> Result<(), Error> {
+    worker::run(&app, move |state| {
+        let book = ContactBook::open(state.profile());
+        let contact = book.get(&fingerprint)?;
+        book.mark_verified(contact.fingerprint(), clock::now())?;
+        Ok(())
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use crate::{AppState, Error};
 
 /// Acts as if `path` had been dropped on the window.
 #[tauri::command]
-pub fn e2e_drop(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
+pub async fn e2e_drop(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
     state.require_hooks()?;
     crate::drop::dropped(&app, path);
     Ok(())
@@ -18,7 +18,7 @@ pub fn e2e_drop(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Re
 
 /// Makes the next file dialog answer `path` without showing itself.
 #[tauri::command]
-pub fn e2e_answer_dialog(state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
+pub async fn e2e_answer_dialog(state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
     state.require_hooks()?;
     state.set_dialog_answer(path);
     Ok(())

@@ -1,26 +1,28 @@
 //! Exemplar PDFs: the PDF to send for countersignature, or the two final exemplars, saved
 //! where the user chooses.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use tweevoud::pdf;
 
 use crate::dialog::FileDialog;
 use crate::files::write_exemplars;
-use crate::{AppState, Error};
+use crate::{worker, AppState, Error};
 
 /// Saves the agreement's exemplars: the one PDF to send while it awaits its countersignature
 /// (a save dialog), both exemplars once complete (a folder dialog). The names written, or
 /// `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn export_exemplars(
+    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<Vec<String>>, Error> {
-    let pdfs = {
+    let pdfs = worker::run(&app, |state| {
         let guard = state.work();
         let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        pdf::exemplars(&work.agreement)?
-    };
+        Ok(pdf::exemplars(&work.agreement)?)
+    })
+    .await?;
     let dialog = match &pdfs[..] {
         [one] => FileDialog::save(title, one.file_name.clone()).filter("PDF", &["pdf"]),
         _ => FileDialog::folder(title),
@@ -28,6 +30,5 @@ pub async fn export_exemplars(
     let Some(chosen) = dialog.ask(&state).await else {
         return Ok(None);
     };
-    let written = write_exemplars(&pdfs, &chosen)?;
-    Ok(Some(written))
+    worker::run(&app, move |_| write_exemplars(&pdfs, &chosen).map(Some)).await
 }

@@ -1,31 +1,36 @@
 //! The profile's own signing keys: make one, list them, hand out the public key.
 
-use tauri::State;
+use tauri::{AppHandle, State};
+use tweevoud::fsutil::write_atomic;
 use tweevoud::{passphrase_strength as strength, KeyStore, Strength};
 use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::file_name;
 use crate::view::KeyView;
-use crate::{clock, AppState, Error};
+use crate::{clock, worker, AppState, Error};
 
 /// The profile's keys, oldest first.
 #[tauri::command]
-pub fn list_keys(state: State<'_, AppState>) -> Result<Vec<KeyView>, Error> {
-    let keys = KeyStore::open(state.profile()).list()?;
-    Ok(keys.iter().map(KeyView::from).collect())
+pub async fn list_keys(app: AppHandle) -> Result<Vec<KeyView>, Error> {
+    worker::run(&app, |state| {
+        let keys = KeyStore::open(state.profile()).list()?;
+        Ok(keys.iter().map(KeyView::from).collect())
+    })
+    .await
 }
 
 /// How strong a passphrase looks (a hint while it is typed).
 #[tauri::command]
-pub fn passphrase_strength(passphrase: String) -> Strength {
-    strength(&Zeroizing::new(passphrase))
+pub async fn passphrase_strength(app: AppHandle, passphrase: String) -> Result<Strength, Error> {
+    let passphrase = Zeroizing::new(passphrase);
+    worker::run(&app, move |_| Ok(strength(&passphrase))).await
 }
 
 /// Makes a new signing key, its secret encrypted with `passphrase`.
 #[tauri::command]
 pub async fn create_key(
-    state: State<'_, AppState>,
+    app: AppHandle,
     name: String,
     organisation: String,
     function: String,
@@ -37,36 +42,46 @@ pub async fn create_key(
     if passphrase != confirmation {
         return Err(Error::PassphrasesDiffer);
     }
-    let store = KeyStore::open(state.profile());
-    let info = store.create(
-        &name,
-        Some(&organisation),
-        Some(&function),
-        &passphrase,
-        clock::now(),
-    )?;
-    Ok(KeyView::from(&info))
+    worker::run(&app, move |state| {
+        let store = KeyStore::open(state.profile());
+        let info = store.create(
+            &name,
+            Some(&organisation),
+            Some(&function),
+            &passphrase,
+            clock::now(),
+        )?;
+        Ok(KeyView::from(&info))
+    })
+    .await
 }
 
 /// Saves the public key `fingerprint` (hex) where the user chooses; the file's name, or
 /// `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn export_public_key(
+    app: AppHandle,
     state: State<'_, AppState>,
     fingerprint: String,
     title: String,
 ) -> Result<Option<String>, Error> {
-    let store = KeyStore::open(state.profile());
-    let info = store.get(&fingerprint)?;
-    let pem = store.export_public(&fingerprint)?;
-    let suggested = format!("{}.pub.pem", info.name().replace(char::is_whitespace, "-"));
+    let (name, pem) = worker::run(&app, move |state| {
+        let store = KeyStore::open(state.profile());
+        let info = store.get(&fingerprint)?;
+        Ok((info.name().to_string(), store.export_public(&fingerprint)?))
+    })
+    .await?;
+    let suggested = format!("{}.pub.pem", name.replace(char::is_whitespace, "-"));
     let dialog = FileDialog::save(title, suggested).filter("PEM", &["pem"]);
     let Some(path) = dialog.ask(&state).await else {
         return Ok(None);
     };
-    std::fs::write(&path, pem).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(Some(file_name(&path)))
+    worker::run(&app, move |_| {
+        write_atomic(&path, pem.as_bytes()).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(Some(file_name(&path)))
+    })
+    .await
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
-use crate::AppState;
+use crate::{AppState, Error};
 
 /// What the window shows about the app itself.
 #[derive(Debug, Serialize)]
@@ -18,15 +18,15 @@ pub struct AppInfo {
 
 /// The app's version and profile directory.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, Error> {
+    Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: state.data_dir().to_path_buf(),
-    }
+    })
 }
 
 /// Closes the app: the user agreed to lose the unsaved changes (see `close.rs`).
 #[tauri::command]
-pub fn quit(app: AppHandle) {
+pub async fn quit(app: AppHandle) {
     app.exit(0);
 }

@@ -3,10 +3,10 @@
 use tauri::State;
 use tweevoud::template::TemplateSummary;
 
-use crate::AppState;
+use crate::{AppState, Error};
 
 /// Every template the app offers, the DPA first.
 #[tauri::command]
-pub fn list_templates(state: State<'_, AppState>) -> Vec<TemplateSummary> {
-    state.templates().iter().map(|t| t.summary()).collect()
+pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, Error> {
+    Ok(state.templates().iter().map(|t| t.summary()).collect())
 }

@@ -2,16 +2,17 @@
 
 use std::path::Path;
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use tweevoud::{judge_file, Context};
 
 use crate::dialog::FileDialog;
 use crate::view::FileVerdict;
-use crate::{AppState, Error};
+use crate::{worker, AppState, Error};
 
 /// Verifies a file the user picks; `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn verify_file(
+    app: AppHandle,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<FileVerdict>, Error> {
@@ -19,16 +20,21 @@ pub async fn verify_file(
         .filter("Tweevoud", &["tweevoud", "pdf", "json"])
         .filter("*", &["*"]);
     match dialog.ask(&state).await {
-        Some(path) => verdict(&state, &path).map(Some),
+        Some(path) => worker::run(&app, move |state| verdict(state, &path))
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
 
 /// Verifies the file last dropped on the window.
 #[tauri::command]
-pub fn verify_dropped(state: State<'_, AppState>) -> Result<FileVerdict, Error> {
-    let path = state.take_dropped()?;
-    verdict(&state, &path)
+pub async fn verify_dropped(app: AppHandle) -> Result<FileVerdict, Error> {
+    worker::run(&app, |state| {
+        let path = state.take_dropped()?;
+        verdict(state, &path)
+    })
+    .await
 }
 
 fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
