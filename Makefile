@@ -42,7 +42,7 @@ unit:
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
 ## there is no display). Screenshots go to target/e2e-shots/.
 e2e: setup
-	$(CARGO) build -p tweevoud-app
+	$(CARGO) build -p tweevoud -p tweevoud-app
 	$(CARGO) test -p tweevoud-e2e -- --test-threads=1
 
 ## The Debian package of the desktop app (release build, binary, desktop entry, icons):

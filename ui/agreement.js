@@ -41,6 +41,13 @@ const ui = {
   exportButton: document.getElementById("export-button"),
   exportLabel: document.getElementById("export-label"),
   archiveButton: document.getElementById("archive-button"),
+  archiveDialog: document.getElementById("archive-dialog"),
+  archiveForm: document.getElementById("archive-form"),
+  archiveKey: document.getElementById("archive-key"),
+  archivePassphrase: document.getElementById("archive-passphrase"),
+  archiveError: document.getElementById("archive-error"),
+  archiveSubmit: document.getElementById("archive-submit"),
+  archiveCancel: document.getElementById("archive-cancel"),
   archivedNote: document.getElementById("archived-note"),
   signNote: document.getElementById("sign-note"),
   textFingerprint: document.getElementById("text-fingerprint"),
@@ -74,6 +81,14 @@ export function initAgreement(showView) {
   ui.saveButton.addEventListener("click", save);
   ui.exportButton.addEventListener("click", exportPdfs);
   ui.archiveButton.addEventListener("click", archiveNow);
+  ui.archiveForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    archiveWithKey();
+  });
+  ui.archiveCancel.addEventListener("click", () => {
+    ui.archivePassphrase.value = "";
+    ui.archiveDialog.close();
+  });
   ui.form.addEventListener("submit", (e) => {
     e.preventDefault();
     sign();
@@ -422,16 +437,49 @@ async function exportPdfs() {
   }
 }
 
+/** Asks for the key that signs the archive's log entry, then archives. */
 async function archiveNow() {
+  let keys;
   try {
-    const added = await call("archive_agreement");
+    keys = await call("list_keys");
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  ui.archiveKey.replaceChildren(
+    ...keys.map((k) => el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` })),
+  );
+  ui.archiveError.textContent = keys.length ? "" : t("no_key_to_sign");
+  ui.archiveSubmit.disabled = keys.length === 0;
+  ui.archivePassphrase.value = "";
+  ui.archiveDialog.showModal();
+  if (keys.length) ui.archivePassphrase.focus();
+}
+
+async function archiveWithKey() {
+  if (ui.archiveSubmit.disabled) return;
+  const passphrase = ui.archivePassphrase.value;
+  if (!passphrase) {
+    ui.archiveError.textContent = t("passphrase_needed");
+    ui.archivePassphrase.focus();
+    return;
+  }
+  ui.archiveError.textContent = "";
+  try {
+    const added = await busy(ui.archiveSubmit, () => call("archive_agreement", { key: ui.archiveKey.value, passphrase }), "archiving");
+    ui.archivePassphrase.value = "";
+    ui.archiveDialog.close();
     clearError();
     current.archived = added.id;
     current.archive_error = null;
     renderShare();
     notify(added.outcome === "already_archived" ? "already_archived" : "archived_ok");
   } catch (err) {
-    showError(err);
+    // Nothing was stored: the dialog stays, with what went wrong, ready for another try.
+    ui.archiveError.textContent = errorTextFor(err);
+    ui.archiveError.dataset.kind = err.kind;
+    ui.archivePassphrase.select();
+    ui.archivePassphrase.focus();
   }
 }
 

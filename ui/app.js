@@ -82,6 +82,19 @@ function listenForDrops() {
     ui.overlay.hidden = !e.payload;
     ui.overlay.querySelector("p").textContent = t(store.view === "verify" ? "drop_here_verify" : "drop_here");
   });
+  // Work that takes long (a large file, a key's passphrase) shows that the app is at it; the
+  // window itself never waits for it.
+  const working = document.getElementById("working");
+  let shown = null;
+  events.listen("working", (e) => {
+    if (e.payload > 0) {
+      if (shown === null) shown = setTimeout(() => (working.hidden = false), 300);
+    } else {
+      clearTimeout(shown);
+      shown = null;
+      working.hidden = true;
+    }
+  });
   events.listen("file-dropped", () => {
     ui.overlay.hidden = true;
     if (store.view === "verify") {

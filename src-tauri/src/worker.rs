@@ -19,7 +19,11 @@ where
     F: FnOnce(&AppState) -> Result<T, Error> + Send + 'static,
 {
     let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || job(&app.state::<AppState>()))
+    let busy = Busy::start(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        let _busy = busy;
+        job(&app.state::<AppState>())
+    })
         .await
         .map_err(|e| Error::Interrupted {
             reason: e.to_string(),

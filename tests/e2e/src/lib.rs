@@ -579,6 +579,14 @@ pub fn app_binary() -> PathBuf {
     app
 }
 
+/// The command-line tool, for checking what the app wrote: the debug build in the target
+/// directory (`make e2e` builds it).
+pub fn cli_binary() -> PathBuf {
+    let cli = target_dir().join("debug/tweevoud");
+    require_file(&cli, "the tweevoud CLI (build it first: cargo build -p tweevoud)");
+    cli
+}
+
 /// `~/.cargo/bin/<name>`.
 fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")

@@ -47,6 +47,20 @@ async fn provider_signs_customer_countersigns_anyone_verifies() {
         Box::pin(provider_gets_exemplar(s, d3))
     })
     .await;
+    // What the app archived, at signing and by hand, is in a log signed by the profile's own
+    // key that reaches the profile's checkpoint: the CLI's trusted check agrees.
+    let out = std::process::Command::new(tweevoud_e2e::cli_binary())
+        .arg("--data-dir")
+        .arg(&provider_profile)
+        .args(["archive", "verify"])
+        .output()
+        .expect("the CLI runs");
+    assert!(
+        out.status.success(),
+        "archive verify of the app's archive: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The PDF the provider sends for countersignature.
@@ -568,7 +582,23 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     )
     .await?;
     click(d, "[data-testid='review-continue']").await?;
+    // Archiving signs the archive's log entry: the key's passphrase is asked for, and a
+    // wrong one stores nothing.
     click(d, "[data-testid='archive-button']").await?;
+    displayed(d, "[data-testid='archive-dialog']").await?;
+    type_into(d, "[data-testid='archive-passphrase']", "not the passphrase").await?;
+    click(d, "[data-testid='archive-submit']").await?;
+    attr_is(
+        d,
+        "[data-testid='archive-error']",
+        "data-kind",
+        "wrong_passphrase",
+    )
+    .await?;
+    attr_is(d, "[data-testid='archived-note']", "data-archived", "false").await?;
+    s.shot("archive-passphrase").await;
+    type_into(d, "[data-testid='archive-passphrase']", PROVIDER_PASSPHRASE).await?;
+    click(d, "[data-testid='archive-submit']").await?;
     attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
     s.shot("exemplar-archived").await;
 
