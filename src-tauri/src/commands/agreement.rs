@@ -69,7 +69,11 @@ pub async fn check_value(app: AppHandle, blank: String, value: String) -> Result
 /// Fills a blank as the acting party (an empty value empties it); nothing changes if the
 /// value is refused.
 #[tauri::command]
-pub async fn fill_blank(app: AppHandle, blank: String, value: String) -> Result<AgreementView, Error> {
+pub async fn fill_blank(
+    app: AppHandle,
+    blank: String,
+    value: String,
+) -> Result<AgreementView, Error> {
     worker::run(&app, move |state| {
         let mut guard = state.work();
         let work = guard.as_mut().ok_or(Error::NoAgreement)?;

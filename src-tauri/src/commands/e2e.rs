@@ -10,7 +10,11 @@ use crate::{AppState, Error};
 
 /// Acts as if `path` had been dropped on the window.
 #[tauri::command]
-pub async fn e2e_drop(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
+pub async fn e2e_drop(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<(), Error> {
     state.require_hooks()?;
     crate::drop::dropped(&app, path);
     Ok(())

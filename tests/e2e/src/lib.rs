@@ -583,7 +583,10 @@ pub fn app_binary() -> PathBuf {
 /// directory (`make e2e` builds it).
 pub fn cli_binary() -> PathBuf {
     let cli = target_dir().join("debug/tweevoud");
-    require_file(&cli, "the tweevoud CLI (build it first: cargo build -p tweevoud)");
+    require_file(
+        &cli,
+        "the tweevoud CLI (build it first: cargo build -p tweevoud)",
+    );
     cli
 }
 

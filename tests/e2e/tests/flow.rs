@@ -586,7 +586,12 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     // wrong one stores nothing.
     click(d, "[data-testid='archive-button']").await?;
     displayed(d, "[data-testid='archive-dialog']").await?;
-    type_into(d, "[data-testid='archive-passphrase']", "not the passphrase").await?;
+    type_into(
+        d,
+        "[data-testid='archive-passphrase']",
+        "not the passphrase",
+    )
+    .await?;
     click(d, "[data-testid='archive-submit']").await?;
     attr_is(
         d,
