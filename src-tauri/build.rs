@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "save_agreement",
     "open_agreement",
     "open_dropped",
+    "open_verified",
     "export_exemplars",
     "archive_agreement",
     "list_archive",

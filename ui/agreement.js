@@ -592,10 +592,19 @@ export async function openFromDialog(button) {
 }
 
 /** Opens the file just dropped on the window. A bad file leaves the desk as it was. */
-export async function openDropped() {
+export function openDropped() {
+  return openFrom("open_dropped");
+}
+
+/** Opens the file last verified on the verify screen. */
+export function openVerified() {
+  return openFrom("open_verified");
+}
+
+async function openFrom(command) {
   if (!(await mayLeave())) return;
   try {
-    const view = await call("open_dropped");
+    const view = await call(command);
     clearError();
     store.openTemplate = null;
     present(view);

@@ -3,7 +3,7 @@
 
 import { call } from "./ipc.js";
 import { fieldCount, translateStatic } from "./i18n.js";
-import { initAgreement, mayLeave, openDropped, openFromDialog, startFromTemplate } from "./agreement.js";
+import { initAgreement, mayLeave, openDropped, openFromDialog, openVerified, startFromTemplate } from "./agreement.js";
 import { initKeys, loadKeys, showKeyForm, showKeys } from "./keys.js";
 import { initVerify, verifyDropped } from "./verify.js";
 import { initArchive, refreshArchive } from "./archive.js";
@@ -70,6 +70,12 @@ function applyLanguage(lang) {
   renderTemplates();
 }
 
+/** Shows the verify screen with the verdict on the file waiting (handed to the app). */
+function verifyWaiting() {
+  showView("verify");
+  verifyDropped();
+}
+
 /** Files dropped on the window: verified on the verify screen, opened anywhere else. A close
  *  request held back for unsaved work: asked about, then closed if the user agrees. */
 function listenForDrops() {
@@ -95,6 +101,9 @@ function listenForDrops() {
       working.hidden = true;
     }
   });
+  // A file opened from the file manager while the window is open: verified, whatever screen
+  // is showing (the desk keeps its agreement).
+  events.listen("file-handed", () => verifyWaiting());
   events.listen("file-dropped", () => {
     ui.overlay.hidden = true;
     if (store.view === "verify") {
@@ -122,7 +131,7 @@ async function start() {
   }
   ui.openButton.addEventListener("click", () => openFromDialog(ui.openButton).then(markTemplate));
   initAgreement(showView);
-  initVerify();
+  initVerify(() => openVerified().then(markTemplate));
   initArchive();
   initKeys(showView, () => showView("home"));
   listenForDrops();
@@ -135,7 +144,8 @@ async function start() {
     ui.profile.hidden = false;
     store.templates = templates;
     renderTemplates();
-    if (keys.length === 0) showKeyForm(true);
+    if (info.waiting_file) verifyWaiting();
+    else if (keys.length === 0) showKeyForm(true);
     else showView("home");
   } catch (err) {
     showView("home");

@@ -13,13 +13,16 @@ const ui = {
   reason: document.getElementById("verdict-reason"),
   facts: document.getElementById("verdict-facts"),
   signatures: document.getElementById("verdict-signatures"),
+  open: document.getElementById("verdict-open"),
 };
 
 /** The FileVerdict shown, or null. */
 let current = null;
 
-export function initVerify() {
+/** `openOnDesk` puts the file last verified on the desk, to fill in and sign. */
+export function initVerify(openOnDesk) {
   ui.pick.addEventListener("click", pick);
+  ui.open.addEventListener("click", openOnDesk);
   onLanguage(() => current && render());
 }
 
@@ -99,4 +102,5 @@ function render() {
   if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
   ui.signatures.replaceChildren(...signatureCards(v.signatures || [], {}, null, labels));
+  ui.open.hidden = !v.openable;
 }

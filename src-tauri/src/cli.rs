@@ -10,4 +10,8 @@ pub struct Options {
     /// the `tweevoud` CLI uses (on Linux ~/.local/share/tweevoud).
     #[arg(long, value_name = "DIR", env = "TWEEVOUD_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// A file to verify as the window opens: an agreement file or a PDF, as a file manager
+    /// hands it. If the app is already open on this profile, that window verifies it instead.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }

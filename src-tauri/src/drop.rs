@@ -10,6 +10,9 @@ use crate::AppState;
 
 /// Event sent to the page when a file is dropped; the payload is its name.
 pub const DROPPED: &str = "file-dropped";
+/// Event sent to the page when another launch handed the app a file to verify (a file opened
+/// from the file manager while the window is open); the payload is its name.
+pub const HANDED: &str = "file-handed";
 /// Event sent to the page while a file is dragged over the window (`true`) or away (`false`).
 pub const HOVER: &str = "drag-hover";
 
@@ -37,4 +40,19 @@ pub fn dropped(app: &AppHandle, path: PathBuf) {
     let name = file_name(&path);
     app.state::<AppState>().set_dropped(path);
     let _ = app.emit(DROPPED, name);
+}
+
+/// A file handed over by another launch ([`crate::instance`]): waits as the dropped file, the
+/// page is told to verify it, and the window comes to the front (`None`: only that).
+pub fn handed(app: &AppHandle, file: Option<PathBuf>) {
+    if let Some(path) = file {
+        let name = file_name(&path);
+        app.state::<AppState>().set_dropped(path);
+        let _ = app.emit(HANDED, name);
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }

@@ -15,6 +15,7 @@ mod dialog;
 mod drop;
 mod error;
 mod files;
+mod instance;
 mod state;
 mod view;
 mod viewer;
@@ -42,10 +43,24 @@ pub fn run() {
 
 /// Builds the app, manages its [`AppState`] and runs the event loop.
 ///
-/// The state is built between `build` and `run` rather than in a `setup` hook: it is in place
-/// before any window exists, and a profile that cannot be opened is an error returned here,
-/// not a panic inside Tauri's event loop.
+/// The state is built before the app rather than in a `setup` hook: a profile that cannot be
+/// opened is an error returned here, not a panic inside Tauri's event loop. A file given on
+/// the command line waits in it as if dropped, and the page verifies it once it is up.
+///
+/// A launch for a profile that already has a window hands its file to that window and ends
+/// here, before any window of its own ([`instance`]).
 fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+    let profile = tweevoud::Profile::resolve(options.data_dir)?;
+    let hooks = std::env::var_os(E2E_HOOKS_ENV).is_some_and(|v| v == "1");
+    let state = AppState::open(profile.root().to_path_buf(), hooks)?;
+    let file = options.file.map(|f| std::path::absolute(&f).unwrap_or(f));
+    let listener = match instance::launch(state.data_dir(), file.as_deref())? {
+        instance::Launch::Handed => return Ok(()),
+        instance::Launch::First(listener) => listener,
+    };
+    if let Some(file) = file {
+        state.set_dropped(file);
+    }
     let app = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
             commands::profile::app_info,
@@ -69,6 +84,7 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::agreement::save_agreement,
             commands::agreement::open_agreement,
             commands::agreement::open_dropped,
+            commands::agreement::open_verified,
             commands::exemplars::export_exemplars,
             commands::archive::archive_agreement,
             commands::archive::list_archive,
@@ -87,9 +103,9 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             _ => {}
         })
         .build(tauri::generate_context!())?;
-    let profile = tweevoud::Profile::resolve(options.data_dir)?;
-    let hooks = std::env::var_os(E2E_HOOKS_ENV).is_some_and(|v| v == "1");
-    app.manage(AppState::open(profile.root().to_path_buf(), hooks)?);
+    app.manage(state);
+    let handle = app.handle().clone();
+    listener.serve(move |file| drop::handed(&handle, file));
     app.run(|_, _| {});
     Ok(())
 }

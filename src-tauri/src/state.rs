@@ -25,6 +25,7 @@ pub struct AppState {
     hooks: bool,
     work: Mutex<Option<Work>>,
     dropped: Mutex<Option<PathBuf>>,
+    verified: Mutex<Option<PathBuf>>,
     dialog_answer: Mutex<Option<PathBuf>>,
 }
 
@@ -141,6 +142,7 @@ impl AppState {
             hooks,
             work: Mutex::new(None),
             dropped: Mutex::new(None),
+            verified: Mutex::new(None),
             dialog_answer: Mutex::new(None),
         })
     }
@@ -178,12 +180,36 @@ impl AppState {
         *self.dropped.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
     }
 
+    /// The name of the file waiting to be opened or verified (dropped, or given on the command
+    /// line), if any; it stays waiting.
+    pub fn waiting_file(&self) -> Option<String> {
+        self.dropped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            .map(crate::files::file_name)
+    }
+
     /// The file last dropped on the window, taken (a drop is used once).
     pub fn take_dropped(&self) -> Result<PathBuf, Error> {
         self.dropped
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take()
+            .ok_or(Error::NothingDropped)
+    }
+
+    /// Remembers the file last verified, which the user may then open.
+    pub fn set_verified(&self, path: PathBuf) {
+        *self.verified.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
+    }
+
+    /// The file last verified.
+    pub fn verified(&self) -> Result<PathBuf, Error> {
+        self.verified
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
             .ok_or(Error::NothingDropped)
     }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use tweevoud::contact::Contact;
+use tweevoud::judgement::VerdictCode;
 use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::template::{Block, TemplateSummary};
 use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Profile, Turn};
@@ -208,6 +209,9 @@ pub fn blank_labels(agreement: &Agreement) -> BTreeMap<String, Labels> {
 pub struct FileVerdict {
     /// The file's name.
     pub file: String,
+    /// Whether the file may be opened to work on (look at, fill in, sign, archive): an
+    /// agreement that is neither altered nor something else.
+    pub openable: bool,
     /// The judgement, worded by the window from its codes.
     #[serde(flatten)]
     pub view: VerificationView,
@@ -218,6 +222,10 @@ impl FileVerdict {
     pub fn of(path: &Path, judgement: Judgement) -> FileVerdict {
         FileVerdict {
             file: file_name(path),
+            openable: !matches!(
+                judgement.verdict.code,
+                VerdictCode::Altered | VerdictCode::NotTweevoud
+            ),
             view: VerificationView::of(judgement),
         }
     }

@@ -199,6 +199,12 @@ pub async fn open_dropped(app: AppHandle) -> Result<AgreementView, Error> {
     .await
 }
 
+/// Opens the file last verified (the verify screen's "open this agreement").
+#[tauri::command]
+pub async fn open_verified(app: AppHandle) -> Result<AgreementView, Error> {
+    worker::run(&app, |state| open_path(state, state.verified()?)).await
+}
+
 /// Reads the agreement in `path` and puts it on the desk; a file that is refused leaves the
 /// desk as it was (it is read before the desk is touched).
 fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {

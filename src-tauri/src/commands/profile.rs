@@ -14,14 +14,17 @@ pub struct AppInfo {
     version: &'static str,
     /// The profile directory in use.
     data_dir: PathBuf,
+    /// The name of a file given on the command line, waiting to be verified.
+    waiting_file: Option<String>,
 }
 
-/// The app's version and profile directory.
+/// The app's version and profile directory, and a file waiting to be verified.
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, Error> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: state.data_dir().to_path_buf(),
+        waiting_file: state.waiting_file(),
     })
 }
 

@@ -44,5 +44,6 @@ fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
         archive: Some(&archive),
     };
     let judgement = judge_file(path, &ctx).map_err(Error::from_open)?;
+    state.set_verified(path.to_path_buf());
     Ok(FileVerdict::of(path, judgement))
 }
