@@ -41,6 +41,8 @@ const ui = {
   exportButton: document.getElementById("export-button"),
   exportLabel: document.getElementById("export-label"),
   archiveButton: document.getElementById("archive-button"),
+  navDesk: document.getElementById("nav-desk"),
+  navDeskTitle: document.getElementById("nav-desk-title"),
   archiveDialog: document.getElementById("archive-dialog"),
   archiveForm: document.getElementById("archive-form"),
   archiveKey: document.getElementById("archive-key"),
@@ -239,6 +241,9 @@ function renderChrome() {
   const view = current;
   const v = view.verification;
   ui.title.textContent = view.summary.title;
+  // The way back to the desk from any other screen.
+  ui.navDesk.hidden = false;
+  ui.navDeskTitle.textContent = view.file || view.summary.title;
   ui.file.textContent = [view.file || t("new_file"), view.label].filter(Boolean).join(" · ");
   ui.saved.textContent = view.file ? `· ${t(view.saved ? "saved" : "unsaved")}` : "";
   ui.saved.dataset.saved = String(view.saved);

@@ -44,6 +44,8 @@ use thirtyfour::{Capabilities, WebDriver};
 
 pub use thirtyfour;
 
+pub mod page;
+
 /// How long a helper process may take to come up.
 const STARTUP: Duration = Duration::from_secs(30);
 /// How long a helper process may take to go away after SIGTERM.
@@ -98,6 +100,8 @@ pub struct Options {
     /// Start the app with GTK's dark theme, so that the page is in dark mode
     /// (`prefers-color-scheme: dark`).
     pub dark: bool,
+    /// A file to hand the app on its command line, as a file manager does.
+    pub file: Option<PathBuf>,
 }
 
 /// Like [`run`], with [`Options`].
@@ -234,7 +238,7 @@ impl Session {
             "tauri:options",
             json!({
                 "application": app,
-                "args": ["--data-dir", &profile],
+                "args": app_args(&profile, options.file.as_deref()),
             }),
         )
         .expect("capability");
@@ -577,6 +581,13 @@ pub fn app_binary() -> PathBuf {
         "the Tweevoud app (build it first: cargo build -p tweevoud-app, or set TWEEVOUD_APP)",
     );
     app
+}
+
+/// The app's command line: the profile, and a file if given.
+fn app_args(profile: &Path, file: Option<&Path>) -> Vec<String> {
+    let mut args = vec!["--data-dir".to_string(), profile.display().to_string()];
+    args.extend(file.map(|f| f.display().to_string()));
+    args
 }
 
 /// The command-line tool, for checking what the app wrote: the debug build in the target

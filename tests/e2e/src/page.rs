@@ -1,0 +1,157 @@
+//! Reading and driving the page: small steps the end-to-end tests share. Each waits for
+//! the page rather than sleeping.
+
+use std::path::Path;
+
+use serde_json::json;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+/// Calls a test hook (see `src-tauri/src/commands/e2e.rs`) with a path.
+pub async fn hook(d: &WebDriver, command: &str, path: &Path) -> WebDriverResult<()> {
+    let result = d
+        .execute_async(
+            "const [command, path, done] = arguments;
+             window.__TAURI__.core.invoke(command, { path })
+               .then(() => done('ok'), (e) => done(JSON.stringify(e)));",
+            vec![json!(command), json!(path)],
+        )
+        .await?;
+    assert_eq!(result.json(), &json!("ok"), "hook {command} failed");
+    Ok(())
+}
+
+/// The next native file dialog answers `path` without showing itself.
+pub async fn answer_next_dialog(d: &WebDriver, path: &Path) -> WebDriverResult<()> {
+    hook(d, "e2e_answer_dialog", path).await
+}
+
+pub async fn choose_language(d: &WebDriver, lang: &str) -> WebDriverResult<()> {
+    let select = d.find(By::Css("[data-testid='language']")).await?;
+    SelectElement::new(&select)
+        .await?
+        .select_by_value(lang)
+        .await?;
+    d.query(By::Css(format!("html[lang='{lang}']")))
+        .first()
+        .await?;
+    Ok(())
+}
+
+pub fn blank(field: &str) -> String {
+    format!("[data-testid='blank'][data-field='{field}']")
+}
+
+pub async fn input(d: &WebDriver, field: &str) -> WebDriverResult<WebElement> {
+    d.query(By::Css(format!(
+        "{} [data-testid='blank-input']",
+        blank(field)
+    )))
+    .and_displayed()
+    .first()
+    .await
+}
+
+pub async fn input_value(d: &WebDriver, field: &str) -> WebDriverResult<String> {
+    Ok(input(d, field)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
+}
+
+/// The blank whose input has the keyboard focus.
+pub async fn focused_field(d: &WebDriver) -> WebDriverResult<String> {
+    let ret = d
+        .execute("return document.activeElement.dataset.field || '';", vec![])
+        .await?;
+    ret.convert()
+}
+
+pub async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
+    d.query(By::Css(css))
+        .and_clickable()
+        .first()
+        .await?
+        .click()
+        .await
+}
+
+pub async fn type_into(d: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
+    d.query(By::Css(css))
+        .and_displayed()
+        .first()
+        .await?
+        .send_keys(text)
+        .await
+}
+
+pub async fn displayed(d: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
+    d.query(By::Css(css)).and_displayed().first().await
+}
+
+/// Waits until the element's text contains `needle`.
+pub async fn wait_text(d: &WebDriver, css: &str, needle: &str) -> WebDriverResult<()> {
+    wait_for(
+        d,
+        "const e = document.querySelector(arguments[0]);
+         return !!e && e.innerText.includes(arguments[1]);",
+        vec![json!(css), json!(needle)],
+        &format!("{css} to contain {needle:?}"),
+    )
+    .await
+}
+
+/// Waits until the element has `name="value"`.
+pub async fn attr_is(d: &WebDriver, css: &str, name: &str, value: &str) -> WebDriverResult<()> {
+    wait_for(
+        d,
+        "const e = document.querySelector(arguments[0]);
+         return !!e && e.getAttribute(arguments[1]) === arguments[2];",
+        vec![json!(css), json!(name), json!(value)],
+        &format!("{css} to have {name}={value:?}"),
+    )
+    .await
+}
+
+/// Polls `script` (which returns a boolean) until it is true, for up to 20 seconds. Asking the
+/// page, rather than holding on to elements, is immune to elements being re-rendered.
+pub async fn wait_for(
+    d: &WebDriver,
+    script: &str,
+    args: Vec<serde_json::Value>,
+    what: &str,
+) -> WebDriverResult<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let ret = d.execute(script, args.clone()).await?;
+        if ret.json() == &json!(true) {
+            return Ok(());
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 20 s for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
+    d.find(By::Css(css)).await?.text().await
+}
+
+pub async fn shown(d: &WebDriver, css: &str) -> WebDriverResult<bool> {
+    d.find(By::Css(css)).await?.is_displayed().await
+}
+
+pub async fn attr(e: &WebElement, name: &str) -> WebDriverResult<String> {
+    Ok(e.attr(name).await?.unwrap_or_default())
+}
+
+pub async fn assert_no_error(d: &WebDriver) -> WebDriverResult<()> {
+    assert!(
+        !shown(d, "[data-testid='error']").await?,
+        "an error is shown"
+    );
+    Ok(())
+}
