@@ -112,7 +112,9 @@ pub enum Error {
     /// A file was asked for, but none was dropped on the window.
     #[error("no file was dropped on the window")]
     NothingDropped,
-    /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1`.
+    /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1` (only
+    /// with the `e2e-hooks` feature).
+    #[cfg(feature = "e2e-hooks")]
     #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
     HooksOff,
 }
@@ -183,6 +185,7 @@ impl Error {
             Error::Finished => "finished",
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
+            #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
         }
     }
