@@ -730,7 +730,8 @@ async fn create_key(
     Ok(())
 }
 
-/// Calls a test hook (see `src-tauri/src/commands/e2e.rs`) with a path.
+/// Calls a test hook (see `src-tauri/src/commands/e2e.rs`; the app is built with the
+/// `e2e-hooks` feature) with a path.
 async fn hook(d: &WebDriver, command: &str, path: &Path) -> WebDriverResult<()> {
     let result = d
         .execute_async(
