@@ -6,23 +6,30 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 # The app's profile (keys, archive); empty = the platform data dir.
 DATA_DIR ?=
+# Where cargo builds (cargo's own default unless CARGO_TARGET_DIR says otherwise).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# The desktop app as `cargo build -p tweevoud-app` leaves it. Built without the e2e-hooks
+# feature for `make run` and with it for `make e2e`: each rebuilds it as it needs it first
+# (both builds stay in cargo's cache, so switching costs a link at most).
+APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy doc unit e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy doc unit hooks-check e2e bundle clean harden
 
 all: build
 
 setup:
 	@bash scripts/setup.sh
 
+## The CLI and the desktop app, as people run them: without the end-to-end test's hooks.
 build: setup
 	$(CARGO) build -p tweevoud -p tweevoud-app
 
 ## Start the desktop app with the built-in templates and the default profile.
 run: build
-	./target/debug/tweevoud-app $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
+	"$(APP)" $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
 
 ## Every check and test, the end-to-end test of the real app included.
-test: setup lint unit e2e
+test: setup lint unit hooks-check e2e
 
 lint: fmt-check clippy doc
 
@@ -31,6 +38,7 @@ fmt-check:
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p tweevoud-app --all-targets --features e2e-hooks -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
@@ -39,10 +47,20 @@ doc:
 unit:
 	$(CARGO) test --workspace --exclude tweevoud-e2e
 
+## The test hooks are not in the app people run: built as `make run` builds it, the binary
+## holds none of their names; built with the e2e-hooks feature, it holds them all (so the
+## search would find them). `make bundle` makes the same check on the release binary.
+hooks-check:
+	$(CARGO) build -p tweevoud-app
+	bash scripts/hooks-check.sh absent "$(APP)"
+	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
+	bash scripts/hooks-check.sh present "$(APP)"
+
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
-## there is no display). Screenshots go to target/e2e-shots/.
+## there is no display). Screenshots go to target/e2e-shots/. The app is built with the
+## e2e-hooks feature: the test stands in for file drops, some dialogs and the PDF viewer.
 e2e: setup
-	$(CARGO) build -p tweevoud -p tweevoud-app
+	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
 	$(CARGO) test -p tweevoud-e2e -- --test-threads=1
 
 ## The Debian package of the desktop app (release build, binary, desktop entry, icons):

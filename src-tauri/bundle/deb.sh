@@ -5,14 +5,17 @@
 #   src-tauri/bundle/deb.sh [TARGET_DIR]    (default: $CARGO_TARGET_DIR or target/)
 #
 # Writes <target>/release/bundle/deb/tweevoud_<version>_<arch>.deb and prints its path.
+# Refuses to package a binary that holds the end-to-end test's hooks (the e2e-hooks feature).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="${1:-${CARGO_TARGET_DIR:-$root/target}}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 cd "$root"
 
+# Never with the e2e-hooks feature: the package is the app people run.
 cargo build --release -p tweevoud-app
 bin="$target/release/tweevoud-app"
+bash scripts/hooks-check.sh absent "$bin"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)"
 arch="$(dpkg --print-architecture)"
 out="$target/release/bundle/deb"

@@ -4,8 +4,8 @@
 //! The dialog is rfd's asynchronous one: GTK shows it from its main loop while the command
 //! awaits the answer, so the window stays alive (and reachable by WebDriver) meanwhile.
 //!
-//! Test hook: when the app runs with `TWEEVOUD_E2E_HOOKS=1`, the end-to-end test may set the
-//! answer of the next dialog (`e2e_answer_dialog`); that dialog then returns it without
+//! Test hook, only in the app built with the `e2e-hooks` feature (see `hooks`): the
+//! end-to-end test may set the answer of the next dialog; that dialog then returns it without
 //! showing itself. The others are real, and the test types into them with xdotool.
 
 use std::path::PathBuf;
@@ -76,9 +76,13 @@ impl FileDialog {
 
     /// Shows the dialog and waits for the user: the file chosen, or `None` if cancelled.
     pub async fn ask(self, state: &AppState) -> Option<PathBuf> {
-        if let Some(answer) = state.take_dialog_answer() {
+        #[cfg(feature = "e2e-hooks")]
+        if let Some(answer) = state.hooks().take_dialog_answer() {
             return Some(answer);
         }
+        // Only the test hooks answer from the state.
+        #[cfg(not(feature = "e2e-hooks"))]
+        let _ = state;
         let mut dialog = rfd::AsyncFileDialog::new().set_title(&self.title);
         for (name, extensions) in &self.filters {
             dialog = dialog.add_filter(name, extensions);

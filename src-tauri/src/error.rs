@@ -119,7 +119,9 @@ pub enum Error {
         /// What stopped it.
         reason: String,
     },
-    /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1`.
+    /// A test hook was called, but the app was not started with `TWEEVOUD_E2E_HOOKS=1` (only
+    /// with the `e2e-hooks` feature).
+    #[cfg(feature = "e2e-hooks")]
     #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
     HooksOff,
 }
@@ -191,6 +193,7 @@ impl Error {
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
             Error::Interrupted { .. } => "interrupted",
+            #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
         }
     }

@@ -4,6 +4,9 @@
 //! and exposes thin IPC commands (one file per domain under `commands/`) that call the core
 //! and hand its answers, or its typed errors, to the web front-end in `ui/`. Files are read
 //! and written here, behind the native dialogs (`dialog`) or dropped on the window (`drop`).
+//!
+//! The end-to-end test's hooks (`hooks`, `commands::e2e`) are compiled only with the
+//! `e2e-hooks` feature, which `make e2e` turns on; the app people run does not contain them.
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +18,8 @@ mod dialog;
 mod drop;
 mod error;
 mod files;
+#[cfg(feature = "e2e-hooks")]
+mod hooks;
 mod instance;
 mod state;
 mod view;
@@ -27,9 +32,6 @@ use tauri::{Manager, WindowEvent};
 pub use cli::Options;
 pub use error::Error;
 pub use state::AppState;
-
-/// The environment variable that turns on the end-to-end test hooks (`commands::e2e`).
-pub const E2E_HOOKS_ENV: &str = "TWEEVOUD_E2E_HOOKS";
 
 /// Parses the command line, opens the window and runs until it is closed. If the app cannot
 /// start (say, the profile directory cannot be created), says why and exits with status 1.
@@ -51,8 +53,7 @@ pub fn run() {
 /// here, before any window of its own ([`instance`]).
 fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let profile = tweevoud::Profile::resolve(options.data_dir)?;
-    let hooks = std::env::var_os(E2E_HOOKS_ENV).is_some_and(|v| v == "1");
-    let state = AppState::open(profile.root().to_path_buf(), hooks)?;
+    let state = AppState::open(profile.root().to_path_buf())?;
     let file = options.file.map(|f| std::path::absolute(&f).unwrap_or(f));
     let listener = match instance::launch(state.data_dir(), file.as_deref())? {
         instance::Launch::Handed => return Ok(()),
@@ -92,7 +93,9 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::archive::open_exemplar,
             commands::verify::verify_file,
             commands::verify::verify_dropped,
+            #[cfg(feature = "e2e-hooks")]
             commands::e2e::e2e_drop,
+            #[cfg(feature = "e2e-hooks")]
             commands::e2e::e2e_answer_dialog,
         ])
         .on_window_event(|window, event| match event {

@@ -22,11 +22,11 @@ use crate::files::Opened;
 pub struct AppState {
     profile: Profile,
     templates: Vec<Template>,
-    hooks: bool,
     work: Mutex<Option<Work>>,
     dropped: Mutex<Option<PathBuf>>,
     verified: Mutex<Option<PathBuf>>,
-    dialog_answer: Mutex<Option<PathBuf>>,
+    #[cfg(feature = "e2e-hooks")]
+    hooks: crate::hooks::Hooks,
 }
 
 /// The agreement on the desk: made from a template here, or opened from a file.
@@ -128,8 +128,9 @@ impl Work {
 
 impl AppState {
     /// Opens the profile at `data_dir` (made absolute), creating the directory if it is new,
-    /// and loads the built-in templates. `hooks` turns on the end-to-end test hooks.
-    pub fn open(data_dir: PathBuf, hooks: bool) -> Result<AppState, Error> {
+    /// and loads the built-in templates. (With the `e2e-hooks` feature, the test hooks are on
+    /// if the environment says so.)
+    pub fn open(data_dir: PathBuf) -> Result<AppState, Error> {
         let fail = |source| Error::DataDir {
             path: data_dir.clone(),
             source,
@@ -139,11 +140,11 @@ impl AppState {
         Ok(AppState {
             profile: Profile::at(data_dir),
             templates: template::builtin(),
-            hooks,
             work: Mutex::new(None),
             dropped: Mutex::new(None),
             verified: Mutex::new(None),
-            dialog_answer: Mutex::new(None),
+            #[cfg(feature = "e2e-hooks")]
+            hooks: crate::hooks::Hooks::from_env(),
         })
     }
 
@@ -213,26 +214,10 @@ impl AppState {
             .ok_or(Error::NothingDropped)
     }
 
-    /// Refuses unless the test hooks are on.
-    pub fn require_hooks(&self) -> Result<(), Error> {
-        if self.hooks {
-            Ok(())
-        } else {
-            Err(Error::HooksOff)
-        }
-    }
-
-    /// Test hook: the next file dialog answers `path` without showing itself.
-    pub fn set_dialog_answer(&self, path: PathBuf) {
-        *self.dialog_answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
-    }
-
-    /// The answer the tests set for the next file dialog, if any.
-    pub fn take_dialog_answer(&self) -> Option<PathBuf> {
-        self.dialog_answer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+    /// The end-to-end test's hooks (only with the `e2e-hooks` feature).
+    #[cfg(feature = "e2e-hooks")]
+    pub fn hooks(&self) -> &crate::hooks::Hooks {
+        &self.hooks
     }
 }
 

@@ -1,7 +1,8 @@
 //! Opening a PDF in the system's viewer.
 //!
-//! `xdg-open` on Linux. Test hook: `TWEEVOUD_PDF_VIEWER` names another program to run with
-//! the file instead (the end-to-end test records what would have been opened).
+//! `xdg-open` on Linux. Test hook, only in the app built with the `e2e-hooks` feature (see
+//! `hooks`): the end-to-end test may name another program to run with the file instead, and
+//! so records what would have been opened.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -10,7 +11,9 @@ use crate::Error;
 
 /// Starts the viewer on `path` and returns at once.
 pub fn open(path: &Path) -> Result<(), Error> {
-    let program = std::env::var_os("TWEEVOUD_PDF_VIEWER").unwrap_or_else(|| "xdg-open".into());
+    let program: std::ffi::OsString = "xdg-open".into();
+    #[cfg(feature = "e2e-hooks")]
+    let program = crate::hooks::pdf_viewer().unwrap_or(program);
     Command::new(&program)
         .arg(path)
         .stdin(Stdio::null())

@@ -1,6 +1,6 @@
-//! Test hooks for the end-to-end test, refused unless the app was started with
-//! `TWEEVOUD_E2E_HOOKS=1`: WebDriver can neither drop a file from the desktop on a window
-//! nor, while a native dialog is open, talk to the page, so the test may stand in for them.
+//! The end-to-end test's hooks as IPC commands (see `hooks`): compiled, registered and granted
+//! (`capabilities/e2e.json`) only with the `e2e-hooks` feature, and refused unless the app
+//! was also started with `TWEEVOUD_E2E_HOOKS=1`.
 
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ pub async fn e2e_drop(
     state: State<'_, AppState>,
     path: PathBuf,
 ) -> Result<(), Error> {
-    state.require_hooks()?;
+    state.hooks().require()?;
     crate::drop::dropped(&app, path);
     Ok(())
 }
@@ -23,7 +23,7 @@ pub async fn e2e_drop(
 /// Makes the next file dialog answer `path` without showing itself.
 #[tauri::command]
 pub async fn e2e_answer_dialog(state: State<'_, AppState>, path: PathBuf) -> Result<(), Error> {
-    state.require_hooks()?;
-    state.set_dialog_answer(path);
+    state.hooks().require()?;
+    state.hooks().set_dialog_answer(path);
     Ok(())
 }

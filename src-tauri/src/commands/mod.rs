@@ -6,6 +6,7 @@
 pub mod agreement;
 pub mod archive;
 pub mod contacts;
+#[cfg(feature = "e2e-hooks")]
 pub mod e2e;
 pub mod exemplars;
 pub mod keys;

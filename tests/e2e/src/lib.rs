@@ -11,15 +11,19 @@
 //! `target/e2e-shots/<test>-<nn>-<step>.png`. A missing tool is a failure with a message that
 //! says what to install, never a skipped test.
 //!
-//! Test hooks: the app is started with `TWEEVOUD_E2E_HOOKS=1`, which turns on two IPC
-//! commands (see `src-tauri/src/commands/e2e.rs`): `e2e_drop` acts as if a file were dropped on
-//! the window (WebDriver cannot drag files from the desktop), and `e2e_answer_dialog` makes the
-//! next native file dialog answer a path without showing itself. Other dialogs are the real GTK
-//! ones: [`Session::answer_dialog`] types a path into them with xdotool.
+//! Test hooks: the app under test is built with the `e2e-hooks` feature (`make e2e` does:
+//! `cargo build -p tweevoud-app --features e2e-hooks`; the app people run has no hooks) and
+//! started with `TWEEVOUD_E2E_HOOKS=1`, which turns on two IPC commands (see
+//! `src-tauri/src/commands/e2e.rs`): `e2e_drop` acts as if a file were dropped on the window
+//! (WebDriver cannot drag files from the desktop), and `e2e_answer_dialog` makes the next
+//! native file dialog answer a path without showing itself. Other dialogs are the real GTK
+//! ones: [`Session::answer_dialog`] types a path into them with xdotool. `TWEEVOUD_PDF_VIEWER`
+//! names a stand-in that records the PDFs the app would have shown.
 //!
 //! Environment:
-//! - `TWEEVOUD_APP`: the app binary (default `<target>/debug/tweevoud-app`, where `<target>`
-//!   is `CARGO_TARGET_DIR` or the workspace's `target/`).
+//! - `TWEEVOUD_APP`: the app binary, built with the hooks (default
+//!   `<target>/debug/tweevoud-app`, where `<target>` is `CARGO_TARGET_DIR` or the
+//!   workspace's `target/`).
 //! - `TAURI_DRIVER`: the tauri-driver binary (default: on `PATH`, else `~/.cargo/bin`).
 //! - `WEBKIT_WEBDRIVER`: the native driver (default `/usr/bin/WebKitWebDriver`).
 //! - `DISPLAY`: use this display instead of starting Xvfb.
@@ -215,7 +219,8 @@ impl Session {
             .env("DISPLAY", &display)
             // No accessibility bus under Xvfb; without this GTK warns on every start.
             .env("NO_AT_BRIDGE", "1")
-            // The app inherits this through WebKitWebDriver: the test hooks are on.
+            // The app inherits these through WebKitWebDriver: the test hooks are on (in an app
+            // built with them, which `app_binary` checks).
             .env("TWEEVOUD_E2E_HOOKS", "1")
             .env("TWEEVOUD_PDF_VIEWER", &viewer)
             .stdin(Stdio::null())
@@ -571,6 +576,7 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// The app binary under test: `TWEEVOUD_APP`, or the debug build in the target directory.
+/// It must have been built with the test hooks: `make run` builds the same file without them.
 pub fn app_binary() -> PathBuf {
     let app = std::env::var_os("TWEEVOUD_APP")
         .map(PathBuf::from)
@@ -578,7 +584,14 @@ pub fn app_binary() -> PathBuf {
     let app = std::path::absolute(&app).unwrap_or(app);
     require_file(
         &app,
-        "the Tweevoud app (build it first: cargo build -p tweevoud-app, or set TWEEVOUD_APP)",
+        "the Tweevoud app (build it first: cargo build -p tweevoud-app --features e2e-hooks, \
+         or set TWEEVOUD_APP)",
+    );
+    assert!(
+        has_hooks(&app),
+        "e2e: {} was built without the test hooks: build it with \
+         `cargo build -p tweevoud-app --features e2e-hooks` (make e2e does)",
+        app.display()
     );
     app
 }
@@ -599,6 +612,17 @@ pub fn cli_binary() -> PathBuf {
         "the tweevoud CLI (build it first: cargo build -p tweevoud)",
     );
     cli
+}
+
+/// Whether `app` was built with the test hooks: only then does the binary hold the name of
+/// their switch (`scripts/hooks-check.sh` makes the same search).
+fn has_hooks(app: &Path) -> bool {
+    Command::new("grep")
+        .args(["-aqF", "TWEEVOUD_E2E_HOOKS", "--"])
+        .arg(app)
+        .env("LC_ALL", "C")
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// `~/.cargo/bin/<name>`.
