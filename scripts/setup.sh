@@ -24,6 +24,7 @@ pkgs=(
   python3 python3-venv python3-pip
   fonts-dejavu-core dbus-x11 at-spi2-core
   librsvg2-bin
+  desktop-file-utils shared-mime-info
 )
 if [ "$want_bench" = 1 ]; then
   pkgs+=(hyperfine libreoffice-writer-nogui minisign)
