@@ -1,6 +1,7 @@
 //! One verdict, whoever asks: the core's judgement, `tweevoud verify` in words, and
 //! `tweevoud verify --json` give the same verdict, reason and exit code for every kind of
-//! file; and every command that takes a PDF refuses one whose visible document is not the
+//! file (the cases in `common::verdict_cases`, which the app's test runs through the app's
+//! verify command too: src-tauri/tests/verdict.rs); and every command that takes a PDF refuses one whose visible document is not the
 //! agreement inside, writing nothing.
 
 mod common;
@@ -10,7 +11,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{judge, Context, VerdictCode};
+use tweevoud::{judge, Context};
 
 /// The standard output of `tweevoud ARGS FILE`, which must exit with `exit`.
 fn stdout_of(data: &Path, args: &[&str], file: &Path, exit: i32) -> Vec<u8> {
@@ -32,99 +33,11 @@ fn tv(data: &Path) -> Command {
     c
 }
 
-/// Every kind of file a user can hand Tweevoud, with the verdict and first reason expected
-/// from a profile that knows none of the signers.
-fn cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'static str>)> {
-    let complete = common::dpa_complete();
-    let awaiting = common::dpa_provider_signed();
-    let exemplar = pdf::render(&complete, Exemplar::Copy(tweevoud::Party::Provider)).unwrap();
-    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
-    let mut altered_value = complete.to_json();
-    altered_value =
-        altered_value.replace("Brouwerij De Zwarte Kat BV", "Brouwerij De Witte Kat BV");
-    let mut label_swapped = exemplar.clone();
-    label_swapped.extend_from_slice(b"\n% a comment another program added\n");
-    vec![
-        (
-            "complete agreement file",
-            complete.to_json().into_bytes(),
-            VerdictCode::CompleteUnconfirmed,
-            None,
-        ),
-        (
-            "awaiting agreement file",
-            awaiting.to_json().into_bytes(),
-            VerdictCode::AwaitingUnconfirmed,
-            None,
-        ),
-        (
-            "unsigned draft",
-            common::dpa_filled().to_json().into_bytes(),
-            VerdictCode::Unsigned,
-            None,
-        ),
-        (
-            "exemplar 1",
-            exemplar.clone(),
-            VerdictCode::CompleteUnconfirmed,
-            None,
-        ),
-        (
-            "the PDF to sign",
-            to_sign.clone(),
-            VerdictCode::AwaitingUnconfirmed,
-            None,
-        ),
-        (
-            "page 1 rewritten by an incremental update",
-            common::with_page_1_replaced(&exemplar),
-            VerdictCode::Altered,
-            Some("visible_differs"),
-        ),
-        (
-            "the PDF to sign, page 1 rewritten",
-            common::with_page_1_replaced(&to_sign),
-            VerdictCode::Altered,
-            Some("visible_differs"),
-        ),
-        (
-            "bytes appended to an exemplar",
-            label_swapped,
-            VerdictCode::Altered,
-            Some("visible_differs"),
-        ),
-        (
-            "a changed value",
-            altered_value.into_bytes(),
-            VerdictCode::Altered,
-            Some("signature_mismatch"),
-        ),
-        (
-            "a damaged agreement file",
-            br#"{"format":"tweevoud-agreement/1","template":3}"#.to_vec(),
-            VerdictCode::Altered,
-            Some("damaged_agreement_file"),
-        ),
-        (
-            "another PDF",
-            b"%PDF-1.7\n%%EOF\n".to_vec(),
-            VerdictCode::NotTweevoud,
-            Some("pdf_without_agreement"),
-        ),
-        (
-            "a letter",
-            b"Dear customer, please sign.".to_vec(),
-            VerdictCode::NotTweevoud,
-            Some("not_tweevoud"),
-        ),
-    ]
-}
-
 #[test]
 fn the_core_the_cli_text_and_the_cli_json_give_one_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("profile");
-    for (name, bytes, code, reason) in cases() {
+    for (name, bytes, code, reason) in common::verdict_cases() {
         let core = judge(&bytes, &Context::default());
         assert_eq!(core.verdict.code, code, "{name}: core");
         assert_eq!(

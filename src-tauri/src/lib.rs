@@ -30,6 +30,8 @@ use clap::Parser;
 use tauri::{Manager, WindowEvent};
 
 pub use cli::Options;
+#[doc(hidden)]
+pub use commands::verify::verdict_json;
 pub use error::Error;
 pub use state::AppState;
 

@@ -49,7 +49,10 @@ fn the_package_offers_the_app_for_agreement_files_and_pdfs() {
         "./usr/share/icons/hicolor/128x128/mimetypes/application-x-tweevoud.png",
         "./usr/share/icons/hicolor/scalable/mimetypes/application-x-tweevoud.svg",
     ] {
-        assert!(listing.contains(file), "{file} is not in the package:\n{listing}");
+        assert!(
+            listing.contains(file),
+            "{file} is not in the package:\n{listing}"
+        );
     }
 
     let root = dir.path().join("root");

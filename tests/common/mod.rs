@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use tweevoud::{Agreement, Party, Template};
+use tweevoud::pdf::{self, Exemplar};
+use tweevoud::{Agreement, Party, Template, VerdictCode};
 
 /// Stands for a run of dot leaders in the seed.
 pub const DOT_LEADER: &str = "<dots>";
@@ -177,4 +178,93 @@ pub fn with_page_1_replaced(original: &[u8]) -> Vec<u8> {
         .as_bytes(),
     );
     updated
+}
+
+/// Every kind of file a user can hand Tweevoud, with the verdict and first reason expected
+/// from a profile that knows none of the signers: the table of the verdict tests of the core
+/// and the CLI (tests/verdict.rs) and of the app (src-tauri/tests/verdict.rs).
+pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'static str>)> {
+    let complete = dpa_complete();
+    let awaiting = dpa_provider_signed();
+    let exemplar = pdf::render(&complete, Exemplar::Copy(Party::Provider)).unwrap();
+    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let mut altered_value = complete.to_json();
+    altered_value =
+        altered_value.replace("Brouwerij De Zwarte Kat BV", "Brouwerij De Witte Kat BV");
+    let mut label_swapped = exemplar.clone();
+    label_swapped.extend_from_slice(b"\n% a comment another program added\n");
+    vec![
+        (
+            "complete agreement file",
+            complete.to_json().into_bytes(),
+            VerdictCode::CompleteUnconfirmed,
+            None,
+        ),
+        (
+            "awaiting agreement file",
+            awaiting.to_json().into_bytes(),
+            VerdictCode::AwaitingUnconfirmed,
+            None,
+        ),
+        (
+            "unsigned draft",
+            dpa_filled().to_json().into_bytes(),
+            VerdictCode::Unsigned,
+            None,
+        ),
+        (
+            "exemplar 1",
+            exemplar.clone(),
+            VerdictCode::CompleteUnconfirmed,
+            None,
+        ),
+        (
+            "the PDF to sign",
+            to_sign.clone(),
+            VerdictCode::AwaitingUnconfirmed,
+            None,
+        ),
+        (
+            "page 1 rewritten by an incremental update",
+            with_page_1_replaced(&exemplar),
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "the PDF to sign, page 1 rewritten",
+            with_page_1_replaced(&to_sign),
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "bytes appended to an exemplar",
+            label_swapped,
+            VerdictCode::Altered,
+            Some("visible_differs"),
+        ),
+        (
+            "a changed value",
+            altered_value.into_bytes(),
+            VerdictCode::Altered,
+            Some("signature_mismatch"),
+        ),
+        (
+            "a damaged agreement file",
+            br#"{"format":"tweevoud-agreement/1","template":3}"#.to_vec(),
+            VerdictCode::Altered,
+            Some("damaged_agreement_file"),
+        ),
+        (
+            "another PDF",
+            b"%PDF-1.7\n%%EOF\n".to_vec(),
+            VerdictCode::NotTweevoud,
+            Some("pdf_without_agreement"),
+        ),
+        (
+            "a letter",
+            b"Dear customer, please sign.".to_vec(),
+            VerdictCode::NotTweevoud,
+            Some("not_tweevoud"),
+        ),
+    ]
 }

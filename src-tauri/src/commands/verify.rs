@@ -47,3 +47,10 @@ fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
     state.set_verified(path.to_path_buf());
     Ok(FileVerdict::of(path, judgement))
 }
+
+/// What the window receives for the file at `path`, as the verify commands send it (for the
+/// app's verdict test, which runs the core's table of cases through it).
+pub fn verdict_json(state: &AppState, path: &Path) -> Result<serde_json::Value, Error> {
+    let verdict = verdict(state, path)?;
+    Ok(serde_json::to_value(verdict).expect("a verdict serializes"))
+}
