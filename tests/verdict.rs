@@ -150,3 +150,58 @@ fn a_pdf_that_does_not_show_the_agreement_blocks_every_action() {
     assert!(!turn.may_sign && turn.editable.is_empty());
     assert_eq!(turn.share, tweevoud::Share::None);
 }
+
+/// Two countersignatures of one signed PDF, with different values: each is valid and
+/// complete, but once one is archived, the other is not the agreement the archive holds.
+#[test]
+fn a_second_countersignature_of_one_pdf_is_an_archive_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let archived = common::dpa_complete();
+    let mut other = common::dpa_provider_signed();
+    other
+        .fill(
+            tweevoud::Party::Customer,
+            &common::set(&[
+                ("customer_name", "Brouwerij De Zwarte Kat BV"),
+                ("customer_address", "Kerkstraat 13\n3600 Genk"),
+                ("customer_enterprise_number", "BE 0403.170.701"),
+                ("customer_signatory_name", "Anne-Marie D'Hondt"),
+                ("customer_signatory_function", "Zaakvoerder"),
+            ]),
+            common::at(14),
+        )
+        .unwrap();
+    other
+        .sign(
+            &common::test_key(2),
+            tweevoud::Party::Customer,
+            Some("Anne-Marie D'Hondt"),
+            None,
+            common::at(15),
+        )
+        .unwrap();
+    let archive_dir = dir.path().join("archive");
+    tweevoud::Archive::open(&archive_dir)
+        .unwrap()
+        .add(
+            archived.to_json().as_bytes(),
+            common::at(16),
+            Some(&common::test_key(2)),
+        )
+        .unwrap();
+    let ctx = Context {
+        profile: None,
+        archive: Some(&archive_dir),
+    };
+    assert_eq!(
+        judge(archived.to_json().as_bytes(), &ctx).verdict.code,
+        tweevoud::VerdictCode::CompleteUnconfirmed
+    );
+    let judged = judge(other.to_json().as_bytes(), &ctx);
+    assert_eq!(judged.verdict.code, tweevoud::VerdictCode::ArchiveMismatch);
+    let exemplar = pdf::render(&other, Exemplar::Copy(tweevoud::Party::Customer)).unwrap();
+    assert_eq!(
+        judge(&exemplar, &ctx).verdict.code,
+        tweevoud::VerdictCode::ArchiveMismatch
+    );
+}

@@ -1289,10 +1289,20 @@ impl Archive {
                 agreement: Box::new(summary),
             });
         }
-        // An earlier one.
+        // An earlier one: its head is in this file's trail.
         for e in audit.iter().rev() {
             let held = self.index.containing(&e.hash).map_err(self.index_err())?;
             if let Some(summary) = held.into_iter().find(|c| c.head == e.hash) {
+                return Ok(Lookup::OtherVersion {
+                    agreement: Box::new(summary),
+                });
+            }
+        }
+        // One that went another way from a common entry (say, two countersignatures of one
+        // signed PDF): the latest entry the two trails share.
+        for e in audit.iter().rev() {
+            let held = self.index.containing(&e.hash).map_err(self.index_err())?;
+            if let Some(summary) = held.into_iter().next() {
                 return Ok(Lookup::OtherVersion {
                     agreement: Box::new(summary),
                 });

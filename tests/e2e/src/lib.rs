@@ -625,6 +625,27 @@ fn has_hooks(app: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The passphrase of keys the tests make with the CLI ([`cli`]).
+pub const CLI_PASSPHRASE: &str = "a passphrase the command line reads";
+
+/// Runs the CLI on the profile `data_dir` with `args` (keys made or unlocked with
+/// [`CLI_PASSPHRASE`]); it must succeed. Its standard output.
+pub fn cli(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(cli_binary())
+        .args(args)
+        .env("TWEEVOUD_DATA_DIR", data_dir)
+        .env("TWEEVOUD_PASSPHRASE", CLI_PASSPHRASE)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the CLI runs");
+    assert!(
+        out.status.success(),
+        "tweevoud {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// `~/.cargo/bin/<name>`.
 fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")

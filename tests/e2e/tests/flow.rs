@@ -14,7 +14,7 @@
 //! 3. The provider, launched again on the same profile, gets exemplar 1 back, sees it
 //!    complete, archives it and finds it; an edited copy of the PDF is reported altered.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thirtyfour::prelude::*;
 use tweevoud_e2e::page::*;
@@ -476,6 +476,53 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
         s.shot(&format!("verify-complete-{lang}")).await;
     }
     choose_language(d, "fr").await?;
+
+    // Another countersignature of the same PDF, with another address, made with the CLI:
+    // valid and complete, but not the version this archive holds.
+    let other = dir.join("andere-versie.tweevoud");
+    let cli_profile = dir.join("cli-customer");
+    let to_sign = dir.join(TO_SIGN_PDF);
+    let number = format!("customer_enterprise_number={GOOD_NUMBER}");
+    let path = |p: &Path| p.to_str().expect("a UTF-8 temporary path").to_string();
+    let cli = |args: &[&str]| tweevoud_e2e::cli(&cli_profile, args);
+    cli(&["key", "new", "--name", "Marie Dubois", "--org", "Acme NV"]);
+    cli(&[
+        "fill",
+        &path(&to_sign),
+        "--as",
+        "customer",
+        "--set",
+        "customer_name=Acme NV",
+        "--set",
+        "customer_address=Kerkstraat 2\n3600 Genk",
+        "--set",
+        &number,
+        "--set",
+        "customer_signatory_name=Marie Dubois",
+        "--set",
+        "customer_signatory_function=Zaakvoerder",
+        "--output",
+        &path(&other),
+    ]);
+    cli(&[
+        "sign",
+        &path(&other),
+        "--as",
+        "customer",
+        "--key",
+        "Marie Dubois",
+    ]);
+    answer_next_dialog(d, &other).await?;
+    click(d, "[data-testid='verify-pick']").await?;
+    attr_is(
+        d,
+        "[data-testid='verdict']",
+        "data-verdict",
+        "archive_mismatch",
+    )
+    .await?;
+    wait_text(d, "[data-testid='verdict-archive']", "Acme NV").await?;
+    s.shot("verify-archive-mismatch").await;
 
     // An altered copy, dropped on the verify screen: altered, with the reason.
     let altered = dir.join("gewijzigd.tweevoud");

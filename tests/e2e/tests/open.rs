@@ -30,7 +30,16 @@ async fn a_file_handed_to_the_app_is_verified_and_can_be_opened() {
         .tempdir()
         .expect("a temporary directory");
     let agreement = files.path().join("nieuwe overeenkomst.tweevoud");
-    cli(&["new", "--template", DPA, "--output"], &agreement);
+    tweevoud_e2e::cli(
+        files.path(),
+        &[
+            "new",
+            "--template",
+            DPA,
+            "--output",
+            agreement.to_str().unwrap(),
+        ],
+    );
     let other = files.path().join("factuur.pdf");
     std::fs::write(&other, b"%PDF-1.4\n% not an agreement\n").unwrap();
     let options = Options {
@@ -211,18 +220,4 @@ async fn wait_for_value(d: &WebDriver, field: &str, value: &str) -> WebDriverRes
 
 fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// Runs the CLI with `args` and then `path`; it must succeed.
-fn cli(args: &[&str], path: &Path) {
-    let out = Command::new(tweevoud_e2e::cli_binary())
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("the CLI runs");
-    assert!(
-        out.status.success(),
-        "tweevoud {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
