@@ -10,7 +10,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{judge, Context, VerdictCode};
+use tweevoud::{judge, Coded, Context, VerdictCode};
 
 /// The standard output of `tweevoud ARGS FILE`, which must exit with `exit`.
 fn stdout_of(data: &Path, args: &[&str], file: &Path, exit: i32) -> Vec<u8> {
