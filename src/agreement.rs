@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{sha256_hex, tagged_hash};
+use crate::error::{param, with_params, Coded, Params};
 use crate::key::Fingerprint;
 use crate::kind::Problem;
 use crate::party::{Party, PARTIES};
@@ -242,7 +243,7 @@ pub enum AgreementError {
         blanks: Vec<String>,
     },
     /// The other party's required blanks are empty and the signer did not say to leave them open.
-    #[error("the {party}'s blanks are empty: {}; fill them, or leave them open for the {party} (--leave-open-for {party})", blanks.join(", "))]
+    #[error("the {party}'s blanks are empty: {}; fill them, or leave them open for the {party}", blanks.join(", "))]
     MustLeaveOpen {
         /// The other party.
         party: Party,
@@ -270,6 +271,128 @@ pub enum AgreementError {
         /// Which detail.
         detail: &'static str,
     },
+}
+
+impl AgreementError {
+    /// Every code of [`AgreementError`]'s own variants (one in a file gives its source's), so
+    /// that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "read_failed",
+        "write_failed",
+        "too_large",
+        "not_an_agreement",
+        "unsupported_format",
+        "template_hash_mismatch",
+        "template_id_mismatch",
+        "embedded_template_invalid",
+        "unknown_blank",
+        "duplicate_value",
+        "invalid_value",
+        "bad_assignment",
+        "blank_signed",
+        "blank_not_open",
+        "already_signed",
+        "own_blanks_missing",
+        "must_leave_open",
+        "cannot_leave_open",
+        "wrong_signatory",
+        "detail_missing",
+    ];
+}
+
+/// Parameters: `path`, `max` (bytes), `found`, `recorded` and `actual`, `blank`, `template`,
+/// `label`, `value`, `problem` (the [`Problem`]'s code; its parameters follow), `signer`,
+/// `party` (`provider`, `customer`), `blanks` (joined by ", "), `key_owner`, `signatory`,
+/// `detail` (a party detail, or English words), `cause` (the code of an embedded template's
+/// problem).
+impl Coded for AgreementError {
+    fn code(&self) -> &'static str {
+        match self {
+            AgreementError::Read { .. } => "read_failed",
+            AgreementError::Write { .. } => "write_failed",
+            AgreementError::InFile { source, .. } => source.code(),
+            AgreementError::TooLarge => "too_large",
+            AgreementError::Json(_) => "not_an_agreement",
+            AgreementError::UnsupportedFormat(_) => "unsupported_format",
+            AgreementError::TemplateHash { .. } => "template_hash_mismatch",
+            AgreementError::TemplateId { .. } => "template_id_mismatch",
+            AgreementError::Template(_) => "embedded_template_invalid",
+            AgreementError::UnknownBlank { .. } => "unknown_blank",
+            AgreementError::DuplicateValue(_) => "duplicate_value",
+            AgreementError::InvalidValue { .. } => "invalid_value",
+            AgreementError::BadAssignment(_) => "bad_assignment",
+            AgreementError::Signed { .. } => "blank_signed",
+            AgreementError::NotOpen { .. } => "blank_not_open",
+            AgreementError::AlreadySigned(_) => "already_signed",
+            AgreementError::OwnBlanksMissing { .. } => "own_blanks_missing",
+            AgreementError::MustLeaveOpen { .. } => "must_leave_open",
+            AgreementError::CannotLeaveOpen => "cannot_leave_open",
+            AgreementError::WrongSignatory { .. } => "wrong_signatory",
+            AgreementError::DetailMissing { .. } => "detail_missing",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            AgreementError::Read { path, source } | AgreementError::Write { path, source } => {
+                vec![param("path", path.display()), param("detail", source)]
+            }
+            AgreementError::InFile { path, source } => {
+                with_params(vec![param("path", path.display())], source.as_ref())
+            }
+            AgreementError::TooLarge => vec![param("max", MAX_AGREEMENT_BYTES)],
+            AgreementError::Json(detail) => vec![param("detail", detail)],
+            AgreementError::UnsupportedFormat(found) => vec![param("found", found)],
+            AgreementError::TemplateHash { recorded, actual }
+            | AgreementError::TemplateId { recorded, actual } => {
+                vec![param("recorded", recorded), param("actual", actual)]
+            }
+            AgreementError::Template(e) => with_params(vec![param("cause", e.code())], e),
+            AgreementError::UnknownBlank { blank, template } => {
+                vec![param("blank", blank), param("template", template)]
+            }
+            AgreementError::DuplicateValue(blank) => vec![param("blank", blank)],
+            AgreementError::InvalidValue {
+                blank,
+                label,
+                value,
+                problem,
+            } => with_params(
+                vec![
+                    param("blank", blank),
+                    param("label", label),
+                    param("value", value),
+                    param("problem", problem.code()),
+                ],
+                problem,
+            ),
+            AgreementError::BadAssignment(found) => vec![param("found", found)],
+            AgreementError::Signed { blank, signer } => {
+                vec![param("blank", blank), param("signer", signer)]
+            }
+            AgreementError::NotOpen { blank, party } => {
+                vec![param("blank", blank), param("party", party)]
+            }
+            AgreementError::AlreadySigned(party) => vec![param("party", party)],
+            AgreementError::OwnBlanksMissing { party, blanks }
+            | AgreementError::MustLeaveOpen { party, blanks } => {
+                vec![param("party", party), param("blanks", blanks.join(", "))]
+            }
+            AgreementError::CannotLeaveOpen => Vec::new(),
+            AgreementError::WrongSignatory {
+                party,
+                key_owner,
+                signatory,
+            } => vec![
+                param("party", party),
+                param("key_owner", key_owner),
+                param("signatory", signatory),
+            ],
+            AgreementError::DetailMissing { party, detail } => {
+                vec![param("party", party), param("detail", detail)]
+            }
+        }
+    }
 }
 
 impl Agreement {

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{param, Coded, Params};
 use crate::fsutil::{read_limited, write_atomic};
 use crate::key::{
     rfc3339, select, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Selection, MAX_PEM_BYTES,
@@ -53,7 +54,7 @@ pub enum ContactError {
         fingerprint: String,
     },
     /// No contact matches the selector.
-    #[error("no contact in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of a contact listed by `contact list`", dir.display())]
+    #[error("no contact in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of one of the profile's contacts", dir.display())]
     NotFound {
         /// What was asked for.
         selector: String,
@@ -69,7 +70,7 @@ pub enum ContactError {
         candidates: Vec<String>,
     },
     /// A contact needs a name.
-    #[error("a contact needs a name: the person the key belongs to, e.g. --name \"Tom Hendrix\"")]
+    #[error("a contact needs a name: the person the key belongs to")]
     MissingName,
     /// A contact file is damaged.
     #[error("{} is damaged ({reason}); remove it and add the contact again", path.display())]
@@ -87,6 +88,59 @@ pub enum ContactError {
         /// The operating system's error.
         source: io::Error,
     },
+}
+
+impl ContactError {
+    /// Every code of [`ContactError`]'s own variants ([`ContactError::Key`] gives
+    /// [`KeyError`]'s), so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "own_key",
+        "contact_not_found",
+        "contact_ambiguous",
+        "missing_name",
+        "contact_damaged",
+        "contact_io",
+    ];
+}
+
+/// Parameters: `name` and `fingerprint` (of the own key), `selector`, `candidates` (joined by
+/// "; "), `path`, `reason`, `detail` (English words); a key's as [`KeyError`] gives them.
+impl Coded for ContactError {
+    fn code(&self) -> &'static str {
+        match self {
+            ContactError::Key(e) => e.code(),
+            ContactError::OwnKey { .. } => "own_key",
+            ContactError::NotFound { .. } => "contact_not_found",
+            ContactError::Ambiguous { .. } => "contact_ambiguous",
+            ContactError::MissingName => "missing_name",
+            ContactError::Corrupt { .. } => "contact_damaged",
+            ContactError::Io { .. } => "contact_io",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            ContactError::Key(e) => e.params(),
+            ContactError::OwnKey { name, fingerprint } => {
+                vec![param("name", name), param("fingerprint", fingerprint)]
+            }
+            ContactError::NotFound { selector, .. } => vec![param("selector", selector)],
+            ContactError::Ambiguous {
+                selector,
+                candidates,
+            } => vec![
+                param("selector", selector),
+                param("candidates", candidates.join("; ")),
+            ],
+            ContactError::MissingName => Vec::new(),
+            ContactError::Corrupt { path, reason } => {
+                vec![param("path", path.display()), param("reason", reason)]
+            }
+            ContactError::Io { path, source } => {
+                vec![param("path", path.display()), param("detail", source)]
+            }
+        }
+    }
 }
 
 /// The largest contact file (`<fingerprint>.json`) read: a name, an organisation, a public

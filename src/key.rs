@@ -53,6 +53,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::error::{param, Coded, CodedJson, Params};
 use crate::fsutil::{read_limited, write_atomic, write_atomic_private};
 use crate::profile::{create_private_dir, Profile};
 
@@ -122,7 +123,7 @@ pub enum KeyError {
         reason: String,
     },
     /// No key matches the selector.
-    #[error("no key in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of a key listed by `key list`", dir.display())]
+    #[error("no key in {} matches {selector:?}; give a name or a fingerprint (at least 8 hex digits) of one of the profile's keys", dir.display())]
     NotFound {
         /// What was asked for.
         selector: String,
@@ -138,7 +139,7 @@ pub enum KeyError {
         candidates: Vec<String>,
     },
     /// The key is of another algorithm.
-    #[error("this is a {algorithm} key, not an Ed25519 key; Tweevoud signs only with Ed25519 (make one with `tweevoud key new`)")]
+    #[error("this is a {algorithm} key, not an Ed25519 key; Tweevoud signs only with Ed25519")]
     NotEd25519 {
         /// The algorithm found, by name or object identifier.
         algorithm: String,
@@ -175,7 +176,7 @@ pub enum KeyError {
         source: io::Error,
     },
     /// A key needs a name.
-    #[error("a key needs a name: the signer's name as it should appear in agreements, e.g. --name \"Tom Hendrix\"")]
+    #[error("a key needs a name: the signer's name as it should appear in agreements")]
     MissingName,
     /// The key to import is already in the store.
     #[error("this key is already in the profile, as {existing}")]
@@ -188,10 +189,91 @@ pub enum KeyError {
     Randomness(String),
 }
 
+impl KeyError {
+    /// Every code of [`KeyError`], so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "wrong_passphrase",
+        "weak_passphrase",
+        "key_not_found",
+        "key_ambiguous",
+        "not_ed25519",
+        "key_not_encrypted",
+        "unsupported_encryption",
+        "not_a_key",
+        "key_damaged",
+        "key_io",
+        "missing_name",
+        "key_exists",
+        "randomness",
+    ];
+}
+
+/// Parameters: `what` (the key), `reason`, `min` (characters), `selector`, `candidates` (joined
+/// by "; "), `algorithm`, `path`, `existing` (the stored key), `detail` (English words).
+impl Coded for KeyError {
+    fn code(&self) -> &'static str {
+        match self {
+            KeyError::WrongPassphrase { .. } => "wrong_passphrase",
+            KeyError::WeakPassphrase { .. } => "weak_passphrase",
+            KeyError::NotFound { .. } => "key_not_found",
+            KeyError::Ambiguous { .. } => "key_ambiguous",
+            KeyError::NotEd25519 { .. } => "not_ed25519",
+            KeyError::NotEncrypted => "key_not_encrypted",
+            KeyError::UnsupportedEncryption { .. } => "unsupported_encryption",
+            KeyError::Malformed { .. } => "not_a_key",
+            KeyError::Corrupt { .. } => "key_damaged",
+            KeyError::Io { .. } => "key_io",
+            KeyError::MissingName => "missing_name",
+            KeyError::AlreadyExists { .. } => "key_exists",
+            KeyError::Randomness(_) => "randomness",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            KeyError::WrongPassphrase { what } => vec![param("what", what)],
+            KeyError::WeakPassphrase { reason } => {
+                vec![param("reason", reason), param("min", MIN_PASSPHRASE_CHARS)]
+            }
+            KeyError::NotFound { selector, .. } => vec![param("selector", selector)],
+            KeyError::Ambiguous {
+                selector,
+                candidates,
+            } => vec![
+                param("selector", selector),
+                param("candidates", candidates.join("; ")),
+            ],
+            KeyError::NotEd25519 { algorithm } => vec![param("algorithm", algorithm)],
+            KeyError::UnsupportedEncryption { reason } | KeyError::Malformed { reason } => {
+                vec![param("reason", reason)]
+            }
+            KeyError::Corrupt { path, reason } => {
+                vec![param("path", path.display()), param("reason", reason)]
+            }
+            KeyError::Io { path, source } => {
+                vec![param("path", path.display()), param("detail", source)]
+            }
+            KeyError::AlreadyExists { existing } => vec![param("existing", existing)],
+            KeyError::Randomness(detail) => vec![param("detail", detail)],
+            KeyError::NotEncrypted | KeyError::MissingName => Vec::new(),
+        }
+    }
+}
+
 /// A signature that does not match the message and the public key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the signature does not match the message and the public key")]
 pub struct BadSignature;
+
+impl Coded for BadSignature {
+    fn code(&self) -> &'static str {
+        "bad_signature"
+    }
+
+    fn params(&self) -> Params {
+        Vec::new()
+    }
+}
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
     move |source| KeyError::Io {
@@ -257,6 +339,16 @@ impl fmt::Debug for Fingerprint {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a fingerprint: a fingerprint is 64 hex digits, in groups or not")]
 pub struct InvalidFingerprint(pub String);
+
+impl Coded for InvalidFingerprint {
+    fn code(&self) -> &'static str {
+        "invalid_fingerprint"
+    }
+
+    fn params(&self) -> Params {
+        vec![param("found", &self.0)]
+    }
+}
 
 impl FromStr for Fingerprint {
     type Err = InvalidFingerprint;
@@ -564,9 +656,12 @@ impl StrengthReason {
         "varied",
         "could_be_longer",
     ];
+}
 
-    /// The stable code: the UI words the reason from it and [`StrengthReason::params`].
-    pub fn code(&self) -> &'static str {
+/// The stable code: the UI words the reason from it and its parameters: `min`, `chars`,
+/// `kinds` are numbers, `word` a password.
+impl Coded for StrengthReason {
+    fn code(&self) -> &'static str {
         match self {
             StrengthReason::Empty => "empty",
             StrengthReason::TooShort { .. } => "too_short",
@@ -580,19 +675,20 @@ impl StrengthReason {
         }
     }
 
-    /// The parameters, by name: `min`, `chars`, `kinds` are numbers, `word` a password.
-    pub fn params(&self) -> Vec<(&'static str, String)> {
+    fn params(&self) -> Params {
         match self {
-            StrengthReason::TooShort { min } => vec![("min", min.to_string())],
+            StrengthReason::TooShort { min } => vec![param("min", min)],
             StrengthReason::CommonPassword { word }
-            | StrengthReason::ContainsCommonPassword { word } => vec![("word", word.clone())],
+            | StrengthReason::ContainsCommonPassword { word } => vec![param("word", word)],
             StrengthReason::Long { chars } | StrengthReason::CouldBeLonger { chars } => {
-                vec![("chars", chars.to_string())]
+                vec![param("chars", chars)]
             }
             StrengthReason::Varied { chars, kinds } => {
-                vec![("chars", chars.to_string()), ("kinds", kinds.to_string())]
+                vec![param("chars", chars), param("kinds", kinds)]
             }
-            _ => Vec::new(),
+            StrengthReason::Empty | StrengthReason::Repetitive | StrengthReason::ShortOneKind => {
+                Vec::new()
+            }
         }
     }
 }
@@ -625,13 +721,7 @@ impl std::fmt::Display for StrengthReason {
 
 impl Serialize for StrengthReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = serializer.serialize_map(Some(3))?;
-        m.serialize_entry("code", self.code())?;
-        let params: std::collections::BTreeMap<_, _> = self.params().into_iter().collect();
-        m.serialize_entry("params", &params)?;
-        m.serialize_entry("message", &self.to_string())?;
-        m.end()
+        CodedJson(self).serialize(serializer)
     }
 }
 

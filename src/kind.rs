@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+use crate::error::{param, Coded, CodedJson, Params};
 use crate::language::Language;
 
 /// What a blank holds, and so how its value is checked, stored and shown.
@@ -185,9 +186,33 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// A stable, language-neutral code for the problem (`"empty"`, `"enterprise_number_check"`,
-    /// ...), for a user interface that words it in its own language.
-    pub fn code(&self) -> &'static str {
+    /// Every code [`Problem`] gives, so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "empty",
+        "too_long",
+        "too_many_lines",
+        "line_break",
+        "control_character",
+        "invisible_character",
+        "line_separator",
+        "not_nfc",
+        "no_letter",
+        "bad_character",
+        "date_format",
+        "no_such_date",
+        "enterprise_number_length",
+        "enterprise_number_first_digit",
+        "enterprise_number_check",
+        "email",
+    ];
+}
+
+/// A stable, language-neutral code for the problem (`"empty"`, `"enterprise_number_check"`,
+/// ...), for a user interface that words it in its own language. Parameters: `max` (a
+/// number of characters or lines), `digits` (how many were given), `expected` (check
+/// digits), `found` (the character: itself when it is visible, as `U+200B` when it is not).
+impl Coded for Problem {
+    fn code(&self) -> &'static str {
         match self {
             Problem::Empty => "empty",
             Problem::TooLong { .. } => "too_long",
@@ -206,6 +231,35 @@ impl Problem {
             Problem::EnterpriseNumberCheck { .. } => "enterprise_number_check",
             Problem::Email => "email",
         }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            Problem::TooLong { max } | Problem::TooManyLines { max } => vec![param("max", max)],
+            Problem::InvisibleCharacter { found } => {
+                vec![param("found", format!("U+{:04X}", u32::from(*found)))]
+            }
+            Problem::BadCharacter { found } => vec![param("found", found)],
+            Problem::EnterpriseNumberLength { digits } => vec![param("digits", digits)],
+            Problem::EnterpriseNumberCheck { expected } => vec![param("expected", expected)],
+            Problem::Empty
+            | Problem::LineBreak
+            | Problem::ControlCharacter
+            | Problem::LineSeparator
+            | Problem::NotNfc
+            | Problem::NoLetter
+            | Problem::DateFormat
+            | Problem::NoSuchDate
+            | Problem::EnterpriseNumberFirstDigit
+            | Problem::Email => Vec::new(),
+        }
+    }
+}
+
+impl Serialize for Problem {
+    /// As `{code, params, message}`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CodedJson(self).serialize(serializer)
     }
 }
 
@@ -558,6 +612,36 @@ fn normalize_email(s: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problem_codes_are_stable_and_listed() {
+        let all = [
+            Problem::Empty,
+            Problem::TooLong { max: 3 },
+            Problem::TooManyLines { max: 3 },
+            Problem::LineBreak,
+            Problem::ControlCharacter,
+            Problem::InvisibleCharacter { found: '\u{200b}' },
+            Problem::LineSeparator,
+            Problem::NotNfc,
+            Problem::NoLetter,
+            Problem::BadCharacter { found: '<' },
+            Problem::DateFormat,
+            Problem::NoSuchDate,
+            Problem::EnterpriseNumberLength { digits: 8 },
+            Problem::EnterpriseNumberFirstDigit,
+            Problem::EnterpriseNumberCheck {
+                expected: "20".into(),
+            },
+            Problem::Email,
+        ];
+        let coded: Vec<&dyn Coded> = all.iter().map(|p| p as &dyn Coded).collect();
+        crate::error::assert_codes(&coded, Problem::CODES);
+        let json = serde_json::to_value(Problem::InvisibleCharacter { found: '\u{200b}' }).unwrap();
+        assert_eq!(json["code"], "invisible_character");
+        assert_eq!(json["params"]["found"], "U+200B");
+        assert!(json["message"].as_str().unwrap().contains("U+200B"));
+    }
 
     fn ok(kind: Kind, raw: &str) -> String {
         kind.normalize(raw)

@@ -12,6 +12,7 @@ pub mod agreement;
 pub mod archive;
 pub mod canonical;
 pub mod contact;
+pub mod error;
 pub mod file_kind;
 pub mod fsutil;
 pub mod judgement;
@@ -28,9 +29,13 @@ pub mod signing;
 pub mod template;
 pub mod verify;
 
+#[cfg(test)]
+mod codes_tests;
+
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use archive::{Archive, ArchiveError, ArchivedExemplar};
 pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
+pub use error::Coded;
 pub use file_kind::FileKind;
 pub use judgement::{judge, judge_file, Context, Judgement, Severity, Verdict, VerdictCode};
 pub use key::{

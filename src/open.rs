@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::agreement::{Agreement, AgreementError, MAX_AGREEMENT_BYTES};
+use crate::error::{param, with_params, Coded, Params};
 use crate::file_kind::FileKind;
 use crate::fsutil::read_limited;
 use crate::pdf::{self, CheckedExemplar, ExemplarCheck, PdfError, MAX_PDF_BYTES};
@@ -50,6 +51,39 @@ impl OpenError {
         match self {
             OpenError::Read { .. } => None,
             OpenError::Refused { reason, .. } => Some(reason),
+        }
+    }
+}
+
+impl OpenError {
+    /// Every code of [`OpenError`], so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &["read_failed", "altered", "not_an_agreement"];
+}
+
+/// A file that cannot be read is `read_failed`; a Tweevoud file refused is `altered` (damaged
+/// or altered), any other file `not_an_agreement`. Parameters: `path`, `detail` (English
+/// words), and for a refusal the [`Reason`]'s code as `reason`, its parameters following.
+impl Coded for OpenError {
+    fn code(&self) -> &'static str {
+        match self {
+            OpenError::Read { .. } => "read_failed",
+            OpenError::Refused { kind, .. } if kind.is_tweevoud() => "altered",
+            OpenError::Refused { .. } => "not_an_agreement",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            OpenError::Read { path, source } => {
+                vec![param("path", path.display()), param("detail", source)]
+            }
+            OpenError::Refused { path, reason, .. } => with_params(
+                vec![
+                    param("path", path.display()),
+                    param("reason", reason.code()),
+                ],
+                reason,
+            ),
         }
     }
 }

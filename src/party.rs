@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{param, Coded, Params};
+
 /// One side of the agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +49,16 @@ impl fmt::Display for Party {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown party {0:?}: a party is \"provider\" or \"customer\"")]
 pub struct UnknownParty(pub String);
+
+impl Coded for UnknownParty {
+    fn code(&self) -> &'static str {
+        "unknown_party"
+    }
+
+    fn params(&self) -> Params {
+        vec![param("found", &self.0)]
+    }
+}
 
 impl FromStr for Party {
     type Err = UnknownParty;

@@ -14,6 +14,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Coded, Params};
+
 /// The environment variable that names the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "TWEEVOUD_DATA_DIR";
 
@@ -22,11 +24,27 @@ pub const DATA_DIR_ENV: &str = "TWEEVOUD_DATA_DIR";
 #[non_exhaustive]
 pub enum ProfileError {
     /// Neither an explicit directory, nor `TWEEVOUD_DATA_DIR`, nor a platform data directory.
-    #[error(
-        "cannot tell where to keep Tweevoud's data (no home directory?); \
-         pass --data-dir DIR or set TWEEVOUD_DATA_DIR"
-    )]
+    #[error("cannot tell where to keep Tweevoud's data (no home directory?)")]
     NoDataDir,
+}
+
+impl ProfileError {
+    /// Every code of [`ProfileError`].
+    pub const CODES: &'static [&'static str] = &["no_data_dir"];
+}
+
+impl Coded for ProfileError {
+    fn code(&self) -> &'static str {
+        match self {
+            ProfileError::NoDataDir => "no_data_dir",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            ProfileError::NoDataDir => Vec::new(),
+        }
+    }
 }
 
 /// One person's data directory: keys, contacts and the archive.

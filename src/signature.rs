@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::canonical::to_canonical_json;
+use crate::error::{Coded, Params};
 use crate::party::Party;
 
 /// The domain-separation tag that starts every signed message.
@@ -125,6 +126,33 @@ pub enum SignatureError {
     /// The signature does not verify over the statement.
     #[error("the signature does not match what was signed (the signed statement or the signature was altered)")]
     Mismatch,
+}
+
+impl SignatureError {
+    /// Every code of [`SignatureError`].
+    pub const CODES: &'static [&'static str] = &[
+        "bad_public_key",
+        "bad_signature_encoding",
+        "signature_mismatch",
+    ];
+}
+
+impl Coded for SignatureError {
+    fn code(&self) -> &'static str {
+        match self {
+            SignatureError::BadPublicKey => "bad_public_key",
+            SignatureError::BadSignatureEncoding => "bad_signature_encoding",
+            SignatureError::Mismatch => "signature_mismatch",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            SignatureError::BadPublicKey
+            | SignatureError::BadSignatureEncoding
+            | SignatureError::Mismatch => Vec::new(),
+        }
+    }
 }
 
 impl Statement {

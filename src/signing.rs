@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
 use crate::agreement::{Agreement, AgreementError};
+use crate::error::{param, with_params, Coded, Params};
 use crate::key::Fingerprint;
 use crate::party::Party;
 use crate::pdf::ExemplarCheck;
@@ -27,6 +28,33 @@ pub enum ChangeError {
     /// The existing signatures do not verify, so nothing may be added to the agreement.
     #[error("the agreement cannot be changed or signed, because it is not intact: {0}")]
     NotIntact(FirstProblem),
+}
+
+impl ChangeError {
+    /// Every code of [`ChangeError`]'s own variants ([`ChangeError::Agreement`] gives
+    /// [`AgreementError`]'s).
+    pub const CODES: &'static [&'static str] = &["not_intact"];
+}
+
+/// Parameters: an agreement's as [`AgreementError`] gives them; for one not intact, the
+/// [`Reason`](crate::verify::Reason)'s code as `reason`, its parameters following, and the
+/// `signer` and `role` of the signature it concerns, if any.
+impl Coded for ChangeError {
+    fn code(&self) -> &'static str {
+        match self {
+            ChangeError::Agreement(e) => e.code(),
+            ChangeError::NotIntact(_) => "not_intact",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            ChangeError::Agreement(e) => e.params(),
+            ChangeError::NotIntact(first) => {
+                with_params(vec![param("reason", first.code())], first)
+            }
+        }
+    }
 }
 
 /// What may be done with an agreement next, by whom: the one answer the CLI and the app both

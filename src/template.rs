@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::error::{param, with_params, Coded, Params};
 use crate::kind::{char_problem, text_problem, Kind, Lines, Problem};
 use crate::language::{Labels, Language};
 use crate::party::{Party, PARTIES};
@@ -255,6 +256,38 @@ impl TemplateError {
     }
 }
 
+impl TemplateError {
+    /// Every code of [`TemplateError`]'s own variants (one at a line gives its
+    /// [`TemplateProblem`]'s), so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &["template_unreadable", "template_not_found"];
+}
+
+/// Parameters: `path`, `line`, `template` (the id asked for), `detail` (English words); a
+/// problem at a line as [`TemplateProblem`] gives them.
+impl Coded for TemplateError {
+    fn code(&self) -> &'static str {
+        match self {
+            TemplateError::Read { .. } => "template_unreadable",
+            TemplateError::InFile { source, .. } => source.code(),
+            TemplateError::At { problem, .. } => problem.code(),
+            TemplateError::NotFound(_) => "template_not_found",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            TemplateError::Read { path, source } => {
+                vec![param("path", path.display()), param("detail", source)]
+            }
+            TemplateError::InFile { path, source } => {
+                with_params(vec![param("path", path.display())], source)
+            }
+            TemplateError::At { line, problem } => with_params(vec![param("line", line)], problem),
+            TemplateError::NotFound(id) => vec![param("template", id)],
+        }
+    }
+}
+
 /// What is wrong in a template's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -392,6 +425,141 @@ pub enum TemplateProblem {
     /// A heading marker without text.
     #[error("a heading needs text after the #")]
     EmptyHeading,
+}
+
+impl TemplateProblem {
+    /// Every code of [`TemplateProblem`], so that a user interface can check it words them
+    /// all.
+    pub const CODES: &'static [&'static str] = &[
+        "template_too_large",
+        "template_control_character",
+        "template_bad_text",
+        "template_no_header",
+        "template_unclosed_header",
+        "template_bad_header",
+        "template_unsupported_format",
+        "template_bad_id",
+        "template_empty_field",
+        "template_unknown_language",
+        "template_unknown_party",
+        "template_missing_party",
+        "template_bad_blank_id",
+        "template_duplicate_blank",
+        "template_unknown_kind",
+        "template_bad_default",
+        "template_bad_auto",
+        "template_detail_unknown_blank",
+        "template_detail_wrong_party",
+        "template_bad_detail",
+        "template_unknown_placeholder",
+        "template_malformed_placeholder",
+        "template_unused_blank",
+        "template_empty_body",
+        "template_empty_heading",
+    ];
+}
+
+/// Parameters: `found` (what the template says), `max` (bytes), `what` (which text),
+/// `field`, `party`, `owner`, `blank`, `first_line`, `detail` (a party detail, or English
+/// words), and for a value refused the [`Problem`]'s code as `cause` with its parameters.
+impl Coded for TemplateProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            TemplateProblem::TooLarge => "template_too_large",
+            TemplateProblem::ControlCharacter(_) => "template_control_character",
+            TemplateProblem::BadText { .. } => "template_bad_text",
+            TemplateProblem::NoHeader => "template_no_header",
+            TemplateProblem::UnclosedHeader => "template_unclosed_header",
+            TemplateProblem::Header(_) => "template_bad_header",
+            TemplateProblem::UnsupportedFormat { .. } => "template_unsupported_format",
+            TemplateProblem::BadTemplateId(_) => "template_bad_id",
+            TemplateProblem::Empty(_) => "template_empty_field",
+            TemplateProblem::UnknownLanguage(_) => "template_unknown_language",
+            TemplateProblem::UnknownParty(_) => "template_unknown_party",
+            TemplateProblem::MissingParty(_) => "template_missing_party",
+            TemplateProblem::BadBlankId(_) => "template_bad_blank_id",
+            TemplateProblem::DuplicateBlank { .. } => "template_duplicate_blank",
+            TemplateProblem::UnknownKind { .. } => "template_unknown_kind",
+            TemplateProblem::BadDefault { .. } => "template_bad_default",
+            TemplateProblem::BadAuto { .. } => "template_bad_auto",
+            TemplateProblem::DetailUnknownBlank { .. } => "template_detail_unknown_blank",
+            TemplateProblem::DetailWrongParty { .. } => "template_detail_wrong_party",
+            TemplateProblem::BadDetail { .. } => "template_bad_detail",
+            TemplateProblem::UnknownPlaceholder(_) => "template_unknown_placeholder",
+            TemplateProblem::MalformedPlaceholder(_) => "template_malformed_placeholder",
+            TemplateProblem::UnusedBlank(_) => "template_unused_blank",
+            TemplateProblem::EmptyBody => "template_empty_body",
+            TemplateProblem::EmptyHeading => "template_empty_heading",
+        }
+    }
+
+    fn params(&self) -> Params {
+        let cause = |own: Params, problem: &Problem| {
+            with_params(
+                [own, vec![param("cause", problem.code())]].concat(),
+                problem,
+            )
+        };
+        match self {
+            TemplateProblem::TooLarge => vec![param("max", MAX_TEMPLATE_BYTES)],
+            TemplateProblem::ControlCharacter(c) => vec![param("found", format!("U+{c:04X}"))],
+            TemplateProblem::BadText { what, problem } => cause(vec![param("what", what)], problem),
+            TemplateProblem::Header(detail) => vec![param("detail", detail)],
+            TemplateProblem::UnsupportedFormat { found } => vec![param("found", found)],
+            TemplateProblem::BadTemplateId(found)
+            | TemplateProblem::UnknownLanguage(found)
+            | TemplateProblem::UnknownParty(found)
+            | TemplateProblem::BadBlankId(found)
+            | TemplateProblem::MalformedPlaceholder(found) => vec![param("found", found)],
+            TemplateProblem::Empty(field) => vec![param("field", field)],
+            TemplateProblem::MissingParty(party) => vec![param("party", party)],
+            TemplateProblem::DuplicateBlank { id, first_line } => {
+                vec![param("blank", id), param("first_line", first_line)]
+            }
+            TemplateProblem::UnknownKind { blank, found }
+            | TemplateProblem::BadAuto { blank, found } => {
+                vec![param("blank", blank), param("found", found)]
+            }
+            TemplateProblem::BadDefault { blank, problem } => {
+                cause(vec![param("blank", blank)], problem)
+            }
+            TemplateProblem::DetailUnknownBlank {
+                party,
+                detail,
+                blank,
+            } => vec![
+                param("party", party),
+                param("detail", detail),
+                param("blank", blank),
+            ],
+            TemplateProblem::DetailWrongParty {
+                party,
+                detail,
+                blank,
+                owner,
+            } => vec![
+                param("party", party),
+                param("detail", detail),
+                param("blank", blank),
+                param("owner", owner),
+            ],
+            TemplateProblem::BadDetail {
+                party,
+                detail,
+                problem,
+            } => cause(
+                vec![param("party", party), param("detail", detail)],
+                problem,
+            ),
+            TemplateProblem::UnknownPlaceholder(blank) | TemplateProblem::UnusedBlank(blank) => {
+                vec![param("blank", blank)]
+            }
+            TemplateProblem::NoHeader
+            | TemplateProblem::UnclosedHeader
+            | TemplateProblem::EmptyBody
+            | TemplateProblem::EmptyHeading => Vec::new(),
+        }
+    }
 }
 
 fn at(line: usize, problem: TemplateProblem) -> TemplateError {

@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
-use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::agreement::{audit_hash, Agreement, AuditEvent};
 use crate::canonical::sha256_hex;
+use crate::error::{param, with_params, Coded, CodedJson, Params};
 use crate::file_kind::FileKind;
 use crate::party::{Party, PARTIES};
 use crate::render;
@@ -280,7 +280,8 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// Every code [`Reason::code`] gives, so that a user interface can check it words them all.
+    /// Every code [`Reason`] gives (with [`SignatureError`]'s, which
+    /// [`Reason::Signature`] gives), so that a user interface can check it words them all.
     pub const CODES: &'static [&'static str] = &[
         "bad_public_key",
         "bad_signature_encoding",
@@ -331,13 +332,16 @@ impl Reason {
         "pdf_without_agreement",
         "not_tweevoud",
     ];
+}
 
-    /// The stable code: the UI words the reason from it and [`Reason::params`].
-    pub fn code(&self) -> &'static str {
+/// The stable code: the UI words the reason from it and its parameters: `blank` is a blank's
+/// id, `party`, `now` and `signed_as` are parties (`provider`, `customer`), `signer` is a
+/// signatory's name, `entry` an audit entry's position from 0; `event`, `state` are
+/// snake_case codes; `detail` is a reader's reason in English.
+impl Coded for Reason {
+    fn code(&self) -> &'static str {
         match self {
-            Reason::Signature(SignatureError::BadPublicKey) => "bad_public_key",
-            Reason::Signature(SignatureError::BadSignatureEncoding) => "bad_signature_encoding",
-            Reason::Signature(_) => "signature_mismatch",
+            Reason::Signature(e) => e.code(),
             Reason::TemplateSwapped => "template_swapped",
             Reason::SignedTwice { .. } => "signed_twice",
             Reason::SignatureCount { .. } => "signature_count",
@@ -388,11 +392,7 @@ impl Reason {
         }
     }
 
-    /// The parameters, by name: `blank` is a blank's id, `party`, `now` and `signed_as` are
-    /// parties (`provider`, `customer`), `signer` is a signatory's name, `entry` an audit
-    /// entry's position from 0; `event`, `state` are snake_case codes; `detail` is a reader's
-    /// reason in English.
-    pub fn params(&self) -> Vec<(&'static str, String)> {
+    fn params(&self) -> Params {
         let s = |v: &str| v.to_string();
         match self {
             Reason::SignedTwice { party } => vec![("party", s(party.as_str()))],
@@ -482,7 +482,17 @@ impl Reason {
                 vec![("label", s(label)), ("state", s(state.as_str()))]
             }
             Reason::Unreadable { detail, .. } => vec![("detail", s(detail))],
-            _ => Vec::new(),
+            Reason::Signature(e) => e.params(),
+            Reason::TemplateSwapped
+            | Reason::SignaturesReplaced
+            | Reason::TextMismatch
+            | Reason::WrongSigner
+            | Reason::SignedValuesOutOfOrder
+            | Reason::OpenOutOfOrder
+            | Reason::RequiredBlanksEmpty
+            | Reason::AuditMissing
+            | Reason::ExemplarUnlabelled
+            | Reason::VisibleDiffers => Vec::new(),
         }
     }
 }
@@ -665,14 +675,7 @@ pub const VISIBLE_DIFFERS: &str = "the visible document differs from the signed 
 
 impl Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(Some(3))?;
-        m.serialize_entry("code", self.code())?;
-        m.serialize_entry(
-            "params",
-            &self.params().into_iter().collect::<BTreeMap<_, _>>(),
-        )?;
-        m.serialize_entry("message", &self.to_string())?;
-        m.end()
+        CodedJson(self).serialize(serializer)
     }
 }
 
@@ -685,6 +688,25 @@ pub struct FirstProblem {
     pub role: Option<Party>,
     /// What does not hold.
     pub reason: Reason,
+}
+
+/// The reason's code; its parameters, with the `signer` and `role` of the signature it
+/// concerns, if any.
+impl Coded for FirstProblem {
+    fn code(&self) -> &'static str {
+        self.reason.code()
+    }
+
+    fn params(&self) -> Params {
+        let mut params = Params::new();
+        if let Some(signer) = &self.signer {
+            params.push(param("signer", signer));
+        }
+        if let Some(role) = self.role {
+            params.push(param("role", role));
+        }
+        with_params(params, &self.reason)
+    }
 }
 
 impl fmt::Display for FirstProblem {

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tweevoud::agreement::{audit_hash, AuditEntry, AuditEvent};
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{verify, Agreement, FileKind, Party, Reason, SignatureRecord, Status};
+use tweevoud::{verify, Agreement, Coded, FileKind, Party, Reason, SignatureRecord, Status};
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")

@@ -11,7 +11,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 use tweevoud::pdf::{self, Exemplar};
-use tweevoud::{judge, Context};
+use tweevoud::{judge, Coded, Context};
 
 /// The standard output of `tweevoud ARGS FILE`, which must exit with `exit`.
 fn stdout_of(data: &Path, args: &[&str], file: &Path, exit: i32) -> Vec<u8> {

@@ -563,7 +563,7 @@ async function sign() {
 
 function errorTextFor(err) {
   const key = `error_${err.kind}`;
-  const text = t(key);
+  const text = t(key, err.params || {});
   return text === key ? `${t("error_unknown")} ${err.message}` : text;
 }
 

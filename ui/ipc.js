@@ -1,5 +1,6 @@
-// The one door to the Rust side. Commands answer with data or fail with `{kind, message}`
-// (see src-tauri/src/error.rs); both arrive here as a CommandError.
+// The one door to the Rust side. Commands answer with data or fail with
+// `{kind, message, params}` (see src-tauri/src/error.rs): `kind` is the core's stable code,
+// worded by i18n.js as `error_<kind>` with `params`; both arrive here as a CommandError.
 
 export class CommandError extends Error {
   constructor(command, raw) {
@@ -10,7 +11,9 @@ export class CommandError extends Error {
     this.command = command;
     this.kind = kind;
     // An invalid value also names its blank and the core's problem (code and parameters).
+    this.params = {};
     if (raw && typeof raw === "object") {
+      if (raw.params && typeof raw.params === "object") this.params = raw.params;
       if (raw.blank) this.blank = String(raw.blank);
       if (raw.problem && typeof raw.problem === "object") this.problem = raw.problem;
       // A refused file or an agreement that is not intact carries the core's reason.

@@ -124,7 +124,7 @@ function renderError() {
 
 /** Shows what went wrong, in the UI language, with the core's own words below. */
 export function showError(err) {
-  lastError = { kind: err.kind || "unknown", message: err.message || String(err), problem: err.problem, reason: err.reason };
+  lastError = { kind: err.kind || "unknown", message: err.message || String(err), params: err.params, problem: err.problem, reason: err.reason };
   renderError();
 }
 

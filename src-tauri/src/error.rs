@@ -1,23 +1,25 @@
 //! The one error type at the IPC edge.
 //!
-//! It wraps the core's errors unchanged and reaches the front-end as `{kind, message}`: `kind`
-//! is a stable code the UI can branch on and word in its own language, `message` is the
-//! error's English text for when it cannot. An invalid value also carries `blank` and
-//! `problem` (the core's [`Problem::code`] and its parameters), so that the UI can say what is
-//! wrong with it in the user's language, beside the blank. An agreement that is not intact,
-//! and a file that cannot be read as one, also carry `reason`: the core's verification reason
-//! (`{code, params, message}`, with the signature it concerns), to be worded the same way.
+//! It wraps the core's errors unchanged and reaches the front-end as `{kind, message, params}`:
+//! `kind` is the stable code of [`Coded`] (the core's own for a core error, delegated, not
+//! mapped), which the UI words in its own language with `params`; `message` is the error's
+//! English text for when it cannot. An invalid value also carries `blank` and `problem` (the
+//! core's [`Problem`] as `{code, params, message}`), so that the UI can say what is wrong with
+//! it in the user's language, beside the blank. An agreement that is not intact, and a file
+//! that cannot be read as one, also carry `reason`: the core's verification reason (`{code,
+//! params, message}`, with the signature it concerns), to be worded the same way.
 
 use std::path::PathBuf;
 
 use serde::ser::SerializeMap;
 use tweevoud::archive::ArchiveError;
 use tweevoud::contact::ContactError;
+use tweevoud::error::{params_map, Params};
 use tweevoud::key::KeyError;
 use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
-use tweevoud::verify::{FirstProblem, Reason};
-use tweevoud::{AgreementError, ChangeError, FileKind, OpenError, Problem};
+use tweevoud::verify::FirstProblem;
+use tweevoud::{AgreementError, ChangeError, Coded, OpenError, Problem};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +51,10 @@ pub enum Error {
     /// The archive could not store, find or read an agreement.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+    /// A file could not be opened as an agreement: it cannot be read, it is damaged or
+    /// altered (a Tweevoud file), or it is no agreement at all.
+    #[error(transparent)]
+    Open(#[from] OpenError),
     /// The system's PDF viewer could not be started.
     #[error("cannot open {} in the PDF viewer: {reason}", path.display())]
     Viewer {
@@ -56,27 +62,6 @@ pub enum Error {
         path: PathBuf,
         /// Why.
         reason: String,
-    },
-    /// The file opened is not a Tweevoud agreement at all.
-    #[error("{} is not a Tweevoud agreement file: {reason}", path.display())]
-    NotAnAgreement {
-        /// The file.
-        path: PathBuf,
-        /// What it is ([`FileKind::OtherPdf`] or [`FileKind::Other`]).
-        kind: FileKind,
-        /// The core's reason.
-        reason: Reason,
-    },
-    /// The file claims to be a Tweevoud agreement but cannot be read as one: it was damaged
-    /// or altered.
-    #[error("{} is a damaged or altered Tweevoud agreement file: {reason}", path.display())]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What it is ([`FileKind::AgreementFile`] or [`FileKind::Exemplar`]).
-        kind: FileKind,
-        /// The core's reason.
-        reason: Reason,
     },
     /// Writing a file the user chose failed.
     #[error("cannot write {}: {source}", path.display())]
@@ -136,54 +121,88 @@ impl From<ChangeError> for Error {
 }
 
 impl Error {
-    /// The error for a file that could not be opened as an agreement: unreadable, or refused
-    /// (damaged when it is a Tweevoud file, else not an agreement).
+    /// The codes of this edge's own variants (a wrapped core error gives the core's), so that
+    /// a test can check the window words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "data_dir",
+        "viewer",
+        "write_failed",
+        "read_failed",
+        "no_agreement",
+        "not_reviewed",
+        "not_intact",
+        "finished",
+        "passphrases_differ",
+        "nothing_dropped",
+        "interrupted",
+        "hooks_off",
+    ];
+
+    /// The error for a file that could not be opened as an agreement.
     pub fn from_open(e: OpenError) -> Error {
-        match e {
-            OpenError::Read { path, source } => Error::Read { path, source },
-            OpenError::Refused { path, kind, reason } if kind.is_tweevoud() => {
-                Error::Damaged { path, kind, reason }
-            }
-            OpenError::Refused { path, kind, reason } => {
-                Error::NotAnAgreement { path, kind, reason }
-            }
+        Error::Open(e)
+    }
+
+    /// Why a file or an agreement is refused, as the core's reason, when there is one.
+    pub fn reason(&self) -> Option<FirstProblem> {
+        match self {
+            Error::NotIntact(first) => Some(first.clone()),
+            Error::Open(e) => e.reason().map(|reason| FirstProblem {
+                signer: None,
+                role: None,
+                reason: reason.clone(),
+            }),
+            Error::DataDir { .. }
+            | Error::Template(_)
+            | Error::Agreement(_)
+            | Error::Key(_)
+            | Error::Contact(_)
+            | Error::Pdf(_)
+            | Error::Archive(_)
+            | Error::Viewer { .. }
+            | Error::Write { .. }
+            | Error::Read { .. }
+            | Error::NoAgreement
+            | Error::NotReviewed
+            | Error::Finished
+            | Error::PassphrasesDiffer
+            | Error::NothingDropped
+            | Error::Interrupted { .. } => None,
+            #[cfg(feature = "e2e-hooks")]
+            Error::HooksOff => None,
         }
     }
 
-    /// The stable code sent as `kind`.
-    pub fn kind(&self) -> &'static str {
+    /// The invalid value's blank and problem, for `invalid_value`.
+    fn invalid_value(&self) -> Option<(&str, &Problem)> {
+        let mut e = match self {
+            Error::Agreement(e) | Error::Archive(ArchiveError::Agreement(e)) => e,
+            _ => return None,
+        };
+        while let AgreementError::InFile { source, .. } = e {
+            e = source;
+        }
+        match e {
+            AgreementError::InvalidValue { blank, problem, .. } => Some((blank, problem)),
+            _ => None,
+        }
+    }
+}
+
+/// The stable code sent as `kind`: a core error's own, this edge's for its own variants.
+/// Parameters: the core error's, or `path`, `reason`, `detail` for this edge's.
+impl Coded for Error {
+    fn code(&self) -> &'static str {
         match self {
             Error::DataDir { .. } => "data_dir",
-            Error::Template(TemplateError::NotFound(_)) => "template_not_found",
-            Error::Template(_) => "template_invalid",
-            Error::Agreement(e) => agreement_kind(e),
-            Error::Key(e) => key_kind(e),
-            Error::Contact(ContactError::Key(e)) => key_kind(e),
-            Error::Contact(ContactError::OwnKey { .. }) => "own_key",
-            Error::Contact(ContactError::MissingName) => "missing_name",
-            Error::Contact(ContactError::NotFound { .. }) => "contact_not_found",
-            Error::Contact(ContactError::Corrupt { .. }) => "contact_damaged",
-            Error::Contact(_) => "contact",
-            Error::Pdf(PdfError::Unsigned) => "unsigned",
-            Error::Pdf(PdfError::Invalid(_)) => "not_intact",
-            Error::Pdf(PdfError::MissingGlyph { .. }) => "missing_glyph",
-            Error::Pdf(_) => "pdf",
-            Error::Archive(ArchiveError::Invalid(_)) => "not_intact",
-            Error::Archive(ArchiveError::NotFound(_)) => "archive_not_found",
-            Error::Archive(ArchiveError::EmptyQuery(_)) => "empty_query",
-            Error::Archive(ArchiveError::NoExemplar { .. }) => "no_exemplar",
-            Error::Archive(ArchiveError::Lock { .. }) => "archive_locked",
-            Error::Archive(
-                ArchiveError::BadObject { .. }
-                | ArchiveError::LogMismatch { .. }
-                | ArchiveError::IndexMissing { .. }
-                | ArchiveError::IndexSchema { .. },
-            ) => "archive_damaged",
-            Error::Archive(ArchiveError::Agreement(e)) => agreement_kind(e),
-            Error::Archive(_) => "archive",
+            Error::Template(e) => e.code(),
+            Error::Agreement(e) => e.code(),
+            Error::Key(e) => e.code(),
+            Error::Contact(e) => e.code(),
+            Error::Pdf(e) => e.code(),
+            Error::Archive(e) => e.code(),
+            Error::Open(e) => e.code(),
             Error::Viewer { .. } => "viewer",
-            Error::NotAnAgreement { .. } => "not_an_agreement",
-            Error::Damaged { .. } => "altered",
             Error::Write { .. } => "write_failed",
             Error::Read { .. } => "read_failed",
             Error::NoAgreement => "no_agreement",
@@ -198,111 +217,34 @@ impl Error {
         }
     }
 
-    /// Why a file or an agreement is refused, as the core's reason, when there is one.
-    pub fn reason(&self) -> Option<FirstProblem> {
-        let whole = |reason| FirstProblem {
-            signer: None,
-            role: None,
-            reason,
-        };
+    fn params(&self) -> Params {
+        let path = |p: &std::path::Path| ("path", p.display().to_string());
         match self {
-            Error::NotIntact(first) => Some(first.clone()),
-            Error::NotAnAgreement { reason, .. } | Error::Damaged { reason, .. } => {
-                Some(whole(reason.clone()))
+            Error::DataDir { path: p, source }
+            | Error::Write { path: p, source }
+            | Error::Read { path: p, source } => vec![path(p), ("detail", source.to_string())],
+            Error::Template(e) => e.params(),
+            Error::Agreement(e) => e.params(),
+            Error::Key(e) => e.params(),
+            Error::Contact(e) => e.params(),
+            Error::Pdf(e) => e.params(),
+            Error::Archive(e) => e.params(),
+            Error::Open(e) => e.params(),
+            Error::Viewer { path: p, reason } => vec![path(p), ("reason", reason.clone())],
+            Error::Interrupted { reason } => vec![("reason", reason.clone())],
+            Error::NotIntact(first) => {
+                let mut params = vec![("reason", first.code().to_string())];
+                params.extend(first.params());
+                params
             }
-            _ => None,
+            Error::NoAgreement
+            | Error::NotReviewed
+            | Error::Finished
+            | Error::PassphrasesDiffer
+            | Error::NothingDropped => Vec::new(),
+            #[cfg(feature = "e2e-hooks")]
+            Error::HooksOff => Vec::new(),
         }
-    }
-
-    /// The invalid value's blank and problem, for `invalid_value`.
-    fn invalid_value(&self) -> Option<(&str, &Problem)> {
-        let mut e = match self {
-            Error::Agreement(e) => e,
-            _ => return None,
-        };
-        while let AgreementError::InFile { source, .. } = e {
-            e = source;
-        }
-        match e {
-            AgreementError::InvalidValue { blank, problem, .. } => Some((blank, problem)),
-            _ => None,
-        }
-    }
-}
-
-fn agreement_kind(e: &AgreementError) -> &'static str {
-    match e {
-        AgreementError::InFile { source, .. } => agreement_kind(source),
-        AgreementError::Read { .. } => "read_failed",
-        AgreementError::Write { .. } => "write_failed",
-        AgreementError::TooLarge => "too_large",
-        AgreementError::Json(_) | AgreementError::UnsupportedFormat(_) => "not_an_agreement",
-        AgreementError::TemplateHash { .. }
-        | AgreementError::TemplateId { .. }
-        | AgreementError::Template(_)
-        | AgreementError::DuplicateValue(_) => "altered",
-        AgreementError::UnknownBlank { .. } => "unknown_blank",
-        AgreementError::InvalidValue { .. } => "invalid_value",
-        AgreementError::Signed { .. } => "blank_signed",
-        AgreementError::NotOpen { .. } => "blank_not_open",
-        AgreementError::AlreadySigned(_) => "already_signed",
-        AgreementError::OwnBlanksMissing { .. } => "own_blanks_missing",
-        AgreementError::MustLeaveOpen { .. } => "must_leave_open",
-        AgreementError::CannotLeaveOpen => "cannot_leave_open",
-        AgreementError::WrongSignatory { .. } => "wrong_signatory",
-        AgreementError::DetailMissing { .. } => "detail_missing",
-        _ => "agreement",
-    }
-}
-
-fn key_kind(e: &KeyError) -> &'static str {
-    match e {
-        KeyError::WrongPassphrase { .. } => "wrong_passphrase",
-        KeyError::WeakPassphrase { .. } => "weak_passphrase",
-        KeyError::NotFound { .. } => "key_not_found",
-        KeyError::Ambiguous { .. } => "key_ambiguous",
-        KeyError::MissingName => "missing_name",
-        KeyError::AlreadyExists { .. } => "key_exists",
-        KeyError::Corrupt { .. } => "key_damaged",
-        KeyError::Io { .. } => "io",
-        KeyError::NotEncrypted
-        | KeyError::UnsupportedEncryption { .. }
-        | KeyError::Malformed { .. } => "not_a_key",
-        _ => "key",
-    }
-}
-
-/// The parameters of a problem, for the UI's wording.
-#[derive(serde::Serialize)]
-struct ProblemJson {
-    code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    digits: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expected: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    found: Option<String>,
-}
-
-impl From<&Problem> for ProblemJson {
-    fn from(p: &Problem) -> Self {
-        let mut json = ProblemJson {
-            code: p.code(),
-            max: None,
-            digits: None,
-            expected: None,
-            found: None,
-        };
-        match p {
-            Problem::TooLong { max } | Problem::TooManyLines { max } => json.max = Some(*max),
-            Problem::EnterpriseNumberLength { digits } => json.digits = Some(*digits),
-            Problem::EnterpriseNumberCheck { expected } => json.expected = Some(expected.clone()),
-            Problem::BadCharacter { found } => json.found = Some(found.to_string()),
-            _ => {}
-        }
-        json
     }
 }
 
@@ -310,13 +252,14 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let invalid = self.invalid_value();
         let reason = self.reason();
-        let len = 2 + 2 * usize::from(invalid.is_some()) + usize::from(reason.is_some());
+        let len = 3 + 2 * usize::from(invalid.is_some()) + usize::from(reason.is_some());
         let mut s = serializer.serialize_map(Some(len))?;
-        s.serialize_entry("kind", self.kind())?;
+        s.serialize_entry("kind", self.code())?;
         s.serialize_entry("message", &self.to_string())?;
+        s.serialize_entry("params", &params_map(self))?;
         if let Some((blank, problem)) = invalid {
             s.serialize_entry("blank", blank)?;
-            s.serialize_entry("problem", &ProblemJson::from(problem))?;
+            s.serialize_entry("problem", problem)?;
         }
         if let Some(reason) = reason {
             s.serialize_entry("reason", &reason)?;
@@ -327,15 +270,19 @@ impl serde::Serialize for Error {
 
 #[cfg(test)]
 mod tests {
+    use tweevoud::verify::Reason;
+    use tweevoud::FileKind;
+
     use super::*;
 
     #[test]
-    fn serializes_as_kind_and_message() {
+    fn serializes_as_kind_message_and_params() {
         let e = Error::from(TemplateError::NotFound("nope".into()));
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "template_not_found");
         assert!(json["message"].as_str().unwrap().contains("nope"));
-        assert_eq!(json.as_object().unwrap().len(), 2);
+        assert_eq!(json["params"]["template"], "nope");
+        assert_eq!(json.as_object().unwrap().len(), 3);
     }
 
     #[test]
@@ -352,7 +299,21 @@ mod tests {
         assert_eq!(json["kind"], "invalid_value");
         assert_eq!(json["blank"], "customer_enterprise_number");
         assert_eq!(json["problem"]["code"], "enterprise_number_check");
-        assert_eq!(json["problem"]["expected"], "20");
+        assert_eq!(json["problem"]["params"]["expected"], "20");
+        assert_eq!(json["params"]["problem"], "enterprise_number_check");
+    }
+
+    #[test]
+    fn an_invisible_character_is_named() {
+        let e = Error::from(AgreementError::InvalidValue {
+            blank: "customer_name".into(),
+            label: "Naam".into(),
+            value: "Brouwerij\u{200b}Kat".into(),
+            problem: Problem::InvisibleCharacter { found: '\u{200b}' },
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["problem"]["code"], "invisible_character");
+        assert_eq!(json["problem"]["params"]["found"], "U+200B");
     }
 
     #[test]
@@ -367,14 +328,14 @@ mod tests {
         assert_eq!(json["reason"]["signer"], "Tom Hendrix");
         assert_eq!(json["reason"]["role"], "provider");
         assert_eq!(json["reason"]["reason"]["code"], "text_mismatch");
-        let e = Error::NotAnAgreement {
+        let e = Error::from_open(OpenError::Refused {
             path: "notes.pdf".into(),
             kind: FileKind::OtherPdf,
             reason: Reason::Unreadable {
                 kind: FileKind::OtherPdf,
                 detail: "not a Tweevoud exemplar: the PDF carries no agreement file".into(),
             },
-        };
+        });
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "not_an_agreement");
         assert_eq!(json["reason"]["reason"]["code"], "pdf_without_agreement");
@@ -387,38 +348,35 @@ mod tests {
     }
 
     #[test]
-    fn archive_refusals_have_their_own_kinds() {
+    fn kinds_are_the_core_codes() {
         let e = Error::from(ArchiveError::NoExemplar {
             id: "ab".repeat(32),
             number: 2,
         });
-        assert_eq!(e.kind(), "no_exemplar");
-        let e = Error::from(ArchiveError::BadObject {
-            sha256: "00".repeat(32),
-            problem: "missing".into(),
-        });
-        assert_eq!(e.kind(), "archive_damaged");
-        let e = Error::from(ArchiveError::NotFound("x".into()));
-        assert_eq!(e.kind(), "archive_not_found");
-    }
-
-    #[test]
-    fn kinds_look_through_the_file_context() {
+        assert_eq!(e.code(), "no_exemplar");
+        assert_eq!(params_map(&e)["number"], "2");
         let e = Error::from(AgreementError::InFile {
             path: "x.tweevoud".into(),
             source: Box::new(AgreementError::Json("expected value".into())),
         });
-        assert_eq!(e.kind(), "not_an_agreement");
-        let e = Error::from(KeyError::WrongPassphrase { what: "key".into() });
-        assert_eq!(e.kind(), "wrong_passphrase");
+        assert_eq!(e.code(), "not_an_agreement");
+        let e = Error::from(ContactError::Key(KeyError::WrongPassphrase {
+            what: "key".into(),
+        }));
+        assert_eq!(e.code(), "wrong_passphrase");
     }
 }
 
 /// The window words every code the core and this edge can send, in each of its languages.
 #[cfg(test)]
 mod wording {
+    use tweevoud::archive::ArchiveError;
+    use tweevoud::contact::ContactError;
+    use tweevoud::key::KeyError;
+    use tweevoud::pdf::PdfError;
+    use tweevoud::template::{TemplateError, TemplateProblem};
     use tweevoud::verify::Reason;
-    use tweevoud::StrengthReason;
+    use tweevoud::{AgreementError, ChangeError, OpenError, Problem, StrengthReason};
 
     /// The keys of one language's table in `ui/i18n.js`.
     fn keys(lang: &str) -> Vec<String> {
@@ -431,8 +389,58 @@ mod wording {
             .lines()
             .filter_map(|l| l.strip_prefix("    ")?.split_once(':'))
             .map(|(k, _)| k.trim().to_string())
-            .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .filter(|k| {
+                k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            })
             .collect()
+    }
+
+    /// Every code a command can fail with: this edge's own, and those of the core errors it
+    /// wraps (with the codes their wrapping variants delegate to).
+    fn error_codes() -> Vec<&'static str> {
+        [
+            super::Error::CODES,
+            TemplateError::CODES,
+            TemplateProblem::CODES,
+            AgreementError::CODES,
+            KeyError::CODES,
+            ContactError::CODES,
+            PdfError::CODES,
+            ArchiveError::CODES,
+            OpenError::CODES,
+            ChangeError::CODES,
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn every_error_and_problem_has_words_in_nl_fr_and_en() {
+        for lang in ["nl", "fr", "en"] {
+            let keys = keys(lang);
+            let missing: Vec<String> = error_codes()
+                .iter()
+                .map(|c| format!("error_{c}"))
+                .chain(Problem::CODES.iter().map(|c| format!("problem_{c}")))
+                .filter(|k| !keys.contains(k))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    /// No words are kept for a code nothing sends any more (`error_unknown` is the window's
+    /// own, for what it cannot word).
+    #[test]
+    fn no_error_words_without_a_code() {
+        let codes = error_codes();
+        let stale: Vec<String> = keys("en")
+            .into_iter()
+            .filter(|k| {
+                k.strip_prefix("error_")
+                    .is_some_and(|c| c != "unknown" && !codes.contains(&c))
+            })
+            .collect();
+        assert!(stale.is_empty(), "words for no code: {stale:?}");
     }
 
     #[test]

@@ -23,10 +23,9 @@ pub struct Opened {
 }
 
 /// Reads the agreement in `path` (the core's [`open::read`]): an agreement file, or the one
-/// inside an exemplar PDF, checked against what the PDF shows. A file that cannot be read as
-/// an agreement is [`Error::Damaged`] (a Tweevoud file, so damaged or altered) or
-/// [`Error::NotAnAgreement`] (anything else); one that cannot be read at all is
-/// [`Error::Read`].
+/// inside an exemplar PDF, checked against what the PDF shows. A file that cannot be opened
+/// as an agreement is [`Error::Open`]: its code says whether it could not be read, is a
+/// damaged or altered Tweevoud file, or is no agreement at all.
 pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
     let bytes = open::read_file(path).map_err(Error::from_open)?;
     let contents = open::read(&bytes).map_err(|u| {
@@ -109,6 +108,8 @@ pub fn archived_exemplar(
 
 #[cfg(test)]
 mod tests {
+    use tweevoud::Coded;
+
     use super::*;
 
     #[test]
@@ -117,7 +118,7 @@ mod tests {
         let foreign = dir.path().join("notes.tweevoud");
         std::fs::write(&foreign, "%PDF-1.7 not really").unwrap();
         let e = read_agreement(&foreign).unwrap_err();
-        assert_eq!(e.kind(), "not_an_agreement", "{e}");
+        assert_eq!(e.code(), "not_an_agreement", "{e}");
 
         let damaged = dir.path().join("damaged.tweevoud");
         std::fs::write(
@@ -126,9 +127,9 @@ mod tests {
         )
         .unwrap();
         let e = read_agreement(&damaged).unwrap_err();
-        assert_eq!(e.kind(), "altered", "{e}");
+        assert_eq!(e.code(), "altered", "{e}");
 
         let missing = dir.path().join("missing.tweevoud");
-        assert_eq!(read_agreement(&missing).unwrap_err().kind(), "read_failed");
+        assert_eq!(read_agreement(&missing).unwrap_err().code(), "read_failed");
     }
 }

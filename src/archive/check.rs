@@ -20,6 +20,7 @@ use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, Objec
 use super::store::{Found, Store};
 use super::{derive, lock, paths, time_str, Archive, ArchiveError};
 use crate::agreement::Agreement;
+use crate::error::{Coded, Params};
 use crate::key::Fingerprint;
 use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status};
@@ -157,6 +158,16 @@ impl ProblemCode {
     }
 }
 
+impl Coded for ProblemCode {
+    fn code(&self) -> &'static str {
+        self.as_str()
+    }
+
+    fn params(&self) -> Params {
+        Vec::new()
+    }
+}
+
 impl std::fmt::Display for ProblemCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -170,6 +181,17 @@ pub struct Problem {
     pub code: ProblemCode,
     /// What is wrong, in words.
     pub message: String,
+}
+
+/// The problem's code; its words are in `message` only.
+impl Coded for Problem {
+    fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+
+    fn params(&self) -> Params {
+        Vec::new()
+    }
 }
 
 impl std::fmt::Display for Problem {

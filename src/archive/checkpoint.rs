@@ -18,6 +18,7 @@ use super::id::Sha256Hex;
 use super::log::{check_ed25519, fingerprint_of, sign, LogEntry, LogSignature, SignatureProblem};
 use super::read_regular;
 use crate::canonical::{tagged_hash, to_canonical_json};
+use crate::error::{param, Coded, Params};
 use crate::fsutil::write_atomic_private;
 use crate::key::Fingerprint;
 use crate::profile::create_private_dir;
@@ -67,6 +68,35 @@ pub enum CheckpointError {
     /// Its signature does not hold.
     #[error("is not validly signed: {0}")]
     Signature(SignatureProblem),
+}
+
+impl CheckpointError {
+    /// Every code of [`CheckpointError`].
+    pub const CODES: &'static [&'static str] = &[
+        "checkpoint_unreadable",
+        "checkpoint_malformed",
+        "checkpoint_bad_signature",
+    ];
+}
+
+/// Parameters: `detail` (English words); for a signature that does not hold, its
+/// [`SignatureProblem`]'s code as `cause`.
+impl Coded for CheckpointError {
+    fn code(&self) -> &'static str {
+        match self {
+            CheckpointError::Io(_) => "checkpoint_unreadable",
+            CheckpointError::Malformed(_) => "checkpoint_malformed",
+            CheckpointError::Signature(_) => "checkpoint_bad_signature",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            CheckpointError::Io(e) => vec![param("detail", e)],
+            CheckpointError::Malformed(detail) => vec![param("detail", detail)],
+            CheckpointError::Signature(p) => vec![param("cause", p.code())],
+        }
+    }
 }
 
 impl Checkpoint {

@@ -12,10 +12,22 @@ use std::fmt;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::error::{param, Coded, Params};
+
 /// A value that should be 64 lower-case hex digits and is not.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} is not 64 lower-case hex digits", shown(.0))]
 pub struct BadHex(pub String);
+
+impl Coded for BadHex {
+    fn code(&self) -> &'static str {
+        "bad_hex"
+    }
+
+    fn params(&self) -> Params {
+        vec![param("found", shown(&self.0))]
+    }
+}
 
 /// A value as it may be shown in a message: at most 80 characters of it, escaped.
 fn shown(s: &str) -> String {

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::id::{AgreementId, Sha256Hex};
 use super::log::{LogEntry, LogEvent, ObjectKind};
+use crate::error::{param, Coded, Params};
 use crate::party::Party;
 use crate::verify::Status;
 
@@ -294,6 +295,16 @@ const SUMMARY_COLUMN_COUNT: usize = 18;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a row of the index is not valid: {0}")]
 pub struct IndexRowError(pub String);
+
+impl Coded for IndexRowError {
+    fn code(&self) -> &'static str {
+        "index_row_invalid"
+    }
+
+    fn params(&self) -> Params {
+        vec![param("detail", &self.0)]
+    }
+}
 
 /// Parses a row of the index's `agreements` table, given as the texts of its columns in the
 /// order of the schema's select (`id, status, awaiting, template, template_sha256, title,

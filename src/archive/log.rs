@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::id::{AgreementId, BadHex, Sha256Hex};
 use super::{check_regular, read_regular};
 use crate::canonical::{tagged_hash, to_canonical_json};
+use crate::error::{param, Coded, Params};
 use crate::fsutil::sync_dir;
 use crate::key::Fingerprint;
 use crate::signature::Signer;
@@ -211,6 +212,42 @@ pub enum SignatureProblem {
     Mismatch,
 }
 
+impl SignatureProblem {
+    /// Every code of [`SignatureProblem`].
+    pub const CODES: &'static [&'static str] = &[
+        "log_signature_unnamed",
+        "log_signature_removed",
+        "log_signature_bad_key",
+        "log_signature_other_key",
+        "log_signature_malformed",
+        "log_signature_mismatch",
+    ];
+}
+
+impl Coded for SignatureProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            SignatureProblem::Unnamed => "log_signature_unnamed",
+            SignatureProblem::Removed => "log_signature_removed",
+            SignatureProblem::BadKey => "log_signature_bad_key",
+            SignatureProblem::OtherKey => "log_signature_other_key",
+            SignatureProblem::Malformed => "log_signature_malformed",
+            SignatureProblem::Mismatch => "log_signature_mismatch",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            SignatureProblem::Unnamed
+            | SignatureProblem::Removed
+            | SignatureProblem::BadKey
+            | SignatureProblem::OtherKey
+            | SignatureProblem::Malformed
+            | SignatureProblem::Mismatch => Vec::new(),
+        }
+    }
+}
+
 impl LogEntry {
     /// The entry as it is written: its canonical JSON and a line feed.
     pub fn to_line(&self) -> Vec<u8> {
@@ -307,14 +344,39 @@ pub enum LineError {
 }
 
 impl LineError {
-    /// The stable code of this problem.
-    pub fn code(&self) -> &'static str {
+    /// Every code of [`LineError`].
+    pub const CODES: &'static [&'static str] = &[
+        "log_line_too_long",
+        "log_line_not_utf8",
+        "log_bad_hash",
+        "log_too_many_objects",
+        "log_line_not_an_entry",
+    ];
+}
+
+/// Parameters: `bytes`, `max`, `member`, `found`, `count`, `detail` (English words).
+impl Coded for LineError {
+    fn code(&self) -> &'static str {
         match self {
             LineError::TooLong(_) => "log_line_too_long",
-            LineError::NotUtf8 | LineError::NotAnEntry(_) | LineError::TooManyObjects(_) => {
-                "log_line_unreadable"
-            }
+            LineError::NotUtf8 => "log_line_not_utf8",
             LineError::BadHash { .. } => "log_bad_hash",
+            LineError::TooManyObjects(_) => "log_too_many_objects",
+            LineError::NotAnEntry(_) => "log_line_not_an_entry",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            LineError::TooLong(bytes) => vec![param("bytes", bytes), param("max", MAX_LINE_BYTES)],
+            LineError::NotUtf8 => Vec::new(),
+            LineError::BadHash { member, value } => {
+                vec![param("member", member), param("found", &value.0)]
+            }
+            LineError::TooManyObjects(count) => {
+                vec![param("count", count), param("max", MAX_ENTRY_OBJECTS)]
+            }
+            LineError::NotAnEntry(detail) => vec![param("detail", detail)],
         }
     }
 }
@@ -664,7 +726,7 @@ mod tests {
             match parse_log_line(forged.as_bytes()) {
                 Err(e @ LineError::BadHash { .. }) => {
                     assert!(e.to_string().contains(member), "{e}");
-                    assert_eq!(e.code(), "log_bad_hash");
+                    assert_eq!(crate::error::Coded::code(&e), "log_bad_hash");
                 }
                 other => panic!("{bad}: {other:?}"),
             }

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::agreement::{Agreement, AgreementError};
 use crate::canonical::tagged_hash;
+use crate::error::{param, Coded, Params};
 use crate::kind::Kind;
 use crate::party::{Party, PARTIES};
 use crate::profile::create_private_dir;
@@ -92,13 +93,13 @@ pub enum ArchiveError {
         source: rusqlite::Error,
     },
     /// The log has entries but the index file is gone.
-    #[error("the index {} is missing; rebuild it from the objects and the log with `tweevoud archive rebuild-index`", path.display())]
+    #[error("the index {} is missing; it can be rebuilt from the objects and the log", path.display())]
     IndexMissing {
         /// Where the index should be.
         path: PathBuf,
     },
     /// The index was made by another version of Tweevoud.
-    #[error("the index {} has schema version {found}, this program uses {}; rebuild it with `tweevoud archive rebuild-index`", path.display(), index::SCHEMA_VERSION)]
+    #[error("the index {} has schema version {found}, this program uses {}; it can be rebuilt from the objects and the log", path.display(), index::SCHEMA_VERSION)]
     IndexSchema {
         /// The index file.
         path: PathBuf,
@@ -106,7 +107,7 @@ pub enum ArchiveError {
         found: String,
     },
     /// The log and the index disagree in a way no crash can cause (the log was cut or edited).
-    #[error("the log {} does not match the index: {reason}; run `tweevoud archive verify`", path.display())]
+    #[error("the log {} does not match the index: {reason}", path.display())]
     LogMismatch {
         /// The log file.
         path: PathBuf,
@@ -174,7 +175,7 @@ pub enum ArchiveError {
     BadReason,
     /// The log does not reach the profile's checkpoint of it (it was cut or rebuilt), or the
     /// checkpoint cannot be relied on: nothing is written to such an archive.
-    #[error("the archive's log does not match the profile's checkpoint {}: {problem}; nothing was written; run `tweevoud archive verify`", path.display())]
+    #[error("the archive's log does not match the profile's checkpoint {}: {problem}; nothing was written", path.display())]
     Checkpoint {
         /// The checkpoint file.
         path: PathBuf,
@@ -184,8 +185,34 @@ pub enum ArchiveError {
 }
 
 impl ArchiveError {
-    /// The stable code of this error, for programs and the UI to word it.
-    pub fn code(&self) -> &'static str {
+    /// Every code of [`ArchiveError`]'s own variants (one about an agreement or a PDF gives
+    /// its source's), so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "archive_io",
+        "index_error",
+        "index_missing",
+        "index_schema",
+        "log_mismatch",
+        "archive_locked",
+        "not_intact",
+        "bad_object",
+        "archive_not_found",
+        "ambiguous_id",
+        "bad_id",
+        "no_archive",
+        "empty_query",
+        "no_exemplar",
+        "bad_reason",
+        "checkpoint_mismatch",
+    ];
+}
+
+/// The stable code of this error, for programs and the UI to word it. Parameters: `path`,
+/// `detail` and `reason` (English words), `found`, `ours` (schema versions), `sha256`,
+/// `problem`, `id`, `prefix`, `matches` (joined by ", "), `query`, `number`, `max`
+/// (characters); an agreement's or a PDF's as their errors give them.
+impl Coded for ArchiveError {
+    fn code(&self) -> &'static str {
         match self {
             ArchiveError::Io { .. } => "archive_io",
             ArchiveError::Index { .. } => "index_error",
@@ -193,7 +220,8 @@ impl ArchiveError {
             ArchiveError::IndexSchema { .. } => "index_schema",
             ArchiveError::LogMismatch { .. } => "log_mismatch",
             ArchiveError::Lock { .. } => "archive_locked",
-            ArchiveError::Agreement(_) | ArchiveError::Pdf(_) => "not_an_agreement",
+            ArchiveError::Agreement(e) => e.code(),
+            ArchiveError::Pdf(e) => e.code(),
             ArchiveError::Invalid(_) => "not_intact",
             ArchiveError::BadObject { .. } => "bad_object",
             ArchiveError::NotFound(_) => "archive_not_found",
@@ -204,6 +232,47 @@ impl ArchiveError {
             ArchiveError::NoExemplar { .. } => "no_exemplar",
             ArchiveError::BadReason => "bad_reason",
             ArchiveError::Checkpoint { .. } => "checkpoint_mismatch",
+        }
+    }
+
+    fn params(&self) -> Params {
+        let path = |p: &Path| param("path", p.display());
+        match self {
+            ArchiveError::Io { path: p, source } | ArchiveError::Lock { path: p, source } => {
+                vec![path(p), param("detail", source)]
+            }
+            ArchiveError::Index { path: p, source } => vec![path(p), param("detail", source)],
+            ArchiveError::IndexMissing { path: p } | ArchiveError::NoArchive { path: p } => {
+                vec![path(p)]
+            }
+            ArchiveError::IndexSchema { path: p, found } => vec![
+                path(p),
+                param("found", found),
+                param("ours", index::SCHEMA_VERSION),
+            ],
+            ArchiveError::LogMismatch { path: p, reason } => vec![path(p), param("reason", reason)],
+            ArchiveError::Agreement(e) => e.params(),
+            ArchiveError::Pdf(e) => e.params(),
+            ArchiveError::Invalid(detail) => vec![param("detail", detail)],
+            ArchiveError::BadObject { sha256, problem } => {
+                vec![param("sha256", sha256), param("problem", problem)]
+            }
+            ArchiveError::NotFound(id) => vec![param("id", id)],
+            ArchiveError::Ambiguous { prefix, matches } => {
+                vec![
+                    param("prefix", prefix),
+                    param("matches", matches.join(", ")),
+                ]
+            }
+            ArchiveError::BadId(found) => vec![param("found", found)],
+            ArchiveError::EmptyQuery(query) => vec![param("query", query)],
+            ArchiveError::NoExemplar { id, number } => {
+                vec![param("id", id), param("number", number)]
+            }
+            ArchiveError::BadReason => vec![param("max", MAX_REASON_CHARS)],
+            ArchiveError::Checkpoint { path: p, problem } => {
+                vec![path(p), param("problem", problem)]
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
+use tweevoud::error::{Coded, Params};
 
 /// `println!` for the CLI's results: when the reader of standard output has gone away
 /// (`tweevoud verify FILE | head -1`), the program ends quietly instead of panicking.
@@ -148,6 +149,9 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Unconfirmed) => ExitCode::from(3),
         Err(e) => {
             eprintln!("tweevoud: error: {}", error_words(&e));
+            if let Some(advice) = advice(&e) {
+                eprintln!("tweevoud: {advice}");
+            }
             ExitCode::from(2)
         }
     }
@@ -188,6 +192,60 @@ pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
             2
         });
     }
+}
+
+/// The core's code and parameters of the first of the error's causes that is a core error.
+fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
+    fn coded<T: Coded + std::error::Error + 'static>(
+        cause: &(dyn std::error::Error + 'static),
+    ) -> Option<(&'static str, Params)> {
+        cause.downcast_ref::<T>().map(|c| (c.code(), c.params()))
+    }
+    e.chain().find_map(|cause| {
+        coded::<tweevoud::AgreementError>(cause)
+            .or_else(|| coded::<tweevoud::ChangeError>(cause))
+            .or_else(|| coded::<tweevoud::KeyError>(cause))
+            .or_else(|| coded::<tweevoud::ContactError>(cause))
+            .or_else(|| coded::<tweevoud::ArchiveError>(cause))
+            .or_else(|| coded::<tweevoud::ProfileError>(cause))
+            .or_else(|| coded::<tweevoud::TemplateError>(cause))
+            .or_else(|| coded::<tweevoud::pdf::PdfError>(cause))
+            .or_else(|| coded::<tweevoud::OpenError>(cause))
+    })
+}
+
+/// What to do about an error on the command line, by the core's code: the core's own words
+/// name no command or option, since the app shows them too.
+fn advice(e: &anyhow::Error) -> Option<String> {
+    let (code, params) = core_code(e)?;
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+            .to_string()
+    };
+    Some(match code {
+        "key_not_found" => "the profile's keys are listed by `tweevoud key list`".to_string(),
+        "not_ed25519" => "make an Ed25519 key with `tweevoud key new`".to_string(),
+        "contact_not_found" => "the contacts are listed by `tweevoud contact list`".to_string(),
+        "missing_name" => "give the name with --name, e.g. --name \"Tom Hendrix\"".to_string(),
+        "no_data_dir" => format!(
+            "pass --data-dir DIR or set {}",
+            tweevoud::profile::DATA_DIR_ENV
+        ),
+        "must_leave_open" => format!(
+            "fill them, or leave them open with --leave-open-for {}",
+            param("party")
+        ),
+        "index_missing" | "index_schema" => {
+            "rebuild the index with `tweevoud archive rebuild-index`".to_string()
+        }
+        "log_mismatch" | "checkpoint_mismatch" => {
+            "see what is wrong with `tweevoud archive verify`".to_string()
+        }
+        _ => return None,
+    })
 }
 
 /// An error and its causes in one line, each cause said once: the core's errors already

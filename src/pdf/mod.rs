@@ -20,6 +20,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::agreement::{Agreement, AgreementError};
+use crate::error::{param, with_params, Coded, Params};
 use crate::party::Party;
 use crate::verify::{verify, Reason, Status, Verification};
 
@@ -208,6 +209,61 @@ pub enum PdfError {
     /// The embedded font could not be read (a build problem, not an input problem).
     #[error("the exemplar font cannot be loaded: {0}")]
     Font(String),
+}
+
+impl PdfError {
+    /// Every code of [`PdfError`], so that a user interface can check it words them all.
+    pub const CODES: &'static [&'static str] = &[
+        "pdf_too_large",
+        "not_pdf",
+        "pdf_malformed",
+        "pdf_without_agreement",
+        "pdf_several_agreements",
+        "pdf_attachment_unreadable",
+        "embedded_agreement_invalid",
+        "unsigned",
+        "not_intact",
+        "missing_glyph",
+        "pdf_font",
+    ];
+}
+
+/// Parameters: `max` (bytes), `count`, `found` (a character), `code_point` (as `U+00E9`),
+/// `detail` (English words), `cause` (the embedded agreement's problem's code; its
+/// parameters follow).
+impl Coded for PdfError {
+    fn code(&self) -> &'static str {
+        match self {
+            PdfError::TooLarge => "pdf_too_large",
+            PdfError::NotPdf => "not_pdf",
+            PdfError::Malformed(_) => "pdf_malformed",
+            PdfError::NoAgreement => "pdf_without_agreement",
+            PdfError::SeveralAgreements(_) => "pdf_several_agreements",
+            PdfError::Attachment(_) => "pdf_attachment_unreadable",
+            PdfError::EmbeddedAgreement(_) => "embedded_agreement_invalid",
+            PdfError::Unsigned => "unsigned",
+            PdfError::Invalid(_) => "not_intact",
+            PdfError::MissingGlyph { .. } => "missing_glyph",
+            PdfError::Font(_) => "pdf_font",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            PdfError::TooLarge => vec![param("max", MAX_PDF_BYTES)],
+            PdfError::Malformed(detail)
+            | PdfError::Attachment(detail)
+            | PdfError::Invalid(detail)
+            | PdfError::Font(detail) => vec![param("detail", detail)],
+            PdfError::SeveralAgreements(count) => vec![param("count", count)],
+            PdfError::EmbeddedAgreement(e) => with_params(vec![param("cause", e.code())], e),
+            PdfError::MissingGlyph { ch } => vec![
+                param("found", ch),
+                param("code_point", format!("U+{:04X}", u32::from(*ch))),
+            ],
+            PdfError::NotPdf | PdfError::NoAgreement | PdfError::Unsigned => Vec::new(),
+        }
+    }
 }
 
 /// The exemplars of an agreement, as `tweevoud export` writes them: for an agreement awaiting

@@ -1,0 +1,465 @@
+//! Every error type's codes: one value of each of its own variants gives a distinct,
+//! snake_case code, and its `CODES` lists exactly those; a wrapping variant gives its inner
+//! error's code and parameters.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::agreement::AgreementError;
+use crate::archive::{ArchiveError, BadHex, CheckpointError, LineError, SignatureProblem};
+use crate::error::{assert_codes, params_map, Coded};
+use crate::file_kind::FileKind;
+use crate::key::KeyError;
+use crate::kind::Problem;
+use crate::open::OpenError;
+use crate::party::Party;
+use crate::pdf::PdfError;
+use crate::profile::ProfileError;
+use crate::signature::SignatureError;
+use crate::signing::ChangeError;
+use crate::template::{TemplateError, TemplateProblem};
+use crate::verify::{FirstProblem, Reason};
+
+fn io() -> io::Error {
+    io::Error::other("disk on fire")
+}
+
+fn path() -> PathBuf {
+    PathBuf::from("x")
+}
+
+fn s() -> String {
+    "x".to_string()
+}
+
+fn coded<T: Coded>(values: &[T]) -> Vec<&dyn Coded> {
+    values.iter().map(|v| v as &dyn Coded).collect()
+}
+
+#[test]
+fn key_errors() {
+    let all = [
+        KeyError::WrongPassphrase { what: s() },
+        KeyError::WeakPassphrase { reason: s() },
+        KeyError::NotFound {
+            selector: s(),
+            dir: path(),
+        },
+        KeyError::Ambiguous {
+            selector: s(),
+            candidates: vec![s()],
+        },
+        KeyError::NotEd25519 { algorithm: s() },
+        KeyError::NotEncrypted,
+        KeyError::UnsupportedEncryption { reason: s() },
+        KeyError::Malformed { reason: s() },
+        KeyError::Corrupt {
+            path: path(),
+            reason: s(),
+        },
+        KeyError::Io {
+            path: path(),
+            source: io(),
+        },
+        KeyError::MissingName,
+        KeyError::AlreadyExists { existing: s() },
+        KeyError::Randomness(s()),
+    ];
+    assert_codes(&coded(&all), KeyError::CODES);
+}
+
+#[test]
+fn contact_errors() {
+    use crate::contact::ContactError;
+    let all = [
+        ContactError::OwnKey {
+            name: s(),
+            fingerprint: s(),
+        },
+        ContactError::NotFound {
+            selector: s(),
+            dir: path(),
+        },
+        ContactError::Ambiguous {
+            selector: s(),
+            candidates: vec![],
+        },
+        ContactError::MissingName,
+        ContactError::Corrupt {
+            path: path(),
+            reason: s(),
+        },
+        ContactError::Io {
+            path: path(),
+            source: io(),
+        },
+    ];
+    assert_codes(&coded(&all), ContactError::CODES);
+    let key = ContactError::Key(KeyError::WrongPassphrase { what: s() });
+    assert_eq!(key.code(), "wrong_passphrase");
+    assert_eq!(params_map(&key)["what"], "x");
+}
+
+#[test]
+fn template_errors_and_problems() {
+    let all = [
+        TemplateError::Read {
+            path: path(),
+            source: io(),
+        },
+        TemplateError::NotFound(s()),
+    ];
+    assert_codes(&coded(&all), TemplateError::CODES);
+    let problem = || Problem::BadCharacter { found: '<' };
+    let party = Party::Provider;
+    let all = [
+        TemplateProblem::TooLarge,
+        TemplateProblem::ControlCharacter(7),
+        TemplateProblem::BadText {
+            what: s(),
+            problem: problem(),
+        },
+        TemplateProblem::NoHeader,
+        TemplateProblem::UnclosedHeader,
+        TemplateProblem::Header(s()),
+        TemplateProblem::UnsupportedFormat { found: s() },
+        TemplateProblem::BadTemplateId(s()),
+        TemplateProblem::Empty("title"),
+        TemplateProblem::UnknownLanguage(s()),
+        TemplateProblem::UnknownParty(s()),
+        TemplateProblem::MissingParty(party),
+        TemplateProblem::BadBlankId(s()),
+        TemplateProblem::DuplicateBlank {
+            id: s(),
+            first_line: 3,
+        },
+        TemplateProblem::UnknownKind {
+            blank: s(),
+            found: s(),
+        },
+        TemplateProblem::BadDefault {
+            blank: s(),
+            problem: problem(),
+        },
+        TemplateProblem::BadAuto {
+            blank: s(),
+            found: s(),
+        },
+        TemplateProblem::DetailUnknownBlank {
+            party,
+            detail: "name",
+            blank: s(),
+        },
+        TemplateProblem::DetailWrongParty {
+            party,
+            detail: "name",
+            blank: s(),
+            owner: Party::Customer,
+        },
+        TemplateProblem::BadDetail {
+            party,
+            detail: "name",
+            problem: problem(),
+        },
+        TemplateProblem::UnknownPlaceholder(s()),
+        TemplateProblem::MalformedPlaceholder(s()),
+        TemplateProblem::UnusedBlank(s()),
+        TemplateProblem::EmptyBody,
+        TemplateProblem::EmptyHeading,
+    ];
+    assert_codes(&coded(&all), TemplateProblem::CODES);
+    // A problem at a line of a file gives the problem's code, with where it is.
+    let e = TemplateError::InFile {
+        path: path(),
+        source: Box::new(TemplateError::At {
+            line: 4,
+            problem: TemplateProblem::BadDefault {
+                blank: "start".into(),
+                problem: Problem::NoSuchDate,
+            },
+        }),
+    };
+    assert_eq!(e.code(), "template_bad_default");
+    let params = params_map(&e);
+    assert_eq!(params["path"], "x");
+    assert_eq!(params["line"], "4");
+    assert_eq!(params["blank"], "start");
+    assert_eq!(params["cause"], "no_such_date");
+}
+
+#[test]
+fn agreement_errors() {
+    let party = Party::Customer;
+    let all = [
+        AgreementError::Read {
+            path: path(),
+            source: io(),
+        },
+        AgreementError::Write {
+            path: path(),
+            source: io(),
+        },
+        AgreementError::TooLarge,
+        AgreementError::Json(s()),
+        AgreementError::UnsupportedFormat(s()),
+        AgreementError::TemplateHash {
+            recorded: s(),
+            actual: s(),
+        },
+        AgreementError::TemplateId {
+            recorded: s(),
+            actual: s(),
+        },
+        AgreementError::Template(TemplateError::NotFound(s())),
+        AgreementError::UnknownBlank {
+            blank: s(),
+            template: s(),
+        },
+        AgreementError::DuplicateValue(s()),
+        AgreementError::InvalidValue {
+            blank: s(),
+            label: s(),
+            value: s(),
+            problem: Problem::TooLong { max: 3 },
+        },
+        AgreementError::BadAssignment(s()),
+        AgreementError::Signed {
+            blank: s(),
+            signer: s(),
+        },
+        AgreementError::NotOpen { blank: s(), party },
+        AgreementError::AlreadySigned(party),
+        AgreementError::OwnBlanksMissing {
+            party,
+            blanks: vec![s()],
+        },
+        AgreementError::MustLeaveOpen {
+            party,
+            blanks: vec![s()],
+        },
+        AgreementError::CannotLeaveOpen,
+        AgreementError::WrongSignatory {
+            party,
+            key_owner: s(),
+            signatory: s(),
+        },
+        AgreementError::DetailMissing {
+            party,
+            detail: "function",
+        },
+    ];
+    assert_codes(&coded(&all), AgreementError::CODES);
+    let invalid = &all[10];
+    let params = params_map(invalid);
+    assert_eq!(params["problem"], "too_long");
+    assert_eq!(params["max"], "3");
+    let e = AgreementError::InFile {
+        path: path(),
+        source: Box::new(AgreementError::AlreadySigned(party)),
+    };
+    assert_eq!(e.code(), "already_signed");
+    assert_eq!(params_map(&e)["party"], "customer");
+    // An embedded template that does not parse makes the file damaged, not "no template".
+    let e = &all[7];
+    assert_eq!(e.code(), "embedded_template_invalid");
+    assert_eq!(params_map(e)["cause"], "template_not_found");
+}
+
+#[test]
+fn pdf_errors() {
+    let all = [
+        PdfError::TooLarge,
+        PdfError::NotPdf,
+        PdfError::Malformed(s()),
+        PdfError::NoAgreement,
+        PdfError::SeveralAgreements(2),
+        PdfError::Attachment(s()),
+        PdfError::EmbeddedAgreement(Box::new(AgreementError::TooLarge)),
+        PdfError::Unsigned,
+        PdfError::Invalid(s()),
+        PdfError::MissingGlyph { ch: 'é' },
+        PdfError::Font(s()),
+    ];
+    assert_codes(&coded(&all), PdfError::CODES);
+    assert_eq!(params_map(&all[9])["code_point"], "U+00E9");
+}
+
+#[test]
+fn archive_errors() {
+    let all = [
+        ArchiveError::Io {
+            path: path(),
+            source: io(),
+        },
+        ArchiveError::Index {
+            path: path(),
+            source: rusqlite::Error::InvalidQuery,
+        },
+        ArchiveError::IndexMissing { path: path() },
+        ArchiveError::IndexSchema {
+            path: path(),
+            found: s(),
+        },
+        ArchiveError::LogMismatch {
+            path: path(),
+            reason: s(),
+        },
+        ArchiveError::Lock {
+            path: path(),
+            source: io(),
+        },
+        ArchiveError::Invalid(s()),
+        ArchiveError::BadObject {
+            sha256: s(),
+            problem: s(),
+        },
+        ArchiveError::NotFound(s()),
+        ArchiveError::Ambiguous {
+            prefix: s(),
+            matches: vec![],
+        },
+        ArchiveError::BadId(s()),
+        ArchiveError::NoArchive { path: path() },
+        ArchiveError::EmptyQuery(s()),
+        ArchiveError::NoExemplar { id: s(), number: 2 },
+        ArchiveError::BadReason,
+        ArchiveError::Checkpoint {
+            path: path(),
+            problem: s(),
+        },
+    ];
+    assert_codes(&coded(&all), ArchiveError::CODES);
+    let e = ArchiveError::Agreement(AgreementError::Json(s()));
+    assert_eq!(e.code(), "not_an_agreement");
+    let e = ArchiveError::Pdf(PdfError::NotPdf);
+    assert_eq!(e.code(), "not_pdf");
+}
+
+#[test]
+fn open_and_change_errors() {
+    let refused = |kind| OpenError::Refused {
+        path: path(),
+        kind,
+        reason: Reason::Unreadable { kind, detail: s() },
+    };
+    let all = [
+        OpenError::Read {
+            path: path(),
+            source: io(),
+        },
+        refused(FileKind::Exemplar),
+        refused(FileKind::OtherPdf),
+    ];
+    assert_codes(&coded(&all), OpenError::CODES);
+    assert_eq!(refused(FileKind::AgreementFile).code(), "altered");
+    assert_eq!(refused(FileKind::Other).code(), "not_an_agreement");
+    assert_eq!(params_map(&all[2])["reason"], "pdf_without_agreement");
+
+    let first = FirstProblem {
+        signer: Some("Tom Hendrix".into()),
+        role: Some(Party::Provider),
+        reason: Reason::TextMismatch,
+    };
+    let all = [ChangeError::NotIntact(first)];
+    assert_codes(&coded(&all), ChangeError::CODES);
+    let params = params_map(&all[0]);
+    assert_eq!(params["reason"], "text_mismatch");
+    assert_eq!(params["signer"], "Tom Hendrix");
+    assert_eq!(params["role"], "provider");
+    let e = ChangeError::Agreement(AgreementError::CannotLeaveOpen);
+    assert_eq!(e.code(), "cannot_leave_open");
+}
+
+#[test]
+fn archive_log_and_checkpoint_problems() {
+    let all = [
+        LineError::TooLong(5),
+        LineError::NotUtf8,
+        LineError::BadHash {
+            member: s(),
+            value: BadHex(s()),
+        },
+        LineError::TooManyObjects(5),
+        LineError::NotAnEntry(s()),
+    ];
+    assert_codes(&coded(&all), LineError::CODES);
+    let all = [
+        SignatureProblem::Unnamed,
+        SignatureProblem::Removed,
+        SignatureProblem::BadKey,
+        SignatureProblem::OtherKey,
+        SignatureProblem::Malformed,
+        SignatureProblem::Mismatch,
+    ];
+    assert_codes(&coded(&all), SignatureProblem::CODES);
+    let all = [
+        CheckpointError::Io(io()),
+        CheckpointError::Malformed(s()),
+        CheckpointError::Signature(SignatureProblem::Removed),
+    ];
+    assert_codes(&coded(&all), CheckpointError::CODES);
+    assert_eq!(params_map(&all[2])["cause"], "log_signature_removed");
+}
+
+#[test]
+fn the_smaller_ones() {
+    let all = [
+        SignatureError::BadPublicKey,
+        SignatureError::BadSignatureEncoding,
+        SignatureError::Mismatch,
+    ];
+    assert_codes(&coded(&all), SignatureError::CODES);
+    for e in &all {
+        assert_eq!(Reason::Signature(e.clone()).code(), e.code());
+    }
+    assert_codes(&coded(&[ProfileError::NoDataDir]), ProfileError::CODES);
+}
+
+/// No message of the core tells the user to run a command or pass an option: the app shows
+/// these words too, and the CLI adds its own advice.
+#[test]
+fn messages_carry_no_cli_advice() {
+    let messages = [
+        KeyError::NotFound {
+            selector: s(),
+            dir: path(),
+        }
+        .to_string(),
+        KeyError::NotEd25519 { algorithm: s() }.to_string(),
+        KeyError::MissingName.to_string(),
+        crate::contact::ContactError::MissingName.to_string(),
+        crate::contact::ContactError::NotFound {
+            selector: s(),
+            dir: path(),
+        }
+        .to_string(),
+        ProfileError::NoDataDir.to_string(),
+        AgreementError::MustLeaveOpen {
+            party: Party::Customer,
+            blanks: vec![s()],
+        }
+        .to_string(),
+        ArchiveError::IndexMissing { path: path() }.to_string(),
+        ArchiveError::IndexSchema {
+            path: path(),
+            found: s(),
+        }
+        .to_string(),
+        ArchiveError::LogMismatch {
+            path: path(),
+            reason: s(),
+        }
+        .to_string(),
+        ArchiveError::Checkpoint {
+            path: path(),
+            problem: s(),
+        }
+        .to_string(),
+    ];
+    for m in messages {
+        assert!(
+            !m.contains("--") && !m.contains('`') && !m.contains("tweevoud "),
+            "{m}"
+        );
+    }
+}
