@@ -151,35 +151,42 @@ fn a_pdf_that_does_not_show_the_agreement_blocks_every_action() {
     assert_eq!(turn.share, tweevoud::Share::None);
 }
 
-/// Two countersignatures of one signed PDF, with different values: each is valid and
-/// complete, but once one is archived, the other is not the agreement the archive holds.
+/// The provider's signed DPA countersigned by the customer with enterprise number `number`
+/// at `address`.
+fn countersigned(number: &str, address: &str) -> tweevoud::Agreement {
+    let mut a = common::dpa_provider_signed();
+    a.fill(
+        tweevoud::Party::Customer,
+        &common::set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", address),
+            ("customer_enterprise_number", number),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        common::at(14),
+    )
+    .unwrap();
+    a.sign(
+        &common::test_key(2),
+        tweevoud::Party::Customer,
+        Some("Anne-Marie D'Hondt"),
+        None,
+        common::at(15),
+    )
+    .unwrap();
+    a
+}
+
+/// Two countersignatures of one signed PDF by the same customer, with different values: each
+/// is valid and complete, but once one is archived, the other is not the agreement the
+/// archive holds. The same PDF countersigned by another customer is another agreement.
 #[test]
 fn a_second_countersignature_of_one_pdf_is_an_archive_mismatch() {
     let dir = tempfile::tempdir().unwrap();
     let archived = common::dpa_complete();
-    let mut other = common::dpa_provider_signed();
-    other
-        .fill(
-            tweevoud::Party::Customer,
-            &common::set(&[
-                ("customer_name", "Brouwerij De Zwarte Kat BV"),
-                ("customer_address", "Kerkstraat 13\n3600 Genk"),
-                ("customer_enterprise_number", "BE 0403.170.701"),
-                ("customer_signatory_name", "Anne-Marie D'Hondt"),
-                ("customer_signatory_function", "Zaakvoerder"),
-            ]),
-            common::at(14),
-        )
-        .unwrap();
-    other
-        .sign(
-            &common::test_key(2),
-            tweevoud::Party::Customer,
-            Some("Anne-Marie D'Hondt"),
-            None,
-            common::at(15),
-        )
-        .unwrap();
+    let other = countersigned("BE 0403.170.701", "Kerkstraat 13\n3600 Genk");
+    let another_customer = countersigned("BE 1234.567.894", "Kerkstraat 12\n3600 Genk");
     let archive_dir = dir.path().join("archive");
     tweevoud::Archive::open(&archive_dir)
         .unwrap()
@@ -203,5 +210,11 @@ fn a_second_countersignature_of_one_pdf_is_an_archive_mismatch() {
     assert_eq!(
         judge(&exemplar, &ctx).verdict.code,
         tweevoud::VerdictCode::ArchiveMismatch
+    );
+    assert_eq!(
+        judge(another_customer.to_json().as_bytes(), &ctx)
+            .verdict
+            .code,
+        tweevoud::VerdictCode::CompleteUnconfirmed
     );
 }

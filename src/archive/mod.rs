@@ -1367,14 +1367,26 @@ impl Archive {
                 });
             }
         }
-        // One that went another way from a common entry (say, two countersignatures of one
-        // signed PDF): the latest entry the two trails share.
-        for e in audit.iter().rev() {
-            let held = self.index.containing(&e.hash).map_err(self.index_err())?;
-            if let Some(summary) = held.into_iter().next() {
-                return Ok(Lookup::OtherVersion {
-                    agreement: Box::new(summary),
-                });
+        // The same customer's agreement that went another way from a common entry (say, the
+        // customer countersigned one signed PDF twice, with different values). A signed PDF
+        // countersigned by another customer is another agreement, not another version.
+        let customer = agreement
+            .template()
+            .party(Party::Customer)
+            .enterprise_number
+            .as_ref()
+            .and_then(|d| agreement.detail(d));
+        if let Some(customer) = customer {
+            for e in audit.iter().rev() {
+                let held = self.index.containing(&e.hash).map_err(self.index_err())?;
+                if let Some(summary) = held
+                    .into_iter()
+                    .find(|c| c.customer_enterprise_number.as_deref() == Some(customer.as_str()))
+                {
+                    return Ok(Lookup::OtherVersion {
+                        agreement: Box::new(summary),
+                    });
+                }
             }
         }
         Ok(Lookup::Unknown)
