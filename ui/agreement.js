@@ -442,6 +442,13 @@ async function exportPdfs() {
   }
 }
 
+/** The profile's keys as choices: name and the start of the fingerprint. */
+function keyOptions(keys) {
+  return keys.map((k) =>
+    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` }),
+  );
+}
+
 /** Asks for the key that signs the archive's log entry, then archives. */
 async function archiveNow() {
   let keys;
@@ -451,9 +458,7 @@ async function archiveNow() {
     showError(err);
     return;
   }
-  ui.archiveKey.replaceChildren(
-    ...keys.map((k) => el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` })),
-  );
+  ui.archiveKey.replaceChildren(...keyOptions(keys));
   ui.archiveError.textContent = keys.length ? "" : t("no_key_to_sign");
   ui.archiveSubmit.disabled = keys.length === 0;
   ui.archivePassphrase.value = "";
@@ -525,10 +530,7 @@ function renderPreview() {
   if (current.verification.signatures.some((sig) => sig.role === other)) rows.pop();
   if (p.automatic.length) rows.push(fact(t("sum_auto"), list(p.automatic), "sum-auto"));
   ui.summary.replaceChildren(...rows);
-  const keys = p.keys.map((k) =>
-    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` }),
-  );
-  ui.key.replaceChildren(...keys);
+  ui.key.replaceChildren(...keyOptions(p.keys));
   if (p.suggested_key) ui.key.value = p.suggested_key;
   ui.keyField.hidden = p.keys.length === 0;
   ui.signSubmit.disabled = p.keys.length === 0 || p.own_missing.length > 0;

@@ -2,9 +2,9 @@
 //! agreement shown as text with its blanks as inputs where they stand, marked by the party that
 //! fills them; the UI language changes the labels; the content security policy holds.
 
-use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 use thirtyfour::stringmatch::StringMatch;
+use tweevoud_e2e::page::{attr, blank, choose_language, shown, text_of};
 use tweevoud_e2e::Session;
 
 const DPA: &str = "xis-verwerkersovereenkomst";
@@ -181,19 +181,6 @@ async fn body(s: &Session) -> WebDriverResult<()> {
     Ok(())
 }
 
-/// Picks a UI language in the header and waits until the page has switched to it.
-async fn choose_language(d: &WebDriver, lang: &str) -> WebDriverResult<()> {
-    let select = d.find(By::Css("[data-testid='language']")).await?;
-    SelectElement::new(&select)
-        .await?
-        .select_by_value(lang)
-        .await?;
-    d.query(By::Css(format!("html[lang='{lang}']")))
-        .first()
-        .await?;
-    Ok(())
-}
-
 /// Waits until the input of blank `field` has the placeholder `label`.
 async fn wait_placeholder(d: &WebDriver, field: &str, label: &str) -> WebDriverResult<()> {
     let css = format!("{} input[placeholder=\"{}\"]", blank(field), label);
@@ -212,23 +199,6 @@ async fn heading(d: &WebDriver, text: &str) -> WebDriverResult<()> {
 
 fn template_item(id: &str) -> String {
     format!("[data-testid='template-item'][data-template-id='{id}']")
-}
-
-fn blank(field: &str) -> String {
-    format!("[data-testid='blank'][data-field='{field}']")
-}
-
-async fn text_of(d: &WebDriver, css: &str) -> WebDriverResult<String> {
-    d.find(By::Css(css)).await?.text().await
-}
-
-async fn shown(d: &WebDriver, css: &str) -> WebDriverResult<bool> {
-    d.find(By::Css(css)).await?.is_displayed().await
-}
-
-/// An attribute's value; a missing attribute reads as "".
-async fn attr(e: &WebElement, name: &str) -> WebDriverResult<String> {
-    Ok(e.attr(name).await?.unwrap_or_default())
 }
 
 async fn background(e: &WebElement) -> WebDriverResult<String> {
