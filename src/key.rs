@@ -38,7 +38,8 @@
 use std::fmt;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -857,6 +858,16 @@ fn malformed(reason: impl Into<String>) -> Unseal {
     })
 }
 
+/// A new secret key from the operating system's randomness (in a browser, the Web Crypto
+/// API's).
+fn fresh_signing_key() -> Result<SigningKey, KeyError> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    OsRng
+        .try_fill_bytes(&mut seed[..])
+        .map_err(|e| KeyError::Randomness(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
 /// Encrypts the key's 32-byte seed as an encrypted PKCS#8 v1 PEM (see the module docs).
 fn seal(signing: &SigningKey, passphrase: &str) -> Result<String, KeyError> {
     // PrivateKeyInfo.privateKey is an OCTET STRING holding CurvePrivateKey, itself an
@@ -1110,7 +1121,8 @@ pub struct UnlockedKey {
 
 impl UnlockedKey {
     /// A key from a fixed 32-byte seed, for test vectors and worked examples; real keys come
-    /// from [`KeyStore::unlock`].
+    /// from `KeyStore::unlock` (with the `fs` feature), [`generate`](Self::generate) or
+    /// [`unlock_pem`](Self::unlock_pem).
     pub fn from_seed(
         seed: &[u8; 32],
         name: &str,
@@ -1118,7 +1130,97 @@ impl UnlockedKey {
         function: Option<&str>,
         created: DateTime<FixedOffset>,
     ) -> Result<UnlockedKey, KeyError> {
-        let signing = SigningKey::from_bytes(seed);
+        UnlockedKey::of(
+            SigningKey::from_bytes(seed),
+            name,
+            organisation,
+            function,
+            created,
+        )
+    }
+
+    /// A new key from the operating system's randomness (in a browser, the Web Crypto API's),
+    /// held in memory only: [`to_encrypted_pem`](Self::to_encrypted_pem) gives its
+    /// `secret.pem` and [`info`](Self::info) its `key.json`. (`KeyStore::create` makes and
+    /// stores a key in one step.)
+    pub fn generate(
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
+        field(Some(name)).ok_or(KeyError::MissingName)?;
+        UnlockedKey::of(fresh_signing_key()?, name, organisation, function, created)
+    }
+
+    /// Decrypts an encrypted PKCS#8 PEM Ed25519 secret key made elsewhere (e.g. by `openssl
+    /// genpkey -algorithm ed25519 -aes-256-cbc`), as a new key named `name`: what
+    /// `KeyStore::import` does, without storing it.
+    pub fn import_pem(
+        secret_pem: &str,
+        passphrase: &str,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
+        field(Some(name)).ok_or(KeyError::MissingName)?;
+        let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: "the key being imported".into(),
+            },
+            Unseal::Other(e) => e,
+        })?;
+        UnlockedKey::of(signing, name, organisation, function, created)
+    }
+
+    /// Decrypts a stored key for signing: its `secret.pem` (an encrypted PKCS#8 PEM) with
+    /// `passphrase`, as its `key.json` (`info`) describes it.
+    ///
+    /// [`KeyError::WrongPassphrase`] if the passphrase is wrong; [`KeyError::Malformed`] if
+    /// the PEM is not such a key or holds another key than `info`'s fingerprint says.
+    pub fn unlock_pem(
+        secret_pem: &str,
+        passphrase: &str,
+        info: KeyInfo,
+    ) -> Result<UnlockedKey, KeyError> {
+        let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: info.described(),
+            },
+            Unseal::Other(e) => e,
+        })?;
+        let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
+        if public.fingerprint() != info.fingerprint {
+            return Err(KeyError::Malformed {
+                reason: format!(
+                    "the secret key is not {} (it has another fingerprint)",
+                    info.described()
+                ),
+            });
+        }
+        Ok(UnlockedKey {
+            signing,
+            public,
+            info,
+        })
+    }
+
+    /// The secret key as an encrypted PKCS#8 PEM, the `secret.pem` of the module docs (scrypt
+    /// and AES-256-CBC, fresh random salt and IV), encrypted with `passphrase` (at least
+    /// [`MIN_PASSPHRASE_CHARS`] characters, as for a stored key).
+    pub fn to_encrypted_pem(&self, passphrase: &str) -> Result<String, KeyError> {
+        check_new_passphrase(passphrase)?;
+        seal(&self.signing, passphrase)
+    }
+
+    fn of(
+        signing: SigningKey,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
         let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
         let name = field(Some(name)).ok_or(KeyError::MissingName)?;
         let info = KeyInfo {
@@ -1211,11 +1313,7 @@ impl KeyStore {
     ) -> Result<KeyInfo, KeyError> {
         let name = field(Some(name)).ok_or(KeyError::MissingName)?;
         check_new_passphrase(passphrase)?;
-        let mut seed = Zeroizing::new([0u8; 32]);
-        OsRng
-            .try_fill_bytes(&mut seed[..])
-            .map_err(|e| KeyError::Randomness(e.to_string()))?;
-        let signing = SigningKey::from_bytes(&seed);
+        let signing = fresh_signing_key()?;
         self.store(&signing, name, organisation, function, passphrase, now)
     }
 
@@ -1541,6 +1639,57 @@ mod tests {
             unseal(&pem, "correct horse battery!"),
             Err(Unseal::WrongPassphrase)
         ));
+    }
+
+    #[test]
+    fn keys_in_memory_round_trip_through_their_encrypted_pem() {
+        let key = UnlockedKey::generate(" Tom Hendrix ", Some("XIS"), None, now()).unwrap();
+        assert_eq!(key.info().name(), "Tom Hendrix");
+        assert_eq!(key.info().fingerprint(), &key.public().fingerprint());
+        assert!(matches!(
+            key.to_encrypted_pem("kort"),
+            Err(KeyError::WeakPassphrase { .. })
+        ));
+        let pem = key.to_encrypted_pem("lang genoeg").unwrap();
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+        let back = UnlockedKey::unlock_pem(&pem, "lang genoeg", key.info().clone()).unwrap();
+        assert_eq!(back.public(), key.public());
+        assert_eq!(back.sign(b"hello"), key.sign(b"hello"));
+        let err = UnlockedKey::unlock_pem(&pem, "lang genoeg?", key.info().clone()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("wrong passphrase for key Tom Hendrix ("),
+            "{err}"
+        );
+        let other = rfc_key();
+        assert!(matches!(
+            UnlockedKey::unlock_pem(&pem, "lang genoeg", other.info().clone()),
+            Err(KeyError::Malformed { .. })
+        ));
+        let imported =
+            UnlockedKey::import_pem(&pem, "lang genoeg", "Anne", None, None, now()).unwrap();
+        assert_eq!(imported.public(), key.public());
+        assert_eq!(imported.info().name(), "Anne");
+        assert!(matches!(
+            UnlockedKey::generate("  ", None, None, now()),
+            Err(KeyError::MissingName)
+        ));
+    }
+
+    #[test]
+    fn a_stored_key_unlocks_from_its_files_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&Profile::at(dir.path()));
+        let info = store
+            .create("Tom", None, None, "lang genoeg", now())
+            .unwrap();
+        let paths = store.paths(info.fingerprint());
+        let pem = fs::read_to_string(&paths.secret).unwrap();
+        let json: KeyInfo =
+            serde_json::from_str(&fs::read_to_string(&paths.metadata).unwrap()).unwrap();
+        let key = UnlockedKey::unlock_pem(&pem, "lang genoeg", json).unwrap();
+        assert_eq!(key.info(), &info);
+        assert_eq!(Some(*key.public()), store.public_key(&info).ok());
     }
 
     #[test]
