@@ -34,7 +34,7 @@ mod codes_tests;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use archive::{Archive, ArchiveError, ArchivedExemplar};
-pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
+pub use contact::{trust, Contact, ContactBook, ContactError, Keyring, Known, Trust};
 pub use error::Coded;
 pub use file_kind::FileKind;
 pub use judgement::{judge, judge_file, Context, Judgement, Severity, Verdict, VerdictCode};
