@@ -6,10 +6,10 @@
 //! whether the user has *verified* it (compared the fingerprint with the person, by phone or
 //! in person). Verification then reports "signed by Tom Hendrix (Xtreme Internet Solutions
 //! BV), a key you verified on 2026-11-23" or "signed by a key you do not know" — see
-//! [`trust`] — and never assumes more.
+//! [`Trust`] — and never assumes more.
 //!
 //! Who signed is asked of a [`Keyring`]: the profile on disk (its key store and its
-//! [`ContactBook`], with the `fs` feature), or [`Known`], own keys and contacts held in memory
+//! `ContactBook`, with the `fs` feature), or [`Known`], own keys and contacts held in memory
 //! (a browser's). Both give the same [`Trust`] for the same keys and contacts.
 //!
 //! Each contact is one file `contacts/<fingerprint-hex>.json` of the `Profile`:
@@ -28,8 +28,10 @@
 //! `public_key` is SPKI PEM; `fingerprint` must be its fingerprint (a file where it is not is
 //! reported as damaged); `verified` is `null` until the key is marked verified.
 
+#[cfg(feature = "fs")]
 use std::fs;
 use std::io;
+#[cfg(feature = "fs")]
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -37,9 +39,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{param, Coded, Params};
+#[cfg(feature = "fs")]
 use crate::fsutil::{read_limited, write_atomic};
 use crate::key::{rfc3339, Fingerprint, KeyError, KeyInfo, PublicKey};
+#[cfg(feature = "fs")]
 use crate::key::{select, KeyStore, Selection, MAX_PEM_BYTES};
+#[cfg(feature = "fs")]
 use crate::profile::{create_private_dir, Profile};
 
 /// What can go wrong with contacts, and what to do about it.
@@ -149,8 +154,10 @@ impl Coded for ContactError {
 
 /// The largest contact file (`<fingerprint>.json`) read: a name, an organisation, a public
 /// key and a few dates are well under a kilobyte.
+#[cfg(feature = "fs")]
 const MAX_CONTACT_BYTES: u64 = 64 << 10;
 
+#[cfg(feature = "fs")]
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ContactError + '_ {
     move |source| ContactError::Io {
         path: path.to_path_buf(),
@@ -266,12 +273,14 @@ pub enum Verified {
 }
 
 /// The contacts of a profile.
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub struct ContactBook {
     dir: PathBuf,
     keys: KeyStore,
 }
 
+#[cfg(feature = "fs")]
 impl ContactBook {
     /// The contact book of `profile`. Nothing is read or created until it is used.
     pub fn open(profile: &Profile) -> ContactBook {
@@ -532,6 +541,7 @@ pub trait Keyring {
 }
 
 /// The profile on disk: its key store and its contact book.
+#[cfg(feature = "fs")]
 impl Keyring for Profile {
     fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError> {
         trust(self, key)
@@ -573,6 +583,7 @@ impl Keyring for Known {
 }
 
 /// How far `profile` trusts `key`: its own key, a verified or unverified contact, or unknown.
+#[cfg(feature = "fs")]
 pub fn trust(profile: &Profile, key: &PublicKey) -> Result<Trust, ContactError> {
     let fingerprint = key.fingerprint();
     if let Some(info) = KeyStore::open(profile).find(&fingerprint)? {
@@ -675,6 +686,7 @@ mod tests {
         ));
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn trust_descriptions() {
         let dir = tempfile::tempdir().unwrap();
@@ -730,6 +742,7 @@ mod tests {
         assert_eq!(json["fingerprint"], stranger.fingerprint().hex());
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn adding_twice_changes_nothing_and_verify_keeps_its_date() {
         let dir = tempfile::tempdir().unwrap();
@@ -764,6 +777,7 @@ mod tests {
         assert_eq!(book.get(&tom.fingerprint().short()).unwrap(), c);
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_own_key_as_contact() {
         let dir = tempfile::tempdir().unwrap();
@@ -791,6 +805,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_tampered_contact_file() {
         let dir = tempfile::tempdir().unwrap();

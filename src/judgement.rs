@@ -11,16 +11,20 @@
 //! neither owns nor verified are "valid, signers not confirmed", never "authentic".
 
 use std::fmt;
+#[cfg(feature = "fs")]
 use std::path::Path;
 
+#[cfg(feature = "fs")]
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::agreement::Agreement;
+#[cfg(feature = "fs")]
 use crate::archive::{self, Lookup};
 use crate::contact::{Keyring, Trust};
 use crate::file_kind::FileKind;
 use crate::key::{Fingerprint, PublicKey};
+#[cfg(feature = "fs")]
 use crate::open::OpenError;
 use crate::open::{self, Contents};
 use crate::party::Party;
@@ -37,6 +41,7 @@ pub struct Context<'a> {
     /// [`Known`]: crate::contact::Known
     pub keyring: Option<&'a dyn Keyring>,
     /// The archive to look the file up in; `None`: not looked up.
+    #[cfg(feature = "fs")]
     pub archive: Option<&'a Path>,
 }
 
@@ -44,6 +49,7 @@ impl fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Context");
         d.field("keyring", &self.keyring.map(|_| "..."));
+        #[cfg(feature = "fs")]
         d.field("archive", &self.archive);
         d.finish()
     }
@@ -298,6 +304,7 @@ pub struct JudgedSignature {
 }
 
 /// What the archive knows of the file (see [`archive::lookup`]).
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub enum ArchiveCheck {
     /// The archive was consulted.
@@ -309,6 +316,7 @@ pub enum ArchiveCheck {
     },
 }
 
+#[cfg(feature = "fs")]
 impl Serialize for ArchiveCheck {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -364,6 +372,7 @@ pub struct Judgement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exemplar: Option<ExemplarCheck>,
     /// What the archive knows of these very bytes, when it was asked.
+    #[cfg(feature = "fs")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchiveCheck>,
     /// The agreement, when the file could be read.
@@ -414,6 +423,7 @@ impl Judgement {
             unsigned_audit: Vec::new(),
             left_open: Vec::new(),
             exemplar: None,
+            #[cfg(feature = "fs")]
             archive: None,
             agreement: None,
         }
@@ -480,6 +490,7 @@ impl Judgement {
             signatures,
             left_open,
             exemplar: pdf,
+            #[cfg(feature = "fs")]
             archive: None,
             agreement: Some(agreement),
         };
@@ -489,6 +500,7 @@ impl Judgement {
 
     /// The judgement of readable contents with what the archive knows of the file: a valid
     /// agreement is [`VerdictCode::ArchiveMismatch`] when the archive holds another version.
+    #[cfg(feature = "fs")]
     fn with_archive(mut self, check: ArchiveCheck) -> Judgement {
         let check = match check {
             // Exemplars are rendered deterministically: a PDF that is exactly the rendering of
@@ -562,6 +574,7 @@ pub fn judge(bytes: &[u8], ctx: &Context<'_>) -> Judgement {
         Err(u) => return Judgement::unreadable(u.kind, u.reason()),
     };
     let judgement = Judgement::of_contents(contents, ctx);
+    #[cfg(feature = "fs")]
     if let Some(dir) = ctx.archive {
         return judgement.with_archive(match archive::lookup(dir, bytes) {
             Ok(found) => ArchiveCheck::Consulted(found),
@@ -575,6 +588,7 @@ pub fn judge(bytes: &[u8], ctx: &Context<'_>) -> Judgement {
 
 /// Judges the file at `path`. The error is for a file that cannot be read at all; a file too
 /// large to be an agreement is judged as not a Tweevoud file.
+#[cfg(feature = "fs")]
 pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError> {
     match open::read_file(path) {
         Ok(bytes) => Ok(judge(&bytes, ctx)),
@@ -608,7 +622,7 @@ mod tests {
     use chrono::{DateTime, FixedOffset};
 
     use super::*;
-    use crate::contact::{Contact, Known};
+    use crate::contact::Known;
     use crate::key::UnlockedKey;
     use crate::verify::SignatureCheck;
 
@@ -655,9 +669,10 @@ mod tests {
 
     /// A browser's keys and contacts in memory say of every signer what the profile with the
     /// same keys and contacts on disk says.
+    #[cfg(feature = "fs")]
     #[test]
     fn known_keys_in_memory_are_trusted_as_a_profile_on_disk() {
-        use crate::contact::ContactBook;
+        use crate::contact::{Contact, ContactBook};
         use crate::key::KeyStore;
         use crate::profile::Profile;
 

@@ -6,7 +6,8 @@
 //!
 //! # Storage
 //!
-//! [`KeyStore`] keeps each key in `keys/<fingerprint-hex>/` of the [`Profile`]:
+//! `KeyStore` (with the `fs` feature) keeps each key in `keys/<fingerprint-hex>/` of the
+//! `Profile`:
 //!
 //! - `secret.pem`: the secret key, **only ever encrypted**, as an encrypted PKCS#8 PEM
 //!   (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, RFC 5958) that `openssl pkey` reads with the
@@ -36,8 +37,10 @@
 //! default, PBKDF2 with 2048 iterations, is cheap to guess).
 
 use std::fmt;
+#[cfg(feature = "fs")]
 use std::fs;
 use std::io;
+#[cfg(feature = "fs")]
 use std::path::Path;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -55,7 +58,9 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{param, Coded, CodedJson, Params};
+#[cfg(feature = "fs")]
 use crate::fsutil::{read_limited, write_atomic, write_atomic_private};
+#[cfg(feature = "fs")]
 use crate::profile::{create_private_dir, Profile};
 
 /// The largest PEM file read, public or secret key: an Ed25519 public key in SPKI PEM is
@@ -65,16 +70,19 @@ pub const MAX_PEM_BYTES: u64 = 16 << 10;
 
 /// The largest key metadata file (`key.json`) read: a name, an organisation, a function and
 /// a few dates.
+#[cfg(feature = "fs")]
 const MAX_METADATA_BYTES: u64 = 64 << 10;
 
 /// Reads a PEM key file (public or secret) of at most [`MAX_PEM_BYTES`], as UTF-8 text in
 /// memory that is wiped when dropped. A larger file, or one that never ends, is refused
 /// before it is read.
+#[cfg(feature = "fs")]
 pub fn read_pem_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
     read_text(path, MAX_PEM_BYTES)
 }
 
 /// A small text file of the key store, or one offered as a key: at most `limit` bytes.
+#[cfg(feature = "fs")]
 fn read_text(path: &Path, limit: u64) -> Result<Zeroizing<String>, KeyError> {
     let bytes = Zeroizing::new(read_limited(path, limit).map_err(io_error(path))?);
     let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Io {
@@ -97,8 +105,11 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// id-Ed25519 (RFC 8410).
 const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const SECRET_LABEL: &str = "ENCRYPTED PRIVATE KEY";
+#[cfg(feature = "fs")]
 const SECRET_FILE: &str = "secret.pem";
+#[cfg(feature = "fs")]
 const PUBLIC_FILE: &str = "public.pem";
+#[cfg(feature = "fs")]
 const META_FILE: &str = "key.json";
 
 /// The most work an imported key's KDF may ask for before it is refused (a hostile file could
@@ -276,6 +287,7 @@ impl Coded for BadSignature {
     }
 }
 
+#[cfg(feature = "fs")]
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
     move |source| KeyError::Io {
         path: path.to_path_buf(),
@@ -377,6 +389,7 @@ impl<'de> Deserialize<'de> for Fingerprint {
 
 /// The lower-case hex digits of `selector` if it can be (a prefix of) a fingerprint: at least
 /// 8 hex digits, spaces allowed between them.
+#[cfg(feature = "fs")]
 pub(crate) fn hex_prefix(selector: &str) -> Option<String> {
     let digits: String = selector.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = (8..=64).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_hexdigit());
@@ -384,6 +397,7 @@ pub(crate) fn hex_prefix(selector: &str) -> Option<String> {
 }
 
 /// What a selector (a fingerprint, a unique fingerprint prefix, or a name) picks from a list.
+#[cfg(feature = "fs")]
 pub(crate) enum Selection<'a, T> {
     One(&'a T),
     Many(Vec<&'a T>),
@@ -391,6 +405,7 @@ pub(crate) enum Selection<'a, T> {
 }
 
 /// Picks by fingerprint prefix first, then by exact name, then by name ignoring case.
+#[cfg(feature = "fs")]
 pub(crate) fn select<'a, T>(
     items: &'a [T],
     selector: &str,
@@ -1100,6 +1115,7 @@ fn field(value: Option<&str>) -> Option<String> {
 }
 
 /// Where one stored key's files are.
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPaths {
     /// The key's directory, `keys/<fingerprint-hex>`.
@@ -1272,11 +1288,13 @@ impl fmt::Debug for UnlockedKey {
 }
 
 /// The signing keys of a profile (see the module docs for the layout).
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub struct KeyStore {
     dir: PathBuf,
 }
 
+#[cfg(feature = "fs")]
 impl KeyStore {
     /// The key store of `profile`. Nothing is read or created until it is used.
     pub fn open(profile: &Profile) -> KeyStore {
@@ -1555,6 +1573,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn hex_prefixes_need_eight_digits() {
         assert_eq!(hex_prefix("ABCD 1234").as_deref(), Some("abcd1234"));
@@ -1676,6 +1695,7 @@ mod tests {
         ));
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn a_stored_key_unlocks_from_its_files_in_memory() {
         let dir = tempfile::tempdir().unwrap();
@@ -1775,6 +1795,7 @@ mod tests {
         assert!(check_new_passphrase("ééééééé").is_err());
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn store_create_get_unlock() {
         let dir = tempfile::tempdir().unwrap();
@@ -1813,6 +1834,7 @@ mod tests {
         assert!(message.contains(&info.fingerprint().short()), "{message}");
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_damaged_secret_is_not_a_wrong_passphrase() {
         let dir = tempfile::tempdir().unwrap();
