@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy doc unit hooks-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check e2e bundle clean harden
 
 all: build
 
@@ -31,7 +31,7 @@ run: build
 ## Every check and test, the end-to-end test of the real app included.
 test: setup lint unit hooks-check e2e
 
-lint: fmt-check clippy doc
+lint: fmt-check clippy clippy-wasm doc
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -40,12 +40,18 @@ clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p tweevoud-app --all-targets --features e2e-hooks -- -D warnings
 
+## The core as the browser edition builds it: no file system, no operating system, wasm32.
+clippy-wasm:
+	$(CARGO) clippy -p tweevoud --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings
+
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
-## The core, the CLI and the app crate's tests (everything but the end-to-end test).
+## The core, the CLI and the app crate's tests (everything but the end-to-end test), and the
+## core's own tests without the file system (as the browser edition builds it).
 unit:
 	$(CARGO) test --workspace --exclude tweevoud-e2e
+	$(CARGO) test -p tweevoud --lib --no-default-features
 
 ## The test hooks are not in the app people run: built as `make run` builds it, the binary
 ## holds none of their names; built with the e2e-hooks feature, it holds them all (so the

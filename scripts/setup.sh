@@ -57,10 +57,12 @@ if ! command -v cargo >/dev/null 2>&1; then
   rustup default stable
 fi
 
-# Rust toolchain components used by `make test`.
+# Rust toolchain components used by `make test`, and the browser's target (`make lint` checks
+# that the core builds for it).
 if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+  rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 fi
 
 # tauri-driver: the WebDriver bridge between the test and WebKitWebDriver.

@@ -7,7 +7,9 @@
 //! specified in `docs/format.md`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{Deserialize, Serialize};
@@ -790,6 +792,7 @@ impl Agreement {
     }
 
     /// Writes the agreement file, replacing `path` atomically.
+    #[cfg(feature = "fs")]
     pub fn save(&self, path: &Path) -> Result<(), AgreementError> {
         crate::fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
             AgreementError::Write {

@@ -6,9 +6,13 @@
 //! whether the user has *verified* it (compared the fingerprint with the person, by phone or
 //! in person). Verification then reports "signed by Tom Hendrix (Xtreme Internet Solutions
 //! BV), a key you verified on 2026-11-23" or "signed by a key you do not know" — see
-//! [`trust`] — and never assumes more.
+//! [`Trust`] — and never assumes more.
 //!
-//! Each contact is one file `contacts/<fingerprint-hex>.json` of the [`Profile`]:
+//! Who signed is asked of a [`Keyring`]: the profile on disk (its key store and its
+//! `ContactBook`, with the `fs` feature), or [`Known`], own keys and contacts held in memory
+//! (a browser's). Both give the same [`Trust`] for the same keys and contacts.
+//!
+//! Each contact is one file `contacts/<fingerprint-hex>.json` of the `Profile`:
 //!
 //! ```json
 //! {
@@ -24,18 +28,23 @@
 //! `public_key` is SPKI PEM; `fingerprint` must be its fingerprint (a file where it is not is
 //! reported as damaged); `verified` is `null` until the key is marked verified.
 
+#[cfg(feature = "fs")]
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{param, Coded, Params};
+#[cfg(feature = "fs")]
 use crate::fsutil::{read_limited, write_atomic};
-use crate::key::{
-    rfc3339, select, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Selection, MAX_PEM_BYTES,
-};
+use crate::key::{rfc3339, Fingerprint, KeyError, KeyInfo, PublicKey};
+#[cfg(feature = "fs")]
+use crate::key::{select, KeyStore, Selection, MAX_PEM_BYTES};
+#[cfg(feature = "fs")]
 use crate::profile::{create_private_dir, Profile};
 
 /// What can go wrong with contacts, and what to do about it.
@@ -145,8 +154,10 @@ impl Coded for ContactError {
 
 /// The largest contact file (`<fingerprint>.json`) read: a name, an organisation, a public
 /// key and a few dates are well under a kilobyte.
+#[cfg(feature = "fs")]
 const MAX_CONTACT_BYTES: u64 = 64 << 10;
 
+#[cfg(feature = "fs")]
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ContactError + '_ {
     move |source| ContactError::Io {
         path: path.to_path_buf(),
@@ -185,6 +196,25 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A contact made in memory: `key` under `name` (trimmed; not empty), added at `added`,
+    /// and verified at `verified` if the user compared its fingerprint with the person.
+    pub fn new(
+        key: &PublicKey,
+        name: &str,
+        organisation: Option<&str>,
+        added: DateTime<FixedOffset>,
+        verified: Option<DateTime<FixedOffset>>,
+    ) -> Result<Contact, ContactError> {
+        Ok(Contact {
+            name: clean(Some(name)).ok_or(ContactError::MissingName)?,
+            organisation: clean(organisation),
+            public_key: *key,
+            fingerprint: key.fingerprint(),
+            added,
+            verified,
+        })
+    }
+
     /// The person's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -243,12 +273,14 @@ pub enum Verified {
 }
 
 /// The contacts of a profile.
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub struct ContactBook {
     dir: PathBuf,
     keys: KeyStore,
 }
 
+#[cfg(feature = "fs")]
 impl ContactBook {
     /// The contact book of `profile`. Nothing is read or created until it is used.
     pub fn open(profile: &Profile) -> ContactBook {
@@ -311,8 +343,8 @@ impl ContactBook {
         verified: bool,
         now: DateTime<FixedOffset>,
     ) -> Result<Added, ContactError> {
-        let name = clean(Some(name)).ok_or(ContactError::MissingName)?;
-        let fingerprint = key.fingerprint();
+        let contact = Contact::new(key, name, organisation, now, verified.then_some(now))?;
+        let fingerprint = contact.fingerprint;
         if let Some(own) = self.keys.find(&fingerprint)? {
             return Err(ContactError::OwnKey {
                 name: own.name().into(),
@@ -322,14 +354,6 @@ impl ContactBook {
         if let Some(existing) = self.find(&fingerprint)? {
             return Ok(Added::AlreadyKnown(existing));
         }
-        let contact = Contact {
-            name,
-            organisation: clean(organisation),
-            public_key: *key,
-            fingerprint,
-            added: now,
-            verified: verified.then_some(now),
-        };
         self.save(&contact)?;
         Ok(Added::New(contact))
     }
@@ -508,7 +532,58 @@ impl Trust {
     }
 }
 
+/// Who the user knows: their own keys and their contacts, which say how far a signer's key is
+/// trusted. The judgement of a file asks one (see `crate::judgement::Context`).
+pub trait Keyring {
+    /// How far this keyring trusts `key`: an own key, a verified or unverified contact, or
+    /// unknown. An error is a keyring that cannot be read.
+    fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError>;
+}
+
+/// The profile on disk: its key store and its contact book.
+#[cfg(feature = "fs")]
+impl Keyring for Profile {
+    fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError> {
+        trust(self, key)
+    }
+}
+
+/// Own keys and contacts held in memory, e.g. those a browser holds: the same trust as a
+/// profile with these keys and contacts on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// The user's own keys (what each `key.json` says).
+    pub own: Vec<KeyInfo>,
+    /// The user's contacts.
+    pub contacts: Vec<Contact>,
+}
+
+impl Keyring for Known {
+    /// Never fails. A contact whose fingerprint is not its public key's (a damaged one) names
+    /// nobody: its key is unknown, as a profile would not trust it either.
+    fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError> {
+        let fingerprint = key.fingerprint();
+        if let Some(info) = self.own.iter().find(|k| *k.fingerprint() == fingerprint) {
+            return Ok(Trust::OwnKey { info: info.clone() });
+        }
+        let contact = self
+            .contacts
+            .iter()
+            .find(|c| c.fingerprint == fingerprint && c.public_key.fingerprint() == fingerprint);
+        Ok(match contact {
+            Some(contact) if contact.verified.is_some() => Trust::VerifiedContact {
+                contact: contact.clone(),
+            },
+            Some(contact) => Trust::UnverifiedContact {
+                contact: contact.clone(),
+            },
+            None => Trust::Unknown { fingerprint },
+        })
+    }
+}
+
 /// How far `profile` trusts `key`: its own key, a verified or unverified contact, or unknown.
+#[cfg(feature = "fs")]
 pub fn trust(profile: &Profile, key: &PublicKey) -> Result<Trust, ContactError> {
     let fingerprint = key.fingerprint();
     if let Some(info) = KeyStore::open(profile).find(&fingerprint)? {
@@ -536,6 +611,82 @@ mod tests {
             .public()
     }
 
+    #[test]
+    fn known_keys_and_contacts_in_memory() {
+        let own = UnlockedKey::from_seed(&[9; 32], "Anne", None, None, at("2026-01-01T00:00:00Z"))
+            .unwrap();
+        let tom = Contact::new(
+            &key(1),
+            " Tom Hendrix ",
+            Some("Xtreme Internet Solutions BV"),
+            at("2026-11-23T10:00:00+01:00"),
+            Some(at("2026-11-23T23:30:00+01:00")),
+        )
+        .unwrap();
+        let anne = Contact::new(
+            &key(2),
+            "Anne-Marie",
+            None,
+            at("2026-11-23T10:00:00+01:00"),
+            None,
+        )
+        .unwrap();
+        let known = Known {
+            own: vec![own.info().clone()],
+            contacts: vec![tom.clone(), anne.clone()],
+        };
+        assert_eq!(
+            known.trust(own.public()).unwrap().describe(),
+            "Anne, your own key"
+        );
+        assert_eq!(
+            known.trust(&key(1)).unwrap(),
+            Trust::VerifiedContact { contact: tom }
+        );
+        assert_eq!(
+            known.trust(&key(2)).unwrap(),
+            Trust::UnverifiedContact { contact: anne }
+        );
+        assert_eq!(
+            known.trust(&key(3)).unwrap(),
+            Trust::Unknown {
+                fingerprint: key(3).fingerprint()
+            }
+        );
+        // A contact whose fingerprint is not its key's names nobody.
+        let mut damaged: Contact = serde_json::from_value(serde_json::json!({
+            "name": "Mallory",
+            "public_key": key(4).to_pem(),
+            "fingerprint": key(5).fingerprint(),
+            "added": "2026-11-23T10:00:00+01:00",
+            "verified": "2026-11-23T10:00:00+01:00",
+        }))
+        .unwrap();
+        let damaged_known = Known {
+            own: Vec::new(),
+            contacts: vec![damaged.clone()],
+        };
+        for k in [key(4), key(5)] {
+            assert!(matches!(
+                damaged_known.trust(&k).unwrap(),
+                Trust::Unknown { .. }
+            ));
+        }
+        damaged.fingerprint = key(4).fingerprint();
+        assert!(Known {
+            own: Vec::new(),
+            contacts: vec![damaged],
+        }
+        .trust(&key(4))
+        .unwrap()
+        .is_trusted());
+        assert!(matches!(
+            Contact::new(&key(1), " ", None, at("2026-11-23T10:00:00+01:00"), None),
+            Err(ContactError::MissingName)
+        ));
+    }
+
+    #[cfg(feature = "fs")]
     #[test]
     fn trust_descriptions() {
         let dir = tempfile::tempdir().unwrap();
@@ -591,6 +742,7 @@ mod tests {
         assert_eq!(json["fingerprint"], stranger.fingerprint().hex());
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn adding_twice_changes_nothing_and_verify_keeps_its_date() {
         let dir = tempfile::tempdir().unwrap();
@@ -625,6 +777,7 @@ mod tests {
         assert_eq!(book.get(&tom.fingerprint().short()).unwrap(), c);
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_own_key_as_contact() {
         let dir = tempfile::tempdir().unwrap();
@@ -652,6 +805,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_tampered_contact_file() {
         let dir = tempfile::tempdir().unwrap();

@@ -11,30 +11,48 @@
 //! neither owns nor verified are "valid, signers not confirmed", never "authentic".
 
 use std::fmt;
+#[cfg(feature = "fs")]
 use std::path::Path;
 
+#[cfg(feature = "fs")]
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::agreement::Agreement;
+#[cfg(feature = "fs")]
 use crate::archive::{self, Lookup};
-use crate::contact::{self, Trust};
+use crate::contact::{Keyring, Trust};
 use crate::file_kind::FileKind;
 use crate::key::{Fingerprint, PublicKey};
-use crate::open::{self, Contents, OpenError};
+#[cfg(feature = "fs")]
+use crate::open::OpenError;
+use crate::open::{self, Contents};
 use crate::party::Party;
 use crate::pdf::ExemplarCheck;
-use crate::profile::Profile;
 use crate::signature::OpenBlank;
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Status};
 
 /// Where the judgement looks for trust and for the archive.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Context<'a> {
-    /// The profile whose own keys and contacts say who signers are; `None`: nobody is known.
-    pub profile: Option<&'a Profile>,
+    /// The own keys and contacts that say who signers are (the profile on disk, or [`Known`]
+    /// keys in memory); `None`: nobody is known.
+    ///
+    /// [`Known`]: crate::contact::Known
+    pub keyring: Option<&'a dyn Keyring>,
     /// The archive to look the file up in; `None`: not looked up.
+    #[cfg(feature = "fs")]
     pub archive: Option<&'a Path>,
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Context");
+        d.field("keyring", &self.keyring.map(|_| "..."));
+        #[cfg(feature = "fs")]
+        d.field("archive", &self.archive);
+        d.finish()
+    }
 }
 
 /// The overall verdict's code: stable, for scripts and for the app to word.
@@ -198,8 +216,8 @@ pub struct SignerTrust {
 }
 
 impl SignerTrust {
-    /// The trust `profile` has in the key of `check`.
-    pub fn of(profile: Option<&Profile>, check: &SignatureCheck) -> SignerTrust {
+    /// The trust `keyring` has in the key of `check`.
+    pub fn of(keyring: Option<&dyn Keyring>, check: &SignatureCheck) -> SignerTrust {
         let unknown = |fingerprint: String, description: String| SignerTrust {
             status: TrustStatus::Unknown,
             confirmed: false,
@@ -213,10 +231,10 @@ impl SignerTrust {
             return unknown(String::new(), "a key that cannot be read".to_string());
         };
         let fingerprint = key.fingerprint().to_string();
-        let Some(profile) = profile else {
+        let Some(keyring) = keyring else {
             return unknown(fingerprint.clone(), unknown_words(&fingerprint));
         };
-        let trust = match contact::trust(profile, &key) {
+        let trust = match keyring.trust(&key) {
             Ok(trust) => trust,
             Err(e) => {
                 return unknown(
@@ -286,6 +304,7 @@ pub struct JudgedSignature {
 }
 
 /// What the archive knows of the file (see [`archive::lookup`]).
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub enum ArchiveCheck {
     /// The archive was consulted.
@@ -297,6 +316,7 @@ pub enum ArchiveCheck {
     },
 }
 
+#[cfg(feature = "fs")]
 impl Serialize for ArchiveCheck {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -352,6 +372,7 @@ pub struct Judgement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exemplar: Option<ExemplarCheck>,
     /// What the archive knows of these very bytes, when it was asked.
+    #[cfg(feature = "fs")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchiveCheck>,
     /// The agreement, when the file could be read.
@@ -402,16 +423,15 @@ impl Judgement {
             unsigned_audit: Vec::new(),
             left_open: Vec::new(),
             exemplar: None,
+            #[cfg(feature = "fs")]
             archive: None,
             agreement: None,
         }
     }
 
-    fn of_contents(
-        contents: Contents,
-        ctx: &Context<'_>,
-        archive: Option<ArchiveCheck>,
-    ) -> Judgement {
+    /// The judgement of readable contents, before the archive is asked (see
+    /// [`with_archive`](Self::with_archive)).
+    fn of_contents(contents: Contents, ctx: &Context<'_>) -> Judgement {
         let Contents {
             kind,
             agreement,
@@ -430,36 +450,14 @@ impl Judgement {
                     .parse::<Fingerprint>()
                     .map(|f| f.to_string())
                     .unwrap_or_default(),
-                trust: SignerTrust::of(ctx.profile, check),
+                trust: SignerTrust::of(ctx.keyring, check),
                 check: check.clone(),
             })
             .collect();
         let all_confirmed = signatures.iter().all(|s| s.trust.confirmed);
-        let archive = archive.map(|check| match check {
-            // Exemplars are rendered deterministically: a PDF that is exactly the rendering of
-            // the archived agreement, yet not byte for byte a stored exemplar, was laid out by
-            // another renderer version. It is the same agreement.
-            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { agreement })
-                if pdf.as_ref().is_some_and(|p| p.problems.is_empty()) =>
-            {
-                ArchiveCheck::Consulted(Lookup::SameContent { agreement })
-            }
-            other => other,
-        });
-        // The archive holds another completed version of this agreement: two different
-        // agreements were countersigned on one first signature, or this copy is not the one
-        // that was archived.
-        let archive_differs = match &archive {
-            Some(ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { .. })) => true,
-            Some(ArchiveCheck::Consulted(Lookup::OtherVersion { agreement })) => {
-                agreement.status == Status::Complete && verification.status == Status::Complete
-            }
-            _ => false,
-        };
         let code = match verification.status {
             Status::Invalid => VerdictCode::Altered,
             Status::Unsigned => VerdictCode::Unsigned,
-            _ if archive_differs => VerdictCode::ArchiveMismatch,
             Status::Complete if all_confirmed => VerdictCode::Authentic,
             Status::Complete => VerdictCode::CompleteUnconfirmed,
             Status::AwaitingCountersignature if all_confirmed => {
@@ -492,11 +490,48 @@ impl Judgement {
             signatures,
             left_open,
             exemplar: pdf,
-            archive,
+            #[cfg(feature = "fs")]
+            archive: None,
             agreement: Some(agreement),
         };
         j.summary = j.sentence();
         j
+    }
+
+    /// The judgement of readable contents with what the archive knows of the file: a valid
+    /// agreement is [`VerdictCode::ArchiveMismatch`] when the archive holds another version.
+    #[cfg(feature = "fs")]
+    fn with_archive(mut self, check: ArchiveCheck) -> Judgement {
+        let check = match check {
+            // Exemplars are rendered deterministically: a PDF that is exactly the rendering of
+            // the archived agreement, yet not byte for byte a stored exemplar, was laid out by
+            // another renderer version. It is the same agreement.
+            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { agreement })
+                if self
+                    .exemplar
+                    .as_ref()
+                    .is_some_and(|p| p.problems.is_empty()) =>
+            {
+                ArchiveCheck::Consulted(Lookup::SameContent { agreement })
+            }
+            other => other,
+        };
+        // The archive holds another completed version of this agreement: two different
+        // agreements were countersigned on one first signature, or this copy is not the one
+        // that was archived.
+        let differs = match &check {
+            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { .. }) => true,
+            ArchiveCheck::Consulted(Lookup::OtherVersion { agreement }) => {
+                agreement.status == Status::Complete && self.status == Status::Complete
+            }
+            _ => false,
+        };
+        if differs && !matches!(self.status, Status::Invalid | Status::Unsigned) {
+            self.verdict = Verdict::of(VerdictCode::ArchiveMismatch, self.awaiting);
+            self.summary = self.sentence();
+        }
+        self.archive = Some(check);
+        self
     }
 
     /// The verdict in one English sentence.
@@ -538,17 +573,22 @@ pub fn judge(bytes: &[u8], ctx: &Context<'_>) -> Judgement {
         Ok(c) => c,
         Err(u) => return Judgement::unreadable(u.kind, u.reason()),
     };
-    let archive = ctx.archive.map(|dir| match archive::lookup(dir, bytes) {
-        Ok(found) => ArchiveCheck::Consulted(found),
-        Err(e) => ArchiveCheck::Unavailable {
-            detail: e.to_string(),
-        },
-    });
-    Judgement::of_contents(contents, ctx, archive)
+    let judgement = Judgement::of_contents(contents, ctx);
+    #[cfg(feature = "fs")]
+    if let Some(dir) = ctx.archive {
+        return judgement.with_archive(match archive::lookup(dir, bytes) {
+            Ok(found) => ArchiveCheck::Consulted(found),
+            Err(e) => ArchiveCheck::Unavailable {
+                detail: e.to_string(),
+            },
+        });
+    }
+    judgement
 }
 
 /// Judges the file at `path`. The error is for a file that cannot be read at all; a file too
 /// large to be an agreement is judged as not a Tweevoud file.
+#[cfg(feature = "fs")]
 pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError> {
     match open::read_file(path) {
         Ok(bytes) => Ok(judge(&bytes, ctx)),
@@ -574,5 +614,115 @@ pub fn judge_agreement(
         agreement: agreement.clone(),
         pdf: pdf.cloned(),
     };
-    Judgement::of_contents(contents, ctx, None)
+    Judgement::of_contents(contents, ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, FixedOffset};
+
+    use super::*;
+    use crate::contact::Known;
+    use crate::key::UnlockedKey;
+    use crate::verify::SignatureCheck;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn key(seed: u8) -> PublicKey {
+        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
+            .unwrap()
+            .public()
+    }
+
+    fn check(public_key: String) -> SignatureCheck {
+        SignatureCheck {
+            index: 0,
+            role: Party::Provider,
+            name: "Tom Hendrix".into(),
+            function: String::new(),
+            organisation: String::new(),
+            time: "2026-11-23T10:00:00+01:00".into(),
+            fingerprint: String::new(),
+            public_key,
+            valid: true,
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn without_a_keyring_nobody_is_known() {
+        let unknown = SignerTrust::of(None, &check(key(1).to_base64()));
+        assert_eq!(unknown.status, TrustStatus::Unknown);
+        assert!(!unknown.confirmed);
+        assert_eq!(unknown.fingerprint, key(1).fingerprint().to_string());
+        let empty = Known::default();
+        assert_eq!(
+            SignerTrust::of(Some(&empty), &check(key(1).to_base64())),
+            unknown
+        );
+        let unreadable = SignerTrust::of(Some(&empty), &check("not a key".into()));
+        assert_eq!(unreadable.fingerprint, "");
+        assert_eq!(unreadable.description, "a key that cannot be read");
+    }
+
+    /// A browser's keys and contacts in memory say of every signer what the profile with the
+    /// same keys and contacts on disk says.
+    #[cfg(feature = "fs")]
+    #[test]
+    fn known_keys_in_memory_are_trusted_as_a_profile_on_disk() {
+        use crate::contact::{Contact, ContactBook};
+        use crate::key::KeyStore;
+        use crate::profile::Profile;
+
+        let dir = tempfile::tempdir().unwrap();
+        let profile = Profile::at(dir.path());
+        let store = KeyStore::open(&profile);
+        let own = store
+            .create(
+                "Tom Hendrix",
+                Some("Xtreme Internet Solutions BV"),
+                Some("CEO"),
+                "lang genoeg",
+                at("2026-11-01T09:00:00+01:00"),
+            )
+            .unwrap();
+        let own_key = store.public_key(&own).unwrap();
+        let book = ContactBook::open(&profile);
+        let added = at("2026-11-23T10:00:00+01:00");
+        let verified = [
+            (key(1), "Anne-Marie D'Hondt", Some("Klant NV"), true),
+            (key(2), "Bob", None, false),
+        ];
+        let mut contacts = Vec::new();
+        for (k, name, organisation, is_verified) in verified {
+            book.add_key(&k, name, organisation, is_verified, added)
+                .unwrap();
+            contacts.push(
+                Contact::new(&k, name, organisation, added, is_verified.then_some(added)).unwrap(),
+            );
+        }
+        let known = Known {
+            own: vec![own.clone()],
+            contacts,
+        };
+        let cases = [
+            (own_key.to_base64(), TrustStatus::OwnKey),
+            (key(1).to_base64(), TrustStatus::VerifiedContact),
+            (key(2).to_base64(), TrustStatus::UnverifiedContact),
+            (key(3).to_base64(), TrustStatus::Unknown),
+            ("not a key".to_string(), TrustStatus::Unknown),
+        ];
+        for (public_key, status) in cases {
+            let check = check(public_key);
+            let on_disk = SignerTrust::of(Some(&profile), &check);
+            assert_eq!(on_disk.status, status, "{}", on_disk.description);
+            assert_eq!(SignerTrust::of(Some(&known), &check), on_disk);
+        }
+        assert_eq!(
+            SignerTrust::of(Some(&known), &check(key(1).to_base64())).verified,
+            Some("2026-11-23".to_string())
+        );
+    }
 }

@@ -6,7 +6,8 @@
 //!
 //! # Storage
 //!
-//! [`KeyStore`] keeps each key in `keys/<fingerprint-hex>/` of the [`Profile`]:
+//! `KeyStore` (with the `fs` feature) keeps each key in `keys/<fingerprint-hex>/` of the
+//! `Profile`:
 //!
 //! - `secret.pem`: the secret key, **only ever encrypted**, as an encrypted PKCS#8 PEM
 //!   (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, RFC 5958) that `openssl pkey` reads with the
@@ -36,9 +37,12 @@
 //! default, PBKDF2 with 2048 iterations, is cheap to guess).
 
 use std::fmt;
+#[cfg(feature = "fs")]
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::Path;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -54,7 +58,9 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{param, Coded, CodedJson, Params};
+#[cfg(feature = "fs")]
 use crate::fsutil::{read_limited, write_atomic, write_atomic_private};
+#[cfg(feature = "fs")]
 use crate::profile::{create_private_dir, Profile};
 
 /// The largest PEM file read, public or secret key: an Ed25519 public key in SPKI PEM is
@@ -64,16 +70,19 @@ pub const MAX_PEM_BYTES: u64 = 16 << 10;
 
 /// The largest key metadata file (`key.json`) read: a name, an organisation, a function and
 /// a few dates.
+#[cfg(feature = "fs")]
 const MAX_METADATA_BYTES: u64 = 64 << 10;
 
 /// Reads a PEM key file (public or secret) of at most [`MAX_PEM_BYTES`], as UTF-8 text in
 /// memory that is wiped when dropped. A larger file, or one that never ends, is refused
 /// before it is read.
+#[cfg(feature = "fs")]
 pub fn read_pem_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
     read_text(path, MAX_PEM_BYTES)
 }
 
 /// A small text file of the key store, or one offered as a key: at most `limit` bytes.
+#[cfg(feature = "fs")]
 fn read_text(path: &Path, limit: u64) -> Result<Zeroizing<String>, KeyError> {
     let bytes = Zeroizing::new(read_limited(path, limit).map_err(io_error(path))?);
     let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Io {
@@ -96,8 +105,11 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// id-Ed25519 (RFC 8410).
 const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const SECRET_LABEL: &str = "ENCRYPTED PRIVATE KEY";
+#[cfg(feature = "fs")]
 const SECRET_FILE: &str = "secret.pem";
+#[cfg(feature = "fs")]
 const PUBLIC_FILE: &str = "public.pem";
+#[cfg(feature = "fs")]
 const META_FILE: &str = "key.json";
 
 /// The most work an imported key's KDF may ask for before it is refused (a hostile file could
@@ -275,6 +287,7 @@ impl Coded for BadSignature {
     }
 }
 
+#[cfg(feature = "fs")]
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
     move |source| KeyError::Io {
         path: path.to_path_buf(),
@@ -376,6 +389,7 @@ impl<'de> Deserialize<'de> for Fingerprint {
 
 /// The lower-case hex digits of `selector` if it can be (a prefix of) a fingerprint: at least
 /// 8 hex digits, spaces allowed between them.
+#[cfg(feature = "fs")]
 pub(crate) fn hex_prefix(selector: &str) -> Option<String> {
     let digits: String = selector.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = (8..=64).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_hexdigit());
@@ -383,6 +397,7 @@ pub(crate) fn hex_prefix(selector: &str) -> Option<String> {
 }
 
 /// What a selector (a fingerprint, a unique fingerprint prefix, or a name) picks from a list.
+#[cfg(feature = "fs")]
 pub(crate) enum Selection<'a, T> {
     One(&'a T),
     Many(Vec<&'a T>),
@@ -390,6 +405,7 @@ pub(crate) enum Selection<'a, T> {
 }
 
 /// Picks by fingerprint prefix first, then by exact name, then by name ignoring case.
+#[cfg(feature = "fs")]
 pub(crate) fn select<'a, T>(
     items: &'a [T],
     selector: &str,
@@ -857,6 +873,16 @@ fn malformed(reason: impl Into<String>) -> Unseal {
     })
 }
 
+/// A new secret key from the operating system's randomness (in a browser, the Web Crypto
+/// API's).
+fn fresh_signing_key() -> Result<SigningKey, KeyError> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    OsRng
+        .try_fill_bytes(&mut seed[..])
+        .map_err(|e| KeyError::Randomness(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
 /// Encrypts the key's 32-byte seed as an encrypted PKCS#8 v1 PEM (see the module docs).
 fn seal(signing: &SigningKey, passphrase: &str) -> Result<String, KeyError> {
     // PrivateKeyInfo.privateKey is an OCTET STRING holding CurvePrivateKey, itself an
@@ -1089,6 +1115,7 @@ fn field(value: Option<&str>) -> Option<String> {
 }
 
 /// Where one stored key's files are.
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPaths {
     /// The key's directory, `keys/<fingerprint-hex>`.
@@ -1110,7 +1137,8 @@ pub struct UnlockedKey {
 
 impl UnlockedKey {
     /// A key from a fixed 32-byte seed, for test vectors and worked examples; real keys come
-    /// from [`KeyStore::unlock`].
+    /// from `KeyStore::unlock` (with the `fs` feature), [`generate`](Self::generate) or
+    /// [`unlock_pem`](Self::unlock_pem).
     pub fn from_seed(
         seed: &[u8; 32],
         name: &str,
@@ -1118,7 +1146,97 @@ impl UnlockedKey {
         function: Option<&str>,
         created: DateTime<FixedOffset>,
     ) -> Result<UnlockedKey, KeyError> {
-        let signing = SigningKey::from_bytes(seed);
+        UnlockedKey::of(
+            SigningKey::from_bytes(seed),
+            name,
+            organisation,
+            function,
+            created,
+        )
+    }
+
+    /// A new key from the operating system's randomness (in a browser, the Web Crypto API's),
+    /// held in memory only: [`to_encrypted_pem`](Self::to_encrypted_pem) gives its
+    /// `secret.pem` and [`info`](Self::info) its `key.json`. (`KeyStore::create` makes and
+    /// stores a key in one step.)
+    pub fn generate(
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
+        field(Some(name)).ok_or(KeyError::MissingName)?;
+        UnlockedKey::of(fresh_signing_key()?, name, organisation, function, created)
+    }
+
+    /// Decrypts an encrypted PKCS#8 PEM Ed25519 secret key made elsewhere (e.g. by `openssl
+    /// genpkey -algorithm ed25519 -aes-256-cbc`), as a new key named `name`: what
+    /// `KeyStore::import` does, without storing it.
+    pub fn import_pem(
+        secret_pem: &str,
+        passphrase: &str,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
+        field(Some(name)).ok_or(KeyError::MissingName)?;
+        let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: "the key being imported".into(),
+            },
+            Unseal::Other(e) => e,
+        })?;
+        UnlockedKey::of(signing, name, organisation, function, created)
+    }
+
+    /// Decrypts a stored key for signing: its `secret.pem` (an encrypted PKCS#8 PEM) with
+    /// `passphrase`, as its `key.json` (`info`) describes it.
+    ///
+    /// [`KeyError::WrongPassphrase`] if the passphrase is wrong; [`KeyError::Malformed`] if
+    /// the PEM is not such a key or holds another key than `info`'s fingerprint says.
+    pub fn unlock_pem(
+        secret_pem: &str,
+        passphrase: &str,
+        info: KeyInfo,
+    ) -> Result<UnlockedKey, KeyError> {
+        let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
+            Unseal::WrongPassphrase => KeyError::WrongPassphrase {
+                what: info.described(),
+            },
+            Unseal::Other(e) => e,
+        })?;
+        let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
+        if public.fingerprint() != info.fingerprint {
+            return Err(KeyError::Malformed {
+                reason: format!(
+                    "the secret key is not {} (it has another fingerprint)",
+                    info.described()
+                ),
+            });
+        }
+        Ok(UnlockedKey {
+            signing,
+            public,
+            info,
+        })
+    }
+
+    /// The secret key as an encrypted PKCS#8 PEM, the `secret.pem` of the module docs (scrypt
+    /// and AES-256-CBC, fresh random salt and IV), encrypted with `passphrase` (at least
+    /// [`MIN_PASSPHRASE_CHARS`] characters, as for a stored key).
+    pub fn to_encrypted_pem(&self, passphrase: &str) -> Result<String, KeyError> {
+        check_new_passphrase(passphrase)?;
+        seal(&self.signing, passphrase)
+    }
+
+    fn of(
+        signing: SigningKey,
+        name: &str,
+        organisation: Option<&str>,
+        function: Option<&str>,
+        created: DateTime<FixedOffset>,
+    ) -> Result<UnlockedKey, KeyError> {
         let public = PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
         let name = field(Some(name)).ok_or(KeyError::MissingName)?;
         let info = KeyInfo {
@@ -1170,11 +1288,13 @@ impl fmt::Debug for UnlockedKey {
 }
 
 /// The signing keys of a profile (see the module docs for the layout).
+#[cfg(feature = "fs")]
 #[derive(Debug, Clone)]
 pub struct KeyStore {
     dir: PathBuf,
 }
 
+#[cfg(feature = "fs")]
 impl KeyStore {
     /// The key store of `profile`. Nothing is read or created until it is used.
     pub fn open(profile: &Profile) -> KeyStore {
@@ -1211,11 +1331,7 @@ impl KeyStore {
     ) -> Result<KeyInfo, KeyError> {
         let name = field(Some(name)).ok_or(KeyError::MissingName)?;
         check_new_passphrase(passphrase)?;
-        let mut seed = Zeroizing::new([0u8; 32]);
-        OsRng
-            .try_fill_bytes(&mut seed[..])
-            .map_err(|e| KeyError::Randomness(e.to_string()))?;
-        let signing = SigningKey::from_bytes(&seed);
+        let signing = fresh_signing_key()?;
         self.store(&signing, name, organisation, function, passphrase, now)
     }
 
@@ -1457,6 +1573,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn hex_prefixes_need_eight_digits() {
         assert_eq!(hex_prefix("ABCD 1234").as_deref(), Some("abcd1234"));
@@ -1544,6 +1661,58 @@ mod tests {
     }
 
     #[test]
+    fn keys_in_memory_round_trip_through_their_encrypted_pem() {
+        let key = UnlockedKey::generate(" Tom Hendrix ", Some("XIS"), None, now()).unwrap();
+        assert_eq!(key.info().name(), "Tom Hendrix");
+        assert_eq!(key.info().fingerprint(), &key.public().fingerprint());
+        assert!(matches!(
+            key.to_encrypted_pem("kort"),
+            Err(KeyError::WeakPassphrase { .. })
+        ));
+        let pem = key.to_encrypted_pem("lang genoeg").unwrap();
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+        let back = UnlockedKey::unlock_pem(&pem, "lang genoeg", key.info().clone()).unwrap();
+        assert_eq!(back.public(), key.public());
+        assert_eq!(back.sign(b"hello"), key.sign(b"hello"));
+        let err = UnlockedKey::unlock_pem(&pem, "lang genoeg?", key.info().clone()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("wrong passphrase for key Tom Hendrix ("),
+            "{err}"
+        );
+        let other = rfc_key();
+        assert!(matches!(
+            UnlockedKey::unlock_pem(&pem, "lang genoeg", other.info().clone()),
+            Err(KeyError::Malformed { .. })
+        ));
+        let imported =
+            UnlockedKey::import_pem(&pem, "lang genoeg", "Anne", None, None, now()).unwrap();
+        assert_eq!(imported.public(), key.public());
+        assert_eq!(imported.info().name(), "Anne");
+        assert!(matches!(
+            UnlockedKey::generate("  ", None, None, now()),
+            Err(KeyError::MissingName)
+        ));
+    }
+
+    #[cfg(feature = "fs")]
+    #[test]
+    fn a_stored_key_unlocks_from_its_files_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&Profile::at(dir.path()));
+        let info = store
+            .create("Tom", None, None, "lang genoeg", now())
+            .unwrap();
+        let paths = store.paths(info.fingerprint());
+        let pem = fs::read_to_string(&paths.secret).unwrap();
+        let json: KeyInfo =
+            serde_json::from_str(&fs::read_to_string(&paths.metadata).unwrap()).unwrap();
+        let key = UnlockedKey::unlock_pem(&pem, "lang genoeg", json).unwrap();
+        assert_eq!(key.info(), &info);
+        assert_eq!(Some(*key.public()), store.public_key(&info).ok());
+    }
+
+    #[test]
     fn strength_hints() {
         use StrengthLevel::*;
         let level = |p: &str| passphrase_strength(p).level;
@@ -1626,6 +1795,7 @@ mod tests {
         assert!(check_new_passphrase("ééééééé").is_err());
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn store_create_get_unlock() {
         let dir = tempfile::tempdir().unwrap();
@@ -1664,6 +1834,7 @@ mod tests {
         assert!(message.contains(&info.fingerprint().short()), "{message}");
     }
 
+    #[cfg(feature = "fs")]
     #[test]
     fn fail_damaged_secret_is_not_a_wrong_passphrase() {
         let dir = tempfile::tempdir().unwrap();

@@ -5,15 +5,34 @@
 //! typed errors. The `tweevoud` CLI and the desktop shell (`src-tauri/`) are thin layers over
 //! it, so that everything a person can do in the app can also be done, tested and scripted
 //! from the command line.
+//!
+//! # Features
+//!
+//! - `fs`: everything that touches the file system or the operating system: the `profile`
+//!   and its stores (`KeyStore`, `ContactBook`, `contact::trust`, the [`Keyring`] of a
+//!   `Profile`), the `archive` (its SQLite index and lock), `fsutil`, reading files
+//!   (`open::read_file`, `Agreement::load`, `Template::load`, `judge_file`) and writing them
+//!   (`Agreement::save`), and the archive's part of the judgement.
+//! - `cli` (default, implies `fs`): the `tweevoud` binary: argument parsing, passphrase
+//!   prompts, the clock.
+//!
+//! Without either, the core keeps every code path that works on bytes and values: the one
+//! judgement of a file ([`judge`], with trust from a [`Keyring`] such as [`Known`]),
+//! verification, templates (the built-in ones included), filling in and signing, key
+//! generation and encrypted key files ([`UnlockedKey`]), and exemplar PDFs, byte-identical to
+//! the desktop's. That is what builds for `wasm32-unknown-unknown`, where randomness comes
+//! from the browser's Web Crypto API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod agreement;
+#[cfg(feature = "fs")]
 pub mod archive;
 pub mod canonical;
 pub mod contact;
 pub mod error;
 pub mod file_kind;
+#[cfg(feature = "fs")]
 pub mod fsutil;
 pub mod judgement;
 pub mod key;
@@ -22,6 +41,7 @@ pub mod language;
 pub mod open;
 pub mod party;
 pub mod pdf;
+#[cfg(feature = "fs")]
 pub mod profile;
 pub mod render;
 pub mod signature;
@@ -33,19 +53,27 @@ pub mod verify;
 mod codes_tests;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
+#[cfg(feature = "fs")]
 pub use archive::{Archive, ArchiveError, ArchivedExemplar};
-pub use contact::{trust, Contact, ContactBook, ContactError, Trust};
+#[cfg(feature = "fs")]
+pub use contact::{trust, ContactBook};
+pub use contact::{Contact, ContactError, Keyring, Known, Trust};
 pub use error::Coded;
 pub use file_kind::FileKind;
-pub use judgement::{judge, judge_file, Context, Judgement, Severity, Verdict, VerdictCode};
+#[cfg(feature = "fs")]
+pub use judgement::judge_file;
+pub use judgement::{judge, Context, Judgement, Severity, Verdict, VerdictCode};
+#[cfg(feature = "fs")]
+pub use key::KeyStore;
 pub use key::{
-    passphrase_strength, Fingerprint, KeyError, KeyInfo, KeyStore, PublicKey, Strength,
-    StrengthLevel, StrengthReason, UnlockedKey,
+    passphrase_strength, Fingerprint, KeyError, KeyInfo, PublicKey, Strength, StrengthLevel,
+    StrengthReason, UnlockedKey,
 };
 pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
 pub use open::{identify, OpenError};
 pub use party::Party;
+#[cfg(feature = "fs")]
 pub use profile::{Profile, ProfileError};
 pub use signature::{SignatureRecord, Signer, Statement};
 pub use signing::{ChangeError, Share, SigningPreview, Turn};

@@ -7,11 +7,14 @@
 //! Whatever such a PDF carries, a person reading it sees something else than what would be
 //! filled in, signed or archived, so nothing is done with it.
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use crate::agreement::{Agreement, AgreementError, MAX_AGREEMENT_BYTES};
 use crate::error::{param, with_params, Coded, Params};
 use crate::file_kind::FileKind;
+#[cfg(feature = "fs")]
 use crate::fsutil::read_limited;
 use crate::pdf::{self, CheckedExemplar, ExemplarCheck, PdfError, MAX_PDF_BYTES};
 use crate::verify::{Reason, Verification};
@@ -131,6 +134,7 @@ impl Unreadable {
 
 /// Reads a file of at most [`MAX_FILE_BYTES`] bytes. A larger file is refused as
 /// [`OpenError::Refused`] without being read.
+#[cfg(feature = "fs")]
 pub fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
     match read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => Ok(bytes),
@@ -211,6 +215,7 @@ pub fn read(bytes: &[u8]) -> Result<Contents, Unreadable> {
     })
 }
 
+#[cfg(feature = "fs")]
 impl Agreement {
     /// Reads the agreement in the file at `path`, to work on it: an agreement file, or the one
     /// inside an exemplar PDF. Refused ([`OpenError::Refused`]) when the file is not a

@@ -11,7 +11,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -767,6 +769,7 @@ impl Template {
     }
 
     /// Reads and parses a template file.
+    #[cfg(feature = "fs")]
     pub fn load(path: &Path) -> Result<Template, TemplateError> {
         let bytes = match crate::fsutil::read_limited(path, MAX_TEMPLATE_BYTES as u64) {
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
@@ -790,14 +793,17 @@ impl Template {
         })
     }
 
-    /// A built-in template by id, or else a template file by path.
+    /// A built-in template by id, or else (with the `fs` feature) a template file by path.
     pub fn resolve(id_or_path: &str) -> Result<Template, TemplateError> {
         if let Some(t) = builtin().into_iter().find(|t| t.id() == id_or_path) {
             return Ok(t);
         }
-        let path = Path::new(id_or_path);
-        if path.exists() {
-            return Template::load(path);
+        #[cfg(feature = "fs")]
+        {
+            let path = Path::new(id_or_path);
+            if path.exists() {
+                return Template::load(path);
+            }
         }
         Err(TemplateError::NotFound(id_or_path.to_string()))
     }

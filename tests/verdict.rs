@@ -197,7 +197,7 @@ fn a_second_countersignature_of_one_pdf_is_an_archive_mismatch() {
         )
         .unwrap();
     let ctx = Context {
-        profile: None,
+        keyring: None,
         archive: Some(&archive_dir),
     };
     assert_eq!(

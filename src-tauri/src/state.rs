@@ -272,7 +272,7 @@ impl Work {
             &self.agreement,
             self.pdf.as_ref(),
             &Context {
-                profile: Some(profile),
+                keyring: Some(profile),
                 archive: None,
             },
         )

@@ -20,7 +20,7 @@ fn the_app_shows_the_cores_verdict_for_every_case() {
         let core = judge(
             &bytes,
             &Context {
-                profile: Some(&profile),
+                keyring: Some(&profile),
                 archive: Some(&archive),
             },
         );

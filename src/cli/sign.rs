@@ -8,7 +8,7 @@ use clap::Args;
 use tweevoud::archive::Lookup;
 use tweevoud::judgement::{judge_agreement, ArchiveCheck};
 use tweevoud::key::{Fingerprint, KeyStore};
-use tweevoud::{judge_file, Agreement, Context, Judgement, Party, VerdictCode};
+use tweevoud::{judge_file, Agreement, Context, Judgement, Keyring, Party, VerdictCode};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{now, print_json, shown, Outcome};
@@ -57,7 +57,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     let out = super::export::output_path(&a.file, a.output.as_deref())?;
     let profile = a.profile.profile()?;
     let ctx = Context {
-        profile: Some(&profile),
+        keyring: Some(&profile),
         archive: None,
     };
     let store = KeyStore::open(&profile);
@@ -99,7 +99,7 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     let profile = a.profile.profile().ok();
     let archive = a.archive.dir(&a.profile).ok();
     let ctx = Context {
-        profile: profile.as_ref(),
+        keyring: profile.as_ref().map(|p| p as &dyn Keyring),
         archive: archive.as_deref(),
     };
     let judgement = judge_file(&a.file, &ctx)?;

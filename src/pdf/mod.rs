@@ -25,7 +25,9 @@ use crate::party::Party;
 use crate::verify::{verify, Reason, Status, Verification};
 
 pub use qr::qr_content;
-pub use read::{embedded_agreement, is_pdf, is_pdf_file, Embedded};
+#[cfg(feature = "fs")]
+pub use read::is_pdf_file;
+pub use read::{embedded_agreement, is_pdf, Embedded};
 
 /// Largest PDF read, in bytes. An exemplar of a long agreement is a few hundred kilobytes.
 pub const MAX_PDF_BYTES: u64 = 64 << 20;

@@ -12,6 +12,7 @@
 mod syntax;
 
 use std::io::Read;
+#[cfg(feature = "fs")]
 use std::path::Path;
 
 use syntax::{Dict, Pdf, Refused, Value};
@@ -45,6 +46,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// Whether the file at `path` starts like a PDF.
+#[cfg(feature = "fs")]
 pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 5];
     let mut file = std::fs::File::open(path)?;

@@ -40,7 +40,7 @@ pub async fn verify_dropped(app: AppHandle) -> Result<FileVerdict, Error> {
 fn verdict(state: &AppState, path: &Path) -> Result<FileVerdict, Error> {
     let archive = state.profile().archive_dir();
     let ctx = Context {
-        profile: Some(state.profile()),
+        keyring: Some(state.profile()),
         archive: Some(&archive),
     };
     let judgement = judge_file(path, &ctx).map_err(Error::from_open)?;
