@@ -45,6 +45,17 @@ pub struct Context<'a> {
     pub archive: Option<&'a Path>,
 }
 
+impl<'a> Context<'a> {
+    /// Trust from `keyring`, no archive.
+    pub fn known_by(keyring: &'a dyn Keyring) -> Context<'a> {
+        Context {
+            keyring: Some(keyring),
+            #[cfg(feature = "fs")]
+            archive: None,
+        }
+    }
+}
+
 impl fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Context");

@@ -20,6 +20,7 @@ use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
 use tweevoud::verify::FirstProblem;
 use tweevoud::{AgreementError, ChangeError, Coded, OpenError, Problem};
+use tweevoud_desk::DeskError;
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,19 @@ pub enum Error {
     #[cfg(feature = "e2e-hooks")]
     #[error("test hooks are off (start the app with TWEEVOUD_E2E_HOOKS=1)")]
     HooksOff,
+}
+
+impl From<DeskError> for Error {
+    fn from(e: DeskError) -> Error {
+        match e {
+            DeskError::NoAgreement => Error::NoAgreement,
+            DeskError::NotReviewed => Error::NotReviewed,
+            DeskError::NotIntact(first) => Error::NotIntact(first),
+            DeskError::Finished => Error::Finished,
+            DeskError::Agreement(e) => Error::Agreement(e),
+            DeskError::Key(e) => Error::Key(e),
+        }
+    }
 }
 
 impl From<ChangeError> for Error {

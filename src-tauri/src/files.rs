@@ -6,21 +6,14 @@ use std::path::{Path, PathBuf};
 
 use tweevoud::fsutil::write_atomic;
 use tweevoud::open::{self, OpenError};
-use tweevoud::pdf::{self, Exemplar, ExemplarCheck, ExemplarPdf};
+use tweevoud::pdf::{self, Exemplar, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
-use tweevoud::{Agreement, Archive};
+use tweevoud::Archive;
+
+pub use tweevoud_desk::file_name;
+use tweevoud_desk::Opened;
 
 use crate::Error;
-
-/// An agreement read from a file.
-#[derive(Debug)]
-pub struct Opened {
-    /// The agreement.
-    pub agreement: Agreement,
-    /// For an exemplar PDF: what it says it is and whether it shows the agreement inside
-    /// (the core's check; a PDF whose visible document differs is held, never worked on).
-    pub pdf: Option<ExemplarCheck>,
-}
 
 /// Reads the agreement in `path` (the core's [`open::read`]): an agreement file, or the one
 /// inside an exemplar PDF, checked against what the PDF shows. A file that cannot be opened
@@ -28,24 +21,13 @@ pub struct Opened {
 /// damaged or altered Tweevoud file, or is no agreement at all.
 pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
     let bytes = open::read_file(path).map_err(Error::from_open)?;
-    let contents = open::read(&bytes).map_err(|u| {
+    Opened::read(&bytes).map_err(|u| {
         Error::from_open(OpenError::Refused {
             path: path.to_path_buf(),
             kind: u.kind,
             reason: u.reason(),
         })
-    })?;
-    Ok(Opened {
-        agreement: contents.agreement,
-        pdf: contents.pdf,
     })
-}
-
-/// A file's name, for showing.
-pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Writes exemplar PDFs where the user chose: one PDF to `chosen` itself, several into the

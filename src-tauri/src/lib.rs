@@ -22,7 +22,6 @@ mod files;
 mod hooks;
 mod instance;
 mod state;
-mod view;
 mod viewer;
 mod worker;
 

@@ -10,9 +10,9 @@ use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
-use crate::state::Work;
-use crate::view::{AgreementView, SignPreview};
+use crate::state::{sign_and_archive, Work};
 use crate::{clock, worker, AppState, Error};
+use tweevoud_desk::view::{AgreementView, SignPreview};
 
 /// A value as the core would store it.
 #[derive(Debug, Serialize)]
@@ -109,7 +109,7 @@ pub async fn sign_preview(app: AppHandle) -> Result<SignPreview, Error> {
     worker::run(&app, |state| {
         let guard = state.work();
         let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        SignPreview::of(state.profile(), work, clock::now())
+        Ok(SignPreview::of(state.profile(), work, clock::now())?)
     })
     .await
 }
@@ -129,7 +129,7 @@ pub async fn sign_agreement(
         let unlocked = store.unlock(&key, &passphrase)?;
         let mut guard = state.work();
         let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        work.sign(state.profile(), &unlocked, owner.name(), clock::now())?;
+        sign_and_archive(work, state.profile(), &unlocked, owner.name(), clock::now())?;
         Ok(AgreementView::of(state.profile(), work))
     })
     .await

@@ -89,7 +89,7 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
             })
             .collect();
         Ok(ArchiveDetails {
-            labels: crate::view::blank_labels(&agreement),
+            labels: tweevoud_desk::view::blank_labels(&agreement),
             audit: agreement.audit().to_vec(),
             details,
             exemplars,

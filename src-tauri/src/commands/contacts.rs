@@ -6,8 +6,8 @@ use tweevoud::contact::{Added, ContactBook};
 use tweevoud::key::PublicKey;
 
 use crate::dialog::FileDialog;
-use crate::view::ContactView;
 use crate::{clock, worker, AppState, Error};
+use tweevoud_desk::view::ContactView;
 
 /// What importing did.
 #[derive(Debug, Serialize)]

@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::file_name;
-use crate::view::KeyView;
 use crate::{clock, worker, AppState, Error};
+use tweevoud_desk::view::KeyView;
 
 /// The profile's keys, oldest first.
 #[tauri::command]

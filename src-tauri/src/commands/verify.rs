@@ -6,8 +6,8 @@ use tauri::{AppHandle, State};
 use tweevoud::{judge_file, Context};
 
 use crate::dialog::FileDialog;
-use crate::view::FileVerdict;
 use crate::{worker, AppState, Error};
+use tweevoud_desk::view::FileVerdict;
 
 /// Verifies a file the user picks; `None` if the dialog was cancelled.
 #[tauri::command]

@@ -1,5 +1,7 @@
 //! What the window is sent: the core's values, arranged for showing. Nothing here decides
 //! anything the core decides; it only gathers the core's answers in one place per screen.
+//! The desktop app and the browser edition send the same views, so that one window (ui/)
+//! shows both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,10 +11,9 @@ use tweevoud::contact::Contact;
 use tweevoud::judgement::VerdictCode;
 use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::template::{Block, TemplateSummary};
-use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Profile, Turn};
+use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Turn};
 
-use crate::files::file_name;
-use crate::state::Work;
+use crate::{file_name, DeskError, Place, Work};
 
 /// A fingerprint both ways: in groups for people, in hex for commands.
 #[derive(Debug, Clone, Serialize)]
@@ -156,12 +157,12 @@ pub struct AgreementView {
 }
 
 impl AgreementView {
-    /// Everything the window needs about `work`.
-    pub fn of(profile: &Profile, work: &Work) -> AgreementView {
+    /// Everything the window needs about `work`, done at `place`.
+    pub fn of(place: &dyn Place, work: &Work) -> AgreementView {
         let a = &work.agreement;
         let template = a.template();
-        let turn = work.turn(profile);
-        let verification = VerificationView::of(work.judgement(profile));
+        let turn = work.turn(place);
+        let verification = VerificationView::of(work.judgement(place));
         AgreementView {
             summary: template.summary(),
             blocks: template.blocks().to_vec(),
@@ -257,16 +258,16 @@ pub struct SignPreview {
 
 impl SignPreview {
     /// The preview for the acting party of `work`, signing at `now`: the core's
-    /// [`Agreement::signing_preview`], with the profile's keys.
+    /// [`Agreement::signing_preview`], with the keys of `place`.
     pub fn of(
-        profile: &Profile,
+        place: &dyn Place,
         work: &Work,
         now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<SignPreview, crate::Error> {
-        let role = work.filler(profile)?;
+    ) -> Result<SignPreview, DeskError> {
+        let role = work.filler(place)?;
         let leave_open = work.leave_open_for(role);
         let p = work.agreement.signing_preview(role, leave_open, now)?;
-        let keys = tweevoud::KeyStore::open(profile).list()?;
+        let keys = place.keys()?;
         let suggested_key = keys
             .iter()
             .find(|k| p.names_signatory(k.name()))

@@ -1,0 +1,30 @@
+//! The desk: the agreement being worked on, and what a window is sent about it.
+//!
+//! Both editions of Tweevoud, the desktop app (src-tauri) and the browser edition (web), put
+//! one agreement at a time on a desk, fill it in and sign it, and show the core's answers in
+//! the same window (ui/). This crate holds what they share above the core: the [`Work`] on the
+//! desk and its rules (who acts, may it be signed: the core's [`tweevoud::Turn`]), and the
+//! views the window reads ([`view`]). Where the two differ, a [`Place`] says: which keys sign
+//! here, who the signers are to this place, what its archive holds.
+//!
+//! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`].
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod place;
+pub mod view;
+mod work;
+
+pub use error::DeskError;
+pub use place::Place;
+pub use work::{Opened, Work};
+
+use std::path::Path;
+
+/// A file's name, for showing.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,147 @@
+//! The agreement on the desk.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use tweevoud::judgement::judge_agreement;
+use tweevoud::pdf::ExemplarCheck;
+use tweevoud::{Agreement, Context, Judgement, Party, Turn, UnlockedKey};
+
+use crate::{DeskError, Place};
+
+/// An agreement read from a file.
+#[derive(Debug)]
+pub struct Opened {
+    /// The agreement.
+    pub agreement: Agreement,
+    /// For an exemplar PDF: what it says it is and whether it shows the agreement inside
+    /// (the core's check; a PDF whose visible document differs is held, never worked on).
+    pub pdf: Option<ExemplarCheck>,
+}
+
+impl Opened {
+    /// The agreement in `bytes` (the core's [`tweevoud::open::read`]): an agreement file, or
+    /// the one inside an exemplar PDF, checked against what the PDF shows.
+    pub fn read(bytes: &[u8]) -> Result<Opened, tweevoud::open::Unreadable> {
+        let contents = tweevoud::open::read(bytes)?;
+        Ok(Opened {
+            agreement: contents.agreement,
+            pdf: contents.pdf,
+        })
+    }
+}
+
+/// The agreement on the desk: made from a template here, or opened from a file.
+#[derive(Debug)]
+pub struct Work {
+    /// The agreement as it stands now.
+    pub agreement: Agreement,
+    /// The party filling in and signing now (`None` once both have signed).
+    pub acting: Option<Party>,
+    /// The file it was opened from or last saved to.
+    pub file: Option<PathBuf>,
+    /// Whether nothing would be lost by closing it: everything done is saved in `file`.
+    pub saved: bool,
+    /// Whether the user has seen the existing signatures (always true for a new agreement):
+    /// nothing can be filled in before.
+    pub reviewed: bool,
+    /// For an agreement opened from an exemplar PDF: the core's check of the PDF itself (its
+    /// label, and whether it shows the agreement inside).
+    pub pdf: Option<ExemplarCheck>,
+    /// The archive id, once this version is in the place's archive.
+    pub archived: Option<String>,
+    /// Why archiving it failed, if it did (the signature stands all the same), as the error
+    /// the window is sent (`{kind, message, ...}`), so that it can word it.
+    pub archive_error: Option<serde_json::Value>,
+}
+
+impl Work {
+    /// A new agreement, started here by the provider. Nothing is lost if it is left as it is,
+    /// so it counts as saved until something is filled in.
+    pub fn new(agreement: Agreement) -> Work {
+        Work {
+            acting: agreement.next_signer(),
+            agreement,
+            file: None,
+            saved: true,
+            reviewed: true,
+            pdf: None,
+            archived: None,
+            archive_error: None,
+        }
+    }
+
+    /// An agreement read from `file`: the party that has not signed yet fills in next, after
+    /// looking at the signatures already on it.
+    pub fn opened(place: &dyn Place, opened: Opened, file: PathBuf) -> Work {
+        let agreement = opened.agreement;
+        let unsigned = agreement.signatures().is_empty();
+        Work {
+            acting: agreement.acting_party(&place.own_keys()),
+            archived: place.archived(&agreement),
+            agreement,
+            file: Some(file),
+            saved: true,
+            reviewed: unsigned,
+            pdf: opened.pdf,
+            archive_error: None,
+        }
+    }
+
+    /// Signs as the acting party with `key` (whose owner is `owner`), leaving the other
+    /// party's empty blanks open for it. Nothing changes if it is refused.
+    pub fn sign(
+        &mut self,
+        place: &dyn Place,
+        key: &UnlockedKey,
+        owner: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), DeskError> {
+        let role = self.filler(place)?;
+        let leave_open = self.leave_open_for(role);
+        self.agreement
+            .sign(key, role, Some(owner), leave_open, now)?;
+        self.acting = self.agreement.acting_party(&place.own_keys());
+        self.saved = false;
+        self.archived = None;
+        self.archive_error = None;
+        Ok(())
+    }
+
+    /// The party `role` leaves its empty blanks open for when it signs: the other party, until
+    /// it signed.
+    pub fn leave_open_for(&self, role: Party) -> Option<Party> {
+        let other = role.other();
+        (!self.agreement.has_signed(other)).then_some(other)
+    }
+
+    /// The core's answer to what may be done next here ([`Agreement::turn`]).
+    pub fn turn(&self, place: &dyn Place) -> Turn {
+        self.agreement.turn(
+            &tweevoud::verify(&self.agreement),
+            self.pdf.as_ref(),
+            &place.own_keys(),
+            self.reviewed,
+        )
+    }
+
+    /// The core's judgement of the agreement as it stands, as if read from its file.
+    pub fn judgement(&self, place: &dyn Place) -> Judgement {
+        // Not looked up in an archive: the file is the one on the desk.
+        let ctx = Context::known_by(place.keyring());
+        judge_agreement(&self.agreement, self.pdf.as_ref(), &ctx)
+    }
+
+    /// The party that may fill in and sign now: after the signatures were looked at, while
+    /// someone has still to sign, and only in an agreement (and PDF) that holds.
+    pub fn filler(&self, place: &dyn Place) -> Result<Party, DeskError> {
+        let turn = self.turn(place);
+        if let Some(first) = turn.blocked {
+            return Err(DeskError::NotIntact(first));
+        }
+        if turn.review {
+            return Err(DeskError::NotReviewed);
+        }
+        turn.acting.ok_or(DeskError::Finished)
+    }
+}
