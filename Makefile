@@ -42,7 +42,7 @@ clippy:
 
 ## The core as the browser edition builds it: no file system, no operating system, wasm32.
 clippy-wasm:
-	$(CARGO) clippy -p tweevoud --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy -p tweevoud --lib -p tweevoud-desk --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
