@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check web e2e bundle clean harden
 
 all: build
 
@@ -62,10 +62,16 @@ hooks-check:
 	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
 	bash scripts/hooks-check.sh present "$(APP)"
 
+## The browser edition, delivered two ways: $(TARGET_DIR)/web/site/ (a static folder for any web
+## host) and $(TARGET_DIR)/web/tweevoud.html (one file that works opened from disk, offline).
+web: setup
+	bash scripts/web.sh
+
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
 ## there is no display). Screenshots go to target/e2e-shots/. The app is built with the
 ## e2e-hooks feature: the test stands in for file drops, some dialogs and the PDF viewer.
-e2e: setup
+## The browser edition (make web) is driven the same way in headless Chromium (chromedriver).
+e2e: setup web
 	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
 	$(CARGO) test -p tweevoud-e2e -- --test-threads=1
 

@@ -14,7 +14,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 # System packages: Tauri 2 (WebKitGTK 4.1, GTK 3 for native dialogs), the e2e stack (Xvfb,
-# WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote.
+# WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote, the
+# .deb's checkers, and a real browser for the browser edition's test (Chromium, chromedriver).
 pkgs=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev libssl-dev librsvg2-dev libxdo-dev libsoup-3.0-dev
@@ -25,6 +26,7 @@ pkgs=(
   fonts-dejavu-core dbus-x11 at-spi2-core
   librsvg2-bin
   desktop-file-utils shared-mime-info
+  chromium chromium-driver
 )
 if [ "$want_bench" = 1 ]; then
   pkgs+=(hyperfine libreoffice-writer-nogui minisign)
@@ -71,6 +73,18 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
   cargo install tauri-driver --locked
 else
   say "tauri-driver present"
+fi
+
+# wasm-bindgen's command line, at exactly the version of the wasm-bindgen crate in Cargo.lock
+# (they must match): it makes the browser edition's glue (`make web`). Not --locked: one of
+# the locked dependencies of 0.2.130's own lock file was withdrawn from crates.io.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+wb="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$root/Cargo.lock")"
+if [ -n "$wb" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\b"; then
+  say "installing wasm-bindgen-cli $wb"
+  cargo install wasm-bindgen-cli --version "$wb"
+else
+  say "wasm-bindgen-cli present"
 fi
 
 # Python tools for cross-checks done by a library no one here wrote, in a project-local venv

@@ -1,7 +1,7 @@
 // Tweevoud's window: the navigation on the left, one screen at a time in the middle, the UI
 // language in the header; files dropped on the window are opened or verified.
 
-import { call } from "./ipc.js";
+import { call, listen } from "./ipc.js";
 import { fieldCount, translateStatic } from "./i18n.js";
 import { initAgreement, mayLeave, openDropped, openFromDialog, openVerified, startFromTemplate } from "./agreement.js";
 import { initKeys, loadKeys, showKeyForm, showKeys } from "./keys.js";
@@ -79,8 +79,7 @@ function verifyWaiting() {
 /** Files dropped on the window: verified on the verify screen, opened anywhere else. A close
  *  request held back for unsaved work: asked about, then closed if the user agrees. */
 function listenForDrops() {
-  const events = window.__TAURI__ && window.__TAURI__.event;
-  if (!events) return;
+  const events = { listen };
   events.listen("close-requested", async () => {
     if (await mayLeave()) call("quit");
   });
@@ -139,9 +138,13 @@ async function start() {
   // start, not the home screen first.
   try {
     const [info, templates, keys] = await first;
-    ui.profileDir.textContent = info.data_dir;
-    ui.profileDir.title = info.data_dir;
-    ui.profile.hidden = false;
+    // The browser edition keeps no profile directory and no archive.
+    document.body.dataset.edition = info.edition || "desktop";
+    if (info.data_dir) {
+      ui.profileDir.textContent = info.data_dir;
+      ui.profileDir.title = info.data_dir;
+      ui.profile.hidden = false;
+    }
     store.templates = templates;
     renderTemplates();
     if (info.waiting_file) verifyWaiting();

@@ -22,13 +22,33 @@ export class CommandError extends Error {
   }
 }
 
+/** The browser edition's backend (ui/web.js: the core in WebAssembly), once one is set. */
+let web = null;
+
+/** Makes `backend` (a promise of `{call, listen}`) the door to Rust: the browser edition. */
+export function useWebBackend(backend) {
+  web = backend;
+}
+
+/** The desktop app's IPC (Tauri), or the browser edition's backend, or null. */
+async function backend() {
+  if (window.__TAURI__ && window.__TAURI__.core) return { call: window.__TAURI__.core.invoke, listen: window.__TAURI__.event.listen };
+  return web ? await web : null;
+}
+
 /** Calls the Rust command `command` with `args`. */
 export async function call(command, args = {}) {
-  const core = window.__TAURI__ && window.__TAURI__.core;
-  if (!core) throw new CommandError(command, { kind: "no_ipc", message: "not running inside Tweevoud" });
+  const door = await backend();
+  if (!door) throw new CommandError(command, { kind: "no_ipc", message: "not running inside Tweevoud" });
   try {
-    return await core.invoke(command, args);
+    return await door.call(command, args);
   } catch (raw) {
     throw new CommandError(command, raw);
   }
+}
+
+/** Listens to the Rust side's event `name` (a dropped file, work going on, ...). */
+export async function listen(name, handler) {
+  const door = await backend();
+  if (door) await door.listen(name, handler);
 }

@@ -23,6 +23,11 @@ const ui = {
   created: document.getElementById("key-created"),
   createdCard: document.getElementById("key-created-card"),
   createdExport: document.getElementById("key-created-export"),
+  createdSave: document.getElementById("key-created-save"),
+  loadForm: document.getElementById("load-key-form"),
+  loadName: document.getElementById("load-key-name"),
+  loadPassphrase: document.getElementById("load-key-passphrase"),
+  loadError: document.getElementById("load-key-error"),
   createdDone: document.getElementById("key-created-done"),
   keyList: document.getElementById("key-list"),
   contactList: document.getElementById("contact-list"),
@@ -57,6 +62,11 @@ export function initKeys(showView, onCreated) {
   });
   ui.cancel.addEventListener("click", () => showKeys());
   ui.createdExport.addEventListener("click", () => exportKey(created, ui.createdExport));
+  ui.createdSave.addEventListener("click", () => saveKeyFile(created, ui.createdSave));
+  ui.loadForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    loadKeyFile(e.submitter || ui.loadForm.querySelector("[type=submit]"));
+  });
   ui.createdDone.addEventListener("click", () => (firstRun ? afterCreate() : showKeys()));
   document.getElementById("new-key").addEventListener("click", () => showKeyForm(false));
   ui.importForm.addEventListener("submit", (e) => {
@@ -209,6 +219,37 @@ async function exportKey(key, button) {
   }
 }
 
+/** The browser edition: the key's file (its secret encrypted with the passphrase) to keep. */
+async function saveKeyFile(key, button) {
+  try {
+    const file = await busy(button, () => call("save_key_file", { fingerprint: key.fingerprint.hex }));
+    if (file) notify("key_file_saved", { file });
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** The browser edition: a key file, unlocked once with its passphrase to check it. */
+async function loadKeyFile(button) {
+  ui.loadError.textContent = "";
+  const passphrase = ui.loadPassphrase.value;
+  if (!passphrase) {
+    ui.loadError.textContent = t("passphrase_needed");
+    ui.loadPassphrase.focus();
+    return;
+  }
+  try {
+    const key = await busy(button, () => call("load_key_file", { passphrase, name: ui.loadName.value.trim() || null }));
+    if (!key) return;
+    ui.loadPassphrase.value = "";
+    notify("key_loaded", { name: key.name });
+    await loadKeys();
+  } catch (err) {
+    ui.loadError.textContent = errorText(store.lang, err);
+    ui.loadError.dataset.kind = err.kind;
+  }
+}
+
 // ---- keys and contacts ----
 
 /** Shows the keys and contacts screen. */
@@ -230,11 +271,13 @@ function renderKeyList() {
     ...store.keys.map((key) => {
       const button = el("button", { type: "button", class: "button", dataset: { testid: "export-key" }, text: t("export_public_key") });
       button.addEventListener("click", () => exportKey(key, button));
+      const save = el("button", { type: "button", class: "button web-only", dataset: { testid: "save-key-file" }, text: t("save_key_file") });
+      save.addEventListener("click", () => saveKeyFile(key, save));
       return el(
         "li",
         { class: "item", dataset: { testid: "key-item", fingerprint: key.fingerprint.hex } },
         el("div", { class: "item-body" }, ...keyCard(key)),
-        el("div", { class: "item-actions" }, button),
+        el("div", { class: "item-actions" }, save, button),
       );
     }),
   );

@@ -12,6 +12,8 @@ use crate::{AppState, Error};
 pub struct AppInfo {
     /// The app's version.
     version: &'static str,
+    /// Which Tweevoud this is: `desktop` (the browser edition says `web`).
+    edition: &'static str,
     /// The profile directory in use.
     data_dir: PathBuf,
     /// The name of a file given on the command line, waiting to be verified.
@@ -23,6 +25,7 @@ pub struct AppInfo {
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, Error> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
+        edition: "desktop",
         data_dir: state.data_dir().to_path_buf(),
         waiting_file: state.waiting_file(),
     })

@@ -48,6 +48,7 @@ use thirtyfour::{Capabilities, WebDriver};
 
 pub use thirtyfour;
 
+pub mod browser;
 pub mod page;
 
 /// How long a helper process may take to come up.

@@ -1,0 +1,214 @@
+//! The browser edition in a real browser: Debian's Chromium, headless, driven over WebDriver
+//! by its chromedriver, the way the desktop app is driven through tauri-driver.
+//!
+//! ```text
+//! test ──WebDriver──> chromedriver ──> chromium --headless ──> file:///…/tweevoud.html
+//! ```
+//!
+//! Each session gets its own chromedriver on a free port, its own browser profile (so its
+//! storage starts empty) and its own download folder. Screenshots go to
+//! `target/e2e-shots/web-<test>-<nn>-<step>.png`.
+//!
+//! Environment: `CHROMIUM` (default `/usr/bin/chromium`), `CHROMEDRIVER` (default
+//! `/usr/bin/chromedriver`), `TWEEVOUD_WEB` (the page; default `<target>/web/tweevoud.html`,
+//! which `make web` writes).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use serde_json::json;
+use thirtyfour::error::WebDriverResult;
+use thirtyfour::{Capabilities, WebDriver};
+
+use crate::{free_port, remove_old_shots, require_file, target_dir, Process, ONE_AT_A_TIME};
+
+/// A test body run against a [`Browser`].
+pub type Body<'a> = Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>>;
+
+/// The browser edition's single file, as `make web` writes it.
+pub fn page() -> PathBuf {
+    let page = std::env::var_os("TWEEVOUD_WEB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("web/tweevoud.html"));
+    require_file(&page, "the browser edition (make web)");
+    page
+}
+
+/// Opens `page` (a file) in a fresh headless Chromium for the test `name`, runs `body`, and
+/// always tears everything down, also when `body` fails (after a last screenshot).
+pub async fn run<F>(name: &str, page: &Path, body: F)
+where
+    F: for<'a> FnOnce(&'a Browser) -> Body<'a>,
+{
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let browser = Browser::start(name, page).await;
+    let outcome = AssertUnwindSafe(body(&browser)).catch_unwind().await;
+    let failed = !matches!(outcome, Ok(Ok(())));
+    if failed {
+        browser.shot("failed").await;
+    }
+    browser.finish().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("web e2e test {name} failed: {e}"),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// A headless Chromium showing the page, reachable over WebDriver.
+pub struct Browser {
+    name: String,
+    driver: WebDriver,
+    scratch: tempfile::TempDir,
+    shot_dir: PathBuf,
+    shots: AtomicUsize,
+    _chromedriver: Process,
+}
+
+impl Browser {
+    async fn start(name: &str, page: &Path) -> Browser {
+        let chromium = tool_path(
+            "CHROMIUM",
+            "/usr/bin/chromium",
+            "Chromium (apt install chromium)",
+        );
+        let chromedriver = tool_path(
+            "CHROMEDRIVER",
+            "/usr/bin/chromedriver",
+            "chromedriver (apt install chromium-driver)",
+        );
+        let scratch = tempfile::Builder::new()
+            .prefix("tweevoud-web-e2e-")
+            .tempdir()
+            .expect("cannot create a temporary directory");
+        let downloads = scratch.path().join("downloads");
+        std::fs::create_dir_all(&downloads).expect("a download folder");
+        let port = free_port();
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
+        let mut process = Process::new("chromedriver", child);
+        process.wait_for_port(port);
+
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "chrome").expect("capability");
+        caps.set(
+            "goog:chromeOptions",
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1440,1000",
+                    "--lang=en",
+                    format!("--user-data-dir={}", scratch.path().join("chromium").display()),
+                ],
+                "prefs": {
+                    "download.default_directory": downloads,
+                    "download.prompt_for_download": false,
+                    "download.directory_upgrade": true,
+                    "safebrowsing.enabled": false,
+                },
+            }),
+        )
+        .expect("capability");
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver could not start Chromium: {e}"));
+        let url = format!("file://{}", page.display());
+        driver.goto(&url).await.expect("the page opens");
+
+        let shot_dir = target_dir().join("e2e-shots");
+        std::fs::create_dir_all(&shot_dir).expect("the screenshot folder");
+        let name = format!("web-{name}");
+        remove_old_shots(&shot_dir, &name);
+        Browser {
+            name,
+            driver,
+            scratch,
+            shot_dir,
+            shots: AtomicUsize::new(0),
+            _chromedriver: process,
+        }
+    }
+
+    /// The WebDriver session.
+    pub fn driver(&self) -> &WebDriver {
+        &self.driver
+    }
+
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> PathBuf {
+        self.scratch.path().join("downloads")
+    }
+
+    /// Waits until the browser has finished downloading `file` (no partial download left), and
+    /// returns its path.
+    pub fn downloaded(&self, file: &str) -> PathBuf {
+        let path = self.downloads().join(file);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let partial = std::fs::read_dir(self.downloads())
+                .map(|d| {
+                    d.flatten()
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+                })
+                .unwrap_or(false);
+            if path.is_file() && !partial {
+                return path;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{file} was not downloaded; the folder holds {:?}",
+                std::fs::read_dir(self.downloads())
+                    .map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Saves a screenshot of the page as `web-<test>-<nn>-<step>.png`.
+    pub async fn shot(&self, step: &str) -> PathBuf {
+        let _ = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await;
+        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
+        let path = self
+            .shot_dir
+            .join(format!("{}-{n:02}-{step}.png", self.name));
+        if let Err(e) = self.driver.screenshot(&path).await {
+            eprintln!("web e2e: screenshot {} failed: {e}", path.display());
+        }
+        path
+    }
+
+    async fn finish(self) {
+        let _ = self.driver.quit().await;
+    }
+}
+
+/// A tool from the environment variable `var`, else `default`; it must exist.
+fn tool_path(var: &str, default: &str, what: &str) -> PathBuf {
+    let path = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default));
+    require_file(&path, what);
+    path
+}

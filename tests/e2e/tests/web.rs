@@ -1,0 +1,312 @@
+//! The browser edition, end to end in headless Chromium, from the single file `make web`
+//! writes, opened from disk:
+//!
+//! 1. The provider signs the DPA with the CLI and sends the PDF to sign.
+//! 2. The customer, with no Tweevoud installed, opens tweevoud.html: makes a key (and saves
+//!    its file), imports the provider's public key and marks it verified, opens the PDF it
+//!    was sent, sees the provider's signature, fills in its blanks, countersigns, and
+//!    downloads both exemplars and the agreement file.
+//! 3. The CLI says the downloaded exemplars are complete, and its own export of the
+//!    downloaded agreement file gives the very same bytes; the key file made in the browser
+//!    signs with the CLI, and openssl reads it.
+//! 4. The browser says that an altered copy is altered, with the reason, in nl, fr and en.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use thirtyfour::prelude::*;
+use tweevoud_e2e::browser::{self, Browser};
+use tweevoud_e2e::page::*;
+use tweevoud_e2e::CLI_PASSPHRASE;
+
+const DPA: &str = "xis-verwerkersovereenkomst";
+/// A valid Belgian enterprise number.
+const NUMBER: &str = "1234.567.894";
+
+fn path(p: &Path) -> String {
+    p.to_str().expect("a UTF-8 temporary path").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_countersigns_in_the_browser_from_the_file_it_was_sent() {
+    let page = browser::page();
+    let files = tempfile::Builder::new()
+        .prefix("tweevoud-web-files-")
+        .tempdir()
+        .expect("a temporary directory");
+    let dir = files.path().to_path_buf();
+    let provider = dir.join("provider");
+    let cli = |args: &[&str]| tweevoud_e2e::cli(&provider, args);
+    let agreement = dir.join("dpa.tweevoud");
+    cli(&[
+        "key",
+        "new",
+        "--name",
+        "Tom Hendrix",
+        "--org",
+        "Xtreme Internet Solutions BV",
+        "--function",
+        "CEO",
+    ]);
+    cli(&["new", "--template", DPA, "--output", &path(&agreement)]);
+    cli(&[
+        "sign",
+        &path(&agreement),
+        "--key",
+        "Tom Hendrix",
+        "--as",
+        "provider",
+        "--leave-open-for",
+        "customer",
+    ]);
+    let sent = dir.join("sent");
+    cli(&["export", &path(&agreement), "--output", &path(&sent)]);
+    let to_sign = only_file(&sent, ".pdf");
+    let tom = dir.join("tom.pem");
+    cli(&["key", "export", "Tom Hendrix", "--output", &path(&tom)]);
+
+    let d = dir.clone();
+    browser::run("countersign", &page, move |b| {
+        Box::pin(countersign(b, d, to_sign, tom))
+    })
+    .await;
+}
+
+/// The one file in `dir` whose name ends in `suffix`.
+fn only_file(dir: &Path, suffix: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+async fn countersign(
+    b: &Browser,
+    dir: PathBuf,
+    to_sign: PathBuf,
+    tom: PathBuf,
+) -> WebDriverResult<()> {
+    let d = b.driver();
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    attr_is(d, "body", "data-edition", "web").await?;
+    choose_language(d, "en").await?;
+    b.shot("start").await;
+
+    // A key, made in the browser: its file saved, to keep.
+    type_into(d, "[data-testid='key-name']", "Marie Dubois").await?;
+    type_into(d, "[data-testid='key-organisation']", "Acme NV").await?;
+    type_into(d, "[data-testid='key-function']", "Zaakvoerder").await?;
+    type_into(d, "[data-testid='key-passphrase']", CLI_PASSPHRASE).await?;
+    attr_is(d, "[data-testid='strength']", "data-level", "strong").await?;
+    type_into(d, "[data-testid='key-confirm']", CLI_PASSPHRASE).await?;
+    click(d, "[data-testid='key-submit']").await?;
+    displayed(d, "[data-testid='key-created']").await?;
+    b.shot("key-created").await;
+    click(d, "[data-testid='key-created-save']").await?;
+    let key_file = wait_for_download(b, ".pem");
+    let pem = std::fs::read_to_string(&key_file).unwrap();
+    assert!(
+        pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "{pem}"
+    );
+    click(d, "[data-testid='key-created-done']").await?;
+
+    // The provider's public key, as a contact, verified.
+    click(d, "[data-testid='nav-keys']").await?;
+    type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
+    type_into(d, "[data-testid='import-organisation']", "XIS").await?;
+    click(d, "[data-testid='import-submit']").await?;
+    choose_file(d, &tom).await?;
+    wait_text(d, "[data-testid='contact-list']", "Tom Hendrix").await?;
+    click(d, "[data-testid='mark-verified']").await?;
+    click(d, "[data-testid='trust-confirm']").await?;
+    wait_text(d, "[data-testid='contact-status']", "verified").await?;
+    b.shot("contact").await;
+
+    // The PDF it was sent: the provider's signature first, then its own blanks.
+    click(d, "[data-testid='open-agreement']").await?;
+    choose_file(d, &to_sign).await?;
+    displayed(d, "[data-testid='review']").await?;
+    attr_is(
+        d,
+        "[data-testid='review'] [data-testid='signature-card'][data-role='provider']",
+        "data-trust",
+        "verified_contact",
+    )
+    .await?;
+    b.shot("review").await;
+    click(d, "[data-testid='review-continue']").await?;
+    for (field, value) in [
+        ("customer_name", "Acme NV"),
+        ("customer_address", "Kerkstraat 1"),
+        ("customer_enterprise_number", NUMBER),
+        ("customer_signatory_name", "Marie Dubois"),
+        ("customer_signatory_function", "Zaakvoerder"),
+    ] {
+        let input = input(d, field).await?;
+        input.send_keys(value).await?;
+        input.send_keys(Key::Tab).await?;
+        attr_is(d, &blank(field), "data-state", "filled").await?;
+    }
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "0").await?;
+    b.shot("filled").await;
+
+    // Countersigned, then both exemplars and the agreement file downloaded.
+    click(d, "[data-testid='sign-button']").await?;
+    type_into(d, "[data-testid='sign-passphrase']", CLI_PASSPHRASE).await?;
+    click(d, "[data-testid='sign-submit']").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-verdict", "authentic").await?;
+    b.shot("countersigned").await;
+    click(d, "[data-testid='export-button']").await?;
+    click(d, "[data-testid='save-button']").await?;
+    let agreement = wait_for_download(b, ".tweevoud");
+    let exemplars = wait_for_downloads(b, ".pdf", 2);
+    assert_no_error(d).await?;
+
+    // The CLI: each exemplar complete; its export of the downloaded agreement file, the same
+    // bytes.
+    let check = dir.join("check");
+    let cli = |args: &[&str]| run_cli(&check, args);
+    for pdf in &exemplars {
+        let (code, json) = cli(&["verify", "--json", &path(pdf)]);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["status"], "complete", "{json}");
+        assert_eq!(json["verdict"]["code"], "complete_unconfirmed", "{json}");
+        assert_eq!(
+            code, 3,
+            "valid signatures by keys this profile does not know"
+        );
+    }
+    let exported = dir.join("cli-export");
+    let (code, out) = cli(&["export", &path(&agreement), "--output", &path(&exported)]);
+    assert_eq!(code, 0, "{out}");
+    for pdf in &exemplars {
+        let name = pdf.file_name().unwrap();
+        assert_eq!(
+            std::fs::read(pdf).unwrap(),
+            std::fs::read(exported.join(name)).unwrap(),
+            "{name:?}: the browser's exemplar is not the CLI's"
+        );
+    }
+
+    // The key file made in the browser: openssl reads it, the CLI signs with it.
+    let openssl = Command::new("openssl")
+        .args(["pkey", "-noout", "-passin"])
+        .arg(format!("pass:{CLI_PASSPHRASE}"))
+        .arg("-in")
+        .arg(&key_file)
+        .status()
+        .expect("openssl runs");
+    assert!(
+        openssl.success(),
+        "openssl cannot read the browser's key file"
+    );
+    let (code, out) = cli(&[
+        "key",
+        "import",
+        &path(&key_file),
+        "--name",
+        "Marie Dubois",
+        "--org",
+        "Acme NV",
+    ]);
+    assert_eq!(code, 0, "the CLI imports the browser's key file: {out}");
+    let draft = dir.join("another.tweevoud");
+    let (code, out) = cli(&["new", "--template", DPA, "--output", &path(&draft)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = cli(&[
+        "sign",
+        &path(&draft),
+        "--key",
+        "Marie Dubois",
+        "--as",
+        "provider",
+        "--leave-open-for",
+        "customer",
+    ]);
+    assert_eq!(code, 0, "the CLI signs with the browser's key: {out}");
+
+    // An altered copy: altered, with the reason, in each language.
+    let mut bytes = std::fs::read(&exemplars[0]).unwrap();
+    bytes.extend_from_slice(b"\n% edited\n");
+    let altered = dir.join("altered.pdf");
+    std::fs::write(&altered, bytes).unwrap();
+    click(d, "[data-testid='nav-verify']").await?;
+    click(d, "[data-testid='verify-pick']").await?;
+    choose_file(d, &altered).await?;
+    attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
+    for (lang, title, reason) in [
+        ("nl", "Gewijzigd", "zichtbare"),
+        ("fr", "Altéré", "visible"),
+        ("en", "Altered", "visible"),
+    ] {
+        choose_language(d, lang).await?;
+        wait_text(d, "[data-testid='verdict-title']", title).await?;
+        wait_text(d, "[data-testid='verdict-reason']", reason).await?;
+        b.shot(&format!("altered-{lang}")).await;
+    }
+    // The archive is the desktop app's: the browser says so.
+    click(d, "[data-testid='nav-archive']").await?;
+    displayed(d, "[data-testid='archive-web-note']").await?;
+    b.shot("archive").await;
+    Ok(())
+}
+
+/// Gives `file` to the page's file input, as a person choosing it in the browser's dialog.
+async fn choose_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
+    d.find(By::Css("[data-testid='web-file']"))
+        .await?
+        .send_keys(path(file))
+        .await
+}
+
+/// The one downloaded file whose name ends in `suffix`, once it is complete.
+fn wait_for_download(b: &Browser, suffix: &str) -> PathBuf {
+    wait_for_downloads(b, suffix, 1).remove(0)
+}
+
+/// The `n` downloaded files whose names end in `suffix`, once complete, by name.
+fn wait_for_downloads(b: &Browser, suffix: &str, n: usize) -> Vec<PathBuf> {
+    let start = std::time::Instant::now();
+    loop {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(b.downloads())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .collect();
+        if found.len() == n {
+            found.sort();
+            return found
+                .iter()
+                .map(|p| b.downloaded(&p.file_name().unwrap().to_string_lossy()))
+                .collect();
+        }
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "expected {n} downloads ending in {suffix}, found {found:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The CLI on the profile `data_dir` with `args`: its exit code and standard output; what it
+/// says on standard error goes to the test's.
+fn run_cli(data_dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(tweevoud_e2e::cli_binary())
+        .args(args)
+        .env("TWEEVOUD_DATA_DIR", data_dir)
+        .env("TWEEVOUD_PASSPHRASE", CLI_PASSPHRASE)
+        .output()
+        .expect("the CLI runs");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}

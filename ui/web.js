@@ -1,0 +1,223 @@
+// The browser edition's side of the one door (ipc.js): the core compiled to WebAssembly
+// (web/, the crate tweevoud-web), in this page, with nothing sent anywhere.
+//
+// Commands go to the core under the names the desktop app uses. Where the desktop shows a
+// native file dialog, the page asks for a file here (a file input) or hands one to the
+// browser to download, and the core gets or gives the bytes. What the browser keeps between
+// visits is the core's `saved()`: the keys, encrypted with their passphrases, and the
+// contacts' public keys; never a passphrase, never a secret in the clear.
+
+import { useWebBackend } from "./ipc.js";
+import init, { Desk } from "./pkg/tweevoud_web.js";
+import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
+
+/** Where the browser keeps the keys and contacts. */
+const STORAGE = "tweevoud.browser-profile";
+
+/** The event listeners, by event name, as Tauri's `listen` would call them. */
+const listeners = new Map();
+
+let desk = null;
+/** The file last dropped on the page, or last chosen to verify: `{name, bytes}`. */
+let dropped = null;
+/** Whether the agreement on the desk has changes not downloaded yet. */
+let unsaved = false;
+
+function emit(name, payload) {
+  for (const handler of listeners.get(name) || []) handler({ payload });
+}
+
+async function listen(name, handler) {
+  if (!listeners.has(name)) listeners.set(name, []);
+  listeners.get(name).push(handler);
+}
+
+/** Bytes as base64, the way the core takes and gives them. */
+function toBase64(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+function fromBase64(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/** Runs a core command; a refusal is thrown as the error object the desktop app sends. */
+function core(command, args = {}) {
+  let answer;
+  try {
+    answer = JSON.parse(desk.call(command, JSON.stringify(args)));
+  } catch (e) {
+    let error;
+    try {
+      error = JSON.parse(e.message);
+    } catch {
+      error = { kind: "unknown", message: String(e && e.message ? e.message : e) };
+    }
+    throw error;
+  }
+  if (answer && typeof answer === "object" && typeof answer.saved === "boolean" && answer.verification) {
+    unsaved = !answer.saved;
+  }
+  return answer;
+}
+
+/** Keeps what the core says is to be kept: after a key or a contact changed. */
+function persist() {
+  localStorage.setItem(STORAGE, desk.saved());
+}
+
+/** Asks the user for a file through the page's file input; `null` if none was chosen. */
+function pickFile(accept) {
+  const input = document.getElementById("web-file");
+  input.accept = accept;
+  input.value = "";
+  return new Promise((resolve) => {
+    const done = (file) => {
+      input.removeEventListener("change", changed);
+      input.removeEventListener("cancel", cancelled);
+      resolve(file);
+    };
+    const changed = () => done(input.files && input.files[0] ? input.files[0] : null);
+    const cancelled = () => done(null);
+    input.addEventListener("change", changed);
+    input.addEventListener("cancel", cancelled);
+    input.click();
+  });
+}
+
+async function fileBytes(file) {
+  return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/** Hands `data` to the browser to save as `name`. */
+function download(name, data, type) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The file dropped (or chosen) last, taken. */
+function takeDropped() {
+  const file = dropped;
+  dropped = null;
+  if (!file) throw { kind: "nothing_dropped", message: "no file was dropped on the page" };
+  return file;
+}
+
+/** The desktop app's commands, as the browser edition does them. */
+async function call(command, args = {}) {
+  switch (command) {
+    case "open_agreement": {
+      const file = await pickFile(".tweevoud,.pdf,.json");
+      if (!file) return null;
+      const { name, bytes } = await fileBytes(file);
+      return core("open_bytes", { name, bytes: toBase64(bytes) });
+    }
+    case "open_dropped": {
+      const { name, bytes } = takeDropped();
+      return core("open_bytes", { name, bytes: toBase64(bytes) });
+    }
+    case "verify_file": {
+      const file = await pickFile(".tweevoud,.pdf,.json,*");
+      if (!file) return null;
+      const { name, bytes } = await fileBytes(file);
+      return core("verify_bytes", { name, bytes: toBase64(bytes) });
+    }
+    case "verify_dropped": {
+      const { name, bytes } = takeDropped();
+      return core("verify_bytes", { name, bytes: toBase64(bytes) });
+    }
+    case "save_agreement": {
+      const saved = core("agreement_file");
+      download(saved.file_name, saved.text, "application/json");
+      return saved.view;
+    }
+    case "export_exemplars": {
+      const files = core("exemplar_files");
+      for (const f of files) download(f.file_name, fromBase64(f.bytes), "application/pdf");
+      return files.map((f) => f.file_name);
+    }
+    case "export_public_key": {
+      const file = core("public_key_file", { fingerprint: args.fingerprint });
+      download(file.file_name, file.text, "application/x-pem-file");
+      return file.file_name;
+    }
+    case "save_key_file": {
+      const file = core("secret_key_file", { fingerprint: args.fingerprint });
+      download(file.file_name, file.text, "application/x-pem-file");
+      return file.file_name;
+    }
+    case "load_key_file": {
+      const file = await pickFile(".pem,.key,*");
+      if (!file) return null;
+      const key = core("load_key_file", { text: await file.text(), passphrase: args.passphrase, name: args.name });
+      persist();
+      return key;
+    }
+    case "import_contact": {
+      const file = await pickFile(".pem,.pub,.txt,*");
+      if (!file) return null;
+      const imported = core("import_contact_text", { text: await file.text(), name: args.name, organisation: args.organisation });
+      persist();
+      return imported;
+    }
+    case "create_key":
+    case "verify_contact":
+    case "remember_signer": {
+      const answer = core(command, args);
+      persist();
+      return answer;
+    }
+    case "quit":
+      unsaved = false;
+      window.close();
+      return null;
+    default:
+      return core(command, args);
+  }
+}
+
+/** Files dropped on the page, told to the window as the desktop app tells it. */
+function watchDrops() {
+  let depth = 0;
+  document.addEventListener("dragenter", (e) => {
+    e.preventDefault();
+    if (depth++ === 0) emit("drag-hover", true);
+  });
+  document.addEventListener("dragover", (e) => e.preventDefault());
+  document.addEventListener("dragleave", () => {
+    if (--depth === 0) emit("drag-hover", false);
+  });
+  document.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    depth = 0;
+    emit("drag-hover", false);
+    const file = e.dataTransfer && e.dataTransfer.files[0];
+    if (!file) return;
+    dropped = await fileBytes(file);
+    emit("file-dropped", file.name);
+  });
+  // Leaving the page with changes not downloaded: the browser asks.
+  window.addEventListener("beforeunload", (e) => {
+    if (unsaved) e.preventDefault();
+  });
+}
+
+async function start() {
+  await init({ module_or_path: fromBase64(WASM_BASE64) });
+  desk = new Desk(localStorage.getItem(STORAGE) || "");
+  watchDrops();
+  return { call, listen };
+}
+
+useWebBackend(start());
