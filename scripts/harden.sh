@@ -57,7 +57,8 @@ for target in "${targets[@]}"; do
   cp -n fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true
   say "fuzzing $target for ${fuzz_seconds}s (sanitizer: $sanitizer)"
   before=$(artifacts "$target")
-  (cd fuzz && "${fuzz[@]}" run --sanitizer "$sanitizer" "$target" "corpus/$target" -- \
+  # The fuzz crate builds in its own fuzz/target (instrumented), whatever the workspace uses.
+  (cd fuzz && env -u CARGO_TARGET_DIR "${fuzz[@]}" run --sanitizer "$sanitizer" "$target" "corpus/$target" -- \
       -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=512 -max_len=262144 \
       -print_final_stats=1) >"$log/fuzz-$target.log" 2>&1 || true
   new=$(comm -13 <(printf '%s\n' "$before") <(artifacts "$target") | sed '/^$/d')
