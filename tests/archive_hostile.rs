@@ -4,6 +4,10 @@
 //! with a fresh key. Each is reported by `archive verify` with its code; no command reads or
 //! deletes anything outside the archive, hangs, or panics. The binary runs as a child
 //! process with a time limit, so that a regression fails a test instead of the runner.
+//!
+//! `TWEEVOUD_FUZZ_SEEDS=fuzz/seeds cargo test --test archive_hostile write_fuzz_seeds` writes
+//! the lines and index rows of a real archive, and forged ones, as seeds of the `log_line` and
+//! `index_row` fuzz targets (`scripts/harden.sh` does).
 
 mod common;
 
@@ -477,4 +481,158 @@ fn enterprise_number(n: u32) -> String {
     let check = 97 - base % 97;
     let digits = format!("{base:08}{check:02}");
     format!("{}.{}.{}", &digits[..4], &digits[4..7], &digits[7..])
+}
+
+/// The columns of an index row, in the order `parse_index_row` takes them.
+const INDEX_COLUMNS: &str = "id, status, awaiting, template, template_sha256, title, provider, \
+    provider_enterprise_number, customer, customer_enterprise_number, created, signed, archived, \
+    updated, object, root, head, text_sha256";
+
+/// An index row as the `index_row` fuzz target reads it: columns separated by U+001F, NULL
+/// as a single NUL.
+fn row_seed(cols: &[Option<String>]) -> String {
+    cols.iter()
+        .map(|c| c.as_deref().unwrap_or("\0"))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+/// Writes seeds for the `log_line` and `index_row` fuzz targets under `TWEEVOUD_FUZZ_SEEDS`
+/// (nothing without it): every line and index row of an archive that saw every event, and
+/// lines and rows forged as an attacker who can write the archive's directory would.
+#[test]
+fn write_fuzz_seeds() {
+    let Some(to) = std::env::var_os("TWEEVOUD_FUZZ_SEEDS") else {
+        return;
+    };
+    let to = PathBuf::from(to);
+    let (lines_dir, rows_dir) = (to.join("log_line"), to.join("index_row"));
+    fs::create_dir_all(&lines_dir).unwrap();
+    fs::create_dir_all(&rows_dir).unwrap();
+
+    // Every event: added, updated, exported, verified, deleted; and entries written without
+    // the profile's key (unsigned, and signed with a foreign key).
+    let s = Setup::new();
+    let mut ar = s.archive();
+    let first = ar
+        .add(&bytes(&dpa_provider_signed()), at(11), Some(&key()))
+        .unwrap();
+    ar.add(&bytes(&dpa_complete()), at(12), Some(&key()))
+        .unwrap();
+    let kat = ar
+        .add(
+            &bytes(&complete_with_customer("Brouwerij De Zwarte Kat BV", 3)),
+            at(13),
+            Some(&key()),
+        )
+        .unwrap();
+    // Exported to a directory of a fixed name, so that the entry (which names it) is the same
+    // seed from one run to the next.
+    let out = std::env::temp_dir().join("tweevoud-fuzz-seeds-export");
+    let _ = fs::remove_dir_all(&out);
+    ar.export(&kat.id, &out, at(14), Some(&key())).unwrap();
+    fs::remove_dir_all(&out).unwrap();
+    drop(ar);
+    archive::verify(&s.dir(), at(15), Some(&key()), &mut |_| {}).unwrap();
+    let mut ar = s.archive();
+    ar.delete(&first.id, "seeds", at(16), Some(&key())).unwrap();
+    drop(ar);
+    let mut stranger = Archive::open(&s.dir()).unwrap();
+    stranger
+        .add(
+            &bytes(&complete_with_customer("Élégance & Zonen", 4)),
+            at(17),
+            None,
+        )
+        .unwrap();
+    stranger
+        .add(
+            &bytes(&complete_with_customer("Kat", 5)),
+            at(18),
+            Some(&test_key(9)),
+        )
+        .unwrap();
+    drop(stranger);
+
+    let text = fs::read_to_string(s.log()).unwrap();
+    let entries: Vec<LogEntry> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (line, e) in text.lines().zip(&entries) {
+        let name = match (&e.signed_by, e.signed_by == entries[0].signed_by) {
+            (None, _) => "unsigned",
+            (Some(_), true) => "signed",
+            (Some(_), false) => "fail_foreign-signature",
+        };
+        let file = format!("{}-{}-{name}.jsonl", e.seq, e.event.as_str());
+        fs::write(lines_dir.join(file), line).unwrap();
+    }
+    let added = entries
+        .iter()
+        .find(|e| e.event == archive::LogEvent::Added)
+        .unwrap();
+    // An absolute path outside the archive (a fixed one: the seeds stay the same).
+    let canary = "/home/tweevoud/canary".to_string();
+    for (name, path, value) in [
+        (
+            "absolute-path-hash",
+            &["objects", "0", "sha256"][..],
+            canary.as_str(),
+        ),
+        ("dev-zero", &["objects", "0", "sha256"], "/dev/zero"),
+        ("relative-path", &["objects", "1", "sha256"], "../canary"),
+        ("short-hash", &["hash"], "ab"),
+        ("upper-case-agreement", &["agreement"], &"AB".repeat(32)),
+        ("path-as-key", &["signed_by"], "../../../canary"),
+        ("path-as-prev", &["prev"], "/dev/zero"),
+    ] {
+        fs::write(
+            lines_dir.join(format!("fail_{name}.jsonl")),
+            forged(added, path, value),
+        )
+        .unwrap();
+    }
+    let mut huge_seq = serde_json::to_value(added).unwrap();
+    huge_seq["seq"] = u64::MAX.into();
+    fs::write(lines_dir.join("fail_huge-seq.jsonl"), huge_seq.to_string()).unwrap();
+
+    let conn = rusqlite::Connection::open_with_flags(
+        s.dir().join("index.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut select = conn
+        .prepare(&format!(
+            "SELECT {INDEX_COLUMNS} FROM agreements ORDER BY id"
+        ))
+        .unwrap();
+    let rows: Vec<Vec<Option<String>>> = select
+        .query_map([], |r| (0..18).map(|i| r.get(i)).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    for (i, row) in rows.iter().enumerate() {
+        fs::write(rows_dir.join(format!("row-{i}.txt")), row_seed(row)).unwrap();
+    }
+    let row = &rows[0];
+    let with = |at: usize, value: Option<&str>| {
+        let mut r = row.clone();
+        r[at] = value.map(str::to_string);
+        row_seed(&r)
+    };
+    for (name, seed) in [
+        ("absolute-path-id", with(0, Some(&canary))),
+        ("dev-zero-object", with(14, Some("/dev/zero"))),
+        ("short-template-hash", with(4, Some("ab"))),
+        ("null-id", with(0, None)),
+        (
+            "long-title",
+            with(5, Some(&"x".repeat(archive::MAX_INDEX_FIELD_BYTES + 1))),
+        ),
+        ("columns-missing", row_seed(&row[..17])),
+    ] {
+        fs::write(rows_dir.join(format!("fail_{name}.txt")), seed).unwrap();
+    }
 }

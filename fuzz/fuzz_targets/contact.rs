@@ -1,5 +1,6 @@
-//! Contact import on arbitrary text (what `contact add` and the app's import read): refuse
-//! or add, never panic; a contact added is found again under its key's fingerprint.
+//! Contact import on arbitrary bytes, from a file as `contact add` imports one
+//! ([`ContactBook::add_file`], the bounded reader): refuse or add, never panic; a contact
+//! added is found again under its key's fingerprint.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -18,13 +19,23 @@ fn book() -> &'static ContactBook {
     })
 }
 
+/// The file each input is written to, in the temporary directory.
+fn input_path() -> &'static std::path::Path {
+    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        std::env::temp_dir().join(format!("tweevoud-fuzz-contact-{}.pem", std::process::id()))
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
+    std::fs::write(input_path(), data).expect("the input is written");
     let book = book();
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
-    if book.add(text, "Fuzz", Some("Fuzzing BV"), false, now).is_ok() {
+    if book
+        .add_file(input_path(), "Fuzz", Some("Fuzzing BV"), false, now)
+        .is_ok()
+    {
+        let text = std::str::from_utf8(data).expect("a key that was added is text");
         let key = PublicKey::parse(text).expect("a key that was added parses");
         let found = book
             .find(&key.fingerprint())

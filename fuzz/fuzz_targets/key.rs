@@ -1,5 +1,6 @@
-//! Key import on arbitrary text: public keys (SPKI PEM or the raw key in base64, what
-//! `contact add` and signature checks read) and encrypted PKCS#8 secret keys (what
+//! Key import on arbitrary bytes, read from a file as `key import` reads one (the bounded
+//! reader, [`tweevoud::key::read_pem_file`]): public keys (SPKI PEM or the raw key in base64,
+//! what `contact add` and signature checks read) and encrypted PKCS#8 secret keys (what
 //! `key import` reads): refuse or accept, never panic, never hang; a public key accepted
 //! reads back from its own PEM.
 #![no_main]
@@ -8,7 +9,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use pkcs8::EncryptedPrivateKeyInfo;
-use tweevoud::key::{KeyStore, PublicKey};
+use tweevoud::key::{read_pem_file, KeyStore, PublicKey};
 use tweevoud::Profile;
 
 /// A key store of this process's own, in the temporary directory.
@@ -42,10 +43,20 @@ fn costly(text: &str) -> bool {
     })
 }
 
+/// The file each input is written to, in the temporary directory.
+fn input_path() -> &'static std::path::Path {
+    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        std::env::temp_dir().join(format!("tweevoud-fuzz-key-{}.pem", std::process::id()))
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
+    std::fs::write(input_path(), data).expect("the input is written");
+    let Ok(text) = read_pem_file(input_path()) else {
         return;
     };
+    let text: &str = &text;
     if let Ok(key) = PublicKey::parse(text) {
         let again = PublicKey::from_pem(&key.to_pem()).expect("its own PEM reads back");
         assert_eq!(again.fingerprint(), key.fingerprint());

@@ -44,6 +44,11 @@ pub const MAX_LOG_ENTRIES: usize = 2_000_000;
 /// Most objects one entry may name (an added entry names 4).
 pub const MAX_ENTRY_OBJECTS: usize = 64;
 
+/// The largest `seq` a line may carry: 2^53 - 1, the largest integer canonical JSON (RFC
+/// 8785, which writes numbers as IEEE doubles) writes exactly. A larger one would be hashed
+/// and written back rounded: two entries that differ only there would share a hash.
+const MAX_SEQ: u64 = (1 << 53) - 1;
+
 /// What happened, in the archive's log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -401,6 +406,15 @@ pub fn parse_log_line(line: &[u8]) -> Result<LogEntry, LineError> {
     for member in ["hash", "prev", "agreement", "signed_by"] {
         hex_member(member.to_string(), value.get(member))?;
     }
+    // Found by fuzzing (the log_line target): a forged seq of 2^64 - 1 was accepted, but its
+    // canonical JSON rounds it, so the entry's own line did not read back.
+    if let Some(seq) = value.get("seq").and_then(serde_json::Value::as_u64) {
+        if seq > MAX_SEQ {
+            return Err(LineError::NotAnEntry(format!(
+                "its seq {seq} is larger than canonical JSON holds exactly ({MAX_SEQ})"
+            )));
+        }
+    }
     if let Some(objects) = value.get("objects").and_then(|o| o.as_array()) {
         if objects.len() > MAX_ENTRY_OBJECTS {
             return Err(LineError::TooManyObjects(objects.len()));
@@ -747,6 +761,30 @@ mod tests {
             parse_log_line(b"{}"),
             Err(LineError::NotAnEntry(_))
         ));
+    }
+
+    /// Fuzzing finding (log_line target, fuzz/seeds/log_line/fail_huge-seq.jsonl): a seq
+    /// beyond 2^53 - 1 is refused, since its canonical JSON (hashed, and written back) would
+    /// round it; the largest exact one still reads back as the same entry.
+    #[test]
+    fn fail_seq_beyond_what_canonical_json_holds() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path().join("log.jsonl"));
+        let good = log.append(new(LogEvent::Added), Some(&key)).unwrap();
+        let mut value = serde_json::to_value(&good).unwrap();
+        for seq in [u64::MAX, MAX_SEQ + 1] {
+            value["seq"] = seq.into();
+            let line = value.to_string();
+            assert!(
+                matches!(parse_log_line(line.as_bytes()), Err(LineError::NotAnEntry(m)) if m.contains("seq")),
+                "{seq}"
+            );
+        }
+        value["seq"] = MAX_SEQ.into();
+        let entry = parse_log_line(value.to_string().as_bytes()).unwrap();
+        let back = entry.to_line();
+        assert_eq!(parse_log_line(&back[..back.len() - 1]).unwrap(), entry);
     }
 
     #[test]

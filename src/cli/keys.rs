@@ -273,7 +273,9 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
             }
         }
         KeyCommand::Import(a) => {
-            let pem = read_small_text(&a.file)?;
+            // The key store's bounded reader (what the key fuzz target reads through).
+            let pem = tweevoud::key::read_pem_file(&a.file)
+                .with_context(|| format!("cannot read {}", shown(&a.file)))?;
             let passphrase = read_passphrase(
                 a.passphrase.passphrase_file.as_deref(),
                 false,
@@ -372,9 +374,9 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
             org,
             verified,
         } => {
-            let pem = read_small_text(&file)?;
+            // The contact book's bounded reader (what the contact fuzz target reads through).
             let added = book
-                .add(&pem, &name, Some(&org), verified, now()?)
+                .add_file(&file, &name, Some(&org), verified, now()?)
                 .with_context(|| format!("cannot add {} as a contact", shown(&file)))?;
             match added {
                 Added::New(c) => {
