@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check web e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check web web-check e2e bundle clean harden
 
 all: build
 
@@ -42,7 +42,7 @@ clippy:
 
 ## The core as the browser edition builds it: no file system, no operating system, wasm32.
 clippy-wasm:
-	$(CARGO) clippy -p tweevoud --lib -p tweevoud-desk --no-default-features --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy -p tweevoud --lib -p tweevoud-desk -p tweevoud-web --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
@@ -52,6 +52,18 @@ doc:
 unit:
 	$(CARGO) test --workspace --exclude tweevoud-e2e
 	$(CARGO) test -p tweevoud --lib --no-default-features
+
+## The browser edition's WebAssembly (release) run in Node through its Desk class: two parties
+## sign and countersign, and its exemplar PDFs must be the native CLI's of the same agreement
+## file, byte for byte.
+web-check: setup
+	$(CARGO) build -p tweevoud
+	$(CARGO) build -p tweevoud-web --target wasm32-unknown-unknown --release
+	wasm-bindgen --target nodejs --out-dir "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/wasm32-unknown-unknown/release/tweevoud_web.wasm"
+	rm -rf "$(TARGET_DIR)/web-check" && mkdir -p "$(TARGET_DIR)/web-check/native"
+	node web/scripts/wasm-flow.cjs "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/web-check"
+	"$(TARGET_DIR)/debug/tweevoud" export -o "$(TARGET_DIR)/web-check/native" "$(TARGET_DIR)/web-check/"*.tweevoud
+	cd "$(TARGET_DIR)/web-check" && for f in native/*.pdf; do cmp "$$f" "$${f#native/}" || exit 1; done
 
 ## The test hooks are not in the app people run: built as `make run` builds it, the binary
 ## holds none of their names; built with the e2e-hooks feature, it holds them all (so the

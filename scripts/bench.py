@@ -3,6 +3,7 @@
 and the Markdown table of every result.
 
     bench.py app  --app BIN --bare BIN --out FILE.json [--runs N] [--idle S]
+    bench.py web  --web DIR --pdf FILE --agreement FILE --out FILE.json [--runs N]
     bench.py table --dir DIR            # reads DIR/*.json, prints the table, writes DIR/../bench.md
 
 Launch to interactive is measured over WebDriver (tauri-driver + WebKitWebDriver, as the
@@ -17,6 +18,12 @@ Idle memory is the PSS (proportional set size: shared pages divided among the pr
 sharing them) summed over the app process and all its descendants (WebKitWebProcess,
 WebKitNetworkProcess, ...), from /proc/PID/smaps_rollup, after the window has been ready
 and idle for a few seconds.
+
+The browser edition (`bench.py web`) is measured in headless Chromium over chromedriver:
+the size of what a browser loads (the WebAssembly, the scripts, the single file; raw and
+gzip -9), and, in the page, the core's time to verify an exemplar and to make both exemplars,
+called as the page calls it (`Desk.call`), from a measuring page served on 127.0.0.1 next to
+the static folder (the product's own page takes no measurements).
 
 Only the standard library is used.
 """
@@ -264,6 +271,109 @@ def app(args):
 # The table
 
 
+# ---------------------------------------------------------------------------------------------
+# The browser edition: bundle size, verify and export in the page
+
+WEB_BENCH_PAGE = """<!doctype html><meta charset="utf-8"><title>bench</title>
+<script type="module">
+import init, { Desk } from "./pkg/tweevoud_web.js";
+import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
+const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const median = (xs) => { xs.sort((a, b) => a - b); return xs[Math.floor(xs.length / 2)]; };
+window.bench = async (pdf, agreement, runs) => {
+  let t = performance.now();
+  await init({ module_or_path: bytes(WASM_BASE64) });
+  const init_ms = performance.now() - t;
+  const desk = new Desk("");
+  const time = (f) => {
+    f();
+    const xs = [];
+    for (let i = 0; i < runs; i++) { const t0 = performance.now(); f(); xs.push(performance.now() - t0); }
+    return median(xs);
+  };
+  const verdict = JSON.parse(desk.call("verify_bytes", JSON.stringify({ name: "exemplar.pdf", bytes: pdf })));
+  const verify_ms = time(() => desk.call("verify_bytes", JSON.stringify({ name: "exemplar.pdf", bytes: pdf })));
+  desk.call("open_bytes", JSON.stringify({ name: "complete.tweevoud", bytes: agreement }));
+  const export_ms = time(() => desk.call("exemplar_files", "{}"));
+  return { init_ms, verify_ms, export_ms, verdict: verdict.verdict.code, runs };
+};
+document.title = "ready";
+</script>
+"""
+
+
+def gzip_size(data):
+    import gzip
+    return len(gzip.compress(data, compresslevel=9))
+
+
+def web(args):
+    import functools
+    import http.server
+    import threading
+
+    site = os.path.join(args.web, "site")
+    single = os.path.join(args.web, "tweevoud.html")
+    wasm = open(glob.glob(os.path.join(args.web, "pkg", "*.wasm"))[0], "rb").read()
+    scripts = b"".join(open(f, "rb").read() for f in sorted(glob.glob(os.path.join(site, "*.js")))
+                       + [os.path.join(site, "pkg", "tweevoud_web.js")])
+    page = open(single, "rb").read()
+    sizes = {"wasm": len(wasm), "wasm_gzip": gzip_size(wasm), "js": len(scripts),
+             "js_gzip": gzip_size(scripts), "single": len(page), "single_gzip": gzip_size(page)}
+
+    root = tempfile.mkdtemp(prefix="tweevoud-web-bench-")
+    try:
+        shutil.copytree(site, os.path.join(root, "site"))
+        with open(os.path.join(root, "site", "bench.html"), "w") as f:
+            f.write(WEB_BENCH_PAGE)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                    directory=os.path.join(root, "site"))
+        handler.log_message = lambda *a, **k: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = free_port()
+        driver = subprocess.Popen(["chromedriver", f"--port={port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_port(port)
+            base = f"http://127.0.0.1:{port}"
+            caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         f"--user-data-dir={os.path.join(root, 'chromium')}"]}}}}
+            sid = http("POST", f"{base}/session", caps)["value"]["sessionId"]
+            try:
+                http("POST", f"{base}/session/{sid}/url",
+                     {"url": f"http://127.0.0.1:{server.server_address[1]}/bench.html"})
+                for _ in range(200):
+                    if http("GET", f"{base}/session/{sid}/title")["value"] == "ready":
+                        break
+                    time.sleep(0.05)
+                import base64
+                b64 = lambda path: base64.b64encode(open(path, "rb").read()).decode()  # noqa: E731
+                http("POST", f"{base}/session/{sid}/timeouts", {"script": 600000})
+                got = http("POST", f"{base}/session/{sid}/execute/async", {
+                    "script": "const done = arguments[3]; window.bench(arguments[0], arguments[1], arguments[2]).then(done, (e) => done({error: String(e)}));",
+                    "args": [b64(args.pdf), b64(args.agreement), args.runs]}, timeout=900)["value"]
+            finally:
+                http("DELETE", f"{base}/session/{sid}")
+        finally:
+            driver.terminate()
+            driver.wait()
+            server.shutdown()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if not isinstance(got, dict) or "error" in got:
+        raise SystemExit(f"bench: the browser edition's measurement failed: {got}")
+    if got["verdict"] not in ("complete_unconfirmed", "authentic"):
+        raise SystemExit(f"bench: the browser edition says {got['verdict']} of the exemplar")
+    got.update(sizes)
+    got["browser"] = subprocess.run(["chromium", "--version"], capture_output=True,
+                                    text=True).stdout.strip()
+    with open(args.out, "w") as f:
+        json.dump(got, f)
+
+
 def hyperfine_median(path):
     """Median wall time in ms of the single command in a hyperfine JSON export."""
     with open(path) as f:
@@ -350,6 +460,13 @@ def table(args):
     row("app: idle memory, PSS of all its processes", a["tweevoud"]["pss_kib"],
         "bare Tauri window, same way", a["bare"]["pss_kib"], "within", 1.2, unit=mib)
 
+    w = load("web.json")
+    row("browser edition: verify one exemplar PDF (in the page, WebAssembly)", w["verify_ms"],
+        "the desktop's core, in process (benches/ops.rs)", ops["verify_pdf"], "within")
+    row("browser edition: make both exemplars (in the page, WebAssembly)", w["export_ms"],
+        "the desktop's core, in process (benches/ops.rs)", ops["export"], "within")
+    kb = lambda n: f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.2f} MiB"  # noqa: E731
+
     lines = [
         "| operation | Tweevoud median | anchor | anchor median | ratio | target | met? |",
         "|---|---|---|---|---|---|---|",
@@ -366,6 +483,11 @@ def table(args):
                     for q in ar["searches"]) + ".",
         "App processes at idle: Tweevoud " + "; ".join(a["tweevoud"]["processes"])
         + " — bare " + "; ".join(a["bare"]["processes"]) + ".",
+        f"Browser edition ({w['browser']}, headless): the WebAssembly {kb(w['wasm'])} "
+        f"({kb(w['wasm_gzip'])} gzip), the scripts {kb(w['js'])} ({kb(w['js_gzip'])} gzip), "
+        f"the single file tweevoud.html {kb(w['single'])} ({kb(w['single_gzip'])} gzip; the "
+        f"WebAssembly inside as base64); compiling and starting the WebAssembly "
+        f"{fmt_ms(w['init_ms'])}; medians of {w['runs']} runs in the page.",
     ]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
@@ -383,11 +505,17 @@ def main():
     a.add_argument("--runs", type=int, default=10)
     a.add_argument("--pss-runs", type=int, default=3)
     a.add_argument("--idle", type=float, default=5.0)
+    w = sub.add_parser("web")
+    w.add_argument("--web", required=True, help="what make web wrote (target/web)")
+    w.add_argument("--pdf", required=True)
+    w.add_argument("--agreement", required=True)
+    w.add_argument("--out", required=True)
+    w.add_argument("--runs", type=int, default=20)
     t = sub.add_parser("table")
     t.add_argument("--dir", required=True)
     t.add_argument("--md", required=True)
     args = p.parse_args()
-    {"app": app, "table": table}[args.cmd](args)
+    {"app": app, "web": web, "table": table}[args.cmd](args)
 
 
 if __name__ == "__main__":

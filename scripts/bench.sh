@@ -106,6 +106,11 @@ say "the app"
   --bare "$root/target/release/bare-tauri" --runs "${TWEEVOUD_BENCH_APP_RUNS:-10}" \
   --out "$out/app.json"
 
+say "the browser edition"
+bash scripts/web.sh >/dev/null
+"$pyenv/python" scripts/bench.py web --web "$root/target/web" --pdf "$pdf" \
+  --agreement "$work/complete.tweevoud" --out "$out/web.json"
+
 "$pyenv/python" - "$out/meta.json" "$pdf" "$work/complete.tweevoud" "$load_before" <<'EOF'
 import json, os, platform, subprocess, sys, datetime
 out, pdf, file, load_before = sys.argv[1:]

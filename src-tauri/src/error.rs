@@ -424,6 +424,9 @@ mod wording {
             ArchiveError::CODES,
             OpenError::CODES,
             ChangeError::CODES,
+            tweevoud_desk::DeskError::CODES,
+            // The browser edition's own refusals, worded by the same window.
+            tweevoud_web::WebError::CODES,
         ]
         .concat()
     }

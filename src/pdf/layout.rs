@@ -188,11 +188,18 @@ impl Fonts {
                         .map(ParsedFont::from_azul)
                         .ok_or_else(|| format!("{name} does not parse"))
                 };
+                #[cfg(not(target_arch = "wasm32"))]
                 let (regular, bold) = std::thread::scope(|s| {
                     let bold = s.spawn(|| parse(dejavu::sans::bold(), "DejaVu Sans Bold"));
                     let regular = parse(dejavu::sans::regular(), "DejaVu Sans");
                     (regular, bold.join())
                 });
+                // WebAssembly in a browser has no threads: one face after the other.
+                #[cfg(target_arch = "wasm32")]
+                let (regular, bold) = (
+                    parse(dejavu::sans::regular(), "DejaVu Sans"),
+                    Ok::<_, ()>(parse(dejavu::sans::bold(), "DejaVu Sans Bold")),
+                );
                 Ok(Fonts {
                     regular: regular?,
                     bold: bold.map_err(|_| "DejaVu Sans Bold does not parse".to_string())??,
@@ -205,7 +212,9 @@ impl Fonts {
     /// Starts parsing the fonts on another thread, unless they are parsed already, so that
     /// what the caller does next (reading a PDF, verifying an agreement) overlaps it. A
     /// rendering that needs them meanwhile waits for that parse instead of starting another.
+    /// (WebAssembly in a browser has no threads: there the fonts are parsed when first needed.)
     pub(crate) fn warm_up() {
+        #[cfg(not(target_arch = "wasm32"))]
         if FONTS.get().is_none() {
             std::thread::spawn(|| {
                 let _ = Fonts::get();

@@ -297,6 +297,10 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
         let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
         write::write(agreement, e, fonts, &pages, &compressed)
     };
+    // WebAssembly in a browser has no threads: there they are written one after the other.
+    #[cfg(target_arch = "wasm32")]
+    let rendered: Vec<Result<Vec<u8>, PdfError>> = kinds.iter().map(|&e| render(e)).collect();
+    #[cfg(not(target_arch = "wasm32"))]
     let rendered: Vec<Result<Vec<u8>, PdfError>> = std::thread::scope(|scope| {
         let others: Vec<_> = kinds[1..]
             .iter()
