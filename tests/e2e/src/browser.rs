@@ -118,6 +118,8 @@ impl Browser {
                     "download.default_directory": downloads,
                     "download.prompt_for_download": false,
                     "download.directory_upgrade": true,
+                    // Both exemplars and the agreement file, one after the other.
+                    "profile.default_content_setting_values.automatic_downloads": 1,
                     "safebrowsing.enabled": false,
                 },
             }),
@@ -128,6 +130,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("chromedriver could not start Chromium: {e}"));
         let url = format!("file://{}", page.display());
         driver.goto(&url).await.expect("the page opens");
+        // A file chooser cannot show in a headless browser, which then reports it cancelled at
+        // once; intercepted, it stays open until the test gives the input its file, as a
+        // person choosing one would.
+        driver
+            .cdp()
+            .send_raw(
+                "Page.setInterceptFileChooserDialog",
+                json!({ "enabled": true }),
+            )
+            .await
+            .expect("file choosers can be intercepted");
 
         let shot_dir = target_dir().join("e2e-shots");
         std::fs::create_dir_all(&shot_dir).expect("the screenshot folder");

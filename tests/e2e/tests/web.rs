@@ -217,7 +217,15 @@ async fn countersign(
     ]);
     assert_eq!(code, 0, "the CLI imports the browser's key file: {out}");
     let draft = dir.join("another.tweevoud");
-    let (code, out) = cli(&["new", "--template", DPA, "--output", &path(&draft)]);
+    let (code, out) = cli(&[
+        "new",
+        "--template",
+        DPA,
+        "--output",
+        &path(&draft),
+        "--set",
+        "provider_signatory_name=Marie Dubois",
+    ]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = cli(&[
         "sign",
