@@ -309,7 +309,7 @@ def gzip_size(data):
 
 def web(args):
     import functools
-    import http.server
+    import http.server as http_server
     import threading
 
     site = os.path.join(args.web, "site")
@@ -326,10 +326,12 @@ def web(args):
         shutil.copytree(site, os.path.join(root, "site"))
         with open(os.path.join(root, "site", "bench.html"), "w") as f:
             f.write(WEB_BENCH_PAGE)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                    directory=os.path.join(root, "site"))
-        handler.log_message = lambda *a, **k: None
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        class Quiet(http_server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=os.path.join(root, "site"))
+        server = http_server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = free_port()
         driver = subprocess.Popen(["chromedriver", f"--port={port}"],
