@@ -40,14 +40,43 @@ pub fn page() -> PathBuf {
     page
 }
 
-/// Opens `page` (a file) in a fresh headless Chromium for the test `name`, runs `body`, and
-/// always tears everything down, also when `body` fails (after a last screenshot).
-pub async fn run<F>(name: &str, page: &Path, body: F)
+/// The `file://` address of `page`.
+pub fn file_url(page: &Path) -> String {
+    format!("file://{}", page.display())
+}
+
+/// The static folder `make web` writes, served by a plain web server on 127.0.0.1 for as long
+/// as the returned process lives; its address.
+pub fn site() -> (String, Process) {
+    let dir = target_dir().join("web/site");
+    require_file(
+        &dir.join("index.html"),
+        "the browser edition's folder (make web)",
+    );
+    let port = free_port();
+    let child = Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1"])
+        .arg(port.to_string())
+        .arg("--directory")
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 serves the folder");
+    let mut server = Process::new("the web server", child);
+    server.wait_for_port(port);
+    (format!("http://127.0.0.1:{port}/index.html"), server)
+}
+
+/// Opens `url` in a fresh headless Chromium for the test `name`, runs `body`, and always tears
+/// everything down, also when `body` fails (after a last screenshot).
+pub async fn run<F>(name: &str, url: &str, body: F)
 where
     F: for<'a> FnOnce(&'a Browser) -> Body<'a>,
 {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let browser = Browser::start(name, page).await;
+    let browser = Browser::start(name, url).await;
     let outcome = AssertUnwindSafe(body(&browser)).catch_unwind().await;
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
@@ -72,7 +101,7 @@ pub struct Browser {
 }
 
 impl Browser {
-    async fn start(name: &str, page: &Path) -> Browser {
+    async fn start(name: &str, url: &str) -> Browser {
         let chromium = tool_path(
             "CHROMIUM",
             "/usr/bin/chromium",
@@ -128,8 +157,7 @@ impl Browser {
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
             .await
             .unwrap_or_else(|e| panic!("chromedriver could not start Chromium: {e}"));
-        let url = format!("file://{}", page.display());
-        driver.goto(&url).await.expect("the page opens");
+        driver.goto(url).await.expect("the page opens");
         // A file chooser cannot show in a headless browser, which then reports it cancelled at
         // once; intercepted, it stays open until the test gives the input its file, as a
         // person choosing one would.

@@ -455,7 +455,7 @@ x.XCloseDisplay(d)
 "#;
 
 /// A helper process that is stopped with SIGTERM, and waited for, when dropped.
-struct Process {
+pub struct Process {
     what: &'static str,
     child: Child,
 }
