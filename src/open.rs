@@ -215,24 +215,47 @@ pub fn read(bytes: &[u8]) -> Result<Contents, Unreadable> {
     })
 }
 
+/// Why a file is not opened to work on: what it is, and the core's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What the file is.
+    pub kind: FileKind,
+    /// Why it is refused.
+    pub reason: Reason,
+}
+
+/// Reads what `bytes` hold, to work on it (fill in, sign, render, export, archive, put on a
+/// desk): [`read`], and refused also when it is a PDF whose visible document is not the
+/// agreement inside it. Every way of opening a file to work on it goes through here, so that
+/// what one refuses, all refuse.
+pub fn read_to_work_on(bytes: &[u8]) -> Result<Contents, Refusal> {
+    let contents = read(bytes).map_err(|u| Refusal {
+        kind: u.kind,
+        reason: u.reason(),
+    })?;
+    if let Some(problem) = contents.pdf_problem() {
+        return Err(Refusal {
+            kind: contents.kind,
+            reason: problem.clone(),
+        });
+    }
+    Ok(contents)
+}
+
 #[cfg(feature = "fs")]
 impl Agreement {
-    /// Reads the agreement in the file at `path`, to work on it: an agreement file, or the one
+    /// Reads the agreement in the file at `path`, to work on it ([`read_to_work_on`]): an agreement file, or the one
     /// inside an exemplar PDF. Refused ([`OpenError::Refused`]) when the file is not a
     /// Tweevoud file, is damaged, or is a PDF whose visible document is not the agreement
     /// inside it. The agreement's own signatures are not judged here: filling in and signing
     /// refuse an agreement that is not intact (`crate::signing`), and verifying reports it.
     pub fn load(path: &Path) -> Result<Agreement, OpenError> {
         let bytes = read_file(path)?;
-        let refused = |kind, reason| OpenError::Refused {
+        let contents = read_to_work_on(&bytes).map_err(|r| OpenError::Refused {
             path: path.to_path_buf(),
-            kind,
-            reason,
-        };
-        let contents = read(&bytes).map_err(|u| refused(u.kind, u.reason()))?;
-        if let Some(problem) = contents.pdf_problem() {
-            return Err(refused(contents.kind, problem.clone()));
-        }
+            kind: r.kind,
+            reason: r.reason,
+        })?;
         Ok(contents.agreement)
     }
 }

@@ -14,16 +14,17 @@ use crate::{DeskError, Place};
 pub struct Opened {
     /// The agreement.
     pub agreement: Agreement,
-    /// For an exemplar PDF: what it says it is and whether it shows the agreement inside
-    /// (the core's check; a PDF whose visible document differs is held, never worked on).
+    /// For an exemplar PDF: what it says it is (the core's check, which found that it shows
+    /// the agreement inside).
     pub pdf: Option<ExemplarCheck>,
 }
 
 impl Opened {
-    /// The agreement in `bytes` (the core's [`tweevoud::open::read`]): an agreement file, or
-    /// the one inside an exemplar PDF, checked against what the PDF shows.
-    pub fn read(bytes: &[u8]) -> Result<Opened, tweevoud::open::Unreadable> {
-        let contents = tweevoud::open::read(bytes)?;
+    /// The agreement in `bytes`, to work on (the core's [`tweevoud::open::read_to_work_on`]):
+    /// an agreement file, or the one inside an exemplar PDF that shows it; a PDF whose visible
+    /// document is not the agreement inside is refused, as every command refuses it.
+    pub fn read(bytes: &[u8]) -> Result<Opened, tweevoud::open::Refusal> {
+        let contents = tweevoud::open::read_to_work_on(bytes)?;
         Ok(Opened {
             agreement: contents.agreement,
             pdf: contents.pdf,

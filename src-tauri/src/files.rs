@@ -15,17 +15,17 @@ use tweevoud_desk::Opened;
 
 use crate::Error;
 
-/// Reads the agreement in `path` (the core's [`open::read`]): an agreement file, or the one
-/// inside an exemplar PDF, checked against what the PDF shows. A file that cannot be opened
+/// Reads the agreement in `path` to work on (the core's [`open::read_to_work_on`]): an
+/// agreement file, or the one inside an exemplar PDF that shows it. A file that cannot be opened
 /// as an agreement is [`Error::Open`]: its code says whether it could not be read, is a
 /// damaged or altered Tweevoud file, or is no agreement at all.
 pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
     let bytes = open::read_file(path).map_err(Error::from_open)?;
-    Opened::read(&bytes).map_err(|u| {
+    Opened::read(&bytes).map_err(|r| {
         Error::from_open(OpenError::Refused {
             path: path.to_path_buf(),
-            kind: u.kind,
-            reason: u.reason(),
+            kind: r.kind,
+            reason: r.reason,
         })
     })
 }

@@ -59,3 +59,19 @@ fn the_app_shows_the_cores_verdict_for_every_case() {
         }
     }
 }
+
+/// What verify calls altered because the PDF does not show the agreement inside, the desk
+/// (the app's and the browser's open) refuses to work on, with that reason.
+#[test]
+fn the_desk_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
+    let exemplar = tweevoud::pdf::render(
+        &common::dpa_provider_signed(),
+        tweevoud::pdf::Exemplar::ToSign,
+    )
+    .unwrap();
+    assert!(tweevoud_desk::Opened::read(&exemplar).is_ok());
+    let edited = common::with_page_1_replaced(&exemplar);
+    let refusal = tweevoud_desk::Opened::read(&edited).unwrap_err();
+    assert_eq!(refusal.kind, tweevoud::FileKind::Exemplar);
+    assert_eq!(tweevoud::Coded::code(&refusal.reason), "visible_differs");
+}

@@ -477,10 +477,10 @@ impl WebDesk {
     /// that is refused leaves the desk as it was.
     fn open(&mut self, name: &str, bytes: &[u8]) -> Result<AgreementView, WebError> {
         too_large(name, bytes)?;
-        let opened = Opened::read(bytes).map_err(|u| OpenError::Refused {
+        let opened = Opened::read(bytes).map_err(|r| OpenError::Refused {
             path: name.into(),
-            kind: u.kind,
-            reason: u.reason(),
+            kind: r.kind,
+            reason: r.reason,
         })?;
         let work = Work::opened(&self.store, opened, PathBuf::from(name));
         let view = AgreementView::of(&self.store, &work);

@@ -731,28 +731,24 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     .await?;
     s.shot("verify-exemplar").await;
 
-    // Opened rather than verified, the edited PDF is shown for review only, with the reason
-    // in Dutch.
+    // Opened rather than verified, the edited PDF is refused, with the reason in Dutch, and
+    // the agreement on the desk stays.
     choose_language(d, "nl").await?;
     click(d, "[data-testid='nav-keys']").await?;
     hook(d, "e2e_drop", &edited).await?;
-    displayed(d, "[data-testid='review']").await?;
-    attr_is(
-        d,
-        "[data-testid='review-reason']",
-        "data-code",
-        "visible_differs",
-    )
-    .await?;
+    attr_is(d, "[data-testid='error']", "data-kind", "altered").await?;
     wait_text(
         d,
-        "[data-testid='review-reason']",
+        "[data-testid='error-reason']",
         "Het zichtbare document wijkt af van de ondertekende overeenkomst",
     )
     .await?;
     s.shot("open-edited-pdf-nl").await;
+    click(d, "[data-testid='nav-agreement']").await?;
+    wait_text(d, "[data-testid='nav-desk-title']", "exemplaar-1.pdf").await?;
+    attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
     choose_language(d, "en").await?;
-    assert_no_error(d).await
+    Ok(())
 }
 
 async fn search_archive(d: &WebDriver, query: &str) -> WebDriverResult<()> {
