@@ -14,6 +14,7 @@
 mod error;
 mod place;
 pub mod view;
+pub mod window;
 mod work;
 
 pub use error::DeskError;

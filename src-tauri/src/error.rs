@@ -11,15 +11,15 @@
 
 use std::path::PathBuf;
 
-use serde::ser::SerializeMap;
 use tweevoud::archive::ArchiveError;
 use tweevoud::contact::ContactError;
-use tweevoud::error::{params_map, Params};
+use tweevoud::error::Params;
 use tweevoud::key::KeyError;
 use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
 use tweevoud::verify::FirstProblem;
-use tweevoud::{AgreementError, ChangeError, Coded, OpenError, Problem};
+use tweevoud::{AgreementError, ChangeError, Coded, OpenError};
+use tweevoud_desk::window::{self, open_reason, WindowError};
 use tweevoud_desk::DeskError;
 
 /// Anything a command can fail with.
@@ -161,11 +161,7 @@ impl Error {
     pub fn reason(&self) -> Option<FirstProblem> {
         match self {
             Error::NotIntact(first) => Some(first.clone()),
-            Error::Open(e) => e.reason().map(|reason| FirstProblem {
-                signer: None,
-                role: None,
-                reason: reason.clone(),
-            }),
+            Error::Open(e) => open_reason(e),
             Error::DataDir { .. }
             | Error::Template(_)
             | Error::Agreement(_)
@@ -184,21 +180,6 @@ impl Error {
             | Error::Interrupted { .. } => None,
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => None,
-        }
-    }
-
-    /// The invalid value's blank and problem, for `invalid_value`.
-    fn invalid_value(&self) -> Option<(&str, &Problem)> {
-        let mut e = match self {
-            Error::Agreement(e) | Error::Archive(ArchiveError::Agreement(e)) => e,
-            _ => return None,
-        };
-        while let AgreementError::InFile { source, .. } = e {
-            e = source;
-        }
-        match e {
-            AgreementError::InvalidValue { blank, problem, .. } => Some((blank, problem)),
-            _ => None,
         }
     }
 }
@@ -262,30 +243,30 @@ impl Coded for Error {
     }
 }
 
+impl WindowError for Error {
+    fn agreement_error(&self) -> Option<&AgreementError> {
+        match self {
+            Error::Agreement(e) | Error::Archive(ArchiveError::Agreement(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn reason(&self) -> Option<FirstProblem> {
+        Error::reason(self)
+    }
+}
+
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let invalid = self.invalid_value();
-        let reason = self.reason();
-        let len = 3 + 2 * usize::from(invalid.is_some()) + usize::from(reason.is_some());
-        let mut s = serializer.serialize_map(Some(len))?;
-        s.serialize_entry("kind", self.code())?;
-        s.serialize_entry("message", &self.to_string())?;
-        s.serialize_entry("params", &params_map(self))?;
-        if let Some((blank, problem)) = invalid {
-            s.serialize_entry("blank", blank)?;
-            s.serialize_entry("problem", problem)?;
-        }
-        if let Some(reason) = reason {
-            s.serialize_entry("reason", &reason)?;
-        }
-        s.end()
+        window::serialize(self, serializer)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use tweevoud::error::params_map;
     use tweevoud::verify::Reason;
-    use tweevoud::FileKind;
+    use tweevoud::{FileKind, Problem};
 
     use super::*;
 

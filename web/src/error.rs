@@ -6,14 +6,14 @@
 //! invalid value also carries `blank` and `problem`; an agreement that is not intact, and a
 //! file that is refused, carry `reason`: the core's verification reason.
 
-use serde::ser::SerializeMap;
 use tweevoud::contact::ContactError;
-use tweevoud::error::{params_map, Params};
+use tweevoud::error::Params;
 use tweevoud::key::KeyError;
 use tweevoud::pdf::PdfError;
 use tweevoud::template::TemplateError;
 use tweevoud::verify::FirstProblem;
-use tweevoud::{AgreementError, ChangeError, Coded, OpenError, Problem};
+use tweevoud::{AgreementError, ChangeError, Coded, OpenError};
+use tweevoud_desk::window::{self, open_reason, WindowError};
 use tweevoud_desk::DeskError;
 
 /// Why a command was refused; nothing changed.
@@ -99,11 +99,7 @@ impl WebError {
     pub fn reason(&self) -> Option<FirstProblem> {
         match self {
             WebError::Desk(DeskError::NotIntact(first)) => Some(first.clone()),
-            WebError::Open(e) => e.reason().map(|reason| FirstProblem {
-                signer: None,
-                role: None,
-                reason: reason.clone(),
-            }),
+            WebError::Open(e) => open_reason(e),
             WebError::Desk(_)
             | WebError::Agreement(_)
             | WebError::Template(_)
@@ -115,21 +111,6 @@ impl WebError {
             | WebError::BadArguments { .. }
             | WebError::NothingVerified
             | WebError::SavedUnreadable { .. } => None,
-        }
-    }
-
-    /// The invalid value's blank and problem, for `invalid_value`.
-    fn invalid_value(&self) -> Option<(&str, &Problem)> {
-        let mut e = match self {
-            WebError::Agreement(e) | WebError::Desk(DeskError::Agreement(e)) => e,
-            _ => return None,
-        };
-        while let AgreementError::InFile { source, .. } = e {
-            e = source;
-        }
-        match e {
-            AgreementError::InvalidValue { blank, problem, .. } => Some((blank, problem)),
-            _ => None,
         }
     }
 
@@ -178,23 +159,22 @@ impl Coded for WebError {
     }
 }
 
+impl WindowError for WebError {
+    fn agreement_error(&self) -> Option<&AgreementError> {
+        match self {
+            WebError::Agreement(e) | WebError::Desk(DeskError::Agreement(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn reason(&self) -> Option<FirstProblem> {
+        WebError::reason(self)
+    }
+}
+
 impl serde::Serialize for WebError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let invalid = self.invalid_value();
-        let reason = self.reason();
-        let len = 3 + 2 * usize::from(invalid.is_some()) + usize::from(reason.is_some());
-        let mut s = serializer.serialize_map(Some(len))?;
-        s.serialize_entry("kind", self.code())?;
-        s.serialize_entry("message", &self.to_string())?;
-        s.serialize_entry("params", &params_map(self))?;
-        if let Some((blank, problem)) = invalid {
-            s.serialize_entry("blank", blank)?;
-            s.serialize_entry("problem", problem)?;
-        }
-        if let Some(reason) = reason {
-            s.serialize_entry("reason", &reason)?;
-        }
-        s.end()
+        window::serialize(self, serializer)
     }
 }
 
@@ -202,7 +182,7 @@ impl serde::Serialize for WebError {
 mod tests {
     use tweevoud::error::assert_codes;
     use tweevoud::verify::Reason;
-    use tweevoud::FileKind;
+    use tweevoud::{FileKind, Problem};
 
     use super::*;
 
