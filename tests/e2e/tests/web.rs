@@ -35,6 +35,50 @@ async fn a_customer_countersigns_in_the_browser_from_the_file_it_was_sent() {
         .tempdir()
         .expect("a temporary directory");
     let dir = files.path().to_path_buf();
+    let (to_sign, tom) = provider_sends(&dir);
+
+    let d = dir.clone();
+    browser::run("countersign", &browser::file_url(&page), move |b| {
+        Box::pin(countersign(b, d, to_sign, tom))
+    })
+    .await;
+}
+
+/// The static folder, served by a web host: the same page, the same verdicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_folder_for_a_web_host_verifies_too() {
+    let files = tempfile::Builder::new()
+        .prefix("tweevoud-web-site-")
+        .tempdir()
+        .expect("a temporary directory");
+    let (to_sign, _) = provider_sends(files.path());
+    let (url, _server) = browser::site();
+    browser::run("site", &url, move |b| {
+        Box::pin(async move {
+            let d = b.driver();
+            d.query(By::Css("body[data-ready='true']")).first().await?;
+            attr_is(d, "body", "data-edition", "web").await?;
+            choose_language(d, "en").await?;
+            click(d, "[data-testid='nav-verify']").await?;
+            click(d, "[data-testid='verify-pick']").await?;
+            choose_file(d, &to_sign).await?;
+            attr_is(
+                d,
+                "[data-testid='verdict']",
+                "data-verdict",
+                "awaiting_unconfirmed",
+            )
+            .await?;
+            b.shot("verified").await;
+            Ok(())
+        })
+    })
+    .await;
+}
+
+/// The provider signs the DPA with the CLI, leaving the customer's blanks open: the PDF it
+/// sends for countersignature, and its public key file, in `dir`.
+fn provider_sends(dir: &Path) -> (PathBuf, PathBuf) {
     let provider = dir.join("provider");
     let cli = |args: &[&str]| tweevoud_e2e::cli(&provider, args);
     let agreement = dir.join("dpa.tweevoud");
@@ -61,65 +105,9 @@ async fn a_customer_countersigns_in_the_browser_from_the_file_it_was_sent() {
     ]);
     let sent = dir.join("sent");
     cli(&["export", &path(&agreement), "--output", &path(&sent)]);
-    let to_sign = only_file(&sent, ".pdf");
     let tom = dir.join("tom.pem");
     cli(&["key", "export", "Tom Hendrix", "--output", &path(&tom)]);
-
-    let d = dir.clone();
-    browser::run("countersign", &browser::file_url(&page), move |b| {
-        Box::pin(countersign(b, d, to_sign, tom))
-    })
-    .await;
-}
-
-/// The static folder, served by a web host: the same page, the same verdicts.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_folder_for_a_web_host_verifies_too() {
-    let files = tempfile::Builder::new()
-        .prefix("tweevoud-web-site-")
-        .tempdir()
-        .expect("a temporary directory");
-    let dir = files.path().to_path_buf();
-    let provider = dir.join("provider");
-    let cli = |args: &[&str]| tweevoud_e2e::cli(&provider, args);
-    let agreement = dir.join("dpa.tweevoud");
-    cli(&["key", "new", "--name", "Tom Hendrix", "--org", "XIS"]);
-    cli(&["new", "--template", DPA, "--output", &path(&agreement)]);
-    cli(&[
-        "sign",
-        &path(&agreement),
-        "--key",
-        "Tom Hendrix",
-        "--as",
-        "provider",
-        "--leave-open-for",
-        "customer",
-    ]);
-    let sent = dir.join("sent");
-    cli(&["export", &path(&agreement), "--output", &path(&sent)]);
-    let to_sign = only_file(&sent, ".pdf");
-    let (url, _server) = browser::site();
-    browser::run("site", &url, move |b| {
-        Box::pin(async move {
-            let d = b.driver();
-            d.query(By::Css("body[data-ready='true']")).first().await?;
-            attr_is(d, "body", "data-edition", "web").await?;
-            choose_language(d, "en").await?;
-            click(d, "[data-testid='nav-verify']").await?;
-            click(d, "[data-testid='verify-pick']").await?;
-            choose_file(d, &to_sign).await?;
-            attr_is(
-                d,
-                "[data-testid='verdict']",
-                "data-verdict",
-                "awaiting_unconfirmed",
-            )
-            .await?;
-            b.shot("verified").await;
-            Ok(())
-        })
-    })
-    .await;
+    (only_file(&sent, ".pdf"), tom)
 }
 
 /// The one file in `dir` whose name ends in `suffix`.
