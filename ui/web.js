@@ -215,7 +215,16 @@ function watchDrops() {
 
 async function start() {
   await init({ module_or_path: fromBase64(WASM_BASE64) });
-  desk = new Desk(localStorage.getItem(STORAGE) || "");
+  const saved = localStorage.getItem(STORAGE) || "";
+  try {
+    desk = new Desk(saved);
+  } catch {
+    // What the browser kept cannot be read (changed by hand, or by another program): it is
+    // kept aside, untouched, and the page starts without keys; a key file loads them again.
+    localStorage.setItem(`${STORAGE}.unreadable.${Date.now()}`, saved);
+    localStorage.removeItem(STORAGE);
+    desk = new Desk("");
+  }
   watchDrops();
   return { call, listen };
 }
