@@ -44,6 +44,17 @@ cp "$pdf" "$work/exemplar.pdf"
 pdf=$work/exemplar.pdf
 "$tv" render "$work/complete.tweevoud" >"$work/dpa.txt"
 
+# The signers are verified contacts of this profile, as they are to whoever verifies in
+# earnest: `verify` then says authentic and exits 0 (3 would be a signer not confirmed).
+n=0
+for k in $("$tv" verify --json "$work/complete.tweevoud" | "$pyenv/python" -c \
+    'import json, sys; print("\n".join(s["public_key"] for s in json.load(sys.stdin)["signatures"]))' || true); do
+  n=$((n + 1))
+  printf '%s\n' "$k" >"$work/signer-$n.pub"
+  "$tv" contact add "$work/signer-$n.pub" --name "Signer $n" --org "Bench" --verified >/dev/null
+done
+[ "$n" -eq 2 ] || { say "the agreement's two signers were not found"; exit 1; }
+
 # The customer's key, encrypted as `tweevoud key new` stores it, and the agreement it signs.
 printf 'correct horse battery staple\n' >"$work/passphrase"
 "$tv" key new --name "Anne-Marie D'Hondt" --org "Brouwerij De Zwarte Kat BV" \
