@@ -70,6 +70,12 @@ async fn the_folder_for_a_web_host_verifies_too() {
             )
             .await?;
             b.shot("verified").await;
+            // Dropped on the page instead: on the desk, to fill in and countersign.
+            click(d, "[data-testid='nav-keys']").await?;
+            drop_file(d, &to_sign).await?;
+            displayed(d, "[data-testid='review']").await?;
+            wait_text(d, "[data-testid='nav-desk-title']", ".pdf").await?;
+            b.shot("dropped").await;
             Ok(())
         })
     })
@@ -300,6 +306,26 @@ async fn countersign(
     click(d, "[data-testid='nav-archive']").await?;
     displayed(d, "[data-testid='archive-web-note']").await?;
     b.shot("archive").await;
+    Ok(())
+}
+
+/// Drops `file` on the page, as a person dragging it from the desktop would: WebDriver cannot
+/// drag files, so the page is handed the same drop events with the file's bytes.
+async fn drop_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD.encode(std::fs::read(file).unwrap());
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    d.execute(
+        "const [name, b64] = arguments;
+         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+         const data = new DataTransfer();
+         data.items.add(new File([bytes], name, { type: 'application/pdf' }));
+         for (const type of ['dragenter', 'dragover', 'drop']) {
+           document.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+         }",
+        vec![serde_json::json!(name), serde_json::json!(bytes)],
+    )
+    .await?;
     Ok(())
 }
 
