@@ -79,11 +79,10 @@ function verifyWaiting() {
 /** Files dropped on the window: verified on the verify screen, opened anywhere else. A close
  *  request held back for unsaved work: asked about, then closed if the user agrees. */
 function listenForDrops() {
-  const events = { listen };
-  events.listen("close-requested", async () => {
+  listen("close-requested", async () => {
     if (await mayLeave()) call("quit");
   });
-  events.listen("drag-hover", (e) => {
+  listen("drag-hover", (e) => {
     ui.overlay.hidden = !e.payload;
     ui.overlay.querySelector("p").textContent = t(store.view === "verify" ? "drop_here_verify" : "drop_here");
   });
@@ -91,7 +90,7 @@ function listenForDrops() {
   // window itself never waits for it.
   const working = document.getElementById("working");
   let shown = null;
-  events.listen("working", (e) => {
+  listen("working", (e) => {
     if (e.payload > 0) {
       if (shown === null) shown = setTimeout(() => (working.hidden = false), 300);
     } else {
@@ -102,8 +101,8 @@ function listenForDrops() {
   });
   // A file opened from the file manager while the window is open: verified, whatever screen
   // is showing (the desk keeps its agreement).
-  events.listen("file-handed", () => verifyWaiting());
-  events.listen("file-dropped", () => {
+  listen("file-handed", () => verifyWaiting());
+  listen("file-dropped", () => {
     ui.overlay.hidden = true;
     if (store.view === "verify") {
       verifyDropped();

@@ -1,6 +1,8 @@
-// The one door to the Rust side. Commands answer with data or fail with
-// `{kind, message, params}` (see src-tauri/src/error.rs): `kind` is the core's stable code,
-// worded by i18n.js as `error_<kind>` with `params`; both arrive here as a CommandError.
+// The one door to the Rust side: the desktop app's IPC (Tauri), or in the browser edition the
+// core compiled to WebAssembly (web.js); nothing else in the screens knows which. Commands
+// answer with data or fail with `{kind, message, params}` (desk/src/window.rs): `kind` is the
+// core's stable code, worded by i18n.js as `error_<kind>` with `params`; both arrive here as
+// a CommandError.
 
 export class CommandError extends Error {
   constructor(command, raw) {
