@@ -497,6 +497,18 @@ pub enum Trust {
 }
 
 impl Trust {
+    /// The trust in the key `fingerprint`, from what a keyring found of it: one of its own
+    /// keys first, else a contact, verified or not.
+    fn found(fingerprint: Fingerprint, own: Option<KeyInfo>, contact: Option<Contact>) -> Trust {
+        match (own, contact) {
+            (Some(info), _) => Trust::OwnKey { info },
+            (None, Some(contact)) if contact.verified.is_some() => {
+                Trust::VerifiedContact { contact }
+            }
+            (None, Some(contact)) => Trust::UnverifiedContact { contact },
+            (None, None) => Trust::Unknown { fingerprint },
+        }
+    }
     /// The trust status in words, to follow "signed by":
     ///
     /// - "Tom Hendrix (Xtreme Internet Solutions BV), your own key"
@@ -563,22 +575,12 @@ impl Keyring for Known {
     /// nobody: its key is unknown, as a profile would not trust it either.
     fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError> {
         let fingerprint = key.fingerprint();
-        if let Some(info) = self.own.iter().find(|k| *k.fingerprint() == fingerprint) {
-            return Ok(Trust::OwnKey { info: info.clone() });
-        }
+        let own = self.own.iter().find(|k| *k.fingerprint() == fingerprint);
         let contact = self
             .contacts
             .iter()
             .find(|c| c.fingerprint == fingerprint && c.public_key.fingerprint() == fingerprint);
-        Ok(match contact {
-            Some(contact) if contact.verified.is_some() => Trust::VerifiedContact {
-                contact: contact.clone(),
-            },
-            Some(contact) => Trust::UnverifiedContact {
-                contact: contact.clone(),
-            },
-            None => Trust::Unknown { fingerprint },
-        })
+        Ok(Trust::found(fingerprint, own.cloned(), contact.cloned()))
     }
 }
 
@@ -586,14 +588,12 @@ impl Keyring for Known {
 #[cfg(feature = "fs")]
 pub fn trust(profile: &Profile, key: &PublicKey) -> Result<Trust, ContactError> {
     let fingerprint = key.fingerprint();
-    if let Some(info) = KeyStore::open(profile).find(&fingerprint)? {
-        return Ok(Trust::OwnKey { info });
-    }
-    Ok(match ContactBook::open(profile).find(&fingerprint)? {
-        Some(contact) if contact.verified.is_some() => Trust::VerifiedContact { contact },
-        Some(contact) => Trust::UnverifiedContact { contact },
-        None => Trust::Unknown { fingerprint },
-    })
+    let own = KeyStore::open(profile).find(&fingerprint)?;
+    let contact = match own {
+        Some(_) => None,
+        None => ContactBook::open(profile).find(&fingerprint)?,
+    };
+    Ok(Trust::found(fingerprint, own, contact))
 }
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
@@ -26,7 +25,7 @@ use serde_json::json;
 use thirtyfour::error::WebDriverResult;
 use thirtyfour::{Capabilities, WebDriver};
 
-use crate::{free_port, remove_old_shots, require_file, target_dir, Process, ONE_AT_A_TIME};
+use crate::{free_port, require_file, target_dir, Process, Shots, ONE_AT_A_TIME};
 
 /// A test body run against a [`Browser`].
 pub type Body<'a> = Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>>;
@@ -92,11 +91,9 @@ where
 
 /// A headless Chromium showing the page, reachable over WebDriver.
 pub struct Browser {
-    name: String,
     driver: WebDriver,
     scratch: tempfile::TempDir,
-    shot_dir: PathBuf,
-    shots: AtomicUsize,
+    shots: Shots,
     _chromedriver: Process,
 }
 
@@ -170,16 +167,10 @@ impl Browser {
             .await
             .expect("file choosers can be intercepted");
 
-        let shot_dir = target_dir().join("e2e-shots");
-        std::fs::create_dir_all(&shot_dir).expect("the screenshot folder");
-        let name = format!("web-{name}");
-        remove_old_shots(&shot_dir, &name);
         Browser {
-            name,
             driver,
             scratch,
-            shot_dir,
-            shots: AtomicUsize::new(0),
+            shots: Shots::new(&format!("web-{name}")),
             _chromedriver: process,
         }
     }
@@ -222,22 +213,7 @@ impl Browser {
 
     /// Saves a screenshot of the page as `web-<test>-<nn>-<step>.png`.
     pub async fn shot(&self, step: &str) -> PathBuf {
-        let _ = self
-            .driver
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
-                vec![],
-            )
-            .await;
-        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
-        let path = self
-            .shot_dir
-            .join(format!("{}-{n:02}-{step}.png", self.name));
-        if let Err(e) = self.driver.screenshot(&path).await {
-            eprintln!("web e2e: screenshot {} failed: {e}", path.display());
-        }
-        path
+        self.shots.page(&self.driver, step).await
     }
 
     async fn finish(self) {

@@ -131,12 +131,10 @@ where
 
 /// A running app, reachable over WebDriver.
 pub struct Session {
-    name: String,
     driver: WebDriver,
     profile: PathBuf,
     scratch: tempfile::TempDir,
-    shot_dir: PathBuf,
-    shots: AtomicUsize,
+    shots: Shots,
     display: String,
     // Dropped in this order: the bridge first, then the display it drew on.
     tauri_driver: Process,
@@ -252,18 +250,11 @@ impl Session {
             .await
             .unwrap_or_else(|e| panic!("tauri-driver could not start {}: {e}", app.display()));
 
-        let shot_dir = target_dir().join("e2e-shots");
-        std::fs::create_dir_all(&shot_dir)
-            .unwrap_or_else(|e| panic!("cannot create {}: {e}", shot_dir.display()));
-        remove_old_shots(&shot_dir, name);
-
         Session {
-            name: name.to_string(),
             driver,
             profile,
             scratch,
-            shot_dir,
-            shots: AtomicUsize::new(0),
+            shots: Shots::new(name),
             display,
             tauri_driver,
             xvfb,
@@ -292,32 +283,13 @@ impl Session {
     /// Saves a screenshot of the window as `<test>-<nn>-<step>.png` and returns its path.
     /// A screenshot that cannot be taken is reported, not fatal: it is evidence, not a check.
     pub async fn shot(&self, step: &str) -> PathBuf {
-        // Let the page paint what it has just changed: the screenshot is of the last frame.
-        let _ = self
-            .driver
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
-                vec![],
-            )
-            .await;
-        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
-        let path = self
-            .shot_dir
-            .join(format!("{}-{n:02}-{step}.png", self.name));
-        if let Err(e) = self.driver.screenshot(&path).await {
-            eprintln!("e2e: screenshot {} failed: {e}", path.display());
-        }
-        path
+        self.shots.page(&self.driver, step).await
     }
 
     /// Saves a picture of the whole X screen (native dialogs included, which WebDriver cannot
     /// see) as `<test>-<nn>-<step>.png`, with ImageMagick's `import`.
     pub fn screen_shot(&self, step: &str) -> PathBuf {
-        let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
-        let path = self
-            .shot_dir
-            .join(format!("{}-{n:02}-{step}.png", self.name));
+        let path = self.shots.next(step);
         let status = Command::new("import")
             .args(["-window", "root"])
             .arg(&path)
@@ -671,6 +643,51 @@ fn tool(var: &str, name: &str, fallback: &Path) -> PathBuf {
 
 fn require_file(path: &Path, what: &str) {
     assert!(path.is_file(), "e2e: {} not found: {what}", path.display());
+}
+
+/// A test's numbered screenshots, `target/e2e-shots/<test>-<nn>-<step>.png`; those of an
+/// earlier run of the same test are removed first, so that none is mistaken for new.
+struct Shots {
+    dir: PathBuf,
+    name: String,
+    taken: AtomicUsize,
+}
+
+impl Shots {
+    fn new(name: &str) -> Shots {
+        let dir = target_dir().join("e2e-shots");
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        remove_old_shots(&dir, name);
+        Shots {
+            dir,
+            name: name.to_string(),
+            taken: AtomicUsize::new(0),
+        }
+    }
+
+    /// The path of the next screenshot, of `step`.
+    fn next(&self, step: &str) -> PathBuf {
+        let n = self.taken.fetch_add(1, Ordering::SeqCst) + 1;
+        self.dir.join(format!("{}-{n:02}-{step}.png", self.name))
+    }
+
+    /// Saves a screenshot of the page `driver` shows, once it has painted what it has just
+    /// changed. One that cannot be taken is reported, not fatal: it is evidence, not a check.
+    async fn page(&self, driver: &WebDriver, step: &str) -> PathBuf {
+        let _ = driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await;
+        let path = self.next(step);
+        if let Err(e) = driver.screenshot(&path).await {
+            eprintln!("e2e: screenshot {} failed: {e}", path.display());
+        }
+        path
+    }
 }
 
 /// Removes the screenshots of an earlier run of the same test, so none is mistaken for new.
