@@ -933,32 +933,4 @@ mod tests {
         }
         assert_eq!(Kind::from_name("iban"), None);
     }
-
-    #[test]
-    fn every_problem_has_a_distinct_code() {
-        let problems = [
-            Problem::Empty,
-            Problem::TooLong { max: 1 },
-            Problem::TooManyLines { max: 1 },
-            Problem::LineBreak,
-            Problem::ControlCharacter,
-            Problem::InvisibleCharacter { found: '\u{ad}' },
-            Problem::LineSeparator,
-            Problem::NotNfc,
-            Problem::NoLetter,
-            Problem::BadCharacter { found: 'x' },
-            Problem::DateFormat,
-            Problem::NoSuchDate,
-            Problem::EnterpriseNumberLength { digits: 1 },
-            Problem::EnterpriseNumberFirstDigit,
-            Problem::EnterpriseNumberCheck {
-                expected: "00".into(),
-            },
-            Problem::Email,
-        ];
-        let mut codes: Vec<_> = problems.iter().map(Problem::code).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), problems.len());
-    }
 }
