@@ -98,6 +98,9 @@ pub enum Error {
     /// A file was asked for, but none was dropped on the window.
     #[error("no file was dropped on the window")]
     NothingDropped,
+    /// "Open this agreement" on the verify screen, with no file verified yet.
+    #[error("no file has been verified yet, so there is none to open")]
+    NothingVerified,
     /// The work of a command stopped before it finished: a defect in Tweevoud (it panicked).
     /// The window and the agreement on the desk stay.
     #[error("the work stopped before it finished: {reason}")]
@@ -148,6 +151,7 @@ impl Error {
         "finished",
         "passphrases_differ",
         "nothing_dropped",
+        "nothing_verified",
         "interrupted",
         "hooks_off",
     ];
@@ -177,6 +181,7 @@ impl Error {
             | Error::Finished
             | Error::PassphrasesDiffer
             | Error::NothingDropped
+            | Error::NothingVerified
             | Error::Interrupted { .. } => None,
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => None,
@@ -206,6 +211,7 @@ impl Coded for Error {
             Error::Finished => "finished",
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
+            Error::NothingVerified => "nothing_verified",
             Error::Interrupted { .. } => "interrupted",
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
@@ -236,7 +242,8 @@ impl Coded for Error {
             | Error::NotReviewed
             | Error::Finished
             | Error::PassphrasesDiffer
-            | Error::NothingDropped => Vec::new(),
+            | Error::NothingDropped
+            | Error::NothingVerified => Vec::new(),
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => Vec::new(),
         }

@@ -116,7 +116,7 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or(Error::NothingDropped)
+            .ok_or(Error::NothingVerified)
     }
 
     /// The end-to-end test's hooks (only with the `e2e-hooks` feature).
