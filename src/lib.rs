@@ -44,6 +44,7 @@ pub mod pdf;
 #[cfg(feature = "fs")]
 pub mod profile;
 pub mod render;
+pub mod seal;
 pub mod signature;
 pub mod signing;
 pub mod template;
