@@ -122,15 +122,17 @@ fn main() {
         }
     });
 
-    // The exemplars.
-    let pdfs = pdf::exemplars(&parsed).unwrap();
+    // The exemplars, sealed by the customer who countersigned the vector (seed 2).
+    let customer = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+    let sealer = pdf::Sealer::new(&parsed, &customer, None).unwrap();
+    let pdfs = pdf::exemplars(&parsed, &sealer).unwrap();
     let pdf_runs = runs.div_ceil(4);
     let verify_pdf = median(pdf_runs, || {
         let v = pdf::verify_exemplar(&pdfs[0].bytes).unwrap();
         assert!(v.visible_document_matches);
     });
     let export = median(pdf_runs, || {
-        std::hint::black_box(pdf::exemplars(&parsed).unwrap());
+        std::hint::black_box(pdf::exemplars(&parsed, &sealer).unwrap());
     });
 
     eprintln!("in-process medians ({runs} runs; {pdf_runs} for PDFs):");

@@ -281,6 +281,10 @@ fn pdf_errors() {
         PdfError::Invalid(s()),
         PdfError::MissingGlyph { ch: 'é' },
         PdfError::Font(s()),
+        PdfError::NotASigner,
+        PdfError::NotSealable,
+        PdfError::AlreadySealedTwice,
+        PdfError::AlreadySealedBy(s()),
     ];
     assert_codes(&coded(&all), PdfError::CODES);
     assert_eq!(params_map(&all[9])["code_point"], "U+00E9");
@@ -471,4 +475,17 @@ fn messages_carry_no_cli_advice() {
             "{m}"
         );
     }
+}
+
+#[test]
+fn seal_problems() {
+    use crate::seal::SealProblem;
+    let all = [
+        SealProblem::Unreadable(s()),
+        SealProblem::NotASigner,
+        SealProblem::Certificate { name: s() },
+        SealProblem::Binding { name: s() },
+        SealProblem::Signature,
+    ];
+    assert_codes(&coded(&all), SealProblem::CODES);
 }

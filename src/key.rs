@@ -1277,6 +1277,10 @@ impl crate::signature::Signer for UnlockedKey {
     fn sign_message(&self, message: &[u8]) -> [u8; 64] {
         self.sign(message)
     }
+
+    fn seal_key(&self) -> Option<crate::seal::SealKey> {
+        self.signing.seal_key()
+    }
 }
 
 impl fmt::Debug for UnlockedKey {

@@ -100,6 +100,9 @@ pub trait Signer {
     fn public_key_bytes(&self) -> [u8; 32];
     /// An Ed25519 signature over `message`.
     fn sign_message(&self, message: &[u8]) -> [u8; 64];
+    /// The key's companion for sealing PDFs (`crate::seal`), bound by this key; `None` only
+    /// for the chance of about 2^-2048 that no companion can be derived.
+    fn seal_key(&self) -> Option<crate::seal::SealKey>;
 }
 
 impl Signer for ed25519_dalek::SigningKey {
@@ -110,6 +113,15 @@ impl Signer for ed25519_dalek::SigningKey {
     fn sign_message(&self, message: &[u8]) -> [u8; 64] {
         use ed25519_dalek::Signer as _;
         self.sign(message).to_bytes()
+    }
+
+    fn seal_key(&self) -> Option<crate::seal::SealKey> {
+        let companion = crate::seal::companion_key(&self.to_bytes())?;
+        Some(crate::seal::SealKey::new(
+            companion,
+            self.public_key_bytes(),
+            |m| self.sign_message(m),
+        ))
     }
 }
 

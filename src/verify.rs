@@ -263,6 +263,17 @@ pub enum Reason {
     },
     /// An exemplar PDF's visible document is not the exemplar its agreement file gives.
     VisibleDiffers,
+    /// A PDF made by a renderer that seals (3 on) carries no seal where its seal goes.
+    SealMissing,
+    /// A seal of the PDF does not hold.
+    Seal {
+        /// Which seal: 1, made with the PDF, or 2, added by the other party.
+        number: u8,
+        /// What does not hold.
+        problem: crate::seal::SealProblem,
+    },
+    /// Bytes were added after the PDF Tweevoud wrote that are not a Tweevoud seal.
+    ForeignUpdate,
     /// An exemplar PDF's label does not fit the state of the agreement inside.
     LabelMismatch {
         /// The label it carries.
@@ -327,6 +338,13 @@ impl Reason {
         "renderer_version",
         "visible_differs",
         "label_mismatch",
+        "seal_missing",
+        "foreign_update",
+        "seal_unreadable",
+        "seal_not_signer",
+        "seal_certificate",
+        "seal_binding",
+        "seal_signature",
         "damaged_agreement_file",
         "damaged_exemplar",
         "pdf_without_agreement",
@@ -382,6 +400,9 @@ impl Coded for Reason {
             Reason::ExemplarUnlabelled => "exemplar_unlabelled",
             Reason::RendererVersion { .. } => "renderer_version",
             Reason::VisibleDiffers => "visible_differs",
+            Reason::SealMissing => "seal_missing",
+            Reason::Seal { problem, .. } => problem.code(),
+            Reason::ForeignUpdate => "foreign_update",
             Reason::LabelMismatch { .. } => "label_mismatch",
             Reason::Unreadable { kind, .. } => match kind {
                 FileKind::AgreementFile => "damaged_agreement_file",
@@ -492,7 +513,12 @@ impl Coded for Reason {
             | Reason::RequiredBlanksEmpty
             | Reason::AuditMissing
             | Reason::ExemplarUnlabelled
-            | Reason::VisibleDiffers => Vec::new(),
+            | Reason::VisibleDiffers
+            | Reason::SealMissing
+            | Reason::ForeignUpdate => Vec::new(),
+            Reason::Seal { number, problem } => {
+                crate::error::with_params(vec![crate::error::param("seal", number)], problem)
+            }
         }
     }
 }
@@ -655,6 +681,13 @@ impl fmt::Display for Reason {
             Reason::VisibleDiffers => write!(
                 f,
                 "{VISIBLE_DIFFERS} (the PDF is not the exemplar Tweevoud makes from the agreement file inside it)"
+            ),
+            Reason::SealMissing => f.write_str(
+                "the PDF has no seal where Tweevoud seals it: it was not sealed, or its seal was removed",
+            ),
+            Reason::Seal { number, problem } => write!(f, "seal {number}: {problem}"),
+            Reason::ForeignUpdate => f.write_str(
+                "the PDF was changed after Tweevoud wrote it: it holds an update that is not a Tweevoud seal",
             ),
             Reason::LabelMismatch { label, state } => write!(
                 f,
@@ -1417,6 +1450,28 @@ mod tests {
                 ours: s(),
             },
             Reason::VisibleDiffers,
+            Reason::SealMissing,
+            Reason::ForeignUpdate,
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::Unreadable(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::NotASigner,
+            },
+            Reason::Seal {
+                number: 2,
+                problem: crate::seal::SealProblem::Certificate { name: s() },
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::Binding { name: s() },
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::Signature,
+            },
             Reason::LabelMismatch {
                 label: s(),
                 state: Status::Complete,

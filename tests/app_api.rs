@@ -219,7 +219,7 @@ fn an_archived_exemplar_is_returned_as_stored() {
     let mut ar = Archive::open(tmp.path()).unwrap();
     let done = dpa_complete();
     let added = ar.add(done.to_json().as_bytes(), at(16), None).unwrap();
-    let made = pdf::exemplars(&done).unwrap();
+    let made = pdf::exemplars(&done, &common::sealer(&done)).unwrap();
     for n in [1u32, 2] {
         let e = ar.exemplar(&added.id[..12], n).unwrap();
         assert_eq!(e.number, n);
@@ -292,7 +292,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn what_a_file_is() {
     let done = dpa_complete();
     assert_eq!(identify(done.to_json().as_bytes()), FileKind::AgreementFile);
-    let pdf = &pdf::exemplars(&done).unwrap()[0].bytes;
+    let pdf = &pdf::exemplars(&done, &common::sealer(&done)).unwrap()[0].bytes;
     assert_eq!(identify(pdf), FileKind::Exemplar);
     assert_eq!(identify(b"%PDF-1.4\n%%EOF\n"), FileKind::OtherPdf);
     assert_eq!(identify(b"{\"hello\": 1}"), FileKind::Other);
@@ -304,7 +304,7 @@ fn the_exemplars_of_a_verdict_are_the_ones_export_makes() {
     use tweevoud::verify::{verify, Status};
     for a in [dpa_provider_signed(), dpa_complete()] {
         let status = verify(&a).status;
-        let made: Vec<Exemplar> = pdf::exemplars(&a)
+        let made: Vec<Exemplar> = pdf::exemplars(&a, &common::sealer(&a))
             .unwrap()
             .into_iter()
             .map(|e| e.exemplar)

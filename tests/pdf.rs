@@ -44,7 +44,7 @@ fn s(p: &Path) -> &str {
 
 /// Writes the exemplars of `agreement` into `dir`.
 fn write_all(agreement: &Agreement, dir: &Path) -> Vec<(ExemplarPdf, PathBuf)> {
-    pdf::exemplars(agreement)
+    pdf::exemplars(agreement, &common::sealer(agreement))
         .unwrap()
         .into_iter()
         .map(|e| {
@@ -261,18 +261,18 @@ fn rendering_is_deterministic_and_the_embedded_agreement_is_the_one_signed() {
         Exemplar::Copy(Party::Customer),
         Exemplar::ToSign,
     ] {
-        let a = pdf::render(&agreement, e).unwrap();
-        let b = pdf::render(&Agreement::from_json(&agreement.to_json()).unwrap(), e).unwrap();
+        let a = common::render(&agreement, e).unwrap();
+        let b = common::render(&Agreement::from_json(&agreement.to_json()).unwrap(), e).unwrap();
         assert_eq!(a, b, "{e}");
         let embedded = pdf::embedded_agreement(&a).unwrap();
         assert_eq!(embedded.json, agreement.to_json());
         assert_eq!(embedded.exemplar.as_deref(), Some(e.id()));
         // An exemplar of the exemplar is the exemplar.
         let again = Agreement::from_json(&embedded.json).unwrap();
-        assert_eq!(pdf::render(&again, e).unwrap(), a);
+        assert_eq!(common::render(&again, e).unwrap(), a);
     }
-    let one = pdf::render(&agreement, Exemplar::Copy(Party::Provider)).unwrap();
-    let two = pdf::render(&agreement, Exemplar::Copy(Party::Customer)).unwrap();
+    let one = common::render(&agreement, Exemplar::Copy(Party::Provider)).unwrap();
+    let two = common::render(&agreement, Exemplar::Copy(Party::Customer)).unwrap();
     assert_ne!(one, two, "the two exemplars differ by their label");
     let text = String::from_utf8_lossy(&one);
     assert!(
@@ -288,7 +288,7 @@ fn rendering_is_deterministic_and_the_embedded_agreement_is_the_one_signed() {
 #[test]
 fn both_exemplars_verify_and_carry_their_identity() {
     let agreement = dpa_complete();
-    for e in pdf::exemplars(&agreement).unwrap() {
+    for e in pdf::exemplars(&agreement, &common::sealer(&agreement)).unwrap() {
         let check = pdf::verify_exemplar(&e.bytes).unwrap();
         assert_eq!(
             check.verification.status,
@@ -299,7 +299,8 @@ fn both_exemplars_verify_and_carry_their_identity() {
         assert!(check.visible_document_matches);
         assert_eq!(check.exemplar, Some(e.exemplar));
     }
-    let sent = &pdf::exemplars(&dpa_provider_signed()).unwrap()[0];
+    let signed = dpa_provider_signed();
+    let sent = &pdf::exemplars(&signed, &common::sealer(&signed)).unwrap()[0];
     let check = pdf::verify_exemplar(&sent.bytes).unwrap();
     assert_eq!(check.verification.status, Status::AwaitingCountersignature);
     assert_eq!(check.verification.awaiting, Some(Party::Customer));
@@ -386,7 +387,7 @@ fn a_french_agreement_is_labelled_in_french() {
         at(10),
     )
     .unwrap();
-    let sent = pdf::exemplars(&a).unwrap();
+    let sent = pdf::exemplars(&a, &common::sealer(&a)).unwrap();
     assert_eq!(sent[0].file_name, "accord-de-confidentialite-a-signer.pdf");
     assert_eq!(sent[0].exemplar.label(&a), "À signer par le Client");
     a.fill(

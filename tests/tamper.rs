@@ -365,10 +365,10 @@ fn tamper_trials_accept_nothing() {
         Exemplar::Copy(Party::Customer),
     ]
     .into_iter()
-    .map(|e| pdf::render(&complete, e).unwrap())
+    .map(|e| common::render(&complete, e).unwrap())
     .collect();
     let awaiting = common::dpa_provider_signed();
-    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let to_sign = common::render(&awaiting, Exemplar::ToSign).unwrap();
 
     // The originals are authentic: otherwise a count of 0 would mean nothing.
     assert!(file_is_authentic(json.as_bytes()));
@@ -444,7 +444,7 @@ fn tamper_trials_accept_nothing() {
                             Exemplar::Copy(Party::Customer),
                             Exemplar::ToSign,
                         ][rng.below(3)];
-                        match pdf::render(&forged, e) {
+                        match common::render(&forged, e) {
                             Ok(bytes) => (
                                 pdf_is_authentic(&bytes),
                                 format!("re-rendered {e:?}: {what}"),

@@ -631,21 +631,22 @@ fn a_renderer_1_exemplar_still_verifies_as_complete() {
         check.verification.problems
     );
     // It is not what this program makes today: new exemplars come from the newer renderer.
-    assert_ne!(
-        pdf::render(&check.agreement, Exemplar::Copy(Party::Provider)).unwrap(),
-        bytes
-    );
+    let sealed = common::render(&check.agreement, Exemplar::Copy(Party::Provider)).unwrap();
+    assert_ne!(sealed, bytes);
     // It is exactly what renderer 1 makes (the fuzz target holds every verified PDF to this),
     // and this program renders no version it does not know.
     let provider = Exemplar::Copy(Party::Provider);
     let again = pdf::render_version(&check.agreement, provider, "1").unwrap();
     assert_eq!(again.unwrap(), bytes);
-    let today = pdf::render_version(&check.agreement, provider, pdf::RENDERER_VERSION).unwrap();
-    assert_eq!(
-        today.unwrap(),
-        pdf::render(&check.agreement, provider).unwrap()
-    );
-    assert!(pdf::render_version(&check.agreement, provider, "3").is_none());
+    // Today's renderer seals: its unsealed rendering is the sealed PDF with the seal's place
+    // left as zeros.
+    let today = pdf::render_version(&check.agreement, provider, pdf::RENDERER_VERSION)
+        .unwrap()
+        .unwrap();
+    assert_eq!(today.len(), sealed.len());
+    let differ: Vec<usize> = (0..today.len()).filter(|&i| today[i] != sealed[i]).collect();
+    assert!(differ.iter().all(|&i| today[i] == b'0'), "only the seal's place differs");
+    assert!(pdf::render_version(&check.agreement, provider, "4").is_none());
 }
 
 #[test]
@@ -677,39 +678,33 @@ fn fail_renderer_1_exemplar_with_an_edited_byte() {
 #[test]
 fn a_renderer_2_exemplar_verifies_and_says_so() {
     let complete = common::dpa_complete();
-    for e in pdf::exemplars(&complete).unwrap() {
-        assert!(
-            e.bytes.windows(20).any(|w| w == b"/TweevoudRenderer(2)"),
-            "{}",
-            e.file_name
-        );
-        let check = pdf::verify_exemplar(&e.bytes).unwrap();
-        assert!(check.visible_document_matches, "{}", e.file_name);
-        assert_eq!(
-            check.verification.status,
-            Status::Complete,
-            "{}",
-            e.file_name
-        );
+    for p in [Party::Provider, Party::Customer] {
+        let bytes = pdf::render_version(&complete, Exemplar::Copy(p), "2")
+            .unwrap()
+            .unwrap();
+        assert!(bytes.windows(20).any(|w| w == b"/TweevoudRenderer(2)"));
+        let check = pdf::verify_exemplar(&bytes).unwrap();
+        assert!(check.visible_document_matches);
+        assert_eq!(check.verification.status, Status::Complete, "{p}");
     }
-    assert_eq!(pdf::RENDERER_VERSION, "2");
+    assert_eq!(pdf::RENDERER_VERSION, "3");
 }
 
 #[test]
 fn fail_unknown_renderer_version() {
     let complete = common::dpa_complete();
-    let made = pdf::exemplars(&complete).unwrap();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
     let bytes = edited(
         &made[0].bytes,
-        b"/TweevoudRenderer(2)",
         b"/TweevoudRenderer(3)",
+        b"/TweevoudRenderer(4)",
     );
     let check = pdf::verify_exemplar(&bytes).unwrap();
     assert!(!check.visible_document_matches);
     assert_eq!(check.verification.status, Status::Invalid);
     let reason = Reason::RendererVersion {
-        found: "3".to_string(),
-        ours: "1, 2".to_string(),
+        found: "4".to_string(),
+        ours: "1, 2, 3".to_string(),
     };
     assert!(
         check.verification.problems.contains(&reason),
@@ -718,7 +713,7 @@ fn fail_unknown_renderer_version() {
     );
     assert_eq!(
         reason.to_string(),
-        "the PDF was laid out by exemplar renderer \"3\", this program knows renderers 1, 2, \
+        "the PDF was laid out by exemplar renderer \"4\", this program knows renderers 1, 2, 3, \
          so its visible document cannot be checked"
     );
     // A renderer name of a thousand characters is not repeated in full.
@@ -734,7 +729,7 @@ fn fail_unknown_renderer_version() {
     assert_eq!(check.verification.status, Status::Invalid);
     let reason = Reason::RendererVersion {
         found: format!("{}…", "x".repeat(40)),
-        ours: "1, 2".to_string(),
+        ours: "1, 2, 3".to_string(),
     };
     assert!(
         check.verification.problems.contains(&reason),
@@ -743,7 +738,7 @@ fn fail_unknown_renderer_version() {
     );
     // The command says so, and fails.
     let tmp = tempfile::TempDir::new().unwrap();
-    let path = tmp.path().join("renderer-3.pdf");
+    let path = tmp.path().join("renderer-4.pdf");
     std::fs::write(&path, &bytes).unwrap();
     assert_cmd::Command::cargo_bin("tweevoud")
         .unwrap()
@@ -752,6 +747,6 @@ fn fail_unknown_renderer_version() {
         .assert()
         .code(1)
         .stdout(predicates::str::contains(
-            "exemplar renderer \"3\", this program knows renderers 1, 2",
+            "exemplar renderer \"4\", this program knows renderers 1, 2, 3",
         ));
 }

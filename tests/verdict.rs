@@ -10,7 +10,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use tweevoud::pdf::{self, Exemplar};
+use tweevoud::pdf::Exemplar;
 use tweevoud::{judge, Coded, Context};
 
 /// The standard output of `tweevoud ARGS FILE`, which must exit with `exit`.
@@ -80,7 +80,7 @@ fn every_command_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("profile");
     let awaiting = common::dpa_provider_signed();
-    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let to_sign = common::render(&awaiting, Exemplar::ToSign).unwrap();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
     let shared = work.join("shared.pdf");
@@ -131,7 +131,7 @@ fn every_command_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
 #[test]
 fn a_pdf_that_does_not_show_the_agreement_blocks_every_action() {
     let awaiting = common::dpa_provider_signed();
-    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let to_sign = common::render(&awaiting, Exemplar::ToSign).unwrap();
     let intact = tweevoud::open::read(&to_sign).unwrap();
     let turn = intact
         .agreement
@@ -206,7 +206,7 @@ fn a_second_countersignature_of_one_pdf_is_an_archive_mismatch() {
     );
     let judged = judge(other.to_json().as_bytes(), &ctx);
     assert_eq!(judged.verdict.code, tweevoud::VerdictCode::ArchiveMismatch);
-    let exemplar = pdf::render(&other, Exemplar::Copy(tweevoud::Party::Customer)).unwrap();
+    let exemplar = common::render(&other, Exemplar::Copy(tweevoud::Party::Customer)).unwrap();
     assert_eq!(
         judge(&exemplar, &ctx).verdict.code,
         tweevoud::VerdictCode::ArchiveMismatch

@@ -26,6 +26,12 @@ pub enum DeskError {
     /// This place's keys could not be read.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// Making the PDFs was refused by the core.
+    #[error(transparent)]
+    Pdf(#[from] tweevoud::pdf::PdfError),
+    /// The PDFs are sealed by a key that signed the agreement, which must be unlocked.
+    #[error("the PDFs are sealed with the key that signed the agreement: choose it and give its passphrase")]
+    SealKeyNeeded,
 }
 
 impl From<ChangeError> for DeskError {
@@ -40,7 +46,7 @@ impl From<ChangeError> for DeskError {
 impl DeskError {
     /// The codes of the desk's own refusals (a wrapped core error gives the core's).
     pub const CODES: &'static [&'static str] =
-        &["no_agreement", "not_reviewed", "not_intact", "finished"];
+        &["no_agreement", "not_reviewed", "not_intact", "finished", "seal_key_needed"];
 }
 
 impl Coded for DeskError {
@@ -50,6 +56,8 @@ impl Coded for DeskError {
             DeskError::NotReviewed => "not_reviewed",
             DeskError::NotIntact(_) => "not_intact",
             DeskError::Finished => "finished",
+            DeskError::SealKeyNeeded => "seal_key_needed",
+            DeskError::Pdf(e) => e.code(),
             DeskError::Agreement(e) => e.code(),
             DeskError::Key(e) => e.code(),
         }
@@ -57,7 +65,11 @@ impl Coded for DeskError {
 
     fn params(&self) -> Params {
         match self {
-            DeskError::NoAgreement | DeskError::NotReviewed | DeskError::Finished => Vec::new(),
+            DeskError::NoAgreement
+            | DeskError::NotReviewed
+            | DeskError::Finished
+            | DeskError::SealKeyNeeded => Vec::new(),
+            DeskError::Pdf(e) => e.params(),
             DeskError::NotIntact(first) => {
                 let mut params = vec![("reason", first.code().to_string())];
                 params.extend(first.params());

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use tweevoud::judgement::judge_agreement;
-use tweevoud::pdf::ExemplarCheck;
+use tweevoud::pdf::{self, ExemplarCheck, ExemplarPdf, Sealer, Stamp};
 use tweevoud::{Agreement, Context, Judgement, Party, Turn, UnlockedKey};
 
 use crate::{DeskError, Place};
@@ -54,6 +54,9 @@ pub struct Work {
     /// Why archiving it failed, if it did (the signature stands all the same), as the error
     /// the window is sent (`{kind, message, ...}`), so that it can word it.
     pub archive_error: Option<serde_json::Value>,
+    /// The PDFs sealed when this place signed, with the agreement file they were made of:
+    /// saving them right after signing needs no second passphrase.
+    pub sealed: Option<(String, Vec<ExemplarPdf>)>,
 }
 
 impl Work {
@@ -69,6 +72,7 @@ impl Work {
             pdf: None,
             archived: None,
             archive_error: None,
+            sealed: None,
         }
     }
 
@@ -86,6 +90,7 @@ impl Work {
             reviewed: unsigned,
             pdf: opened.pdf,
             archive_error: None,
+            sealed: None,
         }
     }
 
@@ -97,6 +102,7 @@ impl Work {
         key: &UnlockedKey,
         owner: &str,
         now: DateTime<FixedOffset>,
+        stamp: Option<Stamp<'_>>,
     ) -> Result<(), DeskError> {
         let role = self.filler(place)?;
         let leave_open = self.leave_open_for(role);
@@ -106,7 +112,24 @@ impl Work {
         self.saved = false;
         self.archived = None;
         self.archive_error = None;
+        // The PDFs, sealed with the key just unlocked (`None` if there are none to make).
+        self.sealed = self.seal(key, stamp).ok().map(|pdfs| (self.agreement.to_json(), pdfs));
         Ok(())
+    }
+
+    /// The PDFs of the agreement as it stands (the one to send, or both exemplars), sealed by
+    /// `key`, which must have signed it; `stamp` gives each seal a timestamp if it can.
+    pub fn seal(&self, key: &UnlockedKey, stamp: Option<Stamp<'_>>) -> Result<Vec<ExemplarPdf>, DeskError> {
+        let sealer = Sealer::new(&self.agreement, key, stamp)?;
+        Ok(pdf::exemplars(&self.agreement, &sealer)?)
+    }
+
+    /// The PDFs sealed when this place signed, if the agreement has not changed since.
+    pub fn sealed(&self) -> Option<&[ExemplarPdf]> {
+        match &self.sealed {
+            Some((json, pdfs)) if *json == self.agreement.to_json() => Some(pdfs),
+            _ => None,
+        }
     }
 
     /// The party `role` leaves its empty blanks open for when it signs: the other party, until

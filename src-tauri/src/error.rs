@@ -101,6 +101,9 @@ pub enum Error {
     /// "Open this agreement" on the verify screen, with no file verified yet.
     #[error("no file has been verified yet, so there is none to open")]
     NothingVerified,
+    /// The PDFs are sealed by a key that signed the agreement, which must be unlocked.
+    #[error("the PDFs are sealed with the key that signed the agreement: choose it and give its passphrase")]
+    SealKeyNeeded,
     /// The work of a command stopped before it finished: a defect in Tweevoud (it panicked).
     /// The window and the agreement on the desk stay.
     #[error("the work stopped before it finished: {reason}")]
@@ -124,6 +127,8 @@ impl From<DeskError> for Error {
             DeskError::Finished => Error::Finished,
             DeskError::Agreement(e) => Error::Agreement(e),
             DeskError::Key(e) => Error::Key(e),
+            DeskError::Pdf(e) => Error::Pdf(e),
+            DeskError::SealKeyNeeded => Error::SealKeyNeeded,
         }
     }
 }
@@ -152,6 +157,7 @@ impl Error {
         "passphrases_differ",
         "nothing_dropped",
         "nothing_verified",
+        "seal_key_needed",
         "interrupted",
         "hooks_off",
     ];
@@ -182,6 +188,7 @@ impl Error {
             | Error::PassphrasesDiffer
             | Error::NothingDropped
             | Error::NothingVerified
+            | Error::SealKeyNeeded
             | Error::Interrupted { .. } => None,
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => None,
@@ -212,6 +219,7 @@ impl Coded for Error {
             Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
             Error::NothingVerified => "nothing_verified",
+            Error::SealKeyNeeded => "seal_key_needed",
             Error::Interrupted { .. } => "interrupted",
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
@@ -243,7 +251,8 @@ impl Coded for Error {
             | Error::Finished
             | Error::PassphrasesDiffer
             | Error::NothingDropped
-            | Error::NothingVerified => Vec::new(),
+            | Error::NothingVerified
+            | Error::SealKeyNeeded => Vec::new(),
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => Vec::new(),
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tweevoud::fsutil::write_atomic;
 use tweevoud::open::{self, OpenError};
-use tweevoud::pdf::{self, Exemplar, ExemplarPdf};
+use tweevoud::pdf::{Exemplar, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
 use tweevoud::Archive;
 
@@ -64,9 +64,14 @@ pub fn archived_exemplar(
         number: exemplar.parse().unwrap_or(0),
     })?;
     let (name, bytes) = match which {
+        // The PDF to sign is sealed by whoever sent it; the archive keeps only the two
+        // exemplars it sealed itself.
         Exemplar::ToSign => {
-            let agreement = archive.agreement(id)?;
-            (which.file_name(&agreement), pdf::render(&agreement, which)?)
+            return Err(tweevoud::ArchiveError::NoExemplar {
+                id: id.to_string(),
+                number: 0,
+            }
+            .into())
         }
         Exemplar::Copy(party) => {
             let number = if party == tweevoud::Party::Provider {

@@ -137,7 +137,7 @@ pub fn sign_and_archive(
     owner: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<(), Error> {
-    work.sign(profile, key, owner, now)?;
+    work.sign(profile, key, owner, now, None)?;
     let json = work.agreement.to_json();
     match archive_for_writing(profile)
         .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))

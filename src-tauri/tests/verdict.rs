@@ -64,7 +64,7 @@ fn the_app_shows_the_cores_verdict_for_every_case() {
 /// (the app's and the browser's open) refuses to work on, with that reason.
 #[test]
 fn the_desk_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
-    let exemplar = tweevoud::pdf::render(
+    let exemplar = common::render(
         &common::dpa_provider_signed(),
         tweevoud::pdf::Exemplar::ToSign,
     )

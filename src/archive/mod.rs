@@ -431,9 +431,17 @@ struct RenderedExemplar {
 }
 
 /// The two exemplar PDFs of a complete agreement (`crate::pdf`): exemplar 1, the
-/// provider's, and exemplar 2, the customer's, rendered deterministically.
-fn render_exemplars(agreement: &Agreement) -> Result<Vec<RenderedExemplar>, ArchiveError> {
-    Ok(crate::pdf::exemplars(agreement)?
+/// provider's, and exemplar 2, the customer's, rendered deterministically and sealed by the
+/// one who archives, when that is one of the agreement's signers (who else would not be the
+/// party that made them: then none are stored, and an exemplar is known by its content).
+fn render_exemplars(
+    agreement: &Agreement,
+    signer: Option<&dyn Signer>,
+) -> Result<Vec<RenderedExemplar>, ArchiveError> {
+    let Some(sealer) = signer.and_then(|s| crate::pdf::Sealer::new(agreement, s, None).ok()) else {
+        return Ok(Vec::new());
+    };
+    Ok(crate::pdf::exemplars(agreement, &sealer)?
         .into_iter()
         .filter_map(|pdf| {
             let number = pdf.exemplar.id().parse().ok()?;
@@ -953,7 +961,7 @@ impl Archive {
             name: None,
         });
         if verification.status == Status::Complete {
-            for ex in render_exemplars(&agreement)? {
+            for ex in render_exemplars(&agreement, signer)? {
                 objects.push(LoggedObject {
                     sha256: put(&ex.bytes)?,
                     kind: ObjectKind::Exemplar,

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use tweevoud::canonical::sha256_hex;
-use tweevoud::pdf::{self, PdfError};
-use tweevoud::Agreement;
+use tweevoud::key::KeyStore;
+use tweevoud::pdf::{self, PdfError, Sealer};
+use tweevoud::{Agreement, UnlockedKey};
 
+use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{shown, Outcome};
 
 #[derive(Args)]
@@ -21,12 +23,77 @@ pub struct ExportArgs {
     /// Replace existing PDFs of the same name whose content differs.
     #[arg(long)]
     force: bool,
+    /// The key that seals the PDFs: yours, and one that signed the agreement [default: the
+    /// key of yours that signed it last].
+    #[arg(long)]
+    key: Option<String>,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+/// Unlocks the key of the profile that seals an agreement's PDFs: `selector` if given, else
+/// the profile's key that signed the agreement last. Every PDF Tweevoud makes is sealed by a
+/// party that signed it (docs/pdf.md, "The seal").
+pub(crate) fn sealing_key(
+    agreement: &Agreement,
+    store: &KeyStore,
+    selector: Option<&str>,
+    passphrase: &PassphraseArgs,
+) -> Result<UnlockedKey> {
+    let info = match selector {
+        Some(s) => store.get(s)?,
+        None => {
+            let signers: Vec<[u8; 32]> = agreement
+                .signatures()
+                .iter()
+                .filter_map(|r| r.statement.public_key_bytes().ok())
+                .collect();
+            let mine = store.list()?;
+            signers
+                .iter()
+                .rev()
+                .find_map(|k| {
+                    let fingerprint = tweevoud::key::Fingerprint::of_raw_public_key(k);
+                    mine.iter().find(|i| *i.fingerprint() == fingerprint)
+                })
+                .cloned()
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "none of your keys signed this agreement, and only a party that signed it seals its PDFs; pass --key if the key is yours under another name"
+                    )
+                })?
+        }
+    };
+    let pass = read_passphrase(
+        passphrase.file(),
+        false,
+        &format!("Passphrase for {} (to seal the PDFs): ", info.display_name()),
+    )?;
+    Ok(store.unlock(&info.fingerprint().hex(), &pass)?)
 }
 
 /// Writes the exemplars and prints, per file, its SHA-256 and its path (as `sha256sum` does).
 pub fn export(a: ExportArgs) -> Result<Outcome> {
     let agreement = Agreement::load(&a.file)?;
-    let pdfs = match pdf::exemplars(&agreement) {
+    // Nothing to seal: say why before asking for a passphrase.
+    let report = tweevoud::verify::verify(&agreement);
+    let nothing = match report.status {
+        tweevoud::verify::Status::Unsigned => Some(PdfError::Unsigned),
+        tweevoud::verify::Status::Invalid => Some(PdfError::Invalid(
+            report.first_problem().unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    if let Some(e) = nothing {
+        eprintln!("tweevoud: {}: {e}", shown(&a.file));
+        return Ok(Outcome::Negative);
+    }
+    let profile = a.profile.profile()?;
+    let key = sealing_key(&agreement, &KeyStore::open(&profile), a.key.as_deref(), &a.passphrase)?;
+    let sealer = Sealer::new(&agreement, &key, None)?;
+    let pdfs = match pdf::exemplars(&agreement, &sealer) {
         Ok(pdfs) => pdfs,
         Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {
             eprintln!("tweevoud: {}: {e}", shown(&a.file));

@@ -12,6 +12,7 @@
 mod layout;
 mod qr;
 mod read;
+mod sealed;
 mod texts;
 mod write;
 
@@ -22,7 +23,11 @@ use serde::Serialize;
 use crate::agreement::{Agreement, AgreementError};
 use crate::error::{param, with_params, Coded, Params};
 use crate::party::Party;
+use crate::seal::{Identity, SealKey};
+use crate::signature::Signer;
 use crate::verify::{verify, Reason, Status, Verification};
+
+pub use sealed::{FoundSeal, Stamp};
 
 pub use qr::qr_content;
 #[cfg(feature = "fs")]
@@ -40,7 +45,7 @@ pub const RENDERER_VERSION: &str = Renderer::CURRENT.id();
 
 /// The renderer versions this program renders and verifies, oldest first. They give the same
 /// layout; they differ only in how hard the PDF's streams are compressed (`docs/pdf.md`).
-pub const RENDERER_VERSIONS: [&str; 2] = [Renderer::V1.id(), Renderer::V2.id()];
+pub const RENDERER_VERSIONS: [&str; 3] = [Renderer::V1.id(), Renderer::V2.id(), Renderer::V3.id()];
 
 /// A version of the exemplar renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,23 +55,27 @@ pub(crate) enum Renderer {
     /// The same layout, its streams compressed at zlib level 3: a PDF about 3% larger,
     /// compressed in less than half the time.
     V2,
+    /// Version 2's pages, sealed: a signature field whose value is the seal of the party that
+    /// made the PDF (PAdES), and room for one more seal in an incremental update.
+    V3,
 }
 
 impl Renderer {
     /// The version new exemplars are made with.
-    pub(crate) const CURRENT: Renderer = Renderer::V2;
+    pub(crate) const CURRENT: Renderer = Renderer::V3;
 
     /// How a PDF names it (`/TweevoudRenderer`).
     pub(crate) const fn id(self) -> &'static str {
         match self {
             Renderer::V1 => "1",
             Renderer::V2 => "2",
+            Renderer::V3 => "3",
         }
     }
 
     /// The renderer a PDF's `/TweevoudRenderer` names, if this program has it.
     pub(crate) fn from_id(id: &str) -> Option<Renderer> {
-        [Renderer::V1, Renderer::V2]
+        [Renderer::V1, Renderer::V2, Renderer::V3]
             .into_iter()
             .find(|r| r.id() == id)
     }
@@ -76,8 +85,13 @@ impl Renderer {
     pub(crate) const fn deflate_level(self) -> u32 {
         match self {
             Renderer::V1 => 9,
-            Renderer::V2 => 3,
+            Renderer::V2 | Renderer::V3 => 3,
         }
+    }
+
+    /// Whether its PDFs carry a seal.
+    pub(crate) const fn seals(self) -> bool {
+        matches!(self, Renderer::V3)
     }
 }
 
@@ -202,6 +216,18 @@ pub enum PdfError {
     /// Exemplars are not made of agreements that do not verify.
     #[error("the agreement does not verify, so no exemplar is made of it: {0}")]
     Invalid(String),
+    /// The key given to seal the PDFs did not sign the agreement.
+    #[error("only a party that signed the agreement seals its PDFs, and this key did not sign it")]
+    NotASigner,
+    /// A second seal goes only on an exemplar that seals (renderer 3 on).
+    #[error("this PDF was made before Tweevoud sealed its PDFs, so it cannot take a second seal: export the agreement again")]
+    NotSealable,
+    /// The PDF holds its two seals already.
+    #[error("the PDF holds two seals already")]
+    AlreadySealedTwice,
+    /// The key's holder sealed the PDF already.
+    #[error("{0} sealed this PDF already")]
+    AlreadySealedBy(String),
     /// The font has no glyph for a character of the agreement.
     #[error("the character {ch:?} (U+{:04X}) cannot be set in the exemplar's font", *ch as u32)]
     MissingGlyph {
@@ -227,6 +253,10 @@ impl PdfError {
         "not_intact",
         "missing_glyph",
         "pdf_font",
+        "not_a_signer",
+        "not_sealable",
+        "sealed_twice",
+        "sealed_already",
     ];
 }
 
@@ -247,6 +277,10 @@ impl Coded for PdfError {
             PdfError::Invalid(_) => "not_intact",
             PdfError::MissingGlyph { .. } => "missing_glyph",
             PdfError::Font(_) => "pdf_font",
+            PdfError::NotASigner => "not_a_signer",
+            PdfError::NotSealable => "not_sealable",
+            PdfError::AlreadySealedTwice => "sealed_twice",
+            PdfError::AlreadySealedBy(_) => "sealed_already",
         }
     }
 
@@ -263,16 +297,71 @@ impl Coded for PdfError {
                 param("found", ch),
                 param("code_point", format!("U+{:04X}", u32::from(*ch))),
             ],
-            PdfError::NotPdf | PdfError::NoAgreement | PdfError::Unsigned => Vec::new(),
+            PdfError::AlreadySealedBy(name) => vec![param("signer", name)],
+            PdfError::NotPdf
+            | PdfError::NoAgreement
+            | PdfError::Unsigned
+            | PdfError::NotASigner
+            | PdfError::NotSealable
+            | PdfError::AlreadySealedTwice => Vec::new(),
         }
     }
 }
 
-/// The exemplars of an agreement, as `tweevoud export` writes them: for an agreement awaiting
-/// its countersignature, the one PDF to send; for a complete agreement, exemplar 1 (the
-/// provider's) and exemplar 2 (the customer's). An agreement that nobody signed, or that does
-/// not verify, gives none.
-pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
+/// Who seals the PDFs being made: one of the agreement's signers, with their key's companion
+/// (`crate::seal`), and where a signature timestamp for each seal comes from.
+pub struct Sealer<'a> {
+    key: SealKey,
+    identity: Identity,
+    stamp: Option<Stamp<'a>>,
+}
+
+impl<'a> Sealer<'a> {
+    /// The signer `key` as the agreement names them: only a party that signed the agreement
+    /// seals its PDFs ([`PdfError::NotASigner`] otherwise). `stamp`, if given, is asked for a
+    /// signature timestamp token over each seal's signature value (a seal without one is
+    /// still a seal).
+    pub fn new(
+        agreement: &Agreement,
+        key: &dyn Signer,
+        stamp: Option<Stamp<'a>>,
+    ) -> Result<Sealer<'a>, PdfError> {
+        let public = key.public_key_bytes();
+        let identity = identity_of(agreement, &public).ok_or(PdfError::NotASigner)?;
+        let key = key.seal_key().ok_or(PdfError::NotASigner)?;
+        Ok(Sealer {
+            key,
+            identity,
+            stamp,
+        })
+    }
+
+    /// The signatory who seals.
+    pub fn name(&self) -> &str {
+        &self.identity.name
+    }
+}
+
+/// Who of the agreement's signers holds the Ed25519 key `public`, as their signature states
+/// it: what a seal's certificate names.
+fn identity_of(agreement: &Agreement, public: &[u8; 32]) -> Option<Identity> {
+    agreement.signatures().iter().find_map(|r| {
+        let st = &r.statement;
+        (st.public_key_bytes().ok()? == *public).then_some(())?;
+        Some(Identity {
+            name: st.signer.name.clone(),
+            function: st.signer.function.clone(),
+            organisation: st.signer.organisation.clone(),
+            time: chrono::DateTime::parse_from_rfc3339(&st.time).ok()?,
+        })
+    })
+}
+
+/// The exemplars of an agreement, as `tweevoud export` writes them, each sealed by `sealer`:
+/// for an agreement awaiting its countersignature, the one PDF to send; for a complete
+/// agreement, exemplar 1 (the provider's) and exemplar 2 (the customer's). An agreement that
+/// nobody signed, or that does not verify, gives none.
+pub fn exemplars(agreement: &Agreement, sealer: &Sealer<'_>) -> Result<Vec<ExemplarPdf>, PdfError> {
     layout::Fonts::warm_up();
     let report = verify(agreement);
     let kinds = match report.status {
@@ -295,7 +384,7 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
     let compressed = write::Compressed::new(Renderer::CURRENT);
     let render = |e: Exemplar| {
         let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
-        write::write(agreement, e, fonts, &pages, &compressed)
+        sealed_pdf(write::write(agreement, e, fonts, &pages, &compressed)?, sealer)
     };
     // WebAssembly in a browser has no threads: there they are written one after the other.
     #[cfg(target_arch = "wasm32")]
@@ -329,21 +418,37 @@ pub fn exemplars(agreement: &Agreement) -> Result<Vec<ExemplarPdf>, PdfError> {
         .collect()
 }
 
+/// A PDF written by the current renderer, sealed.
+fn sealed_pdf(written: write::Written, sealer: &Sealer<'_>) -> Result<Vec<u8>, PdfError> {
+    let mut bytes = written.bytes;
+    let slots = written
+        .slots
+        .ok_or_else(|| PdfError::Malformed("the renderer left no place for the seal".into()))?;
+    sealed::seal_first(&mut bytes, &slots, &sealer.key, &sealer.identity, sealer.stamp)?;
+    Ok(bytes)
+}
+
 /// Renders one exemplar of an agreement, whatever its state, with the current renderer
-/// ([`RENDERER_VERSION`]): the same agreement and exemplar always give the same bytes.
-pub fn render(agreement: &Agreement, exemplar: Exemplar) -> Result<Vec<u8>, PdfError> {
-    render_with(agreement, exemplar, Renderer::CURRENT)
+/// ([`RENDERER_VERSION`]), sealed by `sealer`: the same agreement, exemplar and sealer always
+/// give the same bytes (but for a signature timestamp, which `sealer`'s stamp adds).
+pub fn render(
+    agreement: &Agreement,
+    exemplar: Exemplar,
+    sealer: &Sealer<'_>,
+) -> Result<Vec<u8>, PdfError> {
+    sealed_pdf(render_with(agreement, exemplar, Renderer::CURRENT)?, sealer)
 }
 
 /// Renders one exemplar as the renderer version named `version` ([`RENDERER_VERSIONS`])
-/// makes it: the bytes an exemplar made by that version of Tweevoud has. `None` for a version
-/// this program does not know.
+/// makes it, unsealed: the bytes an exemplar made by that version of Tweevoud has (for a
+/// version that seals, with the seal's place empty). `None` for a version this program does
+/// not know.
 pub fn render_version(
     agreement: &Agreement,
     exemplar: Exemplar,
     version: &str,
 ) -> Option<Result<Vec<u8>, PdfError>> {
-    Renderer::from_id(version).map(|r| render_with(agreement, exemplar, r))
+    Renderer::from_id(version).map(|r| render_with(agreement, exemplar, r).map(|w| w.bytes))
 }
 
 /// Renders one exemplar with the given renderer version.
@@ -351,7 +456,7 @@ fn render_with(
     agreement: &Agreement,
     exemplar: Exemplar,
     renderer: Renderer,
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<write::Written, PdfError> {
     let fonts = layout::Fonts::get()?;
     let pages = layout::typeset(agreement, exemplar, fonts)?;
     write::write(
@@ -361,6 +466,48 @@ fn render_with(
         &pages,
         &write::Compressed::new(renderer),
     )
+}
+
+/// Adds the seal of `key`, a signer of the agreement inside, to a sealed exemplar that holds
+/// one seal (renderer 3 on), as an incremental update: what the party receiving an exemplar
+/// does to say, in the PDF itself, that it holds it too. The PDF must verify as it is
+/// ([`check_exemplar`]) and not be sealed by `key` already.
+pub fn add_seal(pdf: &[u8], key: &dyn Signer, stamp: Option<Stamp<'_>>) -> Result<Vec<u8>, PdfError> {
+    let checked = check_exemplar(pdf)?;
+    if let Some(problem) = checked.pdf.problems.first() {
+        return Err(PdfError::Invalid(problem.to_string()));
+    }
+    if checked.verification.status == Status::Invalid {
+        return Err(PdfError::Invalid(
+            checked
+                .verification
+                .first_problem()
+                .unwrap_or_else(|| "unknown problem".to_string()),
+        ));
+    }
+    let (Some(exemplar), Some(renderer)) = (
+        checked.pdf.exemplar,
+        checked.pdf.renderer.as_deref().and_then(Renderer::from_id),
+    ) else {
+        return Err(PdfError::NotSealable);
+    };
+    let written = render_with(&checked.agreement, exemplar, renderer)?;
+    let Some(slots) = written.slots else {
+        return Err(PdfError::NotSealable);
+    };
+    if pdf.len() != written.bytes.len() {
+        return Err(PdfError::AlreadySealedTwice);
+    }
+    let sealer = Sealer::new(&checked.agreement, key, stamp)?;
+    if checked
+        .pdf
+        .seals
+        .iter()
+        .any(|s| s.ed25519 == *sealer.key.ed25519())
+    {
+        return Err(PdfError::AlreadySealedBy(sealer.identity.name.clone()));
+    }
+    sealed::seal_second(pdf, &slots, &sealer.key, &sealer.identity, sealer.stamp)
 }
 
 /// What the PDF itself says and shows, beside the agreement inside it.
@@ -374,8 +521,13 @@ pub struct ExemplarCheck {
     pub label: Option<String>,
     /// The renderer version the PDF names (cut to 40 characters), if it names one.
     pub renderer: Option<String>,
-    /// Whether the PDF is, byte for byte, the exemplar rendered from the agreement inside.
+    /// Whether the PDF is, byte for byte, the exemplar rendered from the agreement inside
+    /// (outside its seals, for a renderer that seals).
     pub visible_document_matches: bool,
+    /// The seals that hold (renderer 3 on): the one made with the PDF, and the one the other
+    /// party may have added.
+    #[serde(skip)]
+    pub seals: Vec<FoundSeal>,
     /// What does not hold about the PDF itself: [`Reason::ExemplarUnlabelled`],
     /// [`Reason::RendererVersion`], [`Reason::VisibleDiffers`], [`Reason::LabelMismatch`].
     /// Any of them means the PDF must not be trusted, whatever the agreement inside says.
@@ -459,6 +611,7 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
     let exemplar = embedded.exemplar.as_deref().and_then(Exemplar::from_id);
     let mut visible_document_matches = false;
     let mut problems = Vec::new();
+    let mut seals = Vec::new();
     let renderer = embedded.renderer.as_deref().and_then(Renderer::from_id);
     match (exemplar, renderer) {
         (None, _) => problems.push(Reason::ExemplarUnlabelled),
@@ -468,9 +621,21 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
         }),
         (Some(e), Some(renderer)) => {
             let expected = render_with(&agreement, e, renderer)?;
-            visible_document_matches = expected == bytes;
-            if !visible_document_matches {
-                problems.push(Reason::VisibleDiffers);
+            match &expected.slots {
+                None => {
+                    visible_document_matches = expected.bytes == bytes;
+                    if !visible_document_matches {
+                        problems.push(Reason::VisibleDiffers);
+                    }
+                }
+                Some(slots) => {
+                    let found = sealed::check(bytes, &expected.bytes, slots, &|key| {
+                        identity_of(&agreement, key)
+                    });
+                    visible_document_matches = found.layout_matches;
+                    seals = found.seals;
+                    problems.extend(found.problems);
+                }
             }
             let fits = matches!(
                 (e, verification.status),
@@ -492,6 +657,7 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
             exemplar,
             renderer: embedded.renderer.as_deref().map(shortened),
             visible_document_matches,
+            seals,
             problems,
         },
         agreement,
@@ -531,10 +697,33 @@ mod tests {
     /// version): the DPA's two exemplars keep the SHA-256 that docs/pdf.md shows.
     #[test]
     fn the_dpa_exemplars_keep_their_bytes() {
-        let sums: Vec<String> = exemplars(&dpa())
+        // Sealed by the customer's test key (seed 2), which countersigned the vector.
+        let customer = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+        let agreement = dpa();
+        let sealer = Sealer::new(&agreement, &customer, None).unwrap();
+        let sums: Vec<String> = exemplars(&agreement, &sealer)
             .unwrap()
             .iter()
             .map(|e| sha256_hex(&e.bytes))
+            .collect();
+        assert_eq!(
+            sums,
+            [
+                "cabf0ee7c097d5db715336c5136f901833a6d033a67a63a030c6ba1e4cfdfbfe",
+                "11cb9a72be8e95db6a6c8d65130bf8705e2dc251ae762aa07fa5050e95eaaa80",
+            ]
+        );
+    }
+
+    /// Renderer 2 stays as it was.
+    #[test]
+    fn renderer_2_keeps_its_bytes() {
+        let agreement = dpa();
+        let sums: Vec<String> = [Party::Provider, Party::Customer]
+            .into_iter()
+            .map(|p| {
+                sha256_hex(&render_with(&agreement, Exemplar::Copy(p), Renderer::V2).unwrap().bytes)
+            })
             .collect();
         assert_eq!(
             sums,
@@ -552,7 +741,9 @@ mod tests {
         let agreement = dpa();
         let sums: Vec<String> = [Party::Provider, Party::Customer]
             .into_iter()
-            .map(|p| sha256_hex(&render_with(&agreement, Exemplar::Copy(p), Renderer::V1).unwrap()))
+            .map(|p| {
+                sha256_hex(&render_with(&agreement, Exemplar::Copy(p), Renderer::V1).unwrap().bytes)
+            })
             .collect();
         assert_eq!(
             sums,
@@ -565,12 +756,12 @@ mod tests {
 
     #[test]
     fn renderer_versions_name_each_renderer_once() {
-        assert_eq!(RENDERER_VERSIONS, ["1", "2"]);
-        assert_eq!(RENDERER_VERSION, "2");
+        assert_eq!(RENDERER_VERSIONS, ["1", "2", "3"]);
+        assert_eq!(RENDERER_VERSION, "3");
         for id in RENDERER_VERSIONS {
             assert_eq!(Renderer::from_id(id).map(Renderer::id), Some(id));
         }
-        for id in ["", "0", "3", "01", "2 ", "V2"] {
+        for id in ["", "0", "4", "01", "2 ", "V2"] {
             assert_eq!(Renderer::from_id(id), None, "{id:?}");
         }
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use tweevoud::pdf::{self, Exemplar};
+use tweevoud::pdf::Exemplar;
 use tweevoud::{Agreement, Party, Template, VerdictCode};
 
 /// Stands for a run of dot leaders in the seed.
@@ -186,8 +186,8 @@ pub fn with_page_1_replaced(original: &[u8]) -> Vec<u8> {
 pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'static str>)> {
     let complete = dpa_complete();
     let awaiting = dpa_provider_signed();
-    let exemplar = pdf::render(&complete, Exemplar::Copy(Party::Provider)).unwrap();
-    let to_sign = pdf::render(&awaiting, Exemplar::ToSign).unwrap();
+    let exemplar = render(&complete, Exemplar::Copy(Party::Provider)).unwrap();
+    let to_sign = render(&awaiting, Exemplar::ToSign).unwrap();
     let mut altered_value = complete.to_json();
     altered_value =
         altered_value.replace("Brouwerij De Zwarte Kat BV", "Brouwerij De Witte Kat BV");
@@ -267,4 +267,32 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
             Some("not_tweevoud"),
         ),
     ]
+}
+
+/// An exemplar of `agreement`, sealed (renderer 3) by the test key of its last signer (seed 1
+/// for the provider, 2 for the customer).
+pub fn render(
+    agreement: &Agreement,
+    exemplar: tweevoud::pdf::Exemplar,
+) -> Result<Vec<u8>, tweevoud::pdf::PdfError> {
+    let last = agreement
+        .signatures()
+        .last()
+        .ok_or(tweevoud::pdf::PdfError::Unsigned)?;
+    let seed = match last.statement.signer.role {
+        tweevoud::Party::Provider => 1,
+        tweevoud::Party::Customer => 2,
+    };
+    let sealer = tweevoud::pdf::Sealer::new(agreement, &test_key(seed), None)?;
+    tweevoud::pdf::render(agreement, exemplar, &sealer)
+}
+
+/// The sealer of `agreement`'s PDFs in the tests: the test key of its last signer.
+pub fn sealer(agreement: &Agreement) -> tweevoud::pdf::Sealer<'static> {
+    let last = agreement.signatures().last().expect("a signed agreement");
+    let seed = match last.statement.signer.role {
+        tweevoud::Party::Provider => 1,
+        tweevoud::Party::Customer => 2,
+    };
+    tweevoud::pdf::Sealer::new(agreement, &test_key(seed), None).unwrap()
 }

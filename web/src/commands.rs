@@ -13,7 +13,7 @@ use tweevoud::key::{KeyError, KeyInfo, PublicKey, UnlockedKey, MAX_PEM_BYTES};
 use tweevoud::open::MAX_FILE_BYTES;
 use tweevoud::template::{self, Template, TemplateError};
 use tweevoud::verify::Reason;
-use tweevoud::{pdf, Agreement, Context, FileKind, OpenError, Party};
+use tweevoud::{Agreement, Context, FileKind, OpenError, Party};
 use tweevoud_desk::view::{AgreementView, ContactView, FileVerdict, KeyView, SignPreview};
 use tweevoud_desk::{file_name, DeskError, Opened, Place, Work};
 use zeroize::Zeroizing;
@@ -133,6 +133,15 @@ struct ValueArgs {
 struct SignArgs {
     key: String,
     passphrase: String,
+}
+
+/// The key that seals the PDFs, when they were not sealed when signing here.
+#[derive(Deserialize, Default)]
+struct SealArgs {
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    passphrase: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -357,7 +366,7 @@ impl WebDesk {
                 let owner = self.store.key_info(&s.key)?.name().to_string();
                 let key = self.store.unlock(&s.key, &passphrase)?;
                 let work = self.work.as_mut().ok_or(DeskError::NoAgreement)?;
-                work.sign(&self.store, &key, &owner, now())?;
+                work.sign(&self.store, &key, &owner, now(), None)?;
                 answer(AgreementView::of(&self.store, work))
             }
             "open_bytes" => {
@@ -395,7 +404,19 @@ impl WebDesk {
                 })
             }
             "exemplar_files" => {
-                let pdfs = pdf::exemplars(&self.work()?.agreement)?;
+                // Sealed right after signing here, or by the key given.
+                let s: SealArgs = args(command, a)?;
+                let work = self.work()?;
+                let pdfs = match (s.key, s.passphrase) {
+                    (Some(key), Some(passphrase)) => {
+                        let passphrase = Zeroizing::new(passphrase);
+                        work.seal(&self.store.unlock(&key, &passphrase)?, None)?
+                    }
+                    _ => work
+                        .sealed()
+                        .map(<[_]>::to_vec)
+                        .ok_or(DeskError::SealKeyNeeded)?,
+                };
                 answer(
                     pdfs.into_iter()
                         .map(|p| BytesFile {

@@ -230,9 +230,22 @@ fn two_parties_sign_in_two_browsers() {
     );
     assert_eq!(file["view"]["saved"], true);
     let text = file["text"].as_str().unwrap();
-    // The exemplars are the desktop's, byte for byte: rendered natively from the agreement file.
+    // The exemplars are the desktop's, byte for byte: rendered natively from the agreement
+    // file and sealed with the customer's key, taken out of the browser as its key file.
     let agreement = Agreement::from_json(text).unwrap();
-    let native = tweevoud::pdf::exemplars(&agreement).unwrap();
+    let secret = call(
+        &mut customer,
+        "secret_key_file",
+        json!({"fingerprint": customer_key}),
+    );
+    let unlocked = UnlockedKey::unlock_pem(
+        secret["text"].as_str().unwrap(),
+        CUSTOMER_PASS,
+        keys_info(&customer, &customer_key),
+    )
+    .unwrap();
+    let sealer = tweevoud::pdf::Sealer::new(&agreement, &unlocked, None).unwrap();
+    let native = tweevoud::pdf::exemplars(&agreement, &sealer).unwrap();
     assert_eq!(native.len(), files.len());
     for (n, w) in native.iter().zip(files) {
         assert_eq!(n.file_name, w["file_name"].as_str().unwrap());

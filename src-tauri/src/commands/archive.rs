@@ -81,8 +81,15 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
         let archive = Archive::open(&state.profile().archive_dir())?;
         let details = archive.show(&id)?;
         let agreement = archive.agreement(&id)?;
+        // The exemplars it stores (sealed when they were archived).
         let exemplars = Exemplar::for_status(details.summary.status)
             .into_iter()
+            .filter(|e| match e {
+                Exemplar::Copy(p) => archive
+                    .exemplar(&id, if *p == tweevoud::Party::Provider { 1 } else { 2 })
+                    .is_ok(),
+                Exemplar::ToSign => false,
+            })
             .map(|e| ExemplarRef {
                 id: e.id(),
                 label: e.label(&agreement),

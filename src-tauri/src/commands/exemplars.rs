@@ -2,25 +2,41 @@
 //! where the user chooses.
 
 use tauri::{AppHandle, State};
-use tweevoud::pdf;
+use tweevoud::KeyStore;
+use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::write_exemplars;
 use crate::{worker, AppState, Error};
 
 /// Saves the agreement's exemplars: the one PDF to send while it awaits its countersignature
-/// (a save dialog), both exemplars once complete (a folder dialog). The names written, or
-/// `None` if the dialog was cancelled.
+/// (a save dialog), both exemplars once complete (a folder dialog), sealed by a key of this
+/// profile that signed the agreement. Right after signing here they are the PDFs sealed then;
+/// otherwise `key` (fingerprint hex) and `passphrase` unlock the key that seals them, and
+/// without them the answer is `seal_key_needed`. The names written, or `None` if the dialog
+/// was cancelled.
 #[tauri::command]
 pub async fn export_exemplars(
     app: AppHandle,
     state: State<'_, AppState>,
     title: String,
+    key: Option<String>,
+    passphrase: Option<String>,
 ) -> Result<Option<Vec<String>>, Error> {
-    let pdfs = worker::run(&app, |state| {
+    let passphrase = passphrase.map(Zeroizing::new);
+    let pdfs = worker::run(&app, move |state| {
         let guard = state.work();
         let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        Ok(pdf::exemplars(&work.agreement)?)
+        match (key, passphrase) {
+            (Some(key), Some(passphrase)) => {
+                let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
+                Ok(work.seal(&unlocked, None)?)
+            }
+            _ => work
+                .sealed()
+                .map(<[_]>::to_vec)
+                .ok_or(Error::SealKeyNeeded),
+        }
     })
     .await?;
     let dialog = match &pdfs[..] {

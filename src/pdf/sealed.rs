@@ -1,0 +1,340 @@
+//! Renderer 3's seals (docs/pdf.md, "The seal"): where the seal goes in the PDF written, the
+//! seal of the party that made the PDF, the second seal the other party may add as an
+//! incremental update, and checking both.
+//!
+//! Everything outside a seal's `/Contents` is a function of the agreement (and, for the second
+//! seal, of the first revision's length), so a verifier renders the PDF again, compares every
+//! byte outside the seals, and then checks each seal.
+
+use sha2::{Digest, Sha256};
+
+use super::write::{SealObjects, BYTE_RANGE_PLACEHOLDER, SEAL_SPACE};
+use super::PdfError;
+use crate::seal::{self, Identity, Opened, SealKey, SealProblem};
+use crate::verify::Reason;
+
+/// The name of the second seal's field.
+pub(crate) const SEAL_FIELD_2: &str = "Tweevoud seal 2";
+
+/// Where a seal goes, in a PDF written by a renderer that seals.
+pub(crate) struct Slots {
+    /// The offsets of the `<` and the `>` around the seal's `/Contents`.
+    contents: (usize, usize),
+    /// The objects the second seal updates.
+    objects: SealObjects,
+    /// Where the first revision's cross-reference table starts (its `startxref`).
+    startxref: usize,
+    /// The `/M` of the seals: the time of the last signature.
+    date: Option<String>,
+}
+
+/// A signature timestamp for a seal: given the seal's signature value, a token over it
+/// (RFC 3161), or `None` when none could be had.
+pub type Stamp<'a> = &'a (dyn Fn(&[u8]) -> Option<Vec<u8>> + Sync);
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| at + from)
+}
+
+/// The `/ByteRange` placeholder as the PDF writer writes it.
+fn placeholder() -> Vec<u8> {
+    format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER).into_bytes()
+}
+
+/// Sets a `/ByteRange` placeholder at `at` to `[0 lt gt+1 rest]`, padded with spaces to the
+/// placeholder's width.
+fn set_byte_range(bytes: &mut [u8], at: usize, contents: (usize, usize)) -> Result<(), PdfError> {
+    let width = placeholder().len();
+    let after = contents.1 + 1;
+    let text = format!("[0 {} {} {}]", contents.0, after, bytes.len() - after);
+    let mut padded = text.into_bytes();
+    if padded.len() > width {
+        return Err(PdfError::Malformed("the PDF is too large to be sealed".into()));
+    }
+    padded.resize(width, b' ');
+    bytes[at..at + width].copy_from_slice(&padded);
+    Ok(())
+}
+
+/// The empty `/Contents` of a seal: `<`, zeros, `>`.
+fn empty_contents() -> Vec<u8> {
+    let mut c = Vec::with_capacity(SEAL_SPACE * 2 + 2);
+    c.push(b'<');
+    c.resize(SEAL_SPACE * 2 + 1, b'0');
+    c.push(b'>');
+    c
+}
+
+/// Finds the seal's place in a PDF just written, and sets its `/ByteRange`.
+pub(crate) fn prepare(
+    out: &mut [u8],
+    objects: SealObjects,
+    date: Option<String>,
+) -> Result<Slots, PdfError> {
+    let missing = || PdfError::Malformed("the seal's place was not written".into());
+    let lt = find(out, &empty_contents(), 0).ok_or_else(missing)?;
+    let contents = (lt, lt + SEAL_SPACE * 2 + 1);
+    let range = find(out, &placeholder(), 0).ok_or_else(missing)?;
+    set_byte_range(out, range, contents)?;
+    let startxref = find(out, b"startxref\n", out.len().saturating_sub(64))
+        .and_then(|at| {
+            let digits = &out[at + 10..];
+            let end = digits.iter().position(|b| !b.is_ascii_digit())?;
+            std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
+        })
+        .ok_or_else(missing)?;
+    Ok(Slots {
+        contents,
+        objects,
+        startxref,
+        date,
+    })
+}
+
+/// SHA-256 of the bytes outside `contents` (the `<` and `>` are outside the range signed).
+fn digest(bytes: &[u8], contents: (usize, usize)) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(&bytes[..contents.0]);
+    h.update(&bytes[contents.1 + 1..]);
+    h.finalize().into()
+}
+
+/// Seals the PDF in `bytes` at `contents`, with a signature timestamp if `stamp` gives one.
+fn seal_at(
+    bytes: &mut [u8],
+    contents: (usize, usize),
+    key: &SealKey,
+    identity: &Identity,
+    stamp: Option<Stamp<'_>>,
+) -> Result<(), PdfError> {
+    let sealed = seal::seal(key, identity, &digest(bytes, contents));
+    let token = stamp.and_then(|s| s(sealed.signature()));
+    let mut der = sealed.to_der(token.as_deref());
+    if der.len() > SEAL_SPACE {
+        // A TSA whose token (with its certificates) does not fit: sealed without it.
+        der = sealed.to_der(None);
+    }
+    let hex = hex::encode(&der);
+    bytes[contents.0 + 1..contents.0 + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    Ok(())
+}
+
+/// Seals a PDF a renderer that seals wrote: the seal of the party that made it.
+pub(crate) fn seal_first(
+    bytes: &mut [u8],
+    slots: &Slots,
+    key: &SealKey,
+    identity: &Identity,
+    stamp: Option<Stamp<'_>>,
+) -> Result<(), PdfError> {
+    seal_at(bytes, slots.contents, key, identity, stamp)
+}
+
+/// The second seal's incremental update of the first revision `base` (whose slots are
+/// `slots`), with its `/ByteRange` set and its `/Contents` zeros; and where its `/Contents` is.
+fn increment(base: &[u8], slots: &Slots) -> Result<(Vec<u8>, (usize, usize)), PdfError> {
+    let o = &slots.objects;
+    let sig = o.size;
+    let widget = o.size + 1;
+    let mut out = base.to_vec();
+    let mut offsets: Vec<(u32, usize)> = Vec::new();
+    out.push(b'\n');
+    offsets.push((sig, out.len()));
+    out.extend_from_slice(format!("{sig} 0 obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange").as_bytes());
+    let range = out.len();
+    out.extend_from_slice(&placeholder());
+    out.extend_from_slice(b"/Contents");
+    let lt = out.len();
+    out.extend_from_slice(&empty_contents());
+    let contents = (lt, out.len() - 1);
+    if let Some(d) = &slots.date {
+        out.extend_from_slice(format!("/M({d})").as_bytes());
+    }
+    out.extend_from_slice(b">>\nendobj\n");
+    offsets.push((widget, out.len()));
+    out.extend_from_slice(
+        format!(
+            "{widget} 0 obj\n<</Type/Annot/Subtype/Widget/FT/Sig/T({SEAL_FIELD_2})/F 132/Rect[0 0 0 0]/P {} 0 R/V {sig} 0 R>>\nendobj\n",
+            o.page
+        )
+        .as_bytes(),
+    );
+    offsets.push((o.annots, out.len()));
+    out.extend_from_slice(
+        format!("{} 0 obj\n[{} 0 R {widget} 0 R]\nendobj\n", o.annots, o.widget).as_bytes(),
+    );
+    offsets.push((o.form, out.len()));
+    out.extend_from_slice(
+        format!(
+            "{} 0 obj\n<</Fields[{} 0 R {widget} 0 R]/SigFlags 3>>\nendobj\n",
+            o.form, o.widget
+        )
+        .as_bytes(),
+    );
+    let xref = out.len();
+    offsets.sort_unstable();
+    out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
+    for (num, at) in &offsets {
+        out.extend_from_slice(format!("{num} 1\n{at:010} 00000 n \n").as_bytes());
+    }
+    let id = hex::encode_upper(&o.id);
+    out.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root {} 0 R/Info {} 0 R/ID[<{id}><{id}>]/Prev {}>>\nstartxref\n{xref}\n%%EOF\n",
+            widget + 1,
+            o.root,
+            o.info,
+            slots.startxref
+        )
+        .as_bytes(),
+    );
+    set_byte_range(&mut out, range, contents)?;
+    Ok((out, contents))
+}
+
+/// Adds the second seal to a sealed PDF of one revision (`base`, whose slots are `slots`).
+pub(crate) fn seal_second(
+    base: &[u8],
+    slots: &Slots,
+    key: &SealKey,
+    identity: &Identity,
+    stamp: Option<Stamp<'_>>,
+) -> Result<Vec<u8>, PdfError> {
+    let (mut out, contents) = increment(base, slots)?;
+    seal_at(&mut out, contents, key, identity, stamp)?;
+    Ok(out)
+}
+
+/// A seal found in a PDF, and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundSeal {
+    /// 1 for the seal made with the PDF, 2 for the one the other party added.
+    pub number: u8,
+    /// The Ed25519 public key the seal's certificate is bound to.
+    pub ed25519: [u8; 32],
+    /// The seal's signature value: what its signature timestamp stamps.
+    pub signature: Vec<u8>,
+    /// Its signature timestamp token, if it carries one.
+    pub token: Option<Vec<u8>>,
+    /// Its certificate (DER).
+    pub certificate: Vec<u8>,
+}
+
+/// The seal between `<` and `>`: lower-case hex of the DER, then zeros. `Ok(None)` for zeros
+/// only (no seal).
+fn seal_bytes(hex_text: &[u8]) -> Result<Option<Vec<u8>>, SealProblem> {
+    let odd = || SealProblem::Unreadable("its /Contents is not the hex of one seal followed by zeros".into());
+    if hex_text.iter().all(|b| *b == b'0') {
+        return Ok(None);
+    }
+    if !hex_text.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+        return Err(odd());
+    }
+    let bytes = hex::decode(hex_text).map_err(|_| odd())?;
+    // The DER's own length says where the seal ends; zeros follow it.
+    let len = match bytes.get(1) {
+        Some(&n) if n < 0x80 => 2 + usize::from(n),
+        Some(&0x82) if bytes.len() > 4 => 4 + (usize::from(bytes[2]) << 8 | usize::from(bytes[3])),
+        _ => return Err(odd()),
+    };
+    if len > bytes.len() || bytes[len..].iter().any(|b| *b != 0) {
+        return Err(odd());
+    }
+    Ok(Some(bytes[..len].to_vec()))
+}
+
+/// Checks one seal at `contents` of `bytes` (the PDF up to the end of the revision it seals).
+fn check_seal(
+    bytes: &[u8],
+    contents: (usize, usize),
+    number: u8,
+    identity_of: &dyn Fn(&[u8; 32]) -> Option<Identity>,
+) -> Result<FoundSeal, Reason> {
+    let problem = |problem| Reason::Seal { number, problem };
+    let der = match seal_bytes(&bytes[contents.0 + 1..contents.1]).map_err(problem)? {
+        Some(der) => der,
+        None => return Err(Reason::SealMissing),
+    };
+    let opened: Opened<'_> = seal::open(&der).map_err(problem)?;
+    let identity = identity_of(opened.ed25519());
+    seal::check(&opened, identity.as_ref(), &digest(bytes, contents)).map_err(problem)?;
+    Ok(FoundSeal {
+        number,
+        ed25519: *opened.ed25519(),
+        signature: opened.signature().to_vec(),
+        token: opened.token().map(<[u8]>::to_vec),
+        certificate: opened.certificate().to_vec(),
+    })
+}
+
+/// Whether `bytes` equals `expected` outside the seal at `contents`.
+fn same_outside(bytes: &[u8], expected: &[u8], contents: (usize, usize)) -> bool {
+    bytes.len() == expected.len()
+        && bytes[..=contents.0] == expected[..=contents.0]
+        && bytes[contents.1..] == expected[contents.1..]
+}
+
+/// What checking a sealed PDF found: the seals that hold, and what does not.
+pub(crate) struct SealCheck {
+    /// Whether every byte outside the seals is the one Tweevoud writes.
+    pub layout_matches: bool,
+    /// The seals that hold.
+    pub seals: Vec<FoundSeal>,
+    /// What does not hold.
+    pub problems: Vec<Reason>,
+}
+
+/// Checks a PDF against `expected`, the first revision as the renderer writes it (seal
+/// zeros): the first revision byte for byte outside its seal, its seal, and, if the PDF goes
+/// on, exactly the second seal's update and that seal. `identity_of` says who of the
+/// agreement's signers holds an Ed25519 key.
+pub(crate) fn check(
+    bytes: &[u8],
+    expected: &[u8],
+    slots: &Slots,
+    identity_of: &dyn Fn(&[u8; 32]) -> Option<Identity>,
+) -> SealCheck {
+    let mut result = SealCheck {
+        layout_matches: false,
+        seals: Vec::new(),
+        problems: Vec::new(),
+    };
+    let base_len = expected.len();
+    if bytes.len() < base_len || !same_outside(&bytes[..base_len], expected, slots.contents) {
+        result.problems.push(Reason::VisibleDiffers);
+        return result;
+    }
+    let base = &bytes[..base_len];
+    match check_seal(base, slots.contents, 1, identity_of) {
+        Ok(seal) => result.seals.push(seal),
+        Err(reason) => result.problems.push(reason),
+    }
+    if bytes.len() == base_len {
+        result.layout_matches = true;
+        return result;
+    }
+    let Ok((again, contents)) = increment(base, slots) else {
+        result.problems.push(Reason::ForeignUpdate);
+        return result;
+    };
+    if !same_outside(bytes, &again, contents) {
+        result.problems.push(Reason::ForeignUpdate);
+        return result;
+    }
+    result.layout_matches = true;
+    match check_seal(bytes, contents, 2, identity_of) {
+        Ok(seal) => {
+            if result.seals.iter().any(|s| s.ed25519 == seal.ed25519) {
+                result.problems.push(Reason::ForeignUpdate);
+            } else {
+                result.seals.push(seal);
+            }
+        }
+        Err(reason) => result.problems.push(reason),
+    }
+    result
+}
