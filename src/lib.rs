@@ -47,6 +47,7 @@ pub mod render;
 pub mod signature;
 pub mod signing;
 pub mod template;
+pub mod timestamp;
 pub mod verify;
 
 #[cfg(test)]
