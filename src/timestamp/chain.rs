@@ -436,7 +436,9 @@ pub(super) fn walk(
         .chain(carried.iter().map(|c| (c.der.as_slice(), &c.cert)))
         .collect();
     let (mut der, mut cert) = (signer.der.as_slice(), &signer.cert);
-    for _ in 1..MAX_CHAIN {
+    let mut depth = 0;
+    loop {
+        depth += 1;
         if anchors.iter().any(|a| a.der == der) {
             return Ok(true);
         }
@@ -448,6 +450,12 @@ pub(super) fn walk(
             .iter()
             .filter(|(d, c)| c.tbs_certificate.subject == tbs.issuer && *d != der)
             .collect();
+        if named.is_empty() {
+            return Ok(false);
+        }
+        if depth == MAX_CHAIN {
+            return Err(chain(format!("it is longer than {MAX_CHAIN} certificates")));
+        }
         let mut failure = None;
         let issuer = named.iter().find(|(_, issuer)| {
             check_issued_by(cert, der, issuer)
@@ -470,8 +478,4 @@ pub(super) fn walk(
         check_ca(issuer).map_err(|e| chain(format!("the certificate of {issuer_name}: {e}")))?;
         (der, cert) = (issuer_der, issuer);
     }
-    if anchors.iter().any(|a| a.der == der) {
-        return Ok(true);
-    }
-    Err(chain(format!("it is longer than {MAX_CHAIN} certificates")))
 }
