@@ -488,4 +488,43 @@ fn seal_problems() {
         SealProblem::Signature,
     ];
     assert_codes(&coded(&all), SealProblem::CODES);
+fn timestamp_errors() {
+    use crate::timestamp::{AnchorError, TokenProblem, TsaError};
+    let problems = [
+        TokenProblem::Unreadable { reason: s() },
+        TokenProblem::Imprint { reason: s() },
+        TokenProblem::Signature { reason: s() },
+        TokenProblem::Certificate { reason: s() },
+        TokenProblem::Chain { reason: s() },
+    ];
+    assert_codes(&coded(&problems), TokenProblem::CODES);
+    let tsa = [
+        TsaError::Url {
+            url: s(),
+            reason: s(),
+        },
+        TsaError::Unreachable { reason: s() },
+        TsaError::Timeout { seconds: 1 },
+        TsaError::HttpStatus { status: 500 },
+        TsaError::ReplyTooLarge { max: 1 },
+        TsaError::Refused {
+            status: 2,
+            text: s(),
+        },
+        TsaError::BadReply { reason: s() },
+        TsaError::Randomness { reason: s() },
+    ];
+    assert_codes(&coded(&tsa), TsaError::CODES);
+    let anchors = [AnchorError::Unreadable { reason: s() }];
+    assert_codes(&coded(&anchors), AnchorError::CODES);
+    for m in problems
+        .iter()
+        .map(ToString::to_string)
+        .chain(tsa.iter().map(ToString::to_string))
+    {
+        assert!(
+            !m.contains("--") && !m.contains('`') && !m.contains("tweevoud "),
+            "{m}"
+        );
+    }
 }

@@ -48,6 +48,7 @@ pub mod seal;
 pub mod signature;
 pub mod signing;
 pub mod template;
+pub mod timestamp;
 pub mod verify;
 
 #[cfg(test)]
