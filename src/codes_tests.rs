@@ -488,6 +488,9 @@ fn seal_problems() {
         SealProblem::Signature,
     ];
     assert_codes(&coded(&all), SealProblem::CODES);
+}
+
+#[test]
 fn timestamp_errors() {
     use crate::timestamp::{AnchorError, TokenProblem, TsaError};
     let problems = [
