@@ -25,8 +25,15 @@ use crate::signature::SignatureRecord;
 use crate::template::Detail;
 use crate::template::{Template, TemplateError};
 
-/// The `format` of an agreement file.
+/// The `format` of an agreement file whose signatures carry no timestamps (every file made
+/// before timestamps existed, and every file without one since).
 pub const FORMAT: &str = "tweevoud-agreement/1";
+/// The `format` of an agreement file in which some signature carries trusted timestamps
+/// (`timestamps` in its record). A reader of `/1` refuses it, as it should: it cannot check
+/// them.
+pub const FORMAT_2: &str = "tweevoud-agreement/2";
+/// The most timestamps one signature carries.
+pub const MAX_TIMESTAMPS: usize = 4;
 
 /// Domain tag of an audit entry's hash.
 pub const AUDIT_TAG: &str = "tweevoud-audit/1";
@@ -170,8 +177,24 @@ pub enum AgreementError {
     #[error("not a valid agreement file: {0}")]
     Json(String),
     /// A format this program does not read.
-    #[error("format {0:?} is not supported (this program reads {FORMAT:?})")]
+    #[error("format {0:?} is not supported (this program reads {FORMAT:?} and {FORMAT_2:?})")]
     UnsupportedFormat(String),
+    /// A timestamp to add does not hold for the signature.
+    #[error("the timestamp of {signer}'s signature is refused: {problem}")]
+    Timestamp {
+        /// The signatory whose signature it stamps.
+        signer: String,
+        /// Why.
+        problem: crate::timestamp::TokenProblem,
+    },
+    /// The signature carries as many timestamps as it may.
+    #[error("{signer}'s signature carries {max} timestamps already")]
+    TooManyTimestamps {
+        /// The signatory.
+        signer: String,
+        /// [`MAX_TIMESTAMPS`].
+        max: usize,
+    },
     /// The embedded template's hash does not match its text.
     #[error("the embedded template was changed: its text hashes to {actual}, but the file says {recorded}")]
     TemplateHash {
@@ -299,6 +322,7 @@ impl AgreementError {
         "cannot_leave_open",
         "wrong_signatory",
         "detail_missing",
+        "too_many_timestamps",
     ];
 }
 
@@ -331,6 +355,8 @@ impl Coded for AgreementError {
             AgreementError::CannotLeaveOpen => "cannot_leave_open",
             AgreementError::WrongSignatory { .. } => "wrong_signatory",
             AgreementError::DetailMissing { .. } => "detail_missing",
+            AgreementError::Timestamp { problem, .. } => problem.code(),
+            AgreementError::TooManyTimestamps { .. } => "too_many_timestamps",
         }
     }
 
@@ -345,6 +371,12 @@ impl Coded for AgreementError {
             AgreementError::TooLarge => vec![param("max", MAX_AGREEMENT_BYTES)],
             AgreementError::Json(detail) => vec![param("detail", detail)],
             AgreementError::UnsupportedFormat(found) => vec![param("found", found)],
+            AgreementError::Timestamp { signer, problem } => {
+                with_params(vec![param("signer", signer)], problem)
+            }
+            AgreementError::TooManyTimestamps { signer, max } => {
+                vec![param("signer", signer), param("max", max)]
+            }
             AgreementError::TemplateHash { recorded, actual }
             | AgreementError::TemplateId { recorded, actual } => {
                 vec![param("recorded", recorded), param("actual", actual)]
@@ -701,6 +733,44 @@ impl Agreement {
         self.audit.push(entry);
     }
 
+    /// Adds a trusted timestamp (an RFC 3161 token, DER) to signature `index`: it must hold
+    /// for that signature's bytes (`crate::timestamp::check_token`, whatever TSA made it:
+    /// whether the TSA is trusted is for the verifier to say), and not be there already. The
+    /// signatures and the audit trail stay as they are: a timestamp is evidence about a
+    /// signature, not part of it. Returns whether it was added (`false`: it was there).
+    pub fn add_timestamp(&mut self, index: usize, token: &[u8]) -> Result<bool, AgreementError> {
+        let Some(record) = self.signatures.get_mut(index) else {
+            return Ok(false);
+        };
+        let signer = record.statement.signer.name.clone();
+        let bytes = record.signature_bytes().ok_or_else(|| AgreementError::Timestamp {
+            signer: signer.clone(),
+            problem: crate::timestamp::TokenProblem::Imprint {
+                reason: "the signature it would stamp is malformed".into(),
+            },
+        })?;
+        crate::timestamp::check_token(token, &bytes, &[]).map_err(|problem| {
+            AgreementError::Timestamp {
+                signer: signer.clone(),
+                problem,
+            }
+        })?;
+        let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, token);
+        if record.timestamps.iter().any(|t| t.token == encoded) {
+            return Ok(false);
+        }
+        if record.timestamps.len() >= MAX_TIMESTAMPS {
+            return Err(AgreementError::TooManyTimestamps {
+                signer,
+                max: MAX_TIMESTAMPS,
+            });
+        }
+        record
+            .timestamps
+            .push(crate::signature::TimestampRecord { token: encoded });
+        Ok(true)
+    }
+
     /// Appends a signature just made, with its `signed` audit entry.
     pub(crate) fn push_signature(&mut self, record: SignatureRecord, now: DateTime<FixedOffset>) {
         let role = record.statement.signer.role;
@@ -711,8 +781,9 @@ impl Agreement {
 
     /// The agreement file's bytes: pretty-printed JSON, UTF-8, ending in LF.
     pub fn to_json(&self) -> String {
+        let stamped = self.signatures.iter().any(|s| !s.timestamps.is_empty());
         let file = AgreementFile {
-            format: FORMAT.to_string(),
+            format: if stamped { FORMAT_2 } else { FORMAT }.to_string(),
             template: TemplateRecord {
                 id: self.template.id().to_string(),
                 sha256: self.template.sha256_hex(),
@@ -734,8 +805,20 @@ impl Agreement {
         }
         let file: AgreementFile =
             serde_json::from_str(text).map_err(|e| AgreementError::Json(e.to_string()))?;
-        if file.format != FORMAT {
+        if file.format != FORMAT && file.format != FORMAT_2 {
             return Err(AgreementError::UnsupportedFormat(file.format));
+        }
+        for record in &file.signatures {
+            if file.format == FORMAT && !record.timestamps.is_empty() {
+                return Err(AgreementError::Json(format!(
+                    "a signature carries timestamps, which a {FORMAT} file does not have"
+                )));
+            }
+            if record.timestamps.len() > MAX_TIMESTAMPS {
+                return Err(AgreementError::Json(format!(
+                    "a signature carries more than {MAX_TIMESTAMPS} timestamps"
+                )));
+            }
         }
         let actual = sha256_hex(file.template.text.as_bytes());
         if actual != file.template.sha256 {

@@ -550,6 +550,13 @@ pub trait Keyring {
     /// How far this keyring trusts `key`: an own key, a verified or unverified contact, or
     /// unknown. An error is a keyring that cannot be read.
     fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError>;
+
+    /// The certificates of the time-stamping authorities this keyring trusts (a TSA's own, or
+    /// a CA's above it): a timestamp whose chain reaches one attests its time. None by
+    /// default.
+    fn timestamp_anchors(&self) -> Vec<crate::timestamp::Anchor> {
+        Vec::new()
+    }
 }
 
 /// The profile on disk: its key store and its contact book.
@@ -557,6 +564,11 @@ pub trait Keyring {
 impl Keyring for Profile {
     fn trust(&self, key: &PublicKey) -> Result<Trust, ContactError> {
         trust(self, key)
+    }
+
+    /// The certificates of the TSAs the profile names (`crate::tsa`).
+    fn timestamp_anchors(&self) -> Vec<crate::timestamp::Anchor> {
+        crate::tsa::TsaList::open(self).anchors()
     }
 }
 

@@ -30,7 +30,8 @@ use crate::open::{self, Contents};
 use crate::party::Party;
 use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
-use crate::verify::{FirstProblem, Reason, SignatureCheck, Status};
+use crate::error::{Coded, Params};
+use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
 /// Where the judgement looks for trust and for the archive.
 #[derive(Clone, Copy, Default)]
@@ -312,6 +313,211 @@ pub struct JudgedSignature {
     pub fingerprint_grouped: String,
     /// How far this profile trusts the key.
     pub trust: SignerTrust,
+    /// Its timestamps that hold, with the trust in their TSAs (empty: no timestamp was
+    /// obtained, and the signing time rests on the signer's word).
+    #[serde(rename = "timestamps")]
+    pub attested: Vec<JudgedTimestamp>,
+}
+
+/// A timestamp that holds, with what this profile makes of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JudgedTimestamp {
+    /// What it attests.
+    #[serde(flatten)]
+    pub stamped: Stamped,
+    /// Whether its TSA is one this profile trusts (its chain reaches one of the profile's TSA
+    /// certificates): only then does it attest the time.
+    pub trusted: bool,
+    /// What is odd about the time it attests next to the time the signer stated.
+    pub notes: Vec<TimeNote>,
+}
+
+/// How far a stated signing time may run ahead of the time a TSA attests (clocks differ).
+pub const STATED_AHEAD_TOLERANCE_SECONDS: i64 = 10 * 60;
+/// How long after the stated signing time a timestamp counts as taken later.
+pub const LATE_TIMESTAMP_SECONDS: i64 = 24 * 3600;
+
+/// Something to know about a signing time next to the time a TSA attests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeNote {
+    /// The signer's stated time is later than the time the TSA attests the signature existed,
+    /// by more than [`STATED_AHEAD_TOLERANCE_SECONDS`]: the signer's clock was wrong, or the
+    /// stated time is not true.
+    StatedAfterTimestamp {
+        /// The stated time.
+        stated: String,
+        /// The attested time.
+        attested: String,
+        /// By how many minutes.
+        minutes: i64,
+    },
+    /// The timestamp was taken more than [`LATE_TIMESTAMP_SECONDS`] after the stated time:
+    /// until then, the time rests on the signer's word.
+    TimestampedLater {
+        /// The stated time.
+        stated: String,
+        /// The attested time.
+        attested: String,
+        /// By how many hours.
+        hours: i64,
+    },
+}
+
+impl TimeNote {
+    /// Every code of [`TimeNote`].
+    pub const CODES: &'static [&'static str] = &["stated_after_timestamp", "timestamped_later"];
+
+    /// The notes on `stated` (RFC 3339) next to `attested`.
+    pub fn of(stated: &str, attested: &str) -> Vec<TimeNote> {
+        let (Ok(s), Ok(a)) = (
+            chrono::DateTime::parse_from_rfc3339(stated),
+            chrono::DateTime::parse_from_rfc3339(attested),
+        ) else {
+            return Vec::new();
+        };
+        let ahead = (s - a).num_seconds();
+        let mut notes = Vec::new();
+        if ahead > STATED_AHEAD_TOLERANCE_SECONDS {
+            notes.push(TimeNote::StatedAfterTimestamp {
+                stated: stated.to_string(),
+                attested: attested.to_string(),
+                minutes: ahead / 60,
+            });
+        }
+        if -ahead > LATE_TIMESTAMP_SECONDS {
+            notes.push(TimeNote::TimestampedLater {
+                stated: stated.to_string(),
+                attested: attested.to_string(),
+                hours: -ahead / 3600,
+            });
+        }
+        notes
+    }
+}
+
+/// Parameters: `stated`, `attested` (RFC 3339 times), `minutes` or `hours`.
+impl Coded for TimeNote {
+    fn code(&self) -> &'static str {
+        match self {
+            TimeNote::StatedAfterTimestamp { .. } => "stated_after_timestamp",
+            TimeNote::TimestampedLater { .. } => "timestamped_later",
+        }
+    }
+
+    fn params(&self) -> Params {
+        match self {
+            TimeNote::StatedAfterTimestamp {
+                stated,
+                attested,
+                minutes,
+            } => vec![
+                ("stated", stated.clone()),
+                ("attested", attested.clone()),
+                ("minutes", minutes.to_string()),
+            ],
+            TimeNote::TimestampedLater {
+                stated,
+                attested,
+                hours,
+            } => vec![
+                ("stated", stated.clone()),
+                ("attested", attested.clone()),
+                ("hours", hours.to_string()),
+            ],
+        }
+    }
+}
+
+impl fmt::Display for TimeNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeNote::StatedAfterTimestamp {
+                stated,
+                attested,
+                minutes,
+            } => write!(
+                f,
+                "the stated signing time {stated} is {minutes} minutes after {attested}, when a TSA attests the signature existed: the signer's clock was wrong, or the stated time is not true"
+            ),
+            TimeNote::TimestampedLater {
+                stated,
+                attested,
+                hours,
+            } => write!(
+                f,
+                "timestamped {hours} hours after the stated signing time {stated} (at {attested}): until then the time rests on the signer's word"
+            ),
+        }
+    }
+}
+
+impl Serialize for TimeNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::error::CodedJson(self).serialize(serializer)
+    }
+}
+
+/// A seal of an exemplar PDF that holds: who sealed it, and its signature timestamp.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JudgedSeal {
+    /// 1 for the seal made with the PDF, 2 for the one the other party added.
+    pub number: u8,
+    /// The party of the signer who sealed it.
+    pub role: Option<Party>,
+    /// The signatory who sealed it.
+    pub name: String,
+    /// Their key's fingerprint (the Ed25519 key that signed the agreement), in groups.
+    pub fingerprint_grouped: String,
+    /// Its signature timestamp, if it carries one that holds (PAdES B-T).
+    pub timestamp: Option<JudgedTimestamp>,
+}
+
+/// The trust in a timestamp that holds: whether its chain reaches one of `anchors`.
+fn judged_timestamp(
+    token: &[u8],
+    stamped_bytes: &[u8],
+    stamped: Stamped,
+    stated: Option<&str>,
+    anchors: &[crate::timestamp::Anchor],
+) -> JudgedTimestamp {
+    let trusted = !anchors.is_empty()
+        && crate::timestamp::check_token(token, stamped_bytes, anchors).is_ok_and(|a| a.trusted);
+    let notes = stated
+        .map(|s| TimeNote::of(s, &stamped.time))
+        .unwrap_or_default();
+    JudgedTimestamp {
+        stamped,
+        trusted,
+        notes,
+    }
+}
+
+/// The timestamps of signature `index` that hold, judged.
+fn judged_timestamps(
+    agreement: &Agreement,
+    check: &SignatureCheck,
+    anchors: &[crate::timestamp::Anchor],
+) -> Vec<JudgedTimestamp> {
+    let Some(record) = agreement.signatures().get(check.index) else {
+        return Vec::new();
+    };
+    let Some(bytes) = record.signature_bytes() else {
+        return Vec::new();
+    };
+    // The tokens that hold, in order, are the ones the check attested.
+    let tokens = record.timestamps.iter().filter_map(|t| {
+        let token =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token).ok()?;
+        crate::timestamp::check_token(&token, &bytes, &[])
+            .is_ok()
+            .then_some(token)
+    });
+    tokens
+        .zip(&check.timestamps)
+        .map(|(token, stamped)| {
+            judged_timestamp(&token, &bytes, stamped.clone(), Some(&check.time), anchors)
+        })
+        .collect()
 }
 
 /// What the archive knows of the file (see [`archive::lookup`]).
@@ -382,6 +588,9 @@ pub struct Judgement {
     /// agreement inside.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exemplar: Option<ExemplarCheck>,
+    /// For a sealed exemplar (renderer 3 on): the seals that hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<JudgedSeal>,
     /// What the archive knows of these very bytes, when it was asked.
     #[cfg(feature = "fs")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -434,6 +643,7 @@ impl Judgement {
             unsigned_audit: Vec::new(),
             left_open: Vec::new(),
             exemplar: None,
+            seals: Vec::new(),
             #[cfg(feature = "fs")]
             archive: None,
             agreement: None,
@@ -452,17 +662,50 @@ impl Judgement {
         if let Some(pdf) = &pdf {
             pdf.fold_into(&mut verification);
         }
+        let anchors = ctx
+            .keyring
+            .map(|k| k.timestamp_anchors())
+            .unwrap_or_default();
+        let grouped = |hex: &str| {
+            hex.parse::<Fingerprint>()
+                .map(|f| f.to_string())
+                .unwrap_or_default()
+        };
         let signatures: Vec<JudgedSignature> = verification
             .signatures
             .iter()
             .map(|check| JudgedSignature {
-                fingerprint_grouped: check
-                    .fingerprint
-                    .parse::<Fingerprint>()
-                    .map(|f| f.to_string())
-                    .unwrap_or_default(),
+                fingerprint_grouped: grouped(&check.fingerprint),
                 trust: SignerTrust::of(ctx.keyring, check),
+                attested: judged_timestamps(&agreement, check, &anchors),
                 check: check.clone(),
+            })
+            .collect();
+        let seals = pdf
+            .iter()
+            .flat_map(|p| &p.seals)
+            .map(|seal| {
+                let signer = agreement.signatures().iter().find(|r| {
+                    r.statement.public_key_bytes().ok() == Some(seal.ed25519)
+                });
+                JudgedSeal {
+                    number: seal.number,
+                    role: signer.map(|r| r.statement.signer.role),
+                    name: signer
+                        .map(|r| r.statement.signer.name.clone())
+                        .unwrap_or_default(),
+                    fingerprint_grouped: Fingerprint::of_raw_public_key(&seal.ed25519).to_string(),
+                    timestamp: match (&seal.token, &seal.timestamp) {
+                        (Some(token), Some(stamped)) => Some(judged_timestamp(
+                            token,
+                            &seal.signature,
+                            stamped.clone(),
+                            None,
+                            &anchors,
+                        )),
+                        _ => None,
+                    },
+                }
             })
             .collect();
         let all_confirmed = signatures.iter().all(|s| s.trust.confirmed);
@@ -501,6 +744,7 @@ impl Judgement {
             signatures,
             left_open,
             exemplar: pdf,
+            seals,
             #[cfg(feature = "fs")]
             archive: None,
             agreement: Some(agreement),
@@ -659,7 +903,28 @@ mod tests {
             public_key,
             valid: true,
             problems: Vec::new(),
+            timestamps: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_stated_time_far_from_the_attested_one_is_noted() {
+        let stated = "2026-11-23T10:00:00+01:00";
+        assert!(TimeNote::of(stated, "2026-11-23T10:05:00+01:00").is_empty());
+        assert!(TimeNote::of(stated, "2026-11-23T09:55:00+01:00").is_empty());
+        let notes = TimeNote::of(stated, "2026-11-23T08:00:00+00:00");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code(), "stated_after_timestamp");
+        assert_eq!(crate::error::params_map(&notes[0])["minutes"], "60");
+        let notes = TimeNote::of(stated, "2026-11-26T10:00:00+01:00");
+        assert_eq!(notes[0].code(), "timestamped_later");
+        assert_eq!(crate::error::params_map(&notes[0])["hours"], "72");
+        let all = [
+            TimeNote::of(stated, "2026-11-23T08:00:00+00:00").remove(0),
+            TimeNote::of(stated, "2026-11-26T10:00:00+01:00").remove(0),
+        ];
+        let coded: Vec<&dyn Coded> = all.iter().map(|n| n as &dyn Coded).collect();
+        crate::error::assert_codes(&coded, TimeNote::CODES);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub mod signature;
 pub mod signing;
 pub mod template;
 pub mod timestamp;
+#[cfg(feature = "fs")]
+pub mod tsa;
 pub mod verify;
 
 #[cfg(test)]

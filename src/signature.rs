@@ -92,6 +92,19 @@ pub struct SignatureRecord {
     pub statement: Statement,
     /// The Ed25519 signature over [`Statement::message`], 64 bytes, standard base64.
     pub signature: String,
+    /// Trusted timestamps of the signature (RFC 3161 tokens over the 64 signature bytes),
+    /// added when it was made or later (`tweevoud-agreement/2`). Not part of the record hash:
+    /// a timestamp added later changes no signature.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<TimestampRecord>,
+}
+
+/// A trusted timestamp kept with a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimestampRecord {
+    /// The token (the DER of its CMS ContentInfo), standard base64.
+    pub token: String,
 }
 
 /// Something that can sign: an unlocked key.
@@ -194,7 +207,14 @@ impl SignatureRecord {
         SignatureRecord {
             statement,
             signature: B64.encode(sig),
+            timestamps: Vec::new(),
         }
+    }
+
+    /// The 64 signature bytes, when the record's value is 64 bytes of base64: what a
+    /// timestamp of the signature stamps.
+    pub fn signature_bytes(&self) -> Option<[u8; 64]> {
+        B64.decode(&self.signature).ok()?.try_into().ok()
     }
 
     /// Checks the Ed25519 signature over the statement, with strict verification (no

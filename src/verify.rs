@@ -274,6 +274,22 @@ pub enum Reason {
     },
     /// Bytes were added after the PDF Tweevoud wrote that are not a Tweevoud seal.
     ForeignUpdate,
+    /// A timestamp of a signature does not hold.
+    Timestamp {
+        /// The signatory whose signature it stamps.
+        signer: String,
+        /// Which of its timestamps, from 1.
+        number: usize,
+        /// What does not hold.
+        problem: crate::timestamp::TokenProblem,
+    },
+    /// The signature timestamp of a seal does not hold.
+    SealTimestamp {
+        /// Which seal.
+        number: u8,
+        /// What does not hold.
+        problem: crate::timestamp::TokenProblem,
+    },
     /// An exemplar PDF's label does not fit the state of the agreement inside.
     LabelMismatch {
         /// The label it carries.
@@ -345,6 +361,11 @@ impl Reason {
         "seal_certificate",
         "seal_binding",
         "seal_signature",
+        "timestamp_unreadable",
+        "timestamp_imprint",
+        "timestamp_signature",
+        "timestamp_certificate",
+        "timestamp_chain",
         "damaged_agreement_file",
         "damaged_exemplar",
         "pdf_without_agreement",
@@ -403,6 +424,9 @@ impl Coded for Reason {
             Reason::SealMissing => "seal_missing",
             Reason::Seal { problem, .. } => problem.code(),
             Reason::ForeignUpdate => "foreign_update",
+            Reason::Timestamp { problem, .. } | Reason::SealTimestamp { problem, .. } => {
+                problem.code()
+            }
             Reason::LabelMismatch { .. } => "label_mismatch",
             Reason::Unreadable { kind, .. } => match kind {
                 FileKind::AgreementFile => "damaged_agreement_file",
@@ -517,6 +541,20 @@ impl Coded for Reason {
             | Reason::SealMissing
             | Reason::ForeignUpdate => Vec::new(),
             Reason::Seal { number, problem } => {
+                crate::error::with_params(vec![crate::error::param("seal", number)], problem)
+            }
+            Reason::Timestamp {
+                signer,
+                number,
+                problem,
+            } => crate::error::with_params(
+                vec![
+                    crate::error::param("signer", signer),
+                    crate::error::param("timestamp", number),
+                ],
+                problem,
+            ),
+            Reason::SealTimestamp { number, problem } => {
                 crate::error::with_params(vec![crate::error::param("seal", number)], problem)
             }
         }
@@ -686,6 +724,17 @@ impl fmt::Display for Reason {
                 "the PDF has no seal where Tweevoud seals it: it was not sealed, or its seal was removed",
             ),
             Reason::Seal { number, problem } => write!(f, "seal {number}: {problem}"),
+            Reason::Timestamp {
+                signer,
+                number,
+                problem,
+            } => write!(
+                f,
+                "timestamp {number} of the signature of {signer} does not hold: {problem}"
+            ),
+            Reason::SealTimestamp { number, problem } => {
+                write!(f, "the timestamp of seal {number} does not hold: {problem}")
+            }
             Reason::ForeignUpdate => f.write_str(
                 "the PDF was changed after Tweevoud wrote it: it holds an update that is not a Tweevoud seal",
             ),
@@ -786,6 +835,8 @@ pub struct SignatureCheck {
     pub valid: bool,
     /// What does not hold.
     pub problems: Vec<Reason>,
+    /// What its timestamps that hold attest, in order.
+    pub timestamps: Vec<Stamped>,
 }
 
 /// The result of verifying an agreement.
@@ -894,6 +945,66 @@ fn shortened(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// What a timestamp that holds attests (whether its TSA is trusted is the judgement's to say:
+/// validity never depends on trust).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stamped {
+    /// The time the TSA attests, RFC 3339, in the offset of the time it stamps (UTC if that
+    /// cannot be read).
+    pub time: String,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
+    /// SHA-256 of the TSA's signing certificate, hex.
+    pub tsa_certificate_sha256: String,
+}
+
+impl Stamped {
+    /// What `attested` says, its time shown in the offset of `stated` (an RFC 3339 time).
+    pub fn of(attested: &crate::timestamp::Attested, stated: &str) -> Stamped {
+        let time = match DateTime::parse_from_rfc3339(stated) {
+            Ok(t) => attested.time.with_timezone(t.offset()).to_rfc3339(),
+            Err(_) => attested.time.fixed_offset().to_rfc3339(),
+        };
+        Stamped {
+            time,
+            tsa: attested.tsa.clone(),
+            tsa_certificate_sha256: attested.tsa_certificate_sha256.clone(),
+        }
+    }
+}
+
+/// Checks the timestamps a signature carries: each must be a token over the signature's 64
+/// bytes that holds (its TSA's signature, its certificates as of its time). One that does not
+/// is a problem of the signature (the file was altered: Tweevoud adds only tokens that hold).
+fn check_timestamps(record: &SignatureRecord, problems: &mut Vec<Reason>) -> Vec<Stamped> {
+    let mut stamped = Vec::new();
+    for (n, t) in record.timestamps.iter().enumerate() {
+        let problem = |problem| Reason::Timestamp {
+            signer: record.statement.signer.name.clone(),
+            number: n + 1,
+            problem,
+        };
+        let token = match base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token) {
+            Ok(token) => token,
+            Err(_) => {
+                problems.push(problem(crate::timestamp::TokenProblem::Unreadable {
+                    reason: "the token is not base64".into(),
+                }));
+                continue;
+            }
+        };
+        let Some(bytes) = record.signature_bytes() else {
+            // The signature itself is malformed, and reported as such.
+            continue;
+        };
+        match crate::timestamp::check_token(&token, &bytes, &[]) {
+            Ok(attested) => stamped.push(Stamped::of(&attested, &record.statement.time)),
+            Err(e) => problems.push(problem(e)),
+        }
+    }
+    stamped
 }
 
 /// Verifies an agreement that was read from a file.
@@ -1044,6 +1155,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
                 }
             }
         }
+        let timestamps = check_timestamps(record, &mut p);
         checks.push(SignatureCheck {
             index: i,
             role: st.signer.role,
@@ -1055,6 +1167,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
             public_key: st.public_key.clone(),
             valid: p.is_empty(),
             problems: p,
+            timestamps,
         });
     }
 
@@ -1471,6 +1584,30 @@ mod tests {
             Reason::Seal {
                 number: 1,
                 problem: crate::seal::SealProblem::Signature,
+            },
+            Reason::Timestamp {
+                signer: s(),
+                number: 1,
+                problem: crate::timestamp::TokenProblem::Unreadable { reason: s() },
+            },
+            Reason::Timestamp {
+                signer: s(),
+                number: 1,
+                problem: crate::timestamp::TokenProblem::Imprint { reason: s() },
+            },
+            Reason::SealTimestamp {
+                number: 1,
+                problem: crate::timestamp::TokenProblem::Signature { reason: s() },
+            },
+            Reason::Timestamp {
+                signer: s(),
+                number: 1,
+                problem: crate::timestamp::TokenProblem::Certificate { reason: s() },
+            },
+            Reason::Timestamp {
+                signer: s(),
+                number: 2,
+                problem: crate::timestamp::TokenProblem::Chain { reason: s() },
             },
             Reason::LabelMismatch {
                 label: s(),

@@ -635,6 +635,25 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
                     visible_document_matches = found.layout_matches;
                     seals = found.seals;
                     problems.extend(found.problems);
+                    // A seal's signature timestamp must hold over its signature value.
+                    let stated = agreement
+                        .signatures()
+                        .last()
+                        .map(|s| s.statement.time.clone())
+                        .unwrap_or_default();
+                    for seal in &mut seals {
+                        let Some(token) = &seal.token else { continue };
+                        match crate::timestamp::check_token(token, &seal.signature, &[]) {
+                            Ok(attested) => {
+                                seal.timestamp =
+                                    Some(crate::verify::Stamped::of(&attested, &stated));
+                            }
+                            Err(problem) => problems.push(Reason::SealTimestamp {
+                                number: seal.number,
+                                problem,
+                            }),
+                        }
+                    }
                 }
             }
             let fits = matches!(

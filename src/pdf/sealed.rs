@@ -222,6 +222,8 @@ pub struct FoundSeal {
     pub token: Option<Vec<u8>>,
     /// Its certificate (DER).
     pub certificate: Vec<u8>,
+    /// What its signature timestamp attests, when it carries one that holds.
+    pub timestamp: Option<crate::verify::Stamped>,
 }
 
 /// The seal between `<` and `>`: lower-case hex of the DER, then zeros. `Ok(None)` for zeros
@@ -268,6 +270,7 @@ fn check_seal(
         signature: opened.signature().to_vec(),
         token: opened.token().map(<[u8]>::to_vec),
         certificate: opened.certificate().to_vec(),
+        timestamp: None,
     })
 }
 

@@ -10,6 +10,16 @@ use rand_core::{OsRng, RngCore};
 use super::request::{read_response, request};
 use super::{TsaError, MAX_REPLY_BYTES, MAX_REPLY_HEADER_BYTES};
 
+/// Whether `url` is an address a TSA can be asked at (`http://host[:port]/path`); the reason
+/// when it is not.
+pub fn check_url(url: &str) -> Result<(), String> {
+    match Target::parse(url) {
+        Ok(_) => Ok(()),
+        Err(TsaError::Url { reason, .. }) => Err(reason),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Where a TSA is: what to connect to, and what to put in the request line and `Host`.
 #[derive(Debug, PartialEq, Eq)]
 struct Target {

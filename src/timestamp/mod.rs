@@ -26,7 +26,7 @@ use x509_cert::Certificate;
 use crate::error::{param, Coded, Params};
 
 #[cfg(feature = "fs")]
-pub use http::ask;
+pub use http::{ask, check_url};
 pub use request::{read_response, request};
 pub use token::check_token;
 
@@ -83,6 +83,18 @@ impl Anchor {
     /// The certificate's DER.
     pub fn der(&self) -> &[u8] {
         &self.der
+    }
+
+    /// The certificate as PEM.
+    pub fn to_pem(&self) -> String {
+        let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, self.der());
+        let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+        for line in b64.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+        pem
     }
 
     /// The SHA-256 of the certificate's DER, in lower-case hex.
