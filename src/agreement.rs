@@ -743,12 +743,14 @@ impl Agreement {
             return Ok(false);
         };
         let signer = record.statement.signer.name.clone();
-        let bytes = record.signature_bytes().ok_or_else(|| AgreementError::Timestamp {
-            signer: signer.clone(),
-            problem: crate::timestamp::TokenProblem::Imprint {
-                reason: "the signature it would stamp is malformed".into(),
-            },
-        })?;
+        let bytes = record
+            .signature_bytes()
+            .ok_or_else(|| AgreementError::Timestamp {
+                signer: signer.clone(),
+                problem: crate::timestamp::TokenProblem::Imprint {
+                    reason: "the signature it would stamp is malformed".into(),
+                },
+            })?;
         crate::timestamp::check_token(token, &bytes, &[]).map_err(|problem| {
             AgreementError::Timestamp {
                 signer: signer.clone(),

@@ -22,6 +22,7 @@ use crate::agreement::Agreement;
 #[cfg(feature = "fs")]
 use crate::archive::{self, Lookup};
 use crate::contact::{Keyring, Trust};
+use crate::error::{Coded, Params};
 use crate::file_kind::FileKind;
 use crate::key::{Fingerprint, PublicKey};
 #[cfg(feature = "fs")]
@@ -30,7 +31,6 @@ use crate::open::{self, Contents};
 use crate::party::Party;
 use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
-use crate::error::{Coded, Params};
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
 /// Where the judgement looks for trust and for the archive.
@@ -685,9 +685,10 @@ impl Judgement {
             .iter()
             .flat_map(|p| &p.seals)
             .map(|seal| {
-                let signer = agreement.signatures().iter().find(|r| {
-                    r.statement.public_key_bytes().ok() == Some(seal.ed25519)
-                });
+                let signer = agreement
+                    .signatures()
+                    .iter()
+                    .find(|r| r.statement.public_key_bytes().ok() == Some(seal.ed25519));
                 JudgedSeal {
                     number: seal.number,
                     role: signer.map(|r| r.statement.signer.role),

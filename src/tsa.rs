@@ -241,16 +241,23 @@ impl TsaList {
         Err(failures)
     }
 
+    /// The seal's signature timestamp over `signature` this profile keeps, if it holds.
+    pub fn kept_seal_stamp(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let path = self.cache.join(format!("{}.tsr", sha256_hex(signature)));
+        let token = read_limited(&path, timestamp::MAX_TOKEN_BYTES as u64).ok()?;
+        timestamp::check_token(&token, signature, &[])
+            .is_ok()
+            .then_some(token)
+    }
+
     /// A seal's signature timestamp over `signature` (a seal's signature value): the one this
     /// profile keeps for it, or a new one from its TSAs, then kept. `None` when no TSA gives
     /// one.
     pub fn seal_stamp(&self, signature: &[u8]) -> Option<Vec<u8>> {
-        let path = self.cache.join(format!("{}.tsr", sha256_hex(signature)));
-        if let Ok(token) = read_limited(&path, timestamp::MAX_TOKEN_BYTES as u64) {
-            if timestamp::check_token(&token, signature, &[]).is_ok() {
-                return Some(token);
-            }
+        if let Some(token) = self.kept_seal_stamp(signature) {
+            return Some(token);
         }
+        let path = self.cache.join(format!("{}.tsr", sha256_hex(signature)));
         let token = self.stamp(signature).ok()?;
         // Not kept, the seal still has its timestamp; sealing again asks a TSA again.
         if crate::profile::create_private_dir(&self.cache).is_ok() {

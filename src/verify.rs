@@ -986,15 +986,16 @@ fn check_timestamps(record: &SignatureRecord, problems: &mut Vec<Reason>) -> Vec
             number: n + 1,
             problem,
         };
-        let token = match base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token) {
-            Ok(token) => token,
-            Err(_) => {
-                problems.push(problem(crate::timestamp::TokenProblem::Unreadable {
-                    reason: "the token is not base64".into(),
-                }));
-                continue;
-            }
-        };
+        let token =
+            match base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token) {
+                Ok(token) => token,
+                Err(_) => {
+                    problems.push(problem(crate::timestamp::TokenProblem::Unreadable {
+                        reason: "the token is not base64".into(),
+                    }));
+                    continue;
+                }
+            };
         let Some(bytes) = record.signature_bytes() else {
             // The signature itself is malformed, and reported as such.
             continue;

@@ -400,7 +400,10 @@ fn fail_hostile_pdfs_are_refused_in_bounded_time_and_memory() {
 
 fn dpa_exemplar() -> (Agreement, Vec<u8>) {
     let agreement = Agreement::from_json(include_str!("vectors/dpa-complete.tweevoud")).unwrap();
-    let bytes = pdf::exemplars(&agreement, &common::sealer(&agreement)).unwrap().remove(0).bytes;
+    let bytes = pdf::exemplars(&agreement, &common::sealer(&agreement))
+        .unwrap()
+        .remove(0)
+        .bytes;
     (agreement, bytes)
 }
 

@@ -644,8 +644,13 @@ fn a_renderer_1_exemplar_still_verifies_as_complete() {
         .unwrap()
         .unwrap();
     assert_eq!(today.len(), sealed.len());
-    let differ: Vec<usize> = (0..today.len()).filter(|&i| today[i] != sealed[i]).collect();
-    assert!(differ.iter().all(|&i| today[i] == b'0'), "only the seal's place differs");
+    let differ: Vec<usize> = (0..today.len())
+        .filter(|&i| today[i] != sealed[i])
+        .collect();
+    assert!(
+        differ.iter().all(|&i| today[i] == b'0'),
+        "only the seal's place differs"
+    );
     assert!(pdf::render_version(&check.agreement, provider, "4").is_none());
 }
 

@@ -45,8 +45,13 @@ impl From<ChangeError> for DeskError {
 
 impl DeskError {
     /// The codes of the desk's own refusals (a wrapped core error gives the core's).
-    pub const CODES: &'static [&'static str] =
-        &["no_agreement", "not_reviewed", "not_intact", "finished", "seal_key_needed"];
+    pub const CODES: &'static [&'static str] = &[
+        "no_agreement",
+        "not_reviewed",
+        "not_intact",
+        "finished",
+        "seal_key_needed",
+    ];
 }
 
 impl Coded for DeskError {

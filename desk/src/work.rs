@@ -113,13 +113,20 @@ impl Work {
         self.archived = None;
         self.archive_error = None;
         // The PDFs, sealed with the key just unlocked (`None` if there are none to make).
-        self.sealed = self.seal(key, stamp).ok().map(|pdfs| (self.agreement.to_json(), pdfs));
+        self.sealed = self
+            .seal(key, stamp)
+            .ok()
+            .map(|pdfs| (self.agreement.to_json(), pdfs));
         Ok(())
     }
 
     /// The PDFs of the agreement as it stands (the one to send, or both exemplars), sealed by
     /// `key`, which must have signed it; `stamp` gives each seal a timestamp if it can.
-    pub fn seal(&self, key: &UnlockedKey, stamp: Option<Stamp<'_>>) -> Result<Vec<ExemplarPdf>, DeskError> {
+    pub fn seal(
+        &self,
+        key: &UnlockedKey,
+        stamp: Option<Stamp<'_>>,
+    ) -> Result<Vec<ExemplarPdf>, DeskError> {
         let sealer = Sealer::new(&self.agreement, key, stamp)?;
         Ok(pdf::exemplars(&self.agreement, &sealer)?)
     }

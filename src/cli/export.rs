@@ -27,6 +27,10 @@ pub struct ExportArgs {
     /// key of yours that signed it last].
     #[arg(long)]
     key: Option<String>,
+    /// Do not ask the profile's TSAs for a timestamp of each seal (PAdES B-T); a timestamp
+    /// this profile obtained for the same seal before is still used.
+    #[arg(long)]
+    no_timestamp: bool,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
@@ -69,7 +73,10 @@ pub(crate) fn sealing_key(
     let pass = read_passphrase(
         passphrase.file(),
         false,
-        &format!("Passphrase for {} (to seal the PDFs): ", info.display_name()),
+        &format!(
+            "Passphrase for {} (to seal the PDFs): ",
+            info.display_name()
+        ),
     )?;
     Ok(store.unlock(&info.fingerprint().hex(), &pass)?)
 }
@@ -91,8 +98,22 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         return Ok(Outcome::Negative);
     }
     let profile = a.profile.profile()?;
-    let key = sealing_key(&agreement, &KeyStore::open(&profile), a.key.as_deref(), &a.passphrase)?;
-    let sealer = Sealer::new(&agreement, &key, None)?;
+    let key = sealing_key(
+        &agreement,
+        &KeyStore::open(&profile),
+        a.key.as_deref(),
+        &a.passphrase,
+    )?;
+    // A seal's timestamp is kept in the profile, so that exporting again gives the same bytes.
+    let list = tweevoud::tsa::TsaList::open(&profile);
+    let stamp = |signature: &[u8]| {
+        if a.no_timestamp {
+            list.kept_seal_stamp(signature)
+        } else {
+            list.seal_stamp(signature)
+        }
+    };
+    let sealer = Sealer::new(&agreement, &key, Some(&stamp))?;
     let pdfs = match pdf::exemplars(&agreement, &sealer) {
         Ok(pdfs) => pdfs,
         Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {

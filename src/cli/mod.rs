@@ -32,6 +32,7 @@ mod draft;
 mod export;
 mod keys;
 mod sign;
+mod stamp;
 mod templates;
 
 /// Fill in, sign, countersign, archive and verify agreements.
@@ -69,6 +70,13 @@ enum Command {
     Contact(keys::ContactArgs),
     /// Store, find, export, verify and erase archived agreements and their exemplars.
     Archive(archive::ArchiveArgs),
+    /// Name the time-stamping authorities (RFC 3161) asked for trusted timestamps, and trusted.
+    Tsa(stamp::TsaArgs),
+    /// Add trusted timestamps to the signatures that have none (exit 1 if some still have
+    /// none).
+    Timestamp(stamp::TimestampArgs),
+    /// Add your seal to an exemplar PDF the other party sealed (an incremental update).
+    Seal(stamp::SealArgs),
 }
 
 /// What a command decided: success, or a negative verdict.
@@ -139,6 +147,9 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::sign(args),
         Command::Verify(args) => sign::verify_command(args),
         Command::Export(args) => export::export(args),
+        Command::Tsa(args) => stamp::tsa(args),
+        Command::Timestamp(args) => stamp::timestamp(args),
+        Command::Seal(args) => stamp::seal(args),
         Command::Key(args) => keys::key(args),
         Command::Contact(args) => keys::contact(args),
         Command::Archive(args) => archive::run(args),
@@ -211,6 +222,8 @@ fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
             .or_else(|| coded::<tweevoud::TemplateError>(cause))
             .or_else(|| coded::<tweevoud::pdf::PdfError>(cause))
             .or_else(|| coded::<tweevoud::OpenError>(cause))
+            .or_else(|| coded::<tweevoud::tsa::TsaListError>(cause))
+            .or_else(|| coded::<tweevoud::timestamp::AnchorError>(cause))
     })
 }
 
@@ -243,6 +256,11 @@ fn advice(e: &anyhow::Error) -> Option<String> {
         }
         "log_mismatch" | "checkpoint_mismatch" => {
             "see what is wrong with `tweevoud archive verify`".to_string()
+        }
+        "tsa_not_found" => "the TSAs are listed by `tweevoud tsa list`".to_string(),
+        "not_a_signer" => {
+            "only the parties that signed seal the PDFs; pass --key with your key that signed"
+                .to_string()
         }
         _ => return None,
     })

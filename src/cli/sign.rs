@@ -29,6 +29,10 @@ pub struct SignArgs {
     /// Write the signed agreement here instead of changing FILE.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Do not ask the profile's TSAs for a trusted timestamp of the signature (add one later
+    /// with `tweevoud timestamp FILE`).
+    #[arg(long)]
+    no_timestamp: bool,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
@@ -85,6 +89,17 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         record.statement.signer.name,
         fingerprint
     );
+    // A trusted time for the signature, when a TSA answers; signing does not depend on it.
+    if !a.no_timestamp {
+        let list = tweevoud::tsa::TsaList::open(&profile);
+        let index = agreement.signatures().len() - 1;
+        if super::stamp::stamp_signatures_at(&mut agreement, &list, index) > 0 {
+            eprintln!(
+                "tweevoud: the signature stands without a trusted timestamp; add one later with `tweevoud timestamp {}`",
+                shown(&out)
+            );
+        }
+    }
     agreement
         .save(&out)
         .with_context(|| "the signature was not saved")?;
@@ -167,6 +182,12 @@ fn print_judgement(path: &Path, j: &Judgement) {
                 " — NOT CONFIRMED"
             }
         );
+        if s.attested.is_empty() && c.valid {
+            outln!("    no trusted timestamp: the signing time rests on the signer's word");
+        }
+        for t in &s.attested {
+            outln!("    {}", timestamp_words(t));
+        }
         for p in &c.problems {
             outln!("    problem: {p}");
         }
@@ -205,6 +226,21 @@ fn print_judgement(path: &Path, j: &Judgement) {
             }
         );
     }
+    for seal in &j.seals {
+        outln!(
+            "  seal {}: sealed by {}{}, key {}",
+            seal.number,
+            seal.name,
+            seal.role
+                .map(|r| format!(" for the {r}"))
+                .unwrap_or_default(),
+            seal.fingerprint_grouped
+        );
+        match &seal.timestamp {
+            Some(t) => outln!("    {}", timestamp_words(t)),
+            None => outln!("    no timestamp of the seal"),
+        }
+    }
     if let Some(archive) = &j.archive {
         outln!("  archive: {}", archive_words(archive));
     }
@@ -216,6 +252,24 @@ fn print_judgement(path: &Path, j: &Judgement) {
             "  to confirm a signer: compare the fingerprint above with the signer (by phone, in person), then `tweevoud contact add KEY.pem --verified` or `tweevoud contact verify NAME`"
         );
     }
+}
+
+/// A timestamp, in words: when, by whom, and whether the profile trusts its TSA.
+fn timestamp_words(t: &tweevoud::judgement::JudgedTimestamp) -> String {
+    let mut words = format!(
+        "timestamped {} by {} — {}",
+        t.stamped.time,
+        t.stamped.tsa,
+        if t.trusted {
+            "a TSA you trust"
+        } else {
+            "NOT a TSA you trust, so its time is not attested (`tweevoud tsa add`)"
+        }
+    );
+    for note in &t.notes {
+        words.push_str(&format!("\n    note: {note}"));
+    }
+    words
 }
 
 /// What the archive knows of the file, in words.

@@ -384,7 +384,10 @@ pub fn exemplars(agreement: &Agreement, sealer: &Sealer<'_>) -> Result<Vec<Exemp
     let compressed = write::Compressed::new(Renderer::CURRENT);
     let render = |e: Exemplar| {
         let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
-        sealed_pdf(write::write(agreement, e, fonts, &pages, &compressed)?, sealer)
+        sealed_pdf(
+            write::write(agreement, e, fonts, &pages, &compressed)?,
+            sealer,
+        )
     };
     // WebAssembly in a browser has no threads: there they are written one after the other.
     #[cfg(target_arch = "wasm32")]
@@ -424,7 +427,13 @@ fn sealed_pdf(written: write::Written, sealer: &Sealer<'_>) -> Result<Vec<u8>, P
     let slots = written
         .slots
         .ok_or_else(|| PdfError::Malformed("the renderer left no place for the seal".into()))?;
-    sealed::seal_first(&mut bytes, &slots, &sealer.key, &sealer.identity, sealer.stamp)?;
+    sealed::seal_first(
+        &mut bytes,
+        &slots,
+        &sealer.key,
+        &sealer.identity,
+        sealer.stamp,
+    )?;
     Ok(bytes)
 }
 
@@ -472,7 +481,11 @@ fn render_with(
 /// one seal (renderer 3 on), as an incremental update: what the party receiving an exemplar
 /// does to say, in the PDF itself, that it holds it too. The PDF must verify as it is
 /// ([`check_exemplar`]) and not be sealed by `key` already.
-pub fn add_seal(pdf: &[u8], key: &dyn Signer, stamp: Option<Stamp<'_>>) -> Result<Vec<u8>, PdfError> {
+pub fn add_seal(
+    pdf: &[u8],
+    key: &dyn Signer,
+    stamp: Option<Stamp<'_>>,
+) -> Result<Vec<u8>, PdfError> {
     let checked = check_exemplar(pdf)?;
     if let Some(problem) = checked.pdf.problems.first() {
         return Err(PdfError::Invalid(problem.to_string()));
@@ -741,7 +754,11 @@ mod tests {
         let sums: Vec<String> = [Party::Provider, Party::Customer]
             .into_iter()
             .map(|p| {
-                sha256_hex(&render_with(&agreement, Exemplar::Copy(p), Renderer::V2).unwrap().bytes)
+                sha256_hex(
+                    &render_with(&agreement, Exemplar::Copy(p), Renderer::V2)
+                        .unwrap()
+                        .bytes,
+                )
             })
             .collect();
         assert_eq!(
@@ -761,7 +778,11 @@ mod tests {
         let sums: Vec<String> = [Party::Provider, Party::Customer]
             .into_iter()
             .map(|p| {
-                sha256_hex(&render_with(&agreement, Exemplar::Copy(p), Renderer::V1).unwrap().bytes)
+                sha256_hex(
+                    &render_with(&agreement, Exemplar::Copy(p), Renderer::V1)
+                        .unwrap()
+                        .bytes,
+                )
             })
             .collect();
         assert_eq!(

@@ -53,7 +53,9 @@ fn set_byte_range(bytes: &mut [u8], at: usize, contents: (usize, usize)) -> Resu
     let text = format!("[0 {} {} {}]", contents.0, after, bytes.len() - after);
     let mut padded = text.into_bytes();
     if padded.len() > width {
-        return Err(PdfError::Malformed("the PDF is too large to be sealed".into()));
+        return Err(PdfError::Malformed(
+            "the PDF is too large to be sealed".into(),
+        ));
     }
     padded.resize(width, b' ');
     bytes[at..at + width].copy_from_slice(&padded);
@@ -144,7 +146,12 @@ fn increment(base: &[u8], slots: &Slots) -> Result<(Vec<u8>, (usize, usize)), Pd
     let mut offsets: Vec<(u32, usize)> = Vec::new();
     out.push(b'\n');
     offsets.push((sig, out.len()));
-    out.extend_from_slice(format!("{sig} 0 obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange").as_bytes());
+    out.extend_from_slice(
+        format!(
+            "{sig} 0 obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange"
+        )
+        .as_bytes(),
+    );
     let range = out.len();
     out.extend_from_slice(&placeholder());
     out.extend_from_slice(b"/Contents");
@@ -165,7 +172,11 @@ fn increment(base: &[u8], slots: &Slots) -> Result<(Vec<u8>, (usize, usize)), Pd
     );
     offsets.push((o.annots, out.len()));
     out.extend_from_slice(
-        format!("{} 0 obj\n[{} 0 R {widget} 0 R]\nendobj\n", o.annots, o.widget).as_bytes(),
+        format!(
+            "{} 0 obj\n[{} 0 R {widget} 0 R]\nendobj\n",
+            o.annots, o.widget
+        )
+        .as_bytes(),
     );
     offsets.push((o.form, out.len()));
     out.extend_from_slice(
@@ -229,11 +240,16 @@ pub struct FoundSeal {
 /// The seal between `<` and `>`: lower-case hex of the DER, then zeros. `Ok(None)` for zeros
 /// only (no seal).
 fn seal_bytes(hex_text: &[u8]) -> Result<Option<Vec<u8>>, SealProblem> {
-    let odd = || SealProblem::Unreadable("its /Contents is not the hex of one seal followed by zeros".into());
+    let odd = || {
+        SealProblem::Unreadable("its /Contents is not the hex of one seal followed by zeros".into())
+    };
     if hex_text.iter().all(|b| *b == b'0') {
         return Ok(None);
     }
-    if !hex_text.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+    if !hex_text
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
         return Err(odd());
     }
     let bytes = hex::decode(hex_text).map_err(|_| odd())?;

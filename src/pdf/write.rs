@@ -450,10 +450,15 @@ fn add_seal_field(pdf: &mut lopdf::Document, date: Option<&str>) -> Result<(), P
     sig.set(
         "ByteRange",
         Object::Array(
-            [0, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER]
-                .into_iter()
-                .map(Object::Integer)
-                .collect(),
+            [
+                0,
+                BYTE_RANGE_PLACEHOLDER,
+                BYTE_RANGE_PLACEHOLDER,
+                BYTE_RANGE_PLACEHOLDER,
+            ]
+            .into_iter()
+            .map(Object::Integer)
+            .collect(),
         ),
     );
     sig.set(
@@ -470,7 +475,10 @@ fn add_seal_field(pdf: &mut lopdf::Document, date: Option<&str>) -> Result<(), P
     widget.set("FT", Object::Name(b"Sig".to_vec()));
     widget.set("T", Object::string_literal(SEAL_FIELD_1));
     widget.set("F", Object::Integer(132));
-    widget.set("Rect", Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]));
+    widget.set(
+        "Rect",
+        Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]),
+    );
     widget.set("P", Object::Reference(last_page));
     widget.set("V", Object::Reference(sig_id));
     let widget_id = pdf.add_object(widget);

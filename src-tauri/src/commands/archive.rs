@@ -86,7 +86,14 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
             .into_iter()
             .filter(|e| match e {
                 Exemplar::Copy(p) => archive
-                    .exemplar(&id, if *p == tweevoud::Party::Provider { 1 } else { 2 })
+                    .exemplar(
+                        &id,
+                        if *p == tweevoud::Party::Provider {
+                            1
+                        } else {
+                            2
+                        },
+                    )
                     .is_ok(),
                 Exemplar::ToSign => false,
             })

@@ -32,10 +32,7 @@ pub async fn export_exemplars(
                 let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
                 Ok(work.seal(&unlocked, None)?)
             }
-            _ => work
-                .sealed()
-                .map(<[_]>::to_vec)
-                .ok_or(Error::SealKeyNeeded),
+            _ => work.sealed().map(<[_]>::to_vec).ok_or(Error::SealKeyNeeded),
         }
     })
     .await?;
