@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "open_agreement",
     "open_dropped",
     "open_verified",
+    "timestamp_agreement",
     "export_exemplars",
     "archive_agreement",
     "list_archive",

@@ -19,7 +19,7 @@ mod work;
 
 pub use error::DeskError;
 pub use place::Place;
-pub use work::{Opened, Work};
+pub use work::{Opened, Stamps, Work};
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use tweevoud::judgement::judge_agreement;
-use tweevoud::pdf::{self, ExemplarCheck, ExemplarPdf, Sealer, Stamp};
+use tweevoud::pdf::{self, ExemplarCheck, ExemplarPdf, Sealer};
 use tweevoud::{Agreement, Context, Judgement, Party, Turn, UnlockedKey};
 
 use crate::{DeskError, Place};
@@ -59,6 +59,26 @@ pub struct Work {
     pub sealed: Option<(String, Vec<ExemplarPdf>)>,
 }
 
+/// Where trusted timestamps come from (RFC 3161): for a profile on disk, its TSAs
+/// (`tweevoud::tsa::TsaList`).
+pub trait Stamps: Sync {
+    /// A token over a signature's 64 bytes, if a TSA gives one.
+    fn signature(&self, signature: &[u8]) -> Option<Vec<u8>>;
+    /// A token over a seal's signature value, if one is kept or a TSA gives one.
+    fn seal(&self, signature: &[u8]) -> Option<Vec<u8>>;
+}
+
+#[cfg(feature = "fs")]
+impl Stamps for tweevoud::tsa::TsaList {
+    fn signature(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        self.stamp(signature).ok()
+    }
+
+    fn seal(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        self.seal_stamp(signature)
+    }
+}
+
 impl Work {
     /// A new agreement, started here by the provider. Nothing is lost if it is left as it is,
     /// so it counts as saved until something is filled in.
@@ -102,7 +122,7 @@ impl Work {
         key: &UnlockedKey,
         owner: &str,
         now: DateTime<FixedOffset>,
-        stamp: Option<Stamp<'_>>,
+        stamps: Option<&dyn Stamps>,
     ) -> Result<(), DeskError> {
         let role = self.filler(place)?;
         let leave_open = self.leave_open_for(role);
@@ -112,22 +132,58 @@ impl Work {
         self.saved = false;
         self.archived = None;
         self.archive_error = None;
+        // A trusted timestamp of the signature, if a TSA gives one: the signature stands
+        // without (it can be added later, `timestamp`).
+        if let Some(stamps) = stamps {
+            let index = self.agreement.signatures().len() - 1;
+            self.stamp_signature(index, stamps);
+        }
         // The PDFs, sealed with the key just unlocked (`None` if there are none to make).
         self.sealed = self
-            .seal(key, stamp)
+            .seal(key, stamps)
             .ok()
             .map(|pdfs| (self.agreement.to_json(), pdfs));
         Ok(())
     }
 
+    /// Asks for a timestamp of signature `index` if it has none; whether it has one after.
+    fn stamp_signature(&mut self, index: usize, stamps: &dyn Stamps) -> bool {
+        let Some(record) = self.agreement.signatures().get(index) else {
+            return false;
+        };
+        if !record.timestamps.is_empty() {
+            return true;
+        }
+        let Some(bytes) = record.signature_bytes() else {
+            return false;
+        };
+        let added = stamps
+            .signature(&bytes)
+            .is_some_and(|token| self.agreement.add_timestamp(index, &token).is_ok());
+        if added {
+            self.saved = false;
+            self.archived = None;
+        }
+        added
+    }
+
+    /// Asks for a timestamp of every signature that has none (signed offline, or when no TSA
+    /// answered). Returns how many are still without one.
+    pub fn timestamp(&mut self, stamps: &dyn Stamps) -> usize {
+        (0..self.agreement.signatures().len())
+            .filter(|&i| !self.stamp_signature(i, stamps))
+            .count()
+    }
+
     /// The PDFs of the agreement as it stands (the one to send, or both exemplars), sealed by
-    /// `key`, which must have signed it; `stamp` gives each seal a timestamp if it can.
+    /// `key`, which must have signed it; `stamps` gives each seal a timestamp if it can.
     pub fn seal(
         &self,
         key: &UnlockedKey,
-        stamp: Option<Stamp<'_>>,
+        stamps: Option<&dyn Stamps>,
     ) -> Result<Vec<ExemplarPdf>, DeskError> {
-        let sealer = Sealer::new(&self.agreement, key, stamp)?;
+        let seal_stamp = |signature: &[u8]| stamps.and_then(|s| s.seal(signature));
+        let sealer = Sealer::new(&self.agreement, key, Some(&seal_stamp))?;
         Ok(pdf::exemplars(&self.agreement, &sealer)?)
     }
 

@@ -101,6 +101,12 @@ pub enum Error {
     /// "Open this agreement" on the verify screen, with no file verified yet.
     #[error("no file has been verified yet, so there is none to open")]
     NothingVerified,
+    /// No time-stamping authority gave a timestamp.
+    #[error("no timestamp could be obtained: {}", if *tsas == 0 { "this profile names no time-stamping authority".to_string() } else { format!("none of the {tsas} time-stamping authorities this profile names answered") })]
+    NoTimestamp {
+        /// How many TSAs the profile names.
+        tsas: usize,
+    },
     /// The PDFs are sealed by a key that signed the agreement, which must be unlocked.
     #[error("the PDFs are sealed with the key that signed the agreement: choose it and give its passphrase")]
     SealKeyNeeded,
@@ -158,6 +164,7 @@ impl Error {
         "nothing_dropped",
         "nothing_verified",
         "seal_key_needed",
+        "no_timestamp",
         "interrupted",
         "hooks_off",
     ];
@@ -189,6 +196,7 @@ impl Error {
             | Error::NothingDropped
             | Error::NothingVerified
             | Error::SealKeyNeeded
+            | Error::NoTimestamp { .. }
             | Error::Interrupted { .. } => None,
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => None,
@@ -220,6 +228,7 @@ impl Coded for Error {
             Error::NothingDropped => "nothing_dropped",
             Error::NothingVerified => "nothing_verified",
             Error::SealKeyNeeded => "seal_key_needed",
+            Error::NoTimestamp { .. } => "no_timestamp",
             Error::Interrupted { .. } => "interrupted",
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
@@ -241,6 +250,7 @@ impl Coded for Error {
             Error::Open(e) => e.params(),
             Error::Viewer { path: p, reason } => vec![path(p), ("reason", reason.clone())],
             Error::Interrupted { reason } => vec![("reason", reason.clone())],
+            Error::NoTimestamp { tsas } => vec![("tsas", tsas.to_string())],
             Error::NotIntact(first) => {
                 let mut params = vec![("reason", first.code().to_string())];
                 params.extend(first.params());

@@ -87,6 +87,7 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::agreement::open_agreement,
             commands::agreement::open_dropped,
             commands::agreement::open_verified,
+            commands::agreement::timestamp_agreement,
             commands::exemplars::export_exemplars,
             commands::archive::archive_agreement,
             commands::archive::list_archive,

@@ -137,7 +137,9 @@ pub fn sign_and_archive(
     owner: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<(), Error> {
-    work.sign(profile, key, owner, now, None)?;
+    // Timestamped by the profile's TSAs, when one answers (the signature stands without).
+    let tsas = tweevoud::tsa::TsaList::open(profile);
+    work.sign(profile, key, owner, now, Some(&tsas))?;
     let json = work.agreement.to_json();
     match archive_for_writing(profile)
         .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))

@@ -135,6 +135,26 @@ pub async fn sign_agreement(
     .await
 }
 
+/// Asks the profile's time-stamping authorities for a trusted timestamp of every signature
+/// that has none (signed offline, or when no TSA answered). `no_timestamp` when none could be
+/// added for a signature that has none.
+#[tauri::command]
+pub async fn timestamp_agreement(app: AppHandle) -> Result<AgreementView, Error> {
+    worker::run(&app, |state| {
+        let tsas = tweevoud::tsa::TsaList::open(state.profile());
+        let named = tsas.list().map(|l| l.len()).unwrap_or(0);
+        let mut guard = state.work();
+        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        let before = work.agreement.to_json();
+        let missing = work.timestamp(&tsas);
+        if missing > 0 && work.agreement.to_json() == before {
+            return Err(Error::NoTimestamp { tsas: named });
+        }
+        Ok(AgreementView::of(state.profile(), work))
+    })
+    .await
+}
+
 /// Saves the agreement file where the user chooses; `None` if the dialog was cancelled.
 #[tauri::command]
 pub async fn save_agreement(

@@ -30,7 +30,8 @@ pub async fn export_exemplars(
         match (key, passphrase) {
             (Some(key), Some(passphrase)) => {
                 let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
-                Ok(work.seal(&unlocked, None)?)
+                let tsas = tweevoud::tsa::TsaList::open(state.profile());
+                Ok(work.seal(&unlocked, Some(&tsas))?)
             }
             _ => work.sealed().map(<[_]>::to_vec).ok_or(Error::SealKeyNeeded),
         }
