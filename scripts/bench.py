@@ -419,12 +419,18 @@ def table(args):
 
     verify_pdf = h("verify-pdf")
     row("verify one signed exemplar PDF (whole process)", verify_pdf,
-        "`pyhanko sign validate --trust-replace --trust CERT` on the same exemplar signed with Ed25519 by pyHanko",
+        "`pyhanko sign validate --trust-replace --trust CERT` on the same exemplar with an Ed25519 "
+        "signature by pyHanko beside its seal (both certificates trusted)",
         h("pyhanko-validate"), "faster", 50)
+    row("verify a sealed (PAdES) exemplar (whole process)", verify_pdf,
+        "`pyhanko sign validate --trust-replace --trust SEAL-CERT` on the same sealed exemplar, "
+        "trusting the certificate in its seal",
+        h("pyhanko-validate-seal"), "faster")
     row("verify one signed exemplar PDF (whole process)", verify_pdf,
         f"`minisign -Vm` on the same {meta['pdf_bytes'] // 1000} kB PDF (floor)",
         h("minisign-verify-pdf"), "within", 3)
-    row("export both exemplars of the DPA (whole process)", h("export"),
+    row("export both exemplars of the DPA, sealed (whole process, **includes the scrypt unlock**)",
+        h("export"),
         "`soffice --headless --convert-to pdf` of the same text (`tweevoud render`, .txt)",
         h("soffice-convert"), "faster", 40)
     row("sign the agreement file (whole process, **includes the scrypt unlock**)",

@@ -3,7 +3,7 @@
 # already there. Safe to run again and again: every step checks before it installs.
 #
 #   scripts/setup.sh          build + run + test prerequisites
-#   scripts/setup.sh --bench  also the benchmark anchors (hyperfine, LibreOffice, pyHanko, minisign)
+#   scripts/setup.sh --bench  also the benchmark anchors (hyperfine, LibreOffice, minisign)
 set -euo pipefail
 
 want_bench=0
@@ -90,9 +90,10 @@ fi
 # Python tools for cross-checks done by a library no one here wrote, in a project-local venv
 # (Debian's system Python refuses pip installs).
 venv="${TWEEVOUD_VENV:-$(cd "$(dirname "$0")/.." && pwd)/target/pyenv}"
-pymods=(cryptography)
-# Current pyHanko releases ship the `pyhanko` command in a package of its own, pyhanko-cli.
-[ "$want_bench" = 1 ] && pymods+=(pyhanko pyhanko-certvalidator pyhanko-cli)
+# pyHanko validates the seals of exported PDFs in the tests (tests/seal.rs) and is the
+# benchmark's anchor. Current pyHanko releases ship the `pyhanko` command in a package of its
+# own, pyhanko-cli.
+pymods=(cryptography pyhanko pyhanko-certvalidator pyhanko-cli)
 if [ ! -x "$venv/bin/python" ]; then
   say "creating python venv at $venv"
   python3 -m venv "$venv"
