@@ -452,11 +452,44 @@ fn tweevoud(hour: u32) -> Bin {
     cmd
 }
 
+/// The passphrase of the test keys in [`sealing`]'s profile.
+const SEALING_PASSPHRASE: &str = "vier losse woorden zijn sterk";
+
+/// `tweevoud export` as the customer of the test vectors, whose key (seed 2) signed them last
+/// and so seals their PDFs: a profile in `dir/profile` holding that key.
+fn sealing(dir: &Path, hour: u32) -> Bin {
+    let profile = dir.join("profile");
+    if !profile.exists() {
+        let key = tweevoud::UnlockedKey::from_seed(
+            &[2; 32],
+            "Anne-Marie D'Hondt",
+            Some("Brouwerij De Zwarte Kat BV"),
+            Some("Zaakvoerder"),
+            common::at(9),
+        )
+        .unwrap();
+        tweevoud::KeyStore::open(&tweevoud::Profile::at(&profile))
+            .import(
+                &key.to_encrypted_pem(SEALING_PASSPHRASE).unwrap(),
+                SEALING_PASSPHRASE,
+                "Anne-Marie D'Hondt",
+                Some("Brouwerij De Zwarte Kat BV"),
+                Some("Zaakvoerder"),
+                common::at(9),
+            )
+            .unwrap();
+    }
+    let mut cmd = tweevoud(hour);
+    cmd.env("TWEEVOUD_DATA_DIR", &profile)
+        .env("TWEEVOUD_PASSPHRASE", SEALING_PASSPHRASE);
+    cmd
+}
+
 /// The complete DPA test vector, exported with the CLI into `dir/out`.
 fn exported(dir: &Path) -> Vec<PathBuf> {
     let file = dir.join("dpa.tweevoud");
     fs::write(&file, dpa_complete().to_json()).unwrap();
-    let out = tweevoud(16)
+    let out = sealing(dir, 16)
         .args(["export", s(&file), "-o", s(&dir.join("out"))])
         .assert()
         .success()
@@ -507,7 +540,7 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
             ));
     }
     // Exporting an exemplar gives the same exemplars again.
-    tweevoud(16)
+    sealing(one.path(), 16)
         .args(["export", s(&a[0]), "-o", s(&one.path().join("again"))])
         .assert()
         .success();
@@ -551,7 +584,7 @@ fn export_refuses_unsigned_agreements_and_other_files_in_the_way() {
         .stderr(predicate::str::contains("not signed by anyone yet"));
     let paths = exported(dir.path());
     fs::write(&paths[0], b"another file").unwrap();
-    tweevoud(16)
+    sealing(dir.path(), 16)
         .args([
             "export",
             s(&dir.path().join("dpa.tweevoud")),
@@ -581,7 +614,7 @@ fn export_again_leaves_identical_exemplars_untouched_and_force_replaces_the_othe
     let inode = |p: &Path| fs::metadata(p).unwrap().ino();
     let kept = inode(&paths[1]);
     let again = |force: bool| {
-        let mut cmd = tweevoud(16);
+        let mut cmd = sealing(dir.path(), 16);
         cmd.args([
             "export",
             s(&dir.path().join("dpa.tweevoud")),
