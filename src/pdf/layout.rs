@@ -940,8 +940,14 @@ fn common_prefix(a: &str, b: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The signature block: a heading, a note, and one panel per party.
-fn signature_block(setter: &Setter, agreement: &Agreement) -> Result<Vec<BlockBox>, PdfError> {
+/// The signature block: a heading, a note, and one panel per party. With `timestamps`
+/// (renderer 3 on), each signature's panel says what its trusted timestamp attests, or that
+/// it has none.
+fn signature_block(
+    setter: &Setter,
+    agreement: &Agreement,
+    timestamps: bool,
+) -> Result<Vec<BlockBox>, PdfError> {
     let template = agreement.template();
     let language = template.language();
     let w: &Words = words(language);
@@ -979,7 +985,7 @@ fn signature_block(setter: &Setter, agreement: &Agreement) -> Result<Vec<BlockBo
             .find(|s| s.statement.signer.role == party);
         out.push(BlockBox {
             space_before: 10.0,
-            rows: vec![panel(setter, agreement, party, record)?],
+            rows: vec![panel(setter, agreement, party, record, timestamps)?],
             splittable: false,
             keep_with_next: false,
         });
@@ -996,6 +1002,7 @@ fn panel(
     agreement: &Agreement,
     party: Party,
     record: Option<&SignatureRecord>,
+    timestamps: bool,
 ) -> Result<Row, PdfError> {
     let template = agreement.template();
     let language = template.language();
@@ -1101,6 +1108,33 @@ fn panel(
                 lead,
                 8.5,
             ));
+            if timestamps {
+                let (label, text, ink) = match attested(r) {
+                    Some(a) => (
+                        Some(w.labelled(w.timestamp)),
+                        format!(
+                            "{}, {} {}",
+                            texts::signing_time(language, &a.time),
+                            w.by,
+                            a.tsa
+                        ),
+                        Ink::Text,
+                    ),
+                    None => (None, w.no_timestamp.to_string(), Ink::Muted),
+                };
+                lines.push((
+                    panel_line(
+                        setter,
+                        label.as_deref(),
+                        &[Piece::plain(text)],
+                        x,
+                        width,
+                        style(FontKind::Regular, 8.5, ink),
+                    )?,
+                    lead,
+                    8.5,
+                ));
+            }
             let fingerprint = PublicKey::from_base64(&st.public_key)
                 .map(|k| k.fingerprint().to_string())
                 .unwrap_or_else(|_| "—".to_string());
@@ -1303,22 +1337,44 @@ fn footer(
     Ok(items)
 }
 
-/// Sets the whole exemplar.
+/// What the first timestamp of a signature that holds attests, its time in the signer's
+/// offset.
+fn attested(record: &SignatureRecord) -> Option<crate::verify::Stamped> {
+    let bytes = record.signature_bytes()?;
+    record.timestamps.iter().find_map(|t| {
+        let token =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token).ok()?;
+        let a = crate::timestamp::check_token(&token, &bytes, &[]).ok()?;
+        Some(crate::verify::Stamped::of(&a, &record.statement.time))
+    })
+}
+
+/// Sets the whole exemplar (`timestamps`: see [`signature_block`]).
 pub(crate) fn typeset(
     agreement: &Agreement,
     exemplar: Exemplar,
     fonts: &Fonts,
+    timestamps: bool,
 ) -> Result<Vec<Page>, PdfError> {
-    with_footers(paginated(agreement, fonts)?, agreement, exemplar, fonts)
+    with_footers(
+        paginated(agreement, fonts, timestamps)?,
+        agreement,
+        exemplar,
+        fonts,
+    )
 }
 
 /// The agreement's text and signature block set and broken into pages, without the footers:
 /// what every exemplar of the agreement has in common (the footers name the exemplar, and
 /// take no room from the pages), so the exemplars of one agreement are set from one call.
-pub(crate) fn paginated(agreement: &Agreement, fonts: &Fonts) -> Result<Vec<Page>, PdfError> {
+pub(crate) fn paginated(
+    agreement: &Agreement,
+    fonts: &Fonts,
+    timestamps: bool,
+) -> Result<Vec<Page>, PdfError> {
     let setter = Setter { fonts };
     let mut blocks = body(&setter, agreement)?;
-    blocks.extend(signature_block(&setter, agreement)?);
+    blocks.extend(signature_block(&setter, agreement, timestamps)?);
     Ok(paginate(&blocks))
 }
 
@@ -1432,7 +1488,7 @@ mod tests {
     fn no_page_ends_with_a_heading_and_every_line_fits() {
         let fonts = Fonts::get().unwrap();
         let a = filled_dpa();
-        let pages = typeset(&a, Exemplar::ToSign, fonts).unwrap();
+        let pages = typeset(&a, Exemplar::ToSign, fonts, true).unwrap();
         assert!(pages.len() >= 3);
         for (n, page) in pages.iter().enumerate() {
             let lines = body_lines(page);

@@ -379,7 +379,7 @@ pub fn exemplars(agreement: &Agreement, sealer: &Sealer<'_>) -> Result<Vec<Exemp
     // exemplars. Then each exemplar is written on its own thread: they are independent, and
     // each takes milliseconds.
     let fonts = layout::Fonts::get()?;
-    let pages = layout::paginated(agreement, fonts)?;
+    let pages = layout::paginated(agreement, fonts, Renderer::CURRENT.seals())?;
     // The streams the exemplars share are compressed once.
     let compressed = write::Compressed::new(Renderer::CURRENT);
     let render = |e: Exemplar| {
@@ -467,7 +467,7 @@ fn render_with(
     renderer: Renderer,
 ) -> Result<write::Written, PdfError> {
     let fonts = layout::Fonts::get()?;
-    let pages = layout::typeset(agreement, exemplar, fonts)?;
+    let pages = layout::typeset(agreement, exemplar, fonts, renderer.seals())?;
     write::write(
         agreement,
         exemplar,
@@ -741,8 +741,8 @@ mod tests {
         assert_eq!(
             sums,
             [
-                "cabf0ee7c097d5db715336c5136f901833a6d033a67a63a030c6ba1e4cfdfbfe",
-                "11cb9a72be8e95db6a6c8d65130bf8705e2dc251ae762aa07fa5050e95eaaa80",
+                "1e5085f31492e019c965841d57ba330c42536e71e92eb4ad8dc8c9f5549b89be",
+                "00059b40f072680d28e6c0f62099e0b368f4f78103ea9f54f63bdc1c43e7070a",
             ]
         );
     }

@@ -31,6 +31,12 @@ pub(crate) struct Words {
     pub file_copy: &'static str,
     pub file_of: &'static str,
     pub file_to_sign: &'static str,
+    /// The label of a signature's trusted timestamp (renderer 3 on).
+    pub timestamp: &'static str,
+    /// How the time a TSA attests is said to be attested by it: "door", "par", "by".
+    pub by: &'static str,
+    /// What a signature without a trusted timestamp says (renderer 3 on).
+    pub no_timestamp: &'static str,
     /// What ends a label: ":" (French sets a no-break space before it).
     pub colon: &'static str,
 }
@@ -65,6 +71,10 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaar",
             file_of: "van",
             file_to_sign: "ter-ondertekening",
+            timestamp: "Tijdstempel",
+            by: "door",
+            no_timestamp:
+                "geen vertrouwde tijdstempel verkregen: het tijdstip is dat van de ondertekenaar",
             colon: ":",
         },
         Language::Fr => &Words {
@@ -88,6 +98,9 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaire",
             file_of: "sur",
             file_to_sign: "a-signer",
+            timestamp: "Horodatage",
+            by: "par",
+            no_timestamp: "aucun horodatage de confiance obtenu : l'heure est celle du signataire",
             colon: "\u{a0}:",
         },
         Language::En => &Words {
@@ -111,6 +124,9 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "copy",
             file_of: "of",
             file_to_sign: "to-sign",
+            timestamp: "Timestamp",
+            by: "by",
+            no_timestamp: "no trusted timestamp obtained: the time is the signer's own",
             colon: ":",
         },
     }
