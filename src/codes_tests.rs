@@ -249,8 +249,19 @@ fn agreement_errors() {
             party,
             detail: "function",
         },
+        AgreementError::TooManyTimestamps {
+            signer: s(),
+            max: 4,
+        },
     ];
     assert_codes(&coded(&all), AgreementError::CODES);
+    // A timestamp refused gives the token's problem, with the signer.
+    let e = AgreementError::Timestamp {
+        signer: s(),
+        problem: crate::timestamp::TokenProblem::Imprint { reason: s() },
+    };
+    assert_eq!(e.code(), "timestamp_imprint");
+    assert!(params_map(&e).contains_key("signer"));
     let invalid = &all[10];
     let params = params_map(invalid);
     assert_eq!(params["problem"], "too_long");
