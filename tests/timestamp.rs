@@ -2,11 +2,15 @@
 //! The tests need python3 and openssl and fail, saying so, when either is missing.
 #![cfg(feature = "fs")]
 
+mod common;
+
+use common::tsa::{start_tsa, Tsa};
+
 use std::fs;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,57 +25,6 @@ use tweevoud::Coded;
 
 const STAMPED: &[u8] = b"the bytes of an agreement";
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// A running `scripts/tsa.py`, stopped when dropped.
-struct Tsa {
-    child: Child,
-    url: String,
-    dir: PathBuf,
-}
-
-impl Drop for Tsa {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_tsa(dir: &Path, key: &str) -> Tsa {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/tsa.py");
-    let child = Command::new("python3")
-        .arg(&script)
-        .args(["--port", "0", "--key", key, "--dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            panic!("python3 is not installed; the timestamp tests need it (and openssl)")
-        }
-        Err(e) => panic!("cannot run python3: {e}"),
-    };
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout).read_line(&mut line).expect("read");
-    let Some(url) = line.trim().strip_prefix("listening ") else {
-        let mut err = String::new();
-        let _ = child
-            .stderr
-            .take()
-            .expect("stderr")
-            .read_to_string(&mut err);
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("scripts/tsa.py did not start (is openssl installed?): {line}{err}");
-    };
-    Tsa {
-        url: url.to_string(),
-        child,
-        dir: dir.to_path_buf(),
-    }
-}
 
 /// Runs openssl in `dir`; a failure panics with its words.
 fn openssl(dir: &Path, args: &[&str]) {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod tsa;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
@@ -295,4 +297,50 @@ pub fn sealer(agreement: &Agreement) -> tweevoud::pdf::Sealer<'static> {
         tweevoud::Party::Customer => 2,
     };
     tweevoud::pdf::Sealer::new(agreement, &test_key(seed), None).unwrap()
+}
+
+/// pyHanko's command, in `$TWEEVOUD_VENV` or the project's venv (`target/pyenv`), which
+/// scripts/setup.sh makes.
+pub fn pyhanko() -> Option<PathBuf> {
+    let venv = std::env::var_os("TWEEVOUD_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pyenv"));
+    let bin = venv.join("bin/pyhanko");
+    bin.is_file().then_some(bin)
+}
+
+/// Writes the certificate of seal `index` of a sealed PDF to `out` as PEM, read by openssl
+/// from the seal's own bytes (the hex of its `/Contents`), not by Tweevoud.
+pub fn seal_certificate(pdf: &std::path::Path, index: usize, out: &std::path::Path) {
+    let bytes = std::fs::read(pdf).unwrap();
+    let mut seals = Vec::new();
+    let mut at = 0;
+    while let Some(p) = bytes[at..].windows(10).position(|w| w == b"/Contents<") {
+        let start = at + p + 10;
+        let end = start + bytes[start..].iter().position(|b| *b == b'>').unwrap();
+        seals.push(&bytes[start..end]);
+        at = end;
+    }
+    let all = hex::decode(seals[index]).unwrap();
+    // The seal's DER, by the length its header gives; zeros follow it.
+    let len = match all[1] {
+        n if n < 0x80 => 2 + usize::from(n),
+        0x81 => 3 + usize::from(all[2]),
+        0x82 => 4 + (usize::from(all[2]) << 8 | usize::from(all[3])),
+        _ => panic!("a seal of more than 64 KiB"),
+    };
+    let dir = tempfile::TempDir::new().unwrap();
+    let p7 = dir.path().join("seal.der");
+    std::fs::write(&p7, &all[..len]).unwrap();
+    let printed = std::process::Command::new("openssl")
+        .args(["pkcs7", "-inform", "DER", "-print_certs", "-in"])
+        .arg(&p7)
+        .output()
+        .unwrap();
+    assert!(printed.status.success(), "openssl reads the seal");
+    let text = String::from_utf8(printed.stdout).unwrap();
+    let begin = text
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("a certificate");
+    std::fs::write(out, &text[begin..]).unwrap();
 }
