@@ -218,7 +218,12 @@ fn an_archived_exemplar_is_returned_as_stored() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let done = dpa_complete();
-    let added = ar.add(done.to_json().as_bytes(), at(16), None).unwrap();
+    // Archived by the customer, whose key signed last: the exemplars it stores are sealed by
+    // it, as it exports them. Archived with no key that signed, none are stored.
+    let key = common::test_key(2);
+    let added = ar
+        .add(done.to_json().as_bytes(), at(16), Some(&key))
+        .unwrap();
     let made = pdf::exemplars(&done, &common::sealer(&done)).unwrap();
     for n in [1u32, 2] {
         let e = ar.exemplar(&added.id[..12], n).unwrap();
@@ -249,8 +254,18 @@ fn fail_archived_exemplar_refusals() {
         Err(ArchiveError::NotFound(_))
     ));
     assert!(matches!(ar.exemplar("xyz", 1), Err(ArchiveError::BadId(_))));
-    let done = ar
+    let unsealed = tempfile::tempdir().unwrap();
+    let mut other = Archive::open(unsealed.path()).unwrap();
+    let kept = other
         .add(dpa_complete().to_json().as_bytes(), at(16), None)
+        .unwrap();
+    assert!(matches!(
+        other.exemplar(&kept.id, 1),
+        Err(ArchiveError::NoExemplar { number: 1, .. })
+    ));
+    let key = common::test_key(2);
+    let done = ar
+        .add(dpa_complete().to_json().as_bytes(), at(16), Some(&key))
         .unwrap();
     assert!(matches!(
         ar.exemplar(&done.id, 3),
