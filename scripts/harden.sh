@@ -40,7 +40,7 @@ else
   fuzz=(env RUSTC_BOOTSTRAP=1 cargo fuzz)
   sanitizer=none
 fi
-targets=(template agreement pdf key contact log_line index_row)
+targets=(template agreement pdf key contact log_line index_row seal timestamp)
 artifacts() { find "fuzz/artifacts/$1" -type f 2>/dev/null | sort || true; }
 # Seeds made by the tests, written again in case they changed: the hostile PDFs of
 # tests/hostile_pdf.rs (cross-reference and object streams, name trees, lying lengths) for
