@@ -3,7 +3,8 @@
 and the Markdown table of every result.
 
     bench.py app  --app BIN --bare BIN --out FILE.json [--runs N] [--idle S]
-    bench.py web  --web DIR --pdf FILE --agreement FILE --out FILE.json [--runs N]
+    bench.py web  --web DIR --pdf FILE --agreement FILE --secret KEY.pem --passphrase FILE
+                  --out FILE.json [--runs N]
     bench.py table --dir DIR            # reads DIR/*.json, prints the table, writes DIR/../bench.md
 
 Launch to interactive is measured over WebDriver (tauri-driver + WebKitWebDriver, as the
@@ -280,7 +281,7 @@ import init, { Desk } from "./pkg/tweevoud_web.js";
 import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
 const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 const median = (xs) => { xs.sort((a, b) => a - b); return xs[Math.floor(xs.length / 2)]; };
-window.bench = async (pdf, agreement, runs) => {
+window.bench = async (pdf, agreement, runs, secret, passphrase) => {
   let t = performance.now();
   await init({ module_or_path: bytes(WASM_BASE64) });
   const init_ms = performance.now() - t;
@@ -293,8 +294,12 @@ window.bench = async (pdf, agreement, runs) => {
   };
   const verdict = JSON.parse(desk.call("verify_bytes", JSON.stringify({ name: "exemplar.pdf", bytes: pdf })));
   const verify_ms = time(() => desk.call("verify_bytes", JSON.stringify({ name: "exemplar.pdf", bytes: pdf })));
-  desk.call("open_bytes", JSON.stringify({ name: "complete.tweevoud", bytes: agreement }));
-  const export_ms = time(() => desk.call("exemplar_files", "{}"));
+  // The PDFs are sealed by the key that countersigned the agreement, loaded from its key file;
+  // each export unlocks it (scrypt), as the desktop's `tweevoud export` does.
+  const key = JSON.parse(desk.call("load_key_file", JSON.stringify({ text: secret, passphrase, name: "Anne-Marie D'Hondt" })));
+  desk.call("open_bytes", JSON.stringify({ name: "signed.tweevoud", bytes: agreement }));
+  const seal = JSON.stringify({ key: key.fingerprint.hex, passphrase });
+  const export_ms = time(() => desk.call("exemplar_files", seal));
   return { init_ms, verify_ms, export_ms, verdict: verdict.verdict.code, runs };
 };
 document.title = "ready";
@@ -356,7 +361,9 @@ def web(args):
                 http("POST", f"{base}/session/{sid}/timeouts", {"script": 600000})
                 got = http("POST", f"{base}/session/{sid}/execute/async", {
                     "script": "const done = arguments[3]; window.bench(arguments[0], arguments[1], arguments[2]).then(done, (e) => done({error: String(e)}));",
-                    "args": [b64(args.pdf), b64(args.agreement), args.runs]}, timeout=900)["value"]
+                    "args": [b64(args.pdf), b64(args.agreement), args.runs,
+                             open(args.secret).read(), open(args.passphrase).read().splitlines()[0]]},
+                   timeout=900)["value"]
             finally:
                 http("DELETE", f"{base}/session/{sid}")
         finally:
@@ -517,6 +524,8 @@ def main():
     w.add_argument("--web", required=True, help="what make web wrote (target/web)")
     w.add_argument("--pdf", required=True)
     w.add_argument("--agreement", required=True)
+    w.add_argument("--secret", required=True, help="the key file of the key that signed it")
+    w.add_argument("--passphrase", required=True, help="a file whose first line is its passphrase")
     w.add_argument("--out", required=True)
     w.add_argument("--runs", type=int, default=20)
     t = sub.add_parser("table")

@@ -147,7 +147,8 @@ say "the app"
 say "the browser edition"
 bash scripts/web.sh >/dev/null
 "$pyenv/python" scripts/bench.py web --web "$root/target/web" --pdf "$pdf" \
-  --agreement "$work/complete.tweevoud" --out "$out/web.json"
+  --agreement "$work/signed.tweevoud" --secret "$(ls "$TWEEVOUD_DATA_DIR"/keys/*/secret.pem | head -1)" \
+  --passphrase "$work/passphrase" --out "$out/web.json"
 
 "$pyenv/python" - "$out/meta.json" "$pdf" "$work/complete.tweevoud" "$load_before" <<'EOF'
 import json, os, platform, subprocess, sys, datetime
