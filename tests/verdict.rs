@@ -114,7 +114,7 @@ fn every_command_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
             "{args:?}: {code:?} {words}"
         );
         assert!(
-            words.contains("the visible document differs from the signed agreement"),
+            words.contains("the PDF was changed after Tweevoud wrote it"),
             "{args:?}: {words}"
         );
         let files: Vec<_> = std::fs::read_dir(&work)
@@ -145,7 +145,7 @@ fn a_pdf_that_does_not_show_the_agreement_blocks_every_action() {
         .turn(&updated.verification, updated.pdf.as_ref(), &[], true);
     assert_eq!(
         turn.blocked.map(|b| b.reason.code()),
-        Some("visible_differs")
+        Some("foreign_update")
     );
     assert!(!turn.may_sign && turn.editable.is_empty());
     assert_eq!(turn.share, tweevoud::Share::None);

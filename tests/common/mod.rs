@@ -195,6 +195,35 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
         altered_value.replace("Brouwerij De Zwarte Kat BV", "Brouwerij De Witte Kat BV");
     let mut label_swapped = exemplar.clone();
     label_swapped.extend_from_slice(b"\n% a comment another program added\n");
+    // The seal: a digit of its signature value changed, or the whole seal zeroed.
+    let contents = exemplar
+        .windows(10)
+        .position(|w| w == b"/Contents<")
+        .expect("a sealed exemplar")
+        + 10;
+    let end = contents
+        + exemplar[contents..]
+            .iter()
+            .position(|b| *b == b'>')
+            .unwrap();
+    let digits = exemplar[contents..end]
+        .iter()
+        .rposition(|b| *b != b'0')
+        .unwrap();
+    let mut seal_changed = exemplar.clone();
+    // A digit near the end of the seal: inside its ECDSA signature value.
+    let at = contents + digits - 20;
+    seal_changed[at] = if seal_changed[at] == b'1' { b'2' } else { b'1' };
+    let mut seal_removed = exemplar.clone();
+    seal_removed[contents..end].fill(b'0');
+    // One byte of the first page's content stream (before the seal, inside its signed range).
+    let mut page_changed = exemplar.clone();
+    let stream = page_changed
+        .windows(7)
+        .position(|w| w == b"stream\n")
+        .unwrap()
+        + 7;
+    page_changed[stream + 10] ^= 0x01;
     vec![
         (
             "complete agreement file",
@@ -230,19 +259,37 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
             "page 1 rewritten by an incremental update",
             with_page_1_replaced(&exemplar),
             VerdictCode::Altered,
-            Some("visible_differs"),
+            Some("foreign_update"),
         ),
         (
             "the PDF to sign, page 1 rewritten",
             with_page_1_replaced(&to_sign),
             VerdictCode::Altered,
-            Some("visible_differs"),
+            Some("foreign_update"),
         ),
         (
             "bytes appended to an exemplar",
             label_swapped,
             VerdictCode::Altered,
+            Some("foreign_update"),
+        ),
+        (
+            "a byte of the first page changed",
+            page_changed,
+            VerdictCode::Altered,
             Some("visible_differs"),
+        ),
+        (
+            "a digit of the seal changed",
+            seal_changed,
+            VerdictCode::Altered,
+            Some("seal_signature"),
+        ),
+        (
+            "the seal removed",
+            seal_removed,
+            VerdictCode::Altered,
+            Some("seal_missing"),
         ),
         (
             "a changed value",
