@@ -178,10 +178,7 @@ fn with_signature_flipped(token: &[u8]) -> Vec<u8> {
         .decode_as::<cms::signed_data::SignedData>()
         .unwrap();
     let value = signed.signer_infos.0.get(0).unwrap().signature.as_bytes();
-    let at = token
-        .windows(value.len())
-        .position(|w| w == value)
-        .unwrap();
+    let at = token.windows(value.len()).position(|w| w == value).unwrap();
     assert_eq!(
         token.windows(value.len()).filter(|w| *w == value).count(),
         1
@@ -899,16 +896,23 @@ fn timestamped_vector_tokens_are_trusted_with_the_tsa_ca_only() {
             &rec.timestamps[0].token,
         )
         .unwrap();
-        assert_eq!(token, self::token(i), "signature {i} carries its token file");
+        assert_eq!(
+            token,
+            self::token(i),
+            "signature {i} carries its token file"
+        );
         let bytes = rec.signature_bytes().unwrap();
         let trusted = check_token(&token, &bytes, std::slice::from_ref(&anchor)).unwrap();
         assert!(trusted.trusted, "signature {i}: trusted with {TSA_CA}");
         assert_eq!(trusted.tsa, "Tweevoud Test TSA, Tweevoud Tests");
         let alone = check_token(&token, &bytes, &[]).unwrap();
-        assert!(!alone.trusted, "signature {i}: not trusted without an anchor");
+        assert!(
+            !alone.trusted,
+            "signature {i}: not trusted without an anchor"
+        );
         // The other signature's bytes are not what it stamps.
         let other = a.signatures()[1 - i].signature_bytes().unwrap();
-        let e = check_token(&token, &other, &[anchor.clone()]).unwrap_err();
+        let e = check_token(&token, &other, std::slice::from_ref(&anchor)).unwrap_err();
         assert_eq!(e.code(), "timestamp_imprint");
     }
     let v = verify(&a);

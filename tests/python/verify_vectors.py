@@ -1087,8 +1087,6 @@ class Cert:
                     critical = False
                     if len(ep) == 3:
                         critical = der_bool(ep[1])
-                        if not critical:
-                            raise DerError("critical FALSE encoded")
                     elif len(ep) != 2:
                         raise DerError("Extension")
                     self.extensions.append((der_oid(ep[0]), critical, der_expect(ep[-1], 0x04).content))
@@ -1133,8 +1131,8 @@ def verify_with(cert, scheme, hash_name, message, signature):
         if scheme == "rsa":
             if oid != OID_RSA or not isinstance(key, rsa.RSAPublicKey):
                 return "an RSA signature, but the key is not RSA"
-            if key.key_size > 4096:
-                return "the RSA key is larger than 4096 bits"
+            if key.key_size > 4096 or not 2 <= key.public_numbers().e <= 2**33 - 1:
+                return "the RSA key is larger than 4096 bits, or its exponent out of range"
             key.verify(signature, message, padding.PKCS1v15(), h)
         else:
             if oid != OID_EC_KEY or not isinstance(key, ec.EllipticCurvePublicKey):
