@@ -67,6 +67,13 @@ fn python_verifier_agrees_with_every_vector() {
         "signature 0 tampered",
         "signature 1 tampered",
         "small-order key refused",
+        "timestamped format",
+        "timestamp 0 attests",
+        "timestamp 1 attests",
+        "timestamp 0 trusted with tsa-ca.pem",
+        "timestamp 1 trusted with tsa-ca.pem",
+        "timestamp 0 not trusted without",
+        "timestamp 1 not trusted without",
     ] {
         assert!(
             stdout.contains(&format!("ok   {key}")),

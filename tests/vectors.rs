@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tweevoud::agreement::{audit_hash, AuditEntry, AuditEvent};
 use tweevoud::pdf::{self, Exemplar};
+use tweevoud::timestamp::{check_token, Anchor};
 use tweevoud::{verify, Agreement, Coded, FileKind, Party, Reason, SignatureRecord, Status};
 
 fn dir() -> PathBuf {
@@ -140,6 +141,102 @@ fn unsigned_audit_after(complete: &Agreement) -> String {
         e.hash = audit_hash(&e);
         audit.push(serde_json::to_value(&e).unwrap());
     })
+}
+
+/// The CA certificate of the TSA that made the vectors' timestamp tokens (scripts/tsa.py
+/// `--key rsa`, run once).
+const TSA_CA: &str = "tsa-ca.pem";
+
+/// The DER of the timestamp token (a CMS ContentInfo, not a TimeStampResp) over the 64 bytes
+/// of signature `i` of `dpa-complete.tweevoud`. A TSA cannot make tokens at fixed times, so
+/// they were made once, by scripts/tsa.py `--key rsa`, and are kept as they were made.
+fn token_file(i: usize) -> String {
+    format!("dpa-complete.signature-{i}.tsr")
+}
+
+fn token(i: usize) -> Vec<u8> {
+    let name = token_file(i);
+    std::fs::read(dir().join(&name)).unwrap_or_else(|e| panic!("tests/vectors/{name}: {e}"))
+}
+
+/// The complete DPA with each signature's token added (`add_timestamp` checks each holds).
+fn dpa_timestamped(complete: &Agreement) -> Agreement {
+    let mut a = complete.clone();
+    for i in 0..a.signatures().len() {
+        assert!(a.add_timestamp(i, &token(i)).unwrap(), "token {i} added");
+    }
+    a
+}
+
+/// `token` with one bit of its SignerInfo's signature value flipped: the value is found by
+/// reading the token, then located in its bytes (a 256-byte RSA signature occurs once).
+fn with_signature_flipped(token: &[u8]) -> Vec<u8> {
+    use der::Decode;
+    let info = cms::content_info::ContentInfo::from_der(token).unwrap();
+    let signed = info
+        .content
+        .decode_as::<cms::signed_data::SignedData>()
+        .unwrap();
+    let value = signed.signer_infos.0.get(0).unwrap().signature.as_bytes();
+    let at = token.windows(value.len()).position(|w| w == value).unwrap();
+    assert_eq!(
+        token.windows(value.len()).filter(|w| *w == value).count(),
+        1
+    );
+    let mut out = token.to_vec();
+    out[at + value.len() / 2] ^= 0x01;
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes)
+}
+
+/// The vectors about timestamps, made from the timestamped DPA by a JSON edit (the record
+/// hash leaves timestamps out: nothing needs resealing).
+fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'static str>)> {
+    let mut fails: Vec<(String, String, Vec<&'static str>)> = Vec::new();
+    let mut add = |name: &str, text: String, codes: &[&'static str]| {
+        fails.push((format!("fail_{name}.tweevoud"), text, codes.to_vec()));
+    };
+    add(
+        "timestamp-imprint",
+        tampered(stamped, |v| {
+            v["signatures"][1]["timestamps"][0] = v["signatures"][0]["timestamps"][0].clone();
+        }),
+        &["timestamp_imprint"],
+    );
+    add(
+        "timestamp-signature",
+        tampered(stamped, |v| {
+            v["signatures"][0]["timestamps"][0]["token"] =
+                base64(&with_signature_flipped(&token(0))).into();
+        }),
+        &["timestamp_signature"],
+    );
+    add(
+        "timestamp-unreadable",
+        tampered(stamped, |v| {
+            // Not base64; and base64 of a token cut short (not one DER ContentInfo).
+            v["signatures"][0]["timestamps"][0]["token"] = "not base64!".into();
+            v["signatures"][1]["timestamps"][0]["token"] = base64(&token(1)[..100]).into();
+        }),
+        &["timestamp_unreadable"],
+    );
+    add(
+        "timestamp-in-format-1",
+        tampered(stamped, |v| v["format"] = "tweevoud-agreement/1".into()),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "timestamp-five",
+        tampered(stamped, |v| {
+            let one = v["signatures"][0]["timestamps"][0].clone();
+            v["signatures"][0]["timestamps"] = Value::Array(vec![one; 5]);
+        }),
+        &["damaged_agreement_file"],
+    );
+    fails
 }
 
 /// Every `fail_*` vector: its file name, its text, and the codes of every problem its
@@ -424,7 +521,30 @@ fn build() -> Vec<(String, String)> {
         }));
         files.push((name, String::from_utf8(message).unwrap()));
     }
-    let fails = fail_vectors(&awaiting, &complete);
+    let stamped = dpa_timestamped(&complete);
+    files.push((
+        "dpa-complete-timestamped.tweevoud".to_string(),
+        stamped.to_json(),
+    ));
+    let mut timestamps = Vec::new();
+    for i in 0..stamped.signatures().len() {
+        let rec = &stamped.signatures()[i];
+        let bytes = rec.signature_bytes().unwrap();
+        let anchor = Anchor::from_bytes(&std::fs::read(dir().join(TSA_CA)).unwrap()).unwrap();
+        let a = check_token(&token(i), &bytes, &[anchor]).unwrap();
+        timestamps.push(json!({
+            "signer": rec.statement.signer.role,
+            "token_file": token_file(i),
+            "anchor_file": TSA_CA,
+            "time": a.time.to_rfc3339(),
+            "tsa": a.tsa,
+            "tsa_certificate_sha256_hex": a.tsa_certificate_sha256,
+            "serial_hex": a.serial,
+            "policy": a.policy,
+        }));
+    }
+    let mut fails = fail_vectors(&awaiting, &complete);
+    fails.extend(timestamp_fail_vectors(&stamped));
     let mut manifest_fails = Vec::new();
     for (name, text, codes) in fails {
         manifest_fails.push(json!({"file": name, "must_fail_with": codes}));
@@ -438,10 +558,12 @@ fn build() -> Vec<(String, String)> {
         "template_sha256_hex": complete.template().sha256_hex(),
         "complete_text_sha256_hex": complete.text_sha256(),
         "signatures": signatures,
+        "timestamps": timestamps,
         "valid": [
             {"file": "dpa-awaiting.tweevoud", "status": "awaiting_countersignature", "unsigned_audit": []},
             {"file": "dpa-complete.tweevoud", "status": "complete", "unsigned_audit": []},
-            {"file": "dpa-complete-unsigned-audit.tweevoud", "status": "complete", "unsigned_audit": [5]}
+            {"file": "dpa-complete-unsigned-audit.tweevoud", "status": "complete", "unsigned_audit": [5]},
+            {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []}
         ],
         "fail": manifest_fails,
     });
@@ -478,7 +600,7 @@ fn manifest() -> Value {
 fn valid_vectors_verify() {
     let manifest = manifest();
     let valid = manifest["valid"].as_array().unwrap();
-    assert_eq!(valid.len(), 3);
+    assert_eq!(valid.len(), 4);
     for f in valid {
         let name = f["file"].as_str().unwrap();
         let a = Agreement::load(&dir().join(name)).unwrap();
@@ -577,6 +699,7 @@ fn every_fail_vector_exits_1_through_the_cli() {
         "dpa-awaiting.tweevoud",
         "dpa-complete.tweevoud",
         "dpa-complete-unsigned-audit.tweevoud",
+        "dpa-complete-timestamped.tweevoud",
     ] {
         assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()
@@ -754,4 +877,53 @@ fn fail_unknown_renderer_version() {
         .stdout(predicates::str::contains(
             "exemplar renderer \"4\", this program knows renderers 1, 2, 3",
         ));
+}
+
+// ---- timestamps --------------------------------------------------------------------------
+
+/// The timestamped vector's tokens hold over their signatures, are trusted with the committed
+/// CA as anchor, and are not without it; its verification lists one per signature.
+#[test]
+fn timestamped_vector_tokens_are_trusted_with_the_tsa_ca_only() {
+    let a = Agreement::load(&dir().join("dpa-complete-timestamped.tweevoud")).unwrap();
+    let pem = std::fs::read(dir().join(TSA_CA)).unwrap();
+    let anchor = Anchor::from_bytes(&pem).unwrap();
+    assert_eq!(a.signatures().len(), 2);
+    for (i, rec) in a.signatures().iter().enumerate() {
+        assert_eq!(rec.timestamps.len(), 1, "signature {i}");
+        let token = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            &rec.timestamps[0].token,
+        )
+        .unwrap();
+        assert_eq!(
+            token,
+            self::token(i),
+            "signature {i} carries its token file"
+        );
+        let bytes = rec.signature_bytes().unwrap();
+        let trusted = check_token(&token, &bytes, std::slice::from_ref(&anchor)).unwrap();
+        assert!(trusted.trusted, "signature {i}: trusted with {TSA_CA}");
+        assert_eq!(trusted.tsa, "Tweevoud Test TSA, Tweevoud Tests");
+        let alone = check_token(&token, &bytes, &[]).unwrap();
+        assert!(
+            !alone.trusted,
+            "signature {i}: not trusted without an anchor"
+        );
+        // The other signature's bytes are not what it stamps.
+        let other = a.signatures()[1 - i].signature_bytes().unwrap();
+        let e = check_token(&token, &other, std::slice::from_ref(&anchor)).unwrap_err();
+        assert_eq!(e.code(), "timestamp_imprint");
+    }
+    let v = verify(&a);
+    assert_eq!(v.status, Status::Complete, "{:?}", v.problems);
+    for s in &v.signatures {
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.timestamps.len(), 1);
+    }
+    // The file is format /2, and the same agreement without timestamps is /1 byte for byte.
+    let text = std::fs::read_to_string(dir().join("dpa-complete-timestamped.tweevoud")).unwrap();
+    assert!(text.contains("\"format\": \"tweevoud-agreement/2\""));
+    let plain = std::fs::read_to_string(dir().join("dpa-complete.tweevoud")).unwrap();
+    assert!(plain.contains("\"format\": \"tweevoud-agreement/1\""));
 }

@@ -1,9 +1,11 @@
-"""A second, independent Tweevoud verifier, written from docs/format.md and docs/templates.md.
+"""A second, independent Tweevoud verifier, written from docs/format.md, docs/templates.md and
+docs/timestamps.md.
 
 Nothing here comes from Tweevoud's Rust code: the reader, the template parser, the kinds,
 the canonical rendering, RFC 8785 canonical JSON, strict Ed25519 (by hand, cross-checked
-with Python's `cryptography`) and every check of format.md's "Verification" section are
-rebuilt from the two documents, then compared with tests/vectors/vectors.json.
+with Python's `cryptography`), every check of format.md's "Verification" section and the
+RFC 3161 token checks of timestamps.md (DER read by hand; RSA and ECDSA by `cryptography`)
+are rebuilt from the documents, then compared with tests/vectors/vectors.json.
 
 usage:
   python verify_vectors.py                      check every vector against vectors.json
@@ -745,7 +747,8 @@ def read_agreement(data):
     except json.JSONDecodeError as e:
         raise Damaged(f"not JSON: {e}")
     _obj(a, ("format", "template", "values", "signatures", "audit"), (), "file")
-    if _str(a["format"], "format") != "tweevoud-agreement/1":
+    fmt = _str(a["format"], "format")
+    if fmt not in ("tweevoud-agreement/1", "tweevoud-agreement/2"):
         raise Damaged("another format")
     tpl = _obj(a["template"], ("id", "sha256", "text"), (), "template")
     for k in ("id", "sha256", "text"):
@@ -754,8 +757,16 @@ def read_agreement(data):
         _value_entry(v, f"values[{n}]")
     for n, r in enumerate(_list(a["signatures"], "signatures")):
         w = f"signatures[{n}]"
-        _obj(r, ("statement", "signature"), (), w)
+        _obj(r, ("statement", "signature"), ("timestamps",), w)
         _str(r["signature"], w + ".signature")
+        stamps = _list(r.get("timestamps", []), w + ".timestamps")
+        for m, ts in enumerate(stamps):
+            _obj(ts, ("token",), (), f"{w}.timestamps[{m}]")
+            _str(ts["token"], f"{w}.timestamps[{m}].token")
+        if stamps and fmt == "tweevoud-agreement/1":
+            raise Damaged(f"{w} carries timestamps in a tweevoud-agreement/1 file")
+        if len(stamps) > MAX_TIMESTAMPS:
+            raise Damaged(f"{w} carries more than {MAX_TIMESTAMPS} timestamps")
         st = _obj(r["statement"], ("template_sha256", "text_sha256", "values", "open", "signer", "time",
                                    "public_key", "previous_signatures", "audit_head"), (), w + ".statement")
         for k in ("template_sha256", "text_sha256", "time", "public_key", "audit_head"):
@@ -807,6 +818,669 @@ def read_agreement(data):
 
 
 # ---------------------------------------------------------------------------------------
+# Trusted timestamps (format.md, "Trusted timestamps"; timestamps.md, "What a token must
+# satisfy"). DER is read by hand, strictly: one-byte tags, definite lengths in their shortest
+# form, minimal INTEGERs, BOOLEAN 00/FF, NULL empty. Keys and signatures go to `cryptography`.
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+MAX_TIMESTAMPS = 4
+MAX_TOKEN = 64 * 1024
+MAX_CERTS = 16
+MAX_CHAIN = 6
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_ESS_V1 = "1.2.840.113549.1.9.16.2.12"
+OID_ESS_V2 = "1.2.840.113549.1.9.16.2.47"
+OID_EKU = "2.5.29.37"
+OID_BASIC_CONSTRAINTS = "2.5.29.19"
+OID_SKI = "2.5.29.14"
+OID_TIME_STAMPING = "1.3.6.1.5.5.7.3.8"
+OID_RSA = "1.2.840.113549.1.1.1"
+OID_EC_KEY = "1.2.840.10045.2.1"
+SHA2 = {"2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384",
+        "2.16.840.1.101.3.4.2.3": "sha512"}
+SIG_ALGS = {  # OID: (scheme, hash or None)
+    OID_RSA: ("rsa", None),
+    "1.2.840.113549.1.1.11": ("rsa", "sha256"),
+    "1.2.840.113549.1.1.12": ("rsa", "sha384"),
+    "1.2.840.113549.1.1.13": ("rsa", "sha512"),
+    "1.2.840.10045.4.3.2": ("ecdsa", "sha256"),
+    "1.2.840.10045.4.3.3": ("ecdsa", "sha384"),
+    "1.2.840.10045.4.3.4": ("ecdsa", "sha512"),
+}
+CRYPTO_HASH = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
+class TokenProblem(Exception):
+    def __init__(self, code, reason):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+
+
+def _unreadable(reason):
+    return TokenProblem("timestamp_unreadable", reason)
+
+
+class DerError(Exception):
+    pass
+
+
+class Tlv:
+    """One DER element: its tag byte, its whole encoding and its contents."""
+
+    def __init__(self, tag, raw, content):
+        self.tag, self.raw, self.content = tag, raw, content
+
+    @property
+    def constructed(self):
+        return bool(self.tag & 0x20)
+
+    def children(self):
+        if not self.constructed:
+            raise DerError(f"tag {self.tag:#x} is not constructed")
+        return der_all(self.content)
+
+
+def der_next(data, pos):
+    """The element at `pos` and the position after it."""
+    if pos + 2 > len(data):
+        raise DerError("truncated")
+    tag = data[pos]
+    if tag & 0x1F == 0x1F:
+        raise DerError("multi-byte tag")
+    first = data[pos + 1]
+    head = 2
+    if first < 0x80:
+        length = first
+    elif first == 0x80:
+        raise DerError("indefinite length")
+    else:
+        n = first & 0x7F
+        if n > 4 or pos + 2 + n > len(data):
+            raise DerError("bad length")
+        lb = data[pos + 2:pos + 2 + n]
+        if lb[0] == 0:
+            raise DerError("length not minimal")
+        length = int.from_bytes(lb, "big")
+        if length < 0x80:
+            raise DerError("length not minimal")
+        head += n
+    end = pos + head + length
+    if end > len(data):
+        raise DerError("truncated")
+    return Tlv(tag, bytes(data[pos:end]), bytes(data[pos + head:end])), end
+
+
+def der_one(data):
+    t, end = der_next(data, 0)
+    if end != len(data):
+        raise DerError("trailing bytes")
+    return t
+
+
+def der_all(data):
+    out, pos = [], 0
+    while pos < len(data):
+        t, pos = der_next(data, pos)
+        out.append(t)
+    return out
+
+
+def der_expect(t, tag):
+    if t.tag != tag:
+        raise DerError(f"tag {t.tag:#x}, expected {tag:#x}")
+    return t
+
+
+def der_int(t, tag=0x02):
+    der_expect(t, tag)
+    c = t.content
+    if not c or (len(c) > 1 and ((c[0] == 0 and c[1] < 0x80) or (c[0] == 0xFF and c[1] >= 0x80))):
+        raise DerError("INTEGER not minimal")
+    return int.from_bytes(c, "big", signed=True)
+
+
+def der_oid(t):
+    der_expect(t, 0x06)
+    c = t.content
+    if not c or c[-1] & 0x80:
+        raise DerError("bad OID")
+    arcs, v, start = [], 0, True
+    for b in c:
+        if start and b == 0x80:
+            raise DerError("OID not minimal")
+        v = (v << 7) | (b & 0x7F)
+        start = not (b & 0x80)
+        if start:
+            arcs.append(v)
+            v = 0
+    first = min(arcs[0] // 40, 2)
+    return ".".join(str(a) for a in [first, arcs[0] - 40 * first] + arcs[1:])
+
+
+def der_bool(t):
+    der_expect(t, 0x01)
+    if t.content not in (b"\x00", b"\xff"):
+        raise DerError("BOOLEAN not DER")
+    return t.content == b"\xff"
+
+
+def der_set_of(t, tag=0x31):
+    """The elements of a SET OF; two equal elements are refused (DER orders a SET OF: it is
+    read in any order, as timestamps.md notes, and its DER is re-made sorted when hashed)."""
+    der_expect(t, tag)
+    items = t.children()
+    raws = [i.raw for i in items]
+    if len(set(raws)) != len(raws):
+        raise DerError("SET OF with two equal elements")
+    return items
+
+
+def der_set_sorted(items, tag=0x31):
+    """The DER of a SET OF holding `items`, sorted by their encodings."""
+    body = b"".join(sorted(i.raw for i in items))
+    return der_encode(tag, body)
+
+
+def der_encode(tag, body):
+    n = len(body)
+    if n < 0x80:
+        return bytes([tag, n]) + body
+    lb = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(lb)]) + lb + body
+
+
+def algorithm(t):
+    """An AlgorithmIdentifier: (OID, parameters element or None)."""
+    parts = der_expect(t, 0x30).children()
+    if not 1 <= len(parts) <= 2:
+        raise DerError("AlgorithmIdentifier")
+    return der_oid(parts[0]), (parts[1] if len(parts) == 2 else None)
+
+
+def sha2_of(alg):
+    """'sha256'/'sha384'/'sha512' for an AlgorithmIdentifier with absent or NULL parameters."""
+    oid, params = alg
+    if params is not None and (params.tag != 0x05 or params.content):
+        return None
+    return SHA2.get(oid)
+
+
+def digest(name, data):
+    return hashlib.new(name, data).digest()
+
+
+GEN_TIME = re.compile(rb"([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})(?:\.([0-9]{1,9}))?Z")
+
+
+def gen_time(text):
+    """A TSTInfo genTime as seconds since the epoch (the fraction dropped), or None."""
+    m = GEN_TIME.fullmatch(text)
+    if not m or (m.group(7) and m.group(7).endswith(b"0")):
+        return None
+    try:
+        t = datetime.datetime(*(int(g) for g in m.groups()[:6]), tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    return int(t.timestamp())
+
+
+def cert_time(t):
+    """A certificate's UTCTime (YYMMDDhhmmssZ, 1950-2049) or GeneralizedTime (YYYYMMDDhhmmssZ)."""
+    if t.tag == 0x17 and re.fullmatch(rb"[0-9]{12}Z", t.content):
+        yy = int(t.content[:2])
+        digits = (b"19" if yy >= 50 else b"20") + t.content[:12]
+    elif t.tag == 0x18 and re.fullmatch(rb"[0-9]{14}Z", t.content):
+        digits = t.content[:14]
+    else:
+        raise DerError("not a certificate time")
+    g = [int(digits[i:j]) for i, j in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14))]
+    try:
+        return int(datetime.datetime(*g, tzinfo=datetime.timezone.utc).timestamp())
+    except ValueError:
+        raise DerError("not a certificate time")
+
+
+class Cert:
+    """The parts of an X.509 certificate the checks use, read from its DER."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        top = der_one(raw)
+        parts = der_expect(top, 0x30).children()
+        if len(parts) != 3:
+            raise DerError("Certificate")
+        self.tbs, sig_alg, sig = parts
+        self.outer_alg = der_expect(sig_alg, 0x30).raw
+        der_expect(sig, 0x03)
+        if not sig.content or sig.content[0] != 0:
+            raise DerError("signature BIT STRING")
+        self.signature = sig.content[1:]
+        f = der_expect(self.tbs, 0x30).children()
+        if f and f[0].tag == 0xA0:
+            f = f[1:]
+        if len(f) < 6:
+            raise DerError("TBSCertificate")
+        self.serial = der_expect(f[0], 0x02).content
+        self.inner_alg = der_expect(f[1], 0x30).raw
+        self.issuer = der_expect(f[2], 0x30).raw
+        validity = der_expect(f[3], 0x30).children()
+        if len(validity) != 2:
+            raise DerError("Validity")
+        self.not_before, self.not_after = (cert_time(v) for v in validity)
+        self.subject = der_expect(f[4], 0x30).raw
+        self.subject_name = f[4]
+        self.spki = der_expect(f[5], 0x30).raw
+        spki = f[5].children()
+        self.key_alg = algorithm(spki[0])
+        self.extensions = []
+        for extra in f[6:]:
+            if extra.tag == 0xA3:
+                exts = der_expect(der_one(extra.content), 0x30).children()
+                for e in exts:
+                    ep = der_expect(e, 0x30).children()
+                    critical = False
+                    if len(ep) == 3:
+                        critical = der_bool(ep[1])
+                    elif len(ep) != 2:
+                        raise DerError("Extension")
+                    self.extensions.append((der_oid(ep[0]), critical, der_expect(ep[-1], 0x04).content))
+
+    def extension(self, oid):
+        """(value, critical) of extension `oid`, None when absent; DerError when twice."""
+        found = [(v, c) for o, c, v in self.extensions if o == oid]
+        if len(found) > 1:
+            raise DerError(f"the extension {oid} appears twice")
+        return found[0] if found else None
+
+    def subject_key_id(self):
+        try:
+            e = self.extension(OID_SKI)
+            return der_expect(der_one(e[0]), 0x04).content if e else None
+        except DerError:
+            return None
+
+    def valid_at(self, at):
+        return self.not_before <= at <= self.not_after
+
+    def readable_subject(self):
+        found = {}
+        for rdn in self.subject_name.children():
+            for atv in der_set_of(rdn):
+                oid_t, value = atv.children()
+                oid = der_oid(oid_t)
+                if oid in ("2.5.4.3", "2.5.4.10") and oid not in found:
+                    found[oid] = value.content.decode("utf-8", "replace")
+        return ", ".join(found[o] for o in ("2.5.4.3", "2.5.4.10") if o in found)
+
+
+def verify_with(cert, scheme, hash_name, message, signature):
+    """Checks `signature` over `message` with `cert`'s key; the reason, or None when it holds."""
+    oid, params = cert.key_alg
+    try:
+        key = serialization.load_der_public_key(cert.spki)
+    except (ValueError, TypeError) as e:
+        return f"the key cannot be read: {e}"
+    h = CRYPTO_HASH[hash_name]()
+    try:
+        if scheme == "rsa":
+            if oid != OID_RSA or not isinstance(key, rsa.RSAPublicKey):
+                return "an RSA signature, but the key is not RSA"
+            if key.key_size > 4096 or not 2 <= key.public_numbers().e <= 2**33 - 1:
+                return "the RSA key is larger than 4096 bits, or its exponent out of range"
+            key.verify(signature, message, padding.PKCS1v15(), h)
+        else:
+            if oid != OID_EC_KEY or not isinstance(key, ec.EllipticCurvePublicKey):
+                return "an ECDSA signature, but the key is not an EC key"
+            if key.curve.name not in ("secp256r1", "secp384r1"):
+                return "the EC curve is not P-256 or P-384"
+            key.verify(signature, message, ec.ECDSA(h))
+    except InvalidSignature:
+        return "the signature does not verify"
+    return None
+
+
+def read_token(token):
+    """Steps 1-5 (timestamp_unreadable): the TSTInfo's fields, the eContent, the one SignerInfo's
+    parts and the certificates."""
+    if len(token) > MAX_TOKEN:
+        raise _unreadable("larger than 64 KiB")
+    try:
+        info = der_expect(der_one(token), 0x30).children()
+        if len(info) != 2 or info[1].tag != 0xA0:
+            raise DerError("ContentInfo")
+        if der_oid(info[0]) != OID_SIGNED_DATA:
+            raise _unreadable("its content is not signed data")
+        signed = der_expect(der_one(info[1].content), 0x30).children()
+        i = 0
+        der_int(signed[i]); i += 1
+        for a in der_set_of(signed[i]):
+            algorithm(a)
+        i += 1
+        encap = der_expect(signed[i], 0x30).children(); i += 1
+        certs, cert_items = [], []
+        if i < len(signed) and signed[i].tag == 0xA0:
+            cert_items = der_set_of(signed[i], 0xA0); i += 1
+        if i < len(signed) and signed[i].tag == 0xA1:
+            i += 1
+        signer_infos = der_set_of(signed[i]); i += 1
+        if i != len(signed):
+            raise DerError("SignedData")
+        if not 1 <= len(encap) <= 2:
+            raise DerError("EncapsulatedContentInfo")
+        if der_oid(encap[0]) != OID_TST_INFO:
+            raise _unreadable("it does not sign a TSTInfo")
+        if len(encap) != 2:
+            raise _unreadable("it carries no TSTInfo")
+        econtent = der_expect(der_one(der_expect(encap[1], 0xA0).content), 0x04).content
+        tst = read_tst_info(econtent)
+        sis = []
+        for s in signer_infos:
+            sis.append(read_signer_info(s))
+        for c in cert_items:
+            if c.tag == 0x30:
+                if len(certs) == MAX_CERTS:
+                    raise _unreadable("more than 16 certificates")
+                certs.append(Cert(c.raw))
+            elif c.tag != 0xA3:
+                raise DerError("a certificate choice that is not read")
+        if len(sis) != 1:
+            raise _unreadable("not exactly one signer")
+        return tst, econtent, sis[0], certs
+    except (DerError, IndexError, ValueError) as e:
+        raise _unreadable(str(e) or type(e).__name__)
+
+
+def read_tst_info(econtent):
+    f = der_expect(der_one(econtent), 0x30).children()
+    if der_int(f[0]) != 1:
+        raise DerError("TSTInfo version")
+    policy = der_oid(f[1])
+    imprint = der_expect(f[2], 0x30).children()
+    if len(imprint) != 2:
+        raise DerError("MessageImprint")
+    imprint_alg = algorithm(imprint[0])
+    hashed = der_expect(imprint[1], 0x04).content
+    der_int(f[3])
+    serial = f[3].content
+    time_t = f[4]
+    i = 5
+    if i < len(f) and f[i].tag == 0x30:  # accuracy
+        for a in f[i].children():
+            if a.tag not in (0x02, 0x80, 0x81):
+                raise DerError("Accuracy")
+            der_int(a, a.tag)
+        i += 1
+    if i < len(f) and f[i].tag == 0x01:
+        if not der_bool(f[i]):
+            raise DerError("ordering FALSE encoded")
+        i += 1
+    if i < len(f) and f[i].tag == 0x02:
+        der_int(f[i])
+        i += 1
+    for tag in (0xA0, 0xA1):
+        if i < len(f) and f[i].tag == tag:
+            i += 1
+    if i != len(f):
+        raise DerError("TSTInfo has other fields")
+    if time_t.tag != 0x18:
+        raise DerError("genTime is not a GeneralizedTime")
+    at = gen_time(time_t.content)
+    if at is None:
+        raise DerError("genTime is not YYYYMMDDhhmmss[.f]Z")
+    return {"policy": policy, "imprint_alg": imprint_alg, "imprint": hashed, "serial": serial,
+            "time": at}
+
+
+def read_signer_info(s):
+    f = der_expect(s, 0x30).children()
+    der_int(f[0])
+    sid = f[1]
+    if sid.tag == 0x30:
+        issuer, serial = sid.children()
+        der_expect(issuer, 0x30)
+        der_int(serial)
+        sid = ("ias", issuer.raw, serial.content)
+    elif sid.tag == 0x80:
+        sid = ("ski", sid.content)
+    else:
+        raise DerError("SignerIdentifier")
+    digest_alg = algorithm(f[2])
+    i = 3
+    attrs = None
+    if f[i].tag == 0xA0:
+        attrs = []
+        for a in der_set_of(f[i], 0xA0):
+            parts = der_expect(a, 0x30).children()
+            if len(parts) != 2:
+                raise DerError("Attribute")
+            attrs.append((der_oid(parts[0]), der_set_of(parts[1]), a))
+        i += 1
+    sig_alg = algorithm(f[i])
+    signature = der_expect(f[i + 1], 0x04).content
+    i += 2
+    if i < len(f) and f[i].tag == 0xA1:
+        der_set_of(f[i], 0xA1)
+        i += 1
+    if i != len(f):
+        raise DerError("SignerInfo")
+    return {"sid": sid, "digest_alg": digest_alg, "attrs": attrs, "sig_alg": sig_alg,
+            "signature": signature}
+
+
+def first_ess_cert_id(value, v2):
+    """(hash name, certificate hash) of the first ESSCertID(v2) of a signing-certificate value."""
+    try:
+        certs = der_expect(value, 0x30).children()[0]
+        first = der_expect(certs, 0x30).children()[0]
+        parts = der_expect(first, 0x30).children()
+        name = "sha1"
+        if v2:
+            name = "sha256"
+            if parts[0].tag == 0x30:
+                name = sha2_of(algorithm(parts[0]))
+                parts = parts[1:]
+                if name is None:
+                    raise TokenProblem("timestamp_signature", "ESS v2 hash not SHA-2")
+        return name, der_expect(parts[0], 0x04).content
+    except (DerError, IndexError) as e:
+        raise TokenProblem("timestamp_signature", f"its ESS attribute cannot be read: {e}")
+
+
+def check_token(token, stamped, anchors):
+    """Checks a token over `stamped` as timestamps.md says; (attested dict) or TokenProblem.
+    `anchors` are Cert objects."""
+    tst, econtent, si, certs = read_token(token)
+
+    # 6. The imprint.
+    name = sha2_of(tst["imprint_alg"])
+    if name is None:
+        raise TokenProblem("timestamp_imprint", "not SHA-256/384/512")
+    if digest(name, stamped) != tst["imprint"]:
+        raise TokenProblem("timestamp_imprint", "over other bytes")
+
+    # 7. The signing certificate.
+    sid = si["sid"]
+    if sid[0] == "ias":
+        found = [c for c in certs if c.issuer == sid[1] and c.serial == sid[2]]
+    else:
+        found = [c for c in certs if c.subject_key_id() == sid[1]]
+    if len(found) != 1:
+        raise TokenProblem("timestamp_certificate", f"{len(found)} certificates match the signer")
+    signing = found[0]
+
+    # 8-12. The signed attributes.
+    bad = lambda reason: TokenProblem("timestamp_signature", reason)
+    h = sha2_of(si["digest_alg"])
+    if h is None:
+        raise bad("digest algorithm not SHA-256/384/512")
+    if si["attrs"] is None:
+        raise bad("no signed attributes")
+
+    def attribute(oid):
+        found = [values for o, values, _ in si["attrs"] if o == oid]
+        if not found:
+            return None
+        if len(found) > 1 or len(found[0]) != 1:
+            raise bad(f"the attribute {oid} is not one attribute with one value")
+        return found[0][0]
+
+    ct = attribute(OID_CONTENT_TYPE)
+    if ct is None:
+        raise bad("no content-type attribute")
+    try:
+        ct_oid = der_oid(ct)
+    except DerError:
+        raise bad("content-type is not an OID")
+    if ct_oid != OID_TST_INFO:
+        raise bad("content-type is not TSTInfo")
+    md = attribute(OID_MESSAGE_DIGEST)
+    if md is None:
+        raise bad("no message-digest attribute")
+    if md.tag != 0x04:
+        raise bad("message-digest is not an OCTET STRING")
+    if md.content != digest(h, econtent):
+        raise bad("message-digest is not the hash of the TSTInfo")
+    v1, v2 = attribute(OID_ESS_V1), attribute(OID_ESS_V2)
+    if v1 is None and v2 is None:
+        raise bad("no ESS signing-certificate attribute")
+    for value, is_v2 in ((v1, False), (v2, True)):
+        if value is not None:
+            ess_hash, cert_hash = first_ess_cert_id(value, is_v2)
+            if cert_hash != digest(ess_hash, signing.raw):
+                raise TokenProblem("timestamp_certificate", "the ESS attribute names another certificate")
+
+    # 13-14. The signature over the signed attributes as a SET OF.
+    oid, params = si["sig_alg"]
+    if oid not in SIG_ALGS:
+        raise bad(f"signature algorithm {oid} is not accepted")
+    scheme, named = SIG_ALGS[oid]
+    if named is not None and named != h:
+        raise bad("the signature algorithm names another hash than the digest algorithm")
+    if scheme == "rsa" and params is not None and params.tag != 0x05:
+        raise bad("RSA signature algorithm with parameters")
+    signed_attrs = der_set_sorted([raw for _, _, raw in si["attrs"]])
+    why = verify_with(signing, scheme, h, signed_attrs, si["signature"])
+    if why:
+        raise bad(why)
+
+    # 15-16. The signing certificate.
+    at = tst["time"]
+    try:
+        eku = signing.extension(OID_EKU)
+        purposes = [der_oid(p) for p in der_expect(der_one(eku[0]), 0x30).children()] if eku else None
+    except DerError as e:
+        raise TokenProblem("timestamp_certificate", str(e))
+    if eku is None or purposes != [OID_TIME_STAMPING] or not eku[1]:
+        raise TokenProblem("timestamp_certificate", "not for time stamping alone, critically")
+    if not signing.valid_at(at):
+        raise TokenProblem("timestamp_certificate", "not valid at genTime")
+
+    # 17-22. The chain.
+    trusted = walk(signing, certs, anchors, at)
+    return {
+        "time": datetime.datetime.fromtimestamp(at, datetime.timezone.utc).isoformat(),
+        "tsa": signing.readable_subject(),
+        "tsa_certificate_sha256_hex": hashlib.sha256(signing.raw).hexdigest(),
+        "serial_hex": (tst["serial"][1:] if len(tst["serial"]) > 1 and tst["serial"][0] == 0
+                       else tst["serial"]).hex(),
+        "policy": tst["policy"],
+        "trusted": trusted,
+    }
+
+
+def walk(signing, carried, anchors, at):
+    chain = lambda reason: TokenProblem("timestamp_chain", reason)
+    candidates = list(anchors) + list(carried)
+    anchor_raws = {a.raw for a in anchors}
+    cur, depth = signing, 0
+    while True:
+        depth += 1
+        if cur.raw in anchor_raws:
+            return True
+        if cur.issuer == cur.subject:
+            return False
+        named = [c for c in candidates if c.subject == cur.issuer and c.raw != cur.raw]
+        if not named:
+            return False
+        if depth == MAX_CHAIN:
+            raise chain("longer than 6 certificates")
+        issuer, failure = None, None
+        for c in named:
+            why = issued_by(cur, c)
+            if why is None:
+                issuer = c
+                break
+            failure = failure or why
+        if issuer is None:
+            raise chain(f"not signed by the CA of that name: {failure}")
+        if not issuer.valid_at(at):
+            raise chain("the issuer is not valid at genTime")
+        try:
+            bc = issuer.extension(OID_BASIC_CONSTRAINTS)
+            parts = der_expect(der_one(bc[0]), 0x30).children() if bc else None
+            is_ca = bool(parts) and parts[0].tag == 0x01 and der_bool(parts[0])
+        except DerError as e:
+            raise chain(str(e))
+        if not is_ca:
+            raise chain("the issuer is not a CA")
+        cur = issuer
+
+
+def issued_by(cert, issuer):
+    if cert.inner_alg != cert.outer_alg:
+        return "its two signature algorithm fields differ"
+    try:
+        oid, _ = algorithm(der_one(cert.outer_alg))
+    except DerError as e:
+        return str(e)
+    scheme, h = SIG_ALGS.get(oid, (None, None))
+    if h is None:
+        return f"signed with {oid}, which is not accepted"
+    return verify_with(issuer, scheme, h, cert.tbs.raw, cert.signature)
+
+
+def pem_certificate(data):
+    """The DER of the one CERTIFICATE block of a PEM text."""
+    m = re.search(rb"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", data, re.S)
+    return base64.b64decode(b"".join(m.group(1).split()), validate=True)
+
+
+def token_bytes(text):
+    """A token's DER from its standard base64 (padded, canonical), or None."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", text) or len(text) % 4:
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
+
+
+def timestamp_problems(record):
+    """The codes of the record's timestamps that do not hold (no anchors: validity only)."""
+    codes = []
+    for t in record.get("timestamps", []):
+        token = token_bytes(t["token"])
+        if token is None:
+            codes.append("timestamp_unreadable")
+            continue
+        signature = b64(record["signature"], 64)
+        if signature is None:
+            continue  # the malformed signature is reported as such
+        try:
+            check_token(token, signature, [])
+        except TokenProblem as e:
+            codes.append(e.code)
+    return codes
+
+
+# ---------------------------------------------------------------------------------------
 # Verification (format.md, "Verification").
 
 TIME_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})[+-]([0-9]{2}):([0-9]{2})",
@@ -828,7 +1502,8 @@ def is_time(s):
 
 
 def record_hash(record):
-    return tagged_hash(RECORD_TAG, record)
+    """Of `signature` and `statement` only: timestamps are left out (format.md, "The record")."""
+    return tagged_hash(RECORD_TAG, {"signature": record["signature"], "statement": record["statement"]})
 
 
 def message(statement):
@@ -864,6 +1539,7 @@ def verify(a, t):
         if key is not None and point_is_valid(key) and signature is not None:
             if not verify_strict(key, signature, message(st)):
                 problems.append("signature_mismatch")
+        problems.extend(timestamp_problems(r))
         if st["template_sha256"] != a["template"]["sha256"]:
             problems.append("template_swapped")
         if not is_time(st["time"]):
@@ -1084,6 +1760,38 @@ def check_manifest_extras(vdir, manifest, report):
         report(f"signature {i} strict",
                verify_strict(base64.b64decode(keys[s["signer"]]["public_key_base64"]),
                              base64.b64decode(s["signature_base64"]), msg), "")
+    # Timestamps: each token of the timestamped vector holds over its signature, attests what
+    # vectors.json says, is trusted with the TSA's CA as anchor and not without it.
+    with open(os.path.join(vdir, "dpa-complete-timestamped.tweevoud"), "rb") as f:
+        stamped, _ = read_agreement(f.read())
+    report("timestamped format", stamped["format"] == "tweevoud-agreement/2", "")
+    for i, ts in enumerate(manifest["timestamps"]):
+        record = stamped["signatures"][i]
+        with open(os.path.join(vdir, ts["token_file"]), "rb") as f:
+            token = f.read()
+        with open(os.path.join(vdir, ts["anchor_file"]), "rb") as f:
+            anchor = Cert(pem_certificate(f.read()))
+        report(f"timestamp {i} token file", [t["token"] for t in record["timestamps"]]
+               == [base64.b64encode(token).decode()], "the record does not carry the token file")
+        sig = b64(record["signature"], 64)
+        try:
+            trusted = check_token(token, sig, [anchor])
+            alone = check_token(token, sig, [])
+        except TokenProblem as e:
+            report(f"timestamp {i} holds", False, str(e))
+            continue
+        want = {k: ts[k] for k in ("time", "tsa", "tsa_certificate_sha256_hex", "serial_hex", "policy")}
+        got = {k: trusted[k] for k in want}
+        report(f"timestamp {i} attests", got == want, f"{got} != {want}")
+        report(f"timestamp {i} trusted with {ts['anchor_file']}", trusted["trusted"], "")
+        report(f"timestamp {i} not trusted without", not alone["trusted"], "")
+        other = b64(stamped["signatures"][1 - i]["signature"], 64)
+        try:
+            check_token(token, other, [anchor])
+            report(f"timestamp {i} over other bytes", False, "it held over the other signature")
+        except TokenProblem as e:
+            report(f"timestamp {i} over other bytes", e.code == "timestamp_imprint", str(e))
+
     # Strictness: a small-order key and R must fail (weak key: the neutral element).
     neutral = (1).to_bytes(32, "little")
     report("small-order key refused", not verify_strict(neutral, neutral + bytes(32), b"anything"), "")
