@@ -215,6 +215,18 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         &["timestamp_signature"],
     );
     add(
+        "timestamp-chain",
+        tampered(stamped, |v| {
+            // A token over signature 0 whose TSA certificate names as its issuer a CA the
+            // token also carries, of the same name, that did not sign it (made once with
+            // `openssl ts -reply -chain`, kept as made).
+            let name = "dpa-complete.signature-0.chain-broken.tsr";
+            let broken = std::fs::read(dir().join(name)).unwrap();
+            v["signatures"][0]["timestamps"][0]["token"] = base64(&broken).into();
+        }),
+        &["timestamp_chain"],
+    );
+    add(
         "timestamp-unreadable",
         tampered(stamped, |v| {
             // Not base64; and base64 of a token cut short (not one DER ContentInfo).

@@ -298,6 +298,30 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
             Some("signature_mismatch"),
         ),
         (
+            "timestamped agreement file",
+            include_bytes!("../vectors/dpa-complete-timestamped.tweevoud").to_vec(),
+            VerdictCode::CompleteUnconfirmed,
+            None,
+        ),
+        (
+            "a timestamp of another signature",
+            include_bytes!("../vectors/fail_timestamp-imprint.tweevoud").to_vec(),
+            VerdictCode::Altered,
+            Some("timestamp_imprint"),
+        ),
+        (
+            "a timestamp whose TSA signature was changed",
+            include_bytes!("../vectors/fail_timestamp-signature.tweevoud").to_vec(),
+            VerdictCode::Altered,
+            Some("timestamp_signature"),
+        ),
+        (
+            "a timestamp whose certificate chain is broken",
+            include_bytes!("../vectors/fail_timestamp-chain.tweevoud").to_vec(),
+            VerdictCode::Altered,
+            Some("timestamp_chain"),
+        ),
+        (
             "a damaged agreement file",
             br#"{"format":"tweevoud-agreement/1","template":3}"#.to_vec(),
             VerdictCode::Altered,
