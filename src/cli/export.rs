@@ -106,13 +106,8 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     )?;
     // A seal's timestamp is kept in the profile, so that exporting again gives the same bytes.
     let list = tweevoud::tsa::TsaList::open(&profile);
-    let stamp = |signature: &[u8]| {
-        if a.no_timestamp {
-            list.kept_seal_stamp(signature)
-        } else {
-            list.seal_stamp(signature)
-        }
-    };
+    let stamps = super::stamp::SealStamps::new(&list, a.no_timestamp);
+    let stamp = |signature: &[u8]| stamps.stamp(signature);
     let sealer = Sealer::new(&agreement, &key, Some(&stamp))?;
     let pdfs = match pdf::exemplars(&agreement, &sealer) {
         Ok(pdfs) => pdfs,
@@ -158,6 +153,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     for (p, path) in pdfs.iter().zip(&paths) {
         outln!("{}  {}", sha256_hex(&p.bytes), shown(path));
     }
+    stamps.warn();
     Ok(Outcome::Ok)
 }
 

@@ -223,9 +223,9 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
         &a.passphrase,
     )?;
     let list = TsaList::open(&profile);
-    let stamp = |signature: &[u8]| list.seal_stamp(signature);
-    let stamp: pdf::Stamp<'_> = &stamp;
-    let sealed = pdf::add_seal(&bytes, &key, (!a.no_timestamp).then_some(stamp))?;
+    let stamps = SealStamps::new(&list, a.no_timestamp);
+    let stamp = |signature: &[u8]| stamps.stamp(signature);
+    let sealed = pdf::add_seal(&bytes, &key, Some(&stamp))?;
     let out = a.output.unwrap_or(a.file);
     tweevoud::fsutil::write_atomic(&out, &sealed)
         .with_context(|| format!("cannot write {}", shown(&out)))?;
@@ -234,5 +234,47 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
         tweevoud::canonical::sha256_hex(&sealed),
         shown(&out)
     );
+    stamps.warn();
     Ok(Outcome::Ok)
+}
+
+/// The timestamps of seals: the one the profile keeps for a seal, else (unless told not to)
+/// one from its TSAs; and whether some seal went without, to say so once.
+pub(crate) struct SealStamps<'a> {
+    list: &'a TsaList,
+    ask: bool,
+    missed: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> SealStamps<'a> {
+    pub(crate) fn new(list: &'a TsaList, no_timestamp: bool) -> SealStamps<'a> {
+        SealStamps {
+            list,
+            ask: !no_timestamp,
+            missed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn stamp(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let token = if self.ask {
+            self.list.seal_stamp(signature)
+        } else {
+            self.list.kept_seal_stamp(signature)
+        };
+        if token.is_none() {
+            self.missed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        token
+    }
+
+    /// Says so when a seal went without a timestamp although the profile names TSAs.
+    pub(crate) fn warn(&self) {
+        let named = self.list.list().map(|l| l.len()).unwrap_or(0);
+        if self.ask && named > 0 && self.missed.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "tweevoud: no time-stamping authority answered, so a seal has no timestamp (the TSAs are listed by `tweevoud tsa list`)"
+            );
+        }
+    }
 }
