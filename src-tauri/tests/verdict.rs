@@ -70,8 +70,15 @@ fn the_desk_refuses_a_pdf_that_does_not_show_the_agreement_inside() {
     )
     .unwrap();
     assert!(tweevoud_desk::Opened::read(&exemplar).is_ok());
+    // Page 1 replaced by an update another program appended: not a Tweevoud seal.
     let edited = common::with_page_1_replaced(&exemplar);
     let refusal = tweevoud_desk::Opened::read(&edited).unwrap_err();
     assert_eq!(refusal.kind, tweevoud::FileKind::Exemplar);
+    assert_eq!(tweevoud::Coded::code(&refusal.reason), "foreign_update");
+    // A byte of the first revision changed: the visible document differs.
+    let mut changed = exemplar.clone();
+    let stream = changed.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+    changed[stream + 10] ^= 0x01;
+    let refusal = tweevoud_desk::Opened::read(&changed).unwrap_err();
     assert_eq!(tweevoud::Coded::code(&refusal.reason), "visible_differs");
 }

@@ -392,7 +392,10 @@ pub fn seal_certificate(pdf: &std::path::Path, index: usize, out: &std::path::Pa
         seals.push(&bytes[start..end]);
         at = end;
     }
-    let all = hex::decode(seals[index]).unwrap();
+    let all: Vec<u8> = seals[index]
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+        .collect();
     // The seal's DER, by the length its header gives; zeros follow it.
     let len = match all[1] {
         n if n < 0x80 => 2 + usize::from(n),
