@@ -773,6 +773,14 @@ impl Agreement {
         Ok(true)
     }
 
+    /// Takes out every trusted timestamp (what copies of one version that differ only in them
+    /// share).
+    pub fn strip_timestamps(&mut self) {
+        for record in &mut self.signatures {
+            record.timestamps.clear();
+        }
+    }
+
     /// Appends a signature just made, with its `signed` audit entry.
     pub(crate) fn push_signature(&mut self, record: SignatureRecord, now: DateTime<FixedOffset>) {
         let role = record.statement.signer.role;

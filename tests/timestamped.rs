@@ -377,3 +377,49 @@ fn fail_a_token_that_does_not_hold_is_reported_with_its_code() {
             .code(1);
     }
 }
+
+/// Timestamps added after archiving: the timestamped copy is the same agreement (no mismatch),
+/// and archiving it stores it as the current version, whose exemplars are then the ones
+/// handed out.
+#[test]
+fn a_copy_with_timestamps_added_is_the_same_agreement_and_archiving_it_updates() {
+    let dir = TempDir::new().unwrap();
+    let tsa = start_tsa(&dir.path().join("tsa"), "ec");
+    let ca = tsa.dir.join("ca.pem");
+    let (profile, draft) = provider(dir.path(), None, &ca, None, &[]);
+    assert!(tokens(&draft).is_empty());
+    tv(&profile, None)
+        .args(["archive", "add", s(&draft), "--key", "Tom Hendrix"])
+        .assert()
+        .success();
+    tv(&profile, None)
+        .args(["tsa", "add", &tsa.url, "--cert", s(&ca)])
+        .assert()
+        .success();
+    tv(&profile, None)
+        .args(["timestamp", s(&draft)])
+        .assert()
+        .success();
+    let (code, v) = verify_json(&profile, &draft);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["archive"]["status"], "same_content", "{v}");
+    tv(&profile, None)
+        .args(["archive", "add", s(&draft), "--key", "Tom Hendrix"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("updated"));
+    let (code, v) = verify_json(&profile, &draft);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["archive"]["status"], "agreement_file", "{v}");
+    assert_eq!(v["archive"]["current"], true, "{v}");
+    // Adding it again changes nothing.
+    tv(&profile, None)
+        .args(["archive", "add", s(&draft), "--key", "Tom Hendrix"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing changed"));
+    tv(&profile, None)
+        .args(["archive", "verify"])
+        .assert()
+        .success();
+}

@@ -423,6 +423,14 @@ pub enum Lookup {
     Unknown,
 }
 
+/// The agreement file of `agreement` without its trusted timestamps: what two copies of one
+/// version share, whatever evidence of time each carries.
+fn without_timestamps(agreement: &Agreement) -> String {
+    let mut bare = agreement.clone();
+    bare.strip_timestamps();
+    bare.to_json()
+}
+
 /// An exemplar PDF rendered from a complete agreement.
 struct RenderedExemplar {
     number: u32,
@@ -866,6 +874,36 @@ impl Archive {
         Ok(bytes)
     }
 
+    /// Whether `agreement` is the archived current version of `summary` with trusted
+    /// timestamps added: every timestamp the archived file carries, and more.
+    fn adds_timestamps(
+        &self,
+        summary: &Summary,
+        agreement: &Agreement,
+    ) -> Result<bool, ArchiveError> {
+        let sha = Sha256Hex::parse(&summary.object).map_err(|_| ArchiveError::BadObject {
+            sha256: summary.object.clone(),
+            problem: "not a SHA-256".into(),
+        })?;
+        let stored = self.load_agreement(&sha)?;
+        if without_timestamps(&stored) != without_timestamps(agreement) {
+            return Ok(false);
+        }
+        let tokens = |a: &Agreement| -> Vec<Vec<String>> {
+            a.signatures()
+                .iter()
+                .map(|r| r.timestamps.iter().map(|t| t.token.clone()).collect())
+                .collect()
+        };
+        let (old, new) = (tokens(&stored), tokens(agreement));
+        let kept = old
+            .iter()
+            .zip(&new)
+            .all(|(o, n)| o.iter().all(|t| n.contains(t)));
+        Ok(kept
+            && new.iter().map(Vec::len).sum::<usize>() > old.iter().map(Vec::len).sum::<usize>())
+    }
+
     fn load_agreement(&self, sha256: &Sha256Hex) -> Result<Agreement, ArchiveError> {
         let bytes = self.object(sha256)?;
         let text = String::from_utf8(bytes).map_err(|_| ArchiveError::BadObject {
@@ -918,17 +956,25 @@ impl Archive {
         // An archived agreement whose trail holds this version's head is this version, or a
         // later one of it.
         let later = self.index.containing(&head).map_err(self.index_err())?;
+        // This version, unless this file adds trusted timestamps to the archived one's
+        // signatures: then it is stored as the current version (the same agreement, with
+        // more evidence of when it was signed).
+        let mut extends: Option<Summary> = None;
         if let Some(c) = later.iter().find(|c| c.head == head) {
-            return Ok(unchanged(c.id.clone(), AddOutcome::AlreadyArchived));
-        }
-        if let Some(c) = later.into_iter().next() {
+            if !self.adds_timestamps(c, &agreement)? {
+                return Ok(unchanged(c.id.clone(), AddOutcome::AlreadyArchived));
+            }
+            extends = Some(c.clone());
+        } else if let Some(c) = later.into_iter().next() {
             return Ok(unchanged(c.id, AddOutcome::LaterVersionArchived));
         }
         // An archived agreement whose head is in this version's trail is an earlier version
         // of it (the latest such, if a draft and its signed version were both archived
         // apart).
-        let mut extends: Option<Summary> = None;
         for e in audit.iter().rev() {
+            if extends.is_some() {
+                break;
+            }
             let held = self.index.containing(&e.hash).map_err(self.index_err())?;
             if let Some(c) = held.into_iter().find(|c| c.head == e.hash) {
                 extends = Some(c);
@@ -1141,6 +1187,8 @@ impl Archive {
             .objects(id.as_str())
             .map_err(self.index_err())?
             .into_iter()
+            // The current version's: a version with trusted timestamps added has its own.
+            .rev()
             .find(|o| o.kind == ObjectKind::Exemplar && o.number == Some(number))
             .ok_or_else(|| ArchiveError::NoExemplar {
                 id: id.to_string(),
@@ -1308,13 +1356,18 @@ impl Archive {
             };
             match o.kind {
                 ObjectKind::Exemplar => {
-                    let of = self
+                    // Exemplars 1 and 2, however many versions stored them.
+                    let mut numbers: Vec<u32> = self
                         .index
                         .objects(id.as_str())
                         .map_err(self.index_err())?
                         .iter()
                         .filter(|x| x.kind == ObjectKind::Exemplar)
-                        .count() as u32;
+                        .filter_map(|x| x.number)
+                        .collect();
+                    numbers.sort_unstable();
+                    numbers.dedup();
+                    let of = numbers.len() as u32;
                     return Ok(Lookup::Exemplar {
                         agreement: Box::new(summary),
                         number: o.number.unwrap_or(0),
@@ -1338,7 +1391,7 @@ impl Archive {
         let is_pdf = bytes.starts_with(b"%PDF");
         let audit = agreement.audit();
         let head = audit.last().map(|e| e.hash.clone()).unwrap_or_default();
-        let content = agreement.to_json();
+        let content = without_timestamps(&agreement);
         // The same version, or a later one.
         if let Some(summary) = self
             .index
@@ -1352,7 +1405,8 @@ impl Archive {
                 let Ok(stored) = self.load_agreement(&v.sha256) else {
                     continue;
                 };
-                if stored.to_json() == content {
+                // A copy with more or fewer trusted timestamps is the same agreement.
+                if without_timestamps(&stored) == content {
                     let has_exemplars = versions.iter().any(|v| v.kind == ObjectKind::Exemplar);
                     let agreement = Box::new(summary);
                     return Ok(if is_pdf && has_exemplars {
