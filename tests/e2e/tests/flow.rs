@@ -858,6 +858,12 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     )
     .await?;
     assert_eq!(d.find_all(By::Css("[data-testid='seal']")).await?.len(), 1);
+    // The seals are below the signatures: in sight for the screenshots.
+    d.execute(
+        "document.querySelector(\"[data-testid='verdict-seals']\").scrollIntoView({block: 'end'})",
+        vec![],
+    )
+    .await?;
     s.shot("verify-exemplar").await;
     for lang in ["nl", "fr"] {
         choose_language(d, lang).await?;
