@@ -3,7 +3,7 @@
 // typed and stored by the core when the blank is left.
 
 import { call } from "./ipc.js";
-import { errorText, firstProblemText, problemText } from "./i18n.js";
+import { errorText, firstProblemText, has, problemText } from "./i18n.js";
 import { labelBlanks, renderDocument } from "./document.js";
 import { fact, signatureCards } from "./signatures.js";
 import {
@@ -41,15 +41,10 @@ const ui = {
   exportButton: document.getElementById("export-button"),
   exportLabel: document.getElementById("export-label"),
   archiveButton: document.getElementById("archive-button"),
+  timestampButton: document.getElementById("timestamp-button"),
+  timestampWebNote: document.getElementById("timestamp-web-note"),
   navDesk: document.getElementById("nav-desk"),
   navDeskTitle: document.getElementById("nav-desk-title"),
-  archiveDialog: document.getElementById("archive-dialog"),
-  archiveForm: document.getElementById("archive-form"),
-  archiveKey: document.getElementById("archive-key"),
-  archivePassphrase: document.getElementById("archive-passphrase"),
-  archiveError: document.getElementById("archive-error"),
-  archiveSubmit: document.getElementById("archive-submit"),
-  archiveCancel: document.getElementById("archive-cancel"),
   archivedNote: document.getElementById("archived-note"),
   signNote: document.getElementById("sign-note"),
   textFingerprint: document.getElementById("text-fingerprint"),
@@ -67,6 +62,22 @@ const ui = {
   signCancel: document.getElementById("sign-cancel"),
 };
 
+/** The dialog that asks for one of the user's keys and its passphrase (archiving, sealing). */
+const keyDialog = {
+  dialog: document.getElementById("key-dialog"),
+  form: document.getElementById("key-dialog-form"),
+  title: document.getElementById("key-dialog-title"),
+  lead: document.getElementById("key-dialog-lead"),
+  key: document.getElementById("key-dialog-key"),
+  passphrase: document.getElementById("key-dialog-passphrase"),
+  error: document.getElementById("key-dialog-error"),
+  submit: document.getElementById("key-dialog-submit"),
+  submitLabel: document.getElementById("key-dialog-submit-label"),
+  cancel: document.getElementById("key-dialog-cancel"),
+};
+/** What the key dialog does with the key and passphrase: `{run, done, busyKey}`. */
+let keyTask = null;
+
 /** The AgreementView from the core, or null. */
 let current = null;
 /** Blank id -> the problem the core found with what is typed there (not stored). */
@@ -83,13 +94,15 @@ export function initAgreement(showView) {
   ui.saveButton.addEventListener("click", save);
   ui.exportButton.addEventListener("click", exportPdfs);
   ui.archiveButton.addEventListener("click", archiveNow);
-  ui.archiveForm.addEventListener("submit", (e) => {
+  ui.timestampButton.addEventListener("click", addTimestamps);
+  keyDialog.form.addEventListener("submit", (e) => {
     e.preventDefault();
-    archiveWithKey();
+    submitKeyDialog();
   });
-  ui.archiveCancel.addEventListener("click", () => {
-    ui.archivePassphrase.value = "";
-    ui.archiveDialog.close();
+  keyDialog.cancel.addEventListener("click", () => keyDialog.dialog.close());
+  keyDialog.dialog.addEventListener("close", () => {
+    keyDialog.passphrase.value = "";
+    keyTask = null;
   });
   ui.form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -322,6 +335,11 @@ function renderShare() {
   ui.exportLabel.textContent = t(share === "exemplars" ? "export_both" : "export_to_send");
   ui.exportButton.dataset.kind = status;
   ui.archiveButton.hidden = !shareable || Boolean(current.archived);
+  // A signature without a trusted timestamp: the desktop app asks the profile's TSAs for one;
+  // the browser edition cannot reach a TSA, and says who can.
+  const unstamped = shareable && current.verification.signatures.some((sig) => sig.valid && !(sig.timestamps || []).length);
+  ui.timestampButton.hidden = !unstamped;
+  ui.timestampWebNote.hidden = !unstamped;
   let note = "";
   if (current.archived) note = t("archived_note");
   else if (current.archive_error) note = t("archive_failed", { reason: errorText(store.lang, current.archive_error) });
@@ -430,13 +448,52 @@ async function save() {
 
 async function exportPdfs() {
   const both = current.verification.status === "complete";
+  const title = t(both ? "dialog_export_folder" : "dialog_export_pdf");
   try {
-    const files = await busy(ui.exportButton, () =>
-      call("export_exemplars", { title: t(both ? "dialog_export_folder" : "dialog_export_pdf") }),
-    );
-    if (!files) return;
+    // Right after signing here, the PDFs sealed then; otherwise the sealing key is asked for.
+    exported(await busy(ui.exportButton, () => call("export_exemplars", { title })));
+  } catch (err) {
+    if (err.kind === "seal_key_needed") askSealKey(title);
+    else showError(err);
+  }
+}
+
+function exported(files) {
+  if (!files) return;
+  clearError();
+  notify("exported_files", { files: files.join(", ") });
+}
+
+/** The PDFs are sealed by a key of the user's that signed the agreement: asks which, and its
+ * passphrase, then exports. */
+async function askSealKey(title) {
+  const signers = new Set(
+    current.verification.signatures.filter((sig) => sig.trust.status === "own_key").map((sig) => sig.fingerprint),
+  );
+  let keys;
+  try {
+    keys = (await call("list_keys")).filter((k) => signers.has(k.fingerprint.hex));
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  openKeyDialog({
+    purpose: "seal",
+    keys,
+    none: "seal_no_key",
+    busyKey: "sealing",
+    run: (key, passphrase) => call("export_exemplars", { title, key, passphrase }),
+    done: exported,
+  });
+}
+
+/** Asks the profile's TSAs for a timestamp of every signature that has none (desktop only). */
+async function addTimestamps() {
+  try {
+    const view = await busy(ui.timestampButton, () => call("timestamp_agreement"), "timestamping");
     clearError();
-    notify("exported_files", { files: files.join(", ") });
+    update(view);
+    notify("timestamp_added");
   } catch (err) {
     showError(err);
   }
@@ -458,38 +515,91 @@ async function archiveNow() {
     showError(err);
     return;
   }
-  ui.archiveKey.replaceChildren(...keyOptions(keys));
-  ui.archiveError.textContent = keys.length ? "" : t("no_key_to_sign");
-  ui.archiveSubmit.disabled = keys.length === 0;
-  ui.archivePassphrase.value = "";
-  ui.archiveDialog.showModal();
-  if (keys.length) ui.archivePassphrase.focus();
+  openKeyDialog({
+    purpose: "archive",
+    keys,
+    none: "no_key_to_sign",
+    busyKey: "archiving",
+    run: (key, passphrase) => call("archive_agreement", { key, passphrase }),
+    done: (added) => {
+      current.archived = added.id;
+      current.archive_error = null;
+      renderShare();
+      notify(added.outcome === "already_archived" ? "already_archived" : "archived_ok");
+    },
+  });
 }
 
-async function archiveWithKey() {
-  if (ui.archiveSubmit.disabled) return;
-  const passphrase = ui.archivePassphrase.value;
-  if (!passphrase) {
-    ui.archiveError.textContent = t("passphrase_needed");
-    ui.archivePassphrase.focus();
-    return;
+/** The words of the key dialog for each purpose: title, lead, button. */
+const KEY_DIALOG_WORDS = {
+  archive: ["archive_title", "archive_lead", "archive_now"],
+  seal: ["seal_title", "seal_lead", "seal_now"],
+};
+
+/**
+ * Opens the key dialog for `purpose` with `keys` to choose from (`none`: what to say when
+ * there are none); on submit `run(key, passphrase)` is called, and its answer is given to
+ * `done` once the dialog is closed.
+ */
+function openKeyDialog({ purpose, keys, none, busyKey, run, done }) {
+  const k = keyDialog;
+  const [title, lead, submit] = KEY_DIALOG_WORDS[purpose];
+  k.dialog.dataset.purpose = purpose;
+  // Worded through data-i18n, so that they follow a change of language.
+  for (const [node, key] of [
+    [k.title, title],
+    [k.lead, lead],
+    [k.submitLabel, submit],
+  ]) {
+    node.dataset.i18n = key;
+    node.textContent = t(key);
   }
-  ui.archiveError.textContent = "";
+  k.key.replaceChildren(...keyOptions(keys));
+  k.error.textContent = keys.length ? "" : t(none);
+  delete k.error.dataset.kind;
+  k.submit.disabled = keys.length === 0;
+  k.passphrase.value = "";
+  k.dialog.showModal();
+  keyTask = { run, done, busyKey };
+  if (keys.length) k.passphrase.focus();
+}
+
+async function submitKeyDialog() {
+  const task = keyTask;
+  if (!task || keyDialog.submit.disabled) return;
+  const key = keyDialog.key.value;
+  const answer = await withPassphrase(keyDialog, (passphrase) => task.run(key, passphrase), task.busyKey);
+  if (!answer) return;
+  keyDialog.dialog.close();
+  task.done(answer.value);
+}
+
+/**
+ * Runs `run(passphrase)` with the passphrase typed in `parts.passphrase`, the button
+ * `parts.submit` busy meanwhile; `{value}` once it succeeded. Without a passphrase, or when
+ * refused (nothing changed), `parts.error` says why, the passphrase is selected for another
+ * try, and the answer is null. The sign dialog and the key dialog ask alike.
+ */
+async function withPassphrase(parts, run, busyKey) {
+  const passphrase = parts.passphrase.value;
+  if (!passphrase) {
+    parts.error.textContent = t("passphrase_needed");
+    parts.passphrase.focus();
+    return null;
+  }
+  parts.error.textContent = "";
+  delete parts.error.dataset.kind;
   try {
-    const added = await busy(ui.archiveSubmit, () => call("archive_agreement", { key: ui.archiveKey.value, passphrase }), "archiving");
-    ui.archivePassphrase.value = "";
-    ui.archiveDialog.close();
+    const value = await busy(parts.submit, () => run(passphrase), busyKey);
+    parts.passphrase.value = "";
     clearError();
-    current.archived = added.id;
-    current.archive_error = null;
-    renderShare();
-    notify(added.outcome === "already_archived" ? "already_archived" : "archived_ok");
+    return { value };
   } catch (err) {
-    // Nothing was stored: the dialog stays, with what went wrong, ready for another try.
-    ui.archiveError.textContent = errorTextFor(err);
-    ui.archiveError.dataset.kind = err.kind;
-    ui.archivePassphrase.select();
-    ui.archivePassphrase.focus();
+    parts.error.textContent = errorTextFor(err);
+    parts.error.dataset.kind = err.kind;
+    parts.passphrase.select();
+    parts.passphrase.focus();
+    return null;
   }
 }
 
@@ -540,33 +650,20 @@ function renderPreview() {
 
 async function sign() {
   if (!preview || ui.signSubmit.disabled) return;
-  const passphrase = ui.passphrase.value;
-  if (!passphrase) {
-    ui.signError.textContent = t("passphrase_needed");
-    ui.passphrase.focus();
-    return;
-  }
-  ui.signError.textContent = "";
-  try {
-    const view = await busy(ui.signSubmit, () => call("sign_agreement", { key: ui.key.value, passphrase }), "signing");
-    ui.dialog.close();
-    clearError();
-    present(view);
-    notify("signed_ok");
-    ui.signatureBlock.scrollIntoView({ block: "start" });
-  } catch (err) {
-    // Nothing changed: the dialog stays, with what went wrong, ready for another try.
-    ui.signError.textContent = errorTextFor(err);
-    ui.signError.dataset.kind = err.kind;
-    ui.passphrase.select();
-    ui.passphrase.focus();
-  }
+  const key = ui.key.value;
+  const parts = { passphrase: ui.passphrase, error: ui.signError, submit: ui.signSubmit };
+  // Refused, nothing changed: the dialog stays, with what went wrong, ready for another try.
+  const answer = await withPassphrase(parts, (passphrase) => call("sign_agreement", { key, passphrase }), "signing");
+  if (!answer) return;
+  ui.dialog.close();
+  present(answer.value);
+  notify("signed_ok");
+  ui.signatureBlock.scrollIntoView({ block: "start" });
 }
 
+/** A refusal in a dialog, in words; a code this window cannot word keeps the core's. */
 function errorTextFor(err) {
-  const key = `error_${err.kind}`;
-  const text = t(key, err.params || {});
-  return text === key ? `${t("error_unknown")} ${err.message}` : text;
+  return has(`error_${err.kind}`) || err.kind === "invalid_value" ? errorText(store.lang, err) : `${t("error_unknown")} ${err.message}`;
 }
 
 /** Starts a new agreement from a template. */

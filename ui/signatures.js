@@ -1,7 +1,7 @@
 // A signature as a card: who signed, for which party, when, with which key, whether it holds,
 // and how far this profile trusts the key.
 
-import { reasonText } from "./i18n.js";
+import { has, reasonText } from "./i18n.js";
 import { el, fingerprintNode, formatDate, formatTime, partyName, store, t } from "./store.js";
 
 /** The trust in a signer's key, in words. */
@@ -45,6 +45,14 @@ function signatureCard(sig, designation, remember, labels) {
     fact(t("sig_time"), formatTime(sig.time)),
     fact(t("sig_key"), fingerprintNode(sig.fingerprint_grouped)),
   );
+  // The signing time is the signer's word; a trusted timestamp attests it.
+  const stamps = sig.timestamps || [];
+  const stamped = stamps.length
+    ? el("div", { class: "timestamps" }, ...stamps.map((ts) => timestampNode(ts)))
+    : el("span", { class: "timestamp-none", dataset: { testid: "signature-timestamp", state: "none" }, text: t("ts_none") });
+  const stampFact = fact(t("ts_label"), stamped, "signature-timestamps");
+  stampFact.classList.add("fact-wide");
+  facts.append(stampFact);
   const method = el("p", { class: "signature-method", text: t("sig_method") });
   const trust = el("p", {
     class: `trust trust-${sig.trust.status}`,
@@ -71,4 +79,49 @@ export function fact(label, value, testid) {
   const dd = el("dd", { dataset: testid ? { testid } : undefined });
   dd.append(value);
   return el("div", {}, el("dt", { text: label }), dd);
+}
+
+/**
+ * A trusted timestamp `{time, tsa, trusted, notes}`: the time it attests and its TSA, whether
+ * this profile trusts that TSA, and what is odd about the signing time next to it.
+ */
+export function timestampNode(ts, testid = "signature-timestamp") {
+  const node = el(
+    "div",
+    { class: `timestamp ${ts.trusted ? "trusted" : "untrusted"}`, dataset: { testid, trusted: String(ts.trusted), state: "stamped" } },
+    el("span", { class: "timestamp-time", text: t("ts_time_by", { time: formatTime(ts.time), tsa: ts.tsa }) }),
+    el("small", { class: "timestamp-trust", text: t(ts.trusted ? "ts_trusted" : "ts_untrusted") }),
+  );
+  if (ts.notes && ts.notes.length) {
+    const notes = ts.notes.map((n) => {
+      const params = { ...(n.params || {}) };
+      for (const name of ["stated", "attested"]) if (params[name]) params[name] = formatTime(params[name]);
+      const key = `note_${n.code}`;
+      return el("li", { dataset: { testid: "timestamp-note", code: n.code }, text: has(key) ? t(key, params) : n.message });
+    });
+    node.append(el("ul", { class: "timestamp-notes" }, ...notes));
+  }
+  return node;
+}
+
+/** The seals of an exemplar PDF `{number, role, name, fingerprint_grouped, timestamp}`. */
+export function sealList(seals) {
+  return seals.map((seal) => {
+    const party = seal.role ? partyName(seal.role, true) : "";
+    const item = el(
+      "li",
+      { class: "seal-item", dataset: { testid: "seal", number: String(seal.number), role: seal.role || "" } },
+      el("span", { class: "seal ok", "aria-hidden": "true" }),
+      el(
+        "div",
+        { class: "seal-body" },
+        el("p", { class: "seal-by", text: t("seal_by", { number: seal.number, name: seal.name, party }) }),
+        fingerprintNode(seal.fingerprint_grouped),
+        seal.timestamp
+          ? timestampNode(seal.timestamp, "seal-timestamp")
+          : el("small", { class: "timestamp-none", dataset: { testid: "seal-timestamp", state: "none" }, text: t("seal_no_timestamp") }),
+      ),
+    );
+    return item;
+  });
 }

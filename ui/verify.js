@@ -2,7 +2,7 @@
 
 import { firstProblemText, reasonDetail } from "./i18n.js";
 import { call } from "./ipc.js";
-import { fact, signatureCards } from "./signatures.js";
+import { fact, sealList, signatureCards } from "./signatures.js";
 import { busy, clearError, el, formatTime, onLanguage, partyName, showError, store, t } from "./store.js";
 
 const ui = {
@@ -13,6 +13,8 @@ const ui = {
   reason: document.getElementById("verdict-reason"),
   facts: document.getElementById("verdict-facts"),
   signatures: document.getElementById("verdict-signatures"),
+  seals: document.getElementById("verdict-seals"),
+  sealList: document.getElementById("verdict-seal-list"),
   open: document.getElementById("verdict-open"),
 };
 
@@ -102,5 +104,9 @@ function render() {
   if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
   ui.signatures.replaceChildren(...signatureCards(v.signatures || [], {}, null, labels));
+  // An exemplar PDF: who sealed it, and when a TSA says it was sealed.
+  const seals = v.seals || [];
+  ui.seals.hidden = seals.length === 0;
+  ui.sealList.replaceChildren(...sealList(seals));
   ui.open.hidden = !v.openable;
 }

@@ -393,9 +393,12 @@ mod tests {
 mod wording {
     use tweevoud::archive::ArchiveError;
     use tweevoud::contact::ContactError;
+    use tweevoud::judgement::TimeNote;
     use tweevoud::key::KeyError;
     use tweevoud::pdf::PdfError;
+    use tweevoud::seal::SealProblem;
     use tweevoud::template::{TemplateError, TemplateProblem};
+    use tweevoud::timestamp::TokenProblem;
     use tweevoud::verify::Reason;
     use tweevoud::{AgreementError, ChangeError, OpenError, Problem, StrengthReason};
 
@@ -468,7 +471,7 @@ mod wording {
     }
 
     #[test]
-    fn every_reason_and_hint_has_words_in_nl_fr_and_en() {
+    fn every_reason_note_and_hint_has_words_in_nl_fr_and_en() {
         for lang in ["nl", "fr", "en"] {
             let keys = keys(lang);
             let missing: Vec<String> = Reason::CODES
@@ -479,6 +482,16 @@ mod wording {
                         .iter()
                         .map(|c| format!("strength_reason_{c}")),
                 )
+                // A seal's and a timestamp's problems are reasons too (in `Reason::CODES`
+                // today): named here as well, so that a new one cannot go unworded.
+                .chain(
+                    SealProblem::CODES
+                        .iter()
+                        .chain(TokenProblem::CODES)
+                        .map(|c| format!("reason_{c}")),
+                )
+                // What is odd about a signing time next to the time a TSA attests.
+                .chain(TimeNote::CODES.iter().map(|c| format!("note_{c}")))
                 .filter(|k| !keys.contains(k))
                 .collect();
             assert!(missing.is_empty(), "{lang} lacks {missing:?}");

@@ -12,9 +12,16 @@
 //!    verifying the result says complete, an altered copy says altered, a file that is no
 //!    agreement says so.
 //! 3. The provider, launched again on the same profile, gets exemplar 1 back, sees it
-//!    complete, archives it and finds it; an edited copy of the PDF is reported altered.
+//!    complete, archives it and finds it; an edited copy of the PDF is reported altered; the
+//!    verify screen lists the exemplar's seal; the customer's signature gets a trusted
+//!    timestamp; exporting the PDFs asks for the key that seals them, and the CLI accepts them.
+//!
+//! The provider's profile names a real time-stamping authority (scripts/tsa.py), the
+//! customer's none: the provider's signature carries a trusted timestamp, the customer's none.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use thirtyfour::prelude::*;
 use tweevoud_e2e::page::*;
@@ -36,6 +43,13 @@ async fn provider_signs_customer_countersigns_anyone_verifies() {
         .expect("a temporary directory for the exchanged files");
     let dir = files.path().to_path_buf();
     let provider_profile = dir.join("provider-profile");
+    // The provider's profile trusts a TSA (its CA's certificate) and asks it when signing.
+    let tsa = Tsa::start(&dir.join("tsa"));
+    let ca = tsa.dir.join("ca.pem");
+    tweevoud_e2e::cli(
+        &provider_profile,
+        &["tsa", "add", &tsa.url, "--cert", ca.to_str().unwrap()],
+    );
     let (d1, d2, d3) = (dir.clone(), dir.clone(), dir);
     tweevoud_e2e::run_in("provider", Some(&provider_profile), move |s| {
         Box::pin(provider(s, d1))
@@ -64,6 +78,56 @@ async fn provider_signs_customer_countersigns_anyone_verifies() {
 
 /// The PDF the provider sends for countersignature.
 const TO_SIGN_PDF: &str = "verwerkersovereenkomst-te-ondertekenen.pdf";
+/// Why a PDF with bytes appended is altered, in Dutch.
+const FOREIGN_UPDATE_NL: &str = "De PDF werd gewijzigd nadat Tweevoud hem schreef";
+/// The name of the test TSA (its certificate's subject).
+const TSA_NAME: &str = "Tweevoud Test TSA";
+
+/// A real RFC 3161 time-stamping authority (scripts/tsa.py over `openssl ts`), on a free port
+/// of 127.0.0.1; stopped when dropped.
+struct Tsa {
+    child: Child,
+    /// Kept open: the TSA's standard output.
+    _out: BufReader<ChildStdout>,
+    url: String,
+    /// Its CA (ca.pem) and keys.
+    dir: PathBuf,
+}
+
+impl Tsa {
+    fn start(dir: &Path) -> Tsa {
+        let mut child = Command::new("python3")
+            .arg(tweevoud_e2e::workspace_dir().join("scripts/tsa.py"))
+            .arg("--dir")
+            .arg(dir)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs scripts/tsa.py");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line)
+            .expect("the TSA says where it listens");
+        let url = line
+            .trim()
+            .strip_prefix("listening ")
+            .unwrap_or_else(|| panic!("the TSA did not start: {line:?}"))
+            .to_string();
+        Tsa {
+            child,
+            _out: out,
+            url,
+            dir: dir.to_path_buf(),
+        }
+    }
+}
+
+impl Drop for Tsa {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     let d = s.driver();
@@ -157,6 +221,16 @@ async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     assert_eq!(attr(&card, "data-valid").await?, "true");
     assert_eq!(attr(&card, "data-trust").await?, "own_key");
     assert!(card.text().await?.contains("Tom Hendrix"));
+    // Timestamped at signing by the profile's TSA, which it trusts.
+    let stamp = card
+        .query(By::Css("[data-testid='signature-timestamp']"))
+        .first()
+        .await?;
+    assert_eq!(attr(&stamp, "data-trusted").await?, "true");
+    let words = stamp.text().await?;
+    assert!(words.contains(TSA_NAME), "{words}");
+    assert!(words.contains("Vertrouwde tijdstempeldienst"), "{words}");
+    assert!(!shown(d, "[data-testid='timestamp-button']").await?);
     // Signed blanks are text now, not inputs.
     assert!(d
         .find_all(By::Css("[data-testid='blank-input']"))
@@ -212,12 +286,14 @@ async fn provider(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     s.shot("corrupt-open").await;
     click(d, "[data-testid='error'] .toast-close").await?;
 
-    // Share: the PDF to send, through the real GTK save dialog again.
+    // Share: the PDF to send, through the real GTK save dialog again. It was sealed when
+    // signing: no second passphrase.
     let pdf = dir.join(TO_SIGN_PDF);
     click(d, "[data-testid='export-button']").await?;
     s.answer_dialog("PDF opslaan", &pdf, true, "export-dialog")
         .await;
     wait_text(d, "[data-testid='notice']", TO_SIGN_PDF).await?;
+    assert!(!shown(d, "[data-testid='key-dialog']").await?);
     let bytes = std::fs::read(&pdf).expect("the exported PDF");
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     s.shot("exported").await;
@@ -282,6 +358,9 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     let text = card.text().await?;
     assert!(text.contains("Signature valide"), "{text}");
     assert!(text.contains("Tom Hendrix"), "{text}");
+    // Timestamped, by a TSA this profile does not trust: named, its time not attested.
+    assert!(text.contains(TSA_NAME), "{text}");
+    assert!(text.contains("l'heure n'est pas attestée"), "{text}");
     assert!(d
         .find_all(By::Css("[data-testid='blank-input']"))
         .await?
@@ -401,7 +480,25 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
         ))
         .await?;
     assert_eq!(cards.len(), 2, "two valid signatures");
+    wait_text(
+        d,
+        "[data-testid='signature-block'] [data-role='customer'] [data-testid='signature-timestamp'][data-state='none']",
+        "Aucun horodatage obtenu",
+    )
+    .await?;
     s.shot("countersigned").await;
+    // This profile names no TSA: asking for timestamps says so, and changes nothing.
+    click(d, "[data-testid='timestamp-button']").await?;
+    attr_is(d, "[data-testid='error']", "data-kind", "no_timestamp").await?;
+    wait_text(
+        d,
+        "[data-testid='error']",
+        "ne nomme encore aucune autorité d'horodatage",
+    )
+    .await?;
+    s.shot("no-tsa").await;
+    click(d, "[data-testid='error'] .toast-close").await?;
+    assert!(shown(d, "[data-testid='timestamp-button']").await?);
 
     attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
 
@@ -631,25 +728,30 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     // Archiving signs the archive's log entry: the key's passphrase is asked for, and a
     // wrong one stores nothing.
     click(d, "[data-testid='archive-button']").await?;
-    displayed(d, "[data-testid='archive-dialog']").await?;
+    displayed(d, "[data-testid='key-dialog'][data-purpose='archive']").await?;
     type_into(
         d,
-        "[data-testid='archive-passphrase']",
+        "[data-testid='key-dialog-passphrase']",
         "not the passphrase",
     )
     .await?;
-    click(d, "[data-testid='archive-submit']").await?;
+    click(d, "[data-testid='key-dialog-submit']").await?;
     attr_is(
         d,
-        "[data-testid='archive-error']",
+        "[data-testid='key-dialog-error']",
         "data-kind",
         "wrong_passphrase",
     )
     .await?;
     attr_is(d, "[data-testid='archived-note']", "data-archived", "false").await?;
     s.shot("archive-passphrase").await;
-    type_into(d, "[data-testid='archive-passphrase']", PROVIDER_PASSPHRASE).await?;
-    click(d, "[data-testid='archive-submit']").await?;
+    type_into(
+        d,
+        "[data-testid='key-dialog-passphrase']",
+        PROVIDER_PASSPHRASE,
+    )
+    .await?;
+    click(d, "[data-testid='key-dialog-submit']").await?;
     attr_is(d, "[data-testid='archived-note']", "data-archived", "true").await?;
     s.shot("exemplar-archived").await;
 
@@ -670,7 +772,8 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     }
     choose_language(d, "en").await?;
 
-    // A copy of the PDF with bytes added: its visible document is not the exemplar any more.
+    // A copy of the PDF with bytes added: an update after the PDF Tweevoud wrote that is not
+    // a Tweevoud seal.
     let mut bytes = std::fs::read(&exemplar).unwrap();
     bytes.extend_from_slice(b"\n% edited\n");
     let edited = dir.join("exemplaar-1-edited.pdf");
@@ -678,27 +781,24 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     click(d, "[data-testid='nav-verify']").await?;
     hook(d, "e2e_drop", &edited).await?;
     attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
-    wait_text(d, "[data-testid='verdict-reason']", "visible document").await?;
+    wait_text(d, "[data-testid='verdict-reason']", "not a Tweevoud seal").await?;
     s.shot("verify-edited-pdf").await;
     // The same verdict in Dutch and French: the reason in that language, not in English.
     attr_is(
         d,
         "[data-testid='verdict-reason']",
         "data-code",
-        "visible_differs",
+        "foreign_update",
     )
     .await?;
     for (lang, words) in [
-        (
-            "nl",
-            "Het zichtbare document wijkt af van de ondertekende overeenkomst",
-        ),
-        ("fr", "Le document visible diffère de l'accord signé"),
+        ("nl", FOREIGN_UPDATE_NL),
+        ("fr", "Le PDF a été modifié après que Tweevoud l'a écrit"),
     ] {
         choose_language(d, lang).await?;
         wait_text(d, "[data-testid='verdict-reason']", words).await?;
         let reason = text_of(d, "[data-testid='verdict-reason']").await?;
-        assert!(!reason.contains("visible document"), "{lang}: {reason}");
+        assert!(!reason.contains("Tweevoud seal"), "{lang}: {reason}");
         s.shot(&format!("verify-edited-pdf-{lang}")).await;
     }
     choose_language(d, "en").await?;
@@ -726,10 +826,50 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     wait_text(
         d,
         "[data-testid='verdict-archive']",
-        "Byte for byte exemplar 1 of 2",
+        // Not byte for byte: the archive keeps the exemplars this profile sealed, and the
+        // customer sealed this one.
+        "The same agreement as in your archive",
+    )
+    .await?;
+    // The provider's signature timestamped by the TSA this profile trusts, the customer's not
+    // at all; the PDF sealed by the customer, whose profile names no TSA.
+    wait_text(
+        d,
+        "[data-testid='verdict'] [data-role='provider'] [data-testid='signature-timestamp'][data-trusted='true']",
+        TSA_NAME,
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='verdict'] [data-role='customer'] [data-testid='signature-timestamp'][data-state='none']",
+        "No timestamp obtained",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='seal'][data-number='1'][data-role='customer']",
+        "Seal 1: sealed by Marie Dubois (the customer)",
+    )
+    .await?;
+    wait_text(
+        d,
+        "[data-testid='seal'] [data-testid='seal-timestamp'][data-state='none']",
+        "No timestamp on this seal",
+    )
+    .await?;
+    assert_eq!(d.find_all(By::Css("[data-testid='seal']")).await?.len(), 1);
+    // The seals are below the signatures: in sight for the screenshots.
+    d.execute(
+        "document.querySelector(\"[data-testid='verdict-seals']\").scrollIntoView({block: 'end'})",
+        vec![],
     )
     .await?;
     s.shot("verify-exemplar").await;
+    for lang in ["nl", "fr"] {
+        choose_language(d, lang).await?;
+        s.shot(&format!("verify-exemplar-{lang}")).await;
+    }
+    choose_language(d, "en").await?;
 
     // Opened rather than verified, the edited PDF is refused, with the reason in Dutch, and
     // the agreement on the desk stays.
@@ -737,18 +877,112 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
     click(d, "[data-testid='nav-keys']").await?;
     hook(d, "e2e_drop", &edited).await?;
     attr_is(d, "[data-testid='error']", "data-kind", "altered").await?;
-    wait_text(
-        d,
-        "[data-testid='error-reason']",
-        "Het zichtbare document wijkt af van de ondertekende overeenkomst",
-    )
-    .await?;
+    wait_text(d, "[data-testid='error-reason']", FOREIGN_UPDATE_NL).await?;
     s.shot("open-edited-pdf-nl").await;
     click(d, "[data-testid='nav-agreement']").await?;
     wait_text(d, "[data-testid='nav-desk-title']", "exemplaar-1.pdf").await?;
     attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
     choose_language(d, "en").await?;
-    Ok(())
+
+    // The customer's signature has no timestamp: this profile's TSA adds one.
+    let customer_stamp = "[data-testid='signature-block'] [data-role='customer'] [data-testid='signature-timestamp']";
+    attr_is(d, customer_stamp, "data-state", "none").await?;
+    s.shot("timestamp-missing").await;
+    click(d, "[data-testid='timestamp-button']").await?;
+    wait_text(d, "[data-testid='notice']", "Trusted timestamps added").await?;
+    attr_is(d, customer_stamp, "data-trusted", "true").await?;
+    wait_text(d, customer_stamp, TSA_NAME).await?;
+    assert!(!shown(d, "[data-testid='timestamp-button']").await?);
+    s.shot("timestamp-added").await;
+
+    // Exporting an agreement opened here asks for the key that seals the PDFs (one that signed
+    // it): a wrong passphrase writes nothing, the right one both exemplars.
+    // In Dutch first (the language cannot change while the dialog is open), then cancelled.
+    choose_language(d, "nl").await?;
+    click(d, "[data-testid='export-button']").await?;
+    displayed(d, "[data-testid='key-dialog'][data-purpose='seal']").await?;
+    wait_text(d, "[data-testid='key-dialog-title']", "De PDF's verzegelen").await?;
+    s.shot("seal-key-nl").await;
+    click(d, "[data-testid='key-dialog-cancel']").await?;
+    assert!(!shown(d, "[data-testid='key-dialog']").await?);
+    choose_language(d, "en").await?;
+    click(d, "[data-testid='export-button']").await?;
+    displayed(d, "[data-testid='key-dialog'][data-purpose='seal']").await?;
+    wait_text(d, "[data-testid='key-dialog-title']", "Seal the PDFs").await?;
+    let options = d
+        .find_all(By::Css("[data-testid='key-dialog-key'] option"))
+        .await?;
+    assert_eq!(options.len(), 1, "only the key that signed");
+    assert!(options[0].text().await?.contains("Tom Hendrix"));
+    type_into(
+        d,
+        "[data-testid='key-dialog-passphrase']",
+        "not the passphrase",
+    )
+    .await?;
+    click(d, "[data-testid='key-dialog-submit']").await?;
+    attr_is(
+        d,
+        "[data-testid='key-dialog-error']",
+        "data-kind",
+        "wrong_passphrase",
+    )
+    .await?;
+    s.shot("seal-key").await;
+    let folder = dir.join("provider-exemplars");
+    std::fs::create_dir(&folder).unwrap();
+    answer_next_dialog(d, &folder).await?;
+    type_into(
+        d,
+        "[data-testid='key-dialog-passphrase']",
+        PROVIDER_PASSPHRASE,
+    )
+    .await?;
+    click(d, "[data-testid='key-dialog-submit']").await?;
+    wait_text(d, "[data-testid='notice']", ".pdf").await?;
+    assert!(!shown(d, "[data-testid='key-dialog']").await?);
+    let pdfs: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(pdfs.len(), 2, "{pdfs:?}");
+    // The CLI accepts them, for anyone who trusts the same TSA (not this profile: its archive
+    // holds the version before the timestamp): complete, sealed by the provider, the seal
+    // timestamped.
+    let anyone = dir.join("anyone");
+    let ca = dir.join("tsa").join("ca.pem");
+    tweevoud_e2e::cli(
+        &anyone,
+        &[
+            "tsa",
+            "add",
+            "http://127.0.0.1:9/",
+            "--cert",
+            ca.to_str().unwrap(),
+        ],
+    );
+    for pdf in &pdfs {
+        let out = Command::new(tweevoud_e2e::cli_binary())
+            .arg("verify")
+            .arg("--json")
+            .arg(pdf)
+            .env("TWEEVOUD_DATA_DIR", &anyone)
+            .output()
+            .expect("the CLI runs");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        // 3: valid, but neither key is known there.
+        assert_eq!(out.status.code(), Some(3), "{json}");
+        assert_eq!(json["verdict"]["code"], "complete_unconfirmed", "{json}");
+        assert_eq!(json["problems"], serde_json::json!([]), "{json}");
+        let seals = json["seals"].as_array().expect("seals");
+        assert_eq!(seals.len(), 1, "{json}");
+        assert_eq!(seals[0]["role"], "provider", "{json}");
+        assert_eq!(seals[0]["timestamp"]["trusted"], true, "{json}");
+        for sig in json["signatures"].as_array().unwrap() {
+            assert_eq!(sig["timestamps"][0]["trusted"], true, "{json}");
+        }
+    }
+    assert_no_error(d).await
 }
 
 async fn search_archive(d: &WebDriver, query: &str) -> WebDriverResult<()> {

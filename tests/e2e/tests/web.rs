@@ -206,6 +206,17 @@ async fn countersign(
     attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
     attr_is(d, "[data-testid='doc-status']", "data-verdict", "authentic").await?;
     b.shot("countersigned").await;
+    // No signature is timestamped (the CLI's profile names no TSA): the browser cannot ask a
+    // TSA, and says that the desktop app adds them.
+    displayed(d, "[data-testid='timestamp-web-note']").await?;
+    assert!(!shown(d, "[data-testid='timestamp-button']").await?);
+    wait_text(
+        d,
+        "[data-role='customer'] [data-testid='signature-timestamp'][data-state='none']",
+        "No timestamp obtained",
+    )
+    .await?;
+    // Sealed when signing: the exemplars need no second passphrase.
     click(d, "[data-testid='export-button']").await?;
     click(d, "[data-testid='save-button']").await?;
     let agreement = wait_for_download(b, ".tweevoud");
@@ -226,6 +237,17 @@ async fn countersign(
             "valid signatures by keys this profile does not know"
         );
     }
+    // The CLI seals what it exports with a key that signed: the browser's key file, imported.
+    let (code, out) = cli(&[
+        "key",
+        "import",
+        &path(&key_file),
+        "--name",
+        "Marie Dubois",
+        "--org",
+        "Acme NV",
+    ]);
+    assert_eq!(code, 0, "the CLI imports the browser's key file: {out}");
     let exported = dir.join("cli-export");
     let (code, out) = cli(&["export", &path(&agreement), "--output", &path(&exported)]);
     assert_eq!(code, 0, "{out}");
@@ -250,16 +272,6 @@ async fn countersign(
         openssl.success(),
         "openssl cannot read the browser's key file"
     );
-    let (code, out) = cli(&[
-        "key",
-        "import",
-        &path(&key_file),
-        "--name",
-        "Marie Dubois",
-        "--org",
-        "Acme NV",
-    ]);
-    assert_eq!(code, 0, "the CLI imports the browser's key file: {out}");
     let draft = dir.join("another.tweevoud");
     let (code, out) = cli(&[
         "new",
@@ -293,9 +305,9 @@ async fn countersign(
     choose_file(d, &altered).await?;
     attr_is(d, "[data-testid='verdict']", "data-verdict", "altered").await?;
     for (lang, title, reason) in [
-        ("nl", "Gewijzigd", "zichtbare"),
-        ("fr", "Altéré", "visible"),
-        ("en", "Altered", "visible"),
+        ("nl", "Gewijzigd", "geen zegel van Tweevoud"),
+        ("fr", "Altéré", "pas un sceau Tweevoud"),
+        ("en", "Altered", "not a Tweevoud seal"),
     ] {
         choose_language(d, lang).await?;
         wait_text(d, "[data-testid='verdict-title']", title).await?;
