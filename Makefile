@@ -62,7 +62,11 @@ web-check: setup
 	wasm-bindgen --target nodejs --out-dir "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/wasm32-unknown-unknown/release/tweevoud_web.wasm"
 	rm -rf "$(TARGET_DIR)/web-check" && mkdir -p "$(TARGET_DIR)/web-check/native"
 	node web/scripts/wasm-flow.cjs "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/web-check"
-	"$(TARGET_DIR)/debug/tweevoud" export -o "$(TARGET_DIR)/web-check/native" "$(TARGET_DIR)/web-check/"*.tweevoud
+	# The exemplars are sealed by the customer's key, which the page saved as its key file.
+	TWEEVOUD_DATA_DIR="$(TARGET_DIR)/web-check/profile" TWEEVOUD_PASSPHRASE="correct horse battery staple" \
+	  "$(TARGET_DIR)/debug/tweevoud" key import "$(TARGET_DIR)/web-check/"*.secret.pem --name "Anne-Marie D'Hondt"
+	TWEEVOUD_DATA_DIR="$(TARGET_DIR)/web-check/profile" TWEEVOUD_PASSPHRASE="correct horse battery staple" \
+	  "$(TARGET_DIR)/debug/tweevoud" export -o "$(TARGET_DIR)/web-check/native" "$(TARGET_DIR)/web-check/"*.tweevoud
 	cd "$(TARGET_DIR)/web-check" && for f in native/*.pdf; do cmp "$$f" "$${f#native/}" || exit 1; done
 
 ## The test hooks are not in the app people run: built as `make run` builds it, the binary
