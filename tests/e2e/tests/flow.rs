@@ -981,8 +981,88 @@ async fn provider_gets_exemplar(s: &Session, dir: PathBuf) -> WebDriverResult<()
         for sig in json["signatures"].as_array().unwrap() {
             assert_eq!(sig["timestamps"][0]["trusted"], true, "{json}");
         }
+        validators_accept(pdf, &ca);
     }
     assert_no_error(d).await
+}
+
+/// Validators no one here wrote accept a PDF the app sealed: poppler's `pdfsig` (the seal
+/// valid and covering the whole document) and pyHanko (trusting the seal's certificate and
+/// the TSA's CA: intact, trusted, its signature timestamp sound and trusted).
+fn validators_accept(pdf: &Path, tsa_ca: &Path) {
+    let out = Command::new("pdfsig")
+        .arg(pdf)
+        .output()
+        .expect("pdfsig (poppler-utils) runs");
+    let words = String::from_utf8_lossy(&out.stdout);
+    assert!(words.contains("Signature is Valid."), "pdfsig: {words}");
+    assert!(words.contains("Total document signed"), "pdfsig: {words}");
+    // The seal's certificate, read by openssl from the seal's own bytes.
+    let bytes = std::fs::read(pdf).unwrap();
+    let start = bytes.windows(10).position(|w| w == b"/Contents<").unwrap() + 10;
+    let end = start + bytes[start..].iter().position(|b| *b == b'>').unwrap();
+    let all: Vec<u8> = bytes[start..end]
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect();
+    let len = match all[1] {
+        n if n < 0x80 => 2 + usize::from(n),
+        0x81 => 3 + usize::from(all[2]),
+        _ => 4 + (usize::from(all[2]) << 8 | usize::from(all[3])),
+    };
+    let der = pdf.with_extension("seal.der");
+    std::fs::write(&der, &all[..len]).unwrap();
+    let printed = Command::new("openssl")
+        .args(["pkcs7", "-inform", "DER", "-print_certs", "-in"])
+        .arg(&der)
+        .output()
+        .expect("openssl runs");
+    let text = String::from_utf8_lossy(&printed.stdout);
+    let begin = text
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("the seal's certificate");
+    let cert = pdf.with_extension("seal.pem");
+    std::fs::write(&cert, &text[begin..]).unwrap();
+    let venv = std::env::var_os("TWEEVOUD_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyenv"));
+    let pyhanko = venv.join("bin/pyhanko");
+    assert!(
+        pyhanko.is_file(),
+        "pyHanko is not installed at {}: scripts/setup.sh installs it",
+        pyhanko.display()
+    );
+    let out = Command::new(&pyhanko)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust-replace",
+            "--trust",
+        ])
+        .arg(&cert)
+        .arg("--trust")
+        .arg(tsa_ca)
+        .arg(pdf)
+        .output()
+        .expect("pyHanko runs");
+    let words = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "pyHanko: {words}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for said in [
+        "The signer's certificate is trusted.",
+        "The signature is cryptographically sound.",
+        "The timestamp token is cryptographically sound.",
+        "The TSA certificate is trusted.",
+    ] {
+        assert!(
+            words.contains(said),
+            "pyHanko does not say {said:?}: {words}"
+        );
+    }
 }
 
 async fn search_archive(d: &WebDriver, query: &str) -> WebDriverResult<()> {
