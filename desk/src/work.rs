@@ -187,6 +187,24 @@ impl Work {
         Ok(pdf::exemplars(&self.agreement, &sealer)?)
     }
 
+    /// The PDFs to save without unlocking a key: those sealed when this place signed, if the
+    /// agreement has not changed since. Otherwise why not: the agreement has no PDFs (nobody
+    /// signed it, or it does not verify), or they must be sealed with a key that signed it
+    /// ([`DeskError::SealKeyNeeded`]).
+    pub fn sealed_pdfs(&self) -> Result<Vec<ExemplarPdf>, DeskError> {
+        if let Some(pdfs) = self.sealed() {
+            return Ok(pdfs.to_vec());
+        }
+        let report = tweevoud::verify(&self.agreement);
+        match report.status {
+            tweevoud::Status::Unsigned => Err(pdf::PdfError::Unsigned.into()),
+            tweevoud::Status::Invalid => {
+                Err(pdf::PdfError::Invalid(report.first_problem().unwrap_or_default()).into())
+            }
+            _ => Err(DeskError::SealKeyNeeded),
+        }
+    }
+
     /// The PDFs sealed when this place signed, if the agreement has not changed since.
     pub fn sealed(&self) -> Option<&[ExemplarPdf]> {
         match &self.sealed {

@@ -412,10 +412,7 @@ impl WebDesk {
                         let passphrase = Zeroizing::new(passphrase);
                         work.seal(&self.store.unlock(&key, &passphrase)?, None)?
                     }
-                    _ => work
-                        .sealed()
-                        .map(<[_]>::to_vec)
-                        .ok_or(DeskError::SealKeyNeeded)?,
+                    _ => work.sealed_pdfs()?,
                 };
                 answer(
                     pdfs.into_iter()

@@ -33,7 +33,7 @@ pub async fn export_exemplars(
                 let tsas = tweevoud::tsa::TsaList::open(state.profile());
                 Ok(work.seal(&unlocked, Some(&tsas))?)
             }
-            _ => work.sealed().map(<[_]>::to_vec).ok_or(Error::SealKeyNeeded),
+            _ => Ok(work.sealed_pdfs()?),
         }
     })
     .await?;
