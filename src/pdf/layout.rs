@@ -1116,7 +1116,7 @@ fn panel(
                             "{}, {} {}",
                             texts::signing_time(language, &a.time),
                             w.by,
-                            a.tsa
+                            settable(setter.fonts, &a.tsa)
                         ),
                         Ink::Text,
                     ),
@@ -1337,6 +1337,38 @@ fn footer(
     Ok(items)
 }
 
+/// The most characters of a TSA's name an exemplar shows.
+const MAX_TSA_NAME: usize = 100;
+
+/// A TSA's name as the exemplar can set it: it comes from a certificate, so anything may be in
+/// it. Control and invisible formatting characters are left out, a character the font lacks
+/// shows as `?`, and it is cut to [`MAX_TSA_NAME`] characters.
+fn settable(fonts: &Fonts, name: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
+    };
+    let mut out: String = name
+        .chars()
+        .filter(|&c| !invisible(c))
+        .map(|c| {
+            let known = [FontKind::Regular]
+                .iter()
+                .all(|&k| fonts.face(k).lookup_glyph_index(c as u32).is_some());
+            if known {
+                c
+            } else {
+                '?'
+            }
+        })
+        .take(MAX_TSA_NAME + 1)
+        .collect();
+    if out.chars().count() > MAX_TSA_NAME {
+        out = out.chars().take(MAX_TSA_NAME).collect::<String>() + "…";
+    }
+    out
+}
+
 /// What the first timestamp of a signature that holds attests, its time in the signer's
 /// offset.
 fn attested(record: &SignatureRecord) -> Option<crate::verify::Stamped> {
@@ -1551,5 +1583,21 @@ mod tests {
             }
         }
         assert!(pages.len() >= 3 && splits <= pages.len());
+    }
+
+    /// A TSA's name comes from a certificate: what the font cannot set, or should not show,
+    /// never stops an exemplar from being made.
+    #[test]
+    fn a_tsa_name_is_made_settable() {
+        let fonts = Fonts::get().unwrap();
+        assert_eq!(
+            settable(fonts, "Agence nationale de sécurité"),
+            "Agence nationale de sécurité"
+        );
+        assert_eq!(settable(fonts, "TSA\u{1b}[31m\u{202E}evil"), "TSA[31mevil");
+        assert_eq!(settable(fonts, "时间戳"), "???");
+        let long = settable(fonts, &"x".repeat(500));
+        assert_eq!(long.chars().count(), MAX_TSA_NAME + 1);
+        assert!(long.ends_with('…'));
     }
 }
