@@ -39,19 +39,9 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// pyHanko's command: `$TWEEVOUD_VENV/bin/pyhanko`, else the project's venv.
+/// pyHanko's command ([`common::pyhanko`]).
 fn pyhanko() -> String {
-    let venv = std::env::var_os("TWEEVOUD_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pyenv"));
-    let bin = venv.join("bin/pyhanko");
-    assert!(
-        bin.is_file(),
-        "pyHanko is not installed at {}: run scripts/setup.sh (it installs pyhanko, \
-         pyhanko-certvalidator and pyhanko-cli into that venv)",
-        bin.display()
-    );
-    bin.to_str().unwrap().to_string()
+    common::pyhanko().to_str().unwrap().to_string()
 }
 
 fn s(p: &Path) -> &str {
@@ -126,21 +116,14 @@ fn last_byte_of_page_1(pdf: &[u8]) -> usize {
 }
 
 /// The certificates of every seal of `pdf`, each written as PEM by openssl from the CMS itself
-/// (not through Tweevoud): `dir/cert-<n>.pem`, with its subject.
+/// (not through Tweevoud, [`common::printed_seal_certificates`]): `dir/cert-<n>.pem`, with its
+/// subject.
 fn certificates(pdf: &[u8], dir: &Path) -> Vec<(PathBuf, String)> {
-    seal_hex(pdf)
+    common::printed_seal_certificates(pdf)
         .into_iter()
         .enumerate()
-        .map(|(i, contents)| {
-            let der = dir.join(format!("seal-{}.der", i + 1));
-            fs::write(&der, seal_der(pdf, contents)).unwrap();
+        .map(|(i, all)| {
             let pem = dir.join(format!("cert-{}.pem", i + 1));
-            let out = run(
-                "openssl",
-                &["pkcs7", "-inform", "DER", "-in", s(&der), "-print_certs"],
-            );
-            assert!(out.status.success(), "openssl pkcs7: {}", text(&out));
-            let all = String::from_utf8(out.stdout).unwrap();
             let subject = all
                 .lines()
                 .find_map(|l| l.strip_prefix("subject="))

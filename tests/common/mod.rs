@@ -370,51 +370,67 @@ pub fn sealer(agreement: &Agreement) -> tweevoud::pdf::Sealer<'static> {
     tweevoud::pdf::Sealer::new(agreement, &test_key(seed), None).unwrap()
 }
 
-/// pyHanko's command, in `$TWEEVOUD_VENV` or the project's venv (`target/pyenv`), which
-/// scripts/setup.sh makes.
-pub fn pyhanko() -> Option<PathBuf> {
+/// pyHanko's command: `$TWEEVOUD_VENV/bin/pyhanko`, else the project's venv
+/// (`target/pyenv`), which scripts/setup.sh makes; a test that needs it fails without it.
+pub fn pyhanko() -> PathBuf {
     let venv = std::env::var_os("TWEEVOUD_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pyenv"));
     let bin = venv.join("bin/pyhanko");
-    bin.is_file().then_some(bin)
+    assert!(
+        bin.is_file(),
+        "pyHanko is not installed at {}: run scripts/setup.sh (it installs pyhanko, \
+         pyhanko-certvalidator and pyhanko-cli into that venv)",
+        bin.display()
+    );
+    bin
 }
 
-/// Writes the certificate of seal `index` of a sealed PDF to `out` as PEM, read by openssl
-/// from the seal's own bytes (the hex of its `/Contents`), not by Tweevoud.
-pub fn seal_certificate(pdf: &std::path::Path, index: usize, out: &std::path::Path) {
-    let bytes = std::fs::read(pdf).unwrap();
-    let mut seals = Vec::new();
+/// The certificate of each seal of a sealed PDF, as `openssl pkcs7 -print_certs` prints it
+/// (its `subject=` line, then its PEM), read by openssl from the seal's own bytes (the hex of
+/// its `/Contents`), not by Tweevoud.
+pub fn printed_seal_certificates(pdf: &[u8]) -> Vec<String> {
+    let mut printed = Vec::new();
     let mut at = 0;
-    while let Some(p) = bytes[at..].windows(10).position(|w| w == b"/Contents<") {
+    while let Some(p) = pdf[at..].windows(10).position(|w| w == b"/Contents<") {
         let start = at + p + 10;
-        let end = start + bytes[start..].iter().position(|b| *b == b'>').unwrap();
-        seals.push(&bytes[start..end]);
+        let end = start + pdf[start..].iter().position(|b| *b == b'>').unwrap();
         at = end;
+        let all: Vec<u8> = pdf[start..end]
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+            .collect();
+        // The seal's DER, by the length its header gives; zeros follow it.
+        let len = match all[1] {
+            n if n < 0x80 => 2 + usize::from(n),
+            0x81 => 3 + usize::from(all[2]),
+            0x82 => 4 + (usize::from(all[2]) << 8 | usize::from(all[3])),
+            _ => panic!("a seal of more than 64 KiB"),
+        };
+        let dir = tempfile::TempDir::new().unwrap();
+        let p7 = dir.path().join("seal.der");
+        std::fs::write(&p7, &all[..len]).unwrap();
+        let out = std::process::Command::new("openssl")
+            .args(["pkcs7", "-inform", "DER", "-print_certs", "-in"])
+            .arg(&p7)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl pkcs7: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed.push(String::from_utf8(out.stdout).unwrap());
     }
-    let all: Vec<u8> = seals[index]
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect();
-    // The seal's DER, by the length its header gives; zeros follow it.
-    let len = match all[1] {
-        n if n < 0x80 => 2 + usize::from(n),
-        0x81 => 3 + usize::from(all[2]),
-        0x82 => 4 + (usize::from(all[2]) << 8 | usize::from(all[3])),
-        _ => panic!("a seal of more than 64 KiB"),
-    };
-    let dir = tempfile::TempDir::new().unwrap();
-    let p7 = dir.path().join("seal.der");
-    std::fs::write(&p7, &all[..len]).unwrap();
-    let printed = std::process::Command::new("openssl")
-        .args(["pkcs7", "-inform", "DER", "-print_certs", "-in"])
-        .arg(&p7)
-        .output()
-        .unwrap();
-    assert!(printed.status.success(), "openssl reads the seal");
-    let text = String::from_utf8(printed.stdout).unwrap();
-    let begin = text
+    printed
+}
+
+/// Writes the certificate of seal `index` of a sealed PDF to `out` as PEM
+/// ([`printed_seal_certificates`]).
+pub fn seal_certificate(pdf: &std::path::Path, index: usize, out: &std::path::Path) {
+    let printed = printed_seal_certificates(&std::fs::read(pdf).unwrap()).remove(index);
+    let begin = printed
         .find("-----BEGIN CERTIFICATE-----")
         .expect("a certificate");
-    std::fs::write(out, &text[begin..]).unwrap();
+    std::fs::write(out, &printed[begin..]).unwrap();
 }
