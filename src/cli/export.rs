@@ -8,7 +8,7 @@ use clap::Args;
 use tweevoud::canonical::sha256_hex;
 use tweevoud::key::KeyStore;
 use tweevoud::pdf::{self, PdfError, Sealer};
-use tweevoud::{Agreement, UnlockedKey};
+use tweevoud::{Agreement, Profile, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{shown, Outcome};
@@ -23,6 +23,13 @@ pub struct ExportArgs {
     /// Replace existing PDFs of the same name whose content differs.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    sealing: SealingArgs,
+}
+
+/// Who seals the PDFs a command writes, and whether it asks for their timestamps.
+#[derive(Args)]
+pub(crate) struct SealingArgs {
     /// The key that seals the PDFs: yours, and one that signed the agreement [default: the
     /// key of yours that signed it last].
     #[arg(long)]
@@ -37,10 +44,29 @@ pub struct ExportArgs {
     passphrase: PassphraseArgs,
 }
 
+impl SealingArgs {
+    /// The profile, and its key that seals `agreement`'s PDFs, unlocked ([`sealing_key`]).
+    pub(crate) fn unlock(&self, agreement: &Agreement) -> Result<(Profile, UnlockedKey)> {
+        let profile = self.profile.profile()?;
+        let key = sealing_key(
+            agreement,
+            &KeyStore::open(&profile),
+            self.key.as_deref(),
+            &self.passphrase,
+        )?;
+        Ok((profile, key))
+    }
+
+    /// Whether the profile's TSAs are to be asked.
+    pub(crate) fn no_timestamp(&self) -> bool {
+        self.no_timestamp
+    }
+}
+
 /// Unlocks the key of the profile that seals an agreement's PDFs: `selector` if given, else
 /// the profile's key that signed the agreement last. Every PDF Tweevoud makes is sealed by a
 /// party that signed it (docs/pdf.md, "The seal").
-pub(crate) fn sealing_key(
+fn sealing_key(
     agreement: &Agreement,
     store: &KeyStore,
     selector: Option<&str>,
@@ -97,16 +123,10 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         eprintln!("tweevoud: {}: {e}", shown(&a.file));
         return Ok(Outcome::Negative);
     }
-    let profile = a.profile.profile()?;
-    let key = sealing_key(
-        &agreement,
-        &KeyStore::open(&profile),
-        a.key.as_deref(),
-        &a.passphrase,
-    )?;
+    let (profile, key) = a.sealing.unlock(&agreement)?;
     // A seal's timestamp is kept in the profile, so that exporting again gives the same bytes.
     let list = tweevoud::tsa::TsaList::open(&profile);
-    let stamps = super::stamp::SealStamps::new(&list, a.no_timestamp);
+    let stamps = super::stamp::SealStamps::new(&list, a.sealing.no_timestamp());
     let stamp = |signature: &[u8]| stamps.stamp(signature);
     let sealer = Sealer::new(&agreement, &key, Some(&stamp))?;
     let pdfs = match pdf::exemplars(&agreement, &sealer) {

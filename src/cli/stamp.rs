@@ -6,11 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use tweevoud::key::KeyStore;
 use tweevoud::tsa::TsaList;
 use tweevoud::{pdf, Agreement, Coded};
 
-use super::keys::{PassphraseArgs, ProfileArgs};
+use super::keys::ProfileArgs;
 use super::{print_json, shown, Outcome};
 
 #[derive(Args)]
@@ -197,16 +196,8 @@ pub struct SealArgs {
     /// Write the PDF with your seal here instead of changing FILE.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Your key that signed the agreement [default: the key of yours that signed it last].
-    #[arg(long)]
-    key: Option<String>,
-    /// Do not ask the TSAs for a timestamp of the seal.
-    #[arg(long)]
-    no_timestamp: bool,
     #[command(flatten)]
-    profile: ProfileArgs,
-    #[command(flatten)]
-    passphrase: PassphraseArgs,
+    sealing: super::export::SealingArgs,
 }
 
 /// `tweevoud seal`: adds your seal to an exemplar the other party sealed, as an incremental
@@ -215,15 +206,9 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
     let bytes = tweevoud::fsutil::read_limited(&a.file, pdf::MAX_PDF_BYTES)
         .with_context(|| format!("cannot read {}", shown(&a.file)))?;
     let checked = pdf::check_exemplar(&bytes)?;
-    let profile = a.profile.profile()?;
-    let key = super::export::sealing_key(
-        &checked.agreement,
-        &KeyStore::open(&profile),
-        a.key.as_deref(),
-        &a.passphrase,
-    )?;
+    let (profile, key) = a.sealing.unlock(&checked.agreement)?;
     let list = TsaList::open(&profile);
-    let stamps = SealStamps::new(&list, a.no_timestamp);
+    let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
     let stamp = |signature: &[u8]| stamps.stamp(signature);
     let sealed = pdf::add_seal(&bytes, &key, Some(&stamp))?;
     let out = a.output.unwrap_or(a.file);
