@@ -345,6 +345,21 @@ fn archive_errors() {
             path: path(),
             problem: s(),
         },
+        ArchiveError::LogBroken {
+            path: path(),
+            problem: s(),
+        },
+        ArchiveError::Linked {
+            path: path(),
+            target: path(),
+        },
+        ArchiveError::UnsignedErasure,
+        ArchiveError::NotAnExemplar {
+            id: s(),
+            number: 1,
+            sha256: s(),
+            problem: s(),
+        },
     ];
     assert_codes(&coded(&all), ArchiveError::CODES);
     let e = ArchiveError::Agreement(AgreementError::Json(s()));

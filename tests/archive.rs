@@ -829,11 +829,20 @@ fn cli_signs_log_entries_with_the_profiles_key() {
     assert_eq!(report["signed_entries"], 1);
     assert_eq!(report["log_entries"], 1);
     assert!(data.join("archive/log.jsonl").is_file());
-    // The profile keeps a signed checkpoint of the log, outside the archive.
-    let checkpoints: Vec<_> = fs::read_dir(data.join("archive-checkpoints"))
+    // The profile keeps a signed checkpoint of the log, outside the archive: by the
+    // identifier the log's first entry carries, and for the directory.
+    let first: LogEntry = serde_json::from_str(&log_lines(&data.join("archive"))[0]).unwrap();
+    let id = first.archive.expect("the first entry names the archive");
+    let mut checkpoints: Vec<String> = fs::read_dir(data.join("archive-checkpoints"))
         .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(checkpoints.len(), 1);
+    checkpoints.sort();
+    assert_eq!(checkpoints.len(), 2, "{checkpoints:?}");
+    assert!(
+        checkpoints.contains(&format!("archive-{id}.json")),
+        "{checkpoints:?}"
+    );
 }
 
 /// A small deterministic generator (xorshift), for the kill delays.

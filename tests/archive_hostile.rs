@@ -636,3 +636,317 @@ fn write_fuzz_seeds() {
         fs::write(rows_dir.join(format!("fail_{name}.txt")), seed).unwrap();
     }
 }
+
+/// Every file under the archive's `objects/`, by name, with its bytes.
+fn objects_on_disk(s: &Setup) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut found = std::collections::BTreeMap::new();
+    for sub in fs::read_dir(s.dir().join("objects")).unwrap() {
+        for f in fs::read_dir(sub.unwrap().path()).unwrap() {
+            let f = f.unwrap();
+            found.insert(
+                f.file_name().into_string().unwrap(),
+                fs::read(f.path()).unwrap(),
+            );
+        }
+    }
+    found
+}
+
+/// The last entry of the log.
+fn last_entry(s: &Setup) -> LogEntry {
+    serde_json::from_str(fs::read_to_string(s.log()).unwrap().lines().last().unwrap()).unwrap()
+}
+
+/// Appends an entry after the last one, well chained, with its hash right: unsigned, or
+/// signed by `key`.
+fn append_entry(
+    s: &Setup,
+    event: archive::LogEvent,
+    agreement: &str,
+    objects: Vec<archive::LoggedObject>,
+    key: Option<&ed25519_dalek::SigningKey>,
+) {
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let last = last_entry(s);
+    let mut e = last.clone();
+    e.seq = last.seq + 1;
+    e.prev = Some(last.hash.clone());
+    e.event = event;
+    e.agreement = Some(tweevoud::archive::AgreementId::parse(agreement).unwrap());
+    e.objects = objects;
+    e.reason = (event == archive::LogEvent::Deleted).then(|| "forged".to_string());
+    e.note = None;
+    e.archive = None;
+    e.signature = None;
+    e.signed_by = key.map(|k| {
+        tweevoud::archive::Sha256Hex::parse(
+            &tweevoud::key::Fingerprint::of_raw_public_key(k.verifying_key().as_bytes()).hex(),
+        )
+        .unwrap()
+    });
+    e.hash = archive::entry_hash(&e);
+    if let Some(k) = key {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        e.signature = Some(archive::LogSignature {
+            public_key: b64.encode(k.verifying_key().as_bytes()),
+            value: b64.encode(k.sign(&archive::signature_message(&e.hash)).to_bytes()),
+        });
+    }
+    s.append_line(String::from_utf8(e.to_line()).unwrap().trim_end());
+}
+
+/// `archive list --json`: the ids.
+fn listed(s: &Setup) -> Vec<String> {
+    let out = s.archive_cmd(&["list", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn fail_unsigned_tombstone_and_forged_added_entries_change_nothing() {
+    // Unsigned, and signed by a key that is not the profile's: neither is acted on.
+    for stranger in [None, Some(test_key(9))] {
+        let s = Setup::new();
+        let file = s.tmp.path().join("a.tweevoud");
+        dpa_complete().save(&file).unwrap();
+        let out = s.archive_cmd(&["add", file.to_str().unwrap(), "--key", "Tom Hendrix"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let id = listed(&s).pop().unwrap();
+        let shown = |s: &Setup| {
+            let out = s.archive_cmd(&["show", &id, "--json"]);
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            v["objects"].clone()
+        };
+        let objects_before = shown(&s);
+        let stored = objects_on_disk(&s);
+        assert_eq!(stored.len(), 4, "agreement, template, two exemplars");
+
+        // A tombstone for the agreement, well chained, naming every object it stored.
+        let added = last_entry(&s);
+        append_entry(
+            &s,
+            archive::LogEvent::Deleted,
+            &id,
+            added.objects.clone(),
+            stranger.as_ref(),
+        );
+        // An `added` entry for the same agreement: exemplar 1 is now an HTML page.
+        let html = b"<html><script>alert('forged')</script></html>".to_vec();
+        let sha = tweevoud::archive::Sha256Hex::of(&html);
+        let obj_dir = s.dir().join("objects").join(&sha.as_str()[..2]);
+        fs::create_dir_all(&obj_dir).unwrap();
+        fs::write(obj_dir.join(sha.as_str()), &html).unwrap();
+        let mut objects = added.objects.clone();
+        for o in objects.iter_mut().filter(|o| o.number == Some(1)) {
+            o.sha256 = sha.clone();
+            o.name = Some("exemplaar.html".into());
+        }
+        append_entry(
+            &s,
+            archive::LogEvent::Added,
+            &id,
+            objects,
+            stranger.as_ref(),
+        );
+
+        // Nothing visible changes: list, search, show.
+        assert_eq!(listed(&s), [id.clone()], "{stranger:?}");
+        let out = s.archive_cmd(&["search", "Zwarte", "Kat", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(shown(&s), objects_before);
+        let out = s.archive_cmd(&["show", &id, "--json"]);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            v["history"].as_array().unwrap().len(),
+            1,
+            "the forged entries are no part of its history: {v:#}"
+        );
+
+        // Verify reports them, with their codes, and deletes nothing.
+        let codes = s.verify_codes();
+        let expected = if stranger.is_some() {
+            "log_foreign_signature"
+        } else {
+            "log_unsigned"
+        };
+        assert!(codes.contains(&expected.to_string()), "{codes:?}");
+        assert!(
+            codes.iter().all(|c| c == expected),
+            "nothing else is wrong: {codes:?}"
+        );
+        let out = s.archive_cmd(&["verify", "--key", "Tom Hendrix"]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        for (name, bytes) in &stored {
+            let now = objects_on_disk(&s);
+            assert_eq!(now.get(name), Some(bytes), "object {name} was touched");
+        }
+
+        // Export hands out the agreement file and the two PDFs the archive stored, under
+        // names it chose.
+        let dest = s.tmp.path().join("out");
+        let out = s.archive_cmd(&[
+            "export",
+            &id,
+            "-o",
+            dest.to_str().unwrap(),
+            "--key",
+            "Tom Hendrix",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let mut names: Vec<String> = fs::read_dir(&dest)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 3, "{names:?}");
+        for n in &names {
+            let bytes = fs::read(dest.join(n)).unwrap();
+            if n.ends_with(".pdf") {
+                assert!(bytes.starts_with(b"%PDF-"), "{n}");
+                assert!(stored.values().any(|b| *b == bytes), "{n} is not stored");
+            } else {
+                assert!(n.ends_with(".tweevoud"), "{names:?}");
+            }
+            assert!(bytes != html, "{n} is the forged page");
+        }
+
+        // A rebuilt index says the same.
+        let out = s.archive_cmd(&["rebuild-index"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the forged entries are reported: {out:?}"
+        );
+        assert_eq!(listed(&s), [id.clone()]);
+        assert_eq!(shown(&s), objects_before);
+    }
+}
+
+/// An archive written through the CLI with two agreements, a copy of it taken after the
+/// first, and the first one's id.
+fn archive_with_an_older_copy(s: &Setup) -> (PathBuf, String) {
+    let add = |n: u32| {
+        let file = s.tmp.path().join(format!("a{n}.tweevoud"));
+        complete_with_customer("Kat", n).save(&file).unwrap();
+        let out = s.archive_cmd(&["add", file.to_str().unwrap(), "--key", "Tom Hendrix"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    };
+    add(21);
+    let id = listed(s).pop().unwrap();
+    let old = s.tmp.path().join("old-copy");
+    assert!(Command::new("cp")
+        .args(["-a", s.dir().to_str().unwrap(), old.to_str().unwrap()])
+        .status()
+        .unwrap()
+        .success());
+    add(22);
+    (old, id)
+}
+
+/// The profile's checkpoint files and their bytes.
+fn checkpoints(s: &Setup) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut all: Vec<_> = fs::read_dir(s.data().join("archive-checkpoints"))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let b = fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// A signed export, and a signed verification, refuse to write to the archive or move its
+/// checkpoint.
+fn writes_are_refused(s: &Setup, id: &str, words: &str) {
+    let before = checkpoints(s);
+    let log = fs::read(s.log()).unwrap();
+    let dest = s.tmp.path().join("exported");
+    let out = s.archive_cmd(&[
+        "export",
+        id,
+        "-o",
+        dest.to_str().unwrap(),
+        "--key",
+        "Tom Hendrix",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(words),
+        "{words}: {out:?}"
+    );
+    let out = s.archive_cmd(&["verify", "--key", "Tom Hendrix"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(checkpoints(s), before, "a checkpoint was written");
+    assert_eq!(fs::read(s.log()).unwrap(), log, "the log was written");
+}
+
+#[test]
+fn fail_archive_swapped_for_a_link_to_an_older_copy() {
+    let s = Setup::new();
+    let (old, id) = archive_with_an_older_copy(&s);
+    let current = s.tmp.path().join("current");
+    fs::rename(s.dir(), &current).unwrap();
+    std::os::unix::fs::symlink(&old, s.dir()).unwrap();
+    let codes = s.verify_codes();
+    assert!(codes.contains(&"archive_linked".into()), "{codes:?}");
+    assert!(codes.contains(&"log_truncated".into()), "{codes:?}");
+    writes_are_refused(&s, &id, "symbolic link");
+
+    // The older copy put in the directory's place (no link): the checkpoint, found by the
+    // archive's identifier, still tells.
+    fs::remove_file(s.dir()).unwrap();
+    fs::rename(&old, s.dir()).unwrap();
+    let codes = s.verify_codes();
+    assert_eq!(codes, ["log_truncated"]);
+    writes_are_refused(&s, &id, "does not match the profile's checkpoint");
+
+    // The checkpoint by identifier deleted, the one of the directory kept: a known archive
+    // without its checkpoint.
+    fs::remove_dir_all(s.dir()).unwrap();
+    fs::rename(&current, s.dir()).unwrap();
+    let by_id: Vec<PathBuf> = checkpoints(&s)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("archive-")
+        })
+        .collect();
+    assert_eq!(by_id.len(), 1, "{by_id:?}");
+    fs::remove_file(&by_id[0]).unwrap();
+    let codes = s.verify_codes();
+    assert_eq!(codes, ["checkpoint_missing"]);
+    writes_are_refused(&s, &id, "keeps no checkpoint");
+}
+
+#[test]
+fn fail_log_with_its_middle_cut() {
+    let s = Setup::new();
+    let (_, id) = archive_with_an_older_copy(&s);
+    let file = s.tmp.path().join("a23.tweevoud");
+    complete_with_customer("Kat", 23).save(&file).unwrap();
+    let out = s.archive_cmd(&["add", file.to_str().unwrap(), "--key", "Tom Hendrix"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // Three entries; the second cut out, the first and the last kept.
+    let text = fs::read_to_string(s.log()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    fs::write(s.log(), format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+    let codes = s.verify_codes();
+    for code in ["log_out_of_sequence", "log_unchained", "log_truncated"] {
+        assert!(codes.contains(&code.into()), "{code}: {codes:?}");
+    }
+    writes_are_refused(&s, &id, "does not hold together");
+}

@@ -23,12 +23,20 @@ pub struct AppState {
     hooks: crate::hooks::Hooks,
 }
 
-/// The profile's archive, opened to be written: with the profile's checkpoint of its log, so
-/// that nothing is added to a log that was cut or rebuilt, and each signed entry moves the
-/// checkpoint.
-pub fn archive_for_writing(profile: &Profile) -> Result<Archive, tweevoud::ArchiveError> {
+/// The profile's archive, opened as the profile trusts it: only log entries signed by the
+/// profile's own keys are acted on (listed, shown, handed out), and with the profile's
+/// checkpoint of its log, so that nothing is added to a log that was cut, rolled back or
+/// rebuilt, and each signed entry moves the checkpoint.
+pub fn open_archive(profile: &Profile) -> Result<Archive, tweevoud::ArchiveError> {
     let dir = profile.archive_dir();
-    Ok(Archive::open(&dir)?.with_checkpoint(profile.archive_checkpoint(&dir)))
+    // A key store that cannot be listed trusts no key: nothing in the log is acted on.
+    let own = tweevoud::KeyStore::open(profile)
+        .list()
+        .map(|keys| keys.iter().map(|k| *k.fingerprint()).collect())
+        .unwrap_or_default();
+    let trust =
+        tweevoud::archive::Trust::keys(own).with_checkpoint(profile.archive_checkpoint(&dir));
+    Archive::open_trusted(&dir, &trust)
 }
 
 impl AppState {
@@ -141,8 +149,7 @@ pub fn sign_and_archive(
     let tsas = tweevoud::tsa::TsaList::open(profile);
     work.sign(profile, key, owner, now, Some(&tsas))?;
     let json = work.agreement.to_json();
-    match archive_for_writing(profile)
-        .and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
+    match open_archive(profile).and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
     {
         Ok(added) => work.archived = Some(added.id),
         Err(e) => work.archive_error = serde_json::to_value(Error::from(e)).ok(),

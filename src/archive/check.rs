@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::checkpoint::{against, Against, Checkpoint};
+use super::checkpoint::{against, locate, Against, Located};
 use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
 use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
 use super::store::{Found, Store};
-use super::{derive, lock, paths, time_str, Archive, ArchiveError};
+use super::{derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError};
 use crate::agreement::Agreement;
 use crate::error::{Coded, Params};
 use crate::key::Fingerprint;
@@ -103,6 +103,11 @@ pub enum ProblemCode {
     CheckpointBadSignature,
     /// The profile's checkpoint is signed by a key that is not one of the profile's own.
     CheckpointForeignSignature,
+    /// The profile knows this archive (its checkpoint of the directory names the identifier
+    /// the log carries), but keeps no checkpoint of it by that identifier: it was deleted.
+    CheckpointMissing,
+    /// The archive's directory is a symbolic link (to another copy, perhaps an older one).
+    ArchiveLinked,
     /// An object cannot be read (or is not a regular file).
     ObjectUnreadable,
     /// An object's bytes do not hash to its name.
@@ -144,6 +149,8 @@ impl ProblemCode {
             ProblemCode::CheckpointUnreadable => "checkpoint_unreadable",
             ProblemCode::CheckpointBadSignature => "checkpoint_bad_signature",
             ProblemCode::CheckpointForeignSignature => "checkpoint_foreign_signature",
+            ProblemCode::CheckpointMissing => "checkpoint_missing",
+            ProblemCode::ArchiveLinked => "archive_linked",
             ProblemCode::ObjectUnreadable => "object_unreadable",
             ProblemCode::ObjectCorrupt => "object_corrupt",
             ProblemCode::ObjectMissing => "object_missing",
@@ -330,6 +337,11 @@ pub fn verify_trusted(
     };
     let total_lines = read.lines.len();
     let mut entries: Vec<LogEntry> = Vec::new();
+    // For each entry, whether it is authenticated and so acted on: in its place, following
+    // the entry before it in a chain unbroken so far, matching its hash, and signed by one of
+    // the profile's keys. Only these say what the archive holds and what was erased.
+    let mut authentic: Vec<bool> = Vec::new();
+    let mut chained = true;
     let mut prev: Option<Sha256Hex> = None;
     // Whether the log may be appended to and the checkpoint moved: every entry signed by the
     // profile's own keys, and the log reaching its checkpoint.
@@ -360,6 +372,7 @@ pub fn verify_trusted(
                     format!("log line {} cannot be read: {e}", line.number),
                 );
                 log_sound = false;
+                chained = false;
                 prev = None;
                 continue;
             }
@@ -381,6 +394,8 @@ pub fn verify_trusted(
         let Some((hash, signature)) = worked else {
             continue;
         };
+        chained &= entry.seq == i as u64 && hash == entry.hash && entry.prev == prev;
+        let own = matches!(&signature, Ok(Some(fp)) if trust.own_keys.contains(fp));
         if hash != entry.hash {
             r.problem(
                 ProblemCode::LogAltered,
@@ -423,10 +438,32 @@ pub fn verify_trusted(
         }
         prev = Some(entry.hash.clone());
         entries.push(entry.clone());
+        authentic.push(chained && own);
     }
     r.log_entries = entries.len();
+    // The archive's identifier: the first authenticated entry's that carries one.
+    let id = entries
+        .iter()
+        .zip(&authentic)
+        .find(|(e, &a)| a && e.archive.is_some())
+        .and_then(|(e, _)| e.archive.clone());
+    if let Some(target) = link_target(dir) {
+        r.problem(ProblemCode::ArchiveLinked, format!(
+            "the archive's directory {} is a symbolic link to {}: another copy of the archive may stand in for it, so nothing is written to it",
+            dir.display(),
+            target.display()
+        ));
+        log_trusted = false;
+    }
     if let Some(path) = &trust.checkpoint {
-        log_trusted &= check_checkpoint(path, trust, total_lines as u64, &entries, &mut r);
+        log_trusted &= check_checkpoint(
+            path,
+            trust,
+            total_lines as u64,
+            &entries,
+            id.as_ref(),
+            &mut r,
+        );
     }
     if let Some(n) = read.torn_tail {
         r.notes.push(format!(
@@ -437,7 +474,13 @@ pub fn verify_trusted(
     // What the log says the archive holds.
     let mut states: BTreeMap<AgreementId, State> = BTreeMap::new();
     let mut erased: BTreeMap<Sha256Hex, u64> = BTreeMap::new();
-    for e in &entries {
+    // Objects named only by entries that are not acted on: left where they are.
+    let mut unacted: BTreeSet<Sha256Hex> = BTreeSet::new();
+    for (e, &acted) in entries.iter().zip(&authentic) {
+        if !acted {
+            unacted.extend(e.objects.iter().map(|o| o.sha256.clone()));
+            continue;
+        }
         let Some(id) = &e.agreement else { continue };
         match e.event {
             LogEvent::Added => {
@@ -561,6 +604,10 @@ pub fn verify_trusted(
                                 "object {sha} was erased by log entry {seq} but is still on disk, and cannot be removed: {e}"
                             )),
                         }
+                    } else if unacted.contains(sha) {
+                        r.notes.push(format!(
+                            "object {sha} is named only by log entries that are not authenticated (reported above); it is not part of the archive, and is left where it is"
+                        ));
                     } else {
                         r.notes.push(format!(
                             "object {sha} is in no log entry (an add was interrupted before it was logged); it is not part of the archive, and is used again if the same file is added"
@@ -682,6 +729,7 @@ pub fn verify_trusted(
                     log: Log::new(p.log.clone()),
                     index,
                     checkpoint: None,
+                    writers: Some(trust.own_keys.clone()),
                 };
                 let scan = index_scan.and_then(|h| h.join().ok()).flatten();
                 (index_ok, log_sound) = check_index(
@@ -723,6 +771,16 @@ pub fn verify_trusted(
                     objects: Vec::new(),
                     reason: None,
                     note: Some(note),
+                    // The entry that names the archive, if none does yet.
+                    archive: match &id {
+                        Some(_) => None,
+                        None => Some(super::checkpoint::new_archive_id().map_err(|source| {
+                            ArchiveError::Io {
+                                path: p.log.clone(),
+                                source,
+                            }
+                        })?),
+                    },
                 },
                 Some(signer),
             )
@@ -737,38 +795,44 @@ pub fn verify_trusted(
             }
         }
         if let (Some(path), Some(first)) = (&trust.checkpoint, entries.first().or(Some(&entry))) {
-            Checkpoint::signed(first, &entry, signer)
-                .write(path)
-                .map_err(|source| ArchiveError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+            let id = id.as_ref().or(entry.archive.as_ref());
+            write_checkpoint(path, first, &entry, id, signer)?;
         }
     }
     Ok(r)
 }
 
-/// Compares the log with the profile's checkpoint of it; reports what does not hold. Whether
-/// the log can be trusted to reach its checkpoint.
+/// Compares the log with the profile's checkpoint of it (found by the identifier `id` the
+/// log carries, or for a log without one by `path`, the directory's); reports what does not
+/// hold. Whether the log can be trusted to reach its checkpoint.
 fn check_checkpoint(
     path: &Path,
     trust: &Trust,
     lines: u64,
     entries: &[LogEntry],
+    id: Option<&Sha256Hex>,
     r: &mut Report,
 ) -> bool {
-    let (c, key) = match Checkpoint::read(path) {
-        Ok(Some(found)) => found,
-        Ok(None) => {
+    let (path, c, key) = match locate(path, id) {
+        Located::Found(path, c, key) => (path, c, key),
+        Located::None => {
             if !entries.is_empty() {
                 r.notes.push(format!(
-                    "the profile keeps no checkpoint of this archive ({}): it was not written to with one of this profile's keys yet, or the checkpoint was deleted, so a log cut short cannot be told",
+                    "the profile keeps no checkpoint of this archive ({}): it was not written to with one of this profile's keys yet, so a log cut short cannot be told",
                     path.display()
                 ));
             }
             return true;
         }
-        Err(super::checkpoint::CheckpointError::Signature(e)) => {
+        Located::Missing(path) => {
+            r.problem(ProblemCode::CheckpointMissing, format!(
+                "the profile knows this archive (identifier {}), but keeps no checkpoint of it ({}): it was deleted, so a log cut short or rolled back cannot be told",
+                id.map_or("", |i| i.short(16)),
+                path.display()
+            ));
+            return false;
+        }
+        Located::Unreadable(path, super::checkpoint::CheckpointError::Signature(e)) => {
             r.problem(
                 ProblemCode::CheckpointBadSignature,
                 format!(
@@ -778,7 +842,7 @@ fn check_checkpoint(
             );
             return false;
         }
-        Err(e) => {
+        Located::Unreadable(path, e) => {
             r.problem(
                 ProblemCode::CheckpointUnreadable,
                 format!(
@@ -797,12 +861,11 @@ fn check_checkpoint(
         ));
         return false;
     }
-    let at = |seq: u64| entries.iter().find(|e| e.seq == seq);
-    match against(&c, lines, at) {
+    match against(&c, lines, entries, id) {
         Against::Holds => true,
         Against::Truncated { log } => {
             r.problem(ProblemCode::LogTruncated, format!(
-                "the log holds {log} entries, but on {} it held {} (the profile's checkpoint, signed by key {}): entries were removed from its end",
+                "the log holds {log} entries, but on {} it held {} (the profile's checkpoint, signed by key {}): entries were removed, or the archive was rolled back to an older copy",
                 c.time,
                 c.entries,
                 key.short()
@@ -811,7 +874,7 @@ fn check_checkpoint(
         }
         Against::Rebuilt => {
             r.problem(ProblemCode::LogRebuilt, format!(
-                "the log's entry {} is not the one the profile's checkpoint of {} names (hash {}), or its first entry is not: the log was rewritten or rebuilt",
+                "the log's entry {} is not the one the profile's checkpoint of {} names (hash {}), or its first entry or its identifier is not: the log was rewritten, rebuilt, or is another archive's",
                 c.entries - 1,
                 c.time,
                 c.head.short(16)

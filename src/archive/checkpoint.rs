@@ -10,12 +10,15 @@
 //! is in `docs/format.md`, "The checkpoint".
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::id::Sha256Hex;
-use super::log::{check_ed25519, fingerprint_of, sign, LogEntry, LogSignature, SignatureProblem};
+use super::log::{
+    check_ed25519, entry_hash, fingerprint_of, sign, LogEntry, LogRead, LogSignature,
+    SignatureProblem, Writers,
+};
 use super::read_regular;
 use crate::canonical::{tagged_hash, to_canonical_json};
 use crate::error::{param, Coded, Params};
@@ -49,6 +52,10 @@ pub struct Checkpoint {
     pub time: String,
     /// The fingerprint of the key that signed it.
     pub signed_by: Sha256Hex,
+    /// The archive's identifier (the `archive` member its log carries); absent in a
+    /// checkpoint of an archive made before identifiers that has none yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_id: Option<Sha256Hex>,
     /// Ed25519 over [`CHECKPOINT_SIGNATURE_TAG`] || LF || the 32 bytes of
     /// `H(CHECKPOINT_TAG, checkpoint without "signature")`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,7 +108,12 @@ impl Coded for CheckpointError {
 
 impl Checkpoint {
     /// The checkpoint of a log whose first entry is `first` and last is `last`, signed.
-    pub(crate) fn signed(first: &LogEntry, last: &LogEntry, signer: &dyn Signer) -> Checkpoint {
+    pub(crate) fn signed(
+        first: &LogEntry,
+        last: &LogEntry,
+        archive_id: Option<&Sha256Hex>,
+        signer: &dyn Signer,
+    ) -> Checkpoint {
         let mut c = Checkpoint {
             format: CHECKPOINT_TAG.to_string(),
             archive: first.hash.clone(),
@@ -109,6 +121,7 @@ impl Checkpoint {
             head: last.hash.clone(),
             time: last.time.clone(),
             signed_by: fingerprint_of(signer),
+            archive_id: archive_id.cloned(),
             signature: None,
         };
         c.signature = Some(sign(signer, &c.message()));
@@ -184,34 +197,175 @@ pub(crate) fn parse_checkpoint(bytes: &[u8]) -> Result<Checkpoint, CheckpointErr
 /// How a log compares with its checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Against {
-    /// The checkpoint's head is in the log, at its position.
+    /// The log reaches the checkpoint: its first entry and its entry at the checkpoint's
+    /// position are the ones the checkpoint names.
     Holds,
-    /// The log has fewer entries than the checkpoint counted: entries were cut off its end.
+    /// The log has fewer entries than the checkpoint counted: entries were cut off its end
+    /// (or out of its middle).
     Truncated {
         /// Entries in the log.
         log: u64,
     },
-    /// The log's entry at the checkpoint's position (or its first entry) is not the one the
-    /// checkpoint names: the log was rewritten or rebuilt.
+    /// The log's entry at the checkpoint's position (or its first entry, or its identifier)
+    /// is not the one the checkpoint names: the log was rewritten, rebuilt, or is another
+    /// archive's.
     Rebuilt,
 }
 
-/// Compares a log (`count` entries; `entry(seq)` the entry at a position, if readable) with a
-/// checkpoint.
-pub(crate) fn against<'a>(
+/// Compares a log (`lines` lines; `entries` its entries in order, each at its position;
+/// `log_id` the identifier its authenticated entries carry) with a checkpoint. Whether the
+/// entries in between hold together is the caller's to check ([`Chain`]).
+pub(crate) fn against(
     c: &Checkpoint,
-    count: u64,
-    entry: impl Fn(u64) -> Option<&'a LogEntry>,
+    lines: u64,
+    entries: &[LogEntry],
+    log_id: Option<&Sha256Hex>,
 ) -> Against {
-    if count < c.entries {
-        return Against::Truncated { log: count };
+    if lines < c.entries {
+        return Against::Truncated { log: lines };
     }
-    let first = entry(0).is_some_and(|e| e.hash == c.archive);
-    let head = entry(c.entries - 1).is_some_and(|e| e.hash == c.head);
+    if c.archive_id.is_some() && c.archive_id.as_ref() != log_id {
+        return Against::Rebuilt;
+    }
+    let at = |seq: u64| {
+        usize::try_from(seq)
+            .ok()
+            .and_then(|i| entries.get(i))
+            .filter(|e| e.seq == seq)
+    };
+    let first = at(0).is_some_and(|e| e.hash == c.archive);
+    let head = at(c.entries - 1).is_some_and(|e| e.hash == c.head);
     if first && head {
         Against::Holds
     } else {
         Against::Rebuilt
+    }
+}
+
+/// The log read whole, as the append guard reads it before every write.
+#[derive(Debug, Default)]
+pub(crate) struct Chain {
+    /// Its entries from the first, as far as the chain holds.
+    pub entries: Vec<LogEntry>,
+    /// Lines read (a torn tail is no line).
+    pub lines: u64,
+    /// Where the chain first fails, in words: a line that is not an entry, an entry out of
+    /// place, altered, or not following the one before. `None`: it holds throughout.
+    pub broken: Option<String>,
+}
+
+impl Chain {
+    /// Checks every line: each an entry, at its position, matching its hash, following the
+    /// one before. O(n) in the log's size.
+    pub(crate) fn check(read: LogRead) -> Chain {
+        let lines = read.lines.len() as u64;
+        let mut entries: Vec<LogEntry> = Vec::with_capacity(read.lines.len());
+        let mut broken = None;
+        for (i, line) in read.lines.into_iter().enumerate() {
+            let entry = match line.entry {
+                Ok(e) => e,
+                Err(e) => {
+                    broken = Some(format!("line {} is not an entry ({e})", line.number));
+                    break;
+                }
+            };
+            let problem = if entry.seq != i as u64 {
+                Some("is out of sequence")
+            } else if entry_hash(&entry) != entry.hash {
+                Some("does not match its hash")
+            } else if entry.prev.as_ref() != entries.last().map(|e| &e.hash) {
+                Some("does not follow the entry before it")
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                broken = Some(format!("the entry on line {} {p}", line.number));
+                break;
+            }
+            entries.push(entry);
+        }
+        Chain {
+            entries,
+            lines,
+            broken,
+        }
+    }
+
+    /// The archive's identifier: the `archive` member of the first entry signed by a key
+    /// that may write that carries one.
+    pub(crate) fn archive_id(&self, writers: Writers) -> Option<&Sha256Hex> {
+        archive_id(&self.entries, |e| writers.signed(e))
+    }
+}
+
+/// The `archive` member of the first entry that carries one and that `authentic` accepts.
+pub(crate) fn archive_id<'a>(
+    entries: &'a [LogEntry],
+    authentic: impl Fn(&LogEntry) -> bool,
+) -> Option<&'a Sha256Hex> {
+    entries
+        .iter()
+        .filter(|e| e.archive.is_some())
+        .find(|e| authentic(e))
+        .and_then(|e| e.archive.as_ref())
+}
+
+/// A new archive identifier: 32 random bytes.
+pub(crate) fn new_archive_id() -> io::Result<Sha256Hex> {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 32];
+    rand_core::OsRng.try_fill_bytes(&mut bytes).map_err(|e| {
+        io::Error::other(format!("no randomness for the archive's identifier: {e}"))
+    })?;
+    Ok(Sha256Hex::from_bytes(&bytes))
+}
+
+/// The checkpoint file of the archive with identifier `id`, beside the one the profile keeps
+/// for its directory (`by_path`, [`crate::Profile::archive_checkpoint`]).
+pub fn checkpoint_of_archive(by_path: &Path, id: &Sha256Hex) -> PathBuf {
+    by_path.with_file_name(format!("archive-{id}.json"))
+}
+
+/// Where the profile's checkpoint of an archive is, and what was found there.
+#[derive(Debug)]
+pub(crate) enum Located {
+    /// The log carries no identifier, and the profile keeps no checkpoint of its directory.
+    None,
+    /// The profile knows the archive (the checkpoint of its directory names the identifier
+    /// its log carries), but keeps no checkpoint of it by that identifier: it was deleted.
+    Missing(PathBuf),
+    /// The checkpoint, checked, and the key that signed it.
+    Found(PathBuf, Box<Checkpoint>, Fingerprint),
+    /// A checkpoint that cannot be read, is not one, or is not validly signed.
+    Unreadable(PathBuf, CheckpointError),
+}
+
+/// Finds the profile's checkpoint of an archive: by the identifier its log carries (`id`),
+/// or, for a log without one (made before identifiers), by its directory (`by_path`). An
+/// archive the profile knows (the checkpoint of its directory names its identifier) whose
+/// checkpoint by identifier is gone is [`Located::Missing`].
+pub(crate) fn locate(by_path: &Path, id: Option<&Sha256Hex>) -> Located {
+    let Some(id) = id else {
+        return match Checkpoint::read(by_path) {
+            Ok(Some((c, key))) => Located::Found(by_path.to_path_buf(), Box::new(c), key),
+            Ok(None) => Located::None,
+            Err(e) => Located::Unreadable(by_path.to_path_buf(), e),
+        };
+    };
+    let path = checkpoint_of_archive(by_path, id);
+    match Checkpoint::read(&path) {
+        Ok(Some((c, key))) if c.archive_id.as_ref() == Some(id) => {
+            Located::Found(path, Box::new(c), key)
+        }
+        Ok(Some(_)) => Located::Unreadable(
+            path,
+            CheckpointError::Malformed("it names another archive".into()),
+        ),
+        Ok(None) => match Checkpoint::read(by_path) {
+            Ok(Some((c, _))) if c.archive_id.as_ref() == Some(id) => Located::Missing(path),
+            _ => Located::None,
+        },
+        Err(e) => Located::Unreadable(path, e),
     }
 }
 
@@ -234,6 +388,7 @@ mod tests {
                         objects: Vec::new(),
                         reason: None,
                         note: None,
+                        archive: None,
                     },
                     Some(key),
                 )
@@ -246,25 +401,74 @@ mod tests {
     fn signed_read_back_and_compared() {
         let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
         let log = entries(3, &key);
-        let c = Checkpoint::signed(&log[0], &log[1], &key);
+        let c = Checkpoint::signed(&log[0], &log[1], None, &key);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cp/x.json");
         c.write(&path).unwrap();
         let (read, fp) = Checkpoint::read(&path).unwrap().unwrap();
         assert_eq!(read, c);
         assert_eq!(fp.hex(), fingerprint_of(&key).as_str());
-        let at = |n: u64| log.get(n as usize);
-        assert_eq!(against(&c, 3, at), Against::Holds);
-        assert_eq!(against(&c, 1, at), Against::Truncated { log: 1 });
+        assert_eq!(against(&c, 3, &log, None), Against::Holds);
+        assert_eq!(
+            against(&c, 1, &log[..1], None),
+            Against::Truncated { log: 1 }
+        );
         let other = entries(3, &ed25519_dalek::SigningKey::from_bytes(&[2; 32]));
-        assert_eq!(against(&c, 3, |n| other.get(n as usize)), Against::Rebuilt);
+        assert_eq!(against(&c, 3, &other, None), Against::Rebuilt);
+        // A checkpoint that names an identifier holds only for the log that carries it.
+        let id = new_archive_id().unwrap();
+        let named = Checkpoint::signed(&log[0], &log[1], Some(&id), &key);
+        assert_eq!(against(&named, 3, &log, Some(&id)), Against::Holds);
+        assert_eq!(against(&named, 3, &log, None), Against::Rebuilt);
+    }
+
+    #[test]
+    fn fail_chain_with_an_entry_cut_out_of_its_middle() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path().join("log.jsonl"));
+        let new = |archive| NewEntry {
+            time: "2026-11-23T10:00:00+01:00".into(),
+            event: LogEvent::Verified,
+            agreement: None,
+            objects: Vec::new(),
+            reason: None,
+            note: None,
+            archive,
+        };
+        let id = new_archive_id().unwrap();
+        let all: Vec<LogEntry> = (0..3)
+            .map(|i| {
+                log.append(new((i == 0).then(|| id.clone())), Some(&key))
+                    .unwrap()
+            })
+            .collect();
+        let whole = Chain::check(log.read_all().unwrap());
+        assert_eq!(whole.broken, None);
+        assert_eq!(whole.entries, all);
+        assert_eq!(whole.archive_id(Writers::AnySigned), Some(&id));
+        let other = [7u8; 32];
+        let theirs = Fingerprint::of_raw_public_key(&other);
+        assert_eq!(whole.archive_id(Writers::Keys(&[theirs])), None);
+        // The middle entry cut out: the first and the last are still the checkpoint's.
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        std::fs::write(log.path(), format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+        let cut = Chain::check(log.read_all().unwrap());
+        assert!(cut.broken.unwrap().contains("line 2"));
+        assert_eq!(cut.entries.len(), 1);
+        let c = Checkpoint::signed(&all[0], &all[2], Some(&id), &key);
+        assert_eq!(
+            against(&c, cut.lines, &cut.entries, Some(&id)),
+            Against::Truncated { log: 2 }
+        );
     }
 
     #[test]
     fn fail_altered_checkpoint() {
         let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
         let log = entries(2, &key);
-        let mut c = Checkpoint::signed(&log[0], &log[1], &key);
+        let mut c = Checkpoint::signed(&log[0], &log[1], None, &key);
         c.entries = 1;
         assert!(matches!(
             c.check_signature(),

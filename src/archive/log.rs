@@ -148,6 +148,12 @@ pub struct LogEntry {
     /// A short note: where an export went, what a verification found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The archive's identifier (32 random bytes, hex), chosen when the archive was created:
+    /// carried by the first entry of an archive (and, in an archive made before identifiers,
+    /// by the first entry written after the upgrade); absent elsewhere. The profile finds its
+    /// checkpoint of the archive by it (`docs/format.md`, "The checkpoint").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<Sha256Hex>,
     /// The previous entry's `hash`; absent for the first entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<Sha256Hex>,
@@ -171,6 +177,8 @@ pub(crate) struct NewEntry {
     pub objects: Vec<LoggedObject>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// The archive's identifier, when this entry is the one that carries it.
+    pub archive: Option<Sha256Hex>,
 }
 
 /// The hash of an entry: over everything but `hash` and `signature`.
@@ -277,6 +285,41 @@ impl LogEntry {
             return Err(SignatureProblem::OtherKey);
         }
         Ok(Some(key))
+    }
+}
+
+/// Which keys may write an archive's log: the log entries an archive acts on are those signed
+/// by one of them.
+#[derive(Debug, Clone, Copy)]
+pub enum Writers<'a> {
+    /// Any key whose signature holds (an archive used without a profile, by the library).
+    AnySigned,
+    /// Only these keys (the profile's own).
+    Keys(&'a [Fingerprint]),
+}
+
+impl Writers<'_> {
+    /// Whether `entry`, taken alone, is authenticated: its content matches its hash and it is
+    /// validly signed by a key that may write. (Its place in the chain is the reader's to
+    /// check.)
+    pub fn authenticate(&self, entry: &LogEntry) -> bool {
+        entry_hash(entry) == entry.hash && self.signed(entry)
+    }
+
+    /// Whether `entry`'s signature holds and is by a key that may write (its hash unchecked).
+    pub fn signed(&self, entry: &LogEntry) -> bool {
+        match entry.check_signature() {
+            Ok(Some(fp)) => self.allows(&fp),
+            _ => false,
+        }
+    }
+
+    /// Whether this key may write.
+    pub fn allows(&self, fp: &Fingerprint) -> bool {
+        match self {
+            Writers::AnySigned => true,
+            Writers::Keys(keys) => keys.contains(fp),
+        }
     }
 }
 
@@ -403,7 +446,7 @@ pub fn parse_log_line(line: &[u8]) -> Result<LogEntry, LineError> {
             .map_err(|value| LineError::BadHash { member, value }),
         _ => Ok(()),
     };
-    for member in ["hash", "prev", "agreement", "signed_by"] {
+    for member in ["hash", "prev", "agreement", "signed_by", "archive"] {
         hex_member(member.to_string(), value.get(member))?;
     }
     // Found by fuzzing (the log_line target): a forged seq of 2^64 - 1 was accepted, but its
@@ -527,34 +570,6 @@ impl Log {
         }
     }
 
-    /// The first entry, read from the start of the file (at most [`MAX_LINE_BYTES`] of it).
-    pub(crate) fn first(&self) -> io::Result<Option<LogEntry>> {
-        match check_regular(&self.path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        let f = File::open(&self.path)?;
-        if !f.metadata()?.is_file() {
-            return Err(super::not_regular());
-        }
-        let mut buf = Vec::new();
-        f.take(MAX_LINE_BYTES as u64 + 1).read_to_end(&mut buf)?;
-        match buf.iter().position(|&b| b == b'\n') {
-            Some(end) => parse_log_line(&buf[..end]).map(Some).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("the first line of the log cannot be read: {e}"),
-                )
-            }),
-            None if buf.len() > MAX_LINE_BYTES => Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the first line of the log is longer than any entry",
-            )),
-            None => Ok(None),
-        }
-    }
-
     /// Appends an entry, flushed to disk before this returns. The caller holds the
     /// archive's lock. A line cut short by an earlier crash is dropped first.
     pub(crate) fn append(
@@ -601,6 +616,7 @@ impl Log {
             objects: new.objects,
             reason: new.reason,
             note: new.note,
+            archive: new.archive,
             prev: prev.map(|p| p.hash),
             signed_by: signer.map(fingerprint_of),
             hash: Sha256Hex::from_bytes(&[0; 32]),
@@ -660,6 +676,7 @@ mod tests {
             }],
             reason: None,
             note: None,
+            archive: None,
         }
     }
 
@@ -797,7 +814,6 @@ mod tests {
             let log = Log::new(path.clone());
             assert!(log.read_all().is_err());
             assert!(log.last().is_err());
-            assert!(log.first().is_err());
             assert!(log.append(new(LogEvent::Added), None).is_err());
         }
     }

@@ -29,6 +29,7 @@ use serde::Serialize;
 use crate::agreement::{Agreement, AgreementError};
 use crate::canonical::tagged_hash;
 use crate::error::{param, Coded, Params};
+use crate::key::Fingerprint;
 use crate::kind::Kind;
 use crate::party::{Party, PARTIES};
 use crate::profile::create_private_dir;
@@ -45,7 +46,9 @@ mod store;
 pub use check::{
     verify, verify_threads, verify_trusted, Problem, ProblemCode, Progress, Report, Trust,
 };
-pub use checkpoint::{Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG};
+pub use checkpoint::{
+    checkpoint_of_archive, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
+};
 pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
 #[doc(hidden)]
 pub use index::{parse_index_row, IndexRowError};
@@ -54,8 +57,8 @@ pub use index::{ObjectRow, SignatureRow, Summary, MAX_INDEX_FIELD_BYTES};
 pub use log::parse_log_line;
 pub use log::{
     entry_hash, signature_message, LineError, LogEntry, LogEvent, LogSignature, LoggedObject,
-    ObjectKind, SignatureProblem, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS, MAX_LINE_BYTES,
-    MAX_LOG_BYTES, MAX_LOG_ENTRIES,
+    ObjectKind, SignatureProblem, Writers, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS,
+    MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES,
 };
 pub use store::MAX_OBJECT_BYTES;
 
@@ -182,6 +185,40 @@ pub enum ArchiveError {
         /// What does not match.
         problem: String,
     },
+    /// The log's chain does not hold (an entry removed, moved or altered, a line that is not
+    /// an entry): nothing is written to such a log, and no checkpoint is moved to it.
+    #[error("the archive's log {} does not hold together: {problem}; nothing was written", path.display())]
+    LogBroken {
+        /// The log.
+        path: PathBuf,
+        /// Where it breaks.
+        problem: String,
+    },
+    /// The archive's directory is a symbolic link: the archive reads only its own files, and
+    /// writes to none that another copy could stand in for.
+    #[error("the archive's directory {} is a symbolic link (to {}); nothing was written", path.display(), target.display())]
+    Linked {
+        /// The directory.
+        path: PathBuf,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// An erasure that is not signed by a key that may write the log: the archive deletes
+    /// only on a signed erasure.
+    #[error("an erasure must be signed with one of your keys; nothing was erased")]
+    UnsignedErasure,
+    /// A stored exemplar that is not a PDF Tweevoud reads: it is not handed out.
+    #[error("exemplar {number} of agreement {id} (object {sha256}) is not a PDF Tweevoud reads: {problem}; it is not handed out")]
+    NotAnExemplar {
+        /// The agreement.
+        id: String,
+        /// The exemplar's number.
+        number: u32,
+        /// The object.
+        sha256: String,
+        /// Why.
+        problem: String,
+    },
 }
 
 impl ArchiveError {
@@ -204,13 +241,17 @@ impl ArchiveError {
         "no_exemplar",
         "bad_reason",
         "checkpoint_mismatch",
+        "log_broken",
+        "archive_linked",
+        "erasure_unsigned",
+        "not_an_exemplar",
     ];
 }
 
 /// The stable code of this error, for programs and the UI to word it. Parameters: `path`,
 /// `detail` and `reason` (English words), `found`, `ours` (schema versions), `sha256`,
 /// `problem`, `id`, `prefix`, `matches` (joined by ", "), `query`, `number`, `max`
-/// (characters); an agreement's or a PDF's as their errors give them.
+/// (characters), `target` (where a link points); an agreement's or a PDF's as their errors give them.
 impl Coded for ArchiveError {
     fn code(&self) -> &'static str {
         match self {
@@ -232,6 +273,10 @@ impl Coded for ArchiveError {
             ArchiveError::NoExemplar { .. } => "no_exemplar",
             ArchiveError::BadReason => "bad_reason",
             ArchiveError::Checkpoint { .. } => "checkpoint_mismatch",
+            ArchiveError::LogBroken { .. } => "log_broken",
+            ArchiveError::Linked { .. } => "archive_linked",
+            ArchiveError::UnsignedErasure => "erasure_unsigned",
+            ArchiveError::NotAnExemplar { .. } => "not_an_exemplar",
         }
     }
 
@@ -270,9 +315,25 @@ impl Coded for ArchiveError {
                 vec![param("id", id), param("number", number)]
             }
             ArchiveError::BadReason => vec![param("max", MAX_REASON_CHARS)],
-            ArchiveError::Checkpoint { path: p, problem } => {
+            ArchiveError::Checkpoint { path: p, problem }
+            | ArchiveError::LogBroken { path: p, problem } => {
                 vec![path(p), param("problem", problem)]
             }
+            ArchiveError::Linked { path: p, target } => {
+                vec![path(p), param("target", target.display())]
+            }
+            ArchiveError::UnsignedErasure => Vec::new(),
+            ArchiveError::NotAnExemplar {
+                id,
+                number,
+                sha256,
+                problem,
+            } => vec![
+                param("id", id),
+                param("number", number),
+                param("sha256", sha256),
+                param("problem", problem),
+            ],
         }
     }
 }
@@ -282,7 +343,8 @@ impl Coded for ArchiveError {
 pub struct ArchivedExemplar {
     /// Its number: 1 (the provider's) or 2 (the customer's).
     pub number: u32,
-    /// The file name it was stored under (a safe one).
+    /// The file name the archive gives it: the customer (or template), the id's start and
+    /// the number, ending in `.pdf` (never a name a file or a log line chose).
     pub file_name: String,
     /// SHA-256 of its bytes, hex: its name in the archive.
     pub sha256: String,
@@ -497,9 +559,12 @@ pub struct Archive {
     store: Store,
     log: Log,
     index: Index,
-    /// The profile's checkpoint of this archive, if the caller gave one
-    /// ([`Archive::with_checkpoint`]).
+    /// The profile's checkpoint of this archive's directory, if the caller gave one
+    /// ([`Archive::with_checkpoint`]); the checkpoint of an archive whose log carries an
+    /// identifier is beside it ([`checkpoint_of_archive`]).
     checkpoint: Option<PathBuf>,
+    /// The keys that may write its log; `None`: any key whose signature holds.
+    writers: Option<Vec<Fingerprint>>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -598,6 +663,46 @@ pub(crate) fn paths(dir: &Path) -> Paths {
     }
 }
 
+/// What [`Archive::guard`] found of a log that may be written to.
+struct Guarded {
+    /// Its first entry, if any.
+    first: Option<LogEntry>,
+    /// Its identifier, if an authenticated entry carries one.
+    archive_id: Option<Sha256Hex>,
+}
+
+/// An entry appended, with what the checkpoint that follows it names.
+struct Appended {
+    entry: LogEntry,
+    first: LogEntry,
+    archive_id: Option<Sha256Hex>,
+}
+
+/// Where `dir` points, if it is a symbolic link.
+pub(crate) fn link_target(dir: &Path) -> Option<PathBuf> {
+    let meta = fs::symlink_metadata(dir).ok()?;
+    meta.file_type()
+        .is_symlink()
+        .then(|| fs::read_link(dir).unwrap_or_default())
+}
+
+/// Writes the checkpoint of a log from `first` to `last`: for the archive's identifier, when
+/// it has one, and for its directory (`by_path`).
+pub(crate) fn write_checkpoint(
+    by_path: &Path,
+    first: &LogEntry,
+    last: &LogEntry,
+    archive_id: Option<&Sha256Hex>,
+    signer: &dyn Signer,
+) -> Result<(), ArchiveError> {
+    let c = Checkpoint::signed(first, last, archive_id, signer);
+    if let Some(id) = archive_id {
+        let path = checkpoint_of_archive(by_path, id);
+        c.write(&path).map_err(io_at(&path))?;
+    }
+    c.write(by_path).map_err(io_at(by_path))
+}
+
 /// Holds the archive's lock until dropped.
 pub(crate) struct Locked {
     _lock: Box<fd_lock::RwLock<fs::File>>,
@@ -630,6 +735,27 @@ impl Archive {
     /// Opens (creating it if need be) the archive in `dir`, and brings its index up to date
     /// with the log if a crash left it behind.
     pub fn open(dir: &Path) -> Result<Archive, ArchiveError> {
+        Archive::open_with(dir, None, true)
+    }
+
+    /// Opens the archive in `dir` as a profile does: only log entries signed by one of
+    /// `trust.own_keys` are acted on (indexed, listed, erasing), and every append checks the
+    /// log against the profile's checkpoint (`trust.checkpoint`) and moves it.
+    pub fn open_trusted(dir: &Path, trust: &Trust) -> Result<Archive, ArchiveError> {
+        let archive = Archive::open_with(dir, Some(trust.own_keys.clone()), true)?;
+        Ok(match &trust.checkpoint {
+            Some(path) => archive.with_checkpoint(path.clone()),
+            None => archive,
+        })
+    }
+
+    /// Opens the archive; brings its index up to date with the log when `catch_up` (a reader
+    /// that does not know which keys may write leaves the index as it is).
+    fn open_with(
+        dir: &Path,
+        writers: Option<Vec<Fingerprint>>,
+        catch_up: bool,
+    ) -> Result<Archive, ArchiveError> {
         let p = paths(dir);
         create_private_dir(dir).map_err(io_at(dir))?;
         create_private_dir(&p.objects).map_err(io_at(&p.objects))?;
@@ -652,10 +778,11 @@ impl Archive {
             log,
             index,
             checkpoint: None,
+            writers,
         };
         archive.check_schema()?;
         let mut archive = archive;
-        if archive.lag()? {
+        if catch_up && archive.lag()? {
             let _lock = lock(dir)?;
             archive.catch_up()?;
         }
@@ -676,74 +803,141 @@ impl Archive {
         self
     }
 
-    /// Appends an entry: after checking the log against the checkpoint, if there is one.
-    /// The caller holds the lock.
-    fn append(&self, new: NewEntry, signer: Option<&dyn Signer>) -> Result<LogEntry, ArchiveError> {
-        self.guard_checkpoint()?;
-        self.log.append(new, signer).map_err(io_at(self.log.path()))
+    /// The keys that may write this archive's log.
+    pub(crate) fn writers(&self) -> Writers<'_> {
+        match &self.writers {
+            Some(keys) => Writers::Keys(keys),
+            None => Writers::AnySigned,
+        }
     }
 
-    /// Refuses when the log does not reach the profile's checkpoint of it.
-    fn guard_checkpoint(&self) -> Result<(), ArchiveError> {
-        let Some(path) = &self.checkpoint else {
-            return Ok(());
+    /// Whether an entry, in its place in the chain, is one the archive acts on.
+    fn authentic(&self, entry: &LogEntry) -> bool {
+        self.writers().authenticate(entry)
+    }
+
+    /// Appends an entry: after checking the whole log, and against the profile's checkpoint
+    /// if there is one (see [`Archive::guard`]). The caller holds the lock.
+    fn append(
+        &self,
+        mut new: NewEntry,
+        signer: Option<&dyn Signer>,
+    ) -> Result<Appended, ArchiveError> {
+        let guarded = self.guard()?;
+        // The entry that names the archive: the first one (or, in an archive made before
+        // identifiers, the first signed one written since).
+        let id = match (&guarded.archive_id, signer) {
+            (Some(id), _) => Some(id.clone()),
+            (None, Some(_)) => {
+                let id = checkpoint::new_archive_id().map_err(io_at(self.log.path()))?;
+                new.archive = Some(id.clone());
+                Some(id)
+            }
+            (None, None) => None,
         };
-        let refuse = |problem: String| ArchiveError::Checkpoint {
-            path: path.clone(),
+        let entry = self
+            .log
+            .append(new, signer)
+            .map_err(io_at(self.log.path()))?;
+        let first = guarded.first.unwrap_or_else(|| entry.clone());
+        Ok(Appended {
+            entry,
+            first,
+            archive_id: id,
+        })
+    }
+
+    /// Refuses to write to a log that does not hold together (a line that is not an entry,
+    /// an entry out of place, altered or not following the one before), to an archive whose
+    /// directory is a symbolic link, and, with a checkpoint, to a log that does not reach
+    /// it (cut, rolled back, rebuilt, another archive's) or whose checkpoint is missing or
+    /// not one of the profile's. Reads and checks the whole log: O(n).
+    fn guard(&self) -> Result<Guarded, ArchiveError> {
+        if let Some(target) = link_target(&self.dir) {
+            return Err(ArchiveError::Linked {
+                path: self.dir.clone(),
+                target,
+            });
+        }
+        let read = self.log.read_all().map_err(|e| ArchiveError::LogBroken {
+            path: self.log.path().to_path_buf(),
+            problem: format!("it cannot be read: {e}"),
+        })?;
+        let chain = checkpoint::Chain::check(read);
+        if let Some(problem) = chain.broken {
+            return Err(ArchiveError::LogBroken {
+                path: self.log.path().to_path_buf(),
+                problem,
+            });
+        }
+        let archive_id = chain.archive_id(self.writers()).cloned();
+        let guarded = Guarded {
+            first: chain.entries.first().cloned(),
+            archive_id: archive_id.clone(),
+        };
+        let Some(by_path) = &self.checkpoint else {
+            return Ok(guarded);
+        };
+        let refuse = |path: &Path, problem: String| ArchiveError::Checkpoint {
+            path: path.to_path_buf(),
             problem,
         };
-        let Some((c, _)) = Checkpoint::read(path).map_err(|e| refuse(format!("it {e}")))? else {
-            return Ok(());
-        };
-        let log_err = |e: std::io::Error| refuse(format!("the log cannot be read: {e}"));
-        let last = self.log.last().map_err(log_err)?;
-        let count = last.as_ref().map_or(0, |e| e.seq + 1);
-        let first = self.log.first().map_err(log_err)?;
-        let far = if count > c.entries && c.entries > 1 {
-            let read = self.log.read_all().map_err(log_err)?;
-            read.lines
-                .into_iter()
-                .filter_map(|l| l.entry.ok())
-                .find(|e| e.seq == c.entries - 1)
-        } else {
-            None
-        };
-        let at = |seq: u64| {
-            [first.as_ref(), last.as_ref(), far.as_ref()]
-                .into_iter()
-                .flatten()
-                .find(|e| e.seq == seq)
-        };
-        match checkpoint::against(&c, count, at) {
-            checkpoint::Against::Holds => Ok(()),
-            checkpoint::Against::Truncated { log } => Err(refuse(format!(
-                "the log holds {log} entries, the checkpoint counted {}: entries were removed",
-                c.entries
-            ))),
+        let (path, c, key) =
+            match checkpoint::locate(by_path, archive_id.as_ref()) {
+                checkpoint::Located::None => return Ok(guarded),
+                checkpoint::Located::Found(path, c, key) => (path, c, key),
+                checkpoint::Located::Missing(path) => return Err(refuse(
+                    &path,
+                    "the profile knows this archive but keeps no checkpoint of it: it was deleted"
+                        .into(),
+                )),
+                checkpoint::Located::Unreadable(path, e) => {
+                    return Err(refuse(&path, format!("it {e}")))
+                }
+            };
+        if !self.writers().allows(&key) {
+            return Err(refuse(
+                &path,
+                format!(
+                    "it is signed by key {}, which is not one of this profile's keys",
+                    key.short()
+                ),
+            ));
+        }
+        match checkpoint::against(&c, chain.lines, &chain.entries, archive_id.as_ref()) {
+            checkpoint::Against::Holds => Ok(guarded),
+            checkpoint::Against::Truncated { log } => Err(refuse(
+                &path,
+                format!(
+                    "the log holds {log} entries, the checkpoint counted {}: entries were removed",
+                    c.entries
+                ),
+            )),
             checkpoint::Against::Rebuilt => Err(refuse(
-                "the checkpoint's entry is not in the log: the log was rewritten or rebuilt".into(),
+                &path,
+                "the checkpoint's entry is not in the log: the log was rewritten, rebuilt or rolled back to another copy".into(),
             )),
         }
     }
 
-    /// Moves the checkpoint to `entry`, signed by `signer`; nothing without a checkpoint or a
-    /// signer.
+    /// Moves the checkpoint to `appended`'s entry, signed by `signer`; nothing without a
+    /// checkpoint or a signer. Written where it is found again: beside the directory's, by
+    /// the archive's identifier, and for the directory.
     fn move_checkpoint(
         &self,
-        entry: &LogEntry,
+        appended: &Appended,
         signer: Option<&dyn Signer>,
     ) -> Result<(), ArchiveError> {
-        let (Some(path), Some(signer)) = (&self.checkpoint, signer) else {
+        let (Some(by_path), Some(signer)) = (&self.checkpoint, signer) else {
             return Ok(());
         };
-        let first = match entry.seq {
-            0 => Some(entry.clone()),
-            _ => self.log.first().map_err(io_at(self.log.path()))?,
-        };
-        let first = first.unwrap_or_else(|| entry.clone());
-        Checkpoint::signed(&first, entry, signer)
-            .write(path)
-            .map_err(io_at(path))
+        write_checkpoint(
+            by_path,
+            &appended.first,
+            &appended.entry,
+            appended.archive_id.as_ref(),
+            signer,
+        )
     }
 
     fn index_err(&self) -> impl FnOnce(rusqlite::Error) -> ArchiveError + '_ {
@@ -799,7 +993,10 @@ impl Archive {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
         let read = self.log.read_all().map_err(io_at(self.log.path()))?;
         let mut pending = Vec::new();
-        for line in &read.lines {
+        // Whether the chain holds up to here: an entry after a break is not acted on.
+        let mut prev: Option<Sha256Hex> = None;
+        let mut chained = true;
+        for (i, line) in read.lines.iter().enumerate() {
             let entry = line
                 .entry
                 .as_ref()
@@ -810,12 +1007,26 @@ impl Archive {
                     entry.seq
                 )));
             }
+            chained &= entry.seq == i as u64 && entry.prev == prev;
+            prev = Some(entry.hash.clone());
             if entry.seq >= seen {
-                pending.push(entry.clone());
+                pending.push((entry.clone(), chained && self.authentic(entry)));
             }
         }
-        let erased = erased_later(&pending);
-        for entry in pending {
+        let acted: Vec<LogEntry> = pending
+            .iter()
+            .filter(|(_, a)| *a)
+            .map(|(e, _)| e.clone())
+            .collect();
+        let erased = erased_later(&acted);
+        for (entry, authentic) in pending {
+            if !authentic {
+                // Not authenticated: reported by `verify`, never acted on.
+                self.index
+                    .apply(&[(&skip_entry(&entry), None)])
+                    .map_err(self.index_err())?;
+                continue;
+            }
             if is_erased_later(&entry, &erased) {
                 self.index
                     .apply(&[(&skip_entry(&entry), None)])
@@ -1016,7 +1227,7 @@ impl Archive {
                 });
             }
         }
-        let entry = self.append(
+        let appended = self.append(
             NewEntry {
                 time: time_str(now),
                 event: LogEvent::Added,
@@ -1024,21 +1235,31 @@ impl Archive {
                 objects: objects.clone(),
                 reason: None,
                 note: None,
+                archive: None,
             },
             signer,
         )?;
-        let derived = derive(&agreement, &verification, agreement_sha.as_str());
-        self.index
-            .apply(&[(&entry, Some(&derived))])
-            .map_err(self.index_err())?;
-        self.move_checkpoint(&entry, signer)?;
+        let entry = &appended.entry;
+        // An entry the archive cannot authenticate (unsigned, or by a key that may not
+        // write) is not acted on: the index reads past it, as it would on a rebuild.
+        if self.authentic(entry) {
+            let derived = derive(&agreement, &verification, agreement_sha.as_str());
+            self.index
+                .apply(&[(entry, Some(&derived))])
+                .map_err(self.index_err())?;
+        } else {
+            self.index
+                .apply(&[(&skip_entry(entry), None)])
+                .map_err(self.index_err())?;
+        }
+        self.move_checkpoint(&appended, signer)?;
         Ok(Added {
             id: id.into_string(),
             outcome,
             status: verification.status,
             customer,
             objects,
-            seq: Some(entry.seq),
+            seq: Some(appended.entry.seq),
         })
     }
 
@@ -1157,7 +1378,7 @@ impl Archive {
             .lines
             .into_iter()
             .filter_map(|l| l.entry.ok())
-            .filter(|e| e.agreement.as_ref() == Some(&id))
+            .filter(|e| e.agreement.as_ref() == Some(&id) && self.authentic(e))
             .collect();
         Ok(Details {
             signatures: self
@@ -1194,17 +1415,36 @@ impl Archive {
                 id: id.to_string(),
                 number,
             })?;
-        let file_name = row
-            .name
-            .clone()
-            .filter(|n| safe_file_name(n))
-            .unwrap_or_else(|| format!("{}-{number}.pdf", file_stem(&summary)));
+        let bytes = self.exemplar_bytes(&id, number, &row.sha256)?;
         Ok(ArchivedExemplar {
-            bytes: self.object(&row.sha256)?,
-            file_name,
+            bytes,
+            file_name: exemplar_file_name(&file_stem(&summary), number),
             number,
             sha256: row.sha256.into_string(),
         })
+    }
+
+    /// The bytes of a stored exemplar, checked: they hash to the name the log gave them, and
+    /// they are a PDF Tweevoud reads, carrying an agreement. Nothing else is handed out as
+    /// an exemplar.
+    fn exemplar_bytes(
+        &self,
+        id: &AgreementId,
+        number: u32,
+        sha256: &Sha256Hex,
+    ) -> Result<Vec<u8>, ArchiveError> {
+        let bytes = self.object(sha256)?;
+        let not = |problem: String| ArchiveError::NotAnExemplar {
+            id: id.to_string(),
+            number,
+            sha256: sha256.to_string(),
+            problem,
+        };
+        if !crate::pdf::is_pdf(&bytes) {
+            return Err(not("it does not start as a PDF".into()));
+        }
+        crate::pdf::embedded_agreement(&bytes).map_err(|e| not(e.to_string()))?;
+        Ok(bytes)
     }
 
     /// Copies an agreement out: its current agreement file and its exemplars, into `dir`
@@ -1239,19 +1479,22 @@ impl Archive {
         ));
         for o in self.index.objects(id.as_str()).map_err(self.index_err())? {
             if o.kind == ObjectKind::Exemplar {
-                let name = o
-                    .name
-                    .clone()
-                    .filter(|n| safe_file_name(n))
-                    .unwrap_or_else(|| format!("{base}-{}.pdf", o.number.unwrap_or(0)));
+                // Named by the archive, never by the log or the file: `<stem>-<n>.pdf`.
+                let number = o.number.unwrap_or(0);
+                let path = dir.join(exemplar_file_name(&base, number));
+                if out.iter().any(|(p, _, _)| *p == path) {
+                    // An earlier version's exemplar of the same number: the current one
+                    // (listed later) replaces it.
+                    out.retain(|(p, _, _)| *p != path);
+                }
                 out.push((
-                    dir.join(name),
-                    self.object(&o.sha256)?,
+                    path,
+                    self.exemplar_bytes(&id, number, &o.sha256)?,
                     LoggedObject {
                         sha256: o.sha256,
                         kind: o.kind,
                         number: o.number,
-                        name: o.name,
+                        name: Some(exemplar_file_name(&base, number)),
                     },
                 ));
             }
@@ -1260,7 +1503,7 @@ impl Archive {
         for (path, bytes, _) in &out {
             crate::fsutil::write_atomic(path, bytes).map_err(io_at(path))?;
         }
-        let entry = self.append(
+        let appended = self.append(
             NewEntry {
                 time: time_str(now),
                 event: LogEvent::Exported,
@@ -1268,14 +1511,15 @@ impl Archive {
                 objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
                 reason: None,
                 note: Some(format!("to {}", dir.display())),
+                archive: None,
             },
             signer,
         )?;
         // The index has nothing to change for an export, but records having read the entry.
         self.index
-            .apply(&[(&entry, None)])
+            .apply(&[(&appended.entry, None)])
             .map_err(self.index_err())?;
-        self.move_checkpoint(&entry, signer)?;
+        self.move_checkpoint(&appended, signer)?;
         Ok(Exported {
             id: id.into_string(),
             files: out.into_iter().map(|(p, _, _)| p).collect(),
@@ -1297,6 +1541,17 @@ impl Archive {
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
             return Err(ArchiveError::BadReason);
         }
+        // Data is deleted only on an erasure signed by a key that may write the log: one that
+        // the archive itself would act on when it reads the tombstone again.
+        let Some(s) = signer else {
+            return Err(ArchiveError::UnsignedErasure);
+        };
+        if !self
+            .writers()
+            .allows(&Fingerprint::of_raw_public_key(&s.public_key_bytes()))
+        {
+            return Err(ArchiveError::UnsignedErasure);
+        }
         let id = self.resolve_id(id)?;
         let _lock = lock(&self.dir)?;
         let mut erased = Vec::new();
@@ -1316,7 +1571,7 @@ impl Archive {
         }
         // The tombstone first: if the process dies before the files are gone, `verify`
         // finishes the erasure.
-        let entry = self.append(
+        let appended = self.append(
             NewEntry {
                 time: time_str(now),
                 event: LogEvent::Deleted,
@@ -1324,18 +1579,20 @@ impl Archive {
                 objects: erased.clone(),
                 reason: Some(reason.to_string()),
                 note: None,
+                archive: None,
             },
             signer,
         )?;
+        let entry = &appended.entry;
         for o in &erased {
             self.store
                 .remove(&o.sha256)
                 .map_err(io_at(&self.store.path(&o.sha256)))?;
         }
         self.index
-            .apply(&[(&entry, None)])
+            .apply(&[(entry, None)])
             .map_err(self.index_err())?;
-        self.move_checkpoint(&entry, signer)?;
+        self.move_checkpoint(&appended, signer)?;
         Ok(Deleted {
             id: id.into_string(),
             objects: erased,
@@ -1454,8 +1711,22 @@ impl Archive {
         Ok(Lookup::Unknown)
     }
 
-    /// Rebuilds the index from the objects and the log alone.
+    /// Rebuilds the index from the objects and the log alone: from the entries whose
+    /// signature holds, by any key (see [`Archive::rebuild_index_trusted`]).
     pub fn rebuild_index(dir: &Path) -> Result<Rebuilt, ArchiveError> {
+        Archive::rebuild_with(dir, None)
+    }
+
+    /// Rebuilds the index from the objects and the entries of the log signed by one of
+    /// `trust.own_keys`: every other entry is reported as a problem and not acted on.
+    pub fn rebuild_index_trusted(dir: &Path, trust: &Trust) -> Result<Rebuilt, ArchiveError> {
+        Archive::rebuild_with(dir, Some(trust.own_keys.clone()))
+    }
+
+    fn rebuild_with(
+        dir: &Path,
+        writers: Option<Vec<Fingerprint>>,
+    ) -> Result<Rebuilt, ArchiveError> {
         let p = paths(dir);
         create_private_dir(dir).map_err(io_at(dir))?;
         let _lock = lock(dir)?;
@@ -1477,17 +1748,34 @@ impl Archive {
             log: Log::new(p.log),
             index,
             checkpoint: None,
+            writers,
         };
         let read = archive.log.read_all().map_err(io_at(archive.log.path()))?;
         let mut problems = Vec::new();
         let mut entries = 0;
-        let all: Vec<LogEntry> = read
+        // Which entries are acted on: in their place in an unbroken chain, and authenticated.
+        let mut prev: Option<Sha256Hex> = None;
+        let mut chained = true;
+        let mut authentic = Vec::with_capacity(read.lines.len());
+        for (i, line) in read.lines.iter().enumerate() {
+            let Ok(e) = &line.entry else {
+                chained = false;
+                authentic.push(false);
+                continue;
+            };
+            chained &= e.seq == i as u64 && e.prev == prev;
+            prev = Some(e.hash.clone());
+            authentic.push(chained && archive.authentic(e));
+        }
+        let acted: Vec<LogEntry> = read
             .lines
             .iter()
-            .filter_map(|l| l.entry.as_ref().ok().cloned())
+            .zip(&authentic)
+            .filter(|(_, a)| **a)
+            .filter_map(|(l, _)| l.entry.as_ref().ok().cloned())
             .collect();
-        let erased = erased_later(&all);
-        for line in &read.lines {
+        let erased = erased_later(&acted);
+        for (line, &authentic) in read.lines.iter().zip(&authentic) {
             let entry = match &line.entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -1496,6 +1784,19 @@ impl Archive {
                 }
             };
             entries += 1;
+            if !authentic {
+                problems.push(format!(
+                    "log entry {} ({} {}) is not authenticated (unsigned, signed by a key that may not write, altered, or out of the chain): not acted on",
+                    entry.seq,
+                    entry.event.as_str(),
+                    entry.agreement.as_ref().map_or("", |a| a.as_str())
+                ));
+                archive
+                    .index
+                    .apply(&[(&skip_entry(entry), None)])
+                    .map_err(archive.index_err())?;
+                continue;
+            }
             if is_erased_later(entry, &erased) {
                 // Its agreement was erased further on: its objects are gone, and it ends up
                 // in no row.
@@ -1566,13 +1867,14 @@ fn skip_entry(entry: &LogEntry) -> LogEntry {
 }
 
 /// What a file is to the archive in `dir`; [`Lookup::NoArchive`] if there is none (nothing
-/// is created).
+/// is created). The index is read as it stands: a lookup does not know which keys may write
+/// the log, so it acts on no entry the index has not read.
 pub fn lookup(dir: &Path, bytes: &[u8]) -> Result<Lookup, ArchiveError> {
     let p = paths(dir);
     if !p.index.is_file() && !p.log.is_file() {
         return Ok(Lookup::NoArchive);
     }
-    Archive::open(dir)?.lookup(bytes)
+    Archive::open_with(dir, None, false)?.lookup(bytes)
 }
 
 /// The id an agreement gets when it is first archived: `H("tweevoud-archive-id/1",
@@ -1701,13 +2003,10 @@ fn cut_at_char(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// A plain file name, with no directory in it, of at most [`MAX_FILE_NAME_BYTES`].
-fn safe_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', '\0'])
-        && !name.chars().any(char::is_control)
-        && name.len() <= MAX_FILE_NAME_BYTES
+/// The file name the archive gives exemplar `number` of an agreement whose export stem is
+/// `stem`: always `.pdf`, whatever a log line or a file says.
+fn exemplar_file_name(stem: &str, number: u32) -> String {
+    format!("{stem}-{number}.pdf")
 }
 
 /// The id of an index row, checked (the index reader already refuses a row whose id is not

@@ -193,11 +193,13 @@ fn trust(profile: &Profile, dir: &Path) -> Result<Trust> {
     Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir)))
 }
 
-/// The archive in `dir`, open, with the profile's checkpoint of it (for writing).
-fn open_for_writing(profile: &ProfileArgs, dir: &Path) -> Result<Archive> {
-    let archive = Archive::open(dir)?;
-    let checkpoint = profile.profile()?.archive_checkpoint(archive.dir());
-    Ok(archive.with_checkpoint(checkpoint))
+/// The archive in `dir`, open as this profile trusts it: only entries signed by its own keys
+/// are acted on, and every write is checked against its checkpoint.
+fn open(profile: &ProfileArgs, dir: &Path) -> Result<Archive> {
+    Ok(Archive::open_trusted(
+        dir,
+        &trust(&profile.profile()?, dir)?,
+    )?)
 }
 
 fn status_words(s: Status) -> &'static str {
@@ -222,12 +224,12 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
     match a.command {
         ArchiveCommand::Add { files, key, json } => add(&a.profile, &dir, &files, &key, json),
         ArchiveCommand::List { status, json } => {
-            let list = Archive::open(&dir)?.list(status.map(Status::from))?;
+            let list = open(&a.profile, &dir)?.list(status.map(Status::from))?;
             print_list(&list, json)?;
             Ok(Outcome::Ok)
         }
         ArchiveCommand::Search { query, json } => {
-            let found = Archive::open(&dir)?.search(&query.join(" "))?;
+            let found = open(&a.profile, &dir)?.search(&query.join(" "))?;
             print_list(&found, json)?;
             Ok(if found.is_empty() {
                 Outcome::Negative
@@ -235,10 +237,10 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
                 Outcome::Ok
             })
         }
-        ArchiveCommand::Show { id, json } => show(&dir, id.as_str(), json),
+        ArchiveCommand::Show { id, json } => show(&a.profile, &dir, id.as_str(), json),
         ArchiveCommand::Export { id, output, key } => {
             let key = unlock_required(&a.profile, &key, "archive export")?;
-            let mut archive = open_for_writing(&a.profile, &dir)?;
+            let mut archive = open(&a.profile, &dir)?;
             let done = archive.export(id.as_str(), &output, now()?, Some(&key))?;
             outln!("exported {} to {}:", safe(&done.id), shown(&output));
             for f in &done.files {
@@ -249,7 +251,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
         ArchiveCommand::Verify { json, key } => verify(&a.profile, &dir, &key, json),
         ArchiveCommand::Delete { id, reason, key } => {
             let key = unlock_required(&a.profile, &key, "archive delete")?;
-            let mut archive = open_for_writing(&a.profile, &dir)?;
+            let mut archive = open(&a.profile, &dir)?;
             let done = archive.delete(id.as_str(), &reason, now()?, Some(&key))?;
             outln!(
                 "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
@@ -266,7 +268,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         ArchiveCommand::RebuildIndex => {
-            let done = Archive::rebuild_index(&dir)?;
+            let done = Archive::rebuild_index_trusted(&dir, &trust(&a.profile.profile()?, &dir)?)?;
             outln!(
                 "rebuilt the index of {} from {} log entries: {} agreement(s)",
                 shown(&dir),
@@ -309,7 +311,7 @@ fn add(
         read.push((file, bytes));
     }
     let key = unlock_required(profile, key, "archive add")?;
-    let mut archive = open_for_writing(profile, dir)?;
+    let mut archive = open(profile, dir)?;
     let mut outcome = Outcome::Ok;
     let mut results = Vec::new();
     for (file, bytes) in read {
@@ -384,8 +386,8 @@ fn print_list(list: &[Summary], json: bool) -> Result<()> {
     Ok(())
 }
 
-fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
-    let d = Archive::open(dir)?.show(id)?;
+fn show(profile: &ProfileArgs, dir: &Path, id: &str, json: bool) -> Result<Outcome> {
+    let d = open(profile, dir)?.show(id)?;
     if json {
         print_json(&d)?;
         return Ok(Outcome::Ok);

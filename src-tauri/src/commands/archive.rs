@@ -8,11 +8,11 @@ use tauri::AppHandle;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{Archive, KeyStore, Labels};
+use tweevoud::{KeyStore, Labels};
 use zeroize::Zeroizing;
 
 use crate::files::archived_exemplar;
-use crate::state::archive_for_writing;
+use crate::state::open_archive;
 use crate::{clock, viewer, worker, Error};
 
 /// One archived agreement, with what the window needs beyond the index.
@@ -51,7 +51,7 @@ pub async fn archive_agreement(
         let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
         let mut guard = state.work();
         let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        let mut archive = archive_for_writing(state.profile())?;
+        let mut archive = open_archive(state.profile())?;
         let json = work.agreement.to_json();
         let added = archive.add(json.as_bytes(), clock::now(), Some(&unlocked))?;
         work.archived = Some(added.id.clone());
@@ -65,7 +65,7 @@ pub async fn archive_agreement(
 #[tauri::command]
 pub async fn list_archive(app: AppHandle, query: Option<String>) -> Result<Vec<Summary>, Error> {
     worker::run(&app, move |state| {
-        let archive = Archive::open(&state.profile().archive_dir())?;
+        let archive = open_archive(state.profile())?;
         Ok(match query.as_deref().map(str::trim) {
             Some(q) if !q.is_empty() => archive.search(q)?,
             _ => archive.list(None)?,
@@ -78,7 +78,7 @@ pub async fn list_archive(app: AppHandle, query: Option<String>) -> Result<Vec<S
 #[tauri::command]
 pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetails, Error> {
     worker::run(&app, move |state| {
-        let archive = Archive::open(&state.profile().archive_dir())?;
+        let archive = open_archive(state.profile())?;
         let details = archive.show(&id)?;
         let agreement = archive.agreement(&id)?;
         // The exemplars it stores (sealed when they were archived).
@@ -113,11 +113,12 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
 }
 
 /// Opens exemplar `exemplar` (`1`, `2` or `to-sign`) of archived agreement `id` in the system's
-/// PDF viewer (see [`archived_exemplar`]).
+/// PDF viewer (see [`archived_exemplar`]): a stored exemplar the archive checked is a PDF,
+/// written under a `.pdf` name the archive chose.
 #[tauri::command]
 pub async fn open_exemplar(app: AppHandle, id: String, exemplar: String) -> Result<String, Error> {
     worker::run(&app, move |state| {
-        let archive = Archive::open(&state.profile().archive_dir())?;
+        let archive = open_archive(state.profile())?;
         let dir = state
             .data_dir()
             .join("exemplars")
