@@ -303,6 +303,7 @@ fn fail_vectors(
             "filled_after_signing",
             "open_for_signed_party",
             "signature_count",
+            "signed_before_previous",
         ],
     );
     add(
@@ -324,6 +325,7 @@ fn fail_vectors(
             "filled_after_signing",
             "open_for_signed_party",
             "signature_count",
+            "signed_before_previous",
             "signed_twice",
         ],
     );
@@ -353,6 +355,7 @@ fn fail_vectors(
         ("fraction", "2026-11-23T10:00:00.250+01:00"),
         ("out-of-range", "2026-11-23T25:61:00+01:00"),
         ("february-30", "2026-02-30T10:00:00+01:00"),
+        ("minus-zero", "2026-11-23T09:00:00-00:00"),
     ] {
         add(
             &format!("statement-time-{name}"),
@@ -498,7 +501,71 @@ fn fail_vectors(
         }),
         &["audit_unknown_blank"],
     );
+    // JSON null where a member is absent or a string: refused, never read as absent.
+    add(
+        "audit-prev-null",
+        tampered(complete, |v| v["audit"][0]["prev"] = Value::Null),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "audit-signature-null",
+        tampered(complete, |v| {
+            v["audit"][2]["signature_sha256"] = Value::Null
+        }),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "timestamps-null",
+        tampered(complete, |v| v["signatures"][0]["timestamps"] = Value::Null),
+        &["damaged_agreement_file"],
+    );
+    // Every member Tweevoud writes is there: an audit entry without `blanks` (its hash taken
+    // over it as stored, so only the missing member is wrong), a file without `signatures`.
+    add(
+        "audit-blanks-missing",
+        tampered(complete, |v| {
+            let e = v["audit"][1].as_object_mut().unwrap();
+            e.remove("blanks");
+            e.remove("hash");
+            let hash = hex::encode(tweevoud::canonical::tagged_hash(
+                tweevoud::agreement::AUDIT_TAG,
+                &*e,
+            ));
+            e.insert("hash".into(), hash.into());
+        }),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "audit-seq-negative",
+        tampered(complete, |v| v["audit"][3]["seq"] = (-1).into()),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "signatures-missing",
+        tampered(&common::dpa_filled(), |v| {
+            v.as_object_mut().unwrap().remove("signatures");
+        }),
+        &["damaged_agreement_file"],
+    );
+    // A signature made, by its own word, before the one before it.
+    add(
+        "signed-before-previous",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["time"] = "2026-11-23T09:59:59+01:00".into();
+        }),
+        &["signed_before_previous"],
+    );
     fails
+}
+
+/// The complete DPA signed at the edges of the times accepted: the provider in year 0001 with
+/// the largest offset ahead of UTC (an instant in year 0 UTC), the customer in year 9999 with
+/// the largest behind it (an instant in year 10000 UTC).
+fn time_edges(complete: &Agreement) -> String {
+    forged(complete, |v| {
+        v["signatures"][0]["statement"]["time"] = "0001-01-01T00:00:00+23:59".into();
+        v["signatures"][1]["statement"]["time"] = "9999-12-31T23:59:59-23:59".into();
+    })
 }
 
 /// Every vector file, by name.
@@ -564,6 +631,10 @@ fn build() -> Vec<(String, String)> {
     }
     let later = unsigned_audit_after(&complete);
     files.push(("dpa-complete-unsigned-audit.tweevoud".to_string(), later));
+    files.push((
+        "dpa-complete-time-edges.tweevoud".to_string(),
+        time_edges(&complete),
+    ));
     let manifest = json!({
         "about": "Tweevoud test vectors; see docs/format.md, section Test vectors.",
         "keys": keys,
@@ -575,7 +646,8 @@ fn build() -> Vec<(String, String)> {
             {"file": "dpa-awaiting.tweevoud", "status": "awaiting_countersignature", "unsigned_audit": []},
             {"file": "dpa-complete.tweevoud", "status": "complete", "unsigned_audit": []},
             {"file": "dpa-complete-unsigned-audit.tweevoud", "status": "complete", "unsigned_audit": [5]},
-            {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []}
+            {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []},
+            {"file": "dpa-complete-time-edges.tweevoud", "status": "complete", "unsigned_audit": []}
         ],
         "fail": manifest_fails,
     });
@@ -612,7 +684,7 @@ fn manifest() -> Value {
 fn valid_vectors_verify() {
     let manifest = manifest();
     let valid = manifest["valid"].as_array().unwrap();
-    assert_eq!(valid.len(), 4);
+    assert_eq!(valid.len(), 5);
     for f in valid {
         let name = f["file"].as_str().unwrap();
         let a = Agreement::load(&dir().join(name)).unwrap();
@@ -712,6 +784,7 @@ fn every_fail_vector_exits_1_through_the_cli() {
         "dpa-complete.tweevoud",
         "dpa-complete-unsigned-audit.tweevoud",
         "dpa-complete-timestamped.tweevoud",
+        "dpa-complete-time-edges.tweevoud",
     ] {
         assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()
