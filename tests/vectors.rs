@@ -1012,3 +1012,158 @@ fn timestamped_vector_tokens_are_trusted_with_the_tsa_ca_only() {
     let plain = std::fs::read_to_string(dir().join("dpa-complete.tweevoud")).unwrap();
     assert!(plain.contains("\"format\": \"tweevoud-agreement/1\""));
 }
+
+// ---- what the spec leaves open, answered for PDFs (docs/pdf.md) ---------------------------
+
+/// The codes of the problems a judgement of `bytes` reports, and its verdict.
+fn judged(bytes: &[u8]) -> (tweevoud::VerdictCode, Vec<String>) {
+    let ctx = tweevoud::Context {
+        keyring: None,
+        archive: None,
+    };
+    let j = tweevoud::judge(bytes, &ctx);
+    let codes = j.problems.iter().map(|p| p.code().to_string()).collect();
+    (j.verdict.code, codes)
+}
+
+/// The codes of the problems of the PDF itself (the agreement inside is valid).
+fn pdf_problems(bytes: &[u8]) -> Vec<String> {
+    let checked = pdf::check_exemplar(bytes).unwrap();
+    assert!(checked.verification.problems.is_empty());
+    checked
+        .pdf
+        .problems
+        .iter()
+        .map(|r| r.code().to_string())
+        .collect()
+}
+
+/// A PDF ends exactly as Tweevoud writes it: the first revision with `%%EOF` and no end of
+/// line, the second seal's update with `%%EOF` LF. One end of line more is an update Tweevoud
+/// did not write; a file whose last `startxref` is not followed by its offset and `%%EOF` is
+/// not read at all.
+#[test]
+fn fail_pdf_after_or_without_eof() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let one = &made[0].bytes;
+    assert!(
+        one.ends_with(b"\n%%EOF"),
+        "the first revision ends with %%EOF"
+    );
+    assert!(pdf_problems(one).is_empty());
+    let twice = pdf::add_seal(one, &common::test_key(1), None).unwrap();
+    assert!(
+        twice.ends_with(b"\n%%EOF\n"),
+        "the update ends with %%EOF LF"
+    );
+    assert!(pdf_problems(&twice).is_empty());
+    for tail in [&b"\n"[..], b"\r\n", b" ", b"\n\n"] {
+        for base in [one, &twice] {
+            let mut longer = base.clone();
+            longer.extend_from_slice(tail);
+            assert_eq!(pdf_problems(&longer), ["foreign_update"], "{tail:?}");
+        }
+    }
+    // Cut before %%EOF: not read.
+    let cut = &one[..one.len() - 5];
+    assert!(matches!(
+        pdf::embedded_agreement(cut),
+        Err(pdf::PdfError::Malformed(_))
+    ));
+    let (verdict, codes) = judged(cut);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// `/ByteRange` is `[0 a b c]` followed by spaces up to the placeholder's 36 bytes: the
+/// padding stands after the `]`, before `/Contents` (docs/pdf.md, "In the PDF"), in both seals.
+#[test]
+fn byte_range_padding_follows_the_bracket() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let twice = pdf::add_seal(&made[0].bytes, &common::test_key(1), None).unwrap();
+    let key = b"/ByteRange[";
+    let mut seen = 0;
+    for (at, _) in twice
+        .windows(key.len())
+        .enumerate()
+        .filter(|(_, w)| *w == key)
+    {
+        let open = at + key.len() - 1;
+        let field = &twice[open..open + 36];
+        assert!(twice[open + 36..].starts_with(b"/Contents<"));
+        let close = field.iter().position(|&b| b == b']').unwrap();
+        assert!(
+            field[close + 1..].iter().all(|&b| b == b' '),
+            "spaces after ]"
+        );
+        let numbers = std::str::from_utf8(&field[1..close]).unwrap();
+        let n: Vec<u64> = numbers.split(' ').map(|d| d.parse().unwrap()).collect();
+        assert_eq!(n.len(), 4, "{numbers:?}: single spaces, no padding inside");
+        assert_eq!(n[0], 0);
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+}
+
+/// The second seal's `/M` is the first's, the time of the last signature: an update with any
+/// other `/M` is not the one Tweevoud writes.
+#[test]
+fn fail_pdf_second_seal_with_another_time() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let twice = pdf::add_seal(&made[0].bytes, &common::test_key(1), None).unwrap();
+    let m = b"/M(D:20261123150000+01'00')";
+    let positions: Vec<usize> = twice
+        .windows(m.len())
+        .enumerate()
+        .filter(|(_, w)| w == m)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(
+        positions.len(),
+        2,
+        "both seals carry the last signature's time"
+    );
+    let mut other = twice.clone();
+    let at = positions[1];
+    other[at..at + m.len()].copy_from_slice(b"/M(D:20261124090000+01'00')");
+    assert_eq!(pdf_problems(&other), ["foreign_update"]);
+}
+
+/// The attachment's name is compared byte for byte: a PDF whose only embedded file is
+/// `….TWEEVOUD` carries no agreement file.
+#[test]
+fn fail_pdf_attachment_name_in_upper_case() {
+    let bytes = renderer_1_exemplar();
+    let from = b".tweevoud";
+    let mut upper = bytes.clone();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
+        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
+        i += at + from.len();
+        count += 1;
+    }
+    assert!(count >= 2, "the name stands in the file specification");
+    assert!(matches!(
+        pdf::embedded_agreement(&upper),
+        Err(pdf::PdfError::NoAgreement)
+    ));
+    let (verdict, codes) = judged(&upper);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// A PDF over the size limit is not looked at: `not_tweevoud`, as the same file refused
+/// before it is read.
+#[test]
+fn fail_pdf_over_the_size_limit() {
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(pdf::MAX_PDF_BYTES as usize + 1, b' ');
+    assert_eq!(tweevoud::identify(&big), FileKind::Other);
+    let (verdict, codes) = judged(&big);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["not_tweevoud"]);
+}
