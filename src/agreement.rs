@@ -81,16 +81,24 @@ pub struct AuditEntry {
     pub event: AuditEvent,
     /// Who did it.
     pub party: Party,
-    /// The blanks concerned (filled, cleared, or set at creation).
-    #[serde(default)]
+    /// The blanks concerned (filled, cleared, or set at creation); always written, `[]` when
+    /// none (a missing member is refused: the hash covers the entry as stored).
     pub blanks: Vec<String>,
     /// SHA-256 of the rendered text after the event.
     pub text_sha256: String,
-    /// Hash of the signature made, for a `signed` event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Hash of the signature made, for a `signed` event; absent otherwise (never `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
     pub signature_sha256: Option<String>,
-    /// Hash of the previous entry; absent for the first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Hash of the previous entry; absent for the first (never `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
     pub prev: Option<String>,
     /// `SHA-256(AUDIT_TAG || LF || JCS(entry without "hash"))`, hex.
     pub hash: String,
@@ -112,7 +120,6 @@ struct AgreementFile {
     format: String,
     template: TemplateRecord,
     values: Vec<Filled>,
-    #[serde(default)]
     signatures: Vec<SignatureRecord>,
     audit: Vec<AuditEntry>,
 }
@@ -186,6 +193,18 @@ pub enum AgreementError {
         signer: String,
         /// Why.
         problem: crate::timestamp::TokenProblem,
+    },
+    /// The time to record is not one an agreement file can carry (verification would refuse
+    /// it): a year outside 0001–9999, or an offset of more than 23:59.
+    #[error("the time {0} cannot be recorded: an agreement's times have a year from 0001 to 9999 and an offset of at most 23:59 (is this computer's clock right?)")]
+    BadTime(String),
+    /// Signing at a time before the last signature's (verification would refuse it).
+    #[error("the signing time {time} is before the last signature's, {previous} (is this computer's clock right?)")]
+    BeforePreviousSignature {
+        /// The signing time.
+        time: String,
+        /// The last signature's time.
+        previous: String,
     },
     /// The signature carries as many timestamps as it may.
     #[error("{signer}'s signature carries {max} timestamps already")]
@@ -323,6 +342,8 @@ impl AgreementError {
         "wrong_signatory",
         "detail_missing",
         "too_many_timestamps",
+        "bad_time",
+        "before_previous_signature",
     ];
 }
 
@@ -330,7 +351,7 @@ impl AgreementError {
 /// `label`, `value`, `problem` (the [`Problem`]'s code; its parameters follow), `signer`,
 /// `party` (`provider`, `customer`), `blanks` (joined by ", "), `key_owner`, `signatory`,
 /// `detail` (a party detail, or English words), `cause` (the code of an embedded template's
-/// problem).
+/// problem), `time` and `previous` (times, RFC 3339).
 impl Coded for AgreementError {
     fn code(&self) -> &'static str {
         match self {
@@ -357,6 +378,8 @@ impl Coded for AgreementError {
             AgreementError::DetailMissing { .. } => "detail_missing",
             AgreementError::Timestamp { problem, .. } => problem.code(),
             AgreementError::TooManyTimestamps { .. } => "too_many_timestamps",
+            AgreementError::BadTime(_) => "bad_time",
+            AgreementError::BeforePreviousSignature { .. } => "before_previous_signature",
         }
     }
 
@@ -424,6 +447,10 @@ impl Coded for AgreementError {
             ],
             AgreementError::DetailMissing { party, detail } => {
                 vec![param("party", party), param("detail", detail)]
+            }
+            AgreementError::BadTime(time) => vec![param("time", time)],
+            AgreementError::BeforePreviousSignature { time, previous } => {
+                vec![param("time", time), param("previous", previous)]
             }
         }
     }
@@ -509,6 +536,7 @@ impl Agreement {
         assignments: &[(String, String)],
         now: DateTime<FixedOffset>,
     ) -> Result<(), AgreementError> {
+        recorded_time(now)?;
         let mut checked = Vec::with_capacity(assignments.len());
         for (blank, raw) in assignments {
             let value = self.check_value(blank, raw)?;
@@ -544,6 +572,7 @@ impl Agreement {
         blanks: &[String],
         now: DateTime<FixedOffset>,
     ) -> Result<(), AgreementError> {
+        recorded_time(now)?;
         for blank in blanks {
             if self.template.blank(blank).is_none() {
                 return Err(AgreementError::UnknownBlank {
@@ -893,6 +922,17 @@ impl Agreement {
                 source,
             }
         })
+    }
+}
+
+/// `now` as an agreement records it (RFC 3339, whole seconds), refused when verification would
+/// refuse it as a time ([`crate::verify::parse_time`]): signing and filling write only what
+/// verifying accepts.
+pub(crate) fn recorded_time(now: DateTime<FixedOffset>) -> Result<String, AgreementError> {
+    let time = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+    match crate::verify::parse_time(&time) {
+        Some(_) => Ok(time),
+        None => Err(AgreementError::BadTime(time)),
     }
 }
 

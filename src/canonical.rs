@@ -25,6 +25,29 @@ pub fn tagged_hash<T: Serialize>(tag: &str, value: &T) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Reads an optional member that, when present, must hold a value: JSON `null` is refused
+/// (`#[serde(default, deserialize_with = "crate::canonical::present")]`). A member the format
+/// says is absent when it has nothing is absent, never `null`: so each value has one
+/// encoding, and an entry hashed as it is stored is the entry as it is read.
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Reads a member that must be present and holds a value or `null` (the contact files'
+/// `organisation` and `verified`, which Tweevoud writes as `null` when there is none): absence
+/// is refused, so each value has one encoding.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d)
+}
+
 /// SHA-256 of bytes, lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

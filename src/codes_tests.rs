@@ -253,6 +253,11 @@ fn agreement_errors() {
             signer: s(),
             max: 4,
         },
+        AgreementError::BadTime(s()),
+        AgreementError::BeforePreviousSignature {
+            time: s(),
+            previous: s(),
+        },
     ];
     assert_codes(&coded(&all), AgreementError::CODES);
     // A timestamp refused gives the token's problem, with the signer.

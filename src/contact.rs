@@ -184,14 +184,16 @@ mod pem_string {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     name: String,
-    #[serde(default)]
+    /// `null` when none; always present.
+    #[serde(deserialize_with = "crate::canonical::nullable")]
     organisation: Option<String>,
     #[serde(with = "pem_string")]
     public_key: PublicKey,
     fingerprint: Fingerprint,
     #[serde(with = "rfc3339")]
     added: DateTime<FixedOffset>,
-    #[serde(default, with = "rfc3339::option")]
+    /// `null` when not verified; always present.
+    #[serde(with = "rfc3339::option")]
     verified: Option<DateTime<FixedOffset>>,
 }
 
@@ -623,6 +625,30 @@ mod tests {
             .public()
     }
 
+    /// A contact file's `organisation` and `verified` are `null` when there is none, as
+    /// Tweevoud writes them, and always present: a missing one is refused.
+    #[test]
+    fn fail_contact_without_its_nullable_members() {
+        let contact = serde_json::json!({
+            "name": "Anne",
+            "organisation": null,
+            "public_key": key(4).to_pem(),
+            "fingerprint": key(4).fingerprint(),
+            "added": "2026-11-23T10:00:00+01:00",
+            "verified": null,
+        });
+        let read: Contact = serde_json::from_value(contact.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap(), contact);
+        for member in ["organisation", "verified"] {
+            let mut without = contact.clone();
+            without.as_object_mut().unwrap().remove(member);
+            assert!(
+                serde_json::from_value::<Contact>(without).is_err(),
+                "{member}"
+            );
+        }
+    }
+
     #[test]
     fn known_keys_and_contacts_in_memory() {
         let own = UnlockedKey::from_seed(&[9; 32], "Anne", None, None, at("2026-01-01T00:00:00Z"))
@@ -668,6 +694,7 @@ mod tests {
         // A contact whose fingerprint is not its key's names nobody.
         let mut damaged: Contact = serde_json::from_value(serde_json::json!({
             "name": "Mallory",
+            "organisation": null,
             "public_key": key(4).to_pem(),
             "fingerprint": key(5).fingerprint(),
             "added": "2026-11-23T10:00:00+01:00",

@@ -1057,9 +1057,19 @@ pub(crate) mod rfc3339 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyInfo {
     name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Absent when none (never `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
     organisation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Absent when none (never `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
     function: Option<String>,
     #[serde(with = "rfc3339")]
     created: DateTime<FixedOffset>,
@@ -1532,6 +1542,24 @@ mod tests {
     fn rfc_key() -> UnlockedKey {
         let seed: [u8; 32] = hex::decode(SEED).unwrap().try_into().unwrap();
         UnlockedKey::from_seed(&seed, "Test", None, None, now()).unwrap()
+    }
+
+    /// key.json's `organisation` and `function` are absent when there is none: `null` is
+    /// refused, not read as absent (docs/format.md, "Keys and fingerprints").
+    #[test]
+    fn fail_key_info_with_null() {
+        let info = serde_json::json!({
+            "name": "Tom",
+            "organisation": "XIS",
+            "created": "2026-11-23T10:00:00+01:00",
+            "fingerprint": "34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e",
+        });
+        assert!(serde_json::from_value::<KeyInfo>(info.clone()).is_ok());
+        for member in ["organisation", "function"] {
+            let mut null = info.clone();
+            null[member] = serde_json::Value::Null;
+            assert!(serde_json::from_value::<KeyInfo>(null).is_err(), "{member}");
+        }
     }
 
     #[test]

@@ -174,6 +174,11 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
 /// for its agreement file; other bytes are looked at only up to the size of the largest
 /// agreement file.
 pub fn identify(bytes: &[u8]) -> FileKind {
+    // Larger than any agreement file or exemplar: not looked at, whatever it starts with (the
+    // same answer as a file refused before it is read, `read_file`).
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return FileKind::Other;
+    }
     if pdf::is_pdf(bytes) {
         return match pdf::embedded_agreement(bytes) {
             Ok(_) => FileKind::Exemplar,

@@ -360,6 +360,19 @@ impl Agreement {
             return Err(ChangeError::from(AgreementError::AlreadySigned(role)));
         }
         self.check_intact()?;
+        // The signing time is one verification accepts: a time, and not before the last
+        // signature's (the rules `verify` applies to every signature).
+        let time = crate::agreement::recorded_time(now)?;
+        if let Some(last) = self.signatures().last() {
+            let before = crate::verify::parse_time(&last.statement.time);
+            let at = crate::verify::parse_time(&time);
+            if before.zip(at).is_some_and(|(before, at)| at < before) {
+                return Err(ChangeError::from(AgreementError::BeforePreviousSignature {
+                    time,
+                    previous: last.statement.time.clone(),
+                }));
+            }
+        }
         let other = role.other();
         if leave_open_for.is_some_and(|p| p != other || self.has_signed(other)) {
             return Err(ChangeError::from(AgreementError::CannotLeaveOpen));

@@ -139,6 +139,15 @@ pub enum Reason {
         /// The time it says, shortened to 40 characters.
         time: String,
     },
+    /// The signature's time is earlier than the time of the signature before it.
+    SignedBeforePrevious {
+        /// Who signed.
+        signer: String,
+        /// The time it says.
+        time: String,
+        /// The time of the signature before it.
+        previous: String,
+    },
     /// The values it covers are not in the template's blank order.
     SignedValuesOutOfOrder,
     /// It covers two values for one blank.
@@ -329,6 +338,7 @@ impl Reason {
         "dropped_value",
         "filled_after_signing",
         "bad_signature_time",
+        "signed_before_previous",
         "signed_values_out_of_order",
         "signed_value_twice",
         "open_unknown_blank",
@@ -397,6 +407,7 @@ impl Coded for Reason {
             Reason::DroppedValue { .. } => "dropped_value",
             Reason::FilledAfterSigning { .. } => "filled_after_signing",
             Reason::BadSignatureTime { .. } => "bad_signature_time",
+            Reason::SignedBeforePrevious { .. } => "signed_before_previous",
             Reason::SignedValuesOutOfOrder => "signed_values_out_of_order",
             Reason::SignedValueTwice { .. } => "signed_value_twice",
             Reason::OpenUnknownBlank { .. } => "open_unknown_blank",
@@ -465,6 +476,15 @@ impl Coded for Reason {
             Reason::BadSignatureTime { signer, time } => {
                 vec![("signer", s(signer)), ("time", s(time))]
             }
+            Reason::SignedBeforePrevious {
+                signer,
+                time,
+                previous,
+            } => vec![
+                ("signer", s(signer)),
+                ("time", s(time)),
+                ("previous", s(previous)),
+            ],
             Reason::BadAuditTime { entry, time } => {
                 vec![("entry", entry.to_string()), ("time", s(time))]
             }
@@ -632,6 +652,14 @@ impl fmt::Display for Reason {
             Reason::BadSignatureTime { signer, time } => write!(
                 f,
                 "the time {signer} signed at, {time:?}, is not a time of the form 2026-11-23T10:00:00+01:00"
+            ),
+            Reason::SignedBeforePrevious {
+                signer,
+                time,
+                previous,
+            } => write!(
+                f,
+                "{signer} signed at {time}, before the signature before it ({previous})"
             ),
             Reason::SignedValuesOutOfOrder => {
                 f.write_str("the values it covers are not in the template's order")
@@ -913,7 +941,9 @@ impl Verification {
 /// Reads a time as Tweevoud writes it and as verification requires it: exactly
 /// `YYYY-MM-DDTHH:MM:SS+HH:MM` or `...-HH:MM` (RFC 3339 with a numeric offset, whole seconds),
 /// a year from 0001, a day that exists, hours 00–23, minutes and seconds 00–59, an offset of
-/// at most 23:59. `None` for anything else (`Z`, a fraction of a second, a leap second).
+/// at most 23:59, and not `-00:00` (RFC 3339's "offset unknown", which ISO 8601 does not have
+/// and Tweevoud never writes: UTC is `+00:00`). `None` for anything else (`Z`, a fraction of a
+/// second, a leap second).
 pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
     const SHAPE: &[u8; 25] = b"9999-99-99T99:99:99+99:99";
     let b = s.as_bytes();
@@ -933,6 +963,9 @@ pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
     let (hour, minute, second) = (n(11, 13)?, n(14, 16)?, n(17, 19)?);
     let (off_h, off_m) = (n(20, 22)?, n(23, 25)?);
     if year == 0 || hour > 23 || minute > 59 || second > 59 || off_h > 23 || off_m > 59 {
+        return None;
+    }
+    if &b[19..] == b"-00:00" {
         return None;
     }
     DateTime::parse_from_rfc3339(s).ok()
@@ -1036,11 +1069,25 @@ pub fn verify(agreement: &Agreement) -> Verification {
         if st.template_sha256 != template.sha256_hex() {
             p.push(Reason::TemplateSwapped);
         }
-        if parse_time(&st.time).is_none() {
-            p.push(Reason::BadSignatureTime {
+        match parse_time(&st.time) {
+            None => p.push(Reason::BadSignatureTime {
                 signer: st.signer.name.clone(),
                 time: shortened(&st.time),
-            });
+            }),
+            // Not earlier than the signature before it, as instants (offsets aside); a time
+            // before it that cannot be read is reported there.
+            Some(t) => {
+                let previous = i.checked_sub(1).map(|j| &records[j].statement.time);
+                if let Some(previous) = previous {
+                    if parse_time(previous).is_some_and(|before| t < before) {
+                        p.push(Reason::SignedBeforePrevious {
+                            signer: st.signer.name.clone(),
+                            time: st.time.clone(),
+                            previous: previous.clone(),
+                        });
+                    }
+                }
+            }
         }
         if seen_roles.contains(&st.signer.role) {
             p.push(Reason::SignedTwice {
@@ -1510,6 +1557,11 @@ mod tests {
                 signer: s(),
                 time: s(),
             },
+            Reason::SignedBeforePrevious {
+                signer: s(),
+                time: s(),
+                previous: s(),
+            },
             Reason::SignedValuesOutOfOrder,
             Reason::SignedValueTwice { blank: s() },
             Reason::OpenUnknownBlank { blank: s() },
@@ -1648,9 +1700,17 @@ mod tests {
             "2026-11-23T23:59:59-05:30",
             "2028-02-29T00:00:00+00:00",
             "2026-01-01T00:00:00+23:59",
+            "0001-01-01T00:00:00+23:59",
+            "9999-12-31T23:59:59-23:59",
+            "2026-11-23T10:00:00+00:00",
         ] {
             assert!(parse_time(good).is_some(), "{good}");
         }
+        // Compared as instants: the same moment in two offsets is one time.
+        assert_eq!(
+            parse_time("2026-11-23T09:00:00+00:00"),
+            parse_time("2026-11-23T10:00:00+01:00")
+        );
         for bad in [
             "yesterday",
             "",
@@ -1669,6 +1729,7 @@ mod tests {
             "2026-11-23T10:00:00+0100",
             "2026-1-23T10:00:00+01:00",
             "２026-11-23T10:00:00+01:00",
+            "2026-11-23T10:00:00-00:00",
         ] {
             assert!(parse_time(bad).is_none(), "{bad}");
         }

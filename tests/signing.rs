@@ -469,3 +469,69 @@ fn record_hash_is_the_hash_of_the_canonical_record() {
     assert!(records[..2].iter().all(|r| r.verify().is_ok()));
     assert!(records[2..].iter().all(|r| r.verify().is_err()));
 }
+
+/// Signing writes only times verification accepts: not before the last signature (as
+/// instants: the same moment in another offset is not before), and not outside the years
+/// 0001–9999 (docs/format.md, "The rules of signing").
+#[test]
+fn fail_signing_before_the_last_signature_or_out_of_range() {
+    use chrono::{DateTime, FixedOffset};
+    use tweevoud::Coded;
+    let time = |s: &str| DateTime::<FixedOffset>::parse_from_rfc3339(s).unwrap();
+    let mut a = common::dpa_provider_signed();
+    let provider = a.signatures()[0].statement.time.clone();
+    assert_eq!(provider, "2026-11-23T10:00:00+01:00");
+    a.fill(
+        Party::Customer,
+        &common::set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "0403.170.701"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        common::at(14),
+    )
+    .unwrap();
+    let sign = |a: &mut tweevoud::Agreement, at: &str| {
+        a.sign(
+            &common::test_key(2),
+            Party::Customer,
+            Some("Anne-Marie D'Hondt"),
+            None,
+            time(at),
+        )
+        .map(|_| ())
+    };
+    let e = sign(&mut a.clone(), "2026-11-23T09:59:59+01:00").unwrap_err();
+    assert_eq!(e.code(), "before_previous_signature");
+    let year_10000 = chrono::NaiveDate::from_ymd_opt(10000, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .fixed_offset();
+    let e = a
+        .clone()
+        .sign(
+            &common::test_key(2),
+            Party::Customer,
+            Some("Anne-Marie D'Hondt"),
+            None,
+            year_10000,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "bad_time");
+    let e = a
+        .clone()
+        .fill(
+            Party::Customer,
+            &common::set(&[("customer_name", "Acme NV")]),
+            year_10000,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "bad_time");
+    // The same instant as the provider's, in UTC: accepted, and it verifies.
+    sign(&mut a, "2026-11-23T09:00:00+00:00").unwrap();
+    assert_eq!(tweevoud::verify(&a).status, tweevoud::Status::Complete);
+}

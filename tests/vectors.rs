@@ -303,6 +303,7 @@ fn fail_vectors(
             "filled_after_signing",
             "open_for_signed_party",
             "signature_count",
+            "signed_before_previous",
         ],
     );
     add(
@@ -324,6 +325,7 @@ fn fail_vectors(
             "filled_after_signing",
             "open_for_signed_party",
             "signature_count",
+            "signed_before_previous",
             "signed_twice",
         ],
     );
@@ -353,6 +355,7 @@ fn fail_vectors(
         ("fraction", "2026-11-23T10:00:00.250+01:00"),
         ("out-of-range", "2026-11-23T25:61:00+01:00"),
         ("february-30", "2026-02-30T10:00:00+01:00"),
+        ("minus-zero", "2026-11-23T09:00:00-00:00"),
     ] {
         add(
             &format!("statement-time-{name}"),
@@ -498,7 +501,71 @@ fn fail_vectors(
         }),
         &["audit_unknown_blank"],
     );
+    // JSON null where a member is absent or a string: refused, never read as absent.
+    add(
+        "audit-prev-null",
+        tampered(complete, |v| v["audit"][0]["prev"] = Value::Null),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "audit-signature-null",
+        tampered(complete, |v| {
+            v["audit"][2]["signature_sha256"] = Value::Null
+        }),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "timestamps-null",
+        tampered(complete, |v| v["signatures"][0]["timestamps"] = Value::Null),
+        &["damaged_agreement_file"],
+    );
+    // Every member Tweevoud writes is there: an audit entry without `blanks` (its hash taken
+    // over it as stored, so only the missing member is wrong), a file without `signatures`.
+    add(
+        "audit-blanks-missing",
+        tampered(complete, |v| {
+            let e = v["audit"][1].as_object_mut().unwrap();
+            e.remove("blanks");
+            e.remove("hash");
+            let hash = hex::encode(tweevoud::canonical::tagged_hash(
+                tweevoud::agreement::AUDIT_TAG,
+                &*e,
+            ));
+            e.insert("hash".into(), hash.into());
+        }),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "audit-seq-negative",
+        tampered(complete, |v| v["audit"][3]["seq"] = (-1).into()),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "signatures-missing",
+        tampered(&common::dpa_filled(), |v| {
+            v.as_object_mut().unwrap().remove("signatures");
+        }),
+        &["damaged_agreement_file"],
+    );
+    // A signature made, by its own word, before the one before it.
+    add(
+        "signed-before-previous",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["time"] = "2026-11-23T09:59:59+01:00".into();
+        }),
+        &["signed_before_previous"],
+    );
     fails
+}
+
+/// The complete DPA signed at the edges of the times accepted: the provider in year 0001 with
+/// the largest offset ahead of UTC (an instant in year 0 UTC), the customer in year 9999 with
+/// the largest behind it (an instant in year 10000 UTC).
+fn time_edges(complete: &Agreement) -> String {
+    forged(complete, |v| {
+        v["signatures"][0]["statement"]["time"] = "0001-01-01T00:00:00+23:59".into();
+        v["signatures"][1]["statement"]["time"] = "9999-12-31T23:59:59-23:59".into();
+    })
 }
 
 /// Every vector file, by name.
@@ -564,6 +631,10 @@ fn build() -> Vec<(String, String)> {
     }
     let later = unsigned_audit_after(&complete);
     files.push(("dpa-complete-unsigned-audit.tweevoud".to_string(), later));
+    files.push((
+        "dpa-complete-time-edges.tweevoud".to_string(),
+        time_edges(&complete),
+    ));
     let manifest = json!({
         "about": "Tweevoud test vectors; see docs/format.md, section Test vectors.",
         "keys": keys,
@@ -575,7 +646,8 @@ fn build() -> Vec<(String, String)> {
             {"file": "dpa-awaiting.tweevoud", "status": "awaiting_countersignature", "unsigned_audit": []},
             {"file": "dpa-complete.tweevoud", "status": "complete", "unsigned_audit": []},
             {"file": "dpa-complete-unsigned-audit.tweevoud", "status": "complete", "unsigned_audit": [5]},
-            {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []}
+            {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []},
+            {"file": "dpa-complete-time-edges.tweevoud", "status": "complete", "unsigned_audit": []}
         ],
         "fail": manifest_fails,
     });
@@ -612,7 +684,7 @@ fn manifest() -> Value {
 fn valid_vectors_verify() {
     let manifest = manifest();
     let valid = manifest["valid"].as_array().unwrap();
-    assert_eq!(valid.len(), 4);
+    assert_eq!(valid.len(), 5);
     for f in valid {
         let name = f["file"].as_str().unwrap();
         let a = Agreement::load(&dir().join(name)).unwrap();
@@ -712,6 +784,7 @@ fn every_fail_vector_exits_1_through_the_cli() {
         "dpa-complete.tweevoud",
         "dpa-complete-unsigned-audit.tweevoud",
         "dpa-complete-timestamped.tweevoud",
+        "dpa-complete-time-edges.tweevoud",
     ] {
         assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()
@@ -938,4 +1011,159 @@ fn timestamped_vector_tokens_are_trusted_with_the_tsa_ca_only() {
     assert!(text.contains("\"format\": \"tweevoud-agreement/2\""));
     let plain = std::fs::read_to_string(dir().join("dpa-complete.tweevoud")).unwrap();
     assert!(plain.contains("\"format\": \"tweevoud-agreement/1\""));
+}
+
+// ---- what the spec leaves open, answered for PDFs (docs/pdf.md) ---------------------------
+
+/// The codes of the problems a judgement of `bytes` reports, and its verdict.
+fn judged(bytes: &[u8]) -> (tweevoud::VerdictCode, Vec<String>) {
+    let ctx = tweevoud::Context {
+        keyring: None,
+        archive: None,
+    };
+    let j = tweevoud::judge(bytes, &ctx);
+    let codes = j.problems.iter().map(|p| p.code().to_string()).collect();
+    (j.verdict.code, codes)
+}
+
+/// The codes of the problems of the PDF itself (the agreement inside is valid).
+fn pdf_problems(bytes: &[u8]) -> Vec<String> {
+    let checked = pdf::check_exemplar(bytes).unwrap();
+    assert!(checked.verification.problems.is_empty());
+    checked
+        .pdf
+        .problems
+        .iter()
+        .map(|r| r.code().to_string())
+        .collect()
+}
+
+/// A PDF ends exactly as Tweevoud writes it: the first revision with `%%EOF` and no end of
+/// line, the second seal's update with `%%EOF` LF. One end of line more is an update Tweevoud
+/// did not write; a file whose last `startxref` is not followed by its offset and `%%EOF` is
+/// not read at all.
+#[test]
+fn fail_pdf_after_or_without_eof() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let one = &made[0].bytes;
+    assert!(
+        one.ends_with(b"\n%%EOF"),
+        "the first revision ends with %%EOF"
+    );
+    assert!(pdf_problems(one).is_empty());
+    let twice = pdf::add_seal(one, &common::test_key(1), None).unwrap();
+    assert!(
+        twice.ends_with(b"\n%%EOF\n"),
+        "the update ends with %%EOF LF"
+    );
+    assert!(pdf_problems(&twice).is_empty());
+    for tail in [&b"\n"[..], b"\r\n", b" ", b"\n\n"] {
+        for base in [one, &twice] {
+            let mut longer = base.clone();
+            longer.extend_from_slice(tail);
+            assert_eq!(pdf_problems(&longer), ["foreign_update"], "{tail:?}");
+        }
+    }
+    // Cut before %%EOF: not read.
+    let cut = &one[..one.len() - 5];
+    assert!(matches!(
+        pdf::embedded_agreement(cut),
+        Err(pdf::PdfError::Malformed(_))
+    ));
+    let (verdict, codes) = judged(cut);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// `/ByteRange` is `[0 a b c]` followed by spaces up to the placeholder's 36 bytes: the
+/// padding stands after the `]`, before `/Contents` (docs/pdf.md, "In the PDF"), in both seals.
+#[test]
+fn byte_range_padding_follows_the_bracket() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let twice = pdf::add_seal(&made[0].bytes, &common::test_key(1), None).unwrap();
+    let key = b"/ByteRange[";
+    let mut seen = 0;
+    for (at, _) in twice
+        .windows(key.len())
+        .enumerate()
+        .filter(|(_, w)| *w == key)
+    {
+        let open = at + key.len() - 1;
+        let field = &twice[open..open + 36];
+        assert!(twice[open + 36..].starts_with(b"/Contents<"));
+        let close = field.iter().position(|&b| b == b']').unwrap();
+        assert!(
+            field[close + 1..].iter().all(|&b| b == b' '),
+            "spaces after ]"
+        );
+        let numbers = std::str::from_utf8(&field[1..close]).unwrap();
+        let n: Vec<u64> = numbers.split(' ').map(|d| d.parse().unwrap()).collect();
+        assert_eq!(n.len(), 4, "{numbers:?}: single spaces, no padding inside");
+        assert_eq!(n[0], 0);
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+}
+
+/// The second seal's `/M` is the first's, the time of the last signature: an update with any
+/// other `/M` is not the one Tweevoud writes.
+#[test]
+fn fail_pdf_second_seal_with_another_time() {
+    let complete = common::dpa_complete();
+    let made = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap();
+    let twice = pdf::add_seal(&made[0].bytes, &common::test_key(1), None).unwrap();
+    let m = b"/M(D:20261123150000+01'00')";
+    let positions: Vec<usize> = twice
+        .windows(m.len())
+        .enumerate()
+        .filter(|(_, w)| w == m)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(
+        positions.len(),
+        2,
+        "both seals carry the last signature's time"
+    );
+    let mut other = twice.clone();
+    let at = positions[1];
+    other[at..at + m.len()].copy_from_slice(b"/M(D:20261124090000+01'00')");
+    assert_eq!(pdf_problems(&other), ["foreign_update"]);
+}
+
+/// The attachment's name is compared byte for byte: a PDF whose only embedded file is
+/// `….TWEEVOUD` carries no agreement file.
+#[test]
+fn fail_pdf_attachment_name_in_upper_case() {
+    let bytes = renderer_1_exemplar();
+    let from = b".tweevoud";
+    let mut upper = bytes.clone();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
+        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
+        i += at + from.len();
+        count += 1;
+    }
+    assert!(count >= 2, "the name stands in the file specification");
+    assert!(matches!(
+        pdf::embedded_agreement(&upper),
+        Err(pdf::PdfError::NoAgreement)
+    ));
+    let (verdict, codes) = judged(&upper);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// A PDF over the size limit is not looked at: `not_tweevoud`, as the same file refused
+/// before it is read.
+#[test]
+fn fail_pdf_over_the_size_limit() {
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(pdf::MAX_PDF_BYTES as usize + 1, b' ');
+    assert_eq!(tweevoud::identify(&big), FileKind::Other);
+    let (verdict, codes) = judged(&big);
+    assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
+    assert_eq!(codes, ["not_tweevoud"]);
 }

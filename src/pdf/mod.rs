@@ -794,6 +794,31 @@ mod tests {
         );
     }
 
+    /// A second seal by the signer of the first is not an update Tweevoud writes (`add_seal`
+    /// refuses it): made here by hand, it is `foreign_update` (docs/pdf.md, "Verifying the
+    /// seals").
+    #[test]
+    fn fail_a_second_seal_by_the_first_sealer() {
+        let customer = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+        let agreement = dpa();
+        let sealer = Sealer::new(&agreement, &customer, None).unwrap();
+        let one = exemplars(&agreement, &sealer).unwrap().remove(0).bytes;
+        let exemplar = Exemplar::Copy(Party::Provider);
+        let slots = render_with(&agreement, exemplar, Renderer::CURRENT)
+            .unwrap()
+            .slots
+            .unwrap();
+        let twice = sealed::seal_second(&one, &slots, &sealer.key, &sealer.identity, None).unwrap();
+        let checked = check_exemplar(&twice).unwrap();
+        let codes: Vec<&str> = checked.pdf.problems.iter().map(|r| r.code()).collect();
+        assert_eq!(codes, ["foreign_update"]);
+        assert_eq!(
+            checked.pdf.seals.len(),
+            1,
+            "only the first seal is reported"
+        );
+    }
+
     #[test]
     fn renderer_versions_name_each_renderer_once() {
         assert_eq!(RENDERER_VERSIONS, ["1", "2", "3"]);

@@ -62,9 +62,9 @@ pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
 
 /// Takes the agreement file out of an exemplar PDF.
 ///
-/// The agreement file is the one embedded file whose name ends in `.tweevoud` (in the
-/// `/EmbeddedFiles` name tree of the catalog, or among the catalog's associated files `/AF`).
-/// The PDF must have the layout Tweevoud writes: one cross-reference table (and, if another
+/// The agreement file is the one embedded file whose name ends in `.tweevoud`, in lower case
+/// (in the `/EmbeddedFiles` name tree of the catalog, or among the catalog's associated files
+/// `/AF`). Its last `startxref` must be followed by its offset and `%%EOF`. The PDF must have the layout Tweevoud writes: one cross-reference table (and, if another
 /// program appended an update, the revision Tweevoud wrote is the one read), no
 /// cross-reference or object streams, no encryption, the attachment stored as it is or with
 /// `/FlateDecode`. Anything else is refused as [`PdfError::Malformed`], in bounded time and
@@ -76,8 +76,42 @@ pub fn embedded_agreement(bytes: &[u8]) -> Result<Embedded, PdfError> {
     if !is_pdf(bytes) {
         return Err(PdfError::NotPdf);
     }
+    if !eof_after_startxref(bytes) {
+        return Err(PdfError::Malformed(
+            "its last startxref is not followed by an offset and %%EOF (was it cut short?)"
+                .to_string(),
+        ));
+    }
     let pdf = Pdf::open(bytes).map_err(malformed)?;
     read_document(&pdf)
+}
+
+/// Whether the last `startxref` in the file's last 1024 bytes (the one the reader follows) is
+/// followed by one end of line, its offset in digits, one end of line and `%%EOF` (ISO
+/// 32000-1, 7.5.5), as Tweevoud writes it: a file cut short there is refused. A file with no
+/// `startxref` there passes, and the reader refuses it with that reason. What follows `%%EOF`
+/// is not read; it makes the file differ from the exemplar, which verification reports.
+fn eof_after_startxref(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let Some(at) = tail.windows(9).rposition(|w| w == b"startxref") else {
+        return true;
+    };
+    let eol = |b: &[u8]| -> Option<usize> {
+        match b {
+            [b'\r', b'\n', ..] => Some(2),
+            [b'\r' | b'\n', ..] => Some(1),
+            _ => None,
+        }
+    };
+    let rest = &tail[at + 9..];
+    let Some(n) = eol(rest) else { return false };
+    let rest = &rest[n..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    let rest = &rest[digits..];
+    eol(rest).is_some_and(|n| rest[n..].starts_with(b"%%EOF"))
 }
 
 fn malformed(e: Refused) -> PdfError {
@@ -124,7 +158,8 @@ fn read_document(pdf: &Pdf<'_>) -> Result<Embedded, PdfError> {
     specs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
     let ours: Vec<&Spec> = specs
         .iter()
-        .filter(|(name, _)| name.to_ascii_lowercase().ends_with(".tweevoud"))
+        // Exactly as Tweevoud names it: `X.TWEEVOUD` is another file (names are case-sensitive).
+        .filter(|(name, _)| name.ends_with(".tweevoud"))
         .collect();
     let (name, spec) = match ours.as_slice() {
         [] => return Err(PdfError::NoAgreement),

@@ -713,6 +713,8 @@ def _str(v, where):
 def _int(v, where):
     if not isinstance(v, int) or isinstance(v, bool):
         raise Damaged(f"{where} is not an integer")
+    if not 0 <= v < 2 ** 64:
+        raise Damaged(f"{where} is not an integer from 0 to 2^64 - 1")
     return v
 
 
@@ -785,8 +787,8 @@ def read_agreement(data):
             _str(h, f"{w}.previous_signatures[{m}]")
     for n, e in enumerate(_list(a["audit"], "audit")):
         w = f"audit[{n}]"
-        _obj(e, ("seq", "time", "event", "party", "text_sha256", "hash"),
-             ("blanks", "signature_sha256", "prev"), w)
+        _obj(e, ("seq", "time", "event", "party", "blanks", "text_sha256", "hash"),
+             ("signature_sha256", "prev"), w)
         _int(e["seq"], w + ".seq")
         for k in ("time", "text_sha256", "hash", "signature_sha256", "prev"):
             if k in e:
@@ -794,7 +796,7 @@ def read_agreement(data):
         if _str(e["event"], w + ".event") not in EVENTS:
             raise Damaged(f"{w}: event {e['event']!r}")
         _party(e["party"], w + ".party")
-        for m, b in enumerate(_list(e.get("blanks", []), w + ".blanks")):
+        for m, b in enumerate(_list(e["blanks"], w + ".blanks")):
             _str(b, f"{w}.blanks[{m}]")
 
     if sha256_text(tpl["text"]) != tpl["sha256"]:
@@ -1494,11 +1496,21 @@ def is_time(s):
     y, mo, d, h, mi, se, oh, om = (int(g) for g in m.groups())
     if y < 1 or h > 23 or mi > 59 or se > 59 or oh > 23 or om > 59:
         return False
+    if s.endswith("-00:00"):  # "offset unknown": not a time here (format.md, Conventions)
+        return False
     try:
         datetime.date(y, mo, d)
     except ValueError:
         return False
     return True
+
+
+def instant(s):
+    """A time (is_time) as seconds from 0001-01-01T00:00:00 UTC, offsets applied: comparable
+    across offsets, and defined at the edges (year 0001 ahead of UTC, 9999 behind it)."""
+    y, mo, d, h, mi, se, oh, om = (int(g) for g in TIME_RE.fullmatch(s).groups())
+    off = (oh * 3600 + om * 60) * (-1 if s[19] == "-" else 1)
+    return (datetime.date(y, mo, d).toordinal() - 1) * 86400 + h * 3600 + mi * 60 + se - off
 
 
 def record_hash(record):
@@ -1544,6 +1556,9 @@ def verify(a, t):
             problems.append("template_swapped")
         if not is_time(st["time"]):
             problems.append("bad_signature_time")
+        elif i > 0 and is_time(sigs[i - 1]["statement"]["time"]) and \
+                instant(st["time"]) < instant(sigs[i - 1]["statement"]["time"]):
+            problems.append("signed_before_previous")
         if role in signed_before:
             problems.append("signed_twice")
         if len(st["previous_signatures"]) != i:
