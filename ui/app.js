@@ -139,6 +139,8 @@ async function start() {
     const [info, templates, keys] = await first;
     // The browser edition keeps no profile directory and no archive.
     document.body.dataset.edition = info.edition || "desktop";
+    // Where the browser edition keeps keys and contacts (ui/web.js): "origin" or "tab".
+    document.body.dataset.storage = info.storage || "";
     if (info.data_dir) {
       ui.profileDir.textContent = info.data_dir;
       ui.profileDir.title = info.data_dir;

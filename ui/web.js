@@ -6,13 +6,28 @@
 // browser to download, and the core gets or gives the bytes. What the browser keeps between
 // visits is the core's `saved()`: the keys, encrypted with their passphrases, and the
 // contacts' public keys; never a passphrase, never a secret in the clear.
+//
+// It keeps them only where no other page can write: served over http(s), from an address (an
+// origin) of its own. Opened from disk (file://), every local HTML file the browser opens
+// shares the page's storage, and could read what it keeps or write into it a "verified"
+// contact or a key of its choosing; so there the page keeps nothing and reads nothing kept:
+// keys and contacts last as long as the tab, and the user's files (the key file, the
+// contacts' public keys) bring them back.
 
 import { useWebBackend } from "./ipc.js";
 import init, { Desk } from "./pkg/tweevoud_web.js";
 import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
 
-/** Where the browser keeps the keys and contacts. */
+/** Where the browser keeps the keys and contacts, when it keeps them. */
 const STORAGE = "tweevoud.browser-profile";
+
+/**
+ * Whether this page keeps keys and contacts between visits: only when it is served over
+ * http(s), from an origin whose storage is its own. From disk (`file:`), or from any other
+ * kind of address, the storage is shared with pages the user did not choose: nothing that
+ * grants trust (a key, a verified contact) is read from it or written to it.
+ */
+const KEEPS = (location.protocol === "https:" || location.protocol === "http:") && location.origin !== "null";
 
 /** The event listeners, by event name, as Tauri's `listen` would call them. */
 const listeners = new Map();
@@ -22,6 +37,8 @@ let desk = null;
 let dropped = null;
 /** Whether the agreement on the desk has changes not downloaded yet. */
 let unsaved = false;
+/** Where nothing is kept: the keys made here whose key file was not saved yet (hex fingerprints). */
+const unkeptKeys = new Set();
 
 function emit(name, payload) {
   for (const handler of listeners.get(name) || []) handler({ payload });
@@ -65,9 +82,9 @@ function core(command, args = {}) {
   return answer;
 }
 
-/** Keeps what the core says is to be kept: after a key or a contact changed. */
+/** Keeps what the core says is to be kept, after a key or a contact changed: where it keeps. */
 function persist() {
-  localStorage.setItem(STORAGE, desk.saved());
+  if (KEEPS) localStorage.setItem(STORAGE, desk.saved());
 }
 
 /** Asks the user for a file through the page's file input; `null` if none was chosen. */
@@ -157,6 +174,7 @@ async function call(command, args = {}) {
     case "save_key_file": {
       const file = core("secret_key_file", { fingerprint: args.fingerprint });
       download(file.file_name, file.text, "application/x-pem-file");
+      unkeptKeys.delete(args.fingerprint);
       return file.file_name;
     }
     case "load_key_file": {
@@ -173,13 +191,22 @@ async function call(command, args = {}) {
       persist();
       return imported;
     }
-    case "create_key":
+    case "create_key": {
+      const key = core(command, args);
+      persist();
+      if (!KEEPS) unkeptKeys.add(key.fingerprint.hex);
+      return key;
+    }
     case "verify_contact":
     case "remember_signer": {
       const answer = core(command, args);
       persist();
       return answer;
     }
+    case "app_info":
+      // Where the keys and contacts are kept, for the window to say: `origin` (this
+      // browser, for this address only) or `tab` (nowhere; they go with the tab).
+      return { ...core("app_info"), storage: KEEPS ? "origin" : "tab" };
     case "quit":
       unsaved = false;
       window.close();
@@ -209,15 +236,18 @@ function watchDrops() {
     dropped = await fileBytes(file);
     emit("file-dropped", file.name);
   });
-  // Leaving the page with changes not downloaded: the browser asks.
+  // Leaving the page with changes not downloaded, or (where nothing is kept) with a key made
+  // here whose file was not saved: the browser asks.
   window.addEventListener("beforeunload", (e) => {
-    if (unsaved) e.preventDefault();
+    if (unsaved || unkeptKeys.size > 0) e.preventDefault();
   });
 }
 
 async function start() {
   await init({ module_or_path: fromBase64(WASM_BASE64) });
-  const saved = localStorage.getItem(STORAGE) || "";
+  // From disk, what the shared storage holds under STORAGE (an earlier version's keys, or what
+  // another page wrote there) is neither read nor touched.
+  const saved = KEEPS ? localStorage.getItem(STORAGE) || "" : "";
   try {
     desk = new Desk(saved);
   } catch {

@@ -1,7 +1,8 @@
 //! Tweevoud in a browser: the core and the desk in WebAssembly, behind one JavaScript class.
 //!
 //! The page (ui/web.js) makes one [`Desk`] with what it kept from the last visit (the
-//! browser's keys, their secrets only ever encrypted, and its contacts) and sends it the
+//! browser's keys, their secrets only ever encrypted, and its contacts; kept only when the page
+//! is served from an origin of its own, never from disk) and sends it the
 //! desktop app's commands by name, with JSON arguments; the answers are the app's JSON, the
 //! same views of [`tweevoud_desk::view`], so one window (ui/) shows both editions. Where the
 //! app shows a file dialog, the browser's commands take and give the files' contents instead.

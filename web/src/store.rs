@@ -22,6 +22,12 @@
 //! created, fingerprint), `public.pem` and `secret.pem` (the encrypted PKCS#8 PEM, scrypt and
 //! AES-256-CBC, that `openssl pkey` reads); a contact is the desktop's contact file. Nothing
 //! secret is in it in the clear, and no passphrase.
+//!
+//! What it holds grants trust (own keys, contacts marked verified) and is taken as it is: the
+//! page must keep it only where no other page can write. ui/web.js keeps it in the browser
+//! only when the page is served over http(s) from an origin of its own; opened from disk
+//! (`file:`), where every local page shares the storage, it keeps nothing and starts each
+//! visit from `""` (web/README.md, "What the browser keeps").
 
 use std::path::PathBuf;
 

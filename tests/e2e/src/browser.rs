@@ -155,15 +155,7 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("chromedriver could not start Chromium: {e}"));
         driver.goto(url).await.expect("the page opens");
-        // A file chooser cannot show in a headless browser, which then reports it cancelled at
-        // once; intercepted, it stays open until the test gives the input its file, as a
-        // person choosing one would.
-        driver
-            .cdp()
-            .send_raw(
-                "Page.setInterceptFileChooserDialog",
-                json!({ "enabled": true }),
-            )
+        intercept_file_chooser(&driver)
             .await
             .expect("file choosers can be intercepted");
 
@@ -173,6 +165,15 @@ impl Browser {
             shots: Shots::new(&format!("web-{name}")),
             _chromedriver: process,
         }
+    }
+
+    /// Opens `url` in a new tab of the same browser (the same profile, so the same storage)
+    /// and makes it the one the test drives; the tabs opened before stay open.
+    pub async fn open_tab(&self, url: &str) -> WebDriverResult<()> {
+        let tab = self.driver.new_tab().await?;
+        self.driver.switch_to_window(tab).await?;
+        self.driver.goto(url).await?;
+        intercept_file_chooser(&self.driver).await
     }
 
     /// The WebDriver session.
@@ -219,6 +220,20 @@ impl Browser {
     async fn finish(self) {
         let _ = self.driver.quit().await;
     }
+}
+
+/// A file chooser cannot show in a headless browser, which then reports it cancelled at once;
+/// intercepted (in the current tab), it stays open until the test gives the input its file, as
+/// a person choosing one would.
+async fn intercept_file_chooser(driver: &WebDriver) -> WebDriverResult<()> {
+    driver
+        .cdp()
+        .send_raw(
+            "Page.setInterceptFileChooserDialog",
+            json!({ "enabled": true }),
+        )
+        .await?;
+    Ok(())
 }
 
 /// A tool from the environment variable `var`, else `default`; it must exist.

@@ -10,6 +10,10 @@
 //!    downloaded agreement file gives the very same bytes; the key file made in the browser
 //!    signs with the CLI, and openssl reads it.
 //! 4. The browser says that an altered copy is altered, with the reason, in nl, fr and en.
+//!
+//! And what the page keeps: opened from disk, it shares the browser's storage with every other
+//! page opened from disk, so it keeps nothing there that grants trust and reads nothing from
+//! it; the folder served from an address of its own keeps keys and contacts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,6 +84,235 @@ async fn the_folder_for_a_web_host_verifies_too() {
         })
     })
     .await;
+}
+
+/// Another page opened from disk shares the storage of the page opened from disk: it finds no
+/// key there (neither in the clear nor encrypted), and what it writes there (a key and a
+/// verified contact, exactly as the page served from its own address keeps them, where they do
+/// grant trust) changes nothing: the stranger's signature stays "not confirmed", and the page
+/// has no key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_page_from_disk_can_neither_read_a_key_nor_plant_trust() {
+    let page = browser::page();
+    let files = tempfile::Builder::new()
+        .prefix("tweevoud-web-storage-")
+        .tempdir()
+        .expect("a temporary directory");
+    let dir = files.path().to_path_buf();
+    let (to_sign, tom) = provider_sends(&dir);
+    let (site, _server) = browser::site();
+    let url = site.clone();
+    browser::run("storage", &site, move |b| {
+        Box::pin(storage(b, dir, page, url, to_sign, tom))
+    })
+    .await;
+}
+
+/// The name under which the page served from its own address keeps what the browser keeps
+/// (ui/web.js), and under which an earlier version kept it from disk too.
+const STORAGE: &str = "tweevoud.browser-profile";
+
+async fn storage(
+    b: &Browser,
+    dir: PathBuf,
+    page: PathBuf,
+    site: String,
+    to_sign: PathBuf,
+    tom: PathBuf,
+) -> WebDriverResult<()> {
+    let d = b.driver();
+
+    // The folder served from its own address: it keeps a key and the provider as a verified
+    // contact; the provider's signature is then confirmed.
+    ready(d).await?;
+    attr_is(d, "body", "data-storage", "origin").await?;
+    make_key(d).await?;
+    click(d, "[data-testid='key-created-done']").await?;
+    trust_contact(d, &tom).await?;
+    displayed(d, "[data-testid='storage-note-origin']").await?;
+    b.shot("keys-origin").await;
+    verify(d, &to_sign).await?;
+    verdict_is(d, "awaiting_countersignature").await?;
+    let kept = stored(d, STORAGE).await?;
+    assert!(
+        kept.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "{kept}"
+    );
+    assert!(!kept.contains("-----BEGIN PRIVATE KEY-----"), "{kept}");
+    assert!(
+        kept.contains("\"verified\":\"2"),
+        "Tom is kept verified: {kept}"
+    );
+    b.shot("site-kept").await;
+
+    // The single file, opened from disk: the same steps, kept nowhere.
+    b.open_tab(&browser::file_url(&page)).await?;
+    ready(d).await?;
+    attr_is(d, "body", "data-storage", "tab").await?;
+    displayed(d, "[data-testid='storage-welcome-tab']").await?;
+    b.shot("welcome-tab").await;
+    make_key(d).await?;
+    displayed(d, "[data-testid='key-created-tab']").await?;
+    click(d, "[data-testid='key-created-save']").await?;
+    wait_for_download(b, ".pem");
+    click(d, "[data-testid='key-created-done']").await?;
+    trust_contact(d, &tom).await?;
+    displayed(d, "[data-testid='storage-note-tab']").await?;
+    b.shot("keys-tab").await;
+    verify(d, &to_sign).await?;
+    verdict_is(d, "awaiting_countersignature").await?;
+    b.shot("disk-in-the-tab").await;
+
+    // Another page from disk: it reads all the storage it shares with the page, then writes
+    // there what the served page keeps (a key, and the provider verified).
+    let other = dir.join("elsewhere").join("another-page.html");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, another_page(&kept)).unwrap();
+    b.open_tab(&browser::file_url(&other)).await?;
+    attr_is(d, "body", "data-done", "true").await?;
+    let read = text_of(d, "#read").await?;
+    assert!(read.contains("\"local\""), "{read}");
+    for secret in ["PRIVATE KEY", "Marie Dubois", "Tom Hendrix", "verified"] {
+        assert!(
+            !read.contains(secret),
+            "another page read {secret:?}: {read}"
+        );
+    }
+
+    // The single file from disk again, in a new tab: the storage holds the planted profile,
+    // and none of it counts: the provider's signature is not confirmed (its key is not even a
+    // contact), and the page has no key (it starts on the key form, as on a first visit).
+    b.open_tab(&browser::file_url(&page)).await?;
+    ready(d).await?;
+    let first_visit = shown(d, "[data-testid='key-form']").await?;
+    assert_eq!(
+        stored(d, STORAGE).await?,
+        kept,
+        "the pages from disk share one storage"
+    );
+    verify(d, &to_sign).await?;
+    verdict_is(d, "awaiting_unconfirmed").await?;
+    attr_is(
+        d,
+        "[data-testid='signature-card'][data-role='provider']",
+        "data-trust",
+        "unknown",
+    )
+    .await?;
+    b.shot("disk-planted").await;
+    assert!(first_visit, "the page took a key from the storage");
+    click(d, "[data-testid='nav-keys']").await?;
+    displayed(d, "[data-testid='storage-note-tab']").await?;
+
+    // The folder served from its own address, in a new tab: what it kept still counts there.
+    b.open_tab(&site).await?;
+    ready(d).await?;
+    verify(d, &to_sign).await?;
+    verdict_is(d, "awaiting_countersignature").await?;
+    Ok(())
+}
+
+/// The verdict on the verify screen is `code`.
+async fn verdict_is(d: &WebDriver, code: &str) -> WebDriverResult<()> {
+    attr_is(d, "[data-testid='verdict']", "data-verdict", code).await
+}
+
+/// The page is drawn, in English.
+async fn ready(d: &WebDriver) -> WebDriverResult<()> {
+    d.query(By::Css("body[data-ready='true']")).first().await?;
+    attr_is(d, "body", "data-edition", "web").await?;
+    choose_language(d, "en").await
+}
+
+/// On the welcome screen: Marie Dubois's key, made.
+async fn make_key(d: &WebDriver) -> WebDriverResult<()> {
+    type_into(d, "[data-testid='key-name']", "Marie Dubois").await?;
+    type_into(d, "[data-testid='key-organisation']", "Acme NV").await?;
+    type_into(d, "[data-testid='key-function']", "Zaakvoerder").await?;
+    type_into(d, "[data-testid='key-passphrase']", CLI_PASSPHRASE).await?;
+    type_into(d, "[data-testid='key-confirm']", CLI_PASSPHRASE).await?;
+    click(d, "[data-testid='key-submit']").await?;
+    displayed(d, "[data-testid='key-created']").await?;
+    Ok(())
+}
+
+/// The provider's public key `tom`, imported as a contact and marked verified.
+async fn trust_contact(d: &WebDriver, tom: &Path) -> WebDriverResult<()> {
+    click(d, "[data-testid='nav-keys']").await?;
+    type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
+    click(d, "[data-testid='import-submit']").await?;
+    choose_file(d, tom).await?;
+    wait_text(d, "[data-testid='contact-list']", "Tom Hendrix").await?;
+    click(d, "[data-testid='mark-verified']").await?;
+    click(d, "[data-testid='trust-confirm']").await?;
+    wait_text(d, "[data-testid='contact-status']", "verified").await
+}
+
+/// `file`, chosen on the verify screen.
+async fn verify(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
+    click(d, "[data-testid='nav-verify']").await?;
+    click(d, "[data-testid='verify-pick']").await?;
+    choose_file(d, file).await
+}
+
+/// What the current page's storage holds under `name` (`""` if nothing).
+async fn stored(d: &WebDriver, name: &str) -> WebDriverResult<String> {
+    d.execute(
+        "return localStorage.getItem(arguments[0]) || '';",
+        vec![serde_json::json!(name)],
+    )
+    .await?
+    .convert()
+}
+
+/// Another local page: it shows in `#read` everything it can read of the storage (local and
+/// session storage, every IndexedDB database's every record), then writes `planted` where the
+/// page kept its keys and contacts, and says `data-done`.
+fn another_page(planted: &str) -> String {
+    let planted = serde_json::to_string(planted).unwrap();
+    format!(
+        r#"<!doctype html>
+<meta charset="utf-8">
+<title>Another page</title>
+<pre id="read"></pre>
+<script>
+(async () => {{
+  const read = {{ local: {{}}, session: {{}}, indexeddb: {{}} }};
+  for (let i = 0; i < localStorage.length; i++) {{
+    const k = localStorage.key(i);
+    read.local[k] = localStorage.getItem(k);
+  }}
+  for (let i = 0; i < sessionStorage.length; i++) {{
+    const k = sessionStorage.key(i);
+    read.session[k] = sessionStorage.getItem(k);
+  }}
+  try {{
+    for (const {{ name }} of await indexedDB.databases()) {{
+      const db = await new Promise((ok, fail) => {{
+        const r = indexedDB.open(name);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      }});
+      read.indexeddb[name] = {{}};
+      for (const store of db.objectStoreNames) {{
+        read.indexeddb[name][store] = await new Promise((ok, fail) => {{
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => ok(JSON.stringify(r.result));
+          r.onerror = () => fail(r.error);
+        }});
+      }}
+      db.close();
+    }}
+  }} catch (e) {{
+    read.indexeddb_error = String(e);
+  }}
+  document.getElementById("read").textContent = JSON.stringify(read);
+  localStorage.setItem("{STORAGE}", {planted});
+  document.body.dataset.done = "true";
+}})();
+</script>
+"#
+    )
 }
 
 /// The provider signs the DPA with the CLI, leaving the customer's blanks open: the PDF it
