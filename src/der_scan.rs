@@ -24,7 +24,7 @@
 //!   element's encoding is never a proper prefix of another's. Two equal members are refused,
 //!   as the `der` crate refuses them.
 //!
-//! [`scan_cms`] adds what only the schema says: the SET OFs a CMS SignerInfo carries under
+//! `scan_cms` adds what only the schema says: the SET OFs a CMS SignerInfo carries under
 //! implicit tags (`signedAttrs [0]`, `unsignedAttrs [1]`), which the `cms` crate decodes as
 //! SET OFs, are held to the same order, with caps on their members ([`MAX_ATTRIBUTES`],
 //! [`MAX_ATTRIBUTE_VALUES`]). SignedData's `certificates [0]` and `crls [1]` are capped
