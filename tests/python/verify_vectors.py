@@ -1235,7 +1235,12 @@ def read_token(token):
                 if len(certs) == MAX_CERTS:
                     raise _unreadable("more than 16 certificates")
                 certs.append(Cert(c.raw))
-            elif c.tag != 0xA3:
+            elif c.tag == 0xA3:
+                # other [3] IMPLICIT OtherCertificateFormat: an OID and one value, ignored.
+                parts = c.children()
+                if len(parts) != 2 or parts[0].tag != 0x06:
+                    raise DerError("an other certificate format that is not an OID and a value")
+            else:
                 raise DerError("a certificate choice that is not read")
         if len(sis) != 1:
             raise _unreadable("not exactly one signer")
