@@ -328,7 +328,8 @@ pub struct JudgedTimestamp {
     /// Whether its TSA is one this profile trusts (its chain reaches one of the profile's TSA
     /// certificates): only then does it attest the time.
     pub trusted: bool,
-    /// What is odd about the time it attests next to the time the signer stated.
+    /// What is odd about the time it attests next to the time the signer stated; only for a
+    /// trusted token (an untrusted one attests nothing).
     pub notes: Vec<TimeNote>,
 }
 
@@ -472,7 +473,8 @@ pub struct JudgedSeal {
     pub timestamp: Option<JudgedTimestamp>,
 }
 
-/// The trust in a timestamp that holds: whether its chain reaches one of `anchors`.
+/// The trust in a timestamp that holds: whether its chain reaches one of `anchors`; and,
+/// only when it does, the notes on its time next to the `stated` one.
 fn judged_timestamp(
     token: &[u8],
     stamped_bytes: &[u8],
@@ -482,7 +484,11 @@ fn judged_timestamp(
 ) -> JudgedTimestamp {
     let trusted = !anchors.is_empty()
         && crate::timestamp::check_token(token, stamped_bytes, anchors).is_ok_and(|a| a.trusted);
+    // A token of a TSA the profile does not trust attests nothing to it, so its time is
+    // not set against the stated one: anyone can make such a token, with any time, and add
+    // it to a file (docs/format.md, "Timestamps").
     let notes = stated
+        .filter(|_| trusted)
         .map(|s| TimeNote::of(s, &stamped.time))
         .unwrap_or_default();
     JudgedTimestamp {
@@ -1001,5 +1007,35 @@ mod tests {
             SignerTrust::of(Some(&known), &check(key(1).to_base64())).verified,
             Some("2026-11-23".to_string())
         );
+    }
+
+    /// An untrusted token attests nothing, so its time is not set against the stated one:
+    /// anyone can make a token with any time and add it to a file (docs/format.md).
+    #[test]
+    fn time_notes_are_for_a_trusted_token_only() {
+        let token = include_bytes!("../tests/vectors/dpa-complete.signature-0.tsr");
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/vectors/vectors.json")).unwrap();
+        let signature = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            manifest["signatures"][0]["signature_base64"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        let attested = crate::timestamp::check_token(token, &signature, &[]).unwrap();
+        // A stated time years after the attested one: noted, when the TSA is trusted.
+        let stated = "2099-01-01T00:00:00+00:00";
+        let stamped = Stamped::of(&attested, stated);
+        let anchor =
+            crate::timestamp::Anchor::from_bytes(include_bytes!("../tests/vectors/tsa-ca.pem"))
+                .unwrap();
+        let trusted = judged_timestamp(token, &signature, stamped.clone(), Some(stated), &[anchor]);
+        assert!(trusted.trusted);
+        assert_eq!(trusted.notes.len(), 1);
+        assert_eq!(trusted.notes[0].code(), "stated_after_timestamp");
+        let untrusted = judged_timestamp(token, &signature, stamped, Some(stated), &[]);
+        assert!(!untrusted.trusted);
+        assert!(untrusted.notes.is_empty(), "{:?}", untrusted.notes);
     }
 }

@@ -30,6 +30,7 @@ pub mod agreement;
 pub mod archive;
 pub mod canonical;
 pub mod contact;
+pub mod der_scan;
 pub mod error;
 pub mod file_kind;
 #[cfg(feature = "fs")]

@@ -8,6 +8,8 @@
 //! `unsigned_audit`.
 
 mod common;
+#[path = "common/der_gen.rs"]
+mod der_gen;
 
 use std::path::PathBuf;
 
@@ -147,6 +149,9 @@ fn unsigned_audit_after(complete: &Agreement) -> String {
 /// `--key rsa`, run once).
 const TSA_CA: &str = "tsa-ca.pem";
 
+/// The timestamped DPA whose first token also carries a certificate of another format.
+const OTHER_CERTIFICATE: &str = "dpa-complete-timestamped-other-certificate.tweevoud";
+
 /// The DER of the timestamp token (a CMS ContentInfo, not a TimeStampResp) over the 64 bytes
 /// of signature `i` of `dpa-complete.tweevoud`. A TSA cannot make tokens at fixed times, so
 /// they were made once, by scripts/tsa.py `--key rsa`, and are kept as they were made.
@@ -232,6 +237,18 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
             // Not base64; and base64 of a token cut short (not one DER ContentInfo).
             v["signatures"][0]["timestamps"][0]["token"] = "not base64!".into();
             v["signatures"][1]["timestamps"][0]["token"] = base64(&token(1)[..100]).into();
+        }),
+        &["timestamp_unreadable"],
+    );
+    add(
+        "timestamp-set-order",
+        tampered(stamped, |v| {
+            // An unsigned attribute (which the TSA's signature does not cover) whose two
+            // values are not in DER order: refused, not sorted (timestamps.md, step 1).
+            let two = der_gen::distinct_values(2);
+            let values = [two[1].clone(), two[0].clone()];
+            let t = der_gen::with_unsigned(&token(0), &[der_gen::attribute(1, &values)]);
+            v["signatures"][0]["timestamps"][0]["token"] = base64(&t).into();
         }),
         &["timestamp_unreadable"],
     );
@@ -605,6 +622,18 @@ fn build() -> Vec<(String, String)> {
         "dpa-complete-timestamped.tweevoud".to_string(),
         stamped.to_json(),
     ));
+    files.push((
+        OTHER_CERTIFICATE.to_string(),
+        tampered(&stamped, |v| {
+            // Token 0 with an `other [3] IMPLICIT OtherCertificateFormat` among its
+            // certificates (not covered by the TSA's signature): ignored (timestamps.md,
+            // step 5), the token holds.
+            let t = token(0);
+            let entries = der_gen::many_certificates(&t, 0, 1);
+            v["signatures"][0]["timestamps"][0]["token"] =
+                base64(&der_gen::with_certificates(&t, &entries)).into();
+        }),
+    ));
     let mut timestamps = Vec::new();
     for i in 0..stamped.signatures().len() {
         let rec = &stamped.signatures()[i];
@@ -647,7 +676,8 @@ fn build() -> Vec<(String, String)> {
             {"file": "dpa-complete.tweevoud", "status": "complete", "unsigned_audit": []},
             {"file": "dpa-complete-unsigned-audit.tweevoud", "status": "complete", "unsigned_audit": [5]},
             {"file": "dpa-complete-timestamped.tweevoud", "status": "complete", "unsigned_audit": []},
-            {"file": "dpa-complete-time-edges.tweevoud", "status": "complete", "unsigned_audit": []}
+            {"file": "dpa-complete-time-edges.tweevoud", "status": "complete", "unsigned_audit": []},
+            {"file": OTHER_CERTIFICATE, "status": "complete", "unsigned_audit": []}
         ],
         "fail": manifest_fails,
     });
@@ -684,7 +714,7 @@ fn manifest() -> Value {
 fn valid_vectors_verify() {
     let manifest = manifest();
     let valid = manifest["valid"].as_array().unwrap();
-    assert_eq!(valid.len(), 5);
+    assert_eq!(valid.len(), 6);
     for f in valid {
         let name = f["file"].as_str().unwrap();
         let a = Agreement::load(&dir().join(name)).unwrap();
@@ -785,6 +815,7 @@ fn every_fail_vector_exits_1_through_the_cli() {
         "dpa-complete-unsigned-audit.tweevoud",
         "dpa-complete-timestamped.tweevoud",
         "dpa-complete-time-edges.tweevoud",
+        OTHER_CERTIFICATE,
     ] {
         assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()

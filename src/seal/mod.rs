@@ -441,6 +441,8 @@ pub fn open(seal: &[u8]) -> Result<Opened<'_>, SealProblem> {
     if seal.len() > MAX_SEAL_BYTES {
         return Err(unreadable("it is larger than a seal can be"));
     }
+    crate::der_scan::scan_cms(seal, crate::der_scan::MAX_SEAL_DEPTH)
+        .map_err(|e| unreadable(&format!("it is not DER: {e}")))?;
     let ci = der::only(seal, 0x30).ok_or_else(shape)?;
     let [_, sd] = der::items(ci.content, 2).ok_or_else(shape)?[..] else {
         return Err(shape());

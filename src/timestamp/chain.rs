@@ -189,6 +189,7 @@ pub(super) fn verify(
 /// Reads one certificate from its DER, which must be exactly DER (re-encoding gives the same
 /// bytes).
 pub(super) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
+    crate::der_scan::scan(der).map_err(|e| format!("not DER: {e}"))?;
     let cert = Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
     match cert.to_der() {
         Ok(again) if again == der => Ok(cert),

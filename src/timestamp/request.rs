@@ -59,6 +59,7 @@ pub fn read_response(resp: &[u8], stamped: &[u8], nonce: u64) -> Result<Vec<u8>,
             max: MAX_REPLY_BYTES,
         });
     }
+    crate::der_scan::scan(resp).map_err(|e| bad(format!("not a timestamp reply: not DER: {e}")))?;
     let unreadable = |e: der::Error| bad(format!("not a timestamp reply: {e}"));
     let mut reader = SliceReader::new(resp).map_err(unreadable)?;
     let (status, text, token) = reader

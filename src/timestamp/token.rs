@@ -2,14 +2,17 @@
 //! attributes, the signature, the signing certificate and the chain.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    DigestAlgorithmIdentifiers, EncapsulatedContentInfo, SignerIdentifier, SignerInfo, SignerInfos,
+};
 use der::asn1::{Any, Int, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 use x509_tsp::{Accuracy, MessageImprint};
 
 use super::chain::{self, oid_name, Cert, Hash, Scheme};
 use super::{Anchor, Attested, TokenProblem, MAX_CERTIFICATES, MAX_TOKEN_BYTES};
+use crate::der_scan;
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 pub(super) const ID_CT_TST_INFO: ObjectIdentifier =
@@ -66,6 +69,8 @@ pub(super) fn read(token: &[u8]) -> Result<Token, TokenProblem> {
             "it is larger than {MAX_TOKEN_BYTES} bytes"
         )));
     }
+    der_scan::scan_cms(token, der_scan::MAX_DEPTH)
+        .map_err(|e| unreadable(format!("it is not DER: {e}")))?;
     let info = ContentInfo::from_der(token)
         .map_err(|e| unreadable(format!("not a CMS ContentInfo: {e}")))?;
     if info.content_type != ID_SIGNED_DATA {
@@ -74,11 +79,12 @@ pub(super) fn read(token: &[u8]) -> Result<Token, TokenProblem> {
             oid_name(&info.content_type)
         )));
     }
-    let signed = info
-        .content
-        .decode_as::<SignedData>()
+    if info.content.tag() != Tag::Sequence {
+        return Err(unreadable("its signed data is not a SEQUENCE"));
+    }
+    let signed = read_signed_data(info.content.value())
         .map_err(|e| unreadable(format!("its signed data cannot be read: {e}")))?;
-    let encap = &signed.encap_content_info;
+    let encap = &signed.encap;
     if encap.econtent_type != ID_CT_TST_INFO {
         return Err(unreadable(format!(
             "it signs {}, not a TSTInfo",
@@ -97,23 +103,7 @@ pub(super) fn read(token: &[u8]) -> Result<Token, TokenProblem> {
         (None, _) => return Err(unreadable("it has no signer")),
         (Some(_), Some(_)) => return Err(unreadable("it has more than one signer")),
     };
-    let mut certs = Vec::new();
-    for choice in signed.certificates.iter().flat_map(|set| set.0.iter()) {
-        if let cms::cert::CertificateChoices::Certificate(cert) = choice {
-            if certs.len() == MAX_CERTIFICATES {
-                return Err(unreadable(format!(
-                    "it carries more than {MAX_CERTIFICATES} certificates"
-                )));
-            }
-            let der = cert
-                .to_der()
-                .map_err(|e| unreadable(format!("a certificate cannot be encoded: {e}")))?;
-            certs.push(Cert {
-                der,
-                cert: cert.clone(),
-            });
-        }
-    }
+    let certs = read_certificates(signed.certificates)?;
     Ok(Token {
         tst,
         econtent,
@@ -122,9 +112,85 @@ pub(super) fn read(token: &[u8]) -> Result<Token, TokenProblem> {
     })
 }
 
+/// The fields of a SignedData that are used; `certificates` as the content of its `[0]`.
+struct Signed<'a> {
+    encap: EncapsulatedContentInfo,
+    certificates: &'a [u8],
+    signer_infos: SignerInfos,
+}
+
+/// Reads a SignedData's fields (RFC 5652 section 5.1) from its content. The certificates are
+/// kept as bytes, for [`read_certificates`]: the `cms` crate reads the `other` choice with an
+/// explicit tag where RFC 5652 gives an implicit one. The `crls` are not read (revocation is
+/// not checked); the pre-scan has held them to DER.
+fn read_signed_data(content: &[u8]) -> der::Result<Signed<'_>> {
+    let mut r = SliceReader::new(content)?;
+    let _version: CmsVersion = r.decode()?;
+    let _digests: DigestAlgorithmIdentifiers = r.decode()?;
+    let encap: EncapsulatedContentInfo = r.decode()?;
+    let certificates = if r.peek_byte() == Some(0xA0) {
+        r.tlv_bytes()?
+    } else {
+        &[]
+    };
+    if r.peek_byte() == Some(0xA1) {
+        r.tlv_bytes()?;
+    }
+    let signer_infos: SignerInfos = r.decode()?;
+    let certificates = der_scan::members(certificates)
+        .first()
+        .map_or(&[][..], |set| set.content);
+    r.finish(Signed {
+        encap,
+        certificates,
+        signer_infos,
+    })
+}
+
+/// The certificates of a `certificates [0] IMPLICIT CertificateSet` (its content): each X.509
+/// certificate, at most [`MAX_CERTIFICATES`]; an `other [3] IMPLICIT OtherCertificateFormat`
+/// (an OID and one value) is ignored and not counted; the obsolete choices are refused.
+fn read_certificates(set: &[u8]) -> Result<Vec<Cert>, TokenProblem> {
+    let mut certs = Vec::new();
+    for choice in der_scan::members(set) {
+        match choice.tag {
+            0x30 => {
+                if certs.len() == MAX_CERTIFICATES {
+                    return Err(unreadable(format!(
+                        "it carries more than {MAX_CERTIFICATES} certificates"
+                    )));
+                }
+                let cert = chain::parse_certificate(choice.whole)
+                    .map_err(|e| unreadable(format!("a certificate it carries: {e}")))?;
+                certs.push(Cert {
+                    der: choice.whole.to_vec(),
+                    cert,
+                });
+            }
+            0xA3 => match der_scan::members(choice.content)[..] {
+                [format, _] if format.tag == 0x06 => {}
+                _ => {
+                    return Err(unreadable(
+                        "an other certificate format ([3]) that is not an OID and one value",
+                    ))
+                }
+            },
+            0xA0 => return Err(unreadable("it carries an extended certificate (obsolete)")),
+            0xA1 | 0xA2 => return Err(unreadable("it carries an attribute certificate")),
+            tag => {
+                return Err(unreadable(format!(
+                    "its certificates hold an element of tag {tag:#04x}"
+                )))
+            }
+        }
+    }
+    Ok(certs)
+}
+
 /// Reads a TSTInfo (RFC 3161 section 2.4.2). Its genTime may carry fractions of a second,
 /// which the RustCrypto type does not accept, so it is read field by field.
 fn read_tst_info(bytes: &[u8]) -> Result<Tst, TokenProblem> {
+    der_scan::scan(bytes).map_err(|e| unreadable(format!("its TSTInfo is not DER: {e}")))?;
     let bad = |e: der::Error| unreadable(format!("its TSTInfo cannot be read: {e}"));
     let mut reader = SliceReader::new(bytes).map_err(bad)?;
     let (tst, gen_time) = reader

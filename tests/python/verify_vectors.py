@@ -831,6 +831,9 @@ MAX_TIMESTAMPS = 4
 MAX_TOKEN = 64 * 1024
 MAX_CERTS = 16
 MAX_CHAIN = 6
+# timestamps.md step 1, the pre-scan's caps.
+MAX_DEPTH, MAX_MEMBERS = 32, 256
+MAX_CERT_ENTRIES, MAX_ATTRS, MAX_ATTR_VALUES = 32, 32, 16
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
@@ -972,15 +975,57 @@ def der_bool(t):
     return t.content == b"\xff"
 
 
-def der_set_of(t, tag=0x31):
-    """The elements of a SET OF; two equal elements are refused (DER orders a SET OF: it is
-    read in any order, as timestamps.md notes, and its DER is re-made sorted when hashed)."""
+def der_in_order(items):
+    """A SET OF's members in ascending order of their encodings, no two equal (step 1)."""
+    for a, b in zip(items, items[1:]):
+        if a.raw >= b.raw:
+            raise DerError("SET OF not in DER order" if a.raw > b.raw else "SET OF with two equal elements")
+
+
+def der_set_of(t, tag=0x31, most=MAX_MEMBERS):
+    """The elements of a SET OF, which must be in DER order (step 1: refused, not sorted)."""
     der_expect(t, tag)
     items = t.children()
-    raws = [i.raw for i in items]
-    if len(set(raws)) != len(raws):
-        raise DerError("SET OF with two equal elements")
+    if len(items) > most:
+        raise DerError(f"SET OF with more than {most} elements")
+    der_in_order(items)
     return items
+
+
+def der_prescan(data):
+    """Step 1's pre-scan: `data` is one strict DER element within the caps, every universal SET
+    in it in DER order."""
+    t = der_one(data)
+    _prescan(t, 1)
+    return t
+
+
+def _prescan(t, depth):
+    universal, number = t.tag & 0xC0 == 0, t.tag & 0x1F
+    if universal and (number == 0 or t.constructed != (number in (0x10, 0x11))):
+        raise DerError(f"tag {t.tag:#x} is not DER")
+    if not t.constructed:
+        c = t.content
+        if t.tag == 0x01:
+            der_bool(t)
+        elif t.tag in (0x02, 0x0A):
+            der_int(t, t.tag)
+        elif t.tag == 0x03 and not (c == b"\x00" or (len(c) > 1 and c[0] < 8 and c[-1] & ((1 << c[0]) - 1) == 0)):
+            raise DerError("BIT STRING not DER")
+        elif t.tag == 0x05 and c:
+            raise DerError("NULL with content")
+        elif t.tag in (0x06, 0x0D):
+            der_oid(Tlv(0x06, t.raw, c))
+        return
+    if depth > MAX_DEPTH:
+        raise DerError(f"more than {MAX_DEPTH} levels")
+    items = t.children()
+    if len(items) > MAX_MEMBERS:
+        raise DerError(f"more than {MAX_MEMBERS} members")
+    if t.tag == 0x31:
+        der_in_order(items)
+    for i in items:
+        _prescan(i, depth + 1)
 
 
 def der_set_sorted(items, tag=0x31):
@@ -1153,7 +1198,7 @@ def read_token(token):
     if len(token) > MAX_TOKEN:
         raise _unreadable("larger than 64 KiB")
     try:
-        info = der_expect(der_one(token), 0x30).children()
+        info = der_expect(der_prescan(token), 0x30).children()
         if len(info) != 2 or info[1].tag != 0xA0:
             raise DerError("ContentInfo")
         if der_oid(info[0]) != OID_SIGNED_DATA:
@@ -1167,7 +1212,10 @@ def read_token(token):
         encap = der_expect(signed[i], 0x30).children(); i += 1
         certs, cert_items = [], []
         if i < len(signed) and signed[i].tag == 0xA0:
-            cert_items = der_set_of(signed[i], 0xA0); i += 1
+            # Taken as written, in any order (step 1): never sorted.
+            cert_items = signed[i].children(); i += 1
+            if len(cert_items) > MAX_CERT_ENTRIES:
+                raise DerError(f"more than {MAX_CERT_ENTRIES} certificate entries")
         if i < len(signed) and signed[i].tag == 0xA1:
             i += 1
         signer_infos = der_set_of(signed[i]); i += 1
@@ -1189,7 +1237,12 @@ def read_token(token):
                 if len(certs) == MAX_CERTS:
                     raise _unreadable("more than 16 certificates")
                 certs.append(Cert(c.raw))
-            elif c.tag != 0xA3:
+            elif c.tag == 0xA3:
+                # other [3] IMPLICIT OtherCertificateFormat: an OID and one value, ignored.
+                parts = c.children()
+                if len(parts) != 2 or parts[0].tag != 0x06:
+                    raise DerError("an other certificate format that is not an OID and a value")
+            else:
                 raise DerError("a certificate choice that is not read")
         if len(sis) != 1:
             raise _unreadable("not exactly one signer")
@@ -1199,7 +1252,7 @@ def read_token(token):
 
 
 def read_tst_info(econtent):
-    f = der_expect(der_one(econtent), 0x30).children()
+    f = der_expect(der_prescan(econtent), 0x30).children()
     if der_int(f[0]) != 1:
         raise DerError("TSTInfo version")
     policy = der_oid(f[1])
@@ -1257,17 +1310,20 @@ def read_signer_info(s):
     attrs = None
     if f[i].tag == 0xA0:
         attrs = []
-        for a in der_set_of(f[i], 0xA0):
+        for a in der_set_of(f[i], 0xA0, MAX_ATTRS):
             parts = der_expect(a, 0x30).children()
             if len(parts) != 2:
                 raise DerError("Attribute")
-            attrs.append((der_oid(parts[0]), der_set_of(parts[1]), a))
+            attrs.append((der_oid(parts[0]), der_set_of(parts[1], 0x31, MAX_ATTR_VALUES), a))
         i += 1
     sig_alg = algorithm(f[i])
     signature = der_expect(f[i + 1], 0x04).content
     i += 2
     if i < len(f) and f[i].tag == 0xA1:
-        der_set_of(f[i], 0xA1)
+        for a in der_set_of(f[i], 0xA1, MAX_ATTRS):
+            parts = der_expect(a, 0x30).children()
+            if len(parts) == 2 and parts[0].tag == 0x06 and parts[1].tag == 0x31:
+                der_set_of(parts[1], 0x31, MAX_ATTR_VALUES)
         i += 1
     if i != len(f):
         raise DerError("SignerInfo")
