@@ -365,13 +365,22 @@ fn open_and_change_errors() {
             path: path(),
             source: io(),
         },
+        OpenError::Read {
+            path: path(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                crate::fsutil::NotAFile {
+                    what: "a named pipe (FIFO)",
+                },
+            ),
+        },
         refused(FileKind::Exemplar),
         refused(FileKind::OtherPdf),
     ];
     assert_codes(&coded(&all), OpenError::CODES);
     assert_eq!(refused(FileKind::AgreementFile).code(), "altered");
     assert_eq!(refused(FileKind::Other).code(), "not_an_agreement");
-    assert_eq!(params_map(&all[2])["reason"], "pdf_without_agreement");
+    assert_eq!(params_map(&all[3])["reason"], "pdf_without_agreement");
 
     let first = FirstProblem {
         signer: Some("Tom Hendrix".into()),

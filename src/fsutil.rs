@@ -1,6 +1,11 @@
 //! Writing files so that a crash never leaves half a file behind, and reading files with a
 //! bound on their size.
 //!
+//! A path given to be read must name a regular file (or a link to one): a directory, a named
+//! pipe (FIFO), a device or a socket is refused before it is opened, with words that say what
+//! it is ([`NotAFile`]), and the file is opened without blocking and looked at again once open,
+//! so that a pipe put in its place in between can neither hold the reader nor be read.
+//!
 //! A write goes through a temporary file beside its target whose name is random (16 hex
 //! digits from the operating system's random source) and which is created new
 //! (`O_CREAT | O_EXCL`): an existing file or symbolic link of that name, planted by someone
@@ -131,9 +136,95 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Reads a file of at most `limit` bytes. A larger file is refused before it is read, and a
-/// file that grows or never ends (a device, a pipe) is read no further than `limit` bytes:
-/// memory stays bounded whatever the path names.
+/// What a path to be read names when it is not a regular file: the error inside the
+/// [`io::Error`] that [`open_regular`] and [`read_limited`] return for it (find it with
+/// [`not_a_file`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAFile {
+    /// What it is, in English: "a directory", "a named pipe (FIFO)", "a device", ...
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for NotAFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "it is {}, not a regular file", self.what)
+    }
+}
+
+impl std::error::Error for NotAFile {}
+
+/// The [`NotAFile`] inside `e`, when `e` says the path is not a regular file.
+pub fn not_a_file(e: &io::Error) -> Option<&NotAFile> {
+    e.get_ref()?.downcast_ref::<NotAFile>()
+}
+
+/// The refusal of something that is not a regular file: [`io::ErrorKind::IsADirectory`] for a
+/// directory, [`io::ErrorKind::InvalidInput`] for anything else.
+fn refuse_not_a_file(kind: fs::FileType) -> io::Error {
+    let what = what_it_is(kind);
+    let error_kind = if kind.is_dir() {
+        io::ErrorKind::IsADirectory
+    } else {
+        io::ErrorKind::InvalidInput
+    };
+    io::Error::new(error_kind, NotAFile { what })
+}
+
+/// What a file type other than a regular file is, in words.
+#[cfg(unix)]
+fn what_it_is(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "something other than a file"
+    }
+}
+
+/// What a file type other than a regular file is, in words.
+#[cfg(not(unix))]
+fn what_it_is(kind: fs::FileType) -> &'static str {
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "something other than a file"
+    }
+}
+
+/// Opens `path` for reading when it names a regular file (following symbolic links), and
+/// refuses anything else before opening it: a directory, a named pipe, a device, a socket
+/// ([`NotAFile`]). On Unix the file is opened with `O_NONBLOCK` (which changes nothing for a
+/// regular file), and what was opened is looked at again: a named pipe put in the file's place
+/// between the look and the open is refused, without waiting for a writer.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(refuse_not_a_file(meta.file_type()));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(refuse_not_a_file(meta.file_type()));
+    }
+    Ok(file)
+}
+
+/// Reads a file of at most `limit` bytes. What is not a regular file is refused before it is
+/// opened ([`open_regular`]); a larger file is refused before it is read, and a file that
+/// grows is read no further than `limit` bytes: memory stays bounded whatever the path names.
 pub fn read_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
@@ -144,15 +235,9 @@ pub fn read_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
             ),
         )
     };
-    let file = File::open(path)?;
+    let file = open_regular(path)?;
     let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a directory, not a file",
-        ));
-    }
-    if meta.is_file() && meta.len() > limit {
+    if meta.len() > limit {
         return Err(too_large());
     }
     let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
@@ -205,12 +290,48 @@ mod tests {
         let e = read_limited(&p, 8 << 20).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
         assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
-        // A device that never ends is read no further than the limit.
-        let e = read_limited(Path::new("/dev/zero"), 1 << 10).unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
         assert!(read_limited(dir.path(), 10).is_err());
         write_atomic(&p, b"small").unwrap();
         assert_eq!(read_limited(&p, 5).unwrap(), b"small");
+    }
+
+    /// A directory, a device and a named pipe are refused before they are opened, each with
+    /// what it is; the pipe, which no one writes to, does not hold the reader.
+    #[cfg(unix)]
+    #[test]
+    fn fail_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let link = dir.path().join("link-to-pipe");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        for (path, what) in [
+            (dir.path(), "a directory"),
+            (Path::new("/dev/zero"), "a device"),
+            (Path::new("/dev/null"), "a device"),
+            (fifo.as_path(), "a named pipe (FIFO)"),
+            (link.as_path(), "a named pipe (FIFO)"),
+        ] {
+            let e = read_limited(path, 1 << 10).unwrap_err();
+            assert_eq!(
+                not_a_file(&e),
+                Some(&NotAFile { what }),
+                "{}",
+                path.display()
+            );
+            assert_eq!(e.to_string(), format!("it is {what}, not a regular file"));
+            assert!(open_regular(path).is_err());
+        }
+        let e = read_limited(dir.path(), 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::IsADirectory);
+        // A missing file is not "not a file": it is missing.
+        let e = read_limited(&dir.path().join("none"), 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(not_a_file(&e).is_none());
     }
 
     #[test]

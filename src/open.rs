@@ -60,15 +60,19 @@ impl OpenError {
 
 impl OpenError {
     /// Every code of [`OpenError`], so that a user interface can check it words them all.
-    pub const CODES: &'static [&'static str] = &["read_failed", "altered", "not_an_agreement"];
+    pub const CODES: &'static [&'static str] =
+        &["read_failed", "not_a_file", "altered", "not_an_agreement"];
 }
 
-/// A file that cannot be read is `read_failed`; a Tweevoud file refused is `altered` (damaged
-/// or altered), any other file `not_an_agreement`. Parameters: `path`, `detail` (English
+/// A file that cannot be read is `read_failed`, a path that names no regular file (a
+/// directory, a named pipe, a device: [`crate::fsutil::NotAFile`], refused before it is
+/// opened) `not_a_file`; a Tweevoud file refused is `altered` (damaged or altered), any other
+/// file `not_an_agreement`. Parameters: `path`, `detail` (English
 /// words), and for a refusal the [`Reason`]'s code as `reason`, its parameters following.
 impl Coded for OpenError {
     fn code(&self) -> &'static str {
         match self {
+            OpenError::Read { source, .. } if names_no_file(source) => "not_a_file",
             OpenError::Read { .. } => "read_failed",
             OpenError::Refused { kind, .. } if kind.is_tweevoud() => "altered",
             OpenError::Refused { .. } => "not_an_agreement",
@@ -88,6 +92,17 @@ impl Coded for OpenError {
                 reason,
             ),
         }
+    }
+}
+
+/// Whether a read failed because its path names no regular file.
+fn names_no_file(e: &std::io::Error) -> bool {
+    #[cfg(feature = "fs")]
+    return crate::fsutil::not_a_file(e).is_some();
+    #[cfg(not(feature = "fs"))]
+    {
+        let _ = e;
+        false
     }
 }
 

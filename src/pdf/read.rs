@@ -49,7 +49,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 #[cfg(feature = "fs")]
 pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 5];
-    let mut file = std::fs::File::open(path)?;
+    let mut file = crate::fsutil::open_regular(path)?;
     let mut read = 0;
     while read < head.len() {
         match file.read(&mut head[read..])? {
