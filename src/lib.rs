@@ -45,6 +45,7 @@ pub mod pdf;
 pub mod profile;
 pub mod render;
 pub mod seal;
+pub mod shown;
 pub mod signature;
 pub mod signing;
 pub mod template;

@@ -10,7 +10,7 @@ use tweevoud::archive::{self, AddOutcome, IdPrefix, Progress, Summary, Trust};
 use tweevoud::{Archive, KeyStore, Profile, Status, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
-use super::{now, print_json, shown, Outcome};
+use super::{now, print_json, safe, shown, Outcome};
 
 #[derive(Args)]
 pub struct ArchiveArgs {
@@ -240,7 +240,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             let key = unlock_required(&a.profile, &key, "archive export")?;
             let mut archive = open_for_writing(&a.profile, &dir)?;
             let done = archive.export(id.as_str(), &output, now()?, Some(&key))?;
-            outln!("exported {} to {}:", done.id, shown(&output));
+            outln!("exported {} to {}:", safe(&done.id), shown(&output));
             for f in &done.files {
                 outln!("  {}", shown(f));
             }
@@ -253,7 +253,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             let done = archive.delete(id.as_str(), &reason, now()?, Some(&key))?;
             outln!(
                 "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
-                done.id,
+                safe(&done.id),
                 done.objects.len(),
                 done.seq
             );
@@ -274,7 +274,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
                 done.agreements
             );
             for p in &done.problems {
-                outln!("  problem: {p}");
+                outln!("  problem: {}", safe(p));
             }
             Ok(if done.problems.is_empty() {
                 Outcome::Ok
@@ -304,7 +304,7 @@ fn add(
             Ok(contents) => contents.pdf_problem().cloned(),
         };
         if let Some(reason) = refused {
-            anyhow::bail!("{}: not archived: {reason}", shown(file));
+            anyhow::bail!("{}: not archived: {}", shown(file), safe(&reason));
         }
         read.push((file, bytes));
     }
@@ -316,7 +316,7 @@ fn add(
         let added = match archive.add(&bytes, now()?, Some(&key)) {
             Ok(added) => added,
             Err(e @ tweevoud::ArchiveError::Invalid(_)) => {
-                outln!("{}: {e}", shown(file));
+                outln!("{}: {}", shown(file), safe(&e));
                 outcome = Outcome::Negative;
                 continue;
             }
@@ -346,7 +346,7 @@ fn add(
                 }
                 _ => format!("{id}{with}"),
             };
-            outln!("{}: {what}", shown(file));
+            outln!("{}: {}", shown(file), safe(&what));
             let exemplars = added
                 .objects
                 .iter()
@@ -374,11 +374,11 @@ fn print_list(list: &[Summary], json: bool) -> Result<()> {
     for s in list {
         outln!(
             "{}  {:<25}  {}  {}  ({})",
-            s.id.get(..16).unwrap_or(&s.id),
+            safe(s.id.get(..16).unwrap_or(&s.id)),
             status_words(s.status),
-            day(&s.updated),
-            who(s),
-            s.title
+            safe(day(&s.updated)),
+            safe(who(s)),
+            safe(&s.title)
         );
     }
     Ok(())
@@ -391,39 +391,48 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let s = &d.summary;
-    outln!("agreement {}", s.id);
-    outln!("  {} ({}), {}", s.title, s.template, status_words(s.status));
+    outln!("agreement {}", safe(&s.id));
+    outln!(
+        "  {} ({}), {}",
+        safe(&s.title),
+        safe(&s.template),
+        status_words(s.status)
+    );
     outln!(
         "  provider: {}{}",
-        s.provider.as_deref().unwrap_or("(not filled in)"),
-        s.provider_enterprise_number
-            .as_deref()
-            .map(|n| format!(", {n}"))
-            .unwrap_or_default()
+        safe(s.provider.as_deref().unwrap_or("(not filled in)")),
+        safe(
+            &s.provider_enterprise_number
+                .as_deref()
+                .map(|n| format!(", {n}"))
+                .unwrap_or_default()
+        )
     );
     outln!(
         "  customer: {}{}",
-        who(s),
-        s.customer_enterprise_number
-            .as_deref()
-            .map(|n| format!(", {n}"))
-            .unwrap_or_default()
+        safe(who(s)),
+        safe(
+            &s.customer_enterprise_number
+                .as_deref()
+                .map(|n| format!(", {n}"))
+                .unwrap_or_default()
+        )
     );
     outln!(
         "  created {}, archived {}, updated {}",
-        s.created,
-        s.archived,
-        s.updated
+        safe(&s.created),
+        safe(&s.archived),
+        safe(&s.updated)
     );
     for sig in &d.signatures {
         outln!(
             "  signed for the {} by {} ({}, {}) on {}, key {}",
             sig.role,
-            sig.name,
-            sig.function,
-            sig.organisation,
-            sig.time,
-            sig.fingerprint.get(..16).unwrap_or(&sig.fingerprint)
+            safe(&sig.name),
+            safe(&sig.function),
+            safe(&sig.organisation),
+            safe(&sig.time),
+            safe(sig.fingerprint.get(..16).unwrap_or(&sig.fingerprint))
         );
     }
     for o in &d.objects {
@@ -432,13 +441,17 @@ fn show(dir: &Path, id: &str, json: bool) -> Result<Outcome> {
             (kind, _) if o.sha256 == s.object => format!("{} (current)", kind.as_str()),
             (kind, _) => kind.as_str().to_string(),
         };
-        outln!("  {what:<20} {}  stored {}", o.sha256, o.added);
+        outln!(
+            "  {what:<20} {}  stored {}",
+            safe(&o.sha256),
+            safe(&o.added)
+        );
     }
     for e in &d.history {
         outln!(
             "  log {:>5}  {}  {}{}",
             e.seq,
-            e.time,
+            safe(&e.time),
             e.event.as_str(),
             e.signed_by
                 .as_ref()
@@ -466,7 +479,9 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
             let _ = write!(
                 err,
                 "\r\x1b[Kchecking {}: {}/{} ({pct}%)",
-                p.stage, p.done, p.total
+                safe(p.stage),
+                p.done,
+                p.total
             );
             let _ = err.flush();
         }
@@ -496,10 +511,10 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
             );
         }
         for p in &report.problems {
-            outln!("  problem [{}]: {}", p.code, p.message);
+            outln!("  problem [{}]: {}", p.code, safe(&p.message));
         }
         for n in &report.notes {
-            outln!("  note: {n}");
+            outln!("  note: {}", safe(n));
         }
     }
     Ok(if report.is_sound() {

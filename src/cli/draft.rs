@@ -8,7 +8,7 @@ use serde::Serialize;
 use tweevoud::agreement::parse_assignment;
 use tweevoud::{Agreement, Missing, Party, Template};
 
-use super::{now, print_json, shown, Outcome};
+use super::{now, print_json, safe, shown, Outcome};
 
 #[derive(Args)]
 pub struct NewArgs {
@@ -83,7 +83,7 @@ pub fn new(a: NewArgs) -> Result<Outcome> {
     outln!(
         "{}: new agreement from template {:?}",
         shown(&a.output),
-        agreement.template().id()
+        safe(agreement.template().id())
     );
     print_missing(&agreement);
     Ok(Outcome::Ok)
@@ -132,7 +132,7 @@ pub fn check(a: CheckArgs) -> Result<Outcome> {
         outln!(
             "{}: template {:?}",
             shown(&a.file),
-            agreement.template().id()
+            safe(agreement.template().id())
         );
         print_missing(&agreement);
     }
@@ -145,6 +145,8 @@ pub fn check(a: CheckArgs) -> Result<Outcome> {
 
 pub fn render(a: RenderArgs) -> Result<Outcome> {
     let agreement = Agreement::load(&a.file)?;
+    // Many lines: its line feeds and tabs are kept, any other control is escaped as in
+    // everything written (`terminal::clean_output`).
     out!("{}", agreement.render_text());
     Ok(Outcome::Ok)
 }
@@ -153,8 +155,8 @@ fn print_missing(agreement: &Agreement) {
     let t = agreement.template();
     let label = |id: &str| {
         t.blank(id)
-            .map(|b| format!("{id} ({})", b.label.get(t.language())))
-            .unwrap_or_else(|| id.to_string())
+            .map(|b| safe(&format!("{id} ({})", b.label.get(t.language()))))
+            .unwrap_or_else(|| safe(id))
     };
     for m in agreement.missing() {
         let mut parts = Vec::new();

@@ -11,7 +11,7 @@ use tweevoud::pdf::{self, PdfError, Sealer};
 use tweevoud::{Agreement, Profile, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
-use super::{shown, Outcome};
+use super::{safe, shown, Outcome};
 
 #[derive(Args)]
 pub struct ExportArgs {
@@ -120,7 +120,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         _ => None,
     };
     if let Some(e) = nothing {
-        eprintln!("tweevoud: {}: {e}", shown(&a.file));
+        errln!("tweevoud: {}: {}", shown(&a.file), safe(&e));
         return Ok(Outcome::Negative);
     }
     let (profile, key) = a.sealing.unlock(&agreement)?;
@@ -132,7 +132,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     let pdfs = match pdf::exemplars(&agreement, &sealer) {
         Ok(pdfs) => pdfs,
         Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {
-            eprintln!("tweevoud: {}: {e}", shown(&a.file));
+            errln!("tweevoud: {}: {}", shown(&a.file), safe(&e));
             return Ok(Outcome::Negative);
         }
         Err(e) => return Err(e.into()),

@@ -11,7 +11,7 @@ use tweevoud::key::KeyPaths;
 use tweevoud::{passphrase_strength, ContactBook, KeyInfo, KeyStore, Profile, StrengthLevel};
 use zeroize::Zeroizing;
 
-use super::{now, print_json, shown, Outcome};
+use super::{now, print_json, safe, shown, Outcome};
 
 /// The environment variable that holds the passphrase, for scripts.
 const PASSPHRASE_ENV: &str = "TWEEVOUD_PASSPHRASE";
@@ -195,7 +195,7 @@ pub(crate) fn read_passphrase(
              use --passphrase-file FILE or set {PASSPHRASE_ENV}"
         )
     };
-    let first = Zeroizing::new(rpassword::prompt_password(prompt).with_context(no_terminal)?);
+    let first = Zeroizing::new(rpassword::prompt_password(safe(prompt)).with_context(no_terminal)?);
     if confirm {
         let again = Zeroizing::new(
             rpassword::prompt_password("Repeat the passphrase: ").with_context(no_terminal)?,
@@ -246,10 +246,13 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                     outln!(
                         "{}  {}{}  created {}",
                         info.fingerprint(),
-                        info.display_name(),
-                        info.function()
-                            .map(|f| format!(", {f}"))
-                            .unwrap_or_default(),
+                        safe(&info.display_name()),
+                        safe(
+                            &info
+                                .function()
+                                .map(|f| format!(", {f}"))
+                                .unwrap_or_default()
+                        ),
                         info.created().format("%Y-%m-%d")
                     );
                 }
@@ -264,7 +267,7 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
                         .with_context(|| format!("cannot write {}", shown(&path)))?;
                     outln!(
                         "Wrote the public key of {} to {}\nfingerprint  {}",
-                        info.display_name(),
+                        safe(&info.display_name()),
                         shown(&path),
                         info.fingerprint()
                     );
@@ -299,12 +302,12 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
             let pass = read_passphrase(
                 passphrase.passphrase_file.as_deref(),
                 false,
-                &format!("Passphrase for the key of {}: ", info.name()),
+                &format!("Passphrase for the key of {}: ", safe(info.name())),
             )?;
             let unlocked = store.unlock(&info.fingerprint().hex(), &pass)?;
             outln!(
                 "The passphrase unlocks the key of {}, fingerprint {}.",
-                unlocked.info().display_name(),
+                safe(&unlocked.info().display_name()),
                 unlocked.info().fingerprint().short()
             );
         }
@@ -320,9 +323,9 @@ fn hint_strength(passphrase: &str) {
         StrengthLevel::Fair => "fair",
         StrengthLevel::Weak => "weak",
     };
-    eprintln!(
+    errln!(
         "tweevoud: passphrase strength: {level} ({})",
-        strength.reason
+        safe(&strength.reason)
     );
 }
 
@@ -330,10 +333,13 @@ fn print_created(verb: &str, store: &KeyStore, info: &KeyInfo) {
     let KeyPaths { secret, public, .. } = store.paths(info.fingerprint());
     outln!(
         "{verb} the key of {}{}",
-        info.display_name(),
-        info.function()
-            .map(|f| format!(", {f}"))
-            .unwrap_or_default()
+        safe(&info.display_name()),
+        safe(
+            &info
+                .function()
+                .map(|f| format!(", {f}"))
+                .unwrap_or_default()
+        )
     );
     outln!("fingerprint  {}", info.fingerprint());
     outln!(
@@ -359,7 +365,7 @@ impl<'a> KeyRow<'a> {
             info,
             fingerprint_grouped: info.fingerprint().to_string(),
             public_key: store.public_key(info)?.to_base64(),
-            dir: shown(&store.paths(info.fingerprint()).dir),
+            dir: store.paths(info.fingerprint()).dir.display().to_string(),
         })
     }
 }
@@ -380,14 +386,14 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
                 .with_context(|| format!("cannot add {} as a contact", shown(&file)))?;
             match added {
                 Added::New(c) => {
-                    outln!("Added the contact {}", c.display_name());
+                    outln!("Added the contact {}", safe(&c.display_name()));
                     outln!("fingerprint  {}", c.fingerprint());
                     match c.verified() {
                         Some(_) => outln!("Marked verified."),
                         None => outln!(
                             "Not verified yet: compare this fingerprint with {} (by phone or in \
                              person), then run `tweevoud contact verify {}`.",
-                            c.name(),
+                            safe(c.name()),
                             c.fingerprint().hex()
                         ),
                     }
@@ -395,7 +401,7 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
                 Added::AlreadyKnown(c) => {
                     outln!(
                         "This key is already a contact, as {} ({}); nothing was changed.",
-                        c.display_name(),
+                        safe(&c.display_name()),
                         c.fingerprint().short()
                     );
                 }
@@ -414,7 +420,7 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
                     outln!(
                         "{}  {}  {}",
                         c.fingerprint(),
-                        c.display_name(),
+                        safe(&c.display_name()),
                         match c.verified() {
                             Some(t) => format!("verified {}", t.format("%Y-%m-%d")),
                             None => "not verified".into(),
@@ -428,12 +434,12 @@ pub fn contact(args: ContactArgs) -> Result<Outcome> {
             match book.mark_verified(c.fingerprint(), now()?)? {
                 Verified::Now(c) => outln!(
                     "Marked the key of {} verified\nfingerprint  {}",
-                    c.display_name(),
+                    safe(&c.display_name()),
                     c.fingerprint()
                 ),
                 Verified::Already(c) => outln!(
                     "The key of {} was already verified on {}; nothing was changed.",
-                    c.display_name(),
+                    safe(&c.display_name()),
                     c.verified()
                         .map(|t| t.format("%Y-%m-%d").to_string())
                         .unwrap_or_default()

@@ -27,6 +27,13 @@ macro_rules! out {
     };
 }
 
+/// `eprintln!` for the CLI's warnings and errors, made safe for a terminal as [`outln!`] is.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod archive;
 mod draft;
 mod export;
@@ -34,6 +41,9 @@ mod keys;
 mod sign;
 mod stamp;
 mod templates;
+mod terminal;
+
+pub(crate) use terminal::safe;
 
 /// Fill in, sign, countersign, archive and verify agreements.
 #[derive(Parser)]
@@ -130,7 +140,14 @@ pub fn main() -> ExitCode {
     )) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // clap's own words; an argument it quotes (an unknown one) is the user's, and
+            // is made safe to show as any other text.
+            let words = e.render().to_string();
+            if e.use_stderr() {
+                errln!("{}", words.trim_end_matches('\n'));
+            } else {
+                outln!("{}", words.trim_end_matches('\n'));
+            }
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -159,9 +176,9 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Negative) => ExitCode::from(1),
         Ok(Outcome::Unconfirmed) => ExitCode::from(3),
         Err(e) => {
-            eprintln!("tweevoud: error: {}", error_words(&e));
+            errln!("tweevoud: error: {}", safe(&error_words(&e)));
             if let Some(advice) = advice(&e) {
-                eprintln!("tweevoud: {advice}");
+                errln!("tweevoud: {}", safe(&advice));
             }
             ExitCode::from(2)
         }
@@ -178,24 +195,28 @@ pub(crate) fn now() -> Result<DateTime<FixedOffset>> {
     }
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// Prints a value as pretty JSON on stdout (every control and formatting character escaped:
+/// [`terminal::json_safe`]).
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    outln!("{}", serde_json::to_string_pretty(value)?);
+    let json = serde_json::to_string_pretty(value)?;
+    outln!("{}", terminal::json_safe(&json));
     Ok(())
 }
 
-/// A path argument, for messages.
+/// A path, for messages: a file name is outside text, made safe to show ([`safe`]).
 pub(crate) fn shown(p: &std::path::Path) -> String {
-    p.display().to_string()
+    safe(&p.display())
 }
 
-/// Writes to standard output; a closed pipe ends the program as SIGPIPE would (status 141),
-/// any other write error is reported.
+/// Writes to standard output, made safe for a terminal ([`terminal::clean_output`]); a closed
+/// pipe ends the program as SIGPIPE would (status 141), any other write error is reported.
 pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
-    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+    let text = args.to_string();
+    let text = terminal::clean_output(&text);
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("tweevoud: error: cannot write to standard output: {e}");
+            errln!("tweevoud: error: cannot write to standard output: {e}");
         }
         std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
             141
@@ -203,6 +224,16 @@ pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
             2
         });
     }
+}
+
+/// Writes to standard error, made safe for a terminal ([`terminal::clean_output`]); a failed
+/// write is ignored (there is nowhere left to say it).
+pub(crate) fn write_err(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let text = args.to_string();
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(terminal::clean_output(&text).as_bytes());
 }
 
 /// The core's code and parameters of the first of the error's causes that is a core error.

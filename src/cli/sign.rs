@@ -11,7 +11,7 @@ use tweevoud::key::{Fingerprint, KeyStore};
 use tweevoud::{judge_file, Agreement, Context, Judgement, Keyring, Party, VerdictCode};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
-use super::{now, print_json, shown, Outcome};
+use super::{now, print_json, safe, shown, Outcome};
 
 #[derive(Args)]
 pub struct SignArgs {
@@ -70,14 +70,14 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         outln!(
             "already signed for the {} by {}: {}",
             s.check.role,
-            s.check.name,
-            s.trust.description
+            safe(&s.check.name),
+            safe(&s.trust.description)
         );
     }
     let passphrase = read_passphrase(
         a.passphrase.file(),
         false,
-        &format!("Passphrase for {}: ", info.display_name()),
+        &format!("Passphrase for {}: ", safe(&info.display_name())),
     )?;
     let key = store.unlock(&a.key, &passphrase)?;
     drop(passphrase);
@@ -86,7 +86,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
     outln!(
         "signed as the {} by {}, key {}",
         a.party,
-        record.statement.signer.name,
+        safe(&record.statement.signer.name),
         fingerprint
     );
     // A trusted time for the signature, when a TSA answers; signing does not depend on it.
@@ -94,7 +94,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         let list = tweevoud::tsa::TsaList::open(&profile);
         let index = agreement.signatures().len() - 1;
         if super::stamp::stamp_signatures_at(&mut agreement, &list, index) > 0 {
-            eprintln!(
+            errln!(
                 "tweevoud: the signature stands without a trusted timestamp; add one later with `tweevoud timestamp {}`",
                 shown(&out)
             );
@@ -104,7 +104,7 @@ pub fn sign(a: SignArgs) -> Result<Outcome> {
         .save(&out)
         .with_context(|| "the signature was not saved")?;
     let after = judge_agreement(&agreement, None, &ctx);
-    outln!("{}: {}", shown(&out), after.summary);
+    outln!("{}: {}", shown(&out), safe(&after.summary));
     Ok(Outcome::Ok)
 }
 
@@ -120,7 +120,7 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     let judgement = judge_file(&a.file, &ctx)?;
     if a.json {
         print_json(&VerifyJson {
-            file: shown(&a.file),
+            file: a.file.display().to_string(),
             judgement: &judgement,
         })?;
     } else {
@@ -143,7 +143,7 @@ struct VerifyJson<'a> {
 }
 
 fn print_judgement(path: &Path, j: &Judgement) {
-    outln!("{}: {}", shown(path), j.summary);
+    outln!("{}: {}", shown(path), safe(&j.summary));
     let short = |h: &Option<String>| {
         h.as_deref()
             .and_then(|h| h.get(..16))
@@ -152,7 +152,8 @@ fn print_judgement(path: &Path, j: &Judgement) {
     };
     if let Some(template) = &j.template {
         outln!(
-            "  template {template} ({}), text sha256 {}",
+            "  template {} ({}), text sha256 {}",
+            safe(template),
             short(&j.template_sha256),
             short(&j.text_sha256)
         );
@@ -163,19 +164,22 @@ fn print_judgement(path: &Path, j: &Judgement) {
             "  signature {} for the {}: {}, {}, {} — {}",
             c.index + 1,
             c.role,
-            c.name,
-            c.function,
-            c.organisation,
+            safe(&c.name),
+            safe(&c.function),
+            safe(&c.organisation),
             if c.valid { "valid" } else { "INVALID" }
         );
         let fingerprint = match s.fingerprint_grouped.as_str() {
             "" => "that cannot be read",
             f => f,
         };
-        outln!("    signed {} with Ed25519 key {fingerprint}", c.time);
+        outln!(
+            "    signed {} with Ed25519 key {fingerprint}",
+            safe(&c.time)
+        );
         outln!(
             "    whose key is: {}{}",
-            s.trust.description,
+            safe(&s.trust.description),
             if s.trust.confirmed {
                 ""
             } else {
@@ -189,23 +193,23 @@ fn print_judgement(path: &Path, j: &Judgement) {
             outln!("    {}", timestamp_words(t));
         }
         for p in &c.problems {
-            outln!("    problem: {p}");
+            outln!("    problem: {}", safe(p));
         }
     }
     // A file that could not be read has its one reason in the summary already.
     if j.agreement.is_some() {
         for p in &j.problems {
-            outln!("  problem: {p}");
+            outln!("  problem: {}", safe(p));
         }
     }
     if !j.left_open.is_empty() {
-        let open: Vec<&str> = j.left_open.iter().map(|o| o.blank.as_str()).collect();
+        let open: Vec<String> = j.left_open.iter().map(|o| safe(&o.blank)).collect();
         outln!("  left open for the other party: {}", open.join(", "));
     }
     if !j.unsigned_values.is_empty() {
         outln!(
             "  filled since, not yet signed: {}",
-            j.unsigned_values.join(", ")
+            safe(&j.unsigned_values.join(", "))
         );
     }
     if !j.unsigned_audit.is_empty() {
@@ -218,7 +222,7 @@ fn print_judgement(path: &Path, j: &Judgement) {
     if let Some(pdf) = &j.exemplar {
         outln!(
             "  exemplar: {} — the visible document {}",
-            pdf.label.as_deref().unwrap_or("(unknown)"),
+            safe(pdf.label.as_deref().unwrap_or("(unknown)")),
             if pdf.visible_document_matches {
                 "is the one the signed agreement gives"
             } else {
@@ -230,7 +234,7 @@ fn print_judgement(path: &Path, j: &Judgement) {
         outln!(
             "  seal {}: sealed by {}{}, key {}",
             seal.number,
-            seal.name,
+            safe(&seal.name),
             seal.role
                 .map(|r| format!(" for the {r}"))
                 .unwrap_or_default(),
@@ -258,8 +262,8 @@ fn print_judgement(path: &Path, j: &Judgement) {
 fn timestamp_words(t: &tweevoud::judgement::JudgedTimestamp) -> String {
     let mut words = format!(
         "timestamped {} by {} — {}",
-        t.stamped.time,
-        t.stamped.tsa,
+        safe(&t.stamped.time),
+        safe(&t.stamped.tsa),
         if t.trusted {
             "a TSA you trust"
         } else {
@@ -267,7 +271,7 @@ fn timestamp_words(t: &tweevoud::judgement::JudgedTimestamp) -> String {
         }
     );
     for note in &t.notes {
-        words.push_str(&format!("\n    note: {note}"));
+        words.push_str(&format!("\n    note: {}", safe(note)));
     }
     words
 }
@@ -276,15 +280,15 @@ fn timestamp_words(t: &tweevoud::judgement::JudgedTimestamp) -> String {
 fn archive_words(check: &ArchiveCheck) -> String {
     let lookup = match check {
         ArchiveCheck::Unavailable { detail } => {
-            return format!("the archive cannot be consulted: {detail}")
+            return format!("the archive cannot be consulted: {}", safe(detail))
         }
         ArchiveCheck::Consulted(lookup) => lookup,
     };
     let of = |s: &tweevoud::archive::Summary| {
         format!(
             "agreement {} with {}",
-            s.id,
-            s.customer.as_deref().unwrap_or("(customer not filled in)")
+            safe(&s.id),
+            safe(s.customer.as_deref().unwrap_or("(customer not filled in)"))
         )
     };
     let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
@@ -298,7 +302,7 @@ fn archive_words(check: &ArchiveCheck) -> String {
         } => format!(
             "exemplar {number} of {count} of {}, archived on {}",
             of(agreement),
-            day(archived)
+            safe(&day(archived))
         ),
         Lookup::AgreementFile {
             agreement,
@@ -308,7 +312,7 @@ fn archive_words(check: &ArchiveCheck) -> String {
             "the {} agreement file of {}, archived on {}",
             if *current { "current" } else { "earlier" },
             of(agreement),
-            day(archived)
+            safe(&day(archived))
         ),
         Lookup::SameContent { agreement } => {
             format!("the same agreement as the archived {}", of(agreement))

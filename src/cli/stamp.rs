@@ -10,7 +10,7 @@ use tweevoud::tsa::TsaList;
 use tweevoud::{pdf, Agreement, Coded};
 
 use super::keys::ProfileArgs;
-use super::{print_json, shown, Outcome};
+use super::{print_json, safe, shown, Outcome};
 
 #[derive(Args)]
 pub struct TsaArgs {
@@ -55,8 +55,8 @@ pub fn tsa(a: TsaArgs) -> Result<Outcome> {
             let anchor = tsa.anchor()?;
             outln!(
                 "added {} (trusted through {}, certificate sha256 {})",
-                tsa.url,
-                anchor.subject(),
+                safe(&tsa.url),
+                safe(&anchor.subject()),
                 anchor.sha256()
             );
         }
@@ -80,15 +80,21 @@ pub fn tsa(a: TsaArgs) -> Result<Outcome> {
             } else {
                 for t in tsas {
                     match t.anchor() {
-                        Ok(a) => outln!("{}  trusted through {}", t.url, a.subject()),
-                        Err(e) => outln!("{}  (its certificate cannot be read: {e})", t.url),
+                        Ok(a) => {
+                            outln!("{}  trusted through {}", safe(&t.url), safe(&a.subject()))
+                        }
+                        Err(e) => outln!(
+                            "{}  (its certificate cannot be read: {})",
+                            safe(&t.url),
+                            safe(&e)
+                        ),
                     }
                 }
             }
         }
         TsaCommand::Remove { url } => {
             list.remove(&url)?;
-            outln!("removed {url}");
+            outln!("removed {}", safe(&url));
         }
     }
     Ok(Outcome::Ok)
@@ -111,22 +117,24 @@ pub(crate) fn stamp_signatures_at(agreement: &mut Agreement, list: &TsaList, i: 
     if !record.timestamps.is_empty() {
         return 0;
     }
-    let name = record.statement.signer.name.clone();
+    let name = safe(&record.statement.signer.name);
     let Some(bytes) = record.signature_bytes() else {
         return 1;
     };
     let token = match list.stamp(&bytes) {
         Ok(token) => token,
         Err(failures) if failures.is_empty() => {
-            eprintln!(
+            errln!(
                 "tweevoud: no timestamp for {name}'s signature: this profile names no time-stamping authority (`tweevoud tsa add URL --cert CERT.pem`)"
             );
             return 1;
         }
         Err(failures) => {
             for (url, e) in failures {
-                eprintln!(
-                    "tweevoud: no timestamp for {name}'s signature from {url}: {e} ({})",
+                errln!(
+                    "tweevoud: no timestamp for {name}'s signature from {}: {} ({})",
+                    safe(&url),
+                    safe(&e),
                     e.code()
                 );
             }
@@ -134,14 +142,17 @@ pub(crate) fn stamp_signatures_at(agreement: &mut Agreement, list: &TsaList, i: 
         }
     };
     if let Err(e) = agreement.add_timestamp(i, &token) {
-        eprintln!("tweevoud: the timestamp of {name}'s signature was refused: {e}");
+        errln!(
+            "tweevoud: the timestamp of {name}'s signature was refused: {}",
+            safe(&e)
+        );
         return 1;
     }
     if let Ok(a) = tweevoud::timestamp::check_token(&token, &bytes, &list.anchors()) {
         outln!(
             "timestamped the signature of {name}: {} by {}{}",
             a.time.to_rfc3339(),
-            a.tsa,
+            safe(&a.tsa),
             if a.trusted {
                 ""
             } else {
@@ -257,7 +268,7 @@ impl<'a> SealStamps<'a> {
     pub(crate) fn warn(&self) {
         let named = self.list.list().map(|l| l.len()).unwrap_or(0);
         if self.ask && named > 0 && self.missed.load(std::sync::atomic::Ordering::Relaxed) {
-            eprintln!(
+            errln!(
                 "tweevoud: no time-stamping authority answered, so a seal has no timestamp (the TSAs are listed by `tweevoud tsa list`)"
             );
         }

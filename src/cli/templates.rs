@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use tweevoud::template::{self, Detail, Template};
 use tweevoud::Language;
 
-use super::{print_json, Outcome};
+use super::{print_json, safe, shown, Outcome};
 
 #[derive(Subcommand)]
 pub enum TemplateCommand {
@@ -51,9 +51,9 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
                 for t in &all {
                     outln!(
                         "{}\t{}\t{}\t{}",
-                        t.id(),
+                        safe(t.id()),
                         t.language(),
-                        t.title(),
+                        safe(t.title()),
                         &t.sha256_hex()[..16]
                     );
                 }
@@ -73,8 +73,8 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
             Ok(t) => {
                 outln!(
                     "{}: valid template {:?} ({}), {} blanks, sha256 {}",
-                    a.file.display(),
-                    t.id(),
+                    shown(&a.file),
+                    safe(t.id()),
                     t.language(),
                     t.blanks().len(),
                     t.sha256_hex()
@@ -83,7 +83,7 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
             }
             Err(e @ template::TemplateError::Read { .. }) => Err(e.into()),
             Err(e) => {
-                eprintln!("tweevoud: invalid template: {e}");
+                errln!("tweevoud: invalid template: {}", safe(&e));
                 Ok(Outcome::Negative)
             }
         },
@@ -92,28 +92,28 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
 
 fn detail(t: &Template, d: &Detail) -> String {
     match d {
-        Detail::Fixed(s) => s.replace('\n', ", "),
+        Detail::Fixed(s) => safe(&s.replace('\n', ", ")),
         Detail::Blank(id) => {
             let label = t
                 .blank(id)
                 .map(|b| b.label.get(Language::En).to_string())
                 .unwrap_or_default();
-            format!("{{{{{id}}}}} ({label})")
+            safe(&format!("{{{{{id}}}}} ({label})"))
         }
     }
 }
 
 fn describe(t: &Template) -> String {
     let mut out = String::new();
-    out.push_str(&format!("id:       {}\n", t.id()));
-    out.push_str(&format!("title:    {}\n", t.title()));
+    out.push_str(&format!("id:       {}\n", safe(t.id())));
+    out.push_str(&format!("title:    {}\n", safe(t.title())));
     out.push_str(&format!("language: {}\n", t.language()));
     out.push_str(&format!("sha256:   {}\n\nparties:\n", t.sha256_hex()));
     for p in t.parties() {
         out.push_str(&format!(
             "  {} ({}): {}\n",
             p.party,
-            p.designation,
+            safe(&p.designation),
             detail(t, &p.name)
         ));
         if let Some(a) = &p.address {
@@ -133,15 +133,15 @@ fn describe(t: &Template) -> String {
         let mut notes = vec![b.kind.to_string(), b.party.to_string()];
         notes.push(if b.required { "required" } else { "optional" }.to_string());
         if let Some(d) = &b.default {
-            notes.push(format!("default {d:?}"));
+            notes.push(format!("default {:?}", safe(d)));
         }
         if b.auto.is_some() {
             notes.push("filled with the signing date".to_string());
         }
         out.push_str(&format!(
             "  {:<30} {} [{}]\n",
-            b.id,
-            b.label.get(Language::En),
+            safe(&b.id),
+            safe(b.label.get(Language::En)),
             notes.join(", ")
         ));
     }

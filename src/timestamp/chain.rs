@@ -225,7 +225,7 @@ pub(super) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// The common name and organization of `name`, joined by ", ", or the whole name when it has
 /// neither. It comes from a certificate, so it is made safe to show: control characters and
 /// invisible formatting characters (bidirectional overrides among them) are replaced, and it
-/// is cut to 200 characters.
+/// is cut to 200 characters ([`crate::shown::replaced`]).
 pub(super) fn readable_name(name: &Name) -> String {
     let find = |oid: ObjectIdentifier| {
         name.0
@@ -243,19 +243,7 @@ pub(super) fn readable_name(name: &Name) -> String {
     } else {
         parts.join(", ")
     };
-    let unsafe_to_show = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    };
-    let mut shown: String = text
-        .chars()
-        .map(|c| if unsafe_to_show(c) { '\u{FFFD}' } else { c })
-        .take(201)
-        .collect();
-    if shown.chars().count() > 200 {
-        shown = shown.chars().take(200).collect::<String>() + "…";
-    }
-    shown
+    crate::shown::replaced(&text, 200)
 }
 
 fn directory_string(value: &Any) -> Option<String> {
