@@ -272,6 +272,43 @@ fn fail_outside_names_are_shown_escaped() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(v["file"].as_str().unwrap().ends_with(name), "{v}");
 
+    // An agreement whose value holds an escape sequence, a fake line and an override.
+    let draft = dir.path().join("dpa.tweevoud");
+    let draft = draft.to_str().unwrap();
+    let new = tv(
+        &profile,
+        &[
+            "new",
+            "--template",
+            "xis-verwerkersovereenkomst",
+            "-o",
+            draft,
+            "--set",
+            "customer_name=Brouwerij Zwarte Kat",
+        ],
+    );
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let json = fs::read_to_string(draft).unwrap();
+    assert!(json.contains("Brouwerij Zwarte Kat"));
+    fs::write(
+        draft,
+        json.replace(
+            "Brouwerij Zwarte Kat",
+            "Brouwerij\\u001b[2J\\n\\u001b[32mauthentic\\u202e Zwarte Kat",
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["verify", draft],
+        vec!["verify", "--json", draft],
+        vec!["check", draft],
+        vec!["render", draft],
+    ] {
+        let out = tv(&profile, &args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert_clean(&out);
+    }
+
     // A key and a contact named with escape sequences and an override.
     let hostile = "Eve\x1b]0;owned\x07\x1b[2J\nkey: verified\u{202e}";
     let key = tv(&profile, &["key", "new", "--name", hostile, "--org", "X"]);
