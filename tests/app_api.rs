@@ -233,8 +233,12 @@ fn an_archived_exemplar_is_returned_as_stored() {
             .find(|p| p.exemplar == Exemplar::from_id(&n.to_string()).unwrap())
             .unwrap();
         assert_eq!(e.bytes, expected.bytes, "exemplar {n}");
-        assert_eq!(e.file_name, expected.file_name);
-        assert!(e.file_name.ends_with(".pdf"));
+        // Named by the archive, whatever name it was stored under: the customer, the id's
+        // start and the number.
+        assert_eq!(
+            e.file_name,
+            format!("Brouwerij-De-Zwarte-Kat-BV-{}-{n}.pdf", &added.id[..12])
+        );
     }
 }
 
@@ -243,7 +247,11 @@ fn fail_archived_exemplar_refusals() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let sent = ar
-        .add(dpa_provider_signed().to_json().as_bytes(), at(11), None)
+        .add(
+            dpa_provider_signed().to_json().as_bytes(),
+            at(11),
+            Some(&common::test_key(1)),
+        )
         .unwrap();
     assert!(matches!(
         ar.exemplar(&sent.id, 1),
@@ -256,8 +264,13 @@ fn fail_archived_exemplar_refusals() {
     assert!(matches!(ar.exemplar("xyz", 1), Err(ArchiveError::BadId(_))));
     let unsealed = tempfile::tempdir().unwrap();
     let mut other = Archive::open(unsealed.path()).unwrap();
+    // Archived with a key that signed neither side: no exemplars are stored.
     let kept = other
-        .add(dpa_complete().to_json().as_bytes(), at(16), None)
+        .add(
+            dpa_complete().to_json().as_bytes(),
+            at(16),
+            Some(&common::test_key(9)),
+        )
         .unwrap();
     assert!(matches!(
         other.exemplar(&kept.id, 1),

@@ -329,6 +329,15 @@ fn erasure_leaves_a_tombstone_and_a_verifiable_chain() {
         ar.delete(&keep.id, "  ", at(15), Some(&key())),
         Err(ArchiveError::BadReason)
     ));
+    // Data is deleted only on a signed erasure: an unsigned one is refused, changing nothing.
+    let lines = log_lines(tmp.path()).len();
+    assert!(matches!(
+        ar.delete(&keep.id, "unsigned", at(15), None),
+        Err(ArchiveError::UnsignedErasure)
+    ));
+    assert_eq!(log_lines(tmp.path()).len(), lines);
+    assert!(object_path(tmp.path(), &keep.objects[0].sha256).exists());
+    assert!(ar.show(&keep.id).is_ok());
     // The same agreement may be archived again later.
     let back = ar
         .add(&bytes(&dpa_complete()), at(16), Some(&key()))

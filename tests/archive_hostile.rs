@@ -757,7 +757,7 @@ fn fail_unsigned_tombstone_and_forged_added_entries_change_nothing() {
         );
 
         // Nothing visible changes: list, search, show.
-        assert_eq!(listed(&s), [id.clone()], "{stranger:?}");
+        assert_eq!(listed(&s), vec![id.clone()], "{stranger:?}");
         let out = s.archive_cmd(&["search", "Zwarte", "Kat", "--json"]);
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         assert_eq!(shown(&s), objects_before);
@@ -824,7 +824,7 @@ fn fail_unsigned_tombstone_and_forged_added_entries_change_nothing() {
             Some(1),
             "the forged entries are reported: {out:?}"
         );
-        assert_eq!(listed(&s), [id.clone()]);
+        assert_eq!(listed(&s), vec![id.clone()]);
         assert_eq!(shown(&s), objects_before);
     }
 }

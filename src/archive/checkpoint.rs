@@ -4,10 +4,16 @@
 //! earlier entry, nor a log written anew from the first entry with a fresh key: both are
 //! chains that hold. So every signed append also writes, in the profile's directory (not the
 //! archive's), a checkpoint signed with the same key: the number of entries, the last one's
-//! hash, the first one's hash (which names the chain) and the time. `archive verify` then
-//! finds a log shorter than its checkpoint (cut) or one whose entry at the checkpoint's
-//! position is not the one signed (rewritten). What this does and does not protect against
-//! is in `docs/format.md`, "The checkpoint".
+//! hash, the first one's hash (which names the chain), the archive's identifier and the
+//! time. `archive verify` then finds a log shorter than its checkpoint (cut, or an older copy)
+//! or one whose entry at the checkpoint's position is not the one signed (rewritten).
+//!
+//! The checkpoint is found by the identifier the archive's first signed entry carries (32
+//! random bytes drawn when it was created), not by where the directory points: a copy of the
+//! archive, reached through a symbolic link or put in its place, finds the same checkpoint.
+//! An archive made before identifiers is found by its directory until its first signed write
+//! gives it one. What this does and does not protect against is in `docs/format.md`, "The
+//! checkpoint".
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -294,20 +300,12 @@ impl Chain {
     /// The archive's identifier: the `archive` member of the first entry signed by a key
     /// that may write that carries one.
     pub(crate) fn archive_id(&self, writers: Writers) -> Option<&Sha256Hex> {
-        archive_id(&self.entries, |e| writers.signed(e))
+        self.entries
+            .iter()
+            .filter(|e| e.archive.is_some())
+            .find(|e| writers.signed(e))
+            .and_then(|e| e.archive.as_ref())
     }
-}
-
-/// The `archive` member of the first entry that carries one and that `authentic` accepts.
-pub(crate) fn archive_id<'a>(
-    entries: &'a [LogEntry],
-    authentic: impl Fn(&LogEntry) -> bool,
-) -> Option<&'a Sha256Hex> {
-    entries
-        .iter()
-        .filter(|e| e.archive.is_some())
-        .find(|e| authentic(e))
-        .and_then(|e| e.archive.as_ref())
 }
 
 /// A new archive identifier: 32 random bytes.
