@@ -644,7 +644,14 @@ impl Agreement {
 
     /// Refuses a signature that would make the audit trail longer than a reader accepts.
     pub(crate) fn room_for_signature(&self) -> Result<(), AgreementError> {
-        if self.audit.len() >= MAX_AUDIT_ENTRIES || self.signatures.len() >= MAX_SIGNATURES {
+        if self.signatures.len() >= MAX_SIGNATURES {
+            return Err(AgreementError::TooMany {
+                what: "signatures",
+                found: self.signatures.len() + 1,
+                max: MAX_SIGNATURES,
+            });
+        }
+        if self.audit.len() >= MAX_AUDIT_ENTRIES {
             return Err(AgreementError::TooMany {
                 what: "the audit trail",
                 found: self.audit.len() + 1,
@@ -1134,6 +1141,38 @@ mod tests {
             Agreement::from_json("%PDF-1.7"),
             Err(AgreementError::Json(_))
         ));
+    }
+
+    #[test]
+    fn fail_fill_and_clear_stop_short_of_the_audit_cap_and_a_reader_holds_to_it() {
+        let mut a = dpa();
+        let set = |v: &str| vec![("customer_name".to_string(), v.to_string())];
+        // A blank set twice in one fill is named once.
+        a.apply_fill(Party::Customer, &[set("A BV"), set("B BV")].concat(), now())
+            .unwrap();
+        assert_eq!(a.audit().last().unwrap().blanks, ["customer_name"]);
+        let first = a.audit[0].clone();
+        a.audit.resize(MAX_AUDIT_ENTRIES - PARTIES.len() - 1, first);
+        a.apply_fill(Party::Customer, &set("C BV"), now()).unwrap();
+        let full = a.audit.len();
+        let err = a
+            .apply_fill(Party::Customer, &set("D BV"), now())
+            .unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
+        let err = a
+            .apply_clear(Party::Customer, &["customer_name".to_string()], now())
+            .unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
+        assert_eq!(
+            (a.audit.len(), a.value("customer_name")),
+            (full, Some("C BV"))
+        );
+        // Two signatures still fit; the reader reads the cap and refuses one more.
+        a.audit.resize(MAX_AUDIT_ENTRIES, a.audit[0].clone());
+        assert!(Agreement::from_json(&a.to_json()).is_ok());
+        a.audit.push(a.audit[0].clone());
+        let err = Agreement::from_json(&a.to_json()).unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
     }
 
     #[test]
