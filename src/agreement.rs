@@ -23,7 +23,7 @@ use crate::render;
 pub use crate::signature::Filled;
 use crate::signature::SignatureRecord;
 use crate::template::Detail;
-use crate::template::{Template, TemplateError};
+use crate::template::{Template, TemplateError, MAX_BLANKS};
 
 /// The `format` of an agreement file whose signatures carry no timestamps (every file made
 /// before timestamps existed, and every file without one since).
@@ -40,6 +40,15 @@ pub const AUDIT_TAG: &str = "tweevoud-audit/1";
 
 /// Largest agreement file read, in bytes.
 pub const MAX_AGREEMENT_BYTES: u64 = 8 << 20;
+
+/// Most signature records a file holds (two parties sign; a few more are still read, so that
+/// verification can say what is wrong with them), and most `previous_signatures` a statement
+/// names.
+pub const MAX_SIGNATURES: usize = 4;
+
+/// Most entries of an audit trail. Filling and clearing stop two entries short of it, so that
+/// both parties can still sign.
+pub const MAX_AUDIT_ENTRIES: usize = 10_000;
 
 /// What happened, in the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +133,37 @@ struct AgreementFile {
     audit: Vec<AuditEntry>,
 }
 
+impl AgreementFile {
+    /// Holds every list the file carries to its cap (`docs/format.md`, "Limits"), before any
+    /// other check: what verification does with a list then costs in proportion to the file.
+    fn check_counts(&self) -> Result<(), AgreementError> {
+        let cap = |what: &'static str, found: usize, max: usize| {
+            if found > max {
+                Err(AgreementError::TooMany { what, found, max })
+            } else {
+                Ok(())
+            }
+        };
+        cap("values", self.values.len(), MAX_BLANKS)?;
+        cap("signatures", self.signatures.len(), MAX_SIGNATURES)?;
+        for record in &self.signatures {
+            let st = &record.statement;
+            cap("a statement's values", st.values.len(), MAX_BLANKS)?;
+            cap("a statement's open blanks", st.open.len(), MAX_BLANKS)?;
+            cap(
+                "a statement's previous signatures",
+                st.previous_signatures.len(),
+                MAX_SIGNATURES,
+            )?;
+        }
+        cap("audit", self.audit.len(), MAX_AUDIT_ENTRIES)?;
+        for entry in &self.audit {
+            cap("an audit entry's blanks", entry.blanks.len(), MAX_BLANKS)?;
+        }
+        Ok(())
+    }
+}
+
 /// An agreement: a template and what has been filled in.
 #[derive(Debug, Clone)]
 pub struct Agreement {
@@ -173,6 +213,17 @@ pub enum AgreementError {
         path: PathBuf,
         /// The problem.
         source: Box<AgreementError>,
+    },
+    /// A list of the file holds more entries than it may (`docs/format.md`, "Limits"); or a
+    /// change would make the audit trail longer than [`MAX_AUDIT_ENTRIES`].
+    #[error("{what} holds {found} entries; at most {max} are allowed")]
+    TooMany {
+        /// Which list, in words.
+        what: &'static str,
+        /// How many entries it holds (or would hold).
+        found: usize,
+        /// The cap.
+        max: usize,
     },
     /// Larger than [`MAX_AGREEMENT_BYTES`].
     #[error(
@@ -344,6 +395,7 @@ impl AgreementError {
         "too_many_timestamps",
         "bad_time",
         "before_previous_signature",
+        "too_many_entries",
     ];
 }
 
@@ -359,6 +411,7 @@ impl Coded for AgreementError {
             AgreementError::Write { .. } => "write_failed",
             AgreementError::InFile { source, .. } => source.code(),
             AgreementError::TooLarge => "too_large",
+            AgreementError::TooMany { .. } => "too_many_entries",
             AgreementError::Json(_) => "not_an_agreement",
             AgreementError::UnsupportedFormat(_) => "unsupported_format",
             AgreementError::TemplateHash { .. } => "template_hash_mismatch",
@@ -392,6 +445,11 @@ impl Coded for AgreementError {
                 with_params(vec![param("path", path.display())], source.as_ref())
             }
             AgreementError::TooLarge => vec![param("max", MAX_AGREEMENT_BYTES)],
+            AgreementError::TooMany { what, found, max } => vec![
+                param("what", what),
+                param("found", found),
+                param("max", max),
+            ],
             AgreementError::Json(detail) => vec![param("detail", detail)],
             AgreementError::UnsupportedFormat(found) => vec![param("found", found)],
             AgreementError::Timestamp { signer, problem } => {
@@ -537,6 +595,7 @@ impl Agreement {
         now: DateTime<FixedOffset>,
     ) -> Result<(), AgreementError> {
         recorded_time(now)?;
+        self.room_for_change()?;
         let mut checked = Vec::with_capacity(assignments.len());
         for (blank, raw) in assignments {
             let value = self.check_value(blank, raw)?;
@@ -547,6 +606,10 @@ impl Agreement {
         for (blank, value) in checked {
             let same = self.values.get(&blank).is_some_and(|f| f.value == value);
             if !same {
+                // A blank set twice in one fill is one change (an entry names it once).
+                if !changed.contains(&blank) {
+                    changed.push(blank.clone());
+                }
                 self.values.insert(
                     blank.clone(),
                     Filled {
@@ -555,7 +618,6 @@ impl Agreement {
                         filled_by: party,
                     },
                 );
-                changed.push(blank);
             }
         }
         if !changed.is_empty() {
@@ -573,6 +635,7 @@ impl Agreement {
         now: DateTime<FixedOffset>,
     ) -> Result<(), AgreementError> {
         recorded_time(now)?;
+        self.room_for_change()?;
         for blank in blanks {
             if self.template.blank(blank).is_none() {
                 return Err(AgreementError::UnknownBlank {
@@ -589,6 +652,40 @@ impl Agreement {
             .collect();
         if !cleared.is_empty() {
             self.record(now, AuditEvent::Cleared, party, cleared, None);
+        }
+        Ok(())
+    }
+
+    /// Refuses a fill or clear that would take one of the last entries of the audit trail
+    /// ([`MAX_AUDIT_ENTRIES`]): those are kept for the signatures, so that a file this program
+    /// writes never holds more than a reader accepts, and can always still be signed.
+    fn room_for_change(&self) -> Result<(), AgreementError> {
+        let max = MAX_AUDIT_ENTRIES - PARTIES.len();
+        if self.audit.len() >= max {
+            return Err(AgreementError::TooMany {
+                what: "the audit trail",
+                found: self.audit.len() + 1,
+                max,
+            });
+        }
+        Ok(())
+    }
+
+    /// Refuses a signature that would make the audit trail longer than a reader accepts.
+    pub(crate) fn room_for_signature(&self) -> Result<(), AgreementError> {
+        if self.signatures.len() >= MAX_SIGNATURES {
+            return Err(AgreementError::TooMany {
+                what: "signatures",
+                found: self.signatures.len() + 1,
+                max: MAX_SIGNATURES,
+            });
+        }
+        if self.audit.len() >= MAX_AUDIT_ENTRIES {
+            return Err(AgreementError::TooMany {
+                what: "the audit trail",
+                found: self.audit.len() + 1,
+                max: MAX_AUDIT_ENTRIES,
+            });
         }
         Ok(())
     }
@@ -847,6 +944,7 @@ impl Agreement {
         if file.format != FORMAT && file.format != FORMAT_2 {
             return Err(AgreementError::UnsupportedFormat(file.format));
         }
+        file.check_counts()?;
         for record in &file.signatures {
             if file.format == FORMAT && !record.timestamps.is_empty() {
                 return Err(AgreementError::Json(format!(
@@ -1083,6 +1181,38 @@ mod tests {
             Agreement::from_json("%PDF-1.7"),
             Err(AgreementError::Json(_))
         ));
+    }
+
+    #[test]
+    fn fail_fill_and_clear_stop_short_of_the_audit_cap_and_a_reader_holds_to_it() {
+        let mut a = dpa();
+        let set = |v: &str| vec![("customer_name".to_string(), v.to_string())];
+        // A blank set twice in one fill is named once.
+        a.apply_fill(Party::Customer, &[set("A BV"), set("B BV")].concat(), now())
+            .unwrap();
+        assert_eq!(a.audit().last().unwrap().blanks, ["customer_name"]);
+        let first = a.audit[0].clone();
+        a.audit.resize(MAX_AUDIT_ENTRIES - PARTIES.len() - 1, first);
+        a.apply_fill(Party::Customer, &set("C BV"), now()).unwrap();
+        let full = a.audit.len();
+        let err = a
+            .apply_fill(Party::Customer, &set("D BV"), now())
+            .unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
+        let err = a
+            .apply_clear(Party::Customer, &["customer_name".to_string()], now())
+            .unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
+        assert_eq!(
+            (a.audit.len(), a.value("customer_name")),
+            (full, Some("C BV"))
+        );
+        // Two signatures still fit; the reader reads the cap and refuses one more.
+        a.audit.resize(MAX_AUDIT_ENTRIES, a.audit[0].clone());
+        assert!(Agreement::from_json(&a.to_json()).is_ok());
+        a.audit.push(a.audit[0].clone());
+        let err = Agreement::from_json(&a.to_json()).unwrap_err();
+        assert_eq!(err.code(), "too_many_entries");
     }
 
     #[test]

@@ -54,6 +54,7 @@ fn key_errors() {
         KeyError::NotEd25519 { algorithm: s() },
         KeyError::NotEncrypted,
         KeyError::UnsupportedEncryption { reason: s() },
+        KeyError::KdfTooCostly { reason: s() },
         KeyError::Malformed { reason: s() },
         KeyError::Corrupt {
             path: path(),
@@ -116,6 +117,8 @@ fn template_errors_and_problems() {
     let party = Party::Provider;
     let all = [
         TemplateProblem::TooLarge,
+        TemplateProblem::TooManyBlanks { found: 300 },
+        TemplateProblem::TextTooLong { found: 300_000 },
         TemplateProblem::ControlCharacter(7),
         TemplateProblem::BadText {
             what: s(),
@@ -257,6 +260,11 @@ fn agreement_errors() {
         AgreementError::BeforePreviousSignature {
             time: s(),
             previous: s(),
+        },
+        AgreementError::TooMany {
+            what: "values",
+            found: 300,
+            max: 256,
         },
     ];
     assert_codes(&coded(&all), AgreementError::CODES);

@@ -112,11 +112,16 @@ const PUBLIC_FILE: &str = "public.pem";
 #[cfg(feature = "fs")]
 const META_FILE: &str = "key.json";
 
-/// The most work an imported key's KDF may ask for before it is refused (a hostile file could
-/// otherwise ask for terabytes of memory): scrypt memory 1 GiB, p 64, PBKDF2 10^7 rounds.
-const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
-const MAX_SCRYPT_P: u16 = 64;
-const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// The most memory a key's scrypt may ask for, 128·N·r bytes: 64 MiB (ours takes 16 MiB).
+pub const MAX_SCRYPT_MEMORY: u64 = 64 << 20;
+/// The most work a key's scrypt may ask for, N·r·p (scrypt mixes 128·N·r·p bytes twice):
+/// 2^20, exactly what Tweevoud's own keys ask for ([`SCRYPT_LOG_N`], [`SCRYPT_R`],
+/// [`SCRYPT_P`]). Memory, parallelism and iterations are capped together, not one by one: a
+/// key at both caps unlocks in the time Tweevoud's own keys take.
+pub const MAX_SCRYPT_WORK: u64 = 1 << 20;
+/// The most PBKDF2 iterations a key may ask for: 2^16, 32 times what OpenSSL writes (2048). A
+/// key imported is stored re-encrypted with Tweevoud's scrypt.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 1 << 16;
 
 /// What can go wrong with keys, and what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +170,14 @@ pub enum KeyError {
         /// The scheme, or what about it is refused.
         reason: String,
     },
+    /// A secret key's KDF asks for more memory or work than Tweevoud spends on a passphrase
+    /// ([`MAX_SCRYPT_MEMORY`], [`MAX_SCRYPT_WORK`], [`MAX_PBKDF2_ITERATIONS`]): refused before
+    /// any of it is done.
+    #[error("the secret key asks for too much work to try a passphrase ({reason}); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`")]
+    KdfTooCostly {
+        /// The parameters, and the cap they pass.
+        reason: String,
+    },
     /// Input offered as a key is not one.
     #[error("not a key Tweevoud can read: {reason}")]
     Malformed {
@@ -211,6 +224,7 @@ impl KeyError {
         "not_ed25519",
         "key_not_encrypted",
         "unsupported_encryption",
+        "kdf_too_costly",
         "not_a_key",
         "key_damaged",
         "key_io",
@@ -232,6 +246,7 @@ impl Coded for KeyError {
             KeyError::NotEd25519 { .. } => "not_ed25519",
             KeyError::NotEncrypted => "key_not_encrypted",
             KeyError::UnsupportedEncryption { .. } => "unsupported_encryption",
+            KeyError::KdfTooCostly { .. } => "kdf_too_costly",
             KeyError::Malformed { .. } => "not_a_key",
             KeyError::Corrupt { .. } => "key_damaged",
             KeyError::Io { .. } => "key_io",
@@ -256,7 +271,9 @@ impl Coded for KeyError {
                 param("candidates", candidates.join("; ")),
             ],
             KeyError::NotEd25519 { algorithm } => vec![param("algorithm", algorithm)],
-            KeyError::UnsupportedEncryption { reason } | KeyError::Malformed { reason } => {
+            KeyError::UnsupportedEncryption { reason }
+            | KeyError::KdfTooCostly { reason }
+            | KeyError::Malformed { reason } => {
                 vec![param("reason", reason)]
             }
             KeyError::Corrupt { path, reason } => {
@@ -921,24 +938,30 @@ fn seal(signing: &SigningKey, passphrase: &str) -> Result<String, KeyError> {
     Ok(pem.to_string())
 }
 
-/// Refuses KDF parameters that would take unreasonable memory or time.
+/// Refuses KDF parameters that would take more memory or time than Tweevoud spends on trying
+/// a passphrase (`docs/format.md`, "Keys and fingerprints"), from the parameters alone, before
+/// any of the work.
 fn check_kdf(params: &pbes2::Parameters<'_>) -> Result<(), Unseal> {
-    let unsupported = |reason: String| Unseal::Other(KeyError::UnsupportedEncryption { reason });
+    let costly = |reason: String| Unseal::Other(KeyError::KdfTooCostly { reason });
     if let Some(s) = params.kdf.scrypt() {
-        let memory = 128u64
-            .saturating_mul(u64::from(s.block_size))
-            .saturating_mul(s.cost_parameter);
-        if memory > MAX_SCRYPT_MEMORY || s.parallelization > MAX_SCRYPT_P {
-            return Err(unsupported(format!(
-                "scrypt with N = {}, r = {}, p = {} asks for more than 1 GiB of memory or too much time",
-                s.cost_parameter, s.block_size, s.parallelization
+        let (n, r, p) = (
+            s.cost_parameter,
+            u64::from(s.block_size),
+            u64::from(s.parallelization),
+        );
+        let memory = 128u64.saturating_mul(n).saturating_mul(r);
+        let work = n.saturating_mul(r).saturating_mul(p);
+        if memory > MAX_SCRYPT_MEMORY || work > MAX_SCRYPT_WORK {
+            return Err(costly(format!(
+                "scrypt with N = {n}, r = {r}, p = {p}: 128·N·r must be at most {MAX_SCRYPT_MEMORY} \
+                 bytes and N·r·p at most {MAX_SCRYPT_WORK}"
             )));
         }
     }
     if let Some(p) = params.kdf.pbkdf2() {
         if p.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(unsupported(format!(
-                "PBKDF2 with {} iterations would take too long",
+            return Err(costly(format!(
+                "PBKDF2 with {} iterations: at most {MAX_PBKDF2_ITERATIONS}",
                 p.iteration_count
             )));
         }

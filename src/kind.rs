@@ -56,6 +56,8 @@ const MAX_LINE: usize = 300;
 const MAX_LINES: usize = 8;
 /// Longest name, function or place, in characters.
 const MAX_NAME: usize = 120;
+/// Longest e-mail address, in characters.
+const MAX_EMAIL: usize = 254;
 
 /// Whether a text may hold line breaks (LF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,6 +324,22 @@ impl Kind {
         }
     }
 
+    /// The most characters a value of this kind can take in an agreement's text (as
+    /// [`Kind::display`] shows its normal form): what bounds the text a template renders
+    /// (`docs/templates.md`, "Limits").
+    pub fn longest_shown(self) -> usize {
+        match self {
+            Kind::Text => MAX_LINE,
+            // The lines joined by ", ".
+            Kind::Multiline => MAX_LINES * MAX_LINE + (MAX_LINES - 1) * 2,
+            Kind::PersonName | Kind::Function | Kind::Place => MAX_NAME,
+            // "30 september 2026", "1er décembre 2026": well under.
+            Kind::Date => 32,
+            Kind::EnterpriseNumber => 12,
+            Kind::Email => MAX_EMAIL,
+        }
+    }
+
     /// The kind with this name, if there is one.
     pub fn from_name(name: &str) -> Option<Kind> {
         ALL_KINDS.into_iter().find(|k| k.as_str() == name)
@@ -580,7 +598,7 @@ fn normalize_enterprise_number(s: &str) -> Result<String, Problem> {
 /// A pragmatic address check: one `@`, a local part and a dotted domain, no spaces; the
 /// domain is lower-cased.
 fn normalize_email(s: &str) -> Result<String, Problem> {
-    let s = limit(s.to_string(), 254)?;
+    let s = limit(s.to_string(), MAX_EMAIL)?;
     let (local, domain) = s.split_once('@').ok_or(Problem::Email)?;
     let local_ok = !local.is_empty()
         && local.len() <= 64

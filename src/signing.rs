@@ -283,6 +283,7 @@ impl Agreement {
                 }));
             }
         }
+        next.room_for_signature().map_err(ChangeError::from)?;
         let statement = Statement {
             template_sha256: next.template().sha256_hex(),
             text_sha256: next.text_sha256(),

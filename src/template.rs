@@ -32,6 +32,16 @@ pub const FORMAT: &str = "tweevoud-template/1";
 /// Largest template accepted, in bytes: far more than any agreement, far less than harm.
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 
+/// Most blanks a template declares (`docs/templates.md`, "Limits"): every list an agreement
+/// file carries about blanks (its values, a statement's values and open blanks, an audit
+/// entry's blanks) is held to this too.
+pub const MAX_BLANKS: usize = 256;
+
+/// Most characters of the longest text a template can render (its own text, plus for each
+/// blank marker the longest its blank can be shown, value or `[label]`): what bounds the work
+/// of rendering, laying out and checking an exemplar, whatever the values.
+pub const MAX_TEXT_CHARS: usize = 128 << 10;
+
 /// A template that was read, checked and is ready to be filled in. Cloning one is cheap: the
 /// parsed template is shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +58,8 @@ struct TemplateData {
     language: Language,
     parties: Vec<PartyDetails>,
     blanks: Vec<Blank>,
+    /// Each blank's position in `blanks`, by id: a lookup by id costs a logarithm, not a walk.
+    positions: BTreeMap<String, usize>,
     blocks: Vec<Block>,
 }
 
@@ -297,6 +309,25 @@ pub enum TemplateProblem {
     /// Larger than [`MAX_TEMPLATE_BYTES`].
     #[error("the template is larger than {} bytes", MAX_TEMPLATE_BYTES)]
     TooLarge,
+    /// More blanks than [`MAX_BLANKS`].
+    #[error(
+        "the template declares {found} blanks; at most {} are allowed",
+        MAX_BLANKS
+    )]
+    TooManyBlanks {
+        /// How many it declares.
+        found: usize,
+    },
+    /// The longest text the template can render is longer than [`MAX_TEXT_CHARS`].
+    #[error(
+        "the template can render a text of {found} characters (its text, and each blank marker \
+         at its longest value or label); at most {} are allowed",
+        MAX_TEXT_CHARS
+    )]
+    TextTooLong {
+        /// The longest text it can render, in characters.
+        found: usize,
+    },
     /// A control character other than a tab or line break.
     #[error("control character U+{0:04X} is not allowed in a template")]
     ControlCharacter(u32),
@@ -434,6 +465,8 @@ impl TemplateProblem {
     /// all.
     pub const CODES: &'static [&'static str] = &[
         "template_too_large",
+        "template_too_many_blanks",
+        "template_text_too_long",
         "template_control_character",
         "template_bad_text",
         "template_no_header",
@@ -468,6 +501,8 @@ impl Coded for TemplateProblem {
     fn code(&self) -> &'static str {
         match self {
             TemplateProblem::TooLarge => "template_too_large",
+            TemplateProblem::TooManyBlanks { .. } => "template_too_many_blanks",
+            TemplateProblem::TextTooLong { .. } => "template_text_too_long",
             TemplateProblem::ControlCharacter(_) => "template_control_character",
             TemplateProblem::BadText { .. } => "template_bad_text",
             TemplateProblem::NoHeader => "template_no_header",
@@ -504,6 +539,12 @@ impl Coded for TemplateProblem {
         };
         match self {
             TemplateProblem::TooLarge => vec![param("max", MAX_TEMPLATE_BYTES)],
+            TemplateProblem::TooManyBlanks { found } => {
+                vec![param("found", found), param("max", MAX_BLANKS)]
+            }
+            TemplateProblem::TextTooLong { found } => {
+                vec![param("found", found), param("max", MAX_TEXT_CHARS)]
+            }
             TemplateProblem::ControlCharacter(c) => vec![param("found", format!("U+{c:04X}"))],
             TemplateProblem::BadText { what, problem } => cause(vec![param("what", what)], problem),
             TemplateProblem::Header(detail) => vec![param("detail", detail)],
@@ -636,20 +677,28 @@ fn yes() -> bool {
     true
 }
 
-/// Turns byte offsets in the header into line numbers of the template.
-struct HeaderLines<'a> {
-    header: &'a str,
+/// Turns byte offsets in the header into line numbers of the template: the offsets of the
+/// line breaks are found once, and each lookup is a binary search (a header of many blanks
+/// asks for many lines).
+struct HeaderLines {
+    breaks: Vec<usize>,
     first_line: usize,
 }
 
-impl HeaderLines<'_> {
+impl HeaderLines {
+    fn new(header: &str, first_line: usize) -> HeaderLines {
+        let breaks = header
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        HeaderLines { breaks, first_line }
+    }
+
     fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.header.len());
-        self.first_line
-            + self.header.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
+        // The line breaks before `offset`.
+        self.first_line + self.breaks.partition_point(|&at| at < offset)
     }
 
     fn of<T>(&self, spanned: &Spanned<T>) -> usize {
@@ -725,10 +774,7 @@ impl Template {
             .map(|p| p + 1)
             .ok_or_else(|| at(1, TemplateProblem::UnclosedHeader))?;
         let header_text = lines[1..close].join("\n");
-        let header_lines = HeaderLines {
-            header: &header_text,
-            first_line: 2,
-        };
+        let header_lines = HeaderLines::new(&header_text, 2);
         let raw: RawHeader = toml::from_str(&header_text).map_err(|e| {
             let line = e.span().map(|s| header_lines.line_of(s.start)).unwrap_or(1);
             at(
@@ -737,6 +783,14 @@ impl Template {
             )
         })?;
         let (id, title, language) = check_identity(&raw, &header_lines)?;
+        if raw.blanks.len() > MAX_BLANKS {
+            return Err(at(
+                header_lines.of(&raw.blanks[MAX_BLANKS]),
+                TemplateProblem::TooManyBlanks {
+                    found: raw.blanks.len(),
+                },
+            ));
+        }
         let (blanks, blank_lines) = check_blanks(&raw.blanks, &header_lines)?;
         let parties = check_parties(&raw, &blanks, &header_lines)?;
 
@@ -753,6 +807,15 @@ impl Template {
                 return Err(at(*line, TemplateProblem::UnusedBlank(blank.id.clone())));
             }
         }
+        let longest = longest_text(&canonical, &blocks, &blanks, language);
+        if longest > MAX_TEXT_CHARS {
+            return Err(at(1, TemplateProblem::TextTooLong { found: longest }));
+        }
+        let positions = blanks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
         let sha256 = Sha256::digest(canonical.as_bytes()).into();
         Ok(Template {
             data: Arc::new(TemplateData {
@@ -763,6 +826,7 @@ impl Template {
                 language,
                 parties,
                 blanks,
+                positions,
                 blocks,
             }),
         })
@@ -845,7 +909,13 @@ impl Template {
 
     /// The blank with this id.
     pub fn blank(&self, id: &str) -> Option<&Blank> {
-        self.data.blanks.iter().find(|b| b.id == id)
+        self.blank_position(id).map(|at| &self.data.blanks[at])
+    }
+
+    /// The position of the blank with this id among [`Template::blanks`] (its place in the
+    /// template's blank order).
+    pub fn blank_position(&self, id: &str) -> Option<usize> {
+        self.data.positions.get(id).copied()
     }
 
     /// The parties, provider first.
@@ -902,7 +972,7 @@ impl Template {
 
 fn check_identity(
     raw: &RawHeader,
-    lines: &HeaderLines<'_>,
+    lines: &HeaderLines,
 ) -> Result<(String, String, Language), TemplateError> {
     if raw.format.get_ref() != FORMAT {
         return Err(at(
@@ -955,7 +1025,7 @@ fn allowed(text: &str, what: &str, line: usize) -> Result<(), TemplateError> {
 
 fn check_blanks(
     raw: &[Spanned<RawBlank>],
-    lines: &HeaderLines<'_>,
+    lines: &HeaderLines,
 ) -> Result<(Vec<Blank>, Vec<usize>), TemplateError> {
     let mut blanks = Vec::with_capacity(raw.len());
     let mut blank_lines = Vec::with_capacity(raw.len());
@@ -1051,7 +1121,7 @@ fn check_blanks(
 fn check_parties(
     raw: &RawHeader,
     blanks: &[Blank],
-    lines: &HeaderLines<'_>,
+    lines: &HeaderLines,
 ) -> Result<Vec<PartyDetails>, TemplateError> {
     for (name, rp) in &raw.parties {
         if name.parse::<Party>().is_err() {
@@ -1161,6 +1231,7 @@ fn parse_body<'a>(
     let mut blocks = Vec::new();
     let mut used: HashMap<&'a str, usize> = HashMap::new();
     let mut pending: Option<Pending> = None;
+    let by_id: HashMap<&str, &'a Blank> = blanks.iter().map(|b| (b.id.as_str(), b)).collect();
 
     fn flush(pending: &mut Option<Pending>, blocks: &mut Vec<Block>) {
         if let Some(p) = pending.take() {
@@ -1173,7 +1244,7 @@ fn parse_body<'a>(
 
     for (i, raw_line) in body.iter().enumerate() {
         let line_no = first_line + i;
-        let mut spans_of = |text: &str| parse_inline(text, line_no, blanks, &mut used);
+        let mut spans_of = |text: &str| parse_inline(text, line_no, &by_id, &mut used);
         if raw_line.trim().is_empty() {
             flush(&mut pending, &mut blocks);
             continue;
@@ -1265,7 +1336,7 @@ fn push_text(line: &mut Vec<Span>, text: &str) {
 fn parse_inline<'a>(
     text: &str,
     line_no: usize,
-    blanks: &'a [Blank],
+    blanks: &HashMap<&str, &'a Blank>,
     used: &mut HashMap<&'a str, usize>,
 ) -> Result<Vec<Span>, TemplateError> {
     let mut spans = Vec::new();
@@ -1292,7 +1363,7 @@ fn parse_inline<'a>(
                 let name = end.map(|e| &rest[..e]);
                 match name {
                     Some(name) if is_blank_id(name) => {
-                        let blank = blanks.iter().find(|b| b.id == name).ok_or_else(|| {
+                        let blank = blanks.get(name).copied().ok_or_else(|| {
                             at(
                                 line_no,
                                 TemplateProblem::UnknownPlaceholder(name.to_string()),
@@ -1335,6 +1406,29 @@ fn parse_inline<'a>(
         spans.push(Span::Text { text: buf });
     }
     Ok(spans)
+}
+
+/// The most characters a template's text can render to (`docs/templates.md`, "Limits"): the
+/// characters of its canonical text, plus for each blank marker in its body the longest its
+/// blank can be shown: its kind's longest value, or its label in brackets, whichever is
+/// longer. An upper bound of every text rendered from it, whatever the values.
+fn longest_text(canonical: &str, blocks: &[Block], blanks: &[Blank], language: Language) -> usize {
+    let longest: HashMap<&str, usize> = blanks
+        .iter()
+        .map(|b| {
+            let label = b.label.get(language).chars().count() + 2;
+            (b.id.as_str(), b.kind.longest_shown().max(label))
+        })
+        .collect();
+    let markers: usize = blocks
+        .iter()
+        .flat_map(|block| block.lines.iter().flatten())
+        .map(|span| match span {
+            Span::Blank { id } => longest.get(id.as_str()).copied().unwrap_or(0),
+            Span::Text { .. } => 0,
+        })
+        .sum();
+    canonical.chars().count().saturating_add(markers)
 }
 
 /// The templates that ship with the program, the DPA first.

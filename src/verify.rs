@@ -8,7 +8,7 @@
 //! filled it, and the signatures and the audit trail must still chain. The algorithm is
 //! specified step by step in `docs/format.md`; the reasons below are its failure reasons.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -1176,6 +1176,13 @@ pub fn verify(agreement: &Agreement) -> Verification {
             let prev = &records[i - 1].statement;
             let prev_values: BTreeMap<&str, _> =
                 prev.values.iter().map(|f| (f.blank.as_str(), f)).collect();
+            // The blanks it left open for this signer's party.
+            let prev_open: BTreeSet<&str> = prev
+                .open
+                .iter()
+                .filter(|o| o.party == st.signer.role)
+                .map(|o| o.blank.as_str())
+                .collect();
             for f in &st.values {
                 if let Some(before) = prev_values.get(f.blank.as_str()) {
                     if before.value != f.value {
@@ -1184,9 +1191,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
                             signer: prev.signer.name.clone(),
                         });
                     }
-                } else if !prev.open.iter().any(|o| {
-                    o.blank == f.blank && o.party == st.signer.role && f.filled_by == st.signer.role
-                }) {
+                } else if !(prev_open.contains(f.blank.as_str()) && f.filled_by == st.signer.role) {
                     p.push(Reason::FilledNotOpen {
                         blank: f.blank.clone(),
                         signer: prev.signer.name.clone(),
@@ -1222,21 +1227,23 @@ pub fn verify(agreement: &Agreement) -> Verification {
     // Values filled after the last signature must have been left open for their filler.
     let mut unsigned_values = Vec::new();
     if let Some(last) = records.last() {
-        let covered: Vec<&str> = last
+        let covered: BTreeSet<&str> = last
             .statement
             .values
             .iter()
             .map(|f| f.blank.as_str())
             .collect();
+        let open: BTreeSet<(&str, Party)> = last
+            .statement
+            .open
+            .iter()
+            .map(|o| (o.blank.as_str(), o.party))
+            .collect();
         for f in current.values() {
-            if covered.contains(&f.blank.as_str()) {
+            if covered.contains(f.blank.as_str()) {
                 continue;
             }
-            let left_open = last
-                .statement
-                .open
-                .iter()
-                .any(|o| o.blank == f.blank && o.party == f.filled_by);
+            let left_open = open.contains(&(f.blank.as_str(), f.filled_by));
             if left_open && !seen_roles.contains(&f.filled_by) {
                 unsigned_values.push(f.blank.clone());
             } else {
@@ -1293,7 +1300,13 @@ pub fn verify(agreement: &Agreement) -> Verification {
 /// before it.
 fn statement_shape(template: &Template, st: &Statement, signed_before: &[Party]) -> Vec<Reason> {
     let mut p = Vec::new();
-    let position = |id: &str| template.blanks().iter().position(|b| b.id == id);
+    // Sets, not walks of the lists: each list is checked against the others in proportion to
+    // its length (the lists are capped, `docs/format.md`, "Limits", but a check of a list
+    // against a list would still be quadratic in them).
+    let position = |id: &str| template.blank_position(id);
+    let covered: BTreeSet<&str> = st.values.iter().map(|f| f.blank.as_str()).collect();
+    let covers = |id: &str| covered.contains(id);
+    let left_open: BTreeSet<&str> = st.open.iter().map(|o| o.blank.as_str()).collect();
     let mut last = None;
     let mut ordered = true;
     for f in &st.values {
@@ -1311,7 +1324,6 @@ fn statement_shape(template: &Template, st: &Statement, signed_before: &[Party])
     if !ordered {
         p.push(Reason::SignedValuesOutOfOrder);
     }
-    let covers = |id: &str| st.values.iter().any(|f| f.blank == id);
     let mut last = None;
     let mut ordered = true;
     for o in &st.open {
@@ -1359,7 +1371,7 @@ fn statement_shape(template: &Template, st: &Statement, signed_before: &[Party])
                     blank: b.id.clone(),
                 });
             }
-        } else if !signed_before.contains(&b.party) && !st.open.iter().any(|o| o.blank == b.id) {
+        } else if !signed_before.contains(&b.party) && !left_open.contains(b.id.as_str()) {
             p.push(Reason::NotLeftOpen {
                 blank: b.id.clone(),
                 party: b.party,
@@ -1418,8 +1430,9 @@ fn check_audit(agreement: &Agreement, hashes: &[String]) -> Vec<Reason> {
                 event: e.event,
             });
         }
-        for (j, blank) in e.blanks.iter().enumerate() {
-            if agreement.template().blank(blank).is_none() || e.blanks[..j].contains(blank) {
+        let mut named = BTreeSet::new();
+        for blank in &e.blanks {
+            if agreement.template().blank(blank).is_none() || !named.insert(blank.as_str()) {
                 problems.push(Reason::AuditUnknownBlank {
                     entry: i,
                     blank: blank.clone(),

@@ -423,6 +423,35 @@ fn fail_vectors(
         }),
         &["damaged_agreement_file"],
     );
+    // Lists over their caps (docs/format.md, "Limits"): the reader refuses them before any
+    // check, so none is resealed.
+    add(
+        "too-many-open",
+        tampered(complete, |v| {
+            let one = v["signatures"][0]["statement"]["open"][0].clone();
+            v["signatures"][0]["statement"]["open"] = Value::Array(vec![one; 257]);
+        }),
+        &["damaged_agreement_file"],
+    );
+    add(
+        "too-many-signatures",
+        tampered(complete, |v| {
+            let records = v["signatures"].as_array().unwrap().clone();
+            v["signatures"] = Value::Array(records.iter().cycle().take(5).cloned().collect());
+        }),
+        &["damaged_agreement_file"],
+    );
+    // A multi-line blank used 109 times: 109 × 2,414 characters at its longest.
+    add(
+        "template-text-too-long",
+        tampered(complete, |v| {
+            let markers = vec!["{{customer_address}}"; 109].join(" ");
+            let text = format!("{}\n{markers}\n", v["template"]["text"].as_str().unwrap());
+            v["template"]["sha256"] = hex::encode(Sha256::digest(text.as_bytes())).into();
+            v["template"]["text"] = text.into();
+        }),
+        &["damaged_agreement_file"],
+    );
     // A first signer's own required blank: empty, or left open for its own party.
     let first = customer_first();
     add(

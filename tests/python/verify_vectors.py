@@ -583,6 +583,8 @@ def parse_template(text):
     blanks = header.get("blanks", [])
     if not isinstance(blanks, list):
         raise Damaged("template: blanks")
+    if len(blanks) > MAX_BLANKS:
+        raise Damaged(f"template: more than {MAX_BLANKS} blanks")
     t.blanks = []
     t.blank = {}
     for n, b in enumerate(blanks):
@@ -644,6 +646,11 @@ def parse_template(text):
     for b in t.blanks:
         if b["id"] not in used:
             raise Damaged(f"template: blank {b['id']} is not used in the body")
+    longest = len(text) + sum(
+        max(LONGEST_SHOWN[t.blank[p[1]]["kind"]], len(t.blank[p[1]]["label"][t.language]) + 2)
+        for _, ls in t.blocks for parts in ls for p in parts if isinstance(p, tuple))
+    if longest > MAX_TEXT_CHARS:
+        raise Damaged(f"template: its longest text is {longest} characters, more than {MAX_TEXT_CHARS}")
     return t
 
 
@@ -737,6 +744,32 @@ def _value_entry(v, where):
     _party(v["filled_by"], where + ".filled_by")
 
 
+# Limits (format.md, "Limits"; templates.md, "Limits").
+MAX_BLANKS = 256
+MAX_SIGNATURES = 4
+MAX_AUDIT_ENTRIES = 10_000
+MAX_TEXT_CHARS = 131_072
+LONGEST_SHOWN = {"text": 300, "multiline": 2414, "person_name": 120, "function": 120,
+                 "place": 120, "date": 32, "enterprise_number": 12, "email": 254}
+
+
+def check_counts(a):
+    """Every list an agreement file carries, held to its cap."""
+    def cap(what, items, most):
+        if len(items) > most:
+            raise Damaged(f"{what}: {len(items)} entries, at most {most}")
+    cap("values", a["values"], MAX_BLANKS)
+    cap("signatures", a["signatures"], MAX_SIGNATURES)
+    for r in a["signatures"]:
+        st = r["statement"]
+        cap("a statement's values", st["values"], MAX_BLANKS)
+        cap("a statement's open blanks", st["open"], MAX_BLANKS)
+        cap("a statement's previous signatures", st["previous_signatures"], MAX_SIGNATURES)
+    cap("audit", a["audit"], MAX_AUDIT_ENTRIES)
+    for e in a["audit"]:
+        cap("an audit entry's blanks", e.get("blanks", []), MAX_BLANKS)
+
+
 def read_agreement(data):
     if len(data) > MAX_FILE:
         raise Damaged("larger than 8 MiB")
@@ -799,6 +832,7 @@ def read_agreement(data):
         for m, b in enumerate(_list(e["blanks"], w + ".blanks")):
             _str(b, f"{w}.blanks[{m}]")
 
+    check_counts(a)
     if sha256_text(tpl["text"]) != tpl["sha256"]:
         raise Damaged("the template text does not hash to template.sha256")
     t = parse_template(tpl["text"])
