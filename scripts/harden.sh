@@ -86,7 +86,11 @@ for target in "${targets[@]}"; do
     slowest=$(find "$corpus" -type f -print0 | xargs -0 -r -n 256 "$bin" -runs=1 \
         -timeout="$slow_timeout" -rss_limit_mb=512 2>&1 |
       sed -n 's/^Executed \(.*\) in \([0-9][0-9]*\) ms$/\2 \1/p' | sort -n | tail -1 || true)
-    fuzz_lines+=("  slowest input: ${slowest:+${slowest%% *} ms, ${slowest#* }}${slowest:-none run}")
+    if [ -n "$slowest" ]; then
+      fuzz_lines+=("  slowest input: ${slowest%% *} ms, ${slowest#* }")
+    else
+      fuzz_lines+=("  slowest input: none (the corpus did not run)")
+    fi
   fi
   while IFS= read -r a; do
     [ -n "$a" ] && fuzz_lines+=("  finding: $a (log: $log/fuzz-$target.log)")
