@@ -1024,11 +1024,11 @@ impl Agreement {
 }
 
 /// `now` as an agreement records it (RFC 3339, whole seconds), refused when verification would
-/// refuse it as a time ([`crate::verify::parse_time`]): signing and filling write only what
+/// refuse it as a time ([`crate::time::parse_time`]): signing and filling write only what
 /// verifying accepts.
 pub(crate) fn recorded_time(now: DateTime<FixedOffset>) -> Result<String, AgreementError> {
     let time = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-    match crate::verify::parse_time(&time) {
+    match crate::time::parse_time(&time) {
         Some(_) => Ok(time),
         None => Err(AgreementError::BadTime(time)),
     }

@@ -50,6 +50,7 @@ pub mod shown;
 pub mod signature;
 pub mod signing;
 pub mod template;
+pub mod time;
 pub mod timestamp;
 #[cfg(feature = "fs")]
 pub mod tsa;

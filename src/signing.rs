@@ -365,8 +365,8 @@ impl Agreement {
         // signature's (the rules `verify` applies to every signature).
         let time = crate::agreement::recorded_time(now)?;
         if let Some(last) = self.signatures().last() {
-            let before = crate::verify::parse_time(&last.statement.time);
-            let at = crate::verify::parse_time(&time);
+            let before = crate::time::parse_time(&last.statement.time);
+            let at = crate::time::parse_time(&time);
             if before.zip(at).is_some_and(|(before, at)| at < before) {
                 return Err(ChangeError::from(AgreementError::BeforePreviousSignature {
                     time,
