@@ -11,6 +11,9 @@ tweevoud_web.js and tweevoud_web_bg.wasm. Writes two deliveries of the same page
 - OUT_DIR/tweevoud.html: one self-contained file that works opened from disk (file://),
   offline: the styles, every module (bundled into one script) and the WebAssembly inline.
 
+Both pages carry the words of every language (ui/words/*.json) inline, as JSON data blocks
+that ui/i18n.js reads, so that neither asks for them.
+
 Both pages carry a content security policy that lets nothing leave the page: no request of
 any kind (`connect-src 'none'`, no remote scripts, styles, fonts or images), scripts only
 from the page itself (the single file's script by its SHA-256) and the WebAssembly compiled
@@ -24,6 +27,7 @@ rather than producing a page that would break.
 import base64
 import hashlib
 import html
+import json
 import re
 import shutil
 import sys
@@ -64,8 +68,25 @@ def wasm_module(pkg):
     )
 
 
+def with_words(page):
+    """The page with the words of each language (ui/words/<lang>.json) as a JSON data block
+    `<script type="application/json" id="words-<lang>">`, which ui/i18n.js reads. A data block
+    is not run, so the content security policy needs no room for it."""
+    blocks = []
+    for path in sorted((UI / "words").glob("*.json")):
+        words = json.loads(path.read_text(encoding="utf-8"))
+        # "<" escaped, so that no word can end the element ("</script") or open a comment.
+        data = json.dumps(words, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        blocks.append(f'<script type="application/json" id="words-{path.stem}">{data}</script>')
+    if not blocks:
+        sys.exit("web.py: ui/words/ holds no words")
+    if "</head>" not in page:
+        sys.exit("web.py: ui/index.html has no </head>")
+    return page.replace("</head>", "  " + "\n  ".join(blocks) + "\n</head>", 1)
+
+
 def web_index(page, csp):
-    """ui/index.html as the browser edition's page: its entry, its policy."""
+    """ui/index.html as the browser edition's page: its entry, its words, its policy."""
     page = page.replace(
         '<script type="module" src="app.js"></script>',
         '<script type="module" src="web-main.js"></script>',
@@ -73,6 +94,7 @@ def web_index(page, csp):
     if "web-main.js" not in page:
         sys.exit("web.py: ui/index.html no longer loads app.js the way this script expects")
     page = re.sub(r'\s*<link rel="modulepreload" href="[^"]+">', "", page)
+    page = with_words(page)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">'
     return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
 
@@ -161,7 +183,10 @@ def transform(path, key_of):
 
 
 def bundle(entry, aliases):
-    """Every module reachable from `entry`, dependencies first, as one classic script."""
+    """Every module reachable from `entry`, dependencies first, as one classic script. Each
+    module runs as an async function awaited before the next, so that a module may await at
+    its top level (ui/i18n.js does) and the modules that import it wait for it, as they would
+    as ES modules."""
     order, seen, chunks = [], set(), {}
 
     def key_of(path):
@@ -181,11 +206,12 @@ def bundle(entry, aliases):
         chunks[path] = (body, returned)
 
     visit(entry.resolve(), frozenset())
-    out = ['"use strict";', "const __modules = {};"]
+    out = ['"use strict";', "(async () => {", "const __modules = {};"]
     for path in order:
         body, returned = chunks[path]
         out.append(f"// ---- {path.name} ----")
-        out.append(f"__modules[{path.name!r}] = (() => {{\n{body}\nreturn {{ {returned} }};\n}})();")
+        out.append(f"__modules[{path.name!r}] = await (async () => {{\n{body}\nreturn {{ {returned} }};\n}})();")
+    out.append("})();")
     return "\n".join(out) + "\n"
 
 
@@ -211,6 +237,7 @@ def single_file(page, pkg, work):
     if "</body>" not in page:
         sys.exit("web.py: ui/index.html has no </body>")
     page = page.replace("</body>", f"<script>{script}</script>\n</body>", 1)
+    page = with_words(page)
     csp = policy(sha256(script), sha256(style), "data:")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">'
     return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
