@@ -14,17 +14,21 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use tweevoud::archive::ArchiveError;
+use tweevoud::agreement::AuditEvent;
+use tweevoud::archive::{ArchiveError, LogEvent};
 use tweevoud::contact::ContactError;
-use tweevoud::judgement::TimeNote;
-use tweevoud::key::KeyError;
+use tweevoud::judgement::{TimeNote, TrustStatus};
+use tweevoud::key::{KeyError, StrengthLevel};
+use tweevoud::kind::ALL_KINDS;
 use tweevoud::pdf::PdfError;
 use tweevoud::seal::SealProblem;
 use tweevoud::signature::SignatureError;
 use tweevoud::template::{TemplateError, TemplateProblem};
 use tweevoud::timestamp::TokenProblem;
-use tweevoud::verify::Reason;
-use tweevoud::{AgreementError, ChangeError, OpenError, Problem, StrengthReason, VerdictCode};
+use tweevoud::verify::{Reason, Status};
+use tweevoud::{
+    AgreementError, ChangeError, Language, OpenError, Party, Problem, StrengthReason, VerdictCode,
+};
 
 /// The languages the window speaks, one words file each.
 const LANGUAGES: [&str; 3] = ["nl", "fr", "en"];
@@ -113,8 +117,24 @@ fn error_codes() -> Vec<&'static str> {
     .concat()
 }
 
+/// The codes of an enum the window words by its serialized name, every variant listed: the
+/// `match` stops compiling when a variant is added, until it is listed here (and worded).
+macro_rules! variants {
+    ($ty:ident: $($variant:ident),+) => {{
+        let all = [$($ty::$variant),+];
+        for variant in &all {
+            match variant {
+                $($ty::$variant)|+ => {}
+            }
+        }
+        all.iter()
+            .map(|v| serde_json::to_value(v).expect("a code").as_str().expect("a string").to_string())
+            .collect::<Vec<String>>()
+    }};
+}
+
 /// The keys every code of the core, the desk and both editions needs, by the family the window
-/// looks them up in (ui/i18n.js, ui/signatures.js, ui/verify.js): `(prefix, codes, suffixes)`.
+/// looks them up in (ui/i18n.js, ui/*.js): `(prefix, codes, suffixes)`.
 fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
     let owned = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let reasons = [
@@ -126,6 +146,25 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         SignatureError::CODES,
     ]
     .concat();
+    // The agreement's history and the archive's log, both shown as events (ui/archive.js).
+    // Both enums are open (`non_exhaustive`): a new event is listed here by hand.
+    let events = [
+        AuditEvent::Created,
+        AuditEvent::Filled,
+        AuditEvent::Cleared,
+        AuditEvent::Signed,
+    ]
+    .map(AuditEvent::as_str)
+    .into_iter()
+    .chain(
+        [
+            LogEvent::Added,
+            LogEvent::Exported,
+            LogEvent::Verified,
+            LogEvent::Deleted,
+        ]
+        .map(LogEvent::as_str),
+    );
     vec![
         ("error_", owned(&error_codes()), vec![""]),
         ("problem_", owned(Problem::CODES), vec![""]),
@@ -139,6 +178,34 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
             VerdictCode::ALL.iter().map(|c| c.to_string()).collect(),
             vec!["", "_text"],
         ),
+        (
+            "trust_",
+            variants!(TrustStatus: OwnKey, VerifiedContact, UnverifiedContact, Unknown),
+            vec![""],
+        ),
+        (
+            "status_",
+            variants!(Status: Complete, AwaitingCountersignature, Unsigned, Invalid),
+            vec![""],
+        ),
+        (
+            "strength_",
+            variants!(StrengthLevel: Weak, Fair, Strong),
+            vec![""],
+        ),
+        ("lang_", variants!(Language: Nl, Fr, En), vec![""]),
+        // A party by name, and lower case inside a sentence.
+        (
+            "party_",
+            variants!(Party: Provider, Customer),
+            vec!["", "_lower"],
+        ),
+        (
+            "kind_",
+            ALL_KINDS.map(|k| k.as_str().to_string()).to_vec(),
+            vec![""],
+        ),
+        ("event_", events.map(str::to_string).collect(), vec![""]),
     ]
 }
 
