@@ -77,7 +77,7 @@ pub use signing::{ChangeError, Share, SigningPreview, Turn};
 pub use template::{Template, TemplateError, TemplateProblem};
 pub use verify::{verify, FirstProblem, Reason, Status, Verification};
 
-/// What the `fs` feature adds at the crate's root.
+// What the `fs` feature adds at the crate's root.
 #[cfg(feature = "fs")]
 pub use {
     archive::{Archive, ArchiveError, ArchivedExemplar},

@@ -33,7 +33,7 @@ pub struct KeyInfo {
 impl KeyInfo {
     /// What a key is for: `name` (trimmed; not empty), `organisation` and `function` (trimmed;
     /// empty is none), made at `created`, with `fingerprint`.
-    pub(crate) fn new(
+    pub(super) fn new(
         name: &str,
         organisation: Option<&str>,
         function: Option<&str>,
@@ -83,7 +83,7 @@ impl KeyInfo {
     }
 
     /// "key Tom Hendrix (3B6A 27BC CEB6 A42D)": for messages.
-    pub(crate) fn described(&self) -> String {
+    pub(super) fn described(&self) -> String {
         format!("key {} ({})", self.name, self.fingerprint.short())
     }
 }

@@ -9,10 +9,10 @@ use pkcs8::ObjectIdentifier;
 pub const MAX_PEM_BYTES: u64 = 16 << 10;
 
 /// id-Ed25519 (RFC 8410).
-pub(crate) const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+pub(super) const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
 /// A readable name for the key algorithms people are likely to offer instead of Ed25519.
-pub(crate) fn algorithm_name(oid: ObjectIdentifier) -> String {
+pub(super) fn algorithm_name(oid: ObjectIdentifier) -> String {
     match oid.to_string().as_str() {
         "1.2.840.113549.1.1.1" => "RSA".into(),
         "1.2.840.113549.1.1.10" => "RSA-PSS".into(),

@@ -141,7 +141,7 @@ impl UnlockedKey {
 
     /// The secret key as an encrypted PKCS#8 PEM, the `secret.pem` of a key store (scrypt
     /// and AES-256-CBC, fresh random salt and IV), encrypted with `passphrase` (at least
-    /// [`MIN_PASSPHRASE_CHARS`] characters, as for a stored key).
+    /// [`MIN_PASSPHRASE_CHARS`](super::MIN_PASSPHRASE_CHARS) characters, as for a stored key).
     pub fn to_encrypted_pem(&self, passphrase: &str) -> Result<String, KeyError> {
         check_new_passphrase(passphrase)?;
         seal(&self.signing, passphrase)

@@ -12,14 +12,14 @@ fn hex_prefix(selector: &str) -> Option<String> {
 }
 
 /// What a selector (a fingerprint, a unique fingerprint prefix, or a name) picks from a list.
-pub(crate) enum Selection<'a, T> {
+pub(super) enum Selection<'a, T> {
     One(&'a T),
     Many(Vec<&'a T>),
     None,
 }
 
 /// Picks by fingerprint prefix first, then by exact name, then by name ignoring case.
-pub(crate) fn select<'a, T>(
+pub(super) fn select<'a, T>(
     items: &'a [T],
     selector: &str,
     fingerprint: impl Fn(&T) -> &Fingerprint,
