@@ -31,6 +31,19 @@ pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, Some(0o600))
 }
 
+/// Creates `dir` and any missing parents. The directories it creates are private to the user
+/// (mode 0700 on Unix); directories that already exist are left as they are.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// How many random names a write tries before it gives up (each collision is a file someone
 /// made with a name no one could predict; more than one means something is wrong).
 const TEMPORARY_ATTEMPTS: usize = 4;
@@ -391,5 +404,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("no/such/dir/a.json");
         assert!(write_atomic(&p, b"x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_are_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("profile/keys");
+        create_private_dir(&keys).unwrap();
+        for d in [dir.path().join("profile"), keys] {
+            let mode = fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", d.display());
+        }
     }
 }

@@ -9,10 +9,12 @@
 //! # Features
 //!
 //! - `fs`: everything that touches the file system or the operating system: the `profile`
-//!   and its stores (`KeyStore`, `ContactBook`, `contact::trust`, the [`Keyring`] of a
-//!   `Profile`), the `archive` (its SQLite index and lock), `fsutil`, reading files
-//!   (`open::read_file`, `Agreement::load`, `Template::load`, `judge_file`) and writing them
-//!   (`Agreement::save`), and the archive's part of the judgement.
+//!   module, which holds every store of a profile (`KeyStore`, `ContactBook`, `tsa`, the
+//!   [`Keyring`] of a `Profile`; named also where they were, `key::KeyStore`,
+//!   `contact::ContactBook`, `tweevoud::tsa`), the `archive` (its SQLite index and lock),
+//!   `fsutil`, reading files (`open::read_file`, `Agreement::load`, `Template::load`,
+//!   `judge_file`) and writing them (`Agreement::save`), and the archive's part of the
+//!   judgement.
 //! - `cli` (default, implies `fs`): the `tweevoud` binary: argument parsing, passphrase
 //!   prompts, the clock.
 //!
@@ -52,26 +54,16 @@ pub mod signing;
 pub mod template;
 pub mod time;
 pub mod timestamp;
-#[cfg(feature = "fs")]
-pub mod tsa;
 pub mod verify;
 
 #[cfg(test)]
 mod codes_tests;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
-#[cfg(feature = "fs")]
-pub use archive::{Archive, ArchiveError, ArchivedExemplar};
-#[cfg(feature = "fs")]
-pub use contact::{trust, ContactBook};
 pub use contact::{Contact, ContactError, Keyring, Known, Trust};
 pub use error::Coded;
 pub use file_kind::FileKind;
-#[cfg(feature = "fs")]
-pub use judgement::judge_file;
 pub use judgement::{judge, Context, Judgement, Severity, Verdict, VerdictCode};
-#[cfg(feature = "fs")]
-pub use key::KeyStore;
 pub use key::{
     passphrase_strength, Fingerprint, KeyError, KeyInfo, PublicKey, Strength, StrengthLevel,
     StrengthReason, UnlockedKey,
@@ -80,9 +72,15 @@ pub use kind::{Kind, Problem};
 pub use language::{Labels, Language};
 pub use open::{identify, OpenError};
 pub use party::Party;
-#[cfg(feature = "fs")]
-pub use profile::{Profile, ProfileError};
 pub use signature::{SignatureRecord, Signer, Statement};
 pub use signing::{ChangeError, Share, SigningPreview, Turn};
 pub use template::{Template, TemplateError, TemplateProblem};
 pub use verify::{verify, FirstProblem, Reason, Status, Verification};
+
+// What the `fs` feature adds at the crate's root.
+#[cfg(feature = "fs")]
+pub use {
+    archive::{Archive, ArchiveError, ArchivedExemplar},
+    judgement::judge_file,
+    profile::{trust, tsa, ContactBook, KeyStore, Profile, ProfileError},
+};

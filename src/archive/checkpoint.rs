@@ -28,9 +28,8 @@ use super::log::{
 use super::read_regular;
 use crate::canonical::{tagged_hash, to_canonical_json};
 use crate::error::{param, Coded, Params};
-use crate::fsutil::write_atomic_private;
+use crate::fsutil::{create_private_dir, write_atomic_private};
 use crate::key::Fingerprint;
-use crate::profile::create_private_dir;
 use crate::signature::Signer;
 
 /// The `format` of a checkpoint, and the domain tag of its hash.

@@ -29,10 +29,10 @@ use serde::Serialize;
 use crate::agreement::{Agreement, AgreementError};
 use crate::canonical::tagged_hash;
 use crate::error::{param, Coded, Params};
+use crate::fsutil::create_private_dir;
 use crate::key::Fingerprint;
 use crate::kind::Kind;
 use crate::party::{Party, PARTIES};
-use crate::profile::create_private_dir;
 use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status, Verification};
 

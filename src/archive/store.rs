@@ -11,8 +11,7 @@ use std::path::PathBuf;
 
 use super::id::Sha256Hex;
 use super::read_regular;
-use crate::fsutil::{sync_dir, write_atomic_private};
-use crate::profile::create_private_dir;
+use crate::fsutil::{create_private_dir, sync_dir, write_atomic_private};
 
 /// Largest object, in bytes: the largest file the archive stores (an exemplar PDF).
 pub const MAX_OBJECT_BYTES: u64 = crate::pdf::MAX_PDF_BYTES;

@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::Profile;
 use crate::canonical::sha256_hex;
 use crate::error::{param, Coded, Params};
-use crate::fsutil::{read_limited, write_atomic};
-use crate::profile::Profile;
+use crate::fsutil::{create_private_dir, read_limited, write_atomic};
 use crate::timestamp::{self, Anchor, AnchorError, TsaError};
 
 /// How long one TSA is given to answer.
@@ -173,7 +173,7 @@ impl TsaList {
         let mut text = serde_json::to_string_pretty(&ListFile { tsas }).unwrap_or_default();
         text.push('\n');
         if let Some(dir) = self.path.parent() {
-            crate::profile::create_private_dir(dir).map_err(|source| TsaListError::Io {
+            create_private_dir(dir).map_err(|source| TsaListError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -260,7 +260,7 @@ impl TsaList {
         let path = self.cache.join(format!("{}.tsr", sha256_hex(signature)));
         let token = self.stamp(signature).ok()?;
         // Not kept, the seal still has its timestamp; sealing again asks a TSA again.
-        if crate::profile::create_private_dir(&self.cache).is_ok() {
+        if create_private_dir(&self.cache).is_ok() {
             let _ = write_atomic(&path, &token);
         }
         Some(token)

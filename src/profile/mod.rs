@@ -9,12 +9,32 @@
 //!
 //! Nothing is created when a profile is resolved; each store creates its directory, private
 //! to the user (mode 0700 on Unix), when it first writes.
+//!
+//! The stores, one file each: the signing keys ([`KeyStore`], `keys`), the contacts
+//! ([`ContactBook`], `contacts`), the time-stamping authorities and the seals' tokens
+//! ([`tsa::TsaList`]), and the profile as the [`Keyring`](crate::Keyring) that judges who
+//! signed (`keyring`). The archive lives in the profile's directory too (`crate::archive`),
+//! with the profile's checkpoints of archives' logs kept outside them (`checkpoints`:
+//! [`Profile::archive_checkpoint`]), which the archive reads and moves on every signed write. This whole module is the core's `fs`
+//! feature: what a key, a contact or a TSA *is* is not here, only where they are kept.
 
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Coded, Params};
+
+mod checkpoints;
+mod contacts;
+mod keyring;
+mod keys;
+mod select;
+pub mod tsa;
+
+pub use contacts::ContactBook;
+pub use keyring::trust;
+pub use keys::{read_pem_file, KeyPaths, KeyStore};
+
+/// Creates a directory private to the user (it is `crate::fsutil`'s, named here too).
+pub use crate::fsutil::create_private_dir;
 
 /// The environment variable that names the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "TWEEVOUD_DATA_DIR";
@@ -92,47 +112,6 @@ impl Profile {
     pub fn archive_dir(&self) -> PathBuf {
         self.root.join("archive")
     }
-
-    /// Where the profile keeps its signed checkpoints of archives' logs: outside every
-    /// archive, so that one who can write an archive's directory cannot cut or rebuild its
-    /// log unseen (see `docs/format.md`, "The checkpoint").
-    pub fn archive_checkpoints_dir(&self) -> PathBuf {
-        self.root.join("archive-checkpoints")
-    }
-
-    /// The checkpoint file of the archive directory `archive_dir`:
-    /// `archive-checkpoints/<SHA-256 of the directory's path>.json`, the path made canonical
-    /// up to its parent (so that two spellings of one archive share one checkpoint) but not
-    /// through the directory itself: a directory replaced by a symbolic link to another copy
-    /// keeps the checkpoint of the place it stands in. An archive whose log carries an
-    /// identifier has its checkpoint beside this one, by that identifier
-    /// ([`crate::archive::checkpoint_of_archive`]); this one is for an archive made before
-    /// identifiers (see `docs/format.md`, "The checkpoint").
-    pub fn archive_checkpoint(&self, archive_dir: &Path) -> PathBuf {
-        let absolute =
-            std::path::absolute(archive_dir).unwrap_or_else(|_| archive_dir.to_path_buf());
-        let place = match (absolute.parent(), absolute.file_name()) {
-            (Some(parent), Some(name)) => fs::canonicalize(parent)
-                .map(|p| p.join(name))
-                .unwrap_or_else(|_| absolute.clone()),
-            _ => absolute.clone(),
-        };
-        let name = crate::canonical::sha256_hex(place.as_os_str().as_encoded_bytes());
-        self.archive_checkpoints_dir().join(format!("{name}.json"))
-    }
-}
-
-/// Creates `dir` and any missing parents. The directories it creates are private to the user
-/// (mode 0700 on Unix); directories that already exist are left as they are.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }
 
 #[cfg(test)]
@@ -159,18 +138,5 @@ mod tests {
             checkpoint,
             p.archive_checkpoint(Path::new("/nonexistent/other"))
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn private_dirs_are_0700() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let keys = dir.path().join("profile/keys");
-        create_private_dir(&keys).unwrap();
-        for d in [dir.path().join("profile"), keys] {
-            let mode = fs::metadata(&d).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o700, "{}", d.display());
-        }
     }
 }
