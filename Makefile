@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc unit hooks-check web web-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit hooks-check web web-check e2e bundle clean harden
 
 all: build
 
@@ -31,7 +31,7 @@ run: build
 ## Every check and test, the end-to-end test of the real app included.
 test: setup lint unit hooks-check e2e
 
-lint: fmt-check clippy clippy-wasm doc
+lint: fmt-check clippy clippy-wasm doc app-deps
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -46,6 +46,10 @@ clippy-wasm:
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
+
+## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow).
+app-deps:
+	CARGO="$(CARGO)" bash scripts/app-deps.sh
 
 ## The core, the CLI and the app crate's tests (everything but the end-to-end test), and the
 ## core's own tests without the file system (as the browser edition builds it).

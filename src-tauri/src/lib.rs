@@ -25,7 +25,6 @@ mod state;
 mod viewer;
 mod worker;
 
-use clap::Parser;
 use tauri::{Manager, WindowEvent};
 
 pub use cli::Options;

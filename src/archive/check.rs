@@ -294,6 +294,13 @@ pub fn verify(
 /// the checkpoint moved to it. Objects are read and hashed, and agreement files read and
 /// verified, on every core ([`verify_threads`]); what they give is judged and reported in
 /// order, as on one.
+///
+/// The phases, each a function of this module, in the order they report: the log, entry by
+/// entry (`read_log`); what stands outside the log that it must agree with, the directory and
+/// the checkpoint (`check_place`); what the authenticated entries say the archive holds
+/// (`Holdings::of`); the objects on disk (`check_objects`); every stored agreement
+/// (`check_agreements`); the index (`check_index_file`); and the record of this verification
+/// (`record`).
 pub fn verify_trusted(
     dir: &Path,
     trust: &Trust,
@@ -320,32 +327,89 @@ pub fn verify_trusted(
         notes: Vec::new(),
         logged: None,
     };
-
-    // The log.
     let log = Log::new(p.log.clone());
-    let mut log_sound = true;
+    let mut read = read_log(&log, trust, progress, &mut r);
+    read.trusted &= check_place(dir, trust, &read, &mut r);
+    let holdings = Holdings::of(&read.entries, &read.authentic);
+    // The index's own soundness and its search rows are read on a thread of their own, on a
+    // second connection, while the objects are hashed and the agreements verified: on a
+    // large archive that is seconds of work that would otherwise wait for the rest.
+    let index_scan = p.index.is_file().then(|| {
+        let path = p.index.clone();
+        std::thread::spawn(move || IndexScan::read(&path))
+    });
+    let store = Store::new(p.objects.clone());
+    let sound = check_objects(&store, &p.objects, &holdings, progress, &mut r)?;
+    let expected = check_agreements(&store, &holdings.states, &sound, progress, &mut r);
+    let scan = || index_scan.and_then(|h| h.join().ok()).flatten();
+    progress(Progress {
+        stage: "index",
+        done: 0,
+        total: 1,
+    });
+    let index_ok = check_index_file(dir, trust, scan, &holdings, &expected, &mut read, &mut r);
+    progress(Progress {
+        stage: "index",
+        done: 1,
+        total: 1,
+    });
+    if let (true, true, Some(signer)) = (read.sound, read.trusted, signer) {
+        let index = index_ok.then_some(p.index.as_path());
+        record(&log, &read, index, trust, now, signer, &mut r)?;
+    }
+    Ok(r)
+}
+
+/// The log as [`read_log`] found it.
+struct LogRead {
+    /// Its lines, readable or not.
+    total_lines: usize,
+    /// The entries that could be read, in order.
+    entries: Vec<LogEntry>,
+    /// For each entry, whether it is authenticated and so acted on: in its place, following
+    /// the entry before it in a chain unbroken so far, matching its hash, and signed by one of
+    /// the profile's keys. Only these say what the archive holds and what was erased.
+    authentic: Vec<bool>,
+    /// The archive's identifier: the first authenticated entry's that carries one.
+    id: Option<Sha256Hex>,
+    /// Whether the log is undamaged (every line an entry, in sequence, chained, matching its
+    /// hash, with a signature that is well formed and holds).
+    sound: bool,
+    /// Whether the log may be appended to and the checkpoint moved: every entry signed by the
+    /// profile's own keys (and, once [`check_place`] has looked, the log reaching its
+    /// checkpoint in a directory that is not a link).
+    trusted: bool,
+    /// The bytes of an append cut short at the end, if any.
+    torn_tail: Option<usize>,
+}
+
+/// Reads the log and checks it entry by entry: each line an entry, its place in the
+/// sequence, its hash, its link to the entry before it, and who signed it. Reports each
+/// problem; counts the entries and the profile's signatures, and lists the signers.
+fn read_log(
+    log: &Log,
+    trust: &Trust,
+    progress: &mut dyn FnMut(Progress),
+    r: &mut Report,
+) -> LogRead {
+    let mut sound = true;
     let read = match log.read_all() {
         Ok(read) => read,
         Err(e) => {
             r.problem(
                 ProblemCode::LogUnreadable,
-                format!("the log {} cannot be read: {e}", p.log.display()),
+                format!("the log {} cannot be read: {e}", log.path().display()),
             );
-            log_sound = false;
+            sound = false;
             Default::default()
         }
     };
     let total_lines = read.lines.len();
     let mut entries: Vec<LogEntry> = Vec::new();
-    // For each entry, whether it is authenticated and so acted on: in its place, following
-    // the entry before it in a chain unbroken so far, matching its hash, and signed by one of
-    // the profile's keys. Only these say what the archive holds and what was erased.
     let mut authentic: Vec<bool> = Vec::new();
     let mut chained = true;
     let mut prev: Option<Sha256Hex> = None;
-    // Whether the log may be appended to and the checkpoint moved: every entry signed by the
-    // profile's own keys, and the log reaching its checkpoint.
-    let mut log_trusted = true;
+    let mut trusted = true;
     // Each entry's hash and signature, worked out on every core; judged below, in order.
     let worked = map_parallel(&read.lines, &|line| {
         line.entry
@@ -371,7 +435,7 @@ pub fn verify_trusted(
                     code,
                     format!("log line {} cannot be read: {e}", line.number),
                 );
-                log_sound = false;
+                sound = false;
                 chained = false;
                 prev = None;
                 continue;
@@ -388,7 +452,7 @@ pub fn verify_trusted(
             r.problem(ProblemCode::LogOutOfSequence, format!(
                 "{what} is out of sequence: it should be entry {i} (entries were removed, added or moved)"
             ));
-            log_sound = false;
+            sound = false;
         }
         // Every readable entry was worked out above.
         let Some((hash, signature)) = worked else {
@@ -401,14 +465,14 @@ pub fn verify_trusted(
                 ProblemCode::LogAltered,
                 format!("{what} was altered: its content does not match its hash"),
             );
-            log_sound = false;
+            sound = false;
         }
         if entry.prev != prev && !(i > 0 && read.lines[i - 1].entry.is_err()) {
             r.problem(
                 ProblemCode::LogUnchained,
                 format!("{what} does not follow the entry before it"),
             );
-            log_sound = false;
+            sound = false;
         }
         match signature {
             Ok(Some(fp)) => {
@@ -422,18 +486,18 @@ pub fn verify_trusted(
                         "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
                         fp.short()
                     ));
-                    log_trusted = false;
+                    trusted = false;
                 }
             }
             Ok(None) => {
                 r.problem(ProblemCode::LogUnsigned, format!(
                     "{what} is not signed: anyone who can write the archive's directory could have written it"
                 ));
-                log_trusted = false;
+                trusted = false;
             }
             Err(e) => {
                 r.problem(ProblemCode::LogBadSignature, format!("{what}: {e}"));
-                log_sound = false;
+                sound = false;
             }
         }
         prev = Some(entry.hash.clone());
@@ -441,85 +505,124 @@ pub fn verify_trusted(
         authentic.push(chained && own);
     }
     r.log_entries = entries.len();
-    // The archive's identifier: the first authenticated entry's that carries one.
     let id = entries
         .iter()
         .zip(&authentic)
         .find(|(e, &a)| a && e.archive.is_some())
         .and_then(|(e, _)| e.archive.clone());
+    LogRead {
+        total_lines,
+        entries,
+        authentic,
+        id,
+        sound,
+        trusted,
+        torn_tail: read.torn_tail,
+    }
+}
+
+/// Checks what the log must agree with outside it: that the archive's directory is not a
+/// link to another copy, and that the log reaches the profile's checkpoint of it. Notes an
+/// append cut short. Whether the log can still be trusted.
+fn check_place(dir: &Path, trust: &Trust, log: &LogRead, r: &mut Report) -> bool {
+    let mut trusted = true;
     if let Some(target) = link_target(dir) {
         r.problem(ProblemCode::ArchiveLinked, format!(
             "the archive's directory {} is a symbolic link to {}: another copy of the archive may stand in for it, so nothing is written to it",
             dir.display(),
             target.display()
         ));
-        log_trusted = false;
+        trusted = false;
     }
     if let Some(path) = &trust.checkpoint {
-        log_trusted &= check_checkpoint(
+        trusted &= check_checkpoint(
             path,
             trust,
-            total_lines as u64,
-            &entries,
-            id.as_ref(),
-            &mut r,
+            log.total_lines as u64,
+            &log.entries,
+            log.id.as_ref(),
+            r,
         );
     }
-    if let Some(n) = read.torn_tail {
+    if let Some(n) = log.torn_tail {
         r.notes.push(format!(
             "the log ends with {n} bytes of an append that was cut short; they are not an entry and are dropped at the next write"
         ));
     }
+    trusted
+}
 
-    // What the log says the archive holds.
-    let mut states: BTreeMap<AgreementId, State> = BTreeMap::new();
-    let mut erased: BTreeMap<Sha256Hex, u64> = BTreeMap::new();
-    // Objects named only by entries that are not acted on: left where they are.
-    let mut unacted: BTreeSet<Sha256Hex> = BTreeSet::new();
-    for (e, &acted) in entries.iter().zip(&authentic) {
-        if !acted {
-            unacted.extend(e.objects.iter().map(|o| o.sha256.clone()));
-            continue;
-        }
-        let Some(id) = &e.agreement else { continue };
-        match e.event {
-            LogEvent::Added => {
-                let state = states.entry(id.clone()).or_insert_with(|| State {
-                    archived: e.time.clone(),
-                    ..State::default()
-                });
-                state.updated = e.time.clone();
-                for o in &e.objects {
-                    if o.kind == ObjectKind::Agreement {
-                        state.current = Some(o.sha256.clone());
-                    }
-                    state.objects.entry(o.sha256.clone()).or_insert(Held {
-                        kind: o.kind,
-                        number: o.number,
-                        seq: e.seq,
+/// What the authenticated entries of the log say the archive holds.
+struct Holdings {
+    /// Each agreement held, as the log describes it.
+    states: BTreeMap<AgreementId, State>,
+    /// The objects erased, and by which entry.
+    erased: BTreeMap<Sha256Hex, u64>,
+    /// Objects named only by entries that are not acted on: left where they are.
+    unacted: BTreeSet<Sha256Hex>,
+    /// Each object held, and by which agreements.
+    held: BTreeMap<Sha256Hex, Vec<(AgreementId, Held)>>,
+}
+
+impl Holdings {
+    /// Replays the entries acted on (`authentic`): what was added and what was erased.
+    fn of(entries: &[LogEntry], authentic: &[bool]) -> Holdings {
+        let mut states: BTreeMap<AgreementId, State> = BTreeMap::new();
+        let mut erased: BTreeMap<Sha256Hex, u64> = BTreeMap::new();
+        let mut unacted: BTreeSet<Sha256Hex> = BTreeSet::new();
+        for (e, &acted) in entries.iter().zip(authentic) {
+            if !acted {
+                unacted.extend(e.objects.iter().map(|o| o.sha256.clone()));
+                continue;
+            }
+            let Some(id) = &e.agreement else { continue };
+            match e.event {
+                LogEvent::Added => {
+                    let state = states.entry(id.clone()).or_insert_with(|| State {
+                        archived: e.time.clone(),
+                        ..State::default()
                     });
-                    erased.remove(&o.sha256);
+                    state.updated = e.time.clone();
+                    for o in &e.objects {
+                        if o.kind == ObjectKind::Agreement {
+                            state.current = Some(o.sha256.clone());
+                        }
+                        state.objects.entry(o.sha256.clone()).or_insert(Held {
+                            kind: o.kind,
+                            number: o.number,
+                            seq: e.seq,
+                        });
+                        erased.remove(&o.sha256);
+                    }
                 }
-            }
-            LogEvent::Deleted => {
-                states.remove(id);
-                for o in &e.objects {
-                    erased.insert(o.sha256.clone(), e.seq);
+                LogEvent::Deleted => {
+                    states.remove(id);
+                    for o in &e.objects {
+                        erased.insert(o.sha256.clone(), e.seq);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+        }
+        let mut held: BTreeMap<Sha256Hex, Vec<(AgreementId, Held)>> = BTreeMap::new();
+        for (id, s) in &states {
+            for (sha, h) in &s.objects {
+                held.entry(sha.clone())
+                    .or_default()
+                    .push((id.clone(), h.clone()));
+            }
+        }
+        Holdings {
+            states,
+            erased,
+            unacted,
+            held,
         }
     }
-    let mut held: BTreeMap<Sha256Hex, Vec<(AgreementId, Held)>> = BTreeMap::new();
-    for (id, s) in &states {
-        for (sha, h) in &s.objects {
-            held.entry(sha.clone())
-                .or_default()
-                .push((id.clone(), h.clone()));
-        }
-    }
-    let describe = |sha: &Sha256Hex| -> String {
-        match held.get(sha).and_then(|v| v.first()) {
+
+    /// An object, named with what it is to the archive, for a message.
+    fn describe(&self, sha: &Sha256Hex) -> String {
+        match self.held.get(sha).and_then(|v| v.first()) {
             Some((id, h)) => match h.kind {
                 ObjectKind::Exemplar => format!(
                     "object {sha} (exemplar {} of agreement {})",
@@ -537,20 +640,21 @@ pub fn verify_trusted(
             },
             None => format!("object {sha}"),
         }
-    };
+    }
+}
 
-    // The index's own soundness and its search rows are read on a thread of their own, on a
-    // second connection, while the objects are hashed and the agreements verified: on a
-    // large archive that is seconds of work that would otherwise wait for the rest.
-    let index_scan = p.index.is_file().then(|| {
-        let path = p.index.clone();
-        std::thread::spawn(move || IndexScan::read(&path))
-    });
-
-    // The objects on disk.
-    let store = Store::new(p.objects.clone());
+/// Checks every object on disk against its hash and against what the log says is held:
+/// finishes erasures, removes temporary files, notes what is not part of the archive, and
+/// reports what is corrupt, unreadable or missing. The objects held that are sound.
+fn check_objects(
+    store: &Store,
+    objects: &Path,
+    holdings: &Holdings,
+    progress: &mut dyn FnMut(Progress),
+    r: &mut Report,
+) -> Result<BTreeSet<Sha256Hex>, ArchiveError> {
     let found = store.scan().map_err(|source| ArchiveError::Io {
-        path: p.objects.clone(),
+        path: objects.to_path_buf(),
         source,
     })?;
     let total = found.len();
@@ -579,7 +683,7 @@ pub fn verify_trusted(
                         Some(Err(e)) => {
                             r.problem(
                                 ProblemCode::ObjectUnreadable,
-                                format!("{} cannot be read: {e}", describe(sha)),
+                                format!("{} cannot be read: {e}", holdings.describe(sha)),
                             );
                             continue;
                         }
@@ -589,13 +693,16 @@ pub fn verify_trusted(
                     if actual != *sha {
                         r.problem(
                             ProblemCode::ObjectCorrupt,
-                            format!("{} is corrupt: its bytes hash to {actual}", describe(sha)),
+                            format!(
+                                "{} is corrupt: its bytes hash to {actual}",
+                                holdings.describe(sha)
+                            ),
                         );
                         continue;
                     }
-                    if held.contains_key(sha) {
+                    if holdings.held.contains_key(sha) {
                         sound.insert(sha.clone());
-                    } else if let Some(seq) = erased.get(sha) {
+                    } else if let Some(seq) = holdings.erased.get(sha) {
                         match store.remove(sha) {
                             Ok(()) => r.notes.push(format!(
                                 "object {sha} was erased by log entry {seq} but was still on disk (an erasure was interrupted); it is removed now"
@@ -604,7 +711,7 @@ pub fn verify_trusted(
                                 "object {sha} was erased by log entry {seq} but is still on disk, and cannot be removed: {e}"
                             )),
                         }
-                    } else if unacted.contains(sha) {
+                    } else if holdings.unacted.contains(sha) {
                         r.notes.push(format!(
                             "object {sha} is named only by log entries that are not authenticated (reported above); it is not part of the archive, and is left where it is"
                         ));
@@ -631,16 +738,27 @@ pub fn verify_trusted(
             }
         }
     }
-    for sha in held.keys() {
+    for sha in holdings.held.keys() {
         if !on_disk.contains(sha) {
             r.problem(
                 ProblemCode::ObjectMissing,
-                format!("{} is missing", describe(sha)),
+                format!("{} is missing", holdings.describe(sha)),
             );
         }
     }
+    Ok(sound)
+}
 
-    // Every stored agreement, every version: its signatures, and what the index should say.
+/// Reads and verifies every stored version of every agreement held (whose object is
+/// `sound`): counts the signatures, reports what does not verify, and works out what the
+/// index should say of each agreement (from its current version).
+fn check_agreements(
+    store: &Store,
+    states: &BTreeMap<AgreementId, State>,
+    sound: &BTreeSet<Sha256Hex>,
+    progress: &mut dyn FnMut(Progress),
+    r: &mut Report,
+) -> BTreeMap<AgreementId, Derived> {
     let versions: Vec<Version> = states
         .iter()
         .enumerate()
@@ -662,7 +780,7 @@ pub fn verify_trusted(
     let total = states.len();
     for chunk in versions.chunks(CHUNK) {
         // Read, parse and verify on every core; report here, in order.
-        let checked = map_parallel(chunk, &|v: &Version| check_version(&store, v));
+        let checked = map_parallel(chunk, &|v: &Version| check_version(store, v));
         for (v, checked) in chunk.iter().zip(checked) {
             progress(Progress {
                 stage: "agreements",
@@ -698,13 +816,22 @@ pub fn verify_trusted(
         }
     }
     r.agreements = states.len();
+    expected
+}
 
-    // The index.
-    progress(Progress {
-        stage: "index",
-        done: 0,
-        total: 1,
-    });
+/// Checks the index file: there, whole, and saying what the log and the agreements say
+/// ([`check_index`], with what `scan` read ahead). Whether the index can be kept in step;
+/// marks the log unsound when the index shows that it lost or changed entries.
+fn check_index_file(
+    dir: &Path,
+    trust: &Trust,
+    scan: impl FnOnce() -> Option<IndexScan>,
+    holdings: &Holdings,
+    expected: &BTreeMap<AgreementId, Derived>,
+    log: &mut LogRead,
+    r: &mut Report,
+) -> bool {
+    let p = paths(dir);
     let mut index_ok = false;
     if std::fs::symlink_metadata(&p.index).is_err() {
         r.problem(
@@ -731,75 +858,76 @@ pub fn verify_trusted(
                     checkpoint: None,
                     writers: Some(trust.own_keys.clone()),
                 };
-                let scan = index_scan.and_then(|h| h.join().ok()).flatten();
-                (index_ok, log_sound) = check_index(
+                (index_ok, log.sound) = check_index(
                     &mut archive,
-                    scan,
-                    &entries,
-                    &states,
-                    &expected,
-                    log_sound,
-                    &mut r,
+                    scan(),
+                    &log.entries,
+                    &holdings.states,
+                    expected,
+                    log.sound,
+                    r,
                 );
             }
         }
     }
-    progress(Progress {
-        stage: "index",
-        done: 1,
-        total: 1,
-    });
+    index_ok
+}
 
-    // The record of this verification: not in a log that is damaged, nor in one whose entries
-    // this profile did not all sign or that does not reach its checkpoint (appending would
-    // vouch for it).
-    if let (true, true, Some(signer)) = (log_sound, log_trusted, signer) {
-        let note = if r.problems.is_empty() {
-            format!(
-                "sound: {} agreements, {} objects, {} signatures",
-                r.agreements, r.objects, r.signatures
-            )
-        } else {
-            format!("{} problem(s) found", r.problems.len())
-        };
-        let entry = log
-            .append(
-                NewEntry {
-                    time: time_str(now),
-                    event: LogEvent::Verified,
-                    agreement: None,
-                    objects: Vec::new(),
-                    reason: None,
-                    note: Some(note),
-                    // The entry that names the archive, if none does yet.
-                    archive: match &id {
-                        Some(_) => None,
-                        None => Some(super::checkpoint::new_archive_id().map_err(|source| {
-                            ArchiveError::Io {
-                                path: p.log.clone(),
-                                source,
-                            }
-                        })?),
-                    },
+/// The record of this verification: a `verified` entry appended to the log, signed by
+/// `signer` (naming the archive if no entry does yet), added to the `index` given when it is
+/// in step, and the checkpoint moved to it. Only for a log that is sound and trusted:
+/// appending to a damaged one, or to one whose entries this profile did not all sign or that
+/// does not reach its checkpoint, would vouch for it.
+fn record(
+    log: &Log,
+    read: &LogRead,
+    index: Option<&Path>,
+    trust: &Trust,
+    now: DateTime<FixedOffset>,
+    signer: &dyn Signer,
+    r: &mut Report,
+) -> Result<(), ArchiveError> {
+    let io = |source| ArchiveError::Io {
+        path: log.path().to_path_buf(),
+        source,
+    };
+    let note = if r.problems.is_empty() {
+        format!(
+            "sound: {} agreements, {} objects, {} signatures",
+            r.agreements, r.objects, r.signatures
+        )
+    } else {
+        format!("{} problem(s) found", r.problems.len())
+    };
+    let entry = log
+        .append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Verified,
+                agreement: None,
+                objects: Vec::new(),
+                reason: None,
+                note: Some(note),
+                // The entry that names the archive, if none does yet.
+                archive: match &read.id {
+                    Some(_) => None,
+                    None => Some(super::checkpoint::new_archive_id().map_err(io)?),
                 },
-                Some(signer),
-            )
-            .map_err(|source| ArchiveError::Io {
-                path: p.log.clone(),
-                source,
-            })?;
-        r.logged = Some(entry.seq);
-        if index_ok {
-            if let Ok(mut index) = Index::open(&p.index, false) {
-                let _ = index.apply(&[(&entry, None)]);
-            }
-        }
-        if let (Some(path), Some(first)) = (&trust.checkpoint, entries.first().or(Some(&entry))) {
-            let id = id.as_ref().or(entry.archive.as_ref());
-            write_checkpoint(path, first, &entry, id, signer)?;
+            },
+            Some(signer),
+        )
+        .map_err(io)?;
+    r.logged = Some(entry.seq);
+    if let Some(path) = index {
+        if let Ok(mut index) = Index::open(path, false) {
+            let _ = index.apply(&[(&entry, None)]);
         }
     }
-    Ok(r)
+    if let (Some(path), Some(first)) = (&trust.checkpoint, read.entries.first().or(Some(&entry))) {
+        let id = read.id.as_ref().or(entry.archive.as_ref());
+        write_checkpoint(path, first, &entry, id, signer)?;
+    }
+    Ok(())
 }
 
 /// Compares the log with the profile's checkpoint of it (found by the identifier `id` the

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use tweevoud::canonical::sha256_hex;
-use tweevoud::key::KeyStore;
 use tweevoud::pdf::{self, PdfError, Sealer};
-use tweevoud::{Agreement, Profile, UnlockedKey};
+use tweevoud::Agreement;
 
-use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
+use super::sealing::{SealStamps, SealingArgs};
 use super::{safe, shown, Outcome};
 
 #[derive(Args)]
@@ -25,86 +24,6 @@ pub struct ExportArgs {
     force: bool,
     #[command(flatten)]
     sealing: SealingArgs,
-}
-
-/// Who seals the PDFs a command writes, and whether it asks for their timestamps.
-#[derive(Args)]
-pub(crate) struct SealingArgs {
-    /// The key that seals the PDFs: yours, and one that signed the agreement [default: the
-    /// key of yours that signed it last].
-    #[arg(long)]
-    key: Option<String>,
-    /// Do not ask the profile's TSAs for a timestamp of each seal (PAdES B-T); a timestamp
-    /// this profile obtained for the same seal before is still used.
-    #[arg(long)]
-    no_timestamp: bool,
-    #[command(flatten)]
-    profile: ProfileArgs,
-    #[command(flatten)]
-    passphrase: PassphraseArgs,
-}
-
-impl SealingArgs {
-    /// The profile, and its key that seals `agreement`'s PDFs, unlocked ([`sealing_key`]).
-    pub(crate) fn unlock(&self, agreement: &Agreement) -> Result<(Profile, UnlockedKey)> {
-        let profile = self.profile.profile()?;
-        let key = sealing_key(
-            agreement,
-            &KeyStore::open(&profile),
-            self.key.as_deref(),
-            &self.passphrase,
-        )?;
-        Ok((profile, key))
-    }
-
-    /// Whether the profile's TSAs are to be asked.
-    pub(crate) fn no_timestamp(&self) -> bool {
-        self.no_timestamp
-    }
-}
-
-/// Unlocks the key of the profile that seals an agreement's PDFs: `selector` if given, else
-/// the profile's key that signed the agreement last. Every PDF Tweevoud makes is sealed by a
-/// party that signed it (docs/pdf.md, "The seal").
-fn sealing_key(
-    agreement: &Agreement,
-    store: &KeyStore,
-    selector: Option<&str>,
-    passphrase: &PassphraseArgs,
-) -> Result<UnlockedKey> {
-    let info = match selector {
-        Some(s) => store.get(s)?,
-        None => {
-            let signers: Vec<[u8; 32]> = agreement
-                .signatures()
-                .iter()
-                .filter_map(|r| r.statement.public_key_bytes().ok())
-                .collect();
-            let mine = store.list()?;
-            signers
-                .iter()
-                .rev()
-                .find_map(|k| {
-                    let fingerprint = tweevoud::key::Fingerprint::of_raw_public_key(k);
-                    mine.iter().find(|i| *i.fingerprint() == fingerprint)
-                })
-                .cloned()
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "none of your keys signed this agreement, and only a party that signed it seals its PDFs; pass --key if the key is yours under another name"
-                    )
-                })?
-        }
-    };
-    let pass = read_passphrase(
-        passphrase.file(),
-        false,
-        &format!(
-            "Passphrase for {} (to seal the PDFs): ",
-            info.display_name()
-        ),
-    )?;
-    Ok(store.unlock(&info.fingerprint().hex(), &pass)?)
 }
 
 /// Writes the exemplars and prints, per file, its SHA-256 and its path (as `sha256sum` does).
@@ -126,7 +45,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     let (profile, key) = a.sealing.unlock(&agreement)?;
     // A seal's timestamp is kept in the profile, so that exporting again gives the same bytes.
     let list = tweevoud::tsa::TsaList::open(&profile);
-    let stamps = super::stamp::SealStamps::new(&list, a.sealing.no_timestamp());
+    let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
     let stamp = |signature: &[u8]| stamps.stamp(signature);
     let sealer = Sealer::new(&agreement, &key, Some(&stamp))?;
     let pdfs = match pdf::exemplars(&agreement, &sealer) {

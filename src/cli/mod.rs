@@ -38,6 +38,7 @@ mod archive;
 mod draft;
 mod export;
 mod keys;
+mod sealing;
 mod sign;
 mod stamp;
 mod templates;

@@ -10,6 +10,7 @@ use tweevoud::tsa::TsaList;
 use tweevoud::{pdf, Agreement, Coded};
 
 use super::keys::ProfileArgs;
+use super::sealing::{SealStamps, SealingArgs};
 use super::{print_json, safe, shown, Outcome};
 
 #[derive(Args)]
@@ -208,7 +209,7 @@ pub struct SealArgs {
     #[arg(short, long)]
     output: Option<PathBuf>,
     #[command(flatten)]
-    sealing: super::export::SealingArgs,
+    sealing: SealingArgs,
 }
 
 /// `tweevoud seal`: adds your seal to an exemplar the other party sealed, as an incremental
@@ -232,45 +233,4 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
     );
     stamps.warn();
     Ok(Outcome::Ok)
-}
-
-/// The timestamps of seals: the one the profile keeps for a seal, else (unless told not to)
-/// one from its TSAs; and whether some seal went without, to say so once.
-pub(crate) struct SealStamps<'a> {
-    list: &'a TsaList,
-    ask: bool,
-    missed: std::sync::atomic::AtomicBool,
-}
-
-impl<'a> SealStamps<'a> {
-    pub(crate) fn new(list: &'a TsaList, no_timestamp: bool) -> SealStamps<'a> {
-        SealStamps {
-            list,
-            ask: !no_timestamp,
-            missed: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    pub(crate) fn stamp(&self, signature: &[u8]) -> Option<Vec<u8>> {
-        let token = if self.ask {
-            self.list.seal_stamp(signature)
-        } else {
-            self.list.kept_seal_stamp(signature)
-        };
-        if token.is_none() {
-            self.missed
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        token
-    }
-
-    /// Says so when a seal went without a timestamp although the profile names TSAs.
-    pub(crate) fn warn(&self) {
-        let named = self.list.list().map(|l| l.len()).unwrap_or(0);
-        if self.ask && named > 0 && self.missed.load(std::sync::atomic::Ordering::Relaxed) {
-            errln!(
-                "tweevoud: no time-stamping authority answered, so a seal has no timestamp (the TSAs are listed by `tweevoud tsa list`)"
-            );
-        }
-    }
 }

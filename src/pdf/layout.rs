@@ -1209,7 +1209,7 @@ fn panel(
     let height = (y + PAD).max(QR_SIZE + 2.0 * PAD);
     let qr_x = MARGIN_X + TEXT_W - PAD - QR_SIZE;
     match qr_content {
-        Some(content) => items.extend(qr::draw(&content, qr_x, PAD, QR_SIZE)),
+        Some(content) => items.extend(draw_qr(&content, qr_x, PAD, QR_SIZE)),
         None => items.push(Item::Frame {
             x: qr_x,
             y: PAD,
@@ -1432,6 +1432,43 @@ pub(crate) fn with_footers(
         )?);
     }
     Ok(pages)
+}
+
+/// The QR code of `content` as filled rectangles, one per run of dark modules in a row (no
+/// image), in a `size`-wide square at (`x`, `y`) (top left).
+fn draw_qr(content: &str, x: f32, y: f32, size: f32) -> Vec<Item> {
+    // The content is a few hundred ASCII bytes: far below the largest QR code.
+    let Some((n, dark)) = qr::modules(content.as_bytes()) else {
+        return vec![Item::Frame {
+            x,
+            y,
+            w: size,
+            h: size,
+            dashed: true,
+        }];
+    };
+    let module = size / n as f32;
+    let mut items = Vec::new();
+    for row in 0..n {
+        let mut col = 0;
+        while col < n {
+            if dark[row * n + col] {
+                let start = col;
+                while col < n && dark[row * n + col] {
+                    col += 1;
+                }
+                items.push(Item::Fill {
+                    x: x + start as f32 * module,
+                    y: y + row as f32 * module,
+                    w: (col - start) as f32 * module,
+                    h: module,
+                });
+            } else {
+                col += 1;
+            }
+        }
+    }
+    items
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 mod layout;
 mod qr;
 mod read;
+mod seal_layout;
 mod sealed;
 mod texts;
 mod write;

@@ -8,13 +8,12 @@
 //!
 //! so that a phone shows which agreement text, which template, which party, which key and
 //! which signature record the panel stands for, and a verifier holding the agreement file
-//! can match each of them. The code is drawn as filled rectangles, one per run of dark
-//! modules in a row, with no image.
+//! can match each of them. This module makes the code's modules; the layout draws them
+//! (`layout::draw_qr`).
 
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel};
 
-use super::layout::Item;
 use crate::agreement::Agreement;
 use crate::signature::SignatureRecord;
 
@@ -29,42 +28,6 @@ pub fn qr_content(agreement: &Agreement, record: &SignatureRecord) -> String {
         st.signer.role,
         record.record_hash()
     )
-}
-
-/// The code's dark modules as rectangles in a `size`-wide square at (`x`, `y`) (top left).
-pub(crate) fn draw(content: &str, x: f32, y: f32, size: f32) -> Vec<Item> {
-    // The content is a few hundred ASCII bytes: far below the largest QR code.
-    let Some((n, dark)) = modules(content.as_bytes()) else {
-        return vec![Item::Frame {
-            x,
-            y,
-            w: size,
-            h: size,
-            dashed: true,
-        }];
-    };
-    let module = size / n as f32;
-    let mut items = Vec::new();
-    for row in 0..n {
-        let mut col = 0;
-        while col < n {
-            if dark[row * n + col] {
-                let start = col;
-                while col < n && dark[row * n + col] {
-                    col += 1;
-                }
-                items.push(Item::Fill {
-                    x: x + start as f32 * module,
-                    y: y + row as f32 * module,
-                    w: (col - start) as f32 * module,
-                    h: module,
-                });
-            } else {
-                col += 1;
-            }
-        }
-    }
-    items
 }
 
 /// The masks in the order `qrcode` tries them; the first with the lowest penalty wins.
@@ -86,7 +49,7 @@ const MASKS: [MaskPattern; 8] = [
 /// fraction of the cost (its scoring took a third of the time of rendering an exemplar).
 /// Exemplars are compared byte for byte, so this must never pick another mask: the tests
 /// hold it to `qrcode`'s choice.
-fn modules(content: &[u8]) -> Option<(usize, Vec<bool>)> {
+pub(crate) fn modules(content: &[u8]) -> Option<(usize, Vec<bool>)> {
     let bits = qrcode::bits::encode_auto(content, EcLevel::M).ok()?;
     let version = bits.version();
     let width = usize::try_from(version.width()).ok()?;

@@ -1,109 +1,19 @@
-//! Renderer 3's seals (docs/pdf.md, "The seal"): where the seal goes in the PDF written, the
-//! seal of the party that made the PDF, the second seal the other party may add as an
-//! incremental update, and checking both.
+//! Renderer 3's seals (docs/pdf.md, "The seal"): the seal of the party that made the PDF, the
+//! second seal the other party may add as an incremental update, and checking both. Where
+//! they go, byte for byte, is `seal_layout`'s.
 //!
 //! Everything outside a seal's `/Contents` is a function of the agreement (and, for the second
 //! seal, of the first revision's length), so a verifier renders the PDF again, compares every
 //! byte outside the seals, and then checks each seal.
 
-use sha2::{Digest, Sha256};
-
-use super::write::{SealObjects, BYTE_RANGE_PLACEHOLDER, SEAL_SPACE};
+use super::seal_layout::{digest, increment, Slots, SEAL_SPACE};
 use super::PdfError;
 use crate::seal::{self, Identity, Opened, SealKey, SealProblem};
 use crate::verify::Reason;
 
-/// The name of the second seal's field.
-pub(crate) const SEAL_FIELD_2: &str = "Tweevoud seal 2";
-
-/// Where a seal goes, in a PDF written by a renderer that seals.
-pub(crate) struct Slots {
-    /// The offsets of the `<` and the `>` around the seal's `/Contents`.
-    contents: (usize, usize),
-    /// The objects the second seal updates.
-    objects: SealObjects,
-    /// Where the first revision's cross-reference table starts (its `startxref`).
-    startxref: usize,
-    /// The `/M` of the seals: the time of the last signature.
-    date: Option<String>,
-}
-
 /// A signature timestamp for a seal: given the seal's signature value, a token over it
 /// (RFC 3161), or `None` when none could be had.
 pub type Stamp<'a> = &'a (dyn Fn(&[u8]) -> Option<Vec<u8>> + Sync);
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| at + from)
-}
-
-/// The `/ByteRange` placeholder as the PDF writer writes it.
-fn placeholder() -> Vec<u8> {
-    format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER).into_bytes()
-}
-
-/// Sets a `/ByteRange` placeholder at `at` to `[0 lt gt+1 rest]`, padded with spaces to the
-/// placeholder's width.
-fn set_byte_range(bytes: &mut [u8], at: usize, contents: (usize, usize)) -> Result<(), PdfError> {
-    let width = placeholder().len();
-    let after = contents.1 + 1;
-    let text = format!("[0 {} {} {}]", contents.0, after, bytes.len() - after);
-    let mut padded = text.into_bytes();
-    if padded.len() > width {
-        return Err(PdfError::Malformed(
-            "the PDF is too large to be sealed".into(),
-        ));
-    }
-    padded.resize(width, b' ');
-    bytes[at..at + width].copy_from_slice(&padded);
-    Ok(())
-}
-
-/// The empty `/Contents` of a seal: `<`, zeros, `>`.
-fn empty_contents() -> Vec<u8> {
-    let mut c = Vec::with_capacity(SEAL_SPACE * 2 + 2);
-    c.push(b'<');
-    c.resize(SEAL_SPACE * 2 + 1, b'0');
-    c.push(b'>');
-    c
-}
-
-/// Finds the seal's place in a PDF just written, and sets its `/ByteRange`.
-pub(crate) fn prepare(
-    out: &mut [u8],
-    objects: SealObjects,
-    date: Option<String>,
-) -> Result<Slots, PdfError> {
-    let missing = || PdfError::Malformed("the seal's place was not written".into());
-    let lt = find(out, &empty_contents(), 0).ok_or_else(missing)?;
-    let contents = (lt, lt + SEAL_SPACE * 2 + 1);
-    let range = find(out, &placeholder(), 0).ok_or_else(missing)?;
-    set_byte_range(out, range, contents)?;
-    let startxref = find(out, b"startxref\n", out.len().saturating_sub(64))
-        .and_then(|at| {
-            let digits = &out[at + 10..];
-            let end = digits.iter().position(|b| !b.is_ascii_digit())?;
-            std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
-        })
-        .ok_or_else(missing)?;
-    Ok(Slots {
-        contents,
-        objects,
-        startxref,
-        date,
-    })
-}
-
-/// SHA-256 of the bytes outside `contents` (the `<` and `>` are outside the range signed).
-fn digest(bytes: &[u8], contents: (usize, usize)) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(&bytes[..contents.0]);
-    h.update(&bytes[contents.1 + 1..]);
-    h.finalize().into()
-}
 
 /// Seals the PDF in `bytes` at `contents`, with a signature timestamp if `stamp` gives one.
 fn seal_at(
@@ -133,78 +43,7 @@ pub(crate) fn seal_first(
     identity: &Identity,
     stamp: Option<Stamp<'_>>,
 ) -> Result<(), PdfError> {
-    seal_at(bytes, slots.contents, key, identity, stamp)
-}
-
-/// The second seal's incremental update of the first revision `base` (whose slots are
-/// `slots`), with its `/ByteRange` set and its `/Contents` zeros; and where its `/Contents` is.
-fn increment(base: &[u8], slots: &Slots) -> Result<(Vec<u8>, (usize, usize)), PdfError> {
-    let o = &slots.objects;
-    let sig = o.size;
-    let widget = o.size + 1;
-    let mut out = base.to_vec();
-    let mut offsets: Vec<(u32, usize)> = Vec::new();
-    out.push(b'\n');
-    offsets.push((sig, out.len()));
-    out.extend_from_slice(
-        format!(
-            "{sig} 0 obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange"
-        )
-        .as_bytes(),
-    );
-    let range = out.len();
-    out.extend_from_slice(&placeholder());
-    out.extend_from_slice(b"/Contents");
-    let lt = out.len();
-    out.extend_from_slice(&empty_contents());
-    let contents = (lt, out.len() - 1);
-    if let Some(d) = &slots.date {
-        out.extend_from_slice(format!("/M({d})").as_bytes());
-    }
-    out.extend_from_slice(b">>\nendobj\n");
-    offsets.push((widget, out.len()));
-    out.extend_from_slice(
-        format!(
-            "{widget} 0 obj\n<</Type/Annot/Subtype/Widget/FT/Sig/T({SEAL_FIELD_2})/F 132/Rect[0 0 0 0]/P {} 0 R/V {sig} 0 R>>\nendobj\n",
-            o.page
-        )
-        .as_bytes(),
-    );
-    offsets.push((o.annots, out.len()));
-    out.extend_from_slice(
-        format!(
-            "{} 0 obj\n[{} 0 R {widget} 0 R]\nendobj\n",
-            o.annots, o.widget
-        )
-        .as_bytes(),
-    );
-    offsets.push((o.form, out.len()));
-    out.extend_from_slice(
-        format!(
-            "{} 0 obj\n<</Fields[{} 0 R {widget} 0 R]/SigFlags 3>>\nendobj\n",
-            o.form, o.widget
-        )
-        .as_bytes(),
-    );
-    let xref = out.len();
-    offsets.sort_unstable();
-    out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
-    for (num, at) in &offsets {
-        out.extend_from_slice(format!("{num} 1\n{at:010} 00000 n \n").as_bytes());
-    }
-    let id = hex::encode_upper(&o.id);
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {}/Root {} 0 R/Info {} 0 R/ID[<{id}><{id}>]/Prev {}>>\nstartxref\n{xref}\n%%EOF\n",
-            widget + 1,
-            o.root,
-            o.info,
-            slots.startxref
-        )
-        .as_bytes(),
-    );
-    set_byte_range(&mut out, range, contents)?;
-    Ok((out, contents))
+    seal_at(bytes, slots.contents(), key, identity, stamp)
 }
 
 /// Adds the second seal to a sealed PDF of one revision (`base`, whose slots are `slots`).
@@ -323,12 +162,12 @@ pub(crate) fn check(
         problems: Vec::new(),
     };
     let base_len = expected.len();
-    if bytes.len() < base_len || !same_outside(&bytes[..base_len], expected, slots.contents) {
+    if bytes.len() < base_len || !same_outside(&bytes[..base_len], expected, slots.contents()) {
         result.problems.push(Reason::VisibleDiffers);
         return result;
     }
     let base = &bytes[..base_len];
-    match check_seal(base, slots.contents, 1, identity_of) {
+    match check_seal(base, slots.contents(), 1, identity_of) {
         Ok(seal) => result.seals.push(seal),
         Err(reason) => result.problems.push(reason),
     }

@@ -20,6 +20,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::layout::{Chunk, FontKind, Fonts, Ink, Item, Page, Style, PAGE_H};
+use super::seal_layout::{self, add_seal_field, seal_objects, Slots};
 use super::{texts, Exemplar, PdfError, Renderer};
 use crate::agreement::Agreement;
 use crate::party::Party;
@@ -32,13 +33,6 @@ const BOLD_ID: &str = "TWVDSB";
 pub(crate) const EXEMPLAR_KEY: &str = "TweevoudExemplar";
 /// The document information key naming the layout version.
 pub(crate) const RENDERER_KEY: &str = "TweevoudRenderer";
-/// The bytes of `/Contents` set aside for a seal, zeros until it is sealed.
-pub(crate) const SEAL_SPACE: usize = crate::seal::MAX_SEAL_BYTES;
-/// What the `/ByteRange` holds until it is set: wide enough for any offset in a PDF read.
-pub(crate) const BYTE_RANGE_PLACEHOLDER: i64 = 1_000_000_000;
-/// The name of the seal's field, and of the second seal's.
-pub(crate) const SEAL_FIELD_1: &str = "Tweevoud seal 1";
-
 fn round(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
@@ -283,7 +277,7 @@ pub(crate) struct Written {
     /// The PDF, its seal's `/ByteRange` set and its `/Contents` all zeros.
     pub bytes: Vec<u8>,
     /// Where the seal goes, and the objects a second seal updates.
-    pub slots: Option<super::sealed::Slots>,
+    pub slots: Option<Slots>,
 }
 
 pub(crate) fn write(
@@ -427,130 +421,10 @@ pub(crate) fn write(
     pdf.save_to(&mut out)
         .map_err(|e| PdfError::Malformed(format!("the PDF could not be written: {e}")))?;
     let slots = match numbers {
-        Some(numbers) => Some(super::sealed::prepare(&mut out, numbers, date)?),
+        Some(numbers) => Some(seal_layout::prepare(&mut out, numbers, date)?),
         None => None,
     };
     Ok(Written { bytes: out, slots })
-}
-
-/// The signature field of renderer 3's seal: an invisible widget on the last page (in an
-/// `/Annots` array of its own), listed in the catalog's `/AcroForm`, whose value is a
-/// signature dictionary with room for the seal.
-fn add_seal_field(pdf: &mut lopdf::Document, date: Option<&str>) -> Result<(), PdfError> {
-    let last_page = pdf
-        .get_pages()
-        .values()
-        .next_back()
-        .copied()
-        .ok_or_else(|| PdfError::Malformed("the PDF has no pages".into()))?;
-    let mut sig = Dictionary::new();
-    sig.set("Type", Object::Name(b"Sig".to_vec()));
-    sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
-    sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
-    sig.set(
-        "ByteRange",
-        Object::Array(
-            [
-                0,
-                BYTE_RANGE_PLACEHOLDER,
-                BYTE_RANGE_PLACEHOLDER,
-                BYTE_RANGE_PLACEHOLDER,
-            ]
-            .into_iter()
-            .map(Object::Integer)
-            .collect(),
-        ),
-    );
-    sig.set(
-        "Contents",
-        Object::String(vec![0; SEAL_SPACE], StringFormat::Hexadecimal),
-    );
-    if let Some(d) = date {
-        sig.set("M", Object::string_literal(d));
-    }
-    let sig_id = pdf.add_object(sig);
-    let mut widget = Dictionary::new();
-    widget.set("Type", Object::Name(b"Annot".to_vec()));
-    widget.set("Subtype", Object::Name(b"Widget".to_vec()));
-    widget.set("FT", Object::Name(b"Sig".to_vec()));
-    widget.set("T", Object::string_literal(SEAL_FIELD_1));
-    widget.set("F", Object::Integer(132));
-    widget.set(
-        "Rect",
-        Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]),
-    );
-    widget.set("P", Object::Reference(last_page));
-    widget.set("V", Object::Reference(sig_id));
-    let widget_id = pdf.add_object(widget);
-    let annots = pdf.add_object(Object::Array(vec![Object::Reference(widget_id)]));
-    let page = pdf
-        .get_object_mut(last_page)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| PdfError::Malformed(format!("the last page cannot be found: {e}")))?;
-    page.set("Annots", Object::Reference(annots));
-    let mut form = Dictionary::new();
-    form.set("Fields", Object::Array(vec![Object::Reference(widget_id)]));
-    form.set("SigFlags", Object::Integer(3));
-    let form_id = pdf.add_object(form);
-    pdf.catalog_mut()
-        .map_err(|e| PdfError::Malformed(format!("no catalog was written: {e}")))?
-        .set("AcroForm", Object::Reference(form_id));
-    Ok(())
-}
-
-/// The objects of the seal, as numbered in the PDF written.
-pub(crate) struct SealObjects {
-    pub root: u32,
-    pub info: u32,
-    pub form: u32,
-    pub annots: u32,
-    pub widget: u32,
-    pub page: u32,
-    pub size: u32,
-    pub id: Vec<u8>,
-}
-
-fn seal_objects(pdf: &lopdf::Document) -> Result<SealObjects, PdfError> {
-    let missing = |what: &str| PdfError::Malformed(format!("the seal's {what} was not written"));
-    let reference = |d: &Dictionary, key: &[u8]| d.get(key).and_then(Object::as_reference).ok();
-    let root = reference(&pdf.trailer, b"Root").ok_or_else(|| missing("catalog"))?;
-    let info = reference(&pdf.trailer, b"Info").ok_or_else(|| missing("information"))?;
-    let catalog = pdf.get_dictionary(root).map_err(|_| missing("catalog"))?;
-    let form = reference(catalog, b"AcroForm").ok_or_else(|| missing("form"))?;
-    let widget = pdf
-        .get_dictionary(form)
-        .ok()
-        .and_then(|f| f.get(b"Fields").and_then(Object::as_array).ok())
-        .and_then(|fields| fields.first())
-        .and_then(|w| w.as_reference().ok())
-        .ok_or_else(|| missing("field"))?;
-    let page = pdf
-        .get_dictionary(widget)
-        .ok()
-        .and_then(|w| reference(w, b"P"))
-        .ok_or_else(|| missing("page"))?;
-    let annots = pdf
-        .get_dictionary(page)
-        .ok()
-        .and_then(|p| reference(p, b"Annots"))
-        .ok_or_else(|| missing("annotations"))?;
-    let id = match pdf.trailer.get(b"ID").and_then(Object::as_array) {
-        Ok(a) => match a.first() {
-            Some(Object::String(id, _)) => id.clone(),
-            _ => return Err(missing("file identifier")),
-        },
-        Err(_) => return Err(missing("file identifier")),
-    };
-    Ok(SealObjects {
-        root: root.0,
-        info: info.0,
-        form: form.0,
-        annots: annots.0,
-        widget: widget.0,
-        page: page.0,
-        size: pdf.max_id + 1,
-        id,
-    })
 }
 
 /// Compresses the document's streams as lopdf's `Document::compress` does (each stream on
