@@ -114,6 +114,23 @@ fn customer_first() -> Agreement {
     a
 }
 
+/// Audit entry `i`'s `hash` taken again over the entry as it now stands (nothing after it is
+/// re-chained: the edits that use it touch the last entry only).
+fn rehash_entry(v: &mut Value, i: usize) {
+    let mut e: AuditEntry = serde_json::from_value(v["audit"][i].clone()).unwrap();
+    e.hash = audit_hash(&e);
+    v["audit"][i] = serde_json::to_value(&e).unwrap();
+}
+
+/// Signature `i`'s record hash as it now stands, named by its `signed` audit entry (the last
+/// entry, for the last signature), whose hash is taken again.
+fn rename_record(v: &mut Value, i: usize) {
+    let record: SignatureRecord = serde_json::from_value(v["signatures"][i].clone()).unwrap();
+    let last = v["audit"].as_array().unwrap().len() - 1;
+    v["audit"][last]["signature_sha256"] = record.record_hash().into();
+    rehash_entry(v, last);
+}
+
 /// Removes `blank`'s value from the file and from the first statement.
 fn drop_value(v: &mut Value, blank: &str) {
     let keep = |f: &Value| f["blank"] != blank;
@@ -251,6 +268,21 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
             v["signatures"][0]["timestamps"][0]["token"] = base64(&t).into();
         }),
         &["timestamp_unreadable"],
+    );
+    add(
+        "timestamp_certificate-not-carried",
+        tampered(stamped, |v| {
+            // Token 0 carrying its TSA's CA in place of its signing certificate (the
+            // certificates are not covered by the TSA's signature): no certificate matches
+            // the signer (timestamps.md, step 7).
+            let pem = std::fs::read_to_string(dir().join(TSA_CA)).unwrap();
+            let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            let ca =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap();
+            v["signatures"][0]["timestamps"][0]["token"] =
+                base64(&der_gen::with_certificates(&token(0), &[ca])).into();
+        }),
+        &["timestamp_certificate"],
     );
     add(
         "timestamp-in-format-1",
@@ -600,6 +632,118 @@ fn fail_vectors(
             v["signatures"][1]["statement"]["time"] = "2026-11-23T09:59:59+01:00".into();
         }),
         &["signed_before_previous"],
+    );
+    // The customer's record with a key or a signature that is not one (the audit trail names
+    // the record as it stands: only the value is wrong).
+    add(
+        "bad_public_key-31-bytes",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["public_key"] = base64(&[7; 31]).into();
+            rename_record(v, 1);
+        }),
+        &["bad_public_key"],
+    );
+    add(
+        "bad_signature_encoding-3-bytes",
+        tampered(complete, |v| {
+            v["signatures"][1]["signature"] = "AAAA".into();
+            rename_record(v, 1);
+        }),
+        &["bad_signature_encoding"],
+    );
+    // What a statement covers or leaves open, about blanks the template lacks or has filled.
+    add(
+        "unknown_blank-in-statement",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["values"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"blank": "customer_vat", "value": "BE0403170701", "filled_by": "customer"}));
+        }),
+        // Nor in the file's values (which cannot name it), nor left open.
+        &["filled_not_open", "unknown_blank", "value_emptied"],
+    );
+    add(
+        "open_unknown_blank",
+        forged(awaiting, |v| {
+            v["signatures"][0]["statement"]["open"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"blank": "customer_vat", "party": "customer"}));
+        }),
+        &["open_unknown_blank"],
+    );
+    add(
+        "open_filled",
+        forged(awaiting, |v| {
+            // Between `date` and `customer_signatory_name`, in the template's order.
+            v["signatures"][0]["statement"]["open"]
+                .as_array_mut()
+                .unwrap()
+                .insert(
+                    4,
+                    json!({"blank": "provider_signatory_name", "party": "provider"}),
+                );
+        }),
+        &["open_filled"],
+    );
+    // The file's values against what was signed.
+    add(
+        "value_emptied",
+        tampered(complete, |v| {
+            v["values"].as_array_mut().unwrap().remove(1);
+        }),
+        &["value_emptied"],
+    );
+    add(
+        "filler_changed",
+        tampered(complete, |v| {
+            v["values"][4]["filled_by"] = "customer".into()
+        }),
+        &["filler_changed"],
+    );
+    // A countersignature against the signature before it.
+    add(
+        "changed_signed_value",
+        forged(complete, |v| {
+            // The provider's function, changed in the file and in the customer's statement.
+            v["values"][5]["value"] = "COO".into();
+            v["signatures"][1]["statement"]["values"][5]["value"] = "COO".into();
+            retext(v, 1);
+        }),
+        &["changed_signed_value", "value_changed"],
+    );
+    add(
+        "filled_not_open",
+        forged(complete, |v| {
+            // The date, left open for the customer, said to be filled by the provider.
+            v["values"][3]["filled_by"] = "provider".into();
+            v["signatures"][1]["statement"]["values"][3]["filled_by"] = "provider".into();
+        }),
+        &["filled_not_open"],
+    );
+    // The audit trail as a whole.
+    add(
+        "audit_missing",
+        tampered(complete, |v| v["audit"] = json!([])),
+        &["audit_missing"],
+    );
+    add(
+        "audit_out_of_sequence",
+        tampered(complete, |v| {
+            // The last entry, the customer's signing: nothing hashes it.
+            v["audit"][4]["seq"] = 5.into();
+            rehash_entry(v, 4);
+        }),
+        &["audit_out_of_sequence"],
+    );
+    add(
+        "audit_unchained",
+        tampered(complete, |v| {
+            v["audit"][4]["prev"] = "00".repeat(32).into();
+            rehash_entry(v, 4);
+        }),
+        &["audit_unchained"],
     );
     fails
 }
