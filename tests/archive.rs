@@ -246,7 +246,7 @@ fn fail_invalid_or_foreign_files_are_refused_and_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let mut ar = Archive::open(tmp.path()).unwrap();
     let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let tampered = fs::read(vectors.join("fail_changed-value.tweevoud")).unwrap();
+    let tampered = fs::read(vectors.join("fail_value_changed-after-both-signed.tweevoud")).unwrap();
     let err = ar.add(&tampered, at(16), Some(&key())).unwrap_err();
     assert!(matches!(err, ArchiveError::Invalid(_)), "{err}");
     assert!(

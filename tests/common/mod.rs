@@ -306,19 +306,19 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
         ),
         (
             "a timestamp of another signature",
-            include_bytes!("../vectors/fail_timestamp-imprint.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_imprint.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_imprint"),
         ),
         (
             "a timestamp whose TSA signature was changed",
-            include_bytes!("../vectors/fail_timestamp-signature.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_signature.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_signature"),
         ),
         (
             "a timestamp whose certificate chain is broken",
-            include_bytes!("../vectors/fail_timestamp-chain.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_chain.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_chain"),
         ),
