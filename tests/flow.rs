@@ -1,6 +1,8 @@
 //! The two-party story through the CLI alone, with two profiles (two data directories), as
 //! the provider's CEO and the customer would run it.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -397,30 +399,43 @@ fn fail_signing_refusals_through_the_cli() {
 fn fail_hand_edits_are_reported_with_exit_1() {
     let (_, customer, signed) = two_party_flow();
     let original = fs::read_to_string(&signed).unwrap();
+    // The edit, and the blank whose value the customer's signature finds changed (`None`:
+    // some blank).
     let cases = [
         (
             "Brouwerij De Zwarte Kat BV\"",
             "Brouwerij De Witte Kat BV\"",
-            "blank customer_name was changed after Anne-Marie D'Hondt signed",
+            Some("customer_name"),
         ),
-        ("\"CEO\"", "\"Zaakvoerder\"", "was changed after"),
-        (
-            "\"2026-11-23\"",
-            "\"2026-11-24\"",
-            "blank date was changed after Anne-Marie D'Hondt signed",
-        ),
+        ("\"CEO\"", "\"Zaakvoerder\"", None),
+        ("\"2026-11-23\"", "\"2026-11-24\"", Some("date")),
     ];
-    for (from, to, reason) in cases {
+    for (from, to, blank) in cases {
         let edited = customer.path("edited.tweevoud");
         assert!(original.contains(from), "{from}");
         fs::write(&edited, original.replacen(from, to, 1)).unwrap();
-        customer
+        let out = customer
             .cmd(16)
-            .args(["verify", s(&edited)])
+            .args(["verify", "--json", s(&edited)])
             .assert()
-            .code(1)
-            .stdout(predicate::str::contains("INVALID"))
-            .stdout(predicate::str::contains(reason));
+            .code(1);
+        let answer = common::verify_answer(&out.get_output().stdout);
+        assert_eq!(common::verdict_and_codes(&answer).0, "altered");
+        let changed: Vec<&Value> = answer["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["problems"].as_array().unwrap())
+            .filter(|p| p["code"] == "value_changed")
+            .collect();
+        assert!(!changed.is_empty(), "{answer}");
+        if let Some(blank) = blank {
+            assert!(
+                changed.iter().any(|p| p["params"]["blank"] == blank
+                    && p["params"]["signer"] == "Anne-Marie D'Hondt"),
+                "{answer}"
+            );
+        }
     }
 }
 
@@ -429,23 +444,37 @@ fn fail_verify_foreign_corrupt_and_missing_files() {
     let side = Side::new(PROVIDER_PASS);
     let p = side.path("x.pdf");
     fs::write(&p, b"%PDF-1.7\n%%EOF\n").unwrap();
-    side.cmd(9)
-        .args(["verify", s(&p)])
+    let out = side
+        .cmd(9)
+        .args(["verify", "--json", s(&p)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("not a Tweevoud exemplar"));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    assert_eq!(
+        common::verdict_and_codes(&answer),
+        (
+            "not_tweevoud".to_string(),
+            vec!["pdf_without_agreement".to_string()]
+        )
+    );
     fs::write(
         &p,
         b"{\"format\": \"tweevoud-agreement/1\", \"template\": 3}",
     )
     .unwrap();
-    side.cmd(9)
-        .args(["verify", s(&p)])
+    let out = side
+        .cmd(9)
+        .args(["verify", "--json", s(&p)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "INVALID: not a valid agreement file",
-        ));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    assert_eq!(
+        common::verdict_and_codes(&answer),
+        (
+            "altered".to_string(),
+            vec!["damaged_agreement_file".to_string()]
+        )
+    );
     side.cmd(9)
         .args(["verify", s(&side.path("none.tweevoud"))])
         .assert()

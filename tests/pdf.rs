@@ -528,16 +528,16 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
             x.display()
         );
         // Nobody's keys are known to this profile: valid, signers not confirmed (exit 3).
-        tweevoud(16)
-            .args(["verify", s(x)])
+        let out = tweevoud(16)
+            .args(["verify", "--json", s(x)])
             .assert()
-            .code(3)
-            .stdout(predicate::str::contains(
-                "complete, valid signatures, but not confirmed who signed",
-            ))
-            .stdout(predicate::str::contains(
-                "the visible document is the one the signed agreement gives",
-            ));
+            .code(3);
+        let answer = common::verify_answer(&out.get_output().stdout);
+        assert_eq!(
+            common::verdict_and_codes(&answer),
+            ("complete_unconfirmed".to_string(), vec![])
+        );
+        assert_eq!(answer["exemplar"]["visible_document_matches"], true);
     }
     // Exporting an exemplar gives the same exemplars again.
     sealing(one.path(), 16)
@@ -958,12 +958,20 @@ fn one_byte_changed_in_the_attachment_makes_verify_fail_with_the_reason() {
 
 // ---- bad input ----------------------------------------------------------------------------
 
-fn verify_fails(path: &Path, phrase: &str) {
-    tweevoud(16)
-        .args(["verify", s(path)])
+/// `verify` exits 1 with `verdict` and exactly the problem `codes`; the library does not
+/// read the file as an agreement.
+fn verify_fails(path: &Path, verdict: &str, codes: &[&str]) {
+    let out = tweevoud(16)
+        .args(["verify", "--json", s(path)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains(phrase));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    let (found, problems) = common::verdict_and_codes(&answer);
+    assert_eq!(
+        (found.as_str(), problems),
+        (verdict, codes.iter().map(|c| c.to_string()).collect()),
+        "{answer}"
+    );
     let err = Agreement::load(path).expect_err("not an agreement");
     assert!(!err.to_string().is_empty());
 }
@@ -989,8 +997,13 @@ fn fail_not_a_pdf_at_all() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("fake.pdf");
     fs::write(&path, b"%PDF-1.7\nthis is no PDF\n").unwrap();
-    verify_fails(&path, "not a Tweevoud exemplar");
-    verify_fails(&path, "the PDF cannot be read");
+    verify_fails(&path, "not_tweevoud", &["pdf_without_agreement"]);
+    // Not for want of an attachment: the PDF cannot be read.
+    let bytes = fs::read(&path).unwrap();
+    assert!(matches!(
+        pdf::embedded_agreement(&bytes),
+        Err(PdfError::Malformed(_))
+    ));
     assert!(matches!(
         pdf::embedded_agreement(b"hello"),
         Err(PdfError::NotPdf)
@@ -1007,7 +1020,7 @@ fn fail_pdf_without_an_agreement() {
         "qpdf",
         &["--empty", "--pages", s(&paths[0]), "--", s(&plain)],
     );
-    verify_fails(&plain, "not a Tweevoud exemplar");
+    verify_fails(&plain, "not_tweevoud", &["pdf_without_agreement"]);
     tweevoud(16)
         .args(["render", s(&plain)])
         .assert()
@@ -1025,7 +1038,7 @@ fn fail_attachment_that_is_not_json() {
         *b = b'x';
     }
     fs::write(&qdf, &bytes).unwrap();
-    verify_fails(&qdf, "the agreement file inside the PDF is not valid");
+    verify_fails(&qdf, "altered", &["damaged_exemplar"]);
 }
 
 #[test]
@@ -1054,7 +1067,7 @@ fn fail_deeply_nested_or_huge_pdfs_get_an_error_not_a_crash() {
     use std::io::Write as _;
     (&f).write_all(b"%PDF-1.7\n").unwrap();
     f.set_len(100 << 20).unwrap();
-    verify_fails(&big, "larger than");
+    verify_fails(&big, "not_tweevoud", &["not_tweevoud"]);
     let err = Agreement::load(&big).unwrap_err().to_string();
     assert!(err.contains("larger than"), "{err}");
 }

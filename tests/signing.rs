@@ -160,7 +160,11 @@ fn fail_filling_refusals_after_a_signature() {
         matches!(e, ChangeError::Agreement(AgreementError::Signed { .. })),
         "{e}"
     );
-    assert!(e.to_string().contains("Tom Hendrix"), "{e}");
+    assert_eq!(
+        common::code_and(&e, "signer"),
+        ("blank_signed", "Tom Hendrix".to_string()),
+        "{e}"
+    );
     // The provider signed: it cannot fill the customer's blanks any more.
     let e = a
         .fill(

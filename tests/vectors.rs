@@ -1060,7 +1060,7 @@ fn message_bytes_are_tag_and_canonical_json() {
     assert_eq!(parsed["template_sha256"], a.template().sha256_hex());
 }
 
-/// The same through the binary: exit 1 and the reason on stdout.
+/// The same through the binary: exit 1, the verdict `altered` and the vector's codes.
 #[test]
 fn every_fail_vector_exits_1_through_the_cli() {
     let manifest = manifest();
@@ -1069,13 +1069,15 @@ fn every_fail_vector_exits_1_through_the_cli() {
         let out = assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()
             .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
-            .arg("verify")
+            .args(["verify", "--json"])
             .arg(dir().join(name))
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
-        assert!(stdout.contains("INVALID"), "{name}: {stdout}");
+        let (verdict, codes) = common::verdict_and_codes(&common::verify_answer(&out.stdout));
+        assert_eq!(verdict, "altered", "{name}: {stdout}");
+        assert_eq!(json!(codes), f["must_fail_with"], "{name}");
     }
     for name in [
         "dpa-awaiting.tweevoud",
@@ -1252,15 +1254,16 @@ fn fail_unknown_renderer_version() {
     let tmp = tempfile::TempDir::new().unwrap();
     let path = tmp.path().join("renderer-4.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    assert_cmd::Command::cargo_bin("tweevoud")
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
         .unwrap()
         .env("TWEEVOUD_DATA_DIR", tmp.path().join("profile"))
-        .args(["verify", path.to_str().unwrap()])
+        .args(["verify", "--json", path.to_str().unwrap()])
         .assert()
-        .code(1)
-        .stdout(predicates::str::contains(
-            "exemplar renderer \"4\", this program knows renderers 1, 2, 3",
-        ));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    let (verdict, codes) = common::verdict_and_codes(&answer);
+    assert_eq!(verdict, "altered");
+    assert!(codes.contains(&"renderer_version".to_string()), "{codes:?}");
 }
 
 // ---- timestamps --------------------------------------------------------------------------
