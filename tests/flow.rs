@@ -1,6 +1,8 @@
 //! The two-party story through the CLI alone, with two profiles (two data directories), as
 //! the provider's CEO and the customer would run it.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -61,44 +63,11 @@ fn verify_json(side: &Side, file: &Path, code: i32) -> Value {
 fn two_party_flow() -> (Side, Side, PathBuf) {
     let provider = Side::new(PROVIDER_PASS);
     let customer = Side::new(CUSTOMER_PASS);
-    provider
-        .cmd(9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Tom Hendrix",
-            "--org",
-            "Xtreme Internet Solutions BV",
-            "--function",
-            "CEO",
-        ])
-        .assert()
-        .success();
+    cli::make_key(provider.cmd(9), &cli::TOM).assert().success();
     let draft = provider.path("dpa.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
-    provider
-        .cmd(10)
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-            "--leave-open-for",
-            "customer",
-        ])
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
+    cli::sign(provider.cmd(10), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -125,18 +94,7 @@ fn two_party_flow() -> (Side, Side, PathBuf) {
     // The customer receives the file and Tom's public key (e.g. from XIS's website).
     let received = customer.path("dpa.tweevoud");
     fs::copy(&draft, &received).unwrap();
-    customer
-        .cmd(13)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Anne-Marie D'Hondt",
-            "--org",
-            "Brouwerij De Zwarte Kat BV",
-            "--function",
-            "Zaakvoerder",
-        ])
+    cli::make_key(customer.cmd(13), &cli::ANNE)
         .assert()
         .success();
     customer
@@ -153,27 +111,11 @@ fn two_party_flow() -> (Side, Side, PathBuf) {
         ])
         .assert()
         .success();
-    customer
-        .cmd(14)
-        .args(["fill", s(&received)])
-        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
-        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
-        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
-        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
-        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+    cli::fill_customer(customer.cmd(14), &received)
         .assert()
         .success()
         .stdout(predicate::str::contains("filled as customer"));
-    customer
-        .cmd(15)
-        .args([
-            "sign",
-            s(&received),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(customer.cmd(15), &received, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains("a key you verified on 2026-11-23"))
@@ -280,31 +222,12 @@ fn fail_wrong_passphrase_changes_nothing() {
         .assert()
         .success();
     let draft = provider.path("dpa.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
     let before = fs::read(&draft).unwrap();
-    provider
-        .cmd(10)
-        .env("TWEEVOUD_PASSPHRASE", "not the passphrase")
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-            "--leave-open-for",
-            "customer",
-        ])
+    let mut wrong = provider.cmd(10);
+    wrong.env("TWEEVOUD_PASSPHRASE", "not the passphrase");
+    cli::sign(wrong, &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("wrong passphrase"));
@@ -315,16 +238,7 @@ fn fail_wrong_passphrase_changes_nothing() {
 fn fail_signing_refusals_through_the_cli() {
     let (_, customer, signed) = two_party_flow();
     let before = fs::read(&signed).unwrap();
-    customer
-        .cmd(17)
-        .args([
-            "sign",
-            s(&signed),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(customer.cmd(17), &signed, &cli::ANNE)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("the customer has already signed"));
@@ -351,17 +265,7 @@ fn fail_signing_refusals_through_the_cli() {
         .assert()
         .success();
     let draft = provider.path("d.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
     provider
         .cmd(10)
         .args([

@@ -2,6 +2,8 @@
 //! pdftoppm, and qpdf. These tests run the real tools and fail when they are missing
 //! (`scripts/setup.sh` installs them).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -567,16 +569,7 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
 fn export_refuses_unsigned_agreements_and_other_files_in_the_way() {
     let dir = TempDir::new().unwrap();
     let draft = dir.path().join("draft.tweevoud");
-    tweevoud(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(tweevoud(9), &draft).assert().success();
     tweevoud(9)
         .args(["export", s(&draft)])
         .assert()
@@ -673,52 +666,19 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
     };
     let pp = "Dilsen-Stokkem 428 Rijksweg";
     let cp = "de zwarte kat in Genk";
-    side(&provider, pp, 9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Tom Hendrix",
-            "--org",
-            "Xtreme Internet Solutions BV",
-        ])
-        .args(["--function", "CEO"])
+    cli::make_key(side(&provider, pp, 9), &cli::TOM)
         .assert()
         .success();
-    side(&customer, cp, 9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Anne-Marie D'Hondt",
-            "--org",
-            "Brouwerij De Zwarte Kat BV",
-        ])
-        .args(["--function", "Zaakvoerder"])
+    cli::make_key(side(&customer, cp, 9), &cli::ANNE)
         .assert()
         .success();
 
     // The provider prepares, signs and exports the PDF to send; only that PDF travels.
     let draft = provider.path().join("dpa.tweevoud");
-    side(&provider, pp, 9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
+    cli::new_dpa(side(&provider, pp, 9), &draft)
         .assert()
         .success();
-    side(&provider, pp, 10)
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-        ])
+    cli::sign(side(&provider, pp, 10), &draft, &cli::TOM)
         .args(["--leave-open-for", "customer"])
         .assert()
         .success();
@@ -750,13 +710,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("customer_name"));
-    side(&customer, cp, 14)
-        .args(["fill", s(&shared)])
-        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
-        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
-        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
-        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
-        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+    cli::fill_customer(side(&customer, cp, 14), &shared)
         .assert()
         .success();
     let filled = customer.path().join("dpa.tweevoud");
@@ -774,15 +728,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("exists already"));
-    side(&customer, cp, 15)
-        .args([
-            "sign",
-            s(&filled),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(side(&customer, cp, 15), &filled, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -810,14 +756,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
     // When the provider filled the customer's details itself, `sign` works on the PDF
     // directly and writes the signed agreement file beside it.
     let draft2 = provider.path().join("prefilled.tweevoud");
-    side(&provider, pp, 9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft2),
-        ])
+    cli::new_dpa(side(&provider, pp, 9), &draft2)
         .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
         .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
         .args(["--set", "customer_enterprise_number=0403.170.701"])
@@ -825,15 +764,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .args(["--set", "customer_signatory_function=Zaakvoerder"])
         .assert()
         .success();
-    side(&provider, pp, 10)
-        .args([
-            "sign",
-            s(&draft2),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-        ])
+    cli::sign(side(&provider, pp, 10), &draft2, &cli::TOM)
         .assert()
         .success();
     let sent = provider.path().join("sent");
@@ -847,15 +778,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         &shared2,
     )
     .unwrap();
-    side(&customer, cp, 15)
-        .args([
-            "sign",
-            s(&shared2),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(side(&customer, cp, 15), &shared2, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains(

@@ -4,7 +4,6 @@
 mod common;
 
 use tweevoud::template::{canonicalize, BlockKind, Span, TemplateProblem};
-use tweevoud::Coded;
 use tweevoud::{Kind, Problem, Template, TemplateError};
 
 const MINIMAL: &str = r#"+++
