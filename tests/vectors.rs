@@ -1438,16 +1438,7 @@ fn fail_pdf_second_seal_with_another_time() {
 /// `….TWEEVOUD` carries no agreement file.
 #[test]
 fn fail_pdf_attachment_name_in_upper_case() {
-    let bytes = renderer_1_exemplar();
-    let from = b".tweevoud";
-    let mut upper = bytes.clone();
-    let mut count = 0;
-    let mut i = 0;
-    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
-        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
-        i += at + from.len();
-        count += 1;
-    }
+    let (upper, count) = attachment_name_in_upper_case();
     assert!(count >= 2, "the name stands in the file specification");
     assert!(matches!(
         pdf::embedded_agreement(&upper),
@@ -1456,6 +1447,20 @@ fn fail_pdf_attachment_name_in_upper_case() {
     let (verdict, codes) = judged(&upper);
     assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
     assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// The renderer 1 exemplar with every `.tweevoud` made `.TWEEVOUD`, and how many there were.
+fn attachment_name_in_upper_case() -> (Vec<u8>, usize) {
+    let mut upper = renderer_1_exemplar();
+    let from = b".tweevoud";
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
+        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
+        i += at + from.len();
+        count += 1;
+    }
+    (upper, count)
 }
 
 /// A PDF over the size limit is not looked at: `not_tweevoud`, as the same file refused
@@ -1623,9 +1628,10 @@ fn code_named(file: &str) -> Option<&str> {
 }
 
 /// The rule of item 5 of issue #20: every code in a table of the spec has a `fail_` vector
-/// whose name says it, or stands in [`NOT_FROM_A_FILE`] with why; every vector's name says a
-/// code it fails with (and `every_fail_vector_fails_with_exactly_its_codes` that it fails
-/// with exactly its codes).
+/// whose name says it (a file of `tests/vectors/` or an exemplar PDF of [`pdf_fail_vectors`]),
+/// or stands in [`NOT_FROM_A_FILE`] with why; every vector's name says a code it fails with
+/// (and `every_fail_vector_fails_with_exactly_its_codes` and
+/// `every_pdf_fail_vector_fails_with_exactly_its_codes` that it fails with exactly its codes).
 #[test]
 fn every_code_in_the_spec_has_a_vector_named_for_it() {
     let manifest = manifest();
@@ -1644,6 +1650,15 @@ fn every_code_in_the_spec_has_a_vector_named_for_it() {
                 .entry(code.to_string())
                 .or_default()
                 .push(file.to_string()),
+            _ => wrong.push(format!("{file}: its name says no code of {codes:?}")),
+        }
+    }
+    for (file, _, _, codes) in pdf_fail_vectors() {
+        match code_named(&file) {
+            Some(code) if codes.contains(&code) => named
+                .entry(code.to_string())
+                .or_default()
+                .push(file.clone()),
             _ => wrong.push(format!("{file}: its name says no code of {codes:?}")),
         }
     }
@@ -1678,5 +1693,221 @@ fn every_code_in_the_spec_has_a_vector_named_for_it() {
         }
     }
     assert!(seen.len() >= 60, "the tables were read: {seen:?}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// ---- exemplar PDFs that fail, built in memory ---------------------------------------------
+
+/// The hex of each seal's `/Contents` in `pdf`: (start, end) of the digits.
+fn seal_places(pdf: &[u8]) -> Vec<(usize, usize)> {
+    let key = b"/Contents<";
+    let mut places = Vec::new();
+    let mut from = 0;
+    while let Some(at) = pdf[from..].windows(key.len()).position(|w| w == key) {
+        let start = from + at + key.len();
+        let end = start + pdf[start..].iter().position(|&b| b == b'>').unwrap();
+        places.push((start, end));
+        from = end;
+    }
+    places
+}
+
+/// `pdf` with its first seal's place holding `seal`'s first seal (the same room in every
+/// PDF renderer 3 makes).
+fn with_seal_of(pdf: &[u8], seal: &[u8]) -> Vec<u8> {
+    let (s1, e1) = seal_places(pdf)[0];
+    let (s2, e2) = seal_places(seal)[0];
+    assert_eq!(e1 - s1, e2 - s2, "seals take the same room");
+    let mut out = pdf.to_vec();
+    out[s1..e1].copy_from_slice(&seal[s2..e2]);
+    out
+}
+
+/// `pdf` with its first seal's hex replaced by `hex`, then zeros.
+fn with_seal_hex(pdf: &[u8], hex: &[u8]) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let mut out = pdf.to_vec();
+    out[start..end].fill(b'0');
+    out[start..start + hex.len()].copy_from_slice(hex);
+    out
+}
+
+/// The DPA signed for the provider by Tom Hendrix with test key `seed`, as `function`: the
+/// to-sign PDF that key
+/// seals.
+fn to_sign_by(seed: u8, function: &str) -> Vec<u8> {
+    let mut a = Agreement::new(common::dpa(), Party::Provider, common::at(9));
+    a.fill(
+        Party::Provider,
+        &common::set(&[("provider_signatory_function", function)]),
+        common::at(9),
+    )
+    .unwrap();
+    a.sign(
+        &common::test_key(seed),
+        Party::Provider,
+        Some("Tom Hendrix"),
+        Some(Party::Customer),
+        common::at(10),
+    )
+    .unwrap();
+    let sealer = pdf::Sealer::new(&a, &common::test_key(seed), None).unwrap();
+    pdf::render(&a, Exemplar::ToSign, &sealer).unwrap()
+}
+
+/// `pdf` with one byte of its first seal's binding signature flipped: the 64 bytes that
+/// follow the Ed25519 key of `seed` in the certificate's binding extension.
+fn with_binding_flipped(pdf: &[u8], seed: u8) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let der = hex::decode(&pdf[start..end]).unwrap();
+    let mut marker = vec![0x04, 0x20];
+    marker.extend(common::test_key(seed).verifying_key().to_bytes());
+    marker.extend([0x04, 0x40]);
+    let at = der
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the binding extension");
+    let byte = at + marker.len() + 10;
+    let mut out = pdf.to_vec();
+    let digit = start + 2 * byte;
+    out[digit] = if out[digit] == b'0' { b'1' } else { b'0' };
+    out
+}
+
+/// Every exemplar PDF vector: its name (`fail_<code>-<what>.pdf`, as the files), its bytes,
+/// the verdict and the codes of every problem its judgement reports, sorted. Made from the
+/// complete DPA's exemplar 1 (sealed by the customer), by an edit of its bytes; PDFs are
+/// large and made in a second, so they are kept in memory, not as files.
+fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)> {
+    let complete = common::dpa_complete();
+    let one = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap()[0]
+        .bytes
+        .clone();
+    let mut fails = Vec::new();
+    let mut add = |name: &str, bytes: Vec<u8>, verdict, codes: &[&'static str]| {
+        fails.push((format!("fail_{name}.pdf"), bytes, verdict, codes.to_vec()));
+    };
+    add(
+        "visible_differs-renderer-1-producer",
+        edited(
+            &renderer_1_exemplar(),
+            b"(Tweevoud exemplar renderer 1)",
+            b"(Tweevoud exemplar renderer 7)",
+        ),
+        "altered",
+        &["visible_differs"],
+    );
+    add(
+        "renderer_version-4",
+        edited(&one, b"/TweevoudRenderer(3)", b"/TweevoudRenderer(4)"),
+        "altered",
+        &["renderer_version"],
+    );
+    add(
+        "exemplar_unlabelled",
+        edited(&one, b"/TweevoudExemplar(1)", b"/TweevoudExemplat(1)"),
+        "altered",
+        &["exemplar_unlabelled"],
+    );
+    // The to-sign PDF of the provider's signature, said to be exemplar 1: an awaiting
+    // agreement has no exemplars, and exemplar 1 is not what it shows.
+    add(
+        "label_mismatch-to-sign-as-exemplar-1",
+        edited(
+            &to_sign_by(1, "CEO"),
+            b"/TweevoudExemplar(to-sign)",
+            b"/TweevoudExemplar(1)      ",
+        ),
+        "altered",
+        &["label_mismatch", "visible_differs"],
+    );
+    let mut after = one.clone();
+    after.push(b'\n');
+    add(
+        "foreign_update-end-of-line-after-eof",
+        after,
+        "altered",
+        &["foreign_update"],
+    );
+    add(
+        "seal_missing",
+        with_seal_hex(&one, b""),
+        "altered",
+        &["seal_missing"],
+    );
+    add(
+        "seal_unreadable-empty-sequence",
+        with_seal_hex(&one, b"3000"),
+        "altered",
+        &["seal_unreadable"],
+    );
+    add(
+        "seal_not_signer",
+        with_seal_of(&one, &to_sign_by(3, "CEO")),
+        "altered",
+        &["seal_not_signer"],
+    );
+    // Tom's seal of a to-sign PDF where he signed as COO: not the certificate of his
+    // statement here (CEO).
+    add(
+        "seal_certificate-other-function",
+        with_seal_of(&one, &to_sign_by(1, "COO")),
+        "altered",
+        &["seal_certificate"],
+    );
+    add(
+        "seal_binding-flipped",
+        with_binding_flipped(&one, 2),
+        "altered",
+        &["seal_binding"],
+    );
+    // Tom's seal of the PDF to sign, which he sealed as he signed here: over other bytes.
+    add(
+        "seal_signature-of-another-pdf",
+        with_seal_of(&one, &to_sign_by(1, "CEO")),
+        "altered",
+        &["seal_signature"],
+    );
+    add(
+        "damaged_exemplar-attachment-not-json",
+        {
+            let mut doc = lopdf::Document::load_mem(&one).unwrap();
+            for object in doc.objects.values_mut() {
+                if let Ok(stream) = object.as_stream_mut() {
+                    if stream.dict.get(b"Type").and_then(|t| t.as_name()).ok()
+                        == Some(&b"EmbeddedFile"[..])
+                    {
+                        stream.set_plain_content(b"not an agreement".to_vec());
+                    }
+                }
+            }
+            let mut bytes = Vec::new();
+            doc.save_to(&mut bytes).unwrap();
+            bytes
+        },
+        "altered",
+        &["damaged_exemplar"],
+    );
+    add(
+        "pdf_without_agreement-name-in-upper-case",
+        attachment_name_in_upper_case().0,
+        "not_tweevoud",
+        &["pdf_without_agreement"],
+    );
+    fails
+}
+
+/// Every exemplar PDF vector is judged with exactly its verdict and codes.
+#[test]
+fn every_pdf_fail_vector_fails_with_exactly_its_codes() {
+    let mut wrong = Vec::new();
+    for (name, bytes, verdict, codes) in pdf_fail_vectors() {
+        let (found, mut problems) = judged(&bytes);
+        problems.sort();
+        problems.dedup();
+        if found.as_str() != verdict || problems != codes {
+            wrong.push(format!("{name}: {} {problems:?}", found.as_str()));
+        }
+    }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
