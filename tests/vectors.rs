@@ -1733,8 +1733,7 @@ fn with_seal_hex(pdf: &[u8], hex: &[u8]) -> Vec<u8> {
 }
 
 /// The DPA signed for the provider by Tom Hendrix with test key `seed`, as `function`: the
-/// to-sign PDF that key
-/// seals.
+/// to-sign PDF that key seals.
 fn to_sign_by(seed: u8, function: &str) -> Vec<u8> {
     let mut a = Agreement::new(common::dpa(), Party::Provider, common::at(9));
     a.fill(
