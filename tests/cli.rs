@@ -1,5 +1,7 @@
 //! The `tweevoud` binary, run for real against temporary files.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use assert_cmd::Command;
@@ -60,8 +62,7 @@ fn dpa_new_fill_check_render() {
     let dir = tempfile::tempdir().unwrap();
     let draft = dir.path().join("dpa.tweevoud");
     let d = draft.to_str().unwrap();
-    tweevoud()
-        .args(["new", "--template", "xis-verwerkersovereenkomst", "-o", d])
+    cli::new_dpa(tweevoud(), &draft)
         .args(["--set", "customer_enterprise_number=BE0821.588.020"])
         .assert()
         .success()
@@ -121,10 +122,7 @@ fn fail_invalid_enterprise_number_names_the_blank_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let draft = dir.path().join("dpa.tweevoud");
     let d = draft.to_str().unwrap();
-    tweevoud()
-        .args(["new", "--template", "xis-verwerkersovereenkomst", "-o", d])
-        .assert()
-        .success();
+    cli::new_dpa(tweevoud(), &draft).assert().success();
     let before = std::fs::read(&draft).unwrap();
     tweevoud()
         .args(["fill", d, "--as", "customer"])
@@ -157,10 +155,7 @@ fn fail_unknown_blank_bad_assignment_and_existing_output() {
     let dir = tempfile::tempdir().unwrap();
     let draft = dir.path().join("dpa.tweevoud");
     let d = draft.to_str().unwrap();
-    tweevoud()
-        .args(["new", "--template", "xis-verwerkersovereenkomst", "-o", d])
-        .assert()
-        .success();
+    cli::new_dpa(tweevoud(), &draft).assert().success();
     tweevoud()
         .args(["fill", d, "--set", "iban=BE68539007547034"])
         .assert()
@@ -171,8 +166,7 @@ fn fail_unknown_blank_bad_assignment_and_existing_output() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("is not BLANK=VALUE"));
-    tweevoud()
-        .args(["new", "--template", "xis-verwerkersovereenkomst", "-o", d])
+    cli::new_dpa(tweevoud(), &draft)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--force"));

@@ -1,6 +1,10 @@
 //! The two-party story through the CLI alone, with two profiles (two data directories), as
 //! the provider's CEO and the customer would run it.
 
+#[path = "common/cli.rs"]
+mod cli;
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -59,44 +63,11 @@ fn verify_json(side: &Side, file: &Path, code: i32) -> Value {
 fn two_party_flow() -> (Side, Side, PathBuf) {
     let provider = Side::new(PROVIDER_PASS);
     let customer = Side::new(CUSTOMER_PASS);
-    provider
-        .cmd(9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Tom Hendrix",
-            "--org",
-            "Xtreme Internet Solutions BV",
-            "--function",
-            "CEO",
-        ])
-        .assert()
-        .success();
+    cli::make_key(provider.cmd(9), &cli::TOM).assert().success();
     let draft = provider.path("dpa.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
-    provider
-        .cmd(10)
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-            "--leave-open-for",
-            "customer",
-        ])
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
+    cli::sign(provider.cmd(10), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -123,18 +94,7 @@ fn two_party_flow() -> (Side, Side, PathBuf) {
     // The customer receives the file and Tom's public key (e.g. from XIS's website).
     let received = customer.path("dpa.tweevoud");
     fs::copy(&draft, &received).unwrap();
-    customer
-        .cmd(13)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Anne-Marie D'Hondt",
-            "--org",
-            "Brouwerij De Zwarte Kat BV",
-            "--function",
-            "Zaakvoerder",
-        ])
+    cli::make_key(customer.cmd(13), &cli::ANNE)
         .assert()
         .success();
     customer
@@ -151,27 +111,11 @@ fn two_party_flow() -> (Side, Side, PathBuf) {
         ])
         .assert()
         .success();
-    customer
-        .cmd(14)
-        .args(["fill", s(&received)])
-        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
-        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
-        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
-        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
-        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+    cli::fill_customer(customer.cmd(14), &received)
         .assert()
         .success()
         .stdout(predicate::str::contains("filled as customer"));
-    customer
-        .cmd(15)
-        .args([
-            "sign",
-            s(&received),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(customer.cmd(15), &received, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains("a key you verified on 2026-11-23"))
@@ -278,31 +222,12 @@ fn fail_wrong_passphrase_changes_nothing() {
         .assert()
         .success();
     let draft = provider.path("dpa.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
     let before = fs::read(&draft).unwrap();
-    provider
-        .cmd(10)
-        .env("TWEEVOUD_PASSPHRASE", "not the passphrase")
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-            "--leave-open-for",
-            "customer",
-        ])
+    let mut wrong = provider.cmd(10);
+    wrong.env("TWEEVOUD_PASSPHRASE", "not the passphrase");
+    cli::sign(wrong, &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("wrong passphrase"));
@@ -313,16 +238,7 @@ fn fail_wrong_passphrase_changes_nothing() {
 fn fail_signing_refusals_through_the_cli() {
     let (_, customer, signed) = two_party_flow();
     let before = fs::read(&signed).unwrap();
-    customer
-        .cmd(17)
-        .args([
-            "sign",
-            s(&signed),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(customer.cmd(17), &signed, &cli::ANNE)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("the customer has already signed"));
@@ -349,17 +265,7 @@ fn fail_signing_refusals_through_the_cli() {
         .assert()
         .success();
     let draft = provider.path("d.tweevoud");
-    provider
-        .cmd(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(provider.cmd(9), &draft).assert().success();
     provider
         .cmd(10)
         .args([
@@ -397,30 +303,43 @@ fn fail_signing_refusals_through_the_cli() {
 fn fail_hand_edits_are_reported_with_exit_1() {
     let (_, customer, signed) = two_party_flow();
     let original = fs::read_to_string(&signed).unwrap();
+    // The edit, and the blank whose value the customer's signature finds changed (`None`:
+    // some blank).
     let cases = [
         (
             "Brouwerij De Zwarte Kat BV\"",
             "Brouwerij De Witte Kat BV\"",
-            "blank customer_name was changed after Anne-Marie D'Hondt signed",
+            Some("customer_name"),
         ),
-        ("\"CEO\"", "\"Zaakvoerder\"", "was changed after"),
-        (
-            "\"2026-11-23\"",
-            "\"2026-11-24\"",
-            "blank date was changed after Anne-Marie D'Hondt signed",
-        ),
+        ("\"CEO\"", "\"Zaakvoerder\"", None),
+        ("\"2026-11-23\"", "\"2026-11-24\"", Some("date")),
     ];
-    for (from, to, reason) in cases {
+    for (from, to, blank) in cases {
         let edited = customer.path("edited.tweevoud");
         assert!(original.contains(from), "{from}");
         fs::write(&edited, original.replacen(from, to, 1)).unwrap();
-        customer
+        let out = customer
             .cmd(16)
-            .args(["verify", s(&edited)])
+            .args(["verify", "--json", s(&edited)])
             .assert()
-            .code(1)
-            .stdout(predicate::str::contains("INVALID"))
-            .stdout(predicate::str::contains(reason));
+            .code(1);
+        let answer = common::verify_answer(&out.get_output().stdout);
+        assert_eq!(common::verdict_and_codes(&answer).0, "altered");
+        let changed: Vec<&Value> = answer["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["problems"].as_array().unwrap())
+            .filter(|p| p["code"] == "value_changed")
+            .collect();
+        assert!(!changed.is_empty(), "{answer}");
+        if let Some(blank) = blank {
+            assert!(
+                changed.iter().any(|p| p["params"]["blank"] == blank
+                    && p["params"]["signer"] == "Anne-Marie D'Hondt"),
+                "{answer}"
+            );
+        }
     }
 }
 
@@ -429,23 +348,37 @@ fn fail_verify_foreign_corrupt_and_missing_files() {
     let side = Side::new(PROVIDER_PASS);
     let p = side.path("x.pdf");
     fs::write(&p, b"%PDF-1.7\n%%EOF\n").unwrap();
-    side.cmd(9)
-        .args(["verify", s(&p)])
+    let out = side
+        .cmd(9)
+        .args(["verify", "--json", s(&p)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("not a Tweevoud exemplar"));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    assert_eq!(
+        common::verdict_and_codes(&answer),
+        (
+            "not_tweevoud".to_string(),
+            vec!["pdf_without_agreement".to_string()]
+        )
+    );
     fs::write(
         &p,
         b"{\"format\": \"tweevoud-agreement/1\", \"template\": 3}",
     )
     .unwrap();
-    side.cmd(9)
-        .args(["verify", s(&p)])
+    let out = side
+        .cmd(9)
+        .args(["verify", "--json", s(&p)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "INVALID: not a valid agreement file",
-        ));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    assert_eq!(
+        common::verdict_and_codes(&answer),
+        (
+            "altered".to_string(),
+            vec!["damaged_agreement_file".to_string()]
+        )
+    );
     side.cmd(9)
         .args(["verify", s(&side.path("none.tweevoud"))])
         .assert()

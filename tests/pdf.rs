@@ -2,6 +2,8 @@
 //! pdftoppm, and qpdf. These tests run the real tools and fail when they are missing
 //! (`scripts/setup.sh` installs them).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -528,16 +530,16 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
             x.display()
         );
         // Nobody's keys are known to this profile: valid, signers not confirmed (exit 3).
-        tweevoud(16)
-            .args(["verify", s(x)])
+        let out = tweevoud(16)
+            .args(["verify", "--json", s(x)])
             .assert()
-            .code(3)
-            .stdout(predicate::str::contains(
-                "complete, valid signatures, but not confirmed who signed",
-            ))
-            .stdout(predicate::str::contains(
-                "the visible document is the one the signed agreement gives",
-            ));
+            .code(3);
+        let answer = common::verify_answer(&out.get_output().stdout);
+        assert_eq!(
+            common::verdict_and_codes(&answer),
+            ("complete_unconfirmed".to_string(), vec![])
+        );
+        assert_eq!(answer["exemplar"]["visible_document_matches"], true);
     }
     // Exporting an exemplar gives the same exemplars again.
     sealing(one.path(), 16)
@@ -567,16 +569,7 @@ fn export_twice_in_two_processes_gives_identical_bytes_and_both_verify() {
 fn export_refuses_unsigned_agreements_and_other_files_in_the_way() {
     let dir = TempDir::new().unwrap();
     let draft = dir.path().join("draft.tweevoud");
-    tweevoud(9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
+    cli::new_dpa(tweevoud(9), &draft).assert().success();
     tweevoud(9)
         .args(["export", s(&draft)])
         .assert()
@@ -673,52 +666,19 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
     };
     let pp = "Dilsen-Stokkem 428 Rijksweg";
     let cp = "de zwarte kat in Genk";
-    side(&provider, pp, 9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Tom Hendrix",
-            "--org",
-            "Xtreme Internet Solutions BV",
-        ])
-        .args(["--function", "CEO"])
+    cli::make_key(side(&provider, pp, 9), &cli::TOM)
         .assert()
         .success();
-    side(&customer, cp, 9)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Anne-Marie D'Hondt",
-            "--org",
-            "Brouwerij De Zwarte Kat BV",
-        ])
-        .args(["--function", "Zaakvoerder"])
+    cli::make_key(side(&customer, cp, 9), &cli::ANNE)
         .assert()
         .success();
 
     // The provider prepares, signs and exports the PDF to send; only that PDF travels.
     let draft = provider.path().join("dpa.tweevoud");
-    side(&provider, pp, 9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
+    cli::new_dpa(side(&provider, pp, 9), &draft)
         .assert()
         .success();
-    side(&provider, pp, 10)
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-        ])
+    cli::sign(side(&provider, pp, 10), &draft, &cli::TOM)
         .args(["--leave-open-for", "customer"])
         .assert()
         .success();
@@ -750,13 +710,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("customer_name"));
-    side(&customer, cp, 14)
-        .args(["fill", s(&shared)])
-        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
-        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
-        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
-        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
-        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+    cli::fill_customer(side(&customer, cp, 14), &shared)
         .assert()
         .success();
     let filled = customer.path().join("dpa.tweevoud");
@@ -774,15 +728,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("exists already"));
-    side(&customer, cp, 15)
-        .args([
-            "sign",
-            s(&filled),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(side(&customer, cp, 15), &filled, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -810,14 +756,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
     // When the provider filled the customer's details itself, `sign` works on the PDF
     // directly and writes the signed agreement file beside it.
     let draft2 = provider.path().join("prefilled.tweevoud");
-    side(&provider, pp, 9)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft2),
-        ])
+    cli::new_dpa(side(&provider, pp, 9), &draft2)
         .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
         .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
         .args(["--set", "customer_enterprise_number=0403.170.701"])
@@ -825,15 +764,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         .args(["--set", "customer_signatory_function=Zaakvoerder"])
         .assert()
         .success();
-    side(&provider, pp, 10)
-        .args([
-            "sign",
-            s(&draft2),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-        ])
+    cli::sign(side(&provider, pp, 10), &draft2, &cli::TOM)
         .assert()
         .success();
     let sent = provider.path().join("sent");
@@ -847,15 +778,7 @@ fn a_customer_countersigns_from_the_shared_pdf_alone() {
         &shared2,
     )
     .unwrap();
-    side(&customer, cp, 15)
-        .args([
-            "sign",
-            s(&shared2),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(side(&customer, cp, 15), &shared2, &cli::ANNE)
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -958,12 +881,20 @@ fn one_byte_changed_in_the_attachment_makes_verify_fail_with_the_reason() {
 
 // ---- bad input ----------------------------------------------------------------------------
 
-fn verify_fails(path: &Path, phrase: &str) {
-    tweevoud(16)
-        .args(["verify", s(path)])
+/// `verify` exits 1 with `verdict` and exactly the problem `codes`; the library does not
+/// read the file as an agreement.
+fn verify_fails(path: &Path, verdict: &str, codes: &[&str]) {
+    let out = tweevoud(16)
+        .args(["verify", "--json", s(path)])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains(phrase));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    let (found, problems) = common::verdict_and_codes(&answer);
+    assert_eq!(
+        (found.as_str(), problems),
+        (verdict, codes.iter().map(|c| c.to_string()).collect()),
+        "{answer}"
+    );
     let err = Agreement::load(path).expect_err("not an agreement");
     assert!(!err.to_string().is_empty());
 }
@@ -989,8 +920,13 @@ fn fail_not_a_pdf_at_all() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("fake.pdf");
     fs::write(&path, b"%PDF-1.7\nthis is no PDF\n").unwrap();
-    verify_fails(&path, "not a Tweevoud exemplar");
-    verify_fails(&path, "the PDF cannot be read");
+    verify_fails(&path, "not_tweevoud", &["pdf_without_agreement"]);
+    // Not for want of an attachment: the PDF cannot be read.
+    let bytes = fs::read(&path).unwrap();
+    assert!(matches!(
+        pdf::embedded_agreement(&bytes),
+        Err(PdfError::Malformed(_))
+    ));
     assert!(matches!(
         pdf::embedded_agreement(b"hello"),
         Err(PdfError::NotPdf)
@@ -1007,7 +943,7 @@ fn fail_pdf_without_an_agreement() {
         "qpdf",
         &["--empty", "--pages", s(&paths[0]), "--", s(&plain)],
     );
-    verify_fails(&plain, "not a Tweevoud exemplar");
+    verify_fails(&plain, "not_tweevoud", &["pdf_without_agreement"]);
     tweevoud(16)
         .args(["render", s(&plain)])
         .assert()
@@ -1025,7 +961,7 @@ fn fail_attachment_that_is_not_json() {
         *b = b'x';
     }
     fs::write(&qdf, &bytes).unwrap();
-    verify_fails(&qdf, "the agreement file inside the PDF is not valid");
+    verify_fails(&qdf, "altered", &["damaged_exemplar"]);
 }
 
 #[test]
@@ -1054,7 +990,7 @@ fn fail_deeply_nested_or_huge_pdfs_get_an_error_not_a_crash() {
     use std::io::Write as _;
     (&f).write_all(b"%PDF-1.7\n").unwrap();
     f.set_len(100 << 20).unwrap();
-    verify_fails(&big, "larger than");
+    verify_fails(&big, "not_tweevoud", &["not_tweevoud"]);
     let err = Agreement::load(&big).unwrap_err().to_string();
     assert!(err.contains("larger than"), "{err}");
 }

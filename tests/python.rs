@@ -93,7 +93,7 @@ fn python_verifier_accepts_the_complete_agreement() {
 #[test]
 fn fail_python_rejects_an_altered_statement() {
     let v = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let (ok, stdout, stderr) = run(&[v.join("fail_altered-statement.tweevoud")]);
+    let (ok, stdout, stderr) = run(&[v.join("fail_signature_mismatch-statement-altered.tweevoud")]);
     assert!(!ok, "{stdout}\n{stderr}");
     assert!(
         stdout.contains(": invalid ") && stdout.contains("signature_mismatch"),

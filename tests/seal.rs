@@ -2,6 +2,8 @@
 //! (poppler's `pdfsig`, pyHanko, qpdf, openssl). These tests run the real tools and fail when
 //! one is missing (`scripts/setup.sh` installs them all, pyHanko into its venv).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -661,14 +663,7 @@ fn the_cli_exports_sealed_exemplars_that_verify_everywhere_and_twice_the_same() 
             .env_remove("TWEEVOUD_PASSPHRASE");
         cmd
     };
-    tv(13)
-        .args(["key", "new", "--name", "Anne-Marie D'Hondt"])
-        .args([
-            "--org",
-            "Brouwerij De Zwarte Kat BV",
-            "--function",
-            "Zaakvoerder",
-        ])
+    cli::make_key(tv(13), &cli::ANNE)
         .args(["--passphrase-file", s(&pass)])
         .assert()
         .success();
@@ -679,24 +674,11 @@ fn the_cli_exports_sealed_exemplars_that_verify_everywhere_and_twice_the_same() 
         .args(["export", s(&file), "--passphrase-file", s(&pass)])
         .assert()
         .failure();
-    tv(14)
-        .args(["fill", s(&file), "--as", "customer"])
-        .args(["--set", "customer_name=Brouwerij De Zwarte Kat BV"])
-        .args(["--set", "customer_address=Kerkstraat 12\n3600 Genk"])
-        .args(["--set", "customer_enterprise_number=BE 0403.170.701"])
-        .args(["--set", "customer_signatory_name=Anne-Marie D'Hondt"])
-        .args(["--set", "customer_signatory_function=Zaakvoerder"])
+    cli::fill_customer(tv(14), &file)
+        .args(["--as", "customer"])
         .assert()
         .success();
-    tv(15)
-        .args([
-            "sign",
-            s(&file),
-            "--key",
-            "Anne-Marie D'Hondt",
-            "--as",
-            "customer",
-        ])
+    cli::sign(tv(15), &file, &cli::ANNE)
         .args(["--passphrase-file", s(&pass)])
         .assert()
         .success();

@@ -3,6 +3,9 @@
 //! directory, not in its temporary directory; not raw, not hex, not base64. The passphrase
 //! neither.
 
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -40,37 +43,24 @@ fn secret_key_and_passphrase_are_written_nowhere_in_the_clear() {
     let out = root.path().join("out");
     fs::create_dir_all(&tmp).unwrap();
     fs::create_dir_all(&out).unwrap();
-    let run = |args: &[&str]| {
-        Command::cargo_bin("tweevoud")
-            .unwrap()
-            .env("TWEEVOUD_DATA_DIR", &data)
+    let tweevoud = || {
+        let mut cmd = Command::cargo_bin("tweevoud").unwrap();
+        cmd.env("TWEEVOUD_DATA_DIR", &data)
             .env("TWEEVOUD_PASSPHRASE", PASS)
-            .env("TMPDIR", &tmp)
-            .args(args)
-            .assert()
-            .success();
+            .env("TMPDIR", &tmp);
+        cmd
+    };
+    let run = |args: &[&str]| {
+        tweevoud().args(args).assert().success();
     };
     let draft = out.join("dpa.tweevoud");
     let d = draft.to_str().unwrap();
-    run(&[
-        "key",
-        "new",
-        "--name",
-        "Tom Hendrix",
-        "--org",
-        "Xtreme Internet Solutions BV",
-    ]);
-    run(&["new", "--template", "xis-verwerkersovereenkomst", "-o", d]);
-    run(&[
-        "sign",
-        d,
-        "--key",
-        "Tom Hendrix",
-        "--as",
-        "provider",
-        "--leave-open-for",
-        "customer",
-    ]);
+    cli::make_key(tweevoud(), &cli::TOM).assert().success();
+    cli::new_dpa(tweevoud(), &draft).assert().success();
+    cli::sign(tweevoud(), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer"])
+        .assert()
+        .success();
     run(&["export", d, "-o", out.to_str().unwrap()]);
     run(&["archive", "add", d, "--key", "Tom Hendrix"]);
     run(&["key", "check", "Tom Hendrix"]);

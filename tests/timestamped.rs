@@ -4,6 +4,8 @@
 //! carry a seal timestamp that pyHanko accepts, and exporting again gives the same bytes.
 #![cfg(feature = "fs")]
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -55,16 +57,7 @@ fn provider(
     extra: &[&str],
 ) -> (PathBuf, PathBuf) {
     let profile = dir.join("provider");
-    tv(&profile, None)
-        .args([
-            "key",
-            "new",
-            "--name",
-            "Tom Hendrix",
-            "--org",
-            "Xtreme Internet Solutions BV",
-        ])
-        .args(["--function", "CEO"])
+    cli::make_key(tv(&profile, None), &cli::TOM)
         .assert()
         .success();
     if let Some(url) = url {
@@ -75,25 +68,8 @@ fn provider(
             .stdout(predicate::str::contains("Tweevoud Test CA"));
     }
     let draft = dir.join("dpa.tweevoud");
-    tv(&profile, None)
-        .args([
-            "new",
-            "--template",
-            "xis-verwerkersovereenkomst",
-            "-o",
-            s(&draft),
-        ])
-        .assert()
-        .success();
-    tv(&profile, now)
-        .args([
-            "sign",
-            s(&draft),
-            "--key",
-            "Tom Hendrix",
-            "--as",
-            "provider",
-        ])
+    cli::new_dpa(tv(&profile, None), &draft).assert().success();
+    cli::sign(tv(&profile, now), &draft, &cli::TOM)
         .args(["--leave-open-for", "customer"])
         .args(extra)
         .assert()

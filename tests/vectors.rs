@@ -5,7 +5,8 @@
 //! regenerate with `TWEEVOUD_REGENERATE_VECTORS=1 cargo test --test vectors` and review the
 //! diff. Every `fail_*` vector must fail verification with exactly the codes its manifest
 //! entry names (`must_fail_with`), and every valid one verify with its status and
-//! `unsigned_audit`.
+//! `unsigned_audit`. A `fail_` vector is named for its code, `fail_<code>[-<what>]`, and
+//! every failure code in the tables of the spec has one (`every_code_in_the_spec_has_a_vector_named_for_it`).
 
 mod common;
 #[path = "common/der_gen.rs"]
@@ -114,6 +115,44 @@ fn customer_first() -> Agreement {
     a
 }
 
+/// Audit entry `i`'s `hash` taken again over the entry as it now stands (nothing after it is
+/// re-chained: the edits that use it touch the last entry only).
+fn rehash_entry(v: &mut Value, i: usize) {
+    let mut e: AuditEntry = serde_json::from_value(v["audit"][i].clone()).unwrap();
+    e.hash = audit_hash(&e);
+    v["audit"][i] = serde_json::to_value(&e).unwrap();
+}
+
+/// Signature `i`'s record hash as it now stands, named by its `signed` audit entry (the last
+/// entry, for the last signature), whose hash is taken again.
+fn rename_record(v: &mut Value, i: usize) {
+    let record: SignatureRecord = serde_json::from_value(v["signatures"][i].clone()).unwrap();
+    let last = v["audit"].as_array().unwrap().len() - 1;
+    v["audit"][last]["signature_sha256"] = record.record_hash().into();
+    rehash_entry(v, last);
+}
+
+/// Signature `i` signed again over its statement as edited, with its party's key, and named
+/// by the last audit entry (`rename_record`): for edits to the last signature that nothing
+/// else covers.
+fn resign_last(v: &mut Value, i: usize) {
+    let record: SignatureRecord = serde_json::from_value(v["signatures"][i].clone()).unwrap();
+    let role = record.statement.signer.role;
+    let signed = SignatureRecord::sign(record.statement, &key_of(role));
+    v["signatures"][i] = serde_json::to_value(&signed).unwrap();
+    rename_record(v, i);
+}
+
+/// Signature `i`'s `text_sha256` set to the text of its own values (what it signed, not the
+/// file's).
+fn retext_signed(v: &mut Value, i: usize) {
+    let mut draft = v.clone();
+    draft["signatures"] = json!([]);
+    draft["values"] = v["signatures"][i]["statement"]["values"].clone();
+    let a = Agreement::from_json(&draft.to_string()).unwrap();
+    v["signatures"][i]["statement"]["text_sha256"] = a.text_sha256().into();
+}
+
 /// Removes `blank`'s value from the file and from the first statement.
 fn drop_value(v: &mut Value, blank: &str) {
     let keep = |f: &Value| f["blank"] != blank;
@@ -205,14 +244,14 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         fails.push((format!("fail_{name}.tweevoud"), text, codes.to_vec()));
     };
     add(
-        "timestamp-imprint",
+        "timestamp_imprint",
         tampered(stamped, |v| {
             v["signatures"][1]["timestamps"][0] = v["signatures"][0]["timestamps"][0].clone();
         }),
         &["timestamp_imprint"],
     );
     add(
-        "timestamp-signature",
+        "timestamp_signature",
         tampered(stamped, |v| {
             v["signatures"][0]["timestamps"][0]["token"] =
                 base64(&with_signature_flipped(&token(0))).into();
@@ -220,7 +259,7 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         &["timestamp_signature"],
     );
     add(
-        "timestamp-chain",
+        "timestamp_chain",
         tampered(stamped, |v| {
             // A token over signature 0 whose TSA certificate names as its issuer a CA the
             // token also carries, of the same name, that did not sign it (made once with
@@ -232,7 +271,7 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         &["timestamp_chain"],
     );
     add(
-        "timestamp-unreadable",
+        "timestamp_unreadable-not-base64-or-cut",
         tampered(stamped, |v| {
             // Not base64; and base64 of a token cut short (not one DER ContentInfo).
             v["signatures"][0]["timestamps"][0]["token"] = "not base64!".into();
@@ -241,7 +280,7 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         &["timestamp_unreadable"],
     );
     add(
-        "timestamp-set-order",
+        "timestamp_unreadable-set-order",
         tampered(stamped, |v| {
             // An unsigned attribute (which the TSA's signature does not cover) whose two
             // values are not in DER order: refused, not sorted (timestamps.md, step 1).
@@ -253,12 +292,27 @@ fn timestamp_fail_vectors(stamped: &Agreement) -> Vec<(String, String, Vec<&'sta
         &["timestamp_unreadable"],
     );
     add(
-        "timestamp-in-format-1",
+        "timestamp_certificate-not-carried",
+        tampered(stamped, |v| {
+            // Token 0 carrying its TSA's CA in place of its signing certificate (the
+            // certificates are not covered by the TSA's signature): no certificate matches
+            // the signer (timestamps.md, step 7).
+            let pem = std::fs::read_to_string(dir().join(TSA_CA)).unwrap();
+            let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            let ca =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap();
+            v["signatures"][0]["timestamps"][0]["token"] =
+                base64(&der_gen::with_certificates(&token(0), &[ca])).into();
+        }),
+        &["timestamp_certificate"],
+    );
+    add(
+        "damaged_agreement_file-timestamp-in-format-1",
         tampered(stamped, |v| v["format"] = "tweevoud-agreement/1".into()),
         &["damaged_agreement_file"],
     );
     add(
-        "timestamp-five",
+        "damaged_agreement_file-timestamp-five",
         tampered(stamped, |v| {
             let one = v["signatures"][0]["timestamps"][0].clone();
             v["signatures"][0]["timestamps"] = Value::Array(vec![one; 5]);
@@ -279,14 +333,14 @@ fn fail_vectors(
         fails.push((format!("fail_{name}.tweevoud"), text, codes.to_vec()));
     };
     add(
-        "changed-value",
+        "value_changed-after-both-signed",
         tampered(complete, |v| {
             v["values"][0]["value"] = "Brouwerij De Witte Kat BV".into();
         }),
         &["value_changed"],
     );
     add(
-        "filled-not-open",
+        "filled_after_signing-not-left-open",
         tampered(awaiting, |v| {
             // customer_name comes first in the template's order.
             v["values"].as_array_mut().unwrap().insert(
@@ -297,7 +351,7 @@ fn fail_vectors(
         &["filled_after_signing"],
     );
     add(
-        "swapped-template",
+        "template_swapped",
         tampered(complete, |v| {
             let text = v["template"]["text"]
                 .as_str()
@@ -309,7 +363,7 @@ fn fail_vectors(
         &["template_swapped", "text_mismatch"],
     );
     add(
-        "reordered-signatures",
+        "signature_count-signatures-swapped",
         tampered(complete, |v| {
             v["signatures"].as_array_mut().unwrap().swap(0, 1)
         }),
@@ -324,14 +378,14 @@ fn fail_vectors(
         ],
     );
     add(
-        "removed-signature",
+        "audit_signature_count-signature-removed",
         tampered(complete, |v| {
             v["signatures"].as_array_mut().unwrap().remove(1);
         }),
         &["audit_signature_count"],
     );
     add(
-        "signed-twice",
+        "signed_twice",
         tampered(complete, |v| {
             let first = v["signatures"][0].clone();
             v["signatures"].as_array_mut().unwrap().push(first);
@@ -347,7 +401,7 @@ fn fail_vectors(
         ],
     );
     add(
-        "altered-statement",
+        "signature_mismatch-statement-altered",
         tampered(complete, |v| {
             v["signatures"][0]["statement"]["signer"]["function"] = "Zaakvoerder".into();
         }),
@@ -359,7 +413,7 @@ fn fail_vectors(
         ],
     );
     add(
-        "altered-audit",
+        "audit_altered",
         tampered(complete, |v| {
             v["audit"][1]["time"] = "2026-11-22T10:00:00+01:00".into();
         }),
@@ -375,14 +429,14 @@ fn fail_vectors(
         ("minus-zero", "2026-11-23T09:00:00-00:00"),
     ] {
         add(
-            &format!("statement-time-{name}"),
+            &format!("bad_signature_time-{name}"),
             forged(complete, |v| {
                 v["signatures"][0]["statement"]["time"] = time.into();
             }),
             &["bad_signature_time"],
         );
         add(
-            &format!("audit-time-{name}"),
+            &format!("bad_audit_time-{name}"),
             forged(complete, |v| v["audit"][2]["time"] = time.into()),
             &["bad_audit_time"],
         );
@@ -394,7 +448,7 @@ fn fail_vectors(
         ("tag-character", '\u{e0041}'),
     ] {
         add(
-            &format!("signed-value-{name}"),
+            &format!("invalid_signed_value-{name}"),
             forged(complete, |v| {
                 v["signatures"][1]["statement"]["values"][1]["value"] =
                     format!("Kerkstraat 12\n3600{c}Genk").into();
@@ -404,14 +458,14 @@ fn fail_vectors(
     }
     // The same in the file's own value: the reader refuses it.
     add(
-        "stored-value-soft-hyphen",
+        "damaged_agreement_file-stored-value-soft-hyphen",
         tampered(complete, |v| {
             v["values"][1]["value"] = "Kerkstraat 12\n3600\u{ad}Genk".into();
         }),
         &["damaged_agreement_file"],
     );
     add(
-        "template-bidi-control",
+        "damaged_agreement_file-template-bidi-control",
         tampered(complete, |v| {
             let text =
                 v["template"]["text"]
@@ -426,7 +480,7 @@ fn fail_vectors(
     // Lists over their caps (docs/format.md, "Limits"): the reader refuses them before any
     // check, so none is resealed.
     add(
-        "too-many-open",
+        "damaged_agreement_file-too-many-open",
         tampered(complete, |v| {
             let one = v["signatures"][0]["statement"]["open"][0].clone();
             v["signatures"][0]["statement"]["open"] = Value::Array(vec![one; 257]);
@@ -434,7 +488,7 @@ fn fail_vectors(
         &["damaged_agreement_file"],
     );
     add(
-        "too-many-signatures",
+        "damaged_agreement_file-too-many-signatures",
         tampered(complete, |v| {
             let records = v["signatures"].as_array().unwrap().clone();
             v["signatures"] = Value::Array(records.iter().cycle().take(5).cloned().collect());
@@ -443,7 +497,7 @@ fn fail_vectors(
     );
     // A multi-line blank used 109 times: 109 × 2,414 characters at its longest.
     add(
-        "template-text-too-long",
+        "damaged_agreement_file-template-text-too-long",
         tampered(complete, |v| {
             let markers = vec!["{{customer_address}}"; 109].join(" ");
             let text = format!("{}\n{markers}\n", v["template"]["text"].as_str().unwrap());
@@ -455,7 +509,7 @@ fn fail_vectors(
     // A first signer's own required blank: empty, or left open for its own party.
     let first = customer_first();
     add(
-        "own-blank-empty",
+        "own_blank_empty",
         forged(&first, |v| {
             drop_value(v, "customer_address");
             retext(v, 0);
@@ -463,7 +517,7 @@ fn fail_vectors(
         &["own_blank_empty"],
     );
     add(
-        "own-blank-left-open",
+        "open_for_signer-own-blank",
         forged(&first, |v| {
             drop_value(v, "customer_address");
             v["signatures"][0]["statement"]["open"] =
@@ -474,7 +528,7 @@ fn fail_vectors(
     );
     // The shape of a statement.
     add(
-        "statement-values-reordered",
+        "signed_values_out_of_order",
         forged(complete, |v| {
             v["signatures"][1]["statement"]["values"]
                 .as_array_mut()
@@ -484,7 +538,7 @@ fn fail_vectors(
         &["signed_values_out_of_order"],
     );
     add(
-        "statement-value-twice",
+        "signed_value_twice",
         forged(complete, |v| {
             let values = v["signatures"][1]["statement"]["values"]
                 .as_array_mut()
@@ -494,7 +548,7 @@ fn fail_vectors(
         &["signed_value_twice"],
     );
     add(
-        "open-not-left",
+        "not_left_open",
         forged(awaiting, |v| {
             v["signatures"][0]["statement"]["open"]
                 .as_array_mut()
@@ -504,14 +558,14 @@ fn fail_vectors(
         &["not_left_open"],
     );
     add(
-        "open-wrong-party",
+        "open_wrong_party",
         forged(awaiting, |v| {
             v["signatures"][0]["statement"]["open"][1]["party"] = "provider".into();
         }),
         &["open_wrong_party"],
     );
     add(
-        "open-reordered",
+        "open_out_of_order",
         forged(awaiting, |v| {
             v["signatures"][0]["statement"]["open"]
                 .as_array_mut()
@@ -522,26 +576,26 @@ fn fail_vectors(
     );
     // The audit trail's members.
     add(
-        "audit-party",
+        "damaged_agreement_file-audit-party",
         tampered(complete, |v| v["audit"][1]["party"] = "notary".into()),
         &["damaged_agreement_file"],
     );
     add(
-        "audit-signature-on-filled",
+        "audit_members-signature-on-filled",
         forged(complete, |v| {
             v["audit"][2]["signature_sha256"] = "00".repeat(32).into();
         }),
         &["audit_members"],
     );
     add(
-        "audit-blanks-on-signed",
+        "audit_members-blanks-on-signed",
         forged(complete, |v| {
             v["audit"][1]["blanks"] = json!(["customer_name"]);
         }),
         &["audit_members"],
     );
     add(
-        "audit-unknown-blank",
+        "audit_unknown_blank",
         forged(complete, |v| {
             v["audit"][2]["blanks"] = json!(["customer_name", "customer_vat"]);
         }),
@@ -549,26 +603,26 @@ fn fail_vectors(
     );
     // JSON null where a member is absent or a string: refused, never read as absent.
     add(
-        "audit-prev-null",
+        "damaged_agreement_file-audit-prev-null",
         tampered(complete, |v| v["audit"][0]["prev"] = Value::Null),
         &["damaged_agreement_file"],
     );
     add(
-        "audit-signature-null",
+        "damaged_agreement_file-audit-signature-null",
         tampered(complete, |v| {
             v["audit"][2]["signature_sha256"] = Value::Null
         }),
         &["damaged_agreement_file"],
     );
     add(
-        "timestamps-null",
+        "damaged_agreement_file-timestamps-null",
         tampered(complete, |v| v["signatures"][0]["timestamps"] = Value::Null),
         &["damaged_agreement_file"],
     );
     // Every member Tweevoud writes is there: an audit entry without `blanks` (its hash taken
     // over it as stored, so only the missing member is wrong), a file without `signatures`.
     add(
-        "audit-blanks-missing",
+        "damaged_agreement_file-audit-blanks-missing",
         tampered(complete, |v| {
             let e = v["audit"][1].as_object_mut().unwrap();
             e.remove("blanks");
@@ -582,12 +636,12 @@ fn fail_vectors(
         &["damaged_agreement_file"],
     );
     add(
-        "audit-seq-negative",
+        "damaged_agreement_file-audit-seq-negative",
         tampered(complete, |v| v["audit"][3]["seq"] = (-1).into()),
         &["damaged_agreement_file"],
     );
     add(
-        "signatures-missing",
+        "damaged_agreement_file-signatures-missing",
         tampered(&common::dpa_filled(), |v| {
             v.as_object_mut().unwrap().remove("signatures");
         }),
@@ -595,11 +649,196 @@ fn fail_vectors(
     );
     // A signature made, by its own word, before the one before it.
     add(
-        "signed-before-previous",
+        "signed_before_previous",
         forged(complete, |v| {
             v["signatures"][1]["statement"]["time"] = "2026-11-23T09:59:59+01:00".into();
         }),
         &["signed_before_previous"],
+    );
+    // The customer's record with a key or a signature that is not one (the audit trail names
+    // the record as it stands: only the value is wrong).
+    add(
+        "bad_public_key-31-bytes",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["public_key"] = base64(&[7; 31]).into();
+            rename_record(v, 1);
+        }),
+        &["bad_public_key"],
+    );
+    add(
+        "bad_signature_encoding-3-bytes",
+        tampered(complete, |v| {
+            v["signatures"][1]["signature"] = "AAAA".into();
+            rename_record(v, 1);
+        }),
+        &["bad_signature_encoding"],
+    );
+    // What a statement covers or leaves open, about blanks the template lacks or has filled.
+    add(
+        "unknown_blank-in-statement",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["values"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"blank": "customer_vat", "value": "BE0403170701", "filled_by": "customer"}));
+        }),
+        // Nor in the file's values (which cannot name it), nor left open.
+        &["filled_not_open", "unknown_blank", "value_emptied"],
+    );
+    add(
+        "open_unknown_blank",
+        forged(awaiting, |v| {
+            v["signatures"][0]["statement"]["open"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"blank": "customer_vat", "party": "customer"}));
+        }),
+        &["open_unknown_blank"],
+    );
+    add(
+        "open_filled",
+        forged(awaiting, |v| {
+            // Between `date` and `customer_signatory_name`, in the template's order.
+            v["signatures"][0]["statement"]["open"]
+                .as_array_mut()
+                .unwrap()
+                .insert(
+                    4,
+                    json!({"blank": "provider_signatory_name", "party": "provider"}),
+                );
+        }),
+        &["open_filled"],
+    );
+    // The file's values against what was signed.
+    add(
+        "value_emptied",
+        tampered(complete, |v| {
+            v["values"].as_array_mut().unwrap().remove(1);
+        }),
+        &["value_emptied"],
+    );
+    add(
+        "filler_changed",
+        tampered(complete, |v| {
+            v["values"][4]["filled_by"] = "customer".into()
+        }),
+        &["filler_changed"],
+    );
+    // A countersignature against the signature before it.
+    add(
+        "changed_signed_value",
+        forged(complete, |v| {
+            // The provider's function, changed in the file and in the customer's statement.
+            v["values"][5]["value"] = "COO".into();
+            v["signatures"][1]["statement"]["values"][5]["value"] = "COO".into();
+            retext(v, 1);
+        }),
+        &["changed_signed_value", "value_changed"],
+    );
+    add(
+        "filled_not_open",
+        forged(complete, |v| {
+            // The date, left open for the customer, said to be filled by the provider.
+            v["values"][3]["filled_by"] = "provider".into();
+            v["signatures"][1]["statement"]["values"][3]["filled_by"] = "provider".into();
+        }),
+        &["filled_not_open"],
+    );
+    // The customer's statement, edited and signed again: one rule broken each.
+    add(
+        "signatures_replaced",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["previous_signatures"][0] = "00".repeat(32).into();
+            resign_last(v, 1);
+        }),
+        &["signatures_replaced"],
+    );
+    add(
+        "text_mismatch",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["text_sha256"] = "00".repeat(32).into();
+            resign_last(v, 1);
+        }),
+        &["text_mismatch"],
+    );
+    add(
+        "wrong_signer",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["signer"]["function"] = "Zaakvoerster".into();
+            resign_last(v, 1);
+        }),
+        &["wrong_signer"],
+    );
+    add(
+        "audit_head_mismatch",
+        tampered(complete, |v| {
+            v["signatures"][1]["statement"]["audit_head"] = "00".repeat(32).into();
+            resign_last(v, 1);
+        }),
+        &["audit_head_mismatch"],
+    );
+    // The provider's function, signed by the provider, left out by the customer: dropped,
+    // and also left open for the provider, which had signed. The file still holds it, which
+    // the last signature no longer covers (filled_after_signing); without it, the provider's
+    // signature would find it emptied.
+    add(
+        "dropped_value",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["values"]
+                .as_array_mut()
+                .unwrap()
+                .remove(5);
+            retext_signed(v, 1);
+        }),
+        &["dropped_value", "filled_after_signing"],
+    );
+    add(
+        "open_for_signed_party",
+        forged(complete, |v| {
+            v["signatures"][1]["statement"]["values"]
+                .as_array_mut()
+                .unwrap()
+                .remove(5);
+            v["signatures"][1]["statement"]["open"] =
+                json!([{"blank": "provider_signatory_function", "party": "provider"}]);
+            retext_signed(v, 1);
+        }),
+        &[
+            "dropped_value",
+            "filled_after_signing",
+            "open_for_signed_party",
+        ],
+    );
+    // The audit trail as a whole.
+    add(
+        "audit_missing",
+        tampered(complete, |v| v["audit"] = json!([])),
+        &["audit_missing"],
+    );
+    add(
+        "audit_out_of_sequence",
+        tampered(complete, |v| {
+            // The last entry, the customer's signing: nothing hashes it.
+            v["audit"][4]["seq"] = 5.into();
+            rehash_entry(v, 4);
+        }),
+        &["audit_out_of_sequence"],
+    );
+    add(
+        "audit_signature_mismatch",
+        tampered(complete, |v| {
+            v["audit"][4]["signature_sha256"] = "00".repeat(32).into();
+            rehash_entry(v, 4);
+        }),
+        &["audit_signature_mismatch"],
+    );
+    add(
+        "audit_unchained",
+        tampered(complete, |v| {
+            v["audit"][4]["prev"] = "00".repeat(32).into();
+            rehash_entry(v, 4);
+        }),
+        &["audit_unchained"],
     );
     fails
 }
@@ -821,7 +1060,7 @@ fn message_bytes_are_tag_and_canonical_json() {
     assert_eq!(parsed["template_sha256"], a.template().sha256_hex());
 }
 
-/// The same through the binary: exit 1 and the reason on stdout.
+/// The same through the binary: exit 1, the verdict `altered` and the vector's codes.
 #[test]
 fn every_fail_vector_exits_1_through_the_cli() {
     let manifest = manifest();
@@ -830,13 +1069,15 @@ fn every_fail_vector_exits_1_through_the_cli() {
         let out = assert_cmd::Command::cargo_bin("tweevoud")
             .unwrap()
             .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
-            .arg("verify")
+            .args(["verify", "--json"])
             .arg(dir().join(name))
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
-        assert!(stdout.contains("INVALID"), "{name}: {stdout}");
+        let (verdict, codes) = common::verdict_and_codes(&common::verify_answer(&out.stdout));
+        assert_eq!(verdict, "altered", "{name}: {stdout}");
+        assert_eq!(json!(codes), f["must_fail_with"], "{name}");
     }
     for name in [
         "dpa-awaiting.tweevoud",
@@ -1013,15 +1254,16 @@ fn fail_unknown_renderer_version() {
     let tmp = tempfile::TempDir::new().unwrap();
     let path = tmp.path().join("renderer-4.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    assert_cmd::Command::cargo_bin("tweevoud")
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
         .unwrap()
         .env("TWEEVOUD_DATA_DIR", tmp.path().join("profile"))
-        .args(["verify", path.to_str().unwrap()])
+        .args(["verify", "--json", path.to_str().unwrap()])
         .assert()
-        .code(1)
-        .stdout(predicates::str::contains(
-            "exemplar renderer \"4\", this program knows renderers 1, 2, 3",
-        ));
+        .code(1);
+    let answer = common::verify_answer(&out.get_output().stdout);
+    let (verdict, codes) = common::verdict_and_codes(&answer);
+    assert_eq!(verdict, "altered");
+    assert!(codes.contains(&"renderer_version".to_string()), "{codes:?}");
 }
 
 // ---- timestamps --------------------------------------------------------------------------
@@ -1196,16 +1438,7 @@ fn fail_pdf_second_seal_with_another_time() {
 /// `….TWEEVOUD` carries no agreement file.
 #[test]
 fn fail_pdf_attachment_name_in_upper_case() {
-    let bytes = renderer_1_exemplar();
-    let from = b".tweevoud";
-    let mut upper = bytes.clone();
-    let mut count = 0;
-    let mut i = 0;
-    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
-        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
-        i += at + from.len();
-        count += 1;
-    }
+    let (upper, count) = attachment_name_in_upper_case();
     assert!(count >= 2, "the name stands in the file specification");
     assert!(matches!(
         pdf::embedded_agreement(&upper),
@@ -1214,6 +1447,20 @@ fn fail_pdf_attachment_name_in_upper_case() {
     let (verdict, codes) = judged(&upper);
     assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
     assert_eq!(codes, ["pdf_without_agreement"]);
+}
+
+/// The renderer 1 exemplar with every `.tweevoud` made `.TWEEVOUD`, and how many there were.
+fn attachment_name_in_upper_case() -> (Vec<u8>, usize) {
+    let mut upper = renderer_1_exemplar();
+    let from = b".tweevoud";
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = upper[i..].windows(from.len()).position(|w| w == from) {
+        upper[i + at..i + at + from.len()].copy_from_slice(b".TWEEVOUD");
+        i += at + from.len();
+        count += 1;
+    }
+    (upper, count)
 }
 
 /// A PDF over the size limit is not looked at: `not_tweevoud`, as the same file refused
@@ -1226,4 +1473,440 @@ fn fail_pdf_over_the_size_limit() {
     let (verdict, codes) = judged(&big);
     assert_eq!(verdict, tweevoud::VerdictCode::NotTweevoud);
     assert_eq!(codes, ["not_tweevoud"]);
+}
+
+// ---- a vector for every rule -------------------------------------------------------------
+
+/// The documents whose tables give the codes of the rules.
+const SPEC: [&str; 3] = ["docs/format.md", "docs/pdf.md", "docs/timestamps.md"];
+
+/// The codes in the tables of the spec that no file can give, each with why and where it is
+/// tested instead. Every other code of a table has a `fail_` vector named for it.
+const NOT_FROM_A_FILE: &[(&str, &str)] = &[
+    (
+        "stated_after_timestamp",
+        "a note on a valid timestamped file, not a failure (tests/timestamped.rs)",
+    ),
+    (
+        "timestamped_later",
+        "a note on a valid timestamped file, not a failure (tests/timestamped.rs)",
+    ),
+    (
+        "not_tweevoud",
+        "a verdict (format.md, \"The verdict\"), not a problem of an agreement (tests/verdict.rs)",
+    ),
+    (
+        "altered",
+        "the verdict of every fail_ vector (every_fail_vector_exits_1_through_the_cli)",
+    ),
+    ("unsigned", "a verdict: a draft is valid (tests/verdict.rs)"),
+    (
+        "archive_mismatch",
+        "a verdict against the profile's archive, not the file (tests/verdict.rs)",
+    ),
+    ("authentic", "a verdict of a valid file (tests/verdict.rs)"),
+    (
+        "complete_unconfirmed",
+        "a verdict of a valid file (tests/verdict.rs)",
+    ),
+    (
+        "awaiting_countersignature",
+        "a verdict of a valid file (tests/verdict.rs)",
+    ),
+    (
+        "awaiting_unconfirmed",
+        "a verdict of a valid file (tests/verdict.rs)",
+    ),
+    (
+        "checkpoint_missing",
+        "the state of the profile's archive, not of a file (tests/archive_hostile.rs)",
+    ),
+    (
+        "archive_linked",
+        "the state of the profile's archive, not of a file (tests/archive_hostile.rs)",
+    ),
+    (
+        "timestamp_anchor_unreadable",
+        "the caller's anchor certificate, not a file verified (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_url",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_unreachable",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_timeout",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_http_status",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_reply_too_large",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_refused",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_bad_reply",
+        "only asking a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+    (
+        "tsa_randomness",
+        "only the nonce of a request to a TSA, when signing, gives it (tests/timestamp.rs)",
+    ),
+];
+
+/// Every code in a column headed `code` of a table of `doc` (Markdown), with its line.
+fn codes_in_tables(doc: &str) -> Vec<(String, usize)> {
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(doc))
+        .unwrap_or_else(|e| panic!("{doc}: {e}"));
+    let lines: Vec<&str> = text.lines().collect();
+    let cells = |line: &str| -> Vec<String> {
+        // `\|` stands inside a cell.
+        let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+        let mut out = vec![String::new()];
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&'|') => {
+                    out.last_mut().unwrap().push('|');
+                    chars.next();
+                }
+                '|' => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out.iter().map(|c| c.trim().to_string()).collect()
+    };
+    let mut codes = Vec::new();
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let rule = lines[i + 1].trim();
+        let is_table = lines[i].starts_with('|')
+            && rule.starts_with("|-")
+            && rule.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+        if !is_table {
+            i += 1;
+            continue;
+        }
+        let column = cells(lines[i]).iter().position(|h| h == "code");
+        i += 2;
+        while i < lines.len() && lines[i].starts_with('|') {
+            if let Some(k) = column {
+                let row = cells(lines[i]);
+                for code in row
+                    .get(k)
+                    .map(String::as_str)
+                    .unwrap_or("")
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                {
+                    codes.push((code.to_string(), i + 1));
+                }
+            }
+            i += 1;
+        }
+    }
+    codes
+}
+
+/// The code a vector's name says it fails with: `fail_<code>.<ext>` or
+/// `fail_<code>-<what>.<ext>` (a code has no `-`, and `<what>` no `.`).
+fn code_named(file: &str) -> Option<&str> {
+    let rest = file.strip_prefix("fail_")?;
+    let stem = &rest[..rest.find('.')?];
+    let code = stem.split('-').next()?;
+    (!code.is_empty()).then_some(code)
+}
+
+/// The rule of item 5 of issue #20: every code in a table of the spec has a `fail_` vector
+/// whose name says it (a file of `tests/vectors/` or an exemplar PDF of [`pdf_fail_vectors`]),
+/// or stands in [`NOT_FROM_A_FILE`] with why; every vector's name says a code it fails with
+/// (and `every_fail_vector_fails_with_exactly_its_codes` and
+/// `every_pdf_fail_vector_fails_with_exactly_its_codes` that it fails with exactly its codes).
+#[test]
+fn every_code_in_the_spec_has_a_vector_named_for_it() {
+    let manifest = manifest();
+    let mut named: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut wrong = Vec::new();
+    for f in manifest["fail"].as_array().unwrap() {
+        let file = f["file"].as_str().unwrap();
+        let codes: Vec<&str> = f["must_fail_with"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        match code_named(file) {
+            Some(code) if codes.contains(&code) => named
+                .entry(code.to_string())
+                .or_default()
+                .push(file.to_string()),
+            _ => wrong.push(format!("{file}: its name says no code of {codes:?}")),
+        }
+    }
+    for (file, _, _, codes) in pdf_fail_vectors() {
+        match code_named(&file) {
+            Some(code) if codes.contains(&code) => named
+                .entry(code.to_string())
+                .or_default()
+                .push(file.clone()),
+            _ => wrong.push(format!("{file}: its name says no code of {codes:?}")),
+        }
+    }
+    // Every fail_ file in the folder is one of the manifest's.
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("fail_") && !named.values().flatten().any(|f| *f == name) {
+            wrong.push(format!(
+                "{name}: not in vectors.json with a code its name says"
+            ));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for doc in SPEC {
+        for (code, line) in codes_in_tables(doc) {
+            seen.insert(code.clone());
+            let exempt = NOT_FROM_A_FILE.iter().any(|(c, _)| *c == code);
+            match (named.contains_key(&code), exempt) {
+                (false, false) => wrong.push(format!("{doc}:{line}: `{code}` has no fail_ vector")),
+                (true, true) => wrong.push(format!(
+                    "{doc}:{line}: `{code}` has a vector but is listed as not from a file"
+                )),
+                _ => {}
+            }
+        }
+    }
+    for (code, _) in NOT_FROM_A_FILE {
+        if !seen.contains(*code) {
+            wrong.push(format!(
+                "`{code}` is listed as not from a file, but no table has it"
+            ));
+        }
+    }
+    assert!(seen.len() >= 60, "the tables were read: {seen:?}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// ---- exemplar PDFs that fail, built in memory ---------------------------------------------
+
+/// The hex of each seal's `/Contents` in `pdf`: (start, end) of the digits.
+fn seal_places(pdf: &[u8]) -> Vec<(usize, usize)> {
+    let key = b"/Contents<";
+    let mut places = Vec::new();
+    let mut from = 0;
+    while let Some(at) = pdf[from..].windows(key.len()).position(|w| w == key) {
+        let start = from + at + key.len();
+        let end = start + pdf[start..].iter().position(|&b| b == b'>').unwrap();
+        places.push((start, end));
+        from = end;
+    }
+    places
+}
+
+/// `pdf` with its first seal's place holding `seal`'s first seal (the same room in every
+/// PDF renderer 3 makes).
+fn with_seal_of(pdf: &[u8], seal: &[u8]) -> Vec<u8> {
+    let (s1, e1) = seal_places(pdf)[0];
+    let (s2, e2) = seal_places(seal)[0];
+    assert_eq!(e1 - s1, e2 - s2, "seals take the same room");
+    let mut out = pdf.to_vec();
+    out[s1..e1].copy_from_slice(&seal[s2..e2]);
+    out
+}
+
+/// `pdf` with its first seal's hex replaced by `hex`, then zeros.
+fn with_seal_hex(pdf: &[u8], hex: &[u8]) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let mut out = pdf.to_vec();
+    out[start..end].fill(b'0');
+    out[start..start + hex.len()].copy_from_slice(hex);
+    out
+}
+
+/// The DPA signed for the provider by Tom Hendrix with test key `seed`, as `function`: the
+/// to-sign PDF that key seals.
+fn to_sign_by(seed: u8, function: &str) -> Vec<u8> {
+    let mut a = Agreement::new(common::dpa(), Party::Provider, common::at(9));
+    a.fill(
+        Party::Provider,
+        &common::set(&[("provider_signatory_function", function)]),
+        common::at(9),
+    )
+    .unwrap();
+    a.sign(
+        &common::test_key(seed),
+        Party::Provider,
+        Some("Tom Hendrix"),
+        Some(Party::Customer),
+        common::at(10),
+    )
+    .unwrap();
+    let sealer = pdf::Sealer::new(&a, &common::test_key(seed), None).unwrap();
+    pdf::render(&a, Exemplar::ToSign, &sealer).unwrap()
+}
+
+/// `pdf` with one byte of its first seal's binding signature flipped: the 64 bytes that
+/// follow the Ed25519 key of `seed` in the certificate's binding extension.
+fn with_binding_flipped(pdf: &[u8], seed: u8) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let der = hex::decode(&pdf[start..end]).unwrap();
+    let mut marker = vec![0x04, 0x20];
+    marker.extend(common::test_key(seed).verifying_key().to_bytes());
+    marker.extend([0x04, 0x40]);
+    let at = der
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the binding extension");
+    let byte = at + marker.len() + 10;
+    let mut out = pdf.to_vec();
+    let digit = start + 2 * byte;
+    out[digit] = if out[digit] == b'0' { b'1' } else { b'0' };
+    out
+}
+
+/// Every exemplar PDF vector: its name (`fail_<code>-<what>.pdf`, as the files), its bytes,
+/// the verdict and the codes of every problem its judgement reports, sorted. Made from the
+/// complete DPA's exemplar 1 (sealed by the customer), by an edit of its bytes; PDFs are
+/// large and made in a second, so they are kept in memory, not as files.
+fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)> {
+    let complete = common::dpa_complete();
+    let one = pdf::exemplars(&complete, &common::sealer(&complete)).unwrap()[0]
+        .bytes
+        .clone();
+    let mut fails = Vec::new();
+    let mut add = |name: &str, bytes: Vec<u8>, verdict, codes: &[&'static str]| {
+        fails.push((format!("fail_{name}.pdf"), bytes, verdict, codes.to_vec()));
+    };
+    add(
+        "visible_differs-renderer-1-producer",
+        edited(
+            &renderer_1_exemplar(),
+            b"(Tweevoud exemplar renderer 1)",
+            b"(Tweevoud exemplar renderer 7)",
+        ),
+        "altered",
+        &["visible_differs"],
+    );
+    add(
+        "renderer_version-4",
+        edited(&one, b"/TweevoudRenderer(3)", b"/TweevoudRenderer(4)"),
+        "altered",
+        &["renderer_version"],
+    );
+    add(
+        "exemplar_unlabelled",
+        edited(&one, b"/TweevoudExemplar(1)", b"/TweevoudExemplat(1)"),
+        "altered",
+        &["exemplar_unlabelled"],
+    );
+    // The to-sign PDF of the provider's signature, said to be exemplar 1: an awaiting
+    // agreement has no exemplars, and exemplar 1 is not what it shows.
+    add(
+        "label_mismatch-to-sign-as-exemplar-1",
+        edited(
+            &to_sign_by(1, "CEO"),
+            b"/TweevoudExemplar(to-sign)",
+            b"/TweevoudExemplar(1)      ",
+        ),
+        "altered",
+        &["label_mismatch", "visible_differs"],
+    );
+    let mut after = one.clone();
+    after.push(b'\n');
+    add(
+        "foreign_update-end-of-line-after-eof",
+        after,
+        "altered",
+        &["foreign_update"],
+    );
+    add(
+        "seal_missing",
+        with_seal_hex(&one, b""),
+        "altered",
+        &["seal_missing"],
+    );
+    add(
+        "seal_unreadable-empty-sequence",
+        with_seal_hex(&one, b"3000"),
+        "altered",
+        &["seal_unreadable"],
+    );
+    add(
+        "seal_not_signer",
+        with_seal_of(&one, &to_sign_by(3, "CEO")),
+        "altered",
+        &["seal_not_signer"],
+    );
+    // Tom's seal of a to-sign PDF where he signed as COO: not the certificate of his
+    // statement here (CEO).
+    add(
+        "seal_certificate-other-function",
+        with_seal_of(&one, &to_sign_by(1, "COO")),
+        "altered",
+        &["seal_certificate"],
+    );
+    add(
+        "seal_binding-flipped",
+        with_binding_flipped(&one, 2),
+        "altered",
+        &["seal_binding"],
+    );
+    // Tom's seal of the PDF to sign, which he sealed as he signed here: over other bytes.
+    add(
+        "seal_signature-of-another-pdf",
+        with_seal_of(&one, &to_sign_by(1, "CEO")),
+        "altered",
+        &["seal_signature"],
+    );
+    add(
+        "damaged_exemplar-attachment-not-json",
+        {
+            let mut doc = lopdf::Document::load_mem(&one).unwrap();
+            for object in doc.objects.values_mut() {
+                if let Ok(stream) = object.as_stream_mut() {
+                    if stream.dict.get(b"Type").and_then(|t| t.as_name()).ok()
+                        == Some(&b"EmbeddedFile"[..])
+                    {
+                        stream.set_plain_content(b"not an agreement".to_vec());
+                    }
+                }
+            }
+            let mut bytes = Vec::new();
+            doc.save_to(&mut bytes).unwrap();
+            bytes
+        },
+        "altered",
+        &["damaged_exemplar"],
+    );
+    add(
+        "pdf_without_agreement-name-in-upper-case",
+        attachment_name_in_upper_case().0,
+        "not_tweevoud",
+        &["pdf_without_agreement"],
+    );
+    fails
+}
+
+/// Every exemplar PDF vector is judged with exactly its verdict and codes.
+#[test]
+fn every_pdf_fail_vector_fails_with_exactly_its_codes() {
+    let mut wrong = Vec::new();
+    for (name, bytes, verdict, codes) in pdf_fail_vectors() {
+        let (found, mut problems) = judged(&bytes);
+        problems.sort();
+        problems.dedup();
+        if found.as_str() != verdict || problems != codes {
+            wrong.push(format!("{name}: {} {problems:?}", found.as_str()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

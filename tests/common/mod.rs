@@ -306,19 +306,19 @@ pub fn verdict_cases() -> Vec<(&'static str, Vec<u8>, VerdictCode, Option<&'stat
         ),
         (
             "a timestamp of another signature",
-            include_bytes!("../vectors/fail_timestamp-imprint.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_imprint.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_imprint"),
         ),
         (
             "a timestamp whose TSA signature was changed",
-            include_bytes!("../vectors/fail_timestamp-signature.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_signature.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_signature"),
         ),
         (
             "a timestamp whose certificate chain is broken",
-            include_bytes!("../vectors/fail_timestamp-chain.tweevoud").to_vec(),
+            include_bytes!("../vectors/fail_timestamp_chain.tweevoud").to_vec(),
             VerdictCode::Altered,
             Some("timestamp_chain"),
         ),
@@ -434,4 +434,51 @@ pub fn seal_certificate(pdf: &std::path::Path, index: usize, out: &std::path::Pa
         .find("-----BEGIN CERTIFICATE-----")
         .expect("a certificate");
     std::fs::write(out, &printed[begin..]).unwrap();
+}
+
+/// A coded error's code and the value of its parameter `name` (empty when it has none): what
+/// a test asserts in place of the error's English words.
+pub fn code_and(e: &impl tweevoud::Coded, name: &str) -> (&'static str, String) {
+    let value = e
+        .params()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    (e.code(), value)
+}
+
+/// The answer of `tweevoud verify --json`, read from its standard output.
+pub fn verify_answer(stdout: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(stdout).unwrap_or_else(|e| {
+        panic!(
+            "verify --json printed no JSON ({e}): {}",
+            String::from_utf8_lossy(stdout)
+        )
+    })
+}
+
+/// Its verdict's code and the codes of every problem it reports (the file's, each
+/// signature's and an exemplar's), sorted, each once: what a test asserts in place of the words it prints.
+pub fn verdict_and_codes(answer: &serde_json::Value) -> (String, Vec<String>) {
+    let mut problems: Vec<&serde_json::Value> = Vec::new();
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    let file = list(&answer["problems"]);
+    let signatures = list(&answer["signatures"]);
+    problems.extend(file.iter());
+    let per_signature: Vec<serde_json::Value> = signatures
+        .iter()
+        .flat_map(|s| list(&s["problems"]))
+        .collect();
+    problems.extend(per_signature.iter());
+    let exemplar = list(&answer["exemplar"]["problems"]);
+    problems.extend(exemplar.iter());
+    let mut codes: Vec<String> = problems
+        .iter()
+        .map(|p| p["code"].as_str().unwrap_or_default().to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let verdict = answer["verdict"]["code"].as_str().unwrap_or_default();
+    (verdict.to_string(), codes)
 }
