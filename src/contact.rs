@@ -27,9 +27,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{param, Coded, Params};
 use crate::key::{field, rfc3339, Fingerprint, KeyError, KeyInfo, PublicKey};
 
-#[cfg(feature = "fs")]
-pub use crate::profile::{trust, ContactBook};
-
 /// What can go wrong with contacts, and what to do about it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

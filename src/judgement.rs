@@ -955,9 +955,9 @@ mod tests {
     #[cfg(feature = "fs")]
     #[test]
     fn known_keys_in_memory_are_trusted_as_a_profile_on_disk() {
-        use crate::contact::{Contact, ContactBook};
-        use crate::key::KeyStore;
+        use crate::contact::Contact;
         use crate::profile::Profile;
+        use crate::profile::{ContactBook, KeyStore};
 
         let dir = tempfile::tempdir().unwrap();
         let profile = Profile::at(dir.path());

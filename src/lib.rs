@@ -10,8 +10,8 @@
 //!
 //! - `fs`: everything that touches the file system or the operating system: the `profile`
 //!   module, which holds every store of a profile (`KeyStore`, `ContactBook`, `tsa`, the
-//!   [`Keyring`] of a `Profile`; named also where they were, `key::KeyStore`,
-//!   `contact::ContactBook`, `tweevoud::tsa`), the `archive` (its SQLite index and lock),
+//!   [`Keyring`] of a `Profile`; the most used are named at the root too, and `tsa` as
+//!   `tweevoud::tsa`), the `archive` (its SQLite index and lock),
 //!   `fsutil`, reading files (`open::read_file`, `Agreement::load`, `Template::load`,
 //!   `judge_file`) and writing them (`Agreement::save`), and the archive's part of the
 //!   judgement.

@@ -163,9 +163,11 @@ fn fail_deeply_nested_json_is_refused_in_words() {
 fn fail_pem_files_larger_than_16_kib_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let pem = huge(dir.path(), "big.pem", b"-----BEGIN PUBLIC KEY-----\n");
-    let e = tweevoud::key::read_pem_file(&pem).unwrap_err().to_string();
+    let e = tweevoud::profile::read_pem_file(&pem)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("larger than 16 KiB"), "{e}");
-    assert!(tweevoud::key::read_pem_file(Path::new("/dev/zero")).is_err());
+    assert!(tweevoud::profile::read_pem_file(Path::new("/dev/zero")).is_err());
     let book = tweevoud::ContactBook::open(&tweevoud::Profile::at(dir.path().join("profile")));
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
     let e = book
@@ -177,6 +179,6 @@ fn fail_pem_files_larger_than_16_kib_are_refused_before_reading() {
     let key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
     let small = dir.path().join("small.pem");
     std::fs::write(&small, key).unwrap();
-    assert_eq!(&*tweevoud::key::read_pem_file(&small).unwrap(), key);
+    assert_eq!(&*tweevoud::profile::read_pem_file(&small).unwrap(), key);
     book.add_file(&small, "X", Some("Y"), false, now).unwrap();
 }

@@ -1,5 +1,5 @@
 //! Key import on arbitrary bytes, read from a file as `key import` reads one (the bounded
-//! reader, [`tweevoud::key::read_pem_file`]): public keys (SPKI PEM or the raw key in base64,
+//! reader, [`tweevoud::profile::read_pem_file`]): public keys (SPKI PEM or the raw key in base64,
 //! what `contact add` and signature checks read) and encrypted PKCS#8 secret keys (what
 //! `key import` reads): refuse or accept, never panic, never hang; a public key accepted
 //! reads back from its own PEM.
@@ -8,7 +8,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tweevoud::key::{read_pem_file, KeyStore, PublicKey};
+use tweevoud::key::PublicKey;
+use tweevoud::profile::{read_pem_file, KeyStore};
 use tweevoud::Profile;
 
 /// A key store of this process's own, in the temporary directory.

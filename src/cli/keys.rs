@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use tweevoud::contact::{Added, Verified};
-use tweevoud::key::KeyPaths;
+use tweevoud::profile::KeyPaths;
 use tweevoud::{passphrase_strength, ContactBook, KeyInfo, KeyStore, Profile, StrengthLevel};
 use zeroize::Zeroizing;
 
@@ -277,7 +277,7 @@ pub fn key(args: KeyArgs) -> Result<Outcome> {
         }
         KeyCommand::Import(a) => {
             // The key store's bounded reader (what the key fuzz target reads through).
-            let pem = tweevoud::key::read_pem_file(&a.file)
+            let pem = tweevoud::profile::read_pem_file(&a.file)
                 .with_context(|| format!("cannot read {}", shown(&a.file)))?;
             let passphrase = read_passphrase(
                 a.passphrase.passphrase_file.as_deref(),

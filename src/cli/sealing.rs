@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use tweevoud::key::KeyStore;
+use tweevoud::profile::KeyStore;
 use tweevoud::tsa::TsaList;
 use tweevoud::{Agreement, Profile, UnlockedKey};
 

@@ -7,7 +7,8 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 use tweevoud::archive::Lookup;
 use tweevoud::judgement::{judge_agreement, ArchiveCheck};
-use tweevoud::key::{Fingerprint, KeyStore};
+use tweevoud::key::Fingerprint;
+use tweevoud::profile::KeyStore;
 use tweevoud::{judge_file, Agreement, Context, Judgement, Keyring, Party, VerdictCode};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};

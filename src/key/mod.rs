@@ -26,7 +26,7 @@
 //! passphrase (a stack buffer, overwritten soon after).
 //!
 //! Where a profile keeps its keys on disk (`KeyStore`, `KeyPaths`, `read_pem_file`, with the
-//! `fs` feature) is the profile's (`crate::profile`); they are named here too.
+//! `fs` feature) is the profile's (`crate::profile`).
 
 mod error;
 mod fingerprint;
@@ -52,6 +52,3 @@ pub use pkcs8::{
 };
 pub use public::PublicKey;
 pub use unlocked::UnlockedKey;
-
-#[cfg(feature = "fs")]
-pub use crate::profile::{read_pem_file, KeyPaths, KeyStore};

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 use tauri::{AppHandle, State};
-use tweevoud::contact::{Added, ContactBook};
+use tweevoud::contact::Added;
 use tweevoud::key::PublicKey;
+use tweevoud::profile::ContactBook;
 
 use crate::dialog::FileDialog;
 use crate::{clock, worker, AppState, Error};
