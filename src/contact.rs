@@ -363,16 +363,7 @@ impl Keyring for Known {
 mod tests {
     use super::*;
     use crate::key::UnlockedKey;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn key(seed: u8) -> PublicKey {
-        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
-            .unwrap()
-            .public()
-    }
+    use crate::test_support::{at, key};
 
     /// A contact file's `organisation` and `verified` are `null` when there is none, as
     /// Tweevoud writes them, and always present: a missing one is refused.

@@ -881,22 +881,10 @@ pub fn judge_agreement(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, FixedOffset};
-
     use super::*;
     use crate::contact::Known;
-    use crate::key::UnlockedKey;
+    use crate::test_support::key;
     use crate::verify::SignatureCheck;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn key(seed: u8) -> PublicKey {
-        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
-            .unwrap()
-            .public()
-    }
 
     fn check(public_key: String) -> SignatureCheck {
         SignatureCheck {
@@ -956,8 +944,8 @@ mod tests {
     #[test]
     fn known_keys_in_memory_are_trusted_as_a_profile_on_disk() {
         use crate::contact::Contact;
-        use crate::profile::Profile;
-        use crate::profile::{ContactBook, KeyStore};
+        use crate::profile::{ContactBook, KeyStore, Profile};
+        use crate::test_support::at;
 
         let dir = tempfile::tempdir().unwrap();
         let profile = Profile::at(dir.path());

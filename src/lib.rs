@@ -58,6 +58,8 @@ pub mod verify;
 
 #[cfg(test)]
 mod codes_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use agreement::{Agreement, AgreementError, Filled, Missing};
 pub use contact::{Contact, ContactError, Keyring, Known, Trust};

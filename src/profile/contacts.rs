@@ -232,20 +232,8 @@ impl ContactBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::UnlockedKey;
+    use crate::test_support::{at, key};
 
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn key(seed: u8) -> PublicKey {
-        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
-            .unwrap()
-            .public()
-    }
-
-    /// A contact file's `organisation` and `verified` are `null` when there is none, as
-    /// Tweevoud writes them, and always present: a missing one is refused.
     #[test]
     fn adding_twice_changes_nothing_and_verify_keeps_its_date() {
         let dir = tempfile::tempdir().unwrap();

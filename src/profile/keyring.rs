@@ -34,24 +34,10 @@ pub fn trust(profile: &Profile, key: &PublicKey) -> Result<Trust, ContactError> 
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, FixedOffset};
-
     use super::*;
     use crate::contact::Added;
-    use crate::key::UnlockedKey;
+    use crate::test_support::{at, key};
 
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn key(seed: u8) -> PublicKey {
-        *UnlockedKey::from_seed(&[seed; 32], "x", None, None, at("2026-01-01T00:00:00Z"))
-            .unwrap()
-            .public()
-    }
-
-    /// A contact file's `organisation` and `verified` are `null` when there is none, as
-    /// Tweevoud writes them, and always present: a missing one is refused.
     #[test]
     fn trust_descriptions() {
         let dir = tempfile::tempdir().unwrap();
