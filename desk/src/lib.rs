@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod command;
 mod error;
 mod place;
 pub mod view;
@@ -18,6 +19,8 @@ pub mod window;
 mod work;
 
 pub use error::DeskError;
+#[cfg(feature = "fs")]
+pub use place::open_archive;
 pub use place::Place;
 pub use work::{Opened, Stamps, Work};
 

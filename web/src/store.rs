@@ -337,10 +337,62 @@ impl Store {
     }
 }
 
-/// The browser as a place to work: its keys, its keyring, no archive.
+/// The browser as a place to work: its keys, its contacts, no archive, no TSA (the page
+/// sends nothing anywhere).
 impl Place for Store {
     fn keys(&self) -> Result<Vec<KeyInfo>, KeyError> {
         Ok(self.known.own.clone())
+    }
+
+    fn key_info(&self, selector: &str) -> Result<KeyInfo, KeyError> {
+        Store::key_info(self, selector).cloned()
+    }
+
+    fn unlock(&self, selector: &str, passphrase: &str) -> Result<UnlockedKey, KeyError> {
+        Store::unlock(self, selector, passphrase)
+    }
+
+    fn public_pem(&self, selector: &str) -> Result<String, KeyError> {
+        Store::public_pem(self, selector)
+    }
+
+    /// As the desktop's key store: the name first, then the passphrase.
+    fn create_key(
+        &mut self,
+        name: &str,
+        organisation: &str,
+        function: &str,
+        passphrase: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<KeyInfo, KeyError> {
+        if name.trim().is_empty() {
+            return Err(KeyError::MissingName);
+        }
+        tweevoud::key::check_new_passphrase(passphrase)?;
+        let key = UnlockedKey::generate(name, Some(organisation), Some(function), now)?;
+        self.add_key(&key, passphrase)
+    }
+
+    fn contacts(&self) -> Result<Vec<Contact>, ContactError> {
+        Ok(Store::contacts(self).to_vec())
+    }
+
+    fn add_contact(
+        &mut self,
+        key: &PublicKey,
+        name: &str,
+        organisation: Option<&str>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Added, ContactError> {
+        Store::add_contact(self, key, name, organisation, now)
+    }
+
+    fn verify_contact(
+        &mut self,
+        selector: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), ContactError> {
+        Store::verify_contact(self, selector, now)
     }
 
     fn keyring(&self) -> &dyn Keyring {

@@ -8,11 +8,11 @@ use tauri::AppHandle;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{KeyStore, Labels};
+use tweevoud::Labels;
+use tweevoud_desk::{command as desk, open_archive, DeskError, Place};
 use zeroize::Zeroizing;
 
 use crate::files::archived_exemplar;
-use crate::state::open_archive;
 use crate::{clock, viewer, worker, Error};
 
 /// One archived agreement, with what the window needs beyond the index.
@@ -48,9 +48,12 @@ pub async fn archive_agreement(
 ) -> Result<Added, Error> {
     let passphrase = Zeroizing::new(passphrase);
     worker::run(&app, move |state| {
-        let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
+        let unlocked = state
+            .profile()
+            .unlock(&key, &passphrase)
+            .map_err(DeskError::from)?;
         let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        let work = desk::current_mut(&mut guard)?;
         let mut archive = open_archive(state.profile())?;
         let json = work.agreement.to_json();
         let added = archive.add(json.as_bytes(), clock::now(), Some(&unlocked))?;
@@ -85,16 +88,7 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
         let exemplars = Exemplar::for_status(details.summary.status)
             .into_iter()
             .filter(|e| match e {
-                Exemplar::Copy(p) => archive
-                    .exemplar(
-                        &id,
-                        if *p == tweevoud::Party::Provider {
-                            1
-                        } else {
-                            2
-                        },
-                    )
-                    .is_ok(),
+                Exemplar::Copy(p) => archive.exemplar(&id, p.exemplar()).is_ok(),
                 Exemplar::ToSign => false,
             })
             .map(|e| ExemplarRef {
