@@ -49,6 +49,22 @@ pub const COMMANDS: &[&str] = &[
     "open_verified",
 ];
 
+/// The commands an edition must expose: the desk's, and its own (each listed with why the
+/// other edition has it not under that name), sorted. Panics if a name is listed twice, for
+/// the editions' tests.
+pub fn expected(own: &[(&str, &str)]) -> Vec<String> {
+    let mut names: Vec<String> = COMMANDS
+        .iter()
+        .chain(own.iter().map(|(name, _)| name))
+        .map(|s| s.to_string())
+        .collect();
+    names.sort();
+    let listed = names.len();
+    names.dedup();
+    assert_eq!(listed, names.len(), "a command is listed twice");
+    names
+}
+
 /// The agreement on the desk to change, or `no_agreement`.
 pub fn current_mut(work: &mut Option<Work>) -> Result<&mut Work, DeskError> {
     work.as_mut().ok_or(DeskError::NoAgreement)

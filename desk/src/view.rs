@@ -245,6 +245,7 @@ pub enum Phase {
     /// Nobody has to fill in or sign any more here.
     Done,
     /// The acting party fills in and signs.
+    #[serde(rename = "fills")]
     Filling,
 }
 
@@ -275,7 +276,11 @@ pub struct AgreementView {
     values: Vec<ValueView>,
     acting: Option<Party>,
     reviewed: bool,
+    /// The blanks the acting party may type in now: the core's [`Turn::editable`] but those
+    /// the program fills (the signing date).
     editable: Vec<String>,
+    /// The own keys that signed the agreement: those that may seal its PDFs.
+    seal_keys: Vec<String>,
     /// The core's answer to what may be done next: the window reads its flags.
     turn: Turn,
     /// Where it stands: what the window says of who acts.
@@ -317,6 +322,13 @@ impl AgreementView {
                 .signatures
                 .iter()
                 .any(|s| s.check.valid && s.check.timestamps.is_empty());
+        let own = place.own_keys();
+        let seal_keys = judgement
+            .signatures
+            .iter()
+            .filter(|s| own.iter().any(|k| k.hex() == s.check.fingerprint))
+            .map(|s| s.check.fingerprint.clone())
+            .collect();
         let verification = VerificationView::of(judgement);
         AgreementView {
             summary: template.summary(),
@@ -337,7 +349,13 @@ impl AgreementView {
                 .collect(),
             acting: work.acting,
             reviewed: work.reviewed,
-            editable: turn.editable.clone(),
+            editable: turn
+                .editable
+                .iter()
+                .filter(|id| template.blank(id).is_some_and(|b| b.auto.is_none()))
+                .cloned()
+                .collect(),
+            seal_keys,
             may_sign_now: turn.may_sign && own_missing.is_empty(),
             turn,
             phase,

@@ -377,15 +377,7 @@ mod tests {
     /// are listed in [`super::WEB_ONLY`] with the reason (the app's in tweevoud-app).
     #[test]
     fn the_commands_are_the_desks_and_the_browsers_own() {
-        let mut expected: Vec<String> = tweevoud_desk::command::COMMANDS
-            .iter()
-            .chain(super::WEB_ONLY.iter().map(|(name, _)| name))
-            .map(|s| s.to_string())
-            .collect();
-        expected.sort();
-        let before = expected.len();
-        expected.dedup();
-        assert_eq!(before, expected.len(), "a command listed twice");
+        let expected = tweevoud_desk::command::expected(super::WEB_ONLY);
         assert_eq!(dispatched(), expected);
     }
 }

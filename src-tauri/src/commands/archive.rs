@@ -9,6 +9,7 @@ use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
 use tweevoud::Labels;
+use tweevoud_desk::view::grouped_hex;
 use tweevoud_desk::{command as desk, open_archive, DeskError, Place};
 use zeroize::Zeroizing;
 
@@ -27,6 +28,11 @@ pub struct ArchiveDetails {
     exemplars: Vec<ExemplarRef>,
     /// The labels of its blanks, by id, for wording the audit trail.
     labels: BTreeMap<String, Labels>,
+    /// Its text's fingerprint, its id and each signer's key fingerprint (in the order of its
+    /// signatures), in groups.
+    text_sha256_grouped: String,
+    id_grouped: String,
+    fingerprints_grouped: Vec<String>,
 }
 
 /// An exemplar that can be opened.
@@ -97,6 +103,13 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
             })
             .collect();
         Ok(ArchiveDetails {
+            text_sha256_grouped: grouped_hex(&details.summary.text_sha256),
+            id_grouped: grouped_hex(&details.summary.id),
+            fingerprints_grouped: details
+                .signatures
+                .iter()
+                .map(|s| grouped_hex(&s.fingerprint))
+                .collect(),
             labels: tweevoud_desk::view::blank_labels(&agreement),
             audit: agreement.audit().to_vec(),
             details,

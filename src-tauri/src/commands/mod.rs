@@ -157,15 +157,7 @@ mod tests {
     /// listed in [`super::APP_ONLY`] with the reason (the browser's in `tweevoud_web`).
     #[test]
     fn the_commands_are_the_desks_and_the_apps_own() {
-        let mut expected: Vec<String> = tweevoud_desk::command::COMMANDS
-            .iter()
-            .chain(super::APP_ONLY.iter().map(|(name, _)| name))
-            .map(|s| s.to_string())
-            .collect();
-        expected.sort();
-        let before = expected.len();
-        expected.dedup();
-        assert_eq!(before, expected.len(), "a command listed twice");
+        let expected = tweevoud_desk::command::expected(super::APP_ONLY);
         assert_eq!(defined(), expected, "the app's commands");
         assert_eq!(registered(), expected, "the commands lib.rs registers");
     }
