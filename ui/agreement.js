@@ -487,7 +487,7 @@ async function addTimestamps() {
 /** The profile's keys as choices: name and the start of the fingerprint. */
 function keyOptions(keys) {
   return keys.map((k) =>
-    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` }),
+    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.short}` }),
   );
 }
 

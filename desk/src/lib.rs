@@ -2,10 +2,13 @@
 //!
 //! Both editions of Tweevoud, the desktop app (src-tauri) and the browser edition (web), put
 //! one agreement at a time on a desk, fill it in and sign it, and show the core's answers in
-//! the same window (ui/). This crate holds what they share above the core: the [`Work`] on the
-//! desk and its rules (who acts, may it be signed: the core's [`tweevoud::Turn`]), and the
-//! views the window reads ([`view`]). Where the two differ, a [`Place`] says: which keys sign
-//! here, who the signers are to this place, what its archive holds.
+//! the same window (ui/). This crate holds what they share above the core: every command the
+//! window calls, written once ([`command`]; each edition only translates arguments in and
+//! dialogs, files and storage out), the [`Work`] on the desk and its rules (who acts, may it
+//! be signed: the core's [`tweevoud::Turn`]), and the views the window reads ([`view`]), which
+//! carry every answer the window shows so that it decides nothing itself. Where the two
+//! differ, a [`Place`] says: which keys sign here and where they are kept, who the signers are
+//! to this place, what its archive holds, whether a time-stamping authority can be asked.
 //!
 //! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`].
 

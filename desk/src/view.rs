@@ -22,6 +22,8 @@ pub struct FingerprintView {
     pub grouped: String,
     /// 64 lower-case hex digits.
     pub hex: String,
+    /// The first 4 groups: enough to tell keys apart at a glance.
+    pub short: String,
 }
 
 impl From<&Fingerprint> for FingerprintView {
@@ -29,6 +31,7 @@ impl From<&Fingerprint> for FingerprintView {
         FingerprintView {
             grouped: f.to_string(),
             hex: f.hex(),
+            short: f.short(),
         }
     }
 }
