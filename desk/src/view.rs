@@ -294,8 +294,8 @@ pub struct AgreementView {
     /// Whether the acting party may sign now: the core allows it and its required blanks are
     /// filled.
     may_sign_now: bool,
-    /// Whether a signature that holds has no trusted timestamp yet, in an agreement that may
-    /// be shared: one may be asked for.
+    /// Whether a signature that holds has no timestamp that holds yet (as the window shows
+    /// its timestamps), in an agreement that may be shared: one may be asked for.
     may_timestamp: bool,
     missing: Vec<Missing>,
     verification: VerificationView,
@@ -324,7 +324,7 @@ impl AgreementView {
             && judgement
                 .signatures
                 .iter()
-                .any(|s| s.check.valid && s.check.timestamps.is_empty());
+                .any(|s| s.check.valid && s.attested.is_empty());
         let own = place.own_keys();
         let seal_keys = judgement
             .signatures
