@@ -30,6 +30,14 @@ impl Party {
         }
     }
 
+    /// The number of the party's own exemplar: 1 for the provider, 2 for the customer.
+    pub fn exemplar(self) -> u32 {
+        match self {
+            Party::Provider => 1,
+            Party::Customer => 2,
+        }
+    }
+
     /// The other side.
     pub fn other(self) -> Party {
         match self {

@@ -266,7 +266,7 @@ function renderChrome() {
   ui.status.dataset.verdict = v.verdict.code;
   ui.status.dataset.severity = v.verdict.severity;
   ui.textFingerprint.textContent = v.text_sha256_grouped;
-  ui.templateFingerprint.textContent = groupHex(view.summary.sha256);
+  ui.templateFingerprint.textContent = view.template_sha256_grouped;
   ui.textLanguage.textContent = t(`lang_${view.summary.language}`);
 
   renderReview();
@@ -278,7 +278,7 @@ function renderChrome() {
 
 function renderReview() {
   const v = current.verification;
-  const show = v.signatures.length > 0 && (!current.reviewed || v.status === "invalid");
+  const show = v.signatures.length > 0 && (current.phase === "review" || current.phase === "invalid");
   ui.review.hidden = !show;
   if (!show) return;
   const invalid = v.status === "invalid";
@@ -300,24 +300,21 @@ function renderReview() {
 }
 
 function renderActing() {
+  // The desk says where the agreement stands (its phase) and whether the acting party may sign
+  // now; the window words it. `problems` are values typed here that the core refused, not sent.
   const v = current.verification;
-  let text;
-  if (v.status === "invalid") text = t("acting_invalid");
-  else if (!current.reviewed) text = t("acting_review");
-  else if (!current.acting && v.awaiting) text = t("acting_waiting", { party: partyLabel(v.awaiting) });
-  else if (!current.acting) text = t("acting_done");
-  else text = t("acting_fills", { party: partyLabel(current.acting) });
-  ui.acting.textContent = text;
+  const phase = current.phase;
+  const party = { waiting: v.awaiting, fills: current.acting }[phase];
+  ui.acting.textContent = t(`acting_${phase}`, { party: party ? partyLabel(party) : "" });
   ui.acting.dataset.party = current.acting || "";
 
-  const own = ownMissing();
-  const ready = current.turn.may_sign;
-  ui.signButton.disabled = !ready || own > 0 || problems.size > 0;
+  const own = current.own_missing.length;
+  ui.signButton.disabled = !current.may_sign_now || problems.size > 0;
   ui.signButton.hidden = !current.acting;
   let note = "";
   if (v.status === "complete") note = t("sign_note_complete");
-  else if (v.status === "invalid" || !current.reviewed) note = "";
-  else if (!current.acting && v.awaiting) note = t("sign_note_done");
+  else if (phase === "invalid" || phase === "review") note = "";
+  else if (phase === "waiting") note = t("sign_note_done");
   else if (problems.size > 0) note = t("sign_note_invalid");
   else if (own > 0) note = t("sign_note_missing", { n: own });
   else note = t("sign_note_ready");
@@ -337,7 +334,7 @@ function renderShare() {
   ui.archiveButton.hidden = !shareable || Boolean(current.archived);
   // A signature without a trusted timestamp: the desktop app asks the profile's TSAs for one;
   // the browser edition cannot reach a TSA, and says who can.
-  const unstamped = shareable && current.verification.signatures.some((sig) => sig.valid && !(sig.timestamps || []).length);
+  const unstamped = current.may_timestamp;
   ui.timestampButton.hidden = !unstamped;
   ui.timestampWebNote.hidden = !unstamped;
   let note = "";
@@ -345,12 +342,6 @@ function renderShare() {
   else if (current.archive_error) note = t("archive_failed", { reason: errorText(store.lang, current.archive_error) });
   ui.archivedNote.textContent = note;
   ui.archivedNote.dataset.archived = String(Boolean(current.archived));
-}
-
-function ownMissing() {
-  if (!current.acting) return 0;
-  const m = current.missing.find((x) => x.party === current.acting);
-  return m ? m.required.length : 0;
 }
 
 function renderMissing() {
@@ -395,10 +386,6 @@ function renderSignatures() {
   const sigs = current.verification.signatures;
   ui.signatureBlock.hidden = sigs.length === 0;
   ui.signatureCards.replaceChildren(...signatureCards(sigs, designations(), rememberSigner));
-}
-
-function groupHex(hex) {
-  return hex.toUpperCase().match(/.{1,4}/g).join(" ");
 }
 
 // ---- actions ----
@@ -447,7 +434,7 @@ async function save() {
 }
 
 async function exportPdfs() {
-  const both = current.verification.status === "complete";
+  const both = current.turn.share === "exemplars";
   const title = t(both ? "dialog_export_folder" : "dialog_export_pdf");
   try {
     // Right after signing here, the PDFs sealed then; otherwise the sealing key is asked for.
@@ -467,9 +454,7 @@ function exported(files) {
 /** The PDFs are sealed by a key of the user's that signed the agreement: asks which, and its
  * passphrase, then exports. */
 async function askSealKey(title) {
-  const signers = new Set(
-    current.verification.signatures.filter((sig) => sig.trust.status === "own_key").map((sig) => sig.fingerprint),
-  );
+  const signers = new Set(current.seal_keys);
   let keys;
   try {
     keys = (await call("list_keys")).filter((k) => signers.has(k.fingerprint.hex));
@@ -502,7 +487,7 @@ async function addTimestamps() {
 /** The profile's keys as choices: name and the start of the fingerprint. */
 function keyOptions(keys) {
   return keys.map((k) =>
-    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.grouped.split(" ").slice(0, 4).join(" ")}` }),
+    el("option", { value: k.fingerprint.hex, text: `${k.name} — ${k.fingerprint.short}` }),
   );
 }
 
@@ -634,10 +619,9 @@ function renderPreview() {
     fact(t("sum_signatory"), signatory, "sum-signatory"),
     fact(t("sum_text"), el("span", { class: "fingerprint", text: p.text_sha256_grouped }), "sum-text"),
     fact(t("sum_values"), String(p.values), "sum-values"),
-    fact(t("sum_open", { party: partyLabel(p.role === "provider" ? "customer" : "provider") }), list(p.left_open), "sum-open"),
   ];
-  const other = p.role === "provider" ? "customer" : "provider";
-  if (current.verification.signatures.some((sig) => sig.role === other)) rows.pop();
+  // Blanks are left open for the other party only while it has not signed.
+  if (p.left_open_for) rows.push(fact(t("sum_open", { party: partyLabel(p.left_open_for) }), list(p.left_open), "sum-open"));
   if (p.automatic.length) rows.push(fact(t("sum_auto"), list(p.automatic), "sum-auto"));
   ui.summary.replaceChildren(...rows);
   ui.key.replaceChildren(...keyOptions(p.keys));

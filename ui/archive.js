@@ -100,8 +100,8 @@ function renderDetails() {
     fact(t("enterprise_number"), d.customer_enterprise_number || "—"),
     fact(t("signed_on"), d.signed ? formatTime(d.signed) : "—"),
     fact(t("archived_on"), formatTime(d.archived)),
-    fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: group(d.text_sha256) })),
-    fact(t("archive_id"), el("span", { class: "fingerprint", text: group(d.id) })),
+    fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: d.text_sha256_grouped })),
+    fact(t("archive_id"), el("span", { class: "fingerprint", text: d.id_grouped })),
   ];
   ui.facts.replaceChildren(...facts);
   ui.exemplars.replaceChildren(
@@ -112,13 +112,13 @@ function renderDetails() {
     }),
   );
   ui.signatures.replaceChildren(
-    ...d.signatures.map((s) =>
+    ...d.signatures.map((s, i) =>
       el(
         "li",
         { class: "plain-item" },
         el("strong", { text: s.name }),
         ` — ${s.function}, ${s.organisation} (${partyName(s.role, true)}) · ${formatTime(s.time)}`,
-        fingerprintNode(group(s.fingerprint)),
+        fingerprintNode(d.fingerprints_grouped[i]),
       ),
     ),
   );
@@ -159,8 +159,4 @@ async function openExemplar(id, exemplar) {
 function label(labels, id) {
   const l = labels[id];
   return l ? l[store.lang] || l.en : id;
-}
-
-function group(hex) {
-  return hex.toUpperCase().match(/.{1,4}/g).join(" ");
 }

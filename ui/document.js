@@ -62,7 +62,7 @@ function renderSpans(spans, ctx) {
 function renderBlank(id, ctx) {
   const field = ctx.fields.get(id);
   const value = ctx.values.get(id);
-  const canEdit = field && ctx.editable.has(id) && !field.auto;
+  const canEdit = field && ctx.editable.has(id);
   const el = document.createElement("span");
   el.dataset.testid = "blank";
   el.dataset.field = id;

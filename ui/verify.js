@@ -53,27 +53,20 @@ function showVerdict(verdict) {
   ui.verdict.scrollIntoView({ block: "nearest" });
 }
 
-/** What the archive knows of the file, in words, with a tone: ok, warn, bad or plain. */
-function archiveText(lookup) {
-  if (!lookup || lookup.status === "no_archive") return null;
+/** What the archive knows of the file, in words; its tone (ok, warn, bad or plain) is the desk's. */
+function archiveText(lookup, tone) {
+  if (!lookup || !tone) return null;
   const a = lookup.agreement || {};
   const params = { number: lookup.number, of: lookup.of, date: lookup.archived ? formatTime(lookup.archived) : "", customer: a.customer || a.title || "" };
-  switch (lookup.status) {
-    case "exemplar":
-      return { tone: "ok", text: t("archive_match_exemplar", params) };
-    case "agreement_file":
-      return { tone: lookup.current ? "ok" : "warn", text: t(lookup.current ? "archive_match_current" : "archive_match_earlier", params) };
-    case "same_content":
-      return { tone: "ok", text: t("archive_match_same", params) };
-    case "other_version":
-      return { tone: "warn", text: t("archive_match_other", params) };
-    case "differs_from_exemplars":
-      return { tone: "bad", text: t("archive_match_differs", params) };
-    case "unavailable":
-      return { tone: "warn", text: t("archive_match_unavailable") };
-    default:
-      return { tone: "plain", text: t("archive_match_unknown") };
-  }
+  const words = {
+    exemplar: "archive_match_exemplar",
+    agreement_file: lookup.current ? "archive_match_current" : "archive_match_earlier",
+    same_content: "archive_match_same",
+    other_version: "archive_match_other",
+    differs_from_exemplars: "archive_match_differs",
+    unavailable: "archive_match_unavailable",
+  };
+  return { tone, text: t(words[lookup.status] || "archive_match_unknown", params) };
 }
 
 function render() {
@@ -100,7 +93,7 @@ function render() {
   if (v.exemplar && v.exemplar.label) facts.push(fact(t("exemplar_label"), v.exemplar.label, "verdict-exemplar"));
   if (v.title) facts.push(fact(t("agreement"), v.title));
   if (v.text_sha256_grouped) facts.push(fact(t("text_fingerprint"), el("span", { class: "fingerprint", text: v.text_sha256_grouped })));
-  const archived = archiveText(v.archive);
+  const archived = archiveText(v.archive, v.archive_tone);
   if (archived) facts.push(fact(t("archive"), el("span", { class: `archive-match ${archived.tone}`, text: archived.text }), "verdict-archive"));
   ui.facts.replaceChildren(...facts);
   ui.signatures.replaceChildren(...signatureCards(v.signatures || [], {}, null, labels));

@@ -2,15 +2,19 @@
 //!
 //! Both editions of Tweevoud, the desktop app (src-tauri) and the browser edition (web), put
 //! one agreement at a time on a desk, fill it in and sign it, and show the core's answers in
-//! the same window (ui/). This crate holds what they share above the core: the [`Work`] on the
-//! desk and its rules (who acts, may it be signed: the core's [`tweevoud::Turn`]), and the
-//! views the window reads ([`view`]). Where the two differ, a [`Place`] says: which keys sign
-//! here, who the signers are to this place, what its archive holds.
+//! the same window (ui/). This crate holds what they share above the core: every command the
+//! window calls, written once ([`command`]; each edition only translates arguments in and
+//! dialogs, files and storage out), the [`Work`] on the desk and its rules (who acts, may it
+//! be signed: the core's [`tweevoud::Turn`]), and the views the window reads ([`view`]), which
+//! carry every answer the window shows so that it decides nothing itself. Where the two
+//! differ, a [`Place`] says: which keys sign here and where they are kept, who the signers are
+//! to this place, what its archive holds, whether a time-stamping authority can be asked.
 //!
 //! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`].
 
 #![forbid(unsafe_code)]
 
+pub mod command;
 mod error;
 mod place;
 pub mod view;
@@ -18,6 +22,8 @@ pub mod window;
 mod work;
 
 pub use error::DeskError;
+#[cfg(feature = "fs")]
+pub use place::open_archive;
 pub use place::Place;
 pub use work::{Opened, Stamps, Work};
 

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tweevoud::contact::Contact;
+use tweevoud::contact::{Added, Contact};
 use tweevoud::judgement::VerdictCode;
 use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::template::{Block, TemplateSummary};
-use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Turn};
+use tweevoud::{Agreement, Judgement, Labels, Missing, Party, Share, Status, Turn};
 
 use crate::{file_name, DeskError, Place, Work};
 
@@ -22,6 +22,8 @@ pub struct FingerprintView {
     pub grouped: String,
     /// 64 lower-case hex digits.
     pub hex: String,
+    /// The first 4 groups: enough to tell keys apart at a glance.
+    pub short: String,
 }
 
 impl From<&Fingerprint> for FingerprintView {
@@ -29,17 +31,17 @@ impl From<&Fingerprint> for FingerprintView {
         FingerprintView {
             grouped: f.to_string(),
             hex: f.hex(),
+            short: f.short(),
         }
     }
 }
 
-/// 64 hex digits as 16 groups of 4 (for text hashes, which are not key fingerprints).
+/// A SHA-256 in hex (a text's, an archive id) in the groups a key's fingerprint is shown in
+/// (the core's [`Fingerprint`] display, the one grouping); what is not 64 hex digits as it is.
 pub fn grouped_hex(hex: &str) -> String {
-    hex.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).to_uppercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    hex.parse::<Fingerprint>()
+        .map(|f| f.to_string())
+        .unwrap_or_else(|_| hex.to_string())
 }
 
 /// One of the profile's own signing keys.
@@ -86,6 +88,97 @@ impl From<&Contact> for ContactView {
     }
 }
 
+/// What importing a contact did.
+#[derive(Debug, Serialize)]
+pub struct Imported {
+    /// The contact.
+    pub contact: ContactView,
+    /// False when the key was already a contact (nothing changed).
+    pub new: bool,
+}
+
+impl From<Added> for Imported {
+    fn from(added: Added) -> Imported {
+        let (contact, new) = match &added {
+            Added::New(c) => (c, true),
+            Added::AlreadyKnown(c) => (c, false),
+        };
+        Imported {
+            contact: ContactView::from(contact),
+            new,
+        }
+    }
+}
+
+/// A value as the core would store it.
+#[derive(Debug, Serialize)]
+pub struct Checked {
+    /// The normal form.
+    pub value: String,
+    /// As it would read in the text.
+    pub display: String,
+}
+
+/// What the window shows about the app itself.
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    /// The version.
+    pub version: &'static str,
+    /// Which Tweevoud this is: `desktop` or `web`.
+    pub edition: &'static str,
+    /// The profile directory in use (none in the browser).
+    pub data_dir: Option<String>,
+    /// The name of a file waiting to be opened or verified.
+    pub waiting_file: Option<String>,
+}
+
+/// A file to hand to the user, as text: its name and contents.
+#[derive(Debug, Serialize)]
+pub struct TextFile {
+    /// The name it is offered under.
+    pub file_name: String,
+    /// Its contents.
+    pub text: String,
+}
+
+/// How an answer of the archive about a file reads: good news, a warning, bad news, or
+/// plain (the archive does not know the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    /// The archive holds these very bytes, or the same agreement.
+    Ok,
+    /// An earlier or other version, or an archive that cannot be read.
+    Warn,
+    /// An exemplar that matches none the archive stored: changed.
+    Bad,
+    /// Nothing in the archive matches.
+    Plain,
+}
+
+#[cfg(feature = "fs")]
+impl Tone {
+    /// The tone of what the archive said of a file.
+    pub fn of(check: &tweevoud::judgement::ArchiveCheck) -> Option<Tone> {
+        use tweevoud::archive::Lookup;
+        use tweevoud::judgement::ArchiveCheck;
+        Some(match check {
+            ArchiveCheck::Unavailable { .. } => Tone::Warn,
+            ArchiveCheck::Consulted(lookup) => match lookup {
+                Lookup::NoArchive => return None,
+                Lookup::Exemplar { .. } | Lookup::SameContent { .. } => Tone::Ok,
+                Lookup::AgreementFile { current: true, .. } => Tone::Ok,
+                Lookup::AgreementFile { current: false, .. } | Lookup::OtherVersion { .. } => {
+                    Tone::Warn
+                }
+                Lookup::DiffersFromExemplars { .. } => Tone::Bad,
+                // Nothing matches (`Unknown`), or an answer this desk does not know yet.
+                _ => Tone::Plain,
+            },
+        })
+    }
+}
+
 /// The core's judgement of an agreement, with what the window needs to word it.
 #[derive(Debug, Serialize)]
 pub struct VerificationView {
@@ -98,6 +191,8 @@ pub struct VerificationView {
     labels: BTreeMap<String, Labels>,
     /// The names of the signers whose keys are not confirmed.
     unconfirmed: Vec<String>,
+    /// The tone of what the archive said of the file, when it was asked.
+    archive_tone: Option<Tone>,
 }
 
 impl VerificationView {
@@ -120,6 +215,10 @@ impl VerificationView {
                 .map(str::to_string)
                 .collect(),
             labels,
+            #[cfg(feature = "fs")]
+            archive_tone: judgement.archive.as_ref().and_then(Tone::of),
+            #[cfg(not(feature = "fs"))]
+            archive_tone: None,
             judgement,
         }
     }
@@ -136,17 +235,68 @@ pub struct ValueView {
     filled_by: Party,
 }
 
+/// Where the agreement on the desk stands, for the window to say (the turn's phase).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Its signatures do not hold: nothing may be added.
+    Invalid,
+    /// The signatures on it are to be looked at before anything is filled in.
+    Review,
+    /// Signed here: the other party, elsewhere, has still to sign.
+    Waiting,
+    /// Nobody has to fill in or sign any more here.
+    Done,
+    /// The acting party fills in and signs.
+    #[serde(rename = "fills")]
+    Filling,
+}
+
+impl Phase {
+    /// The phase of `work`, whose judgement is `judgement`.
+    fn of(work: &Work, judgement: &Judgement) -> Phase {
+        if judgement.status == Status::Invalid {
+            Phase::Invalid
+        } else if !work.reviewed {
+            Phase::Review
+        } else if work.acting.is_some() {
+            Phase::Filling
+        } else if judgement.awaiting.is_some() {
+            Phase::Waiting
+        } else {
+            Phase::Done
+        }
+    }
+}
+
 /// The agreement on the desk, as the window shows it.
 #[derive(Debug, Serialize)]
 pub struct AgreementView {
     summary: TemplateSummary,
+    /// The template's fingerprint in groups.
+    template_sha256_grouped: String,
     blocks: Vec<Block>,
     values: Vec<ValueView>,
     acting: Option<Party>,
     reviewed: bool,
+    /// The blanks the acting party may type in now: the core's [`Turn::editable`] but those
+    /// the program fills (the signing date).
     editable: Vec<String>,
+    /// The own keys that signed the agreement: those that may seal its PDFs.
+    seal_keys: Vec<String>,
     /// The core's answer to what may be done next: the window reads its flags.
     turn: Turn,
+    /// Where it stands: what the window says of who acts.
+    phase: Phase,
+    /// The acting party's required blanks still empty (signing is refused until they are
+    /// filled).
+    own_missing: Vec<String>,
+    /// Whether the acting party may sign now: the core allows it and its required blanks are
+    /// filled.
+    may_sign_now: bool,
+    /// Whether a signature that holds has no timestamp that holds yet (as the window shows
+    /// its timestamps), in an agreement that may be shared: one may be asked for.
+    may_timestamp: bool,
     missing: Vec<Missing>,
     verification: VerificationView,
     file: Option<String>,
@@ -162,9 +312,30 @@ impl AgreementView {
         let a = &work.agreement;
         let template = a.template();
         let turn = work.turn(place);
-        let verification = VerificationView::of(work.judgement(place));
+        let judgement = work.judgement(place);
+        let phase = Phase::of(work, &judgement);
+        let missing = a.missing();
+        let own_missing: Vec<String> = missing
+            .iter()
+            .filter(|m| Some(m.party) == work.acting)
+            .flat_map(|m| m.required.iter().cloned())
+            .collect();
+        let may_timestamp = turn.share != Share::None
+            && judgement
+                .signatures
+                .iter()
+                .any(|s| s.check.valid && s.attested.is_empty());
+        let own = place.own_keys();
+        let seal_keys = judgement
+            .signatures
+            .iter()
+            .filter(|s| own.iter().any(|k| k.hex() == s.check.fingerprint))
+            .map(|s| s.check.fingerprint.clone())
+            .collect();
+        let verification = VerificationView::of(judgement);
         AgreementView {
             summary: template.summary(),
+            template_sha256_grouped: grouped_hex(&template.summary().sha256),
             blocks: template.blocks().to_vec(),
             values: a
                 .values()
@@ -181,9 +352,19 @@ impl AgreementView {
                 .collect(),
             acting: work.acting,
             reviewed: work.reviewed,
-            editable: turn.editable.clone(),
+            editable: turn
+                .editable
+                .iter()
+                .filter(|id| template.blank(id).is_some_and(|b| b.auto.is_none()))
+                .cloned()
+                .collect(),
+            seal_keys,
+            may_sign_now: turn.may_sign && own_missing.is_empty(),
             turn,
-            missing: a.missing(),
+            phase,
+            own_missing,
+            may_timestamp,
+            missing,
             verification,
             file: work.file.as_deref().map(file_name),
             saved: work.saved,
@@ -251,6 +432,8 @@ pub struct SignPreview {
     automatic: Vec<String>,
     /// The other party's empty blanks, left open for it.
     left_open: Vec<String>,
+    /// The party they are left open for (none once it signed: nothing is left open).
+    left_open_for: Option<Party>,
     /// The profile's keys, and the one whose name is the signatory's.
     keys: Vec<KeyView>,
     suggested_key: Option<String>,
@@ -288,6 +471,7 @@ impl SignPreview {
                 .filter(|o| o.party == role.other())
                 .map(|o| o.blank)
                 .collect(),
+            left_open_for: leave_open,
             keys: keys.iter().map(KeyView::from).collect(),
             suggested_key,
         })

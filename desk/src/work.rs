@@ -66,6 +66,8 @@ pub trait Stamps: Sync {
     fn signature(&self, signature: &[u8]) -> Option<Vec<u8>>;
     /// A token over a seal's signature value, if one is kept or a TSA gives one.
     fn seal(&self, signature: &[u8]) -> Option<Vec<u8>>;
+    /// How many authorities are named to ask.
+    fn authorities(&self) -> usize;
 }
 
 #[cfg(feature = "fs")]
@@ -76,6 +78,10 @@ impl Stamps for tweevoud::tsa::TsaList {
 
     fn seal(&self, signature: &[u8]) -> Option<Vec<u8>> {
         self.seal_stamp(signature)
+    }
+
+    fn authorities(&self) -> usize {
+        self.list().map(|l| l.len()).unwrap_or(0)
     }
 }
 
@@ -173,6 +179,24 @@ impl Work {
         (0..self.agreement.signatures().len())
             .filter(|&i| !self.stamp_signature(i, stamps))
             .count()
+    }
+
+    /// How many signatures have no trusted timestamp.
+    pub fn unstamped(&self) -> usize {
+        self.agreement
+            .signatures()
+            .iter()
+            .filter(|s| s.timestamps.is_empty())
+            .count()
+    }
+
+    /// The name the agreement file is saved under: the file it came from (as an agreement
+    /// file), else the template's id.
+    pub fn file_name(&self) -> String {
+        match &self.file {
+            Some(path) => crate::file_name(&path.with_extension("tweevoud")),
+            None => format!("{}.tweevoud", self.agreement.template().id()),
+        }
     }
 
     /// The PDFs of the agreement as it stands (the one to send, or both exemplars), sealed by

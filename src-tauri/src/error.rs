@@ -12,13 +12,9 @@
 use std::path::PathBuf;
 
 use tweevoud::archive::ArchiveError;
-use tweevoud::contact::ContactError;
 use tweevoud::error::Params;
-use tweevoud::key::KeyError;
-use tweevoud::pdf::PdfError;
-use tweevoud::template::TemplateError;
 use tweevoud::verify::FirstProblem;
-use tweevoud::{AgreementError, ChangeError, Coded, OpenError};
+use tweevoud::{AgreementError, Coded, OpenError};
 use tweevoud_desk::window::{self, open_reason, WindowError};
 use tweevoud_desk::DeskError;
 
@@ -34,21 +30,13 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
-    /// A template was not found or is not well-formed.
+    /// The desk refused: the command's own refusals, and the core's (a template, a value, a
+    /// key, a contact, a file, the PDFs) that it passes on.
     #[error(transparent)]
-    Template(#[from] TemplateError),
-    /// Filling, signing, reading or writing an agreement failed.
+    Desk(#[from] DeskError),
+    /// Writing the agreement file failed.
     #[error(transparent)]
     Agreement(#[from] AgreementError),
-    /// A key could not be made, read, unlocked or exported.
-    #[error(transparent)]
-    Key(#[from] KeyError),
-    /// A contact could not be added, read or changed.
-    #[error(transparent)]
-    Contact(#[from] ContactError),
-    /// An exemplar PDF could not be made.
-    #[error(transparent)]
-    Pdf(#[from] PdfError),
     /// The archive could not store, find or read an agreement.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
@@ -80,36 +68,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
-    /// A command about the open agreement, with none open.
-    #[error("no agreement is open")]
-    NoAgreement,
-    /// The open agreement's signatures have not been looked at yet.
-    #[error("look at the existing signatures before filling in anything")]
-    NotReviewed,
-    /// The open agreement is not intact, so nothing may be added to it.
-    #[error("this agreement is not intact, so it cannot be filled in or signed: {0}")]
-    NotIntact(FirstProblem),
-    /// Everybody has signed: nothing is left to fill in.
-    #[error("both parties have signed; nothing is left to fill in")]
-    Finished,
-    /// The passphrase and its confirmation differ.
-    #[error("the passphrase and its confirmation differ")]
-    PassphrasesDiffer,
     /// A file was asked for, but none was dropped on the window.
     #[error("no file was dropped on the window")]
     NothingDropped,
-    /// "Open this agreement" on the verify screen, with no file verified yet.
-    #[error("no file has been verified yet, so there is none to open")]
-    NothingVerified,
-    /// No time-stamping authority gave a timestamp.
-    #[error("no timestamp could be obtained: {}", if *tsas == 0 { "this profile names no time-stamping authority".to_string() } else { format!("none of the {tsas} time-stamping authorities this profile names answered") })]
-    NoTimestamp {
-        /// How many TSAs the profile names.
-        tsas: usize,
-    },
-    /// The PDFs are sealed by a key that signed the agreement, which must be unlocked.
-    #[error("the PDFs are sealed with the key that signed the agreement: choose it and give its passphrase")]
-    SealKeyNeeded,
     /// The work of a command stopped before it finished: a defect in Tweevoud (it panicked).
     /// The window and the agreement on the desk stay.
     #[error("the work stopped before it finished: {reason}")]
@@ -124,30 +85,6 @@ pub enum Error {
     HooksOff,
 }
 
-impl From<DeskError> for Error {
-    fn from(e: DeskError) -> Error {
-        match e {
-            DeskError::NoAgreement => Error::NoAgreement,
-            DeskError::NotReviewed => Error::NotReviewed,
-            DeskError::NotIntact(first) => Error::NotIntact(first),
-            DeskError::Finished => Error::Finished,
-            DeskError::Agreement(e) => Error::Agreement(e),
-            DeskError::Key(e) => Error::Key(e),
-            DeskError::Pdf(e) => Error::Pdf(e),
-            DeskError::SealKeyNeeded => Error::SealKeyNeeded,
-        }
-    }
-}
-
-impl From<ChangeError> for Error {
-    fn from(e: ChangeError) -> Error {
-        match e {
-            ChangeError::Agreement(e) => Error::Agreement(e),
-            ChangeError::NotIntact(first) => Error::NotIntact(first),
-        }
-    }
-}
-
 impl Error {
     /// The codes of this edge's own variants (a wrapped core error gives the core's), so that
     /// a test can check the window words them all.
@@ -156,15 +93,7 @@ impl Error {
         "viewer",
         "write_failed",
         "read_failed",
-        "no_agreement",
-        "not_reviewed",
-        "not_intact",
-        "finished",
-        "passphrases_differ",
         "nothing_dropped",
-        "nothing_verified",
-        "seal_key_needed",
-        "no_timestamp",
         "interrupted",
         "hooks_off",
     ];
@@ -177,26 +106,15 @@ impl Error {
     /// Why a file or an agreement is refused, as the core's reason, when there is one.
     pub fn reason(&self) -> Option<FirstProblem> {
         match self {
-            Error::NotIntact(first) => Some(first.clone()),
+            Error::Desk(e) => e.reason(),
             Error::Open(e) => open_reason(e),
             Error::DataDir { .. }
-            | Error::Template(_)
             | Error::Agreement(_)
-            | Error::Key(_)
-            | Error::Contact(_)
-            | Error::Pdf(_)
             | Error::Archive(_)
             | Error::Viewer { .. }
             | Error::Write { .. }
             | Error::Read { .. }
-            | Error::NoAgreement
-            | Error::NotReviewed
-            | Error::Finished
-            | Error::PassphrasesDiffer
             | Error::NothingDropped
-            | Error::NothingVerified
-            | Error::SealKeyNeeded
-            | Error::NoTimestamp { .. }
             | Error::Interrupted { .. } => None,
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => None,
@@ -210,25 +128,14 @@ impl Coded for Error {
     fn code(&self) -> &'static str {
         match self {
             Error::DataDir { .. } => "data_dir",
-            Error::Template(e) => e.code(),
+            Error::Desk(e) => e.code(),
             Error::Agreement(e) => e.code(),
-            Error::Key(e) => e.code(),
-            Error::Contact(e) => e.code(),
-            Error::Pdf(e) => e.code(),
             Error::Archive(e) => e.code(),
             Error::Open(e) => e.code(),
             Error::Viewer { .. } => "viewer",
             Error::Write { .. } => "write_failed",
             Error::Read { .. } => "read_failed",
-            Error::NoAgreement => "no_agreement",
-            Error::NotReviewed => "not_reviewed",
-            Error::NotIntact(_) => "not_intact",
-            Error::Finished => "finished",
-            Error::PassphrasesDiffer => "passphrases_differ",
             Error::NothingDropped => "nothing_dropped",
-            Error::NothingVerified => "nothing_verified",
-            Error::SealKeyNeeded => "seal_key_needed",
-            Error::NoTimestamp { .. } => "no_timestamp",
             Error::Interrupted { .. } => "interrupted",
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => "hooks_off",
@@ -241,28 +148,13 @@ impl Coded for Error {
             Error::DataDir { path: p, source }
             | Error::Write { path: p, source }
             | Error::Read { path: p, source } => vec![path(p), ("detail", source.to_string())],
-            Error::Template(e) => e.params(),
+            Error::Desk(e) => e.params(),
             Error::Agreement(e) => e.params(),
-            Error::Key(e) => e.params(),
-            Error::Contact(e) => e.params(),
-            Error::Pdf(e) => e.params(),
             Error::Archive(e) => e.params(),
             Error::Open(e) => e.params(),
             Error::Viewer { path: p, reason } => vec![path(p), ("reason", reason.clone())],
             Error::Interrupted { reason } => vec![("reason", reason.clone())],
-            Error::NoTimestamp { tsas } => vec![("tsas", tsas.to_string())],
-            Error::NotIntact(first) => {
-                let mut params = vec![("reason", first.code().to_string())];
-                params.extend(first.params());
-                params
-            }
-            Error::NoAgreement
-            | Error::NotReviewed
-            | Error::Finished
-            | Error::PassphrasesDiffer
-            | Error::NothingDropped
-            | Error::NothingVerified
-            | Error::SealKeyNeeded => Vec::new(),
+            Error::NothingDropped => Vec::new(),
             #[cfg(feature = "e2e-hooks")]
             Error::HooksOff => Vec::new(),
         }
@@ -272,6 +164,7 @@ impl Coded for Error {
 impl WindowError for Error {
     fn agreement_error(&self) -> Option<&AgreementError> {
         match self {
+            Error::Desk(e) => e.agreement_error(),
             Error::Agreement(e) | Error::Archive(ArchiveError::Agreement(e)) => Some(e),
             _ => None,
         }
@@ -290,7 +183,10 @@ impl serde::Serialize for Error {
 
 #[cfg(test)]
 mod tests {
+    use tweevoud::contact::ContactError;
     use tweevoud::error::params_map;
+    use tweevoud::key::KeyError;
+    use tweevoud::template::TemplateError;
     use tweevoud::verify::Reason;
     use tweevoud::{FileKind, Problem};
 
@@ -298,7 +194,7 @@ mod tests {
 
     #[test]
     fn serializes_as_kind_message_and_params() {
-        let e = Error::from(TemplateError::NotFound("nope".into()));
+        let e = Error::from(DeskError::from(TemplateError::NotFound("nope".into())));
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "template_not_found");
         assert!(json["message"].as_str().unwrap().contains("nope"));
@@ -339,11 +235,11 @@ mod tests {
 
     #[test]
     fn a_refusal_carries_the_core_reason_to_word() {
-        let e = Error::NotIntact(FirstProblem {
+        let e = Error::from(DeskError::NotIntact(FirstProblem {
             signer: Some("Tom Hendrix".into()),
             role: Some(tweevoud::Party::Provider),
             reason: Reason::TextMismatch,
-        });
+        }));
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "not_intact");
         assert_eq!(json["reason"]["signer"], "Tom Hendrix");
@@ -364,7 +260,7 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("no agreement file"));
-        let plain = serde_json::to_value(Error::NoAgreement).unwrap();
+        let plain = serde_json::to_value(Error::from(DeskError::NoAgreement)).unwrap();
         assert!(plain.get("reason").is_none());
     }
 
@@ -381,9 +277,9 @@ mod tests {
             source: Box::new(AgreementError::Json("expected value".into())),
         });
         assert_eq!(e.code(), "not_an_agreement");
-        let e = Error::from(ContactError::Key(KeyError::WrongPassphrase {
-            what: "key".into(),
-        }));
+        let e = Error::from(DeskError::from(ContactError::Key(
+            KeyError::WrongPassphrase { what: "key".into() },
+        )));
         assert_eq!(e.code(), "wrong_passphrase");
     }
 }

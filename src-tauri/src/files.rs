@@ -5,29 +5,28 @@
 use std::path::{Path, PathBuf};
 
 use tweevoud::fsutil::write_atomic;
-use tweevoud::open::{self, OpenError};
+use tweevoud::open;
 use tweevoud::pdf::{Exemplar, ExemplarPdf};
 use tweevoud::profile::create_private_dir;
 use tweevoud::Archive;
 
 pub use tweevoud_desk::file_name;
-use tweevoud_desk::Opened;
+use tweevoud_desk::view::AgreementView;
+use tweevoud_desk::{command, Place, Work};
 
 use crate::Error;
 
-/// Reads the agreement in `path` to work on (the core's [`open::read_to_work_on`]): an
-/// agreement file, or the one inside an exemplar PDF that shows it. A file that cannot be opened
-/// as an agreement is [`Error::Open`]: its code says whether it could not be read, is a
-/// damaged or altered Tweevoud file, or is no agreement at all.
-pub fn read_agreement(path: &Path) -> Result<Opened, Error> {
-    let bytes = open::read_file(path).map_err(Error::from_open)?;
-    Opened::read(&bytes).map_err(|r| {
-        Error::from_open(OpenError::Refused {
-            path: path.to_path_buf(),
-            kind: r.kind,
-            reason: r.reason,
-        })
-    })
+/// Reads the file at `path` and puts the agreement in it on the desk (the desk's
+/// [`command::open`]): an agreement file, or the one inside an exemplar PDF that shows it. A
+/// file that cannot be opened as an agreement leaves the desk as it was; its code says whether
+/// it could not be read, is a damaged or altered Tweevoud file, or is no agreement at all.
+pub fn read_agreement(
+    place: &dyn Place,
+    work: &mut Option<Work>,
+    path: PathBuf,
+) -> Result<AgreementView, Error> {
+    let bytes = open::read_file(&path)?;
+    Ok(command::open(place, work, path, &bytes)?)
 }
 
 /// Writes exemplar PDFs where the user chose: one PDF to `chosen` itself, several into the
@@ -74,12 +73,7 @@ pub fn archived_exemplar(
             .into())
         }
         Exemplar::Copy(party) => {
-            let number = if party == tweevoud::Party::Provider {
-                1
-            } else {
-                2
-            };
-            let stored = archive.exemplar(id, number)?;
+            let stored = archive.exemplar(id, party.exemplar())?;
             (stored.file_name, stored.bytes)
         }
     };
@@ -102,6 +96,8 @@ mod tests {
     #[test]
     fn tells_foreign_files_from_damaged_ones() {
         let dir = tempfile::tempdir().unwrap();
+        let profile = tweevoud::Profile::at(dir.path().join("profile"));
+        let read_agreement = |path: &Path| read_agreement(&profile, &mut None, path.to_path_buf());
         let foreign = dir.path().join("notes.tweevoud");
         std::fs::write(&foreign, "%PDF-1.7 not really").unwrap();
         let e = read_agreement(&foreign).unwrap_err();

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::{DateTime, FixedOffset};
 use tweevoud::template::{self, Template};
-use tweevoud::{Archive, Profile, UnlockedKey};
+use tweevoud::Profile;
+use tweevoud_desk::DeskError;
 pub use tweevoud_desk::Work;
 
 use crate::error::Error;
@@ -21,22 +21,6 @@ pub struct AppState {
     verified: Mutex<Option<PathBuf>>,
     #[cfg(feature = "e2e-hooks")]
     hooks: crate::hooks::Hooks,
-}
-
-/// The profile's archive, opened as the profile trusts it: only log entries signed by the
-/// profile's own keys are acted on (listed, shown, handed out), and with the profile's
-/// checkpoint of its log, so that nothing is added to a log that was cut, rolled back or
-/// rebuilt, and each signed entry moves the checkpoint.
-pub fn open_archive(profile: &Profile) -> Result<Archive, tweevoud::ArchiveError> {
-    let dir = profile.archive_dir();
-    // A key store that cannot be listed trusts no key: nothing in the log is acted on.
-    let own = tweevoud::KeyStore::open(profile)
-        .list()
-        .map(|keys| keys.iter().map(|k| *k.fingerprint()).collect())
-        .unwrap_or_default();
-    let trust =
-        tweevoud::archive::Trust::keys(own).with_checkpoint(profile.archive_checkpoint(&dir));
-    Archive::open_trusted(&dir, &trust)
 }
 
 impl AppState {
@@ -74,14 +58,6 @@ impl AppState {
     /// The templates the app offers, the DPA first.
     pub fn templates(&self) -> &[Template] {
         &self.templates
-    }
-
-    /// The template with this id.
-    pub fn template(&self, id: &str) -> Result<&Template, Error> {
-        self.templates
-            .iter()
-            .find(|t| t.id() == id)
-            .ok_or_else(|| template::TemplateError::NotFound(id.to_string()).into())
     }
 
     /// The agreement on the desk, locked.
@@ -124,7 +100,7 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or(Error::NothingVerified)
+            .ok_or_else(|| DeskError::NothingVerified.into())
     }
 
     /// The end-to-end test's hooks (only with the `e2e-hooks` feature).
@@ -132,27 +108,4 @@ impl AppState {
     pub fn hooks(&self) -> &crate::hooks::Hooks {
         &self.hooks
     }
-}
-
-/// Signs the agreement on the desk as the acting party with `key` (whose owner is `owner`),
-/// leaving the other party's empty blanks open for it; then files the signed agreement in the
-/// profile's archive, the log entry signed with the same key. If archiving fails, the
-/// signature stands and `archive_error` says why.
-pub fn sign_and_archive(
-    work: &mut Work,
-    profile: &Profile,
-    key: &UnlockedKey,
-    owner: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<(), Error> {
-    // Timestamped by the profile's TSAs, when one answers (the signature stands without).
-    let tsas = tweevoud::tsa::TsaList::open(profile);
-    work.sign(profile, key, owner, now, Some(&tsas))?;
-    let json = work.agreement.to_json();
-    match open_archive(profile).and_then(|mut archive| archive.add(json.as_bytes(), now, Some(key)))
-    {
-        Ok(added) => work.archived = Some(added.id),
-        Err(e) => work.archive_error = serde_json::to_value(Error::from(e)).ok(),
-    }
-    Ok(())
 }

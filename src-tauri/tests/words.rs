@@ -29,6 +29,7 @@ use tweevoud::verify::{Reason, Status};
 use tweevoud::{
     AgreementError, ChangeError, Language, OpenError, Party, Problem, StrengthReason, VerdictCode,
 };
+use tweevoud_desk::view::Phase;
 
 /// The languages the window speaks, one words file each.
 const LANGUAGES: [&str; 3] = ["nl", "fr", "en"];
@@ -194,6 +195,12 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
             vec![""],
         ),
         ("lang_", variants!(Language: Nl, Fr, En), vec![""]),
+        // Who acts on the agreement on the desk, by the desk's phase of the turn.
+        (
+            "acting_",
+            variants!(Phase: Invalid, Review, Waiting, Done, Filling),
+            vec![""],
+        ),
         // A party by name, and lower case inside a sentence.
         (
             "party_",

@@ -8,19 +8,32 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tweevoud::contact::Added;
-use tweevoud::key::{KeyError, KeyInfo, PublicKey, UnlockedKey, MAX_PEM_BYTES};
-use tweevoud::open::MAX_FILE_BYTES;
-use tweevoud::template::{self, Template, TemplateError};
-use tweevoud::verify::Reason;
-use tweevoud::{Agreement, Context, FileKind, OpenError, Party};
-use tweevoud_desk::view::{AgreementView, ContactView, FileVerdict, KeyView, SignPreview};
-use tweevoud_desk::{file_name, DeskError, Opened, Place, Work};
+use tweevoud::key::{KeyError, KeyInfo, UnlockedKey};
+use tweevoud::template::{self, Template};
+use tweevoud::Context;
+use tweevoud_desk::command;
+use tweevoud_desk::view::{AgreementView, FileVerdict, KeyView, TextFile};
+use tweevoud_desk::{DeskError, Place, Work};
 use zeroize::Zeroizing;
 
 use crate::clock::now;
 use crate::error::WebError;
 use crate::store::Store;
+
+/// The browser's commands that the desktop app has not under the same name, and why: the page
+/// gives them a file's contents, or takes one to download, where the app shows a dialog (over
+/// the same function of the desk), or they are the browser's by nature. The others are the
+/// desk's ([`command::COMMANDS`]).
+pub const WEB_ONLY: &[(&str, &str)] = &[
+    ("open_bytes", "the file's bytes; the app's open dialog or a dropped file: `open_agreement`, `open_dropped`"),
+    ("verify_bytes", "the file's bytes; the app's open dialog or a dropped file: `verify_file`, `verify_dropped`"),
+    ("agreement_file", "a file to download; the app's save dialog: `save_agreement`"),
+    ("exemplar_files", "files to download; the app's save dialog: `export_exemplars`"),
+    ("public_key_file", "a file to download; the app's save dialog: `export_public_key`"),
+    ("import_contact_text", "the file's text; the app's open dialog: `import_contact`"),
+    ("secret_key_file", "the browser keeps its keys only in the page: the user keeps the key file"),
+    ("load_key_file", "the browser keeps its keys only in the page: a key file brings one back"),
+];
 
 /// The browser's desk: its keys and contacts, the templates, the agreement being worked on,
 /// and the file last verified.
@@ -30,51 +43,6 @@ pub struct WebDesk {
     templates: Vec<Template>,
     work: Option<Work>,
     verified: Option<(String, Vec<u8>)>,
-}
-
-/// The app's `app_info`, for the browser: no profile directory, no waiting file.
-#[derive(Debug, Serialize)]
-struct AppInfo {
-    version: &'static str,
-    edition: &'static str,
-    data_dir: Option<String>,
-    waiting_file: Option<String>,
-}
-
-/// A value as the core would store it (the app's `check_value` answer).
-#[derive(Debug, Serialize)]
-struct Checked {
-    value: String,
-    display: String,
-}
-
-/// What importing a contact did (the app's `import_contact` answer).
-#[derive(Debug, Serialize)]
-struct Imported {
-    contact: ContactView,
-    new: bool,
-}
-
-impl From<Added> for Imported {
-    fn from(added: Added) -> Imported {
-        match added {
-            Added::New(c) => Imported {
-                contact: ContactView::from(&c),
-                new: true,
-            },
-            Added::AlreadyKnown(c) => Imported {
-                contact: ContactView::from(&c),
-                new: false,
-            },
-        }
-    }
-}
-
-/// A file to download, as text.
-#[derive(Debug, Serialize)]
-struct TextFile {
-    file_name: String,
-    text: String,
 }
 
 /// A file to download, as bytes (base64).
@@ -87,8 +55,8 @@ struct BytesFile {
 /// The agreement file to download, and the agreement after (saved).
 #[derive(Debug, Serialize)]
 struct AgreementFile {
-    file_name: String,
-    text: String,
+    #[serde(flatten)]
+    file: TextFile,
     view: AgreementView,
 }
 
@@ -192,34 +160,6 @@ fn answer(value: impl Serialize) -> Result<String, WebError> {
     Ok(serde_json::to_string(&value).expect("an answer serializes"))
 }
 
-/// A file no agreement file or exemplar can be, refused before it is read (as the desktop
-/// refuses it: `open::read_file`).
-fn too_large(name: &str, bytes: &[u8]) -> Result<(), OpenError> {
-    if bytes.len() as u64 <= MAX_FILE_BYTES {
-        return Ok(());
-    }
-    Err(OpenError::Refused {
-        path: name.into(),
-        kind: FileKind::Other,
-        reason: Reason::Unreadable {
-            kind: FileKind::Other,
-            detail: format!(
-                "the file is larger than {MAX_FILE_BYTES} bytes; no agreement file or exemplar is that large"
-            ),
-        },
-    })
-}
-
-/// A key file's text: small, as a key is.
-fn key_text(text: &str) -> Result<(), KeyError> {
-    if text.len() as u64 <= MAX_PEM_BYTES {
-        return Ok(());
-    }
-    Err(KeyError::Malformed {
-        reason: format!("the file is larger than {MAX_PEM_BYTES} bytes; a key file is far smaller"),
-    })
-}
-
 impl WebDesk {
     /// The desk, with the keys and contacts `saved` holds (what [`saved`](Self::saved) gave
     /// before; `""` for none).
@@ -237,183 +177,133 @@ impl WebDesk {
         self.store.saved()
     }
 
-    /// Runs `command` with `args` (JSON): its answer as JSON, or why it was refused.
+    /// Runs `command` with `args` (JSON): its answer as JSON, or why it was refused. The
+    /// commands of [`command::COMMANDS`] are the desk's; the others are this edition's ways
+    /// of taking and giving files ([`WEB_ONLY`]).
     pub fn call(&mut self, command: &str, args_json: &str) -> Result<String, WebError> {
         let a = args_json;
+        let store = &mut self.store;
+        let work = &mut self.work;
         match command {
-            "app_info" => answer(AppInfo {
-                version: env!("CARGO_PKG_VERSION"),
-                edition: "web",
-                data_dir: None,
-                waiting_file: None,
-            }),
-            "list_templates" => answer(
-                self.templates
-                    .iter()
-                    .map(|t| t.summary())
-                    .collect::<Vec<_>>(),
-            ),
-            "list_keys" => answer(self.key_views()),
+            "app_info" => answer(command::app_info("web", None, None)),
+            "list_templates" => answer(command::list_templates(&self.templates)),
+            "list_keys" => answer(command::list_keys(store)?),
             "passphrase_strength" => {
                 let p: PassphraseArgs = args(command, a)?;
                 let passphrase = Zeroizing::new(p.passphrase);
-                answer(tweevoud::passphrase_strength(&passphrase))
+                answer(command::passphrase_strength(&passphrase))
             }
-            "create_key" => self.create_key(args(command, a)?),
+            "create_key" => {
+                let k: CreateKeyArgs = args(command, a)?;
+                let (passphrase, confirmation) =
+                    (Zeroizing::new(k.passphrase), Zeroizing::new(k.confirmation));
+                answer(command::create_key(
+                    store,
+                    &k.name,
+                    &k.organisation,
+                    &k.function,
+                    &passphrase,
+                    &confirmation,
+                    now(),
+                )?)
+            }
             "load_key_file" => self.load_key_file(args(command, a)?),
             "public_key_file" => {
                 let f: FingerprintArgs = args(command, a)?;
-                let info = self.store.key_info(&f.fingerprint)?;
-                answer(TextFile {
-                    file_name: format!("{}.pub.pem", dashed(info.name())),
-                    text: self.store.public_pem(&f.fingerprint)?,
-                })
+                answer(command::public_key_file(store, &f.fingerprint)?)
             }
             "secret_key_file" => {
                 let f: FingerprintArgs = args(command, a)?;
-                let info = self.store.key_info(&f.fingerprint)?;
+                let info = store.key_info(&f.fingerprint)?;
                 answer(TextFile {
-                    file_name: format!("{}.secret.pem", dashed(info.name())),
-                    text: self.store.secret_pem(&f.fingerprint)?.to_string(),
+                    file_name: format!("{}.secret.pem", command::dashed(info.name())),
+                    text: store.secret_pem(&f.fingerprint)?.to_string(),
                 })
             }
-            "list_contacts" => answer(
-                self.store
-                    .contacts()
-                    .iter()
-                    .map(ContactView::from)
-                    .collect::<Vec<_>>(),
-            ),
+            "list_contacts" => answer(command::list_contacts(store)?),
             "import_contact_text" => {
                 let c: ContactArgs = args(command, a)?;
-                key_text(&c.text)?;
-                let key = PublicKey::parse(&c.text)?;
-                let added =
-                    self.store
-                        .add_contact(&key, &c.name, c.organisation.as_deref(), now())?;
-                answer(Imported::from(added))
+                answer(command::import_contact(
+                    store,
+                    &c.text,
+                    &c.name,
+                    c.organisation.as_deref(),
+                    now(),
+                )?)
             }
             "verify_contact" => {
                 let f: FingerprintArgs = args(command, a)?;
-                self.store.verify_contact(&f.fingerprint, now())?;
-                answer(())
+                answer(command::verify_contact(store, &f.fingerprint, now())?)
             }
             "remember_signer" => {
                 let i: IndexArgs = args(command, a)?;
-                let work = self.work.as_ref().ok_or(DeskError::NoAgreement)?;
-                let record = work.agreement.signatures().get(i.index).ok_or_else(|| {
-                    WebError::bad_arguments(command, format!("there is no signature {}", i.index))
-                })?;
-                let statement = record.statement.clone();
-                let key = PublicKey::from_base64(&statement.public_key)?;
-                let added = self.store.add_contact(
-                    &key,
-                    &statement.signer.name,
-                    Some(&statement.signer.organisation),
-                    now(),
-                )?;
-                answer(Imported::from(added))
+                answer(command::remember_signer(store, work, i.index, now())?)
             }
             "new_agreement" => {
                 let t: TemplateArgs = args(command, a)?;
-                let template = self
-                    .templates
-                    .iter()
-                    .find(|x| x.id() == t.template)
-                    .ok_or_else(|| TemplateError::NotFound(t.template.clone()))?
-                    .clone();
-                let work = Work::new(Agreement::new(template, Party::Provider, now()));
-                let view = AgreementView::of(&self.store, &work);
-                self.work = Some(work);
-                answer(view)
+                answer(command::new_agreement(
+                    store,
+                    &self.templates,
+                    work,
+                    &t.template,
+                    now(),
+                )?)
             }
-            "current_agreement" => answer(AgreementView::of(&self.store, self.work()?)),
+            "current_agreement" => answer(command::current_agreement(store, work)?),
             "check_value" => {
                 let v: ValueArgs = args(command, a)?;
-                let agreement = &self.work()?.agreement;
-                let value = agreement.check_value(&v.blank, &v.value)?;
-                let template = agreement.template();
-                let display = template
-                    .blank(&v.blank)
-                    .map(|b| b.kind.display(&value, template.language()));
-                answer(Checked {
-                    display: display.unwrap_or_else(|| value.clone()),
-                    value,
-                })
+                answer(command::check_value(work, &v.blank, &v.value)?)
             }
             "fill_blank" => {
                 let v: ValueArgs = args(command, a)?;
-                let work = self.work.as_mut().ok_or(DeskError::NoAgreement)?;
-                let party = work.filler(&self.store)?;
-                let before = work.agreement.audit().len();
-                if v.value.trim().is_empty() {
-                    work.agreement.clear(party, &[v.blank], now())?;
-                } else {
-                    work.agreement.fill(party, &[(v.blank, v.value)], now())?;
-                }
-                work.saved &= work.agreement.audit().len() == before;
-                answer(AgreementView::of(&self.store, work))
+                answer(command::fill_blank(store, work, v.blank, v.value, now())?)
             }
-            "acknowledge_signatures" => {
-                let work = self.work.as_mut().ok_or(DeskError::NoAgreement)?;
-                work.reviewed = true;
-                answer(AgreementView::of(&self.store, work))
-            }
-            "sign_preview" => answer(SignPreview::of(&self.store, self.work()?, now())?),
+            "acknowledge_signatures" => answer(command::acknowledge_signatures(store, work)?),
+            "sign_preview" => answer(command::sign_preview(store, work, now())?),
             "sign_agreement" => {
                 let s: SignArgs = args(command, a)?;
                 let passphrase = Zeroizing::new(s.passphrase);
-                let owner = self.store.key_info(&s.key)?.name().to_string();
-                let key = self.store.unlock(&s.key, &passphrase)?;
-                let work = self.work.as_mut().ok_or(DeskError::NoAgreement)?;
-                work.sign(&self.store, &key, &owner, now(), None)?;
-                answer(AgreementView::of(&self.store, work))
+                answer(command::sign_agreement(
+                    store,
+                    work,
+                    &s.key,
+                    &passphrase,
+                    now(),
+                )?)
             }
+            "timestamp_agreement" => answer(command::timestamp_agreement(store, work)?),
             "open_bytes" => {
                 let f: BytesArgs = args(command, a)?;
                 let bytes = decode(command, &f.bytes)?;
-                answer(self.open(&f.name, &bytes)?)
+                answer(command::open(store, work, PathBuf::from(f.name), &bytes)?)
             }
             "verify_bytes" => {
                 let f: BytesArgs = args(command, a)?;
                 let bytes = decode(command, &f.bytes)?;
-                let judgement = tweevoud::judge(&bytes, &Context::known_by(self.store.keyring()));
+                let judgement = tweevoud::judge(&bytes, &Context::known_by(store.keyring()));
                 let verdict = FileVerdict::of(Path::new(&f.name), judgement);
                 self.verified = Some((f.name, bytes));
                 answer(verdict)
             }
             "open_verified" => {
-                let (name, bytes) = self.verified.take().ok_or(WebError::NothingVerified)?;
-                let opened = self.open(&name, &bytes);
-                self.verified = Some((name, bytes));
-                answer(opened?)
+                let (name, bytes) = self.verified.as_ref().ok_or(DeskError::NothingVerified)?;
+                answer(command::open(store, work, PathBuf::from(name), bytes)?)
             }
             "agreement_file" => {
-                let work = self.work.as_mut().ok_or(DeskError::NoAgreement)?;
-                let name = match &work.file {
-                    Some(path) => file_name(&path.with_extension("tweevoud")),
-                    None => format!("{}.tweevoud", work.agreement.template().id()),
-                };
-                let text = work.agreement.to_json();
-                work.file = Some(PathBuf::from(&name));
-                work.saved = true;
-                answer(AgreementFile {
-                    file_name: name,
-                    text,
-                    view: AgreementView::of(&self.store, work),
-                })
+                let file = command::agreement_file(work)?;
+                let view = command::saved_as(store, work, PathBuf::from(&file.file_name))?;
+                answer(AgreementFile { file, view })
             }
             "exemplar_files" => {
                 // Sealed right after signing here, or by the key given.
                 let s: SealArgs = args(command, a)?;
-                let work = self.work()?;
-                let pdfs = match (s.key, s.passphrase) {
-                    (Some(key), Some(passphrase)) => {
-                        let passphrase = Zeroizing::new(passphrase);
-                        work.seal(&self.store.unlock(&key, &passphrase)?, None)?
-                    }
-                    _ => work.sealed_pdfs()?,
-                };
+                let passphrase = s.passphrase.map(Zeroizing::new);
+                let pdfs = command::exemplars(
+                    store,
+                    work,
+                    s.key.as_deref(),
+                    passphrase.as_deref().map(|p| p.as_str()),
+                )?;
                 answer(
                     pdfs.into_iter()
                         .map(|p| BytesFile {
@@ -429,37 +319,6 @@ impl WebDesk {
         }
     }
 
-    /// The agreement on the desk.
-    fn work(&self) -> Result<&Work, DeskError> {
-        self.work.as_ref().ok_or(DeskError::NoAgreement)
-    }
-
-    fn key_views(&self) -> Vec<KeyView> {
-        self.store
-            .keys()
-            .unwrap_or_default()
-            .iter()
-            .map(KeyView::from)
-            .collect()
-    }
-
-    /// Makes a new key, kept with its secret encrypted with the passphrase.
-    fn create_key(&mut self, a: CreateKeyArgs) -> Result<String, WebError> {
-        let (passphrase, confirmation) =
-            (Zeroizing::new(a.passphrase), Zeroizing::new(a.confirmation));
-        if passphrase != confirmation {
-            return Err(WebError::PassphrasesDiffer);
-        }
-        // As the desktop's key store: the name first, then the passphrase.
-        if a.name.trim().is_empty() {
-            return Err(KeyError::MissingName.into());
-        }
-        tweevoud::key::check_new_passphrase(&passphrase)?;
-        let key = UnlockedKey::generate(&a.name, Some(&a.organisation), Some(&a.function), now())?;
-        let info = self.store.add_key(&key, &passphrase)?;
-        answer(KeyView::from(&info))
-    }
-
     /// Keeps a key from a key file: an encrypted PKCS#8 PEM (the desktop's `secret.pem`, the
     /// browser's own, or one `openssl` made), unlocked with its passphrase to check both.
     /// What it is for comes from the desktop's `key.json` (`info`) if given, else from `name`,
@@ -469,7 +328,7 @@ impl WebDesk {
     fn load_key_file(&mut self, a: LoadKeyArgs) -> Result<String, WebError> {
         let passphrase = Zeroizing::new(a.passphrase);
         let text = Zeroizing::new(a.text);
-        key_text(&text)?;
+        command::key_text(&text)?;
         let key = match a.info {
             Some(json) => {
                 let info: KeyInfo =
@@ -490,24 +349,35 @@ impl WebDesk {
         let info = self.store.add_key(&key, &passphrase)?;
         answer(KeyView::from(&info))
     }
-
-    /// Reads the agreement in the file `name` with these bytes and puts it on the desk; a file
-    /// that is refused leaves the desk as it was.
-    fn open(&mut self, name: &str, bytes: &[u8]) -> Result<AgreementView, WebError> {
-        too_large(name, bytes)?;
-        let opened = Opened::read(bytes).map_err(|r| OpenError::Refused {
-            path: name.into(),
-            kind: r.kind,
-            reason: r.reason,
-        })?;
-        let work = Work::opened(&self.store, opened, PathBuf::from(name));
-        let view = AgreementView::of(&self.store, &work);
-        self.work = Some(work);
-        Ok(view)
-    }
 }
 
-/// A name as part of a file name: its spaces as dashes (as the desktop's export names it).
-fn dashed(name: &str) -> String {
-    name.replace(char::is_whitespace, "-")
+#[cfg(test)]
+mod tests {
+    /// The names `WebDesk::call` dispatches, read from its `match`.
+    fn dispatched() -> Vec<String> {
+        let source = include_str!("commands.rs");
+        let start = source
+            .find("        match command {")
+            .expect("the dispatch");
+        let end = start
+            + source[start..]
+                .find("            _ => Err(")
+                .expect("its end");
+        let mut names: Vec<String> = source[start..end]
+            .lines()
+            .filter_map(|l| l.strip_prefix("            \""))
+            .filter_map(|l| l.split_once("\" =>"))
+            .map(|(name, _)| name.to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Both editions expose the desk's commands under the same names; the browser's others
+    /// are listed in [`super::WEB_ONLY`] with the reason (the app's in tweevoud-app).
+    #[test]
+    fn the_commands_are_the_desks_and_the_browsers_own() {
+        let expected = tweevoud_desk::command::expected(super::WEB_ONLY);
+        assert_eq!(dispatched(), expected);
+    }
 }

@@ -41,9 +41,6 @@ pub enum WebError {
     /// A file could not be opened as an agreement: damaged or altered, or no agreement.
     #[error(transparent)]
     Open(#[from] OpenError),
-    /// The passphrase and its confirmation differ.
-    #[error("the passphrase and its confirmation differ")]
-    PassphrasesDiffer,
     /// No command of this name (the desktop's archive commands, say, which the browser has
     /// not).
     #[error("there is no command {command:?} in the browser edition")]
@@ -59,9 +56,6 @@ pub enum WebError {
         /// What is wrong with them.
         detail: String,
     },
-    /// `open_verified` with no file verified before.
-    #[error("no file was verified, so there is none to open")]
-    NothingVerified,
     /// What the browser kept (the saved keys and contacts) cannot be read.
     #[error("the keys and contacts this browser kept cannot be read: {detail}")]
     SavedUnreadable {
@@ -79,13 +73,8 @@ impl From<ChangeError> for WebError {
 impl WebError {
     /// The codes of this edition's own refusals (a wrapped error gives its own), so that a test
     /// can check the window words them all.
-    pub const CODES: &'static [&'static str] = &[
-        "passphrases_differ",
-        "unknown_command",
-        "bad_arguments",
-        "nothing_verified",
-        "saved_unreadable",
-    ];
+    pub const CODES: &'static [&'static str] =
+        &["unknown_command", "bad_arguments", "saved_unreadable"];
 
     /// The arguments of `command` refused for `detail`.
     pub fn bad_arguments(command: &str, detail: impl std::fmt::Display) -> WebError {
@@ -98,18 +87,15 @@ impl WebError {
     /// Why a file or an agreement is refused, as the core's reason, when there is one.
     pub fn reason(&self) -> Option<FirstProblem> {
         match self {
-            WebError::Desk(DeskError::NotIntact(first)) => Some(first.clone()),
+            WebError::Desk(e) => e.reason(),
             WebError::Open(e) => open_reason(e),
-            WebError::Desk(_)
-            | WebError::Agreement(_)
+            WebError::Agreement(_)
             | WebError::Template(_)
             | WebError::Key(_)
             | WebError::Contact(_)
             | WebError::Pdf(_)
-            | WebError::PassphrasesDiffer
             | WebError::UnknownCommand { .. }
             | WebError::BadArguments { .. }
-            | WebError::NothingVerified
             | WebError::SavedUnreadable { .. } => None,
         }
     }
@@ -132,10 +118,8 @@ impl Coded for WebError {
             WebError::Contact(e) => e.code(),
             WebError::Pdf(e) => e.code(),
             WebError::Open(e) => e.code(),
-            WebError::PassphrasesDiffer => "passphrases_differ",
             WebError::UnknownCommand { .. } => "unknown_command",
             WebError::BadArguments { .. } => "bad_arguments",
-            WebError::NothingVerified => "nothing_verified",
             WebError::SavedUnreadable { .. } => "saved_unreadable",
         }
     }
@@ -154,7 +138,6 @@ impl Coded for WebError {
                 vec![("command", command.clone()), ("detail", detail.clone())]
             }
             WebError::SavedUnreadable { detail } => vec![("detail", detail.clone())],
-            WebError::PassphrasesDiffer | WebError::NothingVerified => Vec::new(),
         }
     }
 }
@@ -162,7 +145,8 @@ impl Coded for WebError {
 impl WindowError for WebError {
     fn agreement_error(&self) -> Option<&AgreementError> {
         match self {
-            WebError::Agreement(e) | WebError::Desk(DeskError::Agreement(e)) => Some(e),
+            WebError::Agreement(e) => Some(e),
+            WebError::Desk(e) => e.agreement_error(),
             _ => None,
         }
     }
@@ -190,12 +174,10 @@ mod tests {
     fn own_codes_are_listed() {
         assert_codes(
             &[
-                &WebError::PassphrasesDiffer,
                 &WebError::UnknownCommand {
                     command: "x".into(),
                 },
                 &WebError::bad_arguments("x", "y"),
-                &WebError::NothingVerified,
                 &WebError::SavedUnreadable { detail: "x".into() },
             ],
             WebError::CODES,

@@ -24,7 +24,7 @@ mod commands;
 mod error;
 mod store;
 
-pub use commands::WebDesk;
+pub use commands::{WebDesk, WEB_ONLY};
 pub use error::WebError;
 
 use wasm_bindgen::prelude::*;

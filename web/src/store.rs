@@ -221,20 +221,9 @@ impl Store {
         Ok(&self.key(selector)?.info)
     }
 
-    /// The public key of the own key `selector` names, as SPKI PEM.
-    pub fn public_pem(&self, selector: &str) -> Result<String, KeyError> {
-        Ok(self.key(selector)?.public_key.to_pem())
-    }
-
     /// The secret key of the own key `selector` names, as kept: an encrypted PKCS#8 PEM.
     pub fn secret_pem(&self, selector: &str) -> Result<&str, KeyError> {
         Ok(&self.key(selector)?.secret_key)
-    }
-
-    /// Decrypts the own key `selector` names, for signing.
-    pub fn unlock(&self, selector: &str, passphrase: &str) -> Result<UnlockedKey, KeyError> {
-        let key = self.key(selector)?;
-        UnlockedKey::unlock_pem(&key.secret_key, passphrase, key.info.clone())
     }
 
     /// Keeps `key`, its secret encrypted with `passphrase` (at least 8 characters) as the
@@ -264,11 +253,52 @@ impl Store {
     pub fn contacts(&self) -> &[Contact] {
         &self.known.contacts
     }
+}
 
-    /// Adds a counterparty's public key under their name, not verified: a key that is a
-    /// contact already is left as it is, one of the own keys is refused (as the desktop's
-    /// contact book does).
-    pub fn add_contact(
+/// The browser as a place to work: its keys, its contacts, no archive, no TSA (the page
+/// sends nothing anywhere).
+impl Place for Store {
+    fn keys(&self) -> Result<Vec<KeyInfo>, KeyError> {
+        Ok(self.known.own.clone())
+    }
+
+    fn key_info(&self, selector: &str) -> Result<KeyInfo, KeyError> {
+        Store::key_info(self, selector).cloned()
+    }
+
+    fn unlock(&self, selector: &str, passphrase: &str) -> Result<UnlockedKey, KeyError> {
+        let key = self.key(selector)?;
+        UnlockedKey::unlock_pem(&key.secret_key, passphrase, key.info.clone())
+    }
+
+    fn public_pem(&self, selector: &str) -> Result<String, KeyError> {
+        Ok(self.key(selector)?.public_key.to_pem())
+    }
+
+    /// As the desktop's key store: the name first, then the passphrase.
+    fn create_key(
+        &mut self,
+        name: &str,
+        organisation: &str,
+        function: &str,
+        passphrase: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<KeyInfo, KeyError> {
+        if name.trim().is_empty() {
+            return Err(KeyError::MissingName);
+        }
+        tweevoud::key::check_new_passphrase(passphrase)?;
+        let key = UnlockedKey::generate(name, Some(organisation), Some(function), now)?;
+        self.add_key(&key, passphrase)
+    }
+
+    fn contacts(&self) -> Result<Vec<Contact>, ContactError> {
+        Ok(Store::contacts(self).to_vec())
+    }
+
+    /// A key that is a contact already is left as it is, one of the own keys is refused (as
+    /// the desktop's contact book does).
+    fn add_contact(
         &mut self,
         key: &PublicKey,
         name: &str,
@@ -299,9 +329,8 @@ impl Store {
         Ok(Added::New(contact))
     }
 
-    /// Marks the contact `selector` names verified as of `now`: the user compared its
-    /// fingerprint with the person. A contact verified already keeps its date.
-    pub fn verify_contact(
+    /// A contact verified already keeps its date.
+    fn verify_contact(
         &mut self,
         selector: &str,
         now: DateTime<FixedOffset>,
@@ -334,13 +363,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-}
-
-/// The browser as a place to work: its keys, its keyring, no archive.
-impl Place for Store {
-    fn keys(&self) -> Result<Vec<KeyInfo>, KeyError> {
-        Ok(self.known.own.clone())
     }
 
     fn keyring(&self) -> &dyn Keyring {

@@ -1,36 +1,29 @@
 //! The agreement on the desk: start one from a template, fill it in, sign it, save it, open
-//! one from a file (picked or dropped).
+//! one from a file (picked or dropped). Each command is the desk's of the same name
+//! ([`tweevoud_desk::command`]); the app adds the dialogs and the files.
 
 use std::path::PathBuf;
 
-use serde::Serialize;
 use tauri::{AppHandle, State};
-use tweevoud::{Agreement, KeyStore, Party};
+use tweevoud_desk::command as desk;
+use tweevoud_desk::view::{AgreementView, Checked, SignPreview};
 use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::read_agreement;
-use crate::state::{sign_and_archive, Work};
 use crate::{clock, worker, AppState, Error};
-use tweevoud_desk::view::{AgreementView, SignPreview};
-
-/// A value as the core would store it.
-#[derive(Debug, Serialize)]
-pub struct Checked {
-    /// The normal form.
-    value: String,
-    /// As it would read in the text.
-    display: String,
-}
 
 /// Starts an agreement from the template `template`, prepared by the provider.
 #[tauri::command]
 pub async fn new_agreement(app: AppHandle, template: String) -> Result<AgreementView, Error> {
     worker::run(&app, move |state| {
-        let template = state.template(&template)?.clone();
-        let work = Work::new(Agreement::new(template, Party::Provider, clock::now()));
-        let view = AgreementView::of(state.profile(), &work);
-        *state.work() = Some(work);
+        let view = desk::new_agreement(
+            state.profile(),
+            state.templates(),
+            &mut state.work(),
+            &template,
+            clock::now(),
+        )?;
         Ok(view)
     })
     .await
@@ -40,9 +33,7 @@ pub async fn new_agreement(app: AppHandle, template: String) -> Result<Agreement
 #[tauri::command]
 pub async fn current_agreement(app: AppHandle) -> Result<AgreementView, Error> {
     worker::run(&app, |state| {
-        let guard = state.work();
-        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        Ok(AgreementView::of(state.profile(), work))
+        Ok(desk::current_agreement(state.profile(), &state.work())?)
     })
     .await
 }
@@ -51,17 +42,7 @@ pub async fn current_agreement(app: AppHandle) -> Result<AgreementView, Error> {
 #[tauri::command]
 pub async fn check_value(app: AppHandle, blank: String, value: String) -> Result<Checked, Error> {
     worker::run(&app, move |state| {
-        let guard = state.work();
-        let a = &guard.as_ref().ok_or(Error::NoAgreement)?.agreement;
-        let value = a.check_value(&blank, &value)?;
-        let display = a
-            .template()
-            .blank(&blank)
-            .map(|b| b.kind.display(&value, a.template().language()));
-        Ok(Checked {
-            display: display.unwrap_or_else(|| value.clone()),
-            value,
-        })
+        Ok(desk::check_value(&state.work(), &blank, &value)?)
     })
     .await
 }
@@ -75,18 +56,14 @@ pub async fn fill_blank(
     value: String,
 ) -> Result<AgreementView, Error> {
     worker::run(&app, move |state| {
-        let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        let party = work.filler(state.profile())?;
-        let before = work.agreement.audit().len();
-        if value.trim().is_empty() {
-            work.agreement.clear(party, &[blank], clock::now())?;
-        } else {
-            work.agreement
-                .fill(party, &[(blank, value)], clock::now())?;
-        }
-        work.saved &= work.agreement.audit().len() == before;
-        Ok(AgreementView::of(state.profile(), work))
+        let view = desk::fill_blank(
+            state.profile(),
+            &mut state.work(),
+            blank,
+            value,
+            clock::now(),
+        )?;
+        Ok(view)
     })
     .await
 }
@@ -95,10 +72,10 @@ pub async fn fill_blank(
 #[tauri::command]
 pub async fn acknowledge_signatures(app: AppHandle) -> Result<AgreementView, Error> {
     worker::run(&app, |state| {
-        let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        work.reviewed = true;
-        Ok(AgreementView::of(state.profile(), work))
+        Ok(desk::acknowledge_signatures(
+            state.profile(),
+            &mut state.work(),
+        )?)
     })
     .await
 }
@@ -107,15 +84,18 @@ pub async fn acknowledge_signatures(app: AppHandle) -> Result<AgreementView, Err
 #[tauri::command]
 pub async fn sign_preview(app: AppHandle) -> Result<SignPreview, Error> {
     worker::run(&app, |state| {
-        let guard = state.work();
-        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        Ok(SignPreview::of(state.profile(), work, clock::now())?)
+        Ok(desk::sign_preview(
+            state.profile(),
+            &state.work(),
+            clock::now(),
+        )?)
     })
     .await
 }
 
 /// Signs as the acting party with the key `key` (fingerprint hex), leaving the other
-/// party's empty blanks open for it. A wrong passphrase changes nothing.
+/// party's empty blanks open for it; then files it in the profile's archive. A wrong
+/// passphrase changes nothing.
 #[tauri::command]
 pub async fn sign_agreement(
     app: AppHandle,
@@ -124,33 +104,27 @@ pub async fn sign_agreement(
 ) -> Result<AgreementView, Error> {
     let passphrase = Zeroizing::new(passphrase);
     worker::run(&app, move |state| {
-        let store = KeyStore::open(state.profile());
-        let owner = store.get(&key)?;
-        let unlocked = store.unlock(&key, &passphrase)?;
-        let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        sign_and_archive(work, state.profile(), &unlocked, owner.name(), clock::now())?;
-        Ok(AgreementView::of(state.profile(), work))
+        let view = desk::sign_agreement(
+            state.profile(),
+            &mut state.work(),
+            &key,
+            &passphrase,
+            clock::now(),
+        )?;
+        Ok(view)
     })
     .await
 }
 
 /// Asks the profile's time-stamping authorities for a trusted timestamp of every signature
-/// that has none (signed offline, or when no TSA answered). `no_timestamp` when none could be
-/// added for a signature that has none.
+/// that has none (signed offline, or when no TSA answered).
 #[tauri::command]
 pub async fn timestamp_agreement(app: AppHandle) -> Result<AgreementView, Error> {
     worker::run(&app, |state| {
-        let tsas = tweevoud::tsa::TsaList::open(state.profile());
-        let named = tsas.list().map(|l| l.len()).unwrap_or(0);
-        let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        let before = work.agreement.to_json();
-        let missing = work.timestamp(&tsas);
-        if missing > 0 && work.agreement.to_json() == before {
-            return Err(Error::NoTimestamp { tsas: named });
-        }
-        Ok(AgreementView::of(state.profile(), work))
+        Ok(desk::timestamp_agreement(
+            state.profile(),
+            &mut state.work(),
+        )?)
     })
     .await
 }
@@ -164,8 +138,12 @@ pub async fn save_agreement(
 ) -> Result<Option<AgreementView>, Error> {
     let (name, dir) = {
         let guard = state.work();
-        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        suggested_file(work)
+        let work = desk::current(&guard)?;
+        let dir = match &work.file {
+            Some(path) => path.parent().map(PathBuf::from),
+            None => std::env::var_os("HOME").map(PathBuf::from),
+        };
+        (work.file_name(), dir)
     };
     let dialog = FileDialog::save(title, name)
         .filter("Tweevoud", &["tweevoud"])
@@ -180,12 +158,9 @@ pub async fn save_agreement(
         path.set_extension("tweevoud");
     }
     worker::run(&app, move |state| {
-        let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
-        work.agreement.save(&path)?;
-        work.file = Some(path);
-        work.saved = true;
-        Ok(Some(AgreementView::of(state.profile(), work)))
+        let mut work = state.work();
+        desk::current(&work)?.agreement.save(&path)?;
+        Ok(Some(desk::saved_as(state.profile(), &mut work, path)?))
     })
     .await
 }
@@ -225,27 +200,8 @@ pub async fn open_verified(app: AppHandle) -> Result<AgreementView, Error> {
     worker::run(&app, |state| open_path(state, state.verified()?)).await
 }
 
-/// Reads the agreement in `path` and puts it on the desk; a file that is refused leaves the
-/// desk as it was (it is read before the desk is touched).
+/// Reads the file at `path` and puts the agreement in it on the desk; a file that is refused
+/// leaves the desk as it was.
 fn open_path(state: &AppState, path: PathBuf) -> Result<AgreementView, Error> {
-    let opened = read_agreement(&path)?;
-    let work = Work::opened(state.profile(), opened, path);
-    let view = AgreementView::of(state.profile(), &work);
-    *state.work() = Some(work);
-    Ok(view)
-}
-
-/// The file name offered when saving, and the folder: where it came from, else the
-/// template's id.
-fn suggested_file(work: &Work) -> (String, Option<PathBuf>) {
-    match &work.file {
-        Some(path) => (
-            crate::files::file_name(&path.with_extension("tweevoud")),
-            path.parent().map(PathBuf::from),
-        ),
-        None => (
-            format!("{}.tweevoud", work.agreement.template().id()),
-            std::env::var_os("HOME").map(PathBuf::from),
-        ),
-    }
+    read_agreement(state.profile(), &mut state.work(), path)
 }

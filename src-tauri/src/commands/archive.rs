@@ -8,11 +8,12 @@ use tauri::AppHandle;
 use tweevoud::agreement::AuditEntry;
 use tweevoud::archive::{Added, Details, Summary};
 use tweevoud::pdf::Exemplar;
-use tweevoud::{KeyStore, Labels};
+use tweevoud::Labels;
+use tweevoud_desk::view::grouped_hex;
+use tweevoud_desk::{command as desk, open_archive, DeskError, Place};
 use zeroize::Zeroizing;
 
 use crate::files::archived_exemplar;
-use crate::state::open_archive;
 use crate::{clock, viewer, worker, Error};
 
 /// One archived agreement, with what the window needs beyond the index.
@@ -27,6 +28,11 @@ pub struct ArchiveDetails {
     exemplars: Vec<ExemplarRef>,
     /// The labels of its blanks, by id, for wording the audit trail.
     labels: BTreeMap<String, Labels>,
+    /// Its text's fingerprint, its id and each signer's key fingerprint (in the order of its
+    /// signatures), in groups.
+    text_sha256_grouped: String,
+    id_grouped: String,
+    fingerprints_grouped: Vec<String>,
 }
 
 /// An exemplar that can be opened.
@@ -48,9 +54,12 @@ pub async fn archive_agreement(
 ) -> Result<Added, Error> {
     let passphrase = Zeroizing::new(passphrase);
     worker::run(&app, move |state| {
-        let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
+        let unlocked = state
+            .profile()
+            .unlock(&key, &passphrase)
+            .map_err(DeskError::from)?;
         let mut guard = state.work();
-        let work = guard.as_mut().ok_or(Error::NoAgreement)?;
+        let work = desk::current_mut(&mut guard)?;
         let mut archive = open_archive(state.profile())?;
         let json = work.agreement.to_json();
         let added = archive.add(json.as_bytes(), clock::now(), Some(&unlocked))?;
@@ -85,16 +94,7 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
         let exemplars = Exemplar::for_status(details.summary.status)
             .into_iter()
             .filter(|e| match e {
-                Exemplar::Copy(p) => archive
-                    .exemplar(
-                        &id,
-                        if *p == tweevoud::Party::Provider {
-                            1
-                        } else {
-                            2
-                        },
-                    )
-                    .is_ok(),
+                Exemplar::Copy(p) => archive.exemplar(&id, p.exemplar()).is_ok(),
                 Exemplar::ToSign => false,
             })
             .map(|e| ExemplarRef {
@@ -103,6 +103,13 @@ pub async fn archive_details(app: AppHandle, id: String) -> Result<ArchiveDetail
             })
             .collect();
         Ok(ArchiveDetails {
+            text_sha256_grouped: grouped_hex(&details.summary.text_sha256),
+            id_grouped: grouped_hex(&details.summary.id),
+            fingerprints_grouped: details
+                .signatures
+                .iter()
+                .map(|s| grouped_hex(&s.fingerprint))
+                .collect(),
             labels: tweevoud_desk::view::blank_labels(&agreement),
             audit: agreement.audit().to_vec(),
             details,

@@ -1,32 +1,23 @@
-//! The counterparties' public keys: import one, list them, mark one verified.
+//! The counterparties' public keys: import one, list them, mark one verified. Each command is
+//! the desk's of the same name ([`tweevoud_desk::command`]); the app adds the file dialog.
 
-use serde::Serialize;
+use std::path::Path;
+
 use tauri::{AppHandle, State};
-use tweevoud::contact::Added;
-use tweevoud::key::PublicKey;
-use tweevoud::profile::ContactBook;
+use tweevoud::contact::ContactError;
+use tweevoud::fsutil::read_limited;
+use tweevoud::key::MAX_PEM_BYTES;
+use tweevoud_desk::command as desk;
+use tweevoud_desk::view::{ContactView, Imported};
+use tweevoud_desk::DeskError;
 
 use crate::dialog::FileDialog;
 use crate::{clock, worker, AppState, Error};
-use tweevoud_desk::view::ContactView;
-
-/// What importing did.
-#[derive(Debug, Serialize)]
-pub struct Imported {
-    /// The contact.
-    contact: ContactView,
-    /// False when the key was already a contact (nothing changed).
-    new: bool,
-}
 
 /// The contacts, by name.
 #[tauri::command]
 pub async fn list_contacts(app: AppHandle) -> Result<Vec<ContactView>, Error> {
-    worker::run(&app, |state| {
-        let contacts = ContactBook::open(state.profile()).list()?;
-        Ok(contacts.iter().map(ContactView::from).collect())
-    })
-    .await
+    worker::run(&app, |state| Ok(desk::list_contacts(state.profile())?)).await
 }
 
 /// Imports a counterparty's public key from a file the user picks, under `name`; `None` if
@@ -46,24 +37,28 @@ pub async fn import_contact(
         return Ok(None);
     };
     worker::run(&app, move |state| {
-        let book = ContactBook::open(state.profile());
-        let added = book.add_file(&path, &name, Some(&organisation), false, clock::now())?;
-        Ok(Some(imported(added)))
+        let text = key_file(&path).map_err(DeskError::from)?;
+        let mut place = state.profile().clone();
+        let imported =
+            desk::import_contact(&mut place, &text, &name, Some(&organisation), clock::now())?;
+        Ok(Some(imported))
     })
     .await
 }
 
-fn imported(added: Added) -> Imported {
-    match added {
-        Added::New(c) => Imported {
-            contact: ContactView::from(&c),
-            new: true,
-        },
-        Added::AlreadyKnown(c) => Imported {
-            contact: ContactView::from(&c),
-            new: false,
-        },
-    }
+/// The text of the key file at `path`, read with the core's limit for a key file.
+fn key_file(path: &Path) -> Result<String, ContactError> {
+    let io = |source| ContactError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = read_limited(path, MAX_PEM_BYTES).map_err(io)?;
+    String::from_utf8(bytes).map_err(|_| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is not text (UTF-8)",
+        ))
+    })
 }
 
 /// Remembers the key of signature `index` of the agreement on the desk as a contact, under
@@ -71,26 +66,13 @@ fn imported(added: Added) -> Imported {
 #[tauri::command]
 pub async fn remember_signer(app: AppHandle, index: usize) -> Result<Imported, Error> {
     worker::run(&app, move |state| {
-        let statement = {
-            let guard = state.work();
-            let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-            let record = work
-                .agreement
-                .signatures()
-                .get(index)
-                .ok_or(Error::NoAgreement)?;
-            record.statement.clone()
-        };
-        let key = PublicKey::from_base64(&statement.public_key)?;
-        let book = ContactBook::open(state.profile());
-        let added = book.add_key(
-            &key,
-            &statement.signer.name,
-            Some(&statement.signer.organisation),
-            false,
+        let mut place = state.profile().clone();
+        Ok(desk::remember_signer(
+            &mut place,
+            &state.work(),
+            index,
             clock::now(),
-        )?;
-        Ok(imported(added))
+        )?)
     })
     .await
 }
@@ -99,10 +81,12 @@ pub async fn remember_signer(app: AppHandle, index: usize) -> Result<Imported, E
 #[tauri::command]
 pub async fn verify_contact(app: AppHandle, fingerprint: String) -> Result<(), Error> {
     worker::run(&app, move |state| {
-        let book = ContactBook::open(state.profile());
-        let contact = book.get(&fingerprint)?;
-        book.mark_verified(contact.fingerprint(), clock::now())?;
-        Ok(())
+        let mut place = state.profile().clone();
+        Ok(desk::verify_contact(
+            &mut place,
+            &fingerprint,
+            clock::now(),
+        )?)
     })
     .await
 }

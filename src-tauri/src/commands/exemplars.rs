@@ -2,7 +2,7 @@
 //! where the user chooses.
 
 use tauri::{AppHandle, State};
-use tweevoud::KeyStore;
+use tweevoud_desk::command as desk;
 use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
@@ -25,16 +25,13 @@ pub async fn export_exemplars(
 ) -> Result<Option<Vec<String>>, Error> {
     let passphrase = passphrase.map(Zeroizing::new);
     let pdfs = worker::run(&app, move |state| {
-        let guard = state.work();
-        let work = guard.as_ref().ok_or(Error::NoAgreement)?;
-        match (key, passphrase) {
-            (Some(key), Some(passphrase)) => {
-                let unlocked = KeyStore::open(state.profile()).unlock(&key, &passphrase)?;
-                let tsas = tweevoud::tsa::TsaList::open(state.profile());
-                Ok(work.seal(&unlocked, Some(&tsas))?)
-            }
-            _ => Ok(work.sealed_pdfs()?),
-        }
+        let pdfs = desk::exemplars(
+            state.profile(),
+            &state.work(),
+            key.as_deref(),
+            passphrase.as_deref().map(|p| p.as_str()),
+        )?;
+        Ok(pdfs)
     })
     .await?;
     let dialog = match &pdfs[..] {

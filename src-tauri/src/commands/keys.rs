@@ -1,30 +1,28 @@
-//! The profile's own signing keys: make one, list them, hand out the public key.
+//! The profile's own signing keys: make one, list them, hand out the public key. Each command
+//! is the desk's of the same name ([`tweevoud_desk::command`]); the app adds the file dialog.
 
 use tauri::{AppHandle, State};
 use tweevoud::fsutil::write_atomic;
-use tweevoud::{passphrase_strength as strength, KeyStore, Strength};
+use tweevoud::Strength;
+use tweevoud_desk::command as desk;
+use tweevoud_desk::view::KeyView;
 use zeroize::Zeroizing;
 
 use crate::dialog::FileDialog;
 use crate::files::file_name;
 use crate::{clock, worker, AppState, Error};
-use tweevoud_desk::view::KeyView;
 
 /// The profile's keys, oldest first.
 #[tauri::command]
 pub async fn list_keys(app: AppHandle) -> Result<Vec<KeyView>, Error> {
-    worker::run(&app, |state| {
-        let keys = KeyStore::open(state.profile()).list()?;
-        Ok(keys.iter().map(KeyView::from).collect())
-    })
-    .await
+    worker::run(&app, |state| Ok(desk::list_keys(state.profile())?)).await
 }
 
 /// How strong a passphrase looks (a hint while it is typed).
 #[tauri::command]
 pub async fn passphrase_strength(app: AppHandle, passphrase: String) -> Result<Strength, Error> {
     let passphrase = Zeroizing::new(passphrase);
-    worker::run(&app, move |_| Ok(strength(&passphrase))).await
+    worker::run(&app, move |_| Ok(desk::passphrase_strength(&passphrase))).await
 }
 
 /// Makes a new signing key, its secret encrypted with `passphrase`.
@@ -39,19 +37,18 @@ pub async fn create_key(
 ) -> Result<KeyView, Error> {
     // Passphrases are wiped from memory when dropped, as the core does with its own copies.
     let (passphrase, confirmation) = (Zeroizing::new(passphrase), Zeroizing::new(confirmation));
-    if passphrase != confirmation {
-        return Err(Error::PassphrasesDiffer);
-    }
     worker::run(&app, move |state| {
-        let store = KeyStore::open(state.profile());
-        let info = store.create(
+        let mut place = state.profile().clone();
+        let key = desk::create_key(
+            &mut place,
             &name,
-            Some(&organisation),
-            Some(&function),
+            &organisation,
+            &function,
             &passphrase,
+            &confirmation,
             clock::now(),
         )?;
-        Ok(KeyView::from(&info))
+        Ok(key)
     })
     .await
 }
@@ -65,19 +62,16 @@ pub async fn export_public_key(
     fingerprint: String,
     title: String,
 ) -> Result<Option<String>, Error> {
-    let (name, pem) = worker::run(&app, move |state| {
-        let store = KeyStore::open(state.profile());
-        let info = store.get(&fingerprint)?;
-        Ok((info.name().to_string(), store.export_public(&fingerprint)?))
+    let file = worker::run(&app, move |state| {
+        Ok(desk::public_key_file(state.profile(), &fingerprint)?)
     })
     .await?;
-    let suggested = format!("{}.pub.pem", name.replace(char::is_whitespace, "-"));
-    let dialog = FileDialog::save(title, suggested).filter("PEM", &["pem"]);
+    let dialog = FileDialog::save(title, file.file_name).filter("PEM", &["pem"]);
     let Some(path) = dialog.ask(&state).await else {
         return Ok(None);
     };
     worker::run(&app, move |_| {
-        write_atomic(&path, pem.as_bytes()).map_err(|source| Error::Write {
+        write_atomic(&path, file.text.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
             source,
         })?;

@@ -1,4 +1,6 @@
-//! The IPC commands, one module per domain. Each is a few lines that call the core.
+//! The IPC commands, one module per domain. Each is a few lines that call the desk's command
+//! of the same name ([`tweevoud_desk::command`]), written once for both editions; what the app
+//! adds is its own: the file dialogs, files read and written, the archive.
 //!
 //! Every command is `async`: Tauri runs a synchronous command on the thread that draws the
 //! window, so one slow file would freeze it. What blocks runs through [`crate::worker`].
@@ -13,6 +15,71 @@ pub mod keys;
 pub mod profile;
 pub mod templates;
 pub mod verify;
+
+/// The app's commands that the browser edition has not under the same name, and why: they
+/// show a file dialog or read a dropped file (the browser's page asks for the file and sends
+/// its contents to a command of its own, over the same function of the desk), or they are the
+/// app's by nature.
+#[cfg(test)]
+const APP_ONLY: &[(&str, &str)] = &[
+    (
+        "quit",
+        "closes the app's window; the page asks the browser to close the tab",
+    ),
+    (
+        "save_agreement",
+        "a save dialog; the browser downloads `agreement_file`",
+    ),
+    (
+        "open_agreement",
+        "an open dialog; the browser sends the bytes to `open_bytes`",
+    ),
+    (
+        "open_dropped",
+        "a file dropped on the window; the browser sends its bytes to `open_bytes`",
+    ),
+    (
+        "verify_file",
+        "an open dialog; the browser sends the bytes to `verify_bytes`",
+    ),
+    (
+        "verify_dropped",
+        "a file dropped on the window; the browser sends its bytes to `verify_bytes`",
+    ),
+    (
+        "export_exemplars",
+        "a save dialog; the browser downloads `exemplar_files`",
+    ),
+    (
+        "export_public_key",
+        "a save dialog; the browser downloads `public_key_file`",
+    ),
+    (
+        "import_contact",
+        "an open dialog; the browser sends the text to `import_contact_text`",
+    ),
+    (
+        "archive_agreement",
+        "the archive: the browser edition keeps none",
+    ),
+    (
+        "list_archive",
+        "the archive: the browser edition keeps none",
+    ),
+    (
+        "archive_details",
+        "the archive: the browser edition keeps none",
+    ),
+    ("open_exemplar", "the archive, and the system's PDF viewer"),
+    (
+        "e2e_drop",
+        "the end-to-end test's hook (feature `e2e-hooks`)",
+    ),
+    (
+        "e2e_answer_dialog",
+        "the end-to-end test's hook (feature `e2e-hooks`)",
+    ),
+];
 
 #[cfg(test)]
 mod tests {
@@ -48,5 +115,66 @@ mod tests {
             }
         }
         assert!(commands >= 25, "only {commands} commands found");
+    }
+
+    /// The names of the functions marked `#[tauri::command]`.
+    fn defined() -> Vec<String> {
+        let mut names = Vec::new();
+        for (_, source) in SOURCES {
+            let mut lines = source.lines();
+            while let Some(line) = lines.next() {
+                if line.trim() == "#[tauri::command]" {
+                    let signature = lines.next().unwrap_or_default().trim();
+                    let name = signature
+                        .trim_start_matches("pub async fn ")
+                        .split(['(', '<'])
+                        .next()
+                        .unwrap_or_default();
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    /// The names the app registers (`generate_handler!` in lib.rs).
+    fn registered() -> Vec<String> {
+        let lib = include_str!("../lib.rs");
+        let start = lib.find("generate_handler![").expect("the handler list");
+        let end = start + lib[start..].find("])").expect("its end");
+        let mut names: Vec<String> = lib[start..end]
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commands::"))
+            .filter_map(|l| l.trim_end_matches(',').rsplit("::").next())
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Both editions expose the desk's commands under the same names; the app's others are
+    /// listed in [`super::APP_ONLY`] with the reason (the browser's in `tweevoud_web`).
+    #[test]
+    fn the_commands_are_the_desks_and_the_apps_own() {
+        let expected = tweevoud_desk::command::expected(super::APP_ONLY);
+        assert_eq!(defined(), expected, "the app's commands");
+        assert_eq!(registered(), expected, "the commands lib.rs registers");
+    }
+
+    /// Where the app shows a dialog, the browser's page (ui/web.js) asks for the file and
+    /// calls its own command; the archive's commands and the test hooks it has not.
+    #[test]
+    fn the_page_translates_every_app_only_command() {
+        let page = include_str!("../../../ui/web.js");
+        for (name, reason) in super::APP_ONLY {
+            if reason.starts_with("the archive") || reason.contains("e2e-hooks") {
+                continue;
+            }
+            assert!(
+                page.contains(&format!("case \"{name}\":")),
+                "ui/web.js does not translate {name}"
+            );
+        }
     }
 }
