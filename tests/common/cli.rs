@@ -81,3 +81,21 @@ pub fn fill_customer(mut cmd: Command, file: &Path) -> Command {
     }
     cmd
 }
+
+/// The core's code of the error the binary reported, from its line
+/// `tweevoud: error[CODE]: WORDS` on standard error (README, "Exit codes"); `None` when no
+/// line says a code (an error the core has no code for, or no error).
+pub fn error_code(stderr: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(stderr).lines().find_map(|line| {
+        let (code, _words) = line.strip_prefix("tweevoud: error[")?.split_once("]: ")?;
+        Some(code.to_string())
+    })
+}
+
+/// Standard error reports an error with the core's code `code` ([`error_code`]), for
+/// `assert().stderr(...)`.
+pub fn says_code(code: &'static str) -> impl predicates::Predicate<str> {
+    predicates::function::function(move |stderr: &str| {
+        error_code(stderr.as_bytes()).as_deref() == Some(code)
+    })
+}
