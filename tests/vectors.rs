@@ -1098,6 +1098,36 @@ fn every_fail_vector_exits_1_through_the_cli() {
     }
 }
 
+/// `verify --json` names each key once in every object: a signature's `timestamps` were
+/// said twice (the check's and the judged ones, with the trust in their TSAs), and which one a
+/// reader kept was the reader's choice.
+#[test]
+fn verify_json_names_each_key_once() {
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+        .args(["verify", "--json"])
+        .arg(dir().join("dpa-complete-timestamped.tweevoud"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let answer = common::json_with_unique_keys(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stdout));
+    });
+    let signatures = answer["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 2);
+    for signature in signatures {
+        // The one kept is the judged one: what the TSA attests, and whether it is trusted.
+        let stamps = signature["timestamps"].as_array().unwrap();
+        assert_eq!(stamps.len(), 1, "{signature}");
+        assert_eq!(stamps[0]["trusted"], json!(false), "{signature}");
+        assert!(stamps[0]["time"].is_string(), "{signature}");
+    }
+    // The check itself refuses a key said twice.
+    assert!(common::json_with_unique_keys(br#"{"a": 1, "b": {"c": 2, "c": 3}}"#).is_err());
+    assert!(common::json_with_unique_keys(br#"{"a": 1, "b": {"c": 2, "d": [{"c": 3}]}}"#).is_ok());
+}
+
 // ---- exemplar PDFs of every renderer version ----------------------------------------------
 
 /// Exemplar 1 of `dpa-complete.tweevoud` as renderer 1 made it (streams at zlib level 9),
