@@ -736,6 +736,17 @@ fn fail_vectors(
         &["changed_signed_value", "value_changed"],
     );
     add(
+        "changed_signed_value-filler",
+        forged(complete, |v| {
+            // The provider's function, the same words, said in the file and in the
+            // customer's statement to be filled by the customer: the value the provider
+            // signed is now another party's.
+            v["values"][5]["filled_by"] = "customer".into();
+            v["signatures"][1]["statement"]["values"][5]["filled_by"] = "customer".into();
+        }),
+        &["changed_signed_value", "filler_changed"],
+    );
+    add(
         "filled_not_open",
         forged(complete, |v| {
             // The date, left open for the customer, said to be filled by the provider.
