@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Exit codes: 0 success, 1 a negative verdict (an invalid
 //! template, missing blanks, an agreement that is not authentic), 2 a usage, input or I/O
-//! error, 3 (`verify` only) valid signatures by a signer whose key is not confirmed.
+//! error, 3 (`verify` only) valid signatures by a signer whose key is not confirmed. An error
+//! is one line, `tweevoud: error[CODE]: WORDS`, with the core's stable code when it has one
+//! (README, "Exit codes").
 
 use std::process::ExitCode;
 

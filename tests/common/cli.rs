@@ -83,11 +83,15 @@ pub fn fill_customer(mut cmd: Command, file: &Path) -> Command {
 }
 
 /// The core's code of the error the binary reported, from its line
-/// `tweevoud: error[CODE]: WORDS` on standard error (README, "Exit codes"); `None` when no
-/// line says a code (an error the core has no code for, or no error).
+/// `tweevoud: error[CODE]: WORDS` (or `tweevoud: invalid template[CODE]: WORDS`, `template
+/// check`'s refusal) on standard error (README, "Exit codes"); `None` when no line says a code
+/// (an error the core has no code for, or no error).
 pub fn error_code(stderr: &[u8]) -> Option<String> {
     String::from_utf8_lossy(stderr).lines().find_map(|line| {
-        let (code, _words) = line.strip_prefix("tweevoud: error[")?.split_once("]: ")?;
+        let rest = ["tweevoud: error[", "tweevoud: invalid template["]
+            .iter()
+            .find_map(|start| line.strip_prefix(start))?;
+        let (code, _words) = rest.split_once("]: ")?;
         Some(code.to_string())
     })
 }
