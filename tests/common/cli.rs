@@ -82,17 +82,19 @@ pub fn fill_customer(mut cmd: Command, file: &Path) -> Command {
     cmd
 }
 
-/// The core's code of the error the binary reported, from its line
-/// `tweevoud: error[CODE]: WORDS` (or `tweevoud: invalid template[CODE]: WORDS`, `template
-/// check`'s refusal) on standard error (README, "Exit codes"); `None` when no line says a code
-/// (an error the core has no code for, or no error).
+/// The core's code of the error the binary reported, from its line `tweevoud: error[CODE]:
+/// WORDS` on standard error, or a refusal's `tweevoud: WHAT[CODE]: WORDS` (`invalid
+/// template`, `not exported`; README, "Exit codes"); `None` when no line says a code (an
+/// error the core has no code for, or no error).
 pub fn error_code(stderr: &[u8]) -> Option<String> {
     String::from_utf8_lossy(stderr).lines().find_map(|line| {
-        let rest = ["tweevoud: error[", "tweevoud: invalid template["]
-            .iter()
-            .find_map(|start| line.strip_prefix(start))?;
-        let (code, _words) = rest.split_once("]: ")?;
-        Some(code.to_string())
+        let (head, _words) = line.strip_prefix("tweevoud: ")?.split_once("]: ")?;
+        let (what, code) = head.split_once('[')?;
+        let is_code = !code.is_empty()
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        (!what.contains(':') && is_code).then(|| code.to_string())
     })
 }
 
