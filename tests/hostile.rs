@@ -10,6 +10,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use tweevoud::Coded;
 
 fn tweevoud(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tweevoud").unwrap();
@@ -168,18 +169,16 @@ fn fail_deeply_nested_json_is_refused_in_words() {
 fn fail_pem_files_larger_than_16_kib_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let pem = huge(dir.path(), "big.pem", b"-----BEGIN PUBLIC KEY-----\n");
-    let e = tweevoud::profile::read_pem_file(&pem)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("larger than 16 KiB"), "{e}");
+    let e = tweevoud::profile::read_pem_file(&pem).unwrap_err();
+    assert_eq!(e.code(), "key_io", "{e}");
+    // The limit is said in words only.
+    assert!(e.to_string().contains("larger than 16 KiB"), "{e}");
     assert!(tweevoud::profile::read_pem_file(Path::new("/dev/zero")).is_err());
     let book = tweevoud::ContactBook::open(&tweevoud::Profile::at(dir.path().join("profile")));
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
-    let e = book
-        .add_file(&pem, "X", Some("Y"), false, now)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("larger than 16 KiB"), "{e}");
+    let e = book.add_file(&pem, "X", Some("Y"), false, now).unwrap_err();
+    assert_eq!(e.code(), "contact_io", "{e}");
+    assert!(e.to_string().contains("larger than 16 KiB"), "{e}");
     // A real public key is read.
     let key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
     let small = dir.path().join("small.pem");
