@@ -306,8 +306,9 @@ fn unknown_words(fingerprint: &str) -> String {
 /// One signature, checked, with the trust in its key.
 #[derive(Debug, Clone, Serialize)]
 pub struct JudgedSignature {
-    /// What was found about the signature itself.
-    #[serde(flatten)]
+    /// What was found about the signature itself; its `timestamps` are said once, by
+    /// `attested`, under the same key.
+    #[serde(flatten, serialize_with = "check_without_timestamps")]
     pub check: SignatureCheck,
     /// The key's fingerprint in groups (empty when it cannot be read).
     pub fingerprint_grouped: String,
@@ -317,6 +318,55 @@ pub struct JudgedSignature {
     /// obtained, and the signing time rests on the signer's word).
     #[serde(rename = "timestamps")]
     pub attested: Vec<JudgedTimestamp>,
+}
+
+/// A signature's check without its `timestamps`, which [`JudgedSignature::attested`] says
+/// again with the trust in their TSAs: flattened beside it, the check's own would make the
+/// key appear twice in one object (a JSON reader keeps one of them, which one is its own
+/// choice). Every other field is kept: a field added to [`SignatureCheck`] must be named here.
+fn check_without_timestamps<S: serde::Serializer>(
+    check: &SignatureCheck,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Fields<'a> {
+        index: usize,
+        role: Party,
+        name: &'a str,
+        function: &'a str,
+        organisation: &'a str,
+        time: &'a str,
+        fingerprint: &'a str,
+        public_key: &'a str,
+        valid: bool,
+        problems: &'a [Reason],
+    }
+    let SignatureCheck {
+        index,
+        role,
+        name,
+        function,
+        organisation,
+        time,
+        fingerprint,
+        public_key,
+        valid,
+        problems,
+        timestamps: _,
+    } = check;
+    Fields {
+        index: *index,
+        role: *role,
+        name,
+        function,
+        organisation,
+        time,
+        fingerprint,
+        public_key,
+        valid: *valid,
+        problems,
+    }
+    .serialize(serializer)
 }
 
 /// A timestamp that holds, with what this profile makes of it.

@@ -101,7 +101,8 @@ pub enum Reason {
         /// The party the signature names.
         signed_as: Party,
     },
-    /// A later signature changed a value an earlier one signed.
+    /// A later signature changed a value the one before it signed: its words, or the party
+    /// said to have filled it.
     ChangedSignedValue {
         /// The blank's id.
         blank: String,
@@ -1153,7 +1154,8 @@ pub fn verify(agreement: &Agreement) -> Verification {
                 .collect();
             for f in &st.values {
                 if let Some(before) = prev_values.get(f.blank.as_str()) {
-                    if before.value != f.value {
+                    // Unchanged: the same words, and the same party said to have filled them.
+                    if before.value != f.value || before.filled_by != f.filled_by {
                         p.push(Reason::ChangedSignedValue {
                             blank: f.blank.clone(),
                             signer: prev.signer.name.clone(),

@@ -1,6 +1,8 @@
 //! The archive: adding and updating, search, erasure, the log chain and its signatures, every
-//! corruption reported in words, and processes killed while adding or adding at once.
+//! corruption reported with its code, and processes killed while adding or adding at once.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -429,16 +431,25 @@ fn two_agreements() -> (tempfile::TempDir, archive::Added, archive::Added) {
     (tmp, a, b)
 }
 
-fn problems_of(dir: &Path) -> Vec<String> {
+/// The problems the archive's check reports, each as its code and its words.
+fn problems_of(dir: &Path) -> Vec<(&'static str, String)> {
     let report = verify_dir(dir);
     assert!(!report.is_sound(), "the damage went unnoticed");
-    report.problems.iter().map(|p| p.message.clone()).collect()
+    report
+        .problems
+        .iter()
+        .map(|p| (p.code(), p.message.clone()))
+        .collect()
 }
 
-fn assert_reported(problems: &[String], words: &str) {
+/// One of `problems` has the code `code` and names each of `names` (the hashes, ids, times
+/// and names a problem carries in its words only).
+fn assert_reported(problems: &[(&'static str, String)], code: &str, names: &[&str]) {
     assert!(
-        problems.iter().any(|p| p.contains(words)),
-        "no problem says {words:?}: {problems:#?}"
+        problems
+            .iter()
+            .any(|(c, words)| *c == code && names.iter().all(|n| words.contains(n))),
+        "no problem {code} names {names:?}: {problems:#?}"
     );
 }
 
@@ -451,13 +462,9 @@ fn fail_corrupt_object() {
     let p = problems_of(tmp.path());
     assert_reported(
         &p,
-        &format!(
-            "object {} (the agreement file of agreement {}",
-            b.objects[0].sha256,
-            &b.id[..12]
-        ),
+        "object_corrupt",
+        &[b.objects[0].sha256.as_str(), &b.id[..12]],
     );
-    assert_reported(&p, "is corrupt: its bytes hash to");
 }
 
 #[test]
@@ -465,11 +472,7 @@ fn fail_missing_object() {
     let (tmp, a, _) = two_agreements();
     fs::remove_file(object_path(tmp.path(), &a.objects[0].sha256)).unwrap();
     let p = problems_of(tmp.path());
-    assert_reported(
-        &p,
-        &format!("object {} (the agreement file", a.objects[0].sha256),
-    );
-    assert_reported(&p, "is missing");
+    assert_reported(&p, "object_missing", &[a.objects[0].sha256.as_str()]);
 }
 
 #[test]
@@ -481,7 +484,8 @@ fn fail_edited_log_line() {
     let p = problems_of(tmp.path());
     assert_reported(
         &p,
-        "log entry 0 (added, 2026-11-22T12:00:00+01:00) on line 1 was altered",
+        "log_altered",
+        &["log entry 0 (added, 2026-11-22T12:00:00+01:00) on line 1"],
     );
 }
 
@@ -495,7 +499,11 @@ fn fail_edited_log_line_with_its_hash_recomputed() {
     let forged = String::from_utf8(e.to_line()).unwrap();
     fs::write(tmp.path().join("log.jsonl"), forged + &lines[1] + "\n").unwrap();
     let p = problems_of(tmp.path());
-    assert_reported(&p, "log entry 1 (added, 2026-11-23T13:00:00+01:00) on line 2 does not follow the entry before it");
+    assert_reported(
+        &p,
+        "log_unchained",
+        &["log entry 1 (added, 2026-11-23T13:00:00+01:00) on line 2"],
+    );
 }
 
 #[test]
@@ -506,7 +514,8 @@ fn fail_removed_log_lines() {
     let p = problems_of(tmp.path());
     assert_reported(
         &p,
-        "the index has read 2 log entries, but the log holds 1: entries were removed from the log",
+        "index_log_mismatch",
+        &["has read 2 log entries, but the log holds 1"],
     );
     // The writers refuse to go on.
     let err = Archive::open(tmp.path()).unwrap_err();
@@ -520,10 +529,7 @@ fn fail_deleted_index_then_rebuilt() {
     let _ = fs::remove_file(tmp.path().join("index.sqlite-wal"));
     let _ = fs::remove_file(tmp.path().join("index.sqlite-shm"));
     let p = problems_of(tmp.path());
-    assert_reported(
-        &p,
-        "index.sqlite is missing; rebuild it with `tweevoud archive rebuild-index`",
-    );
+    assert_reported(&p, "index_missing", &["index.sqlite"]);
     let err = Archive::open(tmp.path()).unwrap_err();
     assert!(matches!(err, ArchiveError::IndexMissing { .. }), "{err}");
     Archive::rebuild_index(tmp.path()).unwrap();
@@ -539,10 +545,8 @@ fn fail_index_that_disagrees_with_the_objects() {
     let p = problems_of(tmp.path());
     assert_reported(
         &p,
-        &format!(
-            "the index's row for agreement {} (Brouwerij De Zwarte Kat BV) does not match its agreement file: customer is \"Brouwerij De Witte Kat BV\"",
-            &b.id[..12]
-        ),
+        "index_mismatch",
+        &[&b.id[..12], "customer", "\"Brouwerij De Witte Kat BV\""],
     );
 }
 
@@ -583,7 +587,8 @@ fn fail_index_rows_edited_table_by_table() {
         drop(conn);
         let words = words.replace("{id}", &b.id).replace("{short}", &b.id[..12]);
         let p = problems_of(tmp.path());
-        assert_reported(&p, &words);
+        // Which of the index's tables disagrees is said in words only.
+        assert_reported(&p, "index_mismatch", &[&words]);
         assert_eq!(p.len(), 1, "{sql}: {p:#?}");
     }
 }
@@ -760,7 +765,7 @@ fn cli_add_list_search_show_export_verify_delete() {
     arch(&["show", &id])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no archived agreement has the id"));
+        .stderr(cli::says_code("archive_not_found"));
     arch(&["verify", "--json"]).assert().success();
     tv().args(["verify", "--json", s(&complete), "--archive-dir", s(&dir)])
         .assert()
@@ -803,6 +808,8 @@ fn cli_reports_each_corruption_with_exit_1() {
     tv().args(["archive", "list", "--archive-dir", s(dir)])
         .assert()
         .code(2)
+        .stderr(cli::says_code("index_missing"))
+        // The CLI's advice, its own words: the command to run.
         .stderr(predicate::str::contains("rebuild-index"));
     tv().args(["archive", "rebuild-index", "--archive-dir", s(dir)])
         .assert()

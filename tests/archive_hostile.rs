@@ -9,6 +9,8 @@
 //! the lines and index rows of a real archive, and forged ones, as seeds of the `log_line` and
 //! `index_row` fuzz targets (`scripts/harden.sh` does).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -368,8 +370,9 @@ fn fail_log_cut_back_to_an_earlier_entry() {
     complete_with_customer("Kat", 5).save(&file).unwrap();
     let out = s.archive_cmd(&["add", file.to_str().unwrap(), "--key", "Tom Hendrix"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("does not match the profile's checkpoint"),
+    assert_eq!(
+        cli::error_code(&out.stderr).as_deref(),
+        Some("checkpoint_mismatch"),
         "{out:?}"
     );
     s.every_command_is_safe(&first.id);
@@ -865,8 +868,9 @@ fn checkpoints(s: &Setup) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// A signed export, and a signed verification, refuse to write to the archive or move its
-/// checkpoint.
-fn writes_are_refused(s: &Setup, id: &str, words: &str) {
+/// checkpoint: the export with the error `code`, whose words also say `detail` when the code
+/// does not tell it.
+fn writes_are_refused(s: &Setup, id: &str, code: &str, detail: Option<&str>) {
     let before = checkpoints(s);
     let log = fs::read(s.log()).unwrap();
     let dest = s.tmp.path().join("exported");
@@ -879,10 +883,17 @@ fn writes_are_refused(s: &Setup, id: &str, words: &str) {
         "Tom Hendrix",
     ]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains(words),
-        "{words}: {out:?}"
+    assert_eq!(
+        cli::error_code(&out.stderr).as_deref(),
+        Some(code),
+        "{out:?}"
     );
+    if let Some(detail) = detail {
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(detail),
+            "{detail}: {out:?}"
+        );
+    }
     let out = s.archive_cmd(&["verify", "--key", "Tom Hendrix"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(checkpoints(s), before, "a checkpoint was written");
@@ -899,7 +910,7 @@ fn fail_archive_swapped_for_a_link_to_an_older_copy() {
     let codes = s.verify_codes();
     assert!(codes.contains(&"archive_linked".into()), "{codes:?}");
     assert!(codes.contains(&"log_truncated".into()), "{codes:?}");
-    writes_are_refused(&s, &id, "symbolic link");
+    writes_are_refused(&s, &id, "archive_linked", None);
 
     // The older copy put in the directory's place (no link): the checkpoint, found by the
     // archive's identifier, still tells.
@@ -907,7 +918,7 @@ fn fail_archive_swapped_for_a_link_to_an_older_copy() {
     fs::rename(&old, s.dir()).unwrap();
     let codes = s.verify_codes();
     assert_eq!(codes, ["log_truncated"]);
-    writes_are_refused(&s, &id, "does not match the profile's checkpoint");
+    writes_are_refused(&s, &id, "checkpoint_mismatch", None);
 
     // The checkpoint by identifier deleted, the one of the directory kept: a known archive
     // without its checkpoint.
@@ -928,7 +939,8 @@ fn fail_archive_swapped_for_a_link_to_an_older_copy() {
     fs::remove_file(&by_id[0]).unwrap();
     let codes = s.verify_codes();
     assert_eq!(codes, ["checkpoint_missing"]);
-    writes_are_refused(&s, &id, "keeps no checkpoint");
+    // Which of the checkpoint's problems it is, is said in words only.
+    writes_are_refused(&s, &id, "checkpoint_mismatch", Some("keeps no checkpoint"));
 }
 
 #[test]
@@ -948,5 +960,5 @@ fn fail_log_with_its_middle_cut() {
     for code in ["log_out_of_sequence", "log_unchained", "log_truncated"] {
         assert!(codes.contains(&code.into()), "{code}: {codes:?}");
     }
-    writes_are_refused(&s, &id, "does not hold together");
+    writes_are_refused(&s, &id, "log_broken", None);
 }

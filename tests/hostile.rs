@@ -1,6 +1,8 @@
 //! Hostile inputs through the real binary: files far too large, files that never end, JSON
 //! nested deeper than any agreement: refused at once with words, memory bounded, no panic.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs::File;
@@ -8,6 +10,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use tweevoud::Coded;
 
 fn tweevoud(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tweevoud").unwrap();
@@ -92,6 +95,8 @@ fn fail_endless_input_is_not_read_forever() {
         .args(["verify", "/dev/zero"])
         .assert()
         .code(2)
+        .stderr(cli::says_code("not_a_file"))
+        // What it is: the code does not say it, the words do.
         .stderr(predicate::str::contains(
             "it is a device, not a regular file",
         ));
@@ -99,6 +104,7 @@ fn fail_endless_input_is_not_read_forever() {
         .args(["template", "check", "/dev/zero"])
         .assert()
         .code(2)
+        .stderr(cli::says_code("template_unreadable"))
         .stderr(predicate::str::contains(
             "it is a device, not a regular file",
         ));
@@ -143,7 +149,7 @@ fn fail_deeply_nested_json_is_refused_in_words() {
         .args(["render", p.to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not a valid agreement file"));
+        .stderr(cli::says_code("not_an_agreement"));
     // Bare nesting, as deep as it gets: read as JSON to tell our files from others, it stops
     // at the parser's recursion limit instead of exhausting the stack.
     std::fs::write(&p, format!("{}{}", "[".repeat(depth), "]".repeat(depth))).unwrap();
@@ -163,18 +169,16 @@ fn fail_deeply_nested_json_is_refused_in_words() {
 fn fail_pem_files_larger_than_16_kib_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let pem = huge(dir.path(), "big.pem", b"-----BEGIN PUBLIC KEY-----\n");
-    let e = tweevoud::profile::read_pem_file(&pem)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("larger than 16 KiB"), "{e}");
+    let e = tweevoud::profile::read_pem_file(&pem).unwrap_err();
+    assert_eq!(e.code(), "key_io", "{e}");
+    // The limit is said in words only.
+    assert!(e.to_string().contains("larger than 16 KiB"), "{e}");
     assert!(tweevoud::profile::read_pem_file(Path::new("/dev/zero")).is_err());
     let book = tweevoud::ContactBook::open(&tweevoud::Profile::at(dir.path().join("profile")));
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap();
-    let e = book
-        .add_file(&pem, "X", Some("Y"), false, now)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("larger than 16 KiB"), "{e}");
+    let e = book.add_file(&pem, "X", Some("Y"), false, now).unwrap_err();
+    assert_eq!(e.code(), "contact_io", "{e}");
+    assert!(e.to_string().contains("larger than 16 KiB"), "{e}");
     // A real public key is read.
     let key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
     let small = dir.path().join("small.pem");

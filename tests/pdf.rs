@@ -17,7 +17,7 @@ use predicates::prelude::*;
 use tempfile::TempDir;
 use tweevoud::key::PublicKey;
 use tweevoud::pdf::{self, Exemplar, ExemplarPdf, PdfError};
-use tweevoud::{Agreement, Party, Status, Template};
+use tweevoud::{Agreement, Coded, Party, Status, Template};
 
 /// Runs an external tool; a missing tool is a failure that says how to install it.
 fn run(tool: &str, args: &[&str]) -> Output {
@@ -574,7 +574,7 @@ fn export_refuses_unsigned_agreements_and_other_files_in_the_way() {
         .args(["export", s(&draft)])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("not signed by anyone yet"));
+        .stderr(cli::says_code("unsigned"));
     let paths = exported(dir.path());
     fs::write(&paths[0], b"another file").unwrap();
     sealing(dir.path(), 16)
@@ -948,6 +948,9 @@ fn fail_pdf_without_an_agreement() {
         .args(["render", s(&plain)])
         .assert()
         .code(2)
+        .stderr(cli::says_code("not_an_agreement"))
+        // Why it is not one (the reason pdf_without_agreement, which verify_fails checked)
+        // is said in words only.
         .stderr(predicate::str::contains("carries no agreement file"));
 }
 
@@ -991,8 +994,10 @@ fn fail_deeply_nested_or_huge_pdfs_get_an_error_not_a_crash() {
     (&f).write_all(b"%PDF-1.7\n").unwrap();
     f.set_len(100 << 20).unwrap();
     verify_fails(&big, "not_tweevoud", &["not_tweevoud"]);
-    let err = Agreement::load(&big).unwrap_err().to_string();
-    assert!(err.contains("larger than"), "{err}");
+    let err = Agreement::load(&big).unwrap_err();
+    assert_eq!(err.code(), "not_an_agreement", "{err}");
+    // The limit it passes is said in words only.
+    assert!(err.to_string().contains("larger than"), "{err}");
 }
 
 #[test]

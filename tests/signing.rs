@@ -337,6 +337,45 @@ fn fail_blank_filled_by_the_wrong_party_after_signing() {
     );
 }
 
+/// Countersigning copies the file's values into the new statement; a value the provider
+/// signed, said by hand to be filled by the customer, is refused before it could be signed
+/// so (the verifier's `changed_signed_value` against the statement before it).
+#[test]
+fn fail_countersigning_a_signed_value_said_filled_by_another_party() {
+    let mut a = dpa_provider_signed();
+    a.fill(
+        Party::Customer,
+        &set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "BE 0403.170.701"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        at(14),
+    )
+    .unwrap();
+    let mut v = json(&a);
+    value_mut(&mut v, "provider_signatory_function")["filled_by"] = "customer".into();
+    let mut edited = Agreement::from_json(&v.to_string()).unwrap();
+    let before = edited.to_json();
+    let e = edited
+        .sign(
+            &test_key(2),
+            Party::Customer,
+            Some("Anne-Marie D'Hondt"),
+            None,
+            at(15),
+        )
+        .unwrap_err();
+    assert_eq!(
+        common::code_and(&e, "reason"),
+        ("not_intact", "filler_changed".to_string()),
+        "{e}"
+    );
+    assert_eq!(edited.to_json(), before, "a refusal changes nothing");
+}
+
 #[test]
 fn customer_values_not_yet_signed_keep_the_agreement_awaiting() {
     let mut a = dpa_provider_signed();

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+#[path = "common/cli.rs"]
+mod cli;
+
 const PASS: &str = "vier losse woorden zijn sterk";
 /// Long enough for a debug build on a busy machine; a read that blocks never ends.
 const QUICK: Duration = Duration::from_secs(20);
@@ -85,6 +88,12 @@ fn fail_what_is_not_a_regular_file_is_refused_at_once() {
         let out = tv(&profile, &["verify", path]);
         assert_eq!(out.status.code(), Some(2), "verify {path}");
         let err = text(&out.stderr);
+        assert_eq!(
+            cli::error_code(&out.stderr).as_deref(),
+            Some("not_a_file"),
+            "{path}: {err}"
+        );
+        // What it is: the code does not say it, the words do.
         assert!(
             err.contains(&format!("it is {what}, not a regular file")),
             "{path}: {err}"

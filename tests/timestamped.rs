@@ -44,7 +44,7 @@ fn verify_json(profile: &Path, file: &Path) -> (i32, Value) {
         .unwrap();
     (
         out.status.code().unwrap_or(-1),
-        serde_json::from_slice(&out.stdout).unwrap(),
+        common::verify_answer(&out.stdout),
     )
 }
 

@@ -736,6 +736,17 @@ fn fail_vectors(
         &["changed_signed_value", "value_changed"],
     );
     add(
+        "changed_signed_value-filler",
+        forged(complete, |v| {
+            // The provider's function, the same words, said in the file and in the
+            // customer's statement to be filled by the customer: the value the provider
+            // signed is now another party's.
+            v["values"][5]["filled_by"] = "customer".into();
+            v["signatures"][1]["statement"]["values"][5]["filled_by"] = "customer".into();
+        }),
+        &["changed_signed_value", "filler_changed"],
+    );
+    add(
         "filled_not_open",
         forged(complete, |v| {
             // The date, left open for the customer, said to be filled by the provider.
@@ -1096,6 +1107,36 @@ fn every_fail_vector_exits_1_through_the_cli() {
             // Valid, but the test keys are nobody this profile knows: not confirmed.
             .code(3);
     }
+}
+
+/// `verify --json` names each key once in every object: a signature's `timestamps` were
+/// said twice (the check's and the judged ones, with the trust in their TSAs), and which one a
+/// reader kept was the reader's choice.
+#[test]
+fn verify_json_names_each_key_once() {
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+        .args(["verify", "--json"])
+        .arg(dir().join("dpa-complete-timestamped.tweevoud"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let answer = common::json_with_unique_keys(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stdout));
+    });
+    let signatures = answer["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 2);
+    for signature in signatures {
+        // The one kept is the judged one: what the TSA attests, and whether it is trusted.
+        let stamps = signature["timestamps"].as_array().unwrap();
+        assert_eq!(stamps.len(), 1, "{signature}");
+        assert_eq!(stamps[0]["trusted"], json!(false), "{signature}");
+        assert!(stamps[0]["time"].is_string(), "{signature}");
+    }
+    // The check itself refuses a key said twice.
+    assert!(common::json_with_unique_keys(br#"{"a": 1, "b": {"c": 2, "c": 3}}"#).is_err());
+    assert!(common::json_with_unique_keys(br#"{"a": 1, "b": {"c": 2, "d": [{"c": 3}]}}"#).is_ok());
 }
 
 // ---- exemplar PDFs of every renderer version ----------------------------------------------

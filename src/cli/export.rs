@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use tweevoud::canonical::sha256_hex;
 use tweevoud::pdf::{self, PdfError, Sealer};
-use tweevoud::Agreement;
+use tweevoud::{Agreement, Coded};
 
 use super::sealing::{SealStamps, SealingArgs};
 use super::{safe, shown, Outcome};
@@ -26,6 +26,17 @@ pub struct ExportArgs {
     sealing: SealingArgs,
 }
 
+/// The line that says why no exemplar is made of `file` (exit 1): `tweevoud: not
+/// exported[CODE]: FILE: WORDS`, with the core's code (README, "Exit codes").
+fn not_exported(file: &Path, e: &PdfError) -> String {
+    format!(
+        "tweevoud: not exported[{}]: {}: {}",
+        e.code(),
+        shown(file),
+        safe(e)
+    )
+}
+
 /// Writes the exemplars and prints, per file, its SHA-256 and its path (as `sha256sum` does).
 pub fn export(a: ExportArgs) -> Result<Outcome> {
     let agreement = Agreement::load(&a.file)?;
@@ -39,7 +50,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         _ => None,
     };
     if let Some(e) = nothing {
-        errln!("tweevoud: {}: {}", shown(&a.file), safe(&e));
+        errln!("{}", not_exported(&a.file, &e));
         return Ok(Outcome::Negative);
     }
     let (profile, key) = a.sealing.unlock(&agreement)?;
@@ -51,7 +62,7 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     let pdfs = match pdf::exemplars(&agreement, &sealer) {
         Ok(pdfs) => pdfs,
         Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {
-            errln!("tweevoud: {}: {}", shown(&a.file), safe(&e));
+            errln!("{}", not_exported(&a.file, &e));
             return Ok(Outcome::Negative);
         }
         Err(e) => return Err(e.into()),

@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Exit codes: 0 success, 1 a negative verdict (an invalid
 //! template, missing blanks, an agreement that is not authentic), 2 a usage, input or I/O
-//! error, 3 (`verify` only) valid signatures by a signer whose key is not confirmed.
+//! error, 3 (`verify` only) valid signatures by a signer whose key is not confirmed. An error
+//! is one line, `tweevoud: error[CODE]: WORDS`, with the core's stable code when it has one
+//! (README, "Exit codes").
 
 use std::process::ExitCode;
 
@@ -177,7 +179,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Negative) => ExitCode::from(1),
         Ok(Outcome::Unconfirmed) => ExitCode::from(3),
         Err(e) => {
-            errln!("tweevoud: error: {}", safe(&error_words(&e)));
+            errln!("{}", error_line(&e));
             if let Some(advice) = advice(&e) {
                 errln!("tweevoud: {}", safe(&advice));
             }
@@ -237,6 +239,16 @@ pub(crate) fn write_err(args: std::fmt::Arguments<'_>) {
         .write_all(terminal::clean_output(&text).as_bytes());
 }
 
+/// The line that reports an error: `tweevoud: error[CODE]: WORDS` when a cause is a core
+/// error (its stable code, which a script may rely on), else `tweevoud: error: WORDS`.
+fn error_line(e: &anyhow::Error) -> String {
+    let words = safe(&error_words(e));
+    match core_code(e) {
+        Some((code, _)) => format!("tweevoud: error[{code}]: {words}"),
+        None => format!("tweevoud: error: {words}"),
+    }
+}
+
 /// The core's code and parameters of the first of the error's causes that is a core error.
 fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
     fn coded<T: Coded + std::error::Error + 'static>(
@@ -256,6 +268,16 @@ fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
             .or_else(|| coded::<tweevoud::OpenError>(cause))
             .or_else(|| coded::<tweevoud::tsa::TsaListError>(cause))
             .or_else(|| coded::<tweevoud::timestamp::AnchorError>(cause))
+            .or_else(|| coded::<tweevoud::timestamp::TsaError>(cause))
+            .or_else(|| coded::<tweevoud::timestamp::TokenProblem>(cause))
+            .or_else(|| coded::<tweevoud::TemplateProblem>(cause))
+            .or_else(|| coded::<tweevoud::signature::SignatureError>(cause))
+            .or_else(|| coded::<tweevoud::seal::SealProblem>(cause))
+            .or_else(|| coded::<tweevoud::key::BadSignature>(cause))
+            .or_else(|| coded::<tweevoud::key::InvalidFingerprint>(cause))
+            .or_else(|| coded::<tweevoud::party::UnknownParty>(cause))
+            .or_else(|| coded::<tweevoud::archive::CheckpointError>(cause))
+            .or_else(|| coded::<tweevoud::archive::BadHex>(cause))
     })
 }
 

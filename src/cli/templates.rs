@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use tweevoud::template::{self, Detail, Template};
-use tweevoud::Language;
+use tweevoud::{Coded, Language};
 
 use super::{print_json, safe, shown, Outcome};
 
@@ -83,7 +83,7 @@ pub fn run(cmd: TemplateCommand) -> Result<Outcome> {
             }
             Err(e @ template::TemplateError::Read { .. }) => Err(e.into()),
             Err(e) => {
-                errln!("tweevoud: invalid template: {}", safe(&e));
+                errln!("tweevoud: invalid template[{}]: {}", e.code(), safe(&e));
                 Ok(Outcome::Negative)
             }
         },

@@ -81,3 +81,27 @@ pub fn fill_customer(mut cmd: Command, file: &Path) -> Command {
     }
     cmd
 }
+
+/// The core's code of the error the binary reported, from its line `tweevoud: error[CODE]:
+/// WORDS` on standard error, or a refusal's `tweevoud: WHAT[CODE]: WORDS` (`invalid
+/// template`, `not exported`; README, "Exit codes"); `None` when no line says a code (an
+/// error the core has no code for, or no error).
+pub fn error_code(stderr: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(stderr).lines().find_map(|line| {
+        let (head, _words) = line.strip_prefix("tweevoud: ")?.split_once("]: ")?;
+        let (what, code) = head.split_once('[')?;
+        let is_code = !code.is_empty()
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        (!what.contains(':') && is_code).then(|| code.to_string())
+    })
+}
+
+/// Standard error reports an error with the core's code `code` ([`error_code`]), for
+/// `assert().stderr(...)`.
+pub fn says_code(code: &'static str) -> impl predicates::Predicate<str> {
+    predicates::function::function(move |stderr: &str| {
+        error_code(stderr.as_bytes()).as_deref() == Some(code)
+    })
+}

@@ -448,9 +448,69 @@ pub fn code_and(e: &impl tweevoud::Coded, name: &str) -> (&'static str, String) 
     (e.code(), value)
 }
 
-/// The answer of `tweevoud verify --json`, read from its standard output.
+/// JSON read as a value, refusing an object that names a key twice: `serde_json` alone keeps
+/// the last of them, JavaScript too, another reader may keep the first.
+pub fn json_with_unique_keys(text: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_slice::<UniqueKeys>(text).map(|u| u.0)
+}
+
+/// A JSON value whose objects each name a key once ([`json_with_unique_keys`]).
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+        struct Unique;
+        impl<'de> Visitor<'de> for Unique {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value whose objects name each key once")
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::Bool(v)))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_unit<E: Error>(self) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+                let mut items = Vec::new();
+                while let Some(UniqueKeys(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(UniqueKeys(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+                let mut object = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let UniqueKeys(value) = map.next_value()?;
+                    if object.insert(key.clone(), value).is_some() {
+                        return Err(A::Error::custom(format!("the key {key:?} appears twice")));
+                    }
+                }
+                Ok(UniqueKeys(Value::Object(object)))
+            }
+        }
+        deserializer.deserialize_any(Unique)
+    }
+}
+
+/// The answer of `tweevoud verify --json`, read from its standard output (each object naming
+/// a key once: [`json_with_unique_keys`]).
 pub fn verify_answer(stdout: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(stdout).unwrap_or_else(|e| {
+    json_with_unique_keys(stdout).unwrap_or_else(|e| {
         panic!(
             "verify --json printed no JSON ({e}): {}",
             String::from_utf8_lossy(stdout)
