@@ -148,18 +148,11 @@ pub(crate) fn label(exemplar: Exemplar, agreement: &Agreement) -> String {
         Exemplar::Copy(p) => format!(
             "{} {} {} 2 — {} {designation}",
             w.copy,
-            number(p),
+            p.exemplar(),
             w.of,
             w.for_
         ),
         Exemplar::ToSign => format!("{} {designation}", w.to_sign_by),
-    }
-}
-
-fn number(p: Party) -> u8 {
-    match p {
-        Party::Provider => 1,
-        Party::Customer => 2,
     }
 }
 
@@ -210,7 +203,7 @@ pub(crate) fn file_name(exemplar: Exemplar, agreement: &Agreement) -> String {
         }
     }
     parts.push(match exemplar {
-        Exemplar::Copy(p) => format!("{}-{}-{}-2", w.file_copy, number(p), w.file_of),
+        Exemplar::Copy(p) => format!("{}-{}-{}-2", w.file_copy, p.exemplar(), w.file_of),
         Exemplar::ToSign => w.file_to_sign.to_string(),
     });
     format!("{}.pdf", parts.join("-"))
