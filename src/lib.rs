@@ -36,6 +36,8 @@ pub mod der_scan;
 pub mod error;
 pub mod file_kind;
 #[cfg(feature = "fs")]
+mod files;
+#[cfg(feature = "fs")]
 pub mod fsutil;
 pub mod judgement;
 pub mod key;
