@@ -323,38 +323,35 @@ fn pdf_errors() {
     assert_eq!(params_map(&all[9])["code_point"], "U+00E9");
 }
 
-#[test]
-fn open_and_change_errors() {
-    let refused = |kind| OpenError::Refused {
+fn refused(kind: FileKind) -> OpenError {
+    OpenError::Refused {
         path: path(),
         kind,
         reason: Reason::Unreadable { kind, detail: s() },
-    };
-    #[allow(unused_mut)]
-    let mut all = vec![
+    }
+}
+
+/// An [`OpenError`] of each code but `not_a_file`, which only a reader of files finds.
+fn open_errors() -> Vec<OpenError> {
+    vec![
         OpenError::Read {
             path: path(),
             source: io(),
         },
         refused(FileKind::Exemplar),
         refused(FileKind::OtherPdf),
-    ];
+    ]
+}
+
+#[test]
+fn open_and_change_errors() {
+    let all = open_errors();
     assert_eq!(params_map(&all[2])["reason"], "pdf_without_agreement");
-    // Only a reader of files can find a path that names no regular file.
-    #[cfg(feature = "fs")]
-    all.push(OpenError::Read {
-        path: path(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            crate::fsutil::NotAFile {
-                what: "a named pipe (FIFO)",
-            },
-        ),
-    });
+    // Only a reader of files can find a path that names no regular file (`on_disk`).
     let listed: Vec<&str> = OpenError::CODES
         .iter()
         .copied()
-        .filter(|c| cfg!(feature = "fs") || *c != "not_a_file")
+        .filter(|c| *c != "not_a_file")
         .collect();
     assert_codes(&coded(&all), &listed);
     assert_eq!(refused(FileKind::AgreementFile).code(), "altered");

@@ -1,12 +1,29 @@
-//! The codes of what only the `fs` feature has: the archive's errors and problems, the
-//! profile's errors, and their messages.
+//! The codes of what only the `fs` feature has: a path that names no regular file, the
+//! archive's errors and problems, the profile's errors, and their messages.
 
-use super::{assert_no_cli_advice, coded, io, path, s};
+use super::{assert_no_cli_advice, coded, io, open_errors, path, s};
 use crate::agreement::AgreementError;
 use crate::archive::{ArchiveError, BadHex, CheckpointError, LineError, SignatureProblem};
 use crate::error::{assert_codes, params_map, Coded};
+use crate::fsutil::NotAFile;
+use crate::open::OpenError;
 use crate::pdf::PdfError;
 use crate::profile::ProfileError;
+
+#[test]
+fn open_errors_of_files() {
+    let mut all = open_errors();
+    all.push(OpenError::Read {
+        path: path(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            NotAFile {
+                what: "a named pipe (FIFO)",
+            },
+        ),
+    });
+    assert_codes(&coded(&all), OpenError::CODES);
+}
 
 #[test]
 fn archive_errors() {
