@@ -7,8 +7,6 @@
 //! specified in `docs/format.md`.
 
 use std::collections::BTreeMap;
-#[cfg(feature = "fs")]
-use std::path::Path;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -1009,17 +1007,6 @@ impl Agreement {
             ));
         }
         Ok(agreement)
-    }
-
-    /// Writes the agreement file, replacing `path` atomically.
-    #[cfg(feature = "fs")]
-    pub fn save(&self, path: &Path) -> Result<(), AgreementError> {
-        crate::fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| {
-            AgreementError::Write {
-                path: path.to_path_buf(),
-                source,
-            }
-        })
     }
 }
 

@@ -2,12 +2,13 @@
 //! snake_case code, and its `CODES` lists exactly those; a wrapping variant gives its inner
 //! error's code and parameters.
 
+#[cfg(feature = "fs")]
+mod on_disk;
+
 use std::io;
 use std::path::PathBuf;
 
 use crate::agreement::AgreementError;
-#[cfg(feature = "fs")]
-use crate::archive::{ArchiveError, BadHex, CheckpointError, LineError, SignatureProblem};
 use crate::error::{assert_codes, params_map, Coded};
 use crate::file_kind::FileKind;
 use crate::key::KeyError;
@@ -15,8 +16,6 @@ use crate::kind::Problem;
 use crate::open::OpenError;
 use crate::party::Party;
 use crate::pdf::PdfError;
-#[cfg(feature = "fs")]
-use crate::profile::ProfileError;
 use crate::signature::SignatureError;
 use crate::signing::ChangeError;
 use crate::template::{TemplateError, TemplateProblem};
@@ -36,6 +35,16 @@ fn s() -> String {
 
 fn coded<T: Coded>(values: &[T]) -> Vec<&dyn Coded> {
     values.iter().map(|v| v as &dyn Coded).collect()
+}
+
+/// No message tells the user to run a command or pass an option.
+fn assert_no_cli_advice(messages: impl IntoIterator<Item = String>) {
+    for m in messages {
+        assert!(
+            !m.contains("--") && !m.contains('`') && !m.contains("tweevoud "),
+            "{m}"
+        );
+    }
 }
 
 #[test]
@@ -314,105 +323,35 @@ fn pdf_errors() {
     assert_eq!(params_map(&all[9])["code_point"], "U+00E9");
 }
 
-#[cfg(feature = "fs")]
-#[test]
-fn archive_errors() {
-    let all = [
-        ArchiveError::Io {
-            path: path(),
-            source: io(),
-        },
-        ArchiveError::Index {
-            path: path(),
-            source: rusqlite::Error::InvalidQuery,
-        },
-        ArchiveError::IndexMissing { path: path() },
-        ArchiveError::IndexSchema {
-            path: path(),
-            found: s(),
-        },
-        ArchiveError::LogMismatch {
-            path: path(),
-            reason: s(),
-        },
-        ArchiveError::Lock {
-            path: path(),
-            source: io(),
-        },
-        ArchiveError::Invalid(s()),
-        ArchiveError::BadObject {
-            sha256: s(),
-            problem: s(),
-        },
-        ArchiveError::NotFound(s()),
-        ArchiveError::Ambiguous {
-            prefix: s(),
-            matches: vec![],
-        },
-        ArchiveError::BadId(s()),
-        ArchiveError::NoArchive { path: path() },
-        ArchiveError::EmptyQuery(s()),
-        ArchiveError::NoExemplar { id: s(), number: 2 },
-        ArchiveError::BadReason,
-        ArchiveError::Checkpoint {
-            path: path(),
-            problem: s(),
-        },
-        ArchiveError::LogBroken {
-            path: path(),
-            problem: s(),
-        },
-        ArchiveError::Linked {
-            path: path(),
-            target: path(),
-        },
-        ArchiveError::UnsignedErasure,
-        ArchiveError::NotAnExemplar {
-            id: s(),
-            number: 1,
-            sha256: s(),
-            problem: s(),
-        },
-    ];
-    assert_codes(&coded(&all), ArchiveError::CODES);
-    let e = ArchiveError::Agreement(AgreementError::Json(s()));
-    assert_eq!(e.code(), "not_an_agreement");
-    let e = ArchiveError::Pdf(PdfError::NotPdf);
-    assert_eq!(e.code(), "not_pdf");
-}
-
-#[test]
-fn open_and_change_errors() {
-    let refused = |kind| OpenError::Refused {
+fn refused(kind: FileKind) -> OpenError {
+    OpenError::Refused {
         path: path(),
         kind,
         reason: Reason::Unreadable { kind, detail: s() },
-    };
-    #[allow(unused_mut)]
-    let mut all = vec![
+    }
+}
+
+/// An [`OpenError`] of each code but `not_a_file`, which only a reader of files finds.
+fn open_errors() -> Vec<OpenError> {
+    vec![
         OpenError::Read {
             path: path(),
             source: io(),
         },
         refused(FileKind::Exemplar),
         refused(FileKind::OtherPdf),
-    ];
+    ]
+}
+
+#[test]
+fn open_and_change_errors() {
+    let all = open_errors();
     assert_eq!(params_map(&all[2])["reason"], "pdf_without_agreement");
-    // Only a reader of files can find a path that names no regular file.
-    #[cfg(feature = "fs")]
-    all.push(OpenError::Read {
-        path: path(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            crate::fsutil::NotAFile {
-                what: "a named pipe (FIFO)",
-            },
-        ),
-    });
+    // Only a reader of files can find a path that names no regular file (`on_disk`).
     let listed: Vec<&str> = OpenError::CODES
         .iter()
         .copied()
-        .filter(|c| cfg!(feature = "fs") || *c != "not_a_file")
+        .filter(|c| *c != "not_a_file")
         .collect();
     assert_codes(&coded(&all), &listed);
     assert_eq!(refused(FileKind::AgreementFile).code(), "altered");
@@ -433,38 +372,6 @@ fn open_and_change_errors() {
     assert_eq!(e.code(), "cannot_leave_open");
 }
 
-#[cfg(feature = "fs")]
-#[test]
-fn archive_log_and_checkpoint_problems() {
-    let all = [
-        LineError::TooLong(5),
-        LineError::NotUtf8,
-        LineError::BadHash {
-            member: s(),
-            value: BadHex(s()),
-        },
-        LineError::TooManyObjects(5),
-        LineError::NotAnEntry(s()),
-    ];
-    assert_codes(&coded(&all), LineError::CODES);
-    let all = [
-        SignatureProblem::Unnamed,
-        SignatureProblem::Removed,
-        SignatureProblem::BadKey,
-        SignatureProblem::OtherKey,
-        SignatureProblem::Malformed,
-        SignatureProblem::Mismatch,
-    ];
-    assert_codes(&coded(&all), SignatureProblem::CODES);
-    let all = [
-        CheckpointError::Io(io()),
-        CheckpointError::Malformed(s()),
-        CheckpointError::Signature(SignatureProblem::Removed),
-    ];
-    assert_codes(&coded(&all), CheckpointError::CODES);
-    assert_eq!(params_map(&all[2])["cause"], "log_signature_removed");
-}
-
 #[test]
 fn the_smaller_ones() {
     let all = [
@@ -476,16 +383,13 @@ fn the_smaller_ones() {
     for e in &all {
         assert_eq!(Reason::Signature(e.clone()).code(), e.code());
     }
-    #[cfg(feature = "fs")]
-    assert_codes(&coded(&[ProfileError::NoDataDir]), ProfileError::CODES);
 }
 
 /// No message of the core tells the user to run a command or pass an option: the app shows
 /// these words too, and the CLI adds its own advice.
 #[test]
 fn messages_carry_no_cli_advice() {
-    #[allow(unused_mut)] // without the `fs` feature, nothing is added
-    let mut messages = vec![
+    assert_no_cli_advice([
         KeyError::NotFound {
             selector: s(),
             dir: path(),
@@ -504,33 +408,7 @@ fn messages_carry_no_cli_advice() {
             blanks: vec![s()],
         }
         .to_string(),
-    ];
-    #[cfg(feature = "fs")]
-    messages.extend([
-        ProfileError::NoDataDir.to_string(),
-        ArchiveError::IndexMissing { path: path() }.to_string(),
-        ArchiveError::IndexSchema {
-            path: path(),
-            found: s(),
-        }
-        .to_string(),
-        ArchiveError::LogMismatch {
-            path: path(),
-            reason: s(),
-        }
-        .to_string(),
-        ArchiveError::Checkpoint {
-            path: path(),
-            problem: s(),
-        }
-        .to_string(),
     ]);
-    for m in messages {
-        assert!(
-            !m.contains("--") && !m.contains('`') && !m.contains("tweevoud "),
-            "{m}"
-        );
-    }
 }
 
 #[test]
@@ -576,14 +454,10 @@ fn timestamp_errors() {
     assert_codes(&coded(&tsa), TsaError::CODES);
     let anchors = [AnchorError::Unreadable { reason: s() }];
     assert_codes(&coded(&anchors), AnchorError::CODES);
-    for m in problems
-        .iter()
-        .map(ToString::to_string)
-        .chain(tsa.iter().map(ToString::to_string))
-    {
-        assert!(
-            !m.contains("--") && !m.contains('`') && !m.contains("tweevoud "),
-            "{m}"
-        );
-    }
+    assert_no_cli_advice(
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .chain(tsa.iter().map(ToString::to_string)),
+    );
 }

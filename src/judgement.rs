@@ -10,28 +10,26 @@
 //! The verdict never claims more than is known: valid signatures by keys that this profile
 //! neither owns nor verified are "valid, signers not confirmed", never "authentic".
 
-use std::fmt;
 #[cfg(feature = "fs")]
-use std::path::Path;
+mod on_disk;
 
-#[cfg(feature = "fs")]
-use serde::ser::SerializeMap;
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::agreement::Agreement;
-#[cfg(feature = "fs")]
-use crate::archive::{self, Lookup};
 use crate::contact::{Keyring, Trust};
 use crate::error::{Coded, Params};
 use crate::file_kind::FileKind;
 use crate::key::{Fingerprint, PublicKey};
-#[cfg(feature = "fs")]
-use crate::open::OpenError;
 use crate::open::{self, Contents};
 use crate::party::Party;
 use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
+
+#[cfg(feature = "fs")]
+pub use on_disk::{judge_file, ArchiveCheck};
 
 /// Where the judgement looks for trust and for the archive.
 #[derive(Clone, Copy, Default)]
@@ -43,7 +41,7 @@ pub struct Context<'a> {
     pub keyring: Option<&'a dyn Keyring>,
     /// The archive to look the file up in; `None`: not looked up.
     #[cfg(feature = "fs")]
-    pub archive: Option<&'a Path>,
+    pub archive: Option<&'a std::path::Path>,
 }
 
 impl<'a> Context<'a> {
@@ -576,34 +574,6 @@ fn judged_timestamps(
         .collect()
 }
 
-/// What the archive knows of the file (see [`archive::lookup`]).
-#[cfg(feature = "fs")]
-#[derive(Debug, Clone)]
-pub enum ArchiveCheck {
-    /// The archive was consulted.
-    Consulted(Lookup),
-    /// The archive exists but cannot be consulted.
-    Unavailable {
-        /// Why, in English.
-        detail: String,
-    },
-}
-
-#[cfg(feature = "fs")]
-impl Serialize for ArchiveCheck {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ArchiveCheck::Consulted(lookup) => lookup.serialize(s),
-            ArchiveCheck::Unavailable { detail } => {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("status", "unavailable")?;
-                m.serialize_entry("detail", detail)?;
-                m.end()
-            }
-        }
-    }
-}
-
 /// The judgement of one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Judgement {
@@ -810,42 +780,6 @@ impl Judgement {
         j
     }
 
-    /// The judgement of readable contents with what the archive knows of the file: a valid
-    /// agreement is [`VerdictCode::ArchiveMismatch`] when the archive holds another version.
-    #[cfg(feature = "fs")]
-    fn with_archive(mut self, check: ArchiveCheck) -> Judgement {
-        let check = match check {
-            // Exemplars are rendered deterministically: a PDF that is exactly the rendering of
-            // the archived agreement, yet not byte for byte a stored exemplar, was laid out by
-            // another renderer version. It is the same agreement.
-            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { agreement })
-                if self
-                    .exemplar
-                    .as_ref()
-                    .is_some_and(|p| p.problems.is_empty()) =>
-            {
-                ArchiveCheck::Consulted(Lookup::SameContent { agreement })
-            }
-            other => other,
-        };
-        // The archive holds another completed version of this agreement: two different
-        // agreements were countersigned on one first signature, or this copy is not the one
-        // that was archived.
-        let differs = match &check {
-            ArchiveCheck::Consulted(Lookup::DiffersFromExemplars { .. }) => true,
-            ArchiveCheck::Consulted(Lookup::OtherVersion { agreement }) => {
-                agreement.status == Status::Complete && self.status == Status::Complete
-            }
-            _ => false,
-        };
-        if differs && !matches!(self.status, Status::Invalid | Status::Unsigned) {
-            self.verdict = Verdict::of(VerdictCode::ArchiveMismatch, self.awaiting);
-            self.summary = self.sentence();
-        }
-        self.archive = Some(check);
-        self
-    }
-
     /// The verdict in one English sentence.
     fn sentence(&self) -> String {
         let unconfirmed = || self.unconfirmed_signers().join(", ");
@@ -888,25 +822,9 @@ pub fn judge(bytes: &[u8], ctx: &Context<'_>) -> Judgement {
     let judgement = Judgement::of_contents(contents, ctx);
     #[cfg(feature = "fs")]
     if let Some(dir) = ctx.archive {
-        return judgement.with_archive(match archive::lookup(dir, bytes) {
-            Ok(found) => ArchiveCheck::Consulted(found),
-            Err(e) => ArchiveCheck::Unavailable {
-                detail: e.to_string(),
-            },
-        });
+        return judgement.archived(dir, bytes);
     }
     judgement
-}
-
-/// Judges the file at `path`. The error is for a file that cannot be read at all; a file too
-/// large to be an agreement is judged as not a Tweevoud file.
-#[cfg(feature = "fs")]
-pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError> {
-    match open::read_file(path) {
-        Ok(bytes) => Ok(judge(&bytes, ctx)),
-        Err(OpenError::Refused { kind, reason, .. }) => Ok(Judgement::unreadable(kind, reason)),
-        Err(e) => Err(e),
-    }
 }
 
 /// Judges an agreement held in memory (the app's agreement being worked on), as if it were
@@ -936,7 +854,7 @@ mod tests {
     use crate::test_support::key;
     use crate::verify::SignatureCheck;
 
-    fn check(public_key: String) -> SignatureCheck {
+    pub(super) fn check(public_key: String) -> SignatureCheck {
         SignatureCheck {
             index: 0,
             role: Party::Provider,
@@ -986,65 +904,6 @@ mod tests {
         let unreadable = SignerTrust::of(Some(&empty), &check("not a key".into()));
         assert_eq!(unreadable.fingerprint, "");
         assert_eq!(unreadable.description, "a key that cannot be read");
-    }
-
-    /// A browser's keys and contacts in memory say of every signer what the profile with the
-    /// same keys and contacts on disk says.
-    #[cfg(feature = "fs")]
-    #[test]
-    fn known_keys_in_memory_are_trusted_as_a_profile_on_disk() {
-        use crate::contact::Contact;
-        use crate::profile::{ContactBook, KeyStore, Profile};
-        use crate::test_support::at;
-
-        let dir = tempfile::tempdir().unwrap();
-        let profile = Profile::at(dir.path());
-        let store = KeyStore::open(&profile);
-        let own = store
-            .create(
-                "Tom Hendrix",
-                Some("Xtreme Internet Solutions BV"),
-                Some("CEO"),
-                "lang genoeg",
-                at("2026-11-01T09:00:00+01:00"),
-            )
-            .unwrap();
-        let own_key = store.public_key(&own).unwrap();
-        let book = ContactBook::open(&profile);
-        let added = at("2026-11-23T10:00:00+01:00");
-        let verified = [
-            (key(1), "Anne-Marie D'Hondt", Some("Klant NV"), true),
-            (key(2), "Bob", None, false),
-        ];
-        let mut contacts = Vec::new();
-        for (k, name, organisation, is_verified) in verified {
-            book.add_key(&k, name, organisation, is_verified, added)
-                .unwrap();
-            contacts.push(
-                Contact::new(&k, name, organisation, added, is_verified.then_some(added)).unwrap(),
-            );
-        }
-        let known = Known {
-            own: vec![own.clone()],
-            contacts,
-        };
-        let cases = [
-            (own_key.to_base64(), TrustStatus::OwnKey),
-            (key(1).to_base64(), TrustStatus::VerifiedContact),
-            (key(2).to_base64(), TrustStatus::UnverifiedContact),
-            (key(3).to_base64(), TrustStatus::Unknown),
-            ("not a key".to_string(), TrustStatus::Unknown),
-        ];
-        for (public_key, status) in cases {
-            let check = check(public_key);
-            let on_disk = SignerTrust::of(Some(&profile), &check);
-            assert_eq!(on_disk.status, status, "{}", on_disk.description);
-            assert_eq!(SignerTrust::of(Some(&known), &check), on_disk);
-        }
-        assert_eq!(
-            SignerTrust::of(Some(&known), &check(key(1).to_base64())).verified,
-            Some("2026-11-23".to_string())
-        );
     }
 
     /// An untrusted token attests nothing, so its time is not set against the stated one:

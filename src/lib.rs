@@ -14,7 +14,9 @@
 //!   `tweevoud::tsa`), the `archive` (its SQLite index and lock),
 //!   `fsutil`, reading files (`open::read_file`, `Agreement::load`, `Template::load`,
 //!   `judge_file`) and writing them (`Agreement::save`), and the archive's part of the
-//!   judgement.
+//!   judgement. It gates whole modules (the inherent `load` and `save` are defined in one
+//!   module of their own, the judgement's part in `judgement`'s one submodule); what remains
+//!   gated elsewhere is a field, or a call, that exists only with it.
 //! - `cli` (default, implies `fs`): the `tweevoud` binary: argument parsing, passphrase
 //!   prompts, the clock.
 //!
@@ -35,6 +37,8 @@ pub mod contact;
 pub mod der_scan;
 pub mod error;
 pub mod file_kind;
+#[cfg(feature = "fs")]
+mod files;
 #[cfg(feature = "fs")]
 pub mod fsutil;
 pub mod judgement;

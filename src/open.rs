@@ -7,15 +7,11 @@
 //! Whatever such a PDF carries, a person reading it sees something else than what would be
 //! filled in, signed or archived, so nothing is done with it.
 
-#[cfg(feature = "fs")]
-use std::path::Path;
 use std::path::PathBuf;
 
 use crate::agreement::{Agreement, AgreementError, MAX_AGREEMENT_BYTES};
 use crate::error::{param, with_params, Coded, Params};
 use crate::file_kind::FileKind;
-#[cfg(feature = "fs")]
-use crate::fsutil::read_limited;
 use crate::pdf::{self, CheckedExemplar, ExemplarCheck, PdfError, MAX_PDF_BYTES};
 use crate::verify::{Reason, Verification};
 
@@ -72,7 +68,10 @@ impl OpenError {
 impl Coded for OpenError {
     fn code(&self) -> &'static str {
         match self {
-            OpenError::Read { source, .. } if names_no_file(source) => "not_a_file",
+            #[cfg(feature = "fs")]
+            OpenError::Read { source, .. } if crate::fsutil::not_a_file(source).is_some() => {
+                "not_a_file"
+            }
             OpenError::Read { .. } => "read_failed",
             OpenError::Refused { kind, .. } if kind.is_tweevoud() => "altered",
             OpenError::Refused { .. } => "not_an_agreement",
@@ -92,17 +91,6 @@ impl Coded for OpenError {
                 reason,
             ),
         }
-    }
-}
-
-/// Whether a read failed because its path names no regular file.
-fn names_no_file(e: &std::io::Error) -> bool {
-    #[cfg(feature = "fs")]
-    return crate::fsutil::not_a_file(e).is_some();
-    #[cfg(not(feature = "fs"))]
-    {
-        let _ = e;
-        false
     }
 }
 
@@ -150,8 +138,8 @@ impl Unreadable {
 /// Reads a file of at most [`MAX_FILE_BYTES`] bytes. A larger file is refused as
 /// [`OpenError::Refused`] without being read.
 #[cfg(feature = "fs")]
-pub fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
-    match read_limited(path, MAX_FILE_BYTES) {
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, OpenError> {
+    match crate::fsutil::read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => Ok(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(OpenError::Refused {
             path: path.to_path_buf(),
@@ -260,24 +248,6 @@ pub fn read_to_work_on(bytes: &[u8]) -> Result<Contents, Refusal> {
         });
     }
     Ok(contents)
-}
-
-#[cfg(feature = "fs")]
-impl Agreement {
-    /// Reads the agreement in the file at `path`, to work on it ([`read_to_work_on`]): an agreement file, or the one
-    /// inside an exemplar PDF. Refused ([`OpenError::Refused`]) when the file is not a
-    /// Tweevoud file, is damaged, or is a PDF whose visible document is not the agreement
-    /// inside it. The agreement's own signatures are not judged here: filling in and signing
-    /// refuse an agreement that is not intact (`crate::signing`), and verifying reports it.
-    pub fn load(path: &Path) -> Result<Agreement, OpenError> {
-        let bytes = read_file(path)?;
-        let contents = read_to_work_on(&bytes).map_err(|r| OpenError::Refused {
-            path: path.to_path_buf(),
-            kind: r.kind,
-            reason: r.reason,
-        })?;
-        Ok(contents.agreement)
-    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-#[cfg(feature = "fs")]
-use std::path::Path;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -832,31 +830,6 @@ impl Template {
         })
     }
 
-    /// Reads and parses a template file.
-    #[cfg(feature = "fs")]
-    pub fn load(path: &Path) -> Result<Template, TemplateError> {
-        let bytes = match crate::fsutil::read_limited(path, MAX_TEMPLATE_BYTES as u64) {
-            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-                return Err(TemplateError::InFile {
-                    path: path.to_path_buf(),
-                    source: Box::new(at(1, TemplateProblem::TooLarge)),
-                })
-            }
-            other => other.map_err(|source| TemplateError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?,
-        };
-        let text = String::from_utf8(bytes).map_err(|e| TemplateError::Read {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-        })?;
-        Template::parse(&text).map_err(|e| TemplateError::InFile {
-            path: path.to_path_buf(),
-            source: Box::new(e),
-        })
-    }
-
     /// A built-in template by id, or else (with the `fs` feature) a template file by path.
     pub fn resolve(id_or_path: &str) -> Result<Template, TemplateError> {
         if let Some(t) = builtin().into_iter().find(|t| t.id() == id_or_path) {
@@ -864,7 +837,7 @@ impl Template {
         }
         #[cfg(feature = "fs")]
         {
-            let path = Path::new(id_or_path);
+            let path = std::path::Path::new(id_or_path);
             if path.exists() {
                 return Template::load(path);
             }

@@ -31,12 +31,27 @@ use crate::verify::{verify, Reason, Status, Verification};
 pub use sealed::{FoundSeal, Stamp};
 
 pub use qr::qr_content;
-#[cfg(feature = "fs")]
-pub use read::is_pdf_file;
 pub use read::{embedded_agreement, is_pdf, Embedded};
 
 /// Largest PDF read, in bytes. An exemplar of a long agreement is a few hundred kilobytes.
 pub const MAX_PDF_BYTES: u64 = 64 << 20;
+
+/// Whether the file at `path` starts like a PDF.
+#[cfg(feature = "fs")]
+pub fn is_pdf_file(path: &std::path::Path) -> std::io::Result<bool> {
+    use std::io::Read;
+
+    let mut head = [0u8; 5];
+    let mut file = crate::fsutil::open_regular(path)?;
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(is_pdf(&head[..read]))
+}
 
 /// The renderer version new exemplars are made with, recorded in each PDF
 /// (`/TweevoudRenderer`). A PDF is compared byte for byte with a re-rendering, so any change

@@ -12,8 +12,6 @@
 mod syntax;
 
 use std::io::Read;
-#[cfg(feature = "fs")]
-use std::path::Path;
 
 use syntax::{Dict, Pdf, Refused, Value};
 
@@ -43,21 +41,6 @@ pub struct Embedded {
 /// Whether the bytes start like a PDF (`%PDF-`).
 pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
-}
-
-/// Whether the file at `path` starts like a PDF.
-#[cfg(feature = "fs")]
-pub fn is_pdf_file(path: &Path) -> std::io::Result<bool> {
-    let mut head = [0u8; 5];
-    let mut file = crate::fsutil::open_regular(path)?;
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..])? {
-            0 => break,
-            n => read += n,
-        }
-    }
-    Ok(is_pdf(&head[..read]))
 }
 
 /// Takes the agreement file out of an exemplar PDF.
