@@ -8,25 +8,12 @@ use serde_json::{json, Value};
 use tweevoud::{Agreement, KeyStore, Profile, UnlockedKey};
 use tweevoud_web::WebDesk;
 
+mod common;
+use common::{call, refused};
+
 const DPA: &str = "xis-verwerkersovereenkomst";
 const PROVIDER_PASS: &str = "correct horse battery staple";
 const CUSTOMER_PASS: &str = "vier losse woorden zijn sterk";
-
-/// Runs `command`; its answer.
-fn call(desk: &mut WebDesk, command: &str, args: Value) -> Value {
-    match desk.call(command, &args.to_string()) {
-        Ok(answer) => serde_json::from_str(&answer).expect("the answer is JSON"),
-        Err(e) => panic!("{command} refused: {}", e.to_json()),
-    }
-}
-
-/// Runs `command`, which must be refused; the refusal as the page reads it.
-fn refused(desk: &mut WebDesk, command: &str, args: Value) -> Value {
-    match desk.call(command, &args.to_string()) {
-        Ok(answer) => panic!("{command} answered {answer}"),
-        Err(e) => serde_json::from_str(&e.to_json()).expect("the refusal is JSON"),
-    }
-}
 
 fn create_key(desk: &mut WebDesk, name: &str, organisation: &str, passphrase: &str) -> String {
     let key = call(

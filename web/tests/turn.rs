@@ -9,22 +9,11 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use tweevoud_web::WebDesk;
 
+mod common;
+use common::{call, refused};
+
 const DPA: &str = "xis-verwerkersovereenkomst";
 const PASS: &str = "correct horse battery staple";
-
-fn call(desk: &mut WebDesk, command: &str, args: Value) -> Value {
-    match desk.call(command, &args.to_string()) {
-        Ok(answer) => serde_json::from_str(&answer).expect("the answer is JSON"),
-        Err(e) => panic!("{command} refused: {}", e.to_json()),
-    }
-}
-
-fn refused(desk: &mut WebDesk, command: &str, args: Value) -> Value {
-    match desk.call(command, &args.to_string()) {
-        Ok(answer) => panic!("{command} answered {answer}"),
-        Err(e) => serde_json::from_str(&e.to_json()).expect("the refusal is JSON"),
-    }
-}
 
 fn with_key(name: &str) -> (WebDesk, String) {
     let mut desk = WebDesk::new("").unwrap();
