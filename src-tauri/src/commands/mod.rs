@@ -162,6 +162,47 @@ mod tests {
         assert_eq!(registered(), expected, "the commands lib.rs registers");
     }
 
+    /// The commands tauri-build declares (build.rs) and the main window's capability grants
+    /// are the same list: a command left out of either is refused by the app's ACL at run time.
+    #[test]
+    fn the_acl_declares_and_grants_every_command() {
+        let expected: Vec<String> = tweevoud_desk::command::expected(super::APP_ONLY)
+            .into_iter()
+            .filter(|name| {
+                !super::APP_ONLY
+                    .iter()
+                    .any(|(n, reason)| n == name && reason.contains("e2e-hooks"))
+            })
+            .collect();
+        let build = include_str!("../../build.rs");
+        let start = build
+            .find("const COMMANDS")
+            .expect("build.rs's command list");
+        let end = start + build[start..].find("];").expect("its end");
+        let mut declared: Vec<String> = build[start..end]
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"'))
+            .filter_map(|l| l.strip_suffix("\",").or_else(|| l.strip_suffix('"')))
+            .map(str::to_string)
+            .collect();
+        declared.sort();
+        assert_eq!(declared, expected, "the commands build.rs declares");
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities/main.json")).expect("JSON");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("a list of permissions")
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        granted.sort();
+        assert_eq!(
+            granted, expected,
+            "the commands capabilities/main.json grants"
+        );
+    }
+
     /// Where the app shows a dialog, the browser's page (ui/web.js) asks for the file and
     /// calls its own command; the archive's commands and the test hooks it has not.
     #[test]
