@@ -342,19 +342,7 @@ fn fail_blank_filled_by_the_wrong_party_after_signing() {
 /// so (the verifier's `changed_signed_value` against the statement before it).
 #[test]
 fn fail_countersigning_a_signed_value_said_filled_by_another_party() {
-    let mut a = dpa_provider_signed();
-    a.fill(
-        Party::Customer,
-        &set(&[
-            ("customer_name", "Brouwerij De Zwarte Kat BV"),
-            ("customer_address", "Kerkstraat 12\n3600 Genk"),
-            ("customer_enterprise_number", "BE 0403.170.701"),
-            ("customer_signatory_name", "Anne-Marie D'Hondt"),
-            ("customer_signatory_function", "Zaakvoerder"),
-        ]),
-        at(14),
-    )
-    .unwrap();
+    let a = common::dpa_customer_filled();
     let mut v = json(&a);
     value_mut(&mut v, "provider_signatory_function")["filled_by"] = "customer".into();
     let mut edited = Agreement::from_json(&v.to_string()).unwrap();

@@ -121,8 +121,8 @@ pub fn dpa_provider_signed() -> Agreement {
     a
 }
 
-/// The DPA signed by both parties (provider seed 1, customer seed 2).
-pub fn dpa_complete() -> Agreement {
+/// The DPA signed by the provider, with the customer's blanks filled in (not yet signed).
+pub fn dpa_customer_filled() -> Agreement {
     let mut a = dpa_provider_signed();
     a.fill(
         Party::Customer,
@@ -136,6 +136,12 @@ pub fn dpa_complete() -> Agreement {
         at(14),
     )
     .expect("the customer fills its blanks");
+    a
+}
+
+/// The DPA signed by both parties (provider seed 1, customer seed 2).
+pub fn dpa_complete() -> Agreement {
+    let mut a = dpa_customer_filled();
     a.sign(
         &test_key(2),
         Party::Customer,
