@@ -15,7 +15,9 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 # System packages: Tauri 2 (WebKitGTK 4.1, GTK 3 for native dialogs), the e2e stack (Xvfb,
 # WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote, the
-# .deb's checkers, and a real browser for the browser edition's test (Chromium, chromedriver).
+# .deb's checkers, a real browser for the browser edition's test (Chromium, chromedriver), and
+# PKCS#11 test tokens laid out as the Belgian eID (SoftHSM2, OpenSC's pkcs11-tool) with NSS's
+# certutil for pdfsig's trust in the test root.
 pkgs=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev libssl-dev librsvg2-dev libxdo-dev libsoup-3.0-dev
@@ -27,6 +29,7 @@ pkgs=(
   librsvg2-bin
   desktop-file-utils shared-mime-info
   chromium chromium-driver
+  softhsm2 opensc libnss3-tools
 )
 if [ "$want_bench" = 1 ]; then
   pkgs+=(hyperfine libreoffice-writer-nogui minisign)
