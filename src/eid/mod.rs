@@ -149,8 +149,10 @@ pub fn verify_with_certificate(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
-    use crate::timestamp::chain::{verify, Hash, Scheme};
-    let cert = pki::read_certificate(certificate).map_err(|e| e.reason().to_string())?;
+    use crate::x509::{verify, Hash, Scheme};
+    let cert = pki::read(certificate)
+        .map_err(|e| e.reason().to_string())?
+        .cert;
     let oid = &cert.tbs_certificate.subject_public_key_info.algorithm.oid;
     let scheme = if *oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         Scheme::Rsa
