@@ -470,6 +470,9 @@ pub(crate) struct Rules {
     pub(crate) constraints: bool,
     /// The time checked against, named in the words ("the timestamp's time").
     pub(crate) when: &'static str,
+    /// A certificate's subject or issuer in the words ([`readable_name`], or one that never
+    /// shows a personal number).
+    pub(crate) name: fn(&Name) -> String,
 }
 
 /// Where a walk ended.
@@ -533,14 +536,17 @@ pub(crate) fn walk<'a>(
                 None => Ok(Walked::Unanchored(cert)),
                 Some(reason) => Err(format!(
                     "the certificate of {} is not signed by {}: {reason}",
-                    cert.subject(),
-                    readable_name(&tbs.issuer)
+                    (rules.name)(&tbs.subject),
+                    (rules.name)(&tbs.issuer)
                 )),
             };
         };
         check_valid_at(&issuer.cert, at, rules.when)
             .and_then(|()| check_issuer(&issuer.cert, path.len() - 1, rules))
-            .map_err(|e| format!("the certificate of {}: {e}", issuer.subject()))?;
+            .map_err(|e| {
+                let issuer = (rules.name)(&issuer.cert.tbs_certificate.subject);
+                format!("the certificate of {issuer}: {e}")
+            })?;
         path.push(issuer);
         cert = issuer;
     }

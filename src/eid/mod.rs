@@ -8,6 +8,9 @@
 
 mod holder;
 mod pki;
+mod roots;
+#[cfg(feature = "fs")]
+mod trusted;
 
 use crate::error::{param, Coded, Params};
 
@@ -16,6 +19,8 @@ pub use pki::{
     check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
     MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
 };
+#[cfg(feature = "fs")]
+pub use trusted::trusted_anchors;
 
 /// A hash the card's signature is made over (hashed on the host, signed raw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,9 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use der::asn1::ObjectIdentifier;
+use sha2::{Digest, Sha256};
+use x509_cert::name::Name;
 use x509_cert::Certificate;
 
 use super::holder::Holder;
@@ -29,6 +32,9 @@ pub const MAX_ANCHORS_BYTES: usize = 64 << 10;
 
 /// Most anchors read from one PEM text.
 const MAX_ANCHORS: usize = 16;
+
+const ID_AT_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+const ID_AT_O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 
 /// The time a path is checked at, in the words.
 const WHEN: &str = "the time asked about";
@@ -137,7 +143,7 @@ impl Anchors {
 }
 
 /// A path from a certificate up to an anchor, valid at the time asked about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ValidPath {
     /// The certificates' DER, the one checked first, the anchor last (the same certificate
     /// when it is itself an anchor).
@@ -146,6 +152,22 @@ pub struct ValidPath {
     pub anchor: String,
     /// The SHA-256 of the anchor's DER, in lower-case hex.
     pub anchor_sha256: String,
+}
+
+/// The certificates by their SHA-256: their bytes hold the holder's national register number.
+impl fmt::Debug for ValidPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hashes: Vec<String> = self
+            .certificates
+            .iter()
+            .map(|der| hex::encode(Sha256::digest(der)))
+            .collect();
+        f.debug_struct("ValidPath")
+            .field("certificates_sha256", &hashes)
+            .field("anchor", &self.anchor)
+            .field("anchor_sha256", &self.anchor_sha256)
+            .finish()
+    }
 }
 
 impl ValidPath {
@@ -327,6 +349,22 @@ fn signature_holder(cert: &Certificate) -> Result<Holder, PathProblem> {
         .ok_or_else(|| not("it names no holder with a national register number".into()))
 }
 
+/// A name in the words: its common name and organization ([`readable_name`]); never the whole
+/// name, which for an eID certificate holds the national register number.
+fn shown_name(name: &Name) -> String {
+    let has = |oid: ObjectIdentifier| {
+        name.0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .any(|atv| atv.oid == oid)
+    };
+    if has(ID_AT_CN) || has(ID_AT_O) {
+        readable_name(name)
+    } else {
+        "a certificate without a common name".into()
+    }
+}
+
 fn time(t: x509_cert::time::Time) -> DateTime<Utc> {
     DateTime::from_timestamp(x509::seconds(t), 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
@@ -344,6 +382,7 @@ fn walk<'a>(
         max: MAX_PATH,
         constraints: true,
         when: WHEN,
+        name: shown_name,
     };
     let anchors: Vec<&Cert> = anchors.certs.iter().collect();
     match x509::walk(leaf, offered, &anchors, at, &rules) {
@@ -351,8 +390,8 @@ fn walk<'a>(
         Ok(Walked::Unanchored(last)) => Err(PathProblem::Untrusted {
             reason: format!(
                 "the certificate of {} is issued by {}, which is not trusted",
-                last.subject(),
-                readable_name(&last.cert.tbs_certificate.issuer)
+                shown_name(&last.cert.tbs_certificate.subject),
+                shown_name(&last.cert.tbs_certificate.issuer)
             ),
         }),
         Err(reason) => Err(PathProblem::Chain { reason }),
@@ -476,6 +515,51 @@ mod tests {
             &[fixture("ca-rsa.der"), fixture("root.der")],
             now(),
             &Anchors::none(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_untrusted", "{e}");
+    }
+
+    #[test]
+    fn the_national_number_shows_nowhere() {
+        let offered = [fixture("ca-rsa.der")];
+        let v =
+            check_signature_certificate(&fixture("rsa-sign.der"), &offered, now(), &test_root())
+                .unwrap();
+        let mut shown = vec![format!("{v:?}"), format!("{v:#?}")];
+        for (leaf, ca) in [
+            ("expired-sign.der", "ca-rsa.der"),
+            ("other-sign.der", "other-ca.der"),
+            ("rsa-auth.der", "ca-rsa.der"),
+        ] {
+            let e =
+                check_signature_certificate(&fixture(leaf), &[fixture(ca)], now(), &test_root())
+                    .unwrap_err();
+            shown.extend([e.to_string(), format!("{e:?}"), format!("{:?}", e.params())]);
+        }
+        for text in shown {
+            assert!(!text.contains("85073003328"), "{text}");
+            assert!(!text.contains("073003"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_root_named_belgium_root_ca4_is_not_the_belgian_one() {
+        let offered = [fixture("other-ca.der"), fixture("other-root.der")];
+        let e = check_signature_certificate(
+            &fixture("other-sign.der"),
+            &offered,
+            now(),
+            &Anchors::belgian(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_untrusted", "{e}");
+        // Nor does the test PKI chain to the Belgian roots.
+        let e = check_signature_certificate(
+            &fixture("rsa-sign.der"),
+            &[fixture("ca-rsa.der"), fixture("root.der")],
+            now(),
+            &Anchors::belgian(),
         )
         .unwrap_err();
         assert_eq!(e.code(), "eid_untrusted", "{e}");

@@ -44,6 +44,7 @@ pub(super) fn walk(
         max: MAX_CHAIN,
         constraints: false,
         when: WHEN,
+        name: x509::readable_name,
     };
     match x509::walk(signer, carried, &anchors, at, &rules) {
         Ok(Walked::Anchored(_)) => Ok(true),
