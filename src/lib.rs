@@ -36,6 +36,7 @@ pub mod canonical;
 pub mod cms_check;
 pub mod contact;
 pub mod der_scan;
+pub mod eid;
 pub mod error;
 pub mod file_kind;
 #[cfg(feature = "fs")]

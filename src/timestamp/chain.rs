@@ -13,11 +13,11 @@ use x509_cert::Certificate;
 
 use super::{Anchor, TokenProblem, MAX_CHAIN};
 
-pub(super) const ID_SHA256: ObjectIdentifier =
+pub(crate) const ID_SHA256: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub(super) const ID_SHA384: ObjectIdentifier =
+pub(crate) const ID_SHA384: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-pub(super) const ID_SHA512: ObjectIdentifier =
+pub(crate) const ID_SHA512: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
@@ -198,7 +198,7 @@ pub(crate) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
 }
 
 /// The DER of the one `CERTIFICATE` block of a PEM text.
-pub(super) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
     const END: &str = "-----END CERTIFICATE-----";
     let text = std::str::from_utf8(bytes).map_err(|_| "neither PEM text nor DER".to_string())?;
@@ -247,7 +247,7 @@ pub(crate) fn readable_name(name: &Name) -> String {
     crate::shown::replaced(&text, 200)
 }
 
-fn directory_string(value: &Any) -> Option<String> {
+pub(crate) fn directory_string(value: &Any) -> Option<String> {
     let bytes = value.value();
     match value.tag() {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
@@ -269,7 +269,10 @@ fn directory_string(value: &Any) -> Option<String> {
 
 /// The value of the extension `oid` of `cert`, and whether it is critical; an error when it
 /// appears more than once.
-fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Result<Option<(&[u8], bool)>, String> {
+pub(crate) fn extension(
+    cert: &Certificate,
+    oid: ObjectIdentifier,
+) -> Result<Option<(&[u8], bool)>, String> {
     let mut found = cert
         .tbs_certificate
         .extensions
@@ -293,7 +296,7 @@ pub(crate) fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
 
 /// Whether `cert` is for time-stamping as RFC 3161 requires: an extended key usage extension,
 /// critical, whose only purpose is `id-kp-timeStamping`.
-pub(super) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
+pub(crate) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
     let (value, critical) = extension(cert, ID_CE_EXT_KEY_USAGE)?
         .ok_or("it has no extended key usage (time stamping is required)")?;
     let eku = ExtendedKeyUsage::from_der(value)
@@ -312,7 +315,7 @@ pub(super) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
 }
 
 /// Whether `cert` is a CA certificate: basicConstraints with cA TRUE.
-fn check_ca(cert: &Certificate) -> Result<(), String> {
+pub(crate) fn check_ca(cert: &Certificate) -> Result<(), String> {
     let (value, _) = extension(cert, ID_CE_BASIC_CONSTRAINTS)?
         .ok_or("it has no basic constraints, so it is not a CA")?;
     let bc = BasicConstraints::from_der(value)
@@ -352,13 +355,13 @@ fn tbs_bytes(cert_der: &[u8]) -> Result<&[u8], String> {
 }
 
 /// The contents of the single DER element `bytes` when its tag is `tag`.
-pub(super) fn der_contents(bytes: &[u8], tag: u8) -> Option<&[u8]> {
+pub(crate) fn der_contents(bytes: &[u8], tag: u8) -> Option<&[u8]> {
     let (t, header, len) = der_header(bytes)?;
     (t == tag && header + len == bytes.len()).then(|| &bytes[header..])
 }
 
 /// The first whole DER element of `bytes`.
-pub(super) fn der_first(bytes: &[u8]) -> Option<&[u8]> {
+pub(crate) fn der_first(bytes: &[u8]) -> Option<&[u8]> {
     let (_, header, len) = der_header(bytes)?;
     bytes.get(..header + len)
 }
@@ -388,7 +391,7 @@ fn der_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
 }
 
 /// Checks that `issuer`'s key made the signature of `cert` (whose DER is `cert_der`).
-fn check_issued_by(
+pub(crate) fn check_issued_by(
     cert: &Certificate,
     cert_der: &[u8],
     issuer: &Certificate,
@@ -423,7 +426,7 @@ pub(crate) struct Cert {
 /// Ok(true) when a certificate byte-equal to an anchor is reached, Ok(false) when no issuer is
 /// found or a self-issued certificate that is not an anchor is reached, timestamp_chain when
 /// an issuer's signature does not verify or an issuer is not a CA valid at `at`.
-pub(super) fn walk(
+pub(crate) fn walk(
     signer: &Cert,
     carried: &[Cert],
     anchors: &[Anchor],
