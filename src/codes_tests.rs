@@ -434,6 +434,17 @@ fn seal_problems() {
 }
 
 #[test]
+fn cms_problems() {
+    use crate::cms_check::CmsProblem;
+    let problems = [
+        CmsProblem::Unreadable { reason: s() },
+        CmsProblem::Signature { reason: s() },
+        CmsProblem::Certificate { reason: s() },
+    ];
+    assert_codes(&coded(&problems), CmsProblem::CODES);
+}
+
+#[test]
 fn timestamp_errors() {
     use crate::timestamp::{AnchorError, TokenProblem, TsaError};
     let problems = [
