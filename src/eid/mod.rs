@@ -6,6 +6,7 @@
 //! browser edition checks the same way. What the rules are, and their limits, is specified in
 //! `docs/eid-certificates.md`.
 
+pub mod binding;
 mod holder;
 mod pki;
 mod roots;
@@ -14,6 +15,10 @@ mod trusted;
 
 use crate::error::{param, Coded, Params};
 
+pub use binding::{
+    BindError, Binding, BindingProblem, BindingStatement, Confirmation, Confirmed, Revocation,
+    MAX_BINDING_BYTES,
+};
 pub use holder::{Holder, NationalNumber};
 pub use pki::{
     check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
