@@ -24,7 +24,7 @@ use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 
 use crate::der_scan;
 use crate::error::{param, Coded, Params};
-use crate::timestamp::chain::{self, oid_name, Cert, Hash, Scheme};
+use crate::x509::{self as chain, oid_name, Cert, Hash, Scheme};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 /// The content type `id-data`: what a detached signature over bytes names.
