@@ -16,6 +16,7 @@ use crate::kind::Problem;
 use crate::open::OpenError;
 use crate::party::Party;
 use crate::pdf::PdfError;
+use crate::seal::qualified::QualifiedSealError;
 use crate::signature::SignatureError;
 use crate::signing::ChangeError;
 use crate::template::{TemplateError, TemplateProblem};
@@ -318,8 +319,16 @@ fn pdf_errors() {
         PdfError::NotSealable,
         PdfError::AlreadySealedTwice,
         PdfError::AlreadySealedBy(s()),
+        PdfError::QualifiedSeal(QualifiedSealError::Unreadable(s())),
+        PdfError::QualifiedSeal(QualifiedSealError::TooLarge { max: 1 }),
+        PdfError::Card(crate::eid::CardError::PinWrong {
+            tries_left: Some(2),
+        }),
     ];
     assert_codes(&coded(&all), PdfError::CODES);
+    assert_codes(&coded(&all[15..17]), QualifiedSealError::CODES);
+    assert_eq!(params_map(&all[17])["cause"], "eid_pin_wrong");
+    assert_eq!(params_map(&all[17])["tries_left"], "2");
     assert_eq!(params_map(&all[9])["code_point"], "U+00E9");
 }
 
@@ -422,6 +431,17 @@ fn seal_problems() {
         SealProblem::Signature,
     ];
     assert_codes(&coded(&all), SealProblem::CODES);
+}
+
+#[test]
+fn cms_problems() {
+    use crate::cms_check::CmsProblem;
+    let problems = [
+        CmsProblem::Unreadable { reason: s() },
+        CmsProblem::Signature { reason: s() },
+        CmsProblem::Certificate { reason: s() },
+    ];
+    assert_codes(&coded(&problems), CmsProblem::CODES);
 }
 
 #[test]

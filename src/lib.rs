@@ -33,6 +33,7 @@ pub mod agreement;
 #[cfg(feature = "fs")]
 pub mod archive;
 pub mod canonical;
+pub mod cms_check;
 pub mod contact;
 pub mod der_scan;
 pub mod eid;

@@ -22,12 +22,15 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::agreement::{Agreement, AgreementError};
+use crate::eid::{Card, CardError};
 use crate::error::{param, with_params, Coded, Params};
 use crate::party::Party;
+use crate::seal::qualified::QualifiedSealError;
 use crate::seal::{Identity, SealKey};
 use crate::signature::Signer;
 use crate::verify::{verify, Reason, Status, Verification};
 
+use sealed::SealWith;
 pub use sealed::{FoundSeal, Stamp};
 
 pub use qr::qr_content;
@@ -253,6 +256,12 @@ pub enum PdfError {
     /// The embedded font could not be read (a build problem, not an input problem).
     #[error("the exemplar font cannot be loaded: {0}")]
     Font(String),
+    /// The eID's certificates or OCSP answer cannot make a qualified seal.
+    #[error(transparent)]
+    QualifiedSeal(QualifiedSealError),
+    /// The eID card did not sign (no card, a wrong PIN, ...).
+    #[error("the eID did not seal the PDF: {0}")]
+    Card(CardError),
 }
 
 impl PdfError {
@@ -273,12 +282,15 @@ impl PdfError {
         "not_sealable",
         "sealed_twice",
         "sealed_already",
+        "eid_seal_unusable",
+        "eid_seal_too_large",
+        "eid_seal_card",
     ];
 }
 
 /// Parameters: `max` (bytes), `count`, `found` (a character), `code_point` (as `U+00E9`),
-/// `detail` (English words), `cause` (the embedded agreement's problem's code; its
-/// parameters follow).
+/// `detail` (English words), `cause` (the embedded agreement's problem's code, or the eID
+/// card's; its parameters follow).
 impl Coded for PdfError {
     fn code(&self) -> &'static str {
         match self {
@@ -297,6 +309,8 @@ impl Coded for PdfError {
             PdfError::NotSealable => "not_sealable",
             PdfError::AlreadySealedTwice => "sealed_twice",
             PdfError::AlreadySealedBy(_) => "sealed_already",
+            PdfError::QualifiedSeal(e) => e.code(),
+            PdfError::Card(_) => "eid_seal_card",
         }
     }
 
@@ -314,6 +328,8 @@ impl Coded for PdfError {
                 param("code_point", format!("U+{:04X}", u32::from(*ch))),
             ],
             PdfError::AlreadySealedBy(name) => vec![param("signer", name)],
+            PdfError::QualifiedSeal(e) => e.params(),
+            PdfError::Card(e) => with_params(vec![param("cause", e.code())], e),
             PdfError::NotPdf
             | PdfError::NoAgreement
             | PdfError::Unsigned
@@ -325,11 +341,26 @@ impl Coded for PdfError {
 }
 
 /// Who seals the PDFs being made: one of the agreement's signers, with their key's companion
-/// (`crate::seal`), and where a signature timestamp for each seal comes from.
+/// (`crate::seal`) or with their Belgian eID (`crate::seal::qualified`), and where a signature
+/// timestamp for each seal comes from.
 pub struct Sealer<'a> {
-    key: SealKey,
-    identity: Identity,
+    by: SealedBy<'a>,
     stamp: Option<Stamp<'a>>,
+}
+
+/// What a [`Sealer`] seals with.
+enum SealedBy<'a> {
+    /// The companion of a signer's key.
+    Companion {
+        key: Box<SealKey>,
+        identity: Identity,
+    },
+    /// A signer's eID, with the OCSP answer had for its certificate, if any.
+    Card {
+        card: &'a dyn Card,
+        ocsp: Option<Vec<u8>>,
+        name: String,
+    },
 }
 
 impl<'a> Sealer<'a> {
@@ -346,16 +377,75 @@ impl<'a> Sealer<'a> {
         let identity = identity_of(agreement, &public).ok_or(PdfError::NotASigner)?;
         let key = key.seal_key().ok_or(PdfError::NotASigner)?;
         Ok(Sealer {
-            key,
-            identity,
+            by: SealedBy::Companion {
+                key: Box::new(key),
+                identity,
+            },
             stamp,
         })
     }
 
-    /// The signatory who seals.
-    pub fn name(&self) -> &str {
-        &self.identity.name
+    /// A signer's Belgian eID (docs/pdf.md, "The qualified seal"): each PDF is sealed with the
+    /// card's Signature key (one signature asked of the card per PDF, one after the other),
+    /// its certificates and `ocsp`, the OCSP answer had for its certificate (DER
+    /// `OCSPResponse`), if any. `stamp` as for [`Sealer::new`].
+    pub fn with_card(
+        card: &'a dyn Card,
+        ocsp: Option<Vec<u8>>,
+        stamp: Option<Stamp<'a>>,
+    ) -> Result<Sealer<'a>, PdfError> {
+        let name = holder_of(card.certificate())
+            .map(|h| h.name)
+            .ok_or_else(|| {
+                PdfError::QualifiedSeal(QualifiedSealError::Unreadable(
+                    "the card's Signature certificate names no holder".into(),
+                ))
+            })?;
+        Ok(Sealer {
+            by: SealedBy::Card { card, ocsp, name },
+            stamp,
+        })
     }
+
+    /// The signatory who seals: as the agreement names them, or, with an eID, as its
+    /// certificate does.
+    pub fn name(&self) -> &str {
+        match &self.by {
+            SealedBy::Companion { identity, .. } => &identity.name,
+            SealedBy::Card { name, .. } => name,
+        }
+    }
+
+    /// What the seal is made with.
+    fn with(&self) -> SealWith<'_> {
+        match &self.by {
+            SealedBy::Companion { key, identity } => SealWith::Companion { key, identity },
+            SealedBy::Card { card, ocsp, .. } => SealWith::Card {
+                card: *card,
+                ocsp: ocsp.as_deref(),
+            },
+        }
+    }
+
+    /// The companion and identity, when the seal is made with them: what the threads that
+    /// write exemplars seal with (a card signs one PDF after the other).
+    fn companion(&self) -> Option<(&SealKey, &Identity)> {
+        match &self.by {
+            SealedBy::Companion { key, identity } => Some((key, identity)),
+            SealedBy::Card { .. } => None,
+        }
+    }
+}
+
+/// The holder an eID Signature certificate names (read within the certificate's limit), not
+/// yet checked: the name a qualified seal is made under.
+fn holder_of(certificate: &[u8]) -> Option<crate::eid::Holder> {
+    use der::Decode;
+    if certificate.len() > crate::eid::MAX_CERTIFICATE_BYTES {
+        return None;
+    }
+    let cert = x509_cert::Certificate::from_der(certificate).ok()?;
+    crate::eid::Holder::from_subject(&cert.tbs_certificate.subject)
 }
 
 /// Who of the agreement's signers holds the Ed25519 key `public`, as their signature states
@@ -398,18 +488,26 @@ pub fn exemplars(agreement: &Agreement, sealer: &Sealer<'_>) -> Result<Vec<Exemp
     let pages = layout::paginated(agreement, fonts, Renderer::CURRENT.seals())?;
     // The streams the exemplars share are compressed once.
     let compressed = write::Compressed::new(Renderer::CURRENT);
+    // A companion seals on the threads; a card is asked for one signature after the other,
+    // once the PDFs are written.
+    let companion = sealer.companion();
+    let stamp = sealer.stamp;
     let render = |e: Exemplar| {
         let pages = layout::with_footers(pages.clone(), agreement, e, fonts)?;
-        sealed_pdf(
-            write::write(agreement, e, fonts, &pages, &compressed)?,
-            sealer,
-        )
+        let written = write::write(agreement, e, fonts, &pages, &compressed)?;
+        match companion {
+            Some((key, identity)) => {
+                sealed_pdf(written, &SealWith::Companion { key, identity }, stamp)
+            }
+            None => Ok(written),
+        }
     };
     // WebAssembly in a browser has no threads: there they are written one after the other.
     #[cfg(target_arch = "wasm32")]
-    let rendered: Vec<Result<Vec<u8>, PdfError>> = kinds.iter().map(|&e| render(e)).collect();
+    let rendered: Vec<Result<write::Written, PdfError>> =
+        kinds.iter().map(|&e| render(e)).collect();
     #[cfg(not(target_arch = "wasm32"))]
-    let rendered: Vec<Result<Vec<u8>, PdfError>> = std::thread::scope(|scope| {
+    let rendered: Vec<Result<write::Written, PdfError>> = std::thread::scope(|scope| {
         let others: Vec<_> = kinds[1..]
             .iter()
             .map(|&e| scope.spawn(move || render(e)))
@@ -427,30 +525,32 @@ pub fn exemplars(agreement: &Agreement, sealer: &Sealer<'_>) -> Result<Vec<Exemp
     kinds
         .into_iter()
         .zip(rendered)
-        .map(|(exemplar, bytes)| {
+        .map(|(exemplar, written)| {
+            let written = match companion {
+                Some(_) => written?,
+                None => sealed_pdf(written?, &sealer.with(), sealer.stamp)?,
+            };
             Ok(ExemplarPdf {
                 exemplar,
                 file_name: exemplar.file_name(agreement),
-                bytes: bytes?,
+                bytes: written.bytes,
             })
         })
         .collect()
 }
 
 /// A PDF written by the current renderer, sealed.
-fn sealed_pdf(written: write::Written, sealer: &Sealer<'_>) -> Result<Vec<u8>, PdfError> {
-    let mut bytes = written.bytes;
+fn sealed_pdf(
+    mut written: write::Written,
+    with: &SealWith<'_>,
+    stamp: Option<Stamp<'_>>,
+) -> Result<write::Written, PdfError> {
     let slots = written
         .slots
+        .as_ref()
         .ok_or_else(|| PdfError::Malformed("the renderer left no place for the seal".into()))?;
-    sealed::seal_first(
-        &mut bytes,
-        &slots,
-        &sealer.key,
-        &sealer.identity,
-        sealer.stamp,
-    )?;
-    Ok(bytes)
+    sealed::seal_first(&mut written.bytes, slots, with, stamp)?;
+    Ok(written)
 }
 
 /// Renders one exemplar of an agreement, whatever its state, with the current renderer
@@ -461,7 +561,12 @@ pub fn render(
     exemplar: Exemplar,
     sealer: &Sealer<'_>,
 ) -> Result<Vec<u8>, PdfError> {
-    sealed_pdf(render_with(agreement, exemplar, Renderer::CURRENT)?, sealer)
+    sealed_pdf(
+        render_with(agreement, exemplar, Renderer::CURRENT)?,
+        &sealer.with(),
+        sealer.stamp,
+    )
+    .map(|written| written.bytes)
 }
 
 /// Renders one exemplar as the renderer version named `version` ([`RENDERER_VERSIONS`])
@@ -502,6 +607,26 @@ pub fn add_seal(
     key: &dyn Signer,
     stamp: Option<Stamp<'_>>,
 ) -> Result<Vec<u8>, PdfError> {
+    add_seal_by(pdf, |agreement| Sealer::new(agreement, key, stamp))
+}
+
+/// Adds a qualified seal made with `card` ([`Sealer::with_card`]) to a sealed exemplar that
+/// holds one seal, as [`add_seal`] adds a companion seal; not when the PDF's seal was made
+/// with the same certificate already.
+pub fn add_card_seal<'a>(
+    pdf: &[u8],
+    card: &'a dyn Card,
+    ocsp: Option<Vec<u8>>,
+    stamp: Option<Stamp<'a>>,
+) -> Result<Vec<u8>, PdfError> {
+    add_seal_by(pdf, |_| Sealer::with_card(card, ocsp, stamp))
+}
+
+/// Adds the seal of the sealer `sealer` makes for the agreement inside `pdf`.
+fn add_seal_by<'a>(
+    pdf: &[u8],
+    sealer: impl FnOnce(&Agreement) -> Result<Sealer<'a>, PdfError>,
+) -> Result<Vec<u8>, PdfError> {
     let checked = check_exemplar(pdf)?;
     if let Some(problem) = checked.pdf.problems.first() {
         return Err(PdfError::Invalid(problem.to_string()));
@@ -527,16 +652,15 @@ pub fn add_seal(
     if pdf.len() != written.bytes.len() {
         return Err(PdfError::AlreadySealedTwice);
     }
-    let sealer = Sealer::new(&checked.agreement, key, stamp)?;
-    if checked
-        .pdf
-        .seals
-        .iter()
-        .any(|s| s.ed25519 == *sealer.key.ed25519())
-    {
-        return Err(PdfError::AlreadySealedBy(sealer.identity.name.clone()));
+    let sealer = sealer(&checked.agreement)?;
+    let sealed_already = checked.pdf.seals.iter().any(|s| match &sealer.by {
+        SealedBy::Companion { key, .. } => s.ed25519 == *key.ed25519(),
+        SealedBy::Card { card, .. } => s.certificate == card.certificate(),
+    });
+    if sealed_already {
+        return Err(PdfError::AlreadySealedBy(sealer.name().to_string()));
     }
-    sealed::seal_second(pdf, &slots, &sealer.key, &sealer.identity, sealer.stamp)
+    sealed::seal_second(pdf, &slots, &sealer.with(), sealer.stamp)
 }
 
 /// What the PDF itself says and shows, beside the agreement inside it.
@@ -824,7 +948,7 @@ mod tests {
             .unwrap()
             .slots
             .unwrap();
-        let twice = sealed::seal_second(&one, &slots, &sealer.key, &sealer.identity, None).unwrap();
+        let twice = sealed::seal_second(&one, &slots, &sealer.with(), None).unwrap();
         let checked = check_exemplar(&twice).unwrap();
         let codes: Vec<&str> = checked.pdf.problems.iter().map(|r| r.code()).collect();
         assert_eq!(codes, ["foreign_update"]);

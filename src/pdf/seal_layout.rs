@@ -347,11 +347,18 @@ pub(crate) fn prepare(
     })
 }
 
-/// SHA-256 of the bytes outside `contents` (the `<` and `>` are outside the range signed).
+/// The bytes a seal at `contents` covers: all but its `/Contents` (the `<` and `>` are outside
+/// the range signed), as the two ranges of its `/ByteRange`.
+pub(crate) fn signed_ranges(bytes: &[u8], contents: (usize, usize)) -> [&[u8]; 2] {
+    [&bytes[..contents.0], &bytes[contents.1 + 1..]]
+}
+
+/// SHA-256 of the bytes outside `contents`: what a companion seal's message digest is.
 pub(crate) fn digest(bytes: &[u8], contents: (usize, usize)) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(&bytes[..contents.0]);
-    h.update(&bytes[contents.1 + 1..]);
+    signed_ranges(bytes, contents)
+        .iter()
+        .for_each(|range| h.update(range));
     h.finalize().into()
 }
 

@@ -6,8 +6,10 @@
 //! seal, of the first revision's length), so a verifier renders the PDF again, compares every
 //! byte outside the seals, and then checks each seal.
 
-use super::seal_layout::{digest, increment, Slots, SEAL_SPACE};
+use super::seal_layout::{digest, increment, signed_ranges, Slots, SEAL_SPACE};
 use super::PdfError;
+use crate::eid::{Card, CardHash};
+use crate::seal::qualified::{self, Algorithm, QualifiedSealError};
 use crate::seal::{self, Identity, Opened, SealKey, SealProblem};
 use crate::verify::Reason;
 
@@ -15,21 +17,76 @@ use crate::verify::Reason;
 /// (RFC 3161), or `None` when none could be had.
 pub type Stamp<'a> = &'a (dyn Fn(&[u8]) -> Option<Vec<u8>> + Sync);
 
+/// What a PDF is sealed with: the companion of a signer's key (`crate::seal`), or a signer's
+/// Belgian eID (a qualified seal, `crate::seal::qualified`).
+pub(crate) enum SealWith<'a> {
+    /// The companion of the key that signed as `identity`.
+    Companion {
+        /// The companion and its binding.
+        key: &'a SealKey,
+        /// The signatory as the agreement names them.
+        identity: &'a Identity,
+    },
+    /// The card's Signature key, with the OCSP answer had for its certificate, if any.
+    Card {
+        /// The card.
+        card: &'a dyn Card,
+        /// The OCSP answer (an `OCSPResponse`, DER).
+        ocsp: Option<&'a [u8]>,
+    },
+}
+
+/// The algorithms of the qualified seal a card makes.
+fn card_algorithm(card: &dyn Card) -> Algorithm {
+    match card.hash() {
+        CardHash::Sha256 => Algorithm::RsaSha256,
+        CardHash::Sha384 => Algorithm::EcdsaP384Sha384,
+    }
+}
+
 /// Seals the PDF in `bytes` at `contents`, with a signature timestamp if `stamp` gives one.
 fn seal_at(
     bytes: &mut [u8],
     contents: (usize, usize),
-    key: &SealKey,
-    identity: &Identity,
+    with: &SealWith<'_>,
     stamp: Option<Stamp<'_>>,
 ) -> Result<(), PdfError> {
-    let sealed = seal::seal(key, identity, &digest(bytes, contents));
-    let token = stamp.and_then(|s| s(sealed.signature()));
-    let mut der = sealed.to_der(token.as_deref());
-    if der.len() > SEAL_SPACE {
-        // A TSA whose token (with its certificates) does not fit: sealed without it.
-        der = sealed.to_der(None);
-    }
+    let der = match with {
+        SealWith::Companion { key, identity } => {
+            let sealed = seal::seal(key, identity, &digest(bytes, contents));
+            let token = stamp.and_then(|s| s(sealed.signature()));
+            let der = sealed.to_der(token.as_deref());
+            if der.len() > SEAL_SPACE {
+                // A TSA whose token (with its certificates) does not fit: sealed without it.
+                sealed.to_der(None)
+            } else {
+                der
+            }
+        }
+        SealWith::Card { card, ocsp } => {
+            let algorithm = card_algorithm(*card);
+            let prepared = qualified::prepare(
+                algorithm,
+                card.certificate(),
+                card.chain(),
+                *ocsp,
+                &algorithm.digest(&signed_ranges(bytes, contents)),
+                SEAL_SPACE,
+            )
+            .map_err(PdfError::QualifiedSeal)?;
+            let signature = card
+                .sign_digest(&prepared.to_sign())
+                .map_err(PdfError::Card)?;
+            let sealed = prepared.signed(signature);
+            let token = stamp.and_then(|s| s(sealed.signature()));
+            // Too large with everything: without the root, then without the timestamp.
+            sealed
+                .fitting(token.as_deref(), SEAL_SPACE)
+                .ok_or(PdfError::QualifiedSeal(QualifiedSealError::TooLarge {
+                    max: SEAL_SPACE,
+                }))?
+        }
+    };
     let hex = hex::encode(&der);
     bytes[contents.0 + 1..contents.0 + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     Ok(())
@@ -39,23 +96,21 @@ fn seal_at(
 pub(crate) fn seal_first(
     bytes: &mut [u8],
     slots: &Slots,
-    key: &SealKey,
-    identity: &Identity,
+    with: &SealWith<'_>,
     stamp: Option<Stamp<'_>>,
 ) -> Result<(), PdfError> {
-    seal_at(bytes, slots.contents(), key, identity, stamp)
+    seal_at(bytes, slots.contents(), with, stamp)
 }
 
 /// Adds the second seal to a sealed PDF of one revision (`base`, whose slots are `slots`).
 pub(crate) fn seal_second(
     base: &[u8],
     slots: &Slots,
-    key: &SealKey,
-    identity: &Identity,
+    with: &SealWith<'_>,
     stamp: Option<Stamp<'_>>,
 ) -> Result<Vec<u8>, PdfError> {
     let (mut out, contents) = increment(base, slots)?;
-    seal_at(&mut out, contents, key, identity, stamp)?;
+    seal_at(&mut out, contents, with, stamp)?;
     Ok(out)
 }
 

@@ -18,6 +18,7 @@
 //! This module depends on no other module of the crate but `error`.
 
 mod der;
+pub mod qualified;
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use const_oid::ObjectIdentifier;
@@ -117,6 +118,11 @@ impl SealKey {
     /// The Ed25519 public key it belongs to.
     pub fn ed25519(&self) -> &[u8; 32] {
         &self.ed25519
+    }
+
+    /// The companion's public key, uncompressed SEC1 (65 bytes): what an eID binding names.
+    pub fn point(&self) -> [u8; 65] {
+        point_of(self.companion.verifying_key())
     }
 }
 
@@ -219,34 +225,59 @@ fn certificate(tbs: &[u8], signature: &[u8]) -> Vec<u8> {
     der::seq(&[tbs, &algorithm(ECDSA_SHA256), &der::bits(signature, 0)])
 }
 
-/// The signed attributes of a seal: content type (data), the message digest, and the
-/// signing certificate (v2: its SHA-256, issuer and serial number).
-fn signed_attributes(digest: &[u8; 32], cert: &[u8], issuer: &[u8], serial: &[u8]) -> Vec<u8> {
+/// The signed attributes of a seal: content type (data), the message digest, the signing
+/// certificate (v2: its SHA-256, issuer and serial number) and, for a qualified seal that has
+/// one, the OCSP answer (`qualified`).
+fn signed_attributes(
+    digest: &[u8],
+    cert: &[u8],
+    issuer: &[u8],
+    serial: &[u8],
+    ocsp: Option<&[u8]>,
+) -> Vec<u8> {
     let attribute =
         |o: ObjectIdentifier, value: Vec<u8>| der::seq(&[&der::oid(o), &der::set_of(vec![value])]);
     let issuer_serial = der::seq(&[&der::seq(&[&der::ctx(4, issuer)]), serial]);
     let cert_id = der::seq(&[&der::octets(&Sha256::digest(cert)), &issuer_serial]);
-    der::set_of(vec![
+    let mut attributes = vec![
         attribute(CONTENT_TYPE, der::oid(ID_DATA)),
         attribute(MESSAGE_DIGEST, der::octets(digest)),
         attribute(SIGNING_CERTIFICATE_V2, der::seq(&[&der::seq(&[&cert_id])])),
-    ])
+    ];
+    if let Some(ocsp) = ocsp {
+        attributes.push(attribute(
+            qualified::REVOCATION_INFO_ARCHIVAL,
+            der::seq(&[&der::ctx(1, &der::seq(&[ocsp]))]),
+        ));
+    }
+    der::set_of(attributes)
+}
+
+/// What a seal's CMS is made of: a companion seal's and a qualified seal's differ only here.
+struct Cms<'a> {
+    /// The certificates, the signer's among them.
+    certificates: &'a [&'a [u8]],
+    /// The signer's issuer (DER `Name`) and serial number (DER `INTEGER`).
+    issuer: &'a [u8],
+    serial: &'a [u8],
+    /// The digest algorithm (an `AlgorithmIdentifier`).
+    digest_algorithm: &'a [u8],
+    /// The signed attributes, as a SET.
+    attributes: &'a [u8],
+    /// The signature algorithm (an `AlgorithmIdentifier`).
+    signature_algorithm: &'a [u8],
+    /// The signature value.
+    signature: &'a [u8],
+    /// The signature timestamp token, if any.
+    token: Option<&'a [u8]>,
 }
 
 /// The seal: a ContentInfo holding the SignedData.
-fn content_info(
-    cert: &[u8],
-    issuer: &[u8],
-    serial: &[u8],
-    attributes: &[u8],
-    signature: &[u8],
-    token: Option<&[u8]>,
-) -> Vec<u8> {
-    let sha256 = algorithm(SHA256);
+fn content_info(cms: &Cms<'_>) -> Vec<u8> {
     // The signed attributes as the SignerInfo holds them: [0] IMPLICIT instead of SET.
-    let mut signed = attributes.to_vec();
+    let mut signed = cms.attributes.to_vec();
     signed[0] = 0xA0;
-    let unsigned = token.map(|t| {
+    let unsigned = cms.token.map(|t| {
         der::tlv(
             0xA1,
             &der::seq(&[
@@ -257,21 +288,45 @@ fn content_info(
     });
     let signer_info = der::seq(&[
         &der::uint(&[1]),
-        &der::seq(&[issuer, serial]),
-        &sha256,
+        &der::seq(&[cms.issuer, cms.serial]),
+        cms.digest_algorithm,
         &signed,
-        &algorithm(ECDSA_SHA256),
-        &der::octets(signature),
+        cms.signature_algorithm,
+        &der::octets(cms.signature),
         unsigned.as_deref().unwrap_or_default(),
     ]);
+    // The certificates are a SET OF: in DER order.
+    let mut certificates = cms.certificates.to_vec();
+    certificates.sort();
     let signed_data = der::seq(&[
         &der::uint(&[1]),
-        &der::set_of(vec![sha256.clone()]),
+        &der::set_of(vec![cms.digest_algorithm.to_vec()]),
         &der::seq(&[&der::oid(ID_DATA)]),
-        &der::ctx(0, cert),
+        &der::ctx(0, &certificates.concat()),
         &der::set_of(vec![signer_info]),
     ]);
     der::seq(&[&der::oid(ID_SIGNED_DATA), &der::ctx(0, &signed_data)])
+}
+
+/// A companion seal's CMS.
+fn companion_cms(
+    cert: &[u8],
+    issuer: &[u8],
+    serial: &[u8],
+    attributes: &[u8],
+    signature: &[u8],
+    token: Option<&[u8]>,
+) -> Vec<u8> {
+    content_info(&Cms {
+        certificates: &[cert],
+        issuer,
+        serial,
+        digest_algorithm: &algorithm(SHA256),
+        attributes,
+        signature_algorithm: &algorithm(ECDSA_SHA256),
+        signature,
+        token,
+    })
 }
 
 /// A seal made, before any timestamp: its certificate, signed attributes and signature.
@@ -291,7 +346,7 @@ impl Sealed {
 
     /// The seal's bytes (the CMS ContentInfo), with a signature timestamp token if given.
     pub fn to_der(&self, token: Option<&[u8]>) -> Vec<u8> {
-        content_info(
+        companion_cms(
             &self.cert,
             &self.issuer,
             &self.serial,
@@ -309,7 +364,7 @@ pub fn seal(key: &SealKey, identity: &Identity, digest: &[u8; 32]) -> Sealed {
     let cert = certificate(&tbs, &low_s(&key.companion, &tbs));
     let issuer = name(identity);
     let serial = der::uint(&serial(&key.ed25519, &point, &issuer));
-    let attributes = signed_attributes(digest, &cert, &issuer, &serial);
+    let attributes = signed_attributes(digest, &cert, &issuer, &serial, None);
     let signature = low_s(&key.companion, &attributes);
     Sealed {
         cert,
@@ -568,8 +623,8 @@ pub fn check(
         .map_err(|_| certificate_problem())?;
     let issuer = name(identity);
     let serial = der::uint(&serial(&opened.ed25519, &opened.point, &issuer));
-    let attributes = signed_attributes(&opened.digest, opened.cert, &issuer, &serial);
-    let again = content_info(
+    let attributes = signed_attributes(&opened.digest, opened.cert, &issuer, &serial, None);
+    let again = companion_cms(
         opened.cert,
         &issuer,
         &serial,

@@ -1,0 +1,438 @@
+//! Qualified seals (docs/pdf.md, "The qualified seal"): exemplars sealed with a test eID card
+//! (`common::eid::SoftCard`: the RSA-2048 and the P-384 fixtures of `tests/fixtures/eid`),
+//! checked by validators no one here wrote: poppler's `pdfsig` with the test root in an NSS
+//! database, pyHanko trusting the test root (and the tests' TSA), and `qpdf --check`; one
+//! flipped byte in the seal is refused by them all. These tests run the real tools and fail
+//! when one is missing (`scripts/setup.sh` installs them).
+
+mod common;
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use common::eid::{eid_fixture, SoftCard};
+use common::tsa::start_tsa;
+use common::{dpa_complete, test_key};
+use tempfile::TempDir;
+use tweevoud::eid::{Card, CardError, CardHash};
+use tweevoud::pdf::{self, Exemplar, PdfError, Sealer};
+use tweevoud::{Coded, Party};
+
+// ---- the tools ----------------------------------------------------------------------------
+
+fn run(tool: &str, args: &[&str]) -> Output {
+    match Command::new(tool).args(args).output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == ErrorKind::NotFound => panic!(
+            "{tool} is not installed: run scripts/setup.sh (it installs poppler-utils, qpdf, \
+             libnss3-tools, and pyHanko into target/pyenv)"
+        ),
+        Err(e) => panic!("cannot run {tool}: {e}"),
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// An NSS database in `dir` (an absolute path: pdfsig reads a relative one as another) that
+/// trusts the test root to issue certificates (`CT,C,C`: for servers, e-mail and code; pdfsig
+/// asks for an e-mail signer's).
+fn nss_db(dir: &Path) -> String {
+    let db = format!("sql:{}", s(dir));
+    fs::create_dir_all(dir).unwrap();
+    let out = run("certutil", &["-N", "-d", &db, "--empty-password"]);
+    assert!(out.status.success(), "certutil -N: {}", text(&out));
+    let root = common::fixture("eid").join("root.pem");
+    let out = run(
+        "certutil",
+        &[
+            "-A",
+            "-n",
+            "root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            s(&root),
+            "-d",
+            &db,
+        ],
+    );
+    assert!(out.status.success(), "certutil -A: {}", text(&out));
+    db
+}
+
+/// pdfsig's lines about each signature: (validation, certificate validation).
+fn pdfsig(db: &str, path: &Path) -> Vec<(String, String)> {
+    let out = run("pdfsig", &["-nssdir", db, s(path)]);
+    let all = text(&out);
+    let mut sigs: Vec<(String, String)> = Vec::new();
+    for line in all.lines().map(str::trim) {
+        if let Some(v) = line.strip_prefix("- Signature Validation: ") {
+            sigs.push((v.to_string(), String::new()));
+        } else if let Some(v) = line.strip_prefix("- Certificate Validation: ") {
+            if let Some(last) = sigs.last_mut() {
+                last.1 = v.to_string();
+            }
+        }
+    }
+    sigs
+}
+
+/// pdfsig's certificate validation of an eID seal, its root trusted: the chain is found and
+/// trusted. pdfsig (poppler 22.12) then asks the OCSP responder the certificate names, and the
+/// fixtures name one that does not answer (127.0.0.1:1), which it reports as "Unknown issue
+/// with Certificate" (as it does for a signature openssl makes with the same certificate, and
+/// for any certificate with `-no-ocsp`); without the root in its database it says the issuer
+/// is not trusted, and without the CA certificates in the seal that it is unknown.
+fn assert_chain_accepted(validation: &str, name: &str) {
+    assert!(
+        matches!(
+            validation,
+            "Certificate is Trusted." | "Unknown issue with Certificate or corrupted data."
+        ),
+        "{name}: pdfsig says {validation:?}"
+    );
+}
+
+/// pyHanko's `validate --pretty-print` report, trusting `certs` only. Its `sign validate`
+/// does not read the OCSP answer a seal carries (only its AdES long-term validation does) and
+/// asks the responder the certificate names, which for the fixtures does not answer: a
+/// failure to reach it is not held against the seal (`--soft-revocation-check`).
+fn pyhanko(path: &Path, certs: &[PathBuf]) -> (bool, String) {
+    let mut args = vec![
+        "sign",
+        "validate",
+        "--pretty-print",
+        "--soft-revocation-check",
+        "--trust-replace",
+    ];
+    for c in certs {
+        args.extend(["--trust", s(c)]);
+    }
+    args.push(s(path));
+    let out = run(common::pyhanko().to_str().unwrap(), &args);
+    (out.status.success(), text(&out))
+}
+
+/// pyHanko's one-line summaries (`field:...:INTACT:TRUSTED,...`), trusting `certs` only, the
+/// responder not answering held against no one (as [`pyhanko`]), with `more` arguments.
+fn pyhanko_lines(path: &Path, certs: &[PathBuf], more: &[&str]) -> (bool, Vec<String>, String) {
+    let mut args = vec![
+        "sign",
+        "validate",
+        "--soft-revocation-check",
+        "--trust-replace",
+    ];
+    args.extend(more);
+    for c in certs {
+        args.extend(["--trust", s(c)]);
+    }
+    args.push(s(path));
+    let out = run(common::pyhanko().to_str().unwrap(), &args);
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Tweevoud seal"))
+        .map(str::to_string)
+        .collect();
+    (out.status.success(), lines, text(&out))
+}
+
+fn assert_qpdf_check(path: &Path) {
+    let out = run("qpdf", &["--check", s(path)]);
+    assert!(
+        out.status.success(),
+        "qpdf --check {}: {}",
+        path.display(),
+        text(&out)
+    );
+}
+
+// ---- the PDFs -----------------------------------------------------------------------------
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| at + from)
+}
+
+/// The offsets of each signature's `/Contents` hex digits: `[first digit, '>')`.
+fn seal_hex(pdf: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(pdf, b"/Contents<", from) {
+        let start = at + b"/Contents<".len();
+        let end = find(pdf, b">", start).expect("a closed /Contents");
+        out.push((start, end));
+        from = end;
+    }
+    out
+}
+
+/// The DER of the seal at `contents` (without the zeros after it).
+fn seal_der(pdf: &[u8], (start, end): (usize, usize)) -> Vec<u8> {
+    let der = hex::decode(&pdf[start..end]).unwrap();
+    assert_eq!(der[1], 0x82, "a CMS of a few kilobytes");
+    let n = 4 + (usize::from(der[2]) << 8 | usize::from(der[3]));
+    der[..n].to_vec()
+}
+
+/// Where the hex of the signature value (the SignerInfo's OCTET STRING after its signature
+/// algorithm) starts, and how many hex digits it has.
+fn signature_value_hex(pdf: &[u8], contents: (usize, usize), card: &SoftCard) -> (usize, usize) {
+    let der = seal_der(pdf, contents);
+    // The signature algorithm's DER, then the OCTET STRING's header.
+    let (algorithm, lengths): (&[u8], &[usize]) = match card.hash() {
+        CardHash::Sha256 => (
+            &[
+                0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B, 0x05,
+                0x00,
+            ],
+            &[256],
+        ),
+        CardHash::Sha384 => (
+            &[
+                0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03,
+            ],
+            &[102, 103, 104],
+        ),
+    };
+    // Its last occurrence: the certificates before the SignerInfo name it too.
+    let at = der
+        .windows(algorithm.len())
+        .rposition(|w| w == algorithm)
+        .expect("the signature algorithm")
+        + algorithm.len();
+    assert_eq!(der[at], 0x04, "the signature value's OCTET STRING");
+    let (len, header) = match der[at + 1] {
+        0x81 => (usize::from(der[at + 2]), 3),
+        0x82 => (usize::from(der[at + 2]) << 8 | usize::from(der[at + 3]), 4),
+        n => (usize::from(n), 2),
+    };
+    assert!(lengths.contains(&len), "a signature of {len} bytes");
+    (contents.0 + 2 * (at + header), 2 * len)
+}
+
+/// The hex digit after `c` (`f` wraps to `0`).
+fn next_hex_digit(c: u8) -> u8 {
+    b"0123456789abcdef"[((c as char).to_digit(16).unwrap() as usize + 1) % 16]
+}
+
+/// The OCSP answer the fixtures keep for a card's certificate.
+fn ocsp(card: &str) -> Vec<u8> {
+    eid_fixture(&format!("ocsp-{card}-sign.der"))
+}
+
+/// The test root, and the TSA's CA when one is used, as PEM files pyHanko trusts.
+fn trusted(extra: Option<&Path>) -> Vec<PathBuf> {
+    let mut certs = vec![common::fixture("eid").join("root.pem")];
+    certs.extend(extra.map(Path::to_path_buf));
+    certs
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+
+#[test]
+fn exemplars_sealed_with_either_card_are_valid_for_pdfsig_pyhanko_and_qpdf() {
+    let dir = TempDir::new().unwrap();
+    let db = nss_db(&dir.path().join("nss"));
+    let tsa = start_tsa(&dir.path().join("tsa"), "rsa");
+    let tsa_ca = tsa.dir.join("ca.pem");
+    let stamp = |signature: &[u8]| {
+        tweevoud::timestamp::ask(&tsa.url, signature, Duration::from_secs(10)).ok()
+    };
+    let complete = dpa_complete();
+    for (name, card, answer) in [
+        ("rsa", SoftCard::rsa(), ocsp("rsa")),
+        ("ec", SoftCard::ec(), ocsp("ec")),
+    ] {
+        let sealer = Sealer::with_card(&card, Some(answer.clone()), Some(&stamp)).unwrap();
+        let pdfs = pdf::exemplars(&complete, &sealer).unwrap();
+        assert_eq!(pdfs.len(), 2);
+        // The bytes outside /Contents are those of the exemplar a companion seals.
+        let companion = pdf::exemplars(
+            &complete,
+            &Sealer::new(&complete, &test_key(2), None).unwrap(),
+        )
+        .unwrap();
+        for (i, (ours, theirs)) in pdfs.iter().zip(&companion).enumerate() {
+            let bytes = &ours.bytes;
+            assert_eq!(bytes.len(), theirs.bytes.len(), "{name} {i}");
+            let [(start, end)] = seal_hex(bytes)[..] else {
+                panic!("one seal")
+            };
+            assert_eq!(bytes[..start], theirs.bytes[..start], "{name} {i}");
+            assert_eq!(bytes[end..], theirs.bytes[end..], "{name} {i}");
+            // The seal carries the OCSP answer and all three certificates.
+            let der = seal_der(bytes, (start, end));
+            assert!(find(&der, &answer, 0).is_some(), "{name}: the OCSP answer");
+            for cert in [card.certificate()]
+                .into_iter()
+                .chain(card.chain().iter().map(Vec::as_slice))
+            {
+                assert!(find(&der, cert, 0).is_some(), "{name}: a certificate");
+            }
+
+            let path = dir.path().join(format!("{name}-{}.pdf", i + 1));
+            fs::write(&path, bytes).unwrap();
+            let sigs = pdfsig(&db, &path);
+            assert_eq!(sigs.len(), 1, "{name}: {sigs:?}");
+            assert_eq!(sigs[0].0, "Signature is Valid.", "{name}: {sigs:?}");
+            assert_chain_accepted(&sigs[0].1, name);
+
+            let (ok, report) = pyhanko(&path, &trusted(Some(&tsa_ca)));
+            assert!(ok, "{name}: {report}");
+            assert!(
+                report.contains("The signer's certificate is trusted."),
+                "{name}: {report}"
+            );
+            assert!(
+                report.contains("The timestamp token is cryptographically sound."),
+                "{name}: {report}"
+            );
+            assert!(
+                report.contains("The TSA certificate is trusted."),
+                "{name}: {report}"
+            );
+            let (ok, lines, all) = pyhanko_lines(&path, &trusted(Some(&tsa_ca)), &[]);
+            assert!(ok, "{name}: {all}");
+            assert!(
+                lines.len() == 1 && lines[0].contains(":INTACT:TRUSTED"),
+                "{name}: {all}"
+            );
+            assert_qpdf_check(&path);
+        }
+    }
+}
+
+#[test]
+fn an_eid_seal_goes_in_as_the_other_partys_seal_too() {
+    let dir = TempDir::new().unwrap();
+    let db = nss_db(&dir.path().join("nss"));
+    let complete = dpa_complete();
+    // Exemplar 1, sealed by the customer's companion; the provider adds his eID's seal.
+    let one = pdf::render(
+        &complete,
+        Exemplar::Copy(Party::Provider),
+        &Sealer::new(&complete, &test_key(2), None).unwrap(),
+    )
+    .unwrap();
+    let card = SoftCard::rsa();
+    let twice = pdf::add_card_seal(&one, &card, Some(ocsp("rsa")), None).unwrap();
+    assert!(twice.starts_with(&one), "an incremental update");
+    // Its bytes outside the second /Contents are those of the companion's second seal.
+    let companion = pdf::add_seal(&one, &test_key(1), None).unwrap();
+    let [_, (start, end)] = seal_hex(&twice)[..] else {
+        panic!("two seals")
+    };
+    assert_eq!(twice.len(), companion.len());
+    assert_eq!(twice[..start], companion[..start]);
+    assert_eq!(twice[end..], companion[end..]);
+
+    let path = dir.path().join("twice.pdf");
+    fs::write(&path, &twice).unwrap();
+    let sigs = pdfsig(&db, &path);
+    assert_eq!(sigs.len(), 2, "{sigs:?}");
+    assert!(
+        sigs.iter().all(|(v, _)| v == "Signature is Valid."),
+        "{sigs:?}"
+    );
+    assert_chain_accepted(&sigs[1].1, "the second seal");
+    // pyHanko, trusting the customer's seal certificate and the test root.
+    let seal_1 = dir.path().join("seal-1.pem");
+    common::seal_certificate(&path, 0, &seal_1);
+    let (ok, lines, all) = pyhanko_lines(
+        &path,
+        &[seal_1, common::fixture("eid").join("root.pem")],
+        &[],
+    );
+    assert!(ok, "{all}");
+    assert_eq!(lines.len(), 2, "{all}");
+    assert!(lines.iter().all(|l| l.contains(":INTACT:TRUSTED")), "{all}");
+    assert_qpdf_check(&path);
+}
+
+#[test]
+fn a_flipped_byte_in_an_eid_seal_is_refused_by_pdfsig_and_pyhanko() {
+    let dir = TempDir::new().unwrap();
+    let db = nss_db(&dir.path().join("nss"));
+    let complete = dpa_complete();
+    for (name, card) in [("rsa", SoftCard::rsa()), ("ec", SoftCard::ec())] {
+        let sealer = Sealer::with_card(&card, Some(ocsp(name)), None).unwrap();
+        let good = pdf::render(&complete, Exemplar::Copy(Party::Customer), &sealer).unwrap();
+        let mut bad = good.clone();
+        let (start, len) = signature_value_hex(&good, seal_hex(&good)[0], &card);
+        bad[start + len / 2] = next_hex_digit(bad[start + len / 2]);
+        let path = dir.path().join(format!("{name}.pdf"));
+        fs::write(&path, &bad).unwrap();
+        let sigs = pdfsig(&db, &path);
+        assert_eq!(sigs.len(), 1, "{name}: {sigs:?}");
+        assert_ne!(sigs[0].0, "Signature is Valid.", "{name}: {sigs:?}");
+        let (ok, lines, all) = pyhanko_lines(&path, &trusted(None), &[]);
+        assert!(!ok, "{name}: pyHanko accepts it: {all}");
+        assert!(
+            lines.iter().all(|l| !l.contains(":INTACT:")),
+            "{name}: {all}"
+        );
+        // The good one is valid to both; so is one without an OCSP answer.
+        let bare = Sealer::with_card(&card, None, None).unwrap();
+        let bare = pdf::render(&complete, Exemplar::Copy(Party::Customer), &bare).unwrap();
+        for good in [good, bare] {
+            fs::write(&path, &good).unwrap();
+            assert_eq!(pdfsig(&db, &path)[0].0, "Signature is Valid.", "{name}");
+            let (ok, lines, all) = pyhanko_lines(&path, &trusted(None), &[]);
+            assert!(ok && lines[0].contains(":INTACT:TRUSTED"), "{name}: {all}");
+        }
+    }
+}
+
+/// A card that cannot sign: removed halfway.
+struct RemovedCard(SoftCard);
+
+impl Card for RemovedCard {
+    fn certificate(&self) -> &[u8] {
+        self.0.certificate()
+    }
+
+    fn chain(&self) -> &[Vec<u8>] {
+        self.0.chain()
+    }
+
+    fn hash(&self) -> CardHash {
+        self.0.hash()
+    }
+
+    fn sign_digest(&self, _: &[u8]) -> Result<Vec<u8>, CardError> {
+        Err(CardError::CardRemoved)
+    }
+}
+
+#[test]
+fn fail_a_card_that_does_not_sign_or_whose_certificates_do_not_fit() {
+    let complete = dpa_complete();
+    let removed = RemovedCard(SoftCard::ec());
+    let sealer = Sealer::with_card(&removed, None, None).unwrap();
+    let e = pdf::exemplars(&complete, &sealer).unwrap_err();
+    assert_eq!(e.code(), "eid_seal_card");
+    assert!(matches!(e, PdfError::Card(CardError::CardRemoved)));
+    // An OCSP answer that cannot fit beside the certificates is refused before the card signs.
+    let card = SoftCard::rsa();
+    let mut huge = vec![0x30, 0x82, 0x3F, 0xFC, 0x04, 0x82, 0x3F, 0xF8];
+    huge.resize(16 << 10, 0);
+    let sealer = Sealer::with_card(&card, Some(huge), None).unwrap();
+    let e = pdf::render(&complete, Exemplar::Copy(Party::Customer), &sealer).unwrap_err();
+    assert_eq!(e.code(), "eid_seal_too_large");
+}
