@@ -231,7 +231,7 @@ impl SignedCms {
     /// The signer's signature value: what a signature timestamp stamps.
     #[allow(
         dead_code,
-        reason = "the PDF's signatures use it in the commit that reads them"
+        reason = "for the eID seal's signature timestamp (eid-seal's)"
     )]
     pub(crate) fn signature_value(&self) -> &[u8] {
         self.signer.signature.as_bytes()

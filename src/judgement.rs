@@ -653,6 +653,11 @@ pub struct Judgement {
     /// For a sealed exemplar (renderer 3 on): the seals that hold.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seals: Vec<JudgedSeal>,
+    /// For a sealed exemplar: the signatures other programs appended after the seals, in
+    /// updates that change nothing shown; each whether it holds and whether its certificate
+    /// chains to the eID anchors. They do not change the verdict.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_signatures: Vec<crate::pdf::OtherSignature>,
     /// What the archive knows of these very bytes, when it was asked.
     #[cfg(feature = "fs")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -706,6 +711,7 @@ impl Judgement {
             left_open: Vec::new(),
             exemplar: None,
             seals: Vec::new(),
+            other_signatures: Vec::new(),
             #[cfg(feature = "fs")]
             archive: None,
             agreement: None,
@@ -785,6 +791,16 @@ impl Judgement {
                 }
             })
             .collect();
+        let eid_anchors = ctx.keyring.map(|k| k.eid_anchors()).unwrap_or_default();
+        let other_signatures = pdf
+            .iter()
+            .flat_map(|p| &p.other_signatures)
+            .map(|other| {
+                let mut other = other.clone();
+                other.judge_trust(&eid_anchors);
+                other
+            })
+            .collect();
         let all_confirmed = signatures.iter().all(|s| s.trust.confirmed);
         let code = match verification.status {
             Status::Invalid => VerdictCode::Altered,
@@ -822,6 +838,7 @@ impl Judgement {
             left_open,
             exemplar: pdf,
             seals,
+            other_signatures,
             #[cfg(feature = "fs")]
             archive: None,
             agreement: Some(agreement),
