@@ -418,7 +418,7 @@ fn der_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
 }
 
 /// Checks that `issuer`'s key made the signature of `cert` (whose DER is `cert_der`).
-fn check_issued_by(
+pub(crate) fn check_issued_by(
     cert: &Certificate,
     cert_der: &[u8],
     issuer: &Certificate,
