@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod limited;
+pub mod ocsp;
+pub mod token;
 pub mod tsa;
 
 use std::path::PathBuf;
