@@ -461,3 +461,33 @@ fn timestamp_errors() {
             .chain(tsa.iter().map(ToString::to_string)),
     );
 }
+
+#[test]
+fn eid_errors() {
+    use crate::eid::{CardError, PathProblem};
+    let card = [
+        CardError::NoModule { reason: s() },
+        CardError::NoCard,
+        CardError::CardRemoved,
+        CardError::PinWrong {
+            tries_left: Some(2),
+        },
+        CardError::PinBlocked,
+        CardError::PinCancelled,
+        CardError::CardFailed { reason: s() },
+    ];
+    assert_codes(&coded(&card), CardError::CODES);
+    let path = [
+        PathProblem::Unreadable { reason: s() },
+        PathProblem::NotSignature { reason: s() },
+        PathProblem::Expired { reason: s() },
+        PathProblem::Chain { reason: s() },
+        PathProblem::Untrusted { reason: s() },
+    ];
+    assert_codes(&coded(&path), PathProblem::CODES);
+    assert_no_cli_advice(
+        card.iter()
+            .map(ToString::to_string)
+            .chain(path.iter().map(ToString::to_string)),
+    );
+}

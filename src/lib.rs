@@ -35,6 +35,7 @@ pub mod archive;
 pub mod canonical;
 pub mod contact;
 pub mod der_scan;
+pub mod eid;
 pub mod error;
 pub mod file_kind;
 #[cfg(feature = "fs")]

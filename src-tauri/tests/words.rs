@@ -114,6 +114,8 @@ fn error_codes() -> Vec<&'static str> {
         ChangeError::CODES,
         tweevoud_desk::DeskError::CODES,
         tweevoud_web::WebError::CODES,
+        // The card's errors reach the window when it signs with an eID.
+        tweevoud::eid::CardError::CODES,
     ]
     .concat()
 }
@@ -145,6 +147,8 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         SealProblem::CODES,
         TokenProblem::CODES,
         SignatureError::CODES,
+        // An eID certificate's problems are reasons of a binding or a qualified seal.
+        tweevoud::eid::PathProblem::CODES,
     ]
     .concat();
     // The agreement's history and the archive's log, both shown as events (ui/archive.js).

@@ -13,11 +13,11 @@ use x509_cert::Certificate;
 
 use super::{Anchor, TokenProblem, MAX_CHAIN};
 
-pub(super) const ID_SHA256: ObjectIdentifier =
+pub(crate) const ID_SHA256: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub(super) const ID_SHA384: ObjectIdentifier =
+pub(crate) const ID_SHA384: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-pub(super) const ID_SHA512: ObjectIdentifier =
+pub(crate) const ID_SHA512: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
@@ -38,7 +38,7 @@ const ID_AT_O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 
 /// A hash function a token may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Hash {
+pub(crate) enum Hash {
     /// Only for the ESS signing-certificate attribute, version 1.
     Sha1,
     Sha256,
@@ -48,7 +48,7 @@ pub(super) enum Hash {
 
 impl Hash {
     /// SHA-256, SHA-384 or SHA-512 by its OID (parameters absent or NULL); None otherwise.
-    pub(super) fn sha2(oid: ObjectIdentifier, parameters: Option<&Any>) -> Option<Hash> {
+    pub(crate) fn sha2(oid: ObjectIdentifier, parameters: Option<&Any>) -> Option<Hash> {
         if parameters.is_some_and(|p| p.tag() != Tag::Null || !p.value().is_empty()) {
             return None;
         }
@@ -60,7 +60,7 @@ impl Hash {
         }
     }
 
-    pub(super) fn digest(self, data: &[u8]) -> Vec<u8> {
+    pub(crate) fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
             Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
             Hash::Sha256 => Sha256::digest(data).to_vec(),
@@ -69,7 +69,7 @@ impl Hash {
         }
     }
 
-    pub(super) fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Hash::Sha1 => "SHA-1",
             Hash::Sha256 => "SHA-256",
@@ -81,7 +81,7 @@ impl Hash {
 
 /// A signature scheme a token and its chain may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Scheme {
+pub(crate) enum Scheme {
     /// RSA PKCS #1 v1.5.
     Rsa,
     /// ECDSA on P-256 or P-384, the signature DER-encoded.
@@ -89,7 +89,7 @@ pub(super) enum Scheme {
 }
 
 /// The scheme and hash a signature algorithm OID names (`rsaEncryption` names no hash).
-pub(super) fn signature_algorithm(oid: ObjectIdentifier) -> Option<(Scheme, Option<Hash>)> {
+pub(crate) fn signature_algorithm(oid: ObjectIdentifier) -> Option<(Scheme, Option<Hash>)> {
     Some(match oid {
         RSA_ENCRYPTION => (Scheme::Rsa, None),
         SHA256_WITH_RSA => (Scheme::Rsa, Some(Hash::Sha256)),
@@ -103,7 +103,7 @@ pub(super) fn signature_algorithm(oid: ObjectIdentifier) -> Option<(Scheme, Opti
 }
 
 /// A readable name for an OID: its name in the registry, or the dotted form.
-pub(super) fn oid_name(oid: &ObjectIdentifier) -> String {
+pub(crate) fn oid_name(oid: &ObjectIdentifier) -> String {
     match const_oid::db::DB.by_oid(oid) {
         Some(name) => format!("{name} ({oid})"),
         None => oid.to_string(),
@@ -111,7 +111,7 @@ pub(super) fn oid_name(oid: &ObjectIdentifier) -> String {
 }
 
 /// Checks `signature` over `message` with the key of `cert`, by `scheme` with `hash`.
-pub(super) fn verify(
+pub(crate) fn verify(
     cert: &Certificate,
     scheme: Scheme,
     hash: Hash,
@@ -188,7 +188,7 @@ pub(super) fn verify(
 
 /// Reads one certificate from its DER, which must be exactly DER (re-encoding gives the same
 /// bytes).
-pub(super) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
+pub(crate) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
     crate::der_scan::scan(der).map_err(|e| format!("not DER: {e}"))?;
     let cert = Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
     match cert.to_der() {
@@ -198,7 +198,7 @@ pub(super) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
 }
 
 /// The DER of the one `CERTIFICATE` block of a PEM text.
-pub(super) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
     const END: &str = "-----END CERTIFICATE-----";
     let text = std::str::from_utf8(bytes).map_err(|_| "neither PEM text nor DER".to_string())?;
@@ -227,7 +227,7 @@ pub(super) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// neither. It comes from a certificate, so it is made safe to show: control characters and
 /// invisible formatting characters (bidirectional overrides among them) are replaced, and it
 /// is cut to 200 characters ([`crate::shown::replaced`]).
-pub(super) fn readable_name(name: &Name) -> String {
+pub(crate) fn readable_name(name: &Name) -> String {
     let find = |oid: ObjectIdentifier| {
         name.0
             .iter()
@@ -247,7 +247,7 @@ pub(super) fn readable_name(name: &Name) -> String {
     crate::shown::replaced(&text, 200)
 }
 
-fn directory_string(value: &Any) -> Option<String> {
+pub(crate) fn directory_string(value: &Any) -> Option<String> {
     let bytes = value.value();
     match value.tag() {
         Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
@@ -269,7 +269,10 @@ fn directory_string(value: &Any) -> Option<String> {
 
 /// The value of the extension `oid` of `cert`, and whether it is critical; an error when it
 /// appears more than once.
-fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Result<Option<(&[u8], bool)>, String> {
+pub(crate) fn extension(
+    cert: &Certificate,
+    oid: ObjectIdentifier,
+) -> Result<Option<(&[u8], bool)>, String> {
     let mut found = cert
         .tbs_certificate
         .extensions
@@ -284,7 +287,7 @@ fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Result<Option<(&[u8],
 }
 
 /// The subject key identifier of `cert`, when it has one.
-pub(super) fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
+pub(crate) fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
     let (value, _) = extension(cert, ID_CE_SUBJECT_KEY_ID).ok()??;
     der::asn1::OctetString::from_der(value)
         .ok()
@@ -293,7 +296,7 @@ pub(super) fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
 
 /// Whether `cert` is for time-stamping as RFC 3161 requires: an extended key usage extension,
 /// critical, whose only purpose is `id-kp-timeStamping`.
-pub(super) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
+pub(crate) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
     let (value, critical) = extension(cert, ID_CE_EXT_KEY_USAGE)?
         .ok_or("it has no extended key usage (time stamping is required)")?;
     let eku = ExtendedKeyUsage::from_der(value)
@@ -312,7 +315,7 @@ pub(super) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
 }
 
 /// Whether `cert` is a CA certificate: basicConstraints with cA TRUE.
-fn check_ca(cert: &Certificate) -> Result<(), String> {
+pub(crate) fn check_ca(cert: &Certificate) -> Result<(), String> {
     let (value, _) = extension(cert, ID_CE_BASIC_CONSTRAINTS)?
         .ok_or("it has no basic constraints, so it is not a CA")?;
     let bc = BasicConstraints::from_der(value)
@@ -324,7 +327,7 @@ fn check_ca(cert: &Certificate) -> Result<(), String> {
 }
 
 /// Whether `cert` is valid at `at` (seconds since the Unix epoch): notBefore ≤ at ≤ notAfter.
-pub(super) fn check_valid_at(cert: &Certificate, at: i64) -> Result<(), String> {
+pub(crate) fn check_valid_at(cert: &Certificate, at: i64) -> Result<(), String> {
     let validity = &cert.tbs_certificate.validity;
     let secs = |t: x509_cert::time::Time| {
         i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
@@ -352,13 +355,13 @@ fn tbs_bytes(cert_der: &[u8]) -> Result<&[u8], String> {
 }
 
 /// The contents of the single DER element `bytes` when its tag is `tag`.
-pub(super) fn der_contents(bytes: &[u8], tag: u8) -> Option<&[u8]> {
+pub(crate) fn der_contents(bytes: &[u8], tag: u8) -> Option<&[u8]> {
     let (t, header, len) = der_header(bytes)?;
     (t == tag && header + len == bytes.len()).then(|| &bytes[header..])
 }
 
 /// The first whole DER element of `bytes`.
-pub(super) fn der_first(bytes: &[u8]) -> Option<&[u8]> {
+pub(crate) fn der_first(bytes: &[u8]) -> Option<&[u8]> {
     let (_, header, len) = der_header(bytes)?;
     bytes.get(..header + len)
 }
@@ -388,7 +391,7 @@ fn der_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
 }
 
 /// Checks that `issuer`'s key made the signature of `cert` (whose DER is `cert_der`).
-fn check_issued_by(
+pub(crate) fn check_issued_by(
     cert: &Certificate,
     cert_der: &[u8],
     issuer: &Certificate,
@@ -414,16 +417,16 @@ fn check_issued_by(
 }
 
 /// A certificate and its DER.
-pub(super) struct Cert {
-    pub(super) der: Vec<u8>,
-    pub(super) cert: Certificate,
+pub(crate) struct Cert {
+    pub(crate) der: Vec<u8>,
+    pub(crate) cert: Certificate,
 }
 
 /// Walks from `signer` up through `carried` (the token's certificates) and `anchors`:
 /// Ok(true) when a certificate byte-equal to an anchor is reached, Ok(false) when no issuer is
 /// found or a self-issued certificate that is not an anchor is reached, timestamp_chain when
 /// an issuer's signature does not verify or an issuer is not a CA valid at `at`.
-pub(super) fn walk(
+pub(crate) fn walk(
     signer: &Cert,
     carried: &[Cert],
     anchors: &[Anchor],

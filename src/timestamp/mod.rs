@@ -12,7 +12,7 @@
 //! Everything is read with bounds ([`MAX_TOKEN_BYTES`], [`MAX_CERTIFICATES`], [`MAX_CHAIN`])
 //! and every failure is a coded error: nothing here panics on input.
 
-mod chain;
+pub(crate) mod chain;
 #[cfg(feature = "fs")]
 mod http;
 mod request;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod eid;
 pub mod limited;
 pub mod ocsp;
 pub mod token;
