@@ -125,6 +125,18 @@ fn archive_log_and_checkpoint_problems() {
 #[test]
 fn profile_errors() {
     assert_codes(&coded(&[ProfileError::NoDataDir]), ProfileError::CODES);
+    use crate::profile::eid::EidSettingsError;
+    let all = [
+        EidSettingsError::Io {
+            path: path(),
+            source: io(),
+        },
+        EidSettingsError::Damaged {
+            path: path(),
+            detail: s(),
+        },
+    ];
+    assert_codes(&coded(&all), EidSettingsError::CODES);
 }
 
 /// No message of the profile or the archive tells the user to run a command or pass an

@@ -17,6 +17,10 @@ use tempfile::TempDir;
 
 /// The user PIN of every test token.
 pub const PIN: &str = "1234";
+/// `CKF_USER_PIN_FINAL_TRY`: one more wrong PIN blocks it.
+pub const CKF_USER_PIN_FINAL_TRY: u64 = 0x0002_0000;
+/// `CKF_USER_PIN_LOCKED`: the PIN is blocked.
+pub const CKF_USER_PIN_LOCKED: u64 = 0x0004_0000;
 /// The security officer's PIN of every test token.
 const SO_PIN: &str = "12345678";
 
@@ -202,6 +206,39 @@ impl SoftHsm {
         }
         self.write(label, &f.join(format!("{ca}.der")), "cert", "04", "CA", &[]);
         self.write(label, &f.join("root.der"), "cert", "06", "Root", &[]);
+    }
+
+    /// Sets `flags` among the token's flags (as `C_GetTokenInfo` gives them), in SoftHSM2's
+    /// own store of the token labelled `label`: SoftHSM2 never blocks a PIN, nor counts its
+    /// tries, so a test that needs a token to say so (`CKF_USER_PIN_FINAL_TRY`,
+    /// `CKF_USER_PIN_LOCKED`) writes it there. Seen by the next process that loads the module.
+    pub fn set_token_flags(&self, label: &str, flags: u64) {
+        // SoftHSM2's file store: each attribute is its type (8 bytes, big-endian), the kind
+        // of its value (8 bytes: 2 is an unsigned long) and the value; the token's flags are
+        // its vendor attribute CKA_OS_TOKENFLAGS (0x8000534b).
+        let mut key = vec![0, 0, 0, 0, 0x80, 0x00, 0x53, 0x4b];
+        key.extend_from_slice(&2u64.to_be_bytes());
+        let mut padded = label.as_bytes().to_vec();
+        padded.resize(32, b' ');
+        for entry in std::fs::read_dir(self.dir.path().join("tokens")).unwrap() {
+            let file = entry.unwrap().path().join("token.object");
+            let Ok(mut bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            if !bytes.windows(32).any(|w| w == padded.as_slice()) {
+                continue;
+            }
+            let at = bytes
+                .windows(key.len())
+                .position(|w| w == key.as_slice())
+                .expect("the token's flags in SoftHSM2's store")
+                + key.len();
+            let old = u64::from_be_bytes(bytes[at..at + 8].try_into().unwrap());
+            bytes[at..at + 8].copy_from_slice(&(old | flags).to_be_bytes());
+            std::fs::write(&file, bytes).unwrap();
+            return;
+        }
+        panic!("no token labelled {label}");
     }
 
     /// A token of another kind (not laid out as the eID): labelled `label`, with no objects.
