@@ -256,3 +256,54 @@ fn status_says_a_blocked_pin() {
         .success()
         .stdout(predicates::str::contains("the PIN is blocked"));
 }
+
+/// The Signature certificate's OCSP responder (its AIA) answers the fetch, within the bounds:
+/// the answer openssl reads says the certificate is good, or for the stolen card, revoked.
+#[test]
+fn ocsp_answers_are_fetched_from_the_certificates_responder() {
+    use std::process::Command;
+    use tweevoud::eid::ocsp_fetch::{fetch, ocsp_url, OCSP_TIMEOUT};
+
+    let pki = common::ocsp::Pki::new();
+    let responder = pki.responder("rsa");
+    let dir = pki.dir();
+    let chain = [
+        std::fs::read(dir.join("root.pem")).unwrap(),
+        std::fs::read(dir.join("ca-rsa.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(dir.join("chain.pem"), chain).unwrap();
+    for (leaf, expected) in [("rsa-sign", "good"), ("revoked-sign", "revoked")] {
+        let certificate = std::fs::read(dir.join(format!("{leaf}.der"))).unwrap();
+        let url = ocsp_url(&certificate).unwrap();
+        assert_eq!(url, responder.url);
+        let request = dir.join(format!("{leaf}.req"));
+        let made = Command::new("openssl")
+            .current_dir(dir)
+            .args([
+                "ocsp",
+                "-issuer",
+                "ca-rsa.pem",
+                "-cert",
+                &format!("{leaf}.pem"),
+            ])
+            .args(["-no_nonce", "-reqout"])
+            .arg(&request)
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let answer = fetch(&url, &std::fs::read(&request).unwrap(), OCSP_TIMEOUT).unwrap();
+        let answer_file = dir.join(format!("{leaf}.resp"));
+        std::fs::write(&answer_file, &answer).unwrap();
+        let read = Command::new("openssl")
+            .current_dir(dir)
+            .args(["ocsp", "-respin"])
+            .arg(&answer_file)
+            .args(["-issuer", "ca-rsa.pem", "-cert", &format!("{leaf}.pem")])
+            .args(["-CAfile", "chain.pem", "-no_nonce"])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&read.stdout);
+        assert!(said.contains(&format!("{leaf}.pem: {expected}")), "{said}");
+    }
+}

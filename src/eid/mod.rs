@@ -9,6 +9,8 @@
 #[cfg(feature = "fs")]
 pub mod device;
 mod holder;
+#[cfg(feature = "fs")]
+pub mod ocsp_fetch;
 mod pki;
 
 use crate::error::{param, Coded, Params};

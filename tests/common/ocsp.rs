@@ -3,7 +3,7 @@
 //! `openssl ocsp` answering for one of its CAs on 127.0.0.1:PORT, stopped when dropped.
 #![allow(dead_code)]
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -68,6 +68,15 @@ impl Responder {
     /// ca-CA.pem` in `pki`, once it accepts connections.
     pub fn start(pki: &Path, port: u16, ca: &str) -> Responder {
         let log = pki.join(format!("ocsp-{ca}.log"));
+        let log_file = std::fs::File::create(&log).unwrap();
+        // The CA issued several certificates to one name (a card and its successors):
+        // openssl reads such an index only when its attributes say so, and make-pki.sh
+        // leaves none.
+        std::fs::write(
+            pki.join(format!("index-{ca}.txt.attr")),
+            "unique_subject = no\n",
+        )
+        .unwrap();
         let child = Command::new("openssl")
             .current_dir(pki)
             .env("OPENSSL_CONF", "/dev/null")
@@ -78,8 +87,8 @@ impl Responder {
             .args(["-CA", &format!("ca-{ca}.pem")])
             .args(["-nmin", "5"])
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
+            .stdout(log_file.try_clone().unwrap())
+            .stderr(log_file)
             .spawn()
             .expect("openssl runs");
         let mut responder = Responder {
@@ -87,8 +96,13 @@ impl Responder {
             url: format!("http://127.0.0.1:{port}"),
             log,
         };
+        // Ready when it says it accepts (a connection made only to see whether it listens,
+        // with no request, would hold openssl's one-at-a-time loop).
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !std::fs::read_to_string(&responder.log)
+            .unwrap_or_default()
+            .contains("ACCEPT")
+        {
             if let Ok(Some(status)) = responder.child.try_wait() {
                 panic!(
                     "openssl ocsp ended ({status}): {}",
