@@ -32,7 +32,7 @@ use cryptoki::types::RawAuthPin;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use super::pki::read_certificate;
+use super::pki::read as read_certificate;
 use super::{Card, CardError, CardHash, Holder, MAX_CERTIFICATE_BYTES};
 
 /// The label of an eID card's token, as the middleware names it.
@@ -396,14 +396,14 @@ impl Device {
         let unreadable = |reason: &str| CardError::CardFailed {
             reason: format!("its Signature certificate cannot be read: {reason}"),
         };
-        let cert = read_certificate(&certificate).map_err(|e| unreadable(e.reason()))?;
+        let cert = read_certificate(&certificate)
+            .map_err(|e| unreadable(e.reason()))?
+            .cert;
         let holder = Holder::from_subject(&cert.tbs_certificate.subject)
             .ok_or_else(|| unreadable("it names no holder with a national register number"))?;
         let validity = &cert.tbs_certificate.validity;
-        let time = |t: x509_cert::time::Time| {
-            DateTime::<Utc>::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
-                .unwrap_or_default()
-        };
+        let time =
+            |t| DateTime::<Utc>::from_timestamp(crate::x509::seconds(t), 0).unwrap_or_default();
         Ok(CardInfo {
             holder,
             key: KeyKind::of(&cert),

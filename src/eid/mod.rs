@@ -12,6 +12,9 @@ mod holder;
 #[cfg(feature = "fs")]
 pub mod ocsp_fetch;
 mod pki;
+mod roots;
+#[cfg(feature = "fs")]
+mod trusted;
 
 use crate::error::{param, Coded, Params};
 
@@ -20,6 +23,8 @@ pub use pki::{
     check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
     MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
 };
+#[cfg(feature = "fs")]
+pub use trusted::trusted_anchors;
 
 /// A hash the card's signature is made over (hashed on the host, signed raw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,8 +182,10 @@ pub fn verify_with_certificate(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
-    use crate::timestamp::chain::{verify, Hash, Scheme};
-    let cert = pki::read_certificate(certificate).map_err(|e| e.reason().to_string())?;
+    use crate::x509::{verify, Hash, Scheme};
+    let cert = pki::read(certificate)
+        .map_err(|e| e.reason().to_string())?
+        .cert;
     let oid = &cert.tbs_certificate.subject_public_key_info.algorithm.oid;
     let scheme = if *oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         Scheme::Rsa

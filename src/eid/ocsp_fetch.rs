@@ -10,7 +10,7 @@ use der::Decode;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
 
-use super::pki::read_certificate;
+use super::pki::read as read_certificate;
 use crate::error::{param, Coded, Params};
 use crate::http::{self, HttpError, Post};
 
@@ -140,20 +140,17 @@ pub fn ocsp_url(certificate: &[u8]) -> Result<String, OcspFetchError> {
     let none = |reason: &str| OcspFetchError::NoResponder {
         reason: reason.to_string(),
     };
-    let cert = read_certificate(certificate).map_err(|e| none(e.reason()))?;
-    let extension = cert
-        .tbs_certificate
-        .extensions
-        .iter()
-        .flatten()
-        .find(|e| e.extn_id == ID_PE_AUTHORITY_INFO_ACCESS)
+    let cert = read_certificate(certificate)
+        .map_err(|e| none(e.reason()))?
+        .cert;
+    let (value, _) = crate::x509::extension(&cert, ID_PE_AUTHORITY_INFO_ACCESS)
+        .map_err(|e| none(&e))?
         .ok_or_else(|| none("it has no Authority Information Access"))?;
-    let access =
-        AuthorityInfoAccessSyntax::from_der(extension.extn_value.as_bytes()).map_err(|e| {
-            none(&format!(
-                "its Authority Information Access cannot be read: {e}"
-            ))
-        })?;
+    let access = AuthorityInfoAccessSyntax::from_der(value).map_err(|e| {
+        none(&format!(
+            "its Authority Information Access cannot be read: {e}"
+        ))
+    })?;
     access
         .0
         .iter()

@@ -10,9 +10,10 @@ use der::asn1::{Any, Int, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 use x509_tsp::{Accuracy, MessageImprint};
 
-use super::chain::{self, oid_name, Cert, Hash, Scheme};
+use super::chain;
 use super::{Anchor, Attested, TokenProblem, MAX_CERTIFICATES, MAX_TOKEN_BYTES};
 use crate::der_scan;
+use crate::x509::{self, oid_name, Cert, Hash, Scheme};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 pub(super) const ID_CT_TST_INFO: ObjectIdentifier =
@@ -160,7 +161,7 @@ fn read_certificates(set: &[u8]) -> Result<Vec<Cert>, TokenProblem> {
                         "it carries more than {MAX_CERTIFICATES} certificates"
                     )));
                 }
-                let cert = chain::parse_certificate(choice.whole)
+                let cert = x509::parse_certificate(choice.whole)
                     .map_err(|e| unreadable(format!("a certificate it carries: {e}")))?;
                 certs.push(Cert {
                     der: choice.whole.to_vec(),
@@ -370,7 +371,7 @@ pub fn check_token(
 
     // The signature over the DER of the signed attributes, as a SET OF.
     let sig_alg = signer.signature_algorithm.oid;
-    let scheme = match chain::signature_algorithm(sig_alg) {
+    let scheme = match x509::signature_algorithm(sig_alg) {
         Some((scheme, None)) => scheme,
         Some((scheme, Some(named))) if named == hash => scheme,
         Some((_, Some(named))) => {
@@ -399,7 +400,7 @@ pub fn check_token(
     let signed_bytes = attrs
         .to_der()
         .map_err(|e| bad_signature(format!("its signed attributes cannot be encoded: {e}")))?;
-    chain::verify(
+    x509::verify(
         &signing.cert,
         scheme,
         hash,
@@ -412,7 +413,7 @@ pub fn check_token(
     let at = tst.time.timestamp();
     chain::check_time_stamping(&signing.cert)
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
-    chain::check_valid_at(&signing.cert, at)
+    x509::check_valid_at(&signing.cert, at, chain::WHEN)
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
 
     // The chain.
@@ -420,7 +421,7 @@ pub fn check_token(
 
     Ok(Attested {
         time: tst.time,
-        tsa: chain::readable_name(&signing.cert.tbs_certificate.subject),
+        tsa: x509::readable_name(&signing.cert.tbs_certificate.subject),
         tsa_certificate_sha256: hex::encode(Hash::Sha256.digest(&signing.der)),
         serial: hex_number(&tst.serial),
         policy: tst.policy.to_string(),
@@ -444,7 +445,7 @@ fn find_signer<'a>(certs: &'a [Cert], sid: &SignerIdentifier) -> Result<&'a Cert
                 && c.cert.tbs_certificate.serial_number == ias.serial_number
         }
         SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            chain::subject_key_id(&c.cert).as_deref() == Some(ski.0.as_bytes())
+            x509::subject_key_id(&c.cert).as_deref() == Some(ski.0.as_bytes())
         }
     };
     let mut found = certs.iter().filter(matches);
