@@ -102,7 +102,8 @@ fn tweevoud(data: &std::path::Path, hsm: &SoftHsm) -> assert_cmd::Command {
     cmd.env("TWEEVOUD_NOW", "2026-11-23T10:00:00+01:00")
         .env("TWEEVOUD_DATA_DIR", data)
         .env("SOFTHSM2_CONF", hsm.conf())
-        .env_remove("TWEEVOUD_PIN");
+        .env_remove("TWEEVOUD_PIN")
+        .env_remove("TWEEVOUD_TEST_EID_ROOTS");
     cmd
 }
 

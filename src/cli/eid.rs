@@ -9,9 +9,12 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use tweevoud::eid::device::{self, Device, PinState, SlotStatus};
-use tweevoud::eid::CardError;
+use tweevoud::eid::device::{self, CardInfo, Device, PinState, SlotStatus};
+use tweevoud::eid::{
+    check_signature_certificate, trusted_anchors, Anchors, CardError, PathProblem,
+};
 use tweevoud::profile::eid::EidSettings;
 use tweevoud::profile::Profile;
 
@@ -50,7 +53,8 @@ impl ModuleArgs {
 #[derive(Subcommand)]
 enum EidCommand {
     /// Say what the card readers hold: for an eID card, its holder, key and validity (no PIN
-    /// asked). Exit 2 when no eID card is in a reader.
+    /// asked), and whether its certificate chains to the Belgian roots now. Exit 2 when no eID
+    /// card is in a reader.
     Status {
         #[command(flatten)]
         module: ModuleArgs,
@@ -98,14 +102,23 @@ pub fn eid(a: EidArgs) -> Result<Outcome> {
     }
 }
 
+/// Whether a card's Signature certificate holds now: its chain to an anchor Tweevoud trusts
+/// (the Belgian roots), its validity; the anchor's name, or the problem.
+fn trust(card: &CardInfo, anchors: &Anchors, now: DateTime<Utc>) -> Result<String, PathProblem> {
+    check_signature_certificate(&card.certificate, &card.chain, now, anchors).map(|v| v.path.anchor)
+}
+
 fn status(profile: &Profile, module: &ModuleArgs, json: bool) -> Result<Outcome> {
     let path = module.find(profile)?;
     let device = Device::open(&path)?;
     let slots = device.slots()?;
+    let anchors = trusted_anchors()?;
+    let now = super::now()?.with_timezone(&Utc);
+    let trust = |card: &CardInfo| trust(card, &anchors, now);
     if json {
-        print_json(&status_json(&device, &slots))?;
+        print_json(&status_json(&device, &slots, &trust))?;
     } else {
-        print_status(&device, &slots);
+        print_status(&device, &slots, &trust);
     }
     let cards = slots
         .iter()
@@ -140,7 +153,9 @@ fn pin_words(pin: PinState) -> Option<&'static str> {
     }
 }
 
-fn print_status(device: &Device, slots: &[SlotStatus]) {
+type Trust<'a> = dyn Fn(&CardInfo) -> Result<String, PathProblem> + 'a;
+
+fn print_status(device: &Device, slots: &[SlotStatus], trust: &Trust) {
     outln!(
         "module: {} ({})",
         shown(device.module()),
@@ -166,6 +181,10 @@ fn print_status(device: &Device, slots: &[SlotStatus]) {
                     card.not_before.format("%Y-%m-%d"),
                     card.not_after.format("%Y-%m-%d")
                 );
+                match trust(card) {
+                    Ok(anchor) => outln!("  trusted: it chains to {}", safe(&anchor)),
+                    Err(problem) => outln!("  not trusted now: {}", safe(&problem)),
+                }
                 outln!(
                     "  PIN: {}",
                     if token.protected_path {
@@ -182,7 +201,7 @@ fn print_status(device: &Device, slots: &[SlotStatus]) {
     }
 }
 
-fn status_json(device: &Device, slots: &[SlotStatus]) -> serde_json::Value {
+fn status_json(device: &Device, slots: &[SlotStatus], trust: &Trust) -> serde_json::Value {
     use tweevoud::error::CodedJson;
     let readers: Vec<serde_json::Value> = slots
         .iter()
@@ -195,6 +214,10 @@ fn status_json(device: &Device, slots: &[SlotStatus]) -> serde_json::Value {
                         "key": card.key.to_string(),
                         "not_before": card.not_before.to_rfc3339(),
                         "not_after": card.not_after.to_rfc3339(),
+                        "trust": match trust(card) {
+                            Ok(anchor) => serde_json::json!({ "anchor": anchor }),
+                            Err(problem) => serde_json::json!({ "problem": CodedJson(&problem) }),
+                        },
                     }),
                     Err(e) => serde_json::json!({ "problem": CodedJson(e) }),
                 });

@@ -283,6 +283,8 @@ fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
             .or_else(|| coded::<tweevoud::archive::CheckpointError>(cause))
             .or_else(|| coded::<tweevoud::archive::BadHex>(cause))
             .or_else(|| coded::<tweevoud::eid::CardError>(cause))
+            .or_else(|| coded::<tweevoud::eid::PathProblem>(cause))
+            .or_else(|| coded::<tweevoud::eid::ocsp_fetch::OcspFetchError>(cause))
             .or_else(|| coded::<tweevoud::profile::eid::EidSettingsError>(cause))
     })
 }
