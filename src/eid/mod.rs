@@ -9,6 +9,7 @@
 #[cfg(feature = "fs")]
 pub mod device;
 mod holder;
+mod ocsp;
 #[cfg(feature = "fs")]
 pub mod ocsp_fetch;
 mod pki;
@@ -19,6 +20,10 @@ mod trusted;
 use crate::error::{param, Coded, Params};
 
 pub use holder::{Holder, NationalNumber};
+pub use ocsp::{
+    check_ocsp, ocsp_request, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
+    MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
+};
 pub use pki::{
     check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
     MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,

@@ -566,6 +566,58 @@ mod tests {
     }
 
     #[test]
+    fn the_real_citizen_and_foreigner_cas_chain_to_belgium_root_ca6() {
+        for ca in [
+            "belgium/CitizenCA202002.der",
+            "belgium/ForeignerCA202001.der",
+        ] {
+            let path = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap();
+            assert_eq!(
+                path.anchor,
+                "Belgium Root CA6, Kingdom of Belgium - Federal Government"
+            );
+            assert_eq!(path.certificates.len(), 2);
+            // Not valid after 2032-06-03.
+            let e = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                at("2032-06-04T00:00:00Z"),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_certificate_expired", "{e}");
+            // A CA is not a Signature certificate.
+            let e = check_signature_certificate(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_not_signature_certificate", "{e}");
+        }
+    }
+
+    #[test]
+    fn a_critical_extension_not_understood_breaks_the_path() {
+        let e = check_signature_certificate(
+            &fixture("extra/critical-sign.der"),
+            &[fixture("ca-rsa.der")],
+            at("2026-12-08T12:00:00Z"),
+            &test_root(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_chain", "{e}");
+        assert!(e.reason().contains("1.3.6.1.4.1.99999.1"), "{e}");
+    }
+
+    #[test]
     fn a_signature_that_does_not_verify_breaks_the_chain() {
         let mut leaf = fixture("rsa-sign.der");
         let last = leaf.len() - 1;
