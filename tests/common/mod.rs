@@ -3,6 +3,8 @@
 
 pub mod eid;
 pub mod limited;
+pub mod ocsp;
+pub mod token;
 pub mod tsa;
 
 use std::path::PathBuf;
