@@ -29,7 +29,7 @@ use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
-pub use eid::{EidNote, JudgedBinding};
+pub use eid::{trusted_roots, EidNote, JudgedBinding};
 #[cfg(feature = "fs")]
 pub use on_disk::{judge_file, ArchiveCheck};
 

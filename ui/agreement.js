@@ -2,6 +2,7 @@
 // the signatures on it, and signing and saving. Every value is checked by the core as it is
 // typed and stored by the core when the blank is left.
 
+import { loadEid, openEidSeal, usableCard } from "./eid.js";
 import { call } from "./ipc.js";
 import { errorText, firstProblemText, has, problemText } from "./i18n.js";
 import { labelBlanks, renderDocument } from "./document.js";
@@ -39,6 +40,7 @@ const ui = {
   signButton: document.getElementById("sign-button"),
   saveButton: document.getElementById("save-button"),
   exportButton: document.getElementById("export-button"),
+  exportEidButton: document.getElementById("export-eid-button"),
   exportLabel: document.getElementById("export-label"),
   archiveButton: document.getElementById("archive-button"),
   timestampButton: document.getElementById("timestamp-button"),
@@ -93,6 +95,7 @@ export function initAgreement(showView) {
   ui.signButton.addEventListener("click", openSignDialog);
   ui.saveButton.addEventListener("click", save);
   ui.exportButton.addEventListener("click", exportPdfs);
+  ui.exportEidButton.addEventListener("click", exportEidPdfs);
   ui.archiveButton.addEventListener("click", archiveNow);
   ui.timestampButton.addEventListener("click", addTimestamps);
   keyDialog.form.addEventListener("submit", (e) => {
@@ -331,6 +334,9 @@ function renderShare() {
   ui.exportButton.hidden = !shareable;
   ui.exportLabel.textContent = t(share === "exemplars" ? "export_both" : "export_to_send");
   ui.exportButton.dataset.kind = status;
+  // A key that signed here and is bound to an eID: the PDFs may be sealed with the card
+  // instead (desktop only: the browser hides the button).
+  ui.exportEidButton.hidden = !shareable || current.eid_seal_keys.length === 0;
   ui.archiveButton.hidden = !shareable || Boolean(current.archived);
   // A signature without a trusted timestamp: the desktop app asks the profile's TSAs for one;
   // the browser edition cannot reach a TSA, and says who can.
@@ -449,6 +455,31 @@ function exported(files) {
   if (!files) return;
   clearError();
   notify("exported_files", { files: files.join(", ") });
+}
+
+/** Seals the PDFs with the eID in the reader (a qualified seal), asking its PIN when the
+ * reader does not, then saves them. */
+async function exportEidPdfs() {
+  const both = current.turn.share === "exemplars";
+  const title = t(both ? "dialog_export_folder" : "dialog_export_pdf");
+  const bound = new Set(current.eid_seal_keys);
+  let keys;
+  try {
+    const status = await busy(ui.exportEidButton, loadEid);
+    if (!usableCard()) {
+      showError(status && status.problem ? status.problem : { kind: "eid_no_card", params: {} });
+      return;
+    }
+    keys = (await call("list_keys")).filter((k) => bound.has(k.fingerprint.hex));
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  openEidSeal({
+    keys,
+    run: (key, pin) => call("export_eid_exemplars", { title, key, pin }),
+    done: exported,
+  });
 }
 
 /** The PDFs are sealed by a key of the user's that signed the agreement: asks which, and its

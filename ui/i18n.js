@@ -131,7 +131,10 @@ export function errorText(lang, err) {
   if (err.kind === "invalid_value" && err.problem) return problemText(lang, err.problem);
   if (err.kind === "no_timestamp" && String((err.params || {}).tsas) === "0") return t(lang, "no_tsa_configured");
   const key = `error_${err.kind}`;
-  return has(key) ? t(lang, key, err.params || {}) : t(lang, "error_unknown");
+  if (has(key)) return t(lang, key, err.params || {});
+  // A certificate's or a binding's problem (the eID) is worded as the reason it is elsewhere.
+  if (has(`reason_${err.kind}`)) return reasonText(lang, { code: err.kind, params: err.params, message: err.message });
+  return t(lang, "error_unknown");
 }
 
 /** Sets the text of every `[data-i18n]` element and the label of every `[data-i18n-aria]`. */

@@ -1,6 +1,7 @@
 // The signing keys and the contacts: the first-run key form, the key just made with its
 // fingerprint, exporting a public key, importing a counterparty's, marking it verified.
 
+import { bindButton, initEid, keyEid, loadEid } from "./eid.js";
 import { call } from "./ipc.js";
 import { errorText, strengthText } from "./i18n.js";
 import { busy, clearError, el, fingerprintNode, formatDate, notify, onLanguage, showError, store, t } from "./store.js";
@@ -78,6 +79,7 @@ export function initKeys(showView, onCreated) {
     e.preventDefault();
     markVerified();
   });
+  initEid(() => loadKeys());
   onLanguage(() => {
     renderStrength();
     renderConfirm();
@@ -256,6 +258,8 @@ async function loadKeyFile(button) {
 export async function showKeys() {
   show("keys");
   try {
+    // The card reader first: the key list offers to bind a key when a card is in it.
+    await loadEid();
     await Promise.all([loadKeys(), loadContacts()]);
   } catch (err) {
     showError(err);
@@ -273,11 +277,12 @@ function renderKeyList() {
       button.addEventListener("click", () => exportKey(key, button));
       const save = el("button", { type: "button", class: "button web-only", dataset: { testid: "save-key-file" }, text: t("save_key_file") });
       save.addEventListener("click", () => saveKeyFile(key, save));
+      const bind = bindButton(key);
       return el(
         "li",
-        { class: "item", dataset: { testid: "key-item", fingerprint: key.fingerprint.hex } },
-        el("div", { class: "item-body" }, ...keyCard(key)),
-        el("div", { class: "item-actions" }, save, button),
+        { class: "item", dataset: { testid: "key-item", fingerprint: key.fingerprint.hex, eid: key.eid ? "bound" : "" } },
+        el("div", { class: "item-body" }, ...keyCard(key), ...keyEid(key)),
+        el("div", { class: "item-actions" }, save, button, ...(bind ? [bind] : [])),
       );
     }),
   );

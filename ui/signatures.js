@@ -60,6 +60,15 @@ function signatureCard(sig, designation, remember, labels) {
     text: trustText(sig.trust),
   });
   card.append(head, who, facts, method, trust);
+  // Confirmed by the Belgian eID: what to weigh (revocation not checked, another name stated).
+  const eid = sig.trust.eid;
+  if (eid && eid.notes && eid.notes.length) {
+    const notes = eid.notes.map((n) => {
+      const key = `note_${n.code}`;
+      return el("li", { dataset: { testid: "eid-note", code: n.code }, text: has(key) ? t(key, n.params || {}) : n.message });
+    });
+    card.append(el("ul", { class: "eid-notes" }, ...notes));
+  }
   if (remember && sig.trust.status === "unknown") {
     const button = el("button", { type: "button", class: "button small", dataset: { testid: "remember-signer" }, text: t("remember_signer") });
     button.addEventListener("click", () => remember(sig.index, button));
@@ -122,6 +131,28 @@ export function sealList(seals) {
           : el("small", { class: "timestamp-none", dataset: { testid: "seal-timestamp", state: "none" }, text: t("seal_no_timestamp") }),
       ),
     );
+    return item;
+  });
+}
+
+/**
+ * The signatures other programs appended to an exemplar PDF `{field, name, time, valid,
+ * problem, trusted}`: who, whether it holds, whether its certificate comes from the Belgian
+ * state's authorities. They do not change the verdict.
+ */
+export function otherSignatureList(others) {
+  return others.map((o) => {
+    const who = o.name || o.field || t("other_signature_unnamed");
+    const state = [t(o.valid ? "sig_valid" : "sig_invalid"), t(o.trusted ? "other_signature_trusted" : "other_signature_untrusted")];
+    const item = el(
+      "li",
+      { class: `other-signature ${o.valid ? "valid" : "invalid"}`, dataset: { testid: "other-signature", valid: String(o.valid), trusted: String(o.trusted) } },
+      el("span", { class: `seal ${o.valid ? "ok" : "bad"}`, "aria-hidden": "true" }),
+      el("strong", { text: ` ${who}` }),
+      el("span", { text: ` — ${state.join(" · ")}` }),
+    );
+    if (o.time) item.append(el("small", { class: "key-meta", text: ` ${t("other_signature_time", { time: o.time })}` }));
+    if (o.problem) item.append(el("p", { class: "problems", dataset: { testid: "other-signature-problem", code: o.problem.code }, text: reasonText(store.lang, o.problem) }));
     return item;
   });
 }

@@ -2,7 +2,7 @@
 
 import { firstProblemText, reasonDetail } from "./i18n.js";
 import { call } from "./ipc.js";
-import { fact, sealList, signatureCards } from "./signatures.js";
+import { fact, otherSignatureList, sealList, signatureCards } from "./signatures.js";
 import { busy, clearError, el, formatTime, onLanguage, partyName, showError, store, t } from "./store.js";
 
 const ui = {
@@ -15,6 +15,8 @@ const ui = {
   signatures: document.getElementById("verdict-signatures"),
   seals: document.getElementById("verdict-seals"),
   sealList: document.getElementById("verdict-seal-list"),
+  others: document.getElementById("verdict-others"),
+  otherList: document.getElementById("verdict-other-list"),
   open: document.getElementById("verdict-open"),
 };
 
@@ -101,5 +103,9 @@ function render() {
   const seals = v.seals || [];
   ui.seals.hidden = seals.length === 0;
   ui.sealList.replaceChildren(...sealList(seals));
+  // Signatures other programs appended after the seals: listed, the verdict unchanged.
+  const others = v.other_signatures || [];
+  ui.others.hidden = others.length === 0;
+  ui.otherList.replaceChildren(...otherSignatureList(others));
   ui.open.hidden = !v.openable;
 }

@@ -97,7 +97,11 @@ pub fn list_templates(templates: &[Template]) -> Vec<TemplateSummary> {
 
 /// The place's keys, oldest first.
 pub fn list_keys(place: &dyn Place) -> Result<Vec<KeyView>, DeskError> {
-    Ok(place.keys()?.iter().map(KeyView::from).collect())
+    Ok(place
+        .keys()?
+        .iter()
+        .map(|k| KeyView::of(place, k))
+        .collect())
 }
 
 /// How strong a passphrase looks (a hint while it is typed).

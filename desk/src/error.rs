@@ -69,6 +69,36 @@ pub enum DeskError {
     #[cfg(feature = "fs")]
     #[error(transparent)]
     Archive(#[from] tweevoud::ArchiveError),
+    /// Sealing with the eID asked of a key that is not bound to an eID.
+    #[error("this key is not bound to an eID: bind it first, in Keys and contacts")]
+    NotBound,
+    /// The eID card in the reader is not the one of the person the key is bound to.
+    #[error("the eID card in the reader is not the one of the person this key is bound to")]
+    OtherHolder,
+    /// The card reader, the card or its PIN (its own code).
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    Card(#[from] tweevoud::eid::CardError),
+    /// Where the profile keeps its eID setting could not be read.
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    EidSettings(#[from] tweevoud::profile::eid::EidSettingsError),
+    /// The card's Signature certificate does not hold now (its own code, a reason).
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    EidPath(#[from] tweevoud::eid::PathProblem),
+    /// The eID's revocation service says the certificate is revoked, or does not know it.
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    Ocsp(#[from] tweevoud::eid::OcspProblem),
+    /// The binding could not be made (its own code).
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    Bind(#[from] tweevoud::eid::BindError),
+    /// A key's binding does not hold (its own code, a reason).
+    #[cfg(feature = "fs")]
+    #[error(transparent)]
+    Binding(#[from] tweevoud::eid::BindingProblem),
 }
 
 impl From<ChangeError> for DeskError {
@@ -92,6 +122,8 @@ impl DeskError {
         "nothing_verified",
         "no_timestamp",
         "seal_key_needed",
+        "eid_not_bound",
+        "eid_other_holder",
     ];
 
     /// Why a file or an agreement is refused, as the core's reason, when there is one.
@@ -122,6 +154,8 @@ impl Coded for DeskError {
             DeskError::NothingVerified => "nothing_verified",
             DeskError::NoTimestamp { .. } => "no_timestamp",
             DeskError::SealKeyNeeded => "seal_key_needed",
+            DeskError::NotBound => "eid_not_bound",
+            DeskError::OtherHolder => "eid_other_holder",
             DeskError::Agreement(e) => e.code(),
             DeskError::Template(e) => e.code(),
             DeskError::Key(e) => e.code(),
@@ -130,6 +164,18 @@ impl Coded for DeskError {
             DeskError::Pdf(e) => e.code(),
             #[cfg(feature = "fs")]
             DeskError::Archive(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::Card(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::EidSettings(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::EidPath(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::Ocsp(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::Bind(e) => e.code(),
+            #[cfg(feature = "fs")]
+            DeskError::Binding(e) => e.code(),
         }
     }
 
@@ -140,7 +186,9 @@ impl Coded for DeskError {
             | DeskError::Finished
             | DeskError::PassphrasesDiffer
             | DeskError::NothingVerified
-            | DeskError::SealKeyNeeded => Vec::new(),
+            | DeskError::SealKeyNeeded
+            | DeskError::NotBound
+            | DeskError::OtherHolder => Vec::new(),
             DeskError::NoSignature { index } => vec![("index", index.to_string())],
             DeskError::NoTimestamp { tsas } => vec![("tsas", tsas.to_string())],
             DeskError::NotIntact(first) => {
@@ -156,6 +204,18 @@ impl Coded for DeskError {
             DeskError::Pdf(e) => e.params(),
             #[cfg(feature = "fs")]
             DeskError::Archive(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::Card(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::EidSettings(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::EidPath(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::Ocsp(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::Bind(e) => e.params(),
+            #[cfg(feature = "fs")]
+            DeskError::Binding(e) => e.params(),
         }
     }
 }
@@ -204,6 +264,8 @@ mod tests {
                 &DeskError::NothingVerified,
                 &DeskError::NoTimestamp { tsas: 0 },
                 &DeskError::SealKeyNeeded,
+                &DeskError::NotBound,
+                &DeskError::OtherHolder,
             ],
             DeskError::CODES,
         );

@@ -10,11 +10,14 @@
 //! differ, a [`Place`] says: which keys sign here and where they are kept, who the signers are
 //! to this place, what its archive holds, whether a time-stamping authority can be asked.
 //!
-//! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`].
+//! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`], and reaches
+//! the Belgian eID in a card reader ([`eid`]).
 
 #![forbid(unsafe_code)]
 
 pub mod command;
+#[cfg(feature = "fs")]
+pub mod eid;
 mod error;
 mod place;
 pub mod view;

@@ -77,6 +77,12 @@ pub trait Place {
         None
     }
 
+    /// The eID binding kept with the own key `info` is for, if it was bound (one that cannot
+    /// be read counts as none).
+    fn binding(&self, _info: &KeyInfo) -> Option<tweevoud::eid::Binding> {
+        None
+    }
+
     /// The fingerprints of this place's own keys (keys that cannot be read count as none).
     fn own_keys(&self) -> Vec<Fingerprint> {
         self.keys()
@@ -198,6 +204,10 @@ mod profile {
 
         fn stamps(&self) -> Option<Box<dyn Stamps + '_>> {
             Some(Box::new(TsaList::open(self)))
+        }
+
+        fn binding(&self, info: &KeyInfo) -> Option<tweevoud::eid::Binding> {
+            KeyStore::open(self).binding(info).ok().flatten()
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct KeyView {
     function: Option<String>,
     created: String,
     fingerprint: FingerprintView,
+    /// Its binding to its owner's Belgian eID, when it was bound.
+    eid: Option<BoundView>,
 }
 
 impl From<&KeyInfo> for KeyView {
@@ -62,6 +64,74 @@ impl From<&KeyInfo> for KeyView {
             function: k.function().map(str::to_string),
             created: k.created().format("%Y-%m-%d").to_string(),
             fingerprint: k.fingerprint().into(),
+            eid: None,
+        }
+    }
+}
+
+impl KeyView {
+    /// The key `k` of `place`, with its eID binding if it was bound.
+    pub fn of(place: &dyn Place, k: &KeyInfo) -> KeyView {
+        KeyView {
+            eid: place.binding(k).map(|b| BoundView::of(&b)),
+            ..KeyView::from(k)
+        }
+    }
+}
+
+/// A key's binding to a Belgian eID, as a verifier judges it: checked at the time it was made,
+/// against the roots this process trusts.
+#[derive(Debug, Serialize)]
+pub struct BoundView {
+    /// The holder the eID certificate names, when it can be read.
+    holder: Option<String>,
+    /// When it was bound, `yyyy-mm-dd`.
+    bound: String,
+    /// Until when the eID certificate is valid, `yyyy-mm-dd`, when the binding holds.
+    valid_until: Option<String>,
+    /// Whether an OCSP answer saying the certificate was good is kept with it.
+    revocation_checked: bool,
+    /// Why it does not hold (a reason), when it does not.
+    problem: Option<serde_json::Value>,
+}
+
+impl BoundView {
+    fn of(binding: &tweevoud::eid::Binding) -> BoundView {
+        let bound = binding
+            .statement
+            .time
+            .get(..10)
+            .unwrap_or_default()
+            .to_string();
+        let checked = match (
+            binding.public_key(),
+            chrono::DateTime::parse_from_rfc3339(&binding.statement.time),
+        ) {
+            (Some(key), Ok(at)) => binding.check(&key, at, &tweevoud::judgement::trusted_roots()),
+            _ => Err(tweevoud::eid::BindingProblem::Unreadable {
+                reason: "its key or time cannot be read".into(),
+            }),
+        };
+        match checked {
+            Ok(confirmed) => BoundView {
+                holder: Some(confirmed.confirmation.holder),
+                bound,
+                valid_until: confirmed
+                    .confirmation
+                    .valid_until
+                    .get(..10)
+                    .map(str::to_string),
+                revocation_checked: confirmed.confirmation.revocation
+                    != tweevoud::eid::Revocation::NotChecked,
+                problem: None,
+            },
+            Err(problem) => BoundView {
+                holder: None,
+                bound,
+                valid_until: None,
+                revocation_checked: false,
+                problem: serde_json::to_value(tweevoud::error::CodedJson(&problem)).ok(),
+            },
         }
     }
 }
@@ -284,6 +354,9 @@ pub struct AgreementView {
     editable: Vec<String>,
     /// The own keys that signed the agreement: those that may seal its PDFs.
     seal_keys: Vec<String>,
+    /// Those of `seal_keys` bound to an eID: the PDFs may be sealed with the eID instead (in
+    /// the desktop app, with the card in a reader).
+    eid_seal_keys: Vec<String>,
     /// The core's answer to what may be done next: the window reads its flags.
     turn: Turn,
     /// Where it stands: what the window says of who acts.
@@ -326,12 +399,25 @@ impl AgreementView {
                 .iter()
                 .any(|s| s.check.valid && s.attested.is_empty());
         let own = place.own_keys();
-        let seal_keys = judgement
+        let seal_keys: Vec<String> = judgement
             .signatures
             .iter()
             .filter(|s| own.iter().any(|k| k.hex() == s.check.fingerprint))
             .map(|s| s.check.fingerprint.clone())
             .collect();
+        let eid_seal_keys = if seal_keys.is_empty() {
+            Vec::new()
+        } else {
+            let keys = place.keys().unwrap_or_default();
+            seal_keys
+                .iter()
+                .filter(|hex| {
+                    keys.iter()
+                        .any(|k| k.fingerprint().hex() == **hex && place.binding(k).is_some())
+                })
+                .cloned()
+                .collect()
+        };
         let verification = VerificationView::of(judgement);
         AgreementView {
             summary: template.summary(),
@@ -359,6 +445,7 @@ impl AgreementView {
                 .cloned()
                 .collect(),
             seal_keys,
+            eid_seal_keys,
             may_sign_now: turn.may_sign && own_missing.is_empty(),
             turn,
             phase,

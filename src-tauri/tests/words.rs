@@ -117,6 +117,10 @@ fn error_codes() -> Vec<&'static str> {
         // The card's errors reach the window when it signs with an eID.
         tweevoud::eid::CardError::CODES,
         tweevoud::eid::BindError::CODES,
+        // Binding a key and sealing with the eID in the app read the profile's eID setting.
+        // (A certificate's, an OCSP answer's and a binding's problems are worded as the
+        // reasons they are on a signature: ui/i18n.js `errorText`.)
+        tweevoud::profile::eid::EidSettingsError::CODES,
     ]
     .concat()
 }

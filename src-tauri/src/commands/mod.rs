@@ -10,6 +10,7 @@ pub mod archive;
 pub mod contacts;
 #[cfg(feature = "e2e-hooks")]
 pub mod e2e;
+pub mod eid;
 pub mod exemplars;
 pub mod keys;
 pub mod profile;
@@ -72,6 +73,18 @@ const APP_ONLY: &[(&str, &str)] = &[
     ),
     ("open_exemplar", "the archive, and the system's PDF viewer"),
     (
+        "eid_status",
+        "the card reader: a browser page cannot reach one (the page says so)",
+    ),
+    (
+        "bind_eid",
+        "the card reader: a browser page cannot reach one (the page says so)",
+    ),
+    (
+        "export_eid_exemplars",
+        "the card reader: a browser page cannot reach one (the page says so)",
+    ),
+    (
         "e2e_drop",
         "the end-to-end test's hook (feature `e2e-hooks`)",
     ),
@@ -88,6 +101,7 @@ mod tests {
         ("agreement", include_str!("agreement.rs")),
         ("archive", include_str!("archive.rs")),
         ("contacts", include_str!("contacts.rs")),
+        ("eid", include_str!("eid.rs")),
         ("e2e", include_str!("e2e.rs")),
         ("exemplars", include_str!("exemplars.rs")),
         ("keys", include_str!("keys.rs")),
@@ -204,12 +218,16 @@ mod tests {
     }
 
     /// Where the app shows a dialog, the browser's page (ui/web.js) asks for the file and
-    /// calls its own command; the archive's commands and the test hooks it has not.
+    /// calls its own command; the archive's commands, the card reader's and the test hooks it
+    /// has not.
     #[test]
     fn the_page_translates_every_app_only_command() {
         let page = include_str!("../../../ui/web.js");
         for (name, reason) in super::APP_ONLY {
-            if reason.starts_with("the archive") || reason.contains("e2e-hooks") {
+            if reason.starts_with("the archive")
+                || reason.starts_with("the card reader")
+                || reason.contains("e2e-hooks")
+            {
                 continue;
             }
             assert!(
