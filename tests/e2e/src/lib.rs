@@ -107,6 +107,8 @@ pub struct Options {
     pub dark: bool,
     /// A file to hand the app on its command line, as a file manager does.
     pub file: Option<PathBuf>,
+    /// More of the app's environment (a test token's `SOFTHSM2_CONF`, the tests' eID root).
+    pub env: Vec<(String, std::ffi::OsString)>,
 }
 
 /// Like [`run`], with [`Options`].
@@ -208,6 +210,7 @@ impl Session {
         if options.dark {
             command.env("GTK_THEME", "Adwaita:dark");
         }
+        command.envs(options.env.iter().map(|(k, v)| (k, v)));
         let child = command
             .arg("--port")
             .arg(port.to_string())
