@@ -292,6 +292,13 @@ pub fn check_signature_certificate<D: AsRef<[u8]>>(
     })
 }
 
+/// The holder an eID Signature certificate (`leaf`, DER) names, without checking its path or
+/// its validity: to say who a certificate claims to be when its path does not hold. The same
+/// rules as [`check_signature_certificate`] for what a Signature certificate is.
+pub fn signature_certificate_holder(leaf: &[u8]) -> Result<Holder, PathProblem> {
+    signature_holder(&read(leaf)?.cert)
+}
+
 /// Checks the path of any certificate: `leaf` (DER) valid at `at`, chaining through `offered`
 /// (DER, in any order) to one of `anchors`, each issuer a CA valid at `at` that may sign
 /// certificates, within its path length constraint.
@@ -615,6 +622,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code(), "eid_chain", "{e}");
         assert!(e.reason().contains("1.3.6.1.4.1.99999.1"), "{e}");
+    }
+
+    #[test]
+    fn the_holder_of_a_certificate_whose_path_does_not_hold() {
+        let other = signature_certificate_holder(&fixture("other-sign.der")).unwrap();
+        let tom = signature_certificate_holder(&fixture("rsa-sign.der")).unwrap();
+        assert_eq!(other.name, "Tom Hendrix");
+        assert!(other.same_person(&tom));
+        let anne = signature_certificate_holder(&fixture("ec-sign.der")).unwrap();
+        assert!(!anne.same_person(&tom));
+        let e = signature_certificate_holder(&fixture("rsa-auth.der")).unwrap_err();
+        assert_eq!(e.code(), "eid_not_signature_certificate");
     }
 
     #[test]
