@@ -194,3 +194,129 @@ fn fail_the_certificate_is_checked_at_the_signing_time() {
         .unwrap_err();
     assert_eq!(e.code(), "eid_chain");
 }
+
+/// The public key file of a bound key carries its binding: `tweevoud contact add` keeps it
+/// with the contact, and `openssl` still reads the key; a key file (the browser's) carries it
+/// too, and a block that is not of the key refuses the file.
+#[test]
+fn key_files_carry_the_binding_to_a_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = KeyStore::open(&Profile::at(dir.path().join("tom")));
+    let pass = "correct horse battery staple";
+    store
+        .create("Tom Hendrix", Some("XIS"), Some("CEO"), pass, bound())
+        .unwrap();
+    let key = store.unlock("Tom Hendrix", pass).unwrap();
+    let binding = Binding::make(
+        &SoftCard::rsa(),
+        &key,
+        bound(),
+        Some(&eid_fixture("ocsp-rsa-sign.der")),
+    )
+    .unwrap();
+    let key = key.with_binding(binding.clone()).unwrap();
+    store.bind(&key).unwrap();
+
+    let exported = store.export_public("Tom Hendrix").unwrap();
+    assert!(exported.starts_with(&key.public().to_pem()), "{exported}");
+    assert!(exported.contains("-----BEGIN TWEEVOUD EID BINDING-----"));
+    assert!(exported.len() as u64 <= tweevoud::key::MAX_PEM_BYTES);
+    let pem = dir.path().join("tom.pem");
+    std::fs::write(&pem, &exported).unwrap();
+    let openssl = std::process::Command::new("openssl")
+        .args(["pkey", "-pubin", "-in"])
+        .arg(&pem)
+        .output()
+        .unwrap();
+    assert!(openssl.status.success(), "{openssl:?}");
+
+    let anne = dir.path().join("anne");
+    assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", &anne)
+        .args(["contact", "add"])
+        .arg(&pem)
+        .args(["--name", "Tom Hendrix", "--org", "XIS"])
+        .assert()
+        .success();
+    let contacts = tweevoud::ContactBook::open(&Profile::at(anne.clone()))
+        .list()
+        .unwrap();
+    assert_eq!(contacts[0].eid_binding(), Some(&binding));
+
+    // Another key's binding in the file refuses it, and keeps nothing.
+    let other = UnlockedKey::from_seed(&[7; 32], "X", None, None, bound()).unwrap();
+    let forged = dir.path().join("forged.pem");
+    std::fs::write(
+        &forged,
+        format!("{}{}", other.public().to_pem(), binding.to_pem()),
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", dir.path().join("carol"))
+        .args(["contact", "add"])
+        .arg(&forged)
+        .args(["--name", "X", "--org", "Y"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not_a_key"));
+
+    // The key file made to be carried: unlocked again, the key is still bound.
+    let file = key.to_key_file(pass).unwrap();
+    assert!(file.contains("-----BEGIN TWEEVOUD EID BINDING-----"));
+    let again = UnlockedKey::import_pem(&file, pass, "Tom Hendrix", None, None, bound()).unwrap();
+    assert_eq!(again.binding(), Some(&binding));
+    let again = UnlockedKey::unlock_pem(&file, pass, key.info().clone()).unwrap();
+    assert_eq!(again.binding(), Some(&binding));
+    let other_file = format!(
+        "{}{}",
+        other.to_encrypted_pem(pass).unwrap(),
+        binding.to_pem()
+    );
+    let e = UnlockedKey::import_pem(&other_file, pass, "X", None, None, bound()).unwrap_err();
+    assert_eq!(e.code(), "not_a_key");
+}
+
+/// The judgement names the signer by the certificate, and notes a statement that names
+/// someone else.
+#[test]
+fn a_signatory_name_other_than_the_holders_is_noted() {
+    // Tom's key signs as the provider's signatory "Tom Hendrix", bound to Anne-Marie's card.
+    let binding = Binding::make(
+        &SoftCard::ec(),
+        &key(1),
+        bound(),
+        Some(&eid_fixture("ocsp-ec-sign.der")),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/dpa-complete.tweevoud"),
+    )
+    .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["format"] = "tweevoud-agreement/2".into();
+    v["signatures"][0]["eid_binding"] = serde_json::to_value(&binding).unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("tweevoud")
+        .unwrap()
+        .env("TWEEVOUD_DATA_DIR", file.path().with_extension("none"))
+        .env(
+            "TWEEVOUD_TEST_EID_ROOTS",
+            common::fixture("eid").join("root.pem"),
+        )
+        .args(["verify", "--json"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let answer = common::verify_answer(&out.stdout);
+    let trust = &answer["signatures"][0]["trust"];
+    assert_eq!(trust["status"], "eid", "{answer}");
+    assert_eq!(trust["name"], "Anne-Marie D'Hondt");
+    assert_eq!(answer["signatures"][0]["name"], "Tom Hendrix");
+    assert_eq!(trust["eid"]["notes"][0]["code"], "eid_name_differs");
+    assert_eq!(trust["eid"]["notes"][0]["params"]["stated"], "Tom Hendrix");
+}
