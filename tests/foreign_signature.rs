@@ -13,7 +13,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{dpa_complete, limited::run_limited};
+use common::{dpa_complete, limited::run_limited, pdf_update};
 use serde_json::Value;
 use tempfile::TempDir;
 use tweevoud::pdf::{self, Exemplar};
@@ -257,8 +257,8 @@ fn fail_an_update_that_changes_what_is_shown_is_a_foreign_update() {
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
     assert!(others(&j).is_empty());
     // An update that replaces page 1's content stream, written by hand.
-    let page = content_object(&one);
-    let replaced = append_update(
+    let page = pdf_update::content_object(&one);
+    let replaced = pdf_update::append_update(
         &one,
         &[(
             page,
@@ -270,68 +270,11 @@ fn fail_an_update_that_changes_what_is_shown_is_a_foreign_update() {
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
     // The same after an invisible signature that was accepted.
     let signed = Signer::new("Other Tool Signer").sign(&one, "Elsewhere", false);
-    let j = judged(&append_update(
+    let j = judged(&pdf_update::append_update(
         &signed,
         &[(page, "<</Length 0>>stream\n\nendstream".to_string())],
     ));
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
-}
-
-/// The object number of page 1's content stream.
-fn content_object(pdf: &[u8]) -> u32 {
-    let text = String::from_utf8_lossy(pdf);
-    let page = text.find("/Type/Page/").unwrap();
-    let at = text[page..].find("/Contents ").unwrap() + page + "/Contents ".len();
-    text[at..].split(' ').next().unwrap().parse().unwrap()
-}
-
-/// `pdf` with a classic incremental update writing `objects`, its trailer the last one's
-/// (`/Root`, `/Info`, `/ID`) with `/Prev` set.
-fn append_update(pdf: &[u8], objects: &[(u32, String)]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(pdf).into_owned();
-    let prev_at = text.rfind("startxref").unwrap() + "startxref".len();
-    let prev: usize = text[prev_at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let trailer_at = text.rfind("trailer").unwrap() + "trailer".len();
-    let trailer = text[trailer_at..text.rfind("startxref").unwrap()].trim();
-    let root = field(trailer, "/Root");
-    let info = field(trailer, "/Info");
-    let id = &trailer[trailer.find("/ID").unwrap()..];
-    let id = &id[..id.find(']').unwrap() + 1];
-    let size = objects.iter().map(|(n, _)| n + 1).max().unwrap().max(100);
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut xref = String::from("xref\n0 1\n0000000000 65535 f \n");
-    for (num, body) in objects {
-        xref.push_str(&format!("{num} 1\n{:010} 00000 n \n", out.len()));
-        out.extend(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    }
-    let at = out.len();
-    out.extend(xref.as_bytes());
-    out.extend(
-        format!(
-            "trailer\n<</Size {size}/Root {root} 0 R/Info {info} 0 R{id}/Prev {prev}>>\nstartxref\n{at}\n%%EOF\n"
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-/// The object number after `key` in a trailer (`/Root 26 0 R`).
-fn field(trailer: &str, key: &str) -> u32 {
-    let at = trailer.find(key).unwrap() + key.len();
-    trailer[at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 /// Hostile updates after a valid invisible signature: many objects, values nested deep, a
@@ -351,12 +294,15 @@ fn fail_hostile_updates_are_refused_within_limits() {
     );
     let mut chained = signed.clone();
     for _ in 0..12 {
-        chained = append_update(&chained, &[(900, "null".to_string())]);
+        chained = pdf_update::append_update(&chained, &[(900, "null".to_string())]);
     }
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("many objects", append_update(&signed, &many)),
-        ("deep", append_update(&signed, &[(900, deep)])),
-        ("huge contents", append_update(&signed, &[(900, huge)])),
+        ("many objects", pdf_update::append_update(&signed, &many)),
+        ("deep", pdf_update::append_update(&signed, &[(900, deep)])),
+        (
+            "huge contents",
+            pdf_update::append_update(&signed, &[(900, huge)]),
+        ),
         ("many updates", chained),
     ];
     let dir = TempDir::new().unwrap();

@@ -1869,6 +1869,24 @@ fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)>
         "altered",
         &["foreign_update"],
     );
+    // Updates another program appended that do more than add a signature (docs/pdf.md,
+    // "Other tools' signatures").
+    let content = common::pdf_update::content_object(&one);
+    add(
+        "foreign_update-content-stream-replaced",
+        common::pdf_update::append_update(
+            &one,
+            &[(content, "<</Length 0>>stream\n\nendstream".to_string())],
+        ),
+        "altered",
+        &["foreign_update"],
+    );
+    add(
+        "foreign_update-visible-signature-widget",
+        common::pdf_update::with_visible_signature_widget(&one),
+        "altered",
+        &["foreign_update"],
+    );
     add(
         "seal_missing",
         with_seal_hex(&one, b""),

@@ -3,6 +3,7 @@
 
 pub mod eid;
 pub mod limited;
+pub mod pdf_update;
 pub mod tsa;
 
 use std::path::PathBuf;
