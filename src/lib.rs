@@ -61,6 +61,7 @@ pub mod template;
 pub mod time;
 pub mod timestamp;
 pub mod verify;
+mod x509;
 
 #[cfg(test)]
 mod codes_tests;

@@ -6,7 +6,7 @@ use std::fmt;
 use der::asn1::ObjectIdentifier;
 use x509_cert::name::Name;
 
-use crate::timestamp::chain::directory_string;
+use crate::x509::directory_string;
 
 const ID_AT_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const ID_AT_SURNAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.4");

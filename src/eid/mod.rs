@@ -7,15 +7,25 @@
 //! `docs/eid-certificates.md`.
 
 mod holder;
+mod ocsp;
 mod pki;
+mod roots;
+#[cfg(feature = "fs")]
+mod trusted;
 
 use crate::error::{param, Coded, Params};
 
 pub use holder::{Holder, NationalNumber};
-pub use pki::{
-    check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
-    MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
+pub use ocsp::{
+    check_ocsp, ocsp_request, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
+    MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
 };
+pub use pki::{
+    check_signature_certificate, signature_certificate_holder, validate_path, Anchors, PathProblem,
+    ValidPath, Validated, MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
+};
+#[cfg(feature = "fs")]
+pub use trusted::trusted_anchors;
 
 /// A hash the card's signature is made over (hashed on the host, signed raw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,8 +159,10 @@ pub fn verify_with_certificate(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
-    use crate::timestamp::chain::{verify, Hash, Scheme};
-    let cert = pki::read_certificate(certificate).map_err(|e| e.reason().to_string())?;
+    use crate::x509::{verify, Hash, Scheme};
+    let cert = pki::read(certificate)
+        .map_err(|e| e.reason().to_string())?
+        .cert;
     let oid = &cert.tbs_certificate.subject_public_key_info.algorithm.oid;
     let scheme = if *oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         Scheme::Rsa

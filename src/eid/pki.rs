@@ -6,15 +6,15 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use der::asn1::ObjectIdentifier;
-use der::Decode;
 use sha2::{Digest, Sha256};
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+use x509_cert::name::Name;
 use x509_cert::Certificate;
 
 use super::holder::Holder;
 use crate::error::{param, Coded, Params};
-use crate::timestamp::chain::{
-    check_issued_by, extension, parse_certificate, pem_certificate, readable_name,
+use crate::x509::{
+    self, basic_constraints, key_usage, parse_certificate, pem_certificate, readable_name, Cert,
+    Rules, Walked,
 };
 
 /// Largest certificate read, in bytes. An eID certificate is under 2 KiB.
@@ -33,43 +33,24 @@ pub const MAX_ANCHORS_BYTES: usize = 64 << 10;
 /// Most anchors read from one PEM text.
 const MAX_ANCHORS: usize = 16;
 
-const ID_CE_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
-const ID_CE_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
+const ID_AT_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+const ID_AT_O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 
-/// A certificate and its DER.
-#[derive(Clone)]
-struct Cert {
-    der: Vec<u8>,
-    cert: Certificate,
-}
-
-impl Cert {
-    /// Reads a certificate of at most [`MAX_CERTIFICATE_BYTES`], exactly DER.
-    fn read(der: &[u8]) -> Result<Cert, PathProblem> {
-        if der.len() > MAX_CERTIFICATE_BYTES {
-            return Err(PathProblem::Unreadable {
-                reason: format!("a certificate is larger than {MAX_CERTIFICATE_BYTES} bytes"),
-            });
-        }
-        let cert = parse_certificate(der).map_err(|reason| PathProblem::Unreadable { reason })?;
-        Ok(Cert {
-            der: der.to_vec(),
-            cert,
-        })
-    }
-
-    fn subject(&self) -> String {
-        readable_name(&self.cert.tbs_certificate.subject)
-    }
-
-    fn sha256(&self) -> String {
-        hex::encode(Sha256::digest(&self.der))
-    }
-}
+/// The time a path is checked at, in the words.
+const WHEN: &str = "the time asked about";
 
 /// Reads a certificate of at most [`MAX_CERTIFICATE_BYTES`], exactly DER.
-pub(super) fn read_certificate(der: &[u8]) -> Result<Certificate, PathProblem> {
-    Cert::read(der).map(|c| c.cert)
+pub(super) fn read(der: &[u8]) -> Result<Cert, PathProblem> {
+    if der.len() > MAX_CERTIFICATE_BYTES {
+        return Err(PathProblem::Unreadable {
+            reason: format!("a certificate is larger than {MAX_CERTIFICATE_BYTES} bytes"),
+        });
+    }
+    let cert = parse_certificate(der).map_err(|reason| PathProblem::Unreadable { reason })?;
+    Ok(Cert {
+        der: der.to_vec(),
+        cert,
+    })
 }
 
 /// The certificates a path must end at: for the eID, the Belgian roots.
@@ -101,7 +82,7 @@ impl Anchors {
         }
         let certs = ders
             .iter()
-            .map(|d| Cert::read(d.as_ref()))
+            .map(|d| read(d.as_ref()))
             .collect::<Result<_, _>>()?;
         Ok(Anchors { certs })
     }
@@ -159,14 +140,10 @@ impl Anchors {
             .map(|c| (c.subject(), c.sha256()))
             .collect()
     }
-
-    fn contains(&self, der: &[u8]) -> bool {
-        self.certs.iter().any(|c| c.der == der)
-    }
 }
 
 /// A path from a certificate up to an anchor, valid at the time asked about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ValidPath {
     /// The certificates' DER, the one checked first, the anchor last (the same certificate
     /// when it is itself an anchor).
@@ -175,6 +152,22 @@ pub struct ValidPath {
     pub anchor: String,
     /// The SHA-256 of the anchor's DER, in lower-case hex.
     pub anchor_sha256: String,
+}
+
+/// The certificates by their SHA-256: their bytes hold the holder's national register number.
+impl fmt::Debug for ValidPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hashes: Vec<String> = self
+            .certificates
+            .iter()
+            .map(|der| hex::encode(Sha256::digest(der)))
+            .collect();
+        f.debug_struct("ValidPath")
+            .field("certificates_sha256", &hashes)
+            .field("anchor", &self.anchor)
+            .field("anchor_sha256", &self.anchor_sha256)
+            .finish()
+    }
 }
 
 impl ValidPath {
@@ -286,7 +279,7 @@ pub fn check_signature_certificate<D: AsRef<[u8]>>(
     at: DateTime<Utc>,
     anchors: &Anchors,
 ) -> Result<Validated, PathProblem> {
-    let leaf = Cert::read(leaf)?;
+    let leaf = read(leaf)?;
     let holder = signature_holder(&leaf.cert)?;
     let path = validate(&leaf, offered, at, anchors)?;
     let validity = &leaf.cert.tbs_certificate.validity;
@@ -299,6 +292,13 @@ pub fn check_signature_certificate<D: AsRef<[u8]>>(
     })
 }
 
+/// The holder an eID Signature certificate (`leaf`, DER) names, without checking its path or
+/// its validity: to say who a certificate claims to be when its path does not hold. The same
+/// rules as [`check_signature_certificate`] for what a Signature certificate is.
+pub fn signature_certificate_holder(leaf: &[u8]) -> Result<Holder, PathProblem> {
+    signature_holder(&read(leaf)?.cert)
+}
+
 /// Checks the path of any certificate: `leaf` (DER) valid at `at`, chaining through `offered`
 /// (DER, in any order) to one of `anchors`, each issuer a CA valid at `at` that may sign
 /// certificates, within its path length constraint.
@@ -308,7 +308,7 @@ pub fn validate_path<D: AsRef<[u8]>>(
     at: DateTime<Utc>,
     anchors: &Anchors,
 ) -> Result<ValidPath, PathProblem> {
-    validate(&Cert::read(leaf)?, offered, at, anchors)
+    validate(&read(leaf)?, offered, at, anchors)
 }
 
 fn validate<D: AsRef<[u8]>>(
@@ -324,10 +324,10 @@ fn validate<D: AsRef<[u8]>>(
     }
     let offered = offered
         .iter()
-        .map(|d| Cert::read(d.as_ref()))
+        .map(|d| read(d.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
     let at = at.timestamp();
-    check_valid_at(&leaf.cert, at).map_err(|reason| PathProblem::Expired { reason })?;
+    x509::check_valid_at(&leaf.cert, at, WHEN).map_err(|reason| PathProblem::Expired { reason })?;
     let path = walk(leaf, &offered, anchors, at)?;
     let anchor = path.last().copied().unwrap_or(leaf);
     Ok(ValidPath {
@@ -340,11 +340,9 @@ fn validate<D: AsRef<[u8]>>(
 /// The holder of a Signature certificate, or why it is not one.
 fn signature_holder(cert: &Certificate) -> Result<Holder, PathProblem> {
     let not = |reason: String| PathProblem::NotSignature { reason };
-    let (value, _) = extension(cert, ID_CE_KEY_USAGE)
+    let usage = key_usage(cert)
         .map_err(not)?
         .ok_or_else(|| not("it has no key usage".into()))?;
-    let usage =
-        KeyUsage::from_der(value).map_err(|e| not(format!("its key usage cannot be read: {e}")))?;
     if !usage.non_repudiation() {
         return Err(not("its key usage is not non-repudiation".into()));
     }
@@ -358,118 +356,52 @@ fn signature_holder(cert: &Certificate) -> Result<Holder, PathProblem> {
         .ok_or_else(|| not("it names no holder with a national register number".into()))
 }
 
-fn basic_constraints(cert: &Certificate) -> Result<Option<BasicConstraints>, String> {
-    extension(cert, ID_CE_BASIC_CONSTRAINTS)?
-        .map(|(value, _)| {
-            BasicConstraints::from_der(value)
-                .map_err(|e| format!("its basic constraints cannot be read: {e}"))
-        })
-        .transpose()
+/// A name in the words: its common name and organization ([`readable_name`]); never the whole
+/// name, which for an eID certificate holds the national register number.
+fn shown_name(name: &Name) -> String {
+    let has = |oid: ObjectIdentifier| {
+        name.0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .any(|atv| atv.oid == oid)
+    };
+    if has(ID_AT_CN) || has(ID_AT_O) {
+        readable_name(name)
+    } else {
+        "a certificate without a common name".into()
+    }
 }
 
 fn time(t: x509_cert::time::Time) -> DateTime<Utc> {
-    let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-    DateTime::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    DateTime::from_timestamp(x509::seconds(t), 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// Whether `cert` is valid at `at` (seconds since the Unix epoch): notBefore ≤ at ≤ notAfter.
-fn check_valid_at(cert: &Certificate, at: i64) -> Result<(), String> {
-    let validity = &cert.tbs_certificate.validity;
-    let (from, to) = (time(validity.not_before), time(validity.not_after));
-    if at < from.timestamp() {
-        return Err(format!("it is valid only from {}", validity.not_before));
-    }
-    if at > to.timestamp() {
-        return Err(format!("it was valid only until {}", validity.not_after));
-    }
-    Ok(())
-}
-
-/// Whether `issuer` may issue the certificate below it, `below` certificates under it being
-/// CAs (0 for the one that issued the leaf): a CA (basicConstraints cA), allowed to sign
-/// certificates when it has a key usage, within its path length constraint.
-fn check_issuer(issuer: &Certificate, below: usize) -> Result<(), String> {
-    let bc = basic_constraints(issuer)?.ok_or("it has no basic constraints, so it is not a CA")?;
-    if !bc.ca {
-        return Err("its basic constraints say it is not a CA".into());
-    }
-    if let Some(max) = bc.path_len_constraint {
-        if below > usize::from(max) {
-            return Err(format!(
-                "its path length constraint is {max}, and {below} CAs are below it"
-            ));
-        }
-    }
-    if let Some((value, _)) = extension(issuer, ID_CE_KEY_USAGE)? {
-        let usage =
-            KeyUsage::from_der(value).map_err(|e| format!("its key usage cannot be read: {e}"))?;
-        if !usage.key_cert_sign() {
-            return Err("its key usage does not allow signing certificates".into());
-        }
-    }
-    Ok(())
-}
-
-/// Walks from `leaf` up through `offered` and `anchors` to an anchor: the path, leaf first.
-/// Untrusted when no issuer is found or a self-issued certificate that is not an anchor is
-/// reached; Chain when an issuer's signature does not verify or an issuer may not issue.
+/// Walks from `leaf` up through `offered` and `anchors` ([`x509::walk`], at most [`MAX_PATH`]
+/// certificates, issuers' key usage and path length constraints checked): the path, leaf
+/// first; Untrusted when it reaches no anchor, Chain when a link does not hold.
 fn walk<'a>(
     leaf: &'a Cert,
     offered: &'a [Cert],
     anchors: &'a Anchors,
     at: i64,
 ) -> Result<Vec<&'a Cert>, PathProblem> {
-    let chain = |reason: String| PathProblem::Chain { reason };
-    let untrusted = |cert: &Cert| PathProblem::Untrusted {
-        reason: format!(
-            "the certificate of {} is issued by {}, which is not trusted",
-            cert.subject(),
-            readable_name(&cert.cert.tbs_certificate.issuer)
-        ),
+    let rules = Rules {
+        max: MAX_PATH,
+        constraints: true,
+        when: WHEN,
+        name: shown_name,
     };
-    // Anchors first: when two certificates carry the issuer's name, the anchor is tried first.
-    let candidates: Vec<&Cert> = anchors.certs.iter().chain(offered).collect();
-    let mut path = vec![leaf];
-    let mut cert = leaf;
-    loop {
-        if anchors.contains(&cert.der) {
-            return Ok(path);
-        }
-        let tbs = &cert.cert.tbs_certificate;
-        if tbs.issuer == tbs.subject {
-            return Err(untrusted(cert));
-        }
-        let named: Vec<&Cert> = candidates
-            .iter()
-            .copied()
-            .filter(|c| c.cert.tbs_certificate.subject == tbs.issuer && c.der != cert.der)
-            .collect();
-        if named.is_empty() {
-            return Err(untrusted(cert));
-        }
-        if path.len() == MAX_PATH {
-            return Err(chain(format!("it is longer than {MAX_PATH} certificates")));
-        }
-        let mut failure = None;
-        let issuer = named.iter().copied().find(|issuer| {
-            check_issued_by(&cert.cert, &cert.der, &issuer.cert)
-                .map_err(|e| failure.get_or_insert(e))
-                .is_ok()
-        });
-        let Some(issuer) = issuer else {
-            return Err(chain(format!(
-                "the certificate of {} is not signed by {}: {}",
-                cert.subject(),
-                readable_name(&tbs.issuer),
-                failure.unwrap_or_default()
-            )));
-        };
-        let issuer_name = issuer.subject();
-        check_valid_at(&issuer.cert, at)
-            .and_then(|()| check_issuer(&issuer.cert, path.len() - 1))
-            .map_err(|e| chain(format!("the certificate of {issuer_name}: {e}")))?;
-        path.push(issuer);
-        cert = issuer;
+    let anchors: Vec<&Cert> = anchors.certs.iter().collect();
+    match x509::walk(leaf, offered, &anchors, at, &rules) {
+        Ok(Walked::Anchored(path)) => Ok(path),
+        Ok(Walked::Unanchored(last)) => Err(PathProblem::Untrusted {
+            reason: format!(
+                "the certificate of {} is issued by {}, which is not trusted",
+                shown_name(&last.cert.tbs_certificate.subject),
+                shown_name(&last.cert.tbs_certificate.issuer)
+            ),
+        }),
+        Err(reason) => Err(PathProblem::Chain { reason }),
     }
 }
 
@@ -512,7 +444,7 @@ mod tests {
             assert_eq!(v.path.anchor, "Tweevoud Test Belgium Root CA");
             assert_eq!(
                 v.certificate_sha256,
-                hex::encode(Sha256::digest(fixture(leaf)))
+                hex::encode(x509::Hash::Sha256.digest(&fixture(leaf)))
             );
             assert_eq!(v.not_before, at("2025-01-01T00:00:00Z"));
             // The root need not be offered, and the order does not matter.
@@ -593,6 +525,115 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "eid_untrusted", "{e}");
+    }
+
+    #[test]
+    fn the_national_number_shows_nowhere() {
+        let offered = [fixture("ca-rsa.der")];
+        let v =
+            check_signature_certificate(&fixture("rsa-sign.der"), &offered, now(), &test_root())
+                .unwrap();
+        let mut shown = vec![format!("{v:?}"), format!("{v:#?}")];
+        for (leaf, ca) in [
+            ("expired-sign.der", "ca-rsa.der"),
+            ("other-sign.der", "other-ca.der"),
+            ("rsa-auth.der", "ca-rsa.der"),
+        ] {
+            let e =
+                check_signature_certificate(&fixture(leaf), &[fixture(ca)], now(), &test_root())
+                    .unwrap_err();
+            shown.extend([e.to_string(), format!("{e:?}"), format!("{:?}", e.params())]);
+        }
+        for text in shown {
+            assert!(!text.contains("85073003328"), "{text}");
+            assert!(!text.contains("073003"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_root_named_belgium_root_ca4_is_not_the_belgian_one() {
+        let offered = [fixture("other-ca.der"), fixture("other-root.der")];
+        let e = check_signature_certificate(
+            &fixture("other-sign.der"),
+            &offered,
+            now(),
+            &Anchors::belgian(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_untrusted", "{e}");
+        // Nor does the test PKI chain to the Belgian roots.
+        let e = check_signature_certificate(
+            &fixture("rsa-sign.der"),
+            &[fixture("ca-rsa.der"), fixture("root.der")],
+            now(),
+            &Anchors::belgian(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_untrusted", "{e}");
+    }
+
+    #[test]
+    fn the_real_citizen_and_foreigner_cas_chain_to_belgium_root_ca6() {
+        for ca in [
+            "belgium/CitizenCA202002.der",
+            "belgium/ForeignerCA202001.der",
+        ] {
+            let path = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap();
+            assert_eq!(
+                path.anchor,
+                "Belgium Root CA6, Kingdom of Belgium - Federal Government"
+            );
+            assert_eq!(path.certificates.len(), 2);
+            // Not valid after 2032-06-03.
+            let e = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                at("2032-06-04T00:00:00Z"),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_certificate_expired", "{e}");
+            // A CA is not a Signature certificate.
+            let e = check_signature_certificate(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_not_signature_certificate", "{e}");
+        }
+    }
+
+    #[test]
+    fn a_critical_extension_not_understood_breaks_the_path() {
+        let e = check_signature_certificate(
+            &fixture("extra/critical-sign.der"),
+            &[fixture("ca-rsa.der")],
+            at("2026-12-08T12:00:00Z"),
+            &test_root(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_chain", "{e}");
+        assert!(e.reason().contains("1.3.6.1.4.1.99999.1"), "{e}");
+    }
+
+    #[test]
+    fn the_holder_of_a_certificate_whose_path_does_not_hold() {
+        let other = signature_certificate_holder(&fixture("other-sign.der")).unwrap();
+        let tom = signature_certificate_holder(&fixture("rsa-sign.der")).unwrap();
+        assert_eq!(other.name, "Tom Hendrix");
+        assert!(other.same_person(&tom));
+        let anne = signature_certificate_holder(&fixture("ec-sign.der")).unwrap();
+        assert!(!anne.same_person(&tom));
+        let e = signature_certificate_holder(&fixture("rsa-auth.der")).unwrap_err();
+        assert_eq!(e.code(), "eid_not_signature_certificate");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::cms_check::{self, CmsProblem, Ess, Limits, SignedCms};
 use crate::der_scan;
 use crate::eid::Anchors;
 use crate::error::CodedJson;
-use crate::timestamp::chain::readable_name;
+use crate::x509::readable_name;
 
 /// The bounds an appended signature's CMS is read within: its `/Contents` (at most 64 KiB),
 /// nesting as a seal's (a timestamp token may sit in an unsigned attribute), and as many

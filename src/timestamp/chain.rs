@@ -1,308 +1,24 @@
-//! Certificates: reading them, their names, their extensions, the signature algorithms a
-//! token and its chain may use, and the walk from the TSA's signing certificate up to an
-//! anchor.
+//! What a TSA's certificates must be beyond any certificate's rules ([`crate::x509`]): the
+//! signing certificate for time-stamping, and its chain walked up to an [`Anchor`].
 
-use base64::Engine as _;
-use der::asn1::{Any, ObjectIdentifier};
-use der::{Decode, Encode, Tag, Tagged};
-use p256::ecdsa::signature::hazmat::PrehashVerifier;
-use sha2::{Digest, Sha256, Sha384, Sha512};
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
-use x509_cert::name::Name;
+use der::asn1::ObjectIdentifier;
 use x509_cert::Certificate;
 
 use super::{Anchor, TokenProblem, MAX_CHAIN};
+use crate::x509::{self, extended_key_usage, oid_name, Cert, Rules, Walked};
 
-pub(crate) const ID_SHA256: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub(crate) const ID_SHA384: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-pub(crate) const ID_SHA512: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
-const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-const SHA512_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
-const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
-const ECDSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
-const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const ID_CE_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
-const ID_CE_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
-const ID_CE_SUBJECT_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const ID_KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
-const ID_AT_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
-const ID_AT_O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 
-/// A hash function a token may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Hash {
-    /// Only for the ESS signing-certificate attribute, version 1.
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl Hash {
-    /// SHA-256, SHA-384 or SHA-512 by its OID (parameters absent or NULL); None otherwise.
-    pub(crate) fn sha2(oid: ObjectIdentifier, parameters: Option<&Any>) -> Option<Hash> {
-        if parameters.is_some_and(|p| p.tag() != Tag::Null || !p.value().is_empty()) {
-            return None;
-        }
-        match oid {
-            ID_SHA256 => Some(Hash::Sha256),
-            ID_SHA384 => Some(Hash::Sha384),
-            ID_SHA512 => Some(Hash::Sha512),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn digest(self, data: &[u8]) -> Vec<u8> {
-        match self {
-            Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
-            Hash::Sha256 => Sha256::digest(data).to_vec(),
-            Hash::Sha384 => Sha384::digest(data).to_vec(),
-            Hash::Sha512 => Sha512::digest(data).to_vec(),
-        }
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Hash::Sha1 => "SHA-1",
-            Hash::Sha256 => "SHA-256",
-            Hash::Sha384 => "SHA-384",
-            Hash::Sha512 => "SHA-512",
-        }
-    }
-}
-
-/// A signature scheme a token and its chain may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheme {
-    /// RSA PKCS #1 v1.5.
-    Rsa,
-    /// ECDSA on P-256 or P-384, the signature DER-encoded.
-    Ecdsa,
-}
-
-/// The scheme and hash a signature algorithm OID names (`rsaEncryption` names no hash).
-pub(crate) fn signature_algorithm(oid: ObjectIdentifier) -> Option<(Scheme, Option<Hash>)> {
-    Some(match oid {
-        RSA_ENCRYPTION => (Scheme::Rsa, None),
-        SHA256_WITH_RSA => (Scheme::Rsa, Some(Hash::Sha256)),
-        SHA384_WITH_RSA => (Scheme::Rsa, Some(Hash::Sha384)),
-        SHA512_WITH_RSA => (Scheme::Rsa, Some(Hash::Sha512)),
-        ECDSA_SHA256 => (Scheme::Ecdsa, Some(Hash::Sha256)),
-        ECDSA_SHA384 => (Scheme::Ecdsa, Some(Hash::Sha384)),
-        ECDSA_SHA512 => (Scheme::Ecdsa, Some(Hash::Sha512)),
-        _ => return None,
-    })
-}
-
-/// A readable name for an OID: its name in the registry, or the dotted form.
-pub(crate) fn oid_name(oid: &ObjectIdentifier) -> String {
-    match const_oid::db::DB.by_oid(oid) {
-        Some(name) => format!("{name} ({oid})"),
-        None => oid.to_string(),
-    }
-}
-
-/// Checks `signature` over `message` with the key of `cert`, by `scheme` with `hash`.
-pub(crate) fn verify(
-    cert: &Certificate,
-    scheme: Scheme,
-    hash: Hash,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), String> {
-    let spki = &cert.tbs_certificate.subject_public_key_info;
-    let key = spki
-        .subject_public_key
-        .as_bytes()
-        .ok_or("the public key is not a whole number of bytes")?;
-    let prehash = hash.digest(message);
-    let wrong = |_| "the signature does not verify".to_string();
-    match scheme {
-        Scheme::Rsa => {
-            use rsa::pkcs1::DecodeRsaPublicKey;
-            use rsa::pkcs1v15::{Signature, VerifyingKey};
-            if spki.algorithm.oid != RSA_ENCRYPTION {
-                return Err(format!(
-                    "an RSA signature, but the key is {}",
-                    oid_name(&spki.algorithm.oid)
-                ));
-            }
-            let key = rsa::RsaPublicKey::from_pkcs1_der(key)
-                .map_err(|e| format!("the RSA key cannot be read: {e}"))?;
-            let sig = Signature::try_from(signature).map_err(wrong)?;
-            match hash {
-                Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify_prehash(&prehash, &sig),
-                Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify_prehash(&prehash, &sig),
-                Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify_prehash(&prehash, &sig),
-                Hash::Sha1 => return Err("RSA with SHA-1 is not accepted".into()),
-            }
-            .map_err(wrong)
-        }
-        Scheme::Ecdsa => {
-            if spki.algorithm.oid != EC_PUBLIC_KEY {
-                return Err(format!(
-                    "an ECDSA signature, but the key is {}",
-                    oid_name(&spki.algorithm.oid)
-                ));
-            }
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
-                .ok_or("the EC key names no curve")?;
-            if hash == Hash::Sha1 {
-                return Err("ECDSA with SHA-1 is not accepted".into());
-            }
-            match curve {
-                P256 => {
-                    use p256::ecdsa::{Signature, VerifyingKey};
-                    let key = VerifyingKey::from_sec1_bytes(key)
-                        .map_err(|_| "the P-256 key cannot be read".to_string())?;
-                    let sig = Signature::from_der(signature).map_err(wrong)?;
-                    key.verify_prehash(&prehash, &sig).map_err(wrong)
-                }
-                P384 => {
-                    use p384::ecdsa::{Signature, VerifyingKey};
-                    let key = VerifyingKey::from_sec1_bytes(key)
-                        .map_err(|_| "the P-384 key cannot be read".to_string())?;
-                    let sig = Signature::from_der(signature).map_err(wrong)?;
-                    key.verify_prehash(&prehash, &sig).map_err(wrong)
-                }
-                other => Err(format!(
-                    "the EC curve {} is not accepted (P-256 and P-384 are)",
-                    oid_name(&other)
-                )),
-            }
-        }
-    }
-}
-
-/// Reads one certificate from its DER, which must be exactly DER (re-encoding gives the same
-/// bytes).
-pub(crate) fn parse_certificate(der: &[u8]) -> Result<Certificate, String> {
-    crate::der_scan::scan(der).map_err(|e| format!("not DER: {e}"))?;
-    let cert = Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
-    match cert.to_der() {
-        Ok(again) if again == der => Ok(cert),
-        _ => Err("the certificate is not in DER".into()),
-    }
-}
-
-/// The DER of the one `CERTIFICATE` block of a PEM text.
-pub(crate) fn pem_certificate(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let text = std::str::from_utf8(bytes).map_err(|_| "neither PEM text nor DER".to_string())?;
-    let count = text.matches(BEGIN).count();
-    if count == 0 {
-        return Err("neither a PEM certificate nor DER".into());
-    }
-    if count > 1 {
-        return Err(format!("{count} certificates; give one"));
-    }
-    let start = text.find(BEGIN).map(|i| i + BEGIN.len()).unwrap_or(0);
-    let end = text[start..]
-        .find(END)
-        .map(|i| start + i)
-        .ok_or("the PEM block has no END line")?;
-    let body: String = text[start..end]
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|e| format!("the PEM block is not base64: {e}"))
-}
-
-/// The common name and organization of `name`, joined by ", ", or the whole name when it has
-/// neither. It comes from a certificate, so it is made safe to show: control characters and
-/// invisible formatting characters (bidirectional overrides among them) are replaced, and it
-/// is cut to 200 characters ([`crate::shown::replaced`]).
-pub(crate) fn readable_name(name: &Name) -> String {
-    let find = |oid: ObjectIdentifier| {
-        name.0
-            .iter()
-            .flat_map(|rdn| rdn.0.iter())
-            .find(|atv| atv.oid == oid)
-            .and_then(|atv| directory_string(&atv.value))
-    };
-    let parts: Vec<String> = [find(ID_AT_CN), find(ID_AT_O)]
-        .into_iter()
-        .flatten()
-        .collect();
-    let text = if parts.is_empty() {
-        name.to_string()
-    } else {
-        parts.join(", ")
-    };
-    crate::shown::replaced(&text, 200)
-}
-
-pub(crate) fn directory_string(value: &Any) -> Option<String> {
-    let bytes = value.value();
-    match value.tag() {
-        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
-            String::from_utf8(bytes.to_vec()).ok()
-        }
-        Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
-        Tag::BmpString => {
-            if !bytes.len().is_multiple_of(2) {
-                return None;
-            }
-            let units = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-            char::decode_utf16(units)
-                .collect::<Result<String, _>>()
-                .ok()
-        }
-        _ => None,
-    }
-}
-
-/// The value of the extension `oid` of `cert`, and whether it is critical; an error when it
-/// appears more than once.
-pub(crate) fn extension(
-    cert: &Certificate,
-    oid: ObjectIdentifier,
-) -> Result<Option<(&[u8], bool)>, String> {
-    let mut found = cert
-        .tbs_certificate
-        .extensions
-        .iter()
-        .flatten()
-        .filter(|e| e.extn_id == oid);
-    let first = found.next();
-    if found.next().is_some() {
-        return Err(format!("the extension {} appears twice", oid_name(&oid)));
-    }
-    Ok(first.map(|e| (e.extn_value.as_bytes(), e.critical)))
-}
-
-/// The subject key identifier of `cert`, when it has one.
-pub(crate) fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
-    let (value, _) = extension(cert, ID_CE_SUBJECT_KEY_ID).ok()??;
-    der::asn1::OctetString::from_der(value)
-        .ok()
-        .map(|o| o.as_bytes().to_vec())
-}
+/// The time a token's certificates are checked at, in the words.
+pub(super) const WHEN: &str = "the timestamp's time";
 
 /// Whether `cert` is for time-stamping as RFC 3161 requires: an extended key usage extension,
 /// critical, whose only purpose is `id-kp-timeStamping`.
-pub(crate) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
-    let (value, critical) = extension(cert, ID_CE_EXT_KEY_USAGE)?
+pub(super) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
+    let (purposes, critical) = extended_key_usage(cert)?
         .ok_or("it has no extended key usage (time stamping is required)")?;
-    let eku = ExtendedKeyUsage::from_der(value)
-        .map_err(|e| format!("its extended key usage cannot be read: {e}"))?;
-    if eku.0 != [ID_KP_TIME_STAMPING] {
-        let names: Vec<String> = eku.0.iter().map(oid_name).collect();
+    if purposes != [ID_KP_TIME_STAMPING] {
+        let names: Vec<String> = purposes.iter().map(oid_name).collect();
         return Err(format!(
             "its extended key usage is {}, not time stamping alone",
             names.join(", ")
@@ -314,172 +30,25 @@ pub(crate) fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether `cert` is a CA certificate: basicConstraints with cA TRUE.
-pub(crate) fn check_ca(cert: &Certificate) -> Result<(), String> {
-    let (value, _) = extension(cert, ID_CE_BASIC_CONSTRAINTS)?
-        .ok_or("it has no basic constraints, so it is not a CA")?;
-    let bc = BasicConstraints::from_der(value)
-        .map_err(|e| format!("its basic constraints cannot be read: {e}"))?;
-    if !bc.ca {
-        return Err("its basic constraints say it is not a CA".into());
-    }
-    Ok(())
-}
-
-/// Whether `cert` is valid at `at` (seconds since the Unix epoch): notBefore ≤ at ≤ notAfter.
-pub(crate) fn check_valid_at(cert: &Certificate, at: i64) -> Result<(), String> {
-    let validity = &cert.tbs_certificate.validity;
-    let secs = |t: x509_cert::time::Time| {
-        i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
-    };
-    let (from, to) = (secs(validity.not_before), secs(validity.not_after));
-    if at < from {
-        return Err(format!(
-            "it is valid only from {}, after the timestamp's time",
-            validity.not_before
-        ));
-    }
-    if at > to {
-        return Err(format!(
-            "it was valid only until {}, before the timestamp's time",
-            validity.not_after
-        ));
-    }
-    Ok(())
-}
-
-/// The raw DER of the `tbsCertificate` inside a certificate's DER: what its issuer signed.
-fn tbs_bytes(cert_der: &[u8]) -> Result<&[u8], String> {
-    let inner = der_contents(cert_der, 0x30).ok_or("the certificate is not a SEQUENCE")?;
-    der_first(inner).ok_or_else(|| "the certificate has no tbsCertificate".to_string())
-}
-
-/// The contents of the single DER element `bytes` when its tag is `tag`.
-pub(crate) fn der_contents(bytes: &[u8], tag: u8) -> Option<&[u8]> {
-    let (t, header, len) = der_header(bytes)?;
-    (t == tag && header + len == bytes.len()).then(|| &bytes[header..])
-}
-
-/// The first whole DER element of `bytes`.
-pub(crate) fn der_first(bytes: &[u8]) -> Option<&[u8]> {
-    let (_, header, len) = der_header(bytes)?;
-    bytes.get(..header + len)
-}
-
-/// A DER element's tag (single-byte tags only), header length and content length, when
-/// `bytes` holds all of it.
-fn der_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
-    let tag = *bytes.first()?;
-    if tag & 0x1f == 0x1f {
-        return None;
-    }
-    let first = *bytes.get(1)?;
-    let (header, len) = if first < 0x80 {
-        (2, usize::from(first))
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let len = bytes
-            .get(2..2 + n)?
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        (2 + n, len)
-    };
-    (bytes.len() >= header.checked_add(len)?).then_some((tag, header, len))
-}
-
-/// Checks that `issuer`'s key made the signature of `cert` (whose DER is `cert_der`).
-pub(crate) fn check_issued_by(
-    cert: &Certificate,
-    cert_der: &[u8],
-    issuer: &Certificate,
-) -> Result<(), String> {
-    if cert.tbs_certificate.signature != cert.signature_algorithm {
-        return Err("its two signature algorithm fields differ".into());
-    }
-    let oid = cert.signature_algorithm.oid;
-    let (scheme, hash) = match signature_algorithm(oid) {
-        Some((scheme, Some(hash))) => (scheme, hash),
-        _ => {
-            return Err(format!(
-                "it is signed with {}, which is not accepted",
-                oid_name(&oid)
-            ))
-        }
-    };
-    let signature = cert
-        .signature
-        .as_bytes()
-        .ok_or("its signature is not a whole number of bytes")?;
-    verify(issuer, scheme, hash, tbs_bytes(cert_der)?, signature)
-}
-
-/// A certificate and its DER.
-pub(crate) struct Cert {
-    pub(crate) der: Vec<u8>,
-    pub(crate) cert: Certificate,
-}
-
-/// Walks from `signer` up through `carried` (the token's certificates) and `anchors`:
-/// Ok(true) when a certificate byte-equal to an anchor is reached, Ok(false) when no issuer is
-/// found or a self-issued certificate that is not an anchor is reached, timestamp_chain when
-/// an issuer's signature does not verify or an issuer is not a CA valid at `at`.
-pub(crate) fn walk(
+/// Walks from `signer` up through `carried` (the token's certificates) and `anchors`
+/// ([`x509::walk`], at most [`MAX_CHAIN`] certificates, issuers checked for cA alone): Ok(true)
+/// when an anchor is reached, Ok(false) when not, timestamp_chain when a link does not hold.
+pub(super) fn walk(
     signer: &Cert,
     carried: &[Cert],
     anchors: &[Anchor],
     at: i64,
 ) -> Result<bool, TokenProblem> {
-    let chain = |reason: String| TokenProblem::Chain { reason };
-    // Anchors first: when two certificates carry the issuer's name, the anchor is tried first.
-    let candidates: Vec<(&[u8], &Certificate)> = anchors
-        .iter()
-        .map(|a| (a.der.as_slice(), &a.cert))
-        .chain(carried.iter().map(|c| (c.der.as_slice(), &c.cert)))
-        .collect();
-    let (mut der, mut cert) = (signer.der.as_slice(), &signer.cert);
-    let mut depth = 0;
-    loop {
-        depth += 1;
-        if anchors.iter().any(|a| a.der == der) {
-            return Ok(true);
-        }
-        let tbs = &cert.tbs_certificate;
-        if tbs.issuer == tbs.subject {
-            return Ok(false);
-        }
-        let named: Vec<_> = candidates
-            .iter()
-            .filter(|(d, c)| c.tbs_certificate.subject == tbs.issuer && *d != der)
-            .collect();
-        if named.is_empty() {
-            return Ok(false);
-        }
-        if depth == MAX_CHAIN {
-            return Err(chain(format!("it is longer than {MAX_CHAIN} certificates")));
-        }
-        let mut failure = None;
-        let issuer = named.iter().find(|(_, issuer)| {
-            check_issued_by(cert, der, issuer)
-                .map_err(|e| failure.get_or_insert(e))
-                .is_ok()
-        });
-        let Some(&&(issuer_der, issuer)) = issuer else {
-            return match failure {
-                None => Ok(false),
-                Some(reason) => Err(chain(format!(
-                    "the certificate of {} is not signed by {}: {reason}",
-                    readable_name(&tbs.subject),
-                    readable_name(&tbs.issuer)
-                ))),
-            };
-        };
-        let issuer_name = readable_name(&issuer.tbs_certificate.subject);
-        check_valid_at(issuer, at)
-            .map_err(|e| chain(format!("the certificate of {issuer_name}: {e}")))?;
-        check_ca(issuer).map_err(|e| chain(format!("the certificate of {issuer_name}: {e}")))?;
-        (der, cert) = (issuer_der, issuer);
+    let anchors: Vec<&Cert> = anchors.iter().map(|a| &a.cert).collect();
+    let rules = Rules {
+        max: MAX_CHAIN,
+        constraints: false,
+        when: WHEN,
+        name: x509::readable_name,
+    };
+    match x509::walk(signer, carried, &anchors, at, &rules) {
+        Ok(Walked::Anchored(_)) => Ok(true),
+        Ok(Walked::Unanchored(_)) => Ok(false),
+        Err(reason) => Err(TokenProblem::Chain { reason }),
     }
 }

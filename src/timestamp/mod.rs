@@ -12,7 +12,7 @@
 //! Everything is read with bounds ([`MAX_TOKEN_BYTES`], [`MAX_CERTIFICATES`], [`MAX_CHAIN`])
 //! and every failure is a coded error: nothing here panics on input.
 
-pub(crate) mod chain;
+mod chain;
 #[cfg(feature = "fs")]
 mod http;
 mod request;
@@ -20,10 +20,8 @@ mod token;
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-use x509_cert::Certificate;
-
 use crate::error::{param, Coded, Params};
+use crate::x509::{self, Cert};
 
 #[cfg(feature = "fs")]
 pub use http::{ask, check_url};
@@ -48,8 +46,7 @@ pub const MAX_REPLY_HEADER_BYTES: usize = 16 << 10;
 /// A TSA the profile trusts: its certificate or a CA certificate above it (an anchor).
 #[derive(Clone)]
 pub struct Anchor {
-    der: Vec<u8>,
-    cert: Certificate,
+    cert: Cert,
 }
 
 impl fmt::Debug for Anchor {
@@ -74,15 +71,17 @@ impl Anchor {
         let der = if bytes.first() == Some(&0x30) {
             bytes.to_vec()
         } else {
-            chain::pem_certificate(bytes).map_err(unreadable)?
+            x509::pem_certificate(bytes).map_err(unreadable)?
         };
-        let cert = chain::parse_certificate(&der).map_err(unreadable)?;
-        Ok(Anchor { der, cert })
+        let cert = x509::parse_certificate(&der).map_err(unreadable)?;
+        Ok(Anchor {
+            cert: Cert { der, cert },
+        })
     }
 
     /// The certificate's DER.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.cert.der
     }
 
     /// The certificate as PEM.
@@ -99,13 +98,13 @@ impl Anchor {
 
     /// The SHA-256 of the certificate's DER, in lower-case hex.
     pub fn sha256(&self) -> String {
-        hex::encode(Sha256::digest(&self.der))
+        self.cert.sha256()
     }
 
     /// The certificate's subject, readable: its common name and organization
     /// ("Tweevoud Test TSA, Tweevoud Tests"), or the whole name when it has neither.
     pub fn subject(&self) -> String {
-        chain::readable_name(&self.cert.tbs_certificate.subject)
+        self.cert.subject()
     }
 }
 

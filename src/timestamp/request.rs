@@ -4,9 +4,9 @@ use der::asn1::BitString;
 use der::{Reader, SliceReader};
 use sha2::{Digest, Sha256};
 
-use super::chain::{oid_name, ID_SHA256};
 use super::token::{self, check_token};
 use super::{TokenProblem, TsaError, MAX_REPLY_BYTES};
+use crate::x509::{oid_name, ID_SHA256};
 
 /// The DER of the AlgorithmIdentifier of SHA-256, with NULL parameters (as `openssl ts`
 /// writes it).

@@ -6,10 +6,11 @@ use der::asn1::{Any, Int, ObjectIdentifier};
 use der::{Reader, SliceReader, Tag, Tagged};
 use x509_tsp::{Accuracy, MessageImprint};
 
-use super::chain::{self, oid_name, Hash};
+use super::chain;
 use super::{Anchor, Attested, TokenProblem, MAX_CERTIFICATES, MAX_TOKEN_BYTES};
 use crate::cms_check::{CmsProblem, Ess, Limits, SignedCms};
 use crate::der_scan;
+use crate::x509::{self, oid_name, Hash};
 
 pub(super) const ID_CT_TST_INFO: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -209,7 +210,7 @@ pub fn check_token(
     let at = tst.time.timestamp();
     chain::check_time_stamping(&signing.cert)
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
-    chain::check_valid_at(&signing.cert, at)
+    x509::check_valid_at(&signing.cert, at, chain::WHEN)
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
 
     // The chain.
@@ -217,7 +218,7 @@ pub fn check_token(
 
     Ok(Attested {
         time: tst.time,
-        tsa: chain::readable_name(&signing.cert.tbs_certificate.subject),
+        tsa: x509::readable_name(&signing.cert.tbs_certificate.subject),
         tsa_certificate_sha256: hex::encode(Hash::Sha256.digest(&signing.der)),
         serial: hex_number(&tst.serial),
         policy: tst.policy.to_string(),
