@@ -27,8 +27,8 @@ use crate::template::{Template, TemplateError, MAX_BLANKS};
 /// before timestamps existed, and every file without one since).
 pub const FORMAT: &str = "tweevoud-agreement/1";
 /// The `format` of an agreement file in which some signature carries trusted timestamps
-/// (`timestamps` in its record). A reader of `/1` refuses it, as it should: it cannot check
-/// them.
+/// (`timestamps` in its record) or its key's eID binding (`eid_binding`). A reader of `/1`
+/// refuses it, as it should: it cannot check them.
 pub const FORMAT_2: &str = "tweevoud-agreement/2";
 /// The most timestamps one signature carries.
 pub const MAX_TIMESTAMPS: usize = 4;
@@ -915,7 +915,10 @@ impl Agreement {
 
     /// The agreement file's bytes: pretty-printed JSON, UTF-8, ending in LF.
     pub fn to_json(&self) -> String {
-        let stamped = self.signatures.iter().any(|s| !s.timestamps.is_empty());
+        let stamped = self
+            .signatures
+            .iter()
+            .any(|s| !s.timestamps.is_empty() || s.eid_binding.is_some());
         let file = AgreementFile {
             format: if stamped { FORMAT_2 } else { FORMAT }.to_string(),
             template: TemplateRecord {
@@ -953,6 +956,16 @@ impl Agreement {
                 return Err(AgreementError::Json(format!(
                     "a signature carries more than {MAX_TIMESTAMPS} timestamps"
                 )));
+            }
+            if let Some(binding) = &record.eid_binding {
+                if file.format == FORMAT {
+                    return Err(AgreementError::Json(format!(
+                        "a signature carries an eID binding, which a {FORMAT} file does not have"
+                    )));
+                }
+                binding
+                    .check_limits()
+                    .map_err(|e| AgreementError::Json(format!("a signature's eID binding: {e}")))?;
             }
         }
         let actual = sha256_hex(file.template.text.as_bytes());

@@ -10,6 +10,7 @@
 //! The verdict never claims more than is known: valid signatures by keys that this profile
 //! neither owns nor verified are "valid, signers not confirmed", never "authentic".
 
+mod eid;
 #[cfg(feature = "fs")]
 mod on_disk;
 
@@ -28,6 +29,7 @@ use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
+pub use eid::{EidNote, JudgedBinding};
 #[cfg(feature = "fs")]
 pub use on_disk::{judge_file, ArchiveCheck};
 
@@ -194,6 +196,10 @@ impl Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TrustStatus {
+    /// A key that an eID binding the signature carries names: the Belgian state vouches for
+    /// its owner (the binding holds, its certificate chains to a Belgian root and was valid
+    /// when it signed).
+    Eid,
     /// One of this profile's own keys.
     OwnKey,
     /// A contact whose key this profile verified.
@@ -223,6 +229,9 @@ pub struct SignerTrust {
     pub fingerprint: String,
     /// In English, with how to confirm it when it is not.
     pub description: String,
+    /// What the eID binding confirms, for status `eid`; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eid: Option<JudgedBinding>,
 }
 
 impl SignerTrust {
@@ -236,6 +245,7 @@ impl SignerTrust {
             verified: None,
             fingerprint,
             description,
+            eid: None,
         };
         let Ok(key) = PublicKey::from_base64(&check.public_key) else {
             return unknown(String::new(), "a key that cannot be read".to_string());
@@ -291,6 +301,32 @@ impl SignerTrust {
             verified,
             fingerprint,
             description,
+            eid: None,
+        }
+    }
+
+    /// The trust in a key that an eID binding that holds names: confirmed by the state,
+    /// under the certificate's name (never the agreement's words), whatever the profile knows
+    /// of the key.
+    fn by_eid(self, binding: JudgedBinding, organisation: &str) -> SignerTrust {
+        let holder = binding.confirmation.holder.clone();
+        let mut description = format!("confirmed by Belgian eID: {holder}");
+        if binding
+            .notes
+            .iter()
+            .any(|n| matches!(n, EidNote::RevocationNotChecked { .. }))
+        {
+            description.push_str(" (revocation not checked)");
+        }
+        SignerTrust {
+            status: TrustStatus::Eid,
+            confirmed: true,
+            name: Some(holder),
+            organisation: Some(organisation.to_string()).filter(|o| !o.is_empty()),
+            verified: None,
+            fingerprint: self.fingerprint,
+            description,
+            eid: Some(binding),
         }
     }
 }
@@ -703,14 +739,28 @@ impl Judgement {
                 .map(|f| f.to_string())
                 .unwrap_or_default()
         };
+        let attested: Vec<Vec<JudgedTimestamp>> = verification
+            .signatures
+            .iter()
+            .map(|check| judged_timestamps(&agreement, check, &anchors))
+            .collect();
+        let bindings = eid::judge_bindings(&agreement, &mut verification, &attested);
         let signatures: Vec<JudgedSignature> = verification
             .signatures
             .iter()
-            .map(|check| JudgedSignature {
-                fingerprint_grouped: grouped(&check.fingerprint),
-                trust: SignerTrust::of(ctx.keyring, check),
-                attested: judged_timestamps(&agreement, check, &anchors),
-                check: check.clone(),
+            .zip(attested)
+            .zip(bindings)
+            .map(|((check, attested), binding)| {
+                let trust = SignerTrust::of(ctx.keyring, check);
+                JudgedSignature {
+                    fingerprint_grouped: grouped(&check.fingerprint),
+                    trust: match binding {
+                        Some(b) => trust.by_eid(b, &check.organisation),
+                        None => trust,
+                    },
+                    attested,
+                    check: check.clone(),
+                }
             })
             .collect();
         let seals = pdf
@@ -802,6 +852,23 @@ impl Judgement {
         let unconfirmed = || self.unconfirmed_signers().join(", ");
         let awaiting = self.awaiting.map(Party::as_str).unwrap_or("other party");
         match self.verdict.code {
+            VerdictCode::Authentic if self.signatures.iter().any(|s| s.trust.eid.is_some()) => {
+                let who: Vec<String> = self
+                    .signatures
+                    .iter()
+                    .map(|s| match &s.trust.eid {
+                        Some(eid) if eid.confirmation.revocation == crate::eid::Revocation::NotChecked => {
+                            format!("{} by Belgian eID, revocation not checked", eid.confirmation.holder)
+                        }
+                        Some(eid) => format!("{} by Belgian eID", eid.confirmation.holder),
+                        None => s.trust.description.clone(),
+                    })
+                    .collect();
+                format!(
+                    "authentic and complete: both parties signed, nothing was changed since, and both signers are confirmed ({})",
+                    who.join("; ")
+                )
+            }
             VerdictCode::Authentic => {
                 "authentic and complete: both parties signed, nothing was changed since, and you know both signers' keys".to_string()
             }

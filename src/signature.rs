@@ -97,6 +97,15 @@ pub struct SignatureRecord {
     /// a timestamp added later changes no signature.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<TimestampRecord>,
+    /// The binding of the signer's key to its owner's eID (`tweevoud-agreement/2`), put in
+    /// by signing with a bound key. Not part of the record hash: signed by the key itself
+    /// (and the eID), it vouches for itself, and names the key, not this signature.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
+    pub eid_binding: Option<crate::eid::Binding>,
 }
 
 /// A trusted timestamp kept with a signature.
@@ -116,6 +125,11 @@ pub trait Signer {
     /// The key's companion for sealing PDFs (`crate::seal`), bound by this key; `None` only
     /// for the chance of about 2^-2048 that no companion can be derived.
     fn seal_key(&self) -> Option<crate::seal::SealKey>;
+    /// The key's binding to its owner's eID, when it has one: signing puts it in the
+    /// signature's record.
+    fn eid_binding(&self) -> Option<&crate::eid::Binding> {
+        None
+    }
 }
 
 impl Signer for ed25519_dalek::SigningKey {
@@ -208,6 +222,7 @@ impl SignatureRecord {
             statement,
             signature: B64.encode(sig),
             timestamps: Vec::new(),
+            eid_binding: signer.eid_binding().cloned(),
         }
     }
 

@@ -420,7 +420,7 @@ impl Agreement {
 }
 
 /// Whether two spellings name the same person (case, accents' composition and spacing aside).
-fn same_person(a: &str, b: &str) -> bool {
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let norm = |s: &str| {
         s.nfc()

@@ -294,6 +294,15 @@ pub enum Reason {
         /// What does not hold.
         problem: crate::timestamp::TokenProblem,
     },
+    /// The eID binding a signature carries does not confirm its signer (judged against the
+    /// anchors of the process: the judgement's, not verification's, since validity never
+    /// depends on what a verifier trusts).
+    EidBinding {
+        /// The signatory whose record carries it.
+        signer: String,
+        /// What does not hold.
+        problem: crate::eid::BindingProblem,
+    },
     /// The signature timestamp of a seal does not hold.
     SealTimestamp {
         /// Which seal.
@@ -378,6 +387,15 @@ impl Reason {
         "timestamp_signature",
         "timestamp_certificate",
         "timestamp_chain",
+        "eid_binding_unreadable",
+        "eid_binding_key",
+        "eid_binding_signature",
+        "eid_certificate_unreadable",
+        "eid_not_signature_certificate",
+        "eid_certificate_expired",
+        "eid_chain",
+        "eid_untrusted",
+        "eid_certificate_revoked",
         "damaged_agreement_file",
         "damaged_exemplar",
         "pdf_without_agreement",
@@ -440,6 +458,7 @@ impl Coded for Reason {
             Reason::Timestamp { problem, .. } | Reason::SealTimestamp { problem, .. } => {
                 problem.code()
             }
+            Reason::EidBinding { problem, .. } => problem.code(),
             Reason::LabelMismatch { .. } => "label_mismatch",
             Reason::Unreadable { kind, .. } => match kind {
                 FileKind::AgreementFile => "damaged_agreement_file",
@@ -578,6 +597,9 @@ impl Coded for Reason {
             ),
             Reason::SealTimestamp { number, problem } => {
                 crate::error::with_params(vec![crate::error::param("seal", number)], problem)
+            }
+            Reason::EidBinding { signer, problem } => {
+                crate::error::with_params(vec![crate::error::param("signer", signer)], problem)
             }
         }
     }
@@ -764,6 +786,9 @@ impl fmt::Display for Reason {
             ),
             Reason::SealTimestamp { number, problem } => {
                 write!(f, "the timestamp of seal {number} does not hold: {problem}")
+            }
+            Reason::EidBinding { signer, problem } => {
+                write!(f, "the eID binding of {signer}'s key does not hold: {problem}")
             }
             Reason::ForeignUpdate => f.write_str(
                 "the PDF was changed after Tweevoud wrote it: it holds an update that is not a Tweevoud seal",
@@ -1486,6 +1511,7 @@ mod tests {
 
     #[test]
     fn every_reason_has_its_own_code() {
+        use crate::eid::{BindingProblem, PathProblem};
         let s = || String::from("x");
         let all = [
             Reason::Signature(SignatureError::BadPublicKey),
@@ -1648,6 +1674,45 @@ mod tests {
             Reason::LabelMismatch {
                 label: s(),
                 state: Status::Complete,
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Unreadable { reason: s() },
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::OtherKey { reason: s() },
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::EidSignature { reason: s() },
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Path(PathProblem::Unreadable { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Path(PathProblem::NotSignature { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Path(PathProblem::Expired { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Path(PathProblem::Chain { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Path(PathProblem::Untrusted { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Revoked {
+                    revoked: s(),
+                    time: s(),
+                },
             },
             Reason::Unreadable {
                 kind: FileKind::AgreementFile,

@@ -116,6 +116,7 @@ fn error_codes() -> Vec<&'static str> {
         tweevoud_web::WebError::CODES,
         // The card's errors reach the window when it signs with an eID.
         tweevoud::eid::CardError::CODES,
+        tweevoud::eid::BindError::CODES,
     ]
     .concat()
 }
@@ -149,6 +150,7 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         SignatureError::CODES,
         // An eID certificate's problems are reasons of a binding or a qualified seal.
         tweevoud::eid::PathProblem::CODES,
+        tweevoud::eid::BindingProblem::CODES,
         tweevoud::eid::OcspProblem::CODES,
     ]
     .concat();
@@ -177,7 +179,12 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         ("reason_", owned(&reasons), vec![""]),
         ("strength_reason_", owned(StrengthReason::CODES), vec![""]),
         // What is odd about a signing time next to the time a TSA attests.
-        ("note_", owned(TimeNote::CODES), vec![""]),
+        // And what is to know of a signer confirmed by eID.
+        (
+            "note_",
+            owned(&[TimeNote::CODES, tweevoud::judgement::EidNote::CODES].concat()),
+            vec![""],
+        ),
         // A verdict has a title and a text.
         (
             "verdict_",
@@ -186,7 +193,7 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         ),
         (
             "trust_",
-            variants!(TrustStatus: OwnKey, VerifiedContact, UnverifiedContact, Unknown),
+            variants!(TrustStatus: Eid, OwnKey, VerifiedContact, UnverifiedContact, Unknown),
             vec![""],
         ),
         (

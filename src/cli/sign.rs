@@ -187,6 +187,22 @@ fn print_judgement(path: &Path, j: &Judgement) {
                 " — NOT CONFIRMED"
             }
         );
+        if let Some(eid) = &s.trust.eid {
+            let c = &eid.confirmation;
+            outln!(
+                "    eID Signature certificate under {}, valid until {}; revocation: {}",
+                safe(&c.root),
+                safe(&c.valid_until),
+                match &c.revocation {
+                    tweevoud::eid::Revocation::Good { this_update } =>
+                        format!("not revoked (OCSP answer of {})", safe(this_update)),
+                    tweevoud::eid::Revocation::NotChecked => "not checked".to_string(),
+                }
+            );
+            for n in &eid.notes {
+                outln!("    note: {}", safe(n));
+            }
+        }
         if s.attested.is_empty() && c.valid {
             outln!("    no trusted timestamp: the signing time rests on the signer's word");
         }

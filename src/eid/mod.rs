@@ -6,6 +6,7 @@
 //! browser edition checks the same way. What the rules are, and their limits, is specified in
 //! `docs/eid-certificates.md`.
 
+pub mod binding;
 mod holder;
 mod ocsp;
 mod pki;
@@ -15,6 +16,10 @@ mod trusted;
 
 use crate::error::{param, Coded, Params};
 
+pub use binding::{
+    BindError, Binding, BindingProblem, BindingStatement, Confirmation, Confirmed, Revocation,
+    MAX_BINDING_BYTES,
+};
 pub use holder::{Holder, NationalNumber};
 pub use ocsp::{
     check_ocsp, ocsp_request, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,

@@ -29,6 +29,7 @@ pub struct UnlockedKey {
     signing: SigningKey,
     public: PublicKey,
     info: KeyInfo,
+    binding: Option<crate::eid::Binding>,
 }
 
 impl UnlockedKey {
@@ -136,6 +137,7 @@ impl UnlockedKey {
             signing,
             public,
             info,
+            binding: None,
         })
     }
 
@@ -160,6 +162,7 @@ impl UnlockedKey {
             signing,
             public,
             info,
+            binding: None,
         })
     }
     /// Signs `message` (Ed25519, RFC 8032): the 64-byte signature.
@@ -176,6 +179,22 @@ impl UnlockedKey {
     pub fn info(&self) -> &KeyInfo {
         &self.info
     }
+
+    /// The key with its eID binding, which every signature it makes then carries. The
+    /// binding must be of this key, and both its signatures must hold.
+    pub fn with_binding(
+        mut self,
+        binding: crate::eid::Binding,
+    ) -> Result<UnlockedKey, crate::eid::BindingProblem> {
+        binding.check_own(&self.public.to_bytes())?;
+        self.binding = Some(binding);
+        Ok(self)
+    }
+
+    /// Its eID binding, when it has one.
+    pub fn binding(&self) -> Option<&crate::eid::Binding> {
+        self.binding.as_ref()
+    }
 }
 
 impl crate::signature::Signer for UnlockedKey {
@@ -189,6 +208,10 @@ impl crate::signature::Signer for UnlockedKey {
 
     fn seal_key(&self) -> Option<crate::seal::SealKey> {
         self.signing.seal_key()
+    }
+
+    fn eid_binding(&self) -> Option<&crate::eid::Binding> {
+        self.binding.as_ref()
     }
 }
 

@@ -8,6 +8,9 @@
 //! - `key.json`: what the key is for ([`KeyInfo`]): name, organisation, function, creation
 //!   time and fingerprint. Written last: a directory without it is an unfinished key and is
 //!   ignored.
+//! - `eid-binding.json`: the key's binding to its owner's eID ([`crate::eid::Binding`], its
+//!   canonical JSON), when the key was bound ([`KeyStore::bind`]); every signature the key
+//!   makes then carries it.
 //!
 //! Every file is written atomically (a reader never sees half a file) in a directory that is
 //! private to the user (mode 0700).
@@ -39,6 +42,7 @@ const MAX_METADATA_BYTES: u64 = 64 << 10;
 const SECRET_FILE: &str = "secret.pem";
 const PUBLIC_FILE: &str = "public.pem";
 const META_FILE: &str = "key.json";
+const BINDING_FILE: &str = "eid-binding.json";
 
 /// Reads a PEM key file (public or secret) of at most [`MAX_PEM_BYTES`], as UTF-8 text in
 /// memory that is wiped when dropped. A larger file, or one that never ends, is refused
@@ -75,6 +79,8 @@ pub struct KeyPaths {
     pub public: PathBuf,
     /// The metadata.
     pub metadata: PathBuf,
+    /// The key's eID binding, when it was bound.
+    pub binding: PathBuf,
 }
 
 /// The signing keys of a profile (see the module docs for the layout).
@@ -103,6 +109,7 @@ impl KeyStore {
             secret: dir.join(SECRET_FILE),
             public: dir.join(PUBLIC_FILE),
             metadata: dir.join(META_FILE),
+            binding: dir.join(BINDING_FILE),
             dir,
         }
     }
@@ -260,7 +267,54 @@ impl KeyStore {
         let info = self.get(selector)?;
         let path = self.paths(info.fingerprint()).secret;
         let pem = read_pem_file(&path)?;
-        UnlockedKey::unlock_from(&pem, passphrase, info, Some(&path))
+        let binding = self.binding(&info)?;
+        let key = UnlockedKey::unlock_from(&pem, passphrase, info, Some(&path))?;
+        match binding {
+            Some(binding) => key.with_binding(binding).map_err(|e| KeyError::Corrupt {
+                path: path.with_file_name(BINDING_FILE),
+                reason: e.to_string(),
+            }),
+            None => Ok(key),
+        }
+    }
+
+    /// The eID binding kept with a stored key, if it was bound: read within its limits, of
+    /// this key, both its signatures holding ([`KeyError::Corrupt`] otherwise).
+    pub fn binding(&self, info: &KeyInfo) -> Result<Option<crate::eid::Binding>, KeyError> {
+        let path = self.paths(info.fingerprint()).binding;
+        let bytes = match read_limited(&path, crate::eid::MAX_BINDING_BYTES as u64) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        let corrupt = |reason: String| KeyError::Corrupt {
+            path: path.clone(),
+            reason,
+        };
+        let text = String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))?;
+        let binding = crate::eid::Binding::from_json(&text).map_err(|e| corrupt(e.to_string()))?;
+        binding
+            .check_own(&self.public_key(info)?.to_bytes())
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(Some(binding))
+    }
+
+    /// Keeps the eID binding of `key` (made by [`crate::eid::Binding::make`], given it by
+    /// [`UnlockedKey::with_binding`], which checked that it is of this key and that both its
+    /// signatures hold) with the stored key, in place of any it had. From then on every
+    /// signature the key makes carries it. A key without a binding is left as it is.
+    pub fn bind(&self, key: &UnlockedKey) -> Result<(), KeyError> {
+        let Some(binding) = key.binding() else {
+            return Ok(());
+        };
+        let info = self
+            .find(&key.public().fingerprint())?
+            .ok_or_else(|| KeyError::NotFound {
+                selector: key.public().fingerprint().to_string(),
+                dir: self.dir.clone(),
+            })?;
+        let path = self.paths(info.fingerprint()).binding;
+        write_atomic(&path, binding.to_json().as_bytes()).map_err(io_error(&path))
     }
 }
 

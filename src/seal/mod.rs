@@ -118,6 +118,11 @@ impl SealKey {
     pub fn ed25519(&self) -> &[u8; 32] {
         &self.ed25519
     }
+
+    /// The companion's public key, uncompressed SEC1 (65 bytes): what an eID binding names.
+    pub fn point(&self) -> [u8; 65] {
+        point_of(self.companion.verifying_key())
+    }
 }
 
 fn point_of(key: &P256Key) -> [u8; 65] {
