@@ -19,9 +19,10 @@ use tempfile::TempDir;
 use tweevoud::pdf::{self, Exemplar};
 use tweevoud::{judge, Context, Party};
 
-/// A key and a self-signed certificate made with openssl, for pyHanko to sign with.
+/// A key and a certificate for pyHanko to sign with (and the CA certificates it adds).
 struct Signer {
     dir: TempDir,
+    chain: Option<PathBuf>,
 }
 
 impl Signer {
@@ -52,7 +53,20 @@ impl Signer {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Signer { dir }
+        Signer { dir, chain: None }
+    }
+
+    /// An eID test card's Signature key and certificate (tests/fixtures/eid), its Citizen CA
+    /// carried in the signature.
+    fn card(name: &str, ca: &str) -> Signer {
+        let dir = TempDir::new().unwrap();
+        let fixture = |f: &str| common::fixture(&format!("eid/{f}"));
+        std::fs::copy(fixture(&format!("{name}.key")), dir.path().join("key.pem")).unwrap();
+        std::fs::copy(fixture(&format!("{name}.pem")), dir.path().join("cert.pem")).unwrap();
+        Signer {
+            dir,
+            chain: Some(fixture(&format!("{ca}.pem"))),
+        }
     }
 
     /// `pdf` with pyHanko's signature appended in field `field`: invisible, or in a visible
@@ -73,6 +87,11 @@ impl Signer {
             .arg(&key)
             .arg("--cert")
             .arg(&cert)
+            .args(
+                self.chain
+                    .iter()
+                    .flat_map(|c| [OsStr::new("--chain"), c.as_os_str()]),
+            )
             .arg("--no-pass")
             .arg(&input)
             .arg(&output)
@@ -222,6 +241,55 @@ fn the_cli_reports_the_signature_and_keeps_its_exit_code() {
     );
     let answer = common::verify_answer(&verify(&with_other, true).stdout);
     assert_eq!(answer["other_signatures"][0]["valid"], true, "{answer}");
+}
+
+/// A signature by an eID test card's key is trusted when its chain reaches the eID anchors: the
+/// tests' root, which only a debug build trusts, and only when `TWEEVOUD_TEST_EID_ROOTS` names
+/// it; a card of a root no one trusts (`other-sign`) holds but is not trusted.
+#[test]
+fn an_eid_signature_appended_by_another_tool_is_trusted_through_the_eid_anchors() {
+    let one = exemplar();
+    let tom = Signer::card("rsa-sign", "ca-rsa").sign(&one, "Tom", false);
+    let other = Signer::card("other-sign", "other-ca").sign(&tom, "Other", false);
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("signed.pdf");
+    std::fs::write(&file, &other).unwrap();
+    let verify = |roots: Option<PathBuf>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweevoud"));
+        cmd.env("TWEEVOUD_DATA_DIR", dir.path().join("profile"))
+            .env_remove("TWEEVOUD_TEST_EID_ROOTS")
+            .args(["verify", "--json"])
+            .arg(&file);
+        if let Some(roots) = roots {
+            cmd.env("TWEEVOUD_TEST_EID_ROOTS", roots);
+        }
+        common::verify_answer(&cmd.output().unwrap().stdout)
+    };
+    let trust = |answer: &Value| -> Vec<(String, bool, bool)> {
+        others(answer)
+            .iter()
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap().to_string(),
+                    o["valid"] == true,
+                    o["trusted"] == true,
+                )
+            })
+            .collect()
+    };
+    let with_root = verify(Some(common::fixture("eid/root.pem")));
+    assert_eq!(verdict(&with_root), verdict(&judged(&one)));
+    assert_eq!(
+        trust(&with_root),
+        [
+            ("Tom Hendrix (Signature)".to_string(), true, true),
+            ("Tom Hendrix (Signature)".to_string(), true, false)
+        ]
+    );
+    let without = verify(None);
+    assert!(trust(&without)
+        .iter()
+        .all(|(_, valid, trusted)| *valid && !trusted));
 }
 
 #[test]
