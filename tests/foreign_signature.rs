@@ -346,7 +346,7 @@ fn fail_an_update_that_changes_what_is_shown_is_a_foreign_update() {
 }
 
 /// Hostile updates after a valid invisible signature: many objects, values nested deep, a
-/// huge /Contents, many updates. Each is refused (`foreign_update`, or the PDF is not read)
+/// catalog of many keys, a huge /Contents, many updates. Each is refused (`foreign_update`, or the PDF is not read)
 /// by the real binary held to 10 s of CPU and 1 GiB, without a panic.
 #[test]
 fn fail_hostile_updates_are_refused_within_limits() {
@@ -360,6 +360,16 @@ fn fail_hostile_updates_are_refused_within_limits() {
         "<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.pkcs7.detached/ByteRange[0 1 2 3]/Contents<{}>>>",
         "00".repeat(8 << 20)
     );
+    // The catalog written again with 20,000 keys.
+    let catalog = {
+        let text = String::from_utf8_lossy(&one);
+        let at = text.find("/Type/Catalog").unwrap();
+        let obj = text[..at].rfind(" 0 obj").unwrap();
+        let line = text[..obj].rfind('\n').unwrap() + 1;
+        text[line..obj].parse::<u32>().unwrap()
+    };
+    let keys: String = (0..20_000).map(|i| format!("/K{i} {i}")).collect();
+    let many_keys = format!("<</Type/Catalog/Pages 1 0 R{keys}>>");
     let mut chained = signed.clone();
     for _ in 0..12 {
         chained = pdf_update::append_update(&chained, &[(900, "null".to_string())]);
@@ -367,6 +377,10 @@ fn fail_hostile_updates_are_refused_within_limits() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("many objects", pdf_update::append_update(&signed, &many)),
         ("deep", pdf_update::append_update(&signed, &[(900, deep)])),
+        (
+            "many keys",
+            pdf_update::append_update(&signed, &[(catalog, many_keys)]),
+        ),
         (
             "huge contents",
             pdf_update::append_update(&signed, &[(900, huge)]),
