@@ -358,12 +358,6 @@ pub trait Keyring {
     fn timestamp_anchors(&self) -> Vec<crate::timestamp::Anchor> {
         Vec::new()
     }
-
-    /// The roots an eID certificate must chain to, for this keyring: a signature another
-    /// program appended to an exemplar is trusted when its certificate does. None by default.
-    fn eid_anchors(&self) -> crate::eid::Anchors {
-        crate::eid::Anchors::none()
-    }
 }
 
 /// Own keys and contacts held in memory, e.g. those a browser holds: the same trust as a

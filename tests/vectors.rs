@@ -1871,7 +1871,19 @@ const NOT_FROM_A_FILE: &[(&str, &str)] = &[
     ),
     (
         "eid_revocation_not_checked",
-        "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)",
+        "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)"
+    ),
+    (
+        "cms_unreadable",
+        "reported in other_signatures beside the verdict, not a problem of the file (tests/foreign_signature.rs, src/cms_check.rs)",
+    ),
+    (
+        "cms_signature",
+        "reported in other_signatures beside the verdict, not a problem of the file (tests/foreign_signature.rs, src/cms_check.rs)",
+    ),
+    (
+        "cms_certificate",
+        "reported in other_signatures beside the verdict, not a problem of the file (src/cms_check.rs)",
     ),
     (
         "stated_after_timestamp",
@@ -2231,6 +2243,24 @@ fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)>
     add(
         "foreign_update-end-of-line-after-eof",
         after,
+        "altered",
+        &["foreign_update"],
+    );
+    // Updates another program appended that do more than add a signature (docs/pdf.md,
+    // "Other tools' signatures").
+    let content = common::pdf_update::content_object(&one);
+    add(
+        "foreign_update-content-stream-replaced",
+        common::pdf_update::append_update(
+            &one,
+            &[(content, "<</Length 0>>stream\n\nendstream".to_string())],
+        ),
+        "altered",
+        &["foreign_update"],
+    );
+    add(
+        "foreign_update-visible-signature-widget",
+        common::pdf_update::with_visible_signature_widget(&one),
         "altered",
         &["foreign_update"],
     );
