@@ -791,13 +791,15 @@ impl Judgement {
                 }
             })
             .collect();
-        let eid_anchors = ctx.keyring.map(|k| k.eid_anchors()).unwrap_or_default();
-        let other_signatures = pdf
-            .iter()
-            .flat_map(|p| &p.other_signatures)
+        let others = pdf.iter().flat_map(|p| &p.other_signatures);
+        // The eID anchors are read only when there is a signature to judge by them.
+        let eid_anchors = others.clone().next().map(|_| eid::trusted_roots());
+        let other_signatures = others
             .map(|other| {
                 let mut other = other.clone();
-                other.judge_trust(&eid_anchors);
+                if let Some(anchors) = &eid_anchors {
+                    other.judge_trust(anchors);
+                }
                 other
             })
             .collect();
@@ -857,7 +859,9 @@ impl Judgement {
                     .signatures
                     .iter()
                     .map(|s| match &s.trust.eid {
-                        Some(eid) if eid.confirmation.revocation == crate::eid::Revocation::NotChecked => {
+                        Some(eid)
+                            if eid.confirmation.revocation == crate::eid::Revocation::NotChecked =>
+                        {
                             format!("{} by Belgian eID, revocation not checked", eid.confirmation.holder)
                         }
                         Some(eid) => format!("{} by Belgian eID", eid.confirmation.holder),

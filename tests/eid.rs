@@ -308,3 +308,206 @@ fn ocsp_answers_are_fetched_from_the_certificates_responder() {
         assert!(said.contains(&format!("{leaf}.pem: {expected}")), "{said}");
     }
 }
+
+/// A passphrase for the story's keys.
+const PASS: &str = "Dilsen-Stokkem 428 Rijksweg";
+
+/// `tweevoud` for one side of the story: its profile `data`, its token `hsm`, the tests' root
+/// `root` trusted, the PIN and the passphrase given, and the machine's clock (the live OCSP
+/// answers say the time they are made).
+fn side(data: &std::path::Path, hsm: &SoftHsm, root: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = tweevoud(data, hsm);
+    cmd.env_remove("TWEEVOUD_NOW")
+        .env("TWEEVOUD_TEST_EID_ROOTS", root)
+        .env("TWEEVOUD_PASSPHRASE", PASS)
+        .env("TWEEVOUD_PIN", common::token::PIN);
+    cmd
+}
+
+/// `eid bind --key NAME --pkcs11-module SOFTHSM`.
+fn bind(mut cmd: assert_cmd::Command, hsm: &SoftHsm, key: &str) -> assert_cmd::Command {
+    cmd.args(["eid", "bind", "--key", key, "--pkcs11-module"])
+        .arg(hsm.module());
+    cmd
+}
+
+/// The story with both cards: each party binds its key to its eID (the live responder's OCSP
+/// answer kept), the DPA is signed by both, and a third profile, which knows neither signer,
+/// finds it authentic: the bindings confirm them.
+#[test]
+fn both_parties_bind_and_the_agreement_is_confirmed_by_the_eid() {
+    let pki = common::ocsp::Pki::new();
+    let root = pki.dir().join("root.pem");
+    let (tom_hsm, anne_hsm) = (
+        SoftHsm::card_from(pki.dir(), CardKind::Rsa),
+        SoftHsm::card_from(pki.dir(), CardKind::Ec),
+    );
+    let (tom, anne, judge) = (
+        tempfile::TempDir::new().unwrap(),
+        tempfile::TempDir::new().unwrap(),
+        tempfile::TempDir::new().unwrap(),
+    );
+    let tom_side = || side(tom.path(), &tom_hsm, &root);
+    let anne_side = || side(anne.path(), &anne_hsm, &root);
+
+    cli::make_key(tom_side(), &cli::TOM).assert().success();
+    {
+        let _responder = pki.responder("rsa");
+        bind(tom_side(), &tom_hsm, cli::TOM.name)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("revocation: not revoked"))
+            .stdout(predicates::str::contains(
+                "bound Tom Hendrix (Xtreme Internet Solutions BV) to the eID of Tom Hendrix, the OCSP answer kept",
+            ));
+    }
+    cli::make_key(anne_side(), &cli::ANNE).assert().success();
+    {
+        let _responder = pki.responder("ec");
+        bind(anne_side(), &anne_hsm, cli::ANNE.name)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("the OCSP answer kept"));
+    }
+    for profile in [tom.path(), anne.path()] {
+        let kept = snapshot(&profile.join("keys"))
+            .into_iter()
+            .find(|(p, _)| p.ends_with("eid-binding.json"))
+            .expect("the binding kept with the key");
+        let binding: serde_json::Value = serde_json::from_slice(&kept.1).unwrap();
+        assert!(binding["ocsp"].is_string(), "{binding}");
+    }
+
+    let draft = tom.path().join("dpa.tweevoud");
+    cli::new_dpa(tom_side(), &draft).assert().success();
+    cli::sign(tom_side(), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer", "--no-timestamp"])
+        .assert()
+        .success();
+    let received = anne.path().join("dpa.tweevoud");
+    std::fs::copy(&draft, &received).unwrap();
+    cli::fill_customer(anne_side(), &received)
+        .assert()
+        .success();
+    cli::sign(anne_side(), &received, &cli::ANNE)
+        .arg("--no-timestamp")
+        .assert()
+        .success();
+
+    let judge_hsm = SoftHsm::empty();
+    let verify = |root: &std::path::Path| {
+        let mut cmd = side(judge.path(), &judge_hsm, root);
+        cmd.arg("verify").arg(&received);
+        cmd
+    };
+    let out = verify(&root)
+        .arg("--json")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let answer = common::verify_answer(&out);
+    assert_eq!(
+        common::verdict_and_codes(&answer).0,
+        "authentic",
+        "{answer:#}"
+    );
+    let text = verify(&root).assert().code(0).get_output().stdout.clone();
+    let text = String::from_utf8(text).unwrap();
+    for name in ["Tom Hendrix", "Anne-Marie D'Hondt"] {
+        assert!(
+            text.contains(&format!("confirmed by Belgian eID: {name}")),
+            "{text}"
+        );
+    }
+    // Without the tests' root, the same bindings confirm no one.
+    let judge_data = judge.path();
+    let mut untrusting = tweevoud(judge_data, &judge_hsm);
+    untrusting
+        .env_remove("TWEEVOUD_NOW")
+        .arg("verify")
+        .arg(&received);
+    let status = untrusting.assert().get_output().status.code();
+    assert_ne!(status, Some(0), "only the tests' root makes them confirmed");
+}
+
+/// A wrong PIN, the last try, a blocked PIN, a missing module, no card: `eid bind` gives each
+/// its code, exit 2, and the profile is as it was.
+#[test]
+fn bind_failures_change_nothing() {
+    use cli::says_code;
+    use common::token::{CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED};
+
+    let root = common::token::fixtures().join("root.pem");
+    let hsm = SoftHsm::card(CardKind::Rsa);
+    let data = tempfile::TempDir::new().unwrap();
+    cli::make_key(side(data.path(), &hsm, &root), &cli::TOM)
+        .assert()
+        .success();
+    let before = snapshot(data.path());
+    let refused = |mut cmd: assert_cmd::Command, code: &'static str| {
+        let out = cmd
+            .assert()
+            .code(2)
+            .stderr(says_code(code))
+            .get_output()
+            .clone();
+        assert_eq!(snapshot(data.path()), before, "{code}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let mut wrong = bind(side(data.path(), &hsm, &root), &hsm, cli::TOM.name);
+    wrong.env("TWEEVOUD_PIN", "9999");
+    let words = refused(wrong, "eid_pin_wrong");
+    assert!(!words.contains("9999"), "the PIN is never said: {words}");
+    let mut declined = bind(side(data.path(), &hsm, &root), &hsm, cli::TOM.name);
+    declined.env("TWEEVOUD_PIN", "");
+    refused(declined, "eid_pin_cancelled");
+    hsm.set_token_flags("BELPIC", CKF_USER_PIN_FINAL_TRY);
+    let mut last = bind(side(data.path(), &hsm, &root), &hsm, cli::TOM.name);
+    last.env("TWEEVOUD_PIN", "9999");
+    let words = refused(last, "eid_pin_wrong");
+    assert!(words.contains("1 try left"), "{words}");
+    hsm.set_token_flags("BELPIC", CKF_USER_PIN_LOCKED);
+    refused(
+        bind(side(data.path(), &hsm, &root), &hsm, cli::TOM.name),
+        "eid_pin_blocked",
+    );
+    let mut no_module = side(data.path(), &hsm, &root);
+    no_module.args([
+        "eid",
+        "bind",
+        "--key",
+        cli::TOM.name,
+        "--pkcs11-module",
+        "/nonexistent/libbeidpkcs11.so",
+    ]);
+    refused(no_module, "eid_no_module");
+    let empty = SoftHsm::empty();
+    refused(
+        bind(side(data.path(), &empty, &root), &empty, cli::TOM.name),
+        "eid_no_card",
+    );
+    // A card whose certificate chains to no trusted root: refused before any PIN is asked.
+    let other = SoftHsm::card(CardKind::Ec);
+    let mut untrusted = bind(tweevoud(data.path(), &other), &other, cli::TOM.name);
+    untrusted.env("TWEEVOUD_PASSPHRASE", PASS);
+    refused(untrusted, "eid_untrusted");
+}
+
+/// With no responder answering (the committed fixtures name port 1), the key is bound and the
+/// binding says revocation was not checked.
+#[test]
+fn a_binding_without_an_ocsp_answer_is_made() {
+    let root = common::token::fixtures().join("root.pem");
+    let hsm = SoftHsm::card(CardKind::Ec);
+    let data = tempfile::TempDir::new().unwrap();
+    cli::make_key(side(data.path(), &hsm, &root), &cli::ANNE)
+        .assert()
+        .success();
+    bind(side(data.path(), &hsm, &root), &hsm, cli::ANNE.name)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("revocation not checked"))
+        .stdout(predicates::str::contains("; revocation not checked"));
+}

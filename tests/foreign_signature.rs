@@ -13,15 +13,16 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{dpa_complete, limited::run_limited};
+use common::{dpa_complete, limited::run_limited, pdf_update};
 use serde_json::Value;
 use tempfile::TempDir;
 use tweevoud::pdf::{self, Exemplar};
 use tweevoud::{judge, Context, Party};
 
-/// A key and a self-signed certificate made with openssl, for pyHanko to sign with.
+/// A key and a certificate for pyHanko to sign with (and the CA certificates it adds).
 struct Signer {
     dir: TempDir,
+    chain: Option<PathBuf>,
 }
 
 impl Signer {
@@ -52,7 +53,20 @@ impl Signer {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Signer { dir }
+        Signer { dir, chain: None }
+    }
+
+    /// An eID test card's Signature key and certificate (tests/fixtures/eid), its Citizen CA
+    /// carried in the signature.
+    fn card(name: &str, ca: &str) -> Signer {
+        let dir = TempDir::new().unwrap();
+        let fixture = |f: &str| common::fixture(&format!("eid/{f}"));
+        std::fs::copy(fixture(&format!("{name}.key")), dir.path().join("key.pem")).unwrap();
+        std::fs::copy(fixture(&format!("{name}.pem")), dir.path().join("cert.pem")).unwrap();
+        Signer {
+            dir,
+            chain: Some(fixture(&format!("{ca}.pem"))),
+        }
     }
 
     /// `pdf` with pyHanko's signature appended in field `field`: invisible, or in a visible
@@ -73,6 +87,11 @@ impl Signer {
             .arg(&key)
             .arg("--cert")
             .arg(&cert)
+            .args(
+                self.chain
+                    .iter()
+                    .flat_map(|c| [OsStr::new("--chain"), c.as_os_str()]),
+            )
             .arg("--no-pass")
             .arg(&input)
             .arg(&output)
@@ -224,6 +243,55 @@ fn the_cli_reports_the_signature_and_keeps_its_exit_code() {
     assert_eq!(answer["other_signatures"][0]["valid"], true, "{answer}");
 }
 
+/// A signature by an eID test card's key is trusted when its chain reaches the eID anchors: the
+/// tests' root, which only a debug build trusts, and only when `TWEEVOUD_TEST_EID_ROOTS` names
+/// it; a card of a root no one trusts (`other-sign`) holds but is not trusted.
+#[test]
+fn an_eid_signature_appended_by_another_tool_is_trusted_through_the_eid_anchors() {
+    let one = exemplar();
+    let tom = Signer::card("rsa-sign", "ca-rsa").sign(&one, "Tom", false);
+    let other = Signer::card("other-sign", "other-ca").sign(&tom, "Other", false);
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("signed.pdf");
+    std::fs::write(&file, &other).unwrap();
+    let verify = |roots: Option<PathBuf>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweevoud"));
+        cmd.env("TWEEVOUD_DATA_DIR", dir.path().join("profile"))
+            .env_remove("TWEEVOUD_TEST_EID_ROOTS")
+            .args(["verify", "--json"])
+            .arg(&file);
+        if let Some(roots) = roots {
+            cmd.env("TWEEVOUD_TEST_EID_ROOTS", roots);
+        }
+        common::verify_answer(&cmd.output().unwrap().stdout)
+    };
+    let trust = |answer: &Value| -> Vec<(String, bool, bool)> {
+        others(answer)
+            .iter()
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap().to_string(),
+                    o["valid"] == true,
+                    o["trusted"] == true,
+                )
+            })
+            .collect()
+    };
+    let with_root = verify(Some(common::fixture("eid/root.pem")));
+    assert_eq!(verdict(&with_root), verdict(&judged(&one)));
+    assert_eq!(
+        trust(&with_root),
+        [
+            ("Tom Hendrix (Signature)".to_string(), true, true),
+            ("Tom Hendrix (Signature)".to_string(), true, false)
+        ]
+    );
+    let without = verify(None);
+    assert!(trust(&without)
+        .iter()
+        .all(|(_, valid, trusted)| *valid && !trusted));
+}
+
 #[test]
 fn a_signature_whose_bytes_were_changed_is_reported_as_not_holding() {
     let one = exemplar();
@@ -257,8 +325,8 @@ fn fail_an_update_that_changes_what_is_shown_is_a_foreign_update() {
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
     assert!(others(&j).is_empty());
     // An update that replaces page 1's content stream, written by hand.
-    let page = content_object(&one);
-    let replaced = append_update(
+    let page = pdf_update::content_object(&one);
+    let replaced = pdf_update::append_update(
         &one,
         &[(
             page,
@@ -270,72 +338,15 @@ fn fail_an_update_that_changes_what_is_shown_is_a_foreign_update() {
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
     // The same after an invisible signature that was accepted.
     let signed = Signer::new("Other Tool Signer").sign(&one, "Elsewhere", false);
-    let j = judged(&append_update(
+    let j = judged(&pdf_update::append_update(
         &signed,
         &[(page, "<</Length 0>>stream\n\nendstream".to_string())],
     ));
     assert_eq!(exemplar_codes(&j), ["foreign_update"]);
 }
 
-/// The object number of page 1's content stream.
-fn content_object(pdf: &[u8]) -> u32 {
-    let text = String::from_utf8_lossy(pdf);
-    let page = text.find("/Type/Page/").unwrap();
-    let at = text[page..].find("/Contents ").unwrap() + page + "/Contents ".len();
-    text[at..].split(' ').next().unwrap().parse().unwrap()
-}
-
-/// `pdf` with a classic incremental update writing `objects`, its trailer the last one's
-/// (`/Root`, `/Info`, `/ID`) with `/Prev` set.
-fn append_update(pdf: &[u8], objects: &[(u32, String)]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(pdf).into_owned();
-    let prev_at = text.rfind("startxref").unwrap() + "startxref".len();
-    let prev: usize = text[prev_at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let trailer_at = text.rfind("trailer").unwrap() + "trailer".len();
-    let trailer = text[trailer_at..text.rfind("startxref").unwrap()].trim();
-    let root = field(trailer, "/Root");
-    let info = field(trailer, "/Info");
-    let id = &trailer[trailer.find("/ID").unwrap()..];
-    let id = &id[..id.find(']').unwrap() + 1];
-    let size = objects.iter().map(|(n, _)| n + 1).max().unwrap().max(100);
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut xref = String::from("xref\n0 1\n0000000000 65535 f \n");
-    for (num, body) in objects {
-        xref.push_str(&format!("{num} 1\n{:010} 00000 n \n", out.len()));
-        out.extend(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    }
-    let at = out.len();
-    out.extend(xref.as_bytes());
-    out.extend(
-        format!(
-            "trailer\n<</Size {size}/Root {root} 0 R/Info {info} 0 R{id}/Prev {prev}>>\nstartxref\n{at}\n%%EOF\n"
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-/// The object number after `key` in a trailer (`/Root 26 0 R`).
-fn field(trailer: &str, key: &str) -> u32 {
-    let at = trailer.find(key).unwrap() + key.len();
-    trailer[at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 /// Hostile updates after a valid invisible signature: many objects, values nested deep, a
-/// huge /Contents, many updates. Each is refused (`foreign_update`, or the PDF is not read)
+/// catalog of many keys, a huge /Contents, many updates. Each is refused (`foreign_update`, or the PDF is not read)
 /// by the real binary held to 10 s of CPU and 1 GiB, without a panic.
 #[test]
 fn fail_hostile_updates_are_refused_within_limits() {
@@ -349,14 +360,31 @@ fn fail_hostile_updates_are_refused_within_limits() {
         "<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.pkcs7.detached/ByteRange[0 1 2 3]/Contents<{}>>>",
         "00".repeat(8 << 20)
     );
+    // The catalog written again with 20,000 keys.
+    let catalog = {
+        let text = String::from_utf8_lossy(&one);
+        let at = text.find("/Type/Catalog").unwrap();
+        let obj = text[..at].rfind(" 0 obj").unwrap();
+        let line = text[..obj].rfind('\n').unwrap() + 1;
+        text[line..obj].parse::<u32>().unwrap()
+    };
+    let keys: String = (0..20_000).map(|i| format!("/K{i} {i}")).collect();
+    let many_keys = format!("<</Type/Catalog/Pages 1 0 R{keys}>>");
     let mut chained = signed.clone();
     for _ in 0..12 {
-        chained = append_update(&chained, &[(900, "null".to_string())]);
+        chained = pdf_update::append_update(&chained, &[(900, "null".to_string())]);
     }
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("many objects", append_update(&signed, &many)),
-        ("deep", append_update(&signed, &[(900, deep)])),
-        ("huge contents", append_update(&signed, &[(900, huge)])),
+        ("many objects", pdf_update::append_update(&signed, &many)),
+        ("deep", pdf_update::append_update(&signed, &[(900, deep)])),
+        (
+            "many keys",
+            pdf_update::append_update(&signed, &[(catalog, many_keys)]),
+        ),
+        (
+            "huge contents",
+            pdf_update::append_update(&signed, &[(900, huge)]),
+        ),
         ("many updates", chained),
     ];
     let dir = TempDir::new().unwrap();

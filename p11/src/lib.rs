@@ -30,6 +30,13 @@ pub struct Signer {
     list: *const CK_FUNCTION_LIST,
 }
 
+// SAFETY: the function table is the module's static data, read only; the module is
+// initialized by `cryptoki` with `CKF_OS_LOCKING_OK`, under which PKCS #11 functions may be
+// called from any thread (as `cryptoki`'s own context is `Send` and `Sync`).
+unsafe impl Send for Signer {}
+// SAFETY: as above; `sign` takes `&self` and changes nothing in it.
+unsafe impl Sync for Signer {}
+
 /// Why [`Signer`] could not be made or [`Signer::sign`] failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {

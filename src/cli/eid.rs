@@ -11,15 +11,22 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use tweevoud::eid::device::{self, CardInfo, Device, PinState, SlotStatus};
+use tweevoud::eid::device::{self, CardInfo, Device, PinEntry, PinRequest, PinState, SlotStatus};
+use tweevoud::eid::ocsp_fetch::{fetch, ocsp_url, OCSP_TIMEOUT};
 use tweevoud::eid::{
-    check_signature_certificate, trusted_anchors, Anchors, CardError, PathProblem,
+    check_ocsp, check_signature_certificate, ocsp_request, trusted_anchors, Anchors, Binding, Card,
+    CardError, PathProblem, Validated,
 };
 use tweevoud::profile::eid::EidSettings;
 use tweevoud::profile::Profile;
+use tweevoud::KeyStore;
+use zeroize::Zeroizing;
 
-use super::keys::ProfileArgs;
+use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{print_json, safe, shown, Outcome};
+
+/// The environment variable a script gives the PIN in.
+const PIN_ENV: &str = "TWEEVOUD_PIN";
 
 #[derive(Args)]
 pub struct EidArgs {
@@ -62,6 +69,19 @@ enum EidCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Bind your signing key to your eID: the card's Signature key and yours sign one
+    /// statement, kept with the key; every signature the key makes then carries it, and a
+    /// verifier confirms you by the card. Asks the card's PIN (unless the reader or the eID
+    /// software asks it), and the certificate's OCSP responder for its status.
+    Bind {
+        /// Your signing key: a fingerprint (or its first 8+ hex digits) or the key's name.
+        #[arg(long)]
+        key: String,
+        #[command(flatten)]
+        module: ModuleArgs,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
     /// Keep the PKCS #11 module to load in the profile (another reader's module, e.g.
     /// OpenSC's), or with --usual, go back to the eID middleware's.
     UseModule {
@@ -78,6 +98,11 @@ pub fn eid(a: EidArgs) -> Result<Outcome> {
     let profile = a.profile.profile()?;
     match a.command {
         EidCommand::Status { module, json } => status(&profile, &module, json),
+        EidCommand::Bind {
+            key,
+            module,
+            passphrase,
+        } => bind(&profile, &key, &module, &passphrase),
         EidCommand::UseModule { path, usual } => {
             let settings = EidSettings::open(&profile);
             match path.filter(|_| !usual) {
@@ -241,4 +266,112 @@ fn status_json(device: &Device, slots: &[SlotStatus], trust: &Trust) -> serde_js
         "description": device.description(),
         "readers": readers,
     })
+}
+
+/// The PIN for a signature: `TWEEVOUD_PIN` when set, else asked on the terminal; None when the
+/// person gives none (an empty value or line, or no terminal).
+fn pin_entry<'a>() -> PinEntry<'a> {
+    Box::new(|request: &PinRequest| {
+        if let Some(value) = std::env::var_os(PIN_ENV) {
+            let pin = Zeroizing::new(value.into_string().ok()?);
+            return (!pin.is_empty()).then_some(pin);
+        }
+        if let Some(words) = pin_words(request.state) {
+            errln!("tweevoud: careful: {words}");
+        }
+        let prompt = format!("PIN of the eID card of {}: ", safe(&request.holder));
+        let pin = Zeroizing::new(rpassword::prompt_password(prompt).ok()?);
+        (!pin.is_empty()).then_some(pin)
+    })
+}
+
+/// The OCSP answer about the card's certificate, from the responder it names, when one is
+/// had that holds; a revoked or unknown certificate is refused (its code). Without one, the
+/// binding is made and says revocation was not checked.
+fn ocsp_answer(card: &dyn Card, valid: &Validated, now: DateTime<Utc>) -> Result<Option<Vec<u8>>> {
+    let Some(issuer) = valid.path.issuer() else {
+        return Ok(None);
+    };
+    let asked = ocsp_url(card.certificate())
+        .map_err(anyhow::Error::from)
+        .and_then(|url| {
+            let request = ocsp_request(card.certificate(), issuer)?;
+            Ok(fetch(&url, &request, OCSP_TIMEOUT)?)
+        });
+    let answer = match asked {
+        Ok(answer) => answer,
+        Err(e) => {
+            errln!(
+                "tweevoud: revocation not checked: {}",
+                safe(&super::error_words(&e))
+            );
+            return Ok(None);
+        }
+    };
+    let said = match check_ocsp(&answer, card.certificate(), issuer, now) {
+        Ok(said) => said,
+        Err(e) => {
+            errln!("tweevoud: revocation not checked: {}", safe(&e));
+            return Ok(None);
+        }
+    };
+    if let Some(problem) = said.problem_at(now) {
+        return Err(problem.into());
+    }
+    outln!(
+        "revocation: not revoked, said {} by {}",
+        said.this_update.format("%Y-%m-%d %H:%M UTC"),
+        safe(&said.responder)
+    );
+    Ok(Some(answer))
+}
+
+fn bind(
+    profile: &Profile,
+    selector: &str,
+    module: &ModuleArgs,
+    passphrase: &PassphraseArgs,
+) -> Result<Outcome> {
+    let store = KeyStore::open(profile);
+    let info = store.get(selector)?;
+    let path = module.find(profile)?;
+    let device = Device::open(&path)?;
+    let card = device.card(pin_entry())?;
+    let now = super::now()?;
+    // A certificate that does not chain to the trusted roots, or is not valid now, would bind
+    // nothing a verifier accepts: refused before any PIN is asked.
+    let valid = check_signature_certificate(
+        card.certificate(),
+        card.chain(),
+        now.with_timezone(&Utc),
+        &trusted_anchors()?,
+    )?;
+    outln!(
+        "eID card of {} ({}), certificate chaining to {}",
+        safe(&valid.holder.name),
+        card.info().key,
+        safe(&valid.path.anchor)
+    );
+    let ocsp = ocsp_answer(&card, &valid, now.with_timezone(&Utc))?;
+    let pass = read_passphrase(
+        passphrase.file(),
+        false,
+        &format!("Passphrase for {}: ", safe(&info.display_name())),
+    )?;
+    let key = store.unlock(selector, &pass)?;
+    drop(pass);
+    let binding = Binding::make(&card, &key, now, ocsp.as_deref())?;
+    let key = key.with_binding(binding)?;
+    store.bind(&key)?;
+    outln!(
+        "bound {} to the eID of {}{}",
+        safe(&info.display_name()),
+        safe(&valid.holder.name),
+        if ocsp.is_some() {
+            ", the OCSP answer kept"
+        } else {
+            "; revocation not checked"
+        }
+    );
+    Ok(Outcome::Ok)
 }

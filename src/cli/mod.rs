@@ -283,6 +283,9 @@ fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
             .or_else(|| coded::<tweevoud::archive::CheckpointError>(cause))
             .or_else(|| coded::<tweevoud::archive::BadHex>(cause))
             .or_else(|| coded::<tweevoud::eid::CardError>(cause))
+            .or_else(|| coded::<tweevoud::eid::BindError>(cause))
+            .or_else(|| coded::<tweevoud::eid::BindingProblem>(cause))
+            .or_else(|| coded::<tweevoud::eid::OcspProblem>(cause))
             .or_else(|| coded::<tweevoud::eid::PathProblem>(cause))
             .or_else(|| coded::<tweevoud::eid::ocsp_fetch::OcspFetchError>(cause))
             .or_else(|| coded::<tweevoud::profile::eid::EidSettingsError>(cause))
@@ -336,7 +339,7 @@ fn advice(e: &anyhow::Error) -> Option<String> {
 
 /// An error and its causes in one line, each cause said once: the core's errors already
 /// include their cause in their own words, and context added here may not.
-fn error_words(e: &anyhow::Error) -> String {
+pub(crate) fn error_words(e: &anyhow::Error) -> String {
     let mut words = String::new();
     for cause in e.chain() {
         let said = cause.to_string();

@@ -33,7 +33,9 @@ use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
 use super::pki::read as read_certificate;
-use super::{Card, CardError, CardHash, Holder, MAX_CERTIFICATE_BYTES};
+use super::{
+    signature_certificate_holder, Card, CardError, CardHash, Holder, MAX_CERTIFICATE_BYTES,
+};
 
 /// The label of an eID card's token, as the middleware names it.
 pub const TOKEN_LABEL: &str = "BELPIC";
@@ -399,8 +401,8 @@ impl Device {
         let cert = read_certificate(&certificate)
             .map_err(|e| unreadable(e.reason()))?
             .cert;
-        let holder = Holder::from_subject(&cert.tbs_certificate.subject)
-            .ok_or_else(|| unreadable("it names no holder with a national register number"))?;
+        let holder =
+            signature_certificate_holder(&certificate).map_err(|e| unreadable(e.reason()))?;
         let validity = &cert.tbs_certificate.validity;
         let time =
             |t| DateTime::<Utc>::from_timestamp(crate::x509::seconds(t), 0).unwrap_or_default();

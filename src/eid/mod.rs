@@ -21,8 +21,8 @@ mod trusted;
 use crate::error::{param, Coded, Params};
 
 pub use binding::{
-    BindError, Binding, BindingProblem, BindingStatement, Confirmation, Confirmed, Revocation,
-    MAX_BINDING_BYTES,
+    key_file, split_key_file, BindError, Binding, BindingProblem, BindingStatement, Confirmation,
+    Confirmed, Revocation, MAX_BINDING_BYTES,
 };
 pub use holder::{Holder, NationalNumber};
 pub use ocsp::{

@@ -1,7 +1,7 @@
 //! (feature "fs") Asking a certificate's OCSP responder (RFC 6960 appendix A): the responder
 //! its Authority Information Access names ([`ocsp_url`]), one HTTP POST of the request
 //! (`application/ocsp-request`), one reply (`application/ocsp-response`) of at most
-//! [`MAX_OCSP_RESPONSE_BYTES`], all within a timeout ([`crate::http`], the client timestamps
+//! [`MAX_OCSP_RESPONSE_BYTES`], all within a timeout (`src/http.rs`, the client timestamps
 //! use too). What the answer says is checked by the caller with `eid::ocsp`. docs/eid.md.
 
 use std::time::Duration;

@@ -88,7 +88,9 @@ impl Serialize for EidNote {
 
 /// The anchors an eID certificate must chain to in this process: the Belgian roots Tweevoud
 /// ships (and, in a debug build with the fs layer, the tests' root when named; a file named
-/// there that cannot be read adds nothing).
+/// there that cannot be read adds nothing). A signature another program appended to an
+/// exemplar is trusted when its certificate chains to them too; the app's key list judges a
+/// key's own binding against them.
 pub fn trusted_roots() -> crate::eid::Anchors {
     #[cfg(feature = "fs")]
     {

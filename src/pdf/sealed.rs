@@ -8,7 +8,9 @@
 
 use super::foreign::{self, OtherSignature};
 use super::read;
-use super::seal_layout::{digest, increment, signed_ranges, Slots, SEAL_SPACE};
+use super::seal_layout::{
+    digest, increment, signed_ranges, Slots, SEAL_FIELD_1, SEAL_FIELD_2, SEAL_SPACE,
+};
 use super::PdfError;
 use crate::eid::{Card, CardHash};
 use crate::seal::qualified::{self, Algorithm, QualifiedSealError};
@@ -253,8 +255,16 @@ pub(crate) fn check(
     }
     if bytes.len() > ours_end {
         match read::appended(bytes, ours_end) {
-            Ok(appended) => result.others = foreign::check(bytes, &appended),
-            Err(_) => {
+            // A signature in a field named as Tweevoud's seals that is not Tweevoud's own
+            // update (a second seal changed, or one more) passes for a seal: not accepted.
+            Ok(appended)
+                if !appended
+                    .iter()
+                    .any(|a| matches!(a.field.as_deref(), Some(SEAL_FIELD_1 | SEAL_FIELD_2))) =>
+            {
+                result.others = foreign::check(bytes, &appended)
+            }
+            Ok(_) | Err(_) => {
                 result.problems.push(Reason::ForeignUpdate);
                 return result;
             }

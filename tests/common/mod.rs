@@ -4,6 +4,7 @@
 pub mod eid;
 pub mod limited;
 pub mod ocsp;
+pub mod pdf_update;
 pub mod token;
 pub mod tsa;
 

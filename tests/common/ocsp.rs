@@ -85,7 +85,7 @@ impl Responder {
             .args(["-rsigner", &format!("ca-{ca}.pem")])
             .args(["-rkey", &format!("ca-{ca}.key")])
             .args(["-CA", &format!("ca-{ca}.pem")])
-            .args(["-nmin", "5"])
+            .args(["-ndays", "1"])
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().unwrap())
             .stderr(log_file)

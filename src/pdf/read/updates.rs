@@ -36,6 +36,9 @@ pub(crate) const MAX_UPDATE_OBJECTS: usize = 256;
 pub(crate) const MAX_SIGNATURE_BYTES: usize = 64 << 10;
 /// How deep a page tree is walked to find the pages. Tweevoud's has one level.
 const MAX_PAGE_TREE_DEPTH: usize = 8;
+/// The most entries of a dictionary an update writes again (a catalog, a page, `/Info`) that
+/// are compared with the old one. Tweevoud's have at most a dozen.
+const MAX_COMPARED_KEYS: usize = 64;
 
 /// Annotation flags (ISO 32000-1, 12.5.3) that keep an annotation from being shown.
 const ANNOT_HIDDEN: i64 = 1 << 1;
@@ -419,6 +422,13 @@ impl<'a> Update<'_, 'a> {
         if old == new {
             return Ok(());
         }
+        let too_many =
+            |v: &Value| matches!(v, Value::Dict(d) if d.entries().len() > MAX_COMPARED_KEYS);
+        if too_many(&old) || too_many(&new) {
+            return Err(refused(format!(
+                "an update writes object {num} again with more than {MAX_COMPARED_KEYS} entries"
+            )));
+        }
         let shown = || refused(format!("an update changes object {num}, which is shown"));
         match (&old, &new) {
             (Value::Dict(o), Value::Dict(n)) if num == roles.catalog => {
@@ -646,6 +656,50 @@ impl<'a> Update<'_, 'a> {
             signed: [0..lt, after..self.end],
             time,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_strings_compare_as_text() {
+        // pyHanko writes /Info's /Subject again in PDFDocEncoding where Tweevoud wrote UTF-16.
+        let utf16: Vec<u8> = [0xFE, 0xFF, 0x00, b'a', 0x20, 0x14, 0x00, b'b'].to_vec();
+        assert_eq!(text(&utf16), "a—b");
+        assert_eq!(text(b"a\x84b"), "a—b");
+        assert_eq!(text(&[0x18, 0x80, 0xA0, 0xE9, 0x7F]), "˘•€é\u{FFFD}");
+    }
+
+    #[test]
+    fn revisions_end_after_eof_and_one_end_of_line() {
+        let section = |at: usize, end: usize| Section {
+            at,
+            entries: Vec::new(),
+            trailer: Dict::default(),
+            end,
+        };
+        let bytes = b"xref<<>>\nstartxref\n0\n%%EOF\r\nrest";
+        assert_eq!(revision_end(bytes, &section(0, 8)), Ok(bytes.len() - 4));
+        assert_eq!(
+            revision_end(b"xref<<>> startxref 0 %%EOF", &section(0, 8)),
+            Ok(26)
+        );
+        for bad in [
+            &b"xref<<>>\nstartxref\n1\n%%EOF"[..],
+            b"xref<<>>\nstartref\n0\n%%EOF",
+            b"xref<<>>",
+        ] {
+            assert!(revision_end(bad, &section(0, 8)).is_err());
+        }
+    }
+
+    #[test]
+    fn hex_digits() {
+        assert_eq!(hex_of(b"00ff"), Some(vec![0, 255]));
+        assert_eq!(hex_of(b"0"), None);
+        assert_eq!(hex_of(b"0g"), None);
     }
 }
 
