@@ -102,7 +102,7 @@ function renderStatus() {
   const trust = card.anchor
     ? el("p", { class: "trust trust-eid", dataset: { testid: "eid-trust", trusted: "true" }, text: t("eid_trusted", { root: card.anchor }) })
     : el("p", { class: "trust trust-unknown", dataset: { testid: "eid-trust", trusted: "false" }, text: t("eid_untrusted", { reason: card.trust_problem ? reasonText(store.lang, card.trust_problem) : "" }) });
-  const pin = [el("p", { class: "card-lead eid-pin", dataset: { testid: "eid-pin" }, text: t(card.asks_pin ? "eid_pin_by_app" : "eid_pin_by_reader") })];
+  const pin = [el("p", { class: "card-lead eid-pin", dataset: { testid: "eid-pin-note" }, text: t(card.asks_pin ? "eid_pin_by_app" : "eid_pin_by_reader") })];
   if (card.pin !== "good") pin.push(el("p", { class: "form-error", dataset: { testid: "eid-pin-state" }, text: t(`eid_pin_${card.pin}`) }));
   ui.status.replaceChildren(el("p", { class: "key-name", dataset: { testid: "eid-card" }, text: t("eid_card_of", { name: card.holder }) }), facts, trust, ...pin);
 }
@@ -176,6 +176,8 @@ function renderDialog() {
   ui.dialog.dataset.purpose = task.purpose;
   ui.title.textContent = t(title);
   ui.lead.textContent = t(lead, { name: card ? card.holder : "" });
+  // Through data-i18n, so that the button gets its words back after being busy.
+  ui.submitLabel.dataset.i18n = submit;
   ui.submitLabel.textContent = t(submit);
   ui.passphraseField.hidden = task.purpose !== "bind";
   const asks = !!(card && card.asks_pin);
@@ -211,14 +213,14 @@ async function submit() {
       },
       DIALOG_WORDS[now.purpose][3],
     );
-    ui.passphrase.value = "";
     ui.dialog.close();
     clearError();
     now.done(answer);
   } catch (err) {
+    // Neither secret stays in the page after a try: both are typed again.
     ui.pin.value = "";
-    const pinError = String(err.kind || "").startsWith("eid_pin");
-    showDialogError({ kind: err.kind, text: errorText(store.lang, err) }, pinError && asks ? ui.pin : now.purpose === "bind" ? ui.passphrase : ui.submit);
+    ui.passphrase.value = "";
+    showDialogError({ kind: err.kind, text: errorText(store.lang, err) }, now.purpose === "bind" ? ui.passphrase : asks ? ui.pin : ui.submit);
     // What the reader holds may have changed (a card taken out, a PIN now blocked).
     if (String(err.kind || "").startsWith("eid_")) loadEid().catch(() => {});
   }
