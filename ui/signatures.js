@@ -113,18 +113,27 @@ export function timestampNode(ts, testid = "signature-timestamp") {
   return node;
 }
 
-/** The seals of an exemplar PDF `{number, role, name, fingerprint_grouped, timestamp}`. */
+/**
+ * The seals of an exemplar PDF `{number, role, name, fingerprint_grouped, timestamp, eid}`: a
+ * companion seal (made with the signer's key), or a qualified seal (made with the signer's
+ * Belgian eID: `eid` says whose, and whether revocation was checked), worded apart.
+ */
 export function sealList(seals) {
   return seals.map((seal) => {
     const party = seal.role ? partyName(seal.role, true) : "";
+    const eid = seal.eid || null;
+    const by = eid
+      ? t("seal_eid_by", { number: seal.number, name: eid.holder, party })
+      : t("seal_by", { number: seal.number, name: seal.name, party });
     const item = el(
       "li",
-      { class: "seal-item", dataset: { testid: "seal", number: String(seal.number), role: seal.role || "" } },
+      { class: `seal-item ${eid ? "qualified" : "companion"}`, dataset: { testid: "seal", number: String(seal.number), role: seal.role || "", kind: eid ? "eid" : "companion" } },
       el("span", { class: "seal ok", "aria-hidden": "true" }),
       el(
         "div",
         { class: "seal-body" },
-        el("p", { class: "seal-by", text: t("seal_by", { number: seal.number, name: seal.name, party }) }),
+        el("p", { class: "seal-by", dataset: { testid: "seal-by" }, text: by }),
+        ...(eid && !eid.revocation_checked ? [el("small", { class: "eid-notes", dataset: { testid: "seal-revocation" }, text: t("seal_eid_revocation_not_checked") })] : []),
         fingerprintNode(seal.fingerprint_grouped),
         seal.timestamp
           ? timestampNode(seal.timestamp, "seal-timestamp")

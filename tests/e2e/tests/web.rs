@@ -130,6 +130,10 @@ async fn storage(
     click(d, "[data-testid='key-created-done']").await?;
     trust_contact(d, &tom).await?;
     displayed(d, "[data-testid='storage-note-origin']").await?;
+    // Where the app offers the eID, the page says it cannot reach a card reader.
+    displayed(d, "[data-testid='eid-browser']").await?;
+    assert!(!shown(d, "[data-testid='eid-refresh']").await?);
+    assert!(!shown(d, "[data-testid='eid-status']").await?);
     b.shot("keys-origin").await;
     verify(d, &to_sign).await?;
     verdict_is(d, "awaiting_countersignature").await?;
