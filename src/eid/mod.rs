@@ -26,8 +26,8 @@ pub use ocsp::{
     MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
 };
 pub use pki::{
-    check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
-    MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
+    check_signature_certificate, signature_certificate_holder, validate_path, Anchors, PathProblem,
+    ValidPath, Validated, MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
 };
 #[cfg(feature = "fs")]
 pub use trusted::trusted_anchors;

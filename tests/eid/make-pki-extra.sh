@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes the OCSP answers signed by a delegated responder, for the OCSP checks' tests, from
-# the test PKI that tests/eid/make-pki.sh made in DIR (tests/fixtures/eid), into DIR/ocsp/:
+# Makes what the eID certificate and OCSP checks' tests need beyond the test PKI that
+# tests/eid/make-pki.sh made in DIR (tests/fixtures/eid), into DIR/ocsp/ and DIR/extra/:
 #
 #   responder.pem/.key     "Tweevoud Test OCSP Responder", issued by ca-rsa (for ten years from
 #                          the day it is made) with the extended key usage id-kp-OCSPSigning:
@@ -11,12 +11,15 @@
 #   delegate-rsa-sign.der  rsa-sign's answer (good), signed by responder
 #   not-delegate-rsa-sign.der, other-delegate-rsa-sign.der   the same by the other two
 #
-#   tests/eid/make-ocsp-delegates.sh DIR
+#   extra/critical-sign.pem/.der/.key   Tom Hendrix's Signature certificate under ca-rsa with a
+#                          critical extension no one understands (1.3.6.1.4.1.99999.1)
+#
+#   tests/eid/make-pki-extra.sh DIR
 set -euo pipefail
 
-dir=${1:?usage: make-ocsp-delegates.sh DIR}
+dir=${1:?usage: make-pki-extra.sh DIR}
 cd "$dir"
-mkdir -p ocsp
+mkdir -p ocsp extra
 export OPENSSL_CONF=/dev/null
 
 responder() { # name ca eku
@@ -51,3 +54,19 @@ for signer in responder not-responder other-responder; do
     -CA ca-rsa.pem -reqin ocsp/request-rsa-sign.der -respout "ocsp/$out" -ndays 3650 2>/dev/null
 done
 rm -f ocsp/index.txt ocsp/index.txt.attr
+
+# A Signature certificate with a critical extension not understood.
+openssl ecparam -name secp384r1 -genkey -noout -out extra/critical-sign.ec 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in extra/critical-sign.ec -out extra/critical-sign.key
+rm -f extra/critical-sign.ec
+openssl req -new -key extra/critical-sign.key -out extra/critical-sign.csr \
+  -subj "/C=BE/CN=Tom Hendrix (Signature)/SN=Hendrix/GN=Tom/serialNumber=85073003328"
+cat >extra/critical-sign.ext <<EXT
+basicConstraints = critical, CA:false
+keyUsage = critical, nonRepudiation
+1.3.6.1.4.1.99999.1 = critical, ASN1:NULL
+EXT
+openssl x509 -req -in extra/critical-sign.csr -CA ca-rsa.pem -CAkey ca-rsa.key -set_serial 0x2000 \
+  -days 3650 -sha256 -extfile extra/critical-sign.ext -out extra/critical-sign.pem 2>/dev/null
+openssl x509 -in extra/critical-sign.pem -outform der -out extra/critical-sign.der
+rm -f extra/critical-sign.csr extra/critical-sign.ext
