@@ -270,6 +270,12 @@ fn key_files_carry_the_binding_to_a_contact() {
     assert_eq!(again.binding(), Some(&binding));
     let again = UnlockedKey::unlock_pem(&file, pass, key.info().clone()).unwrap();
     assert_eq!(again.binding(), Some(&binding));
+    // Imported into another profile, the key keeps its binding there.
+    let elsewhere = KeyStore::open(&Profile::at(dir.path().join("elsewhere")));
+    let info = elsewhere
+        .import(&file, pass, "Tom Hendrix", None, None, bound())
+        .unwrap();
+    assert_eq!(elsewhere.binding(&info).unwrap(), Some(binding.clone()));
     let other_file = format!(
         "{}{}",
         other.to_encrypted_pem(pass).unwrap(),
