@@ -148,6 +148,7 @@ pub(super) fn judge_bindings(
                 check.valid = false;
                 check.problems.push(Reason::EidBinding {
                     signer: check.name.clone(),
+                    holder: binding.claimed_holder(),
                     problem,
                 });
                 judged.push(None);
