@@ -303,8 +303,8 @@ pub enum Reason {
         /// The holder its certificate names, when it is a Signature certificate that can be
         /// read (whatever its path): who the binding claims the signer is.
         holder: Option<String>,
-        /// What does not hold.
-        problem: crate::eid::BindingProblem,
+        /// What does not hold (boxed: the reason stays as small as the others).
+        problem: Box<crate::eid::BindingProblem>,
     },
     /// The signature timestamp of a seal does not hold.
     SealTimestamp {
@@ -1705,85 +1705,93 @@ mod tests {
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Unreadable { reason: s() },
+                problem: Box::new(BindingProblem::Unreadable { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::OtherKey { reason: s() },
+                problem: Box::new(BindingProblem::OtherKey { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::EidSignature { reason: s() },
+                problem: Box::new(BindingProblem::EidSignature { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Path(PathProblem::Unreadable { reason: s() }),
+                problem: Box::new(BindingProblem::Path(PathProblem::Unreadable {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Path(PathProblem::NotSignature { reason: s() }),
+                problem: Box::new(BindingProblem::Path(PathProblem::NotSignature {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Path(PathProblem::Expired { reason: s() }),
+                problem: Box::new(BindingProblem::Path(PathProblem::Expired { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Path(PathProblem::Chain { reason: s() }),
+                problem: Box::new(BindingProblem::Path(PathProblem::Chain { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Path(PathProblem::Untrusted { reason: s() }),
+                problem: Box::new(BindingProblem::Path(PathProblem::Untrusted { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Unreadable { reason: s() }),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Unreadable {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Refused {
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Refused {
                     status: 1,
                     meaning: s(),
-                }),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Signature { reason: s() }),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Signature { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Responder { reason: s() }),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Responder { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::OtherCertificate),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::OtherCertificate)),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::NotCurrent { reason: s() }),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::NotCurrent {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Revoked { time: s() }),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Revoked { time: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
                 holder: None,
-                problem: BindingProblem::Ocsp(OcspProblem::Unknown),
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Unknown)),
             },
             Reason::Unreadable {
                 kind: FileKind::AgreementFile,

@@ -149,7 +149,7 @@ pub(super) fn judge_bindings(
                 check.problems.push(Reason::EidBinding {
                     signer: check.name.clone(),
                     holder: binding.claimed_holder(),
-                    problem,
+                    problem: Box::new(problem),
                 });
                 judged.push(None);
             }
