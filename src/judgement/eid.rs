@@ -149,7 +149,8 @@ pub(super) fn judge_bindings(
                 check.valid = false;
                 check.problems.push(Reason::EidBinding {
                     signer: check.name.clone(),
-                    problem,
+                    holder: binding.claimed_holder(),
+                    problem: Box::new(problem),
                 });
                 judged.push(None);
             }
