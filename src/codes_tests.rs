@@ -484,7 +484,7 @@ fn timestamp_errors() {
 
 #[test]
 fn eid_errors() {
-    use crate::eid::{CardError, PathProblem};
+    use crate::eid::{CardError, OcspProblem, PathProblem};
     let card = [
         CardError::NoModule { reason: s() },
         CardError::NoCard,
@@ -505,9 +505,24 @@ fn eid_errors() {
         PathProblem::Untrusted { reason: s() },
     ];
     assert_codes(&coded(&path), PathProblem::CODES);
+    let ocsp = [
+        OcspProblem::Unreadable { reason: s() },
+        OcspProblem::Refused {
+            status: 3,
+            meaning: s(),
+        },
+        OcspProblem::Signature { reason: s() },
+        OcspProblem::Responder { reason: s() },
+        OcspProblem::OtherCertificate,
+        OcspProblem::NotCurrent { reason: s() },
+        OcspProblem::Revoked { time: s() },
+        OcspProblem::Unknown,
+    ];
+    assert_codes(&coded(&ocsp), OcspProblem::CODES);
     assert_no_cli_advice(
         card.iter()
             .map(ToString::to_string)
-            .chain(path.iter().map(ToString::to_string)),
+            .chain(path.iter().map(ToString::to_string))
+            .chain(ocsp.iter().map(ToString::to_string)),
     );
 }

@@ -326,6 +326,35 @@ pub(crate) fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, String> 
         .transpose()
 }
 
+/// The extensions a walk with `Rules::constraints` understands when they are marked critical:
+/// key usage, basic constraints, extended key usage, certificate policies (read as any
+/// policy: no policy is required of a path) and subject alternative name.
+const UNDERSTOOD_CRITICAL: [ObjectIdentifier; 5] = [
+    ID_CE_KEY_USAGE,
+    ID_CE_BASIC_CONSTRAINTS,
+    ID_CE_EXT_KEY_USAGE,
+    ObjectIdentifier::new_unwrap("2.5.29.32"),
+    ObjectIdentifier::new_unwrap("2.5.29.17"),
+];
+
+/// Refuses a certificate with a critical extension the walk does not understand (RFC 5280
+/// section 4.2): name constraints and policy constraints among them.
+fn check_critical(cert: &Certificate) -> Result<(), String> {
+    let unknown = cert
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.critical && !UNDERSTOOD_CRITICAL.contains(&e.extn_id));
+    match unknown {
+        Some(e) => Err(format!(
+            "it has a critical extension that is not understood: {}",
+            oid_name(&e.extn_id)
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether `issuer` may issue the certificate below it: a CA (basicConstraints with cA TRUE);
 /// with `rules.constraints`, also allowed to sign certificates when it has a key usage, and
 /// within its path length constraint, `below` CAs being under it (0 for the issuer of the
@@ -418,7 +447,7 @@ fn der_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
 }
 
 /// Checks that `issuer`'s key made the signature of `cert` (whose DER is `cert_der`).
-fn check_issued_by(
+pub(crate) fn check_issued_by(
     cert: &Certificate,
     cert_der: &[u8],
     issuer: &Certificate,
@@ -466,7 +495,8 @@ impl Cert {
 pub(crate) struct Rules {
     /// Most certificates in a path, counting the first one.
     pub(crate) max: usize,
-    /// Whether an issuer's key usage (keyCertSign) and path length constraint are checked.
+    /// Whether an issuer's key usage (keyCertSign) and path length constraint are checked,
+    /// and every certificate but the anchor refused with a critical extension not understood.
     pub(crate) constraints: bool,
     /// The time checked against, named in the words ("the timestamp's time").
     pub(crate) when: &'static str,
@@ -486,6 +516,7 @@ pub(crate) enum Walked<'a> {
 /// Walks from `first` up through `carried` (certificates offered with it) and `anchors`:
 ///
 /// - when the current certificate is byte-equal to an anchor: anchored;
+/// - with `rules.constraints`, it must have no critical extension not understood;
 /// - when it is self-issued and is not an anchor: unanchored;
 /// - the issuer candidates are the anchors, then the carried certificates, whose subject
 ///   name equals its issuer name; none: unanchored;
@@ -511,6 +542,10 @@ pub(crate) fn walk<'a>(
             return Ok(Walked::Anchored(path));
         }
         let tbs = &cert.cert.tbs_certificate;
+        if rules.constraints {
+            check_critical(&cert.cert)
+                .map_err(|e| format!("the certificate of {}: {e}", (rules.name)(&tbs.subject)))?;
+        }
         if tbs.issuer == tbs.subject {
             return Ok(Walked::Unanchored(cert));
         }

@@ -151,6 +151,7 @@ fn families() -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
         // An eID certificate's problems are reasons of a binding or a qualified seal.
         tweevoud::eid::PathProblem::CODES,
         tweevoud::eid::BindingProblem::CODES,
+        tweevoud::eid::OcspProblem::CODES,
     ]
     .concat();
     // The agreement's history and the archive's log, both shown as events (ui/archive.js).

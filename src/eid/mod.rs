@@ -8,6 +8,7 @@
 
 pub mod binding;
 mod holder;
+mod ocsp;
 mod pki;
 mod roots;
 #[cfg(feature = "fs")]
@@ -20,9 +21,13 @@ pub use binding::{
     MAX_BINDING_BYTES,
 };
 pub use holder::{Holder, NationalNumber};
+pub use ocsp::{
+    check_ocsp, ocsp_request, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
+    MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
+};
 pub use pki::{
-    check_signature_certificate, validate_path, Anchors, PathProblem, ValidPath, Validated,
-    MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
+    check_signature_certificate, signature_certificate_holder, validate_path, Anchors, PathProblem,
+    ValidPath, Validated, MAX_ANCHORS_BYTES, MAX_CERTIFICATE_BYTES, MAX_OFFERED, MAX_PATH,
 };
 #[cfg(feature = "fs")]
 pub use trusted::trusted_anchors;

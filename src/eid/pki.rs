@@ -292,6 +292,13 @@ pub fn check_signature_certificate<D: AsRef<[u8]>>(
     })
 }
 
+/// The holder an eID Signature certificate (`leaf`, DER) names, without checking its path or
+/// its validity: to say who a certificate claims to be when its path does not hold. The same
+/// rules as [`check_signature_certificate`] for what a Signature certificate is.
+pub fn signature_certificate_holder(leaf: &[u8]) -> Result<Holder, PathProblem> {
+    signature_holder(&read(leaf)?.cert)
+}
+
 /// Checks the path of any certificate: `leaf` (DER) valid at `at`, chaining through `offered`
 /// (DER, in any order) to one of `anchors`, each issuer a CA valid at `at` that may sign
 /// certificates, within its path length constraint.
@@ -563,6 +570,70 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "eid_untrusted", "{e}");
+    }
+
+    #[test]
+    fn the_real_citizen_and_foreigner_cas_chain_to_belgium_root_ca6() {
+        for ca in [
+            "belgium/CitizenCA202002.der",
+            "belgium/ForeignerCA202001.der",
+        ] {
+            let path = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap();
+            assert_eq!(
+                path.anchor,
+                "Belgium Root CA6, Kingdom of Belgium - Federal Government"
+            );
+            assert_eq!(path.certificates.len(), 2);
+            // Not valid after 2032-06-03.
+            let e = validate_path(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                at("2032-06-04T00:00:00Z"),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_certificate_expired", "{e}");
+            // A CA is not a Signature certificate.
+            let e = check_signature_certificate(
+                &fixture(ca),
+                &Vec::<Vec<u8>>::new(),
+                now(),
+                &Anchors::belgian(),
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "eid_not_signature_certificate", "{e}");
+        }
+    }
+
+    #[test]
+    fn a_critical_extension_not_understood_breaks_the_path() {
+        let e = check_signature_certificate(
+            &fixture("extra/critical-sign.der"),
+            &[fixture("ca-rsa.der")],
+            at("2026-12-08T12:00:00Z"),
+            &test_root(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "eid_chain", "{e}");
+        assert!(e.reason().contains("1.3.6.1.4.1.99999.1"), "{e}");
+    }
+
+    #[test]
+    fn the_holder_of_a_certificate_whose_path_does_not_hold() {
+        let other = signature_certificate_holder(&fixture("other-sign.der")).unwrap();
+        let tom = signature_certificate_holder(&fixture("rsa-sign.der")).unwrap();
+        assert_eq!(other.name, "Tom Hendrix");
+        assert!(other.same_person(&tom));
+        let anne = signature_certificate_holder(&fixture("ec-sign.der")).unwrap();
+        assert!(!anne.same_person(&tom));
+        let e = signature_certificate_holder(&fixture("rsa-auth.der")).unwrap_err();
+        assert_eq!(e.code(), "eid_not_signature_certificate");
     }
 
     #[test]
