@@ -495,7 +495,12 @@ fn eid_errors() {
     use crate::eid::{CardError, OcspProblem, PathProblem};
     let card = [
         CardError::NoModule { reason: s() },
+        CardError::ModuleUnloadable {
+            path: s(),
+            reason: s(),
+        },
         CardError::NoCard,
+        CardError::OtherTokens { tokens: s() },
         CardError::CardRemoved,
         CardError::PinWrong {
             tries_left: Some(2),

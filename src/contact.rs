@@ -163,6 +163,14 @@ pub struct Contact {
     /// contact verified.
     #[serde(with = "rfc3339::option")]
     pub(crate) verified: Option<DateTime<FixedOffset>>,
+    /// The binding of the key to its owner's eID, when the key file it came from carried one
+    /// (checked: of this key, both signatures holding); absent otherwise (never `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::canonical::present"
+    )]
+    eid_binding: Option<crate::eid::Binding>,
 }
 
 impl Contact {
@@ -182,7 +190,24 @@ impl Contact {
             fingerprint: key.fingerprint(),
             added,
             verified,
+            eid_binding: None,
         })
+    }
+
+    /// The contact with the eID binding its key file carried: it must be of this key, and
+    /// both its signatures must hold.
+    pub fn with_binding(
+        mut self,
+        binding: crate::eid::Binding,
+    ) -> Result<Contact, crate::eid::BindingProblem> {
+        binding.check_own(&self.public_key.to_bytes())?;
+        self.eid_binding = Some(binding);
+        Ok(self)
+    }
+
+    /// The eID binding of the key, when its key file carried one.
+    pub fn eid_binding(&self) -> Option<&crate::eid::Binding> {
+        self.eid_binding.as_ref()
     }
 
     /// The person's name.

@@ -861,7 +861,9 @@ impl Judgement {
                     .signatures
                     .iter()
                     .map(|s| match &s.trust.eid {
-                        Some(eid) if eid.confirmation.revocation == crate::eid::Revocation::NotChecked => {
+                        Some(eid)
+                            if eid.confirmation.revocation == crate::eid::Revocation::NotChecked =>
+                        {
                             format!("{} by Belgian eID, revocation not checked", eid.confirmation.holder)
                         }
                         Some(eid) => format!("{} by Belgian eID", eid.confirmation.holder),

@@ -12,7 +12,7 @@
 //!   module, which holds every store of a profile (`KeyStore`, `ContactBook`, `tsa`, the
 //!   [`Keyring`] of a `Profile`; the most used are named at the root too, and `tsa` as
 //!   `tweevoud::tsa`), the `archive` (its SQLite index and lock),
-//!   `fsutil`, reading files (`open::read_file`, `Agreement::load`, `Template::load`,
+//!   `fsutil`, HTTP (a TSA's token), reading files (`open::read_file`, `Agreement::load`, `Template::load`,
 //!   `judge_file`) and writing them (`Agreement::save`), and the archive's part of the
 //!   judgement. It gates whole modules (the inherent `load` and `save` are defined in one
 //!   module of their own, the judgement's part in `judgement`'s one submodule); what remains
@@ -43,6 +43,8 @@ pub mod file_kind;
 mod files;
 #[cfg(feature = "fs")]
 pub mod fsutil;
+#[cfg(feature = "fs")]
+mod http;
 pub mod judgement;
 pub mod key;
 pub mod kind;

@@ -403,7 +403,14 @@ impl Reason {
         "eid_certificate_expired",
         "eid_chain",
         "eid_untrusted",
+        "eid_ocsp_unreadable",
+        "eid_ocsp_refused",
+        "eid_ocsp_signature",
+        "eid_ocsp_responder",
+        "eid_ocsp_other_certificate",
+        "eid_ocsp_not_current",
         "eid_certificate_revoked",
+        "eid_ocsp_unknown",
         "damaged_agreement_file",
         "damaged_exemplar",
         "pdf_without_agreement",
@@ -1519,7 +1526,7 @@ mod tests {
 
     #[test]
     fn every_reason_has_its_own_code() {
-        use crate::eid::{BindingProblem, PathProblem};
+        use crate::eid::{BindingProblem, OcspProblem, PathProblem};
         let s = || String::from("x");
         let all = [
             Reason::Signature(SignatureError::BadPublicKey),
@@ -1749,10 +1756,38 @@ mod tests {
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Revoked {
-                    revoked: s(),
-                    time: s(),
-                },
+                problem: BindingProblem::Ocsp(OcspProblem::Unreadable { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::Refused {
+                    status: 1,
+                    meaning: s(),
+                }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::Signature { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::Responder { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::OtherCertificate),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::NotCurrent { reason: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::Revoked { time: s() }),
+            },
+            Reason::EidBinding {
+                signer: s(),
+                problem: BindingProblem::Ocsp(OcspProblem::Unknown),
             },
             Reason::Unreadable {
                 kind: FileKind::AgreementFile,

@@ -14,9 +14,11 @@ mod der_gen;
 
 use std::path::PathBuf;
 
+use common::eid::{eid_fixture, SoftCard};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tweevoud::agreement::{audit_hash, AuditEntry, AuditEvent};
+use tweevoud::eid::Binding;
 use tweevoud::pdf::{self, Exemplar};
 use tweevoud::timestamp::{check_token, Anchor};
 use tweevoud::{verify, Agreement, Coded, FileKind, Party, Reason, SignatureRecord, Status};
@@ -864,6 +866,308 @@ fn time_edges(complete: &Agreement) -> String {
     })
 }
 
+// ---- eID bindings -------------------------------------------------------------------------
+
+/// When the vectors' keys were bound to their owners' test cards.
+/// (After the tests' OCSP answers were made, as a binding is made with its answer; after the
+/// signing times too: a binding names the key, not a signature, and is not ordered with it.)
+const EID_BOUND: &str = "2026-12-08T09:00:00+01:00";
+/// The tests' eID root, which the eID vectors are judged with (`TWEEVOUD_TEST_EID_ROOTS`).
+const EID_ROOT: &str = "../fixtures/eid/root.pem";
+/// The agreement both of whose signers' keys are bound, each with its OCSP answer kept.
+const EID_COMPLETE: &str = "dpa-complete-eid.tweevoud";
+/// The same, the customer's binding without its OCSP answer.
+const EID_NO_OCSP: &str = "dpa-complete-eid-no-ocsp.tweevoud";
+
+/// A test key bound to a card: signing with it puts its binding in the record.
+struct Bound {
+    key: ed25519_dalek::SigningKey,
+    binding: Binding,
+}
+
+impl tweevoud::signature::Signer for Bound {
+    fn public_key_bytes(&self) -> [u8; 32] {
+        self.key.public_key_bytes()
+    }
+
+    fn sign_message(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign_message(message)
+    }
+
+    fn seal_key(&self) -> Option<tweevoud::seal::SealKey> {
+        self.key.seal_key()
+    }
+
+    fn eid_binding(&self) -> Option<&Binding> {
+        Some(&self.binding)
+    }
+}
+
+/// The binding of test key `seed` to `card`, keeping the OCSP answer fixture `ocsp`.
+fn bind(card: &SoftCard, seed: u8, ocsp: Option<&str>) -> Binding {
+    bind_at(EID_BOUND, card, seed, ocsp)
+}
+
+/// [`bind`] at another time.
+fn bind_at(time: &str, card: &SoftCard, seed: u8, ocsp: Option<&str>) -> Binding {
+    let ocsp = ocsp.map(eid_fixture);
+    Binding::make(
+        card,
+        &common::test_key(seed),
+        chrono::DateTime::parse_from_rfc3339(time).unwrap(),
+        ocsp.as_deref(),
+    )
+    .unwrap()
+}
+
+/// The DPA signed as `common::dpa_complete` signs it, with keys bound by `provider` and
+/// `customer`: signing puts each binding in its record.
+fn dpa_complete_bound(provider: Binding, customer: Binding) -> Agreement {
+    let tom = Bound {
+        key: common::test_key(1),
+        binding: provider,
+    };
+    let anne = Bound {
+        key: common::test_key(2),
+        binding: customer,
+    };
+    let mut a = Agreement::new(common::dpa(), Party::Provider, common::at(9));
+    a.sign(
+        &tom,
+        Party::Provider,
+        Some("Tom Hendrix"),
+        Some(Party::Customer),
+        common::at(10),
+    )
+    .unwrap();
+    a.fill(
+        Party::Customer,
+        &common::set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "BE 0403.170.701"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        common::at(14),
+    )
+    .unwrap();
+    a.sign(
+        &anne,
+        Party::Customer,
+        Some("Anne-Marie D'Hondt"),
+        None,
+        common::at(15),
+    )
+    .unwrap();
+    a
+}
+
+/// One bit of base64 `text`'s bytes flipped at `at` (counted from the end when negative).
+fn flipped_b64(text: &str, at: isize) -> String {
+    let mut bytes =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text).unwrap();
+    let i = if at < 0 {
+        bytes.len() - at.unsigned_abs()
+    } else {
+        at as usize
+    };
+    bytes[i] ^= 1;
+    base64(&bytes)
+}
+
+/// An edit of an agreement file's JSON.
+type Edit = Box<dyn Fn(&mut Value)>;
+
+/// The eID vectors that do not confirm their signer, each with the codes the judgement gives
+/// it when the tests' root is the anchor.
+fn eid_fail_vectors(bound: &Agreement) -> Vec<(String, String, Vec<&'static str>)> {
+    let provider = |binding: Binding| -> Edit {
+        let b = serde_json::to_value(binding).unwrap();
+        Box::new(move |v: &mut Value| v["signatures"][0]["eid_binding"] = b.clone())
+    };
+    // The provider's binding keeping another OCSP answer (outside what either key signed).
+    let ocsp = |answer: &[u8]| -> Edit {
+        let answer = base64(answer);
+        Box::new(move |v: &mut Value| {
+            v["signatures"][0]["eid_binding"]["ocsp"] = answer.clone().into()
+        })
+    };
+    let made: Vec<(&str, Edit, Vec<&'static str>)> = vec![
+        (
+            "fail_eid_untrusted",
+            provider(bind(&SoftCard::other(), 1, None)),
+            vec!["eid_untrusted"],
+        ),
+        (
+            "fail_eid_binding_key-other-key",
+            Box::new(|v: &mut Value| {
+                v["signatures"][1]["eid_binding"] = v["signatures"][0]["eid_binding"].clone()
+            }),
+            vec!["eid_binding_key"],
+        ),
+        (
+            "fail_eid_binding_key-ed25519-signature",
+            Box::new(|v: &mut Value| {
+                let s = v["signatures"][0]["eid_binding"]["signature"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                v["signatures"][0]["eid_binding"]["signature"] = flipped_b64(&s, 0).into();
+            }),
+            vec!["eid_binding_key"],
+        ),
+        (
+            "fail_eid_binding_signature",
+            Box::new(|v: &mut Value| {
+                let s = v["signatures"][0]["eid_binding"]["eid_signature"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                v["signatures"][0]["eid_binding"]["eid_signature"] = flipped_b64(&s, -1).into();
+            }),
+            vec!["eid_binding_signature"],
+        ),
+        (
+            "fail_eid_binding_signature-certificate-swapped",
+            Box::new(|v: &mut Value| {
+                v["signatures"][0]["eid_binding"]["certificate"] =
+                    base64(&eid_fixture("expired-sign.der")).into();
+            }),
+            vec!["eid_binding_signature"],
+        ),
+        (
+            "fail_eid_binding_unreadable",
+            Box::new(|v: &mut Value| {
+                v["signatures"][0]["eid_binding"]["chain"][0] = "not base64!".into();
+            }),
+            vec!["eid_binding_unreadable"],
+        ),
+        (
+            "fail_eid_certificate_expired",
+            provider(bind(&SoftCard::expired(), 1, Some("ocsp-expired-sign.der"))),
+            vec!["eid_certificate_expired"],
+        ),
+        (
+            "fail_eid_certificate_revoked",
+            provider(bind(&SoftCard::revoked(), 1, Some("ocsp-revoked-sign.der"))),
+            vec!["eid_certificate_revoked"],
+        ),
+        (
+            "fail_eid_ocsp_other_certificate",
+            ocsp(&eid_fixture("ocsp-expired-sign.der")),
+            vec!["eid_ocsp_other_certificate"],
+        ),
+        (
+            "fail_eid_ocsp_responder",
+            ocsp(&eid_fixture("ocsp-ec-sign.der")),
+            vec!["eid_ocsp_responder"],
+        ),
+        (
+            "fail_eid_ocsp_signature",
+            ocsp(&{
+                // One bit of the answer's own signature (the first 2048-bit BIT STRING; the
+                // responder's certificate carried after it has its own).
+                let mut answer = eid_fixture("ocsp-rsa-sign.der");
+                let at = answer
+                    .windows(5)
+                    .position(|w| w == [0x03, 0x82, 0x01, 0x01, 0x00])
+                    .unwrap();
+                answer[at + 15] ^= 1;
+                answer
+            }),
+            vec!["eid_ocsp_signature"],
+        ),
+        (
+            "fail_eid_ocsp_unreadable",
+            ocsp(b"not an OCSP answer"),
+            vec!["eid_ocsp_unreadable"],
+        ),
+        (
+            "fail_eid_ocsp_refused",
+            // An OCSPResponse with the status malformedRequest and no answer.
+            ocsp(&[0x30, 0x03, 0x0a, 0x01, 0x01]),
+            vec!["eid_ocsp_refused"],
+        ),
+        (
+            "fail_eid_ocsp_not_current",
+            // Bound on 20 November with an answer made on 7 December.
+            provider(bind_at(
+                "2026-11-20T09:00:00+01:00",
+                &SoftCard::rsa(),
+                1,
+                Some("ocsp-rsa-sign.der"),
+            )),
+            vec!["eid_ocsp_not_current"],
+        ),
+        (
+            "fail_eid_not_signature_certificate",
+            provider(bind(
+                &SoftCard::from_fixtures("rsa-auth", &["ca-rsa", "root"]),
+                1,
+                None,
+            )),
+            vec!["eid_not_signature_certificate"],
+        ),
+        (
+            "fail_eid_certificate_unreadable",
+            Box::new(|v: &mut Value| {
+                // Not a certificate, named by its hash, the statement signed again by the
+                // key: only the certificate cannot be read.
+                let b = &mut v["signatures"][0]["eid_binding"];
+                let junk = b"not a certificate";
+                b["certificate"] = base64(junk).into();
+                b["statement"]["certificate_sha256"] = hex::encode(Sha256::digest(junk)).into();
+                let statement: tweevoud::eid::BindingStatement =
+                    serde_json::from_value(b["statement"].clone()).unwrap();
+                use ed25519_dalek::Signer as _;
+                let signature = common::test_key(1).sign(&statement.message());
+                b["signature"] = base64(&signature.to_bytes()).into();
+            }),
+            vec!["eid_certificate_unreadable"],
+        ),
+        (
+            "fail_eid_chain",
+            Box::new(|v: &mut Value| {
+                let ca = v["signatures"][0]["eid_binding"]["chain"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                v["signatures"][0]["eid_binding"]["chain"][0] = flipped_b64(&ca, -1).into();
+            }),
+            vec!["eid_chain"],
+        ),
+    ];
+    made.into_iter()
+        .map(|(name, edit, codes)| (format!("{name}.tweevoud"), tampered(bound, edit), codes))
+        .collect()
+}
+
+/// The eID vectors the reader refuses: shapes the format does not allow.
+fn eid_damaged_vectors(bound: &Agreement) -> Vec<(String, String, Vec<&'static str>)> {
+    let damaged = vec!["damaged_agreement_file"];
+    vec![
+        (
+            "fail_damaged_agreement_file-eid-binding-in-format-1.tweevoud".to_string(),
+            tampered(bound, |v| v["format"] = "tweevoud-agreement/1".into()),
+            damaged.clone(),
+        ),
+        (
+            "fail_damaged_agreement_file-eid-binding-null.tweevoud".to_string(),
+            tampered(bound, |v| v["signatures"][0]["eid_binding"] = Value::Null),
+            damaged.clone(),
+        ),
+        (
+            "fail_damaged_agreement_file-eid-binding-nine-ca.tweevoud".to_string(),
+            tampered(bound, |v| {
+                let ca = v["signatures"][0]["eid_binding"]["chain"][0].clone();
+                v["signatures"][0]["eid_binding"]["chain"] = Value::Array(vec![ca; 9]);
+            }),
+            damaged,
+        ),
+    ]
+}
+
 /// Every vector file, by name.
 fn build() -> Vec<(String, String)> {
     let awaiting = common::dpa_provider_signed();
@@ -930,8 +1234,40 @@ fn build() -> Vec<(String, String)> {
             "policy": a.policy,
         }));
     }
+    let bound = dpa_complete_bound(
+        bind(&SoftCard::rsa(), 1, Some("ocsp-rsa-sign.der")),
+        bind(&SoftCard::ec(), 2, Some("ocsp-ec-sign.der")),
+    );
+    let no_ocsp = dpa_complete_bound(
+        bind(&SoftCard::rsa(), 1, Some("ocsp-rsa-sign.der")),
+        bind(&SoftCard::ec(), 2, None),
+    );
+    files.push((EID_COMPLETE.to_string(), bound.to_json()));
+    files.push((EID_NO_OCSP.to_string(), no_ocsp.to_json()));
+    let mut eid_fails = Vec::new();
+    for (name, text, codes) in eid_fail_vectors(&bound) {
+        eid_fails.push(json!({"file": name, "must_fail_with": codes}));
+        files.push((name, text));
+    }
+    let confirmed = |revocation: [&str; 2]| {
+        json!([
+            {"role": "provider", "holder": "Tom Hendrix", "revocation": revocation[0]},
+            {"role": "customer", "holder": "Anne-Marie D'Hondt", "revocation": revocation[1]},
+        ])
+    };
+    let eid = json!({
+        "anchor_file": EID_ROOT,
+        "valid": [
+            {"file": EID_COMPLETE, "status": "complete", "confirmed": confirmed(["good", "good"]),
+             "notes": []},
+            {"file": EID_NO_OCSP, "status": "complete", "confirmed": confirmed(["good", "not_checked"]),
+             "notes": ["eid_revocation_not_checked"]},
+        ],
+        "fail": eid_fails,
+    });
     let mut fails = fail_vectors(&awaiting, &complete);
     fails.extend(timestamp_fail_vectors(&stamped));
+    fails.extend(eid_damaged_vectors(&bound));
     let mut manifest_fails = Vec::new();
     for (name, text, codes) in fails {
         manifest_fails.push(json!({"file": name, "must_fail_with": codes}));
@@ -959,6 +1295,7 @@ fn build() -> Vec<(String, String)> {
             {"file": OTHER_CERTIFICATE, "status": "complete", "unsigned_audit": []}
         ],
         "fail": manifest_fails,
+        "eid": eid,
     });
     let mut m = serde_json::to_string_pretty(&manifest).unwrap();
     m.push('\n');
@@ -1525,6 +1862,18 @@ const SPEC: [&str; 3] = ["docs/format.md", "docs/pdf.md", "docs/timestamps.md"];
 /// tested instead. Every other code of a table has a `fail_` vector named for it.
 const NOT_FROM_A_FILE: &[(&str, &str)] = &[
     (
+        "eid_ocsp_unknown",
+        "the test PKI keeps no OCSP answer `unknown`; OcspAnswer::problem_at (src/eid/ocsp.rs) makes it this problem",
+    ),
+    (
+        "eid_name_differs",
+        "a note on a valid file, not a failure (src/judgement/eid.rs's tests)",
+    ),
+    (
+        "eid_revocation_not_checked",
+        "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)",
+    ),
+    (
         "stated_after_timestamp",
         "a note on a valid timestamped file, not a failure (tests/timestamped.rs)",
     ),
@@ -1679,6 +2028,22 @@ fn every_code_in_the_spec_has_a_vector_named_for_it() {
     let mut named: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut wrong = Vec::new();
     for f in manifest["fail"].as_array().unwrap() {
+        let file = f["file"].as_str().unwrap();
+        let codes: Vec<&str> = f["must_fail_with"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        match code_named(file) {
+            Some(code) if codes.contains(&code) => named
+                .entry(code.to_string())
+                .or_default()
+                .push(file.to_string()),
+            _ => wrong.push(format!("{file}: its name says no code of {codes:?}")),
+        }
+    }
+    for f in manifest["eid"]["fail"].as_array().unwrap() {
         let file = f["file"].as_str().unwrap();
         let codes: Vec<&str> = f["must_fail_with"]
             .as_array()
@@ -2052,4 +2417,171 @@ fn every_pdf_fail_vector_fails_with_exactly_its_codes() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// ---- eID bindings, judged -----------------------------------------------------------------
+
+/// `tweevoud verify --json FILE`, trusting the tests' eID root when `test_root`.
+fn verify_eid(name: &str, test_root: bool) -> (Option<i32>, Value, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("tweevoud").unwrap();
+    cmd.env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+        .env_remove("TWEEVOUD_TEST_EID_ROOTS");
+    if test_root {
+        cmd.env("TWEEVOUD_TEST_EID_ROOTS", dir().join(EID_ROOT));
+    }
+    let json = cmd
+        .args(["verify", "--json"])
+        .arg(dir().join(name))
+        .output()
+        .unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("tweevoud").unwrap();
+    cmd.env("TWEEVOUD_DATA_DIR", dir().join("no-profile"))
+        .env_remove("TWEEVOUD_TEST_EID_ROOTS");
+    if test_root {
+        cmd.env("TWEEVOUD_TEST_EID_ROOTS", dir().join(EID_ROOT));
+    }
+    let text = cmd.arg("verify").arg(dir().join(name)).output().unwrap();
+    assert_eq!(json.status.code(), text.status.code(), "{name}");
+    let words =
+        String::from_utf8_lossy(&text.stdout).to_string() + &String::from_utf8_lossy(&text.stderr);
+    (
+        json.status.code(),
+        common::verify_answer(&json.stdout),
+        words,
+    )
+}
+
+/// The holders' national register numbers, in every form a view might take.
+const NUMBERS: [&str; 6] = [
+    "85073003328",
+    "85.07.30-033.28",
+    "850730-033-28",
+    "79021417214",
+    "79.02.14-172.14",
+    "790214-172-14",
+];
+
+/// With the tests' root trusted, both signers of the bound agreement are confirmed by their
+/// eID, under their certificates' names, and the verdict is `authentic` with no contact
+/// verified (the profile knows nobody); without it, nobody is confirmed and the bindings,
+/// by a root this process does not trust, are refused.
+#[test]
+fn eid_vectors_confirm_their_signers_with_the_test_root_only() {
+    let manifest = manifest();
+    let valid = manifest["eid"]["valid"].as_array().unwrap();
+    assert_eq!(valid.len(), 2);
+    for f in valid {
+        let name = f["file"].as_str().unwrap();
+        // Valid on its own: the bindings are outside what verification checks.
+        let a = Agreement::load(&dir().join(name)).unwrap();
+        assert_eq!(verify(&a).status.as_str(), f["status"], "{name}");
+        let (code, answer, words) = verify_eid(name, true);
+        assert_eq!(code, Some(0), "{name}: {answer}");
+        assert_eq!(answer["verdict"]["code"], "authentic", "{name}");
+        let mut notes = Vec::new();
+        for (s, want) in answer["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(f["confirmed"].as_array().unwrap())
+        {
+            let trust = &s["trust"];
+            assert_eq!(s["role"], want["role"], "{name}");
+            assert_eq!(trust["status"], "eid", "{name}: {trust}");
+            assert_eq!(trust["confirmed"], true);
+            assert_eq!(trust["name"], want["holder"]);
+            assert_eq!(trust["eid"]["holder"], want["holder"]);
+            assert_eq!(trust["eid"]["revocation"]["status"], want["revocation"]);
+            assert_eq!(
+                trust["description"]
+                    .as_str()
+                    .unwrap()
+                    .split(" (")
+                    .next()
+                    .unwrap(),
+                format!(
+                    "confirmed by Belgian eID: {}",
+                    want["holder"].as_str().unwrap()
+                )
+            );
+            for n in trust["eid"]["notes"].as_array().unwrap() {
+                notes.push(n["code"].clone());
+            }
+        }
+        assert_eq!(Value::Array(notes), f["notes"], "{name}");
+        assert!(
+            words.contains("confirmed by Belgian eID: Tom Hendrix"),
+            "{words}"
+        );
+        if name == EID_NO_OCSP {
+            assert!(words.contains("revocation not checked"), "{words}");
+        }
+        let (code, answer, _) = verify_eid(name, false);
+        assert_eq!(code, Some(1), "{name}: {answer}");
+        for s in answer["signatures"].as_array().unwrap() {
+            assert_ne!(s["trust"]["status"], "eid", "{name}");
+            assert_eq!(s["trust"]["confirmed"], false, "{name}");
+        }
+        let (_, codes) = common::verdict_and_codes(&answer);
+        assert_eq!(codes, ["eid_untrusted"], "{name}");
+    }
+}
+
+/// Every eID fail vector exits 1 with exactly its codes when the tests' root is trusted, and
+/// confirms nobody.
+#[test]
+fn every_eid_fail_vector_exits_1_with_its_codes() {
+    let manifest = manifest();
+    let fails = manifest["eid"]["fail"].as_array().unwrap();
+    assert!(fails.len() >= 10);
+    for f in fails {
+        let name = f["file"].as_str().unwrap();
+        let (code, answer, _) = verify_eid(name, true);
+        assert_eq!(code, Some(1), "{name}: {answer}");
+        let (verdict, codes) = common::verdict_and_codes(&answer);
+        assert_eq!(verdict, "altered", "{name}");
+        assert_eq!(json!(codes), f["must_fail_with"], "{name}: {answer}");
+        for code in &codes {
+            assert!(Reason::CODES.contains(&code.as_str()), "{code}");
+        }
+    }
+}
+
+/// The national register number is never shown, in the words or the JSON, whatever the
+/// verdict.
+#[test]
+fn the_national_register_number_is_never_shown() {
+    let manifest = manifest();
+    let files = manifest["eid"]["valid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(manifest["eid"]["fail"].as_array().unwrap());
+    for f in files {
+        let name = f["file"].as_str().unwrap();
+        for root in [true, false] {
+            let (_, answer, words) = verify_eid(name, root);
+            let all = format!("{answer}{words}");
+            for n in NUMBERS {
+                assert!(!all.contains(n), "{name} shows {n}");
+            }
+        }
+    }
+}
+
+/// A binding sits outside the record hash: the bound agreement's signatures and record
+/// hashes are the unbound one's, so it verifies exactly as the agreement without them.
+#[test]
+fn eid_bindings_leave_every_signature_as_it_was() {
+    let bound = Agreement::load(&dir().join(EID_COMPLETE)).unwrap();
+    let plain = common::dpa_complete();
+    assert!(bound
+        .to_json()
+        .contains("\"format\": \"tweevoud-agreement/2\""));
+    for (b, p) in bound.signatures().iter().zip(plain.signatures()) {
+        assert!(b.eid_binding.is_some());
+        assert_eq!(b.signature, p.signature);
+        assert_eq!(b.record_hash(), p.record_hash());
+    }
+    assert_eq!(bound.audit(), plain.audit());
 }

@@ -38,6 +38,7 @@ macro_rules! errln {
 
 mod archive;
 mod draft;
+mod eid;
 mod export;
 mod keys;
 mod sealing;
@@ -90,6 +91,8 @@ enum Command {
     Timestamp(stamp::TimestampArgs),
     /// Add your seal to an exemplar PDF the other party sealed (an incremental update).
     Seal(stamp::SealArgs),
+    /// The Belgian eID in a card reader: what it holds, and the PKCS #11 module to reach it.
+    Eid(eid::EidArgs),
 }
 
 /// What a command decided: success, or a negative verdict.
@@ -173,6 +176,7 @@ pub fn main() -> ExitCode {
         Command::Key(args) => keys::key(args),
         Command::Contact(args) => keys::contact(args),
         Command::Archive(args) => archive::run(args),
+        Command::Eid(args) => eid::eid(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -278,6 +282,13 @@ fn core_code(e: &anyhow::Error) -> Option<(&'static str, Params)> {
             .or_else(|| coded::<tweevoud::party::UnknownParty>(cause))
             .or_else(|| coded::<tweevoud::archive::CheckpointError>(cause))
             .or_else(|| coded::<tweevoud::archive::BadHex>(cause))
+            .or_else(|| coded::<tweevoud::eid::CardError>(cause))
+            .or_else(|| coded::<tweevoud::eid::BindError>(cause))
+            .or_else(|| coded::<tweevoud::eid::BindingProblem>(cause))
+            .or_else(|| coded::<tweevoud::eid::OcspProblem>(cause))
+            .or_else(|| coded::<tweevoud::eid::PathProblem>(cause))
+            .or_else(|| coded::<tweevoud::eid::ocsp_fetch::OcspFetchError>(cause))
+            .or_else(|| coded::<tweevoud::profile::eid::EidSettingsError>(cause))
     })
 }
 
@@ -312,6 +323,12 @@ fn advice(e: &anyhow::Error) -> Option<String> {
             "see what is wrong with `tweevoud archive verify`".to_string()
         }
         "tsa_not_found" => "the TSAs are listed by `tweevoud tsa list`".to_string(),
+        "eid_no_module" => {
+            "install the eID middleware (eid.belgium.be), or name another reader's PKCS #11 \
+             module with --pkcs11-module PATH or `tweevoud eid use-module PATH`"
+                .to_string()
+        }
+        "eid_pin_blocked" => "unblock the PIN at your municipality with the PUK code".to_string(),
         "not_a_signer" => {
             "only the parties that signed seal the PDFs; pass --key with your key that signed"
                 .to_string()
@@ -322,7 +339,7 @@ fn advice(e: &anyhow::Error) -> Option<String> {
 
 /// An error and its causes in one line, each cause said once: the core's errors already
 /// include their cause in their own words, and context added here may not.
-fn error_words(e: &anyhow::Error) -> String {
+pub(crate) fn error_words(e: &anyhow::Error) -> String {
     let mut words = String::new();
     for cause in e.chain() {
         let said = cause.to_string();

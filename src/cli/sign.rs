@@ -196,6 +196,8 @@ fn print_judgement(path: &Path, j: &Judgement) {
                 match &c.revocation {
                     tweevoud::eid::Revocation::Good { this_update } =>
                         format!("not revoked (OCSP answer of {})", safe(this_update)),
+                    tweevoud::eid::Revocation::RevokedLater { revoked } =>
+                        format!("revoked on {}, after it signed", safe(revoked)),
                     tweevoud::eid::Revocation::NotChecked => "not checked".to_string(),
                 }
             );

@@ -125,6 +125,36 @@ fn archive_log_and_checkpoint_problems() {
 #[test]
 fn profile_errors() {
     assert_codes(&coded(&[ProfileError::NoDataDir]), ProfileError::CODES);
+    use crate::profile::eid::EidSettingsError;
+    let all = [
+        EidSettingsError::Io {
+            path: path(),
+            source: io(),
+        },
+        EidSettingsError::Damaged {
+            path: path(),
+            detail: s(),
+        },
+    ];
+    assert_codes(&coded(&all), EidSettingsError::CODES);
+}
+
+#[test]
+fn ocsp_fetch_errors() {
+    use crate::eid::ocsp_fetch::OcspFetchError;
+    let all = [
+        OcspFetchError::NoResponder { reason: s() },
+        OcspFetchError::Url {
+            url: s(),
+            reason: s(),
+        },
+        OcspFetchError::Unreachable { reason: s() },
+        OcspFetchError::Timeout { seconds: 10 },
+        OcspFetchError::HttpStatus { status: 500 },
+        OcspFetchError::TooLarge { max: 1 },
+        OcspFetchError::BadReply { reason: s() },
+    ];
+    assert_codes(&coded(&all), OcspFetchError::CODES);
 }
 
 /// No message of the profile or the archive tells the user to run a command or pass an

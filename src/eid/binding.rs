@@ -19,7 +19,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Card, CardError, CardHash, MAX_CERTIFICATE_BYTES};
+use super::{Card, CardError, CardHash, MAX_CERTIFICATE_BYTES, MAX_OCSP_BYTES};
 use crate::canonical::{sha256_hex, to_canonical_json};
 use crate::error::{param, Coded, Params};
 use crate::signature::Signer;
@@ -30,10 +30,35 @@ pub const BINDING_TAG: &str = "tweevoud-eid-binding/1";
 pub const MAX_BINDING_BYTES: usize = 48 << 10;
 /// The most CA certificates a binding carries: as many as a path check is offered.
 pub const MAX_CHAIN: usize = super::MAX_OFFERED;
-/// The largest OCSP answer a binding carries, DER (16 KiB).
-pub const MAX_OCSP_BYTES: usize = 16 << 10;
 /// The largest eID signature a binding carries (an RSA-4096 signature is 512 bytes).
 pub const MAX_EID_SIGNATURE_BYTES: usize = 1024;
+
+/// The label of the PEM block a key file carries its key's binding in, after the key's own.
+pub const KEY_FILE_LABEL: &str = "TWEEVOUD EID BINDING";
+
+/// Splits a key file (a public or a secret key's PEM) into the key's own text and the text of
+/// the binding block after it, if any ([`KEY_FILE_LABEL`]).
+pub fn split_key_file(text: &str) -> (&str, Option<&str>) {
+    let begin = format!("-----BEGIN {KEY_FILE_LABEL}-----");
+    match text.find(&begin) {
+        Some(at) => (&text[..at], Some(&text[at..])),
+        None => (text, None),
+    }
+}
+
+/// A key file: the key's PEM `pem` followed by `binding`'s block, when there is one and the
+/// whole stays within a key file's cap ([`crate::key::MAX_PEM_BYTES`]); otherwise `pem`
+/// alone (the binding still travels with every signature the key makes).
+pub fn key_file(pem: &str, binding: Option<&Binding>) -> String {
+    let mut file = pem.to_string();
+    if let Some(b) = binding {
+        let block = b.to_pem();
+        if (file.len() + block.len()) as u64 <= crate::key::MAX_PEM_BYTES {
+            file.push_str(&block);
+        }
+    }
+    file
+}
 
 /// What both keys sign: `BINDING_TAG || LF || JCS(statement)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,14 +209,11 @@ pub enum BindingProblem {
     /// not a Signature certificate (the path check's own code).
     #[error("{0}")]
     Path(super::PathProblem),
-    /// The kept OCSP answer says the certificate was revoked at or before the signing time.
-    #[error("the eID certificate was revoked on {revoked}, before it signed at {time}")]
-    Revoked {
-        /// When the certificate was revoked, RFC 3339.
-        revoked: String,
-        /// The signing time it was checked at.
-        time: String,
-    },
+    /// The OCSP answer kept with the binding does not hold (it is not a current answer of the
+    /// certificate's responder about it), or says the certificate was revoked at or before
+    /// the signing time, or that its responder does not know it: the OCSP check's own code.
+    #[error("{0}")]
+    Ocsp(super::OcspProblem),
 }
 
 impl BindingProblem {
@@ -200,7 +222,6 @@ impl BindingProblem {
         "eid_binding_unreadable",
         "eid_binding_key",
         "eid_binding_signature",
-        "eid_certificate_revoked",
     ];
 
     fn unreadable(reason: impl Into<String>) -> BindingProblem {
@@ -210,7 +231,7 @@ impl BindingProblem {
     }
 }
 
-/// Parameters: `reason` (English words); `revoked`, `time` (RFC 3339).
+/// Parameters: `reason` (English words); a wrapped check's own.
 impl Coded for BindingProblem {
     fn code(&self) -> &'static str {
         match self {
@@ -218,7 +239,7 @@ impl Coded for BindingProblem {
             BindingProblem::OtherKey { .. } => "eid_binding_key",
             BindingProblem::EidSignature { .. } => "eid_binding_signature",
             BindingProblem::Path(p) => p.code(),
-            BindingProblem::Revoked { .. } => "eid_certificate_revoked",
+            BindingProblem::Ocsp(p) => p.code(),
         }
     }
 
@@ -228,9 +249,7 @@ impl Coded for BindingProblem {
             | BindingProblem::OtherKey { reason }
             | BindingProblem::EidSignature { reason } => vec![param("reason", reason)],
             BindingProblem::Path(p) => p.params(),
-            BindingProblem::Revoked { revoked, time } => {
-                vec![param("revoked", revoked), param("time", time)]
-            }
+            BindingProblem::Ocsp(p) => p.params(),
         }
     }
 }
@@ -263,8 +282,12 @@ pub enum Revocation {
         /// The answer's `thisUpdate`, RFC 3339 in UTC.
         this_update: String,
     },
-    /// No OCSP answer was kept, or its responder did not know the certificate: revocation
-    /// was not checked.
+    /// The kept OCSP answer says the certificate was revoked after it signed.
+    RevokedLater {
+        /// When it was revoked, RFC 3339 in UTC.
+        revoked: String,
+    },
+    /// No OCSP answer was kept: revocation was not checked.
     NotChecked,
 }
 
@@ -358,9 +381,46 @@ impl Binding {
         Ok(binding)
     }
 
-    /// The binding's canonical JSON: how a profile and a public key file keep it.
+    /// The binding's canonical JSON: how a profile keeps it.
     pub fn to_json(&self) -> String {
         String::from_utf8(to_canonical_json(self)).unwrap_or_default()
+    }
+
+    /// The binding as a key file carries it: a PEM block labelled [`KEY_FILE_LABEL`] whose
+    /// body is the base64 of its canonical JSON, in lines of 64 characters.
+    pub fn to_pem(&self) -> String {
+        let body = B64.encode(self.to_json());
+        let mut pem = format!("-----BEGIN {KEY_FILE_LABEL}-----\n");
+        for line in body.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str(&format!("-----END {KEY_FILE_LABEL}-----\n"));
+        pem
+    }
+
+    /// Reads the binding block of a key file ([`to_pem`](Self::to_pem)), within the limits
+    /// of [`from_json`](Self::from_json); nothing but white space may follow it.
+    pub fn from_pem(block: &str) -> Result<Binding, BindingProblem> {
+        let unreadable = |why: &str| BindingProblem::unreadable(format!("its PEM block {why}"));
+        let begin = format!("-----BEGIN {KEY_FILE_LABEL}-----");
+        let end = format!("-----END {KEY_FILE_LABEL}-----");
+        let body = block
+            .trim()
+            .strip_prefix(&begin)
+            .ok_or_else(|| unreadable("does not begin as one"))?;
+        let body = body
+            .strip_suffix(&end)
+            .ok_or_else(|| unreadable("does not end as one"))?;
+        if body.len() > b64_len(MAX_BINDING_BYTES) + b64_len(MAX_BINDING_BYTES) / 64 + 2 {
+            return Err(unreadable("is too large"));
+        }
+        let compact: String = body.split_ascii_whitespace().collect();
+        let json = B64
+            .decode(compact)
+            .map_err(|_| unreadable("is not base64"))?;
+        let text = String::from_utf8(json).map_err(|_| unreadable("is not text"))?;
+        Binding::from_json(&text)
     }
 
     /// The limits a reader checks before any work: at most [`MAX_CHAIN`] CA certificates,
@@ -494,6 +554,8 @@ impl Binding {
     ) -> Result<Confirmed, BindingProblem> {
         let d = self.decoded()?;
         self.check_signatures(&d, public_key)?;
+        let bound = crate::time::parse_time(&self.statement.time)
+            .ok_or_else(|| BindingProblem::unreadable("its time is not a time"))?;
         let valid = super::check_signature_certificate(
             &d.certificate,
             &d.chain,
@@ -503,7 +565,7 @@ impl Binding {
         .map_err(BindingProblem::Path)?;
         let revocation = match &d.ocsp {
             None => Revocation::NotChecked,
-            Some(answer) => kept_ocsp(answer, &d.certificate, &valid, at)?,
+            Some(answer) => kept_ocsp(answer, &d.certificate, &valid, bound, at)?,
         };
         let holder = valid.holder;
         Ok(Confirmed {
@@ -521,12 +583,28 @@ impl Binding {
     }
 }
 
-/// What the OCSP answer kept with a binding says of its certificate at `at`.
+/// What the OCSP answer kept with a binding says of its certificate at `at`: the answer must
+/// hold (the OCSP check: signed by the certificate's CA or a responder it certified, about
+/// this certificate) and have been current when the binding was made (`bound`, when it was
+/// had); then it must not say the certificate was revoked at or before `at`, nor that its
+/// responder does not know it.
 fn kept_ocsp(
-    _answer: &[u8],
-    _certificate: &[u8],
-    _valid: &super::Validated,
-    _at: DateTime<FixedOffset>,
+    answer: &[u8],
+    certificate: &[u8],
+    valid: &super::Validated,
+    bound: DateTime<FixedOffset>,
+    at: DateTime<FixedOffset>,
 ) -> Result<Revocation, BindingProblem> {
-    Ok(Revocation::NotChecked)
+    let issuer = valid.path.issuer().unwrap_or(certificate);
+    let said = super::check_ocsp(answer, certificate, issuer, bound.with_timezone(&Utc))
+        .map_err(BindingProblem::Ocsp)?;
+    if let Some(problem) = said.problem_at(at.with_timezone(&Utc)) {
+        return Err(BindingProblem::Ocsp(problem));
+    }
+    Ok(match said.status {
+        super::CertStatus::Revoked { time, .. } => Revocation::RevokedLater { revoked: utc(time) },
+        _ => Revocation::Good {
+            this_update: utc(said.this_update),
+        },
+    })
 }

@@ -7,8 +7,12 @@
 //! `docs/eid-certificates.md`.
 
 pub mod binding;
+#[cfg(feature = "fs")]
+pub mod device;
 mod holder;
 mod ocsp;
+#[cfg(feature = "fs")]
+pub mod ocsp_fetch;
 mod pki;
 mod roots;
 #[cfg(feature = "fs")]
@@ -17,8 +21,8 @@ mod trusted;
 use crate::error::{param, Coded, Params};
 
 pub use binding::{
-    BindError, Binding, BindingProblem, BindingStatement, Confirmation, Confirmed, Revocation,
-    MAX_BINDING_BYTES,
+    key_file, split_key_file, BindError, Binding, BindingProblem, BindingStatement, Confirmation,
+    Confirmed, Revocation, MAX_BINDING_BYTES,
 };
 pub use holder::{Holder, NationalNumber};
 pub use ocsp::{
@@ -91,9 +95,24 @@ pub enum CardError {
         /// English words.
         reason: String,
     },
+    /// The module is there but cannot be loaded or initialized (not a PKCS #11 module, or
+    /// one built for another machine).
+    #[error("the PKCS #11 module {path} cannot be loaded: {reason}")]
+    ModuleUnloadable {
+        /// The module's path.
+        path: String,
+        /// English words.
+        reason: String,
+    },
     /// No reader holds an eID card.
     #[error("no eID card is in a reader")]
     NoCard,
+    /// No reader holds an eID card, but the module shows other tokens.
+    #[error("no eID card is in a reader; the module shows only other tokens: {tokens}")]
+    OtherTokens {
+        /// Their labels, comma-separated.
+        tokens: String,
+    },
     /// The card was taken out of the reader during the operation.
     #[error("the eID card was removed")]
     CardRemoved,
@@ -129,7 +148,9 @@ impl CardError {
     /// Every code of [`CardError`], so that a user interface can check it words them all.
     pub const CODES: &'static [&'static str] = &[
         "eid_no_module",
+        "eid_module_unloadable",
         "eid_no_card",
+        "eid_other_tokens",
         "eid_card_removed",
         "eid_pin_wrong",
         "eid_pin_blocked",
@@ -138,12 +159,15 @@ impl CardError {
     ];
 }
 
-/// Parameters: `reason` (English words); `tries_left` (a number, only when the card says).
+/// Parameters: `reason` (English words); `path` (the module's); `tokens` (labels);
+/// `tries_left` (a number, only when the card says).
 impl Coded for CardError {
     fn code(&self) -> &'static str {
         match self {
             CardError::NoModule { .. } => "eid_no_module",
+            CardError::ModuleUnloadable { .. } => "eid_module_unloadable",
             CardError::NoCard => "eid_no_card",
+            CardError::OtherTokens { .. } => "eid_other_tokens",
             CardError::CardRemoved => "eid_card_removed",
             CardError::PinWrong { .. } => "eid_pin_wrong",
             CardError::PinBlocked => "eid_pin_blocked",
@@ -157,6 +181,10 @@ impl Coded for CardError {
             CardError::NoModule { reason } | CardError::CardFailed { reason } => {
                 vec![param("reason", reason)]
             }
+            CardError::ModuleUnloadable { path, reason } => {
+                vec![param("path", path), param("reason", reason)]
+            }
+            CardError::OtherTokens { tokens } => vec![param("tokens", tokens)],
             CardError::PinWrong {
                 tries_left: Some(n),
             } => vec![param("tries_left", n)],

@@ -78,13 +78,15 @@ impl UnlockedKey {
         created: DateTime<FixedOffset>,
     ) -> Result<UnlockedKey, KeyError> {
         field(Some(name)).ok_or(KeyError::MissingName)?;
+        let (secret_pem, block) = crate::eid::split_key_file(secret_pem);
         let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
             Unseal::WrongPassphrase => KeyError::WrongPassphrase {
                 what: "the key being imported".into(),
             },
             Unseal::Other(e) => e,
         })?;
-        UnlockedKey::of(signing, name, organisation, function, created)
+        UnlockedKey::of(signing, name, organisation, function, created)?
+            .with_block(block, |reason| KeyError::Malformed { reason })
     }
 
     /// Decrypts a stored key for signing: its `secret.pem` (an encrypted PKCS#8 PEM) with
@@ -116,6 +118,7 @@ impl UnlockedKey {
             },
             None => KeyError::Malformed { reason },
         };
+        let (secret_pem, block) = crate::eid::split_key_file(secret_pem);
         let signing = unseal(secret_pem, passphrase).map_err(|e| match e {
             Unseal::WrongPassphrase => KeyError::WrongPassphrase {
                 what: info.described(),
@@ -133,12 +136,13 @@ impl UnlockedKey {
                 ),
             }));
         }
-        Ok(UnlockedKey {
+        UnlockedKey {
             signing,
             public,
             info,
             binding: None,
-        })
+        }
+        .with_block(block, damaged)
     }
 
     /// The secret key as an encrypted PKCS#8 PEM, the `secret.pem` of a key store (scrypt
@@ -147,6 +151,33 @@ impl UnlockedKey {
     pub fn to_encrypted_pem(&self, passphrase: &str) -> Result<String, KeyError> {
         check_new_passphrase(passphrase)?;
         seal(&self.signing, passphrase)
+    }
+
+    /// The key file to keep or carry elsewhere (the browser's): the encrypted PEM of
+    /// [`to_encrypted_pem`](Self::to_encrypted_pem), followed by the key's eID binding block
+    /// when it is bound ([`crate::eid::key_file`]). [`import_pem`](Self::import_pem) and
+    /// [`unlock_pem`](Self::unlock_pem) read both back.
+    pub fn to_key_file(&self, passphrase: &str) -> Result<String, KeyError> {
+        Ok(crate::eid::key_file(
+            &self.to_encrypted_pem(passphrase)?,
+            self.binding.as_ref(),
+        ))
+    }
+
+    /// The key with the binding a key file's block gives, if it has one; `damaged` words the
+    /// refusal of one that cannot be read or is not of this key.
+    fn with_block(
+        self,
+        block: Option<&str>,
+        damaged: impl Fn(String) -> KeyError,
+    ) -> Result<UnlockedKey, KeyError> {
+        let Some(block) = block else {
+            return Ok(self);
+        };
+        let binding = crate::eid::Binding::from_pem(block)
+            .map_err(|e| damaged(format!("its eID binding: {e}")))?;
+        self.with_binding(binding)
+            .map_err(|e| damaged(format!("its eID binding: {e}")))
     }
 
     fn of(

@@ -65,8 +65,10 @@ impl ContactBook {
         self.dir.join(format!("{}.json", fingerprint.hex()))
     }
 
-    /// Adds a counterparty's public key, given as SPKI PEM (or base64 of the raw 32 bytes).
-    /// See [`add_key`](Self::add_key).
+    /// Adds a counterparty's public key, given as SPKI PEM (or base64 of the raw 32 bytes),
+    /// followed by the key's eID binding block when its key file carries one (kept with the
+    /// contact once checked: of this key, both signatures holding; a block that does not hold
+    /// refuses the file). See [`add_key`](Self::add_key).
     pub fn add(
         &self,
         public_pem: &str,
@@ -75,8 +77,44 @@ impl ContactBook {
         verified: bool,
         now: DateTime<FixedOffset>,
     ) -> Result<Added, ContactError> {
-        let key = PublicKey::parse(public_pem)?;
-        self.add_key(&key, name, organisation, verified, now)
+        let (key_text, block) = crate::eid::split_key_file(public_pem);
+        let key = PublicKey::parse(key_text)?;
+        let binding = block
+            .map(|b| {
+                let binding = crate::eid::Binding::from_pem(b)?;
+                binding.check_own(&key.to_bytes())?;
+                Ok(binding)
+            })
+            .transpose()
+            .map_err(|e: crate::eid::BindingProblem| {
+                ContactError::from(crate::key::KeyError::Malformed {
+                    reason: format!("its eID binding: {e}"),
+                })
+            })?;
+        let added = self.add_key(&key, name, organisation, verified, now)?;
+        let Some(binding) = binding else {
+            return Ok(added);
+        };
+        // The binding is kept with the contact, new or known.
+        let bound = |c: &Contact| {
+            c.clone().with_binding(binding.clone()).map_err(|e| {
+                ContactError::from(crate::key::KeyError::Malformed {
+                    reason: format!("its eID binding: {e}"),
+                })
+            })
+        };
+        Ok(match added {
+            Added::New(c) => {
+                let c = bound(&c)?;
+                self.save(&c)?;
+                Added::New(c)
+            }
+            Added::AlreadyKnown(c) => {
+                let c = bound(&c)?;
+                self.save(&c)?;
+                Added::AlreadyKnown(c)
+            }
+        })
     }
 
     /// Adds a counterparty's public key from a file (SPKI PEM, or base64 of the raw 32 bytes)

@@ -253,10 +253,12 @@ impl KeyStore {
         Ok(key)
     }
 
-    /// The public key that `selector` names, as SPKI PEM: what to give the other party.
+    /// The public key that `selector` names, as SPKI PEM: what to give the other party;
+    /// followed by the key's eID binding block when it is bound ([`crate::eid::key_file`]).
     pub fn export_public(&self, selector: &str) -> Result<String, KeyError> {
         let info = self.get(selector)?;
-        Ok(self.public_key(&info)?.to_pem())
+        let pem = self.public_key(&info)?.to_pem();
+        Ok(crate::eid::key_file(&pem, self.binding(&info)?.as_ref()))
     }
 
     /// Decrypts the secret key that `selector` names, for signing.

@@ -12,7 +12,7 @@
 //!
 //! The stores, one file each: the signing keys ([`KeyStore`], `keys`), the contacts
 //! ([`ContactBook`], `contacts`), the time-stamping authorities and the seals' tokens
-//! ([`tsa::TsaList`]), and the profile as the [`Keyring`](crate::Keyring) that judges who
+//! ([`tsa::TsaList`]), the PKCS #11 module of the eID's reader ([`eid::EidSettings`]), and the profile as the [`Keyring`](crate::Keyring) that judges who
 //! signed (`keyring`). The archive lives in the profile's directory too (`crate::archive`),
 //! with the profile's checkpoints of archives' logs kept outside them (`checkpoints`:
 //! [`Profile::archive_checkpoint`]), which the archive reads and moves on every signed write. This whole module is the core's `fs`
@@ -24,6 +24,7 @@ use crate::error::{Coded, Params};
 
 mod checkpoints;
 mod contacts;
+pub mod eid;
 mod keyring;
 mod keys;
 mod select;

@@ -11,6 +11,8 @@ pub mod bound;
 #[cfg(feature = "cli")]
 pub mod eid;
 pub mod limited;
+pub mod ocsp;
+pub mod token;
 pub mod tsa;
 
 use std::path::PathBuf;

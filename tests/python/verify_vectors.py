@@ -792,7 +792,11 @@ def read_agreement(data):
         _value_entry(v, f"values[{n}]")
     for n, r in enumerate(_list(a["signatures"], "signatures")):
         w = f"signatures[{n}]"
-        _obj(r, ("statement", "signature"), ("timestamps",), w)
+        _obj(r, ("statement", "signature"), ("timestamps", "eid_binding"), w)
+        if "eid_binding" in r:
+            if fmt == "tweevoud-agreement/1":
+                raise Damaged(f"{w} carries an eID binding in a tweevoud-agreement/1 file")
+            binding_shape(r["eid_binding"], w + ".eid_binding")
         _str(r["signature"], w + ".signature")
         stamps = _list(r.get("timestamps", []), w + ".timestamps")
         for m, ts in enumerate(stamps):
@@ -1829,6 +1833,348 @@ def verify_file(path):
 
 
 # ---------------------------------------------------------------------------------------
+# eID bindings (format.md, "The eID binding"). The certificates, the path and the OCSP answer
+# are read with `cryptography`'s X.509 and OCSP readers; the rules are the document's.
+
+from cryptography import x509
+from cryptography.x509 import ocsp as x509_ocsp
+from cryptography.x509.oid import NameOID, ExtensionOID
+
+BINDING_TAG = "tweevoud-eid-binding/1"
+MAX_BINDING = 48 * 1024
+MAX_EID_CERTIFICATE = 8 * 1024
+MAX_EID_CHAIN = 8
+MAX_EID_PATH = 8
+MAX_OCSP = 16 * 1024
+MAX_EID_SIGNATURE = 1024
+
+
+class EidProblem(Exception):
+    """A binding that does not confirm its signer, with its code."""
+
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code = code
+
+
+def _b64_len(n):
+    return (n + 2) // 3 * 4
+
+
+def binding_shape(b, w):
+    """The reader's checks of a binding (damaged_agreement_file): its shape and its caps."""
+    _obj(b, ("statement", "signature", "eid_signature", "certificate", "chain"), ("ocsp",), w)
+    st = _obj(b["statement"], ("public_key", "companion", "certificate_sha256", "time"), (), w + ".statement")
+    for k in st:
+        _str(st[k], f"{w}.statement.{k}")
+    for k in ("signature", "eid_signature", "certificate") + (("ocsp",) if "ocsp" in b else ()):
+        _str(b[k], f"{w}.{k}")
+    chain = _list(b["chain"], w + ".chain")
+    for m, c in enumerate(chain):
+        _str(c, f"{w}.chain[{m}]")
+    if len(chain) > MAX_EID_CHAIN:
+        raise Damaged(f"{w} carries more than {MAX_EID_CHAIN} CA certificates")
+    caps = [(b["certificate"], _b64_len(MAX_EID_CERTIFICATE)), (b["eid_signature"], _b64_len(MAX_EID_SIGNATURE)),
+            (st["public_key"], 64), (st["companion"], 128), (st["certificate_sha256"], 64), (st["time"], 64),
+            (b["signature"], 128)] + [(c, _b64_len(MAX_EID_CERTIFICATE)) for c in chain]
+    if "ocsp" in b:
+        caps.append((b["ocsp"], _b64_len(MAX_OCSP)))
+    if any(len(v) > cap for v, cap in caps):
+        raise Damaged(f"{w}: a member is larger than its limit")
+    if len(jcs(b)) > MAX_BINDING:
+        raise Damaged(f"{w} is larger than {MAX_BINDING} bytes")
+
+
+def _b64_member(what, value, most, exact=None):
+    unreadable = EidProblem("eid_binding_unreadable", f"its {what} cannot be read")
+    if len(value) > _b64_len(most):
+        raise unreadable
+    raw = token_bytes(value)
+    if raw is None or not raw or len(raw) > most or (exact is not None and len(raw) != exact):
+        raise unreadable
+    return raw
+
+
+def binding_message(statement):
+    return BINDING_TAG.encode("ascii") + b"\n" + jcs(statement)
+
+
+def _load_certificate(der):
+    if len(der) > MAX_EID_CERTIFICATE:
+        raise EidProblem("eid_certificate_unreadable", "a certificate is too large")
+    try:
+        c = x509.load_der_x509_certificate(der)
+        c.extensions  # read them all now: one that cannot be read makes it unreadable
+        return c
+    except (ValueError, TypeError) as e:
+        raise EidProblem("eid_certificate_unreadable", f"a certificate cannot be read: {e}")
+
+
+def _extension(cert, cls):
+    try:
+        return cert.extensions.get_extension_for_class(cls).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _name_attribute(cert, oid):
+    values = cert.subject.get_attributes_for_oid(oid)
+    return values[0].value if values else None
+
+
+def _national_number(text):
+    if text is None or not re.fullmatch(r"[0-9]{11}", text):
+        return None
+    base, check = int(text[:9]), int(text[9:])
+    return text if 97 - base % 97 == check or 97 - (2000000000 + base) % 97 == check else None
+
+
+def eid_holder(cert):
+    """The holder a Signature certificate names (its shown name), or EidProblem."""
+    ku = _extension(cert, x509.KeyUsage)
+    if ku is None or not ku.content_commitment:
+        raise EidProblem("eid_not_signature_certificate", "its key usage is not non-repudiation")
+    bc = _extension(cert, x509.BasicConstraints)
+    if bc is not None and bc.ca:
+        raise EidProblem("eid_not_signature_certificate", "it is a CA certificate")
+    if _national_number(_name_attribute(cert, NameOID.SERIAL_NUMBER)) is None:
+        raise EidProblem("eid_not_signature_certificate", "it names no national register number")
+    given = (_name_attribute(cert, NameOID.GIVEN_NAME) or "").strip()
+    surname = (_name_attribute(cert, NameOID.SURNAME) or "").strip()
+    if given and surname:
+        return f"{given} {surname}"
+    cn = (_name_attribute(cert, NameOID.COMMON_NAME) or "").strip()
+    cn = cn[: -len(" (Signature)")] if cn.endswith(" (Signature)") else cn
+    return cn.strip() or f"{given} {surname}".strip()
+
+
+def _valid_at(cert, at):
+    return cert.not_valid_before_utc.timestamp() <= at <= cert.not_valid_after_utc.timestamp()
+
+
+def _issuer_may_issue(issuer, below):
+    bc = _extension(issuer, x509.BasicConstraints)
+    if bc is None or not bc.ca:
+        return "it is not a CA"
+    if bc.path_length is not None and below > bc.path_length:
+        return "its path length constraint is exceeded"
+    ku = _extension(issuer, x509.KeyUsage)
+    if ku is not None and not ku.key_cert_sign:
+        return "its key usage does not allow signing certificates"
+    return None
+
+
+def eid_path(leaf, offered, anchors, at):
+    """The path from `leaf` through `offered` to one of `anchors` (DER each), valid at `at`."""
+    if len(offered) > MAX_EID_CHAIN:
+        raise EidProblem("eid_certificate_unreadable", "too many certificates offered")
+    offered = [(d, _load_certificate(d)) for d in offered]
+    anchors = [(d, _load_certificate(d)) for d in anchors]
+    if not _valid_at(leaf[1], at):
+        raise EidProblem("eid_certificate_expired", "not valid at the signing time")
+    candidates = anchors + offered
+    anchor_ders = {d for d, _ in anchors}
+    path = [leaf]
+    der, cert = leaf
+    while True:
+        if der in anchor_ders:
+            return path
+        if cert.issuer == cert.subject:
+            raise EidProblem("eid_untrusted", "a self-issued certificate that is not an anchor")
+        named = [(d, c) for d, c in candidates if c.subject == cert.issuer and d != der]
+        if not named:
+            raise EidProblem("eid_untrusted", "no issuer found")
+        if len(path) == MAX_EID_PATH:
+            raise EidProblem("eid_chain", "the path is too long")
+        issuer = None
+        for d, c in named:
+            try:
+                cert.verify_directly_issued_by(c)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            issuer = (d, c)
+            break
+        if issuer is None:
+            raise EidProblem("eid_chain", "not signed by the CA of that name")
+        if not _valid_at(issuer[1], at) or _issuer_may_issue(issuer[1], len(path) - 1):
+            raise EidProblem("eid_chain", "the issuer may not issue it at that time")
+        path.append(issuer)
+        der, cert = issuer
+
+
+def check_binding(b, public_key_b64, at, anchors):
+    """(holder, revocation) of a binding that confirms the signer of key `public_key_b64`
+    at `at` (seconds since 1970), trusting `anchors` (DER); EidProblem otherwise."""
+    st = b["statement"]
+    pk = _b64_member("public key", st["public_key"], 32, 32)
+    companion = _b64_member("companion key", st["companion"], 65, 65)
+    unreadable = lambda why: EidProblem("eid_binding_unreadable", why)
+    if companion[0] != 0x04:
+        raise unreadable("the companion is not an uncompressed point")
+    if not re.fullmatch(r"[0-9a-f]{64}", st["certificate_sha256"]):
+        raise unreadable("certificate_sha256 is not 64 lower-case hex digits")
+    if not is_time(st["time"]):
+        raise unreadable("its time is not a time")
+    signature = _b64_member("Ed25519 signature", b["signature"], 64, 64)
+    eid_signature = _b64_member("eID signature", b["eid_signature"], MAX_EID_SIGNATURE)
+    certificate = _b64_member("certificate", b["certificate"], MAX_EID_CERTIFICATE)
+    chain = [_b64_member("CA certificate", c, MAX_EID_CERTIFICATE) for c in b["chain"]]
+    answer = _b64_member("OCSP answer", b["ocsp"], MAX_OCSP) if "ocsp" in b else None
+    if base64.b64encode(pk).decode("ascii") != public_key_b64:
+        raise EidProblem("eid_binding_key", "it binds another key")
+    msg = binding_message(st)
+    if not verify_strict(pk, signature, msg):
+        raise EidProblem("eid_binding_key", "its Ed25519 signature does not hold")
+    if hashlib.sha256(certificate).hexdigest() != st["certificate_sha256"]:
+        raise EidProblem("eid_binding_signature", "the certificate is not the one it names")
+    leaf = _load_certificate(certificate)
+    key = leaf.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(eid_signature, msg, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp384r1":
+            key.verify(eid_signature, msg, ec.ECDSA(hashes.SHA384()))
+        else:
+            raise EidProblem("eid_binding_signature", "neither RSA nor P-384")
+    except InvalidSignature:
+        raise EidProblem("eid_binding_signature", "the eID's signature does not hold")
+    holder = eid_holder(leaf)
+    path = eid_path((certificate, leaf), chain, anchors, at)
+    revocation = "not_checked"
+    if answer is not None:
+        issuer = path[1][1] if len(path) > 1 else leaf
+        bound = datetime.datetime.fromisoformat(st["time"]).timestamp()
+        revocation = check_ocsp(answer, leaf, issuer, bound, at)
+    return holder, revocation
+
+
+def eid_judged(a, anchors):
+    """Per signature: (holder, revocation) when its binding confirms it, the EidProblem when
+    it does not, None without one."""
+    out = []
+    for r in a["signatures"]:
+        b = r.get("eid_binding")
+        st = r["statement"]
+        if b is None or b64(st["public_key"], 32) is None or not is_time(st["time"]):
+            out.append(None)
+            continue
+        at = datetime.datetime.fromisoformat(st["time"]).timestamp()
+        try:
+            out.append(check_binding(b, st["public_key"], at, anchors))
+        except EidProblem as e:
+            out.append(e)
+    return out
+
+
+def same_person(x, y):
+    norm = lambda s: " ".join(unicodedata.normalize("NFC", s).lower().split())
+    return norm(x) == norm(y)
+
+
+def judge_eid_file(path, anchors):
+    """(status, codes, confirmed, notes) of an eID vector judged with `anchors`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        a, t = read_agreement(data)
+    except Damaged:
+        return "invalid", ["damaged_agreement_file"], [], []
+    status, codes, _ = verify(a, t)
+    confirmed, notes = [], []
+    for r, j in zip(a["signatures"], eid_judged(a, anchors)):
+        if isinstance(j, EidProblem):
+            codes.append(j.code)
+            status = "invalid"
+        elif j is not None:
+            holder, revocation = j
+            confirmed.append({"role": r["statement"]["signer"]["role"], "holder": holder, "revocation": revocation})
+            if not same_person(r["statement"]["signer"]["name"], holder):
+                notes.append("eid_name_differs")
+            if revocation == "not_checked":
+                notes.append("eid_revocation_not_checked")
+    return status, sorted(set(codes)), confirmed, notes
+
+
+OCSP_TOLERANCE = 10 * 60
+OCSP_MAX_AGE = 24 * 3600
+
+
+def _key_hash(cert):
+    """SHA-1 of the certificate's subjectPublicKey bits (RFC 5280's method 1, RFC 6960's key hash)."""
+    return x509.SubjectKeyIdentifier.from_public_key(cert.public_key()).digest
+
+
+def check_ocsp(answer, leaf, issuer, bound, at):
+    """What a kept OCSP answer says of `leaf`: it must hold and have been current at `bound`
+    (when the binding was made); then "good", "revoked_later", or EidProblem (revoked at or
+    before `at`, unknown, or an answer that does not hold)."""
+    try:
+        r = x509_ocsp.load_der_ocsp_response(answer)
+    except ValueError as e:
+        raise EidProblem("eid_ocsp_unreadable", f"the OCSP answer cannot be read: {e}")
+    if r.response_status != x509_ocsp.OCSPResponseStatus.SUCCESSFUL:
+        raise EidProblem("eid_ocsp_refused", "the responder refused to answer")
+    try:
+        named_by_name, named_key = r.responder_name, r.responder_key_hash
+        carried = list(r.certificates)
+        produced = r.produced_at_utc.timestamp()
+        signature, tbs, sig_hash = r.signature, r.tbs_response_bytes, r.signature_hash_algorithm
+        responses = list(r.responses)
+    except ValueError as e:
+        raise EidProblem("eid_ocsp_unreadable", f"the OCSP answer cannot be read: {e}")
+    names = lambda c: (named_by_name is not None and named_by_name == c.subject) or (
+        named_key is not None and named_key == _key_hash(c))
+    if names(issuer):
+        responder = issuer
+    else:
+        found = [c for c in carried if names(c)]
+        if not found:
+            raise EidProblem("eid_ocsp_responder", "the responder is neither the CA nor one it carries")
+        responder = found[0]
+        refuse = EidProblem("eid_ocsp_responder", "the delegated responder may not answer")
+        if responder.issuer != issuer.subject or not _valid_at(responder, produced):
+            raise refuse
+        try:
+            responder.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature):
+            raise refuse
+        eku = _extension(responder, x509.ExtendedKeyUsage)
+        if eku is None or x509.oid.ExtendedKeyUsageOID.OCSP_SIGNING not in eku:
+            raise refuse
+    key = responder.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, tbs, padding.PKCS1v15(), sig_hash)
+        else:
+            key.verify(signature, tbs, ec.ECDSA(sig_hash))
+    except InvalidSignature:
+        raise EidProblem("eid_ocsp_signature", "the OCSP answer's signature does not hold")
+    for single in responses:
+        h = hashes.Hash(single.hash_algorithm)
+        h.update(issuer.subject.public_bytes())
+        if (single.serial_number != leaf.serial_number or single.issuer_name_hash != h.finalize()
+                or single.issuer_key_hash != _key_hash(issuer)):
+            continue
+        this_update = single.this_update_utc.timestamp()
+        next_update = single.next_update_utc.timestamp() if single.next_update_utc else None
+        if this_update > bound + OCSP_TOLERANCE:
+            raise EidProblem("eid_ocsp_not_current", "it says what was known after the binding")
+        if next_update is not None and bound > next_update + OCSP_TOLERANCE:
+            raise EidProblem("eid_ocsp_not_current", "it was current only until before the binding")
+        if next_update is None and bound > this_update + OCSP_MAX_AGE:
+            raise EidProblem("eid_ocsp_not_current", "no nextUpdate, and more than a day old")
+        status = single.certificate_status
+        if status == x509_ocsp.OCSPCertStatus.REVOKED:
+            if single.revocation_time_utc.timestamp() <= at:
+                raise EidProblem("eid_certificate_revoked", "revoked before it signed")
+            return "revoked_later"
+        if status == x509_ocsp.OCSPCertStatus.UNKNOWN:
+            raise EidProblem("eid_ocsp_unknown", "the responder does not know the certificate")
+        return "good"
+    raise EidProblem("eid_ocsp_other_certificate", "the OCSP answer is about another certificate")
+
+
+# ---------------------------------------------------------------------------------------
 # The vectors.
 
 def check_manifest_extras(vdir, manifest, report):
@@ -1905,6 +2251,25 @@ def check_manifest_extras(vdir, manifest, report):
     report("small-order key refused", not verify_strict(neutral, neutral + bytes(32), b"anything"), "")
 
 
+def check_eid_vectors(vdir, manifest, report):
+    """The eID vectors, judged with the tests' root as the anchor, and without it."""
+    eid = manifest["eid"]
+    with open(os.path.join(vdir, eid["anchor_file"]), "rb") as f:
+        root = pem_certificate(f.read())
+    for v in eid["valid"]:
+        path = os.path.join(vdir, v["file"])
+        status, codes, confirmed, notes = judge_eid_file(path, [root])
+        ok = status == v["status"] and not codes and confirmed == v["confirmed"] and notes == v["notes"]
+        report(v["file"] + " confirmed by eID", ok, f"got {status} {codes} {confirmed} {notes}")
+        status, codes, confirmed, _ = judge_eid_file(path, [])
+        report(v["file"] + " not confirmed without the test root",
+               status == "invalid" and codes == ["eid_untrusted"] and not confirmed, f"got {status} {codes}")
+    for v in eid["fail"]:
+        status, codes, confirmed, _ = judge_eid_file(os.path.join(vdir, v["file"]), [root])
+        report(v["file"] + " " + ",".join(codes), status == "invalid" and codes == v["must_fail_with"],
+               f"expected {v['must_fail_with']}, got {status} {codes}")
+
+
 def run_vectors(vdir):
     with open(os.path.join(vdir, "vectors.json"), encoding="utf-8") as f:
         manifest = json.load(f)
@@ -1925,7 +2290,9 @@ def run_vectors(vdir):
         ok = status == "invalid" and codes == v["must_fail_with"]
         report(v["file"] + " " + ",".join(codes), ok,
                f"expected {v['must_fail_with']}, got {status} {codes} {why or ''}")
-    listed = {v["file"] for v in manifest["valid"] + manifest["fail"]}
+    check_eid_vectors(vdir, manifest, report)
+    listed = {v["file"] for v in manifest["valid"] + manifest["fail"] + manifest["eid"]["valid"]
+              + manifest["eid"]["fail"]}
     unlisted = sorted(f for f in os.listdir(vdir) if f.endswith(".tweevoud") and f not in listed)
     report("every .tweevoud file is in vectors.json", not unlisted, ", ".join(unlisted))
     print(f"{counts['passed']} passed, {counts['failed']} failed")

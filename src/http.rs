@@ -1,0 +1,546 @@
+//! One HTTP POST of a signed request and its bounded reply: how Tweevoud asks a
+//! time-stamping authority for a token (RFC 3161 section 3.4) and an OCSP responder for a
+//! certificate's status (RFC 6960 appendix A). Standard library only; plain `http://`, since
+//! what is asked for is signed and checked on its own.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+/// Why a POST failed; the caller says to whom it was made (a TSA, an OCSP responder) in its
+/// own coded error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HttpError {
+    /// The URL is not an `http://host[:port]/path` URL that can be used.
+    Url {
+        /// The URL as given.
+        url: String,
+        /// English words.
+        reason: String,
+    },
+    /// No connection could be made, or it broke off.
+    Unreachable {
+        /// English words.
+        reason: String,
+    },
+    /// No whole answer in time.
+    Timeout {
+        /// The time allowed, in whole seconds.
+        seconds: u64,
+    },
+    /// An HTTP status other than 200.
+    Status {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The reply (or its headers) is larger than its bound.
+    TooLarge {
+        /// The bound, in bytes.
+        max: usize,
+    },
+    /// The reply is not a readable HTTP reply of the media type asked for.
+    BadReply {
+        /// English words.
+        reason: String,
+    },
+}
+
+/// One POST: where, what, and its bounds.
+pub(crate) struct Post<'a> {
+    /// `http://host[:port]/path`.
+    pub url: &'a str,
+    /// The request's media type.
+    pub content_type: &'static str,
+    /// The media type the reply must have.
+    pub accept: &'static str,
+    /// The request's body.
+    pub body: &'a [u8],
+    /// Bounds connecting, each wait and the exchange as a whole.
+    pub timeout: Duration,
+    /// The largest reply read (headers and body), in bytes.
+    pub max_reply: usize,
+    /// The largest header section read, in bytes.
+    pub max_header: usize,
+}
+
+/// Whether `url` is an address that can be posted to (`http://host[:port]/path`); the reason
+/// when it is not.
+pub(crate) fn check_url(url: &str) -> Result<(), String> {
+    match Target::parse(url) {
+        Ok(_) => Ok(()),
+        Err(HttpError::Url { reason, .. }) => Err(reason),
+        Err(_) => Err("it cannot be used".to_string()),
+    }
+}
+
+/// Where a server is: what to connect to, and what to put in the request line and `Host`.
+#[derive(Debug, PartialEq, Eq)]
+struct Target {
+    host: String,
+    port: u16,
+    authority: String,
+    path: String,
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Target, HttpError> {
+        let refuse = |reason: &str| HttpError::Url {
+            url: url.to_string(),
+            reason: reason.to_string(),
+        };
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(refuse("it contains spaces or control characters"));
+        }
+        let scheme_end = url
+            .find("://")
+            .ok_or_else(|| refuse("it is not an http:// URL"))?;
+        let scheme = url[..scheme_end].to_ascii_lowercase();
+        if scheme == "https" {
+            return Err(refuse(
+                "https is not supported; timestamps and OCSP answers are signed, so plain \
+                 http:// is what time-stamping authorities and OCSP responders serve",
+            ));
+        }
+        if scheme != "http" {
+            return Err(refuse("it is not an http:// URL"));
+        }
+        let rest = &url[scheme_end + 3..];
+        let (authority, path) = match rest.find(['/', '?', '#']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if path.contains('#') {
+            return Err(refuse("it has a fragment (#)"));
+        }
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        if authority.contains('@') {
+            return Err(refuse(
+                "user names and passwords in the URL are not supported",
+            ));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let end = v6
+                .find(']')
+                .ok_or_else(|| refuse("its IPv6 address has no ]"))?;
+            let after = &v6[end + 1..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(refuse("it has text after its IPv6 address")),
+            };
+            (&v6[..end], port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(refuse("it names no host"));
+        }
+        let port = match port {
+            None => 80,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => n,
+                _ => return Err(refuse("its port is not a number from 1 to 65535")),
+            },
+        };
+        Ok(Target {
+            host: host.to_string(),
+            port,
+            authority: authority.to_string(),
+            path,
+        })
+    }
+}
+
+/// Posts `post.body` to `post.url` and returns the body of its 200 reply of media type
+/// `post.accept`.
+pub(crate) fn post(post: &Post) -> Result<Vec<u8>, HttpError> {
+    let target = Target::parse(post.url)?;
+    exchange(&target, post)
+}
+
+fn unreachable(reason: impl Into<String>) -> HttpError {
+    HttpError::Unreachable {
+        reason: reason.into(),
+    }
+}
+
+/// Posts `post.body` to `target` and returns the body of its 200 reply.
+fn exchange(target: &Target, post: &Post) -> Result<Vec<u8>, HttpError> {
+    let timeout = post.timeout;
+    let query = post.body;
+    let deadline = Instant::now() + timeout;
+    let timed_out = HttpError::Timeout {
+        seconds: timeout.as_secs(),
+    };
+    let remaining = || {
+        deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+    };
+    let addrs: Vec<SocketAddr> = (target.host.as_str(), target.port)
+        .to_socket_addrs()
+        .map_err(|e| unreachable(format!("the host {} cannot be resolved: {e}", target.host)))?
+        .collect();
+    let mut last = format!("the host {} has no address", target.host);
+    let mut stream = None;
+    for addr in addrs {
+        let Some(left) = remaining() else {
+            return Err(timed_out);
+        };
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(e) => last = format!("no connection to {addr}: {e}"),
+        }
+    }
+    let mut stream = stream.ok_or_else(|| unreachable(last))?;
+    let io = |e: std::io::Error| match e.kind() {
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => timed_out.clone(),
+        _ => unreachable(format!("the connection broke: {e}")),
+    };
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nAccept: {}\r\n\
+         Content-Length: {}\r\nConnection: close\r\nUser-Agent: tweevoud\r\n\r\n",
+        target.path,
+        target.authority,
+        post.content_type,
+        post.accept,
+        query.len()
+    );
+    let mut message = head.into_bytes();
+    message.extend_from_slice(query);
+    stream
+        .set_write_timeout(remaining().or(Some(Duration::from_millis(1))))
+        .map_err(io)?;
+    stream.write_all(&message).map_err(io)?;
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(body) = complete(&reply, false, post)? {
+            return Ok(body);
+        }
+        let left = remaining().ok_or_else(|| timed_out.clone())?;
+        stream.set_read_timeout(Some(left)).map_err(io)?;
+        let n = match stream.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        if n == 0 {
+            return complete(&reply, true, post)?.ok_or_else(|| {
+                unreachable("the server closed the connection before its reply ended")
+            });
+        }
+        if reply.len() + n > post.max_reply {
+            return Err(HttpError::TooLarge {
+                max: post.max_reply,
+            });
+        }
+        reply.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn bad(reason: impl Into<String>) -> HttpError {
+    HttpError::BadReply {
+        reason: reason.into(),
+    }
+}
+
+/// The body of `reply` when it is a whole HTTP reply (status 200, of the media type
+/// `post.accept`), None when more bytes are needed; `closed` says the connection ended after
+/// these bytes.
+fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, HttpError> {
+    let (max_reply, max_header) = (post.max_reply, post.max_header);
+    let window = &reply[..reply.len().min(max_header)];
+    let Some(end) = window.windows(4).position(|w| w == b"\r\n\r\n") else {
+        if reply.len() >= max_header {
+            return Err(HttpError::TooLarge { max: max_header });
+        }
+        return if closed && !reply.is_empty() {
+            Err(bad("the reply's headers are cut off"))
+        } else {
+            Ok(None)
+        };
+    };
+    let head =
+        std::str::from_utf8(&reply[..end]).map_err(|_| bad("the reply's headers are not text"))?;
+    let body = &reply[end + 4..];
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let mut parts = status_line.splitn(3, ' ');
+    let (version, status) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    if !version.starts_with("HTTP/1.") {
+        return Err(bad(format!("not an HTTP/1 reply: {status_line:?}")));
+    }
+    let status: u16 = match status.parse() {
+        Ok(s) if status.len() == 3 => s,
+        _ => {
+            return Err(bad(format!(
+                "the status line {status_line:?} cannot be read"
+            )))
+        }
+    };
+    if status != 200 {
+        return Err(HttpError::Status { status });
+    }
+    let (mut length, mut chunked, mut content_type) = (None, false, None);
+    for line in lines {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad(format!("the header line {line:?} cannot be read")))?;
+        let value = value.trim();
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => {
+                let n: usize = value
+                    .parse()
+                    .map_err(|_| bad(format!("the content length {value:?} is not a number")))?;
+                if length.is_some_and(|l| l != n) {
+                    return Err(bad("two different content lengths"));
+                }
+                length = Some(n);
+            }
+            "transfer-encoding" => {
+                if !value.eq_ignore_ascii_case("chunked") {
+                    return Err(bad(format!(
+                        "the transfer encoding {value:?} is not supported"
+                    )));
+                }
+                chunked = true;
+            }
+            "content-type" => content_type = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    let media = content_type.as_deref().map(|t| {
+        t.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    if media.as_deref() != Some(post.accept) {
+        return Err(bad(format!(
+            "its content type is {}, not {}",
+            content_type.as_deref().unwrap_or("not given"),
+            post.accept
+        )));
+    }
+    if chunked {
+        return match dechunk(body, max_reply)? {
+            Some(data) => Ok(Some(data)),
+            None if closed => Err(bad("the chunked reply is cut off")),
+            None => Ok(None),
+        };
+    }
+    match length {
+        Some(n) if n > max_reply => Err(HttpError::TooLarge { max: max_reply }),
+        Some(n) if body.len() >= n => Ok(Some(body[..n].to_vec())),
+        Some(_) if closed => Err(bad("the reply is shorter than its content length")),
+        Some(_) => Ok(None),
+        None if closed => Ok(Some(body.to_vec())),
+        None => Ok(None),
+    }
+}
+
+/// The data of a whole chunked body (RFC 9112 section 7.1), None when more bytes are needed.
+/// Chunk extensions and trailers are read past; the data is at most `max` bytes.
+fn dechunk(mut body: &[u8], max: usize) -> Result<Option<Vec<u8>>, HttpError> {
+    let mut data = Vec::new();
+    loop {
+        let Some(line_end) = body.windows(2).position(|w| w == b"\r\n") else {
+            return if body.len() > 1024 {
+                Err(bad("a chunk size line is too long"))
+            } else {
+                Ok(None)
+            };
+        };
+        let line =
+            std::str::from_utf8(&body[..line_end]).map_err(|_| bad("a chunk size is not text"))?;
+        let size = line.split(';').next().unwrap_or_default().trim();
+        if size.is_empty() || size.len() > 8 {
+            return Err(bad(format!("the chunk size {size:?} cannot be read")));
+        }
+        let size = usize::from_str_radix(size, 16)
+            .map_err(|_| bad(format!("the chunk size {size:?} cannot be read")))?;
+        if size > max || data.len() + size > max {
+            return Err(HttpError::TooLarge { max });
+        }
+        body = &body[line_end + 2..];
+        if size == 0 {
+            // Trailers, each a line, up to an empty line.
+            loop {
+                let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
+                    return Ok(None);
+                };
+                if end == 0 {
+                    return Ok(Some(data));
+                }
+                body = &body[end + 2..];
+            }
+        }
+        if body.len() < size + 2 {
+            return Ok(None);
+        }
+        if &body[size..size + 2] != b"\r\n" {
+            return Err(bad("a chunk does not end where its size says"));
+        }
+        data.extend_from_slice(&body[..size]);
+        body = &body[size + 2..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variant of `e`, by name.
+    fn kind(e: &HttpError) -> &'static str {
+        match e {
+            HttpError::Url { .. } => "url",
+            HttpError::Unreachable { .. } => "unreachable",
+            HttpError::Timeout { .. } => "timeout",
+            HttpError::Status { .. } => "status",
+            HttpError::TooLarge { .. } => "too_large",
+            HttpError::BadReply { .. } => "bad_reply",
+        }
+    }
+
+    const MAX: usize = 256 << 10;
+    const MAX_HEADER: usize = 16 << 10;
+
+    fn timestamp_post() -> Post<'static> {
+        Post {
+            url: "http://tsa.example/",
+            content_type: "application/timestamp-query",
+            accept: "application/timestamp-reply",
+            body: b"",
+            timeout: Duration::from_secs(1),
+            max_reply: MAX,
+            max_header: MAX_HEADER,
+        }
+    }
+
+    #[test]
+    fn urls() {
+        let t = Target::parse("http://tsa.example:8080/ts?x=1").unwrap();
+        assert_eq!(
+            t,
+            Target {
+                host: "tsa.example".into(),
+                port: 8080,
+                authority: "tsa.example:8080".into(),
+                path: "/ts?x=1".into()
+            }
+        );
+        let t = Target::parse("HTTP://tsa.example").unwrap();
+        assert_eq!((t.port, t.path.as_str()), (80, "/"));
+        let t = Target::parse("http://[::1]:318/").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("::1", 318));
+        for bad in [
+            "https://tsa.example/",
+            "ftp://tsa.example/",
+            "tsa.example",
+            "http://",
+            "http:///path",
+            "http://user@tsa.example/",
+            "http://tsa.example:0/",
+            "http://tsa.example:99999/",
+            "http://tsa.example:x/",
+            "http://tsa.example/a b",
+            "http://tsa.example/#frag",
+            "http://[::1/",
+        ] {
+            let e = Target::parse(bad).unwrap_err();
+            assert_eq!(kind(&e), "url", "{bad}");
+        }
+        let e = check_url("https://tsa.example/").unwrap_err();
+        assert!(e.contains("https is not supported"), "{e}");
+    }
+
+    #[test]
+    fn chunked_bodies() {
+        let whole = b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nX-Trailer: y\r\n\r\n";
+        assert_eq!(dechunk(whole, MAX).unwrap().unwrap(), b"Wikipedia");
+        for cut in 0..whole.len() {
+            assert_eq!(dechunk(&whole[..cut], MAX).unwrap(), None, "{cut}");
+        }
+        for bad_body in [&b"zz\r\n"[..], b"\r\n", b"4\r\nWikiXX", b"123456789\r\n"] {
+            assert!(dechunk(bad_body, MAX).is_err(), "{bad_body:?}");
+        }
+        let e = dechunk(b"fffff\r\n", MAX).unwrap_err();
+        assert_eq!(kind(&e), "too_large");
+        assert!(dechunk(&[b'1'; 2000], MAX).is_err());
+    }
+
+    #[test]
+    fn replies() {
+        let post = timestamp_post();
+        let complete = |reply: &[u8], closed| complete(reply, closed, &post);
+        let ok = |extra: &str, body: &str| {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/Timestamp-Reply; x=1\r\n{extra}\r\n{body}")
+        };
+        assert_eq!(
+            complete(ok("Content-Length: 3\r\n", "abcdef").as_bytes(), false).unwrap(),
+            Some(b"abc".to_vec())
+        );
+        assert_eq!(
+            complete(ok("Content-Length: 3\r\n", "ab").as_bytes(), false).unwrap(),
+            None
+        );
+        assert_eq!(
+            complete(ok("", "abc").as_bytes(), true).unwrap(),
+            Some(b"abc".to_vec())
+        );
+        assert_eq!(
+            complete(
+                ok("Transfer-Encoding: chunked\r\n", "3\r\nabc\r\n0\r\n\r\n").as_bytes(),
+                false
+            )
+            .unwrap(),
+            Some(b"abc".to_vec())
+        );
+        let code = |reply: &str, closed| kind(&complete(reply.as_bytes(), closed).unwrap_err());
+        assert_eq!(
+            code(
+                "HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\n\r\n<html>",
+                false
+            ),
+            "status"
+        );
+        assert_eq!(
+            code(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>",
+                false
+            ),
+            "bad_reply"
+        );
+        assert_eq!(code("SSH-2.0-OpenSSH\r\n\r\n", false), "bad_reply");
+        assert_eq!(code("HTTP/1.1 200", true), "bad_reply");
+        assert_eq!(
+            code(&ok("Content-Length: 999999999\r\n", ""), false),
+            "too_large"
+        );
+        let long = format!("HTTP/1.1 200 OK\r\nX: {}", "a".repeat(MAX_HEADER));
+        assert_eq!(code(&long, false), "too_large");
+        assert_eq!(complete(b"HTTP/1.1 200 OK\r\n", false).unwrap(), None);
+        // Another media type is asked for: a timestamp reply is not an OCSP answer.
+        let ocsp = Post {
+            accept: "application/ocsp-response",
+            ..timestamp_post()
+        };
+        let e = super::complete(ok("", "abc").as_bytes(), true, &ocsp).unwrap_err();
+        assert_eq!(kind(&e), "bad_reply");
+    }
+}
