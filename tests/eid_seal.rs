@@ -5,6 +5,8 @@
 //! flipped byte in the seal is refused by them all. These tests run the real tools and fail
 //! when one is missing (`scripts/setup.sh` installs them).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -572,5 +574,144 @@ fn fail_an_eid_seal_by_someone_no_binding_names_or_with_a_flipped_byte() {
     assert!(
         out.contains("the eID seal's signature does not hold"),
         "{out}"
+    );
+}
+
+/// The story through the binary, with SoftHSM2 tokens laid out as the eID (the fixtures' PKI,
+/// whose OCSP responder does not answer): both parties bind their keys and sign; the customer
+/// exports the exemplars sealed with her eID (`export --eid`), the provider adds his eID's
+/// seal to exemplar 1 (`seal --eid`); `verify` trusting the tests' root finds them authentic
+/// and says whose eIDs sealed them, and pdfsig calls each seal valid.
+#[test]
+fn export_and_seal_with_the_eid_through_the_cli() {
+    use common::token::{CardKind, SoftHsm, PIN};
+    let dir = TempDir::new().unwrap();
+    let root = common::fixture("eid").join("root.pem");
+    let (tom_hsm, anne_hsm) = (SoftHsm::card(CardKind::Rsa), SoftHsm::card(CardKind::Ec));
+    let side = |data: &str, hsm: &SoftHsm| {
+        let mut cmd = Bin::cargo_bin("tweevoud").unwrap();
+        cmd.env("TWEEVOUD_NOW", "2026-11-23T09:00:00+01:00")
+            .env("TWEEVOUD_DATA_DIR", dir.path().join(data))
+            .env("SOFTHSM2_CONF", hsm.conf())
+            .env("TWEEVOUD_TEST_EID_ROOTS", &root)
+            .env("TWEEVOUD_PASSPHRASE", "Dilsen-Stokkem 428 Rijksweg")
+            .env("TWEEVOUD_PIN", PIN);
+        cmd
+    };
+    let with_card = |mut cmd: Bin, hsm: &SoftHsm, args: &[&str]| {
+        cmd.args(args).arg("--pkcs11-module").arg(hsm.module());
+        cmd
+    };
+    for (data, hsm, who) in [
+        ("tom", &tom_hsm, &cli::TOM),
+        ("anne", &anne_hsm, &cli::ANNE),
+    ] {
+        cli::make_key(side(data, hsm), who).assert().success();
+        with_card(side(data, hsm), hsm, &["eid", "bind", "--key", who.name])
+            .assert()
+            .success();
+    }
+    let draft = dir.path().join("dpa.tweevoud");
+    cli::new_dpa(side("tom", &tom_hsm), &draft)
+        .assert()
+        .success();
+    cli::sign(side("tom", &tom_hsm), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer", "--no-timestamp"])
+        .assert()
+        .success();
+    // Before she signs, no binding of the agreement names her: her card seals nothing.
+    let none = dir.path().join("none");
+    let refused = with_card(
+        side("anne", &anne_hsm),
+        &anne_hsm,
+        &[
+            "export",
+            s(&draft),
+            "--eid",
+            "--no-timestamp",
+            "-o",
+            s(&none),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_ne!(refused.status.code(), Some(0), "{}", text(&refused));
+    assert!(
+        text(&refused).contains(
+            "no signature of this agreement is by a key bound to the eID of Anne-Marie D'Hondt"
+        ),
+        "{}",
+        text(&refused)
+    );
+    assert!(!none.exists());
+    cli::fill_customer(side("anne", &anne_hsm), &draft)
+        .assert()
+        .success();
+    cli::sign(side("anne", &anne_hsm), &draft, &cli::ANNE)
+        .arg("--no-timestamp")
+        .assert()
+        .success();
+
+    let out_dir = dir.path().join("pdfs");
+    let export = with_card(
+        side("anne", &anne_hsm),
+        &anne_hsm,
+        &[
+            "export",
+            s(&draft),
+            "--eid",
+            "--no-timestamp",
+            "-o",
+            s(&out_dir),
+        ],
+    )
+    .assert()
+    .success();
+    let listed = String::from_utf8_lossy(&export.get_output().stdout).to_string();
+    let pdfs: Vec<PathBuf> = listed
+        .lines()
+        .filter_map(|l| l.split_once("  ").map(|(_, p)| PathBuf::from(p)))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 2, "{listed}");
+    let one = pdfs
+        .iter()
+        .find(|p| p.to_string_lossy().contains("exemplaar-1"))
+        .expect("exemplar 1")
+        .clone();
+    with_card(
+        side("tom", &tom_hsm),
+        &tom_hsm,
+        &["seal", s(&one), "--eid", "--no-timestamp"],
+    )
+    .assert()
+    .success();
+
+    let db = nss_db(&dir.path().join("nss"));
+    for pdf in &pdfs {
+        let out = side("judge", &tom_hsm)
+            .args(["verify", s(pdf)])
+            .output()
+            .unwrap();
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{said}");
+        assert!(
+            said.contains("sealed with the Belgian eID of Anne-Marie D'Hondt"),
+            "{said}"
+        );
+        let sigs = pdfsig(&db, pdf);
+        assert!(
+            sigs.iter().all(|(v, _)| v == "Signature is Valid."),
+            "{sigs:?}"
+        );
+    }
+    let out = side("judge", &tom_hsm)
+        .args(["verify", s(&one)])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("seal 2: sealed with the Belgian eID of Tom Hendrix"),
+        "{}",
+        text(&out)
     );
 }

@@ -461,6 +461,15 @@ fn seal_time(agreement: &Agreement) -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_default()
 }
 
+/// The Ed25519 key of the agreement's signer whose eID binding, which holds (checked against
+/// this process's anchors), names the holder of the Signature certificate `certificate`: whom
+/// a qualified seal made with that certificate seals for, as verifying it will say. `None`
+/// when no binding names that holder: such a seal would be `eid_seal_not_signer`.
+pub fn eid_signer(agreement: &Agreement, certificate: &[u8]) -> Option<[u8; 32]> {
+    let holder = holder_of(certificate)?;
+    bound_signer(agreement, &crate::eid::process_anchors(), &holder)
+}
+
 /// The Ed25519 key of the agreement's signer whose eID binding, checked at the signature's
 /// stated time against `anchors`, holds and names `holder` (the same national register
 /// number): who of the signers a qualified seal's holder is.
