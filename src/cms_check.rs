@@ -11,9 +11,9 @@
 //! signature over them (RSA PKCS #1 v1.5, ECDSA P-256/P-384; SHA-256, SHA-384, SHA-512).
 //! What the signer's certificate is for, and the chain above it, are the caller's rules.
 //!
-//! The certificates and the signature primitives are those of the timestamp chain
-//! (`timestamp::chain`); this module sits beside it, so that the timestamp token and the PDF
-//! both depend on it without depending on each other.
+//! The certificates and the signature primitives are the crate's one set (`x509`); this module
+//! sits beside the timestamps and the PDF, so that both depend on it without depending on each
+//! other.
 
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
@@ -24,7 +24,7 @@ use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 
 use crate::der_scan;
 use crate::error::{param, Coded, Params};
-use crate::x509::{self as chain, oid_name, Cert, Hash, Scheme};
+use crate::x509::{self, oid_name, Cert, Hash, Scheme};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 /// The content type `id-data`: what a detached signature over bytes names.
@@ -242,7 +242,7 @@ impl SignedCms {
     /// The signer's signature value: what a signature timestamp stamps.
     #[allow(
         dead_code,
-        reason = "the PDF's signatures use it in the commit that reads them"
+        reason = "for the eID seal's signature timestamp (eid-seal's)"
     )]
     pub(crate) fn signature_value(&self) -> &[u8] {
         self.signer.signature.as_bytes()
@@ -322,7 +322,7 @@ impl SignedCms {
 
         // The signature over the DER of the signed attributes, as a SET OF.
         let sig_alg = signer.signature_algorithm.oid;
-        let scheme = match chain::signature_algorithm(sig_alg) {
+        let scheme = match x509::signature_algorithm(sig_alg) {
             Some((scheme, None)) => scheme,
             Some((scheme, Some(named))) if named == hash => scheme,
             Some((_, Some(named))) => {
@@ -351,7 +351,7 @@ impl SignedCms {
         let signed_bytes = attrs
             .to_der()
             .map_err(|e| bad_signature(format!("its signed attributes cannot be encoded: {e}")))?;
-        chain::verify(
+        x509::verify(
             &signing.cert,
             scheme,
             hash,
@@ -466,7 +466,7 @@ fn read_certificates(set: &[u8], max: usize) -> Result<Vec<Cert>, CmsProblem> {
                         "it carries more than {max} certificates"
                     )));
                 }
-                let cert = chain::parse_certificate(choice.whole)
+                let cert = x509::parse_certificate(choice.whole)
                     .map_err(|e| unreadable(format!("a certificate it carries: {e}")))?;
                 certs.push(Cert {
                     der: choice.whole.to_vec(),
@@ -501,7 +501,7 @@ fn find_signer<'a>(certs: &'a [Cert], sid: &SignerIdentifier) -> Result<&'a Cert
                 && c.cert.tbs_certificate.serial_number == ias.serial_number
         }
         SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            chain::subject_key_id(&c.cert).as_deref() == Some(ski.0.as_bytes())
+            x509::subject_key_id(&c.cert).as_deref() == Some(ski.0.as_bytes())
         }
     };
     let mut found = certs.iter().filter(matches);
@@ -614,7 +614,7 @@ mod tests {
             let (head, tail) = DATA.split_at(10);
             let signer = check_detached(&signed, &[head, tail], ess).unwrap();
             assert!(
-                chain::readable_name(&signer.cert.cert.tbs_certificate.subject)
+                x509::readable_name(&signer.cert.cert.tbs_certificate.subject)
                     .contains("(Signature)")
             );
             let e = check_detached(&signed, &[head], ess).err().unwrap();

@@ -666,6 +666,11 @@ pub struct Judgement {
     /// For a sealed exemplar (renderer 3 on): the seals that hold.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seals: Vec<JudgedSeal>,
+    /// For a sealed exemplar: the signatures other programs appended after the seals, in
+    /// updates that change nothing shown; each whether it holds and whether its certificate
+    /// chains to the eID anchors. They do not change the verdict.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_signatures: Vec<crate::pdf::OtherSignature>,
     /// What the archive knows of these very bytes, when it was asked.
     #[cfg(feature = "fs")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -719,6 +724,7 @@ impl Judgement {
             left_open: Vec::new(),
             exemplar: None,
             seals: Vec::new(),
+            other_signatures: Vec::new(),
             #[cfg(feature = "fs")]
             archive: None,
             agreement: None,
@@ -806,6 +812,18 @@ impl Judgement {
                 }
             })
             .collect();
+        let others = pdf.iter().flat_map(|p| &p.other_signatures);
+        // The eID anchors are read only when there is a signature to judge by them.
+        let eid_anchors = others.clone().next().map(|_| crate::eid::process_anchors());
+        let other_signatures = others
+            .map(|other| {
+                let mut other = other.clone();
+                if let Some(anchors) = &eid_anchors {
+                    other.judge_trust(anchors);
+                }
+                other
+            })
+            .collect();
         let all_confirmed = signatures.iter().all(|s| s.trust.confirmed);
         let code = match verification.status {
             Status::Invalid => VerdictCode::Altered,
@@ -843,6 +861,7 @@ impl Judgement {
             left_open,
             exemplar: pdf,
             seals,
+            other_signatures,
             #[cfg(feature = "fs")]
             archive: None,
             agreement: Some(agreement),

@@ -1874,6 +1874,18 @@ const NOT_FROM_A_FILE: &[(&str, &str)] = &[
         "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)",
     ),
     (
+        "cms_unreadable",
+        "reported in other_signatures beside the verdict, not a problem of the file (tests/foreign_signature.rs, src/cms_check.rs)",
+    ),
+    (
+        "cms_signature",
+        "reported in other_signatures beside the verdict, not a problem of the file (tests/foreign_signature.rs, src/cms_check.rs)",
+    ),
+    (
+        "cms_certificate",
+        "reported in other_signatures beside the verdict, not a problem of the file (src/cms_check.rs)",
+    ),
+    (
         "stated_after_timestamp",
         "a note on a valid timestamped file, not a failure (tests/timestamped.rs)",
     ),
@@ -2263,6 +2275,24 @@ fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)>
     add(
         "foreign_update-end-of-line-after-eof",
         after,
+        "altered",
+        &["foreign_update"],
+    );
+    // Updates another program appended that do more than add a signature (docs/pdf.md,
+    // "Other tools' signatures").
+    let content = common::pdf_update::content_object(&one);
+    add(
+        "foreign_update-content-stream-replaced",
+        common::pdf_update::append_update(
+            &one,
+            &[(content, "<</Length 0>>stream\n\nendstream".to_string())],
+        ),
+        "altered",
+        &["foreign_update"],
+    );
+    add(
+        "foreign_update-visible-signature-widget",
+        common::pdf_update::with_visible_signature_widget(&one),
         "altered",
         &["foreign_update"],
     );

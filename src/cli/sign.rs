@@ -275,6 +275,39 @@ fn print_judgement(path: &Path, j: &Judgement) {
             None => outln!("    no timestamp of the seal"),
         }
     }
+    for other in &j.other_signatures {
+        outln!(
+            "  signature appended by another program{}: {}",
+            other
+                .field
+                .as_deref()
+                .map(|f| format!(" (field {})", safe(f)))
+                .unwrap_or_default(),
+            match (&other.problem, &other.name) {
+                (Some(problem), _) => format!(
+                    "does NOT hold ({}): {problem}",
+                    tweevoud::Coded::code(problem)
+                ),
+                (None, name) => format!(
+                    "holds, signed by {}{} — {}",
+                    safe(name.as_deref().unwrap_or("(unnamed)")),
+                    other
+                        .time
+                        .as_deref()
+                        .map(|t| format!(" at {} (as it states)", safe(t)))
+                        .unwrap_or_default(),
+                    if other.trusted {
+                        "its certificate chains to a Belgian eID root"
+                    } else {
+                        "NOT a certificate Tweevoud trusts"
+                    }
+                ),
+            }
+        );
+    }
+    if !j.other_signatures.is_empty() {
+        outln!("    (signatures appended after the seals do not change the verdict: it is the agreement's)");
+    }
     if let Some(archive) = &j.archive {
         outln!("  archive: {}", archive_words(archive));
     }

@@ -10,6 +10,7 @@
 //! identified are specified in `docs/pdf.md`.
 
 mod eid_seal;
+mod foreign;
 mod layout;
 mod qr;
 mod read;
@@ -31,6 +32,7 @@ use crate::seal::{Identity, SealKey};
 use crate::signature::Signer;
 use crate::verify::{verify, Reason, Status, Verification};
 
+pub use foreign::OtherSignature;
 use sealed::SealWith;
 pub use sealed::{EidSealer, FoundSeal, Stamp};
 
@@ -720,6 +722,11 @@ pub struct ExemplarCheck {
     /// party may have added.
     #[serde(skip)]
     pub seals: Vec<FoundSeal>,
+    /// The signatures other programs appended after the seals, in updates that change
+    /// nothing shown (docs/pdf.md, "Other tools' signatures"): reported, whether they hold or
+    /// not, without changing the verdict. Their `trusted` is decided by the judgement.
+    #[serde(skip)]
+    pub other_signatures: Vec<OtherSignature>,
     /// What does not hold about the PDF itself: [`Reason::ExemplarUnlabelled`],
     /// [`Reason::RendererVersion`], [`Reason::VisibleDiffers`], [`Reason::LabelMismatch`].
     /// Any of them means the PDF must not be trusted, whatever the agreement inside says.
@@ -804,6 +811,7 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
     let mut visible_document_matches = false;
     let mut problems = Vec::new();
     let mut seals = Vec::new();
+    let mut other_signatures = Vec::new();
     let renderer = embedded.renderer.as_deref().and_then(Renderer::from_id);
     match (exemplar, renderer) {
         (None, _) => problems.push(Reason::ExemplarUnlabelled),
@@ -837,6 +845,7 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
                     );
                     visible_document_matches = found.layout_matches;
                     seals = found.seals;
+                    other_signatures = found.others;
                     problems.extend(found.problems);
                     // A seal's signature timestamp must hold over its signature value.
                     let stated = agreement
@@ -880,6 +889,7 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
             renderer: embedded.renderer.as_deref().map(shortened),
             visible_document_matches,
             seals,
+            other_signatures,
             problems,
         },
         agreement,

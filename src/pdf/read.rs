@@ -10,10 +10,12 @@
 //! limited (`docs/pdf.md`, "Reading and verifying a PDF").
 
 mod syntax;
+mod updates;
 
 use std::io::Read;
 
 use syntax::{Dict, Pdf, Refused, Value};
+pub(crate) use updates::{appended, Appended};
 
 use super::write::{EXEMPLAR_KEY, RENDERER_KEY};
 use super::{PdfError, MAX_PDF_BYTES};

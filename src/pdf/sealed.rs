@@ -7,7 +7,11 @@
 //! byte outside the seals, and then checks each seal.
 
 use super::eid_seal::{self, EidRules};
-use super::seal_layout::{digest, increment, signed_ranges, Slots, SEAL_SPACE};
+use super::foreign::{self, OtherSignature};
+use super::read;
+use super::seal_layout::{
+    digest, increment, signed_ranges, Slots, SEAL_FIELD_1, SEAL_FIELD_2, SEAL_SPACE,
+};
 use super::PdfError;
 use crate::eid::{Card, CardHash};
 use crate::seal::qualified::{self, Algorithm, QualifiedSealError};
@@ -243,13 +247,18 @@ pub(crate) struct SealCheck {
     pub layout_matches: bool,
     /// The seals that hold.
     pub seals: Vec<FoundSeal>,
+    /// The signatures other programs appended after the seals, in updates that change
+    /// nothing shown.
+    pub others: Vec<OtherSignature>,
     /// What does not hold.
     pub problems: Vec<Reason>,
 }
 
 /// Checks a PDF against `expected`, the first revision as the renderer writes it (seal
-/// zeros): the first revision byte for byte outside its seal, its seal, and, if the PDF goes
-/// on, exactly the second seal's update and that seal, each checked by `rules`.
+/// zeros): the first revision byte for byte outside its seal, its seal, then, if the PDF goes
+/// on, the second seal's update and that seal if it is there, and then the updates other
+/// programs appended, each of which must only add a signature (`read::appended`; else
+/// `foreign_update`). Each seal is checked by `rules`.
 pub(crate) fn check(
     bytes: &[u8],
     expected: &[u8],
@@ -259,6 +268,7 @@ pub(crate) fn check(
     let mut result = SealCheck {
         layout_matches: false,
         seals: Vec::new(),
+        others: Vec::new(),
         problems: Vec::new(),
     };
     let base_len = expected.len();
@@ -271,28 +281,41 @@ pub(crate) fn check(
         Ok(seal) => result.seals.push(seal),
         Err(reason) => result.problems.push(reason),
     }
-    if bytes.len() == base_len {
-        result.layout_matches = true;
-        return result;
-    }
-    let Ok((again, contents)) = increment(base, slots) else {
-        result.problems.push(Reason::ForeignUpdate);
-        return result;
-    };
-    if !same_outside(bytes, &again, contents) {
-        result.problems.push(Reason::ForeignUpdate);
-        return result;
-    }
-    result.layout_matches = true;
-    match check_seal(bytes, contents, 2, rules) {
-        Ok(seal) => {
-            if result.seals.iter().any(|s| s.ed25519 == seal.ed25519) {
-                result.problems.push(Reason::ForeignUpdate);
-            } else {
-                result.seals.push(seal);
+    // Tweevoud's revisions end here: after the first, or after the second seal's update.
+    let mut ours_end = base_len;
+    if bytes.len() > base_len {
+        if let Ok((again, contents)) = increment(base, slots) {
+            let ours = bytes.get(..again.len());
+            if let Some(ours) = ours.filter(|ours| same_outside(ours, &again, contents)) {
+                ours_end = again.len();
+                match check_seal(ours, contents, 2, rules) {
+                    Ok(seal) if result.seals.iter().any(|s| s.ed25519 == seal.ed25519) => {
+                        result.problems.push(Reason::ForeignUpdate);
+                        return result;
+                    }
+                    Ok(seal) => result.seals.push(seal),
+                    Err(reason) => result.problems.push(reason),
+                }
             }
         }
-        Err(reason) => result.problems.push(reason),
     }
+    if bytes.len() > ours_end {
+        match read::appended(bytes, ours_end) {
+            // A signature in a field named as Tweevoud's seals that is not Tweevoud's own
+            // update (a second seal changed, or one more) passes for a seal: not accepted.
+            Ok(appended)
+                if !appended
+                    .iter()
+                    .any(|a| matches!(a.field.as_deref(), Some(SEAL_FIELD_1 | SEAL_FIELD_2))) =>
+            {
+                result.others = foreign::check(bytes, &appended)
+            }
+            Ok(_) | Err(_) => {
+                result.problems.push(Reason::ForeignUpdate);
+                return result;
+            }
+        }
+    }
+    result.layout_matches = true;
     result
 }

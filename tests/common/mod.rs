@@ -12,6 +12,7 @@ pub mod bound;
 pub mod eid;
 pub mod limited;
 pub mod ocsp;
+pub mod pdf_update;
 pub mod token;
 pub mod tsa;
 

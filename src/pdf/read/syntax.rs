@@ -66,6 +66,11 @@ impl Dict {
     pub(crate) fn has(&self, key: &[u8]) -> bool {
         self.get(key).is_some()
     }
+
+    /// Its keys and values, in the file's order.
+    pub(crate) fn entries(&self) -> &[(Vec<u8>, Value)] {
+        &self.0
+    }
 }
 
 fn is_white(b: u8) -> bool {
@@ -93,48 +98,110 @@ pub(crate) struct Pdf<'a> {
     pub(crate) trailer: Dict,
 }
 
+/// One cross-reference section: where it is, the entries it lists (`None` for a free one),
+/// its trailer, and where its trailer ends.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    /// The offset of its `xref` keyword.
+    pub(crate) at: usize,
+    /// Each object number it lists, and where that object is.
+    pub(crate) entries: Vec<(u32, Option<(usize, u16)>)>,
+    /// Its trailer dictionary.
+    pub(crate) trailer: Dict,
+    /// The offset right after its trailer dictionary.
+    pub(crate) end: usize,
+}
+
 impl<'a> Pdf<'a> {
     /// Reads the cross-reference table the file ends with, and through `/Prev` the first one:
     /// the PDF is read as it was first written (an update appended later by another program
-    /// is not read; it makes the file differ from the exemplar Tweevoud renders).
+    /// is not read; it makes the file differ from the exemplar Tweevoud renders, or it is
+    /// judged apart: `updates`).
     pub(crate) fn open(bytes: &'a [u8]) -> Result<Pdf<'a>> {
-        let mut pdf = Pdf {
+        let (mut sections, spent) = Pdf::sections(bytes)?;
+        let first = sections
+            .pop()
+            .ok_or_else(|| Refused::new("it has no cross-reference table"))?;
+        Ok(Pdf::layered(bytes, &[first], spent))
+    }
+
+    /// Every cross-reference section, from the one the file ends with back through `/Prev`
+    /// to the first, newest first: at most [`MAX_SECTIONS`]; and the work reading them took.
+    pub(crate) fn sections(bytes: &'a [u8]) -> Result<(Vec<Section>, u64)> {
+        let reader = Pdf {
             bytes,
             work: Cell::new(0),
             offsets: Vec::new(),
             trailer: Dict::default(),
         };
-        let mut at = pdf.startxref()?;
+        let mut at = reader.startxref()?;
+        let mut sections = Vec::new();
         for _ in 0..MAX_SECTIONS {
-            let (offsets, trailer) = pdf.section(at)?;
+            let section = reader.section(at)?;
             for key in [&b"Encrypt"[..], b"XRefStm"] {
-                if trailer.has(key) {
+                if section.trailer.has(key) {
                     return Err(Refused::new(format!(
                         "its trailer has /{}, which Tweevoud's exemplars never have",
                         String::from_utf8_lossy(key)
                     )));
                 }
             }
-            match trailer.get(b"Prev") {
-                None => {
-                    pdf.offsets = offsets;
-                    pdf.trailer = trailer;
-                    return Ok(pdf);
-                }
-                Some(Value::Int(prev)) => {
-                    at = usize::try_from(*prev)
+            let prev = match section.trailer.get(b"Prev") {
+                None => None,
+                Some(Value::Int(prev)) => Some(
+                    usize::try_from(*prev)
                         .ok()
                         .filter(|&p| p < at)
                         .ok_or_else(|| {
                             Refused::new("its trailer's /Prev does not point back into the file")
-                        })?;
-                }
+                        })?,
+                ),
                 Some(_) => return Err(Refused::new("its trailer's /Prev is not an offset")),
+            };
+            sections.push(section);
+            match prev {
+                None => return Ok((sections, reader.spent())),
+                Some(prev) => at = prev,
             }
         }
         Err(Refused::new(format!(
             "it has more than {MAX_SECTIONS} cross-reference sections"
         )))
+    }
+
+    /// The PDF as the revisions of `sections` (oldest first) make it: each object where the
+    /// newest section that lists it says (a free entry removes it), the newest trailer.
+    /// `spent` is the work already done on the same bytes, which this reading goes on from.
+    pub(crate) fn layered(bytes: &'a [u8], sections: &[Section], spent: u64) -> Pdf<'a> {
+        let mut offsets: Vec<Option<(usize, u16)>> = Vec::new();
+        for section in sections {
+            for &(num, entry) in &section.entries {
+                let i = num as usize;
+                if offsets.len() <= i {
+                    offsets.resize(i + 1, None);
+                }
+                offsets[i] = entry;
+            }
+        }
+        Pdf {
+            bytes,
+            work: Cell::new(spent),
+            offsets,
+            trailer: sections
+                .last()
+                .map(|s| s.trailer.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The work this reading has done, counting what it went on from.
+    pub(crate) fn spent(&self) -> u64 {
+        self.work.get()
+    }
+
+    /// Whether object `num` is in the file (at this revision).
+    pub(crate) fn has_object(&self, num: u32) -> bool {
+        self.offsets.get(num as usize).copied().flatten().is_some()
     }
 
     fn spend(&self, units: u64) -> Result<()> {
@@ -167,8 +234,7 @@ impl<'a> Pdf<'a> {
     }
 
     /// One cross-reference section at `at`: the table and its trailer.
-    #[allow(clippy::type_complexity)]
-    fn section(&self, at: usize) -> Result<(Vec<Option<(usize, u16)>>, Dict)> {
+    fn section(&self, at: usize) -> Result<Section> {
         let mut lexer = Lexer::new(self, at);
         match lexer.token()? {
             Token::Keyword(k) if k == b"xref" => {}
@@ -184,7 +250,7 @@ impl<'a> Pdf<'a> {
                 ))
             }
         }
-        let mut offsets: Vec<Option<(usize, u16)>> = Vec::new();
+        let mut entries: Vec<(u32, Option<(usize, u16)>)> = Vec::new();
         loop {
             let first = match lexer.token()? {
                 Token::Keyword(k) if k == b"trailer" => break,
@@ -210,11 +276,15 @@ impl<'a> Pdf<'a> {
                 .filter(|t| t.len() == count * 20)
                 .ok_or_else(|| Refused::new("its cross-reference table is cut short"))?;
             self.spend(table.len() as u64)?;
-            if offsets.len() < first + count {
-                offsets.resize(first + count, None);
+            if entries.len().saturating_add(count) > MAX_OBJECTS {
+                return Err(Refused::new(format!(
+                    "its cross-reference table numbers more than {MAX_OBJECTS} objects"
+                )));
             }
             for (i, entry) in table.chunks_exact(20).enumerate() {
-                offsets[first + i] = xref_entry(entry, self.bytes.len())?;
+                // first + i <= MAX_OBJECTS, checked above.
+                let num = u32::try_from(first + i).unwrap_or(u32::MAX);
+                entries.push((num, xref_entry(entry, self.bytes.len())?));
             }
             lexer.pos = start + count * 20;
         }
@@ -222,12 +292,22 @@ impl<'a> Pdf<'a> {
             Value::Dict(d) => d,
             _ => return Err(Refused::new("its trailer is not a dictionary")),
         };
-        Ok((offsets, trailer))
+        Ok(Section {
+            at,
+            entries,
+            trailer,
+            end: lexer.pos,
+        })
     }
 
     /// Object `num`, read where the cross-reference table says it is. A stream's data is
     /// checked to be exactly `/Length` bytes, followed by `endstream`.
     pub(crate) fn object(&self, num: u32) -> Result<Value> {
+        self.object_and_end(num).map(|(value, _)| value)
+    }
+
+    /// Object `num` and the offset right after its `endobj`.
+    pub(crate) fn object_and_end(&self, num: u32) -> Result<(Value, usize)> {
         let (at, generation) = self
             .offsets
             .get(num as usize)
@@ -245,7 +325,7 @@ impl<'a> Pdf<'a> {
         }
         let value = lexer.value(0, &mut 0)?;
         match lexer.token()? {
-            Token::Keyword(k) if k == b"endobj" => Ok(value),
+            Token::Keyword(k) if k == b"endobj" => Ok((value, lexer.pos)),
             Token::Keyword(k) if k == b"stream" => {
                 let Value::Dict(dict) = value else {
                     return Err(Refused::new(format!(
@@ -253,7 +333,17 @@ impl<'a> Pdf<'a> {
                     )));
                 };
                 let data = self.stream_data(num, &dict, lexer.pos)?;
-                Ok(Value::Stream(dict, data))
+                // After `endstream`, `endobj`.
+                let mut after = Lexer::new(self, data.end);
+                after.token()?;
+                match after.token()? {
+                    Token::Keyword(k) if k == b"endobj" => {
+                        Ok((Value::Stream(dict, data), after.pos))
+                    }
+                    _ => Err(Refused::new(format!(
+                        "object {num} does not end with endobj"
+                    ))),
+                }
             }
             _ => Err(Refused::new(format!(
                 "object {num} does not end with endobj"
