@@ -429,6 +429,14 @@ fn seal_problems() {
         SealProblem::Certificate { name: s() },
         SealProblem::Binding { name: s() },
         SealProblem::Signature,
+        SealProblem::EidUnreadable(s()),
+        SealProblem::EidSignature(s()),
+        SealProblem::EidChain(s()),
+        SealProblem::EidExpired(s()),
+        SealProblem::EidNotSignatureCertificate(s()),
+        SealProblem::EidRevoked(s()),
+        SealProblem::EidOcsp(s()),
+        SealProblem::EidNotSigner { holder: s() },
     ];
     assert_codes(&coded(&all), SealProblem::CODES);
 }

@@ -385,6 +385,14 @@ impl Reason {
         "seal_certificate",
         "seal_binding",
         "seal_signature",
+        "eid_seal_unreadable",
+        "eid_seal_signature",
+        "eid_seal_chain",
+        "eid_seal_expired",
+        "eid_seal_not_signature_certificate",
+        "eid_seal_revoked",
+        "eid_seal_ocsp",
+        "eid_seal_not_signer",
         "timestamp_unreadable",
         "timestamp_imprint",
         "timestamp_signature",
@@ -1673,6 +1681,38 @@ mod tests {
             Reason::Seal {
                 number: 1,
                 problem: crate::seal::SealProblem::Signature,
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidUnreadable(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidSignature(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidChain(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidExpired(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidNotSignatureCertificate(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidRevoked(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidOcsp(s()),
+            },
+            Reason::Seal {
+                number: 2,
+                problem: crate::seal::SealProblem::EidNotSigner { holder: s() },
             },
             Reason::Timestamp {
                 signer: s(),
