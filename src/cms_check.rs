@@ -217,14 +217,25 @@ impl SignedCms {
             .signed_attrs
             .as_ref()
             .ok_or_else(|| bad_signature("it has no signed attributes"))?;
-        let mut found = attrs.iter().filter(|a| a.oid == oid);
-        match (found.next(), found.next()) {
-            (None, _) => Ok(None),
-            (Some(a), None) if a.values.len() == 1 => Ok(a.values.iter().next()),
-            _ => Err(bad_signature(format!(
-                "its signed attribute {} is not one attribute with one value",
-                oid_name(&oid)
-            ))),
+        one_value(attrs, oid, "signed")
+    }
+
+    /// The DER of the signed attributes, as the signature is over them (a SET OF), if there
+    /// are any.
+    pub(crate) fn signed_attributes_der(&self) -> Option<Vec<u8>> {
+        self.signer.signed_attrs.as_ref()?.to_der().ok()
+    }
+
+    /// The value of the unsigned attribute `oid` (a signature timestamp): `None` when absent
+    /// (or there are no unsigned attributes), an error when it is not one attribute with one
+    /// value.
+    pub(crate) fn unsigned_attribute(
+        &self,
+        oid: ObjectIdentifier,
+    ) -> Result<Option<&Any>, CmsProblem> {
+        match &self.signer.unsigned_attrs {
+            None => Ok(None),
+            Some(attrs) => one_value(attrs, oid, "unsigned"),
         }
     }
 
@@ -349,6 +360,24 @@ impl SignedCms {
         )
         .map_err(bad_signature)?;
         Ok(Signer { cert: signing })
+    }
+}
+
+/// The one value of the one attribute `oid` among `attrs` (`kind`: "signed" or "unsigned",
+/// for the words): `None` when absent.
+fn one_value<'a>(
+    attrs: &'a x509_cert::attr::Attributes,
+    oid: ObjectIdentifier,
+    kind: &str,
+) -> Result<Option<&'a Any>, CmsProblem> {
+    let mut found = attrs.iter().filter(|a| a.oid == oid);
+    match (found.next(), found.next()) {
+        (None, _) => Ok(None),
+        (Some(a), None) if a.values.len() == 1 => Ok(a.values.iter().next()),
+        _ => Err(bad_signature(format!(
+            "its {kind} attribute {} is not one attribute with one value",
+            oid_name(&oid)
+        ))),
     }
 }
 

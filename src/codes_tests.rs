@@ -429,6 +429,14 @@ fn seal_problems() {
         SealProblem::Certificate { name: s() },
         SealProblem::Binding { name: s() },
         SealProblem::Signature,
+        SealProblem::EidUnreadable(s()),
+        SealProblem::EidSignature(s()),
+        SealProblem::EidChain(s()),
+        SealProblem::EidExpired(s()),
+        SealProblem::EidNotSignatureCertificate(s()),
+        SealProblem::EidRevoked(s()),
+        SealProblem::EidOcsp(s()),
+        SealProblem::EidNotSigner { holder: s() },
     ];
     assert_codes(&coded(&all), SealProblem::CODES);
 }
@@ -529,5 +537,52 @@ fn eid_errors() {
             .map(ToString::to_string)
             .chain(path.iter().map(ToString::to_string))
             .chain(ocsp.iter().map(ToString::to_string)),
+    );
+}
+
+#[test]
+fn eid_binding_errors() {
+    use crate::eid::{BindError, BindingProblem, CardError, OcspProblem, PathProblem};
+    use crate::judgement::EidNote;
+    let own = [
+        BindingProblem::Unreadable { reason: s() },
+        BindingProblem::OtherKey { reason: s() },
+        BindingProblem::EidSignature { reason: s() },
+    ];
+    assert_codes(&coded(&own), BindingProblem::CODES);
+    // The wrapping variants give the wrapped check's code and parameters.
+    let path = PathProblem::Untrusted { reason: s() };
+    let wrapped = BindingProblem::Path(path.clone());
+    assert_eq!(wrapped.code(), path.code());
+    assert_eq!(params_map(&wrapped), params_map(&path));
+    let revoked = OcspProblem::Revoked { time: s() };
+    assert_eq!(
+        BindingProblem::Ocsp(revoked.clone()).code(),
+        "eid_certificate_revoked"
+    );
+    assert_eq!(
+        params_map(&BindingProblem::Ocsp(revoked.clone())),
+        params_map(&revoked)
+    );
+    let bind = [BindError::NoCompanion];
+    assert_codes(&coded(&bind), BindError::CODES);
+    assert_eq!(BindError::Card(CardError::NoCard).code(), "eid_no_card");
+    assert_eq!(
+        BindError::Made(BindingProblem::OtherKey { reason: s() }).code(),
+        "eid_binding_key"
+    );
+    let notes = [
+        EidNote::NameDiffers {
+            stated: s(),
+            holder: s(),
+        },
+        EidNote::RevocationNotChecked { holder: s() },
+    ];
+    assert_codes(&coded(&notes), EidNote::CODES);
+    assert_no_cli_advice(
+        own.iter()
+            .map(ToString::to_string)
+            .chain(bind.iter().map(ToString::to_string))
+            .chain(notes.iter().map(ToString::to_string)),
     );
 }

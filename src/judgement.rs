@@ -29,7 +29,7 @@ use crate::pdf::ExemplarCheck;
 use crate::signature::OpenBlank;
 use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
-pub use eid::{trusted_roots, EidNote, JudgedBinding};
+pub use eid::{EidNote, JudgedBinding};
 #[cfg(feature = "fs")]
 pub use on_disk::{judge_file, ArchiveCheck};
 
@@ -555,6 +555,19 @@ pub struct JudgedSeal {
     pub fingerprint_grouped: String,
     /// Its signature timestamp, if it carries one that holds (PAdES B-T).
     pub timestamp: Option<JudgedTimestamp>,
+    /// For a qualified seal, made with the signer's Belgian eID: whose eID, and whether
+    /// revocation was checked. `null` for a companion seal.
+    pub eid: Option<JudgedEidSeal>,
+}
+
+/// What a qualified seal says of the eID that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JudgedEidSeal {
+    /// The certificate's holder, as shown (never the national register number).
+    pub holder: String,
+    /// Whether an OCSP answer the seal carries says the certificate was not revoked;
+    /// `false`: revocation not checked.
+    pub revocation_checked: bool,
 }
 
 /// The trust in a timestamp that holds: whether its chain reaches one of `anchors`; and,
@@ -774,9 +787,13 @@ impl Judgement {
                 JudgedSeal {
                     number: seal.number,
                     role: signer.map(|r| r.statement.signer.role),
-                    name: signer
-                        .map(|r| r.statement.signer.name.clone())
-                        .unwrap_or_default(),
+                    // A qualified seal names the eID's holder, never the agreement's words.
+                    name: match &seal.eid {
+                        Some(e) => e.holder.clone(),
+                        None => signer
+                            .map(|r| r.statement.signer.name.clone())
+                            .unwrap_or_default(),
+                    },
                     fingerprint_grouped: Fingerprint::of_raw_public_key(&seal.ed25519).to_string(),
                     timestamp: match (&seal.token, &seal.timestamp) {
                         (Some(token), Some(stamped)) => Some(judged_timestamp(
@@ -788,12 +805,16 @@ impl Judgement {
                         )),
                         _ => None,
                     },
+                    eid: seal.eid.as_ref().map(|e| JudgedEidSeal {
+                        holder: e.holder.clone(),
+                        revocation_checked: e.revocation_checked,
+                    }),
                 }
             })
             .collect();
         let others = pdf.iter().flat_map(|p| &p.other_signatures);
         // The eID anchors are read only when there is a signature to judge by them.
-        let eid_anchors = others.clone().next().map(|_| eid::trusted_roots());
+        let eid_anchors = others.clone().next().map(|_| crate::eid::process_anchors());
         let other_signatures = others
             .map(|other| {
                 let mut other = other.clone();

@@ -300,8 +300,11 @@ pub enum Reason {
     EidBinding {
         /// The signatory whose record carries it.
         signer: String,
-        /// What does not hold.
-        problem: crate::eid::BindingProblem,
+        /// The holder its certificate names, when it is a Signature certificate that can be
+        /// read (whatever its path): who the binding claims the signer is.
+        holder: Option<String>,
+        /// What does not hold (boxed: the reason stays as small as the others).
+        problem: Box<crate::eid::BindingProblem>,
     },
     /// The signature timestamp of a seal does not hold.
     SealTimestamp {
@@ -382,6 +385,14 @@ impl Reason {
         "seal_certificate",
         "seal_binding",
         "seal_signature",
+        "eid_seal_unreadable",
+        "eid_seal_signature",
+        "eid_seal_chain",
+        "eid_seal_expired",
+        "eid_seal_not_signature_certificate",
+        "eid_seal_revoked",
+        "eid_seal_ocsp",
+        "eid_seal_not_signer",
         "timestamp_unreadable",
         "timestamp_imprint",
         "timestamp_signature",
@@ -605,9 +616,16 @@ impl Coded for Reason {
             Reason::SealTimestamp { number, problem } => {
                 crate::error::with_params(vec![crate::error::param("seal", number)], problem)
             }
-            Reason::EidBinding { signer, problem } => {
-                crate::error::with_params(vec![crate::error::param("signer", signer)], problem)
-            }
+            Reason::EidBinding {
+                signer,
+                holder,
+                problem,
+            } => crate::error::with_params(
+                std::iter::once(crate::error::param("signer", signer))
+                    .chain(holder.iter().map(|h| crate::error::param("holder", h)))
+                    .collect(),
+                problem,
+            ),
         }
     }
 }
@@ -794,9 +812,19 @@ impl fmt::Display for Reason {
             Reason::SealTimestamp { number, problem } => {
                 write!(f, "the timestamp of seal {number} does not hold: {problem}")
             }
-            Reason::EidBinding { signer, problem } => {
-                write!(f, "the eID binding of {signer}'s key does not hold: {problem}")
-            }
+            Reason::EidBinding {
+                signer,
+                holder: Some(holder),
+                problem,
+            } => write!(
+                f,
+                "the eID binding of {signer}'s key, by a certificate in the name of {holder}, does not hold: {problem}"
+            ),
+            Reason::EidBinding {
+                signer,
+                holder: None,
+                problem,
+            } => write!(f, "the eID binding of {signer}'s key does not hold: {problem}"),
             Reason::ForeignUpdate => f.write_str(
                 "the PDF was changed after Tweevoud wrote it: it holds an update that is not a Tweevoud seal",
             ),
@@ -1654,6 +1682,38 @@ mod tests {
                 number: 1,
                 problem: crate::seal::SealProblem::Signature,
             },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidUnreadable(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidSignature(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidChain(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidExpired(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidNotSignatureCertificate(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidRevoked(s()),
+            },
+            Reason::Seal {
+                number: 1,
+                problem: crate::seal::SealProblem::EidOcsp(s()),
+            },
+            Reason::Seal {
+                number: 2,
+                problem: crate::seal::SealProblem::EidNotSigner { holder: s() },
+            },
             Reason::Timestamp {
                 signer: s(),
                 number: 1,
@@ -1684,70 +1744,94 @@ mod tests {
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Unreadable { reason: s() },
+                holder: None,
+                problem: Box::new(BindingProblem::Unreadable { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::OtherKey { reason: s() },
+                holder: None,
+                problem: Box::new(BindingProblem::OtherKey { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::EidSignature { reason: s() },
+                holder: None,
+                problem: Box::new(BindingProblem::EidSignature { reason: s() }),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Path(PathProblem::Unreadable { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Path(PathProblem::Unreadable {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Path(PathProblem::NotSignature { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Path(PathProblem::NotSignature {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Path(PathProblem::Expired { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Path(PathProblem::Expired { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Path(PathProblem::Chain { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Path(PathProblem::Chain { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Path(PathProblem::Untrusted { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Path(PathProblem::Untrusted { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Unreadable { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Unreadable {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Refused {
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Refused {
                     status: 1,
                     meaning: s(),
-                }),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Signature { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Signature { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Responder { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Responder { reason: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::OtherCertificate),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::OtherCertificate)),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::NotCurrent { reason: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::NotCurrent {
+                    reason: s(),
+                })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Revoked { time: s() }),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Revoked { time: s() })),
             },
             Reason::EidBinding {
                 signer: s(),
-                problem: BindingProblem::Ocsp(OcspProblem::Unknown),
+                holder: None,
+                problem: Box::new(BindingProblem::Ocsp(OcspProblem::Unknown)),
             },
             Reason::Unreadable {
                 kind: FileKind::AgreementFile,

@@ -270,6 +270,12 @@ fn key_files_carry_the_binding_to_a_contact() {
     assert_eq!(again.binding(), Some(&binding));
     let again = UnlockedKey::unlock_pem(&file, pass, key.info().clone()).unwrap();
     assert_eq!(again.binding(), Some(&binding));
+    // Imported into another profile, the key keeps its binding there.
+    let elsewhere = KeyStore::open(&Profile::at(dir.path().join("elsewhere")));
+    let info = elsewhere
+        .import(&file, pass, "Tom Hendrix", None, None, bound())
+        .unwrap();
+    assert_eq!(elsewhere.binding(&info).unwrap(), Some(binding.clone()));
     let other_file = format!(
         "{}{}",
         other.to_encrypted_pem(pass).unwrap(),
@@ -319,4 +325,16 @@ fn a_signatory_name_other_than_the_holders_is_noted() {
     assert_eq!(answer["signatures"][0]["name"], "Tom Hendrix");
     assert_eq!(trust["eid"]["notes"][0]["code"], "eid_name_differs");
     assert_eq!(trust["eid"]["notes"][0]["params"]["stated"], "Tom Hendrix");
+}
+
+/// A public key file with its binding block is still a public key to every reader of one
+/// (the app's and the browser's contact import read the key and leave the block).
+#[test]
+fn a_public_key_file_with_its_binding_is_still_a_public_key() {
+    let binding = Binding::make(&SoftCard::rsa(), &key(1), bound(), None).unwrap();
+    let public = tweevoud::PublicKey::from_bytes(&key(1).verifying_key().to_bytes()).unwrap();
+    let file = tweevoud::eid::key_file(&public.to_pem(), Some(&binding));
+    assert!(file.contains("TWEEVOUD EID BINDING"));
+    assert_eq!(tweevoud::PublicKey::parse(&file).unwrap(), public);
+    assert_eq!(tweevoud::PublicKey::from_pem(&file).unwrap(), public);
 }

@@ -5,6 +5,8 @@
 //! flipped byte in the seal is refused by them all. These tests run the real tools and fail
 //! when one is missing (`scripts/setup.sh` installs them).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::fs;
@@ -13,13 +15,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use assert_cmd::Command as Bin;
+use common::bound::{dpa_complete_bound, trust_test_root};
 use common::eid::{eid_fixture, SoftCard};
 use common::tsa::start_tsa;
 use common::{dpa_complete, test_key};
 use tempfile::TempDir;
 use tweevoud::eid::{Card, CardError, CardHash};
-use tweevoud::pdf::{self, Exemplar, PdfError, Sealer};
-use tweevoud::{Coded, Party};
+use tweevoud::pdf::{self, EidSealer, Exemplar, PdfError, Sealer};
+use tweevoud::{Coded, Party, Status};
 
 // ---- the tools ----------------------------------------------------------------------------
 
@@ -435,4 +439,279 @@ fn fail_a_card_that_does_not_sign_or_whose_certificates_do_not_fit() {
     let sealer = Sealer::with_card(&card, Some(huge), None).unwrap();
     let e = pdf::render(&complete, Exemplar::Copy(Party::Customer), &sealer).unwrap_err();
     assert_eq!(e.code(), "eid_seal_too_large");
+}
+
+/// The codes of the problems Tweevoud finds with the PDF itself.
+fn problems(pdf: &[u8]) -> Vec<String> {
+    pdf::check_exemplar(pdf)
+        .unwrap()
+        .pdf
+        .problems
+        .iter()
+        .map(|r| r.code().to_string())
+        .collect()
+}
+
+/// `tweevoud verify FILE` in an empty profile, trusting the test root when `trusted`: its
+/// exit code and what it printed.
+fn verify_cli(dir: &Path, file: &Path, trusted: bool) -> (Option<i32>, String) {
+    let mut cmd = Bin::cargo_bin("tweevoud").unwrap();
+    cmd.env("TWEEVOUD_DATA_DIR", dir.join("data"))
+        .env_remove("TWEEVOUD_TEST_EID_ROOTS");
+    if trusted {
+        cmd.env(
+            "TWEEVOUD_TEST_EID_ROOTS",
+            common::fixture("eid").join("root.pem"),
+        );
+    }
+    let out = cmd.args(["verify", s(file)]).output().unwrap();
+    (out.status.code(), text(&out))
+}
+
+#[test]
+fn verify_accepts_an_eid_seal_by_a_signer_whose_binding_names_its_holder() {
+    trust_test_root();
+    let dir = TempDir::new().unwrap();
+    let complete = dpa_complete_bound();
+    // Anne-Marie D'Hondt seals both exemplars with her P-384 card, with its OCSP answer.
+    let anne = SoftCard::ec();
+    let sealer = Sealer::with_card(&anne, Some(ocsp("ec")), None).unwrap();
+    let pdfs = pdf::exemplars(&complete, &sealer).unwrap();
+    for e in &pdfs {
+        let checked = pdf::check_exemplar(&e.bytes).unwrap();
+        assert!(
+            checked.pdf.problems.is_empty(),
+            "{:?}",
+            checked.pdf.problems
+        );
+        assert!(checked.pdf.visible_document_matches);
+        let [seal] = &checked.pdf.seals[..] else {
+            panic!("one seal")
+        };
+        assert_eq!(seal.ed25519, test_key(2).verifying_key().to_bytes());
+        assert_eq!(
+            seal.eid,
+            Some(EidSealer {
+                holder: "Anne-Marie D'Hondt".into(),
+                revocation_checked: true,
+            })
+        );
+        assert_eq!(seal.certificate, anne.certificate());
+        let v = pdf::verify_exemplar(&e.bytes).unwrap();
+        assert_eq!(v.verification.status, Status::Complete);
+    }
+    // Tom Hendrix adds his RSA card's seal to exemplar 1, without an OCSP answer: both hold;
+    // her card seals no more.
+    let tom = SoftCard::rsa();
+    let twice = pdf::add_card_seal(&pdfs[0].bytes, &tom, None, None).unwrap();
+    let checked = pdf::check_exemplar(&twice).unwrap();
+    assert!(
+        checked.pdf.problems.is_empty(),
+        "{:?}",
+        checked.pdf.problems
+    );
+    let holders: Vec<_> = checked
+        .pdf
+        .seals
+        .iter()
+        .map(|s| s.eid.as_ref().map(|e| e.holder.as_str()))
+        .collect();
+    assert_eq!(holders, [Some("Anne-Marie D'Hondt"), Some("Tom Hendrix")]);
+    let again = pdf::add_card_seal(&pdfs[1].bytes, &anne, None, None).unwrap_err();
+    assert_eq!(again.code(), "sealed_already");
+
+    // The CLI: trusting the test root, authentic and sealed with the eID; trusting only the
+    // Belgian roots, refused (exit 1).
+    let path = dir.path().join("exemplar-1.pdf");
+    fs::write(&path, &twice).unwrap();
+    let (code, out) = verify_cli(dir.path(), &path, true);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("seal 1: sealed with the Belgian eID of Anne-Marie D'Hondt (a qualified seal) for the customer"),
+        "{out}"
+    );
+    assert!(
+        out.contains("seal 2: sealed with the Belgian eID of Tom Hendrix"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("85073003328"),
+        "the national number is never shown: {out}"
+    );
+    let (code, out) = verify_cli(dir.path(), &path, false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("the eID seal's certificate does not chain to a trusted root"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fail_an_eid_seal_by_someone_no_binding_names_or_with_a_flipped_byte() {
+    trust_test_root();
+    let dir = TempDir::new().unwrap();
+    // Nobody bound a key here: Tom's card seals an agreement he signed with a plain key.
+    let complete = dpa_complete();
+    let card = SoftCard::rsa();
+    let sealer = Sealer::with_card(&card, None, None).unwrap();
+    let unbound = pdf::render(&complete, Exemplar::Copy(Party::Provider), &sealer).unwrap();
+    assert_eq!(problems(&unbound), ["eid_seal_not_signer"]);
+    let path = dir.path().join("unbound.pdf");
+    fs::write(&path, &unbound).unwrap();
+    let (code, out) = verify_cli(dir.path(), &path, true);
+    assert_eq!(code, Some(1), "{out}");
+    // A flipped byte in the seal's signature.
+    let bound = dpa_complete_bound();
+    let good = pdf::render(&bound, Exemplar::Copy(Party::Provider), &sealer).unwrap();
+    assert!(problems(&good).is_empty());
+    let mut bad = good.clone();
+    let (start, len) = signature_value_hex(&good, seal_hex(&good)[0], &card);
+    bad[start + len / 2] = next_hex_digit(bad[start + len / 2]);
+    assert_eq!(problems(&bad), ["eid_seal_signature"]);
+    fs::write(&path, &bad).unwrap();
+    let (code, out) = verify_cli(dir.path(), &path, true);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("the eID seal's signature does not hold"),
+        "{out}"
+    );
+}
+
+/// The story through the binary, with SoftHSM2 tokens laid out as the eID (the fixtures' PKI,
+/// whose OCSP responder does not answer): both parties bind their keys and sign; the customer
+/// exports the exemplars sealed with her eID (`export --eid`), the provider adds his eID's
+/// seal to exemplar 1 (`seal --eid`); `verify` trusting the tests' root finds them authentic
+/// and says whose eIDs sealed them, and pdfsig calls each seal valid.
+#[test]
+fn export_and_seal_with_the_eid_through_the_cli() {
+    use common::token::{CardKind, SoftHsm, PIN};
+    let dir = TempDir::new().unwrap();
+    let root = common::fixture("eid").join("root.pem");
+    let (tom_hsm, anne_hsm) = (SoftHsm::card(CardKind::Rsa), SoftHsm::card(CardKind::Ec));
+    let side = |data: &str, hsm: &SoftHsm| {
+        let mut cmd = Bin::cargo_bin("tweevoud").unwrap();
+        cmd.env("TWEEVOUD_NOW", "2026-11-23T09:00:00+01:00")
+            .env("TWEEVOUD_DATA_DIR", dir.path().join(data))
+            .env("SOFTHSM2_CONF", hsm.conf())
+            .env("TWEEVOUD_TEST_EID_ROOTS", &root)
+            .env("TWEEVOUD_PASSPHRASE", "Dilsen-Stokkem 428 Rijksweg")
+            .env("TWEEVOUD_PIN", PIN);
+        cmd
+    };
+    let with_card = |mut cmd: Bin, hsm: &SoftHsm, args: &[&str]| {
+        cmd.args(args).arg("--pkcs11-module").arg(hsm.module());
+        cmd
+    };
+    for (data, hsm, who) in [
+        ("tom", &tom_hsm, &cli::TOM),
+        ("anne", &anne_hsm, &cli::ANNE),
+    ] {
+        cli::make_key(side(data, hsm), who).assert().success();
+        with_card(side(data, hsm), hsm, &["eid", "bind", "--key", who.name])
+            .assert()
+            .success();
+    }
+    let draft = dir.path().join("dpa.tweevoud");
+    cli::new_dpa(side("tom", &tom_hsm), &draft)
+        .assert()
+        .success();
+    cli::sign(side("tom", &tom_hsm), &draft, &cli::TOM)
+        .args(["--leave-open-for", "customer", "--no-timestamp"])
+        .assert()
+        .success();
+    // Before she signs, no binding of the agreement names her: her card seals nothing.
+    let none = dir.path().join("none");
+    let refused = with_card(
+        side("anne", &anne_hsm),
+        &anne_hsm,
+        &[
+            "export",
+            s(&draft),
+            "--eid",
+            "--no-timestamp",
+            "-o",
+            s(&none),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_ne!(refused.status.code(), Some(0), "{}", text(&refused));
+    assert!(
+        text(&refused).contains(
+            "no signature of this agreement is by a key bound to the eID of Anne-Marie D'Hondt"
+        ),
+        "{}",
+        text(&refused)
+    );
+    assert!(!none.exists());
+    cli::fill_customer(side("anne", &anne_hsm), &draft)
+        .assert()
+        .success();
+    cli::sign(side("anne", &anne_hsm), &draft, &cli::ANNE)
+        .arg("--no-timestamp")
+        .assert()
+        .success();
+
+    let out_dir = dir.path().join("pdfs");
+    let export = with_card(
+        side("anne", &anne_hsm),
+        &anne_hsm,
+        &[
+            "export",
+            s(&draft),
+            "--eid",
+            "--no-timestamp",
+            "-o",
+            s(&out_dir),
+        ],
+    )
+    .assert()
+    .success();
+    let listed = String::from_utf8_lossy(&export.get_output().stdout).to_string();
+    let pdfs: Vec<PathBuf> = listed
+        .lines()
+        .filter_map(|l| l.split_once("  ").map(|(_, p)| PathBuf::from(p)))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 2, "{listed}");
+    let one = pdfs
+        .iter()
+        .find(|p| p.to_string_lossy().contains("exemplaar-1"))
+        .expect("exemplar 1")
+        .clone();
+    with_card(
+        side("tom", &tom_hsm),
+        &tom_hsm,
+        &["seal", s(&one), "--eid", "--no-timestamp"],
+    )
+    .assert()
+    .success();
+
+    let db = nss_db(&dir.path().join("nss"));
+    for pdf in &pdfs {
+        let out = side("judge", &tom_hsm)
+            .args(["verify", s(pdf)])
+            .output()
+            .unwrap();
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{said}");
+        assert!(
+            said.contains("sealed with the Belgian eID of Anne-Marie D'Hondt"),
+            "{said}"
+        );
+        let sigs = pdfsig(&db, pdf);
+        assert!(
+            sigs.iter().all(|(v, _)| v == "Signature is Valid."),
+            "{sigs:?}"
+        );
+    }
+    let out = side("judge", &tom_hsm)
+        .args(["verify", s(&one)])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("seal 2: sealed with the Belgian eID of Tom Hendrix"),
+        "{}",
+        text(&out)
+    );
 }

@@ -74,6 +74,11 @@ fn python_verifier_agrees_with_every_vector() {
         "timestamp 1 trusted with tsa-ca.pem",
         "timestamp 0 not trusted without",
         "timestamp 1 not trusted without",
+        "dpa-complete-eid.tweevoud confirmed by eID",
+        "dpa-complete-eid.tweevoud not confirmed without the test root",
+        "dpa-complete-eid-no-ocsp.tweevoud confirmed by eID",
+        "fail_eid_certificate_revoked.tweevoud eid_certificate_revoked",
+        "fail_eid_untrusted.tweevoud eid_untrusted",
     ] {
         assert!(
             stdout.contains(&format!("ok   {key}")),

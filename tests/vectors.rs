@@ -1871,7 +1871,7 @@ const NOT_FROM_A_FILE: &[(&str, &str)] = &[
     ),
     (
         "eid_revocation_not_checked",
-        "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)"
+        "a note on a valid file, not a failure (dpa-complete-eid-no-ocsp.tweevoud)",
     ),
     (
         "cms_unreadable",
@@ -2150,6 +2150,38 @@ fn with_seal_hex(pdf: &[u8], hex: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `pdf` with the first occurrence of `from` in its first seal's hex made `to` (as long).
+fn with_seal_hex_edited(pdf: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let at = pdf[start..end]
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the hex to edit")
+        + start;
+    let mut out = pdf.to_vec();
+    out[at..at + to.len()].copy_from_slice(to);
+    out
+}
+
+/// `pdf` with one hex digit in the middle of its qualified seal's RSA signature value changed:
+/// the 256 bytes after the last sha256WithRSAEncryption (the SignerInfo's) and its OCTET
+/// STRING header.
+fn with_eid_signature_flipped(pdf: &[u8]) -> Vec<u8> {
+    let (start, end) = seal_places(pdf)[0];
+    let header = b"300d06092a864886f70d01010b05000482010";
+    let at = pdf[start..end]
+        .windows(header.len())
+        .rposition(|w| w == header)
+        .expect("the signature value")
+        + start
+        + header.len()
+        + 1;
+    let mut out = pdf.to_vec();
+    let digit = &mut out[at + 256];
+    *digit = if *digit == b'0' { b'1' } else { b'0' };
+    out
+}
+
 /// The DPA signed for the provider by Tom Hendrix with test key `seed`, as `function`: the
 /// to-sign PDF that key seals.
 fn to_sign_by(seed: u8, function: &str) -> Vec<u8> {
@@ -2302,6 +2334,76 @@ fn pdf_fail_vectors() -> Vec<(String, Vec<u8>, &'static str, Vec<&'static str>)>
         with_seal_of(&one, &to_sign_by(1, "CEO")),
         "altered",
         &["seal_signature"],
+    );
+    // Qualified seals (docs/pdf.md, "The qualified seal"), made with the tests' eID cards
+    // (their root trusted, as a test build may), in the place of exemplar 1's seal.
+    common::bound::trust_test_root();
+    let eid_sealed = |card: &dyn tweevoud::eid::Card, ocsp: Option<&str>| {
+        let ocsp = ocsp.map(common::eid::eid_fixture);
+        let sealer = pdf::Sealer::with_card(card, ocsp, None).unwrap();
+        pdf::render(&complete, Exemplar::Copy(Party::Provider), &sealer).unwrap()
+    };
+    let tom = common::eid::SoftCard::rsa();
+    let by_tom = eid_sealed(&tom, Some("ocsp-rsa-sign.der"));
+    // Nobody bound a key in this agreement: Tom's card is no signer's.
+    add(
+        "eid_seal_not_signer",
+        by_tom.clone(),
+        "altered",
+        &["eid_seal_not_signer"],
+    );
+    add(
+        "eid_seal_signature-flipped",
+        with_eid_signature_flipped(&by_tom),
+        "altered",
+        &["eid_seal_signature"],
+    );
+    // SignedData's digestAlgorithms (which no signature covers) say SHA-512.
+    add(
+        "eid_seal_unreadable-digest-algorithms",
+        with_seal_hex_edited(
+            &by_tom,
+            b"300b0609608648016503040201",
+            b"300b0609608648016503040203",
+        ),
+        "altered",
+        &["eid_seal_unreadable"],
+    );
+    add(
+        "eid_seal_chain-other-root",
+        eid_sealed(&common::eid::SoftCard::other(), None),
+        "altered",
+        &["eid_seal_chain"],
+    );
+    add(
+        "eid_seal_expired",
+        eid_sealed(&common::eid::SoftCard::expired(), None),
+        "altered",
+        &["eid_seal_expired"],
+    );
+    add(
+        "eid_seal_not_signature_certificate-authentication-key",
+        eid_sealed(
+            &common::eid::SoftCard::from_fixtures("rsa-auth", &["ca-rsa", "root"]),
+            None,
+        ),
+        "altered",
+        &["eid_seal_not_signature_certificate"],
+    );
+    add(
+        "eid_seal_revoked",
+        eid_sealed(
+            &common::eid::SoftCard::revoked(),
+            Some("ocsp-revoked-sign.der"),
+        ),
+        "altered",
+        &["eid_seal_revoked"],
+    );
+    add(
+        "eid_seal_ocsp-of-another-certificate",
+        eid_sealed(&tom, Some("ocsp-ec-sign.der")),
+        "altered",
+        &["eid_seal_ocsp"],
     );
     add(
         "damaged_exemplar-attachment-not-json",

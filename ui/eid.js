@@ -148,11 +148,11 @@ export function bindButton(key) {
 }
 
 /**
- * Seals the PDFs with the eID in the reader: asks which bound key of `keys` (those that signed
- * the agreement) and the PIN, then calls `run(key, pin)`; its answer goes to `done`.
+ * Seals the PDFs with the eID in the reader: asks the PIN (when the reader does not), then
+ * calls `run(pin)`; its answer goes to `done`.
  */
-export function openEidSeal({ keys, run, done }) {
-  openDialog({ purpose: "seal", keys, run: (key, _passphrase, pin) => run(key, pin), done });
+export function openEidSeal({ run, done }) {
+  openDialog({ purpose: "seal", keys: [], run: (_key, _passphrase, pin) => run(pin), done });
 }
 
 function openDialog(next) {

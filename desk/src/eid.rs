@@ -148,15 +148,17 @@ fn pin_entry<'a>(pin: Option<Zeroizing<String>>) -> PinEntry<'a> {
     Box::new(move |_| pin.clone().filter(|p| !p.is_empty()))
 }
 
-/// The card in the reader, its Signature certificate checked against the trusted roots now
-/// (before any PIN is asked: a certificate that does not hold would give nothing a verifier
-/// accepts), and the OCSP answer about it when its responder gives one.
+/// The card in the reader once `usable` accepts it, its Signature certificate checked against
+/// the trusted roots now (before any PIN is asked: a certificate that does not hold would give
+/// nothing a verifier accepts), and the OCSP answer about it when its responder gives one.
 fn checked_card<'a>(
     device: &'a Device,
     pin: Option<Zeroizing<String>>,
     now: DateTime<FixedOffset>,
-) -> Result<(EidCard<'a>, Validated, Option<Vec<u8>>), DeskError> {
+    usable: impl FnOnce(&EidCard<'a>) -> Result<(), DeskError>,
+) -> Result<(EidCard<'a>, Option<Vec<u8>>), DeskError> {
     let card = device.card(pin_entry(pin))?;
+    usable(&card)?;
     let valid = check_signature_certificate(
         card.certificate(),
         card.chain(),
@@ -164,7 +166,7 @@ fn checked_card<'a>(
         &trusted_anchors()?,
     )?;
     let ocsp = ocsp_answer(&card, &valid, now.with_timezone(&Utc))?;
-    Ok((card, valid, ocsp))
+    Ok((card, ocsp))
 }
 
 /// The OCSP answer about the card's certificate from the responder it names, when one that
@@ -213,7 +215,7 @@ pub fn bind_eid(
     // The passphrase first: a wrong one costs no PIN try.
     let key = store.unlock(fingerprint, passphrase)?;
     let device = device(profile)?;
-    let (card, _, ocsp) = checked_card(&device, pin, now)?;
+    let (card, ocsp) = checked_card(&device, pin, now, |_| Ok(()))?;
     let binding = Binding::make(&card, &key, now, ocsp.as_deref())?;
     let key = key.with_binding(binding)?;
     store.bind(&key)?;
@@ -221,38 +223,23 @@ pub fn bind_eid(
 }
 
 /// The PDFs of the agreement on the desk (the one to send, or both exemplars), sealed with
-/// the eID in the reader: a qualified seal in the place of the companion's. `key`
-/// (fingerprint hex) is the profile's key that signed the agreement, which must be bound to
-/// this card's holder; `pin` as for [`bind_eid`]. Each PDF asks the card for one signature.
+/// the eID in the reader: a qualified seal in the place of the companion's. The card's holder
+/// must be the one an eID binding that holds names for a signer of the agreement (the core's
+/// [`tweevoud::pdf::eid_signer`]: whom verifying the seal names); `pin` as for [`bind_eid`].
+/// Each PDF asks the card for one signature.
 pub fn eid_exemplars(
     profile: &Profile,
     work: &Option<Work>,
-    key: &str,
     pin: Option<Zeroizing<String>>,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<ExemplarPdf>, DeskError> {
     let work = current(work)?;
-    let store = KeyStore::open(profile);
-    let info = store.get(key)?;
-    let binding = store.binding(&info)?.ok_or(DeskError::NotBound)?;
-    let bound = binding.public_key().ok_or(DeskError::NotBound)?;
-    let signed = work
-        .agreement
-        .signatures()
-        .iter()
-        .any(|r| r.statement.public_key_bytes().ok() == Some(bound));
-    if !signed {
-        return Err(tweevoud::pdf::PdfError::NotASigner.into());
-    }
-    let holder = binding
-        .check(&bound, now, &trusted_anchors()?)
-        .map_err(DeskError::Binding)?
-        .holder;
     let device = device(profile)?;
-    let (card, valid, ocsp) = checked_card(&device, pin, now)?;
-    if !valid.holder.same_person(&holder) {
-        return Err(DeskError::OtherHolder);
-    }
+    let (card, ocsp) = checked_card(&device, pin, now, |card| {
+        tweevoud::pdf::eid_signer(&work.agreement, card.certificate())
+            .map(|_| ())
+            .ok_or(DeskError::OtherHolder)
+    })?;
     let stamps = profile.stamps();
     let seal_stamp = |signature: &[u8]| stamps.as_deref().and_then(|s| s.seal(signature));
     let sealer = Sealer::with_card(&card, ocsp, Some(&seal_stamp))?;

@@ -69,11 +69,11 @@ pub enum DeskError {
     #[cfg(feature = "fs")]
     #[error(transparent)]
     Archive(#[from] tweevoud::ArchiveError),
-    /// Sealing with the eID asked of a key that is not bound to an eID.
-    #[error("this key is not bound to an eID: bind it first, in Keys and contacts")]
-    NotBound,
-    /// The eID card in the reader is not the one of the person the key is bound to.
-    #[error("the eID card in the reader is not the one of the person this key is bound to")]
+    /// Sealing with the eID: the card in the reader is not of a signer whose key is bound to
+    /// it (an eID binding that holds names its holder).
+    #[error(
+        "the eID card in the reader is not of a signer of this agreement whose key is bound to it"
+    )]
     OtherHolder,
     /// The card reader, the card or its PIN (its own code).
     #[cfg(feature = "fs")]
@@ -122,7 +122,6 @@ impl DeskError {
         "nothing_verified",
         "no_timestamp",
         "seal_key_needed",
-        "eid_not_bound",
         "eid_other_holder",
     ];
 
@@ -154,7 +153,6 @@ impl Coded for DeskError {
             DeskError::NothingVerified => "nothing_verified",
             DeskError::NoTimestamp { .. } => "no_timestamp",
             DeskError::SealKeyNeeded => "seal_key_needed",
-            DeskError::NotBound => "eid_not_bound",
             DeskError::OtherHolder => "eid_other_holder",
             DeskError::Agreement(e) => e.code(),
             DeskError::Template(e) => e.code(),
@@ -187,7 +185,6 @@ impl Coded for DeskError {
             | DeskError::PassphrasesDiffer
             | DeskError::NothingVerified
             | DeskError::SealKeyNeeded
-            | DeskError::NotBound
             | DeskError::OtherHolder => Vec::new(),
             DeskError::NoSignature { index } => vec![("index", index.to_string())],
             DeskError::NoTimestamp { tsas } => vec![("tsas", tsas.to_string())],
@@ -264,7 +261,6 @@ mod tests {
                 &DeskError::NothingVerified,
                 &DeskError::NoTimestamp { tsas: 0 },
                 &DeskError::SealKeyNeeded,
-                &DeskError::NotBound,
                 &DeskError::OtherHolder,
             ],
             DeskError::CODES,

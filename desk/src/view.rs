@@ -107,7 +107,7 @@ impl BoundView {
             binding.public_key(),
             chrono::DateTime::parse_from_rfc3339(&binding.statement.time),
         ) {
-            (Some(key), Ok(at)) => binding.check(&key, at, &tweevoud::judgement::trusted_roots()),
+            (Some(key), Ok(at)) => binding.check(&key, at, &tweevoud::eid::process_anchors()),
             _ => Err(tweevoud::eid::BindingProblem::Unreadable {
                 reason: "its key or time cannot be read".into(),
             }),

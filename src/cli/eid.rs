@@ -270,7 +270,7 @@ fn status_json(device: &Device, slots: &[SlotStatus], trust: &Trust) -> serde_js
 
 /// The PIN for a signature: `TWEEVOUD_PIN` when set, else asked on the terminal; None when the
 /// person gives none (an empty value or line, or no terminal).
-fn pin_entry<'a>() -> PinEntry<'a> {
+pub(crate) fn pin_entry<'a>() -> PinEntry<'a> {
     Box::new(|request: &PinRequest| {
         if let Some(value) = std::env::var_os(PIN_ENV) {
             let pin = Zeroizing::new(value.into_string().ok()?);
@@ -287,8 +287,12 @@ fn pin_entry<'a>() -> PinEntry<'a> {
 
 /// The OCSP answer about the card's certificate, from the responder it names, when one is
 /// had that holds; a revoked or unknown certificate is refused (its code). Without one, the
-/// binding is made and says revocation was not checked.
-fn ocsp_answer(card: &dyn Card, valid: &Validated, now: DateTime<Utc>) -> Result<Option<Vec<u8>>> {
+/// binding (or the qualified seal) is made and says revocation was not checked.
+pub(crate) fn ocsp_answer(
+    card: &dyn Card,
+    valid: &Validated,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<u8>>> {
     let Some(issuer) = valid.path.issuer() else {
         return Ok(None);
     };

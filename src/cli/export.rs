@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use tweevoud::canonical::sha256_hex;
-use tweevoud::pdf::{self, PdfError, Sealer};
+use tweevoud::pdf::{self, PdfError};
 use tweevoud::{Agreement, Coded};
 
 use super::sealing::{SealStamps, SealingArgs};
@@ -53,13 +53,18 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
         errln!("{}", not_exported(&a.file, &e));
         return Ok(Outcome::Negative);
     }
-    let (profile, key) = a.sealing.unlock(&agreement)?;
-    // A seal's timestamp is kept in the profile, so that exporting again gives the same bytes.
-    let list = tweevoud::tsa::TsaList::open(&profile);
-    let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
-    let stamp = |signature: &[u8]| stamps.stamp(signature);
-    let sealer = Sealer::new(&agreement, &key, Some(&stamp))?;
-    let pdfs = match pdf::exemplars(&agreement, &sealer) {
+    let pdfs = a.sealing.with_sealing(&agreement, |profile, sealing| {
+        // A seal's timestamp is kept in the profile, so that exporting again gives the same
+        // bytes.
+        let list = tweevoud::tsa::TsaList::open(profile);
+        let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
+        let stamp = |signature: &[u8]| stamps.stamp(signature);
+        let sealer = sealing.sealer(&agreement, &stamp)?;
+        let pdfs = pdf::exemplars(&agreement, &sealer);
+        stamps.warn();
+        Ok(pdfs)
+    })?;
+    let pdfs = match pdfs {
         Ok(pdfs) => pdfs,
         Err(e @ (PdfError::Unsigned | PdfError::Invalid(_))) => {
             errln!("{}", not_exported(&a.file, &e));
@@ -103,7 +108,6 @@ pub fn export(a: ExportArgs) -> Result<Outcome> {
     for (p, path) in pdfs.iter().zip(&paths) {
         outln!("{}  {}", sha256_hex(&p.bytes), shown(path));
     }
-    stamps.warn();
     Ok(Outcome::Ok)
 }
 

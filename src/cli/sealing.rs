@@ -1,14 +1,20 @@
-//! Who seals the PDFs a command writes (`--key`, the passphrase, the profile) and where the
-//! seals' timestamps come from: shared by `tweevoud export` (the first seal) and `tweevoud
-//! seal` (the other party's).
+//! Who seals the PDFs a command writes (`--key`, the passphrase, the profile; or `--eid`, the
+//! card) and where the seals' timestamps come from: shared by `tweevoud export` (the first
+//! seal) and `tweevoud seal` (the other party's).
 
 use anyhow::Result;
+use chrono::Utc;
 use clap::Args;
+use tweevoud::eid::device::{Device, EidCard};
+use tweevoud::eid::{check_signature_certificate, trusted_anchors, Card};
+use tweevoud::pdf::{self, Sealer, Stamp};
 use tweevoud::profile::KeyStore;
 use tweevoud::tsa::TsaList;
 use tweevoud::{Agreement, Profile, UnlockedKey};
 
+use super::eid::{ocsp_answer, pin_entry, ModuleArgs};
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
+use super::safe;
 
 /// Who seals the PDFs a command writes, and whether it asks for their timestamps.
 #[derive(Args)]
@@ -21,23 +27,88 @@ pub(crate) struct SealingArgs {
     /// this profile obtained for the same seal before is still used.
     #[arg(long)]
     no_timestamp: bool,
+    /// Seal with your Belgian eID instead of your key (a qualified seal, docs/pdf.md): its
+    /// Signature key signs each PDF (the card asks its PIN for each), its certificate and
+    /// the OCSP answer its responder gives go in the seal. Your key that signed the agreement
+    /// must be bound to that eID (`tweevoud eid bind`).
+    #[arg(long, conflicts_with = "key")]
+    eid: bool,
+    #[command(flatten)]
+    module: ModuleArgs,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
     passphrase: PassphraseArgs,
 }
 
+/// What seals: the profile's key, unlocked, or the eID card with the OCSP answer had for it.
+pub(crate) enum Sealing<'a> {
+    Key(Box<UnlockedKey>),
+    Card {
+        card: Box<EidCard<'a>>,
+        ocsp: Option<Vec<u8>>,
+    },
+}
+
+impl Sealing<'_> {
+    /// The sealer of `agreement`'s PDFs, with `stamp` asked for each seal's timestamp.
+    pub(crate) fn sealer<'s>(
+        &'s self,
+        agreement: &Agreement,
+        stamp: Stamp<'s>,
+    ) -> Result<Sealer<'s>, pdf::PdfError> {
+        match self {
+            Sealing::Key(key) => Sealer::new(agreement, key.as_ref(), Some(stamp)),
+            Sealing::Card { card, ocsp } => {
+                Sealer::with_card(card.as_ref(), ocsp.clone(), Some(stamp))
+            }
+        }
+    }
+}
+
 impl SealingArgs {
-    /// The profile, and its key that seals `agreement`'s PDFs, unlocked ([`sealing_key`]).
-    pub(crate) fn unlock(&self, agreement: &Agreement) -> Result<(Profile, UnlockedKey)> {
+    /// Runs `seal` with the profile and what seals `agreement`'s PDFs: its key, unlocked
+    /// ([`sealing_key`]), or with `--eid` the card, once its certificate chains to a trusted
+    /// root, is valid now and its holder is one a binding of the agreement names for a signer
+    /// (else nothing is asked of the card).
+    pub(crate) fn with_sealing<T>(
+        &self,
+        agreement: &Agreement,
+        seal: impl FnOnce(&Profile, &Sealing<'_>) -> Result<T>,
+    ) -> Result<T> {
         let profile = self.profile.profile()?;
-        let key = sealing_key(
-            agreement,
-            &KeyStore::open(&profile),
-            self.key.as_deref(),
-            &self.passphrase,
+        if !self.eid {
+            let key = sealing_key(
+                agreement,
+                &KeyStore::open(&profile),
+                self.key.as_deref(),
+                &self.passphrase,
+            )?;
+            return seal(&profile, &Sealing::Key(Box::new(key)));
+        }
+        let device = Device::open(&self.module.find(&profile)?)?;
+        let card = device.card(pin_entry())?;
+        let now = super::now()?.with_timezone(&Utc);
+        let valid = check_signature_certificate(
+            card.certificate(),
+            card.chain(),
+            now,
+            &trusted_anchors()?,
         )?;
-        Ok((profile, key))
+        if pdf::eid_signer(agreement, card.certificate()).is_none() {
+            anyhow::bail!(
+                "no signature of this agreement is by a key bound to the eID of {}, and only a party that signed it seals its PDFs: bind the key that signed to this eID (tweevoud eid bind) before signing, or seal without --eid",
+                safe(&valid.holder.name)
+            );
+        }
+        let ocsp = ocsp_answer(&card, &valid, now)?;
+        let sealing = Sealing::Card {
+            card: Box::new(card),
+            ocsp,
+        };
+        let sealed = seal(&profile, &sealing);
+        drop(sealing);
+        sealed
     }
 
     /// Whether the profile's TSAs are to be asked.

@@ -250,10 +250,21 @@ fn print_judgement(path: &Path, j: &Judgement) {
         );
     }
     for seal in &j.seals {
+        let by = match &seal.eid {
+            Some(e) => format!(
+                "sealed with the Belgian eID of {} (a qualified seal{})",
+                safe(&e.holder),
+                if e.revocation_checked {
+                    ""
+                } else {
+                    "; revocation not checked"
+                }
+            ),
+            None => format!("sealed by {}", safe(&seal.name)),
+        };
         outln!(
-            "  seal {}: sealed by {}{}, key {}",
+            "  seal {}: {by}{}, key {}",
             seal.number,
-            safe(&seal.name),
             seal.role
                 .map(|r| format!(" for the {r}"))
                 .unwrap_or_default(),

@@ -10,7 +10,7 @@ use tweevoud::tsa::TsaList;
 use tweevoud::{pdf, Agreement, Coded};
 
 use super::keys::ProfileArgs;
-use super::sealing::{SealStamps, SealingArgs};
+use super::sealing::{SealStamps, Sealing, SealingArgs};
 use super::{print_json, safe, shown, Outcome};
 
 #[derive(Args)]
@@ -218,11 +218,21 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
     let bytes = tweevoud::fsutil::read_limited(&a.file, pdf::MAX_PDF_BYTES)
         .with_context(|| format!("cannot read {}", shown(&a.file)))?;
     let checked = pdf::check_exemplar(&bytes)?;
-    let (profile, key) = a.sealing.unlock(&checked.agreement)?;
-    let list = TsaList::open(&profile);
-    let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
-    let stamp = |signature: &[u8]| stamps.stamp(signature);
-    let sealed = pdf::add_seal(&bytes, &key, Some(&stamp))?;
+    let sealed = a
+        .sealing
+        .with_sealing(&checked.agreement, |profile, sealing| {
+            let list = TsaList::open(profile);
+            let stamps = SealStamps::new(&list, a.sealing.no_timestamp());
+            let stamp = |signature: &[u8]| stamps.stamp(signature);
+            let sealed = match sealing {
+                Sealing::Key(key) => pdf::add_seal(&bytes, key.as_ref(), Some(&stamp))?,
+                Sealing::Card { card, ocsp } => {
+                    pdf::add_card_seal(&bytes, card.as_ref(), ocsp.clone(), Some(&stamp))?
+                }
+            };
+            stamps.warn();
+            Ok(sealed)
+        })?;
     let out = a.output.unwrap_or(a.file);
     tweevoud::fsutil::write_atomic(&out, &sealed)
         .with_context(|| format!("cannot write {}", shown(&out)))?;
@@ -231,6 +241,5 @@ pub fn seal(a: SealArgs) -> Result<Outcome> {
         tweevoud::canonical::sha256_hex(&sealed),
         shown(&out)
     );
-    stamps.warn();
     Ok(Outcome::Ok)
 }

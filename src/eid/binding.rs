@@ -503,6 +503,16 @@ impl Binding {
         })
     }
 
+    /// The name of the holder its certificate names, when it is a Signature certificate that
+    /// can be read, whatever its path and its signatures: who the binding claims its key's
+    /// owner is (to report a binding that does not hold; never a confirmation).
+    pub fn claimed_holder(&self) -> Option<String> {
+        let certificate = decode("certificate", &self.certificate, MAX_CERTIFICATE_BYTES).ok()?;
+        super::signature_certificate_holder(&certificate)
+            .ok()
+            .map(|h| h.name)
+    }
+
     /// The Ed25519 public key it binds, when it can be read.
     pub fn public_key(&self) -> Option<[u8; 32]> {
         exact::<32>("public key", &self.statement.public_key).ok()

@@ -26,7 +26,7 @@ pub use binding::{
 };
 pub use holder::{Holder, NationalNumber};
 pub use ocsp::{
-    check_ocsp, ocsp_request, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
+    check_ocsp, ocsp_request, read_ocsp, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
     MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
 };
 pub use pki::{
@@ -35,6 +35,21 @@ pub use pki::{
 };
 #[cfg(feature = "fs")]
 pub use trusted::trusted_anchors;
+
+/// The anchors an eID certificate must chain to in this process: the Belgian roots Tweevoud
+/// ships (and, in a debug build with the fs layer, the tests' root when named; a file named
+/// there that cannot be read adds nothing). What verifying a binding and a qualified seal
+/// trusts.
+pub fn process_anchors() -> Anchors {
+    #[cfg(feature = "fs")]
+    {
+        trusted_anchors().unwrap_or_else(|_| Anchors::belgian())
+    }
+    #[cfg(not(feature = "fs"))]
+    {
+        Anchors::belgian()
+    }
+}
 
 /// A hash the card's signature is made over (hashed on the host, signed raw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -77,6 +77,39 @@ impl OcspAnswer {
         matches!(self.status, CertStatus::Revoked { time, .. } if time <= at)
     }
 
+    /// Whether the answer was current at `at`: its `thisUpdate` no later than `at` plus the
+    /// tolerance, and `at` no later than its `nextUpdate` plus the tolerance (without one, no
+    /// later than `thisUpdate` plus [`OCSP_MAX_AGE_SECONDS`]).
+    pub fn current_at(&self, at: DateTime<Utc>) -> Result<(), OcspProblem> {
+        let tolerance = chrono::Duration::seconds(OCSP_CLOCK_TOLERANCE_SECONDS);
+        let not_current = |reason: String| OcspProblem::NotCurrent { reason };
+        if self.this_update > at + tolerance {
+            return Err(not_current(format!(
+                "it says what was known on {}, after {}",
+                self.this_update.to_rfc3339(),
+                at.to_rfc3339()
+            )));
+        }
+        match self.next_update {
+            Some(next) if at > next + tolerance => {
+                return Err(not_current(format!(
+                    "it was current until {}, before {}",
+                    next.to_rfc3339(),
+                    at.to_rfc3339()
+                )))
+            }
+            None if at > self.this_update + chrono::Duration::seconds(OCSP_MAX_AGE_SECONDS) => {
+                return Err(not_current(format!(
+                    "it gives no nextUpdate and is from {}, more than a day before {}",
+                    self.this_update.to_rfc3339(),
+                    at.to_rfc3339()
+                )))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// Nothing when the answer says the certificate was not revoked at `at` (good, or revoked
     /// only after `at`); `eid_certificate_revoked` or `eid_ocsp_unknown` otherwise.
     pub fn problem_at(&self, at: DateTime<Utc>) -> Option<OcspProblem> {
@@ -469,6 +502,20 @@ pub fn check_ocsp(
     issuer: &[u8],
     at: DateTime<Utc>,
 ) -> Result<OcspAnswer, OcspProblem> {
+    let answer = read_ocsp(answer, certificate, issuer)?;
+    answer.current_at(at)?;
+    Ok(answer)
+}
+
+/// What the OCSP answer `answer` says of `certificate` (issued by `issuer`), when it holds as
+/// [`check_ocsp`] says but for the time: whether it was current at a given time is
+/// [`OcspAnswer::current_at`]. A qualified seal's answer, had when it was made, is newer than
+/// the time its certificate is checked at, and says as much of it (docs/pdf.md).
+pub fn read_ocsp(
+    answer: &[u8],
+    certificate: &[u8],
+    issuer: &[u8],
+) -> Result<OcspAnswer, OcspProblem> {
     let read = |der: &[u8]| pki::read(der).map_err(|e| unreadable(e.reason()));
     let (cert, issuer) = (read(certificate)?, read(issuer)?);
     let id = Identity::of(&cert.cert, &issuer.cert)?;
@@ -506,34 +553,11 @@ pub fn check_ocsp(
     let fields = found.ok_or(OcspProblem::OtherCertificate)?;
     let single = read_single(&fields)?;
 
-    let tolerance = chrono::Duration::seconds(OCSP_CLOCK_TOLERANCE_SECONDS);
-    let not_current = |reason: String| OcspProblem::NotCurrent { reason };
-    if single.this_update > at + tolerance {
-        return Err(not_current(format!(
-            "it says what was known on {}, after {}",
-            single.this_update.to_rfc3339(),
-            at.to_rfc3339()
-        )));
-    }
-    match single.next_update {
-        Some(next) if next < single.this_update => {
-            return Err(unreadable("its nextUpdate is before its thisUpdate"))
-        }
-        Some(next) if at > next + tolerance => {
-            return Err(not_current(format!(
-                "it was current until {}, before {}",
-                next.to_rfc3339(),
-                at.to_rfc3339()
-            )))
-        }
-        None if at > single.this_update + chrono::Duration::seconds(OCSP_MAX_AGE_SECONDS) => {
-            return Err(not_current(format!(
-                "it gives no nextUpdate and is from {}, more than a day before {}",
-                single.this_update.to_rfc3339(),
-                at.to_rfc3339()
-            )))
-        }
-        _ => {}
+    if single
+        .next_update
+        .is_some_and(|next| next < single.this_update)
+    {
+        return Err(unreadable("its nextUpdate is before its thisUpdate"));
     }
     Ok(OcspAnswer {
         status: single.status,

@@ -86,22 +86,6 @@ impl Serialize for EidNote {
     }
 }
 
-/// The anchors an eID certificate must chain to in this process: the Belgian roots Tweevoud
-/// ships (and, in a debug build with the fs layer, the tests' root when named; a file named
-/// there that cannot be read adds nothing). A signature another program appended to an
-/// exemplar is trusted when its certificate chains to them too; the app's key list judges a
-/// key's own binding against them.
-pub fn trusted_roots() -> crate::eid::Anchors {
-    #[cfg(feature = "fs")]
-    {
-        crate::eid::trusted_anchors().unwrap_or_else(|_| crate::eid::Anchors::belgian())
-    }
-    #[cfg(not(feature = "fs"))]
-    {
-        crate::eid::Anchors::belgian()
-    }
-}
-
 /// The time a signature's certificate must have been valid at: the earliest time a trusted
 /// timestamp attests, else the stated time.
 fn signing_time(
@@ -142,7 +126,7 @@ pub(super) fn judge_bindings(
             judged.push(None);
             continue;
         };
-        let anchors = anchors.get_or_insert_with(trusted_roots);
+        let anchors = anchors.get_or_insert_with(crate::eid::process_anchors);
         match binding.check(&key, at, anchors) {
             Ok(confirmed) => judged.push(Some(judged_binding(confirmed, &check.name))),
             Err(problem) => {
@@ -150,7 +134,8 @@ pub(super) fn judge_bindings(
                 check.valid = false;
                 check.problems.push(Reason::EidBinding {
                     signer: check.name.clone(),
-                    problem,
+                    holder: binding.claimed_holder(),
+                    problem: Box::new(problem),
                 });
                 judged.push(None);
             }

@@ -54,8 +54,11 @@ impl PublicKey {
     }
 
     /// A public key from SPKI PEM (`-----BEGIN PUBLIC KEY-----`, what `openssl pkey -pubout`
-    /// writes).
+    /// writes). A key file may carry the key's eID binding in a block after the key's
+    /// ([`crate::eid::key_file`]): it is left to those that keep it
+    /// ([`crate::eid::split_key_file`]).
     pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
+        let (pem, _binding) = crate::eid::split_key_file(pem);
         let (label, doc) =
             pkcs8::Document::from_pem(pem.trim()).map_err(|e| KeyError::Malformed {
                 reason: format!("not a PEM file ({e})"),

@@ -9,6 +9,7 @@
 //! ([`verify_exemplar`]). What the PDF holds, the QR code's content and how an exemplar is
 //! identified are specified in `docs/pdf.md`.
 
+mod eid_seal;
 mod foreign;
 mod layout;
 mod qr;
@@ -33,7 +34,7 @@ use crate::verify::{verify, Reason, Status, Verification};
 
 pub use foreign::OtherSignature;
 use sealed::SealWith;
-pub use sealed::{FoundSeal, Stamp};
+pub use sealed::{EidSealer, FoundSeal, Stamp};
 
 pub use qr::qr_content;
 pub use read::{embedded_agreement, is_pdf, Embedded};
@@ -450,6 +451,44 @@ fn holder_of(certificate: &[u8]) -> Option<crate::eid::Holder> {
     crate::eid::Holder::from_subject(&cert.tbs_certificate.subject)
 }
 
+/// The time a qualified seal's certificate must have been valid at: the seal's `/M`, the time
+/// of the agreement's last signature (the Unix epoch for an agreement without one, which no
+/// certificate is valid at).
+fn seal_time(agreement: &Agreement) -> chrono::DateTime<chrono::Utc> {
+    agreement
+        .signatures()
+        .last()
+        .and_then(|r| chrono::DateTime::parse_from_rfc3339(&r.statement.time).ok())
+        .map(|t| t.to_utc())
+        .unwrap_or_default()
+}
+
+/// The Ed25519 key of the agreement's signer whose eID binding, which holds (checked against
+/// this process's anchors), names the holder of the Signature certificate `certificate`: whom
+/// a qualified seal made with that certificate seals for, as verifying it will say. `None`
+/// when no binding names that holder: such a seal would be `eid_seal_not_signer`.
+pub fn eid_signer(agreement: &Agreement, certificate: &[u8]) -> Option<[u8; 32]> {
+    let holder = holder_of(certificate)?;
+    bound_signer(agreement, &crate::eid::process_anchors(), &holder)
+}
+
+/// The Ed25519 key of the agreement's signer whose eID binding, checked at the signature's
+/// stated time against `anchors`, holds and names `holder` (the same national register
+/// number): who of the signers a qualified seal's holder is.
+fn bound_signer(
+    agreement: &Agreement,
+    anchors: &crate::eid::Anchors,
+    holder: &crate::eid::Holder,
+) -> Option<[u8; 32]> {
+    agreement.signatures().iter().find_map(|r| {
+        let binding = r.eid_binding.as_ref()?;
+        let key = r.statement.public_key_bytes().ok()?;
+        let at = chrono::DateTime::parse_from_rfc3339(&r.statement.time).ok()?;
+        let confirmed = binding.check(&key, at, anchors).ok()?;
+        confirmed.holder.same_person(holder).then_some(key)
+    })
+}
+
 /// Who of the agreement's signers holds the Ed25519 key `public`, as their signature states
 /// it: what a seal's certificate names.
 fn identity_of(agreement: &Agreement, public: &[u8; 32]) -> Option<Identity> {
@@ -790,9 +829,20 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
                     }
                 }
                 Some(slots) => {
-                    let found = sealed::check(bytes, &expected.bytes, slots, &|key| {
-                        identity_of(&agreement, key)
-                    });
+                    let anchors = crate::eid::process_anchors();
+                    let found = sealed::check(
+                        bytes,
+                        &expected.bytes,
+                        slots,
+                        &sealed::SealRules {
+                            identity_of: &|key| identity_of(&agreement, key),
+                            eid: eid_seal::EidRules {
+                                anchors: &anchors,
+                                at: seal_time(&agreement),
+                                signer_of: &|holder| bound_signer(&agreement, &anchors, holder),
+                            },
+                        },
+                    );
                     visible_document_matches = found.layout_matches;
                     seals = found.seals;
                     other_signatures = found.others;

@@ -6,6 +6,7 @@
 //! seal, of the first revision's length), so a verifier renders the PDF again, compares every
 //! byte outside the seals, and then checks each seal.
 
+use super::eid_seal::{self, EidRules};
 use super::foreign::{self, OtherSignature};
 use super::read;
 use super::seal_layout::{
@@ -133,6 +134,28 @@ pub struct FoundSeal {
     pub certificate: Vec<u8>,
     /// What its signature timestamp attests, when it carries one that holds.
     pub timestamp: Option<crate::verify::Stamped>,
+    /// For a qualified seal, made with a signer's eID: whose, and whether revocation was
+    /// checked. `None` for a companion seal.
+    pub eid: Option<EidSealer>,
+}
+
+/// Who made a qualified seal with their eID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EidSealer {
+    /// The certificate's holder, as shown (never the national register number).
+    pub holder: String,
+    /// Whether the seal carries an OCSP answer that says the certificate was not revoked
+    /// (`false`: revocation not checked).
+    pub revocation_checked: bool,
+}
+
+/// What the seals of a PDF are checked against: who of the agreement's signers holds an
+/// Ed25519 key (for a companion seal), and the rules of a qualified seal.
+pub(crate) struct SealRules<'a> {
+    /// Who of the agreement's signers holds an Ed25519 key, as their signature states it.
+    pub identity_of: &'a dyn Fn(&[u8; 32]) -> Option<Identity>,
+    /// What a qualified seal is checked against.
+    pub eid: EidRules<'a>,
 }
 
 /// The seal between `<` and `>`: lower-case hex of the DER, then zeros. `Ok(None)` for zeros
@@ -163,20 +186,42 @@ fn seal_bytes(hex_text: &[u8]) -> Result<Option<Vec<u8>>, SealProblem> {
     Ok(Some(bytes[..len].to_vec()))
 }
 
-/// Checks one seal at `contents` of `bytes` (the PDF up to the end of the revision it seals).
+/// Checks one seal at `contents` of `bytes` (the PDF up to the end of the revision it seals):
+/// a companion seal, or else a qualified seal.
 fn check_seal(
     bytes: &[u8],
     contents: (usize, usize),
     number: u8,
-    identity_of: &dyn Fn(&[u8; 32]) -> Option<Identity>,
+    rules: &SealRules<'_>,
 ) -> Result<FoundSeal, Reason> {
     let problem = |problem| Reason::Seal { number, problem };
     let der = match seal_bytes(&bytes[contents.0 + 1..contents.1]).map_err(problem)? {
         Some(der) => der,
         None => return Err(Reason::SealMissing),
     };
+    // A CMS that is not a companion seal is a qualified seal (docs/pdf.md, "Verifying the
+    // seals"); what reads as neither is refused as a companion seal that cannot be read.
+    let qualified = (!seal::is_companion(&der))
+        .then(|| eid_seal::read(&der))
+        .flatten();
+    if let Some(cms) = qualified {
+        let checked = eid_seal::check(&der, &cms, &signed_ranges(bytes, contents), &rules.eid)
+            .map_err(problem)?;
+        return Ok(FoundSeal {
+            number,
+            ed25519: checked.ed25519,
+            signature: checked.signature,
+            token: checked.token,
+            certificate: checked.certificate,
+            timestamp: None,
+            eid: Some(EidSealer {
+                holder: checked.holder.name,
+                revocation_checked: checked.revocation_checked,
+            }),
+        });
+    }
     let opened: Opened<'_> = seal::open(&der).map_err(problem)?;
-    let identity = identity_of(opened.ed25519());
+    let identity = (rules.identity_of)(opened.ed25519());
     seal::check(&opened, identity.as_ref(), &digest(bytes, contents)).map_err(problem)?;
     Ok(FoundSeal {
         number,
@@ -185,6 +230,7 @@ fn check_seal(
         token: opened.token().map(<[u8]>::to_vec),
         certificate: opened.certificate().to_vec(),
         timestamp: None,
+        eid: None,
     })
 }
 
@@ -212,12 +258,12 @@ pub(crate) struct SealCheck {
 /// zeros): the first revision byte for byte outside its seal, its seal, then, if the PDF goes
 /// on, the second seal's update and that seal if it is there, and then the updates other
 /// programs appended, each of which must only add a signature (`read::appended`; else
-/// `foreign_update`). `identity_of` says who of the agreement's signers holds an Ed25519 key.
+/// `foreign_update`). Each seal is checked by `rules`.
 pub(crate) fn check(
     bytes: &[u8],
     expected: &[u8],
     slots: &Slots,
-    identity_of: &dyn Fn(&[u8; 32]) -> Option<Identity>,
+    rules: &SealRules<'_>,
 ) -> SealCheck {
     let mut result = SealCheck {
         layout_matches: false,
@@ -231,7 +277,7 @@ pub(crate) fn check(
         return result;
     }
     let base = &bytes[..base_len];
-    match check_seal(base, slots.contents(), 1, identity_of) {
+    match check_seal(base, slots.contents(), 1, rules) {
         Ok(seal) => result.seals.push(seal),
         Err(reason) => result.problems.push(reason),
     }
@@ -242,7 +288,7 @@ pub(crate) fn check(
             let ours = bytes.get(..again.len());
             if let Some(ours) = ours.filter(|ours| same_outside(ours, &again, contents)) {
                 ours_end = again.len();
-                match check_seal(ours, contents, 2, identity_of) {
+                match check_seal(ours, contents, 2, rules) {
                     Ok(seal) if result.seals.iter().any(|s| s.ed25519 == seal.ed25519) => {
                         result.problems.push(Reason::ForeignUpdate);
                         return result;

@@ -156,7 +156,8 @@ impl KeyStore {
         self.store(&key, passphrase)
     }
 
-    /// Writes `key`'s three files, its secret encrypted with `passphrase`; `key.json` last.
+    /// Writes `key`'s three files (and its eID binding when it has one), its secret encrypted
+    /// with `passphrase`; `key.json` last.
     fn store(&self, key: &UnlockedKey, passphrase: &str) -> Result<KeyInfo, KeyError> {
         let info = key.info();
         let paths = self.paths(info.fingerprint());
@@ -166,6 +167,10 @@ impl KeyStore {
             .map_err(io_error(&paths.secret))?;
         write_atomic(&paths.public, key.public().to_pem().as_bytes())
             .map_err(io_error(&paths.public))?;
+        if let Some(binding) = key.binding() {
+            write_atomic(&paths.binding, binding.to_json().as_bytes())
+                .map_err(io_error(&paths.binding))?;
+        }
         let mut json = serde_json::to_string_pretty(info).expect("key metadata serializes");
         json.push('\n');
         write_atomic(&paths.metadata, json.as_bytes()).map_err(io_error(&paths.metadata))?;

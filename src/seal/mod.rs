@@ -449,6 +449,36 @@ pub enum SealProblem {
     /// The signature is not over what the seal says, or its digest is not of this PDF.
     #[error("the seal's signature does not hold: the PDF or the seal was changed after sealing")]
     Signature,
+    /// A qualified (eID) seal that is not a CMS signature within the limits.
+    #[error("the PDF's eID seal cannot be read: {0}")]
+    EidUnreadable(String),
+    /// A qualified seal whose signature does not hold over the bytes outside `/Contents`, or
+    /// that does not name its certificate as PAdES asks.
+    #[error("the eID seal's signature does not hold: {0}")]
+    EidSignature(String),
+    /// A qualified seal whose certificate does not chain to a root Tweevoud trusts.
+    #[error("the eID seal's certificate does not chain to a trusted root: {0}")]
+    EidChain(String),
+    /// A qualified seal whose certificate was not valid at the seal's time.
+    #[error("the eID seal's certificate was not valid at the time of the seal: {0}")]
+    EidExpired(String),
+    /// A qualified seal whose certificate is not an eID Signature certificate
+    /// (non-repudiation, a holder with a national register number).
+    #[error("the eID seal's certificate is not a Signature certificate: {0}")]
+    EidNotSignatureCertificate(String),
+    /// A qualified seal whose OCSP answer says its certificate was revoked.
+    #[error("the eID seal's certificate was revoked, its OCSP answer says: {0}")]
+    EidRevoked(String),
+    /// A qualified seal whose OCSP answer does not hold, or is not about its certificate.
+    #[error("the eID seal's OCSP answer does not hold: {0}")]
+    EidOcsp(String),
+    /// A qualified seal by a holder whom no eID binding that holds names for a signer of the
+    /// agreement.
+    #[error("the PDF was sealed with the eID of {holder}, whom no eID binding of the agreement names as a signer")]
+    EidNotSigner {
+        /// The certificate's holder, as shown.
+        holder: String,
+    },
 }
 
 impl SealProblem {
@@ -459,10 +489,19 @@ impl SealProblem {
         "seal_certificate",
         "seal_binding",
         "seal_signature",
+        "eid_seal_unreadable",
+        "eid_seal_signature",
+        "eid_seal_chain",
+        "eid_seal_expired",
+        "eid_seal_not_signature_certificate",
+        "eid_seal_revoked",
+        "eid_seal_ocsp",
+        "eid_seal_not_signer",
     ];
 }
 
-/// Parameters: `detail` (English words), `signer` (a signatory's name).
+/// Parameters: `detail` (English words), `signer` (a signatory's name), `holder` (an eID
+/// certificate's holder, as shown).
 impl Coded for SealProblem {
     fn code(&self) -> &'static str {
         match self {
@@ -471,18 +510,42 @@ impl Coded for SealProblem {
             SealProblem::Certificate { .. } => "seal_certificate",
             SealProblem::Binding { .. } => "seal_binding",
             SealProblem::Signature => "seal_signature",
+            SealProblem::EidUnreadable(_) => "eid_seal_unreadable",
+            SealProblem::EidSignature(_) => "eid_seal_signature",
+            SealProblem::EidChain(_) => "eid_seal_chain",
+            SealProblem::EidExpired(_) => "eid_seal_expired",
+            SealProblem::EidNotSignatureCertificate(_) => "eid_seal_not_signature_certificate",
+            SealProblem::EidRevoked(_) => "eid_seal_revoked",
+            SealProblem::EidOcsp(_) => "eid_seal_ocsp",
+            SealProblem::EidNotSigner { .. } => "eid_seal_not_signer",
         }
     }
 
     fn params(&self) -> Params {
         match self {
-            SealProblem::Unreadable(detail) => vec![param("detail", detail)],
+            SealProblem::Unreadable(detail)
+            | SealProblem::EidUnreadable(detail)
+            | SealProblem::EidSignature(detail)
+            | SealProblem::EidChain(detail)
+            | SealProblem::EidExpired(detail)
+            | SealProblem::EidNotSignatureCertificate(detail)
+            | SealProblem::EidRevoked(detail)
+            | SealProblem::EidOcsp(detail) => vec![param("detail", detail)],
             SealProblem::Certificate { name } | SealProblem::Binding { name } => {
                 vec![param("signer", name)]
             }
+            SealProblem::EidNotSigner { holder } => vec![param("holder", holder)],
             SealProblem::NotASigner | SealProblem::Signature => Vec::new(),
         }
     }
+}
+
+/// Whether `seal` (a seal's DER) is a companion seal: one whose certificate carries the
+/// binding extension ([`BINDING_OID`]). Any other CMS in a seal's place is checked as a
+/// qualified seal.
+pub fn is_companion(seal: &[u8]) -> bool {
+    let oid = der::tlv(0x06, &BINDING_OID);
+    seal.windows(oid.len()).any(|w| w == oid)
 }
 
 fn unreadable(why: &str) -> SealProblem {

@@ -212,6 +212,38 @@ impl QualifiedSealed {
     }
 }
 
+/// The qualified seal Tweevoud makes from the parts a verifier found in `seal`: the
+/// certificates (in any order), the signer's certificate among them, the signed attributes
+/// (DER, as a SET OF), the signature value and the timestamp token. Whether it is `seal`, byte
+/// for byte, with one of the two algorithms: a seal holds nothing but what Tweevoud writes,
+/// so that no byte of it outside what its signature covers can change unseen.
+pub fn is_remade(
+    seal: &[u8],
+    certificates: &[&[u8]],
+    signer: &[u8],
+    attributes: &[u8],
+    signature: &[u8],
+    token: Option<&[u8]>,
+) -> bool {
+    let Some((issuer, serial)) = issuer_and_serial(signer) else {
+        return false;
+    };
+    [Algorithm::RsaSha256, Algorithm::EcdsaP384Sha384]
+        .into_iter()
+        .any(|algorithm| {
+            content_info(&Cms {
+                certificates,
+                issuer,
+                serial,
+                digest_algorithm: &algorithm.digest_algorithm(),
+                attributes,
+                signature_algorithm: &algorithm.signature_algorithm(),
+                signature,
+                token,
+            }) == seal
+        })
+}
+
 /// A whole DER TLV of `tag` within `max` bytes, else why not.
 fn whole(bytes: &[u8], tag: u8, max: usize, what: &str) -> Result<(), QualifiedSealError> {
     if bytes.len() > max {

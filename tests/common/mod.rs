@@ -1,6 +1,14 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
+// `feature = "cli"` is the core's: the app's tests, which include this file, have no such feature.
+#![allow(unexpected_cfgs)]
 
+// The eID's helpers sign with RSA and P-384 keys, whose crates only the core's tests have: the
+// app's tests include this file too (src-tauri/tests/verdict.rs), and the `cli` feature is
+// the core's alone.
+#[cfg(feature = "cli")]
+pub mod bound;
+#[cfg(feature = "cli")]
 pub mod eid;
 pub mod limited;
 pub mod ocsp;
@@ -113,9 +121,14 @@ fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// The DPA signed by the provider (key seed 1), customer blanks left open.
 pub fn dpa_provider_signed() -> Agreement {
+    dpa_provider_signed_by(&test_key(1))
+}
+
+/// The DPA signed by the provider with `key`, customer blanks left open.
+pub fn dpa_provider_signed_by(key: &dyn tweevoud::Signer) -> Agreement {
     let mut a = Agreement::new(dpa(), Party::Provider, at(9));
     a.sign(
-        &test_key(1),
+        key,
         Party::Provider,
         Some("Tom Hendrix"),
         Some(Party::Customer),
@@ -127,7 +140,11 @@ pub fn dpa_provider_signed() -> Agreement {
 
 /// The DPA signed by the provider, with the customer's blanks filled in (not yet signed).
 pub fn dpa_customer_filled() -> Agreement {
-    let mut a = dpa_provider_signed();
+    customer_fills(dpa_provider_signed())
+}
+
+/// `a` with the customer's blanks filled in.
+fn customer_fills(mut a: Agreement) -> Agreement {
     a.fill(
         Party::Customer,
         &pairs(&[
@@ -145,9 +162,18 @@ pub fn dpa_customer_filled() -> Agreement {
 
 /// The DPA signed by both parties (provider seed 1, customer seed 2).
 pub fn dpa_complete() -> Agreement {
-    let mut a = dpa_customer_filled();
+    dpa_complete_by(&test_key(1), &test_key(2))
+}
+
+/// The DPA signed by both parties, the provider (Tom Hendrix) with `provider`, the customer
+/// (Anne-Marie D'Hondt) with `customer`.
+pub fn dpa_complete_by(
+    provider: &dyn tweevoud::Signer,
+    customer: &dyn tweevoud::Signer,
+) -> Agreement {
+    let mut a = customer_fills(dpa_provider_signed_by(provider));
     a.sign(
-        &test_key(2),
+        customer,
         Party::Customer,
         Some("Anne-Marie D'Hondt"),
         None,

@@ -5,7 +5,10 @@ Nothing here comes from Tweevoud's Rust code: the reader, the template parser, t
 the canonical rendering, RFC 8785 canonical JSON, strict Ed25519 (by hand, cross-checked
 with Python's `cryptography`), every check of format.md's "Verification" section and the
 RFC 3161 token checks of timestamps.md (DER read by hand; RSA and ECDSA by `cryptography`)
-are rebuilt from the documents, then compared with tests/vectors/vectors.json.
+are rebuilt from the documents, then compared with tests/vectors/vectors.json; so are the eID
+bindings of format.md's "The eID binding" (certificates, path and OCSP answers read with
+`cryptography`'s X.509 and OCSP readers, the rules the document's), judged with the tests'
+root as the anchor and without it.
 
 usage:
   python verify_vectors.py                      check every vector against vectors.json

@@ -48,15 +48,14 @@ pub async fn bind_eid(
 }
 
 /// Saves the agreement's exemplars sealed with the eID in the reader (a qualified seal), as
-/// `export_exemplars` saves them: `key` (hex) is the bound key that signed the agreement,
-/// `pin` the card's PIN when the window asked it. The names written, or `None` if the dialog
+/// `export_exemplars` saves them: the card must be of a signer whose key is bound to it; `pin`
+/// is the card's PIN when the window asked it. The names written, or `None` if the dialog
 /// was cancelled.
 #[tauri::command]
 pub async fn export_eid_exemplars(
     app: AppHandle,
     state: State<'_, AppState>,
     title: String,
-    key: String,
     pin: Option<String>,
 ) -> Result<Option<Vec<String>>, Error> {
     let pin = pin.map(Zeroizing::new);
@@ -64,7 +63,6 @@ pub async fn export_eid_exemplars(
         Ok(desk::eid_exemplars(
             state.profile(),
             &state.work(),
-            &key,
             pin,
             clock::now(),
         )?)

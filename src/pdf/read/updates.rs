@@ -635,7 +635,7 @@ impl<'a> Update<'_, 'a> {
         let hex_is_contents = inside
             && self.bytes[lt] == b'<'
             && self.bytes[after - 1] == b'>'
-            && hex_of(&self.bytes[lt + 1..after - 1]).as_deref() == Some(&contents[..]);
+            && hex::decode(&self.bytes[lt + 1..after - 1]).as_deref() == Ok(&contents[..]);
         if !hex_is_contents {
             return Err(bad(
                 "has a /ByteRange that does not leave out exactly its /Contents",
@@ -694,26 +694,4 @@ mod tests {
             assert!(revision_end(bad, &section(0, 8)).is_err());
         }
     }
-
-    #[test]
-    fn hex_digits() {
-        assert_eq!(hex_of(b"00ff"), Some(vec![0, 255]));
-        assert_eq!(hex_of(b"0"), None);
-        assert_eq!(hex_of(b"0g"), None);
-    }
-}
-
-/// The bytes of a hexadecimal string's digits (no white space), or `None`.
-fn hex_of(digits: &[u8]) -> Option<Vec<u8>> {
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect()
 }
