@@ -133,7 +133,7 @@ export function sealList(seals) {
         "div",
         { class: "seal-body" },
         el("p", { class: "seal-by", dataset: { testid: "seal-by" }, text: by }),
-        ...(eid && !eid.revocation_checked ? [el("small", { class: "eid-notes", dataset: { testid: "seal-revocation" }, text: t("seal_eid_revocation_not_checked") })] : []),
+        ...(eid && !eid.revocation_checked ? [el("small", { class: "seal-note", dataset: { testid: "seal-revocation" }, text: t("seal_eid_revocation_not_checked") })] : []),
         fingerprintNode(seal.fingerprint_grouped),
         seal.timestamp
           ? timestampNode(seal.timestamp, "seal-timestamp")

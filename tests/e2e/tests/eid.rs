@@ -241,9 +241,28 @@ async fn body(s: &Session, dir: PathBuf, profile: PathBuf, hsm: SoftHsm) -> WebD
     .await?;
     s.shot("eid-verify").await;
 
-    // And the PDF sealed with the card.
+    // And the PDF sealed with the card: its seal is a qualified seal, worded apart from a
+    // key's seal, with the revocation note (no OCSP responder answers in the tests' PKI).
     hook(d, "e2e_drop", &pdf).await?;
-    displayed(d, "[data-testid='verdict']").await?;
+    attr_is(
+        d,
+        "[data-testid='verdict']",
+        "data-verdict",
+        "awaiting_countersignature",
+    )
+    .await?;
+    attr_is(d, "[data-testid='seal']", "data-kind", "eid").await?;
+    wait_text(
+        d,
+        "[data-testid='seal-by']",
+        "Seal 1: qualified seal with the Belgian eID of Tom Hendrix",
+    )
+    .await?;
+    displayed(d, "[data-testid='seal-revocation']").await?;
+    d.find(By::Css("[data-testid='verdict-seals']"))
+        .await?
+        .scroll_into_view()
+        .await?;
     s.shot("eid-verify-pdf").await;
     assert_no_error(d).await
 }
