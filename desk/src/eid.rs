@@ -9,11 +9,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use tweevoud::eid::device::{find_module, CardInfo, Device, EidCard, PinEntry, PinState};
-use tweevoud::eid::ocsp_fetch::{fetch, ocsp_url, OCSP_TIMEOUT};
-use tweevoud::eid::{
-    check_ocsp, check_signature_certificate, ocsp_request, trusted_anchors, Binding, Card,
-    Validated,
-};
+use tweevoud::eid::ocsp_fetch::{ask_status, Asked};
+use tweevoud::eid::{check_signature_certificate, trusted_anchors, Binding, Card, Validated};
 use tweevoud::error::CodedJson;
 use tweevoud::pdf::{ExemplarPdf, Sealer};
 use tweevoud::profile::eid::EidSettings;
@@ -181,21 +178,9 @@ fn ocsp_answer(
     let Some(issuer) = valid.path.issuer() else {
         return Ok(None);
     };
-    let Ok(url) = ocsp_url(card.certificate()) else {
-        return Ok(None);
-    };
-    let Ok(request) = ocsp_request(card.certificate(), issuer) else {
-        return Ok(None);
-    };
-    let Ok(answer) = fetch(&url, &request, OCSP_TIMEOUT) else {
-        return Ok(None);
-    };
-    let Ok(said) = check_ocsp(&answer, card.certificate(), issuer, now) else {
-        return Ok(None);
-    };
-    match said.problem_at(now) {
-        Some(problem) => Err(problem.into()),
-        None => Ok(Some(answer)),
+    match ask_status(card.certificate(), issuer, now)? {
+        Asked::Good { answer, .. } => Ok(Some(answer)),
+        Asked::NotChecked(_) => Ok(None),
     }
 }
 

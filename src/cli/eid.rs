@@ -12,10 +12,10 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use tweevoud::eid::device::{self, CardInfo, Device, PinEntry, PinRequest, PinState, SlotStatus};
-use tweevoud::eid::ocsp_fetch::{fetch, ocsp_url, OCSP_TIMEOUT};
+use tweevoud::eid::ocsp_fetch::{ask_status, Asked};
 use tweevoud::eid::{
-    check_ocsp, check_signature_certificate, ocsp_request, trusted_anchors, Anchors, Binding, Card,
-    CardError, PathProblem, Validated,
+    check_signature_certificate, trusted_anchors, Anchors, Binding, Card, CardError, PathProblem,
+    Validated,
 };
 use tweevoud::profile::eid::EidSettings;
 use tweevoud::profile::Profile;
@@ -296,38 +296,20 @@ pub(crate) fn ocsp_answer(
     let Some(issuer) = valid.path.issuer() else {
         return Ok(None);
     };
-    let asked = ocsp_url(card.certificate())
-        .map_err(anyhow::Error::from)
-        .and_then(|url| {
-            let request = ocsp_request(card.certificate(), issuer)?;
-            Ok(fetch(&url, &request, OCSP_TIMEOUT)?)
-        });
-    let answer = match asked {
-        Ok(answer) => answer,
-        Err(e) => {
-            errln!(
-                "tweevoud: revocation not checked: {}",
-                safe(&super::error_words(&e))
+    match ask_status(card.certificate(), issuer, now)? {
+        Asked::Good { answer, said } => {
+            outln!(
+                "revocation: not revoked, said {} by {}",
+                said.this_update.format("%Y-%m-%d %H:%M UTC"),
+                safe(&said.responder)
             );
-            return Ok(None);
+            Ok(Some(answer))
         }
-    };
-    let said = match check_ocsp(&answer, card.certificate(), issuer, now) {
-        Ok(said) => said,
-        Err(e) => {
-            errln!("tweevoud: revocation not checked: {}", safe(&e));
-            return Ok(None);
+        Asked::NotChecked(why) => {
+            errln!("tweevoud: revocation not checked: {}", safe(&why));
+            Ok(None)
         }
-    };
-    if let Some(problem) = said.problem_at(now) {
-        return Err(problem.into());
     }
-    outln!(
-        "revocation: not revoked, said {} by {}",
-        said.this_update.format("%Y-%m-%d %H:%M UTC"),
-        safe(&said.responder)
-    );
-    Ok(Some(answer))
 }
 
 fn bind(

@@ -10,6 +10,9 @@ use der::Decode;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
 
+use chrono::{DateTime, Utc};
+
+use super::ocsp::{check_ocsp, ocsp_request, OcspAnswer, OcspProblem};
 use super::pki::read as read_certificate;
 use crate::error::{param, Coded, Params};
 use crate::http::{self, HttpError, Post};
@@ -183,6 +186,52 @@ pub fn fetch(url: &str, request: &[u8], timeout: Duration) -> Result<Vec<u8>, Oc
             Ok(body)
         }
     })
+}
+
+/// What asking about a certificate's revocation gave.
+#[derive(Debug)]
+pub enum Asked {
+    /// The responder said the certificate was not revoked: its answer (DER, to keep) and what
+    /// it says.
+    Good {
+        /// The `OCSPResponse`, DER.
+        answer: Vec<u8>,
+        /// What it says.
+        said: OcspAnswer,
+    },
+    /// No answer that holds was had (no responder named, none reachable, an answer that does
+    /// not hold): revocation is not checked, and why, in English words.
+    NotChecked(String),
+}
+
+/// Asks the OCSP responder that `certificate` (DER) names whether it is revoked now, and
+/// checks the answer against its `issuer` (DER). A certificate the answer says is revoked, or
+/// unknown, is the answer's problem (the caller refuses to go on); anything else that stops
+/// the asking leaves revocation not checked (the caller goes on and says so). The one place
+/// binding and sealing (the CLI's and the app's) ask.
+pub fn ask_status(
+    certificate: &[u8],
+    issuer: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Asked, OcspProblem> {
+    let asked = ocsp_url(certificate)
+        .map_err(|e| e.to_string())
+        .and_then(|url| {
+            let request = ocsp_request(certificate, issuer).map_err(|e| e.to_string())?;
+            fetch(&url, &request, OCSP_TIMEOUT).map_err(|e| e.to_string())
+        });
+    let answer = match asked {
+        Ok(answer) => answer,
+        Err(e) => return Ok(Asked::NotChecked(e)),
+    };
+    let said = match check_ocsp(&answer, certificate, issuer, now) {
+        Ok(said) => said,
+        Err(e) => return Ok(Asked::NotChecked(e.to_string())),
+    };
+    match said.problem_at(now) {
+        Some(problem) => Err(problem),
+        None => Ok(Asked::Good { answer, said }),
+    }
 }
 
 #[cfg(test)]
