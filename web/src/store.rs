@@ -155,6 +155,18 @@ impl Store {
                     key.info.name()
                 )));
             }
+            // A binding kept after the key must be of this key, both its signatures holding:
+            // what the page saved is read again as any other input.
+            if let Some(block) = tweevoud::eid::split_key_file(&key.secret_key).1 {
+                tweevoud::eid::Binding::from_pem(block)
+                    .and_then(|b| b.check_own(key.public_key.as_bytes()))
+                    .map_err(|e| {
+                        unreadable(format!(
+                            "the eID binding of the key {}: {e}",
+                            key.info.name()
+                        ))
+                    })?;
+            }
         }
         for contact in &saved.contacts {
             if contact.public_key().fingerprint() != *contact.fingerprint() {
@@ -239,7 +251,10 @@ impl Store {
                 existing: format!("{} ({})", existing.info.display_name(), fingerprint.short()),
             });
         }
-        let secret_key = key.to_encrypted_pem(passphrase)?;
+        // The key file, as the browser gives it back: the encrypted PEM, then the key's eID
+        // binding when it is bound, so that the binding stays with the key (every signature
+        // the key makes carries it) and leaves with it in the key files.
+        let secret_key = key.to_key_file(passphrase)?;
         self.keys.push(OwnKey {
             info: key.info().clone(),
             public_key: *key.public(),
@@ -271,8 +286,21 @@ impl Place for Store {
         UnlockedKey::unlock_pem(&key.secret_key, passphrase, key.info.clone())
     }
 
+    /// The public key file, with the key's eID binding when it is bound, as the desktop's
+    /// export gives it (a contact who imports it gets the binding too).
     fn public_pem(&self, selector: &str) -> Result<String, KeyError> {
-        Ok(self.key(selector)?.public_key.to_pem())
+        let key = self.key(selector)?;
+        let binding = tweevoud::eid::split_key_file(&key.secret_key)
+            .1
+            .map(tweevoud::eid::Binding::from_pem)
+            .transpose()
+            .map_err(|e| KeyError::Malformed {
+                reason: format!("the key's eID binding, as kept: {e}"),
+            })?;
+        Ok(tweevoud::eid::key_file(
+            &key.public_key.to_pem(),
+            binding.as_ref(),
+        ))
     }
 
     /// As the desktop's key store: the name first, then the passphrase.

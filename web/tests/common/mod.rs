@@ -1,4 +1,6 @@
 //! What the browser desk's tests share: a command run through `call`, as the page runs it.
+// Each test file uses what it needs of these.
+#![allow(dead_code)]
 
 use serde_json::Value;
 use tweevoud_web::WebDesk;
