@@ -120,21 +120,13 @@ fn utc(t: DateTime<Utc>) -> String {
 /// The hash the eID signs a binding with, by its certificate's key: SHA-256 for RSA, SHA-384
 /// for P-384; any other key cannot sign a binding.
 fn card_hash_of(certificate: &[u8]) -> Result<CardHash, BindingProblem> {
-    use const_oid::db::rfc5912::{ID_EC_PUBLIC_KEY, RSA_ENCRYPTION, SECP_384_R_1};
     let cert = super::pki::read(certificate).map_err(BindingProblem::Path)?;
-    let spki = &cert.cert.tbs_certificate.subject_public_key_info;
-    let curve = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok());
-    match spki.algorithm.oid {
-        RSA_ENCRYPTION => Ok(CardHash::Sha256),
-        ID_EC_PUBLIC_KEY if curve == Some(SECP_384_R_1) => Ok(CardHash::Sha384),
-        _ => Err(BindingProblem::EidSignature {
-            reason: "the certificate's key is neither RSA nor ECDSA P-384".into(),
-        }),
-    }
+    super::KeyKind::of(&cert.cert)
+        .hash()
+        .ok_or_else(|| BindingProblem::EidSignature {
+            reason: "the certificate's key is neither RSA of 2048 bits or more nor ECDSA P-384"
+                .into(),
+        })
 }
 
 /// The largest standard base64 of `n` bytes.

@@ -10,6 +10,7 @@ pub mod binding;
 #[cfg(feature = "fs")]
 pub mod device;
 mod holder;
+mod key_kind;
 mod ocsp;
 #[cfg(feature = "fs")]
 pub mod ocsp_fetch;
@@ -25,6 +26,7 @@ pub use binding::{
     Confirmed, Revocation, MAX_BINDING_BYTES,
 };
 pub use holder::{Holder, NationalNumber};
+pub use key_kind::KeyKind;
 pub use ocsp::{
     check_ocsp, ocsp_request, read_ocsp, CertStatus, OcspAnswer, OcspProblem, MAX_OCSP_BYTES,
     MAX_OCSP_CERTIFICATES, OCSP_CLOCK_TOLERANCE_SECONDS, OCSP_MAX_AGE_SECONDS,
