@@ -10,8 +10,6 @@ use tweevoud_desk::eid::{self as desk, EidView};
 use tweevoud_desk::view::KeyView;
 use zeroize::Zeroizing;
 
-use crate::dialog::FileDialog;
-use crate::files::write_exemplars;
 use crate::{clock, worker, AppState, Error};
 
 /// What the card readers hold: the eID card's holder, key, validity and trust, or why none
@@ -68,12 +66,5 @@ pub async fn export_eid_exemplars(
         )?)
     })
     .await?;
-    let dialog = match &pdfs[..] {
-        [one] => FileDialog::save(title, one.file_name.clone()).filter("PDF", &["pdf"]),
-        _ => FileDialog::folder(title),
-    };
-    let Some(chosen) = dialog.ask(&state).await else {
-        return Ok(None);
-    };
-    worker::run(&app, move |_| write_exemplars(&pdfs, &chosen).map(Some)).await
+    super::exemplars::save_exemplars(app, state, title, pdfs).await
 }

@@ -2,6 +2,7 @@
 //! where the user chooses.
 
 use tauri::{AppHandle, State};
+use tweevoud::pdf::ExemplarPdf;
 use tweevoud_desk::command as desk;
 use zeroize::Zeroizing;
 
@@ -34,6 +35,18 @@ pub async fn export_exemplars(
         Ok(pdfs)
     })
     .await?;
+    save_exemplars(app, state, title, pdfs).await
+}
+
+/// Saves exemplars made already: one PDF where a save dialog says, two in the folder a folder
+/// dialog names. The names written, or `None` if the dialog was cancelled. (The eID's sealed
+/// exemplars are saved the same way.)
+pub(crate) async fn save_exemplars(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    pdfs: Vec<ExemplarPdf>,
+) -> Result<Option<Vec<String>>, Error> {
     let dialog = match &pdfs[..] {
         [one] => FileDialog::save(title, one.file_name.clone()).filter("PDF", &["pdf"]),
         _ => FileDialog::folder(title),
