@@ -1,5 +1,6 @@
-// Tweevoud's window: the navigation on the left, one screen at a time in the middle, the UI
-// language in the header; files dropped on the window are opened or verified.
+// Tweevoud's window: the navigation on the left (behind a menu button on a narrow screen), one
+// screen at a time in the middle, the UI language in the header; files dropped on the window
+// are opened or verified.
 
 import { call, listen } from "./ipc.js";
 import { fieldCount, translateStatic } from "./i18n.js";
@@ -76,6 +77,34 @@ function verifyWaiting() {
   verifyDropped();
 }
 
+/** On a narrow screen the navigation folds away behind the menu button (ui/styles.css says
+ *  below which width): the button opens and closes it; choosing anything in it, Escape, or a
+ *  tap beside it closes it again. On a wide screen the button is not shown and this changes
+ *  nothing. */
+function initMenu() {
+  const button = document.getElementById("menu-button");
+  const sidebar = document.getElementById("sidebar");
+  const isOpen = () => document.body.dataset.nav === "open";
+  const setOpen = (open) => {
+    document.body.dataset.nav = open ? "open" : "closed";
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => setOpen(!isOpen()));
+  sidebar.addEventListener("click", (e) => {
+    if (e.target.closest("button")) setOpen(false);
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && isOpen()) {
+      setOpen(false);
+      button.focus();
+    }
+  });
+  document.addEventListener("pointerdown", (e) => {
+    if (isOpen() && !sidebar.contains(e.target) && !button.contains(e.target)) setOpen(false);
+  });
+  setOpen(false);
+}
+
 /** Files dropped on the window: verified on the verify screen, opened anywhere else. A close
  *  request held back for unsaved work: asked about, then closed if the user agrees. */
 function listenForDrops() {
@@ -127,6 +156,7 @@ async function start() {
       } else showView(button.dataset.view);
     });
   }
+  initMenu();
   ui.openButton.addEventListener("click", () => openFromDialog(ui.openButton).then(markTemplate));
   initAgreement(showView);
   initVerify(() => openVerified().then(markTemplate));

@@ -23,8 +23,10 @@ use std::time::{Duration, Instant};
 use futures_util::FutureExt;
 use serde_json::json;
 use thirtyfour::error::WebDriverResult;
+use thirtyfour::prelude::*;
 use thirtyfour::{Capabilities, WebDriver};
 
+use crate::page::{click, type_into, wait_text};
 use crate::{free_port, require_file, target_dir, Process, Shots, ONE_AT_A_TIME};
 
 /// A test body run against a [`Browser`].
@@ -176,6 +178,26 @@ impl Browser {
         intercept_file_chooser(&self.driver).await
     }
 
+    /// Like [`Browser::open_tab`], with the page shown on `screen` from the start.
+    pub async fn open_tab_on(&self, url: &str, screen: Screen) -> WebDriverResult<()> {
+        let tab = self.driver.new_tab().await?;
+        self.driver.switch_to_window(tab).await?;
+        self.driver
+            .cdp()
+            .send_raw(
+                "Emulation.setDeviceMetricsOverride",
+                json!({
+                    "width": screen.width,
+                    "height": screen.height,
+                    "deviceScaleFactor": 1,
+                    "mobile": screen.mobile,
+                }),
+            )
+            .await?;
+        self.driver.goto(url).await?;
+        intercept_file_chooser(&self.driver).await
+    }
+
     /// The WebDriver session.
     pub fn driver(&self) -> &WebDriver {
         &self.driver
@@ -219,6 +241,72 @@ impl Browser {
 
     async fn finish(self) {
         let _ = self.driver.quit().await;
+    }
+}
+
+/// The screen a tab shows the page on: its size in CSS pixels, and whether it is a phone's or
+/// a tablet's (the page laid out for the `viewport` it asks for, scroll bars drawn over it)
+/// rather than a computer's window.
+#[derive(Debug, Clone, Copy)]
+pub struct Screen {
+    pub width: u32,
+    pub height: u32,
+    pub mobile: bool,
+}
+
+/// Gives `file` to the page's file input, as a person choosing it in the browser's dialog.
+pub async fn choose_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
+    d.find(By::Css("[data-testid='web-file']"))
+        .await?
+        .send_keys(crate::path(file))
+        .await
+}
+
+/// The provider's public key `tom`, imported as a contact and marked verified, on the screen of
+/// keys and contacts (opened through `nav-keys`, wherever the page shows it).
+pub async fn trust_contact(d: &WebDriver, tom: &Path) -> WebDriverResult<()> {
+    click(d, "[data-testid='nav-keys']").await?;
+    import_contact(d, tom).await?;
+    click(d, "[data-testid='mark-verified']").await?;
+    click(d, "[data-testid='trust-confirm']").await?;
+    wait_text(d, "[data-testid='contact-status']", "verified").await
+}
+
+/// On the screen of keys and contacts: the public key `tom` imported as the contact Tom Hendrix.
+pub async fn import_contact(d: &WebDriver, tom: &Path) -> WebDriverResult<()> {
+    type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
+    click(d, "[data-testid='import-submit']").await?;
+    choose_file(d, tom).await?;
+    wait_text(d, "[data-testid='contact-list']", "Tom Hendrix").await
+}
+
+/// The one downloaded file whose name ends in `suffix`, once it is complete.
+pub fn wait_for_download(b: &Browser, suffix: &str) -> PathBuf {
+    wait_for_downloads(b, suffix, 1).remove(0)
+}
+
+/// The `n` downloaded files whose names end in `suffix`, once complete, by name.
+pub fn wait_for_downloads(b: &Browser, suffix: &str, n: usize) -> Vec<PathBuf> {
+    let start = std::time::Instant::now();
+    loop {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(b.downloads())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .collect();
+        if found.len() == n {
+            found.sort();
+            return found
+                .iter()
+                .map(|p| b.downloaded(&p.file_name().unwrap().to_string_lossy()))
+                .collect();
+        }
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "expected {n} downloads ending in {suffix}, found {found:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
 

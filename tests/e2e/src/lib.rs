@@ -622,6 +622,60 @@ pub fn cli(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The template both parties sign in the tests: the built-in DPA.
+pub const DPA: &str = "xis-verwerkersovereenkomst";
+
+/// `p` as a string (the tests' temporary paths are UTF-8), for a command line or a file input.
+pub fn path(p: &Path) -> String {
+    p.to_str().expect("a UTF-8 temporary path").to_string()
+}
+
+/// The provider signs the DPA with the CLI, leaving the customer's blanks open: the PDF it
+/// sends for countersignature, and its public key file, in `dir`.
+pub fn provider_sends(dir: &Path) -> (PathBuf, PathBuf) {
+    let provider = dir.join("provider");
+    let cli = |args: &[&str]| cli(&provider, args);
+    let agreement = dir.join("dpa.tweevoud");
+    cli(&[
+        "key",
+        "new",
+        "--name",
+        "Tom Hendrix",
+        "--org",
+        "Xtreme Internet Solutions BV",
+        "--function",
+        "CEO",
+    ]);
+    cli(&["new", "--template", DPA, "--output", &path(&agreement)]);
+    cli(&[
+        "sign",
+        &path(&agreement),
+        "--key",
+        "Tom Hendrix",
+        "--as",
+        "provider",
+        "--leave-open-for",
+        "customer",
+    ]);
+    let sent = dir.join("sent");
+    cli(&["export", &path(&agreement), "--output", &path(&sent)]);
+    let tom = dir.join("tom.pem");
+    cli(&["key", "export", "Tom Hendrix", "--output", &path(&tom)]);
+    (only_file(&sent, ".pdf"), tom)
+}
+
+/// The one file in `dir` whose name ends in `suffix`.
+fn only_file(dir: &Path, suffix: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
 /// `~/.cargo/bin/<name>`.
 fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
@@ -649,15 +703,18 @@ fn require_file(path: &Path, what: &str) {
 }
 
 /// A test's numbered screenshots, `target/e2e-shots/<test>-<nn>-<step>.png`; those of an
-/// earlier run of the same test are removed first, so that none is mistaken for new.
-struct Shots {
+/// earlier run of the same test are removed first, so that none is mistaken for new. A session
+/// keeps one series; a test that photographs the same page in several settings keeps one
+/// series of its own for each.
+pub struct Shots {
     dir: PathBuf,
     name: String,
     taken: AtomicUsize,
 }
 
 impl Shots {
-    fn new(name: &str) -> Shots {
+    /// The series `<name>-<nn>-<step>.png`, its earlier pictures removed.
+    pub fn new(name: &str) -> Shots {
         let dir = target_dir().join("e2e-shots");
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
@@ -677,7 +734,7 @@ impl Shots {
 
     /// Saves a screenshot of the page `driver` shows, once it has painted what it has just
     /// changed. One that cannot be taken is reported, not fatal: it is evidence, not a check.
-    async fn page(&self, driver: &WebDriver, step: &str) -> PathBuf {
+    pub async fn page(&self, driver: &WebDriver, step: &str) -> PathBuf {
         let _ = driver
             .execute_async(
                 "const done = arguments[arguments.length - 1];

@@ -155,3 +155,15 @@ pub async fn assert_no_error(d: &WebDriver) -> WebDriverResult<()> {
     );
     Ok(())
 }
+
+/// On the welcome screen: Marie Dubois's key, made with [`crate::CLI_PASSPHRASE`].
+pub async fn make_key(d: &WebDriver) -> WebDriverResult<()> {
+    type_into(d, "[data-testid='key-name']", "Marie Dubois").await?;
+    type_into(d, "[data-testid='key-organisation']", "Acme NV").await?;
+    type_into(d, "[data-testid='key-function']", "Zaakvoerder").await?;
+    type_into(d, "[data-testid='key-passphrase']", crate::CLI_PASSPHRASE).await?;
+    type_into(d, "[data-testid='key-confirm']", crate::CLI_PASSPHRASE).await?;
+    click(d, "[data-testid='key-submit']").await?;
+    displayed(d, "[data-testid='key-created']").await?;
+    Ok(())
+}

@@ -19,17 +19,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use thirtyfour::prelude::*;
-use tweevoud_e2e::browser::{self, Browser};
+use tweevoud_e2e::browser::{
+    self, choose_file, trust_contact, wait_for_download, wait_for_downloads, Browser,
+};
 use tweevoud_e2e::page::*;
-use tweevoud_e2e::CLI_PASSPHRASE;
-
-const DPA: &str = "xis-verwerkersovereenkomst";
+use tweevoud_e2e::{path, provider_sends, CLI_PASSPHRASE, DPA};
 /// A valid Belgian enterprise number.
 const NUMBER: &str = "1234.567.894";
-
-fn path(p: &Path) -> String {
-    p.to_str().expect("a UTF-8 temporary path").to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_countersigns_in_the_browser_from_the_file_it_was_sent() {
@@ -228,30 +224,6 @@ async fn ready(d: &WebDriver) -> WebDriverResult<()> {
     choose_language(d, "en").await
 }
 
-/// On the welcome screen: Marie Dubois's key, made.
-async fn make_key(d: &WebDriver) -> WebDriverResult<()> {
-    type_into(d, "[data-testid='key-name']", "Marie Dubois").await?;
-    type_into(d, "[data-testid='key-organisation']", "Acme NV").await?;
-    type_into(d, "[data-testid='key-function']", "Zaakvoerder").await?;
-    type_into(d, "[data-testid='key-passphrase']", CLI_PASSPHRASE).await?;
-    type_into(d, "[data-testid='key-confirm']", CLI_PASSPHRASE).await?;
-    click(d, "[data-testid='key-submit']").await?;
-    displayed(d, "[data-testid='key-created']").await?;
-    Ok(())
-}
-
-/// The provider's public key `tom`, imported as a contact and marked verified.
-async fn trust_contact(d: &WebDriver, tom: &Path) -> WebDriverResult<()> {
-    click(d, "[data-testid='nav-keys']").await?;
-    type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
-    click(d, "[data-testid='import-submit']").await?;
-    choose_file(d, tom).await?;
-    wait_text(d, "[data-testid='contact-list']", "Tom Hendrix").await?;
-    click(d, "[data-testid='mark-verified']").await?;
-    click(d, "[data-testid='trust-confirm']").await?;
-    wait_text(d, "[data-testid='contact-status']", "verified").await
-}
-
 /// `file`, chosen on the verify screen.
 async fn verify(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
     click(d, "[data-testid='nav-verify']").await?;
@@ -317,52 +289,6 @@ fn another_page(planted: &str) -> String {
 </script>
 "#
     )
-}
-
-/// The provider signs the DPA with the CLI, leaving the customer's blanks open: the PDF it
-/// sends for countersignature, and its public key file, in `dir`.
-fn provider_sends(dir: &Path) -> (PathBuf, PathBuf) {
-    let provider = dir.join("provider");
-    let cli = |args: &[&str]| tweevoud_e2e::cli(&provider, args);
-    let agreement = dir.join("dpa.tweevoud");
-    cli(&[
-        "key",
-        "new",
-        "--name",
-        "Tom Hendrix",
-        "--org",
-        "Xtreme Internet Solutions BV",
-        "--function",
-        "CEO",
-    ]);
-    cli(&["new", "--template", DPA, "--output", &path(&agreement)]);
-    cli(&[
-        "sign",
-        &path(&agreement),
-        "--key",
-        "Tom Hendrix",
-        "--as",
-        "provider",
-        "--leave-open-for",
-        "customer",
-    ]);
-    let sent = dir.join("sent");
-    cli(&["export", &path(&agreement), "--output", &path(&sent)]);
-    let tom = dir.join("tom.pem");
-    cli(&["key", "export", "Tom Hendrix", "--output", &path(&tom)]);
-    (only_file(&sent, ".pdf"), tom)
-}
-
-/// The one file in `dir` whose name ends in `suffix`.
-fn only_file(dir: &Path, suffix: &str) -> PathBuf {
-    let found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(suffix))
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    found[0].clone()
 }
 
 async fn countersign(
@@ -576,44 +502,6 @@ async fn drop_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
     )
     .await?;
     Ok(())
-}
-
-/// Gives `file` to the page's file input, as a person choosing it in the browser's dialog.
-async fn choose_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
-    d.find(By::Css("[data-testid='web-file']"))
-        .await?
-        .send_keys(path(file))
-        .await
-}
-
-/// The one downloaded file whose name ends in `suffix`, once it is complete.
-fn wait_for_download(b: &Browser, suffix: &str) -> PathBuf {
-    wait_for_downloads(b, suffix, 1).remove(0)
-}
-
-/// The `n` downloaded files whose names end in `suffix`, once complete, by name.
-fn wait_for_downloads(b: &Browser, suffix: &str, n: usize) -> Vec<PathBuf> {
-    let start = std::time::Instant::now();
-    loop {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(b.downloads())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.to_string_lossy().ends_with(suffix))
-            .collect();
-        if found.len() == n {
-            found.sort();
-            return found
-                .iter()
-                .map(|p| b.downloaded(&p.file_name().unwrap().to_string_lossy()))
-                .collect();
-        }
-        assert!(
-            start.elapsed().as_secs() < 20,
-            "expected {n} downloads ending in {suffix}, found {found:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
 }
 
 /// The CLI on the profile `data_dir` with `args`: its exit code and standard output; what it
