@@ -152,6 +152,15 @@ impl<'a> Walk<'a> {
         click(d, "[data-testid='key-created-save']").await?;
         wait_for_download(self.b, ".pem");
         click(d, "[data-testid='key-created-done']").await?;
+        if shown(d, "[data-testid='empty-state']").await? {
+            // Where to go next: in the menu on a narrow screen, on the left on a wide one.
+            let text = if folded {
+                "[data-testid='home-text-menu']"
+            } else {
+                "[data-testid='home-text']"
+            };
+            self.screen("home", &[text], None).await?;
+        }
 
         // The provider's key, trusted: the navigation through the menu on a narrow screen.
         self.go("nav-keys").await?;
