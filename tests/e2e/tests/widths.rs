@@ -82,7 +82,12 @@ async fn the_customers_path_fits_a_phone_a_tablet_and_a_laptop() {
         .prefix("tweevoud-widths-")
         .tempdir()
         .expect("a temporary directory");
-    let (to_sign, tom) = provider_sends(files.path());
+    let (sent, tom) = provider_sends(files.path());
+    // As a mail program may name an attachment: long, and with no place to break the line.
+    let to_sign = files
+        .path()
+        .join("Verwerkersovereenkomst_XIS_Acme_NV_ter_ondertekening_7_december_2026.pdf");
+    std::fs::copy(&sent, &to_sign).unwrap();
     browser::run("widths", "about:blank", move |b| {
         Box::pin(async move {
             for width in &WIDTHS {
