@@ -996,7 +996,13 @@ impl Agreement {
         let stored_order: Vec<String> = file.values.iter().map(|f| f.blank.clone()).collect();
         for filled in file.values {
             let normal = agreement.check_value(&filled.blank, &filled.value)?;
-            if normal != filled.value {
+            // The normal form, or the form an earlier version stored (kept as it was signed).
+            let stored = normal == filled.value
+                || agreement
+                    .template
+                    .blank(&filled.blank)
+                    .is_some_and(|b| b.kind.is_stored_form(&filled.value));
+            if !stored {
                 return Err(AgreementError::Json(format!(
                     "blank {:?}: the stored value {:?} is not in normal form ({:?})",
                     filled.blank, filled.value, normal
@@ -1146,9 +1152,33 @@ mod tests {
             now(),
         )
         .unwrap();
-        let json = a.to_json().replace("\"0821.588.020\"", "\"0821588020\"");
+        let json = a.to_json().replace("\"BE0821.588.020\"", "\"0821588020\"");
         let err = Agreement::from_json(&json).unwrap_err();
         assert!(err.to_string().contains("normal form"), "{err}");
+    }
+
+    #[test]
+    fn a_value_in_the_form_an_earlier_version_stored_is_read_as_it_is() {
+        let mut a = dpa();
+        a.apply_fill(
+            Party::Customer,
+            &[("customer_enterprise_number".into(), "0821 588 020".into())],
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            a.value("customer_enterprise_number"),
+            Some("BE0821.588.020")
+        );
+        let json = a
+            .to_json()
+            .replace("\"BE0821.588.020\"", "\"0821.588.020\"");
+        let read = Agreement::from_json(&json).unwrap();
+        assert_eq!(
+            read.value("customer_enterprise_number"),
+            Some("0821.588.020")
+        );
+        assert_eq!(read.to_json(), json);
     }
 
     #[test]
@@ -1160,7 +1190,9 @@ mod tests {
             now(),
         )
         .unwrap();
-        let json = a.to_json().replace("\"0821.588.020\"", "\"0821.588.021\"");
+        let json = a
+            .to_json()
+            .replace("\"BE0821.588.020\"", "\"0821.588.021\"");
         let err = Agreement::from_json(&json).unwrap_err();
         assert!(
             matches!(&err, AgreementError::InvalidValue { blank, .. } if blank == "customer_enterprise_number"),

@@ -61,6 +61,10 @@ fn key_errors() {
             selector: s(),
             candidates: vec![s()],
         },
+        KeyError::NoKey { dir: path() },
+        KeyError::KeyToChoose {
+            candidates: vec![s()],
+        },
         KeyError::NotEd25519 { algorithm: s() },
         KeyError::NotEncrypted,
         KeyError::UnsupportedEncryption { reason: s() },

@@ -32,7 +32,9 @@ pub enum Kind {
     Place,
     /// A calendar date, stored as ISO 8601 `YYYY-MM-DD`.
     Date,
-    /// A Belgian enterprise number (KBO/BCE), stored as `0123.456.789`.
+    /// A Belgian enterprise number (KBO/BCE), stored as `BE0123.456.789` (the form the DPA's
+    /// own text gives the provider's, so both parties' read alike); files of earlier versions,
+    /// which stored `0123.456.789`, keep it ([`Kind::is_stored_form`]).
     EnterpriseNumber,
     /// An e-mail address.
     Email,
@@ -335,7 +337,7 @@ impl Kind {
             Kind::PersonName | Kind::Function | Kind::Place => MAX_NAME,
             // "30 september 2026", "1er décembre 2026": well under.
             Kind::Date => 32,
-            Kind::EnterpriseNumber => 12,
+            Kind::EnterpriseNumber => 14,
             Kind::Email => MAX_EMAIL,
         }
     }
@@ -366,6 +368,21 @@ impl Kind {
         match text_problem(&normal, self.lines()) {
             Some(p) => Err(p),
             None => Ok(normal),
+        }
+    }
+
+    /// Whether `value`, read from a file, is a form this kind's values are stored in: the
+    /// normal form ([`Kind::normalize`] gives it back unchanged), or the form earlier versions
+    /// of Tweevoud stored, which files made then keep and are read, signed and shown in as they
+    /// were: an enterprise number without `BE` (`0821.588.020`). A value typed in is always put
+    /// in the normal form.
+    pub fn is_stored_form(self, value: &str) -> bool {
+        match self.normalize(value) {
+            Ok(normal) if normal == value => true,
+            Ok(normal) => {
+                self == Kind::EnterpriseNumber && normal.strip_prefix("BE") == Some(value)
+            }
+            Err(_) => false,
         }
     }
 
@@ -551,7 +568,7 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
 }
 
 /// Accepts `0821.588.020`, `0821588020`, `BE0821588020`, `BE 0821.588.020` and the old
-/// 9-digit form `821.588.020`; checks the mod-97 rule; returns `0821.588.020`.
+/// 9-digit form `821.588.020`; checks the mod-97 rule; returns `BE0821.588.020`.
 fn normalize_enterprise_number(s: &str) -> Result<String, Problem> {
     let upper = s.to_ascii_uppercase();
     let rest = upper.strip_prefix("BE").unwrap_or(&upper);
@@ -588,7 +605,7 @@ fn normalize_enterprise_number(s: &str) -> Result<String, Problem> {
         });
     }
     Ok(format!(
-        "{}.{}.{}",
+        "BE{}.{}.{}",
         &digits[..4],
         &digits[4..7],
         &digits[7..]
@@ -685,14 +702,36 @@ mod tests {
             "821.588.020",
             "821588020",
         ] {
-            assert_eq!(ok(Kind::EnterpriseNumber, raw), "0821.588.020", "{raw}");
+            assert_eq!(ok(Kind::EnterpriseNumber, raw), "BE0821.588.020", "{raw}");
         }
+    }
+
+    #[test]
+    fn enterprise_number_stored_forms() {
+        let k = Kind::EnterpriseNumber;
+        // The normal form, and the form earlier versions stored: both read from a file.
+        assert!(k.is_stored_form("BE0821.588.020"));
+        assert!(k.is_stored_form("0821.588.020"));
+        // Neither is what a value typed in becomes unless it is the normal form.
+        assert_eq!(ok(k, "0821.588.020"), "BE0821.588.020");
+        for other in [
+            "BE 0821.588.020",
+            "0821588020",
+            "be0821.588.020",
+            "821.588.020",
+        ] {
+            assert!(!k.is_stored_form(other), "{other}");
+        }
+        assert!(!k.is_stored_form("0821.588.021"));
+        // Other kinds: the normal form only.
+        assert!(Kind::Date.is_stored_form("2026-11-23"));
+        assert!(!Kind::Date.is_stored_form("23-11-2026"));
     }
 
     #[test]
     fn enterprise_number_new_series_starting_with_1() {
         // 10000000 mod 97 = 76, so the check digits are 97 - 76 = 21.
-        assert_eq!(ok(Kind::EnterpriseNumber, "1000.000.021"), "1000.000.021");
+        assert_eq!(ok(Kind::EnterpriseNumber, "1000.000.021"), "BE1000.000.021");
     }
 
     #[test]

@@ -1114,6 +1114,11 @@ fn check_parties(
         let detail =
             |raw: &RawDetail, name: &'static str, kind: Kind| -> Result<Detail, TemplateError> {
                 match raw {
+                    // Kept as written when it is a form values are stored in (a template
+                    // of an earlier version keeps the details it was read with then).
+                    RawDetail::Fixed(text) if kind.is_stored_form(text) => {
+                        Ok(Detail::Fixed(text.clone()))
+                    }
                     RawDetail::Fixed(text) => {
                         kind.normalize(text).map(Detail::Fixed).map_err(|problem| {
                             at(

@@ -1148,7 +1148,7 @@ pub fn verify(agreement: &Agreement) -> Verification {
                     });
                 }
                 Some(b) => {
-                    if b.kind.normalize(&f.value).as_deref() != Ok(f.value.as_str()) {
+                    if !b.kind.is_stored_form(&f.value) {
                         statement_ok = false;
                         p.push(Reason::InvalidSignedValue {
                             blank: f.blank.clone(),

@@ -656,13 +656,8 @@ fn cli_add_list_search_show_export_verify_delete() {
         c.arg("archive").arg("--archive-dir").arg(&dir).args(args);
         c
     };
+    // The profile holds one key: it signs the log entry without --key.
     arch(&["add", s(&awaiting)])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "must be signed with one of your keys: add --key KEY",
-        ));
-    arch(&["add", s(&awaiting), "--key", "Tom Hendrix"])
         .assert()
         .success()
         .stdout(predicate::str::contains("archived as "))
@@ -816,6 +811,50 @@ fn cli_reports_each_corruption_with_exit_1() {
         .success()
         .stdout(predicate::str::contains("2 agreement(s)"));
     verify().assert().success();
+}
+
+#[test]
+fn cli_add_without_key_names_the_keys_to_choose_from() {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let file = tmp.path().join("a.tweevoud");
+    dpa_complete().save(&file).unwrap();
+    let add = || {
+        let mut c = tv();
+        c.env("TWEEVOUD_DATA_DIR", &data)
+            .args(["archive", "add", s(&file)]);
+        c
+    };
+    // No key at all: refused, nothing written.
+    add()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error[no_key]"))
+        .stderr(predicate::str::contains("tweevoud key new"));
+    // Two keys: which one is not guessed; both are named.
+    let store = tweevoud::KeyStore::open(&tweevoud::Profile::at(&data));
+    for (seed, name) in [(1u8, "Tom Hendrix"), (3u8, "An Peeters")] {
+        let pem = test_key(seed)
+            .to_pkcs8_encrypted_pem(&mut rand_core::OsRng, PASS, Default::default())
+            .unwrap();
+        store
+            .import(&pem, PASS, name, Some("XIS"), None, at(8))
+            .unwrap();
+    }
+    add()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error[key_to_choose]"))
+        .stderr(predicate::str::contains("Tom Hendrix"))
+        .stderr(predicate::str::contains("An Peeters"))
+        .stderr(predicate::str::contains("--key"));
+    assert!(!data.join("archive/log.jsonl").exists());
+    add()
+        .args(["--key", "An Peeters"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("archived as "));
 }
 
 #[test]

@@ -105,14 +105,14 @@ fn dpa_new_fill_check_render() {
         .iter()
         .find(|x| x["blank"] == "customer_enterprise_number")
         .unwrap();
-    assert_eq!(ent["value"], "0821.588.020", "stored in normal form");
+    assert_eq!(ent["value"], "BE0821.588.020", "stored in normal form");
     assert_eq!(ent["filled_by"], "provider");
     tweevoud()
         .args(["render", d])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "Brouwerij De Zwarte Kat BV\n\ngevestigd te Kerkstraat 12, 3600 Genk\n\ningeschreven in de Kruispuntbank voor Ondernemingen onder nummer 0821.588.020 (hierna: \"Klant\");",
+            "Brouwerij De Zwarte Kat BV\n\ngevestigd te Kerkstraat 12, 3600 Genk\n\ningeschreven in de Kruispuntbank voor Ondernemingen onder nummer BE0821.588.020 (hierna: \"Klant\");",
         ))
         .stdout(predicate::str::contains("op 23 november 2026, in twee exemplaren"));
 }

@@ -165,6 +165,28 @@ fn complete_exemplars_carry_the_text_word_for_word_and_the_signature_block() {
 }
 
 #[test]
+fn the_agreement_file_is_named_after_where_it_stands() {
+    let name = |a: &Agreement| pdf::agreement_file_name(a);
+    assert_eq!(
+        name(&Agreement::new(common::dpa(), Party::Provider, at(9))),
+        "verwerkersovereenkomst.tweevoud"
+    );
+    assert_eq!(
+        name(&dpa_provider_signed()),
+        "verwerkersovereenkomst-ter-ondertekening.tweevoud"
+    );
+    assert_eq!(
+        name(&common::dpa_customer_filled()),
+        "verwerkersovereenkomst-brouwerij-de-zwarte-kat-bv-ter-ondertekening.tweevoud"
+    );
+    // Signed by both: no longer "to sign", whatever file it was opened from.
+    assert_eq!(
+        name(&dpa_complete()),
+        "verwerkersovereenkomst-brouwerij-de-zwarte-kat-bv-ondertekend.tweevoud"
+    );
+}
+
+#[test]
 fn the_pdf_to_send_shows_open_blanks_and_an_empty_signature_slot() {
     let dir = TempDir::new().unwrap();
     let agreement = dpa_provider_signed();

@@ -55,6 +55,52 @@ fn customer_countersigns_and_the_date_is_the_last_signature() {
 }
 
 #[test]
+fn both_parties_enterprise_numbers_read_alike() {
+    // Signed now: the customer's number, typed in any form, is written as the DPA writes the
+    // provider's, in the file, the text and so the PDF.
+    let mut a = common::dpa_provider_signed();
+    a.fill(
+        Party::Customer,
+        &common::set(&[
+            ("customer_name", "Brouwerij De Zwarte Kat BV"),
+            ("customer_address", "Kerkstraat 12\n3600 Genk"),
+            ("customer_enterprise_number", "0403 170 701"),
+            ("customer_signatory_name", "Anne-Marie D'Hondt"),
+            ("customer_signatory_function", "Zaakvoerder"),
+        ]),
+        at(14),
+    )
+    .unwrap();
+    a.sign(
+        &common::test_key(2),
+        Party::Customer,
+        Some("Anne-Marie D'Hondt"),
+        None,
+        at(15),
+    )
+    .unwrap();
+    assert_eq!(
+        a.value("customer_enterprise_number"),
+        Some("BE0403.170.701")
+    );
+    let text = a.render_text();
+    for number in ["BE0821.588.020", "BE0403.170.701"] {
+        assert!(text.contains(&format!("onder nummer {number}")), "{number}");
+    }
+    assert_eq!(verify(&a).status, Status::Complete);
+    // Made before: the file keeps the form it was signed in, and verifies as it did.
+    let before = common::dpa_complete();
+    assert_eq!(
+        before.value("customer_enterprise_number"),
+        Some("0403.170.701")
+    );
+    assert!(before.render_text().contains("onder nummer 0403.170.701"));
+    let read = Agreement::from_json(&before.to_json()).unwrap();
+    assert_eq!(read.to_json(), before.to_json());
+    assert_eq!(verify(&read).status, Status::Complete);
+}
+
+#[test]
 fn fail_signing_refusals() {
     // Leaving the customer's blanks empty needs an explicit --leave-open-for.
     let mut a = Agreement::new(dpa(), Party::Provider, at(9));

@@ -106,6 +106,7 @@ fn customer_first() -> Agreement {
         common::at(11),
     )
     .unwrap();
+    let mut a = common::stored_before_be(a);
     a.sign(
         &common::test_key(2),
         Party::Customer,
@@ -952,6 +953,7 @@ fn dpa_complete_bound(provider: Binding, customer: Binding) -> Agreement {
         common::at(14),
     )
     .unwrap();
+    let mut a = common::stored_before_be(a);
     a.sign(
         &anne,
         Party::Customer,

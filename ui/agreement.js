@@ -408,6 +408,20 @@ async function rememberSigner(index, button) {
   }
 }
 
+/**
+ * The agreement on the desk judged anew after the trust in a signer changed (a contact added or
+ * marked verified): the review and the signatures show it at once, before "Seen, continue".
+ * The desk judges; the page is not rebuilt, so nothing typed is lost.
+ */
+export async function refreshAgreement() {
+  if (!current) return;
+  try {
+    update(await call("current_agreement"));
+  } catch (err) {
+    showError(err);
+  }
+}
+
 /** Whether the agreement on the desk may be put away: nothing unsaved, or the user agrees. */
 export async function mayLeave() {
   if (!current || current.saved) return true;

@@ -4,7 +4,7 @@
 
 import { call, listen } from "./ipc.js";
 import { fieldCount, translateStatic } from "./i18n.js";
-import { initAgreement, mayLeave, openDropped, openFromDialog, openVerified, startFromTemplate } from "./agreement.js";
+import { initAgreement, mayLeave, openDropped, openFromDialog, openVerified, refreshAgreement, startFromTemplate } from "./agreement.js";
 import { initKeys, loadKeys, showKeyForm, showKeys } from "./keys.js";
 import { initVerify, verifyDropped } from "./verify.js";
 import { initArchive, refreshArchive } from "./archive.js";
@@ -161,7 +161,11 @@ async function start() {
   initAgreement(showView);
   initVerify(() => openVerified().then(markTemplate));
   initArchive();
-  initKeys(showView, () => showView("home"));
+  initKeys(showView, {
+    created: () => showView("home"),
+    open: (button) => openFromDialog(button).then(markTemplate),
+    trust: refreshAgreement,
+  });
   listenForDrops();
   // The first screen is drawn once its data is in: the welcome screen straight away on a first
   // start, not the home screen first.

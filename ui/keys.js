@@ -30,6 +30,8 @@ const ui = {
   loadPassphrase: document.getElementById("load-key-passphrase"),
   loadError: document.getElementById("load-key-error"),
   createdDone: document.getElementById("key-created-done"),
+  createdOpen: document.getElementById("key-created-open"),
+  createdNext: document.getElementById("key-created-next"),
   keyList: document.getElementById("key-list"),
   contactList: document.getElementById("contact-list"),
   importForm: document.getElementById("import-form"),
@@ -45,15 +47,24 @@ const ui = {
 
 let show = () => {};
 let afterCreate = () => {};
+let openReceived = () => {};
+let trustChanged = () => {};
 let strength = null;
 let keyError = null;
 let created = null;
 let contacts = [];
 let trusting = null;
 
-export function initKeys(showView, onCreated) {
+/**
+ * `on.created()` goes on after the first key is made; `on.open(button)` opens an agreement
+ * received (what a customer who made a key in the browser edition has to do next);
+ * `on.trust()` is told that the trust in a contact changed (the desk judges its signers anew).
+ */
+export function initKeys(showView, on) {
   show = showView;
-  afterCreate = onCreated;
+  afterCreate = on.created;
+  openReceived = on.open;
+  trustChanged = on.trust;
   ui.passphrase.addEventListener("input", updateStrength);
   ui.confirm.addEventListener("input", renderConfirm);
   ui.passphrase.addEventListener("input", renderConfirm);
@@ -69,6 +80,7 @@ export function initKeys(showView, onCreated) {
     loadKeyFile(e.submitter || ui.loadForm.querySelector("[type=submit]"));
   });
   ui.createdDone.addEventListener("click", () => (firstRun ? afterCreate() : showKeys()));
+  ui.createdOpen.addEventListener("click", () => openReceived(ui.createdOpen));
   document.getElementById("new-key").addEventListener("click", () => showKeyForm(false));
   ui.importForm.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -186,9 +198,15 @@ async function createKey() {
     renderConfirm();
     ui.form.closest(".card").hidden = true;
     ui.created.hidden = false;
+    // The browser edition is where a customer arrives from the e-mail with the agreement: the
+    // first key made, the next step is to open it, not a screen with nothing to do.
+    const pointToOpen = firstRun && document.body.dataset.edition === "web";
+    ui.createdOpen.hidden = !pointToOpen;
+    ui.createdNext.hidden = !pointToOpen;
+    ui.createdDone.classList.toggle("primary", !pointToOpen);
     renderCreated();
     await loadKeys();
-    ui.createdDone.focus();
+    (pointToOpen ? ui.createdOpen : ui.createdDone).focus();
   } catch (err) {
     keyError = err;
     renderKeyError();
@@ -343,6 +361,7 @@ async function importContact(button) {
     ui.importForm.reset();
     notify(imported.new ? "imported" : "already_contact", { name: imported.contact.name });
     await loadContacts();
+    if (imported.new) trustChanged();
   } catch (err) {
     ui.importError.textContent = errorText(store.lang, err);
     ui.importError.dataset.kind = err.kind;
@@ -368,6 +387,7 @@ async function markVerified() {
     trusting = null;
     notify("marked_verified", { name: contact.name });
     await loadContacts();
+    trustChanged();
   } catch (err) {
     ui.trustDialog.close();
     showError(err);

@@ -190,13 +190,11 @@ impl Work {
             .count()
     }
 
-    /// The name the agreement file is saved under: the file it came from (as an agreement
-    /// file), else the template's id.
+    /// The name the agreement file is offered under, in both editions: after where the
+    /// agreement stands now ([`pdf::agreement_file_name`]), not the name of the file it came
+    /// from, which named it as it stood then (a PDF "to sign" the customer has signed since).
     pub fn file_name(&self) -> String {
-        match &self.file {
-            Some(path) => crate::file_name(&path.with_extension("tweevoud")),
-            None => format!("{}.tweevoud", self.agreement.template().id()),
-        }
+        pdf::agreement_file_name(&self.agreement)
     }
 
     /// The PDFs of the agreement as it stands (the one to send, or both exemplars), sealed by

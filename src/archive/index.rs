@@ -474,19 +474,22 @@ impl Index {
         ids
     }
 
-    /// Agreements either of whose parties has this enterprise number (normal form): the
-    /// `limit` most recently updated, oldest first.
+    /// Agreements either of whose parties has this enterprise number, in its normal form
+    /// (`BE0821.588.020`) or the form earlier versions stored (`0821.588.020`): the `limit` most
+    /// recently updated, oldest first.
     pub(crate) fn by_enterprise_number(
         &self,
         number: &str,
         limit: u32,
     ) -> rusqlite::Result<Vec<Summary>> {
+        let earlier = number.strip_prefix("BE").unwrap_or(number);
         self.summaries(
             "WHERE id IN (SELECT id FROM agreements
-                          WHERE provider_enterprise_number = ?1 OR customer_enterprise_number = ?1
+                          WHERE provider_enterprise_number IN (?1, ?3)
+                             OR customer_enterprise_number IN (?1, ?3)
                           ORDER BY updated DESC, id DESC LIMIT ?2)
              ORDER BY updated, id",
-            params![number, limit],
+            params![number, limit, earlier],
         )
     }
 

@@ -1698,10 +1698,11 @@ impl Archive {
         if let Some(customer) = customer {
             for e in audit.iter().rev() {
                 let held = self.index.containing(&e.hash).map_err(self.index_err())?;
-                if let Some(summary) = held
-                    .into_iter()
-                    .find(|c| c.customer_enterprise_number.as_deref() == Some(customer.as_str()))
-                {
+                if let Some(summary) = held.into_iter().find(|c| {
+                    // The same number, whichever form each version stored it in.
+                    let normal = |n: &str| Kind::EnterpriseNumber.normalize(n).ok();
+                    c.customer_enterprise_number.as_deref().and_then(normal) == normal(&customer)
+                }) {
                     return Ok(Lookup::OtherVersion {
                         agreement: Box::new(summary),
                     });

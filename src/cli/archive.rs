@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use tweevoud::archive::{self, AddOutcome, IdPrefix, Progress, Summary, Trust};
+use tweevoud::key::KeyInfo;
 use tweevoud::{Archive, KeyStore, Profile, Status, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
@@ -44,7 +45,8 @@ impl ArchiveDirArgs {
 #[derive(Args)]
 struct LogKeyArgs {
     /// Sign the archive's log entry with this key of yours (its name or fingerprint): every
-    /// entry must be signed by one of the profile's keys.
+    /// entry must be signed by one of the profile's keys. Where one must be written (add,
+    /// export, delete), the profile's only key when it holds one.
     #[arg(long)]
     key: Option<String>,
     #[command(flatten)]
@@ -155,28 +157,34 @@ impl From<StatusArg> for Status {
 }
 
 /// The key that signs a log entry: required, since an unsigned entry is one `archive verify`
-/// reports (anyone who can write the archive's directory could have written it).
-fn unlock_required(profile: &ProfileArgs, k: &LogKeyArgs, what: &str) -> Result<UnlockedKey> {
-    unlock(profile, k)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "{what} writes a log entry, which must be signed with one of your keys: \
-             add --key KEY (its name or fingerprint; `tweevoud key list` shows them); nothing was changed"
-        )
-    })
+/// reports (anyone who can write the archive's directory could have written it). Without
+/// `--key`, the profile's only key; with several, which one is not guessed (they are named).
+fn unlock_required(profile: &ProfileArgs, k: &LogKeyArgs) -> Result<UnlockedKey> {
+    let store = KeyStore::open(&profile.profile()?);
+    let info = match &k.key {
+        Some(selector) => store.get(selector)?,
+        None => store.only()?,
+    };
+    unlock_info(&store, &info, k)
 }
 
+/// The key `--key` names, if one is named.
 fn unlock(profile: &ProfileArgs, k: &LogKeyArgs) -> Result<Option<UnlockedKey>> {
     let Some(selector) = &k.key else {
         return Ok(None);
     };
     let store = KeyStore::open(&profile.profile()?);
     let info = store.get(selector)?;
+    unlock_info(&store, &info, k).map(Some)
+}
+
+fn unlock_info(store: &KeyStore, info: &KeyInfo, k: &LogKeyArgs) -> Result<UnlockedKey> {
     let passphrase = read_passphrase(
         k.passphrase.file(),
         false,
         &format!("Passphrase for {}: ", info.display_name()),
     )?;
-    Ok(Some(store.unlock(selector, &passphrase)?))
+    Ok(store.unlock(&info.fingerprint().hex(), &passphrase)?)
 }
 
 fn signer(key: &Option<UnlockedKey>) -> Option<&dyn tweevoud::Signer> {
@@ -239,7 +247,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
         }
         ArchiveCommand::Show { id, json } => show(&a.profile, &dir, id.as_str(), json),
         ArchiveCommand::Export { id, output, key } => {
-            let key = unlock_required(&a.profile, &key, "archive export")?;
+            let key = unlock_required(&a.profile, &key)?;
             let mut archive = open(&a.profile, &dir)?;
             let done = archive.export(id.as_str(), &output, now()?, Some(&key))?;
             outln!("exported {} to {}:", safe(&done.id), shown(&output));
@@ -250,7 +258,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
         }
         ArchiveCommand::Verify { json, key } => verify(&a.profile, &dir, &key, json),
         ArchiveCommand::Delete { id, reason, key } => {
-            let key = unlock_required(&a.profile, &key, "archive delete")?;
+            let key = unlock_required(&a.profile, &key)?;
             let mut archive = open(&a.profile, &dir)?;
             let done = archive.delete(id.as_str(), &reason, now()?, Some(&key))?;
             outln!(
@@ -310,7 +318,7 @@ fn add(
         }
         read.push((file, bytes));
     }
-    let key = unlock_required(profile, key, "archive add")?;
+    let key = unlock_required(profile, key)?;
     let mut archive = open(profile, dir)?;
     let mut outcome = Outcome::Ok;
     let mut results = Vec::new();

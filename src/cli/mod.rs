@@ -305,6 +305,8 @@ fn advice(e: &anyhow::Error) -> Option<String> {
     };
     Some(match code {
         "key_not_found" => "the profile's keys are listed by `tweevoud key list`".to_string(),
+        "no_key" => "make one with `tweevoud key new` (or `tweevoud key import`)".to_string(),
+        "key_to_choose" => "name one with --key (its name or fingerprint)".to_string(),
         "not_ed25519" => "make an Ed25519 key with `tweevoud key new`".to_string(),
         "contact_not_found" => "the contacts are listed by `tweevoud contact list`".to_string(),
         "missing_name" => "give the name with --name, e.g. --name \"Tom Hendrix\"".to_string(),

@@ -38,6 +38,18 @@ pub enum KeyError {
         /// The keys it matches, by name and fingerprint.
         candidates: Vec<String>,
     },
+    /// No key was named, and the profile holds none to use.
+    #[error("no key was named, and the profile in {} holds none", dir.display())]
+    NoKey {
+        /// The keys directory searched.
+        dir: PathBuf,
+    },
+    /// No key was named, and the profile holds several: which one is not guessed.
+    #[error("no key was named, and the profile holds several ({}); name the one to use", candidates.join("; "))]
+    KeyToChoose {
+        /// The profile's keys, by name and fingerprint.
+        candidates: Vec<String>,
+    },
     /// The key is of another algorithm.
     #[error("this is a {algorithm} key, not an Ed25519 key; Tweevoud signs only with Ed25519")]
     NotEd25519 {
@@ -106,6 +118,8 @@ impl KeyError {
         "weak_passphrase",
         "key_not_found",
         "key_ambiguous",
+        "no_key",
+        "key_to_choose",
         "not_ed25519",
         "key_not_encrypted",
         "unsupported_encryption",
@@ -128,6 +142,8 @@ impl Coded for KeyError {
             KeyError::WeakPassphrase { .. } => "weak_passphrase",
             KeyError::NotFound { .. } => "key_not_found",
             KeyError::Ambiguous { .. } => "key_ambiguous",
+            KeyError::NoKey { .. } => "no_key",
+            KeyError::KeyToChoose { .. } => "key_to_choose",
             KeyError::NotEd25519 { .. } => "not_ed25519",
             KeyError::NotEncrypted => "key_not_encrypted",
             KeyError::UnsupportedEncryption { .. } => "unsupported_encryption",
@@ -155,6 +171,9 @@ impl Coded for KeyError {
                 param("selector", selector),
                 param("candidates", candidates.join("; ")),
             ],
+            KeyError::KeyToChoose { candidates } => {
+                vec![param("candidates", candidates.join("; "))]
+            }
             KeyError::NotEd25519 { algorithm } => vec![param("algorithm", algorithm)],
             KeyError::UnsupportedEncryption { reason }
             | KeyError::KdfTooCostly { reason }
@@ -169,7 +188,7 @@ impl Coded for KeyError {
             }
             KeyError::AlreadyExists { existing } => vec![param("existing", existing)],
             KeyError::Randomness(detail) => vec![param("detail", detail)],
-            KeyError::NotEncrypted | KeyError::MissingName => Vec::new(),
+            KeyError::NotEncrypted | KeyError::MissingName | KeyError::NoKey { .. } => Vec::new(),
         }
     }
 }

@@ -193,6 +193,15 @@ impl fmt::Display for Exemplar {
     }
 }
 
+/// The name to offer the agreement file under (the app's save dialog, the browser's
+/// download), after where it stands: `verwerkersovereenkomst.tweevoud` before anyone signed,
+/// `verwerkersovereenkomst-<customer>-ter-ondertekening.tweevoud` while a party has still to
+/// sign, `verwerkersovereenkomst-<customer>-ondertekend.tweevoud` once both signed, in the
+/// template's language.
+pub fn agreement_file_name(agreement: &Agreement) -> String {
+    texts::agreement_file_name(agreement)
+}
+
 /// A rendered exemplar.
 #[derive(Debug, Clone)]
 pub struct ExemplarPdf {

@@ -31,6 +31,8 @@ pub(crate) struct Words {
     pub file_copy: &'static str,
     pub file_of: &'static str,
     pub file_to_sign: &'static str,
+    /// What names the agreement file once every party signed: "ondertekend".
+    pub file_signed: &'static str,
     /// The label of a signature's trusted timestamp (renderer 3 on).
     pub timestamp: &'static str,
     /// How the time a TSA attests is said to be attested by it: "door", "par", "by".
@@ -71,6 +73,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaar",
             file_of: "van",
             file_to_sign: "ter-ondertekening",
+            file_signed: "ondertekend",
             timestamp: "Tijdstempel",
             by: "door",
             no_timestamp:
@@ -98,6 +101,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "exemplaire",
             file_of: "sur",
             file_to_sign: "a-signer",
+            file_signed: "signe",
             timestamp: "Horodatage",
             by: "par",
             no_timestamp: "aucun horodatage de confiance obtenu : l'heure est celle du signataire",
@@ -124,6 +128,7 @@ pub(crate) fn words(language: Language) -> &'static Words {
             file_copy: "copy",
             file_of: "of",
             file_to_sign: "to-sign",
+            file_signed: "signed",
             timestamp: "Timestamp",
             by: "by",
             no_timestamp: "no trusted timestamp obtained: the time is the signer's own",
@@ -189,9 +194,10 @@ pub(crate) fn slug(s: &str) -> String {
     s
 }
 
-pub(crate) fn file_name(exemplar: Exemplar, agreement: &Agreement) -> String {
+/// What every file name of the agreement begins with: its title, and the customer's name once
+/// it is known.
+fn name_parts(agreement: &Agreement) -> Vec<String> {
     let t = agreement.template();
-    let w = words(t.language());
     let mut parts = vec![match slug(t.title()) {
         s if s.is_empty() => t.id().to_string(),
         s => s,
@@ -202,11 +208,32 @@ pub(crate) fn file_name(exemplar: Exemplar, agreement: &Agreement) -> String {
             parts.push(s);
         }
     }
+    parts
+}
+
+pub(crate) fn file_name(exemplar: Exemplar, agreement: &Agreement) -> String {
+    let w = words(agreement.template().language());
+    let mut parts = name_parts(agreement);
     parts.push(match exemplar {
         Exemplar::Copy(p) => format!("{}-{}-{}-2", w.file_copy, p.exemplar(), w.file_of),
         Exemplar::ToSign => w.file_to_sign.to_string(),
     });
     format!("{}.pdf", parts.join("-"))
+}
+
+/// The name the agreement file is offered under, after where it stands: nobody signed yet
+/// (the title, and the customer), a party still to sign ("…-ter-ondertekening"), or signed by
+/// both ("…-ondertekend").
+pub(crate) fn agreement_file_name(agreement: &Agreement) -> String {
+    let w = words(agreement.template().language());
+    let mut parts = name_parts(agreement);
+    if !agreement.signatures().is_empty() {
+        parts.push(match agreement.next_signer() {
+            Some(_) => w.file_to_sign.to_string(),
+            None => w.file_signed.to_string(),
+        });
+    }
+    format!("{}.tweevoud", parts.join("-"))
 }
 
 /// "23 november 2026 om 10:00:00 (UTC+01:00)", or the time as recorded if it is not RFC 3339.

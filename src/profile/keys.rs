@@ -241,6 +241,24 @@ impl KeyStore {
         }
     }
 
+    /// The key to use where none was named: the profile's only key. [`KeyError::NoKey`] when
+    /// it holds none, [`KeyError::KeyToChoose`] (naming them) when it holds several.
+    pub fn only(&self) -> Result<KeyInfo, KeyError> {
+        let mut keys = self.list()?;
+        match keys.len() {
+            0 => Err(KeyError::NoKey {
+                dir: self.dir.clone(),
+            }),
+            1 => Ok(keys.remove(0)),
+            _ => Err(KeyError::KeyToChoose {
+                candidates: keys
+                    .iter()
+                    .map(|k| format!("{} {}", k.name(), k.fingerprint().short()))
+                    .collect(),
+            }),
+        }
+    }
+
     /// The public key of a stored key, checked against its fingerprint.
     pub fn public_key(&self, info: &KeyInfo) -> Result<PublicKey, KeyError> {
         let path = self.paths(info.fingerprint()).public;

@@ -209,11 +209,13 @@ fn two_parties_sign_in_two_browsers() {
     let remembered = call(&mut provider, "remember_signer", json!({"index": 1}));
     assert_eq!(remembered["contact"]["name"], "Anne-Marie D'Hondt");
 
-    // The agreement file: named after the file it came from, and saved.
+    // The agreement file: named after where it stands now (signed by both), not after the PDF
+    // "to sign" it came from; and saved.
+    assert_eq!(to_sign_name, "verwerkersovereenkomst-ter-ondertekening.pdf");
     let file = call(&mut customer, "agreement_file", json!({}));
     assert_eq!(
         file["file_name"],
-        to_sign_name.replace(".pdf", ".tweevoud").as_str()
+        "verwerkersovereenkomst-brouwerij-de-zwarte-kat-bv-ondertekend.tweevoud"
     );
     assert_eq!(file["view"]["saved"], true);
     let text = file["text"].as_str().unwrap();

@@ -320,9 +320,20 @@ async fn countersign(
         pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
         "{pem}"
     );
-    click(d, "[data-testid='key-created-done']").await?;
+    // The key made, the page points to what the customer came for: the agreement received.
+    displayed(d, "[data-testid='key-created-next']").await?;
+    displayed(d, "[data-testid='key-created-open']").await?;
 
-    // The provider's public key, as a contact, verified.
+    // The PDF it was sent: the provider's signature first, then its own blanks.
+    click(d, "[data-testid='key-created-open']").await?;
+    choose_file(d, &to_sign).await?;
+    displayed(d, "[data-testid='review']").await?;
+    let provider_card =
+        "[data-testid='review'] [data-testid='signature-card'][data-role='provider']";
+    attr_is(d, provider_card, "data-trust", "unknown").await?;
+
+    // The provider's public key, as a contact, verified: the review on the desk says so at
+    // once, before it is acknowledged.
     click(d, "[data-testid='nav-keys']").await?;
     type_into(d, "[data-testid='import-name']", "Tom Hendrix").await?;
     type_into(d, "[data-testid='import-organisation']", "XIS").await?;
@@ -333,18 +344,11 @@ async fn countersign(
     click(d, "[data-testid='trust-confirm']").await?;
     wait_text(d, "[data-testid='contact-status']", "verified").await?;
     b.shot("contact").await;
-
-    // The PDF it was sent: the provider's signature first, then its own blanks.
-    click(d, "[data-testid='open-agreement']").await?;
-    choose_file(d, &to_sign).await?;
-    displayed(d, "[data-testid='review']").await?;
-    attr_is(
-        d,
-        "[data-testid='review'] [data-testid='signature-card'][data-role='provider']",
-        "data-trust",
-        "verified_contact",
-    )
-    .await?;
+    click(d, "[data-testid='nav-agreement']").await?;
+    displayed(d, "[data-testid='review-continue']").await?;
+    attr_is(d, provider_card, "data-trust", "verified_contact").await?;
+    // The notice that says so covers neither the progress panel nor what comes next.
+    notice_is_clear(d, "marked verified").await?;
     b.shot("review").await;
     click(d, "[data-testid='review-continue']").await?;
     for (field, value) in [
@@ -360,6 +364,12 @@ async fn countersign(
         attr_is(d, &blank(field), "data-state", "filled").await?;
     }
     attr_is(d, "[data-testid='missing-customer']", "data-count", "0").await?;
+    // The enterprise number in the one form both parties' are written in.
+    let number = input(d, "customer_enterprise_number")
+        .await?
+        .value()
+        .await?;
+    assert_eq!(number.as_deref(), Some("BE1234.567.894"));
     b.shot("filled").await;
 
     // Countersigned, then both exemplars and the agreement file downloaded.
@@ -368,6 +378,7 @@ async fn countersign(
     click(d, "[data-testid='sign-submit']").await?;
     attr_is(d, "[data-testid='doc-status']", "data-status", "complete").await?;
     attr_is(d, "[data-testid='doc-status']", "data-verdict", "authentic").await?;
+    notice_is_clear(d, "signed").await?;
     b.shot("countersigned").await;
     // No signature is timestamped (the CLI's profile names no TSA): the browser cannot ask a
     // TSA, and says that the desktop app adds them.
@@ -383,6 +394,11 @@ async fn countersign(
     click(d, "[data-testid='export-button']").await?;
     click(d, "[data-testid='save-button']").await?;
     let agreement = wait_for_download(b, ".tweevoud");
+    // Named after where it stands now, not after the PDF "to sign" it was opened from.
+    assert_eq!(
+        agreement.file_name().unwrap(),
+        "verwerkersovereenkomst-acme-nv-ondertekend.tweevoud"
+    );
     let exemplars = wait_for_downloads(b, ".pdf", 2);
     assert_no_error(d).await?;
 
@@ -477,10 +493,9 @@ async fn countersign(
         wait_text(d, "[data-testid='verdict-reason']", reason).await?;
         b.shot(&format!("altered-{lang}")).await;
     }
-    // The archive is the desktop app's: the browser says so.
-    click(d, "[data-testid='nav-archive']").await?;
-    displayed(d, "[data-testid='archive-web-note']").await?;
-    b.shot("archive").await;
+    // The archive is the desktop app's: the browser keeps none, and offers no way to one.
+    assert!(!shown(d, "[data-testid='nav-archive']").await?);
+    assert!(!shown(d, "[data-testid='archive-button']").await?);
     Ok(())
 }
 
@@ -501,6 +516,37 @@ async fn drop_file(d: &WebDriver, file: &Path) -> WebDriverResult<()> {
         vec![serde_json::json!(name), serde_json::json!(bytes)],
     )
     .await?;
+    Ok(())
+}
+
+/// Asserts that a notice is shown, and that it covers neither the workspace (the document, its
+/// fields and the progress panel), nor the progress panel and its buttons, nor the review's
+/// "continue", nor what has the focus.
+async fn notice_is_clear(d: &WebDriver, step: &str) -> WebDriverResult<()> {
+    let over = d
+        .execute(
+            "const n = document.querySelector(\"[data-testid='notice']\");
+             if (!n || n.hidden) return 'no notice is shown';
+             const a = n.getBoundingClientRect();
+             const look = [...document.querySelectorAll(
+               '#workspace, #view-agreement .inspector, #view-agreement .inspector button, #review-continue')];
+             if (document.activeElement && document.activeElement !== document.body) {
+               look.push(document.activeElement);
+             }
+             const over = [];
+             for (const o of look) {
+               const b = o.getBoundingClientRect();
+               if (!b.width || !b.height) continue;
+               if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+                 over.push(o.id || o.className);
+               }
+             }
+             return over.length ? 'it covers ' + over.join(', ') : '';",
+            vec![],
+        )
+        .await?;
+    let over = over.json().as_str().unwrap_or("no answer").to_string();
+    assert!(over.is_empty(), "{step}: {over}");
     Ok(())
 }
 
