@@ -96,6 +96,8 @@ fn data() -> &'static Path {
         tweevoud::KeyStore::open(&tweevoud::Profile::at(&dir))
             .import(&pem, PASS, "Tom Hendrix", Some("XIS"), None, at(8))
             .unwrap();
+        // The crash trials start the binary 150 times with this profile.
+        common::cheap_kdf::reseal_cheaply(&dir, PASS);
         dir
     })
 }

@@ -45,6 +45,8 @@ impl Setup {
         KeyStore::open(&Profile::at(tmp.path().join("data")))
             .import(&pem, PASS, "Tom Hendrix", Some("XIS"), None, at(8))
             .unwrap();
+        // Every test starts the binary with this profile, several times.
+        common::cheap_kdf::reseal_cheaply(&tmp.path().join("data"), PASS);
         let setup = Setup { tmp };
         fs::create_dir_all(setup.dir()).unwrap();
         fs::write(setup.canary(), b"must survive").unwrap();

@@ -9,6 +9,8 @@
 #[cfg(feature = "cli")]
 pub mod bound;
 #[cfg(feature = "cli")]
+pub mod cheap_kdf;
+#[cfg(feature = "cli")]
 pub mod eid;
 pub mod limited;
 pub mod ocsp;
