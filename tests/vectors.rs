@@ -31,6 +31,9 @@ fn dir() -> PathBuf {
 fn tampered(base: &Agreement, edit: impl Fn(&mut Value)) -> String {
     let mut v: Value = serde_json::from_str(&base.to_json()).unwrap();
     edit(&mut v);
+    // Keys sorted, as the vectors were written, whatever serde_json is built with (another
+    // crate of the workspace may turn on its `preserve_order`).
+    v.sort_all_objects();
     let mut s = serde_json::to_string_pretty(&v).unwrap();
     s.push('\n');
     s
@@ -1281,7 +1284,7 @@ fn build() -> Vec<(String, String)> {
         "dpa-complete-time-edges.tweevoud".to_string(),
         time_edges(&complete),
     ));
-    let manifest = json!({
+    let mut manifest = json!({
         "about": "Tweevoud test vectors; see docs/format.md, section Test vectors.",
         "keys": keys,
         "template_sha256_hex": complete.template().sha256_hex(),
@@ -1299,6 +1302,7 @@ fn build() -> Vec<(String, String)> {
         "fail": manifest_fails,
         "eid": eid,
     });
+    manifest.sort_all_objects();
     let mut m = serde_json::to_string_pretty(&manifest).unwrap();
     m.push('\n');
     files.push(("vectors.json".to_string(), m));
