@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit hooks-check web web-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e web web-check e2e bundle clean harden
 
 all: build
 
@@ -28,34 +28,121 @@ build: setup
 run: build
 	"$(APP)" $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
 
-## Every check and test, the end-to-end test of the real app included.
-test: setup lint unit hooks-check e2e
+# Every build of `make test` but the end-to-end test's own selects the same packages (the
+# workspace but the bare Tauri app of the benchmark and the end-to-end test) with the same
+# features, so that cargo resolves the same features for the crates they share and compiles
+# each of them once: selecting fewer packages (`-p`, `--exclude`) would resolve other features
+# and compile hundreds of crates again. What runs is chosen afterwards (scripts/tests.py). The
+# app with the test hooks adds one feature of the app, which only the app's own crate depends
+# on. The end-to-end test is built on its own (`-p tweevoud-e2e`, a hundred crates of its
+# own): its WebDriver client turns on serde_json's `preserve_order`, which the product is
+# never built with, and the tests of the product must run as the product is built.
+WS := --workspace --exclude bare-tauri --exclude tweevoud-e2e
+HOOKS := --features tweevoud-app/e2e-hooks
+# The test binaries of the two builds (scripts/tests.py lists them).
+UNIT_TESTS := $(TARGET_DIR)/tests-unit.json
+E2E_TESTS := $(TARGET_DIR)/tests-e2e.json
+# The WebAssembly is built in a folder of its own, so that its builds (which share nothing with
+# the native ones) run while the native ones do: cargo locks one folder for one build at a time.
+WASM_TARGET_DIR := $(TARGET_DIR)/wasm
+# Each stage prints its lines prefixed by its name, and its time (scripts/stage.sh).
+STAGE := bash scripts/stage.sh
+export STAGES := $(TARGET_DIR)/stages.tsv
+# A cold build (CI) gains nothing from incremental compilation, which costs time and disk.
+ifneq ($(CI),)
+export CARGO_INCREMENTAL := 0
+endif
+
+## Every check and test, the end-to-end test of the real app included: the system packages
+## first, then two lanes side by side (the native builds and tests; the tools, pyHanko and the
+## WebAssembly), then the end-to-end test. Prints how long each stage took.
+test:
+	@rm -f "$(STAGES)"; export TEST_STARTED=$$(date +%s.%N); \
+	  $(STAGE) setup bash scripts/setup.sh system && \
+	  $(MAKE) --no-print-directory -j3 IN_TEST=1 lint unit hooks-check web e2e; \
+	  rc=$$?; $(STAGE) --summary; exit $$rc
+
+# Inside `make test`, the native stages take turns (they share one build folder) in the order
+# that builds least: the checks, the test build, the tests (while the core without the file
+# system builds), the app with the hooks, the end-to-end test. The setup's tools and pyHanko
+# come before what needs them, beside the native stages.
+ifeq ($(IN_TEST),1)
+clippy: | fmt-check
+doc: | clippy
+app-deps: | doc
+test-build: | app-deps
+unit-run: | setup-python
+unit-core: | test-build
+doc-tests: | unit-core
+app-e2e: | unit-run unit-core doc-tests
+web: | setup-tools clippy-wasm
+e2e: | setup-tools
+else
+# Alone, each installs what is missing first.
+fmt-check clippy clippy-wasm doc app-deps test-build unit-run unit-core doc-tests web e2e: | setup
+endif
+
+.PHONY: setup-tools setup-python
+setup-tools:
+	@$(STAGE) setup-tools bash scripts/setup.sh tools
+setup-python:
+	@$(STAGE) setup-python bash scripts/setup.sh python
 
 lint: fmt-check clippy clippy-wasm doc app-deps
 
 fmt-check:
-	$(CARGO) fmt --all --check
+	@$(STAGE) fmt $(CARGO) fmt --all --check
 
 clippy:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy -p tweevoud-app --all-targets --features e2e-hooks -- -D warnings
+	@$(STAGE) clippy $(CARGO) clippy --workspace --all-targets -- -D warnings
+	@$(STAGE) clippy-hooks $(CARGO) clippy --workspace --all-targets $(HOOKS) -- -D warnings
 
 ## The core as the browser edition builds it: no file system, no operating system, wasm32.
 clippy-wasm:
-	$(CARGO) clippy -p tweevoud --lib -p tweevoud-desk -p tweevoud-web --no-default-features --target wasm32-unknown-unknown -- -D warnings
+	@CARGO_TARGET_DIR="$(WASM_TARGET_DIR)" $(STAGE) clippy-wasm $(CARGO) clippy -p tweevoud --lib -p tweevoud-desk -p tweevoud-web --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 doc:
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
+	@RUSTDOCFLAGS="-D warnings" $(STAGE) doc $(CARGO) doc --workspace --no-deps --quiet
 
 ## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow).
 app-deps:
-	CARGO="$(CARGO)" bash scripts/app-deps.sh
+	@CARGO="$(CARGO)" $(STAGE) app-deps bash scripts/app-deps.sh
 
-## The core, the CLI and the app crate's tests (everything but the end-to-end test), and the
-## core's own tests without the file system (as the browser edition builds it).
-unit:
-	$(CARGO) test --workspace --exclude tweevoud-e2e
-	$(CARGO) test -p tweevoud --lib --no-default-features
+## The test binaries of the core, the CLI, the desk, the browser edition and the app crate
+## (everything but the end-to-end test), built once and listed for scripts/tests.py.
+test-build:
+	@$(STAGE) test-build python3 scripts/tests.py build "$(UNIT_TESTS)" -- $(WS)
+
+## The core, the CLI, the desk, the browser edition and the app crate's tests (everything but
+## the end-to-end test), their binaries side by side; then the doc tests, and the core's own
+## tests without the file system (as the browser edition builds it).
+unit: unit-run unit-core doc-tests
+
+unit-run: test-build
+	@$(STAGE) unit python3 scripts/tests.py run "$(UNIT_TESTS)"
+
+doc-tests:
+	@$(STAGE) doc-tests $(CARGO) test $(WS) --doc
+
+unit-core:
+	@$(STAGE) unit-core $(CARGO) test -p tweevoud --lib --no-default-features
+
+## The test hooks are not in the app people run: built without the e2e-hooks feature (the
+## test build), the binary holds none of their names; built with it, it holds them all (so the
+## search would find them). `make bundle` makes the same check on the release binary.
+hooks-check: hooks-absent hooks-present
+
+hooks-absent: test-build
+	@$(STAGE) hooks-absent bash scripts/hooks-check.sh absent "$(APP)"
+
+hooks-present: app-e2e
+	@$(STAGE) hooks-present bash scripts/hooks-check.sh present "$(APP)"
+
+# The app with the hooks, and the end-to-end test's binaries. After hooks-absent: both builds
+# of the app write it to the same file.
+app-e2e: | hooks-absent
+	@$(STAGE) app-e2e $(CARGO) test $(WS) $(HOOKS) --no-run
+	@$(STAGE) e2e-build python3 scripts/tests.py build "$(E2E_TESTS)" -- -p tweevoud-e2e
 
 ## The browser edition's WebAssembly (release) run in Node through its Desk class: two parties
 ## sign and countersign, and its exemplar PDFs must be the native CLI's of the same agreement
@@ -73,27 +160,17 @@ web-check: setup
 	  "$(TARGET_DIR)/debug/tweevoud" export -o "$(TARGET_DIR)/web-check/native" "$(TARGET_DIR)/web-check/"*.tweevoud
 	cd "$(TARGET_DIR)/web-check" && for f in native/*.pdf; do cmp "$$f" "$${f#native/}" || exit 1; done
 
-## The test hooks are not in the app people run: built as `make run` builds it, the binary
-## holds none of their names; built with the e2e-hooks feature, it holds them all (so the
-## search would find them). `make bundle` makes the same check on the release binary.
-hooks-check:
-	$(CARGO) build -p tweevoud-app
-	bash scripts/hooks-check.sh absent "$(APP)"
-	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
-	bash scripts/hooks-check.sh present "$(APP)"
-
 ## The browser edition, delivered two ways: $(TARGET_DIR)/web/site/ (a static folder for any web
 ## host) and $(TARGET_DIR)/web/tweevoud.html (one file that works opened from disk, offline).
-web: setup
-	bash scripts/web.sh
+web:
+	@$(STAGE) web bash scripts/web.sh
 
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
 ## there is no display). Screenshots go to target/e2e-shots/. The app is built with the
 ## e2e-hooks feature: the test stands in for file drops, some dialogs and the PDF viewer.
 ## The browser edition (make web) is driven the same way in headless Chromium (chromedriver).
-e2e: setup web
-	$(CARGO) build -p tweevoud -p tweevoud-app --features e2e-hooks
-	$(CARGO) test -p tweevoud-e2e -- --test-threads=1
+e2e: web hooks-present
+	@$(STAGE) e2e python3 scripts/tests.py run "$(E2E_TESTS)" --jobs 1 -- --test-threads=1
 
 ## The Debian package of the desktop app (release build, binary, desktop entry, icons):
 ## target/release/bundle/deb/tweevoud_<version>_<arch>.deb.
