@@ -5,6 +5,7 @@ and the Markdown table of every result.
     bench.py app  --app BIN --bare BIN --out FILE.json [--runs N] [--idle S]
     bench.py web  --web DIR --pdf FILE --agreement FILE --secret KEY.pem --passphrase FILE
                   --out FILE.json [--runs N]
+    bench.py web-start --web DIR --out FILE.json [--runs N]
     bench.py table --dir DIR            # reads DIR/*.json, prints the table, writes DIR/../bench.md
 
 Launch to interactive is measured over WebDriver (tauri-driver + WebKitWebDriver, as the
@@ -25,6 +26,13 @@ the size of what a browser loads (the WebAssembly, the scripts, the single file;
 gzip -9), and, in the page, the core's time to verify an exemplar and to make both exemplars,
 called as the page calls it (`Desk.call`), from a measuring page served on 127.0.0.1 next to
 the static folder (the product's own page takes no measurements).
+
+Opening the browser edition (`bench.py web-start`): the single file from disk (file://) and the
+static folder from a local web server, each opened `--runs` times in a fresh headless Chromium
+tab: the first paint (the page's own `first-contentful-paint`: what shows while the
+WebAssembly starts) and the first usable screen (`document.body.dataset.ready === "true"`, as
+for the app), both on the page's clock from the start of navigation; the page is polled every
+10 ms, so the second is late by at most one poll.
 
 Only the standard library is used.
 """
@@ -278,12 +286,11 @@ def app(args):
 WEB_BENCH_PAGE = """<!doctype html><meta charset="utf-8"><title>bench</title>
 <script type="module">
 import init, { Desk } from "./pkg/tweevoud_web.js";
-import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
-const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+import { wasmSource } from "./pkg/tweevoud_web_wasm.js";
 const median = (xs) => { xs.sort((a, b) => a - b); return xs[Math.floor(xs.length / 2)]; };
 window.bench = async (pdf, agreement, runs, secret, passphrase) => {
   let t = performance.now();
-  await init({ module_or_path: bytes(WASM_BASE64) });
+  await init({ module_or_path: wasmSource() });
   const init_ms = performance.now() - t;
   const desk = new Desk("");
   const time = (f) => {
@@ -319,7 +326,7 @@ def web(args):
 
     site = os.path.join(args.web, "site")
     single = os.path.join(args.web, "tweevoud.html")
-    wasm = open(glob.glob(os.path.join(args.web, "pkg", "*.wasm"))[0], "rb").read()
+    wasm = open(os.path.join(site, "pkg", "tweevoud_web_bg.wasm"), "rb").read()
     scripts = b"".join(open(f, "rb").read() for f in sorted(glob.glob(os.path.join(site, "*.js")))
                        + [os.path.join(site, "pkg", "tweevoud_web.js")])
     page = open(single, "rb").read()
@@ -381,6 +388,102 @@ def web(args):
                                     text=True).stdout.strip()
     with open(args.out, "w") as f:
         json.dump(got, f)
+
+
+def chromium_session(base, root):
+    caps = {"capabilities": {"alwaysMatch": {
+        "browserName": "chrome", "pageLoadStrategy": "none",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--user-data-dir={root}"]}}}}
+    return http("POST", f"{base}/session", caps)["value"]["sessionId"]
+
+
+READY_PROBE = """
+const ready = document.body && document.body.dataset.ready === "true";
+const paint = performance.getEntriesByName("first-contentful-paint")[0];
+return { ready, now: performance.now(), paint: paint ? paint.startTime : null,
+         starting: !!document.getElementById("web-starting") };
+"""
+
+
+def open_until_ready(url, root):
+    """Opens `url` in a fresh Chromium; its first paint and first usable screen, in ms."""
+    port = free_port()
+    driver = subprocess.Popen(["chromedriver", f"--port={port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        base = f"http://127.0.0.1:{port}"
+        sid = chromium_session(base, root)
+        try:
+            http("POST", f"{base}/session/{sid}/url", {"url": url})
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                got = http("POST", f"{base}/session/{sid}/execute/sync",
+                           {"script": READY_PROBE, "args": []}).get("value")
+                if isinstance(got, dict) and got.get("ready"):
+                    if not got["starting"]:
+                        raise SystemExit(f"bench: {url} shows nothing while it starts")
+                    return {"paint_ms": got["paint"], "ready_ms": got["now"]}
+                time.sleep(0.01)
+            raise SystemExit(f"bench: {url} was not ready after 60 s")
+        finally:
+            http("DELETE", f"{base}/session/{sid}")
+    finally:
+        driver.terminate()
+        driver.wait()
+
+
+def web_start(args):
+    """Opening the browser edition: first paint and first usable screen, single file and
+    static folder (see the module's doc)."""
+    import functools
+    import http.server as http_server
+    import threading
+
+    class Quiet(http_server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=os.path.join(args.web, "site"))
+    server = http_server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    single = "file://" + os.path.abspath(os.path.join(args.web, "tweevoud.html"))
+    site = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    got = {}
+    try:
+        for name, url in (("single", single), ("site", site)):
+            runs = []
+            for _ in range(args.runs):
+                root = tempfile.mkdtemp(prefix="tweevoud-web-start-")
+                try:
+                    runs.append(open_until_ready(url, root))
+                finally:
+                    shutil.rmtree(root, ignore_errors=True)
+            got[name] = {key: statistics.median(r[key] for r in runs if r[key] is not None)
+                         for key in ("paint_ms", "ready_ms")}
+    finally:
+        server.shutdown()
+    got["runs"] = args.runs
+    with open(args.out, "w") as f:
+        json.dump(got, f)
+
+
+def web_rows(d, row):
+    """The browser edition's size and start-up against the bounds of #22."""
+    w = json.load(open(os.path.join(d, "web.json")))
+    s = json.load(open(os.path.join(d, "web-start.json")))
+    mb = lambda n: f"{n / 1e6:.2f} MB"  # noqa: E731
+    row(f"browser edition: the single file tweevoud.html, gzip -9 ({mb(w['single'])} raw)",
+        w["single_gzip"], "the bound of #22", 1.5e6, "within", 1, unit=mb)
+    row("browser edition: open the single file (file://) to its first usable screen "
+        f"(first paint at {fmt_ms(s['single']['paint_ms'])}; Chromium, headless, median of "
+        f"{s['runs']})", s["single"]["ready_ms"], "the bound of #22", 1000.0, "within", 1)
+    row("browser edition: open the static folder (local server, the WebAssembly streamed) to "
+        f"its first usable screen (first paint at {fmt_ms(s['site']['paint_ms'])})",
+        s["site"]["ready_ms"], "the bound of #22", 1000.0, "within", 1)
 
 
 def hyperfine_median(path):
@@ -475,6 +578,7 @@ def table(args):
     row("app: idle memory, PSS of all its processes", a["tweevoud"]["pss_kib"],
         "bare Tauri window, same way", a["bare"]["pss_kib"], "within", 1.2, unit=mib)
 
+    web_rows(d, row)
     w = load("web.json")
     row("browser edition: verify one exemplar PDF (in the page, WebAssembly)", w["verify_ms"],
         "the desktop's core, in process (benches/ops.rs)", ops["verify_pdf"], "within")
@@ -501,7 +605,7 @@ def table(args):
         f"Browser edition ({w['browser']}, headless): the WebAssembly {kb(w['wasm'])} "
         f"({kb(w['wasm_gzip'])} gzip), the scripts {kb(w['js'])} ({kb(w['js_gzip'])} gzip), "
         f"the single file tweevoud.html {kb(w['single'])} ({kb(w['single_gzip'])} gzip; the "
-        f"WebAssembly inside as base64); compiling and starting the WebAssembly "
+        f"WebAssembly inside gzip-compressed, as base64); compiling and starting the WebAssembly "
         f"{fmt_ms(w['init_ms'])}; medians of {w['runs']} runs in the page.",
     ]
     text = "\n".join(lines) + "\n"
@@ -528,11 +632,15 @@ def main():
     w.add_argument("--passphrase", required=True, help="a file whose first line is its passphrase")
     w.add_argument("--out", required=True)
     w.add_argument("--runs", type=int, default=20)
+    ws = sub.add_parser("web-start")
+    ws.add_argument("--web", required=True, help="what make web wrote (target/web)")
+    ws.add_argument("--out", required=True)
+    ws.add_argument("--runs", type=int, default=5)
     t = sub.add_parser("table")
     t.add_argument("--dir", required=True)
     t.add_argument("--md", required=True)
     args = p.parse_args()
-    {"app": app, "web": web, "table": table}[args.cmd](args)
+    {"app": app, "web": web, "web-start": web_start, "table": table}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -149,6 +149,7 @@ bash scripts/web.sh >/dev/null
 "$pyenv/python" scripts/bench.py web --web "$root/target/web" --pdf "$pdf" \
   --agreement "$work/signed.tweevoud" --secret "$(ls "$TWEEVOUD_DATA_DIR"/keys/*/secret.pem | head -1)" \
   --passphrase "$work/passphrase" --out "$out/web.json"
+"$pyenv/python" scripts/bench.py web-start --web "$root/target/web" --out "$out/web-start.json"
 
 "$pyenv/python" - "$out/meta.json" "$pdf" "$work/complete.tweevoud" "$load_before" <<'EOF'
 import json, os, platform, subprocess, sys, datetime

@@ -7,17 +7,26 @@ PKG_DIR holds wasm-bindgen's output for the crate tweevoud-web (`--target web`):
 tweevoud_web.js and tweevoud_web_bg.wasm. Writes two deliveries of the same page:
 
 - OUT_DIR/site/: a static folder for any web host (index.html, the ES modules, the styles,
-  the WebAssembly inside a module as base64);
+  the WebAssembly as pkg/tweevoud_web_bg.wasm, fetched and compiled as it arrives:
+  `WebAssembly.instantiateStreaming`, which wants it served as `application/wasm`; a host
+  that serves it otherwise still works, compiling it once it is whole);
 - OUT_DIR/tweevoud.html: one self-contained file that works opened from disk (file://),
-  offline: the styles, every module (bundled into one script) and the WebAssembly inline.
+  offline: the styles, every module (bundled into one script) and the WebAssembly inline,
+  gzip-compressed and in base64, in a data block the script reads: the browser inflates it
+  (`DecompressionStream`) and compiles it as it is inflated, off the page's main work.
+
+Both show, from the first paint and before any script runs, that Tweevoud is starting (a line
+in each language, from ui/words; ui/web.js keeps the reader's once the scripts run), drawn by
+HTML and ui/web.css alone, until the first screen is ready (`body[data-ready]`).
 
 Both pages carry the words of every language (ui/words/*.json) inline, as JSON data blocks
 that ui/i18n.js reads, so that neither asks for them.
 
 Both pages carry a content security policy that lets nothing leave the page: no request of
-any kind (`connect-src 'none'`, no remote scripts, styles, fonts or images), scripts only
-from the page itself (the single file's script by its SHA-256) and the WebAssembly compiled
-from the bytes it carries.
+any kind other than the folder's own WebAssembly (the single file: `connect-src 'none'`; the
+folder: `connect-src 'self'`, for pkg/tweevoud_web_bg.wasm; no remote scripts, styles, fonts
+or images), scripts only from the page itself (the single file's script by its SHA-256) and
+the WebAssembly compiled from the bytes it carries.
 
 The bundler knows exactly the module syntax ui/ and wasm-bindgen's glue use (named and
 default imports and exports of relative modules); anything else stops it with a message
@@ -25,11 +34,13 @@ rather than producing a page that would break.
 """
 
 import base64
+import gzip
 import hashlib
 import html
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,7 +53,7 @@ POLICY = {
     "script-src": "{scripts} 'wasm-unsafe-eval'",
     "style-src": "{styles}",
     "img-src": "{images}",
-    "connect-src": "'none'",
+    "connect-src": "{connect}",
     "font-src": "'none'",
     "object-src": "'none'",
     "base-uri": "'none'",
@@ -50,22 +61,106 @@ POLICY = {
 }
 
 
-def policy(scripts, styles, images):
+def policy(scripts, styles, images, connect):
     parts = []
     for name, value in POLICY.items():
-        parts.append(f"{name} " + value.format(scripts=scripts, styles=styles, images=images))
+        parts.append(
+            f"{name} "
+            + value.format(scripts=scripts, styles=styles, images=images, connect=connect)
+        )
     return "; ".join(parts)
 
 
-def wasm_module(pkg):
-    """The WebAssembly as an ES module exporting its bytes in base64 (no fetch needed)."""
-    wasm = (pkg / "tweevoud_web_bg.wasm").read_bytes()
-    encoded = base64.b64encode(wasm).decode("ascii")
-    return (
-        "// The core compiled to WebAssembly (crate tweevoud-web), as base64: the page needs\n"
-        "// no request to load it. Made by scripts/web.py.\n"
-        f'export const WASM_BASE64 = "{encoded}";\n'
+# ui/web.js's source of the WebAssembly (`./pkg/tweevoud_web_wasm.js`, `wasmSource()`): what
+# wasm-bindgen's `init` takes, a promise of a Response that the browser compiles as it arrives.
+SITE_WASM_MODULE = """\
+// Where the page gets the core compiled to WebAssembly (crate tweevoud-web): fetched from
+// beside this module and compiled as it arrives. Made by scripts/web.py.
+export function wasmSource() {
+  return fetch(new URL("tweevoud_web_bg.wasm", import.meta.url));
+}
+"""
+
+# The single file's: the WebAssembly it carries, gzip-compressed and in base64, in the data
+# block WASM_BLOCK (a data block is not run, nor parsed as script).
+WASM_BLOCK = "tweevoud-wasm"
+SINGLE_WASM_MODULE = f"""\
+// Where the page gets the core compiled to WebAssembly (crate tweevoud-web): from the data
+// block #{WASM_BLOCK} of the page, gzip in base64, inflated by the browser as it is compiled.
+// Made by scripts/web.py.
+export function wasmSource() {{
+  const text = atob(document.getElementById("{WASM_BLOCK}").textContent);
+  const packed = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
+  const wasm = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return Promise.resolve(new Response(wasm, {{ headers: {{ "Content-Type": "application/wasm" }} }}));
+}}
+"""
+
+
+def printpdf_dir():
+    """Where the printpdf that Cargo.lock names has its source (cargo metadata)."""
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--offline",
+         "--filter-platform", "wasm32-unknown-unknown"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
     )
+    for package in json.loads(meta.stdout)["packages"]:
+        if package["name"] == "printpdf":
+            return Path(package["manifest_path"]).parent
+    sys.exit("web.py: printpdf is not among the dependencies")
+
+
+def without_unread_data(wasm):
+    """The WebAssembly with data its code never reads cleared to zeros, which compress to
+    nothing.
+
+    printpdf's writer (`to_lopdf_doc`) holds the CMYK colour profile Coated FOGRA39 (654 kB,
+    src/res/CoatedFOGRA39.icc), embedded only in a document whose conformance asks for a colour
+    profile (PDF/X and PDF/A). Every document Tweevoud makes has printpdf's default conformance,
+    `Custom` without a colour profile (src/pdf/write.rs sets no other; the page reaches no other
+    printpdf entry: scripts/wasm-ld.sh), so that code never runs and the profile is never read,
+    but the linker cannot know it and keeps the bytes. An exemplar made with the profile would
+    not be the desktop's, byte for byte: the e2e test compares them (tests/e2e/tests/web.rs)."""
+    profile = (printpdf_dir() / "src" / "res" / "CoatedFOGRA39.icc").read_bytes()
+    at = wasm.find(profile)
+    if at < 0 or wasm.find(profile, at + 1) >= 0:
+        sys.exit("web.py: printpdf's colour profile is not in the WebAssembly exactly once")
+    return wasm[:at] + bytes(len(profile)) + wasm[at + len(profile):]
+
+
+def wasm_block(wasm):
+    """The WebAssembly as the single file's data block: gzip (the same bytes every build) in
+    base64, which the HTML parser passes over as text."""
+    packed = gzip.compress(wasm, compresslevel=9, mtime=0)
+    encoded = base64.b64encode(packed).decode("ascii")
+    return f'<script type="application/octet-stream" id="{WASM_BLOCK}">{encoded}</script>'
+
+
+def with_starting(page):
+    """The page with what shows while the WebAssembly starts, first thing in its body: a line
+    in each language (the word `page_starting` of ui/words/<lang>.json), the page's own first,
+    drawn by HTML and ui/web.css before any script runs."""
+    lines = []
+    page_lang = re.search(r'<html lang="([a-z]+)"', page)
+    if not page_lang:
+        sys.exit("web.py: ui/index.html names no language (<html lang=...>)")
+    # The page's own language first.
+    paths = sorted((UI / "words").glob("*.json"), key=lambda p: (p.stem != page_lang[1], p.stem))
+    for path in paths:
+        words = json.loads(path.read_text(encoding="utf-8"))
+        if "page_starting" not in words:
+            sys.exit(f"web.py: {path.name} has no page_starting")
+        text = html.escape(words["page_starting"], quote=False)
+        lines.append(f'<p lang="{path.stem}">{text}</p>')
+    block = (
+        '<div class="web-starting" id="web-starting" role="status" data-testid="web-starting">'
+        + "".join(lines)
+        + "</div>"
+    )
+    if "<body>" not in page:
+        sys.exit("web.py: ui/index.html has no <body>")
+    return page.replace("<body>", "<body>\n  " + block, 1)
 
 
 def with_words(page):
@@ -94,7 +189,12 @@ def web_index(page, csp):
     if "web-main.js" not in page:
         sys.exit("web.py: ui/index.html no longer loads app.js the way this script expects")
     page = re.sub(r'\s*<link rel="modulepreload" href="[^"]+">', "", page)
-    page = with_words(page)
+    page = page.replace(
+        '<link rel="stylesheet" href="styles.css">',
+        '<link rel="stylesheet" href="styles.css">\n  <link rel="stylesheet" href="web.css">',
+        1,
+    )
+    page = with_starting(with_words(page))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">'
     return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
 
@@ -219,7 +319,7 @@ def sha256(text):
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def single_file(page, pkg, work):
+def single_file(page, pkg, wasm, work):
     """The page with everything inline, and a policy naming exactly its script and style."""
     aliases = {
         (UI / "pkg" / "tweevoud_web.js").resolve(): (pkg / "tweevoud_web.js").resolve(),
@@ -228,7 +328,7 @@ def single_file(page, pkg, work):
     script = bundle(UI / "web-main.js", aliases)
     if "</script" in script.lower():
         sys.exit("web.py: the bundled script contains </script and cannot be inlined")
-    style = (UI / "styles.css").read_text(encoding="utf-8")
+    style = (UI / "styles.css").read_text(encoding="utf-8") + (UI / "web.css").read_text(encoding="utf-8")
     icon = base64.b64encode((UI / "icon.svg").read_bytes()).decode("ascii")
     page = page.replace('src="icon.svg"', f'src="data:image/svg+xml;base64,{icon}"')
     page = page.replace('<link rel="stylesheet" href="styles.css">', f"<style>{style}</style>")
@@ -236,9 +336,11 @@ def single_file(page, pkg, work):
     page = re.sub(r'\s*<link rel="modulepreload" href="[^"]+">', "", page)
     if "</body>" not in page:
         sys.exit("web.py: ui/index.html has no </body>")
-    page = page.replace("</body>", f"<script>{script}</script>\n</body>", 1)
-    page = with_words(page)
-    csp = policy(sha256(script), sha256(style), "data:")
+    page = page.replace(
+        "</body>", f"{wasm_block(wasm)}\n<script>{script}</script>\n</body>", 1
+    )
+    page = with_starting(with_words(page))
+    csp = policy(sha256(script), sha256(style), "data:", "'none'")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">'
     return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
 
@@ -253,20 +355,21 @@ def main():
     (site / "pkg").mkdir(parents=True)
     work = out / "work"
     work.mkdir(parents=True, exist_ok=True)
-    module = wasm_module(pkg)
-    (work / "tweevoud_web_wasm.js").write_text(module, encoding="utf-8")
+    (work / "tweevoud_web_wasm.js").write_text(SINGLE_WASM_MODULE, encoding="utf-8")
 
     page = (UI / "index.html").read_text(encoding="utf-8")
     for f in UI.iterdir():
         if f.suffix in (".js", ".css", ".svg"):
             shutil.copy2(f, site / f.name)
     shutil.copy2(pkg / "tweevoud_web.js", site / "pkg" / "tweevoud_web.js")
-    (site / "pkg" / "tweevoud_web_wasm.js").write_text(module, encoding="utf-8")
-    csp = policy("'self'", "'self'", "'self' data:")
+    wasm = without_unread_data((pkg / "tweevoud_web_bg.wasm").read_bytes())
+    (site / "pkg" / "tweevoud_web_bg.wasm").write_bytes(wasm)
+    (site / "pkg" / "tweevoud_web_wasm.js").write_text(SITE_WASM_MODULE, encoding="utf-8")
+    csp = policy("'self'", "'self'", "'self' data:", "'self'")
     (site / "index.html").write_text(web_index(page, csp), encoding="utf-8")
 
     single = out / "tweevoud.html"
-    single.write_text(single_file(page, pkg, work), encoding="utf-8")
+    single.write_text(single_file(page, pkg, wasm, work), encoding="utf-8")
     print(site)
     print(single)
 

@@ -9,8 +9,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 
-cargo build -q -p tweevoud-web --target wasm32-unknown-unknown --release
+# The WebAssembly profile (Cargo.toml [profile.wasm]: built for size), linked without the
+# exports of dependencies' own APIs (scripts/wasm-ld.sh, named in .cargo/config.toml); the
+# page needs no debugging names.
+cargo build -q -p tweevoud-web --target wasm32-unknown-unknown --profile wasm
 rm -rf "$target/web/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$target/web/pkg" \
-  "$target/wasm32-unknown-unknown/release/tweevoud_web.wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$target/web/pkg" \
+  "$target/wasm32-unknown-unknown/wasm/tweevoud_web.wasm"
 python3 scripts/web.py "$target/web/pkg" "$target/web"

@@ -15,8 +15,9 @@
 // contacts' public keys) bring them back.
 
 import { useWebBackend } from "./ipc.js";
+import { t } from "./store.js";
 import init, { Desk } from "./pkg/tweevoud_web.js";
-import { WASM_BASE64 } from "./pkg/tweevoud_web_wasm.js";
+import { wasmSource } from "./pkg/tweevoud_web_wasm.js";
 
 /** Where the browser keeps the keys and contacts, when it keeps them. */
 const STORAGE = "tweevoud.browser-profile";
@@ -243,8 +244,24 @@ function watchDrops() {
   });
 }
 
+/**
+ * What shows while the WebAssembly starts (scripts/web.py puts it first in the page, a line in
+ * each language, for the first paint, before any script runs): from here on, one line in the
+ * reader's language. ui/web.css hides it once the first screen is ready.
+ */
+function startingInOneLanguage() {
+  const starting = document.getElementById("web-starting");
+  if (!starting) return;
+  const line = document.createElement("p");
+  line.textContent = t("page_starting");
+  starting.replaceChildren(line);
+}
+
 async function start() {
-  await init({ module_or_path: fromBase64(WASM_BASE64) });
+  startingInOneLanguage();
+  // Compiled as it arrives: fetched in the static folder, inflated from the page in the
+  // single file (see scripts/web.py).
+  await init({ module_or_path: wasmSource() });
   // From disk, what the shared storage holds under STORAGE (an earlier version's keys, or what
   // another page wrote there) is neither read nor touched.
   const saved = KEEPS ? localStorage.getItem(STORAGE) || "" : "";

@@ -58,6 +58,18 @@ async fn the_folder_for_a_web_host_verifies_too() {
             let d = b.driver();
             d.query(By::Css("body[data-ready='true']")).first().await?;
             attr_is(d, "body", "data-edition", "web").await?;
+            // What showed while the WebAssembly started (a line in each language before the
+            // scripts ran): one line in the reader's language (Chromium runs with --lang=en),
+            // hidden now that the first screen is ready.
+            let starting = d.find(By::Css("[data-testid='web-starting']")).await?;
+            assert!(
+                !starting.is_displayed().await?,
+                "the starting notice still shows"
+            );
+            assert_eq!(
+                starting.prop("textContent").await?.as_deref(),
+                Some("Tweevoud is starting…")
+            );
             choose_language(d, "en").await?;
             click(d, "[data-testid='nav-verify']").await?;
             click(d, "[data-testid='verify-pick']").await?;
@@ -80,6 +92,28 @@ async fn the_folder_for_a_web_host_verifies_too() {
         })
     })
     .await;
+}
+
+/// The single file stays as small as #22 made it, as a web host sends it, gzip-compressed
+/// (`gzip -9`): 2.14 MB then, from 4.4 MiB. (#22 asks for 1.5 MB: not reached yet; what is
+/// left is in `make bench`'s row of the single file.)
+#[test]
+fn the_single_file_is_at_most_2_2_mb_gzip() {
+    const BOUND: usize = 2_200_000;
+    let page = browser::page();
+    let gzip = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&page)
+        .output()
+        .expect("gzip runs");
+    assert!(gzip.status.success(), "gzip -9 -c {}", page.display());
+    let raw = std::fs::metadata(&page).expect("the single file").len();
+    assert!(
+        gzip.stdout.len() <= BOUND,
+        "{} is {} bytes gzip ({raw} raw), over the bound of {BOUND}",
+        page.display(),
+        gzip.stdout.len()
+    );
 }
 
 /// Another page opened from disk shares the storage of the page opened from disk: it finds no
