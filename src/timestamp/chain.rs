@@ -49,10 +49,14 @@ struct Parts {
     signer: usize,
     /// The token's time, seconds since the Unix epoch: when the chain must hold.
     at: i64,
-    /// Each pair of certificates checked (the SHA-256 of the certificate's and the issuer's
-    /// DER) and whether the issuer's key made the certificate's signature.
-    links: Mutex<Vec<([u8; 32], [u8; 32], Result<(), String>)>>,
+    /// Each pair of certificates checked, and whether the issuer's key made the
+    /// certificate's signature.
+    links: Mutex<Vec<Link>>,
 }
+
+/// A certificate and its issuer (the SHA-256 of each one's DER), and whether the issuer's key
+/// made the certificate's signature (why not, in words).
+type Link = ([u8; 32], [u8; 32], Result<(), String>);
 
 impl TokenChain {
     /// The chain of a token whose signing certificate is `certs[signer]`, at `at` (not walked
