@@ -13,17 +13,29 @@
 //! - `verify_file` / `verify_file_floor`: reading and verifying the complete agreement file
 //!   (`Agreement::from_json` + `verify`) / SHA-256 of its bytes and the Ed25519 verification
 //!   of its two signatures.
-//! - `verify_pdf`: verifying exemplar 1 (`pdf::verify_exemplar`: read, verify, re-render,
-//!   compare); `export`: rendering both exemplars (`pdf::exemplars`).
+//! - `verify_pdf`: judging exemplar 1, sealed and timestamped, as `tweevoud verify` does
+//!   once its process is up (`judge`: read, verify the agreement inside, re-render, compare,
+//!   check the seal and its signature timestamp, trusted by the profile's TSA);
+//!   `verify_pdf_unstamped`: the same exemplar sealed without a timestamp.
+//! - `export`: rendering and sealing both exemplars with the key already unlocked
+//!   (`pdf::exemplars`; the TSA's tokens kept by the profile, as exporting again uses them).
+//!
+//! The seal's timestamps come from a real TSA, `scripts/tsa.py` (python3 and openssl), on
+//! 127.0.0.1, as the tests use it.
 
 mod floor;
+#[path = "../tests/common/tsa.rs"]
+mod tsa;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use sha2::{Digest, Sha256};
-use tweevoud::{pdf, verify, Agreement, KeyStore, Party, Profile};
+use tweevoud::profile::tsa::TsaList;
+use tweevoud::{
+    judge, pdf, verify, Agreement, Context, KeyStore, Keyring, Party, Profile, VerdictCode,
+};
 
 const CUSTOMER: &str = "Anne-Marie D'Hondt";
 
@@ -60,7 +72,8 @@ fn main() {
 
     // A real key in a throwaway profile, encrypted as `tweevoud key new` stores it.
     let tmp = tempfile::tempdir().unwrap();
-    let store = KeyStore::open(&Profile::at(tmp.path()));
+    let profile = Profile::at(tmp.path().join("profile"));
+    let store = KeyStore::open(&profile);
     let passphrase = "correct horse battery staple";
     store
         .create(
@@ -122,25 +135,47 @@ fn main() {
         }
     });
 
-    // The exemplars, sealed by the customer who countersigned the vector (seed 2).
+    // The exemplars, sealed by the customer who countersigned the vector (seed 2), each seal
+    // with its signature timestamp from the profile's TSA, which the profile trusts.
+    let tsa = tsa::start_tsa(&tmp.path().join("tsa"), "rsa");
+    let tsas = TsaList::open(&profile);
+    tsas.add(&tsa.url, &std::fs::read(tsa.dir.join("ca.pem")).unwrap())
+        .unwrap();
+    let stamp = |signature: &[u8]| tsas.seal_stamp(signature);
     let customer = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
-    let sealer = pdf::Sealer::new(&parsed, &customer, None).unwrap();
+    let sealer = pdf::Sealer::new(&parsed, &customer, Some(&stamp)).unwrap();
     let pdfs = pdf::exemplars(&parsed, &sealer).unwrap();
+    let unstamped = pdf::exemplars(
+        &parsed,
+        &pdf::Sealer::new(&parsed, &customer, None).unwrap(),
+    )
+    .unwrap();
+    let ctx = Context::known_by(&profile as &dyn Keyring);
+    let judged = judge(&pdfs[0].bytes, &ctx);
+    assert_eq!(judged.verdict.code, VerdictCode::CompleteUnconfirmed);
+    let stamp_trusted = judged.seals[0].timestamp.as_ref().map(|t| t.trusted);
+    assert_eq!(stamp_trusted, Some(true), "the seal's timestamp is trusted");
     let pdf_runs = runs.div_ceil(4);
     let verify_pdf = median(pdf_runs, || {
-        let v = pdf::verify_exemplar(&pdfs[0].bytes).unwrap();
+        let j = judge(&pdfs[0].bytes, &ctx);
+        assert_eq!(j.verdict.code, VerdictCode::CompleteUnconfirmed);
+    });
+    let verify_pdf_unstamped = median(pdf_runs, || {
+        let v = pdf::verify_exemplar(&unstamped[0].bytes).unwrap();
         assert!(v.visible_document_matches);
     });
     let export = median(pdf_runs, || {
         std::hint::black_box(pdf::exemplars(&parsed, &sealer).unwrap());
     });
+    drop(tsa);
 
     eprintln!("in-process medians ({runs} runs; {pdf_runs} for PDFs):");
     eprintln!("  unlock the key (scrypt), once:       {unlock:9.3} ms");
     eprintln!("  sign (countersign, key unlocked):    {sign:9.3} ms   floor (Ed25519 sign of the same message): {sign_floor:.3} ms");
     eprintln!("  verify the agreement file:           {verify_file:9.3} ms   floor (SHA-256 + 2 Ed25519 verifications): {verify_file_floor:.3} ms");
-    eprintln!("  verify exemplar 1 (re-render, compare): {verify_pdf:6.3} ms");
-    eprintln!("  export both exemplars:               {export:9.3} ms");
+    eprintln!("  verify exemplar 1, sealed and timestamped (judged): {verify_pdf:6.3} ms");
+    eprintln!("  verify exemplar 1, sealed, no timestamp: {verify_pdf_unstamped:6.3} ms");
+    eprintln!("  export both exemplars (key unlocked): {export:9.3} ms");
     println!(
         "{}",
         serde_json::json!({
@@ -152,6 +187,7 @@ fn main() {
             "verify_file": verify_file,
             "verify_file_floor": verify_file_floor,
             "verify_pdf": verify_pdf,
+            "verify_pdf_unstamped": verify_pdf_unstamped,
             "export": export,
         })
     );

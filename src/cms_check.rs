@@ -206,6 +206,11 @@ impl SignedCms {
         &self.certs
     }
 
+    /// The certificates it carries, taken out of it.
+    pub(crate) fn into_certificates(self) -> Vec<Cert> {
+        self.certs
+    }
+
     /// The value of the signed attribute `oid`: `None` when absent, an error when it is not
     /// one attribute with one value (or there are no signed attributes).
     pub(crate) fn signed_attribute(

@@ -570,17 +570,15 @@ pub struct JudgedEidSeal {
     pub revocation_checked: bool,
 }
 
-/// The trust in a timestamp that holds: whether its chain reaches one of `anchors`; and,
-/// only when it does, the notes on its time next to the `stated` one.
+/// The trust in a timestamp that holds: whether its chain reaches one of `anchors` (walked
+/// from the certificates verification kept, the token not checked again); and, only when it
+/// does, the notes on its time next to the `stated` one.
 fn judged_timestamp(
-    token: &[u8],
-    stamped_bytes: &[u8],
-    stamped: Stamped,
+    stamped: &Stamped,
     stated: Option<&str>,
     anchors: &[crate::timestamp::Anchor],
 ) -> JudgedTimestamp {
-    let trusted = !anchors.is_empty()
-        && crate::timestamp::check_token(token, stamped_bytes, anchors).is_ok_and(|a| a.trusted);
+    let trusted = stamped.chain.trusted_by(anchors);
     // A token of a TSA the profile does not trust attests nothing to it, so its time is
     // not set against the stated one: anyone can make such a token, with any time, and add
     // it to a file (docs/format.md, "Timestamps").
@@ -589,37 +587,21 @@ fn judged_timestamp(
         .map(|s| TimeNote::of(s, &stamped.time))
         .unwrap_or_default();
     JudgedTimestamp {
-        stamped,
+        stamped: stamped.clone(),
         trusted,
         notes,
     }
 }
 
-/// The timestamps of signature `index` that hold, judged.
+/// The timestamps of a signature that hold (those its check attested, in order), judged.
 fn judged_timestamps(
-    agreement: &Agreement,
     check: &SignatureCheck,
     anchors: &[crate::timestamp::Anchor],
 ) -> Vec<JudgedTimestamp> {
-    let Some(record) = agreement.signatures().get(check.index) else {
-        return Vec::new();
-    };
-    let Some(bytes) = record.signature_bytes() else {
-        return Vec::new();
-    };
-    // The tokens that hold, in order, are the ones the check attested.
-    let tokens = record.timestamps.iter().filter_map(|t| {
-        let token =
-            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token).ok()?;
-        crate::timestamp::check_token(&token, &bytes, &[])
-            .is_ok()
-            .then_some(token)
-    });
-    tokens
-        .zip(&check.timestamps)
-        .map(|(token, stamped)| {
-            judged_timestamp(&token, &bytes, stamped.clone(), Some(&check.time), anchors)
-        })
+    check
+        .timestamps
+        .iter()
+        .map(|stamped| judged_timestamp(stamped, Some(&check.time), anchors))
         .collect()
 }
 
@@ -755,7 +737,7 @@ impl Judgement {
         let attested: Vec<Vec<JudgedTimestamp>> = verification
             .signatures
             .iter()
-            .map(|check| judged_timestamps(&agreement, check, &anchors))
+            .map(|check| judged_timestamps(check, &anchors))
             .collect();
         let bindings = eid::judge_bindings(&agreement, &mut verification, &attested);
         let signatures: Vec<JudgedSignature> = verification
@@ -795,16 +777,10 @@ impl Judgement {
                             .unwrap_or_default(),
                     },
                     fingerprint_grouped: Fingerprint::of_raw_public_key(&seal.ed25519).to_string(),
-                    timestamp: match (&seal.token, &seal.timestamp) {
-                        (Some(token), Some(stamped)) => Some(judged_timestamp(
-                            token,
-                            &seal.signature,
-                            stamped.clone(),
-                            None,
-                            &anchors,
-                        )),
-                        _ => None,
-                    },
+                    timestamp: seal
+                        .timestamp
+                        .as_ref()
+                        .map(|stamped| judged_timestamp(stamped, None, &anchors)),
                     eid: seal.eid.as_ref().map(|e| JudgedEidSeal {
                         holder: e.holder.clone(),
                         revocation_checked: e.revocation_checked,
@@ -1036,11 +1012,11 @@ mod tests {
         let anchor =
             crate::timestamp::Anchor::from_bytes(include_bytes!("../tests/vectors/tsa-ca.pem"))
                 .unwrap();
-        let trusted = judged_timestamp(token, &signature, stamped.clone(), Some(stated), &[anchor]);
+        let trusted = judged_timestamp(&stamped, Some(stated), &[anchor]);
         assert!(trusted.trusted);
         assert_eq!(trusted.notes.len(), 1);
         assert_eq!(trusted.notes[0].code(), "stated_after_timestamp");
-        let untrusted = judged_timestamp(token, &signature, stamped, Some(stated), &[]);
+        let untrusted = judged_timestamp(&stamped, Some(stated), &[]);
         assert!(!untrusted.trusted);
         assert!(untrusted.notes.is_empty(), "{:?}", untrusted.notes);
     }

@@ -50,6 +50,7 @@ pub mod key;
 pub mod kind;
 pub mod language;
 pub mod open;
+mod parallel;
 pub mod party;
 pub mod pdf;
 #[cfg(feature = "fs")]

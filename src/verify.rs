@@ -1009,8 +1009,8 @@ fn shortened(s: &str) -> String {
     }
 }
 
-/// What a timestamp that holds attests (whether its TSA is trusted is the judgement's to say:
-/// validity never depends on trust).
+/// What a timestamp that holds attests (whether its TSA is trusted is the judgement's to say,
+/// from the chain kept here: validity never depends on trust).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stamped {
     /// The time the TSA attests, RFC 3339, in the offset of the time it stamps (UTC if that
@@ -1020,6 +1020,10 @@ pub struct Stamped {
     pub tsa: String,
     /// SHA-256 of the TSA's signing certificate, hex.
     pub tsa_certificate_sha256: String,
+    /// The token's certificates, for the judgement to decide the trust in its TSA without
+    /// checking the token again.
+    #[serde(skip)]
+    pub(crate) chain: crate::timestamp::TokenChain,
 }
 
 impl Stamped {
@@ -1033,6 +1037,7 @@ impl Stamped {
             time,
             tsa: attested.tsa.clone(),
             tsa_certificate_sha256: attested.tsa_certificate_sha256.clone(),
+            chain: attested.chain.clone(),
         }
     }
 }

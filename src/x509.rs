@@ -533,6 +533,21 @@ pub(crate) fn walk<'a>(
     at: i64,
     rules: &Rules,
 ) -> Result<Walked<'a>, String> {
+    walk_checking(first, carried, anchors, at, rules, &|cert, issuer| {
+        check_issued_by(&cert.cert, &cert.der, &issuer.cert)
+    })
+}
+
+/// [`walk`], with `issued_by` saying whether a certificate's signature is its issuer's
+/// ([`check_issued_by`], or a caller's record of what it gave before for the same two).
+pub(crate) fn walk_checking<'a>(
+    first: &'a Cert,
+    carried: &'a [Cert],
+    anchors: &[&'a Cert],
+    at: i64,
+    rules: &Rules,
+    issued_by: &dyn Fn(&Cert, &Cert) -> Result<(), String>,
+) -> Result<Walked<'a>, String> {
     // Anchors first: when two certificates carry the issuer's name, the anchor is tried first.
     let candidates: Vec<&Cert> = anchors.iter().copied().chain(carried).collect();
     let mut path = vec![first];
@@ -562,7 +577,7 @@ pub(crate) fn walk<'a>(
         }
         let mut failure = None;
         let issuer = named.iter().copied().find(|issuer| {
-            check_issued_by(&cert.cert, &cert.der, &issuer.cert)
+            issued_by(cert, issuer)
                 .map_err(|e| failure.get_or_insert(e))
                 .is_ok()
         });

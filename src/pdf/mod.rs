@@ -815,68 +815,29 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
     let embedded = embedded_agreement(bytes)?;
     let agreement = Agreement::from_json(&embedded.json)
         .map_err(|e| PdfError::EmbeddedAgreement(Box::new(e)))?;
-    let verification = verify(&agreement);
     let exemplar = embedded.exemplar.as_deref().and_then(Exemplar::from_id);
-    let mut visible_document_matches = false;
-    let mut problems = Vec::new();
-    let mut seals = Vec::new();
-    let mut other_signatures = Vec::new();
     let renderer = embedded.renderer.as_deref().and_then(Renderer::from_id);
-    match (exemplar, renderer) {
-        (None, _) => problems.push(Reason::ExemplarUnlabelled),
-        (Some(_), None) => problems.push(Reason::RendererVersion {
+    // The agreement's verification and the PDF's own check (re-rendering it, its seals and
+    // their timestamps) are independent: side by side where there are cores.
+    let (checked, verification) = crate::parallel::join(
+        || match (exemplar, renderer) {
+            (Some(e), Some(renderer)) => check_rendering(bytes, &agreement, e, renderer).map(Some),
+            _ => Ok(None),
+        },
+        || verify(&agreement),
+    );
+    let checked = checked?;
+    let mut problems = Vec::new();
+    let mut rendered = Rendered::default();
+    match (exemplar, renderer, checked) {
+        (None, _, _) => problems.push(Reason::ExemplarUnlabelled),
+        (Some(_), None, _) => problems.push(Reason::RendererVersion {
             found: shortened(embedded.renderer.as_deref().unwrap_or("(none)")),
             ours: RENDERER_VERSIONS.join(", "),
         }),
-        (Some(e), Some(renderer)) => {
-            let expected = render_with(&agreement, e, renderer)?;
-            match &expected.slots {
-                None => {
-                    visible_document_matches = expected.bytes == bytes;
-                    if !visible_document_matches {
-                        problems.push(Reason::VisibleDiffers);
-                    }
-                }
-                Some(slots) => {
-                    let anchors = crate::eid::process_anchors();
-                    let found = sealed::check(
-                        bytes,
-                        &expected.bytes,
-                        slots,
-                        &sealed::SealRules {
-                            identity_of: &|key| identity_of(&agreement, key),
-                            eid: eid_seal::EidRules {
-                                anchors: &anchors,
-                                at: seal_time(&agreement),
-                                signer_of: &|holder| bound_signer(&agreement, &anchors, holder),
-                            },
-                        },
-                    );
-                    visible_document_matches = found.layout_matches;
-                    seals = found.seals;
-                    other_signatures = found.others;
-                    problems.extend(found.problems);
-                    // A seal's signature timestamp must hold over its signature value.
-                    let stated = agreement
-                        .signatures()
-                        .last()
-                        .map(|s| s.statement.time.clone())
-                        .unwrap_or_default();
-                    for seal in &mut seals {
-                        let Some(token) = &seal.token else { continue };
-                        match crate::timestamp::check_token(token, &seal.signature, &[]) {
-                            Ok(attested) => {
-                                seal.timestamp =
-                                    Some(crate::verify::Stamped::of(&attested, &stated));
-                            }
-                            Err(problem) => problems.push(Reason::SealTimestamp {
-                                number: seal.number,
-                                problem,
-                            }),
-                        }
-                    }
-                }
-            }
+        (Some(e), Some(_), checked) => {
+            rendered = checked.unwrap_or_default();
+            problems.append(&mut rendered.problems);
             let fits = matches!(
                 (e, verification.status),
                 (Exemplar::Copy(_), Status::Complete)
@@ -896,14 +857,80 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
             label: exemplar.map(|e| e.label(&agreement)),
             exemplar,
             renderer: embedded.renderer.as_deref().map(shortened),
-            visible_document_matches,
-            seals,
-            other_signatures,
+            visible_document_matches: rendered.visible_document_matches,
+            seals: rendered.seals,
+            other_signatures: rendered.other_signatures,
             problems,
         },
         agreement,
         verification,
     })
+}
+
+/// What comparing a PDF with its rendering found, beside the agreement's own verification.
+#[derive(Default)]
+struct Rendered {
+    visible_document_matches: bool,
+    seals: Vec<FoundSeal>,
+    other_signatures: Vec<OtherSignature>,
+    problems: Vec<Reason>,
+}
+
+/// Renders `exemplar` of `agreement` again with `renderer` and compares it with `bytes`: byte
+/// for byte, or, for a renderer that seals, outside the seals, then the seals and their
+/// signature timestamps.
+fn check_rendering(
+    bytes: &[u8],
+    agreement: &Agreement,
+    exemplar: Exemplar,
+    renderer: Renderer,
+) -> Result<Rendered, PdfError> {
+    let expected = render_with(agreement, exemplar, renderer)?;
+    let mut rendered = Rendered::default();
+    let Some(slots) = &expected.slots else {
+        rendered.visible_document_matches = expected.bytes == bytes;
+        if !rendered.visible_document_matches {
+            rendered.problems.push(Reason::VisibleDiffers);
+        }
+        return Ok(rendered);
+    };
+    let anchors = crate::eid::process_anchors();
+    let found = sealed::check(
+        bytes,
+        &expected.bytes,
+        slots,
+        &sealed::SealRules {
+            identity_of: &|key| identity_of(agreement, key),
+            eid: eid_seal::EidRules {
+                anchors: &anchors,
+                at: seal_time(agreement),
+                signer_of: &|holder| bound_signer(agreement, &anchors, holder),
+            },
+        },
+    );
+    rendered.visible_document_matches = found.layout_matches;
+    rendered.seals = found.seals;
+    rendered.other_signatures = found.others;
+    rendered.problems = found.problems;
+    // A seal's signature timestamp must hold over its signature value.
+    let stated = agreement
+        .signatures()
+        .last()
+        .map(|s| s.statement.time.clone())
+        .unwrap_or_default();
+    for seal in &mut rendered.seals {
+        let Some(token) = &seal.token else { continue };
+        match crate::timestamp::check_token(token, &seal.signature, &[]) {
+            Ok(attested) => {
+                seal.timestamp = Some(crate::verify::Stamped::of(&attested, &stated));
+            }
+            Err(problem) => rendered.problems.push(Reason::SealTimestamp {
+                number: seal.number,
+                problem,
+            }),
+        }
+    }
+    Ok(rendered)
 }
 
 /// Verifies an exemplar PDF ([`check_exemplar`]), with the check of the PDF folded into the

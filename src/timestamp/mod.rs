@@ -23,6 +23,7 @@ use std::fmt;
 use crate::error::{param, Coded, Params};
 use crate::x509::{self, Cert};
 
+pub use chain::TokenChain;
 #[cfg(feature = "fs")]
 pub use http::{ask, check_url};
 pub use request::{read_response, request};
@@ -124,6 +125,9 @@ pub struct Attested {
     /// Whether the chain from the signing certificate reached one of the anchors given. A
     /// token that holds but whose chain reaches none is from a TSA the caller does not trust.
     pub trusted: bool,
+    /// The token's certificates, to decide later whether other anchors vouch for it
+    /// ([`TokenChain::trusted_by`]) without checking the token again.
+    pub chain: TokenChain,
 }
 
 /// Why a certificate given as an anchor cannot be used.

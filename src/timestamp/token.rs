@@ -6,7 +6,7 @@ use der::asn1::{Any, Int, ObjectIdentifier};
 use der::{Reader, SliceReader, Tag, Tagged};
 use x509_tsp::{Accuracy, MessageImprint};
 
-use super::chain;
+use super::chain::{self, TokenChain};
 use super::{Anchor, Attested, TokenProblem, MAX_CERTIFICATES, MAX_TOKEN_BYTES};
 use crate::cms_check::{CmsProblem, Ess, Limits, SignedCms};
 use crate::der_scan;
@@ -212,17 +212,28 @@ pub fn check_token(
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
     x509::check_valid_at(&signing.cert, at, chain::WHEN)
         .map_err(|e| bad_certificate(format!("the TSA's certificate: {e}")))?;
+    let tsa = x509::readable_name(&signing.cert.tbs_certificate.subject);
+    let tsa_certificate_sha256 = hex::encode(Hash::Sha256.digest(&signing.der));
+    let signer = token
+        .signed
+        .certificates()
+        .iter()
+        .position(|c| std::ptr::eq(c, signing))
+        .ok_or_else(|| bad_certificate("the TSA's certificate is not among those it carries"))?;
 
     // The chain.
-    let trusted = chain::walk(signing, token.signed.certificates(), anchors, at)?;
+    let Token { tst, signed, .. } = token;
+    let chain = TokenChain::new(signed.into_certificates(), signer, at);
+    let trusted = chain.walk(anchors)?;
 
     Ok(Attested {
         time: tst.time,
-        tsa: x509::readable_name(&signing.cert.tbs_certificate.subject),
-        tsa_certificate_sha256: hex::encode(Hash::Sha256.digest(&signing.der)),
+        tsa,
+        tsa_certificate_sha256,
         serial: hex_number(&tst.serial),
         policy: tst.policy.to_string(),
         trusted,
+        chain,
     })
 }
 
