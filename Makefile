@@ -149,8 +149,8 @@ app-e2e: | hooks-absent
 ## file, byte for byte.
 web-check: setup
 	$(CARGO) build -p tweevoud
-	$(CARGO) build -p tweevoud-web --target wasm32-unknown-unknown --release
-	wasm-bindgen --target nodejs --out-dir "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/wasm32-unknown-unknown/release/tweevoud_web.wasm"
+	CARGO_TARGET_DIR="$(WASM_TARGET_DIR)" $(CARGO) build -p tweevoud-web --target wasm32-unknown-unknown --profile wasm
+	wasm-bindgen --target nodejs --out-dir "$(TARGET_DIR)/web-node" "$(WASM_TARGET_DIR)/wasm32-unknown-unknown/wasm/tweevoud_web.wasm"
 	rm -rf "$(TARGET_DIR)/web-check" && mkdir -p "$(TARGET_DIR)/web-check/native"
 	node web/scripts/wasm-flow.cjs "$(TARGET_DIR)/web-node" "$(TARGET_DIR)/web-check"
 	# The exemplars are sealed by the customer's key, which the page saved as its key file.

@@ -12,9 +12,12 @@ case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 # The WebAssembly profile (Cargo.toml [profile.wasm]: built for size), linked without the
 # exports of dependencies' own APIs (scripts/wasm-ld.sh, named in .cargo/config.toml); the
 # page needs no debugging names.
-cargo build -q -p tweevoud-web --target wasm32-unknown-unknown --profile wasm
+# It is built in a folder of its own, <target>/wasm: nothing in it is shared with the native
+# builds, and cargo builds in one folder at a time, so `make test` builds it while they run.
+build="$target/wasm"
+CARGO_TARGET_DIR="$build" cargo build -q -p tweevoud-web --target wasm32-unknown-unknown --profile wasm
 rm -rf "$target/web/pkg"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
   --out-dir "$target/web/pkg" \
-  "$target/wasm32-unknown-unknown/wasm/tweevoud_web.wasm"
+  "$build/wasm32-unknown-unknown/wasm/tweevoud_web.wasm"
 python3 scripts/web.py "$target/web/pkg" "$target/web"
