@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e web web-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e e2e-build web web-check e2e bundle clean harden
 
 all: build
 
@@ -59,7 +59,7 @@ endif
 test:
 	@rm -f "$(STAGES)"; export TEST_STARTED=$$(date +%s.%N); \
 	  $(STAGE) setup bash scripts/setup.sh system && \
-	  $(MAKE) --no-print-directory -j3 IN_TEST=1 lint unit hooks-check web e2e; \
+	  $(MAKE) --no-print-directory -j3 IN_TEST=1 fmt-check clippy doc app-deps unit hooks-check web e2e; \
 	  rc=$$?; $(STAGE) --summary; exit $$rc
 
 # Inside `make test`, the native stages take turns (they share one build folder) in the order
@@ -73,13 +73,14 @@ app-deps: | doc
 test-build: | app-deps
 unit-run: | setup-python
 unit-core: | test-build
-doc-tests: | unit-core
-app-e2e: | unit-run unit-core doc-tests
-web: | setup-tools clippy-wasm
+e2e-build: | unit-core
+doc-tests: | e2e-build
+app-e2e: | unit-run unit-core doc-tests e2e-build
+web: | setup-tools
 e2e: | setup-tools
 else
 # Alone, each installs what is missing first.
-fmt-check clippy clippy-wasm doc app-deps test-build unit-run unit-core doc-tests web e2e: | setup
+fmt-check clippy clippy-wasm doc app-deps test-build unit-run unit-core doc-tests e2e-build web e2e: | setup
 endif
 
 .PHONY: setup-tools setup-python
@@ -142,6 +143,8 @@ hooks-present: app-e2e
 # of the app write it to the same file.
 app-e2e: | hooks-absent
 	@$(STAGE) app-e2e $(CARGO) test $(WS) $(HOOKS) --no-run
+
+e2e-build:
 	@$(STAGE) e2e-build python3 scripts/tests.py build "$(E2E_TESTS)" -- -p tweevoud-e2e
 
 ## The browser edition's WebAssembly (release) run in Node through its Desk class: two parties
@@ -163,13 +166,19 @@ web-check: setup
 ## The browser edition, delivered two ways: $(TARGET_DIR)/web/site/ (a static folder for any web
 ## host) and $(TARGET_DIR)/web/tweevoud.html (one file that works opened from disk, offline).
 web:
-	@$(STAGE) web bash scripts/web.sh
+	@$(if $(filter 1,$(IN_TEST)),$(WASM_LINT)) $(STAGE) web bash scripts/web.sh
+
+# In `make test` the browser edition's build is linted as it compiles: clippy's driver is the
+# compiler of the workspace's crates (tweevoud, tweevoud-desk, tweevoud-web: the crates, features
+# and target of `make clippy-wasm`), warnings denied, the way `cargo clippy` runs it; so they
+# are not checked a second time. (A later `make web` compiles those three crates again.)
+WASM_LINT := RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
 ## there is no display). Screenshots go to target/e2e-shots/. The app is built with the
 ## e2e-hooks feature: the test stands in for file drops, some dialogs and the PDF viewer.
 ## The browser edition (make web) is driven the same way in headless Chromium (chromedriver).
-e2e: web hooks-present
+e2e: web hooks-present e2e-build
 	@$(STAGE) e2e python3 scripts/tests.py run "$(E2E_TESTS)" --jobs 1 -- --test-threads=1
 
 ## The Debian package of the desktop app (release build, binary, desktop entry, icons):
