@@ -52,6 +52,25 @@ pub async fn input(d: &WebDriver, field: &str) -> WebDriverResult<WebElement> {
     .await
 }
 
+/// Types the customer's values into the document's blanks (Marie Dubois of Acme NV, at
+/// `address`, enterprise number `number`), each left with Tab and then shown filled, until no
+/// blank of the customer's is missing.
+pub async fn fill_customer(d: &WebDriver, address: &str, number: &str) -> WebDriverResult<()> {
+    for (field, value) in [
+        ("customer_name", "Acme NV"),
+        ("customer_address", address),
+        ("customer_enterprise_number", number),
+        ("customer_signatory_name", "Marie Dubois"),
+        ("customer_signatory_function", "Zaakvoerder"),
+    ] {
+        let input = input(d, field).await?;
+        input.send_keys(value).await?;
+        input.send_keys(Key::Tab).await?;
+        attr_is(d, &blank(field), "data-state", "filled").await?;
+    }
+    attr_is(d, "[data-testid='missing-customer']", "data-count", "0").await
+}
+
 pub async fn input_value(d: &WebDriver, field: &str) -> WebDriverResult<String> {
     Ok(input(d, field)
         .await?

@@ -385,19 +385,7 @@ async fn countersign(
     notice_is_clear(d, "marked verified").await?;
     b.shot("review").await;
     click(d, "[data-testid='review-continue']").await?;
-    for (field, value) in [
-        ("customer_name", "Acme NV"),
-        ("customer_address", "Kerkstraat 1"),
-        ("customer_enterprise_number", NUMBER),
-        ("customer_signatory_name", "Marie Dubois"),
-        ("customer_signatory_function", "Zaakvoerder"),
-    ] {
-        let input = input(d, field).await?;
-        input.send_keys(value).await?;
-        input.send_keys(Key::Tab).await?;
-        attr_is(d, &blank(field), "data-state", "filled").await?;
-    }
-    attr_is(d, "[data-testid='missing-customer']", "data-count", "0").await?;
+    fill_customer(d, "Kerkstraat 1", NUMBER).await?;
     // The enterprise number in the one form both parties' are written in.
     let number = input(d, "customer_enterprise_number")
         .await?
