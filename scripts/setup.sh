@@ -41,6 +41,7 @@ if want system; then
     libjavascriptcoregtk-4.1-dev libayatana-appindicator3-dev
     xvfb xauth webkit2gtk-driver xdotool x11-apps imagemagick
     poppler-utils qpdf openssl
+    time
     python3 python3-venv python3-pip
     fonts-dejavu-core dbus-x11 at-spi2-core
     librsvg2-bin

@@ -31,9 +31,15 @@ times="$(mktemp)"
 trap 'rm -f "$times"' EXIT
 start=$(date +%s.%N)
 echo "==> $name: $*"
-# GNU time reports the CPU time of the command and of every process it waited for.
-/usr/bin/time -f '%U %S' -o "$times" "$@" 2>&1 | sed -u "s/^/[$name] /"
-rc=${PIPESTATUS[0]}
+# GNU time reports the CPU time of the command and of every process it waited for. The first
+# stage of a new machine (the setup, which installs it) may run without it: then no CPU time.
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f '%U %S' -o "$times" "$@" 2>&1 | sed -u "s/^/[$name] /"
+  rc=${PIPESTATUS[0]}
+else
+  "$@" 2>&1 | sed -u "s/^/[$name] /"
+  rc=${PIPESTATUS[0]}
+fi
 end=$(date +%s.%N)
 cpu=$(awk '{ print $1 + $2 }' "$times" 2>/dev/null | tail -1)
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
