@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e e2e-build web web-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc doc-core app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e e2e-build web web-check e2e bundle clean harden
 
 all: build
 
@@ -54,33 +54,33 @@ export CARGO_INCREMENTAL := 0
 endif
 
 ## Every check and test, the end-to-end test of the real app included: the system packages
-## first, then two lanes side by side (the native builds and tests; the tools, pyHanko and the
-## WebAssembly), then the end-to-end test. Prints how long each stage took.
+## first, then two lanes side by side (the native builds, which are also the lint, and the
+## tests, the end-to-end test among them; the tools, pyHanko and the WebAssembly). Prints how
+## long each stage took.
 test:
 	@rm -f "$(STAGES)"; export TEST_STARTED=$$(date +%s.%N); \
 	  $(STAGE) setup bash scripts/setup.sh system && \
-	  $(MAKE) --no-print-directory -j3 IN_TEST=1 fmt-check clippy doc app-deps unit hooks-check web e2e; \
+	  $(MAKE) --no-print-directory -j4 IN_TEST=1 fmt-check doc-core app-deps unit hooks-check web e2e; \
 	  rc=$$?; $(STAGE) --summary; exit $$rc
 
 # Inside `make test`, the native stages take turns (they share one build folder) in the order
-# that builds least: the checks, the test build, the tests (while the core without the file
-# system builds), the app with the hooks, the end-to-end test. The setup's tools and pyHanko
-# come before what needs them, beside the native stages.
+# that lets the tests start soonest: the test build (which is also the lint: see LINTED), the app
+# with the hooks and the end-to-end test's build, so that the end-to-end test runs while the
+# other tests do; then the documentation, the core without the file system and the doc tests.
+# The setup's tools and pyHanko come before what needs them, beside the native stages.
 ifeq ($(IN_TEST),1)
-clippy: | fmt-check
-doc: | clippy
-app-deps: | doc
-test-build: | app-deps
+test-build: | fmt-check
+app-deps: | test-build
+e2e-build: | app-e2e
+doc-core: | e2e-build
+unit-core: | doc-core
+doc-tests: | unit-core
 unit-run: | setup-python
-unit-core: | test-build
-e2e-build: | unit-core
-doc-tests: | e2e-build
-app-e2e: | unit-run unit-core doc-tests e2e-build
 web: | setup-tools
 e2e: | setup-tools
 else
 # Alone, each installs what is missing first.
-fmt-check clippy clippy-wasm doc app-deps test-build unit-run unit-core doc-tests e2e-build web e2e: | setup
+fmt-check clippy clippy-wasm doc doc-core app-deps test-build unit-run unit-core doc-tests e2e-build web e2e: | setup
 endif
 
 .PHONY: setup-tools setup-python
@@ -105,6 +105,13 @@ clippy-wasm:
 doc:
 	@RUSTDOCFLAGS="-D warnings" $(STAGE) doc $(CARGO) doc --workspace --no-deps --quiet
 
+## The documentation of the core, the desk and the browser edition's crate (with the features
+## the app builds them with): what `make test` documents. The whole workspace's (`make doc`)
+## checks every dependency of the app (Tauri, GTK) once more in a mode of its own, for the few
+## public items of the app's crate.
+doc-core:
+	@RUSTDOCFLAGS="-D warnings" $(LINT) $(STAGE) doc $(CARGO) doc -p tweevoud -p tweevoud-p11 -p tweevoud-desk -p tweevoud-web --features tweevoud-desk/fs --no-deps --quiet
+
 ## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow).
 app-deps:
 	@CARGO="$(CARGO)" $(STAGE) app-deps bash scripts/app-deps.sh
@@ -112,7 +119,7 @@ app-deps:
 ## The test binaries of the core, the CLI, the desk, the browser edition and the app crate
 ## (everything but the end-to-end test), built once and listed for scripts/tests.py.
 test-build:
-	@$(STAGE) test-build python3 scripts/tests.py build "$(UNIT_TESTS)" -- $(WS)
+	@$(LINT) $(STAGE) test-build python3 scripts/tests.py build "$(UNIT_TESTS)" -- $(WS) --all-targets
 
 ## The core, the CLI, the desk, the browser edition and the app crate's tests (everything but
 ## the end-to-end test), their binaries side by side; then the doc tests, and the core's own
@@ -123,10 +130,10 @@ unit-run: test-build
 	@$(STAGE) unit python3 scripts/tests.py run "$(UNIT_TESTS)"
 
 doc-tests:
-	@$(STAGE) doc-tests $(CARGO) test $(WS) --doc
+	@$(LINT) $(STAGE) doc-tests $(CARGO) test $(WS) --doc
 
 unit-core:
-	@$(STAGE) unit-core $(CARGO) test -p tweevoud --lib --no-default-features
+	@$(LINT) $(STAGE) unit-core $(CARGO) test -p tweevoud --lib --no-default-features
 
 ## The test hooks are not in the app people run: built without the e2e-hooks feature (the
 ## test build), the binary holds none of their names; built with it, it holds them all (so the
@@ -142,10 +149,10 @@ hooks-present: app-e2e
 # The app with the hooks, and the end-to-end test's binaries. After hooks-absent: both builds
 # of the app write it to the same file.
 app-e2e: | hooks-absent
-	@$(STAGE) app-e2e $(CARGO) test $(WS) $(HOOKS) --no-run
+	@$(LINT) $(STAGE) app-e2e $(CARGO) test $(WS) $(HOOKS) --all-targets --no-run
 
 e2e-build:
-	@$(STAGE) e2e-build python3 scripts/tests.py build "$(E2E_TESTS)" -- -p tweevoud-e2e
+	@$(LINT) $(STAGE) e2e-build python3 scripts/tests.py build "$(E2E_TESTS)" -- -p tweevoud-e2e --all-targets
 
 ## The browser edition's WebAssembly (release) run in Node through its Desk class: two parties
 ## sign and countersign, and its exemplar PDFs must be the native CLI's of the same agreement
@@ -166,13 +173,17 @@ web-check: setup
 ## The browser edition, delivered two ways: $(TARGET_DIR)/web/site/ (a static folder for any web
 ## host) and $(TARGET_DIR)/web/tweevoud.html (one file that works opened from disk, offline).
 web:
-	@$(if $(filter 1,$(IN_TEST)),$(WASM_LINT)) $(STAGE) web bash scripts/web.sh
+	@$(LINT) $(STAGE) web bash scripts/web.sh
 
-# In `make test` the browser edition's build is linted as it compiles: clippy's driver is the
-# compiler of the workspace's crates (tweevoud, tweevoud-desk, tweevoud-web: the crates, features
-# and target of `make clippy-wasm`), warnings denied, the way `cargo clippy` runs it; so they
-# are not checked a second time. (A later `make web` compiles those three crates again.)
-WASM_LINT := RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+# In `make test` every workspace crate is compiled by clippy's driver, warnings denied, the way
+# `cargo clippy --all-targets -- -D warnings` runs it (the builds take every target: tests,
+# benches), and the driver compiles them for real: the test builds and the browser edition's
+# build are the lint, and the dependencies are not checked a second time in a mode of their own.
+# (Built this way, the workspace's crates are compiled again by a later build without it, such
+# as `make run`; the dependencies are not.) `make lint` runs `cargo clippy` itself, and the
+# clippy of the bench's bare Tauri app, which `make test` does not build.
+LINTED := RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+LINT := $(if $(filter 1,$(IN_TEST)),$(LINTED))
 
 ## The real app in a real window, driven by tauri-driver + WebKitWebDriver (own Xvfb when
 ## there is no display). Screenshots go to target/e2e-shots/. The app is built with the

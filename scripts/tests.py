@@ -45,6 +45,10 @@ def build(list_path, cargo_args):
         if not msg.get("profile", {}).get("test"):
             continue
         target = msg["target"]
+        # Benches are built to be linted (`--all-targets`, as `cargo clippy` checks them);
+        # `make bench` runs them.
+        if "bench" in target["kind"]:
+            continue
         binaries.append({
             "path": msg["executable"],
             "package": package_name(msg["package_id"]),

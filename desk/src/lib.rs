@@ -11,7 +11,7 @@
 //! to this place, what its archive holds, whether a time-stamping authority can be asked.
 //!
 //! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`], and reaches
-//! the Belgian eID in a card reader ([`eid`]).
+//! the Belgian eID in a card reader (the module `eid`).
 
 #![forbid(unsafe_code)]
 
