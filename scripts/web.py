@@ -112,35 +112,130 @@ export function wasmSource() {{
 """
 
 
-def printpdf_dir():
-    """Where the printpdf that Cargo.lock names has its source (cargo metadata)."""
-    meta = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--offline",
-         "--filter-platform", "wasm32-unknown-unknown"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )
-    for package in json.loads(meta.stdout)["packages"]:
-        if package["name"] == "printpdf":
-            return Path(package["manifest_path"]).parent
-    sys.exit("web.py: printpdf is not among the dependencies")
+_PACKAGES = {}
+
+
+def crate_dirs(name):
+    """Where the versions of the crate `name` that Cargo.lock names have their source (cargo
+    metadata)."""
+    if not _PACKAGES:
+        meta = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--offline",
+             "--filter-platform", "wasm32-unknown-unknown"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )
+        for package in json.loads(meta.stdout)["packages"]:
+            _PACKAGES.setdefault(package["name"], []).append(Path(package["manifest_path"]).parent)
+    return _PACKAGES.get(name, [])
+
+
+def crate_dir(name):
+    """Where the one version of the crate `name` that Cargo.lock names has its source."""
+    dirs = crate_dirs(name)
+    if len(dirs) != 1:
+        sys.exit(f"web.py: {name} is not among the dependencies exactly once")
+    return dirs[0]
+
+
+def rust_arrays(source, first_line=1):
+    """The `static NAME: [T; N] = [...];` arrays of integers in a Rust source, from its line
+    `first_line` on, as (name, bytes laid out as in WebAssembly's memory: little-endian)."""
+    width = {"u8": 1, "[u8; 2]": 1, "u16": 2, "u32": 4}
+    start = sum(len(line) for line in source.splitlines(keepends=True)[:first_line - 1])
+    head = re.compile(r"static (\w+): \[(u8|u16|u32|\[u8; 2\]); \d+\] =\s*\[")
+    for m in head.finditer(source, start):
+        end = source.index("];", m.end())
+        numbers = [int(n, 0) for n in re.findall(r"0x[0-9a-fA-F]+|\d+", source[m.end():end])]
+        size = width[m.group(2)]
+        yield m.group(1), b"".join(n.to_bytes(size, "little") for n in numbers)
+
+
+def sfnt_tables(font):
+    """The tables of a TrueType font: tag to bytes."""
+    count = int.from_bytes(font[4:6], "big")
+    tables = {}
+    for i in range(count):
+        record = font[12 + 16 * i:28 + 16 * i]
+        offset, length = int.from_bytes(record[8:12], "big"), int.from_bytes(record[12:16], "big")
+        tables[record[:4]] = font[offset:offset + length]
+    return tables
+
+
+def the_fonts_read_no_legacy_encoding():
+    """The only fonts the page parses are the two DejaVu Sans faces (src/pdf/layout.rs,
+    `Fonts`): TrueType, not WOFF2 (so the brotli decoder never runs), and with no Big5 cmap
+    subtable (platform 3, encoding 4: the only font data allsorts decodes with a CJK encoding;
+    names it decodes as UTF-16BE or Mac Roman)."""
+    ttf = crate_dir("dejavu") / "assets" / "dejavu-fonts-ttf-2.37" / "ttf"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        font = (ttf / name).read_bytes()
+        if font[:4] != b"\x00\x01\x00\x00":
+            sys.exit(f"web.py: {name} is not a TrueType font")
+        cmap = sfnt_tables(font)[b"cmap"]
+        for i in range(int.from_bytes(cmap[2:4], "big")):
+            if cmap[4 + 8 * i:8 + 8 * i] == b"\x00\x03\x00\x04":
+                sys.exit(f"web.py: {name} has a Big5 cmap subtable")
+
+
+def unread_data():
+    """Data in the WebAssembly that its code never reads, and why, as (what, bytes, whether
+    it must be there).
+
+    - printpdf's writer (`to_lopdf_doc`) holds the CMYK colour profile Coated FOGRA39 (654 kB,
+      src/res/CoatedFOGRA39.icc) and its licence, embedded only in a document whose
+      conformance asks for a colour profile (PDF/X and PDF/A). Every document Tweevoud makes
+      has printpdf's default conformance, `Custom` without a colour profile (src/pdf/write.rs
+      sets no other; the page reaches no other printpdf entry: scripts/wasm-ld.sh), so that
+      code never runs.
+    - brotli-decompressor's dictionary (122 kB), read only when a brotli stream is decoded:
+      allsorts decodes one only in a WOFF2 font.
+    - encoding_rs's tables of the legacy Chinese, Japanese and Korean encodings (Big5, EUC-JP,
+      ISO-2022-JP, Shift_JIS, EUC-KR, GBK, gb18030: 114 kB), read only when text in one of
+      them is decoded: allsorts decodes font names as UTF-16BE or Mac Roman and a cmap as Big5
+      only in a Big5 subtable; lopdf decodes UTF-16BE. An `Encoding` is chosen at run time,
+      so the linker keeps every decoder and what it reads.
+
+    The only fonts parsed are the two DejaVu faces, neither WOFF2 nor with a Big5 cmap
+    (`the_fonts_read_no_legacy_encoding`). An exemplar made otherwise would not be the
+    desktop's, byte for byte: the e2e test compares them (tests/e2e/tests/web.rs)."""
+    the_fonts_read_no_legacy_encoding()
+    res = crate_dir("printpdf") / "src" / "res"
+    yield "printpdf's colour profile", (res / "CoatedFOGRA39.icc").read_bytes(), True
+    yield "its licence", (res / "CoatedFOGRA39.icc.LICENSE.txt").read_bytes(), True
+    # Every version holds the same dictionary, the one brotli's format defines (RFC 7932).
+    dictionaries = {
+        data
+        for crate in crate_dirs("brotli-decompressor")
+        for name, data in rust_arrays(
+            (crate / "src" / "dictionary" / "mod.rs").read_text(encoding="utf-8"))
+        if name == "kBrotliDictionary"
+    }
+    if len(dictionaries) != 1:
+        sys.exit("web.py: brotli-decompressor's dictionary is not found once")
+    yield "the brotli dictionary", dictionaries.pop(), True
+    data_rs = crate_dir("encoding_rs") / "src" / "data.rs"
+    source = data_rs.read_text(encoding="utf-8")
+    # The single-byte encodings' data (Mac Roman among them) comes first, the CJK tables after.
+    cjk = source[:source.index("static BIG5_ASTRALNESS")].count("\n") + 1
+    for name, data in rust_arrays(source, cjk):
+        # The short tables are left: too short to be sure that where they match is them.
+        if len(data) >= 256:
+            yield f"encoding_rs's {name}", data, False
 
 
 def without_unread_data(wasm):
-    """The WebAssembly with data its code never reads cleared to zeros, which compress to
-    nothing.
-
-    printpdf's writer (`to_lopdf_doc`) holds the CMYK colour profile Coated FOGRA39 (654 kB,
-    src/res/CoatedFOGRA39.icc), embedded only in a document whose conformance asks for a colour
-    profile (PDF/X and PDF/A). Every document Tweevoud makes has printpdf's default conformance,
-    `Custom` without a colour profile (src/pdf/write.rs sets no other; the page reaches no other
-    printpdf entry: scripts/wasm-ld.sh), so that code never runs and the profile is never read,
-    but the linker cannot know it and keeps the bytes. An exemplar made with the profile would
-    not be the desktop's, byte for byte: the e2e test compares them (tests/e2e/tests/web.rs)."""
-    profile = (printpdf_dir() / "src" / "res" / "CoatedFOGRA39.icc").read_bytes()
-    at = wasm.find(profile)
-    if at < 0 or wasm.find(profile, at + 1) >= 0:
-        sys.exit("web.py: printpdf's colour profile is not in the WebAssembly exactly once")
-    return wasm[:at] + bytes(len(profile)) + wasm[at + len(profile):]
+    """The WebAssembly with the data its code never reads (`unread_data`) cleared to zeros,
+    which compress to nothing. The build fails if data that must be there is not there exactly
+    once; a table the linker left out is passed over, as is one found more than once."""
+    for what, data, required in unread_data():
+        at = wasm.find(data)
+        once = at >= 0 and wasm.find(data, at + 1) < 0
+        if not once:
+            if required:
+                sys.exit(f"web.py: {what} is not in the WebAssembly exactly once")
+            continue
+        wasm = wasm[:at] + bytes(len(data)) + wasm[at + len(data):]
+    return wasm
 
 
 def wasm_block(wasm):
