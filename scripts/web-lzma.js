@@ -26,45 +26,56 @@ export function lzmaDecoder(input, size, lc, lp, pb) {
     return input[inPos++];
   };
   if (next() !== 0) throw new Error("lzma: bad range coder start");
-  let range = 0xffffffff;
-  let code = 0;
-  for (let i = 0; i < 4; i++) code = ((code << 8) | next()) >>> 0;
+  // The range coder's range and code, in a Float64Array: they reach 2^32, past the engine's
+  // small integers, and a variable that the closures share would hold each new value boxed
+  // (a quarter slower).
+  const rc = new Float64Array(2);
+  rc[0] = 0xffffffff;
+  for (let i = 0; i < 4; i++) rc[1] = rc[1] * 256 + next();
 
   const bit = (probs, i) => {
     const p = probs[i];
-    const bound = (range >>> 11) * p;
+    let range = rc[0];
+    let code = rc[1];
+    const bound = Math.floor(range / 2048) * p;
     let b;
     if (code < bound) {
       range = bound;
       probs[i] = p + ((2048 - p) >>> 5);
       b = 0;
     } else {
-      range = (range - bound) >>> 0;
-      code = (code - bound) >>> 0;
+      range -= bound;
+      code -= bound;
       probs[i] = p - (p >>> 5);
       b = 1;
     }
     if (range < 0x1000000) {
-      range = (range * 256) >>> 0;
-      code = ((code << 8) | next()) >>> 0;
+      range *= 256;
+      code = code * 256 + next();
     }
+    rc[0] = range;
+    rc[1] = code;
     return b;
   };
   const direct = (count) => {
     let res = 0;
+    let range = rc[0];
+    let code = rc[1];
     for (let i = 0; i < count; i++) {
-      range >>>= 1;
+      range = Math.floor(range / 2);
       let b = 0;
       if (code >= range) {
-        code = (code - range) >>> 0;
+        code -= range;
         b = 1;
       }
-      res = ((res << 1) | b) >>> 0;
+      res = res * 2 + b;
       if (range < 0x1000000) {
-        range = (range * 256) >>> 0;
-        code = ((code << 8) | next()) >>> 0;
+        range *= 256;
+        code = code * 256 + next();
       }
     }
+    rc[0] = range;
+    rc[1] = code;
     return res;
   };
   const tree = (probs, base, bits) => {

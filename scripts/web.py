@@ -242,7 +242,7 @@ def wasm_block(wasm):
     """The WebAssembly as the single file's data block: raw LZMA1 (the same bytes every build
     with the same liblzma) in base64, which the HTML parser passes over as text."""
     filters = [{
-        "id": lzma.FILTER_LZMA1, "preset": 9 | lzma.PRESET_EXTREME,
+        "id": lzma.FILTER_LZMA1, "preset": 9,
         "lc": LZMA_LC, "lp": LZMA_LP, "pb": LZMA_PB, "dict_size": LZMA_DICT,
     }]
     if len(wasm) > LZMA_DICT:
