@@ -259,7 +259,7 @@ function startingInOneLanguage() {
 
 async function start() {
   startingInOneLanguage();
-  // Compiled as it arrives: fetched in the static folder, inflated from the page in the
+  // Compiled as it arrives: fetched in the static folder, decoded from the page in the
   // single file (see scripts/web.py).
   await init({ module_or_path: wasmSource() });
   // From disk, what the shared storage holds under STORAGE (an earlier version's keys, or what
