@@ -130,7 +130,7 @@ unit-run: test-build
 	@$(STAGE) unit python3 scripts/tests.py run "$(UNIT_TESTS)"
 
 doc-tests:
-	@$(LINT) $(STAGE) doc-tests $(CARGO) test $(WS) --doc
+	@$(LINT) MAKEFLAGS= $(STAGE) doc-tests $(CARGO) test $(WS) --doc
 
 unit-core:
 	@$(LINT) $(STAGE) unit-core $(CARGO) test -p tweevoud --lib --no-default-features
