@@ -31,10 +31,16 @@ const ROOTS: [(&str, &[u8]); 5] = [
 impl Anchors {
     /// The Belgian eID's roots: Belgium Root CA2, CA3, CA4 (both its certificates: until 2028
     /// and, re-issued with the same key, until 2032) and CA6. What a release build trusts.
+    /// Read once per process: every exemplar verified needs them.
     pub fn belgian() -> Anchors {
-        let ders: Vec<&[u8]> = ROOTS.iter().map(|(_, der)| *der).collect();
-        // The shipped roots are read by a test; none can fail here.
-        Anchors::from_der(&ders).unwrap_or_default()
+        static BELGIAN: std::sync::OnceLock<Anchors> = std::sync::OnceLock::new();
+        BELGIAN
+            .get_or_init(|| {
+                let ders: Vec<&[u8]> = ROOTS.iter().map(|(_, der)| *der).collect();
+                // The shipped roots are read by a test; none can fail here.
+                Anchors::from_der(&ders).unwrap_or_default()
+            })
+            .clone()
     }
 }
 

@@ -30,6 +30,7 @@ use crate::party::Party;
 use crate::seal::qualified::QualifiedSealError;
 use crate::seal::{Identity, SealKey};
 use crate::signature::Signer;
+use crate::timestamp::TokenProblem;
 use crate::verify::{verify, Reason, Status, Verification};
 
 pub use foreign::OtherSignature;
@@ -817,16 +818,23 @@ pub fn check_exemplar(bytes: &[u8]) -> Result<CheckedExemplar, PdfError> {
         .map_err(|e| PdfError::EmbeddedAgreement(Box::new(e)))?;
     let exemplar = embedded.exemplar.as_deref().and_then(Exemplar::from_id);
     let renderer = embedded.renderer.as_deref().and_then(Renderer::from_id);
-    // The agreement's verification and the PDF's own check (re-rendering it, its seals and
-    // their timestamps) are independent: side by side where there are cores.
-    let (checked, verification) = crate::parallel::join(
+    // The agreement's verification and the PDF's own check are independent: side by side
+    // where there are cores. The re-rendering takes longest; beside it go the agreement's
+    // verification and the first seal's cryptography, checked where the PDF's own
+    // `/ByteRange` places it (used only if the rendering puts it in the same place).
+    let sealing = renderer.is_some_and(Renderer::seals) && exemplar.is_some();
+    let (expected, (verification, ahead)) = crate::parallel::join(
         || match (exemplar, renderer) {
-            (Some(e), Some(renderer)) => check_rendering(bytes, &agreement, e, renderer).map(Some),
+            (Some(e), Some(renderer)) => render_with(&agreement, e, renderer).map(Some),
             _ => Ok(None),
         },
-        || verify(&agreement),
+        || {
+            let ahead = sealing.then(|| check_ahead(bytes, &agreement)).flatten();
+            (verify(&agreement), ahead)
+        },
     );
-    let checked = checked?;
+    let checked =
+        expected?.map(|expected| check_rendering(bytes, &agreement, expected, ahead.as_ref()));
     let mut problems = Vec::new();
     let mut rendered = Rendered::default();
     match (exemplar, renderer, checked) {
@@ -876,51 +884,83 @@ struct Rendered {
     problems: Vec<Reason>,
 }
 
-/// Renders `exemplar` of `agreement` again with `renderer` and compares it with `bytes`: byte
+/// The rules a sealed exemplar's seals are checked by, for `agreement`, given to `f`.
+fn with_seal_rules<R>(agreement: &Agreement, f: impl FnOnce(&sealed::SealRules<'_>) -> R) -> R {
+    let anchors = crate::eid::process_anchors();
+    f(&sealed::SealRules {
+        identity_of: &|key| identity_of(agreement, key),
+        eid: eid_seal::EidRules {
+            anchors: &anchors,
+            at: seal_time(agreement),
+            signer_of: &|holder| bound_signer(agreement, &anchors, holder),
+        },
+    })
+}
+
+/// The time the agreement's last signature states: what a seal's timestamp is set against.
+fn stated_time(agreement: &Agreement) -> String {
+    agreement
+        .signatures()
+        .last()
+        .map(|s| s.statement.time.clone())
+        .unwrap_or_default()
+}
+
+/// What a seal's signature timestamp attests: the check of its token over its signature
+/// value.
+fn seal_stamp(seal: &FoundSeal) -> Option<Result<crate::timestamp::Attested, TokenProblem>> {
+    let token = seal.token.as_ref()?;
+    Some(crate::timestamp::check_token(token, &seal.signature, &[]))
+}
+
+/// The first seal of a sealed exemplar and its signature timestamp, checked where the PDF's
+/// own `/ByteRange` places the seal, before (or while) the PDF is rendered again.
+struct Ahead {
+    seal: sealed::Ahead,
+    stamp: Option<Result<crate::timestamp::Attested, TokenProblem>>,
+}
+
+fn check_ahead(bytes: &[u8], agreement: &Agreement) -> Option<Ahead> {
+    let seal = with_seal_rules(agreement, |rules| sealed::check_ahead(bytes, rules))?;
+    let stamp = seal.found().and_then(seal_stamp);
+    Some(Ahead { seal, stamp })
+}
+
+/// Compares `bytes` with `expected`, exemplar `exemplar` of `agreement` rendered again: byte
 /// for byte, or, for a renderer that seals, outside the seals, then the seals and their
-/// signature timestamps.
+/// signature timestamps. `ahead` is the first seal as checked beside the rendering, if it was.
 fn check_rendering(
     bytes: &[u8],
     agreement: &Agreement,
-    exemplar: Exemplar,
-    renderer: Renderer,
-) -> Result<Rendered, PdfError> {
-    let expected = render_with(agreement, exemplar, renderer)?;
+    expected: write::Written,
+    ahead: Option<&Ahead>,
+) -> Rendered {
     let mut rendered = Rendered::default();
     let Some(slots) = &expected.slots else {
         rendered.visible_document_matches = expected.bytes == bytes;
         if !rendered.visible_document_matches {
             rendered.problems.push(Reason::VisibleDiffers);
         }
-        return Ok(rendered);
+        return rendered;
     };
-    let anchors = crate::eid::process_anchors();
-    let found = sealed::check(
-        bytes,
-        &expected.bytes,
-        slots,
-        &sealed::SealRules {
-            identity_of: &|key| identity_of(agreement, key),
-            eid: eid_seal::EidRules {
-                anchors: &anchors,
-                at: seal_time(agreement),
-                signer_of: &|holder| bound_signer(agreement, &anchors, holder),
-            },
-        },
-    );
+    let found = with_seal_rules(agreement, |rules| {
+        sealed::check(bytes, &expected.bytes, slots, rules, ahead.map(|a| &a.seal))
+    });
     rendered.visible_document_matches = found.layout_matches;
     rendered.seals = found.seals;
     rendered.other_signatures = found.others;
     rendered.problems = found.problems;
-    // A seal's signature timestamp must hold over its signature value.
-    let stated = agreement
-        .signatures()
-        .last()
-        .map(|s| s.statement.time.clone())
-        .unwrap_or_default();
+    // A seal's signature timestamp must hold over its signature value (checked already for
+    // the very seal checked ahead).
+    let stated = stated_time(agreement);
     for seal in &mut rendered.seals {
-        let Some(token) = &seal.token else { continue };
-        match crate::timestamp::check_token(token, &seal.signature, &[]) {
+        let early = ahead
+            .filter(|a| a.seal.found().is_some_and(|s| s == seal))
+            .map(|a| a.stamp.clone());
+        let Some(stamp) = early.unwrap_or_else(|| seal_stamp(seal)) else {
+            continue;
+        };
+        match stamp {
             Ok(attested) => {
                 seal.timestamp = Some(crate::verify::Stamped::of(&attested, &stated));
             }
@@ -930,7 +970,7 @@ fn check_rendering(
             }),
         }
     }
-    Ok(rendered)
+    rendered
 }
 
 /// Verifies an exemplar PDF ([`check_exemplar`]), with the check of the PDF folded into the
@@ -1053,6 +1093,37 @@ mod tests {
             1,
             "only the first seal is reported"
         );
+    }
+
+    /// The first seal is checked beside the re-rendering, where the PDF's own `/ByteRange`
+    /// places it: for an exemplar as written, that is where the rendering puts it, so the
+    /// early check is the one used; a `/ByteRange` that names no place a seal can be in is
+    /// not followed.
+    #[test]
+    fn the_first_seal_is_checked_ahead_where_the_rendering_puts_it() {
+        let customer = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+        let agreement = dpa();
+        let sealer = Sealer::new(&agreement, &customer, None).unwrap();
+        let one = exemplars(&agreement, &sealer).unwrap().remove(0).bytes;
+        let written = render_with(
+            &agreement,
+            Exemplar::Copy(Party::Provider),
+            Renderer::CURRENT,
+        )
+        .unwrap();
+        let ahead = check_ahead(&one, &agreement).expect("the seal's place is read");
+        assert_eq!(
+            ahead.seal.place(),
+            (written.bytes.len(), written.slots.unwrap().contents())
+        );
+        assert!(ahead.seal.found().is_some(), "the seal holds");
+        assert!(ahead.stamp.is_none(), "it carries no timestamp");
+        let at = one.windows(11).position(|w| w == b"/ByteRange[").unwrap() + 11;
+        for wrong in [&b"1"[..], b"x", b" "] {
+            let mut changed = one.clone();
+            changed[at..at + wrong.len()].copy_from_slice(wrong);
+            assert!(check_ahead(&changed, &agreement).is_none());
+        }
     }
 
     #[test]

@@ -234,6 +234,72 @@ fn check_seal(
     })
 }
 
+/// The first seal of a PDF checked before the PDF is rendered again, where the PDF's own
+/// `/ByteRange` places it: [`check`] takes its result only if the rendering puts the seal in
+/// that very place in a first revision of that very length (checking a seal is a function of
+/// those bytes and that place alone), so that its cryptography can run beside the rendering.
+pub(crate) struct Ahead {
+    base_len: usize,
+    contents: (usize, usize),
+    seal: Result<FoundSeal, Reason>,
+}
+
+impl Ahead {
+    /// The seal, if it holds.
+    pub(crate) fn found(&self) -> Option<&FoundSeal> {
+        self.seal.as_ref().ok()
+    }
+
+    /// Where it was checked: the length of the first revision, and the seal's `/Contents`.
+    #[cfg(test)]
+    pub(crate) fn place(&self) -> (usize, (usize, usize)) {
+        (self.base_len, self.contents)
+    }
+}
+
+/// Checks the first seal where the first `/ByteRange` in `bytes` places it; `None` when that
+/// is not a place a seal of ours can be: `[0 a b c]` with `<` at `a`, `>` at `b - 1`, the
+/// seal's space between them, and the revision's `b + c` bytes within the PDF.
+pub(crate) fn check_ahead(bytes: &[u8], rules: &SealRules<'_>) -> Option<Ahead> {
+    const KEY: &[u8] = b"/ByteRange";
+    let at = bytes.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let rest = bytes[at..].strip_prefix(b"[")?;
+    // Four numbers of at most ten digits, one space between them: `[0 a b c]`.
+    let mut numbers = [0usize; 4];
+    let mut i = 0;
+    for (k, n) in numbers.iter_mut().enumerate() {
+        if k > 0 {
+            i += usize::from(rest.get(i) == Some(&b' '));
+        }
+        let digits = rest[i.min(rest.len())..]
+            .iter()
+            .take(11)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 || digits > 10 {
+            return None;
+        }
+        *n = std::str::from_utf8(&rest[i..i + digits])
+            .ok()?
+            .parse()
+            .ok()?;
+        i += digits;
+    }
+    let [zero, lt, after, tail] = numbers;
+    let gt = after.checked_sub(1)?;
+    let base_len = after.checked_add(tail)?;
+    let fits = zero == 0
+        && gt.checked_sub(lt) == Some(SEAL_SPACE * 2 + 1)
+        && base_len <= bytes.len()
+        && bytes[lt] == b'<'
+        && bytes[gt] == b'>';
+    fits.then(|| Ahead {
+        base_len,
+        contents: (lt, gt),
+        seal: check_seal(&bytes[..base_len], (lt, gt), 1, rules),
+    })
+}
+
 /// Whether `bytes` equals `expected` outside the seal at `contents`.
 fn same_outside(bytes: &[u8], expected: &[u8], contents: (usize, usize)) -> bool {
     bytes.len() == expected.len()
@@ -264,6 +330,7 @@ pub(crate) fn check(
     expected: &[u8],
     slots: &Slots,
     rules: &SealRules<'_>,
+    ahead: Option<&Ahead>,
 ) -> SealCheck {
     let mut result = SealCheck {
         layout_matches: false,
@@ -277,7 +344,12 @@ pub(crate) fn check(
         return result;
     }
     let base = &bytes[..base_len];
-    match check_seal(base, slots.contents(), 1, rules) {
+    // The first seal as checked ahead, if it was checked where it is.
+    let first = match ahead {
+        Some(a) if a.base_len == base_len && a.contents == slots.contents() => a.seal.clone(),
+        _ => check_seal(base, slots.contents(), 1, rules),
+    };
+    match first {
         Ok(seal) => result.seals.push(seal),
         Err(reason) => result.problems.push(reason),
     }

@@ -135,8 +135,18 @@ fn text_ops(y: f32, spacing: f32, chunks: &[Chunk], state: &mut State, ops: &mut
     ops.push(Op::EndTextSection);
 }
 
-fn page_ops(page: &Page) -> Vec<Op> {
+/// The value of the marker operation (`7654.321 M`, a miter limit the pages never set) that
+/// stands for a run of fills in a page's operations until [`put_fills`] puts the run's text
+/// in its place.
+const FILLS: f32 = 7654.321;
+
+/// A page's operations for the PDF writer, and the text of each run of fills (a QR code's
+/// modules, thousands of rectangles) that a marker stands for: written here as lopdf writes
+/// the `re` and `f` operations printpdf makes of them, byte for byte, without building and
+/// dropping two operations and four objects for each.
+fn page_ops(page: &Page) -> (Vec<Op>, Vec<Vec<u8>>) {
     let mut ops = Vec::new();
+    let mut fills: Vec<Vec<u8>> = Vec::new();
     let mut state = State::default();
     let mut stroke_set = false;
     for item in &page.items {
@@ -147,17 +157,28 @@ fn page_ops(page: &Page) -> Vec<Op> {
             Item::Fill { x, y, w, h } => {
                 state.fill(Ink::Text, &mut ops);
                 // A hair taller, so that rows of modules show no seam between them.
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        mode: Some(PaintMode::Fill),
-                        ..Rect::from_xywh(
-                            Pt(round(*x)),
-                            Pt(round(PAGE_H - y - h - 0.02)),
-                            Pt(round(*w)),
-                            Pt(round(h + 0.04)),
-                        )
-                    },
-                });
+                let (x, y, w, h) = (
+                    round(*x),
+                    round(PAGE_H - y - h - 0.02),
+                    round(*w),
+                    round(h + 0.04),
+                );
+                // A run of fills (a QR code's) is written here as the PDF writer writes
+                // it, in one go, and stands in the page's operations as one marker.
+                let in_run =
+                    matches!(ops.last(), Some(Op::SetMiterLimit { limit }) if limit.0 == FILLS);
+                if !in_run || fills.is_empty() {
+                    ops.push(Op::SetMiterLimit { limit: Pt(FILLS) });
+                    fills.push(Vec::new());
+                }
+                let Some(run) = fills.last_mut() else {
+                    continue;
+                };
+                if !run.is_empty() {
+                    run.push(b'\n');
+                }
+                // As lopdf writes a real: `Display`; each operand followed by a space.
+                let _ = write!(run, "{x} {y} {w} {h} re\nf");
             }
             Item::Frame { x, y, w, h, dashed } => {
                 if !stroke_set {
@@ -223,7 +244,54 @@ fn page_ops(page: &Page) -> Vec<Op> {
             }
         }
     }
-    ops
+    (ops, fills)
+}
+
+/// Puts each run of fills in the place of the marker that stands for it in the content
+/// stream of its page, in order.
+fn put_fills(pdf: &mut lopdf::Document, fills: Vec<Vec<Vec<u8>>>) -> Result<(), PdfError> {
+    let marker = format!("{FILLS} M").into_bytes();
+    let lost = || PdfError::Malformed("a page's fills were not written".into());
+    let pages: Vec<lopdf::ObjectId> = pdf.get_pages().into_values().collect();
+    if pages.len() != fills.len() {
+        return Err(lost());
+    }
+    for (page, runs) in pages.into_iter().zip(fills) {
+        if runs.is_empty() {
+            continue;
+        }
+        let contents = pdf
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(Object::as_reference)
+            .map_err(|_| lost())?;
+        let stream = pdf
+            .get_object_mut(contents)
+            .and_then(Object::as_stream_mut)
+            .map_err(|_| lost())?;
+        let old = &stream.content;
+        let extra: usize = runs.iter().map(Vec::len).sum();
+        let mut new = Vec::with_capacity(old.len() + extra);
+        let mut from = 0;
+        for run in &runs {
+            let at = old[from..]
+                .windows(marker.len())
+                .position(|w| w == marker.as_slice())
+                .ok_or_else(lost)?;
+            new.extend_from_slice(&old[from..from + at]);
+            new.extend_from_slice(run);
+            from += at + marker.len();
+        }
+        if old[from..]
+            .windows(marker.len())
+            .any(|w| w == marker.as_slice())
+        {
+            return Err(lost());
+        }
+        new.extend_from_slice(&old[from..]);
+        stream.set_content(new);
+    }
+    Ok(())
 }
 
 /// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a byte-order mark otherwise.
@@ -297,9 +365,10 @@ pub(crate) fn write(
         FontId(BOLD_ID.to_string()),
         PdfFont::new(fonts.bold.clone()),
     );
-    doc.pages = pages
-        .iter()
-        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(p)))
+    let (ops, fills): (Vec<Vec<Op>>, Vec<Vec<Vec<u8>>>) = pages.iter().map(page_ops).unzip();
+    doc.pages = ops
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
         .collect();
     let opts = PdfSaveOptions {
         optimize: true,
@@ -310,6 +379,7 @@ pub(crate) fn write(
     let renderer = compressed.renderer;
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&opts, &mut warnings);
+    put_fills(&mut pdf, fills)?;
     pdf.version = "1.7".to_string();
 
     let json = agreement.to_json();
