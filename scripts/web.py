@@ -119,11 +119,16 @@ def crate_dirs(name):
     """Where the versions of the crate `name` that Cargo.lock names have their source (cargo
     metadata)."""
     if not _PACKAGES:
+        # Not --offline: on a new machine the crates of the workspace's other members (the
+        # end-to-end test's) may not be downloaded yet when the browser edition is built, and
+        # cargo metadata resolves the whole workspace. --locked: Cargo.lock is never changed.
         meta = subprocess.run(
-            ["cargo", "metadata", "--format-version", "1", "--offline",
+            ["cargo", "metadata", "--format-version", "1", "--locked",
              "--filter-platform", "wasm32-unknown-unknown"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            cwd=ROOT, capture_output=True, text=True,
         )
+        if meta.returncode != 0:
+            sys.exit(f"web.py: cargo metadata failed:\n{meta.stderr}")
         for package in json.loads(meta.stdout)["packages"]:
             _PACKAGES.setdefault(package["name"], []).append(Path(package["manifest_path"]).parent)
     return _PACKAGES.get(name, [])
