@@ -89,12 +89,17 @@ if want system; then
 fi
 
 if want tools; then
-  # Both are built in one folder, so the crates they share are compiled once.
+  # Both are built in one folder, so the crates they share are compiled once, and unoptimised
+  # without debug information (--debug, CARGO_PROFILE_DEV_DEBUG): built for release they cost
+  # twice the CPU (wasm-bindgen-cli about 320 s against 150 s on a new machine, in the lane of
+  # `make test` that builds the browser edition), for tools that run for seconds at most
+  # (wasm-bindgen makes the same glue and the same WebAssembly, byte for byte, in 4 s of CPU
+  # instead of 0.6 s).
   tools_build="$(cd "$(dirname "$0")/.." && pwd)/target/tools-build"
   # tauri-driver: the WebDriver bridge between the test and WebKitWebDriver.
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     say "installing tauri-driver"
-    cargo install tauri-driver --locked --target-dir "$tools_build"
+    CARGO_PROFILE_DEV_DEBUG=false cargo install --debug tauri-driver --locked --target-dir "$tools_build"
   else
     say "tauri-driver present"
   fi
@@ -106,7 +111,7 @@ if want tools; then
   wb="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$root/Cargo.lock")"
   if [ -n "$wb" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\b"; then
     say "installing wasm-bindgen-cli $wb"
-    cargo install wasm-bindgen-cli --version "$wb" --target-dir "$tools_build"
+    CARGO_PROFILE_DEV_DEBUG=false cargo install --debug wasm-bindgen-cli --version "$wb" --target-dir "$tools_build"
   else
     say "wasm-bindgen-cli present"
   fi
