@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # (both builds stay in cargo's cache, so switching costs a link at most).
 APP := $(TARGET_DIR)/debug/tweevoud-app
 
-.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc doc-core app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e e2e-build web web-check e2e bundle clean harden
+.PHONY: all setup build run test lint fmt-check clippy clippy-wasm doc doc-core app-deps unit unit-run unit-core doc-tests test-build hooks-check hooks-absent hooks-present app-e2e e2e-build web web-wasm web-check e2e bundle clean harden
 
 all: build
 
@@ -76,11 +76,11 @@ doc-core: | e2e-build
 unit-core: | doc-core
 doc-tests: | unit-core
 unit-run: | setup-python
-web: | setup-tools
+web: web-wasm | setup-tools
 e2e: | setup-tools
 else
 # Alone, each installs what is missing first.
-fmt-check clippy clippy-wasm doc doc-core app-deps test-build unit-run unit-core doc-tests e2e-build web e2e: | setup
+fmt-check clippy clippy-wasm doc doc-core app-deps test-build unit-run unit-core doc-tests e2e-build web-wasm web e2e: | setup
 endif
 
 .PHONY: setup-tools setup-python
@@ -174,6 +174,12 @@ web-check: setup
 ## host) and $(TARGET_DIR)/web/tweevoud.html (one file that works opened from disk, offline).
 web:
 	@$(LINT) $(STAGE) web bash scripts/web.sh
+
+# In `make test`, the browser edition's WebAssembly is built first, on its own, while the setup
+# installs wasm-bindgen's command line (which only the rest of `web` needs): a new machine
+# builds both at once instead of one after the other.
+web-wasm:
+	@$(LINT) $(STAGE) web-wasm bash scripts/web.sh --wasm-only
 
 # In `make test` every workspace crate is compiled by clippy's driver, warnings denied, the way
 # `cargo clippy --all-targets -- -D warnings` runs it (the builds take every target: tests,

@@ -16,6 +16,9 @@ case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 # builds, and cargo builds in one folder at a time, so `make test` builds it while they run.
 build="$target/wasm"
 CARGO_TARGET_DIR="$build" cargo build -q -p tweevoud-web --target wasm32-unknown-unknown --profile wasm
+# `web.sh --wasm-only`: the WebAssembly alone (make test builds it before wasm-bindgen's command
+# line is installed, beside it).
+[ "${1:-}" = "--wasm-only" ] && exit 0
 rm -rf "$target/web/pkg"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
   --out-dir "$target/web/pkg" \
