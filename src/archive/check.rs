@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::backend::{Entries, Objects};
 use super::checkpoint::{against, locate, Against, Located};
 use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
@@ -387,7 +388,7 @@ struct LogRead {
 /// sequence, its hash, its link to the entry before it, and who signed it. Reports each
 /// problem; counts the entries and the profile's signatures, and lists the signers.
 fn read_log(
-    log: &Log,
+    log: &dyn Entries,
     trust: &Trust,
     progress: &mut dyn FnMut(Progress),
     r: &mut Report,
@@ -398,7 +399,7 @@ fn read_log(
         Err(e) => {
             r.problem(
                 ProblemCode::LogUnreadable,
-                format!("the log {} cannot be read: {e}", log.path().display()),
+                format!("the log {} cannot be read: {e}", log.place().display()),
             );
             sound = false;
             Default::default()
@@ -647,7 +648,7 @@ impl Holdings {
 /// finishes erasures, removes temporary files, notes what is not part of the archive, and
 /// reports what is corrupt, unreadable or missing. The objects held that are sound.
 fn check_objects(
-    store: &Store,
+    store: &dyn Objects,
     objects: &Path,
     holdings: &Holdings,
     progress: &mut dyn FnMut(Progress),
@@ -753,7 +754,7 @@ fn check_objects(
 /// `sound`): counts the signatures, reports what does not verify, and works out what the
 /// index should say of each agreement (from its current version).
 fn check_agreements(
-    store: &Store,
+    store: &dyn Objects,
     states: &BTreeMap<AgreementId, State>,
     sound: &BTreeSet<Sha256Hex>,
     progress: &mut dyn FnMut(Progress),
@@ -852,8 +853,8 @@ fn check_index_file(
             Ok(index) => {
                 let mut archive = Archive {
                     dir: dir.to_path_buf(),
-                    store: Store::new(p.objects.clone()),
-                    log: Log::new(p.log.clone()),
+                    store: Box::new(Store::new(p.objects.clone())),
+                    log: Box::new(Log::new(p.log.clone())),
                     index,
                     checkpoint: None,
                     writers: Some(trust.own_keys.clone()),
@@ -879,7 +880,7 @@ fn check_index_file(
 /// appending to a damaged one, or to one whose entries this profile did not all sign or that
 /// does not reach its checkpoint, would vouch for it.
 fn record(
-    log: &Log,
+    log: &dyn Entries,
     read: &LogRead,
     index: Option<&Path>,
     trust: &Trust,
@@ -888,7 +889,7 @@ fn record(
     r: &mut Report,
 ) -> Result<(), ArchiveError> {
     let io = |source| ArchiveError::Io {
-        path: log.path().to_path_buf(),
+        path: log.place().to_path_buf(),
         source,
     };
     let note = if r.problems.is_empty() {
@@ -1069,7 +1070,7 @@ enum Checked {
 }
 
 /// Reads and verifies one stored version of an agreement (on any thread).
-fn check_version(store: &Store, v: &Version) -> Checked {
+fn check_version(store: &dyn Objects, v: &Version) -> Checked {
     let agreement = match store
         .get(v.sha)
         .ok()

@@ -607,30 +607,41 @@ impl Log {
                 f.sync_all()?;
             }
         }
-        let prev = self.last()?;
-        let mut entry = LogEntry {
-            seq: prev.as_ref().map_or(0, |p| p.seq + 1),
-            time: new.time,
-            event: new.event,
-            agreement: new.agreement,
-            objects: new.objects,
-            reason: new.reason,
-            note: new.note,
-            archive: new.archive,
-            prev: prev.map(|p| p.hash),
-            signed_by: signer.map(fingerprint_of),
-            hash: Sha256Hex::from_bytes(&[0; 32]),
-            signature: None,
-        };
-        entry.hash = entry_hash(&entry);
-        if let Some(s) = signer {
-            entry.signature = Some(sign(s, &signature_message(&entry.hash)));
-        }
+        let entry = chain_after(self.last()?.as_ref(), new, signer);
         f.seek(SeekFrom::End(0))?;
         f.write_all(&entry.to_line())?;
         f.sync_data()?;
         Ok(entry)
     }
+}
+
+/// The entry `new` makes after `prev` (the log's last entry, `None` for the first): the next
+/// `seq`, `prev`'s hash, its own hash and, when `signer` is given, its signature. What every
+/// back-end appends (`super::backend::Entries::append`).
+pub(crate) fn chain_after(
+    prev: Option<&LogEntry>,
+    new: NewEntry,
+    signer: Option<&dyn Signer>,
+) -> LogEntry {
+    let mut entry = LogEntry {
+        seq: prev.map_or(0, |p| p.seq + 1),
+        time: new.time,
+        event: new.event,
+        agreement: new.agreement,
+        objects: new.objects,
+        reason: new.reason,
+        note: new.note,
+        archive: new.archive,
+        prev: prev.map(|p| p.hash.clone()),
+        signed_by: signer.map(fingerprint_of),
+        hash: Sha256Hex::from_bytes(&[0; 32]),
+        signature: None,
+    };
+    entry.hash = entry_hash(&entry);
+    if let Some(s) = signer {
+        entry.signature = Some(sign(s, &signature_message(&entry.hash)));
+    }
+    entry
 }
 
 fn last_entry(line: &[u8]) -> io::Result<Option<LogEntry>> {

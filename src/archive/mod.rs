@@ -36,6 +36,7 @@ use crate::party::{Party, PARTIES};
 use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status, Verification};
 
+mod backend;
 mod check;
 mod checkpoint;
 mod id;
@@ -62,6 +63,7 @@ pub use log::{
 };
 pub use store::MAX_OBJECT_BYTES;
 
+use backend::{Entries, Objects};
 use index::{Derived, Index};
 use log::{Log, NewEntry};
 use store::Store;
@@ -556,8 +558,10 @@ fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
 /// An archive, open.
 pub struct Archive {
     dir: PathBuf,
-    store: Store,
-    log: Log,
+    /// Where its objects are (`backend`).
+    store: Box<dyn Objects>,
+    /// Where its log is (`backend`).
+    log: Box<dyn Entries>,
     index: Index,
     /// The profile's checkpoint of this archive's directory, if the caller gave one
     /// ([`Archive::with_checkpoint`]); the checkpoint of an archive whose log carries an
@@ -774,8 +778,8 @@ impl Archive {
         })?;
         let archive = Archive {
             dir: dir.to_path_buf(),
-            store: Store::new(p.objects),
-            log,
+            store: Box::new(Store::new(p.objects)),
+            log: Box::new(log),
             index,
             checkpoint: None,
             writers,
@@ -829,7 +833,7 @@ impl Archive {
         let id = match (&guarded.archive_id, signer) {
             (Some(id), _) => Some(id.clone()),
             (None, Some(_)) => {
-                let id = checkpoint::new_archive_id().map_err(io_at(self.log.path()))?;
+                let id = checkpoint::new_archive_id().map_err(io_at(self.log.place()))?;
                 new.archive = Some(id.clone());
                 Some(id)
             }
@@ -838,7 +842,7 @@ impl Archive {
         let entry = self
             .log
             .append(new, signer)
-            .map_err(io_at(self.log.path()))?;
+            .map_err(io_at(self.log.place()))?;
         let first = guarded.first.unwrap_or_else(|| entry.clone());
         Ok(Appended {
             entry,
@@ -860,13 +864,13 @@ impl Archive {
             });
         }
         let read = self.log.read_all().map_err(|e| ArchiveError::LogBroken {
-            path: self.log.path().to_path_buf(),
+            path: self.log.place().to_path_buf(),
             problem: format!("it cannot be read: {e}"),
         })?;
         let chain = checkpoint::Chain::check(read);
         if let Some(problem) = chain.broken {
             return Err(ArchiveError::LogBroken {
-                path: self.log.path().to_path_buf(),
+                path: self.log.place().to_path_buf(),
                 problem,
             });
         }
@@ -959,7 +963,7 @@ impl Archive {
 
     fn log_err(&self, reason: String) -> ArchiveError {
         ArchiveError::LogMismatch {
-            path: self.log.path().to_path_buf(),
+            path: self.log.place().to_path_buf(),
             reason,
         }
     }
@@ -991,7 +995,7 @@ impl Archive {
     /// Indexes the log entries the index has not read. The caller holds the lock.
     fn catch_up(&mut self) -> Result<(), ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
-        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
         let mut pending = Vec::new();
         // Whether the chain holds up to here: an entry after a break is not acted on.
         let mut prev: Option<Sha256Hex> = None;
@@ -1199,11 +1203,7 @@ impl Archive {
 
         // Objects first, then the log entry, then the index.
         let mut objects = Vec::new();
-        let put = |bytes: &[u8]| {
-            self.store
-                .put(bytes)
-                .map_err(io_at(&paths(&self.dir).objects))
-        };
+        let put = |bytes: &[u8]| self.store.put(bytes).map_err(io_at(&self.store.place()));
         let agreement_sha = put(&file_bytes)?;
         objects.push(LoggedObject {
             sha256: agreement_sha.clone(),
@@ -1373,7 +1373,7 @@ impl Archive {
     /// Everything about one agreement.
     pub fn show(&self, id: &str) -> Result<Details, ArchiveError> {
         let (id, summary) = self.summary(id)?;
-        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
         let history = read
             .lines
             .into_iter()
@@ -1587,7 +1587,7 @@ impl Archive {
         for o in &erased {
             self.store
                 .remove(&o.sha256)
-                .map_err(io_at(&self.store.path(&o.sha256)))?;
+                .map_err(io_at(&self.store.place_of(&o.sha256)))?;
         }
         self.index
             .apply(&[(entry, None)])
@@ -1745,13 +1745,13 @@ impl Archive {
         })?;
         let mut archive = Archive {
             dir: dir.to_path_buf(),
-            store: Store::new(p.objects),
-            log: Log::new(p.log),
+            store: Box::new(Store::new(p.objects)),
+            log: Box::new(Log::new(p.log)),
             index,
             checkpoint: None,
             writers,
         };
-        let read = archive.log.read_all().map_err(io_at(archive.log.path()))?;
+        let read = archive.log.read_all().map_err(io_at(archive.log.place()))?;
         let mut problems = Vec::new();
         let mut entries = 0;
         // Which entries are acted on: in their place in an unbroken chain, and authenticated.
