@@ -29,6 +29,19 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# The team archive's servers (#23; docs/archive-team.md), started by its tests on 127.0.0.1
+# in temporary directories: PostgreSQL from Debian's packages (the tests run its initdb and
+# pg_ctl from /usr/lib/postgresql/*/bin, as the postgres user when run as root).
+team_servers() {
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && id postgres >/dev/null 2>&1; then
+    say "PostgreSQL present"
+    return
+  fi
+  say "installing PostgreSQL (the team archive's tests)"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
+}
+
 if want system; then
   # System packages: Tauri 2 (WebKitGTK 4.1, GTK 3 for native dialogs), the e2e stack (Xvfb,
   # WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote, the
@@ -66,6 +79,8 @@ if want system; then
   else
     say "system packages present"
   fi
+
+  team_servers
 
   # Rust: the project needs a current stable toolchain (Debian's own cargo is too old).
   if ! command -v cargo >/dev/null 2>&1; then

@@ -42,6 +42,8 @@ mod checkpoint;
 mod id;
 mod index;
 mod log;
+#[cfg(feature = "team")]
+mod pg;
 mod store;
 
 pub use check::{
