@@ -44,6 +44,8 @@ mod index;
 mod log;
 #[cfg(feature = "team")]
 mod pg;
+#[cfg(feature = "team")]
+mod s3;
 mod store;
 
 pub use check::{
