@@ -46,6 +46,10 @@ mod log;
 mod pg;
 #[cfg(feature = "team")]
 mod s3;
+/// The team archive's real servers, for the tests (shared with `tests/team.rs`).
+#[cfg(all(test, feature = "team"))]
+#[path = "../../tests/common/servers.rs"]
+mod servers;
 mod store;
 
 pub use check::{
@@ -341,6 +345,34 @@ impl Coded for ArchiveError {
                 param("problem", problem),
             ],
         }
+    }
+}
+
+/// Where a team archive is, and the bucket's keys (see [`Archive::open_team`]).
+#[cfg(feature = "team")]
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct TeamConnection {
+    /// The PostgreSQL database: a `postgresql://user:password@host:port/db` URL.
+    pub database: String,
+    /// The bucket: `http://host:port/bucket`.
+    pub objects: String,
+    /// The bucket's access key id.
+    pub access_key_id: String,
+    /// Its secret (never written anywhere, never in a message).
+    pub secret_access_key: String,
+    /// The bucket's region.
+    pub region: String,
+}
+
+#[cfg(feature = "team")]
+impl std::fmt::Debug for TeamConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamConnection")
+            .field("objects", &self.objects)
+            .field("access_key_id", &self.access_key_id)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
     }
 }
 
@@ -797,6 +829,53 @@ impl Archive {
         Ok(archive)
     }
 
+    /// Opens a team archive: its log in the PostgreSQL database and its objects in the
+    /// bucket `team` names, its index kept in `cache` (a directory of the member's profile:
+    /// the index holds nothing that cannot be rebuilt from the log and the objects, and
+    /// catches up with every member's entries). Only entries signed by one of
+    /// `trust.own_keys` are acted on. The first steps of #23 (`docs/archive-team.md`): no
+    /// command opens a team archive yet.
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn open_team(
+        cache: &Path,
+        team: &TeamConnection,
+        trust: &Trust,
+    ) -> Result<Archive, ArchiveError> {
+        let p = paths(cache);
+        create_private_dir(cache).map_err(io_at(cache))?;
+        check_index_files(&p.index)?;
+        let log = pg::PgLog::connect(&team.database)
+            .map_err(io_at(Path::new("the team archive's database")))?;
+        let store = s3::Bucket::new(
+            &team.objects,
+            s3::Credentials {
+                access_key_id: team.access_key_id.clone(),
+                secret_access_key: team.secret_access_key.clone(),
+                region: team.region.clone(),
+            },
+        )
+        .map_err(io_at(Path::new("the team archive's bucket")))?;
+        let index = Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+        let mut archive = Archive {
+            dir: cache.to_path_buf(),
+            store: Box::new(store),
+            log: Box::new(log),
+            index,
+            checkpoint: trust.checkpoint.clone(),
+            writers: Some(trust.own_keys.clone()),
+        };
+        archive.check_schema()?;
+        if archive.lag()? {
+            let _lock = lock(cache)?;
+            archive.catch_up()?;
+        }
+        Ok(archive)
+    }
+
     /// The archive's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -827,7 +906,7 @@ impl Archive {
     /// Appends an entry: after checking the whole log, and against the profile's checkpoint
     /// if there is one (see [`Archive::guard`]). The caller holds the lock.
     fn append(
-        &self,
+        &mut self,
         mut new: NewEntry,
         signer: Option<&dyn Signer>,
     ) -> Result<Appended, ArchiveError> {
@@ -847,6 +926,13 @@ impl Archive {
             .log
             .append(new, signer)
             .map_err(io_at(self.log.place()))?;
+        // Entries other writers appended since the index last read the log (a team log has
+        // several writers; a local one has only the holder of the lock, and none lie
+        // between) are indexed first: the caller then indexes its own.
+        let (seen, _) = self.index.log_position().map_err(self.index_err())?;
+        if entry.seq > seen {
+            self.catch_up_before(Some(entry.seq))?;
+        }
         let first = guarded.first.unwrap_or_else(|| entry.clone());
         Ok(Appended {
             entry,
@@ -998,6 +1084,12 @@ impl Archive {
 
     /// Indexes the log entries the index has not read. The caller holds the lock.
     fn catch_up(&mut self) -> Result<(), ArchiveError> {
+        self.catch_up_before(None)
+    }
+
+    /// Indexes the log entries the index has not read, up to (not including) the one at
+    /// `until` when given. The caller holds the lock.
+    fn catch_up_before(&mut self, until: Option<u64>) -> Result<(), ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
         let read = self.log.read_all().map_err(io_at(self.log.place()))?;
         let mut pending = Vec::new();
@@ -1017,7 +1109,7 @@ impl Archive {
             }
             chained &= entry.seq == i as u64 && entry.prev == prev;
             prev = Some(entry.hash.clone());
-            if entry.seq >= seen {
+            if entry.seq >= seen && until.is_none_or(|u| entry.seq < u) {
                 pending.push((entry.clone(), chained && self.authentic(entry)));
             }
         }

@@ -12,10 +12,6 @@
 //! as there are members, never fork the chain nor lose an entry. A writer that dies before
 //! its commit leaves nothing; one that dies after it leaves a whole entry.
 
-// The back-end is reached by its tests only until the team archive is wired to it (the next
-// step of #23: `archive connect`); nothing of it is offered to a user yet.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -296,133 +292,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::archive::checkpoint::Chain;
     use crate::archive::log::LogEvent;
+    use crate::archive::servers::{free_port, PgServer};
     use std::process::Command;
-
-    /// A PostgreSQL server of its own, stopped (and its directory removed) when dropped.
-    pub(crate) struct PgServer {
-        dir: tempfile::TempDir,
-        bin: PathBuf,
-        /// Its URL (trust authentication on 127.0.0.1: no password).
-        pub(crate) url: String,
-    }
-
-    /// The directory of Debian's PostgreSQL programs (the newest installed).
-    fn pg_bin() -> PathBuf {
-        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-            .expect("PostgreSQL is installed (scripts/setup.sh: team_servers)")
-            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-            .filter(|b| b.join("initdb").is_file())
-            .collect();
-        found.sort();
-        found.pop().expect("initdb is installed")
-    }
-
-    /// Runs a PostgreSQL program as the owner of the data directory: as root (initdb refuses
-    /// root, and CI runs as root), as the `postgres` user.
-    fn as_owner(program: &Path) -> Command {
-        if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(program);
-            c
-        } else {
-            Command::new(program)
-        }
-    }
-
-    /// Whether the tests run as root (`/proc/self` belongs to the process's user).
-    fn is_root() -> bool {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-    }
-
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
-    impl PgServer {
-        pub(crate) fn start() -> PgServer {
-            let bin = pg_bin();
-            let dir = tempfile::tempdir().unwrap();
-            if is_root() {
-                let status = Command::new("chown")
-                    .args(["-R", "postgres:postgres"])
-                    .arg(dir.path())
-                    .status()
-                    .unwrap();
-                assert!(status.success());
-            }
-            let data = dir.path().join("data");
-            let out = as_owner(&bin.join("initdb"))
-                .args([
-                    "-A",
-                    "trust",
-                    "-U",
-                    "tweevoud",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                    "-D",
-                ])
-                .arg(&data)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "initdb: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let port = free_port();
-            let out = as_owner(&bin.join("pg_ctl"))
-                .arg("-D")
-                .arg(&data)
-                .arg("-l")
-                .arg(dir.path().join("server.log"))
-                .arg("-o")
-                .arg(format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
-                    dir.path().display()
-                ))
-                .args(["-w", "-t", "30", "start"])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "pg_ctl start: {}{}",
-                String::from_utf8_lossy(&out.stdout),
-                std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default()
-            );
-            PgServer {
-                url: format!("postgresql://tweevoud@127.0.0.1:{port}/postgres"),
-                dir,
-                bin,
-            }
-        }
-
-        fn ctl(&self, action: &str) {
-            let _ = as_owner(&self.bin.join("pg_ctl"))
-                .arg("-D")
-                .arg(self.dir.path().join("data"))
-                .args(["-m", "immediate", "-w", action])
-                .output();
-        }
-
-        /// Runs SQL as the superuser, as someone with the database's password could.
-        pub(crate) fn sql(&self, sql: &str) -> u64 {
-            let mut c = Client::connect(&self.url, NoTls).unwrap();
-            c.execute(sql, &[]).unwrap()
-        }
-    }
-
-    impl Drop for PgServer {
-        fn drop(&mut self) {
-            self.ctl("stop");
-        }
-    }
 
     fn note(i: usize) -> NewEntry {
         NewEntry {

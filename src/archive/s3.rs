@@ -8,10 +8,6 @@
 //! `Authorization` header, `UNSIGNED-PAYLOAD` never: the body's SHA-256 is signed) and sent
 //! by the core's own HTTP client (`crate::http`), bounded in time and size.
 
-// The back-end is reached by its tests only until the team archive is wired to it (the next
-// step of #23: `archive connect`); nothing of it is offered to a user yet.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -421,7 +417,7 @@ mod tests {
     //! the test on 127.0.0.1 and stopped after it.
 
     use super::*;
-    use std::process::{Child, Command, Stdio};
+    use crate::archive::servers::{free_port, S3Server};
 
     /// AWS's published example of a signed `GET` (Signature Version 4, "GET Object").
     #[test]
@@ -454,69 +450,11 @@ mod tests {
         );
     }
 
-    /// An S3 server of its own, stopped when dropped.
-    struct S3Server {
-        child: Child,
-        url: String,
-    }
-
-    impl Drop for S3Server {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    fn moto_server() -> PathBuf {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let server = root.join("target/pyenv/bin/moto_server");
-        assert!(
-            server.is_file(),
-            "moto's server is installed (scripts/setup.sh python: moto[server])"
-        );
-        server
-    }
-
     fn credentials() -> Credentials {
         Credentials {
             access_key_id: "tweevoud".into(),
             secret_access_key: "secret-of-the-test".into(),
             region: "us-east-1".into(),
-        }
-    }
-
-    impl S3Server {
-        fn start() -> S3Server {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            // Started by the venv's own interpreter: a venv copied elsewhere keeps working.
-            let child = Command::new(root.join("target/pyenv/bin/python3"))
-                .arg(moto_server())
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let server = S3Server {
-                child,
-                url: format!("http://127.0.0.1:{port}/team-archive"),
-            };
-            let deadline = std::time::Instant::now() + Duration::from_secs(30);
-            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "moto_server did not start"
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let bucket = Bucket::new(&server.url, credentials()).unwrap();
-            let made = bucket.send("PUT", "", &[], &[], b"", MAX_HEADER).unwrap();
-            assert_eq!(made.status, 200);
-            server
         }
     }
 
@@ -588,11 +526,7 @@ mod tests {
 
     #[test]
     fn fail_unreachable_bucket_and_bad_addresses() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let bucket = Bucket::new(&format!("http://127.0.0.1:{port}/b"), credentials()).unwrap();
         let e = bucket.put(b"x").unwrap_err();
         assert!(!e.to_string().contains("secret-of-the-test"), "{e}");

@@ -1,0 +1,173 @@
+//! The team archive (#23, first steps; `docs/archive-team.md`): the archive's own logic on
+//! its team back-ends, a log in a real PostgreSQL server and objects in a real S3-compatible
+//! bucket (moto's), both started here on 127.0.0.1 (`common/servers.rs`).
+#![cfg(feature = "team")]
+
+mod common;
+#[path = "common/servers.rs"]
+mod servers;
+
+use std::process::{Command, Stdio};
+
+use chrono::Duration;
+use common::{dpa, fixed_now, set, test_key};
+use servers::{PgServer, S3Server};
+use tweevoud::archive::{TeamConnection, Trust};
+use tweevoud::key::Fingerprint;
+use tweevoud::{Agreement, Archive, Party, Status};
+
+const WRITERS: u8 = 8;
+const EACH: u32 = 5;
+
+fn connection(database: &str, objects: &str) -> TeamConnection {
+    TeamConnection {
+        database: database.into(),
+        objects: objects.into(),
+        access_key_id: "tweevoud".into(),
+        secret_access_key: "secret-of-the-test".into(),
+        region: "us-east-1".into(),
+    }
+}
+
+/// Every member's key may write (members are not built yet: each profile trusts them all).
+fn trust() -> Trust {
+    Trust::keys(
+        (1..=WRITERS)
+            .map(|n| Fingerprint::of_raw_public_key(test_key(n).verifying_key().as_bytes()))
+            .collect(),
+    )
+}
+
+/// Writer `n`'s agreement `i`: a draft for a customer of its own.
+fn draft(n: u8, i: u32) -> Agreement {
+    let now = fixed_now() + Duration::seconds(i64::from(n) * 1000 + i64::from(i));
+    let mut a = Agreement::new(dpa(), Party::Provider, now);
+    a.fill(
+        Party::Customer,
+        &set(&[("customer_name", &format!("Teamklant W{n}x{i} BV"))]),
+        now,
+    )
+    .unwrap();
+    a
+}
+
+/// One member adding its agreements, in a process of its own (run by
+/// `eight_members_add_at_once_into_one_chain`, never alone).
+#[test]
+#[ignore = "run by eight_members_add_at_once_into_one_chain, in a process of its own"]
+fn writer() {
+    let var = |k: &str| std::env::var(k).expect("started by the team test");
+    let n: u8 = var("TWEEVOUD_TEST_WRITER").parse().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let team = connection(&var("TWEEVOUD_TEST_PG_URL"), &var("TWEEVOUD_TEST_S3_URL"));
+    let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    let key = test_key(n);
+    for i in 0..EACH {
+        let added = archive
+            .add(draft(n, i).to_json().as_bytes(), fixed_now(), Some(&key))
+            .unwrap();
+        assert!(added.seq.is_some());
+    }
+}
+
+#[test]
+fn eight_members_add_at_once_into_one_chain() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (1..=WRITERS)
+        .map(|n| {
+            Command::new(&exe)
+                .args(["writer", "--exact", "--ignored", "--test-threads=1"])
+                .env("TWEEVOUD_TEST_PG_URL", &pg.url)
+                .env("TWEEVOUD_TEST_S3_URL", &s3.url)
+                .env("TWEEVOUD_TEST_WRITER", n.to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "a member failed: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let total = usize::from(WRITERS) * EACH as usize;
+    // One unbroken chain in the database: every place taken once, each entry after the one
+    // before it.
+    let rows = pg.rows("SELECT seq, line FROM tweevoud_log ORDER BY seq");
+    assert_eq!(rows.len(), total);
+    let mut prev: Option<String> = None;
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row[0].as_deref(), Some(i.to_string().as_str()));
+        let entry =
+            tweevoud::archive::parse_log_line(row[1].as_deref().unwrap().as_bytes()).unwrap();
+        assert_eq!(entry.seq, i as u64);
+        assert_eq!(entry.prev.as_ref().map(|h| h.to_string()), prev);
+        assert_eq!(tweevoud::archive::entry_hash(&entry), entry.hash);
+        prev = Some(entry.hash.to_string());
+    }
+    // A member who comes later (a fresh cache) finds every agreement, by listing and by
+    // search, its objects read back from the bucket.
+    let cache = tempfile::tempdir().unwrap();
+    let archive =
+        Archive::open_team(cache.path(), &connection(&pg.url, &s3.url), &trust()).unwrap();
+    let listed = archive.list(None).unwrap();
+    assert_eq!(listed.len(), total);
+    assert!(listed.iter().all(|s| s.status == Status::Unsigned));
+    for n in 1..=WRITERS {
+        for i in 0..EACH {
+            let name = format!("Teamklant W{n}x{i} BV");
+            let found = archive.search(&format!("W{n}x{i}")).unwrap();
+            assert_eq!(found.len(), 1, "{name}");
+            assert_eq!(found[0].customer.as_deref(), Some(name.as_str()));
+            let stored = archive.agreement(&found[0].id).unwrap();
+            assert_eq!(stored.to_json(), draft(n, i).to_json());
+        }
+    }
+}
+
+#[test]
+fn fail_a_row_changed_in_the_database_is_not_acted_on() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    let cache = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    for i in 0..2 {
+        archive
+            .add(
+                draft(1, i).to_json().as_bytes(),
+                fixed_now(),
+                Some(&test_key(1)),
+            )
+            .unwrap();
+    }
+    // Someone with the database's password changes the second entry.
+    assert_eq!(
+        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 1"),
+        1
+    );
+    // A member who comes later acts on the first entry only; nothing more is written to a
+    // log that does not hold together.
+    let fresh = tempfile::tempdir().unwrap();
+    let mut later = Archive::open_team(fresh.path(), &team, &trust()).unwrap();
+    assert_eq!(later.list(None).unwrap().len(), 1);
+    let e = later
+        .add(
+            draft(1, 7).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(1)),
+        )
+        .unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "log_broken", "{e}");
+    assert_eq!(
+        pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].as_deref(),
+        Some("2")
+    );
+}
