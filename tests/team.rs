@@ -171,3 +171,28 @@ fn fail_a_row_changed_in_the_database_is_not_acted_on() {
         Some("2")
     );
 }
+
+#[test]
+fn fail_an_object_replaced_in_the_bucket_is_not_handed_out() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    let cache = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    let added = archive
+        .add(
+            draft(1, 0).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(1)),
+        )
+        .unwrap();
+    let file = &added.objects[0].sha256;
+    // Someone with the bucket's keys writes other bytes under the agreement file's name.
+    s3.put_raw(
+        &format!("objects/{}/{file}", &file.as_str()[..2]),
+        draft(1, 1).to_json().as_bytes(),
+    );
+    let e = archive.agreement(&added.id).unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "bad_object", "{e}");
+    assert!(e.to_string().contains("corrupt"), "{e}");
+}

@@ -164,6 +164,27 @@ impl Drop for S3Server {
 }
 
 impl S3Server {
+    /// Writes `body` under `key` in the bucket, over whatever is there, as someone holding
+    /// the bucket's keys could (moto takes a request without checking its signature, but
+    /// wants one for a write to an object).
+    pub fn put_raw(&self, key: &str, body: &[u8]) {
+        let rest = self.url.strip_prefix("http://").unwrap();
+        let (host, bucket) = rest.split_once('/').unwrap();
+        let mut stream = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            stream,
+            "PUT /{bucket}/{key} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=forger/20261207/us-east-1/s3/aws4_request, \
+             SignedHeaders=host, Signature=00\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        stream.write_all(body).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    }
+
     pub fn start() -> S3Server {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let server = root.join("target/pyenv/bin/moto_server");
