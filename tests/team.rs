@@ -196,3 +196,61 @@ fn fail_an_object_replaced_in_the_bucket_is_not_handed_out() {
     assert_eq!(tweevoud::Coded::code(&e), "bad_object", "{e}");
     assert!(e.to_string().contains("corrupt"), "{e}");
 }
+
+/// The database, then the bucket, gone: each add fails within bounded time with a coded
+/// error, and nothing is half-recorded (no entry without its objects; an object without an
+/// entry is harmless).
+#[test]
+fn fail_database_or_bucket_gone_records_nothing() {
+    let pg = PgServer::start();
+    let mut s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    let cache = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    archive
+        .add(
+            draft(1, 0).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(1)),
+        )
+        .unwrap();
+    // The bucket gone: nothing reaches the log.
+    s3.stop();
+    let started = std::time::Instant::now();
+    let e = archive
+        .add(
+            draft(1, 1).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(1)),
+        )
+        .unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "archive_io", "{e}");
+    assert!(!e.to_string().contains("secret-of-the-test"), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(
+        pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].as_deref(),
+        Some("1")
+    );
+    // The database gone: the add fails, within its bounds, saying where without a password.
+    let s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    pg.stop();
+    let started = std::time::Instant::now();
+    let e = archive
+        .add(
+            draft(1, 2).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(1)),
+        )
+        .unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{e}"
+    );
+    assert_eq!(tweevoud::Coded::code(&e), "archive_io", "{e}");
+    assert!(
+        e.to_string().contains("postgresql://tweevoud@127.0.0.1"),
+        "{e}"
+    );
+}

@@ -675,6 +675,16 @@ pub(crate) fn check_index_files(index: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
+/// Whether an error of a log or a store says it could not be reached (a team archive's
+/// database or bucket gone, or too slow), rather than what it holds.
+fn unreachable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset | NotConnected | TimedOut
+    )
+}
+
 fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
@@ -1062,7 +1072,13 @@ impl Archive {
     /// than what the index has read, or differs from it.
     fn lag(&self) -> Result<bool, ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
-        let last = self.log.last().map_err(|e| self.log_err(e.to_string()))?;
+        let last = self.log.last().map_err(|e| {
+            if unreachable(&e) {
+                io_at(self.log.place())(e)
+            } else {
+                self.log_err(e.to_string())
+            }
+        })?;
         let count = last.as_ref().map_or(0, |e| e.seq + 1);
         if count < seen {
             return Err(self.log_err(format!(

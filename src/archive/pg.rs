@@ -59,8 +59,21 @@ impl std::fmt::Debug for PgLog {
 /// A database error as an I/O error, saying where: PostgreSQL's messages name neither the
 /// password nor the URL.
 fn db_err(place: &Path, e: postgres::Error) -> io::Error {
+    // The server gone, or too slow (a statement or a lock wait past its bound), is told
+    // apart from what the server refused: the archive reports the first as unreachable.
+    let io_source = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<io::Error>());
     let kind = if e.is_closed() {
         io::ErrorKind::ConnectionAborted
+    } else if let Some(source) = io_source {
+        match source.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => io::ErrorKind::TimedOut,
+            _ => io::ErrorKind::ConnectionAborted,
+        }
+    } else if e.code().is_some_and(|c| {
+        *c == postgres::error::SqlState::QUERY_CANCELED
+            || *c == postgres::error::SqlState::LOCK_NOT_AVAILABLE
+    }) {
+        io::ErrorKind::TimedOut
     } else {
         io::ErrorKind::Other
     };
