@@ -254,3 +254,93 @@ fn fail_database_or_bucket_gone_records_nothing() {
         "{e}"
     );
 }
+
+/// A member's verification of the whole team archive, with the checkpoint its profile keeps.
+fn verify(
+    cache: &std::path::Path,
+    team: &TeamConnection,
+    checkpoint: &std::path::Path,
+) -> tweevoud::archive::Report {
+    tweevoud::archive::verify_team(
+        cache,
+        team,
+        &trust().with_checkpoint(checkpoint.to_path_buf()),
+        fixed_now(),
+        Some(&test_key(1)),
+        &mut |_| {},
+    )
+    .unwrap()
+}
+
+fn codes(r: &tweevoud::archive::Report) -> Vec<&'static str> {
+    r.problems.iter().map(|p| p.code.as_str()).collect()
+}
+
+/// `verify` on a team archive is as strict as on a local one: every object read back from
+/// the bucket and hashed, every entry in the database checked and its signature, the log
+/// held to the checkpoint the member's profile keeps; tampering in the database or the
+/// bucket is reported with its own code.
+#[test]
+fn verify_a_team_archive_and_fail_its_tampering() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    let profile = tempfile::tempdir().unwrap();
+    let checkpoint = profile.path().join("checkpoint.json");
+    let cache = profile.path().join("cache");
+    let mut archive =
+        Archive::open_team(&cache, &team, &trust().with_checkpoint(checkpoint.clone())).unwrap();
+    let mut added = Vec::new();
+    for i in 0..2 {
+        added.push(
+            archive
+                .add(
+                    draft(1, i).to_json().as_bytes(),
+                    fixed_now(),
+                    Some(&test_key(1)),
+                )
+                .unwrap(),
+        );
+    }
+    drop(archive);
+    // Sound; the verification is recorded in the database's log, and the checkpoint moved.
+    let r = verify(&cache, &team, &checkpoint);
+    assert!(r.is_sound(), "{:?}", r.problems);
+    assert_eq!((r.agreements, r.log_entries, r.logged), (2, 2, Some(2)));
+    assert!(r
+        .archive
+        .to_string_lossy()
+        .starts_with("postgresql://tweevoud@127.0.0.1"));
+    // A member with a fresh cache finds it sound too: its index is made and caught up.
+    let fresh = tempfile::tempdir().unwrap();
+    let r = verify(&fresh.path().join("cache"), &team, &checkpoint);
+    assert!(r.is_sound(), "{:?}", r.problems);
+    assert_eq!((r.agreements, r.logged), (2, Some(3)));
+
+    // An agreement file replaced in the bucket.
+    let file = &added[0].objects[0].sha256;
+    let key = format!("objects/{}/{file}", &file.as_str()[..2]);
+    s3.put_raw(&key, draft(1, 5).to_json().as_bytes());
+    let r = verify(&cache, &team, &checkpoint);
+    assert_eq!(codes(&r), ["object_corrupt"], "{:?}", r.problems);
+    // Put back; then an entry changed in the database.
+    s3.put_raw(&key, draft(1, 0).to_json().as_bytes());
+    assert!(verify(&cache, &team, &checkpoint).is_sound());
+    assert_eq!(
+        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 1"),
+        1
+    );
+    let r = verify(&fresh.path().join("again"), &team, &checkpoint);
+    assert!(codes(&r).contains(&"log_altered"), "{:?}", r.problems);
+    assert_eq!(
+        r.logged, None,
+        "nothing is written to a log that does not hold"
+    );
+    // The log cut back in the database: the member's checkpoint tells.
+    let rows = pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].clone();
+    assert_eq!(rows.as_deref(), Some("6"));
+    pg.sql("DELETE FROM tweevoud_log WHERE seq >= 1");
+    let r = verify(&fresh.path().join("cut"), &team, &checkpoint);
+    assert!(codes(&r).contains(&"log_truncated"), "{:?}", r.problems);
+    assert_eq!(r.logged, None);
+}

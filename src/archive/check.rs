@@ -19,7 +19,9 @@ use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
 use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
 use super::store::{Found, Store};
-use super::{derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError};
+use super::{
+    derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError, Backends,
+};
 use crate::agreement::Agreement;
 use crate::error::{Coded, Params};
 use crate::key::Fingerprint;
@@ -316,8 +318,64 @@ pub fn verify_trusted(
         });
     }
     let _lock = lock(dir)?;
+    let backends = Backends {
+        store: Box::new(Store::new(p.objects.clone())),
+        log: Box::new(Log::new(p.log.clone())),
+    };
+    verify_on(dir, dir, backends, trust, now, signer, progress)
+}
+
+/// Verifies the team archive `team` names (its log in PostgreSQL, its objects in the
+/// bucket) as strictly as a local one ([`verify_trusted`]): every object read back from the
+/// bucket and hashed, every entry of the database's log checked, in sequence, chained and
+/// signed by one of `trust.own_keys`, the log against the profile's checkpoint of it at
+/// `trust.checkpoint`, and the member's index in `cache` against both. Holds the cache's
+/// lock while it runs (appends to the shared log are serialised by the database). With
+/// `signer`, and a log that is sound and trusted, the `verified` entry is appended to the
+/// database's log and the checkpoint moved to it. The first steps of #23
+/// (`docs/archive-team.md`): no command verifies a team archive yet.
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub fn verify_team(
+    cache: &Path,
+    team: &super::TeamConnection,
+    trust: &Trust,
+    now: DateTime<FixedOffset>,
+    signer: Option<&dyn Signer>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, ArchiveError> {
+    let p = paths(cache);
+    crate::fsutil::create_private_dir(cache).map_err(super::io_at(cache))?;
+    let _lock = lock(cache)?;
+    let backends = super::team_backends(team)?;
+    // A member's index is a cache: one not made yet is made empty here, and brought up to
+    // date with the log below (a note), as a local index behind its log is.
+    super::check_index_files(&p.index)?;
+    if std::fs::symlink_metadata(&p.index).is_err() {
+        Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+    }
+    let place = backends.log.place().to_path_buf();
+    verify_on(&place, cache, backends, trust, now, signer, progress)
+}
+
+/// The phases of a verification (see [`verify_trusted`]), on an archive named `archive` in
+/// reports, whose objects and log are `backends` and whose index is in `dir`. The caller
+/// holds the lock of `dir`.
+fn verify_on(
+    archive: &Path,
+    dir: &Path,
+    backends: Backends,
+    trust: &Trust,
+    now: DateTime<FixedOffset>,
+    signer: Option<&dyn Signer>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, ArchiveError> {
+    let p = paths(dir);
     let mut r = Report {
-        archive: dir.to_path_buf(),
+        archive: archive.to_path_buf(),
         log_entries: 0,
         signed_entries: 0,
         log_signers: Vec::new(),
@@ -328,8 +386,7 @@ pub fn verify_trusted(
         notes: Vec::new(),
         logged: None,
     };
-    let log = Log::new(p.log.clone());
-    let mut read = read_log(&log, trust, progress, &mut r);
+    let mut read = read_log(&*backends.log, trust, progress, &mut r);
     read.trusted &= check_place(dir, trust, &read, &mut r);
     let holdings = Holdings::of(&read.entries, &read.authentic);
     // The index's own soundness and its search rows are read on a thread of their own, on a
@@ -339,16 +396,17 @@ pub fn verify_trusted(
         let path = p.index.clone();
         std::thread::spawn(move || IndexScan::read(&path))
     });
-    let store = Store::new(p.objects.clone());
-    let sound = check_objects(&store, &p.objects, &holdings, progress, &mut r)?;
-    let expected = check_agreements(&store, &holdings.states, &sound, progress, &mut r);
+    let sound = check_objects(&*backends.store, &holdings, progress, &mut r)?;
+    let expected = check_agreements(&*backends.store, &holdings.states, &sound, progress, &mut r);
     let scan = || index_scan.and_then(|h| h.join().ok()).flatten();
     progress(Progress {
         stage: "index",
         done: 0,
         total: 1,
     });
-    let index_ok = check_index_file(dir, trust, scan, &holdings, &expected, &mut read, &mut r);
+    let (index_ok, backends) = check_index_file(
+        dir, trust, scan, backends, &holdings, &expected, &mut read, &mut r,
+    );
     progress(Progress {
         stage: "index",
         done: 1,
@@ -356,7 +414,7 @@ pub fn verify_trusted(
     });
     if let (true, true, Some(signer)) = (read.sound, read.trusted, signer) {
         let index = index_ok.then_some(p.index.as_path());
-        record(&log, &read, index, trust, now, signer, &mut r)?;
+        record(&*backends.log, &read, index, trust, now, signer, &mut r)?;
     }
     Ok(r)
 }
@@ -649,13 +707,12 @@ impl Holdings {
 /// reports what is corrupt, unreadable or missing. The objects held that are sound.
 fn check_objects(
     store: &dyn Objects,
-    objects: &Path,
     holdings: &Holdings,
     progress: &mut dyn FnMut(Progress),
     r: &mut Report,
 ) -> Result<BTreeSet<Sha256Hex>, ArchiveError> {
     let found = store.scan().map_err(|source| ArchiveError::Io {
-        path: objects.to_path_buf(),
+        path: store.place(),
         source,
     })?;
     let total = found.len();
@@ -821,19 +878,21 @@ fn check_agreements(
 }
 
 /// Checks the index file: there, whole, and saying what the log and the agreements say
-/// ([`check_index`], with what `scan` read ahead). Whether the index can be kept in step;
-/// marks the log unsound when the index shows that it lost or changed entries.
+/// ([`check_index`], with what `scan` read ahead). Whether the index can be kept in step
+/// (and the back-ends, given back); marks the log unsound when the index shows that it lost
+/// or changed entries.
+#[allow(clippy::too_many_arguments)]
 fn check_index_file(
     dir: &Path,
     trust: &Trust,
     scan: impl FnOnce() -> Option<IndexScan>,
+    backends: Backends,
     holdings: &Holdings,
     expected: &BTreeMap<AgreementId, Derived>,
     log: &mut LogRead,
     r: &mut Report,
-) -> bool {
+) -> (bool, Backends) {
     let p = paths(dir);
-    let mut index_ok = false;
     if std::fs::symlink_metadata(&p.index).is_err() {
         r.problem(
             ProblemCode::IndexMissing,
@@ -842,36 +901,42 @@ fn check_index_file(
                 p.index.display()
             ),
         );
-    } else if let Err(e) = super::check_index_files(&p.index) {
+        return (false, backends);
+    }
+    if let Err(e) = super::check_index_files(&p.index) {
         r.problem(ProblemCode::IndexDamaged, e.to_string());
-    } else {
-        match Index::open(&p.index, false) {
-            Err(e) => r.problem(ProblemCode::IndexDamaged, format!(
+        return (false, backends);
+    }
+    let index = match Index::open(&p.index, false) {
+        Ok(index) => index,
+        Err(e) => {
+            r.problem(ProblemCode::IndexDamaged, format!(
                 "the index {} cannot be opened ({e}); rebuild it with `tweevoud archive rebuild-index`",
                 p.index.display()
-            )),
-            Ok(index) => {
-                let mut archive = Archive {
-                    dir: dir.to_path_buf(),
-                    store: Box::new(Store::new(p.objects.clone())),
-                    log: Box::new(Log::new(p.log.clone())),
-                    index,
-                    checkpoint: None,
-                    writers: Some(trust.own_keys.clone()),
-                };
-                (index_ok, log.sound) = check_index(
-                    &mut archive,
-                    scan(),
-                    &log.entries,
-                    &holdings.states,
-                    expected,
-                    log.sound,
-                    r,
-                );
-            }
+            ));
+            return (false, backends);
         }
-    }
-    index_ok
+    };
+    let mut archive = Archive {
+        dir: dir.to_path_buf(),
+        store: backends.store,
+        log: backends.log,
+        index,
+        checkpoint: None,
+        writers: Some(trust.own_keys.clone()),
+    };
+    let index_ok;
+    (index_ok, log.sound) = check_index(
+        &mut archive,
+        scan(),
+        &log.entries,
+        &holdings.states,
+        expected,
+        log.sound,
+        r,
+    );
+    let Archive { store, log, .. } = archive;
+    (index_ok, Backends { store, log })
 }
 
 /// The record of this verification: a `verified` entry appended to the log, signed by

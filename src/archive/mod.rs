@@ -52,6 +52,9 @@ mod s3;
 mod servers;
 mod store;
 
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub use check::verify_team;
 pub use check::{
     verify, verify_threads, verify_trusted, Problem, ProblemCode, Progress, Report, Trust,
 };
@@ -591,6 +594,32 @@ fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
     Ok(Agreement::from_json(text)?)
 }
 
+/// The back-ends of the team archive `team` names: its bucket and its database.
+#[cfg(feature = "team")]
+pub(crate) fn team_backends(team: &TeamConnection) -> Result<Backends, ArchiveError> {
+    let log = pg::PgLog::connect(&team.database)
+        .map_err(io_at(Path::new("the team archive's database")))?;
+    let store = s3::Bucket::new(
+        &team.objects,
+        s3::Credentials {
+            access_key_id: team.access_key_id.clone(),
+            secret_access_key: team.secret_access_key.clone(),
+            region: team.region.clone(),
+        },
+    )
+    .map_err(io_at(Path::new("the team archive's bucket")))?;
+    Ok(Backends {
+        store: Box::new(store),
+        log: Box::new(log),
+    })
+}
+
+/// Where an archive keeps its objects and its log.
+pub(crate) struct Backends {
+    pub(crate) store: Box<dyn Objects>,
+    pub(crate) log: Box<dyn Entries>,
+}
+
 /// An archive, open.
 pub struct Archive {
     dir: PathBuf,
@@ -685,7 +714,7 @@ fn unreachable(e: &std::io::Error) -> bool {
     )
 }
 
-fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,
@@ -855,25 +884,15 @@ impl Archive {
         let p = paths(cache);
         create_private_dir(cache).map_err(io_at(cache))?;
         check_index_files(&p.index)?;
-        let log = pg::PgLog::connect(&team.database)
-            .map_err(io_at(Path::new("the team archive's database")))?;
-        let store = s3::Bucket::new(
-            &team.objects,
-            s3::Credentials {
-                access_key_id: team.access_key_id.clone(),
-                secret_access_key: team.secret_access_key.clone(),
-                region: team.region.clone(),
-            },
-        )
-        .map_err(io_at(Path::new("the team archive's bucket")))?;
+        let Backends { store, log } = team_backends(team)?;
         let index = Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
             path: p.index.clone(),
             source,
         })?;
         let mut archive = Archive {
             dir: cache.to_path_buf(),
-            store: Box::new(store),
-            log: Box::new(log),
+            store,
+            log,
             index,
             checkpoint: trust.checkpoint.clone(),
             writers: Some(trust.own_keys.clone()),
