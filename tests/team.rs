@@ -29,13 +29,24 @@ fn connection(database: &str, objects: &str) -> TeamConnection {
     }
 }
 
-/// Every member's key may write (members are not built yet: each profile trusts them all).
+fn key_of(n: u8) -> Fingerprint {
+    Fingerprint::of_raw_public_key(test_key(n).verifying_key().as_bytes())
+}
+
+/// What a member's profile trusts: the archive's creator, member 1, pinned; its own keys
+/// (every member's here) sign its checkpoint.
 fn trust() -> Trust {
-    Trust::keys(
-        (1..=WRITERS)
-            .map(|n| Fingerprint::of_raw_public_key(test_key(n).verifying_key().as_bytes()))
-            .collect(),
-    )
+    Trust::keys((1..=WRITERS).map(key_of).collect()).with_creator(key_of(1))
+}
+
+/// The team archive begun by its creator, member 1, with members 1 to `n`.
+fn begin(team: &TeamConnection, n: u8) {
+    let cache = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open_team(cache.path(), team, &trust()).unwrap();
+    let members: Vec<Fingerprint> = (2..=n).map(key_of).collect();
+    archive
+        .begin_team(&members, fixed_now(), &test_key(1))
+        .unwrap();
 }
 
 /// Writer `n`'s agreement `i`: a draft for a customer of its own.
@@ -74,6 +85,7 @@ fn writer() {
 fn eight_members_add_at_once_into_one_chain() {
     let pg = PgServer::start();
     let s3 = S3Server::start();
+    begin(&connection(&pg.url, &s3.url), WRITERS);
     let exe = std::env::current_exe().unwrap();
     let children: Vec<_> = (1..=WRITERS)
         .map(|n| {
@@ -99,9 +111,9 @@ fn eight_members_add_at_once_into_one_chain() {
     }
     let total = usize::from(WRITERS) * EACH as usize;
     // One unbroken chain in the database: every place taken once, each entry after the one
-    // before it.
+    // before it (the first, the members).
     let rows = pg.rows("SELECT seq, line FROM tweevoud_log ORDER BY seq");
-    assert_eq!(rows.len(), total);
+    assert_eq!(rows.len(), total + 1);
     let mut prev: Option<String> = None;
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row[0].as_deref(), Some(i.to_string().as_str()));
@@ -137,6 +149,7 @@ fn fail_a_row_changed_in_the_database_is_not_acted_on() {
     let pg = PgServer::start();
     let s3 = S3Server::start();
     let team = connection(&pg.url, &s3.url);
+    begin(&team, 1);
     let cache = tempfile::tempdir().unwrap();
     let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
     for i in 0..2 {
@@ -150,7 +163,7 @@ fn fail_a_row_changed_in_the_database_is_not_acted_on() {
     }
     // Someone with the database's password changes the second entry.
     assert_eq!(
-        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 1"),
+        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 2"),
         1
     );
     // A member who comes later acts on the first entry only; nothing more is written to a
@@ -168,7 +181,7 @@ fn fail_a_row_changed_in_the_database_is_not_acted_on() {
     assert_eq!(tweevoud::Coded::code(&e), "log_broken", "{e}");
     assert_eq!(
         pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].as_deref(),
-        Some("2")
+        Some("3")
     );
 }
 
@@ -177,6 +190,7 @@ fn fail_an_object_replaced_in_the_bucket_is_not_handed_out() {
     let pg = PgServer::start();
     let s3 = S3Server::start();
     let team = connection(&pg.url, &s3.url);
+    begin(&team, 1);
     let cache = tempfile::tempdir().unwrap();
     let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
     let added = archive
@@ -205,6 +219,7 @@ fn fail_database_or_bucket_gone_records_nothing() {
     let pg = PgServer::start();
     let mut s3 = S3Server::start();
     let team = connection(&pg.url, &s3.url);
+    begin(&team, 1);
     let cache = tempfile::tempdir().unwrap();
     let mut archive = Archive::open_team(cache.path(), &team, &trust()).unwrap();
     archive
@@ -229,7 +244,7 @@ fn fail_database_or_bucket_gone_records_nothing() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(
         pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].as_deref(),
-        Some("1")
+        Some("2")
     );
     // The database gone: the add fails, within its bounds, saying where without a password.
     let s3 = S3Server::start();
@@ -285,6 +300,7 @@ fn verify_a_team_archive_and_fail_its_tampering() {
     let pg = PgServer::start();
     let s3 = S3Server::start();
     let team = connection(&pg.url, &s3.url);
+    begin(&team, 1);
     let profile = tempfile::tempdir().unwrap();
     let checkpoint = profile.path().join("checkpoint.json");
     let cache = profile.path().join("cache");
@@ -306,7 +322,7 @@ fn verify_a_team_archive_and_fail_its_tampering() {
     // Sound; the verification is recorded in the database's log, and the checkpoint moved.
     let r = verify(&cache, &team, &checkpoint);
     assert!(r.is_sound(), "{:?}", r.problems);
-    assert_eq!((r.agreements, r.log_entries, r.logged), (2, 2, Some(2)));
+    assert_eq!((r.agreements, r.log_entries, r.logged), (2, 3, Some(3)));
     assert!(r
         .archive
         .to_string_lossy()
@@ -315,7 +331,7 @@ fn verify_a_team_archive_and_fail_its_tampering() {
     let fresh = tempfile::tempdir().unwrap();
     let r = verify(&fresh.path().join("cache"), &team, &checkpoint);
     assert!(r.is_sound(), "{:?}", r.problems);
-    assert_eq!((r.agreements, r.logged), (2, Some(3)));
+    assert_eq!((r.agreements, r.logged), (2, Some(4)));
 
     // An agreement file replaced in the bucket.
     let file = &added[0].objects[0].sha256;
@@ -327,7 +343,7 @@ fn verify_a_team_archive_and_fail_its_tampering() {
     s3.put_raw(&key, draft(1, 0).to_json().as_bytes());
     assert!(verify(&cache, &team, &checkpoint).is_sound());
     assert_eq!(
-        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 1"),
+        pg.sql("UPDATE tweevoud_log SET line = replace(line, '\"2026-11-23', '\"2026-11-24') WHERE seq = 2"),
         1
     );
     let r = verify(&fresh.path().join("again"), &team, &checkpoint);
@@ -338,9 +354,108 @@ fn verify_a_team_archive_and_fail_its_tampering() {
     );
     // The log cut back in the database: the member's checkpoint tells.
     let rows = pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].clone();
-    assert_eq!(rows.as_deref(), Some("6"));
+    assert_eq!(rows.as_deref(), Some("7"));
     pg.sql("DELETE FROM tweevoud_log WHERE seq >= 1");
     let r = verify(&fresh.path().join("cut"), &team, &checkpoint);
     assert!(codes(&r).contains(&"log_truncated"), "{:?}", r.problems);
     assert_eq!(r.logged, None);
+}
+
+/// A member's entry as `n` signs it.
+fn add_as(team: &TeamConnection, n: u8, i: u32) -> tweevoud::archive::Added {
+    let cache = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open_team(cache.path(), team, &trust()).unwrap();
+    archive
+        .add(
+            draft(n, i).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(n)),
+        )
+        .unwrap()
+}
+
+/// Members: the creator begins the archive with its members and changes them; an entry is
+/// acted on when its signer was a member at its place in the log, and verify reports any
+/// other (`log_not_member`); only the creator sets the members.
+#[test]
+fn members_set_by_the_creator_and_fail_a_non_member() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    let team = connection(&pg.url, &s3.url);
+    begin(&team, 2);
+    let cache = tempfile::tempdir().unwrap();
+    let mut creator = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    let e = creator
+        .begin_team(&[], fixed_now(), &test_key(1))
+        .unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "team_begun", "{e}");
+    add_as(&team, 2, 0); // a member
+    add_as(&team, 3, 0); // not a member yet
+    creator
+        .change_members(&[key_of(3)], &[key_of(2)], fixed_now(), &test_key(1))
+        .unwrap();
+    add_as(&team, 3, 1); // a member now
+    add_as(&team, 2, 1); // no longer one
+                         // Only the creator sets the members, even a member cannot.
+    let other = tempfile::tempdir().unwrap();
+    let mut member = Archive::open_team(other.path(), &team, &trust()).unwrap();
+    let e = member
+        .change_members(&[key_of(4)], &[], fixed_now(), &test_key(3))
+        .unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "members_not_creator", "{e}");
+    // A member who comes later acts on the members' entries only.
+    let fresh = tempfile::tempdir().unwrap();
+    let later = Archive::open_team(fresh.path(), &team, &trust()).unwrap();
+    let mut names: Vec<String> = later
+        .list(None)
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| s.customer)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Teamklant W2x0 BV", "Teamklant W3x1 BV"]);
+    // verify names both entries whose signer was not a member there.
+    let profile = tempfile::tempdir().unwrap();
+    let r = verify(
+        &profile.path().join("cache"),
+        &team,
+        &profile.path().join("checkpoint.json"),
+    );
+    assert_eq!(
+        codes(&r),
+        ["log_not_member", "log_not_member"],
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.problems[0].message.contains("log entry 2 "),
+        "{}",
+        r.problems[0].message
+    );
+    assert!(
+        r.problems[1].message.contains("log entry 5 "),
+        "{}",
+        r.problems[1].message
+    );
+    assert_eq!(
+        r.logged, None,
+        "nothing is written to a log that is not all the members'"
+    );
+    // A profile that pinned another creator acts on none of it.
+    let other_creator = Trust::keys(vec![key_of(1)]).with_creator(key_of(2));
+    let r = tweevoud::archive::verify_team(
+        &profile.path().join("other"),
+        &team,
+        &other_creator,
+        fixed_now(),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        codes(&r).iter().all(|c| *c == "log_foreign_signature"),
+        "{:?}",
+        r.problems
+    );
+    assert_eq!(r.agreements, 0);
 }

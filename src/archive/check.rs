@@ -18,6 +18,7 @@ use super::checkpoint::{against, locate, Against, Located};
 use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
 use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
+use super::members::{Members, Standing};
 use super::store::{Found, Store};
 use super::{
     derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError, Backends,
@@ -50,6 +51,11 @@ pub struct Trust {
     /// The checkpoint file the profile keeps of this archive
     /// ([`crate::Profile::archive_checkpoint`]); `None`: no checkpoint is read or written.
     pub checkpoint: Option<PathBuf>,
+    /// For a team archive: its creator's key, as the profile pinned it. The entries acted
+    /// on are then those signed by a key that was a member at their place in the log, by
+    /// the member lists the creator signed (`docs/archive-team.md`, "Members"); the
+    /// profile's own keys still sign its checkpoint.
+    pub creator: Option<Fingerprint>,
 }
 
 impl Trust {
@@ -58,7 +64,14 @@ impl Trust {
         Trust {
             own_keys,
             checkpoint: None,
+            creator: None,
         }
+    }
+
+    /// The same, for a team archive begun by `creator`.
+    pub fn with_creator(mut self, creator: Fingerprint) -> Trust {
+        self.creator = Some(creator);
+        self
     }
 
     /// The same, with the checkpoint at `path`.
@@ -95,6 +108,9 @@ pub enum ProblemCode {
     LogUnsigned,
     /// An entry is validly signed, by a key that is not one of the profile's own.
     LogForeignSignature,
+    /// In a team archive: an entry is validly signed, by a key that was not a member at its
+    /// place in the log (or, for an entry that changes the members, not the creator's).
+    LogNotMember,
     /// The log has fewer entries than the profile's checkpoint counted: it was cut.
     LogTruncated,
     /// The log's entry at the checkpoint's position is not the one the checkpoint names: it
@@ -147,6 +163,7 @@ impl ProblemCode {
             ProblemCode::LogBadSignature => "log_bad_signature",
             ProblemCode::LogUnsigned => "log_unsigned",
             ProblemCode::LogForeignSignature => "log_foreign_signature",
+            ProblemCode::LogNotMember => "log_not_member",
             ProblemCode::LogTruncated => "log_truncated",
             ProblemCode::LogRebuilt => "log_rebuilt",
             ProblemCode::CheckpointUnreadable => "checkpoint_unreadable",
@@ -440,6 +457,8 @@ struct LogRead {
     trusted: bool,
     /// The bytes of an append cut short at the end, if any.
     torn_tail: Option<usize>,
+    /// A team archive's members, as the log says ([`Trust::creator`]).
+    members: Option<Members>,
 }
 
 /// Reads the log and checks it entry by entry: each line an entry, its place in the
@@ -464,6 +483,10 @@ fn read_log(
         }
     };
     let total_lines = read.lines.len();
+    let members = trust
+        .creator
+        .as_ref()
+        .map(|c| Members::of_lines(&read.lines, Some(c)));
     let mut entries: Vec<LogEntry> = Vec::new();
     let mut authentic: Vec<bool> = Vec::new();
     let mut chained = true;
@@ -518,7 +541,12 @@ fn read_log(
             continue;
         };
         chained &= entry.seq == i as u64 && hash == entry.hash && entry.prev == prev;
-        let own = matches!(&signature, Ok(Some(fp)) if trust.own_keys.contains(fp));
+        let standing = |fp: &Fingerprint| match &members {
+            Some(m) => m.standing(entry, fp),
+            None if trust.own_keys.contains(fp) => Standing::Member,
+            None => Standing::NotThisTeam,
+        };
+        let own = matches!(&signature, Ok(Some(fp)) if standing(fp) == Standing::Member);
         if hash != entry.hash {
             r.problem(
                 ProblemCode::LogAltered,
@@ -538,14 +566,37 @@ fn read_log(
                 if !r.log_signers.contains(&fp) {
                     r.log_signers.push(fp);
                 }
-                if trust.own_keys.contains(&fp) {
-                    r.signed_entries += 1;
-                } else {
-                    r.problem(ProblemCode::LogForeignSignature, format!(
-                        "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
-                        fp.short()
-                    ));
-                    trusted = false;
+                match standing(&fp) {
+                    Standing::Member => r.signed_entries += 1,
+                    Standing::NotThisTeam if members.is_some() => {
+                        r.problem(ProblemCode::LogForeignSignature, format!(
+                            "{what} is signed by key {}, but this team archive was not begun by its creator's key {} with the list of its members: someone else wrote or rewrote it",
+                            fp.short(),
+                            trust.creator.as_ref().map_or(String::new(), |c| c.short())
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotThisTeam => {
+                        r.problem(ProblemCode::LogForeignSignature, format!(
+                            "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotMember => {
+                        r.problem(ProblemCode::LogNotMember, format!(
+                            "{what} is signed by key {}, which was not a member of the team archive there: it is not acted on",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotCreator => {
+                        r.problem(ProblemCode::LogNotMember, format!(
+                            "{what} changes the members, but is signed by key {}, not by the archive's creator: it changes nothing",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
                 }
             }
             Ok(None) => {
@@ -577,6 +628,7 @@ fn read_log(
         sound,
         trusted,
         torn_tail: read.torn_tail,
+        members,
     }
 }
 
@@ -924,6 +976,7 @@ fn check_index_file(
         index,
         checkpoint: None,
         writers: Some(trust.own_keys.clone()),
+        members: log.members.clone(),
     };
     let index_ok;
     (index_ok, log.sound) = check_index(
@@ -975,6 +1028,7 @@ fn record(
                 reason: None,
                 note: Some(note),
                 // The entry that names the archive, if none does yet.
+                members: Vec::new(),
                 archive: match &read.id {
                     Some(_) => None,
                     None => Some(super::checkpoint::new_archive_id().map_err(io)?),

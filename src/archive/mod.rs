@@ -42,6 +42,7 @@ mod checkpoint;
 mod id;
 mod index;
 mod log;
+mod members;
 #[cfg(feature = "team")]
 mod pg;
 #[cfg(feature = "team")]
@@ -69,9 +70,12 @@ pub use index::{ObjectRow, SignatureRow, Summary, MAX_INDEX_FIELD_BYTES};
 pub use log::parse_log_line;
 pub use log::{
     entry_hash, signature_message, LineError, LogEntry, LogEvent, LogSignature, LoggedObject,
-    ObjectKind, SignatureProblem, Writers, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS,
-    MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES,
+    ObjectKind, SignatureProblem, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS, MAX_LINE_BYTES,
+    MAX_LOG_BYTES, MAX_LOG_ENTRIES,
 };
+#[doc(hidden)]
+pub use members::Members;
+pub use members::Writers;
 pub use store::MAX_OBJECT_BYTES;
 
 use backend::{Entries, Objects};
@@ -220,6 +224,15 @@ pub enum ArchiveError {
     /// only on a signed erasure.
     #[error("an erasure must be signed with one of your keys; nothing was erased")]
     UnsignedErasure,
+    /// A team archive can be begun only once, on an empty log.
+    #[error("the team archive was begun already (its log has entries): its members are changed with `tweevoud archive members`; nothing was written")]
+    TeamBegun,
+    /// The members of a team archive that was not begun cannot be changed.
+    #[error("the team archive was not begun by its creator yet (`tweevoud archive init`); nothing was written")]
+    TeamNotBegun,
+    /// Only a team archive's creator sets its members.
+    #[error("only the creator of a team archive sets its members, with the key the archive was begun with; nothing was written")]
+    NotCreator,
     /// A stored exemplar that is not a PDF Tweevoud reads: it is not handed out.
     #[error("exemplar {number} of agreement {id} (object {sha256}) is not a PDF Tweevoud reads: {problem}; it is not handed out")]
     NotAnExemplar {
@@ -258,6 +271,9 @@ impl ArchiveError {
         "archive_linked",
         "erasure_unsigned",
         "not_an_exemplar",
+        "team_begun",
+        "team_not_begun",
+        "members_not_creator",
     ];
 }
 
@@ -289,6 +305,9 @@ impl Coded for ArchiveError {
             ArchiveError::LogBroken { .. } => "log_broken",
             ArchiveError::Linked { .. } => "archive_linked",
             ArchiveError::UnsignedErasure => "erasure_unsigned",
+            ArchiveError::TeamBegun => "team_begun",
+            ArchiveError::TeamNotBegun => "team_not_begun",
+            ArchiveError::NotCreator => "members_not_creator",
             ArchiveError::NotAnExemplar { .. } => "not_an_exemplar",
         }
     }
@@ -335,7 +354,10 @@ impl Coded for ArchiveError {
             ArchiveError::Linked { path: p, target } => {
                 vec![path(p), param("target", target.display())]
             }
-            ArchiveError::UnsignedErasure => Vec::new(),
+            ArchiveError::UnsignedErasure
+            | ArchiveError::TeamBegun
+            | ArchiveError::TeamNotBegun
+            | ArchiveError::NotCreator => Vec::new(),
             ArchiveError::NotAnExemplar {
                 id,
                 number,
@@ -620,6 +642,12 @@ pub(crate) struct Backends {
     pub(crate) log: Box<dyn Entries>,
 }
 
+/// A key's fingerprint as a log entry names it.
+#[cfg(feature = "team")]
+fn key_hex(key: &Fingerprint) -> Sha256Hex {
+    Sha256Hex::from_bytes(key.as_bytes())
+}
+
 /// An archive, open.
 pub struct Archive {
     dir: PathBuf,
@@ -634,6 +662,9 @@ pub struct Archive {
     checkpoint: Option<PathBuf>,
     /// The keys that may write its log; `None`: any key whose signature holds.
     writers: Option<Vec<Fingerprint>>,
+    /// A team archive's members, as its log says (refreshed whenever the log is read);
+    /// when given, they are who may write, not `writers`.
+    members: Option<Members>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -748,6 +779,8 @@ struct Guarded {
     first: Option<LogEntry>,
     /// Its identifier, if an authenticated entry carries one.
     archive_id: Option<Sha256Hex>,
+    /// A team archive's members, as the log says.
+    members: Option<Members>,
 }
 
 /// An entry appended, with what the checkpoint that follows it names.
@@ -858,6 +891,7 @@ impl Archive {
             index,
             checkpoint: None,
             writers,
+            members: None,
         };
         archive.check_schema()?;
         let mut archive = archive;
@@ -896,7 +930,10 @@ impl Archive {
             index,
             checkpoint: trust.checkpoint.clone(),
             writers: Some(trust.own_keys.clone()),
+            members: None,
         };
+        let read = archive.log.read_all().map_err(io_at(archive.log.place()))?;
+        archive.members = Some(Members::of_lines(&read.lines, trust.creator.as_ref()));
         archive.check_schema()?;
         if archive.lag()? {
             let _lock = lock(cache)?;
@@ -921,9 +958,10 @@ impl Archive {
 
     /// The keys that may write this archive's log.
     pub(crate) fn writers(&self) -> Writers<'_> {
-        match &self.writers {
-            Some(keys) => Writers::Keys(keys),
-            None => Writers::AnySigned,
+        match (&self.members, &self.writers) {
+            (Some(members), _) => Writers::Members(members),
+            (None, Some(keys)) => Writers::Keys(keys),
+            (None, None) => Writers::AnySigned,
         }
     }
 
@@ -940,6 +978,9 @@ impl Archive {
         signer: Option<&dyn Signer>,
     ) -> Result<Appended, ArchiveError> {
         let guarded = self.guard()?;
+        if guarded.members.is_some() {
+            self.members = guarded.members.clone();
+        }
         // The entry that names the archive: the first one (or, in an archive made before
         // identifiers, the first signed one written since).
         let id = match (&guarded.archive_id, signer) {
@@ -993,10 +1034,17 @@ impl Archive {
                 problem,
             });
         }
-        let archive_id = chain.archive_id(self.writers()).cloned();
+        // A team archive's members, as the log says now.
+        let members = self.members.as_ref().map(|m| m.again(&chain.entries));
+        let writers = match &members {
+            Some(m) => Writers::Members(m),
+            None => self.writers(),
+        };
+        let archive_id = chain.archive_id(writers).cloned();
         let guarded = Guarded {
             first: chain.entries.first().cloned(),
             archive_id: archive_id.clone(),
+            members: members.clone(),
         };
         let Some(by_path) = &self.checkpoint else {
             return Ok(guarded);
@@ -1018,7 +1066,7 @@ impl Archive {
                     return Err(refuse(&path, format!("it {e}")))
                 }
             };
-        if !self.writers().allows(&key) {
+        if !writers.allows(&key) {
             return Err(refuse(
                 &path,
                 format!(
@@ -1127,6 +1175,9 @@ impl Archive {
     fn catch_up_before(&mut self, until: Option<u64>) -> Result<(), ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
         let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        if let Some(m) = &self.members {
+            self.members = Some(m.again_lines(&read.lines));
+        }
         let mut pending = Vec::new();
         // Whether the chain holds up to here: an entry after a break is not acted on.
         let mut prev: Option<Sha256Hex> = None;
@@ -1366,6 +1417,7 @@ impl Archive {
                 objects: objects.clone(),
                 reason: None,
                 note: None,
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1642,6 +1694,7 @@ impl Archive {
                 objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
                 reason: None,
                 note: Some(format!("to {}", dir.display())),
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1655,6 +1708,102 @@ impl Archive {
             id: id.into_string(),
             files: out.into_iter().map(|(p, _, _)| p).collect(),
         })
+    }
+
+    /// Begins a team archive (opened with [`Archive::open_team`], its creator pinned in the
+    /// trust): the first entry of its log, listing its `members` (the creator's key among
+    /// them), signed by the creator, whose key `signer` must be. Refused on a log that has
+    /// entries ([`ArchiveError::TeamBegun`]).
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn begin_team(
+        &mut self,
+        members: &[Fingerprint],
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        let _lock = lock(&self.dir)?;
+        self.creator_only(signer)?;
+        if self.log.last().map_err(io_at(self.log.place()))?.is_some() {
+            return Err(ArchiveError::TeamBegun);
+        }
+        let creator = Fingerprint::of_raw_public_key(&signer.public_key_bytes());
+        let list = members.iter().chain([&creator]).map(key_hex).collect();
+        self.write_members(list, now, signer)
+    }
+
+    /// Changes a team archive's members: `add` join and `remove` leave, from the next entry
+    /// on; an entry signed by the creator (`signer`), appended to the log.
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn change_members(
+        &mut self,
+        add: &[Fingerprint],
+        remove: &[Fingerprint],
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        let _lock = lock(&self.dir)?;
+        self.creator_only(signer)?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        let members = match &self.members {
+            Some(m) => m.again_lines(&read.lines),
+            None => return Err(ArchiveError::NotCreator),
+        };
+        if !members.begun() {
+            return Err(ArchiveError::TeamNotBegun);
+        }
+        let remove: Vec<Sha256Hex> = remove.iter().map(key_hex).collect();
+        let list = members
+            .current()
+            .into_iter()
+            .chain(add.iter().map(key_hex))
+            .filter(|k| !remove.contains(k))
+            .collect();
+        self.members = Some(members);
+        self.write_members(list, now, signer)
+    }
+
+    /// Refuses a signer that is not the pinned creator of a team archive.
+    #[cfg(feature = "team")]
+    fn creator_only(&self, signer: &dyn Signer) -> Result<(), ArchiveError> {
+        let key = Fingerprint::of_raw_public_key(&signer.public_key_bytes());
+        match &self.members {
+            Some(m) if m.is_creator(&key) => Ok(()),
+            _ => Err(ArchiveError::NotCreator),
+        }
+    }
+
+    /// Appends a `members` entry listing `list` (sorted, each once). The caller holds the
+    /// lock.
+    #[cfg(feature = "team")]
+    fn write_members(
+        &mut self,
+        mut members: Vec<Sha256Hex>,
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        members.sort();
+        members.dedup();
+        let appended = self.append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Members,
+                agreement: None,
+                objects: Vec::new(),
+                reason: None,
+                note: None,
+                members,
+                archive: None,
+            },
+            Some(signer),
+        )?;
+        // The index has nothing to change for the members, but records having read the entry.
+        self.index
+            .apply(&[(&appended.entry, None)])
+            .map_err(self.index_err())?;
+        self.move_checkpoint(&appended, Some(signer))?;
+        Ok(appended.entry)
     }
 
     /// Erases an agreement on request: every version's agreement file and its exemplars are
@@ -1710,6 +1859,7 @@ impl Archive {
                 objects: erased.clone(),
                 reason: Some(reason.to_string()),
                 note: None,
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1881,6 +2031,7 @@ impl Archive {
             index,
             checkpoint: None,
             writers,
+            members: None,
         };
         let read = archive.log.read_all().map_err(io_at(archive.log.place()))?;
         let mut problems = Vec::new();

@@ -316,6 +316,7 @@ pub(crate) mod tests {
             objects: Vec::new(),
             reason: None,
             note: Some(format!("note {i}: it's 'quoted'")),
+            members: Vec::new(),
             archive: None,
         }
     }

@@ -77,6 +77,9 @@ fn archive_errors() {
             target: path(),
         },
         ArchiveError::UnsignedErasure,
+        ArchiveError::TeamBegun,
+        ArchiveError::TeamNotBegun,
+        ArchiveError::NotCreator,
         ArchiveError::NotAnExemplar {
             id: s(),
             number: 1,
