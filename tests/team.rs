@@ -458,4 +458,16 @@ fn members_set_by_the_creator_and_fail_a_non_member() {
         r.problems
     );
     assert_eq!(r.agreements, 0);
+    // And one that pinned none, even trusting every member's key as its own.
+    let r = tweevoud::archive::verify_team(
+        &profile.path().join("none"),
+        &team,
+        &Trust::keys((1..=WRITERS).map(key_of).collect()),
+        fixed_now(),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(r.agreements, 0, "{:?}", r.problems);
+    assert_eq!(r.problems.len(), 6, "{:?}", r.problems);
 }

@@ -54,7 +54,8 @@ pub struct Trust {
     /// For a team archive: its creator's key, as the profile pinned it. The entries acted
     /// on are then those signed by a key that was a member at their place in the log, by
     /// the member lists the creator signed (`docs/archive-team.md`, "Members"); the
-    /// profile's own keys still sign its checkpoint.
+    /// profile's own keys still sign its checkpoint. A team archive with none pinned has
+    /// no entry acted on; a local archive ignores it.
     pub creator: Option<Fingerprint>,
 }
 
@@ -339,7 +340,7 @@ pub fn verify_trusted(
         store: Box::new(Store::new(p.objects.clone())),
         log: Box::new(Log::new(p.log.clone())),
     };
-    verify_on(dir, dir, backends, trust, now, signer, progress)
+    verify_on(dir, dir, backends, false, trust, now, signer, progress)
 }
 
 /// Verifies the team archive `team` names (its log in PostgreSQL, its objects in the
@@ -375,16 +376,19 @@ pub fn verify_team(
         })?;
     }
     let place = backends.log.place().to_path_buf();
-    verify_on(&place, cache, backends, trust, now, signer, progress)
+    verify_on(&place, cache, backends, true, trust, now, signer, progress)
 }
 
 /// The phases of a verification (see [`verify_trusted`]), on an archive named `archive` in
-/// reports, whose objects and log are `backends` and whose index is in `dir`. The caller
-/// holds the lock of `dir`.
+/// reports, whose objects and log are `backends` and whose index is in `dir`; for a `team`
+/// archive, who may write is its members, by the creator `trust` pins. The caller holds the
+/// lock of `dir`.
+#[allow(clippy::too_many_arguments)]
 fn verify_on(
     archive: &Path,
     dir: &Path,
     backends: Backends,
+    team: bool,
     trust: &Trust,
     now: DateTime<FixedOffset>,
     signer: Option<&dyn Signer>,
@@ -403,7 +407,7 @@ fn verify_on(
         notes: Vec::new(),
         logged: None,
     };
-    let mut read = read_log(&*backends.log, trust, progress, &mut r);
+    let mut read = read_log(&*backends.log, team, trust, progress, &mut r);
     read.trusted &= check_place(dir, trust, &read, &mut r);
     let holdings = Holdings::of(&read.entries, &read.authentic);
     // The index's own soundness and its search rows are read on a thread of their own, on a
@@ -466,6 +470,7 @@ struct LogRead {
 /// problem; counts the entries and the profile's signatures, and lists the signers.
 fn read_log(
     log: &dyn Entries,
+    team: bool,
     trust: &Trust,
     progress: &mut dyn FnMut(Progress),
     r: &mut Report,
@@ -483,10 +488,9 @@ fn read_log(
         }
     };
     let total_lines = read.lines.len();
-    let members = trust
-        .creator
-        .as_ref()
-        .map(|c| Members::of_lines(&read.lines, Some(c)));
+    // A team archive's members (none are acted on without a pinned creator); a local
+    // archive's writers are the profile's own keys, whatever `trust.creator` says.
+    let members = team.then(|| Members::of_lines(&read.lines, trust.creator.as_ref()));
     let mut entries: Vec<LogEntry> = Vec::new();
     let mut authentic: Vec<bool> = Vec::new();
     let mut chained = true;
@@ -570,9 +574,9 @@ fn read_log(
                     Standing::Member => r.signed_entries += 1,
                     Standing::NotThisTeam if members.is_some() => {
                         r.problem(ProblemCode::LogForeignSignature, format!(
-                            "{what} is signed by key {}, but this team archive was not begun by its creator's key {} with the list of its members: someone else wrote or rewrote it",
+                            "{what} is signed by key {}, but this team archive was not begun with the list of its members by the creator's key {}: someone else wrote or rewrote it",
                             fp.short(),
-                            trust.creator.as_ref().map_or(String::new(), |c| c.short())
+                            trust.creator.as_ref().map_or("(none pinned)".into(), |c| c.short())
                         ));
                         trusted = false;
                     }
