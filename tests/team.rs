@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use chrono::Duration;
 use common::{dpa, fixed_now, set, test_key};
 use servers::{PgServer, S3Server};
-use tweevoud::archive::{TeamConnection, Trust};
+use tweevoud::archive::{TeamConnection, TeamSecrets, Trust};
 use tweevoud::key::Fingerprint;
 use tweevoud::{Agreement, Archive, Party, Status};
 
@@ -23,9 +23,12 @@ fn connection(database: &str, objects: &str) -> TeamConnection {
     TeamConnection {
         database: database.into(),
         objects: objects.into(),
-        access_key_id: "tweevoud".into(),
-        secret_access_key: "secret-of-the-test".into(),
         region: "us-east-1".into(),
+        secrets: TeamSecrets {
+            database_password: Some("password-of-the-test".into()),
+            access_key_id: "tweevoud".into(),
+            secret_access_key: "secret-of-the-test".into(),
+        },
     }
 }
 
@@ -241,6 +244,7 @@ fn fail_database_or_bucket_gone_records_nothing() {
         .unwrap_err();
     assert_eq!(tweevoud::Coded::code(&e), "archive_io", "{e}");
     assert!(!e.to_string().contains("secret-of-the-test"), "{e}");
+    assert!(!e.to_string().contains("password-of-the-test"), "{e}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(
         pg.rows("SELECT count(*) FROM tweevoud_log")[0][0].as_deref(),

@@ -47,6 +47,8 @@ mod members;
 mod pg;
 #[cfg(feature = "team")]
 mod s3;
+#[cfg(feature = "team")]
+mod secrets;
 /// The team archive's real servers, for the tests (shared with `tests/team.rs`).
 #[cfg(all(test, feature = "team"))]
 #[path = "../../tests/common/servers.rs"]
@@ -76,6 +78,9 @@ pub use log::{
 #[doc(hidden)]
 pub use members::Members;
 pub use members::Writers;
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub use secrets::{TeamSecrets, ACCESS_KEY_ID, DATABASE_PASSWORD, SECRET_ACCESS_KEY};
 pub use store::MAX_OBJECT_BYTES;
 
 use backend::{Entries, Objects};
@@ -230,6 +235,12 @@ pub enum ArchiveError {
     /// The members of a team archive that was not begun cannot be changed.
     #[error("the team archive was not begun by its creator yet (`tweevoud archive init`); nothing was written")]
     TeamNotBegun,
+    /// The secrets to reach a team archive cannot be had (none is ever quoted).
+    #[error("the team archive's secrets: {problem}")]
+    Secrets {
+        /// What is wrong, in English words.
+        problem: String,
+    },
     /// Only a team archive's creator sets its members.
     #[error("only the creator of a team archive sets its members, with the key the archive was begun with; nothing was written")]
     NotCreator,
@@ -274,6 +285,7 @@ impl ArchiveError {
         "team_begun",
         "team_not_begun",
         "members_not_creator",
+        "team_secrets",
     ];
 }
 
@@ -308,6 +320,7 @@ impl Coded for ArchiveError {
             ArchiveError::TeamBegun => "team_begun",
             ArchiveError::TeamNotBegun => "team_not_begun",
             ArchiveError::NotCreator => "members_not_creator",
+            ArchiveError::Secrets { .. } => "team_secrets",
             ArchiveError::NotAnExemplar { .. } => "not_an_exemplar",
         }
     }
@@ -354,6 +367,7 @@ impl Coded for ArchiveError {
             ArchiveError::Linked { path: p, target } => {
                 vec![path(p), param("target", target.display())]
             }
+            ArchiveError::Secrets { problem } => vec![param("problem", problem)],
             ArchiveError::UnsignedErasure
             | ArchiveError::TeamBegun
             | ArchiveError::TeamNotBegun
@@ -373,21 +387,21 @@ impl Coded for ArchiveError {
     }
 }
 
-/// Where a team archive is, and the bucket's keys (see [`Archive::open_team`]).
+/// Where a team archive is, and the secrets to reach it (see [`Archive::open_team`]).
 #[cfg(feature = "team")]
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct TeamConnection {
-    /// The PostgreSQL database: a `postgresql://user:password@host:port/db` URL.
+    /// The PostgreSQL database: a `postgresql://user@host:port/db` URL (a password in it is
+    /// used too, but `secrets` is where one belongs).
     pub database: String,
     /// The bucket: `http://host:port/bucket`.
     pub objects: String,
-    /// The bucket's access key id.
-    pub access_key_id: String,
-    /// Its secret (never written anywhere, never in a message).
-    pub secret_access_key: String,
     /// The bucket's region.
     pub region: String,
+    /// The database's password and the bucket's keys (never written anywhere, never in a
+    /// message).
+    pub secrets: TeamSecrets,
 }
 
 #[cfg(feature = "team")]
@@ -395,8 +409,8 @@ impl std::fmt::Debug for TeamConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TeamConnection")
             .field("objects", &self.objects)
-            .field("access_key_id", &self.access_key_id)
             .field("region", &self.region)
+            .field("secrets", &self.secrets)
             .finish_non_exhaustive()
     }
 }
@@ -619,13 +633,13 @@ fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
 /// The back-ends of the team archive `team` names: its bucket and its database.
 #[cfg(feature = "team")]
 pub(crate) fn team_backends(team: &TeamConnection) -> Result<Backends, ArchiveError> {
-    let log = pg::PgLog::connect(&team.database)
+    let log = pg::PgLog::connect(&team.database, team.secrets.database_password.as_deref())
         .map_err(io_at(Path::new("the team archive's database")))?;
     let store = s3::Bucket::new(
         &team.objects,
         s3::Credentials {
-            access_key_id: team.access_key_id.clone(),
-            secret_access_key: team.secret_access_key.clone(),
+            access_key_id: team.secrets.access_key_id.clone(),
+            secret_access_key: team.secrets.secret_access_key.clone(),
             region: team.region.clone(),
         },
     )

@@ -105,10 +105,10 @@ fn place_of(config: &Config) -> PathBuf {
 
 impl PgLog {
     /// Connects to the database at `url` (a `postgresql://` URL or a `key=value` string; its
-    /// password, if any, is used and never repeated) and makes the log's table if it is not
-    /// there. Bounded: [`CONNECT_TIMEOUT`] to connect, [`STATEMENT_TIMEOUT`] for each
-    /// statement and each wait for the lock.
-    pub(crate) fn connect(url: &str) -> io::Result<PgLog> {
+    /// password, if any, is used and never repeated), with `password` when given, and makes
+    /// the log's table if it is not there. Bounded: [`CONNECT_TIMEOUT`] to connect,
+    /// [`STATEMENT_TIMEOUT`] for each statement and each wait for the lock.
+    pub(crate) fn connect(url: &str, password: Option<&str>) -> io::Result<PgLog> {
         let mut config: Config = url.parse().map_err(|_| {
             // The parser's message may quote the URL, password and all.
             io::Error::new(
@@ -116,6 +116,9 @@ impl PgLog {
                 "the database's address is not a PostgreSQL connection URL",
             )
         })?;
+        if let Some(password) = password {
+            config.password(password);
+        }
         let place = place_of(&config);
         let ms = STATEMENT_TIMEOUT.as_millis();
         config
@@ -338,7 +341,7 @@ pub(crate) mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let log = PgLog::connect(&url).unwrap();
+        let log = PgLog::connect(&url, None).unwrap();
         for i in 0..EACH {
             log.append(note(i), Some(&key(n))).unwrap();
         }
@@ -375,7 +378,7 @@ pub(crate) mod tests {
             );
             assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
         }
-        let log = PgLog::connect(&server.url).unwrap();
+        let log = PgLog::connect(&server.url, None).unwrap();
         let chain = Chain::check(log.read_all().unwrap());
         assert_eq!(chain.broken, None);
         assert_eq!(chain.entries.len(), WRITERS as usize * EACH);
@@ -396,7 +399,7 @@ pub(crate) mod tests {
     #[test]
     fn fail_rows_changed_or_removed_in_the_database() {
         let server = PgServer::start();
-        let log = PgLog::connect(&server.url).unwrap();
+        let log = PgLog::connect(&server.url, None).unwrap();
         for i in 0..4 {
             log.append(note(i), Some(&key(1))).unwrap();
         }
@@ -433,15 +436,25 @@ pub(crate) mod tests {
     fn fail_unreachable_database_within_bounded_time() {
         let port = free_port();
         let started = std::time::Instant::now();
-        let e = PgLog::connect(&format!("postgresql://tweevoud:secret@127.0.0.1:{port}/x"))
-            .unwrap_err();
+        let e = PgLog::connect(
+            &format!("postgresql://tweevoud:secret@127.0.0.1:{port}/x"),
+            None,
+        )
+        .unwrap_err();
         assert!(started.elapsed() < CONNECT_TIMEOUT);
         assert!(!e.to_string().contains("secret"), "{e}");
         assert!(
             e.to_string().contains("postgresql://tweevoud@127.0.0.1"),
             "{e}"
         );
-        let e = PgLog::connect("postgresql://tweevoud:secret@[::1/x").unwrap_err();
+        let e = PgLog::connect("postgresql://tweevoud:secret@[::1/x", None).unwrap_err();
         assert!(!e.to_string().contains("secret"), "{e}");
+        // A password given beside the URL is never repeated either.
+        let e = PgLog::connect(
+            &format!("postgresql://tweevoud@127.0.0.1:{port}/x"),
+            Some("pw-beside"),
+        )
+        .unwrap_err();
+        assert!(!e.to_string().contains("pw-beside"), "{e}");
     }
 }

@@ -80,6 +80,7 @@ fn archive_errors() {
         ArchiveError::TeamBegun,
         ArchiveError::TeamNotBegun,
         ArchiveError::NotCreator,
+        ArchiveError::Secrets { problem: s() },
         ArchiveError::NotAnExemplar {
             id: s(),
             number: 1,
