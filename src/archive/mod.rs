@@ -39,6 +39,8 @@ use crate::verify::{verify as verify_agreement, Status, Verification};
 mod backend;
 mod check;
 mod checkpoint;
+#[cfg(feature = "team")]
+mod connection;
 mod id;
 mod index;
 mod log;
@@ -64,6 +66,8 @@ pub use check::{
 pub use checkpoint::{
     checkpoint_of_archive, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
 };
+#[cfg(feature = "team")]
+pub use connection::TeamRecord;
 pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
 #[doc(hidden)]
 pub use index::{parse_index_row, IndexRowError};
@@ -241,6 +245,13 @@ pub enum ArchiveError {
         /// What is wrong, in English words.
         problem: String,
     },
+    /// The profile's connection to a team archive cannot be made or used (no secret is ever
+    /// quoted).
+    #[error("the team archive's connection: {problem}")]
+    TeamConnection {
+        /// What is wrong, in English words.
+        problem: String,
+    },
     /// Only a team archive's creator sets its members.
     #[error("only the creator of a team archive sets its members, with the key the archive was begun with; nothing was written")]
     NotCreator,
@@ -286,6 +297,7 @@ impl ArchiveError {
         "team_not_begun",
         "members_not_creator",
         "team_secrets",
+        "team_connection",
     ];
 }
 
@@ -321,6 +333,7 @@ impl Coded for ArchiveError {
             ArchiveError::TeamNotBegun => "team_not_begun",
             ArchiveError::NotCreator => "members_not_creator",
             ArchiveError::Secrets { .. } => "team_secrets",
+            ArchiveError::TeamConnection { .. } => "team_connection",
             ArchiveError::NotAnExemplar { .. } => "not_an_exemplar",
         }
     }
@@ -367,7 +380,9 @@ impl Coded for ArchiveError {
             ArchiveError::Linked { path: p, target } => {
                 vec![path(p), param("target", target.display())]
             }
-            ArchiveError::Secrets { problem } => vec![param("problem", problem)],
+            ArchiveError::Secrets { problem } | ArchiveError::TeamConnection { problem } => {
+                vec![param("problem", problem)]
+            }
             ArchiveError::UnsignedErasure
             | ArchiveError::TeamBegun
             | ArchiveError::TeamNotBegun
@@ -1037,9 +1052,15 @@ impl Archive {
                 target,
             });
         }
-        let read = self.log.read_all().map_err(|e| ArchiveError::LogBroken {
-            path: self.log.place().to_path_buf(),
-            problem: format!("it cannot be read: {e}"),
+        let read = self.log.read_all().map_err(|e| {
+            // A team archive's database gone is not a log that does not hold together.
+            if unreachable(&e) {
+                return io_at(self.log.place())(e);
+            }
+            ArchiveError::LogBroken {
+                path: self.log.place().to_path_buf(),
+                problem: format!("it cannot be read: {e}"),
+            }
         })?;
         let chain = checkpoint::Chain::check(read);
         if let Some(problem) = chain.broken {
@@ -1080,7 +1101,13 @@ impl Archive {
                     return Err(refuse(&path, format!("it {e}")))
                 }
             };
-        if !writers.allows(&key) {
+        // The checkpoint is the profile's own, signed by one of its keys, whoever may write
+        // the log: a member removed from a team archive still keeps its checkpoint of it.
+        let own = match &self.writers {
+            Some(keys) => Writers::Keys(keys),
+            None => writers,
+        };
+        if !own.allows(&key) {
             return Err(refuse(
                 &path,
                 format!(
@@ -2131,6 +2158,139 @@ impl Archive {
             agreements,
             problems,
         })
+    }
+}
+
+/// What [`Archive::push_into`] copied.
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Pushed {
+    /// Agreement versions the team archive did not hold and now does (new agreements, and
+    /// later versions of agreements it held).
+    pub copied: Vec<Added>,
+    /// Agreement versions it held already (or a later version of): nothing written.
+    pub already: usize,
+    /// Agreements erased in the team archive, as they were in the local one (tombstones).
+    pub erased: Vec<String>,
+    /// Agreement versions not copied because the local archive erased them later.
+    pub skipped_erased: usize,
+}
+
+#[cfg(feature = "team")]
+impl Archive {
+    /// The first entry of the log, whatever signed it (to tell a member who began a team
+    /// archive, for it to compare and pin).
+    #[doc(hidden)]
+    pub fn first_entry(&self) -> Result<Option<LogEntry>, ArchiveError> {
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        Ok(read.lines.into_iter().next().and_then(|l| l.entry.ok()))
+    }
+
+    /// Makes a team archive's index (the member's cache in `cache`) again from the log and
+    /// the objects: the index is removed, then made and caught up as on a first opening.
+    #[doc(hidden)]
+    pub fn rebuild_team_index(
+        cache: &Path,
+        team: &TeamConnection,
+        trust: &Trust,
+    ) -> Result<Rebuilt, ArchiveError> {
+        let p = paths(cache);
+        check_index_files(&p.index)?;
+        {
+            let _lock = lock(cache)?;
+            for suffix in ["", "-wal", "-shm"] {
+                let f = PathBuf::from(format!("{}{suffix}", p.index.display()));
+                match fs::remove_file(&f) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_at(&f)(e)),
+                }
+            }
+        }
+        let archive = Archive::open_team(cache, team, trust)?;
+        let entries = archive
+            .log
+            .last()
+            .map_err(io_at(archive.log.place()))?
+            .map_or(0, |e| e.seq + 1);
+        let agreements = archive.index.all_ids().map_err(archive.index_err())?.len();
+        Ok(Rebuilt {
+            entries,
+            agreements,
+            problems: Vec::new(),
+        })
+    }
+
+    /// Copies this (local) archive into `team`, entry by entry in the order of its log: each
+    /// agreement version its log added, as `team.add` stores it (its agreement file and
+    /// template, and its exemplars made again and sealed by `signer` when it is one of the
+    /// agreement's signers), and each erasure as an erasure of the same agreement there,
+    /// with its reason. Only the entries this archive acts on are copied (signed by the
+    /// profile's keys, in an unbroken chain); a version erased later is not copied. Running
+    /// it again copies nothing: what the team archive holds is found there
+    /// ([`AddOutcome::AlreadyArchived`]), and an agreement it does not hold is not erased.
+    pub fn push_into(
+        &self,
+        team: &mut Archive,
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<Pushed, ArchiveError> {
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        let chain = checkpoint::Chain::check(read);
+        if let Some(problem) = chain.broken {
+            return Err(ArchiveError::LogBroken {
+                path: self.log.place().to_path_buf(),
+                problem,
+            });
+        }
+        let acted: Vec<LogEntry> = chain
+            .entries
+            .into_iter()
+            .filter(|e| self.authentic(e))
+            .collect();
+        let erased = erased_later(&acted);
+        let mut pushed = Pushed::default();
+        for entry in &acted {
+            match entry.event {
+                LogEvent::Added => {
+                    if is_erased_later(entry, &erased) {
+                        pushed.skipped_erased += 1;
+                        continue;
+                    }
+                    let Some(file) = entry
+                        .objects
+                        .iter()
+                        .find(|o| o.kind == ObjectKind::Agreement)
+                    else {
+                        continue;
+                    };
+                    let bytes = self.object(&file.sha256)?;
+                    let added = team.add(&bytes, now, Some(signer))?;
+                    match added.outcome {
+                        AddOutcome::New | AddOutcome::Updated { .. } => pushed.copied.push(added),
+                        _ => pushed.already += 1,
+                    }
+                }
+                LogEvent::Deleted => {
+                    let Some(id) = &entry.agreement else {
+                        continue;
+                    };
+                    match team.resolve_id(id.as_str()) {
+                        Ok(_) => {}
+                        Err(ArchiveError::NotFound(_)) => continue,
+                        Err(e) => return Err(e),
+                    }
+                    let reason = entry
+                        .reason
+                        .as_deref()
+                        .unwrap_or("erased in the local archive");
+                    let done = team.delete(id.as_str(), reason, now, Some(signer))?;
+                    pushed.erased.push(done.id);
+                }
+                _ => {}
+            }
+        }
+        Ok(pushed)
     }
 }
 

@@ -103,6 +103,20 @@ fn place_of(config: &Config) -> PathBuf {
     ))
 }
 
+/// Checks the address of a team archive's database for a profile to record: a PostgreSQL
+/// connection URL (or `key=value` string) that holds no password (the password belongs in
+/// the secrets: `docs/archive-team.md`, "Connecting"). The address without any password, as
+/// reports name it, when it can be recorded; what is wrong, quoting nothing of it, when not.
+pub(crate) fn recordable_address(url: &str) -> Result<PathBuf, &'static str> {
+    let config: Config = url
+        .parse()
+        .map_err(|_| "the database's address is not a PostgreSQL connection URL")?;
+    if config.get_password().is_some() {
+        return Err("the database's address holds a password: give it in TWEEVOUD_TEAM_DATABASE_PASSWORD or the secrets file instead, never in the address");
+    }
+    Ok(place_of(&config))
+}
+
 impl PgLog {
     /// Connects to the database at `url` (a `postgresql://` URL or a `key=value` string; its
     /// password, if any, is used and never repeated), with `password` when given, and makes

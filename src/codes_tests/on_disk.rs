@@ -81,6 +81,7 @@ fn archive_errors() {
         ArchiveError::TeamNotBegun,
         ArchiveError::NotCreator,
         ArchiveError::Secrets { problem: s() },
+        ArchiveError::TeamConnection { problem: s() },
         ArchiveError::NotAnExemplar {
             id: s(),
             number: 1,
