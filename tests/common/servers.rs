@@ -52,6 +52,7 @@ fn as_owner(program: &Path) -> Command {
 pub struct PgServer {
     dir: tempfile::TempDir,
     bin: PathBuf,
+    port: u16,
     /// Its URL, as the superuser `tweevoud`.
     pub url: String,
 }
@@ -90,7 +91,22 @@ impl PgServer {
             String::from_utf8_lossy(&out.stderr)
         );
         let port = free_port();
-        let out = as_owner(&bin.join("pg_ctl"))
+        let server = PgServer {
+            url: format!("postgresql://tweevoud@127.0.0.1:{port}/postgres"),
+            dir,
+            bin,
+            port,
+        };
+        server.start_again();
+        server
+    }
+
+    /// Starts the server (again, after [`PgServer::stop`]) on its port, with its data.
+    pub fn start_again(&self) {
+        let dir = &self.dir;
+        let port = self.port;
+        let data = dir.path().join("data");
+        let out = as_owner(&self.bin.join("pg_ctl"))
             .arg("-D")
             .arg(&data)
             .arg("-l")
@@ -109,34 +125,47 @@ impl PgServer {
             String::from_utf8_lossy(&out.stdout),
             std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default()
         );
-        PgServer {
-            url: format!("postgresql://tweevoud@127.0.0.1:{port}/postgres"),
-            dir,
-            bin,
-        }
     }
 
+    /// A new database of this server, `name`: its URL.
+    pub fn database(&self, name: &str) -> String {
+        self.sql(&format!("CREATE DATABASE {name}"));
+        format!("postgresql://tweevoud@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl PgServer {
     /// Runs SQL as the superuser, as someone holding the database's password could; the
     /// rows changed.
     pub fn sql(&self, sql: &str) -> u64 {
-        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.execute(sql, &[]).unwrap()
+        sql_at(&self.url, sql)
     }
 
     /// The rows of a query, each as its columns' texts.
     pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
-        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.simple_query(sql)
-            .unwrap()
-            .into_iter()
-            .filter_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(r) => {
-                    Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
-                }
-                _ => None,
-            })
-            .collect()
+        rows_at(&self.url, sql)
     }
+}
+
+/// Runs SQL in the database at `url`; the rows changed.
+pub fn sql_at(url: &str, sql: &str) -> u64 {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.execute(sql, &[]).unwrap()
+}
+
+/// The rows of a query in the database at `url`, each as its columns' texts.
+pub fn rows_at(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.simple_query(sql)
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl PgServer {
@@ -164,6 +193,22 @@ pub struct S3Server {
 }
 
 impl S3Server {
+    /// A new bucket of this server, `name`: its URL, path-style.
+    pub fn bucket(&self, name: &str) -> String {
+        let rest = self.url.strip_prefix("http://").unwrap();
+        let (host, _) = rest.split_once('/').unwrap();
+        let mut stream = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            stream,
+            "PUT /{name} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        format!("http://{host}/{name}")
+    }
+
     /// Stops the server at once (SIGKILL).
     pub fn stop(&mut self) {
         let _ = self.child.kill();
@@ -182,21 +227,7 @@ impl S3Server {
     /// the bucket's keys could (moto takes a request without checking its signature, but
     /// wants one for a write to an object).
     pub fn put_raw(&self, key: &str, body: &[u8]) {
-        let rest = self.url.strip_prefix("http://").unwrap();
-        let (host, bucket) = rest.split_once('/').unwrap();
-        let mut stream = std::net::TcpStream::connect(host).unwrap();
-        write!(
-            stream,
-            "PUT /{bucket}/{key} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=forger/20261207/us-east-1/s3/aws4_request, \
-             SignedHeaders=host, Signature=00\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .unwrap();
-        stream.write_all(body).unwrap();
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).unwrap();
-        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        put_raw_in(&self.url, key, body)
     }
 
     pub fn start() -> S3Server {
@@ -240,4 +271,23 @@ impl S3Server {
         assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
         server
     }
+}
+
+/// Writes `body` under `key` in the bucket at `url` (see [`S3Server::put_raw`]).
+pub fn put_raw_in(url: &str, key: &str, body: &[u8]) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, bucket) = rest.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "PUT /{bucket}/{key} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=forger/20261207/us-east-1/s3/aws4_request, \
+         SignedHeaders=host, Signature=00\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(body).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
