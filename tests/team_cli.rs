@@ -445,6 +445,39 @@ fn eight_members_add_at_once(pg: &PgServer, s3: &S3Server, root: &Path) {
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(found, stored);
+    // A member connecting without --creator is told which key began the archive, and acts
+    // on nothing until it pins it; a key that did not begin it is refused.
+    let m2 = profile(root, 2);
+    let said = ok(
+        &m2,
+        &[
+            "archive",
+            "connect",
+            "--database",
+            &db,
+            "--objects",
+            &bucket,
+        ],
+    );
+    assert!(said.contains(&format!("begun by key {fp1}")), "{said}");
+    let (code, _, err) = run(&m2, &["archive", "list"]);
+    assert_eq!((code, code_of(&err)), (2, Some("team_connection")), "{err}");
+    let fp2 = fingerprint(2);
+    let (code, _, err) = run(
+        &m2,
+        &[
+            "archive",
+            "connect",
+            "--database",
+            &db,
+            "--objects",
+            &bucket,
+            "--creator",
+            &fp2,
+        ],
+    );
+    assert_eq!((code, code_of(&err)), (2, Some("team_connection")), "{err}");
+    connect(&m2, &db, &bucket, true);
     for (n, i) in [(1, 0), (4, 17), (8, EACH - 1)] {
         let out = ok(
             &profile(root, 2),

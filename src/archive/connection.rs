@@ -169,11 +169,15 @@ impl TeamRecord {
     }
 
     /// The member's cache of this archive (its index) under the profile's directory `root`:
-    /// one directory per pair of addresses, so that a profile connected to another team
-    /// archive later never mixes their indexes.
+    /// one directory per pair of addresses and pinned creator, since what the index holds
+    /// depends on who may write (the creator's members): a profile connected to another
+    /// team archive later, or pinning its creator only now, never reads an index made for
+    /// another.
     pub fn cache_in(&self, root: &Path) -> PathBuf {
-        let name =
-            crate::canonical::sha256_hex(format!("{}\n{}", self.place(), self.objects).as_bytes());
+        let creator = self.creator.map(|c| c.hex()).unwrap_or_default();
+        let name = crate::canonical::sha256_hex(
+            format!("{}\n{}\n{creator}", self.place(), self.objects).as_bytes(),
+        );
         root.join("team-cache").join(&name[..16])
     }
 }
@@ -196,9 +200,12 @@ mod tests {
         r.save(&path).unwrap();
         assert_eq!(TeamRecord::load(&path).unwrap(), Some(r.clone()));
         assert_eq!(r.place(), DB);
-        assert!(r
-            .cache_in(dir.path())
-            .starts_with(dir.path().join("team-cache")));
+        let cache = r.cache_in(dir.path());
+        assert!(cache.starts_with(dir.path().join("team-cache")));
+        // Another creator pinned, another cache.
+        let mut other = r.clone();
+        other.creator = None;
+        assert_ne!(other.cache_in(dir.path()), cache);
         assert!(TeamRecord::remove(&path).unwrap());
         assert!(!TeamRecord::remove(&path).unwrap());
     }

@@ -838,12 +838,15 @@ fn init(profile: &ProfileArgs, members: &[String], k: &LogKeyArgs) -> Result<Out
         .collect::<Result<Vec<_>>>()?;
     let key = unlock_required(profile, k)?;
     let creator = *key.info().fingerprint();
+    // The creator pinned first: the cache and the checkpoint are those of the archive as
+    // this creator's members write it.
+    team.record.creator = Some(creator);
+    let team = self::team(&p, team.record)?;
     let trust = Trust::keys(own_keys(&p)?)
         .with_checkpoint(team.checkpoint.clone())
         .with_creator(creator);
     let mut archive = Archive::open_team(&team.cache, &team.connection, &trust)?;
     let entry = archive.begin_team(&keys, now()?, &key)?;
-    team.record.creator = Some(creator);
     team.record.save(&p.team_archive_file())?;
     outln!(
         "began the team archive {} at log entry {}: {} member(s), created by key {}",
