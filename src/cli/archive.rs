@@ -139,8 +139,10 @@ enum ArchiveCommand {
     /// Rebuild the index from the objects and the log.
     RebuildIndex,
     /// Connect this profile to a team archive: its log in PostgreSQL, its objects in an
-    /// S3-compatible bucket. Every archive command then works on it (`disconnect` goes back
-    /// to the local archive). The profile records the two addresses, never a secret: the
+    /// S3-compatible bucket.
+    ///
+    /// Every archive command then works on it (`disconnect` goes back to the local
+    /// archive). The profile records the two addresses, never a secret: the
     /// database's password and the bucket's keys come from the environment
     /// (TWEEVOUD_TEAM_DATABASE_PASSWORD, TWEEVOUD_TEAM_ACCESS_KEY_ID,
     /// TWEEVOUD_TEAM_SECRET_ACCESS_KEY) or from --secrets FILE, at each command.
@@ -183,8 +185,10 @@ enum ArchiveCommand {
         change: MembersChange,
     },
     /// Copy the local archive (the profile's, or --archive-dir) into the connected team
-    /// archive, entry by entry: its agreements with their files, its erasures as erasures.
-    /// Running it again copies nothing.
+    /// archive.
+    ///
+    /// Entry by entry: its agreements with their files, its erasures as erasures. Running
+    /// it again copies nothing.
     Push {
         #[command(flatten)]
         key: LogKeyArgs,
