@@ -44,27 +44,43 @@ fn fingerprint(n: u8) -> String {
     Fingerprint::of_raw_public_key(test_key(n).verifying_key().as_bytes()).hex()
 }
 
-/// Member `n`'s profile under `root`: its key, test key `n`, named "Member n".
+/// Member `n`'s profile under `root`: its key, test key `n`, named "Member n", stored as
+/// `KeyStore` lays keys out, its secret sealed under a cheap scrypt (`common::cheap_kdf`:
+/// sealing it at Tweevoud's own cost, then again cheaply, was a third of this test's CPU).
 fn profile(root: &Path, n: u8) -> PathBuf {
     use ed25519_dalek::pkcs8::EncodePrivateKey;
     let dir = root.join(format!("m{n}"));
     if dir.exists() {
         return dir;
     }
-    let pem = test_key(n)
-        .to_pkcs8_encrypted_pem(&mut rand_core::OsRng, PASS, Default::default())
-        .unwrap();
-    tweevoud::KeyStore::open(&tweevoud::Profile::at(&dir))
-        .import(
-            &pem,
-            PASS,
-            &format!("Member {n}"),
-            Some("XIS"),
-            None,
-            fixed_now(),
-        )
-        .unwrap();
-    common::cheap_kdf::reseal_cheaply(&dir, PASS);
+    let plain = test_key(n).to_pkcs8_der().unwrap();
+    let pem = common::cheap_kdf::sealed_cheaply(plain.as_bytes(), PASS);
+    let key = tweevoud::UnlockedKey::import_pem(
+        &pem,
+        PASS,
+        &format!("Member {n}"),
+        Some("XIS"),
+        None,
+        fixed_now(),
+    )
+    .unwrap();
+    let paths =
+        tweevoud::KeyStore::open(&tweevoud::Profile::at(&dir)).paths(key.info().fingerprint());
+    std::fs::create_dir_all(&paths.dir).unwrap();
+    std::fs::write(&paths.secret, &pem).unwrap();
+    std::fs::write(&paths.public, key.public().to_pem()).unwrap();
+    std::fs::write(
+        &paths.metadata,
+        serde_json::to_string_pretty(key.info()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        tweevoud::KeyStore::open(&tweevoud::Profile::at(&dir))
+            .unlock(&key.info().fingerprint().hex(), PASS)
+            .unwrap()
+            .info(),
+        key.info()
+    );
     dir
 }
 
@@ -314,12 +330,6 @@ fn a_team_archive_through_the_binary() {
 fn eight_members_add_at_once(pg: &PgServer, s3: &S3Server, root: &Path) {
     let db = pg.database("eight");
     let bucket = s3.bucket("eight");
-    // The members' profiles, made two at a time (each key sealed at Tweevoud's cost once).
-    std::thread::scope(|scope| {
-        for half in [[1, 3, 5, 7], [2, 4, 6, 8]] {
-            scope.spawn(move || half.map(|n| profile(root, n)));
-        }
-    });
     let creator = profile(root, 1);
     // An address holding the password is refused, quoting nothing of it.
     let with_password = db.replace("tweevoud@", &format!("tweevoud:{PASSWORD}@"));
