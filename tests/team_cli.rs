@@ -547,11 +547,39 @@ fn push_a_local_archive(pg: &PgServer, s3: &S3Server, root: &Path) {
     let m3 = profile(root, 3);
     let local = root.join("local-archive");
     let files = root.join("push-files");
-    let three = drafts(&files, 3, 500..503);
+    let mut four = drafts(&files, 3, 500..503);
+    // And one complete, which member 3 signed for the provider: stored with its exemplars,
+    // sealed by member 3's key.
+    let complete = files.join("complete.tweevoud");
+    std::fs::write(
+        &complete,
+        common::dpa_complete_by(&test_key(3), &test_key(2)).to_json(),
+    )
+    .unwrap();
+    four.push(s(&complete).to_string());
     let mut args = vec!["archive", "add", "--archive-dir", s(&local)];
-    args.extend(three.iter().map(String::as_str));
+    args.extend(four.iter().map(String::as_str));
     let ids = reported_stored(&ok(&m3, &args));
-    assert_eq!(ids.len(), 3);
+    assert_eq!(ids.len(), 4);
+    let exemplars = |args: &[&str]| -> BTreeSet<String> {
+        let shown: serde_json::Value = serde_json::from_str(&ok(&m3, args)).unwrap();
+        shown["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["kind"] == "exemplar")
+            .map(|o| o["sha256"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let local_exemplars = exemplars(&[
+        "archive",
+        "show",
+        "--archive-dir",
+        s(&local),
+        &ids[3],
+        "--json",
+    ]);
+    assert_eq!(local_exemplars.len(), 2);
     ok(
         &m3,
         &[
@@ -580,14 +608,23 @@ fn push_a_local_archive(pg: &PgServer, s3: &S3Server, root: &Path) {
     ok(&m3, &["archive", "init"]);
     let out = ok(&m3, &["archive", "push", "--archive-dir", s(&local)]);
     assert!(
-        out.contains("2 agreement version(s) copied, 0 already there, 0 erased"),
+        out.contains("3 agreement version(s) copied, 0 already there, 0 erased"),
         "{out}"
     );
     assert!(out.contains("1 version(s) not copied"), "{out}");
-    assert_eq!(listed(&m3), ids[..2].iter().cloned().collect());
+    assert_eq!(
+        listed(&m3),
+        [&ids[0], &ids[1], &ids[3]].into_iter().cloned().collect()
+    );
+    // The complete agreement's exemplars, made again and sealed by the same key: the very
+    // objects of the local archive.
+    assert_eq!(
+        exemplars(&["archive", "show", &ids[3], "--json"]),
+        local_exemplars
+    );
     let out = ok(&m3, &["archive", "push", "--archive-dir", s(&local)]);
     assert!(
-        out.contains("0 agreement version(s) copied, 2 already there, 0 erased"),
+        out.contains("0 agreement version(s) copied, 3 already there, 0 erased"),
         "{out}"
     );
     // An erasure in the local archive is pushed as one.
@@ -605,7 +642,10 @@ fn push_a_local_archive(pg: &PgServer, s3: &S3Server, root: &Path) {
     );
     let out = ok(&m3, &["archive", "push", "--archive-dir", s(&local)]);
     assert!(out.contains("1 erased"), "{out}");
-    assert_eq!(listed(&m3), ids[1..2].iter().cloned().collect());
+    assert_eq!(
+        listed(&m3),
+        [&ids[1], &ids[3]].into_iter().cloned().collect()
+    );
     let (code, codes) = verify_codes(&m3);
     assert_eq!((code, codes), (0, Vec::<String>::new()));
     // Back to the profile's own local archive (empty).
