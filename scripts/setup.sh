@@ -29,6 +29,34 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# The team archive's servers (#23; docs/archive-team.md), started by its tests on 127.0.0.1
+# in temporary directories: PostgreSQL from Debian's packages (the tests run its initdb and
+# pg_ctl from /usr/lib/postgresql/*/bin, as the postgres user when run as root), and moto's
+# S3-compatible server from PyPI in the project's venv (target/pyenv/bin/moto_server).
+#   team_servers system        PostgreSQL
+#   team_servers python VENV   moto[server]
+team_servers() {
+  case "$1" in
+    system)
+      if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && id postgres >/dev/null 2>&1; then
+        say "PostgreSQL present"
+        return
+      fi
+      say "installing PostgreSQL (the team archive's tests)"
+      $SUDO apt-get update -q
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
+      ;;
+    python)
+      if [ -x "$2/bin/moto_server" ]; then
+        say "moto present"
+        return
+      fi
+      say "installing moto[server] (the team archive's tests)"
+      "$2/bin/python" -m pip install -q --disable-pip-version-check 'moto[server]'
+      ;;
+  esac
+}
+
 if want system; then
   # System packages: Tauri 2 (WebKitGTK 4.1, GTK 3 for native dialogs), the e2e stack (Xvfb,
   # WebKitWebDriver, xdotool for the native file dialogs), PDF tools no one here wrote, the
@@ -66,6 +94,8 @@ if want system; then
   else
     say "system packages present"
   fi
+
+  team_servers system
 
   # Rust: the project needs a current stable toolchain (Debian's own cargo is too old).
   if ! command -v cargo >/dev/null 2>&1; then
@@ -141,6 +171,7 @@ if want python; then
   else
     say "python packages present"
   fi
+  team_servers python "$venv"
 fi
 
 say "done: ${parts[*]}"

@@ -162,7 +162,98 @@ impl Target {
 /// `post.accept`.
 pub(crate) fn post(post: &Post) -> Result<Vec<u8>, HttpError> {
     let target = Target::parse(post.url)?;
-    exchange(&target, post)
+    let headers = [
+        ("content-type", post.content_type.to_string()),
+        ("accept", post.accept.to_string()),
+    ];
+    let send = Send {
+        method: "POST",
+        headers: &headers,
+        body: post.body,
+        timeout: post.timeout,
+        max_reply: post.max_reply,
+    };
+    exchange(&target, &send, |reply, closed| {
+        complete(reply, closed, post)
+    })
+}
+
+/// One request of any method, whatever the reply's status (see [`request`]).
+#[cfg(feature = "team")]
+pub(crate) struct Request<'a> {
+    /// `GET`, `PUT`, `DELETE`...
+    pub method: &'static str,
+    /// `http://host[:port]/path[?query]`.
+    pub url: &'a str,
+    /// Headers besides `Host`, `Content-Length`, `Connection` and `User-Agent`.
+    pub headers: &'a [(&'a str, String)],
+    /// The request's body (empty: none).
+    pub body: &'a [u8],
+    /// Bounds connecting, each wait and the exchange as a whole.
+    pub timeout: Duration,
+    /// The largest reply read (headers and body), in bytes.
+    pub max_reply: usize,
+    /// The largest header section read, in bytes.
+    pub max_header: usize,
+}
+
+/// A reply to a [`Request`].
+#[derive(Debug)]
+#[cfg(feature = "team")]
+pub(crate) struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Sends a request and returns the reply, whatever its status, bounded as the request says.
+#[cfg(feature = "team")]
+pub(crate) fn request(request: &Request) -> Result<Reply, HttpError> {
+    let target = Target::parse(request.url)?;
+    let send = Send {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        timeout: request.timeout,
+        max_reply: request.max_reply,
+    };
+    exchange(&target, &send, |reply, closed| {
+        let Some(head) = head_of(reply, closed, request.max_header)? else {
+            return Ok(None);
+        };
+        if let Some(e) = head.problem {
+            return Err(e);
+        }
+        Ok(
+            body_of(reply, &head, closed, request.max_reply)?.map(|body| Reply {
+                status: head.status,
+                body,
+            }),
+        )
+    })
+}
+
+/// A failure in English words, for a caller that says to whom the request was made.
+#[cfg(feature = "team")]
+pub(crate) fn describe(e: &HttpError) -> String {
+    match e {
+        HttpError::Url { url, reason } => format!("the address {url:?} cannot be used: {reason}"),
+        HttpError::Unreachable { reason } => reason.clone(),
+        HttpError::Timeout { seconds } => format!("no whole answer within {seconds} s"),
+        HttpError::Status { status } => format!("HTTP status {status}"),
+        HttpError::TooLarge { max } => format!("an answer larger than {max} bytes"),
+        HttpError::BadReply { reason } => format!("an answer that cannot be read: {reason}"),
+    }
+}
+
+/// What [`exchange`] writes.
+struct Send<'a> {
+    method: &'static str,
+    headers: &'a [(&'a str, String)],
+    body: &'a [u8],
+    timeout: Duration,
+    max_reply: usize,
 }
 
 fn unreachable(reason: impl Into<String>) -> HttpError {
@@ -171,10 +262,15 @@ fn unreachable(reason: impl Into<String>) -> HttpError {
     }
 }
 
-/// Posts `post.body` to `target` and returns the body of its 200 reply.
-fn exchange(target: &Target, post: &Post) -> Result<Vec<u8>, HttpError> {
-    let timeout = post.timeout;
-    let query = post.body;
+/// Sends `send` to `target` and reads the reply until `finish` makes something of it
+/// (`None`: more bytes are needed; its second argument says the connection ended).
+fn exchange<T>(
+    target: &Target,
+    send: &Send,
+    finish: impl Fn(&[u8], bool) -> Result<Option<T>, HttpError>,
+) -> Result<T, HttpError> {
+    let timeout = send.timeout;
+    let query = send.body;
     let deadline = Instant::now() + timeout;
     let timed_out = HttpError::Timeout {
         seconds: timeout.as_secs(),
@@ -207,15 +303,18 @@ fn exchange(target: &Target, post: &Post) -> Result<Vec<u8>, HttpError> {
         ErrorKind::WouldBlock | ErrorKind::TimedOut => timed_out.clone(),
         _ => unreachable(format!("the connection broke: {e}")),
     };
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nAccept: {}\r\n\
-         Content-Length: {}\r\nConnection: close\r\nUser-Agent: tweevoud\r\n\r\n",
-        target.path,
-        target.authority,
-        post.content_type,
-        post.accept,
-        query.len()
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {}\r\n",
+        send.method, target.path, target.authority
     );
+    for (name, value) in send.headers {
+        let name = capitalised(name);
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\nUser-Agent: tweevoud\r\n\r\n",
+        query.len()
+    ));
     let mut message = head.into_bytes();
     message.extend_from_slice(query);
     stream
@@ -225,8 +324,8 @@ fn exchange(target: &Target, post: &Post) -> Result<Vec<u8>, HttpError> {
     let mut reply = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
-        if let Some(body) = complete(&reply, false, post)? {
-            return Ok(body);
+        if let Some(done) = finish(&reply, false)? {
+            return Ok(done);
         }
         let left = remaining().ok_or_else(|| timed_out.clone())?;
         stream.set_read_timeout(Some(left)).map_err(io)?;
@@ -236,13 +335,13 @@ fn exchange(target: &Target, post: &Post) -> Result<Vec<u8>, HttpError> {
             Err(e) => return Err(io(e)),
         };
         if n == 0 {
-            return complete(&reply, true, post)?.ok_or_else(|| {
+            return finish(&reply, true)?.ok_or_else(|| {
                 unreachable("the server closed the connection before its reply ended")
             });
         }
-        if reply.len() + n > post.max_reply {
+        if reply.len() + n > send.max_reply {
             return Err(HttpError::TooLarge {
-                max: post.max_reply,
+                max: send.max_reply,
             });
         }
         reply.extend_from_slice(&chunk[..n]);
@@ -255,11 +354,34 @@ fn bad(reason: impl Into<String>) -> HttpError {
     }
 }
 
-/// The body of `reply` when it is a whole HTTP reply (status 200, of the media type
-/// `post.accept`), None when more bytes are needed; `closed` says the connection ended after
-/// these bytes.
-fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, HttpError> {
-    let (max_reply, max_header) = (post.max_reply, post.max_header);
+/// A header name as it is written (`content-type` as `Content-Type`).
+fn capitalised(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The head of a reply: its status and what its headers say of the body.
+struct Head {
+    status: u16,
+    /// Where the body starts.
+    body_start: usize,
+    length: Option<usize>,
+    chunked: bool,
+    content_type: Option<String>,
+    /// A header line that cannot be read (reported after the status, which was read).
+    problem: Option<HttpError>,
+}
+
+/// The head of `reply`, None when more bytes are needed; `closed` says the connection ended
+/// after these bytes.
+fn head_of(reply: &[u8], closed: bool, max_header: usize) -> Result<Option<Head>, HttpError> {
     let window = &reply[..reply.len().min(max_header)];
     let Some(end) = window.windows(4).position(|w| w == b"\r\n\r\n") else {
         if reply.len() >= max_header {
@@ -273,7 +395,6 @@ fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, 
     };
     let head =
         std::str::from_utf8(&reply[..end]).map_err(|_| bad("the reply's headers are not text"))?;
-    let body = &reply[end + 4..];
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let mut parts = status_line.splitn(3, ' ');
@@ -292,10 +413,22 @@ fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, 
             )))
         }
     };
-    if status != 200 {
-        return Err(HttpError::Status { status });
+    let mut h = Head {
+        status,
+        body_start: end + 4,
+        length: None,
+        chunked: false,
+        content_type: None,
+        problem: None,
+    };
+    if let Err(e) = read_headers(lines, &mut h) {
+        h.problem = Some(e);
     }
-    let (mut length, mut chunked, mut content_type) = (None, false, None);
+    Ok(Some(h))
+}
+
+/// What the header lines say of the body.
+fn read_headers<'a>(lines: impl Iterator<Item = &'a str>, h: &mut Head) -> Result<(), HttpError> {
     for line in lines {
         let (name, value) = line
             .split_once(':')
@@ -306,10 +439,10 @@ fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, 
                 let n: usize = value
                     .parse()
                     .map_err(|_| bad(format!("the content length {value:?} is not a number")))?;
-                if length.is_some_and(|l| l != n) {
+                if h.length.is_some_and(|l| l != n) {
                     return Err(bad("two different content lengths"));
                 }
-                length = Some(n);
+                h.length = Some(n);
             }
             "transfer-encoding" => {
                 if !value.eq_ignore_ascii_case("chunked") {
@@ -317,13 +450,54 @@ fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, 
                         "the transfer encoding {value:?} is not supported"
                     )));
                 }
-                chunked = true;
+                h.chunked = true;
             }
-            "content-type" => content_type = Some(value.to_string()),
+            "content-type" => h.content_type = Some(value.to_string()),
             _ => {}
         }
     }
-    let media = content_type.as_deref().map(|t| {
+    Ok(())
+}
+
+/// The body of `reply` whose head is `h`, None when more bytes are needed.
+fn body_of(
+    reply: &[u8],
+    h: &Head,
+    closed: bool,
+    max_reply: usize,
+) -> Result<Option<Vec<u8>>, HttpError> {
+    let body = &reply[h.body_start..];
+    if h.chunked {
+        return match dechunk(body, max_reply)? {
+            Some(data) => Ok(Some(data)),
+            None if closed => Err(bad("the chunked reply is cut off")),
+            None => Ok(None),
+        };
+    }
+    match h.length {
+        Some(n) if n > max_reply => Err(HttpError::TooLarge { max: max_reply }),
+        Some(n) if body.len() >= n => Ok(Some(body[..n].to_vec())),
+        Some(_) if closed => Err(bad("the reply is shorter than its content length")),
+        Some(_) => Ok(None),
+        None if closed => Ok(Some(body.to_vec())),
+        None => Ok(None),
+    }
+}
+
+/// The body of `reply` when it is a whole HTTP reply (status 200, of the media type
+/// `post.accept`), None when more bytes are needed; `closed` says the connection ended after
+/// these bytes.
+fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, HttpError> {
+    let Some(h) = head_of(reply, closed, post.max_header)? else {
+        return Ok(None);
+    };
+    if h.status != 200 {
+        return Err(HttpError::Status { status: h.status });
+    }
+    if let Some(e) = h.problem {
+        return Err(e);
+    }
+    let media = h.content_type.as_deref().map(|t| {
         t.split(';')
             .next()
             .unwrap_or_default()
@@ -333,25 +507,11 @@ fn complete(reply: &[u8], closed: bool, post: &Post) -> Result<Option<Vec<u8>>, 
     if media.as_deref() != Some(post.accept) {
         return Err(bad(format!(
             "its content type is {}, not {}",
-            content_type.as_deref().unwrap_or("not given"),
+            h.content_type.as_deref().unwrap_or("not given"),
             post.accept
         )));
     }
-    if chunked {
-        return match dechunk(body, max_reply)? {
-            Some(data) => Ok(Some(data)),
-            None if closed => Err(bad("the chunked reply is cut off")),
-            None => Ok(None),
-        };
-    }
-    match length {
-        Some(n) if n > max_reply => Err(HttpError::TooLarge { max: max_reply }),
-        Some(n) if body.len() >= n => Ok(Some(body[..n].to_vec())),
-        Some(_) if closed => Err(bad("the reply is shorter than its content length")),
-        Some(_) => Ok(None),
-        None if closed => Ok(Some(body.to_vec())),
-        None => Ok(None),
-    }
+    body_of(reply, &h, closed, post.max_reply)
 }
 
 /// The data of a whole chunked body (RFC 9112 section 7.1), None when more bytes are needed.

@@ -13,12 +13,16 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::backend::{Entries, Objects};
 use super::checkpoint::{against, locate, Against, Located};
 use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
 use super::log::{entry_hash, LineError, Log, LogEntry, LogEvent, NewEntry, ObjectKind};
+use super::members::{Members, Standing};
 use super::store::{Found, Store};
-use super::{derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError};
+use super::{
+    derive, link_target, lock, paths, time_str, write_checkpoint, Archive, ArchiveError, Backends,
+};
 use crate::agreement::Agreement;
 use crate::error::{Coded, Params};
 use crate::key::Fingerprint;
@@ -47,6 +51,12 @@ pub struct Trust {
     /// The checkpoint file the profile keeps of this archive
     /// ([`crate::Profile::archive_checkpoint`]); `None`: no checkpoint is read or written.
     pub checkpoint: Option<PathBuf>,
+    /// For a team archive: its creator's key, as the profile pinned it. The entries acted
+    /// on are then those signed by a key that was a member at their place in the log, by
+    /// the member lists the creator signed (`docs/archive-team.md`, "Members"); the
+    /// profile's own keys still sign its checkpoint. A team archive with none pinned has
+    /// no entry acted on; a local archive ignores it.
+    pub creator: Option<Fingerprint>,
 }
 
 impl Trust {
@@ -55,7 +65,14 @@ impl Trust {
         Trust {
             own_keys,
             checkpoint: None,
+            creator: None,
         }
+    }
+
+    /// The same, for a team archive begun by `creator`.
+    pub fn with_creator(mut self, creator: Fingerprint) -> Trust {
+        self.creator = Some(creator);
+        self
     }
 
     /// The same, with the checkpoint at `path`.
@@ -92,6 +109,9 @@ pub enum ProblemCode {
     LogUnsigned,
     /// An entry is validly signed, by a key that is not one of the profile's own.
     LogForeignSignature,
+    /// In a team archive: an entry is validly signed, by a key that was not a member at its
+    /// place in the log (or, for an entry that changes the members, not the creator's).
+    LogNotMember,
     /// The log has fewer entries than the profile's checkpoint counted: it was cut.
     LogTruncated,
     /// The log's entry at the checkpoint's position is not the one the checkpoint names: it
@@ -144,6 +164,7 @@ impl ProblemCode {
             ProblemCode::LogBadSignature => "log_bad_signature",
             ProblemCode::LogUnsigned => "log_unsigned",
             ProblemCode::LogForeignSignature => "log_foreign_signature",
+            ProblemCode::LogNotMember => "log_not_member",
             ProblemCode::LogTruncated => "log_truncated",
             ProblemCode::LogRebuilt => "log_rebuilt",
             ProblemCode::CheckpointUnreadable => "checkpoint_unreadable",
@@ -315,8 +336,67 @@ pub fn verify_trusted(
         });
     }
     let _lock = lock(dir)?;
+    let backends = Backends {
+        store: Box::new(Store::new(p.objects.clone())),
+        log: Box::new(Log::new(p.log.clone())),
+    };
+    verify_on(dir, dir, backends, false, trust, now, signer, progress)
+}
+
+/// Verifies the team archive `team` names (its log in PostgreSQL, its objects in the
+/// bucket) as strictly as a local one ([`verify_trusted`]): every object read back from the
+/// bucket and hashed, every entry of the database's log checked, in sequence, chained and
+/// signed by one of `trust.own_keys`, the log against the profile's checkpoint of it at
+/// `trust.checkpoint`, and the member's index in `cache` against both. Holds the cache's
+/// lock while it runs (appends to the shared log are serialised by the database). With
+/// `signer`, and a log that is sound and trusted, the `verified` entry is appended to the
+/// database's log and the checkpoint moved to it. The first steps of #23
+/// (`docs/archive-team.md`): no command verifies a team archive yet.
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub fn verify_team(
+    cache: &Path,
+    team: &super::TeamConnection,
+    trust: &Trust,
+    now: DateTime<FixedOffset>,
+    signer: Option<&dyn Signer>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, ArchiveError> {
+    let p = paths(cache);
+    crate::fsutil::create_private_dir(cache).map_err(super::io_at(cache))?;
+    let _lock = lock(cache)?;
+    let backends = super::team_backends(team)?;
+    // A member's index is a cache: one not made yet is made empty here, and brought up to
+    // date with the log below (a note), as a local index behind its log is.
+    super::check_index_files(&p.index)?;
+    if std::fs::symlink_metadata(&p.index).is_err() {
+        Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+    }
+    let place = backends.log.place().to_path_buf();
+    verify_on(&place, cache, backends, true, trust, now, signer, progress)
+}
+
+/// The phases of a verification (see [`verify_trusted`]), on an archive named `archive` in
+/// reports, whose objects and log are `backends` and whose index is in `dir`; for a `team`
+/// archive, who may write is its members, by the creator `trust` pins. The caller holds the
+/// lock of `dir`.
+#[allow(clippy::too_many_arguments)]
+fn verify_on(
+    archive: &Path,
+    dir: &Path,
+    backends: Backends,
+    team: bool,
+    trust: &Trust,
+    now: DateTime<FixedOffset>,
+    signer: Option<&dyn Signer>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, ArchiveError> {
+    let p = paths(dir);
     let mut r = Report {
-        archive: dir.to_path_buf(),
+        archive: archive.to_path_buf(),
         log_entries: 0,
         signed_entries: 0,
         log_signers: Vec::new(),
@@ -327,8 +407,7 @@ pub fn verify_trusted(
         notes: Vec::new(),
         logged: None,
     };
-    let log = Log::new(p.log.clone());
-    let mut read = read_log(&log, trust, progress, &mut r);
+    let mut read = read_log(&*backends.log, team, trust, progress, &mut r);
     read.trusted &= check_place(dir, trust, &read, &mut r);
     let holdings = Holdings::of(&read.entries, &read.authentic);
     // The index's own soundness and its search rows are read on a thread of their own, on a
@@ -338,16 +417,17 @@ pub fn verify_trusted(
         let path = p.index.clone();
         std::thread::spawn(move || IndexScan::read(&path))
     });
-    let store = Store::new(p.objects.clone());
-    let sound = check_objects(&store, &p.objects, &holdings, progress, &mut r)?;
-    let expected = check_agreements(&store, &holdings.states, &sound, progress, &mut r);
+    let sound = check_objects(&*backends.store, &holdings, progress, &mut r)?;
+    let expected = check_agreements(&*backends.store, &holdings.states, &sound, progress, &mut r);
     let scan = || index_scan.and_then(|h| h.join().ok()).flatten();
     progress(Progress {
         stage: "index",
         done: 0,
         total: 1,
     });
-    let index_ok = check_index_file(dir, trust, scan, &holdings, &expected, &mut read, &mut r);
+    let (index_ok, backends) = check_index_file(
+        dir, trust, scan, backends, &holdings, &expected, &mut read, &mut r,
+    );
     progress(Progress {
         stage: "index",
         done: 1,
@@ -355,7 +435,7 @@ pub fn verify_trusted(
     });
     if let (true, true, Some(signer)) = (read.sound, read.trusted, signer) {
         let index = index_ok.then_some(p.index.as_path());
-        record(&log, &read, index, trust, now, signer, &mut r)?;
+        record(&*backends.log, &read, index, trust, now, signer, &mut r)?;
     }
     Ok(r)
 }
@@ -381,13 +461,16 @@ struct LogRead {
     trusted: bool,
     /// The bytes of an append cut short at the end, if any.
     torn_tail: Option<usize>,
+    /// A team archive's members, as the log says ([`Trust::creator`]).
+    members: Option<Members>,
 }
 
 /// Reads the log and checks it entry by entry: each line an entry, its place in the
 /// sequence, its hash, its link to the entry before it, and who signed it. Reports each
 /// problem; counts the entries and the profile's signatures, and lists the signers.
 fn read_log(
-    log: &Log,
+    log: &dyn Entries,
+    team: bool,
     trust: &Trust,
     progress: &mut dyn FnMut(Progress),
     r: &mut Report,
@@ -398,13 +481,16 @@ fn read_log(
         Err(e) => {
             r.problem(
                 ProblemCode::LogUnreadable,
-                format!("the log {} cannot be read: {e}", log.path().display()),
+                format!("the log {} cannot be read: {e}", log.place().display()),
             );
             sound = false;
             Default::default()
         }
     };
     let total_lines = read.lines.len();
+    // A team archive's members (none are acted on without a pinned creator); a local
+    // archive's writers are the profile's own keys, whatever `trust.creator` says.
+    let members = team.then(|| Members::of_lines(&read.lines, trust.creator.as_ref()));
     let mut entries: Vec<LogEntry> = Vec::new();
     let mut authentic: Vec<bool> = Vec::new();
     let mut chained = true;
@@ -459,7 +545,12 @@ fn read_log(
             continue;
         };
         chained &= entry.seq == i as u64 && hash == entry.hash && entry.prev == prev;
-        let own = matches!(&signature, Ok(Some(fp)) if trust.own_keys.contains(fp));
+        let standing = |fp: &Fingerprint| match &members {
+            Some(m) => m.standing(entry, fp),
+            None if trust.own_keys.contains(fp) => Standing::Member,
+            None => Standing::NotThisTeam,
+        };
+        let own = matches!(&signature, Ok(Some(fp)) if standing(fp) == Standing::Member);
         if hash != entry.hash {
             r.problem(
                 ProblemCode::LogAltered,
@@ -479,14 +570,37 @@ fn read_log(
                 if !r.log_signers.contains(&fp) {
                     r.log_signers.push(fp);
                 }
-                if trust.own_keys.contains(&fp) {
-                    r.signed_entries += 1;
-                } else {
-                    r.problem(ProblemCode::LogForeignSignature, format!(
-                        "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
-                        fp.short()
-                    ));
-                    trusted = false;
+                match standing(&fp) {
+                    Standing::Member => r.signed_entries += 1,
+                    Standing::NotThisTeam if members.is_some() => {
+                        r.problem(ProblemCode::LogForeignSignature, format!(
+                            "{what} is signed by key {}, but this team archive was not begun with the list of its members by the creator's key {}: someone else wrote or rewrote it",
+                            fp.short(),
+                            trust.creator.as_ref().map_or("(none pinned)".into(), |c| c.short())
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotThisTeam => {
+                        r.problem(ProblemCode::LogForeignSignature, format!(
+                            "{what} is signed by key {}, which is not one of this profile's keys: someone else wrote or rewrote it",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotMember => {
+                        r.problem(ProblemCode::LogNotMember, format!(
+                            "{what} is signed by key {}, which was not a member of the team archive there: it is not acted on",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
+                    Standing::NotCreator => {
+                        r.problem(ProblemCode::LogNotMember, format!(
+                            "{what} changes the members, but is signed by key {}, not by the archive's creator: it changes nothing",
+                            fp.short()
+                        ));
+                        trusted = false;
+                    }
                 }
             }
             Ok(None) => {
@@ -518,6 +632,7 @@ fn read_log(
         sound,
         trusted,
         torn_tail: read.torn_tail,
+        members,
     }
 }
 
@@ -647,14 +762,13 @@ impl Holdings {
 /// finishes erasures, removes temporary files, notes what is not part of the archive, and
 /// reports what is corrupt, unreadable or missing. The objects held that are sound.
 fn check_objects(
-    store: &Store,
-    objects: &Path,
+    store: &dyn Objects,
     holdings: &Holdings,
     progress: &mut dyn FnMut(Progress),
     r: &mut Report,
 ) -> Result<BTreeSet<Sha256Hex>, ArchiveError> {
     let found = store.scan().map_err(|source| ArchiveError::Io {
-        path: objects.to_path_buf(),
+        path: store.place(),
         source,
     })?;
     let total = found.len();
@@ -753,7 +867,7 @@ fn check_objects(
 /// `sound`): counts the signatures, reports what does not verify, and works out what the
 /// index should say of each agreement (from its current version).
 fn check_agreements(
-    store: &Store,
+    store: &dyn Objects,
     states: &BTreeMap<AgreementId, State>,
     sound: &BTreeSet<Sha256Hex>,
     progress: &mut dyn FnMut(Progress),
@@ -820,19 +934,21 @@ fn check_agreements(
 }
 
 /// Checks the index file: there, whole, and saying what the log and the agreements say
-/// ([`check_index`], with what `scan` read ahead). Whether the index can be kept in step;
-/// marks the log unsound when the index shows that it lost or changed entries.
+/// ([`check_index`], with what `scan` read ahead). Whether the index can be kept in step
+/// (and the back-ends, given back); marks the log unsound when the index shows that it lost
+/// or changed entries.
+#[allow(clippy::too_many_arguments)]
 fn check_index_file(
     dir: &Path,
     trust: &Trust,
     scan: impl FnOnce() -> Option<IndexScan>,
+    backends: Backends,
     holdings: &Holdings,
     expected: &BTreeMap<AgreementId, Derived>,
     log: &mut LogRead,
     r: &mut Report,
-) -> bool {
+) -> (bool, Backends) {
     let p = paths(dir);
-    let mut index_ok = false;
     if std::fs::symlink_metadata(&p.index).is_err() {
         r.problem(
             ProblemCode::IndexMissing,
@@ -841,36 +957,43 @@ fn check_index_file(
                 p.index.display()
             ),
         );
-    } else if let Err(e) = super::check_index_files(&p.index) {
+        return (false, backends);
+    }
+    if let Err(e) = super::check_index_files(&p.index) {
         r.problem(ProblemCode::IndexDamaged, e.to_string());
-    } else {
-        match Index::open(&p.index, false) {
-            Err(e) => r.problem(ProblemCode::IndexDamaged, format!(
+        return (false, backends);
+    }
+    let index = match Index::open(&p.index, false) {
+        Ok(index) => index,
+        Err(e) => {
+            r.problem(ProblemCode::IndexDamaged, format!(
                 "the index {} cannot be opened ({e}); rebuild it with `tweevoud archive rebuild-index`",
                 p.index.display()
-            )),
-            Ok(index) => {
-                let mut archive = Archive {
-                    dir: dir.to_path_buf(),
-                    store: Store::new(p.objects.clone()),
-                    log: Log::new(p.log.clone()),
-                    index,
-                    checkpoint: None,
-                    writers: Some(trust.own_keys.clone()),
-                };
-                (index_ok, log.sound) = check_index(
-                    &mut archive,
-                    scan(),
-                    &log.entries,
-                    &holdings.states,
-                    expected,
-                    log.sound,
-                    r,
-                );
-            }
+            ));
+            return (false, backends);
         }
-    }
-    index_ok
+    };
+    let mut archive = Archive {
+        dir: dir.to_path_buf(),
+        store: backends.store,
+        log: backends.log,
+        index,
+        checkpoint: None,
+        writers: Some(trust.own_keys.clone()),
+        members: log.members.clone(),
+    };
+    let index_ok;
+    (index_ok, log.sound) = check_index(
+        &mut archive,
+        scan(),
+        &log.entries,
+        &holdings.states,
+        expected,
+        log.sound,
+        r,
+    );
+    let Archive { store, log, .. } = archive;
+    (index_ok, Backends { store, log })
 }
 
 /// The record of this verification: a `verified` entry appended to the log, signed by
@@ -879,7 +1002,7 @@ fn check_index_file(
 /// appending to a damaged one, or to one whose entries this profile did not all sign or that
 /// does not reach its checkpoint, would vouch for it.
 fn record(
-    log: &Log,
+    log: &dyn Entries,
     read: &LogRead,
     index: Option<&Path>,
     trust: &Trust,
@@ -888,7 +1011,7 @@ fn record(
     r: &mut Report,
 ) -> Result<(), ArchiveError> {
     let io = |source| ArchiveError::Io {
-        path: log.path().to_path_buf(),
+        path: log.place().to_path_buf(),
         source,
     };
     let note = if r.problems.is_empty() {
@@ -909,6 +1032,7 @@ fn record(
                 reason: None,
                 note: Some(note),
                 // The entry that names the archive, if none does yet.
+                members: Vec::new(),
                 archive: match &read.id {
                     Some(_) => None,
                     None => Some(super::checkpoint::new_archive_id().map_err(io)?),
@@ -1069,7 +1193,7 @@ enum Checked {
 }
 
 /// Reads and verifies one stored version of an agreement (on any thread).
-fn check_version(store: &Store, v: &Version) -> Checked {
+fn check_version(store: &dyn Objects, v: &Version) -> Checked {
     let agreement = match store
         .get(v.sha)
         .ok()

@@ -23,8 +23,9 @@ use serde::{Deserialize, Serialize};
 use super::id::Sha256Hex;
 use super::log::{
     check_ed25519, entry_hash, fingerprint_of, sign, LogEntry, LogRead, LogSignature,
-    SignatureProblem, Writers,
+    SignatureProblem,
 };
+use super::members::Writers;
 use super::read_regular;
 use crate::canonical::{tagged_hash, to_canonical_json};
 use crate::error::{param, Coded, Params};
@@ -385,6 +386,7 @@ mod tests {
                         objects: Vec::new(),
                         reason: None,
                         note: None,
+                        members: Vec::new(),
                         archive: None,
                     },
                     Some(key),
@@ -431,6 +433,7 @@ mod tests {
             objects: Vec::new(),
             reason: None,
             note: None,
+            members: Vec::new(),
             archive,
         };
         let id = new_archive_id().unwrap();

@@ -62,16 +62,20 @@ pub enum LogEvent {
     Verified,
     /// An agreement was erased; the entry is its tombstone.
     Deleted,
+    /// A team archive's members were set (`members` lists them), by its creator
+    /// (`docs/archive-team.md`).
+    Members,
 }
 
 impl LogEvent {
-    /// `"added"`, `"exported"`, `"verified"` or `"deleted"`.
+    /// `"added"`, `"exported"`, `"verified"`, `"deleted"` or `"members"`.
     pub fn as_str(self) -> &'static str {
         match self {
             LogEvent::Added => "added",
             LogEvent::Exported => "exported",
             LogEvent::Verified => "verified",
             LogEvent::Deleted => "deleted",
+            LogEvent::Members => "members",
         }
     }
 }
@@ -148,6 +152,10 @@ pub struct LogEntry {
     /// A short note: where an export went, what a verification found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A team archive's members from the next entry on (`members` entries only): the
+    /// fingerprints of their keys (as many as an entry's longest line holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Sha256Hex>,
     /// The archive's identifier (32 random bytes, hex), chosen when the archive was created:
     /// carried by the first entry of an archive (and, in an archive made before identifiers,
     /// by the first entry written after the upgrade); absent elsewhere. The profile finds its
@@ -177,6 +185,8 @@ pub(crate) struct NewEntry {
     pub objects: Vec<LoggedObject>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// A team archive's members (`members` entries only).
+    pub members: Vec<Sha256Hex>,
     /// The archive's identifier, when this entry is the one that carries it.
     pub archive: Option<Sha256Hex>,
 }
@@ -285,41 +295,6 @@ impl LogEntry {
             return Err(SignatureProblem::OtherKey);
         }
         Ok(Some(key))
-    }
-}
-
-/// Which keys may write an archive's log: the log entries an archive acts on are those signed
-/// by one of them.
-#[derive(Debug, Clone, Copy)]
-pub enum Writers<'a> {
-    /// Any key whose signature holds (an archive used without a profile, by the library).
-    AnySigned,
-    /// Only these keys (the profile's own).
-    Keys(&'a [Fingerprint]),
-}
-
-impl Writers<'_> {
-    /// Whether `entry`, taken alone, is authenticated: its content matches its hash and it is
-    /// validly signed by a key that may write. (Its place in the chain is the reader's to
-    /// check.)
-    pub fn authenticate(&self, entry: &LogEntry) -> bool {
-        entry_hash(entry) == entry.hash && self.signed(entry)
-    }
-
-    /// Whether `entry`'s signature holds and is by a key that may write (its hash unchecked).
-    pub fn signed(&self, entry: &LogEntry) -> bool {
-        match entry.check_signature() {
-            Ok(Some(fp)) => self.allows(&fp),
-            _ => false,
-        }
-    }
-
-    /// Whether this key may write.
-    pub fn allows(&self, fp: &Fingerprint) -> bool {
-        match self {
-            Writers::AnySigned => true,
-            Writers::Keys(keys) => keys.contains(fp),
-        }
     }
 }
 
@@ -607,30 +582,42 @@ impl Log {
                 f.sync_all()?;
             }
         }
-        let prev = self.last()?;
-        let mut entry = LogEntry {
-            seq: prev.as_ref().map_or(0, |p| p.seq + 1),
-            time: new.time,
-            event: new.event,
-            agreement: new.agreement,
-            objects: new.objects,
-            reason: new.reason,
-            note: new.note,
-            archive: new.archive,
-            prev: prev.map(|p| p.hash),
-            signed_by: signer.map(fingerprint_of),
-            hash: Sha256Hex::from_bytes(&[0; 32]),
-            signature: None,
-        };
-        entry.hash = entry_hash(&entry);
-        if let Some(s) = signer {
-            entry.signature = Some(sign(s, &signature_message(&entry.hash)));
-        }
+        let entry = chain_after(self.last()?.as_ref(), new, signer);
         f.seek(SeekFrom::End(0))?;
         f.write_all(&entry.to_line())?;
         f.sync_data()?;
         Ok(entry)
     }
+}
+
+/// The entry `new` makes after `prev` (the log's last entry, `None` for the first): the next
+/// `seq`, `prev`'s hash, its own hash and, when `signer` is given, its signature. What every
+/// back-end appends (`super::backend::Entries::append`).
+pub(crate) fn chain_after(
+    prev: Option<&LogEntry>,
+    new: NewEntry,
+    signer: Option<&dyn Signer>,
+) -> LogEntry {
+    let mut entry = LogEntry {
+        seq: prev.map_or(0, |p| p.seq + 1),
+        time: new.time,
+        event: new.event,
+        agreement: new.agreement,
+        objects: new.objects,
+        reason: new.reason,
+        note: new.note,
+        members: new.members,
+        archive: new.archive,
+        prev: prev.map(|p| p.hash.clone()),
+        signed_by: signer.map(fingerprint_of),
+        hash: Sha256Hex::from_bytes(&[0; 32]),
+        signature: None,
+    };
+    entry.hash = entry_hash(&entry);
+    if let Some(s) = signer {
+        entry.signature = Some(sign(s, &signature_message(&entry.hash)));
+    }
+    entry
 }
 
 fn last_entry(line: &[u8]) -> io::Result<Option<LogEntry>> {
@@ -676,6 +663,7 @@ mod tests {
             }],
             reason: None,
             note: None,
+            members: Vec::new(),
             archive: None,
         }
     }

@@ -36,19 +36,38 @@ use crate::party::{Party, PARTIES};
 use crate::signature::Signer;
 use crate::verify::{verify as verify_agreement, Status, Verification};
 
+mod backend;
 mod check;
 mod checkpoint;
+#[cfg(feature = "team")]
+mod connection;
 mod id;
 mod index;
 mod log;
+mod members;
+#[cfg(feature = "team")]
+mod pg;
+#[cfg(feature = "team")]
+mod s3;
+#[cfg(feature = "team")]
+mod secrets;
+/// The team archive's real servers, for the tests (shared with `tests/team.rs`).
+#[cfg(all(test, feature = "team"))]
+#[path = "../../tests/common/servers.rs"]
+mod servers;
 mod store;
 
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub use check::verify_team;
 pub use check::{
     verify, verify_threads, verify_trusted, Problem, ProblemCode, Progress, Report, Trust,
 };
 pub use checkpoint::{
     checkpoint_of_archive, Checkpoint, CheckpointError, CHECKPOINT_SIGNATURE_TAG, CHECKPOINT_TAG,
 };
+#[cfg(feature = "team")]
+pub use connection::TeamRecord;
 pub use id::{AgreementId, BadHex, IdPrefix, Sha256Hex};
 #[doc(hidden)]
 pub use index::{parse_index_row, IndexRowError};
@@ -57,11 +76,18 @@ pub use index::{ObjectRow, SignatureRow, Summary, MAX_INDEX_FIELD_BYTES};
 pub use log::parse_log_line;
 pub use log::{
     entry_hash, signature_message, LineError, LogEntry, LogEvent, LogSignature, LoggedObject,
-    ObjectKind, SignatureProblem, Writers, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS,
-    MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES,
+    ObjectKind, SignatureProblem, LOG_SIGNATURE_TAG, LOG_TAG, MAX_ENTRY_OBJECTS, MAX_LINE_BYTES,
+    MAX_LOG_BYTES, MAX_LOG_ENTRIES,
 };
+#[doc(hidden)]
+pub use members::Members;
+pub use members::Writers;
+#[cfg(feature = "team")]
+#[doc(hidden)]
+pub use secrets::{TeamSecrets, ACCESS_KEY_ID, DATABASE_PASSWORD, SECRET_ACCESS_KEY};
 pub use store::MAX_OBJECT_BYTES;
 
+use backend::{Entries, Objects};
 use index::{Derived, Index};
 use log::{Log, NewEntry};
 use store::Store;
@@ -207,6 +233,28 @@ pub enum ArchiveError {
     /// only on a signed erasure.
     #[error("an erasure must be signed with one of your keys; nothing was erased")]
     UnsignedErasure,
+    /// A team archive can be begun only once, on an empty log.
+    #[error("the team archive was begun already (its log has entries): its members are changed with `tweevoud archive members`; nothing was written")]
+    TeamBegun,
+    /// The members of a team archive that was not begun cannot be changed.
+    #[error("the team archive was not begun by its creator yet (`tweevoud archive init`); nothing was written")]
+    TeamNotBegun,
+    /// The secrets to reach a team archive cannot be had (none is ever quoted).
+    #[error("the team archive's secrets: {problem}")]
+    Secrets {
+        /// What is wrong, in English words.
+        problem: String,
+    },
+    /// The profile's connection to a team archive cannot be made or used (no secret is ever
+    /// quoted).
+    #[error("the team archive's connection: {problem}")]
+    TeamConnection {
+        /// What is wrong, in English words.
+        problem: String,
+    },
+    /// Only a team archive's creator sets its members.
+    #[error("only the creator of a team archive sets its members, with the key the archive was begun with; nothing was written")]
+    NotCreator,
     /// A stored exemplar that is not a PDF Tweevoud reads: it is not handed out.
     #[error("exemplar {number} of agreement {id} (object {sha256}) is not a PDF Tweevoud reads: {problem}; it is not handed out")]
     NotAnExemplar {
@@ -245,6 +293,11 @@ impl ArchiveError {
         "archive_linked",
         "erasure_unsigned",
         "not_an_exemplar",
+        "team_begun",
+        "team_not_begun",
+        "members_not_creator",
+        "team_secrets",
+        "team_connection",
     ];
 }
 
@@ -276,6 +329,11 @@ impl Coded for ArchiveError {
             ArchiveError::LogBroken { .. } => "log_broken",
             ArchiveError::Linked { .. } => "archive_linked",
             ArchiveError::UnsignedErasure => "erasure_unsigned",
+            ArchiveError::TeamBegun => "team_begun",
+            ArchiveError::TeamNotBegun => "team_not_begun",
+            ArchiveError::NotCreator => "members_not_creator",
+            ArchiveError::Secrets { .. } => "team_secrets",
+            ArchiveError::TeamConnection { .. } => "team_connection",
             ArchiveError::NotAnExemplar { .. } => "not_an_exemplar",
         }
     }
@@ -322,7 +380,13 @@ impl Coded for ArchiveError {
             ArchiveError::Linked { path: p, target } => {
                 vec![path(p), param("target", target.display())]
             }
-            ArchiveError::UnsignedErasure => Vec::new(),
+            ArchiveError::Secrets { problem } | ArchiveError::TeamConnection { problem } => {
+                vec![param("problem", problem)]
+            }
+            ArchiveError::UnsignedErasure
+            | ArchiveError::TeamBegun
+            | ArchiveError::TeamNotBegun
+            | ArchiveError::NotCreator => Vec::new(),
             ArchiveError::NotAnExemplar {
                 id,
                 number,
@@ -335,6 +399,34 @@ impl Coded for ArchiveError {
                 param("problem", problem),
             ],
         }
+    }
+}
+
+/// Where a team archive is, and the secrets to reach it (see [`Archive::open_team`]).
+#[cfg(feature = "team")]
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct TeamConnection {
+    /// The PostgreSQL database: a `postgresql://user@host:port/db` URL (a password in it is
+    /// used too, but `secrets` is where one belongs).
+    pub database: String,
+    /// The bucket: `http://host:port/bucket`.
+    pub objects: String,
+    /// The bucket's region.
+    pub region: String,
+    /// The database's password and the bucket's keys (never written anywhere, never in a
+    /// message).
+    pub secrets: TeamSecrets,
+}
+
+#[cfg(feature = "team")]
+impl std::fmt::Debug for TeamConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamConnection")
+            .field("objects", &self.objects)
+            .field("region", &self.region)
+            .field("secrets", &self.secrets)
+            .finish_non_exhaustive()
     }
 }
 
@@ -553,11 +645,45 @@ fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
     Ok(Agreement::from_json(text)?)
 }
 
+/// The back-ends of the team archive `team` names: its bucket and its database.
+#[cfg(feature = "team")]
+pub(crate) fn team_backends(team: &TeamConnection) -> Result<Backends, ArchiveError> {
+    let log = pg::PgLog::connect(&team.database, team.secrets.database_password.as_deref())
+        .map_err(io_at(Path::new("the team archive's database")))?;
+    let store = s3::Bucket::new(
+        &team.objects,
+        s3::Credentials {
+            access_key_id: team.secrets.access_key_id.clone(),
+            secret_access_key: team.secrets.secret_access_key.clone(),
+            region: team.region.clone(),
+        },
+    )
+    .map_err(io_at(Path::new("the team archive's bucket")))?;
+    Ok(Backends {
+        store: Box::new(store),
+        log: Box::new(log),
+    })
+}
+
+/// Where an archive keeps its objects and its log.
+pub(crate) struct Backends {
+    pub(crate) store: Box<dyn Objects>,
+    pub(crate) log: Box<dyn Entries>,
+}
+
+/// A key's fingerprint as a log entry names it.
+#[cfg(feature = "team")]
+fn key_hex(key: &Fingerprint) -> Sha256Hex {
+    Sha256Hex::from_bytes(key.as_bytes())
+}
+
 /// An archive, open.
 pub struct Archive {
     dir: PathBuf,
-    store: Store,
-    log: Log,
+    /// Where its objects are (`backend`).
+    store: Box<dyn Objects>,
+    /// Where its log is (`backend`).
+    log: Box<dyn Entries>,
     index: Index,
     /// The profile's checkpoint of this archive's directory, if the caller gave one
     /// ([`Archive::with_checkpoint`]); the checkpoint of an archive whose log carries an
@@ -565,6 +691,9 @@ pub struct Archive {
     checkpoint: Option<PathBuf>,
     /// The keys that may write its log; `None`: any key whose signature holds.
     writers: Option<Vec<Fingerprint>>,
+    /// A team archive's members, as its log says (refreshed whenever the log is read);
+    /// when given, they are who may write, not `writers`.
+    members: Option<Members>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -635,7 +764,17 @@ pub(crate) fn check_index_files(index: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+/// Whether an error of a log or a store says it could not be reached (a team archive's
+/// database or bucket gone, or too slow), rather than what it holds.
+fn unreachable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset | NotConnected | TimedOut
+    )
+}
+
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,
@@ -669,6 +808,8 @@ struct Guarded {
     first: Option<LogEntry>,
     /// Its identifier, if an authenticated entry carries one.
     archive_id: Option<Sha256Hex>,
+    /// A team archive's members, as the log says.
+    members: Option<Members>,
 }
 
 /// An entry appended, with what the checkpoint that follows it names.
@@ -774,16 +915,57 @@ impl Archive {
         })?;
         let archive = Archive {
             dir: dir.to_path_buf(),
-            store: Store::new(p.objects),
-            log,
+            store: Box::new(Store::new(p.objects)),
+            log: Box::new(log),
             index,
             checkpoint: None,
             writers,
+            members: None,
         };
         archive.check_schema()?;
         let mut archive = archive;
         if catch_up && archive.lag()? {
             let _lock = lock(dir)?;
+            archive.catch_up()?;
+        }
+        Ok(archive)
+    }
+
+    /// Opens a team archive: its log in the PostgreSQL database and its objects in the
+    /// bucket `team` names, its index kept in `cache` (a directory of the member's profile:
+    /// the index holds nothing that cannot be rebuilt from the log and the objects, and
+    /// catches up with every member's entries). Only entries signed by one of
+    /// `trust.own_keys` are acted on. The first steps of #23 (`docs/archive-team.md`): no
+    /// command opens a team archive yet.
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn open_team(
+        cache: &Path,
+        team: &TeamConnection,
+        trust: &Trust,
+    ) -> Result<Archive, ArchiveError> {
+        let p = paths(cache);
+        create_private_dir(cache).map_err(io_at(cache))?;
+        check_index_files(&p.index)?;
+        let Backends { store, log } = team_backends(team)?;
+        let index = Index::open(&p.index, true).map_err(|source| ArchiveError::Index {
+            path: p.index.clone(),
+            source,
+        })?;
+        let mut archive = Archive {
+            dir: cache.to_path_buf(),
+            store,
+            log,
+            index,
+            checkpoint: trust.checkpoint.clone(),
+            writers: Some(trust.own_keys.clone()),
+            members: None,
+        };
+        let read = archive.log.read_all().map_err(io_at(archive.log.place()))?;
+        archive.members = Some(Members::of_lines(&read.lines, trust.creator.as_ref()));
+        archive.check_schema()?;
+        if archive.lag()? {
+            let _lock = lock(cache)?;
             archive.catch_up()?;
         }
         Ok(archive)
@@ -805,9 +987,10 @@ impl Archive {
 
     /// The keys that may write this archive's log.
     pub(crate) fn writers(&self) -> Writers<'_> {
-        match &self.writers {
-            Some(keys) => Writers::Keys(keys),
-            None => Writers::AnySigned,
+        match (&self.members, &self.writers) {
+            (Some(members), _) => Writers::Members(members),
+            (None, Some(keys)) => Writers::Keys(keys),
+            (None, None) => Writers::AnySigned,
         }
     }
 
@@ -819,17 +1002,20 @@ impl Archive {
     /// Appends an entry: after checking the whole log, and against the profile's checkpoint
     /// if there is one (see [`Archive::guard`]). The caller holds the lock.
     fn append(
-        &self,
+        &mut self,
         mut new: NewEntry,
         signer: Option<&dyn Signer>,
     ) -> Result<Appended, ArchiveError> {
         let guarded = self.guard()?;
+        if guarded.members.is_some() {
+            self.members = guarded.members.clone();
+        }
         // The entry that names the archive: the first one (or, in an archive made before
         // identifiers, the first signed one written since).
         let id = match (&guarded.archive_id, signer) {
             (Some(id), _) => Some(id.clone()),
             (None, Some(_)) => {
-                let id = checkpoint::new_archive_id().map_err(io_at(self.log.path()))?;
+                let id = checkpoint::new_archive_id().map_err(io_at(self.log.place()))?;
                 new.archive = Some(id.clone());
                 Some(id)
             }
@@ -838,7 +1024,14 @@ impl Archive {
         let entry = self
             .log
             .append(new, signer)
-            .map_err(io_at(self.log.path()))?;
+            .map_err(io_at(self.log.place()))?;
+        // Entries other writers appended since the index last read the log (a team log has
+        // several writers; a local one has only the holder of the lock, and none lie
+        // between) are indexed first: the caller then indexes its own.
+        let (seen, _) = self.index.log_position().map_err(self.index_err())?;
+        if entry.seq > seen {
+            self.catch_up_before(Some(entry.seq))?;
+        }
         let first = guarded.first.unwrap_or_else(|| entry.clone());
         Ok(Appended {
             entry,
@@ -859,21 +1052,34 @@ impl Archive {
                 target,
             });
         }
-        let read = self.log.read_all().map_err(|e| ArchiveError::LogBroken {
-            path: self.log.path().to_path_buf(),
-            problem: format!("it cannot be read: {e}"),
+        let read = self.log.read_all().map_err(|e| {
+            // A team archive's database gone is not a log that does not hold together.
+            if unreachable(&e) {
+                return io_at(self.log.place())(e);
+            }
+            ArchiveError::LogBroken {
+                path: self.log.place().to_path_buf(),
+                problem: format!("it cannot be read: {e}"),
+            }
         })?;
         let chain = checkpoint::Chain::check(read);
         if let Some(problem) = chain.broken {
             return Err(ArchiveError::LogBroken {
-                path: self.log.path().to_path_buf(),
+                path: self.log.place().to_path_buf(),
                 problem,
             });
         }
-        let archive_id = chain.archive_id(self.writers()).cloned();
+        // A team archive's members, as the log says now.
+        let members = self.members.as_ref().map(|m| m.again(&chain.entries));
+        let writers = match &members {
+            Some(m) => Writers::Members(m),
+            None => self.writers(),
+        };
+        let archive_id = chain.archive_id(writers).cloned();
         let guarded = Guarded {
             first: chain.entries.first().cloned(),
             archive_id: archive_id.clone(),
+            members: members.clone(),
         };
         let Some(by_path) = &self.checkpoint else {
             return Ok(guarded);
@@ -895,7 +1101,13 @@ impl Archive {
                     return Err(refuse(&path, format!("it {e}")))
                 }
             };
-        if !self.writers().allows(&key) {
+        // The checkpoint is the profile's own, signed by one of its keys, whoever may write
+        // the log: a member removed from a team archive still keeps its checkpoint of it.
+        let own = match &self.writers {
+            Some(keys) => Writers::Keys(keys),
+            None => writers,
+        };
+        if !own.allows(&key) {
             return Err(refuse(
                 &path,
                 format!(
@@ -959,7 +1171,7 @@ impl Archive {
 
     fn log_err(&self, reason: String) -> ArchiveError {
         ArchiveError::LogMismatch {
-            path: self.log.path().to_path_buf(),
+            path: self.log.place().to_path_buf(),
             reason,
         }
     }
@@ -968,7 +1180,13 @@ impl Archive {
     /// than what the index has read, or differs from it.
     fn lag(&self) -> Result<bool, ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
-        let last = self.log.last().map_err(|e| self.log_err(e.to_string()))?;
+        let last = self.log.last().map_err(|e| {
+            if unreachable(&e) {
+                io_at(self.log.place())(e)
+            } else {
+                self.log_err(e.to_string())
+            }
+        })?;
         let count = last.as_ref().map_or(0, |e| e.seq + 1);
         if count < seen {
             return Err(self.log_err(format!(
@@ -990,8 +1208,17 @@ impl Archive {
 
     /// Indexes the log entries the index has not read. The caller holds the lock.
     fn catch_up(&mut self) -> Result<(), ArchiveError> {
+        self.catch_up_before(None)
+    }
+
+    /// Indexes the log entries the index has not read, up to (not including) the one at
+    /// `until` when given. The caller holds the lock.
+    fn catch_up_before(&mut self, until: Option<u64>) -> Result<(), ArchiveError> {
         let (seen, head) = self.index.log_position().map_err(self.index_err())?;
-        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        if let Some(m) = &self.members {
+            self.members = Some(m.again_lines(&read.lines));
+        }
         let mut pending = Vec::new();
         // Whether the chain holds up to here: an entry after a break is not acted on.
         let mut prev: Option<Sha256Hex> = None;
@@ -1009,7 +1236,7 @@ impl Archive {
             }
             chained &= entry.seq == i as u64 && entry.prev == prev;
             prev = Some(entry.hash.clone());
-            if entry.seq >= seen {
+            if entry.seq >= seen && until.is_none_or(|u| entry.seq < u) {
                 pending.push((entry.clone(), chained && self.authentic(entry)));
             }
         }
@@ -1199,11 +1426,7 @@ impl Archive {
 
         // Objects first, then the log entry, then the index.
         let mut objects = Vec::new();
-        let put = |bytes: &[u8]| {
-            self.store
-                .put(bytes)
-                .map_err(io_at(&paths(&self.dir).objects))
-        };
+        let put = |bytes: &[u8]| self.store.put(bytes).map_err(io_at(&self.store.place()));
         let agreement_sha = put(&file_bytes)?;
         objects.push(LoggedObject {
             sha256: agreement_sha.clone(),
@@ -1235,6 +1458,7 @@ impl Archive {
                 objects: objects.clone(),
                 reason: None,
                 note: None,
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1373,7 +1597,7 @@ impl Archive {
     /// Everything about one agreement.
     pub fn show(&self, id: &str) -> Result<Details, ArchiveError> {
         let (id, summary) = self.summary(id)?;
-        let read = self.log.read_all().map_err(io_at(self.log.path()))?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
         let history = read
             .lines
             .into_iter()
@@ -1511,6 +1735,7 @@ impl Archive {
                 objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
                 reason: None,
                 note: Some(format!("to {}", dir.display())),
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1524,6 +1749,102 @@ impl Archive {
             id: id.into_string(),
             files: out.into_iter().map(|(p, _, _)| p).collect(),
         })
+    }
+
+    /// Begins a team archive (opened with [`Archive::open_team`], its creator pinned in the
+    /// trust): the first entry of its log, listing its `members` (the creator's key among
+    /// them), signed by the creator, whose key `signer` must be. Refused on a log that has
+    /// entries ([`ArchiveError::TeamBegun`]).
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn begin_team(
+        &mut self,
+        members: &[Fingerprint],
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        let _lock = lock(&self.dir)?;
+        self.creator_only(signer)?;
+        if self.log.last().map_err(io_at(self.log.place()))?.is_some() {
+            return Err(ArchiveError::TeamBegun);
+        }
+        let creator = Fingerprint::of_raw_public_key(&signer.public_key_bytes());
+        let list = members.iter().chain([&creator]).map(key_hex).collect();
+        self.write_members(list, now, signer)
+    }
+
+    /// Changes a team archive's members: `add` join and `remove` leave, from the next entry
+    /// on; an entry signed by the creator (`signer`), appended to the log.
+    #[cfg(feature = "team")]
+    #[doc(hidden)]
+    pub fn change_members(
+        &mut self,
+        add: &[Fingerprint],
+        remove: &[Fingerprint],
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        let _lock = lock(&self.dir)?;
+        self.creator_only(signer)?;
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        let members = match &self.members {
+            Some(m) => m.again_lines(&read.lines),
+            None => return Err(ArchiveError::NotCreator),
+        };
+        if !members.begun() {
+            return Err(ArchiveError::TeamNotBegun);
+        }
+        let remove: Vec<Sha256Hex> = remove.iter().map(key_hex).collect();
+        let list = members
+            .current()
+            .into_iter()
+            .chain(add.iter().map(key_hex))
+            .filter(|k| !remove.contains(k))
+            .collect();
+        self.members = Some(members);
+        self.write_members(list, now, signer)
+    }
+
+    /// Refuses a signer that is not the pinned creator of a team archive.
+    #[cfg(feature = "team")]
+    fn creator_only(&self, signer: &dyn Signer) -> Result<(), ArchiveError> {
+        let key = Fingerprint::of_raw_public_key(&signer.public_key_bytes());
+        match &self.members {
+            Some(m) if m.is_creator(&key) => Ok(()),
+            _ => Err(ArchiveError::NotCreator),
+        }
+    }
+
+    /// Appends a `members` entry listing `list` (sorted, each once). The caller holds the
+    /// lock.
+    #[cfg(feature = "team")]
+    fn write_members(
+        &mut self,
+        mut members: Vec<Sha256Hex>,
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<LogEntry, ArchiveError> {
+        members.sort();
+        members.dedup();
+        let appended = self.append(
+            NewEntry {
+                time: time_str(now),
+                event: LogEvent::Members,
+                agreement: None,
+                objects: Vec::new(),
+                reason: None,
+                note: None,
+                members,
+                archive: None,
+            },
+            Some(signer),
+        )?;
+        // The index has nothing to change for the members, but records having read the entry.
+        self.index
+            .apply(&[(&appended.entry, None)])
+            .map_err(self.index_err())?;
+        self.move_checkpoint(&appended, Some(signer))?;
+        Ok(appended.entry)
     }
 
     /// Erases an agreement on request: every version's agreement file and its exemplars are
@@ -1579,6 +1900,7 @@ impl Archive {
                 objects: erased.clone(),
                 reason: Some(reason.to_string()),
                 note: None,
+                members: Vec::new(),
                 archive: None,
             },
             signer,
@@ -1587,7 +1909,7 @@ impl Archive {
         for o in &erased {
             self.store
                 .remove(&o.sha256)
-                .map_err(io_at(&self.store.path(&o.sha256)))?;
+                .map_err(io_at(&self.store.place_of(&o.sha256)))?;
         }
         self.index
             .apply(&[(entry, None)])
@@ -1745,13 +2067,14 @@ impl Archive {
         })?;
         let mut archive = Archive {
             dir: dir.to_path_buf(),
-            store: Store::new(p.objects),
-            log: Log::new(p.log),
+            store: Box::new(Store::new(p.objects)),
+            log: Box::new(Log::new(p.log)),
             index,
             checkpoint: None,
             writers,
+            members: None,
         };
-        let read = archive.log.read_all().map_err(io_at(archive.log.path()))?;
+        let read = archive.log.read_all().map_err(io_at(archive.log.place()))?;
         let mut problems = Vec::new();
         let mut entries = 0;
         // Which entries are acted on: in their place in an unbroken chain, and authenticated.
@@ -1835,6 +2158,139 @@ impl Archive {
             agreements,
             problems,
         })
+    }
+}
+
+/// What [`Archive::push_into`] copied.
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Pushed {
+    /// Agreement versions the team archive did not hold and now does (new agreements, and
+    /// later versions of agreements it held).
+    pub copied: Vec<Added>,
+    /// Agreement versions it held already (or a later version of): nothing written.
+    pub already: usize,
+    /// Agreements erased in the team archive, as they were in the local one (tombstones).
+    pub erased: Vec<String>,
+    /// Agreement versions not copied because the local archive erased them later.
+    pub skipped_erased: usize,
+}
+
+#[cfg(feature = "team")]
+impl Archive {
+    /// The first entry of the log, whatever signed it (to tell a member who began a team
+    /// archive, for it to compare and pin).
+    #[doc(hidden)]
+    pub fn first_entry(&self) -> Result<Option<LogEntry>, ArchiveError> {
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        Ok(read.lines.into_iter().next().and_then(|l| l.entry.ok()))
+    }
+
+    /// Makes a team archive's index (the member's cache in `cache`) again from the log and
+    /// the objects: the index is removed, then made and caught up as on a first opening.
+    #[doc(hidden)]
+    pub fn rebuild_team_index(
+        cache: &Path,
+        team: &TeamConnection,
+        trust: &Trust,
+    ) -> Result<Rebuilt, ArchiveError> {
+        let p = paths(cache);
+        check_index_files(&p.index)?;
+        {
+            let _lock = lock(cache)?;
+            for suffix in ["", "-wal", "-shm"] {
+                let f = PathBuf::from(format!("{}{suffix}", p.index.display()));
+                match fs::remove_file(&f) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_at(&f)(e)),
+                }
+            }
+        }
+        let archive = Archive::open_team(cache, team, trust)?;
+        let entries = archive
+            .log
+            .last()
+            .map_err(io_at(archive.log.place()))?
+            .map_or(0, |e| e.seq + 1);
+        let agreements = archive.index.all_ids().map_err(archive.index_err())?.len();
+        Ok(Rebuilt {
+            entries,
+            agreements,
+            problems: Vec::new(),
+        })
+    }
+
+    /// Copies this (local) archive into `team`, entry by entry in the order of its log: each
+    /// agreement version its log added, as `team.add` stores it (its agreement file and
+    /// template, and its exemplars made again and sealed by `signer` when it is one of the
+    /// agreement's signers), and each erasure as an erasure of the same agreement there,
+    /// with its reason. Only the entries this archive acts on are copied (signed by the
+    /// profile's keys, in an unbroken chain); a version erased later is not copied. Running
+    /// it again copies nothing: what the team archive holds is found there
+    /// ([`AddOutcome::AlreadyArchived`]), and an agreement it does not hold is not erased.
+    pub fn push_into(
+        &self,
+        team: &mut Archive,
+        now: DateTime<FixedOffset>,
+        signer: &dyn Signer,
+    ) -> Result<Pushed, ArchiveError> {
+        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
+        let chain = checkpoint::Chain::check(read);
+        if let Some(problem) = chain.broken {
+            return Err(ArchiveError::LogBroken {
+                path: self.log.place().to_path_buf(),
+                problem,
+            });
+        }
+        let acted: Vec<LogEntry> = chain
+            .entries
+            .into_iter()
+            .filter(|e| self.authentic(e))
+            .collect();
+        let erased = erased_later(&acted);
+        let mut pushed = Pushed::default();
+        for entry in &acted {
+            match entry.event {
+                LogEvent::Added => {
+                    if is_erased_later(entry, &erased) {
+                        pushed.skipped_erased += 1;
+                        continue;
+                    }
+                    let Some(file) = entry
+                        .objects
+                        .iter()
+                        .find(|o| o.kind == ObjectKind::Agreement)
+                    else {
+                        continue;
+                    };
+                    let bytes = self.object(&file.sha256)?;
+                    let added = team.add(&bytes, now, Some(signer))?;
+                    match added.outcome {
+                        AddOutcome::New | AddOutcome::Updated { .. } => pushed.copied.push(added),
+                        _ => pushed.already += 1,
+                    }
+                }
+                LogEvent::Deleted => {
+                    let Some(id) = &entry.agreement else {
+                        continue;
+                    };
+                    match team.resolve_id(id.as_str()) {
+                        Ok(_) => {}
+                        Err(ArchiveError::NotFound(_)) => continue,
+                        Err(e) => return Err(e),
+                    }
+                    let reason = entry
+                        .reason
+                        .as_deref()
+                        .unwrap_or("erased in the local archive");
+                    let done = team.delete(id.as_str(), reason, now, Some(signer))?;
+                    pushed.erased.push(done.id);
+                }
+                _ => {}
+            }
+        }
+        Ok(pushed)
     }
 }
 

@@ -38,6 +38,11 @@ impl Store {
         Store { dir }
     }
 
+    /// The objects directory.
+    pub(crate) fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// Where the object with this hash is (whether or not it exists): always inside the
     /// objects directory, since a [`Sha256Hex`] is 64 hex digits and nothing else.
     pub(crate) fn path(&self, sha256: &Sha256Hex) -> PathBuf {

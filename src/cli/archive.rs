@@ -2,13 +2,15 @@
 //! whole archive, erase on request. All the work is the library's (`tweevoud::archive`).
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use tweevoud::archive::{self, AddOutcome, IdPrefix, Progress, Summary, Trust};
-use tweevoud::key::KeyInfo;
-use tweevoud::{Archive, KeyStore, Profile, Status, UnlockedKey};
+use tweevoud::archive::{
+    self, AddOutcome, IdPrefix, Progress, Summary, TeamConnection, TeamRecord, Trust,
+};
+use tweevoud::key::{Fingerprint, KeyInfo};
+use tweevoud::{Archive, ArchiveError, ContactBook, KeyStore, Profile, Status, UnlockedKey};
 
 use super::keys::{read_passphrase, PassphraseArgs, ProfileArgs};
 use super::{now, print_json, safe, shown, Outcome};
@@ -136,6 +138,84 @@ enum ArchiveCommand {
     },
     /// Rebuild the index from the objects and the log.
     RebuildIndex,
+    /// Connect this profile to a team archive: its log in PostgreSQL, its objects in an
+    /// S3-compatible bucket.
+    ///
+    /// Every archive command then works on it (`disconnect` goes back to the local
+    /// archive). The profile records the two addresses, never a secret: the
+    /// database's password and the bucket's keys come from the environment
+    /// (TWEEVOUD_TEAM_DATABASE_PASSWORD, TWEEVOUD_TEAM_ACCESS_KEY_ID,
+    /// TWEEVOUD_TEAM_SECRET_ACCESS_KEY) or from --secrets FILE, at each command.
+    Connect {
+        /// The database: postgresql://USER@HOST:PORT/DB, without a password.
+        #[arg(long, value_name = "URL")]
+        database: String,
+        /// The bucket: http://HOST:PORT/BUCKET.
+        #[arg(long, value_name = "URL")]
+        objects: String,
+        /// The bucket's region.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// Read the secrets from this file, which only you may read (mode 0600): lines
+        /// NAME=value with the environment variables' names.
+        #[arg(long, value_name = "FILE")]
+        secrets: Option<PathBuf>,
+        /// The key that began the team archive (its fingerprint, or the name of a contact or
+        /// of one of your keys), compared with its holder: the members it signed are the
+        /// keys whose entries are acted on. Not needed by the creator, who begins it with
+        /// `archive init`.
+        #[arg(long, value_name = "KEY")]
+        creator: Option<String>,
+    },
+    /// Go back to the profile's local archive (the team archive is left as it is).
+    Disconnect,
+    /// Begin the connected team archive, as its creator: the first entry of its log, signed
+    /// with your key, lists its members (you among them).
+    Init {
+        /// A member's key besides yours: its fingerprint, or the name of a contact or of one
+        /// of your keys (repeatable).
+        #[arg(long = "member", value_name = "KEY")]
+        members: Vec<String>,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
+    /// Change the connected team archive's members (its creator only): a signed log entry.
+    Members {
+        #[command(subcommand)]
+        change: MembersChange,
+    },
+    /// Copy the local archive (the profile's, or --archive-dir) into the connected team
+    /// archive.
+    ///
+    /// Entry by entry: its agreements with their files, its erasures as erasures. Running
+    /// it again copies nothing.
+    Push {
+        #[command(flatten)]
+        key: LogKeyArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum MembersChange {
+    /// Keys that may write the team archive from now on.
+    Add {
+        /// Their fingerprints, or names of contacts or of your keys.
+        #[arg(required = true, value_name = "MEMBER")]
+        members: Vec<String>,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
+    /// Keys that may no longer write it (what they wrote stays theirs).
+    Remove {
+        /// Their fingerprints, or names of contacts or of your keys.
+        #[arg(required = true, value_name = "MEMBER")]
+        members: Vec<String>,
+        #[command(flatten)]
+        key: LogKeyArgs,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -191,23 +271,117 @@ fn signer(key: &Option<UnlockedKey>) -> Option<&dyn tweevoud::Signer> {
     key.as_ref().map(|k| k as &dyn tweevoud::Signer)
 }
 
-/// What this profile trusts of the archive in `dir`: its own keys, and its checkpoint.
-fn trust(profile: &Profile, dir: &Path) -> Result<Trust> {
-    let own = KeyStore::open(profile)
+/// Where the archive commands work: a local archive's directory, or the team archive the
+/// profile is connected to (`--archive-dir` names a local one whatever the profile is
+/// connected to).
+enum Place {
+    Local(PathBuf),
+    Team(Box<Team>),
+}
+
+/// The connected team archive.
+struct Team {
+    record: TeamRecord,
+    connection: TeamConnection,
+    /// The member's cache of the archive (its index), in the profile.
+    cache: PathBuf,
+    /// The profile's checkpoint of the archive's log.
+    checkpoint: PathBuf,
+}
+
+impl Place {
+    /// Its name in reports: the directory, or the database without its password.
+    fn name(&self) -> String {
+        match self {
+            Place::Local(dir) => shown(dir),
+            Place::Team(t) => safe(&t.record.place()),
+        }
+    }
+}
+
+fn place(profile: &ProfileArgs, dir: &ArchiveDirArgs) -> Result<Place> {
+    if let Some(d) = &dir.archive_dir {
+        return Ok(Place::Local(d.clone()));
+    }
+    let p = profile.profile()?;
+    match TeamRecord::load(&p.team_archive_file())? {
+        None => Ok(Place::Local(p.archive_dir())),
+        Some(record) => Ok(Place::Team(Box::new(team(&p, record)?))),
+    }
+}
+
+/// The team archive `record` names, with its secrets read now.
+fn team(p: &Profile, record: TeamRecord) -> Result<Team> {
+    let secrets = record.secrets(|name| std::env::var(name).ok())?;
+    let cache = record.cache_in(p.root());
+    Ok(Team {
+        connection: record.connection(secrets),
+        checkpoint: p.archive_checkpoint(&cache),
+        cache,
+        record,
+    })
+}
+
+/// The team archive the profile is connected to; refused when it is not.
+fn connected(profile: &ProfileArgs) -> Result<Team> {
+    let p = profile.profile()?;
+    match TeamRecord::load(&p.team_archive_file())? {
+        Some(record) => team(&p, record),
+        None => Err(ArchiveError::TeamConnection {
+            problem: "this profile is not connected to a team archive (`tweevoud archive connect`)"
+                .into(),
+        }
+        .into()),
+    }
+}
+
+fn own_keys(profile: &Profile) -> Result<Vec<Fingerprint>> {
+    Ok(KeyStore::open(profile)
         .list()?
         .iter()
         .map(|k| *k.fingerprint())
-        .collect();
-    Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir)))
+        .collect())
 }
 
-/// The archive in `dir`, open as this profile trusts it: only entries signed by its own keys
-/// are acted on, and every write is checked against its checkpoint.
-fn open(profile: &ProfileArgs, dir: &Path) -> Result<Archive> {
-    Ok(Archive::open_trusted(
-        dir,
-        &trust(&profile.profile()?, dir)?,
-    )?)
+/// What this profile trusts of the archive at `place`: its own keys, and its checkpoint;
+/// of a team archive, the members its pinned creator signed.
+fn trust(profile: &Profile, place: &Place) -> Result<Trust> {
+    let own = own_keys(profile)?;
+    match place {
+        Place::Local(dir) => Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir))),
+        Place::Team(t) => {
+            let creator = t.record.creator.ok_or_else(|| ArchiveError::TeamConnection {
+                problem: "this profile has not pinned the key that began the team archive: connect again with --creator KEY (its fingerprint, compared with its holder), or begin it with `tweevoud archive init`".into(),
+            })?;
+            Ok(Trust::keys(own)
+                .with_checkpoint(t.checkpoint.clone())
+                .with_creator(creator))
+        }
+    }
+}
+
+/// The archive at `place`, open as this profile trusts it: only entries signed by its own
+/// keys (a team archive's: its members') are acted on, and every write is checked against
+/// its checkpoint.
+fn open(profile: &ProfileArgs, place: &Place) -> Result<Archive> {
+    let trust = trust(&profile.profile()?, place)?;
+    Ok(match place {
+        Place::Local(dir) => Archive::open_trusted(dir, &trust)?,
+        Place::Team(t) => Archive::open_team(&t.cache, &t.connection, &trust)?,
+    })
+}
+
+/// A key named on the command line, as a team archive's member or creator: a fingerprint
+/// (64 hex digits, in groups or not), or the name (or fingerprint prefix) of one of the
+/// profile's keys or contacts.
+fn key_named(profile: &Profile, selector: &str) -> Result<Fingerprint> {
+    if let Ok(fp) = selector.parse::<Fingerprint>() {
+        return Ok(fp);
+    }
+    if let Ok(info) = KeyStore::open(profile).get(selector) {
+        return Ok(*info.fingerprint());
+    }
+    Ok(*ContactBook::open(profile).get(selector)?.fingerprint())
 }
 
 fn status_words(s: Status) -> &'static str {
@@ -228,16 +402,27 @@ fn who(s: &Summary) -> &str {
 }
 
 pub fn run(a: ArchiveArgs) -> Result<Outcome> {
-    let dir = a.dir.dir(&a.profile)?;
+    let place = || place(&a.profile, &a.dir);
     match a.command {
-        ArchiveCommand::Add { files, key, json } => add(&a.profile, &dir, &files, &key, json),
+        ArchiveCommand::Connect {
+            database,
+            objects,
+            region,
+            secrets,
+            creator,
+        } => connect(&a.profile, &database, &objects, &region, secrets, creator),
+        ArchiveCommand::Disconnect => disconnect(&a.profile),
+        ArchiveCommand::Init { members, key } => init(&a.profile, &members, &key),
+        ArchiveCommand::Members { change } => change_members(&a.profile, change),
+        ArchiveCommand::Push { key, json } => push(&a.profile, &a.dir, &key, json),
+        ArchiveCommand::Add { files, key, json } => add(&a.profile, &place()?, &files, &key, json),
         ArchiveCommand::List { status, json } => {
-            let list = open(&a.profile, &dir)?.list(status.map(Status::from))?;
+            let list = open(&a.profile, &place()?)?.list(status.map(Status::from))?;
             print_list(&list, json)?;
             Ok(Outcome::Ok)
         }
         ArchiveCommand::Search { query, json } => {
-            let found = open(&a.profile, &dir)?.search(&query.join(" "))?;
+            let found = open(&a.profile, &place()?)?.search(&query.join(" "))?;
             print_list(&found, json)?;
             Ok(if found.is_empty() {
                 Outcome::Negative
@@ -245,10 +430,11 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
                 Outcome::Ok
             })
         }
-        ArchiveCommand::Show { id, json } => show(&a.profile, &dir, id.as_str(), json),
+        ArchiveCommand::Show { id, json } => show(&a.profile, &place()?, id.as_str(), json),
         ArchiveCommand::Export { id, output, key } => {
+            let place = place()?;
             let key = unlock_required(&a.profile, &key)?;
-            let mut archive = open(&a.profile, &dir)?;
+            let mut archive = open(&a.profile, &place)?;
             let done = archive.export(id.as_str(), &output, now()?, Some(&key))?;
             outln!("exported {} to {}:", safe(&done.id), shown(&output));
             for f in &done.files {
@@ -256,10 +442,11 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
-        ArchiveCommand::Verify { json, key } => verify(&a.profile, &dir, &key, json),
+        ArchiveCommand::Verify { json, key } => verify(&a.profile, &place()?, &key, json),
         ArchiveCommand::Delete { id, reason, key } => {
+            let place = place()?;
             let key = unlock_required(&a.profile, &key)?;
-            let mut archive = open(&a.profile, &dir)?;
+            let mut archive = open(&a.profile, &place)?;
             let done = archive.delete(id.as_str(), &reason, now()?, Some(&key))?;
             outln!(
                 "erased agreement {}: {} file(s) removed, tombstone at log entry {}",
@@ -276,10 +463,15 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         ArchiveCommand::RebuildIndex => {
-            let done = Archive::rebuild_index_trusted(&dir, &trust(&a.profile.profile()?, &dir)?)?;
+            let place = place()?;
+            let trust = trust(&a.profile.profile()?, &place)?;
+            let done = match &place {
+                Place::Local(dir) => Archive::rebuild_index_trusted(dir, &trust)?,
+                Place::Team(t) => Archive::rebuild_team_index(&t.cache, &t.connection, &trust)?,
+            };
             outln!(
                 "rebuilt the index of {} from {} log entries: {} agreement(s)",
-                shown(&dir),
+                place.name(),
                 done.entries,
                 done.agreements
             );
@@ -297,7 +489,7 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
 
 fn add(
     profile: &ProfileArgs,
-    dir: &Path,
+    place: &Place,
     files: &[PathBuf],
     key: &LogKeyArgs,
     json: bool,
@@ -319,7 +511,7 @@ fn add(
         read.push((file, bytes));
     }
     let key = unlock_required(profile, key)?;
-    let mut archive = open(profile, dir)?;
+    let mut archive = open(profile, place)?;
     let mut outcome = Outcome::Ok;
     let mut results = Vec::new();
     for (file, bytes) in read {
@@ -394,8 +586,8 @@ fn print_list(list: &[Summary], json: bool) -> Result<()> {
     Ok(())
 }
 
-fn show(profile: &ProfileArgs, dir: &Path, id: &str, json: bool) -> Result<Outcome> {
-    let d = open(profile, dir)?.show(id)?;
+fn show(profile: &ProfileArgs, place: &Place, id: &str, json: bool) -> Result<Outcome> {
+    let d = open(profile, place)?.show(id)?;
     if json {
         print_json(&d)?;
         return Ok(Outcome::Ok);
@@ -472,9 +664,9 @@ fn show(profile: &ProfileArgs, dir: &Path, id: &str, json: bool) -> Result<Outco
     Ok(Outcome::Ok)
 }
 
-fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Result<Outcome> {
+fn verify(profile: &ProfileArgs, place: &Place, key: &LogKeyArgs, json: bool) -> Result<Outcome> {
     let key = unlock(profile, key)?;
-    let trust = trust(&profile.profile()?, dir)?;
+    let trust = trust(&profile.profile()?, place)?;
     let terminal = std::io::stderr().is_terminal();
     let mut last = (String::new(), 0usize);
     let mut progress = |p: Progress| {
@@ -496,7 +688,19 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
             let _ = err.flush();
         }
     };
-    let report = archive::verify_trusted(dir, &trust, now()?, signer(&key), &mut progress)?;
+    let report = match place {
+        Place::Local(dir) => {
+            archive::verify_trusted(dir, &trust, now()?, signer(&key), &mut progress)?
+        }
+        Place::Team(t) => archive::verify_team(
+            &t.cache,
+            &t.connection,
+            &trust,
+            now()?,
+            signer(&key),
+            &mut progress,
+        )?,
+    };
     if terminal {
         eprint!("\r\x1b[K");
     }
@@ -506,7 +710,7 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
         if report.is_sound() {
             outln!(
                 "archive {}: sound: {} agreement(s), {} object(s), {} signature(s), {} log entries ({} signed)",
-                shown(dir),
+                place.name(),
                 report.agreements,
                 report.objects,
                 report.signatures,
@@ -516,7 +720,7 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
         } else {
             outln!(
                 "archive {}: {} PROBLEM(S)",
-                shown(dir),
+                place.name(),
                 report.problems.len()
             );
         }
@@ -532,4 +736,208 @@ fn verify(profile: &ProfileArgs, dir: &Path, key: &LogKeyArgs, json: bool) -> Re
     } else {
         Outcome::Negative
     })
+}
+
+/// `archive connect`: checks the addresses, reads the secrets and reaches the archive (its
+/// database and bucket) before the profile records anything; never records a secret.
+fn connect(
+    profile: &ProfileArgs,
+    database: &str,
+    objects: &str,
+    region: &str,
+    secrets: Option<PathBuf>,
+    creator: Option<String>,
+) -> Result<Outcome> {
+    let p = profile.profile()?;
+    let secrets = match secrets {
+        Some(file) => Some(
+            std::path::absolute(&file).with_context(|| format!("cannot use {}", shown(&file)))?,
+        ),
+        None => None,
+    };
+    let mut record = TeamRecord::new(database, objects, region, secrets)?;
+    record.creator = creator.map(|c| key_named(&p, &c)).transpose()?;
+    let team = team(&p, record)?;
+    // Reached now, with the secrets given: a connection that cannot work is not recorded.
+    let mut trust = Trust::keys(own_keys(&p)?).with_checkpoint(team.checkpoint.clone());
+    if let Some(c) = team.record.creator {
+        trust = trust.with_creator(c);
+    }
+    let archive = Archive::open_team(&team.cache, &team.connection, &trust)?;
+    let begun_by = archive
+        .first_entry()?
+        .filter(|e| e.event == archive::LogEvent::Members)
+        .and_then(|e| e.signed_by);
+    if let (Some(pinned), Some(by)) = (&team.record.creator, &begun_by) {
+        if pinned.hex() != by.as_str() {
+            return Err(ArchiveError::TeamConnection {
+                problem: format!(
+                    "the team archive was begun by key {}, not by the creator given ({}); nothing was recorded",
+                    by.as_str(),
+                    pinned.hex()
+                ),
+            }
+            .into());
+        }
+    }
+    team.record.save(&p.team_archive_file())?;
+    let from = match &team.record.secrets_file {
+        Some(file) => format!("the file {}", shown(file)),
+        None => "the environment".to_string(),
+    };
+    outln!(
+        "connected to the team archive {} (objects in {}; secrets from {from})",
+        safe(&team.record.place()),
+        safe(&team.record.objects)
+    );
+    match (&team.record.creator, begun_by) {
+        (Some(c), Some(_)) => outln!("  begun by key {}, pinned", c.hex()),
+        (Some(c), None) => outln!(
+            "  not begun yet: its creator, key {}, begins it with `tweevoud archive init`",
+            c.hex()
+        ),
+        (None, Some(by)) => {
+            outln!(
+                "  begun by key {}: compare it with its creator's, then connect again with --creator {}",
+                by.as_str(),
+                by.as_str()
+            );
+            outln!("  (until then, no entry of it is acted on)");
+        }
+        (None, None) => {
+            outln!("  not begun yet: its creator begins it with `tweevoud archive init`")
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `archive disconnect`: back to the local archive.
+fn disconnect(profile: &ProfileArgs) -> Result<Outcome> {
+    let p = profile.profile()?;
+    let path = p.team_archive_file();
+    let was = TeamRecord::load(&path).ok().flatten();
+    if TeamRecord::remove(&path)? {
+        outln!(
+            "disconnected{}: the archive commands use the local archive {} again",
+            was.map(|r| format!(" from the team archive {}", safe(&r.place())))
+                .unwrap_or_default(),
+            shown(&p.archive_dir())
+        );
+    } else {
+        outln!(
+            "not connected to a team archive: the archive commands use the local archive {}",
+            shown(&p.archive_dir())
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `archive init`: the creator begins the connected team archive and pins itself.
+fn init(profile: &ProfileArgs, members: &[String], k: &LogKeyArgs) -> Result<Outcome> {
+    let p = profile.profile()?;
+    let mut team = connected(profile)?;
+    let keys = members
+        .iter()
+        .map(|m| key_named(&p, m))
+        .collect::<Result<Vec<_>>>()?;
+    let key = unlock_required(profile, k)?;
+    let creator = *key.info().fingerprint();
+    // The creator pinned first: the cache and the checkpoint are those of the archive as
+    // this creator's members write it.
+    team.record.creator = Some(creator);
+    let team = self::team(&p, team.record)?;
+    let trust = Trust::keys(own_keys(&p)?)
+        .with_checkpoint(team.checkpoint.clone())
+        .with_creator(creator);
+    let mut archive = Archive::open_team(&team.cache, &team.connection, &trust)?;
+    let entry = archive.begin_team(&keys, now()?, &key)?;
+    team.record.save(&p.team_archive_file())?;
+    outln!(
+        "began the team archive {} at log entry {}: {} member(s), created by key {}",
+        safe(&team.record.place()),
+        entry.seq,
+        entry.members.len(),
+        creator.hex()
+    );
+    Ok(Outcome::Ok)
+}
+
+/// `archive members add|remove`: the creator changes the members.
+fn change_members(profile: &ProfileArgs, change: MembersChange) -> Result<Outcome> {
+    let p = profile.profile()?;
+    let (members, k, joining) = match &change {
+        MembersChange::Add { members, key } => (members, key, true),
+        MembersChange::Remove { members, key } => (members, key, false),
+    };
+    let keys = members
+        .iter()
+        .map(|m| key_named(&p, m))
+        .collect::<Result<Vec<_>>>()?;
+    let team = connected(profile)?;
+    let place = Place::Team(Box::new(team));
+    let key = unlock_required(profile, k)?;
+    let mut archive = open(profile, &place)?;
+    let (add, remove): (&[Fingerprint], &[Fingerprint]) =
+        if joining { (&keys, &[]) } else { (&[], &keys) };
+    let entry = archive.change_members(add, remove, now()?, &key)?;
+    outln!(
+        "the members of the team archive {} changed at log entry {}: {} member(s)",
+        place.name(),
+        entry.seq,
+        entry.members.len()
+    );
+    for m in &entry.members {
+        outln!("  {}", m.as_str());
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `archive push`: the local archive copied into the connected team archive.
+fn push(
+    profile: &ProfileArgs,
+    dir: &ArchiveDirArgs,
+    k: &LogKeyArgs,
+    json: bool,
+) -> Result<Outcome> {
+    let local_dir = dir.dir(profile)?;
+    let team = Place::Team(Box::new(connected(profile)?));
+    let key = unlock_required(profile, k)?;
+    let local = open(profile, &Place::Local(local_dir.clone()))?;
+    let mut archive = open(profile, &team)?;
+    let pushed = local.push_into(&mut archive, now()?, &key)?;
+    if json {
+        print_json(&pushed)?;
+        return Ok(Outcome::Ok);
+    }
+    outln!(
+        "pushed {} into the team archive {}: {} agreement version(s) copied, {} already there, {} erased",
+        shown(&local_dir),
+        team.name(),
+        pushed.copied.len(),
+        pushed.already,
+        pushed.erased.len()
+    );
+    for added in &pushed.copied {
+        outln!(
+            "  copied {}{}",
+            safe(&added.id),
+            safe(
+                &added
+                    .customer
+                    .as_deref()
+                    .map(|c| format!(" with {c}"))
+                    .unwrap_or_default()
+            )
+        );
+    }
+    for id in &pushed.erased {
+        outln!("  erased {}", safe(id));
+    }
+    if pushed.skipped_erased > 0 {
+        outln!(
+            "  {} version(s) not copied: the local archive erased them",
+            pushed.skipped_erased
+        );
+    }
+    Ok(Outcome::Ok)
 }

@@ -77,6 +77,11 @@ fn archive_errors() {
             target: path(),
         },
         ArchiveError::UnsignedErasure,
+        ArchiveError::TeamBegun,
+        ArchiveError::TeamNotBegun,
+        ArchiveError::NotCreator,
+        ArchiveError::Secrets { problem: s() },
+        ArchiveError::TeamConnection { problem: s() },
         ArchiveError::NotAnExemplar {
             id: s(),
             number: 1,

@@ -113,6 +113,13 @@ impl Profile {
     pub fn archive_dir(&self) -> PathBuf {
         self.root.join("archive")
     }
+
+    /// The profile's record of the team archive it is connected to, if it is
+    /// (`tweevoud archive connect`; `docs/archive-team.md`, "Connecting"): the archive
+    /// commands then work on that archive instead of [`Profile::archive_dir`].
+    pub fn team_archive_file(&self) -> PathBuf {
+        self.root.join("team.json")
+    }
 }
 
 #[cfg(test)]

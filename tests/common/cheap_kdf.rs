@@ -39,3 +39,17 @@ pub fn reseal_cheaply(data_dir: &Path, passphrase: &str) {
     }
     assert!(resealed > 0, "no secret key in {}", data_dir.display());
 }
+
+/// A PKCS #8 secret key (`plain`, DER) sealed with `passphrase` under the same cheap scrypt,
+/// as an encrypted PEM (`ENCRYPTED PRIVATE KEY`): a key that tests store without paying
+/// Tweevoud's own KDF cost even once.
+pub fn sealed_cheaply(plain: &[u8], passphrase: &str) -> String {
+    let cost = scrypt::Params::new(10, 8, 1, 32).unwrap();
+    let params = pbes2::Parameters::scrypt_aes256cbc(cost, &[7u8; 16], &[9u8; 16]).unwrap();
+    let sealed = pkcs8::PrivateKeyInfo::try_from(plain)
+        .expect("a PKCS#8 key")
+        .encrypt_with_params(params, passphrase)
+        .expect("sealed");
+    pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", LineEnding::LF, sealed.as_bytes())
+        .unwrap()
+}
