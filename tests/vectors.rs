@@ -1934,6 +1934,10 @@ const NOT_FROM_A_FILE: &[(&str, &str)] = &[
         "the state of the profile's archive, not of a file (tests/archive_hostile.rs)",
     ),
     (
+        "log_not_member",
+        "the state of a team archive's log, not of a file (tests/team.rs, tests/team_cli.rs)",
+    ),
+    (
         "timestamp_anchor_unreadable",
         "the caller's anchor certificate, not a file verified (tests/timestamp.rs)",
     ),
