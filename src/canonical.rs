@@ -921,6 +921,76 @@ mod tests {
         );
     }
 
+    /// The cases the property tests above shrank to (proptest-regressions/canonical.txt):
+    /// U+10000 is D800 DC00 in UTF-16 and U+E000 is E000, so RFC 8785 puts "\u{10000}"
+    /// first, where the order of UTF-8 bytes (and of `char`s, and of a `BTreeMap`'s keys)
+    /// puts it last. Inside a member, and inside a member whose siblings are left out.
+    #[test]
+    fn keys_beyond_u_ffff_sort_by_their_utf16_code_units() {
+        let v = json!({"": {"\u{e000}": "", "\u{10000}": null}});
+        let expected = "{\"\":{\"\u{10000}\":null,\"\u{e000}\":\"\"}}";
+        assert_eq!(String::from_utf8(write(&v).unwrap()).unwrap(), expected);
+        assert_eq!(
+            serde_json_canonicalizer::to_vec(&v).unwrap(),
+            expected.as_bytes()
+        );
+        assert_eq!(to_canonical_json(&v), expected.as_bytes());
+
+        let nested = json!({"\u{e000}": "", "\u{10000}": ""});
+        let v = json!({"inner": {"hash": nested, "x": nested}, "hash": 1, "signature": 2});
+        let removed = json!({"inner": {"hash": nested, "x": nested}});
+        let written = write_without(&v, &["hash", "signature"]).unwrap();
+        assert_eq!(
+            String::from_utf8(written.clone()).unwrap(),
+            "{\"inner\":{\"hash\":{\"\u{10000}\":\"\",\"\u{e000}\":\"\"},\
+             \"x\":{\"\u{10000}\":\"\",\"\u{e000}\":\"\"}}}"
+        );
+        assert_eq!(written, serde_json_canonicalizer::to_vec(&removed).unwrap());
+        assert_eq!(
+            tagged_hash_without("t", &v, &["hash", "signature"]),
+            tagged_hash("t", &removed)
+        );
+        // Among other keys, ASCII or not, in whatever order they arrive.
+        struct InOrder<'a>(&'a [&'a str]);
+        impl Serialize for InOrder<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for k in self.0 {
+                    m.serialize_entry(k, &0)?;
+                }
+                m.end()
+            }
+        }
+        for keys in [
+            [
+                "\u{e9}",
+                "\u{e000}",
+                "\u{10000}",
+                "\u{ffff}",
+                "\u{1f600}",
+                "z",
+            ],
+            [
+                "\u{1f600}",
+                "z",
+                "\u{ffff}",
+                "\u{10000}",
+                "\u{e000}",
+                "\u{e9}",
+            ],
+        ] {
+            assert_eq!(
+                String::from_utf8(write(&InOrder(&keys)).unwrap()).unwrap(),
+                "{\"z\":0,\"\u{e9}\":0,\"\u{10000}\":0,\"\u{1f600}\":0,\"\u{e000}\":0,\"\u{ffff}\":0}"
+            );
+            assert_eq!(
+                write(&InOrder(&keys)).unwrap(),
+                serde_json_canonicalizer::to_vec(&InOrder(&keys)).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn tag_separates_domains() {
         let v = json!({"a": 1});
