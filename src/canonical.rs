@@ -10,10 +10,11 @@ use sha2::{Digest, Sha256};
 
 /// The RFC 8785 canonical form of a value.
 ///
-/// Written by [`Canonical`] straight into one buffer; a value it does not take on itself (a
-/// floating-point number, an integer beyond 2^53, a key that needs escaping or is not a
-/// string, a duplicate key) is handed whole to `serde_json_canonicalizer`, whose bytes are
-/// the reference (a property test holds the two equal on generated values).
+/// Written by this module's own writer (`Canonical`) straight into one buffer; a value it
+/// does not take on itself (a floating-point number, an integer beyond 2^53, a key that needs
+/// escaping or is not a string, a duplicate key) is handed whole to
+/// `serde_json_canonicalizer`, whose bytes are the reference (a property test holds the two
+/// equal on generated values).
 pub fn to_canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
     // Our values are strings, integers, booleans, arrays and objects with string keys: none
     // of them can fail to serialize.
