@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
-use crate::canonical::{sha256_hex, tagged_hash};
+use crate::canonical::{sha256_hex, tagged_hash_without};
 use crate::error::{param, with_params, Coded, Params};
 use crate::key::Fingerprint;
 use crate::kind::Problem;
@@ -1042,11 +1042,7 @@ pub(crate) fn recorded_time(now: DateTime<FixedOffset>) -> Result<String, Agreem
 
 /// The hash of an audit entry (its `hash` field is left out).
 pub fn audit_hash(entry: &AuditEntry) -> String {
-    let mut value = serde_json::to_value(entry).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("hash");
-    }
-    hex::encode(tagged_hash(AUDIT_TAG, &value))
+    hex::encode(tagged_hash_without(AUDIT_TAG, entry, &["hash"]))
 }
 
 /// Splits `BLANK=VALUE`.

@@ -1405,8 +1405,14 @@ pub(crate) fn paginated(
     timestamps: bool,
 ) -> Result<Vec<Page>, PdfError> {
     let setter = Setter { fonts };
-    let mut blocks = body(&setter, agreement)?;
-    blocks.extend(signature_block(&setter, agreement, timestamps)?);
+    // The text and the signature block are set independently: side by side where there are
+    // cores (the signature block's QR codes cost more than the whole text).
+    let (text, signatures) = crate::parallel::join(
+        || body(&setter, agreement),
+        || signature_block(&setter, agreement, timestamps),
+    );
+    let mut blocks = text?;
+    blocks.extend(signatures?);
     Ok(paginate(&blocks))
 }
 

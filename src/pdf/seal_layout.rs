@@ -59,7 +59,12 @@ impl Value {
             Value::Text(t) => Object::String(t.as_bytes().to_vec(), StringFormat::Literal),
             Value::Ref(id) => Object::Reference(*id),
             Value::Array(a) => Object::Array(a.iter().map(Value::to_lopdf).collect()),
-            Value::Zeros(n) => Object::String(vec![0; *n], StringFormat::Hexadecimal),
+            // The PDF writer writes a hexadecimal string a byte at a time through its
+            // formatter (a fifth of writing an exemplar went to the seal's 16 KiB of zeros):
+            // it is given the same number of bytes as a literal string of zero digits,
+            // `(00..0)`, which it writes in one go, and [`prepare`] puts the `<` and `>` in
+            // the place of its parentheses.
+            Value::Zeros(n) => Object::String(vec![b'0'; n * 2], StringFormat::Literal),
             Value::Dict(entries) => {
                 let mut d = Dictionary::new();
                 for (key, value) in entries {
@@ -277,12 +282,21 @@ impl Slots {
     }
 }
 
+/// Where `needle` (not empty) first stands in `haystack` from `from` on. Only where its first
+/// byte stands is the rest compared: a PDF's bytes are far from its placeholders' first bytes
+/// at almost every offset.
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| at + from)
+    let (&first, rest) = needle.split_first()?;
+    let hay = haystack.get(from..)?;
+    let mut start = 0;
+    while let Some(at) = hay[start..].iter().position(|&b| b == first) {
+        let at = start + at;
+        if hay.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(from + at);
+        }
+        start = at + 1;
+    }
+    None
 }
 
 /// The bytes of `value` as written.
@@ -331,6 +345,20 @@ pub(crate) fn prepare(
     objects: SealObjects,
     date: Option<String>,
 ) -> Result<Slots, PdfError> {
+    // The seal's `/Contents` as the writer wrote it (`Value::to_lopdf`), made the hexadecimal
+    // string of zeros it stands for. The first such string is the seal's: the objects
+    // written before its signature dictionary (the pages, the fonts, the attachment, the
+    // catalog) hold no literal string of 32 KiB, nor any stream that does not compress.
+    let literal = {
+        let mut zeros = vec![b'0'; SEAL_SPACE * 2 + 2];
+        zeros[0] = b'(';
+        zeros[SEAL_SPACE * 2 + 1] = b')';
+        zeros
+    };
+    let missing = || PdfError::Malformed("the seal's place was not written".into());
+    let open = find(out, &literal, 0).ok_or_else(missing)?;
+    out[open] = b'<';
+    out[open + SEAL_SPACE * 2 + 1] = b'>';
     let contents = set_byte_range(out, 0)?;
     let startxref = find(out, b"startxref\n", out.len().saturating_sub(64))
         .and_then(|at| {
@@ -436,5 +464,36 @@ mod tests {
             format!("{head}{}{tail}", "0".repeat(SEAL_SPACE * 2))
         );
         assert_eq!(text(&Value::Text("a(b)\\".into())), "(a\\(b\\)\\\\)");
+    }
+
+    /// `find` is the first match from `from` on, as a search of every window finds it.
+    #[test]
+    fn find_is_the_first_match_from_where_it_starts() {
+        let naive = |h: &[u8], n: &[u8], from: usize| {
+            h.get(from..)?
+                .windows(n.len())
+                .position(|w| w == n)
+                .map(|at| at + from)
+        };
+        let hay = b"<<<0<00<000>>[0 1[0 1 0]<000>";
+        for needle in [
+            &b"<000>"[..],
+            b"<00",
+            b"<",
+            b"[0 1 0]",
+            b">",
+            b"x",
+            b"<000>>[0 1[0 1 0]<000>x",
+        ] {
+            for from in 0..=hay.len() + 1 {
+                assert_eq!(
+                    find(hay, needle, from),
+                    naive(hay, needle, from),
+                    "{needle:?} {from}"
+                );
+            }
+        }
+        assert_eq!(find(hay, b"<000>", 0), Some(7));
+        assert_eq!(find(hay, b"<000>", 8), Some(24));
     }
 }

@@ -178,7 +178,11 @@ fn page_ops(page: &Page) -> (Vec<Op>, Vec<Vec<u8>>) {
                     run.push(b'\n');
                 }
                 // As lopdf writes a real: `Display`; each operand followed by a space.
-                let _ = write!(run, "{x} {y} {w} {h} re\nf");
+                for v in [x, y, w, h] {
+                    put_real(run, v);
+                    run.push(b' ');
+                }
+                run.extend_from_slice(b"re\nf");
             }
             Item::Frame { x, y, w, h, dashed } => {
                 if !stroke_set {
@@ -245,6 +249,46 @@ fn page_ops(page: &Page) -> (Vec<Op>, Vec<Vec<u8>>) {
         }
     }
     (ops, fills)
+}
+
+/// Writes `v` as `Display` writes an `f32` (lopdf writes a real so), quickly for what
+/// [`round`] makes of a coordinate on the page: hundredths, below 8192 in size. Such a value
+/// is the `f32` nearest to `k / 100` for an integer `k`, and the shortest decimal that reads
+/// back as it (what `Display` writes) is `k / 100` itself, its trailing zeros dropped: any
+/// other decimal of at most two places is at least 0.01 away, where `f32`s below 8192 are
+/// less than 0.001 apart. Anything else (zero and its sign among it) is written by `Display`
+/// (a test compares the two on every hundredth up to 8192).
+fn put_real(out: &mut Vec<u8>, v: f32) {
+    let hundredths = (v * 100.0).round();
+    let small = hundredths.abs() < 819_200.0;
+    if v == 0.0 || !small || hundredths / 100.0 != v {
+        let _ = write!(out, "{v}");
+        return;
+    }
+    if hundredths < 0.0 {
+        out.push(b'-');
+    }
+    let k = hundredths.abs() as u32;
+    let mut whole = [0u8; 4];
+    let mut at = whole.len();
+    let mut n = k / 100;
+    loop {
+        at -= 1;
+        whole[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&whole[at..]);
+    let fraction = k % 100;
+    if fraction != 0 {
+        out.push(b'.');
+        out.push(b'0' + (fraction / 10) as u8);
+        if !fraction.is_multiple_of(10) {
+            out.push(b'0' + (fraction % 10) as u8);
+        }
+    }
 }
 
 /// Puts each run of fills in the place of the marker that stands for it in the content
@@ -627,6 +671,41 @@ mod tests {
         let mut s = Stream::new(Dictionary::new(), content.to_vec());
         s.compress().unwrap();
         s.dict.get(b"Filter").is_ok().then_some(s.content)
+    }
+
+    /// `put_real` writes what `Display` writes (what lopdf writes), on every value `round`
+    /// gives below 8192 in size, and on others it leaves to `Display`.
+    #[test]
+    fn reals_as_display_writes_them() {
+        let mut out = Vec::new();
+        let mut expected = Vec::new();
+        for k in -819_199i32..=819_199 {
+            let v = round(k as f32 / 100.0);
+            out.clear();
+            expected.clear();
+            put_real(&mut out, v);
+            write!(expected, "{v}").unwrap();
+            assert_eq!(out, expected, "{k}");
+        }
+        for v in [
+            0.0,
+            -0.0,
+            8192.0,
+            -8192.5,
+            1e9,
+            0.001,
+            -0.004,
+            1.0 / 3.0,
+            f32::NAN,
+            f32::INFINITY,
+            f32::MIN_POSITIVE,
+        ] {
+            out.clear();
+            expected.clear();
+            put_real(&mut out, v);
+            write!(expected, "{v}").unwrap();
+            assert_eq!(out, expected, "{v:?}");
+        }
     }
 
     #[test]
