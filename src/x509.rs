@@ -127,7 +127,7 @@ pub(crate) fn verify(
     match scheme {
         Scheme::Rsa => {
             use rsa::pkcs1::DecodeRsaPublicKey;
-            use rsa::pkcs1v15::{Pkcs1v15Sign, Signature, VerifyingKey};
+            use rsa::pkcs1v15::{Signature, VerifyingKey};
             if spki.algorithm.oid != RSA_ENCRYPTION {
                 return Err(format!(
                     "an RSA signature, but the key is {}",
@@ -136,31 +136,14 @@ pub(crate) fn verify(
             }
             let key = rsa::RsaPublicKey::from_pkcs1_der(key)
                 .map_err(|e| format!("the RSA key cannot be read: {e}"))?;
-            let scheme = match hash {
-                Hash::Sha256 => Pkcs1v15Sign::new::<Sha256>(),
-                Hash::Sha384 => Pkcs1v15Sign::new::<Sha384>(),
-                Hash::Sha512 => Pkcs1v15Sign::new::<Sha512>(),
+            let sig = Signature::try_from(signature).map_err(wrong)?;
+            match hash {
+                Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify_prehash(&prehash, &sig),
+                Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify_prehash(&prehash, &sig),
+                Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify_prehash(&prehash, &sig),
                 Hash::Sha1 => return Err("RSA with SHA-1 is not accepted".into()),
-            };
-            match rsa_pkcs1v15(&key, &scheme.prefix, &prehash, signature) {
-                Some(true) => Ok(()),
-                Some(false) => Err("the signature does not verify".to_string()),
-                // An exponent beyond 64 bits, which the key's reader does not let through:
-                // checked by the `rsa` crate all the same.
-                None => {
-                    let sig = Signature::try_from(signature).map_err(wrong)?;
-                    match hash {
-                        Hash::Sha384 => {
-                            VerifyingKey::<Sha384>::new(key).verify_prehash(&prehash, &sig)
-                        }
-                        Hash::Sha512 => {
-                            VerifyingKey::<Sha512>::new(key).verify_prehash(&prehash, &sig)
-                        }
-                        _ => VerifyingKey::<Sha256>::new(key).verify_prehash(&prehash, &sig),
-                    }
-                    .map_err(wrong)
-                }
             }
+            .map_err(wrong)
         }
         Scheme::Ecdsa => {
             if spki.algorithm.oid != EC_PUBLIC_KEY {
@@ -200,49 +183,6 @@ pub(crate) fn verify(
             }
         }
     }
-}
-
-/// Whether `signature` is an RSASSA-PKCS1-v1_5 signature by `key` over the digest `hashed`,
-/// whose DigestInfo starts with `prefix` (RFC 8017, 8.2.2): the signature, of exactly the
-/// modulus's length and below it, raised to the public exponent, must be the one encoding of
-/// that digest, `00 01 FF..FF 00 prefix hashed`, byte for byte. The same rule as the `rsa`
-/// crate's, which a test holds it to. The exponent (65537 in practice: 17 bits) is applied by
-/// squaring and multiplying over its own bits, where the `rsa` crate's Montgomery
-/// exponentiation works through 4-bit windows of a whole 64-bit word: a third less time. `None`
-/// for an exponent beyond 64 bits, which the key's reader does not let through.
-fn rsa_pkcs1v15(
-    key: &rsa::RsaPublicKey,
-    prefix: &[u8],
-    hashed: &[u8],
-    signature: &[u8],
-) -> Option<bool> {
-    use rsa::traits::PublicKeyParts;
-    let e = key.e().to_bytes_be();
-    if e.len() > 8 {
-        return None;
-    }
-    let e = e.iter().fold(0u64, |e, &b| e << 8 | u64::from(b));
-    let (n, k) = (key.n(), key.size());
-    let s = rsa::BigUint::from_bytes_be(signature);
-    let t = prefix.len() + hashed.len();
-    if e < 2 || signature.len() != k || &s >= n || k < t + 11 {
-        return Some(false);
-    }
-    let mut m = s.clone();
-    for bit in (0..63 - e.leading_zeros()).rev() {
-        m = &m * &m % n;
-        if e >> bit & 1 == 1 {
-            m = &m * &s % n;
-        }
-    }
-    // Big-endian without the zeros in front: `expected` without its first byte, a zero.
-    let mut expected = vec![0xFF; k];
-    expected[0] = 0;
-    expected[1] = 1;
-    expected[k - t - 1] = 0;
-    expected[k - t..k - hashed.len()].copy_from_slice(prefix);
-    expected[k - hashed.len()..].copy_from_slice(hashed);
-    Some(expected[1..] == m.to_bytes_be()[..])
 }
 
 /// Reads one certificate from its DER, which must be exactly DER (re-encoding gives the same
@@ -659,75 +599,5 @@ pub(crate) fn walk_checking<'a>(
             })?;
         path.push(issuer);
         cert = issuer;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    use rsa::pkcs1v15::Pkcs1v15Sign;
-
-    /// The test CA's certificate (self-signed, RSA 2048, SHA-256): its key, the digest of
-    /// what it signs, and its signature.
-    fn self_signed() -> (rsa::RsaPublicKey, Vec<u8>, Vec<u8>) {
-        let der = pem_certificate(include_bytes!("../tests/vectors/tsa-ca.pem")).unwrap();
-        let cert = parse_certificate(&der).unwrap();
-        let spki = &cert.tbs_certificate.subject_public_key_info;
-        let key =
-            rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.as_bytes().unwrap()).unwrap();
-        let tbs = cert.tbs_certificate.to_der().unwrap();
-        let sig = cert.signature.as_bytes().unwrap().to_vec();
-        (key, Sha256::digest(&tbs).to_vec(), sig)
-    }
-
-    /// The PKCS #1 v1.5 check accepts what the `rsa` crate accepts and refuses what it
-    /// refuses: the signature as it is, and changed in every way that matters.
-    #[test]
-    fn rsa_pkcs1v15_holds_where_the_rsa_crate_does() {
-        let (key, hashed, sig) = self_signed();
-        let scheme = || Pkcs1v15Sign::new::<Sha256>();
-        let theirs = |hashed: &[u8], sig: &[u8]| key.verify(scheme(), hashed, sig).is_ok();
-        let ours = |prefix: &[u8], hashed: &[u8], sig: &[u8]| {
-            rsa_pkcs1v15(&key, prefix, hashed, sig).unwrap()
-        };
-        let prefix = scheme().prefix;
-        assert!(theirs(&hashed, &sig));
-        assert!(ours(&prefix, &hashed, &sig));
-
-        let mut cases: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = Vec::new();
-        for i in [0, 1, 100, sig.len() - 1] {
-            let mut s = sig.clone();
-            s[i] ^= 1;
-            cases.push((prefix.to_vec(), hashed.clone(), s));
-        }
-        let mut h = hashed.clone();
-        h[31] ^= 0x80;
-        cases.push((prefix.to_vec(), h, sig.clone()));
-        // Shorter or longer than the modulus, and the modulus itself.
-        cases.push((prefix.to_vec(), hashed.clone(), sig[1..].to_vec()));
-        cases.push((prefix.to_vec(), hashed.clone(), [&[0][..], &sig].concat()));
-        cases.push((prefix.to_vec(), hashed.clone(), {
-            use rsa::traits::PublicKeyParts;
-            key.n().to_bytes_be()
-        }));
-        for (p, h, s) in &cases {
-            assert_eq!(ours(p, h, s), theirs(h, s));
-            assert!(!ours(p, h, s));
-        }
-        // Another DigestInfo over the same digest (SHA-384's prefix) is not SHA-256's.
-        let other = Pkcs1v15Sign::new::<Sha384>().prefix;
-        assert!(!ours(&other, &hashed, &sig));
-
-        // Through `verify`, as certificates and tokens are checked.
-        let der = pem_certificate(include_bytes!("../tests/vectors/tsa-ca.pem")).unwrap();
-        let cert = parse_certificate(&der).unwrap();
-        let tbs = cert.tbs_certificate.to_der().unwrap();
-        assert!(verify(&cert, Scheme::Rsa, Hash::Sha256, &tbs, &sig).is_ok());
-        let mut wrong = sig.clone();
-        wrong[7] ^= 4;
-        assert!(verify(&cert, Scheme::Rsa, Hash::Sha256, &tbs, &wrong).is_err());
-        assert!(verify(&cert, Scheme::Rsa, Hash::Sha384, &tbs, &sig).is_err());
-        assert!(verify(&cert, Scheme::Rsa, Hash::Sha1, &tbs, &sig).is_err());
     }
 }
