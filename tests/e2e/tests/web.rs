@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 use tweevoud_e2e::browser::{
@@ -216,7 +217,20 @@ async fn storage(
     // The single file from disk again, in a new tab: the storage holds the planted profile,
     // and none of it counts: the provider's signature is not confirmed (its key is not even a
     // contact), and the page has no key (it starts on the key form, as on a first visit).
+    // Chromium passes one tab's write to the storage to another tab's process a moment later
+    // (a batched commit; seconds on a loaded machine): the test waits until this tab sees the
+    // planted profile, then loads the page again, so that the page starts with it there.
     b.open_tab(&browser::file_url(&page)).await?;
+    ready(d).await?;
+    let seen = Instant::now();
+    while stored(d, STORAGE).await? != kept {
+        assert!(
+            seen.elapsed() < Duration::from_secs(30),
+            "the pages from disk share one storage: what the other page wrote never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    d.refresh().await?;
     ready(d).await?;
     let first_visit = shown(d, "[data-testid='key-form']").await?;
     assert_eq!(
