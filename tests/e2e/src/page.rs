@@ -87,13 +87,42 @@ pub async fn focused_field(d: &WebDriver) -> WebDriverResult<String> {
     ret.convert()
 }
 
+/// Clicks the element, as a user would (WebDriver's click, not a script's), once it can be
+/// clicked; and again if the page never received the click. Under load, WebKitGTK's driver
+/// has been seen to drop the event it synthesises for a click (`gtk_widget_event: assertion
+/// 'WIDGET_REALIZED_FOR_EVENT' failed`): the button stayed as it was and the test waited for
+/// what it opens. A listener on the document, in the capturing phase, says whether the click
+/// arrived; a click that did arrive is never repeated.
 pub async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
-    d.query(By::Css(css))
-        .and_clickable()
-        .first()
-        .await?
-        .click()
-        .await
+    let element = d.query(By::Css(css)).and_clickable().first().await?;
+    for attempt in 0..3 {
+        d.execute(
+            "window.__e2eClicked = false;
+             document.addEventListener('click', () => { window.__e2eClicked = true; },
+                                       { capture: true, once: true });",
+            vec![],
+        )
+        .await?;
+        match element.click().await {
+            Ok(()) => {}
+            // The element went away since the click before: that click did its work (the
+            // page changed), and the listener went with the page it was on.
+            Err(_) if attempt > 0 => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while std::time::Instant::now() < deadline {
+            let arrived = d
+                .execute("return window.__e2eClicked !== false;", vec![])
+                .await?;
+            if arrived.json() == &json!(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        eprintln!("e2e: the click on {css} did not arrive; clicking again");
+    }
+    panic!("three clicks on {css} never reached the page");
 }
 
 pub async fn type_into(d: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
