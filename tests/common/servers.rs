@@ -47,18 +47,31 @@ fn as_owner(program: &Path) -> Command {
     }
 }
 
-/// A PostgreSQL server of its own (trust authentication on 127.0.0.1, no fsync), stopped and
+/// A PostgreSQL server of its own (trust authentication on 127.0.0.1, no fsync unless
+/// [`PgServer::start_durable`]), stopped and
 /// its directory removed when dropped.
 pub struct PgServer {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// Whether it syncs what it commits to disk (`fsync`): off for the tests.
+    durable: bool,
     /// Its URL, as the superuser `tweevoud`.
     pub url: String,
 }
 
 impl PgServer {
     pub fn start() -> PgServer {
+        PgServer::start_with(false)
+    }
+
+    /// A server that syncs what it commits to disk, as one keeping an archive runs (for the
+    /// benches).
+    pub fn start_durable() -> PgServer {
+        PgServer::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> PgServer {
         let bin = pg_bin();
         let dir = tempfile::tempdir().unwrap();
         if is_root() {
@@ -96,6 +109,7 @@ impl PgServer {
             dir,
             bin,
             port,
+            durable,
         };
         server.start_again();
         server
@@ -113,8 +127,9 @@ impl PgServer {
             .arg(dir.path().join("server.log"))
             .arg("-o")
             .arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
-                dir.path().display()
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=40",
+                dir.path().display(),
+                if self.durable { "on" } else { "off" }
             ))
             .args(["-w", "-t", "30", "start"])
             .output()
