@@ -595,6 +595,27 @@ def table(args):
         f"verifications on {ar['threads']} threads (floor)",
         1000.0 * ar["floor_s"], "within", 3)
 
+    tm = load("team.json")
+    tper = lambda s: 1000.0 * s / tm["n"]  # noqa: E731
+    row(f"team archive (PostgreSQL, fsync on; moto's S3 server): add {tm['n']:,} agreements, "
+        f"per agreement ({tm['n'] / tm['add_s']:.0f}/s)", tper(tm["add_s"]),
+        "the local archive, the same agreements (above)", per(ar["add_s"]), "within")
+    row(f"team archive: search among {tm['n']:,} (median of {len(tm['searches'])} queries)",
+        tm["search_ms"], "the local archive, the same queries (above)", ar["search_ms"], "within")
+    row(f"team archive verify, {tm['n']:,} agreements ({tm['objects']:,} objects read back "
+        f"from the bucket, {tm['signatures']:,} signatures)", 1000.0 * tm["verify_s"],
+        "the local archive's verify (above)", 1000.0 * ar["verify_s"], "within")
+    differ = [f"{t['query']!r} (team {t['found']}, local {l['found']})"
+              for t, l in zip(tm["searches"], ar["searches"]) if t["found"] != l["found"]]
+    notes.append("Team and local archive found the same agreements for every query."
+                 if not differ else "**Team and local archive found different numbers**: "
+                 + ", ".join(differ) + ".")
+    together = tm["writers"] * tm["each"]
+    row(f"team archive: {tm['writers']} members add {together} agreements at once (one "
+        f"process each would be the same: a connection, key and cache each), per agreement "
+        f"({together / tm['together_s']:.0f}/s)", 1000.0 * tm["together_s"] / together,
+        "one member adding alone (above)", tper(tm["add_s"]), "within")
+
     a = load("app.json")
     row("app: launch to interactive (WebDriver, Xvfb)", a["tweevoud"]["launch_ms"],
         "bare Tauri window (benches/bare-tauri), same way", a["bare"]["launch_ms"], "within", 1.5)
@@ -618,13 +639,15 @@ def table(args):
         f"Measured {meta['date']} on {meta['machine']}, all in one run "
         f"(load average {meta['load_before']} before, {meta['load_after']} after); "
         f"whole-process medians by hyperfine ({meta['hyperfine']}), in-process medians by "
-        f"benches/ops.rs and benches/archive.rs; tools: {meta['tools']}.",
+        f"benches/ops.rs, benches/archive.rs and benches/team.rs; tools: {meta['tools']}.",
         f"In process: unlocking the key (scrypt) {fmt_ms(ops['unlock'])} once; verifying "
         f"exemplar 1 sealed and timestamped {fmt_ms(ops['verify_pdf'])} (sealed without a "
         f"timestamp {fmt_ms(ops['verify_pdf_unstamped'])}); exporting both exemplars, the key "
         f"unlocked, {fmt_ms(ops['export'])}. Archive searches: "
         + ", ".join(f"{q['query']!r} {fmt_ms(q['ms'])} ({q['found']} found)"
-                    for q in ar["searches"]) + ".",
+                    for q in ar["searches"]) + ". Team archive searches: "
+        + ", ".join(f"{q['query']!r} {fmt_ms(q['ms'])} ({q['found']} found)"
+                    for q in tm["searches"]) + ".",
         "App processes at idle: Tweevoud " + "; ".join(a["tweevoud"]["processes"])
         + " — bare " + "; ".join(a["bare"]["processes"]) + ".",
         f"Browser edition ({w['browser']}, headless): the WebAssembly {kb(w['wasm'])} "
@@ -632,6 +655,7 @@ def table(args):
         f"the single file tweevoud.html {kb(w['single'])} ({kb(w['single_gzip'])} gzip; the "
         f"WebAssembly inside gzip-compressed, as base64); compiling and starting the WebAssembly "
         f"{fmt_ms(w['init_ms'])}; medians of {w['runs']} runs in the page.",
+        *notes,
     ]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)

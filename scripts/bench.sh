@@ -45,7 +45,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "building release binaries"
 $CARGO build --release -q -p tweevoud --bin tweevoud
 $CARGO build --release -q -p tweevoud-app -p bare-tauri
-$CARGO bench -q -p tweevoud --no-run --bench ops --bench archive 2>/dev/null
+$CARGO bench -q -p tweevoud --no-run --bench ops --bench archive --bench team 2>/dev/null
 tv=$root/target/release/tweevoud
 
 # A throwaway profile: nothing is read from or written to the user's own.
@@ -165,6 +165,9 @@ $CARGO bench -q -p tweevoud --bench ops >"$out/ops.json"
 say "the archive with ${TWEEVOUD_BENCH_N:-10000} agreements"
 TWEEVOUD_BENCH_DIR=$work/archive $CARGO bench -q -p tweevoud --bench archive >"$out/archive.json"
 rm -rf "$work/archive"
+
+say "the team archive with ${TWEEVOUD_BENCH_N:-10000} agreements (PostgreSQL, moto's S3 server)"
+$CARGO bench -q -p tweevoud --bench team >"$out/team.json"
 
 say "the app"
 "$pyenv/python" scripts/bench.py app --app "$root/target/release/tweevoud-app" \

@@ -66,7 +66,23 @@ pub(crate) struct Post<'a> {
 /// Whether `url` is an address that can be posted to (`http://host[:port]/path`); the reason
 /// when it is not.
 pub(crate) fn check_url(url: &str) -> Result<(), String> {
-    match Target::parse(url) {
+    checked(Target::parse(url, false))
+}
+
+/// Whether `url` is an address a [`Request`] can be sent to (`http://` or `https://`); the
+/// reason when it is not. Its host, when it is.
+#[cfg(feature = "team")]
+pub(crate) fn check_request_url(url: &str) -> Result<(String, bool), String> {
+    let target = Target::parse(url, true);
+    let found = target
+        .as_ref()
+        .map(|t| (t.host.clone(), t.tls))
+        .unwrap_or_default();
+    checked(target).map(|()| found)
+}
+
+fn checked(target: Result<Target, HttpError>) -> Result<(), String> {
+    match target {
         Ok(_) => Ok(()),
         Err(HttpError::Url { reason, .. }) => Err(reason),
         Err(_) => Err("it cannot be used".to_string()),
@@ -80,10 +96,13 @@ struct Target {
     port: u16,
     authority: String,
     path: String,
+    /// `https://`: over TLS.
+    tls: bool,
 }
 
 impl Target {
-    fn parse(url: &str) -> Result<Target, HttpError> {
+    /// The target of `url`; `https` says whether an `https://` URL may be used.
+    fn parse(url: &str, https: bool) -> Result<Target, HttpError> {
         let refuse = |reason: &str| HttpError::Url {
             url: url.to_string(),
             reason: reason.to_string(),
@@ -95,13 +114,14 @@ impl Target {
             .find("://")
             .ok_or_else(|| refuse("it is not an http:// URL"))?;
         let scheme = url[..scheme_end].to_ascii_lowercase();
-        if scheme == "https" {
+        if scheme == "https" && !https {
             return Err(refuse(
                 "https is not supported; timestamps and OCSP answers are signed, so plain \
                  http:// is what time-stamping authorities and OCSP responders serve",
             ));
         }
-        if scheme != "http" {
+        let tls = scheme == "https";
+        if scheme != "http" && !tls {
             return Err(refuse("it is not an http:// URL"));
         }
         let rest = &url[scheme_end + 3..];
@@ -143,6 +163,7 @@ impl Target {
             return Err(refuse("it names no host"));
         }
         let port = match port {
+            None if tls => 443,
             None => 80,
             Some(p) => match p.parse::<u16>() {
                 Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => n,
@@ -154,6 +175,7 @@ impl Target {
             port,
             authority: authority.to_string(),
             path,
+            tls,
         })
     }
 }
@@ -161,7 +183,7 @@ impl Target {
 /// Posts `post.body` to `post.url` and returns the body of its 200 reply of media type
 /// `post.accept`.
 pub(crate) fn post(post: &Post) -> Result<Vec<u8>, HttpError> {
-    let target = Target::parse(post.url)?;
+    let target = Target::parse(post.url, false)?;
     let headers = [
         ("content-type", post.content_type.to_string()),
         ("accept", post.accept.to_string()),
@@ -172,6 +194,7 @@ pub(crate) fn post(post: &Post) -> Result<Vec<u8>, HttpError> {
         body: post.body,
         timeout: post.timeout,
         max_reply: post.max_reply,
+        tls: None,
     };
     exchange(&target, &send, |reply, closed| {
         complete(reply, closed, post)
@@ -195,6 +218,8 @@ pub(crate) struct Request<'a> {
     pub max_reply: usize,
     /// The largest header section read, in bytes.
     pub max_header: usize,
+    /// How an `https://` URL's server is checked (`None`: `https://` is refused).
+    pub tls: Option<&'a std::sync::Arc<rustls::ClientConfig>>,
 }
 
 /// A reply to a [`Request`].
@@ -210,13 +235,21 @@ pub(crate) struct Reply {
 /// Sends a request and returns the reply, whatever its status, bounded as the request says.
 #[cfg(feature = "team")]
 pub(crate) fn request(request: &Request) -> Result<Reply, HttpError> {
-    let target = Target::parse(request.url)?;
+    let target = Target::parse(request.url, request.tls.is_some())?;
+    if request.tls.is_some() && !target.tls {
+        // A request meant to go over TLS never goes in clear.
+        return Err(HttpError::Url {
+            url: request.url.to_string(),
+            reason: "it is not an https:// URL, and this request goes over TLS only".into(),
+        });
+    }
     let send = Send {
         method: request.method,
         headers: request.headers,
         body: request.body,
         timeout: request.timeout,
         max_reply: request.max_reply,
+        tls: request.tls,
     };
     exchange(&target, &send, |reply, closed| {
         let Some(head) = head_of(reply, closed, request.max_header)? else {
@@ -254,6 +287,56 @@ struct Send<'a> {
     body: &'a [u8],
     timeout: Duration,
     max_reply: usize,
+    #[cfg(feature = "team")]
+    tls: Option<&'a std::sync::Arc<rustls::ClientConfig>>,
+    #[cfg(not(feature = "team"))]
+    tls: Option<std::convert::Infallible>,
+}
+
+/// A connection: in clear, or over TLS (feature `team`).
+enum Conn {
+    Plain(TcpStream),
+    #[cfg(feature = "team")]
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Conn {
+    /// The connection underneath, whose timeouts bound every wait.
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => s,
+            #[cfg(feature = "team")]
+            Conn::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            #[cfg(feature = "team")]
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            #[cfg(feature = "team")]
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            #[cfg(feature = "team")]
+            Conn::Tls(s) => s.flush(),
+        }
+    }
 }
 
 fn unreachable(reason: impl Into<String>) -> HttpError {
@@ -298,10 +381,24 @@ fn exchange<T>(
             Err(e) => last = format!("no connection to {addr}: {e}"),
         }
     }
-    let mut stream = stream.ok_or_else(|| unreachable(last))?;
+    let tcp = stream.ok_or_else(|| unreachable(last))?;
     let io = |e: std::io::Error| match e.kind() {
         ErrorKind::WouldBlock | ErrorKind::TimedOut => timed_out.clone(),
+        // What rustls found wrong with the server's certificate or the handshake.
+        ErrorKind::InvalidData => unreachable(format!("no secure connection: {e}")),
         _ => unreachable(format!("the connection broke: {e}")),
+    };
+    let mut stream = match (target.tls, send.tls) {
+        (false, _) => Conn::Plain(tcp),
+        #[cfg(feature = "team")]
+        (true, Some(config)) => {
+            let name = rustls::pki_types::ServerName::try_from(target.host.clone())
+                .map_err(|_| unreachable(format!("{} is not a host name", target.host)))?;
+            let connection = rustls::ClientConnection::new(config.clone(), name)
+                .map_err(|e| unreachable(format!("no secure connection: {e}")))?;
+            Conn::Tls(Box::new(rustls::StreamOwned::new(connection, tcp)))
+        }
+        (true, _) => return Err(unreachable("https:// without a TLS configuration")),
     };
     let mut head = format!(
         "{} {} HTTP/1.1\r\nHost: {}\r\n",
@@ -318,9 +415,12 @@ fn exchange<T>(
     let mut message = head.into_bytes();
     message.extend_from_slice(query);
     stream
+        .tcp()
         .set_write_timeout(remaining().or(Some(Duration::from_millis(1))))
         .map_err(io)?;
+    // Over TLS, the handshake is done here too, under the same bounds.
     stream.write_all(&message).map_err(io)?;
+    stream.flush().map_err(io)?;
     let mut reply = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -328,9 +428,12 @@ fn exchange<T>(
             return Ok(done);
         }
         let left = remaining().ok_or_else(|| timed_out.clone())?;
-        stream.set_read_timeout(Some(left)).map_err(io)?;
+        stream.tcp().set_read_timeout(Some(left)).map_err(io)?;
         let n = match stream.read(&mut chunk) {
             Ok(n) => n,
+            // A server that closes its side without TLS's close_notify: the end, as over a
+            // plain connection; a reply cut short is then told by its length (`finish`).
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof && target.tls => 0,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => return Err(io(e)),
         };
@@ -594,19 +697,20 @@ mod tests {
 
     #[test]
     fn urls() {
-        let t = Target::parse("http://tsa.example:8080/ts?x=1").unwrap();
+        let t = Target::parse("http://tsa.example:8080/ts?x=1", false).unwrap();
         assert_eq!(
             t,
             Target {
                 host: "tsa.example".into(),
                 port: 8080,
                 authority: "tsa.example:8080".into(),
-                path: "/ts?x=1".into()
+                path: "/ts?x=1".into(),
+                tls: false,
             }
         );
-        let t = Target::parse("HTTP://tsa.example").unwrap();
+        let t = Target::parse("HTTP://tsa.example", false).unwrap();
         assert_eq!((t.port, t.path.as_str()), (80, "/"));
-        let t = Target::parse("http://[::1]:318/").unwrap();
+        let t = Target::parse("http://[::1]:318/", false).unwrap();
         assert_eq!((t.host.as_str(), t.port), ("::1", 318));
         for bad in [
             "https://tsa.example/",
@@ -622,11 +726,25 @@ mod tests {
             "http://tsa.example/#frag",
             "http://[::1/",
         ] {
-            let e = Target::parse(bad).unwrap_err();
+            let e = Target::parse(bad, false).unwrap_err();
             assert_eq!(kind(&e), "url", "{bad}");
         }
         let e = check_url("https://tsa.example/").unwrap_err();
         assert!(e.contains("https is not supported"), "{e}");
+        // A request (the team archive's bucket) may go to https://, on port 443 unless one
+        // is given.
+        let t = Target::parse("https://s3.example/bucket", true).unwrap();
+        assert_eq!(
+            (t.port, t.tls, t.authority.as_str()),
+            (443, true, "s3.example")
+        );
+        let t = Target::parse("HTTPS://s3.example:9000/b", true).unwrap();
+        assert_eq!((t.port, t.tls), (9000, true));
+        assert!(!Target::parse("http://s3.example/b", true).unwrap().tls);
+        assert_eq!(
+            kind(&Target::parse("ftp://s3.example/b", true).unwrap_err()),
+            "url"
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ fn connection(database: &str, objects: &str) -> TeamConnection {
         database: database.into(),
         objects: objects.into(),
         region: "us-east-1".into(),
+        ca: None,
         secrets: TeamSecrets {
             database_password: Some("password-of-the-test".into()),
             access_key_id: "tweevoud".into(),

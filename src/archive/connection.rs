@@ -2,7 +2,8 @@
 //! the profile, written by `tweevoud archive connect`). It holds the two addresses (the
 //! database's without any password), the bucket's region, the path of the secrets file when
 //! the secrets come from one, and the key of the archive's creator once the profile pinned
-//! it; never a secret (`docs/archive-team.md`, "Connecting").
+//! it, and the certificate authorities its servers' certificates are checked against when
+//! they were given; never a secret (`docs/archive-team.md`, "Connecting").
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,9 @@ use super::{pg, s3, ArchiveError, TeamConnection, TeamSecrets};
 use crate::fsutil::{read_limited, write_atomic_private};
 use crate::key::Fingerprint;
 
-/// The largest record read.
-pub const MAX_RECORD_BYTES: u64 = 16 * 1024;
+/// The largest record read: its addresses, and the certificate authorities' PEM text (at
+/// most 64 KiB, each byte of it at most 6 in JSON).
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 + 6 * super::tls::MAX_CA_BYTES;
 
 /// The longest region name.
 const MAX_REGION_CHARS: usize = 32;
@@ -24,7 +26,8 @@ const MAX_REGION_CHARS: usize = 32;
 pub struct TeamRecord {
     /// The database: a PostgreSQL connection URL without a password.
     pub database: String,
-    /// The bucket: `http://host:port/bucket`, without user or password.
+    /// The bucket: `https://host[:port]/bucket` (`http://` on this machine only), without
+    /// user or password.
     pub objects: String,
     /// The bucket's region (for its requests' signatures).
     pub region: String,
@@ -33,6 +36,10 @@ pub struct TeamRecord {
     pub secrets_file: Option<PathBuf>,
     /// The key that began the team archive, as the profile pinned it; `None` until then.
     pub creator: Option<Fingerprint>,
+    /// The certificate authorities (PEM) the servers' certificates are checked against, and
+    /// only those (`archive connect --ca`); `None`: the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
 }
 
 fn refuse(problem: impl Into<String>) -> ArchiveError {
@@ -57,9 +64,38 @@ impl TeamRecord {
             region: region.to_string(),
             secrets_file,
             creator: None,
+            ca: None,
         };
         record.check()?;
         Ok(record)
+    }
+
+    /// The record, its servers' certificates checked against the certificate authorities in
+    /// the PEM file `file` only (`archive connect --ca FILE`), at most
+    /// 64 KiB; the profile keeps their text, not the file's path.
+    pub fn with_ca_file(self, file: &Path) -> Result<TeamRecord, ArchiveError> {
+        let bytes = read_limited(file, super::tls::MAX_CA_BYTES).map_err(|e| {
+            refuse(format!(
+                "the certificate authorities' file {} cannot be read: {e}",
+                file.display()
+            ))
+        })?;
+        let pem = String::from_utf8(bytes).map_err(|_| {
+            refuse(format!(
+                "the certificate authorities' file {} is not PEM text",
+                file.display()
+            ))
+        })?;
+        self.with_ca(&pem)
+    }
+
+    /// The record, its servers' certificates checked against the certificate authorities in
+    /// `pem` only (the text of `archive connect --ca FILE`).
+    pub fn with_ca(mut self, pem: &str) -> Result<TeamRecord, ArchiveError> {
+        super::tls::parse_ca(pem).map_err(refuse)?;
+        self.ca = Some(pem.to_string());
+        self.check()?;
+        Ok(self)
     }
 
     fn check(&self) -> Result<(), ArchiveError> {
@@ -79,7 +115,8 @@ impl TeamRecord {
             secret_access_key: String::new(),
             region: self.region.clone(),
         };
-        s3::Bucket::new(&self.objects, unused).map_err(|e| refuse(e.to_string()))?;
+        s3::Bucket::new(&self.objects, unused, self.ca.as_deref())
+            .map_err(|e| refuse(e.to_string()))?;
         let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
         if self.region.is_empty()
             || self.region.chars().count() > MAX_REGION_CHARS
@@ -157,6 +194,7 @@ impl TeamRecord {
             database: self.database.clone(),
             objects: self.objects.clone(),
             region: self.region.clone(),
+            ca: self.ca.clone(),
             secrets,
         }
     }
@@ -208,6 +246,38 @@ mod tests {
         assert_ne!(other.cache_in(dir.path()), cache);
         assert!(TeamRecord::remove(&path).unwrap());
         assert!(!TeamRecord::remove(&path).unwrap());
+    }
+
+    #[test]
+    fn servers_elsewhere_only_over_tls() {
+        let far_db = "postgresql://tweevoud@db.example.com/team";
+        let far_bucket = "http://s3.example.com/team-archive";
+        for (db, bucket) in [(far_db, BUCKET), (DB, far_bucket)] {
+            let e = TeamRecord::new(db, bucket, "us-east-1", None).unwrap_err();
+            assert_eq!(e.code(), "team_connection", "{e}");
+            assert!(e.to_string().contains("not on this machine"), "{e}");
+        }
+        let r = TeamRecord::new(
+            "postgresql://tweevoud@db.example.com/team?sslmode=require",
+            "https://s3.example.com/team-archive",
+            "us-east-1",
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.ca, None);
+        let e = r.clone().with_ca("no certificate here").unwrap_err();
+        assert_eq!(e.code(), "team_connection", "{e}");
+        // A record whose bucket was edited by hand to go elsewhere in clear is refused when
+        // read.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.json");
+        r.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("https://s3", "http://s3");
+        std::fs::write(&path, text).unwrap();
+        let e = TeamRecord::load(&path).unwrap_err();
+        assert!(e.to_string().contains("must be https://"), "{e}");
     }
 
     #[test]

@@ -56,6 +56,8 @@ mod secrets;
 #[path = "../../tests/common/servers.rs"]
 mod servers;
 mod store;
+#[cfg(feature = "team")]
+mod tls;
 
 #[cfg(feature = "team")]
 #[doc(hidden)]
@@ -410,10 +412,13 @@ pub struct TeamConnection {
     /// The PostgreSQL database: a `postgresql://user@host:port/db` URL (a password in it is
     /// used too, but `secrets` is where one belongs).
     pub database: String,
-    /// The bucket: `http://host:port/bucket`.
+    /// The bucket: `https://host[:port]/bucket` (`http://` only on this machine).
     pub objects: String,
     /// The bucket's region.
     pub region: String,
+    /// The certificate authorities (PEM) that the servers' certificates are checked against,
+    /// and only those; `None`: the system's.
+    pub ca: Option<String>,
     /// The database's password and the bucket's keys (never written anywhere, never in a
     /// message).
     pub secrets: TeamSecrets,
@@ -648,8 +653,13 @@ fn read_any_agreement(bytes: &[u8]) -> Result<Agreement, ArchiveError> {
 /// The back-ends of the team archive `team` names: its bucket and its database.
 #[cfg(feature = "team")]
 pub(crate) fn team_backends(team: &TeamConnection) -> Result<Backends, ArchiveError> {
-    let log = pg::PgLog::connect(&team.database, team.secrets.database_password.as_deref())
-        .map_err(io_at(Path::new("the team archive's database")))?;
+    let ca = team.ca.as_deref();
+    let log = pg::PgLog::connect(
+        &team.database,
+        team.secrets.database_password.as_deref(),
+        ca,
+    )
+    .map_err(io_at(Path::new("the team archive's database")))?;
     let store = s3::Bucket::new(
         &team.objects,
         s3::Credentials {
@@ -657,6 +667,7 @@ pub(crate) fn team_backends(team: &TeamConnection) -> Result<Backends, ArchiveEr
             secret_access_key: team.secrets.secret_access_key.clone(),
             region: team.region.clone(),
         },
+        ca,
     )
     .map_err(io_at(Path::new("the team archive's bucket")))?;
     Ok(Backends {

@@ -18,11 +18,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use postgres::config::Host;
+use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls};
 
 use super::backend::Entries;
 use super::log::{chain_after, parse_log_line, Line, LogEntry, LogRead, NewEntry};
-use super::{MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES};
+use super::{tls, MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES};
 use crate::signature::Signer;
 
 /// How long a connection may take to be made.
@@ -77,7 +78,15 @@ fn db_err(place: &Path, e: postgres::Error) -> io::Error {
     } else {
         io::ErrorKind::Other
     };
-    io::Error::new(kind, format!("the database {}: {e}", place.display()))
+    // What went wrong underneath, when the error's own words do not say it (a TLS handshake
+    // names the certificate's fault only there).
+    let mut words = e.to_string();
+    if let Some(source) = std::error::Error::source(&e).map(|s| s.to_string()) {
+        if !words.contains(&source) {
+            words = format!("{words}: {source}");
+        }
+    }
+    io::Error::new(kind, format!("the database {}: {words}", place.display()))
 }
 
 /// `postgresql://user@host:port/dbname`: the address of a configured database, never its
@@ -114,7 +123,29 @@ pub(crate) fn recordable_address(url: &str) -> Result<PathBuf, &'static str> {
     if config.get_password().is_some() {
         return Err("the database's address holds a password: give it in TWEEVOUD_TEAM_DATABASE_PASSWORD or the secrets file instead, never in the address");
     }
+    over_tls(&config)?;
     Ok(place_of(&config))
+}
+
+/// Whether the connection to the database `config` names goes over TLS: when its address asks
+/// for it (`sslmode=require`), and it must when the database is not on this machine (a host
+/// other than `localhost`, a loopback address or a Unix socket; a `hostaddr` other than a
+/// loopback address). `sslmode=prefer` (the default) would fall back to a connection in
+/// clear, so it counts as asking for none.
+fn over_tls(config: &Config) -> Result<bool, &'static str> {
+    if config.get_ssl_mode() == SslMode::Require {
+        return Ok(true);
+    }
+    let local_host = |h: &Host| match h {
+        Host::Tcp(name) => tls::is_local(name),
+        Host::Unix(_) => true,
+    };
+    let here = config.get_hosts().iter().all(local_host)
+        && config.get_hostaddrs().iter().all(|a| a.is_loopback());
+    match here {
+        true => Ok(false),
+        false => Err("the database is not on this machine, so its address must ask for TLS (sslmode=require): agreements and the log would cross the network in clear"),
+    }
 }
 
 impl PgLog {
@@ -122,7 +153,14 @@ impl PgLog {
     /// password, if any, is used and never repeated), with `password` when given, and makes
     /// the log's table if it is not there. Bounded: [`CONNECT_TIMEOUT`] to connect,
     /// [`STATEMENT_TIMEOUT`] for each statement and each wait for the lock.
-    pub(crate) fn connect(url: &str, password: Option<&str>) -> io::Result<PgLog> {
+    /// Over TLS when the address asks for it (and it must, for a database elsewhere: see
+    /// [`over_tls`]), the server's certificate checked against `ca` (PEM) only, or else the
+    /// system's certificate authorities.
+    pub(crate) fn connect(
+        url: &str,
+        password: Option<&str>,
+        ca: Option<&str>,
+    ) -> io::Result<PgLog> {
         let mut config: Config = url.parse().map_err(|_| {
             // The parser's message may quote the URL, password and all.
             io::Error::new(
@@ -143,7 +181,21 @@ impl PgLog {
             .options(&format!(
                 "-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={ms} -c standard_conforming_strings=on"
             ));
-        let mut client = config.connect(NoTls).map_err(|e| db_err(&place, e))?;
+        let refused = |reason: &str| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("the database {}: {reason}", place.display()),
+            )
+        };
+        let mut client = if over_tls(&config).map_err(refused)? {
+            let tls = tls::client_config(ca).map_err(|r| refused(&r))?;
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new((*tls).clone());
+            config.connect(tls)
+        } else {
+            // In clear, on this machine: never offered TLS and then fallen back from it.
+            config.ssl_mode(SslMode::Disable).connect(NoTls)
+        }
+        .map_err(|e| db_err(&place, e))?;
         let mut tx = client.transaction().map_err(|e| db_err(&place, e))?;
         tx.batch_execute(SCHEMA).map_err(|e| db_err(&place, e))?;
         tx.commit().map_err(|e| db_err(&place, e))?;
@@ -355,7 +407,7 @@ pub(crate) mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let log = PgLog::connect(&url, None).unwrap();
+        let log = PgLog::connect(&url, None, None).unwrap();
         for i in 0..EACH {
             log.append(note(i), Some(&key(n))).unwrap();
         }
@@ -392,7 +444,7 @@ pub(crate) mod tests {
             );
             assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
         }
-        let log = PgLog::connect(&server.url, None).unwrap();
+        let log = PgLog::connect(&server.url, None, None).unwrap();
         let chain = Chain::check(log.read_all().unwrap());
         assert_eq!(chain.broken, None);
         assert_eq!(chain.entries.len(), WRITERS as usize * EACH);
@@ -413,7 +465,7 @@ pub(crate) mod tests {
     #[test]
     fn fail_rows_changed_or_removed_in_the_database() {
         let server = PgServer::start();
-        let log = PgLog::connect(&server.url, None).unwrap();
+        let log = PgLog::connect(&server.url, None, None).unwrap();
         for i in 0..4 {
             log.append(note(i), Some(&key(1))).unwrap();
         }
@@ -453,6 +505,7 @@ pub(crate) mod tests {
         let e = PgLog::connect(
             &format!("postgresql://tweevoud:secret@127.0.0.1:{port}/x"),
             None,
+            None,
         )
         .unwrap_err();
         assert!(started.elapsed() < CONNECT_TIMEOUT);
@@ -461,12 +514,21 @@ pub(crate) mod tests {
             e.to_string().contains("postgresql://tweevoud@127.0.0.1"),
             "{e}"
         );
-        let e = PgLog::connect("postgresql://tweevoud:secret@[::1/x", None).unwrap_err();
+        let e = PgLog::connect("postgresql://tweevoud:secret@[::1/x", None, None).unwrap_err();
         assert!(!e.to_string().contains("secret"), "{e}");
         // A password given beside the URL is never repeated either.
         let e = PgLog::connect(
             &format!("postgresql://tweevoud@127.0.0.1:{port}/x"),
             Some("pw-beside"),
+            None,
+        )
+        .unwrap_err();
+        assert!(!e.to_string().contains("pw-beside"), "{e}");
+        // A database elsewhere only over TLS: refused before any connection is tried.
+        let e = PgLog::connect(
+            "postgresql://tweevoud:secret@db.example.com/x",
+            Some("pw-beside"),
+            None,
         )
         .unwrap_err();
         assert!(!e.to_string().contains("pw-beside"), "{e}");

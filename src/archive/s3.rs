@@ -10,6 +10,7 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -18,6 +19,7 @@ use sha2::{Digest, Sha256};
 use super::backend::Objects;
 use super::id::Sha256Hex;
 use super::store::Found;
+use super::tls;
 use super::MAX_OBJECT_BYTES;
 use crate::http::{self, HttpError, Request};
 
@@ -55,13 +57,15 @@ impl std::fmt::Debug for Credentials {
 /// The objects of a team archive, in a bucket.
 #[derive(Debug)]
 pub(crate) struct Bucket {
-    /// `http://host[:port]/bucket`, path-style, without a trailing slash.
+    /// `http[s]://host[:port]/bucket`, path-style, without a trailing slash.
     base: String,
     /// `host[:port]`, as signed in the `Host` header.
     host: String,
     /// The bucket's name (the first segment of the path).
     path: String,
     credentials: Credentials,
+    /// How the server is checked, for an `https://` bucket.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -163,16 +167,25 @@ fn amz_now() -> String {
 }
 
 impl Bucket {
-    /// The bucket at `url`: `http://host[:port]/bucket` (path-style addressing; the bucket
+    /// The bucket at `url`: `http[s]://host[:port]/bucket` (path-style addressing; the bucket
     /// must exist). Nothing is asked of the server yet.
-    pub(crate) fn new(url: &str, credentials: Credentials) -> io::Result<Bucket> {
+    pub(crate) fn new(url: &str, credentials: Credentials, ca: Option<&str>) -> io::Result<Bucket> {
         let refuse = |reason: &str| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("the bucket's address {url:?} cannot be used: {reason}"),
             )
         };
-        http::check_url(url).map_err(|r| refuse(&r))?;
+        let (server, secure) = http::check_request_url(url).map_err(|r| refuse(&r))?;
+        if !secure && !tls::is_local(&server) {
+            return Err(refuse(
+                "the bucket is not on this machine, so its address must be https:// (agreements would cross the network in clear)",
+            ));
+        }
+        let tls = match secure {
+            true => Some(tls::client_config(ca).map_err(|r| refuse(&r))?),
+            false => None,
+        };
         let rest = url
             .split_once("://")
             .map(|(_, r)| r)
@@ -185,11 +198,13 @@ impl Bucket {
                 "it must end in the bucket's name (lower-case letters, digits, '-' and '.')",
             ));
         }
+        let scheme = if secure { "https" } else { "http" };
         Ok(Bucket {
-            base: format!("http://{host}/{path}"),
+            base: format!("{scheme}://{host}/{path}"),
             host: host.to_string(),
             path: format!("/{path}"),
             credentials,
+            tls,
         })
     }
 
@@ -237,11 +252,12 @@ impl Bucket {
             .iter()
             .map(|(k, v)| format!("{}={}", uri_encode(k, false), uri_encode(v, false)))
             .collect();
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
         let url = if query.is_empty() {
-            format!("http://{}{}", self.host, uri_encode(&path, true))
+            format!("{scheme}://{}{}", self.host, uri_encode(&path, true))
         } else {
             format!(
-                "http://{}{}?{}",
+                "{scheme}://{}{}?{}",
                 self.host,
                 uri_encode(&path, true),
                 query.join("&")
@@ -255,6 +271,7 @@ impl Bucket {
             timeout: REQUEST_TIMEOUT,
             max_reply,
             max_header: MAX_HEADER,
+            tls: self.tls.as_ref(),
         })
         .map_err(|e| http_err(&self.base, e))
     }
@@ -461,7 +478,7 @@ mod tests {
     #[test]
     fn objects_are_stored_create_only_under_their_hash() {
         let server = S3Server::start();
-        let bucket = Bucket::new(&server.url, credentials()).unwrap();
+        let bucket = Bucket::new(&server.url, credentials(), None).unwrap();
         assert!(bucket.scan().unwrap().is_empty());
         let a = bucket.put(b"agreement").unwrap();
         assert_eq!(a, Sha256Hex::of(b"agreement"));
@@ -493,7 +510,7 @@ mod tests {
     #[test]
     fn fail_replaced_object_is_never_taken_nor_overwritten() {
         let server = S3Server::start();
-        let bucket = Bucket::new(&server.url, credentials()).unwrap();
+        let bucket = Bucket::new(&server.url, credentials(), None).unwrap();
         let a = Sha256Hex::of(b"the real bytes");
         // Someone with the bucket's keys writes other bytes under its name, and a stray key.
         let forged = bucket
@@ -527,16 +544,39 @@ mod tests {
     #[test]
     fn fail_unreachable_bucket_and_bad_addresses() {
         let port = free_port();
-        let bucket = Bucket::new(&format!("http://127.0.0.1:{port}/b"), credentials()).unwrap();
+        let bucket =
+            Bucket::new(&format!("http://127.0.0.1:{port}/b"), credentials(), None).unwrap();
         let e = bucket.put(b"x").unwrap_err();
         assert!(!e.to_string().contains("secret-of-the-test"), "{e}");
         for bad in [
-            "https://s3.example/b",
-            "http://s3.example/",
-            "http://s3.example/Upper",
-            "http://user:pw@s3.example/b",
+            "ftp://s3.example/b",
+            "https://s3.example/",
+            "https://s3.example/Upper",
+            "https://user:pw@s3.example/b",
         ] {
-            assert!(Bucket::new(bad, credentials()).is_err(), "{bad}");
+            assert!(Bucket::new(bad, credentials(), None).is_err(), "{bad}");
         }
+        // Elsewhere than on this machine, only over TLS.
+        for far in [
+            "http://s3.example/b",
+            "http://10.0.0.7:9000/b",
+            "http://[fe80::1]/b",
+        ] {
+            let e = Bucket::new(far, credentials(), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("must be https://"), "{far}: {e}");
+        }
+        for near in [
+            "http://localhost:9000/b",
+            "http://[::1]:9000/b",
+            "https://s3.example/b",
+        ] {
+            Bucket::new(near, credentials(), None).unwrap();
+        }
+        let e = Bucket::new("https://s3.example/b", credentials(), Some("not a CA"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("holds no certificate"), "{e}");
     }
 }

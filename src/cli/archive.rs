@@ -147,10 +147,11 @@ enum ArchiveCommand {
     /// (TWEEVOUD_TEAM_DATABASE_PASSWORD, TWEEVOUD_TEAM_ACCESS_KEY_ID,
     /// TWEEVOUD_TEAM_SECRET_ACCESS_KEY) or from --secrets FILE, at each command.
     Connect {
-        /// The database: postgresql://USER@HOST:PORT/DB, without a password.
+        /// The database: postgresql://USER@HOST:PORT/DB?sslmode=require, without a password
+        /// (without TLS only on this machine).
         #[arg(long, value_name = "URL")]
         database: String,
-        /// The bucket: http://HOST:PORT/BUCKET.
+        /// The bucket: https://HOST[:PORT]/BUCKET (http:// only on this machine).
         #[arg(long, value_name = "URL")]
         objects: String,
         /// The bucket's region.
@@ -166,6 +167,11 @@ enum ArchiveCommand {
         /// `archive init`.
         #[arg(long, value_name = "KEY")]
         creator: Option<String>,
+        /// Check the servers' TLS certificates against the certificate authorities in this
+        /// PEM file, and only those (the profile keeps them); without it, against the
+        /// system's.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
     },
     /// Go back to the profile's local archive (the team archive is left as it is).
     Disconnect,
@@ -410,7 +416,10 @@ pub fn run(a: ArchiveArgs) -> Result<Outcome> {
             region,
             secrets,
             creator,
-        } => connect(&a.profile, &database, &objects, &region, secrets, creator),
+            ca,
+        } => connect(
+            &a.profile, &database, &objects, &region, secrets, creator, ca,
+        ),
         ArchiveCommand::Disconnect => disconnect(&a.profile),
         ArchiveCommand::Init { members, key } => init(&a.profile, &members, &key),
         ArchiveCommand::Members { change } => change_members(&a.profile, change),
@@ -747,6 +756,7 @@ fn connect(
     region: &str,
     secrets: Option<PathBuf>,
     creator: Option<String>,
+    ca: Option<PathBuf>,
 ) -> Result<Outcome> {
     let p = profile.profile()?;
     let secrets = match secrets {
@@ -756,6 +766,9 @@ fn connect(
         None => None,
     };
     let mut record = TeamRecord::new(database, objects, region, secrets)?;
+    if let Some(file) = &ca {
+        record = record.with_ca_file(file)?;
+    }
     record.creator = creator.map(|c| key_named(&p, &c)).transpose()?;
     let team = team(&p, record)?;
     // Reached now, with the secrets given: a connection that cannot work is not recorded.
@@ -790,6 +803,12 @@ fn connect(
         safe(&team.record.place()),
         safe(&team.record.objects)
     );
+    if let Some(file) = &ca {
+        outln!(
+            "  the servers' certificates are checked against the certificate authorities of {} only",
+            shown(file)
+        );
+    }
     match (&team.record.creator, begun_by) {
         (Some(c), Some(_)) => outln!("  begun by key {}, pinned", c.hex()),
         (Some(c), None) => outln!(

@@ -19,7 +19,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Whether the tests run as root (`/proc/self` belongs to the process's user).
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
@@ -47,18 +47,31 @@ fn as_owner(program: &Path) -> Command {
     }
 }
 
-/// A PostgreSQL server of its own (trust authentication on 127.0.0.1, no fsync), stopped and
+/// A PostgreSQL server of its own (trust authentication on 127.0.0.1, no fsync unless
+/// [`PgServer::start_durable`]), stopped and
 /// its directory removed when dropped.
 pub struct PgServer {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// Whether it syncs what it commits to disk (`fsync`): off for the tests.
+    durable: bool,
     /// Its URL, as the superuser `tweevoud`.
     pub url: String,
 }
 
 impl PgServer {
     pub fn start() -> PgServer {
+        PgServer::start_with(false)
+    }
+
+    /// A server that syncs what it commits to disk, as one keeping an archive runs (for the
+    /// benches).
+    pub fn start_durable() -> PgServer {
+        PgServer::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> PgServer {
         let bin = pg_bin();
         let dir = tempfile::tempdir().unwrap();
         if is_root() {
@@ -96,6 +109,7 @@ impl PgServer {
             dir,
             bin,
             port,
+            durable,
         };
         server.start_again();
         server
@@ -113,8 +127,9 @@ impl PgServer {
             .arg(dir.path().join("server.log"))
             .arg("-o")
             .arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
-                dir.path().display()
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=40",
+                dir.path().display(),
+                if self.durable { "on" } else { "off" }
             ))
             .args(["-w", "-t", "30", "start"])
             .output()
@@ -231,6 +246,54 @@ impl S3Server {
     }
 
     pub fn start() -> S3Server {
+        let (server, port, mut stream) = S3Server::spawn(&[], "http");
+        // The bucket (moto takes requests without checking their signature).
+        write!(
+            stream,
+            "PUT /team-archive HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        server
+    }
+
+    /// The server over TLS only (`https://`), with the certificate `cert` and its key `key`
+    /// (PEM files).
+    pub fn start_tls(cert: &Path, key: &Path) -> S3Server {
+        let (server, _, _) = S3Server::spawn(
+            &[
+                "-c".as_ref(),
+                cert.as_os_str(),
+                "-k".as_ref(),
+                key.as_os_str(),
+            ],
+            "https",
+        );
+        // The bucket, made over TLS by the venv's Python, which checks nothing here.
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let made = Command::new(root.join("target/pyenv/bin/python3"))
+            .args([
+                "-c",
+                "import ssl, sys, urllib.request as u; \
+                 u.urlopen(u.Request(sys.argv[1], method='PUT'), \
+                 context=ssl._create_unverified_context(), timeout=30)",
+                &server.url,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        server
+    }
+
+    /// moto's server started with `extra` arguments, its bucket's URL in `scheme`; its port,
+    /// and a connection to it once it listens.
+    fn spawn(extra: &[&std::ffi::OsStr], scheme: &str) -> (S3Server, u16, std::net::TcpStream) {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let server = root.join("target/pyenv/bin/moto_server");
         assert!(
@@ -242,16 +305,17 @@ impl S3Server {
         let child = Command::new(root.join("target/pyenv/bin/python3"))
             .arg(server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let server = S3Server {
             child,
-            url: format!("http://127.0.0.1:{port}/team-archive"),
+            url: format!("{scheme}://127.0.0.1:{port}/team-archive"),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
-        let mut stream = loop {
+        let stream = loop {
             match std::net::TcpStream::connect(("127.0.0.1", port)) {
                 Ok(s) => break s,
                 Err(_) => {
@@ -260,16 +324,7 @@ impl S3Server {
                 }
             }
         };
-        // The bucket (moto takes requests without checking their signature).
-        write!(
-            stream,
-            "PUT /team-archive HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).unwrap();
-        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-        server
+        (server, port, stream)
     }
 }
 
