@@ -751,6 +751,20 @@ fn tampering_is_reported(pg: &PgServer, s3: &S3Server, root: &Path) {
     args.extend(files.iter().map(String::as_str));
     let added: serde_json::Value = serde_json::from_str(&ok(&m7, &args)).unwrap();
     assert_eq!(verify_codes(&creator), (0, vec![]));
+    // `tweevoud verify FILE` on a connected profile compares the file with the team archive:
+    // a stored agreement file is found there (by the creator, who did not add it), another
+    // is unknown to it.
+    let archived = |profile: &Path, file: &str| {
+        let (_, out, err) = run(profile, &["verify", "--json", file]);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+        v["archive"].clone()
+    };
+    let found = archived(&creator, &files[0]);
+    assert_eq!(found["status"], "agreement_file", "{found}");
+    assert_eq!(found["agreement"]["id"], added[0]["id"], "{found}");
+    let other = drafts(&root.join("tamper-other"), 6, 0..1);
+    assert_eq!(archived(&creator, &other[0])["status"], "unknown");
 
     // An agreement file replaced in the bucket.
     let sha = added[0]["objects"][0]["sha256"]
