@@ -623,11 +623,10 @@ fn same_answers(local: &Archive, team: &Archive, table: &[(&str, Option<usize>)]
 /// (its terms emptied, nothing is found), and a row changed, added or removed in the database
 /// is reported by `archive verify` (`index_mismatch`) until `rebuild-index` makes the rows
 /// again from the log and the objects.
-#[test]
-fn the_database_answers_searches_as_the_local_index() {
-    let pg = PgServer::start();
-    let s3 = S3Server::start();
-    let team = connection(&pg.url, &s3.url);
+fn the_database_answers_searches_as_the_local_index(pg: &PgServer, s3: &S3Server) {
+    let db = pg.database("searched");
+    let team = connection(&db, &s3.bucket("searched"));
+    let sql = |q: &str| servers::sql_at(&db, q);
     begin(&team, 1);
     let dir = tempfile::tempdir().unwrap();
     let mut local = Archive::open(&dir.path().join("local")).unwrap();
@@ -718,7 +717,7 @@ fn the_database_answers_searches_as_the_local_index() {
     // The database's rows are what answers: terms emptied there, nothing is found.
     let hoekske = "customer = 'Café ''t Hoekske'";
     assert_eq!(
-        pg.sql(&format!(
+        sql(&format!(
             "UPDATE tweevoud_index SET terms = ''::tsvector WHERE {hoekske}"
         )),
         1
@@ -735,7 +734,7 @@ fn the_database_answers_searches_as_the_local_index() {
     // A row changed in the database: not shown (the member's own index, made of the entries
     // it authenticated, holds another), and reported.
     assert_eq!(
-        pg.sql("UPDATE tweevoud_index SET customer = 'Iemand Anders BV' WHERE customer LIKE 'Brouwerij%'"),
+        sql("UPDATE tweevoud_index SET customer = 'Iemand Anders BV' WHERE customer LIKE 'Brouwerij%'"),
         2
     );
     assert_eq!(
@@ -753,7 +752,7 @@ fn the_database_answers_searches_as_the_local_index() {
         r.problems
     );
     // A row added, a row removed, a signature changed.
-    pg.sql(&format!(
+    sql(&format!(
         "INSERT INTO tweevoud_index SELECT '{}', status, awaiting, template, template_sha256, title,
             provider, provider_enterprise_number, customer, customer_enterprise_number, created,
             signed, archived, updated, object, root, head, text_sha256, terms
@@ -761,11 +760,11 @@ fn the_database_answers_searches_as_the_local_index() {
         "ab".repeat(32)
     ));
     assert_eq!(
-        pg.sql("DELETE FROM tweevoud_index WHERE customer LIKE 'Société%'"),
+        sql("DELETE FROM tweevoud_index WHERE customer LIKE 'Société%'"),
         1
     );
     assert_eq!(
-        pg.sql("UPDATE tweevoud_index_signatures SET name = 'Niet Tom' WHERE idx = 0"),
+        sql("UPDATE tweevoud_index_signatures SET name = 'Niet Tom' WHERE idx = 0"),
         1
     );
     let r = verify(&cache, &team, &checkpoint);
@@ -799,11 +798,9 @@ fn the_database_answers_searches_as_the_local_index() {
 
 /// The first entry only on an empty log, and two changes of the members at once: both
 /// decided under the append's lock in the database (#23, item 3).
-#[test]
-fn begin_once_and_members_changed_at_once_lose_nothing() {
-    let pg = PgServer::start();
-    let s3 = S3Server::start();
-    let team = connection(&pg.url, &s3.url);
+fn begin_once_and_members_changed_at_once_lose_nothing(pg: &PgServer, s3: &S3Server) {
+    let db = pg.database("raced");
+    let team = connection(&db, &s3.bucket("raced"));
     // Nothing is written before the creator begins the archive.
     let cache = tempfile::tempdir().unwrap();
     let mut member = Archive::open_team(cache.path(), &team, &trust()).unwrap();
@@ -816,7 +813,7 @@ fn begin_once_and_members_changed_at_once_lose_nothing() {
         .unwrap_err();
     assert_eq!(tweevoud::Coded::code(&e), "team_not_begun", "{e}");
     let count = || {
-        pg.rows("SELECT count(*) FROM tweevoud_log")[0][0]
+        servers::rows_at(&db, "SELECT count(*) FROM tweevoud_log")[0][0]
             .clone()
             .unwrap()
     };
@@ -865,7 +862,10 @@ fn begin_once_and_members_changed_at_once_lose_nothing() {
             }
         });
     }
-    let rows = pg.rows("SELECT line FROM tweevoud_log ORDER BY seq DESC LIMIT 1");
+    let rows = servers::rows_at(
+        &db,
+        "SELECT line FROM tweevoud_log ORDER BY seq DESC LIMIT 1",
+    );
     let last =
         tweevoud::archive::parse_log_line(rows[0][0].as_deref().unwrap().as_bytes()).unwrap();
     let mut want: Vec<String> = [1, 2, 10, 11, 12, 13, 14, 15]
@@ -876,4 +876,14 @@ fn begin_once_and_members_changed_at_once_lose_nothing() {
     let have: Vec<String> = last.members.iter().map(|m| m.to_string()).collect();
     assert_eq!(have, want);
     assert_eq!(count(), "7");
+}
+
+/// The index in the database and the log's lock (#23, items 3 to 5): one PostgreSQL and one
+/// S3 server for both, a database and a bucket for each.
+#[test]
+fn the_index_in_the_database_and_the_log_s_lock() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    the_database_answers_searches_as_the_local_index(&pg, &s3);
+    begin_once_and_members_changed_at_once_lose_nothing(&pg, &s3);
 }
