@@ -1559,7 +1559,7 @@ impl Archive {
     /// digits), or by words of the text, the parties' names and the signatories (every word
     /// must occur; a word matches the words it begins). At most [`SEARCH_LIMIT`] results, the
     /// most recently updated, oldest first. A team archive answers from the index in its
-    /// database, with the same answers ([`find`]).
+    /// database, with the same answers (`docs/archive-team.md`, "The index in PostgreSQL").
     pub fn search(&self, query: &str) -> Result<Vec<Summary>, ArchiveError> {
         self.with_lookups(|index| find::search(index, query))
     }

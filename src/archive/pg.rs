@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config, GenericClient, NoTls};
 
 use super::backend::{Entries, Following, IndexChange, SharedIndex, SharedRows};
 use super::find::Lookups;
@@ -451,7 +451,7 @@ fn append_made_locked(
 
 /// Every row of the log, bounded as [`Entries::read_all`] says, in the transaction open on
 /// `client`.
-fn read_rows(client: &mut Client) -> Result<io::Result<LogRead>, postgres::Error> {
+fn read_rows(client: &mut impl GenericClient) -> Result<io::Result<LogRead>, postgres::Error> {
     let size = client.query_one(
         "SELECT count(*), coalesce(sum(octet_length(line)), 0)::bigint FROM tweevoud_log",
         &[],
@@ -693,54 +693,9 @@ impl Entries for PgLog {
             .read_only(true)
             .start()
             .map_err(|e| self.err(e))?;
-        let size = tx
-            .query_one(
-                "SELECT count(*), coalesce(sum(octet_length(line)), 0)::bigint FROM tweevoud_log",
-                &[],
-            )
-            .map_err(|e| self.err(e))?;
-        let (count, bytes): (i64, i64) = (size.get(0), size.get(1));
-        if count as u64 > MAX_LOG_ENTRIES as u64 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("the log has {count} entries, more than {MAX_LOG_ENTRIES}"),
-            ));
-        }
-        if bytes as u64 > MAX_LOG_BYTES {
-            return Err(io::Error::new(
-                io::ErrorKind::FileTooLarge,
-                format!("the log holds {bytes} bytes, more than {MAX_LOG_BYTES}"),
-            ));
-        }
-        // A row longer than any entry is read as its length alone, and refused as such.
-        let rows = tx
-            .query(
-                "SELECT CASE WHEN octet_length(line) <= $1 THEN line ELSE NULL END,
-                        octet_length(line)
-                 FROM tweevoud_log ORDER BY seq",
-                &[&(MAX_LINE_BYTES as i32)],
-            )
-            .map_err(|e| self.err(e))?;
-        let lines = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let line: Option<&str> = row.get(0);
-                let length: i32 = row.get(1);
-                Line {
-                    number: i + 1,
-                    entry: match line {
-                        Some(line) => parse_log_line(line.as_bytes()),
-                        None => Err(super::LineError::TooLong(length.max(0) as usize)),
-                    },
-                }
-            })
-            .collect();
+        let read = read_rows(&mut tx).map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
-        Ok(LogRead {
-            lines,
-            torn_tail: None,
-        })
+        read
     }
 
     fn last(&self) -> io::Result<Option<LogEntry>> {
