@@ -84,16 +84,13 @@ impl Lookups for Local<'_> {
     }
 }
 
-/// The terms a query's words make ([`words::tokens`]): a query of no word makes none.
+/// The terms a query's words make ([`words::terms`], each once): a query of no word makes
+/// none.
 pub(crate) fn query_terms(query: &str) -> Result<Vec<String>, ArchiveError> {
-    let mut terms = words::tokens(&[query]).map_err(|source| ArchiveError::Index {
+    words::terms(&[query]).map_err(|source| ArchiveError::Index {
         path: PathBuf::from("the search's words"),
         source,
-    })?;
-    // The same term twice asks nothing more.
-    let mut seen = std::collections::HashSet::new();
-    terms.retain(|t| seen.insert(t.clone()));
-    Ok(terms)
+    })
 }
 
 /// Finds agreements (see [`super::Archive::search`]) in `index`: by either party's

@@ -536,7 +536,7 @@ impl Index {
     }
 
     /// Agreements whose search row holds, for each of `terms` (made by
-    /// [`super::words::tokens`]), a word that begins with it, in either column: the `limit`
+    /// [`super::words::terms`]), a word that begins with it, in either column: the `limit`
     /// most recently updated, oldest first.
     pub(crate) fn by_terms(&self, terms: &[String], limit: u32) -> rusqlite::Result<Vec<Summary>> {
         // Each term is one token, quoted: FTS5 reads it back as itself, a prefix.
