@@ -767,8 +767,25 @@ fn the_database_answers_searches_as_the_local_index(pg: &PgServer, s3: &S3Server
         sql("UPDATE tweevoud_index_signatures SET name = 'Niet Tom' WHERE idx = 0"),
         1
     );
+    // A value longer than any row holds: never read (as NULL), the row not shown, reported.
+    assert_eq!(
+        sql(&format!(
+            "UPDATE tweevoud_index SET title = repeat('x', 70000) WHERE id = '{}'",
+            ids[2]
+        )),
+        1
+    );
+    assert!(later.list(None).unwrap().iter().all(|s| s.id != ids[2]));
+    assert!(later.search("arztekammer").unwrap().is_empty());
     let r = verify(&cache, &team, &checkpoint);
-    assert_eq!(codes(&r), ["index_mismatch"; 6], "{:?}", r.problems);
+    assert_eq!(codes(&r), ["index_mismatch"; 7], "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.message.contains("title is NULL but should be")),
+        "{:?}",
+        r.problems
+    );
     let said: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(
         said[0].contains(&format!("lists agreement {}", "ab".repeat(32))),

@@ -23,7 +23,9 @@ use postgres::{Client, Config, GenericClient, NoTls};
 use super::backend::{Entries, Following, IndexChange, SharedIndex, SharedRows};
 use super::find::Lookups;
 use super::id::{AgreementId, Sha256Hex};
-use super::index::{parse_index_row, Summary, SIGNATURE_COLUMNS, SUMMARY_COLUMNS};
+use super::index::{
+    parse_index_row, Summary, MAX_INDEX_FIELD_BYTES, SIGNATURE_COLUMNS, SUMMARY_COLUMNS,
+};
 use super::log::{chain_after, parse_log_line, Line, LogEntry, LogRead, NewEntry};
 use super::{ArchiveError, MAX_LINE_BYTES, MAX_LOG_BYTES, MAX_LOG_ENTRIES};
 use crate::signature::Signer;
@@ -401,24 +403,38 @@ impl PgLog {
         let rows = self
             .client()
             .query(
-                &format!("SELECT {SUMMARY_COLUMNS} FROM tweevoud_index {query}"),
+                &format!("SELECT {} FROM tweevoud_index {query}", bounded_columns()),
                 params,
             )
             .map_err(|e| super::io_at(&self.place)(self.err(e)))?;
-        let bad = |e: String| ArchiveError::Io {
-            path: self.place.clone(),
-            source: io::Error::new(io::ErrorKind::InvalidData, e),
-        };
-        rows.iter()
-            .map(|row| {
+        // A row that is not one Tweevoud writes (a column of another type, a value too long,
+        // an id that is not one) cannot be the row the member's own index holds: it is left
+        // out of the answer, as a row changed is, and reported by verify.
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
                 let cols = (0..row.len())
                     .map(|i| row.try_get::<_, Option<&str>>(i))
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| bad(format!("a row of the index cannot be read: {e}")))?;
-                parse_index_row(&cols).map_err(|e| bad(e.to_string()))
+                    .ok()?;
+                parse_index_row(&cols).ok()
             })
-            .collect()
+            .collect())
     }
+}
+
+/// The summary's columns as a query reads them: a value longer than any row of an index
+/// holds ([`MAX_INDEX_FIELD_BYTES`]) is read as NULL, never copied out of the database (a row
+/// so read is refused, or is not the row the member's index holds, or is reported by verify).
+fn bounded_columns() -> String {
+    SUMMARY_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .map(|c| {
+            format!("CASE WHEN octet_length({c}) <= {MAX_INDEX_FIELD_BYTES} THEN {c} END AS {c}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads the whole log under the log's lock and appends the entry `make` makes of it, in one
@@ -521,20 +537,11 @@ impl Lookups for PgLog {
                 &[&prefix],
             )
             .map_err(|e| super::io_at(&self.place)(self.err(e)))?;
-        rows.iter()
-            .map(|r| {
-                r.try_get::<_, &str>(0)
-                    .map_err(|e| e.to_string())
-                    .and_then(|id| AgreementId::parse(id).map_err(|e| e.0))
-                    .map_err(|e| ArchiveError::Io {
-                        path: self.place.clone(),
-                        source: io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!("a row of the index: its id: {e}"),
-                        ),
-                    })
-            })
-            .collect()
+        // (An id that is not one is left out, as in `summaries`.)
+        Ok(rows
+            .iter()
+            .filter_map(|r| AgreementId::parse(r.try_get::<_, &str>(0).ok()?).ok())
+            .collect())
     }
 
     fn list(&self, status: Option<Status>) -> Result<Vec<Summary>, ArchiveError> {
@@ -602,7 +609,10 @@ impl SharedIndex for PgLog {
         let mut out: std::collections::BTreeMap<String, SharedRows> = Default::default();
         let rows = tx
             .query(
-                &format!("SELECT {SUMMARY_COLUMNS}, tsvector_to_array(terms) FROM tweevoud_index"),
+                &format!(
+                    "SELECT {}, tsvector_to_array(terms) FROM tweevoud_index",
+                    bounded_columns()
+                ),
                 &[],
             )
             .map_err(|e| self.err(e))?;
@@ -627,8 +637,23 @@ impl SharedIndex for PgLog {
         }
         let rows = tx
             .query(
-                "SELECT agreement, idx::text, role, name, function, organisation, fingerprint, time
-                 FROM tweevoud_index_signatures ORDER BY agreement, idx",
+                &format!(
+                    "SELECT {} FROM tweevoud_index_signatures ORDER BY agreement, idx",
+                    [
+                        "agreement",
+                        "idx::text",
+                        "role",
+                        "name",
+                        "function",
+                        "organisation",
+                        "fingerprint",
+                        "time"
+                    ]
+                    .map(|c| format!(
+                        "CASE WHEN octet_length({c}) <= {MAX_INDEX_FIELD_BYTES} THEN {c} END"
+                    ))
+                    .join(", ")
+                ),
                 &[],
             )
             .map_err(|e| self.err(e))?;
