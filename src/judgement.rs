@@ -31,7 +31,7 @@ use crate::verify::{FirstProblem, Reason, SignatureCheck, Stamped, Status};
 
 pub use eid::{EidNote, JudgedBinding};
 #[cfg(feature = "fs")]
-pub use on_disk::{judge_file, ArchiveCheck};
+pub use on_disk::{judge_file, judge_file_looked_up, ArchiveCheck};
 
 /// Where the judgement looks for trust and for the archive.
 #[derive(Clone, Copy, Default)]

@@ -476,3 +476,432 @@ fn members_set_by_the_creator_and_fail_a_non_member() {
     assert_eq!(r.agreements, 0, "{:?}", r.problems);
     assert_eq!(r.problems.len(), 6, "{:?}", r.problems);
 }
+
+/// The French template of the tests.
+fn accord() -> tweevoud::Template {
+    tweevoud::Template::load(&common::fixture("accord-confidentialite.tvt")).unwrap()
+}
+
+/// A DPA draft made at minute `m`, with its customer's blanks filled (`number` its enterprise
+/// number, if any; `before_be`: in the form stored before the `BE` form).
+fn dpa_for(m: i64, name: &str, address: &str, number: Option<&str>, before_be: bool) -> Agreement {
+    let now = fixed_now() + Duration::minutes(m);
+    let mut a = Agreement::new(dpa(), Party::Provider, now);
+    let mut values = vec![("customer_name", name), ("customer_address", address)];
+    values.extend(number.map(|n| ("customer_enterprise_number", n)));
+    a.fill(Party::Customer, &set(&values), now).unwrap();
+    if before_be {
+        common::stored_before_be(a)
+    } else {
+        a
+    }
+}
+
+/// A French agreement made at minute `m`, every blank filled.
+fn accord_for(m: i64, client: &str, number: &str, signatory: &str, place: &str) -> Agreement {
+    let now = fixed_now() + Duration::minutes(m);
+    let mut a = Agreement::new(accord(), Party::Provider, now);
+    a.fill(
+        Party::Provider,
+        &set(&[
+            ("prestataire_nom", "Xtreme Internet Solutions BV"),
+            ("prestataire_siege", "Kempische Steenweg 311\n3500 Hasselt"),
+            ("prestataire_signataire", "Tom Hendrix"),
+        ]),
+        now,
+    )
+    .unwrap();
+    a.fill(
+        Party::Customer,
+        &set(&[
+            ("client_nom", client),
+            ("client_bce", number),
+            ("client_signataire", signatory),
+            ("client_fonction", "Gérante"),
+            ("lieu", place),
+            ("date_signature", "23-11-2026"),
+        ]),
+        now,
+    )
+    .unwrap();
+    a
+}
+
+/// What both archives are given, in this order: drafts in Dutch and French with names in
+/// Dutch, French and German (accents, ligatures, apostrophes), enterprise numbers in their
+/// `BE` form and in the form stored before it, a pre-signed agreement and then its
+/// countersigned version (an update of the same agreement).
+fn corpus() -> Vec<Agreement> {
+    vec![
+        dpa_for(
+            1,
+            "Brouwerij De Zwarte Kat BV",
+            "Kerkstraat 12\n3600 Genk",
+            Some("BE 0403.170.701"),
+            false,
+        ),
+        dpa_for(
+            2,
+            "Société Générale de Belgique SA",
+            "Rue de l'Église 5\n5000 Namur",
+            Some("0555.555.523"),
+            true,
+        ),
+        dpa_for(
+            3,
+            "Ärztekammer Ostbelgien VoG",
+            "Klötzerbahn 3\n4700 Eupen",
+            Some("0202239951"),
+            false,
+        ),
+        dpa_for(
+            4,
+            "Œuvres Sociales Namuroises ASBL",
+            "Place d'Armes 1\n5000 Namur",
+            Some("BE0876.543.270"),
+            false,
+        ),
+        dpa_for(5, "Café 't Hoekske", "Markt 1\n9000 Gent", None, false),
+        accord_for(
+            6,
+            "Boulangerie Dupré & Fils SRL",
+            "BE 0477 047 780",
+            "Jean-Édouard Lefèvre",
+            "Liège",
+        ),
+        accord_for(
+            7,
+            "Ëlise Müller-Straße GmbH",
+            "0123.456.749",
+            "Sofie Ĳsselmeer-Fiﬁ",
+            "Malmedy",
+        ),
+        common::dpa_provider_signed(),
+        common::dpa_complete(),
+    ]
+}
+
+/// Both archives' answers to each query, the same; how many agreements the local one finds
+/// (`None`: an empty query, refused by both with the same code).
+fn same_answers(local: &Archive, team: &Archive, table: &[(&str, Option<usize>)]) {
+    let mut counted = Vec::new();
+    for (query, count) in table {
+        match (local.search(query), team.search(query)) {
+            (Ok(l), Ok(t)) => {
+                assert_eq!(l, t, "{query:?}: the team archive answers otherwise");
+                if Some(l.len()) != *count {
+                    counted.push(format!("{query:?} finds {}", l.len()));
+                }
+            }
+            (Err(l), Err(t)) => {
+                assert_eq!(
+                    tweevoud::Coded::code(&l),
+                    tweevoud::Coded::code(&t),
+                    "{query:?}"
+                );
+                assert_eq!(*count, None, "{query:?}: {l}");
+            }
+            (l, t) => panic!("{query:?}: {l:?} but {t:?}"),
+        }
+    }
+    assert!(counted.is_empty(), "{counted:#?}");
+    for status in [
+        None,
+        Some(Status::Unsigned),
+        Some(Status::Complete),
+        Some(Status::AwaitingCountersignature),
+    ] {
+        assert_eq!(
+            local.list(status).unwrap(),
+            team.list(status).unwrap(),
+            "{status:?}"
+        );
+    }
+}
+
+/// The index in the database (#23 items 4 and 5): the same queries give the same answers as
+/// the local index, which holds the same agreements; the database's rows are what answers
+/// (its terms emptied, nothing is found), and a row changed, added or removed in the database
+/// is reported by `archive verify` (`index_mismatch`) until `rebuild-index` makes the rows
+/// again from the log and the objects.
+fn the_database_answers_searches_as_the_local_index(pg: &PgServer, s3: &S3Server) {
+    let db = pg.database("searched");
+    let team = connection(&db, &s3.bucket("searched"));
+    let sql = |q: &str| servers::sql_at(&db, q);
+    begin(&team, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = Archive::open(&dir.path().join("local")).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let checkpoint = profile.path().join("checkpoint.json");
+    let cache = profile.path().join("cache");
+    let mut shared =
+        Archive::open_team(&cache, &team, &trust().with_checkpoint(checkpoint.clone())).unwrap();
+    let key = test_key(1);
+    let mut ids = Vec::new();
+    for (i, a) in corpus().iter().enumerate() {
+        let now = fixed_now() + Duration::hours(i as i64 + 1);
+        let l = local.add(a.to_json().as_bytes(), now, Some(&key)).unwrap();
+        let t = shared.add(a.to_json().as_bytes(), now, Some(&key)).unwrap();
+        assert_eq!((&l.id, &l.outcome), (&t.id, &t.outcome));
+        ids.push(l.id);
+    }
+    // The fourth one erased from both.
+    let now = fixed_now() + Duration::hours(20);
+    local
+        .delete(&ids[3], "verzoek van de klant", now, Some(&key))
+        .unwrap();
+    shared
+        .delete(&ids[3], "verzoek van de klant", now, Some(&key))
+        .unwrap();
+    // A member who comes later, with a fresh index of its own, reads the same database.
+    let later_cache = tempfile::tempdir().unwrap();
+    let later = Archive::open_team(later_cache.path(), &team, &trust()).unwrap();
+    let fingerprint = key_of(1).hex();
+    let table: Vec<(&str, Option<usize>)> = vec![
+        // Enterprise numbers, in every form a person types them; both forms stored.
+        ("0403.170.701", Some(2)),
+        ("BE0403170701", Some(2)),
+        ("BE 0403.170.701", Some(2)),
+        ("be 0403 170 701", Some(2)),
+        ("0403170701", Some(2)),
+        ("403170701", Some(2)),
+        ("0555.555.523", Some(1)),
+        ("BE 0555 555 523", Some(1)),
+        ("BE0555555523", Some(1)),
+        ("0821.588.020", Some(5)), // the provider's, in the DPA's text
+        ("0202.239.951", Some(1)),
+        ("0477047780", Some(1)),
+        ("BE0123456749", Some(1)),
+        ("0876.543.270", Some(0)), // erased
+        // Words: any case, with or without accents, a word's beginning.
+        ("zwarte kat", Some(2)),
+        ("ZWAR", Some(2)),
+        ("Société", Some(1)),
+        ("societe generale", Some(1)),
+        ("SOCIÉTÉ Générale Belgique", Some(1)),
+        ("arztekammer", Some(1)),
+        ("Ärzte Eupen", Some(1)),
+        ("klotzerbahn", Some(1)),
+        ("œuvres", Some(0)), // erased
+        ("namur", Some(1)),
+        ("église", Some(1)),
+        ("e\u{301}glise", Some(1)),
+        ("l'Église", Some(1)),
+        ("Café 't Hoekske", Some(1)),
+        ("cafe", Some(1)),
+        ("dupré & fils", Some(1)),
+        ("Jean-Édouard", Some(1)),
+        ("lefevre", Some(1)),
+        ("straße", Some(1)),
+        ("müller", Some(1)),
+        ("ĳsselmeer", Some(1)),
+        ("fiﬁ", Some(1)),
+        ("liège", Some(1)),
+        ("confidentialité", Some(2)),
+        ("verwerker", Some(5)),
+        ("Tom Hendrix", Some(7)),
+        ("anne-marie d'hondt", Some(1)),
+        ("genk 3600", Some(2)),
+        ("xyzzy", Some(0)),
+        ("zwarte xyzzy", Some(0)),
+        // An id's beginning, a key's fingerprint's beginning.
+        (&ids[0][..12], Some(1)),
+        (&fingerprint[..16], Some(1)),
+        ("deadbeef00", Some(0)),
+        // Nothing to look for.
+        ("", None),
+        (" ,.;-' ", None),
+    ];
+    same_answers(&local, &shared, &table);
+    same_answers(&local, &later, &table);
+
+    // The database's rows are what answers: terms emptied there, nothing is found.
+    let hoekske = "customer = 'Café ''t Hoekske'";
+    assert_eq!(
+        sql(&format!(
+            "UPDATE tweevoud_index SET terms = ''::tsvector WHERE {hoekske}"
+        )),
+        1
+    );
+    assert_eq!(local.search("hoekske").unwrap().len(), 1);
+    assert!(shared.search("hoekske").unwrap().is_empty());
+    let r = verify(&cache, &team, &checkpoint);
+    assert_eq!(codes(&r), ["index_mismatch"], "{:?}", r.problems);
+    assert!(
+        r.problems[0].message.contains("search terms"),
+        "{}",
+        r.problems[0].message
+    );
+    // A row changed in the database: not shown (the member's own index, made of the entries
+    // it authenticated, holds another), and reported.
+    assert_eq!(
+        sql("UPDATE tweevoud_index SET customer = 'Iemand Anders BV' WHERE customer LIKE 'Brouwerij%'"),
+        2
+    );
+    assert_eq!(
+        later.list(None).unwrap().len(),
+        local.list(None).unwrap().len() - 2
+    );
+    assert!(later.search("iemand").unwrap().is_empty());
+    let r = verify(&cache, &team, &checkpoint);
+    assert_eq!(codes(&r), ["index_mismatch"; 3], "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.message.contains("customer is \"Iemand Anders BV\"")),
+        "{:?}",
+        r.problems
+    );
+    // A row added, a row removed, a signature changed.
+    sql(&format!(
+        "INSERT INTO tweevoud_index SELECT '{}', status, awaiting, template, template_sha256, title,
+            provider, provider_enterprise_number, customer, customer_enterprise_number, created,
+            signed, archived, updated, object, root, head, text_sha256, terms
+         FROM tweevoud_index WHERE customer LIKE 'Ärzte%'",
+        "ab".repeat(32)
+    ));
+    assert_eq!(
+        sql("DELETE FROM tweevoud_index WHERE customer LIKE 'Société%'"),
+        1
+    );
+    assert_eq!(
+        sql("UPDATE tweevoud_index_signatures SET name = 'Niet Tom' WHERE idx = 0"),
+        1
+    );
+    // A value longer than any row holds: never read (as NULL), the row not shown, reported.
+    assert_eq!(
+        sql(&format!(
+            "UPDATE tweevoud_index SET title = repeat('x', 70000) WHERE id = '{}'",
+            ids[2]
+        )),
+        1
+    );
+    assert!(later.list(None).unwrap().iter().all(|s| s.id != ids[2]));
+    assert!(later.search("arztekammer").unwrap().is_empty());
+    let r = verify(&cache, &team, &checkpoint);
+    assert_eq!(codes(&r), ["index_mismatch"; 7], "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.message.contains("title is NULL but should be")),
+        "{:?}",
+        r.problems
+    );
+    let said: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        said[0].contains(&format!("lists agreement {}", "ab".repeat(32))),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains(&format!("agreement {} (Société", ids[1]))
+                && m.contains("is not in the index")),
+        "{said:?}"
+    );
+    assert_eq!(
+        said.iter()
+            .filter(|m| m.contains("the signatures of agreement"))
+            .count(),
+        1,
+        "{said:?}"
+    );
+    // Made again from the log and the objects: sound, and the same answers.
+    let rebuilt = Archive::rebuild_team_index(&cache, &team, &trust()).unwrap();
+    assert_eq!(rebuilt.agreements, 7);
+    let r = verify(&cache, &team, &checkpoint);
+    assert!(r.is_sound(), "{:?}", r.problems);
+    let shared = Archive::open_team(&cache, &team, &trust()).unwrap();
+    same_answers(&local, &shared, &table);
+}
+
+/// The first entry only on an empty log, and two changes of the members at once: both
+/// decided under the append's lock in the database (#23, item 3).
+fn begin_once_and_members_changed_at_once_lose_nothing(pg: &PgServer, s3: &S3Server) {
+    let db = pg.database("raced");
+    let team = connection(&db, &s3.bucket("raced"));
+    // Nothing is written before the creator begins the archive.
+    let cache = tempfile::tempdir().unwrap();
+    let mut member = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+    let e = member
+        .add(
+            draft(2, 0).to_json().as_bytes(),
+            fixed_now(),
+            Some(&test_key(2)),
+        )
+        .unwrap_err();
+    assert_eq!(tweevoud::Coded::code(&e), "team_not_begun", "{e}");
+    let count = || {
+        servers::rows_at(&db, "SELECT count(*) FROM tweevoud_log")[0][0]
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(count(), "0");
+    // Four members (threads, each with a connection of its own) begin it at once: one does.
+    let barrier = std::sync::Barrier::new(4);
+    let outcomes: Vec<Result<(), String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    let cache = tempfile::tempdir().unwrap();
+                    let mut a = Archive::open_team(cache.path(), &team, &trust()).unwrap();
+                    barrier.wait();
+                    a.begin_team(&[key_of(2)], fixed_now(), &test_key(1))
+                        .map(|_| ())
+                        .map_err(|e| tweevoud::Coded::code(&e).to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(outcomes
+        .iter()
+        .all(|o| o.is_ok() || o.as_ref().unwrap_err() == "team_begun"));
+    assert_eq!(count(), "1");
+    // The creator changes the members from two places at once, again and again: every
+    // change stays.
+    for round in 0..3u8 {
+        let barrier = std::sync::Barrier::new(2);
+        std::thread::scope(|s| {
+            for k in [10 + 2 * round, 11 + 2 * round] {
+                let barrier = &barrier;
+                let team = &team;
+                s.spawn(move || {
+                    let cache = tempfile::tempdir().unwrap();
+                    let mut a = Archive::open_team(cache.path(), team, &trust()).unwrap();
+                    barrier.wait();
+                    a.change_members(&[key_of(k)], &[], fixed_now(), &test_key(1))
+                        .unwrap();
+                });
+            }
+        });
+    }
+    let rows = servers::rows_at(
+        &db,
+        "SELECT line FROM tweevoud_log ORDER BY seq DESC LIMIT 1",
+    );
+    let last =
+        tweevoud::archive::parse_log_line(rows[0][0].as_deref().unwrap().as_bytes()).unwrap();
+    let mut want: Vec<String> = [1, 2, 10, 11, 12, 13, 14, 15]
+        .into_iter()
+        .map(|k| key_of(k).hex())
+        .collect();
+    want.sort();
+    let have: Vec<String> = last.members.iter().map(|m| m.to_string()).collect();
+    assert_eq!(have, want);
+    assert_eq!(count(), "7");
+}
+
+/// The index in the database and the log's lock (#23, items 3 to 5): one PostgreSQL and one
+/// S3 server for both, a database and a bucket for each.
+#[test]
+fn the_index_in_the_database_and_the_log_s_lock() {
+    let pg = PgServer::start();
+    let s3 = S3Server::start();
+    the_database_answers_searches_as_the_local_index(&pg, &s3);
+    begin_once_and_members_changed_at_once_lose_nothing(&pg, &s3);
+}

@@ -723,8 +723,22 @@ fn faults_lose_nothing_reported_stored(pg: &PgServer, s3: &S3Server, root: &Path
     assert_eq!(code, 0, "{out}{err}");
 }
 
-/// Tampering in PostgreSQL (a row changed, a row deleted, a row re-signed by a non-member)
-/// and in the bucket (an object replaced): `archive verify` exits 1 with its code.
+/// One tampering: `tamper` done, `archive verify` exits 1 and reports `code`; then `undo`
+/// done, and verify finds the archive sound again (when `undo` is given).
+fn tampered(profile: &Path, code: &str, tamper: impl FnOnce(), undo: Option<&dyn Fn()>) {
+    tamper();
+    let (exit, codes) = verify_codes(profile);
+    assert_eq!(exit, 1, "{codes:?}");
+    assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    if let Some(undo) = undo {
+        undo();
+        assert_eq!(verify_codes(profile), (0, vec![]));
+    }
+}
+
+/// Tampering in PostgreSQL (a row of the index changed, a log row re-signed by a non-member,
+/// changed, deleted) and in the bucket (an object replaced): `archive verify` exits 1 with
+/// its code.
 fn tampering_is_reported(pg: &PgServer, s3: &S3Server, root: &Path) {
     let db = pg.database("tamper");
     let bucket = s3.bucket("tamper");
@@ -737,6 +751,20 @@ fn tampering_is_reported(pg: &PgServer, s3: &S3Server, root: &Path) {
     args.extend(files.iter().map(String::as_str));
     let added: serde_json::Value = serde_json::from_str(&ok(&m7, &args)).unwrap();
     assert_eq!(verify_codes(&creator), (0, vec![]));
+    // `tweevoud verify FILE` on a connected profile compares the file with the team archive:
+    // a stored agreement file is found there (by the creator, who did not add it), another
+    // is unknown to it.
+    let archived = |profile: &Path, file: &str| {
+        let (_, out, err) = run(profile, &["verify", "--json", file]);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+        v["archive"].clone()
+    };
+    let found = archived(&creator, &files[0]);
+    assert_eq!(found["status"], "agreement_file", "{found}");
+    assert_eq!(found["agreement"]["id"], added[0]["id"], "{found}");
+    let other = drafts(&root.join("tamper-other"), 6, 0..1);
+    assert_eq!(archived(&creator, &other[0])["status"], "unknown");
 
     // An agreement file replaced in the bucket.
     let sha = added[0]["objects"][0]["sha256"]
@@ -745,10 +773,36 @@ fn tampering_is_reported(pg: &PgServer, s3: &S3Server, root: &Path) {
         .to_string();
     let key = format!("objects/{}/{sha}", &sha[..2]);
     let original = std::fs::read(&files[0]).unwrap();
-    put_raw_in(&bucket, &key, &std::fs::read(&files[1]).unwrap());
-    assert_eq!(verify_codes(&creator), (1, vec!["object_corrupt".into()]));
-    put_raw_in(&bucket, &key, &original);
-    assert_eq!(verify_codes(&creator), (0, vec![]));
+    tampered(
+        &creator,
+        "object_corrupt",
+        || put_raw_in(&bucket, &key, &std::fs::read(&files[1]).unwrap()),
+        Some(&|| put_raw_in(&bucket, &key, &original)),
+    );
+
+    // A row of the index changed: `archive search` no longer shows it (the member's own
+    // index holds another), and `rebuild-index` makes the database's rows again.
+    let id = added[0]["id"].as_str().unwrap().to_string();
+    let customer = added[0]["customer"].as_str().unwrap().to_string();
+    assert!(ok(&m7, &["archive", "search", &customer]).contains(&id[..12]));
+    tampered(
+        &creator,
+        "index_mismatch",
+        || {
+            let n = sql_at(
+                &db,
+                &format!(
+                    "UPDATE tweevoud_index SET customer = 'Iemand Anders BV' WHERE id = '{id}'"
+                ),
+            );
+            assert_eq!(n, 1);
+            assert!(!listed(&m7).contains(&id));
+        },
+        Some(&|| {
+            ok(&creator, &["archive", "rebuild-index"]);
+            assert!(ok(&m7, &["archive", "search", &customer]).contains(&id[..12]));
+        }),
+    );
 
     let line = |seq: u32| {
         rows_at(
@@ -787,28 +841,24 @@ fn tampering_is_reported(pg: &PgServer, s3: &S3Server, root: &Path) {
         });
     }
     let resigned = String::from_utf8(entry.to_line()).unwrap();
-    set_line(3, resigned.trim_end());
     // (The member's cache, which read the entry before, no longer matches it either.)
-    let (code, codes) = verify_codes(&creator);
-    assert_eq!(code, 1);
-    assert!(codes.contains(&"log_not_member".to_string()), "{codes:?}");
-    set_line(3, &last);
-    assert_eq!(verify_codes(&creator), (0, vec![]));
+    tampered(
+        &creator,
+        "log_not_member",
+        || set_line(3, resigned.trim_end()),
+        Some(&|| set_line(3, &last)),
+    );
     // A row changed.
     let original = line(2);
     let changed = original.replace("T09:30:00", "T09:31:00");
     assert_ne!(changed, original);
-    set_line(2, &changed);
-    let (code, codes) = verify_codes(&creator);
-    assert_eq!(code, 1);
-    assert!(codes.contains(&"log_altered".to_string()), "{codes:?}");
+    tampered(&creator, "log_altered", || set_line(2, &changed), None);
     // A row deleted.
-    sql_at(&db, "DELETE FROM tweevoud_log WHERE seq = 2");
-    let (code, codes) = verify_codes(&creator);
-    assert_eq!(code, 1);
-    assert!(
-        codes.contains(&"log_out_of_sequence".to_string()),
-        "{codes:?}"
+    tampered(
+        &creator,
+        "log_out_of_sequence",
+        || assert_eq!(sql_at(&db, "DELETE FROM tweevoud_log WHERE seq = 2"), 1),
+        None,
     );
 }
 

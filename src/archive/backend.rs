@@ -14,9 +14,13 @@ use std::fmt::Debug;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::find::Lookups;
 use super::id::Sha256Hex;
+use super::index::Derived;
 use super::log::{LogEntry, LogRead, NewEntry};
 use super::store::Found;
+#[cfg(feature = "team")]
+use super::ArchiveError;
 use crate::signature::Signer;
 
 /// Where an archive keeps its objects: immutable files named by the SHA-256 of their bytes.
@@ -61,6 +65,113 @@ pub(crate) trait Entries: Debug + Send + Sync {
 
     /// Where the log is, as errors and reports name it.
     fn place(&self) -> &Path;
+
+    /// Appends as [`Entries::append`] does and, in the same transaction, makes the change
+    /// `following` says to the index this log's storage keeps ([`Entries::shared_index`]),
+    /// if the archive acts on the entry. A log that keeps no index appends the entry alone
+    /// (the archive's own index follows it).
+    fn append_following(
+        &self,
+        new: NewEntry,
+        signer: Option<&dyn Signer>,
+        following: &Following<'_>,
+    ) -> io::Result<LogEntry> {
+        let _ = following;
+        self.append(new, signer)
+    }
+
+    /// Appends the entry `make` makes of the whole log as it stands when no other entry can
+    /// be appended before this one (for an entry that depends on the log: a team archive's
+    /// first entry, a change of its members). `make` may refuse. The local log is only ever
+    /// written under the archive's lock, which the caller holds: it is read, then appended to.
+    #[cfg(feature = "team")]
+    fn append_made(
+        &self,
+        make: &mut dyn FnMut(&LogRead) -> Result<NewEntry, ArchiveError>,
+        signer: Option<&dyn Signer>,
+    ) -> Result<LogEntry, ArchiveError> {
+        let read = self.read_all().map_err(super::io_at(self.place()))?;
+        let new = make(&read)?;
+        self.append(new, signer).map_err(super::io_at(self.place()))
+    }
+
+    /// The index this log's storage keeps beside it, if any: a team archive's, in its
+    /// database, which answers searches and is written with each entry. `None` for a local
+    /// archive, whose index is its own SQLite file.
+    fn shared_index(&self) -> Option<&dyn SharedIndex> {
+        None
+    }
+}
+
+/// What an index must record of an entry appended.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "team"), allow(dead_code))]
+pub(crate) enum IndexChange<'a> {
+    /// Nothing (the members changed, a verification, an export).
+    Nothing,
+    /// The entry stores a version of its agreement: its rows describe this one now.
+    Agreement(&'a Derived),
+    /// The entry erases its agreement: its rows go.
+    Erased,
+}
+
+/// What an index kept with the log does with an entry appended.
+#[cfg_attr(not(feature = "team"), allow(dead_code))]
+pub(crate) struct Following<'a> {
+    /// The change.
+    pub change: IndexChange<'a>,
+    /// Whether the archive acts on the entry as appended (in its place, signed by a key that
+    /// may write): the change is made only then, as the archive's own index would.
+    pub acts: &'a dyn Fn(&LogEntry) -> bool,
+}
+
+/// One agreement's rows in an index kept with the log, each as the texts of its columns (see
+/// `docs/archive-team.md`, "The index in PostgreSQL").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SharedRows {
+    /// Its row: the summary's columns ([`super::index::summary_texts`]).
+    pub summary: Vec<Option<String>>,
+    /// Its terms, sorted by their bytes.
+    pub terms: Vec<String>,
+    /// Its signatures, by position ([`super::index::signature_texts`]).
+    pub signatures: Vec<Vec<String>>,
+}
+
+impl SharedRows {
+    /// An agreement's rows, from its summary (with its id and times), its signatures and the
+    /// texts its search row holds (the parties, the agreement's text): its terms are theirs
+    /// ([`super::words::terms`]).
+    pub(crate) fn of(
+        summary: &super::index::Summary,
+        signatures: &[super::index::SignatureRow],
+        parties: &str,
+        text: &str,
+    ) -> io::Result<SharedRows> {
+        Ok(SharedRows {
+            summary: super::index::summary_texts(summary),
+            terms: super::words::terms(&[parties, text])
+                .map_err(|e| io::Error::other(format!("the words of the agreement: {e}")))?,
+            signatures: signatures
+                .iter()
+                .map(super::index::signature_texts)
+                .collect(),
+        })
+    }
+}
+
+/// An index kept with the log, in the same storage (a team archive's, in its database):
+/// written in the same transaction as each entry it follows ([`Entries::append_following`]),
+/// answering searches ([`Lookups`]), checked by verification ([`SharedIndex::rows`]) and made
+/// again from the log and the objects by a rebuild ([`SharedIndex::replace_all`]).
+pub(crate) trait SharedIndex: Lookups + Send + Sync {
+    /// Every agreement's rows, by the id its rows name (a signature row whose agreement has
+    /// no row is listed under its agreement all the same).
+    fn rows(&self) -> io::Result<std::collections::BTreeMap<String, SharedRows>>;
+
+    /// Replaces every row by `rows`, if the log's last entry is still the one whose hash is
+    /// `at` (`None`: an empty log): whether it was.
+    #[cfg(feature = "team")]
+    fn replace_all(&self, rows: &[SharedRows], at: Option<&Sha256Hex>) -> io::Result<bool>;
 }
 
 impl Objects for super::store::Store {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::backend::{Entries, Objects};
+use super::backend::{Entries, Objects, SharedIndex, SharedRows};
 use super::checkpoint::{against, locate, Against, Located};
 use super::id::{AgreementId, Sha256Hex};
 use super::index::{search_digest, AgreementRows, Derived, Index, ObjectRow};
@@ -428,12 +428,29 @@ fn verify_on(
     let (index_ok, backends) = check_index_file(
         dir, trust, scan, backends, &holdings, &expected, &mut read, &mut r,
     );
+    // (A log not begun by the creator the profile pinned is not its team's archive: nothing
+    // of it is acted on, and its index says nothing this profile could hold it to.)
+    let ours = read.members.as_ref().is_some_and(|m| m.begun());
+    if let (Some(shared), true) = (backends.log.shared_index(), ours) {
+        check_shared_index(
+            shared,
+            backends.log.place(),
+            &holdings.states,
+            &expected,
+            &mut r,
+        );
+    }
     progress(Progress {
         stage: "index",
         done: 1,
         total: 1,
     });
-    if let (true, true, Some(signer)) = (read.sound, read.trusted, signer) {
+    if team && read.total_lines == 0 && signer.is_some() {
+        // A team archive's first entry is its creator's members entry.
+        r.notes.push(
+            "the team archive is not begun (`tweevoud archive init`): this verification is not recorded in its log".into(),
+        );
+    } else if let (true, true, Some(signer)) = (read.sound, read.trusted, signer) {
         let index = index_ok.then_some(p.index.as_path());
         record(&*backends.log, &read, index, trust, now, signer, &mut r)?;
     }
@@ -1478,4 +1495,107 @@ fn check_index(
         }
     }
     (true, log_sound)
+}
+
+/// Checks the index kept with the log (a team archive's, in its database) against the log
+/// and the agreement files: it must hold a row for each agreement the log holds and none
+/// other, each row (its columns, its signatures, its terms) the very one `expected` (what
+/// the agreement's current version, stored by an authenticated entry, gives) makes
+/// ([`SharedRows::of`]). Any other row, a row missing or a row changed is `index_mismatch`.
+fn check_shared_index(
+    index: &dyn SharedIndex,
+    place: &Path,
+    states: &BTreeMap<AgreementId, State>,
+    expected: &BTreeMap<AgreementId, Derived>,
+    r: &mut Report,
+) {
+    let rows = match index.rows() {
+        Ok(rows) => rows,
+        Err(e) => {
+            r.problem(
+                ProblemCode::IndexDamaged,
+                format!("the index in {} cannot be read: {e}", place.display()),
+            );
+            return;
+        }
+    };
+    for id in rows.keys().filter(|id| !states.contains_key(id.as_str())) {
+        r.problem(ProblemCode::IndexMismatch, format!(
+            "the index in {} lists agreement {id}, which the log does not hold (never added, or erased)",
+            place.display()
+        ));
+    }
+    let expected: Vec<(&AgreementId, &Derived)> = expected.iter().collect();
+    let want = map_parallel(&expected, &|(_, d)| {
+        SharedRows::of(&d.summary, &d.signatures, &d.parties, &d.text)
+    });
+    let columns: Vec<&str> = super::index::SUMMARY_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .collect();
+    for ((id, d), want) in expected.iter().zip(want) {
+        let who = d.summary.customer.as_deref().unwrap_or("no customer named");
+        let want = match want {
+            Ok(w) => w,
+            Err(e) => {
+                r.problem(
+                    ProblemCode::IndexDamaged,
+                    format!(
+                        "the terms of agreement {} ({who}) cannot be made: {e}",
+                        short(id)
+                    ),
+                );
+                continue;
+            }
+        };
+        let Some(have) = rows.get(id.as_str()).filter(|h| !h.summary.is_empty()) else {
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "agreement {id} ({who}) is not in the index in {}",
+                    place.display()
+                ),
+            );
+            continue;
+        };
+        if have.summary != want.summary {
+            let text =
+                |c: &Option<String>| c.as_deref().map_or("NULL".into(), |t| format!("{t:?}"));
+            let fields: Vec<String> = columns
+                .iter()
+                .zip(have.summary.iter().zip(&want.summary))
+                .filter(|(_, (a, b))| a != b)
+                .map(|(name, (a, b))| format!("{name} is {} but should be {}", text(a), text(b)))
+                .collect();
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "the row of agreement {} ({who}) in the index in {} does not match its agreement file: {}",
+                    short(id),
+                    place.display(),
+                    fields.join("; ")
+                ),
+            );
+        }
+        if have.signatures != want.signatures {
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "the signatures of agreement {} ({who}) in the index in {} do not match its agreement file",
+                    short(id),
+                    place.display()
+                ),
+            );
+        }
+        if have.terms != want.terms {
+            r.problem(
+                ProblemCode::IndexMismatch,
+                format!(
+                    "the search terms of agreement {} ({who}) in the index in {} do not match its agreement file",
+                    short(id),
+                    place.display()
+                ),
+            );
+        }
+    }
 }

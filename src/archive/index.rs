@@ -231,9 +231,51 @@ fn parse_party(s: &str) -> Party {
     s.parse().unwrap_or(Party::Provider)
 }
 
-const SUMMARY_COLUMNS: &str = "id, status, awaiting, template, template_sha256, title, provider,
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, status, awaiting, template, template_sha256, title, provider,
     provider_enterprise_number, customer, customer_enterprise_number, created, signed, archived,
     updated, object, root, head, text_sha256";
+
+/// The texts of a summary's columns, in the order of [`SUMMARY_COLUMNS`], as an index stores
+/// them (`None` for NULL): what a team archive's index writes and what its verification
+/// expects.
+pub(crate) fn summary_texts(s: &Summary) -> Vec<Option<String>> {
+    let some = |t: &str| Some(t.to_string());
+    vec![
+        some(&s.id),
+        some(status_str(s.status)),
+        s.awaiting.map(|p| p.as_str().to_string()),
+        some(&s.template),
+        some(&s.template_sha256),
+        some(&s.title),
+        s.provider.clone(),
+        s.provider_enterprise_number.clone(),
+        s.customer.clone(),
+        s.customer_enterprise_number.clone(),
+        some(&s.created),
+        s.signed.clone(),
+        some(&s.archived),
+        some(&s.updated),
+        some(&s.object),
+        some(&s.root),
+        some(&s.head),
+        some(&s.text_sha256),
+    ]
+}
+
+/// The texts of a signature's columns, in the order of [`SIGNATURE_COLUMNS`] (its position
+/// in decimal).
+pub(crate) fn signature_texts(s: &SignatureRow) -> Vec<String> {
+    vec![
+        s.index.to_string(),
+        s.role.as_str().to_string(),
+        s.name.clone(),
+        s.function.clone(),
+        s.organisation.clone(),
+        s.fingerprint.clone(),
+        s.time.clone(),
+    ]
+}
 
 /// A text column of at most [`MAX_INDEX_FIELD_BYTES`]; `None` for NULL.
 fn text_opt(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<String>> {
@@ -493,17 +535,22 @@ impl Index {
         )
     }
 
-    /// Full-text search; `fts_query` is an FTS5 query built by the caller.
-    pub(crate) fn search(&self, fts_query: &str, limit: u32) -> rusqlite::Result<Vec<Summary>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM agreements WHERE id IN
-               (SELECT agreement FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2)
-             ORDER BY updated, id"
-        ))?;
-        let rows = st
-            .query_map(params![fts_query, limit], summary_of)?
+    /// Agreements whose search row holds, for each of `terms` (made by
+    /// [`super::words::terms`]), a word that begins with it, in either column: the `limit`
+    /// most recently updated, oldest first.
+    pub(crate) fn by_terms(&self, terms: &[String], limit: u32) -> rusqlite::Result<Vec<Summary>> {
+        // Each term is one token, quoted: FTS5 reads it back as itself, a prefix.
+        let fts_query: Vec<String> = terms
+            .iter()
+            .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
             .collect();
-        rows
+        self.summaries(
+            "WHERE id IN (SELECT id FROM agreements
+                          WHERE id IN (SELECT agreement FROM search WHERE search MATCH ?1)
+                          ORDER BY updated DESC, id DESC LIMIT ?2)
+             ORDER BY updated, id",
+            params![fts_query.join(" "), limit],
+        )
     }
 
     /// Agreements signed with a key whose fingerprint starts with `prefix` (hex): the `limit`
@@ -632,6 +679,21 @@ impl Index {
         Ok(out)
     }
 
+    /// Every FTS row's texts (parties, text), by agreement: what a team archive's index
+    /// makes its terms of when it is made again from this one.
+    #[cfg(feature = "team")]
+    pub(crate) fn search_texts(&self) -> rusqlite::Result<BTreeMap<String, (String, String)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT agreement, parties, text FROM search")?;
+        let mut rows = st.query([])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            out.insert(text(r, 0)?, (text(r, 1)?, text(r, 2)?));
+        }
+        Ok(out)
+    }
+
     /// Whether SQLite finds the database sound.
     pub(crate) fn integrity(&self) -> rusqlite::Result<String> {
         self.conn
@@ -640,7 +702,8 @@ impl Index {
 }
 
 /// The columns [`signature_of`] reads, in its order.
-const SIGNATURE_COLUMNS: &str = "idx, role, name, function, organisation, fingerprint, time";
+pub(crate) const SIGNATURE_COLUMNS: &str =
+    "idx, role, name, function, organisation, fingerprint, time";
 
 fn signature_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SignatureRow> {
     Ok(SignatureRow {
@@ -793,6 +856,11 @@ mod tests {
         }
         cols[1] = "complete".into();
         cols
+    }
+
+    #[test]
+    fn the_search_table_splits_words_as_the_terms_are_made() {
+        assert!(SCHEMA.contains(&format!("tokenize = '{}'", super::super::words::TOKENIZER)));
     }
 
     #[test]

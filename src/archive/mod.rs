@@ -41,6 +41,7 @@ mod check;
 mod checkpoint;
 #[cfg(feature = "team")]
 mod connection;
+mod find;
 mod id;
 mod index;
 mod log;
@@ -58,6 +59,7 @@ mod servers;
 mod store;
 #[cfg(feature = "team")]
 mod tls;
+mod words;
 
 #[cfg(feature = "team")]
 #[doc(hidden)]
@@ -89,7 +91,7 @@ pub use members::Writers;
 pub use secrets::{TeamSecrets, ACCESS_KEY_ID, DATABASE_PASSWORD, SECRET_ACCESS_KEY};
 pub use store::MAX_OBJECT_BYTES;
 
-use backend::{Entries, Objects};
+use backend::{Entries, Following, IndexChange, Objects};
 use index::{Derived, Index};
 use log::{Log, NewEntry};
 use store::Store;
@@ -238,7 +240,8 @@ pub enum ArchiveError {
     /// A team archive can be begun only once, on an empty log.
     #[error("the team archive was begun already (its log has entries): its members are changed with `tweevoud archive members`; nothing was written")]
     TeamBegun,
-    /// The members of a team archive that was not begun cannot be changed.
+    /// The members of a team archive that was not begun cannot be changed, nor anything
+    /// written to its log.
     #[error("the team archive was not begun by its creator yet (`tweevoud archive init`); nothing was written")]
     TeamNotBegun,
     /// The secrets to reach a team archive cannot be had (none is ever quoted).
@@ -823,6 +826,16 @@ struct Guarded {
     members: Option<Members>,
 }
 
+/// What [`Archive::append`] appends.
+enum Make<'a> {
+    /// This entry; the index kept with the log (a team archive's) makes this change with it.
+    Entry(NewEntry, IndexChange<'a>),
+    /// The entry this makes of the whole log, read when no other entry can come before it
+    /// (the members; it may refuse). It changes no row of an index.
+    #[cfg(feature = "team")]
+    OfLog(&'a mut dyn FnMut(&log::LogRead) -> Result<NewEntry, ArchiveError>),
+}
+
 /// An entry appended, with what the checkpoint that follows it names.
 struct Appended {
     entry: LogEntry,
@@ -1014,28 +1027,54 @@ impl Archive {
     /// if there is one (see [`Archive::guard`]). The caller holds the lock.
     fn append(
         &mut self,
-        mut new: NewEntry,
+        make: Make<'_>,
         signer: Option<&dyn Signer>,
     ) -> Result<Appended, ArchiveError> {
         let guarded = self.guard()?;
         if guarded.members.is_some() {
             self.members = guarded.members.clone();
         }
+        // A team archive's log begins with its creator's members entry (`begin_team`):
+        // nothing else is written to an empty one (its database refuses it too, under the
+        // append's lock).
+        if self.members.is_some() && guarded.first.is_none() && matches!(make, Make::Entry(..)) {
+            return Err(ArchiveError::TeamNotBegun);
+        }
         // The entry that names the archive: the first one (or, in an archive made before
         // identifiers, the first signed one written since).
-        let id = match (&guarded.archive_id, signer) {
-            (Some(id), _) => Some(id.clone()),
+        let (id, fresh) = match (&guarded.archive_id, signer) {
+            (Some(id), _) => (Some(id.clone()), None),
             (None, Some(_)) => {
                 let id = checkpoint::new_archive_id().map_err(io_at(self.log.place()))?;
-                new.archive = Some(id.clone());
-                Some(id)
+                (Some(id.clone()), Some(id))
             }
-            (None, None) => None,
+            (None, None) => (None, None),
         };
-        let entry = self
-            .log
-            .append(new, signer)
-            .map_err(io_at(self.log.place()))?;
+        let writers = self.writers();
+        let entry = match make {
+            Make::Entry(mut new, change) => {
+                new.archive = fresh;
+                self.log
+                    .append_following(
+                        new,
+                        signer,
+                        &Following {
+                            change,
+                            acts: &|e| writers.authenticate(e),
+                        },
+                    )
+                    .map_err(io_at(self.log.place()))?
+            }
+            #[cfg(feature = "team")]
+            Make::OfLog(make) => self.log.append_made(
+                &mut |read| {
+                    let mut new = make(read)?;
+                    new.archive = fresh.clone();
+                    Ok(new)
+                },
+                signer,
+            )?,
+        };
         // Entries other writers appended since the index last read the log (a team log has
         // several writers; a local one has only the holder of the lock, and none lie
         // between) are indexed first: the caller then indexes its own.
@@ -1461,24 +1500,27 @@ impl Archive {
                 });
             }
         }
+        let derived = derive(&agreement, &verification, agreement_sha.as_str());
         let appended = self.append(
-            NewEntry {
-                time: time_str(now),
-                event: LogEvent::Added,
-                agreement: Some(id.clone()),
-                objects: objects.clone(),
-                reason: None,
-                note: None,
-                members: Vec::new(),
-                archive: None,
-            },
+            Make::Entry(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Added,
+                    agreement: Some(id.clone()),
+                    objects: objects.clone(),
+                    reason: None,
+                    note: None,
+                    members: Vec::new(),
+                    archive: None,
+                },
+                IndexChange::Agreement(&derived),
+            ),
             signer,
         )?;
         let entry = &appended.entry;
         // An entry the archive cannot authenticate (unsigned, or by a key that may not
         // write) is not acted on: the index reads past it, as it would on a rebuild.
         if self.authentic(entry) {
-            let derived = derive(&agreement, &verification, agreement_sha.as_str());
             self.index
                 .apply(&[(entry, Some(&derived))])
                 .map_err(self.index_err())?;
@@ -1517,57 +1559,47 @@ impl Archive {
         )))
     }
 
-    /// The archived agreements, oldest update first, optionally of one status only.
+    /// The archived agreements, oldest update first, optionally of one status only. A team
+    /// archive answers from the index in its database.
     pub fn list(&self, status: Option<Status>) -> Result<Vec<Summary>, ArchiveError> {
-        self.index.list(status).map_err(self.index_err())
+        self.with_lookups(|index| index.list(status))
     }
 
     /// Finds agreements: by either party's enterprise number in any accepted form
     /// (`BE 0821588020`, `0821.588.020`), by an id or key fingerprint (8 or more hex
     /// digits), or by words of the text, the parties' names and the signatories (every word
-    /// must occur; a word matches the words it begins). At most [`SEARCH_LIMIT`] results.
+    /// must occur; a word matches the words it begins). At most [`SEARCH_LIMIT`] results, the
+    /// most recently updated, oldest first. A team archive answers from the index in its
+    /// database, with the same answers (`docs/archive-team.md`, "The index in PostgreSQL").
     pub fn search(&self, query: &str) -> Result<Vec<Summary>, ArchiveError> {
-        let q = query.trim();
-        if let Ok(number) = Kind::EnterpriseNumber.normalize(q) {
-            return self
-                .index
-                .by_enterprise_number(&number, SEARCH_LIMIT)
-                .map_err(self.index_err());
-        }
-        let hex: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-        if hex.len() >= 8 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            let hex = hex.to_ascii_lowercase();
-            let mut found = Vec::new();
-            for id in self.index.ids_starting(&hex).map_err(self.index_err())? {
-                if let Some(s) = self.index.get(id.as_str()).map_err(self.index_err())? {
-                    found.push(s);
+        self.with_lookups(|index| find::search(index, query))
+    }
+
+    /// Runs `f` on the index that answers searches: the one the log's storage keeps (a team
+    /// archive's database), or the archive's own. What the database's index answers is
+    /// shown only as far as the member's own index, made of the entries it authenticated,
+    /// holds the very same rows: a row changed in the database, or one for an entry the
+    /// member does not act on, is left out (and reported by `archive verify`).
+    fn with_lookups(
+        &self,
+        f: impl FnOnce(&dyn find::Lookups) -> Result<Vec<Summary>, ArchiveError>,
+    ) -> Result<Vec<Summary>, ArchiveError> {
+        match self.log.shared_index() {
+            Some(shared) => {
+                let found = f(shared)?;
+                let mut confirmed = Vec::with_capacity(found.len());
+                for s in found {
+                    if self.index.get(&s.id).map_err(self.index_err())?.as_ref() == Some(&s) {
+                        confirmed.push(s);
+                    }
                 }
+                Ok(confirmed)
             }
-            for s in self
-                .index
-                .by_fingerprint(&hex, SEARCH_LIMIT)
-                .map_err(self.index_err())?
-            {
-                if !found.iter().any(|f: &Summary| f.id == s.id) {
-                    found.push(s);
-                }
-            }
-            if !found.is_empty() {
-                found.truncate(SEARCH_LIMIT as usize);
-                return Ok(found);
-            }
+            None => f(&find::Local {
+                index: &self.index,
+                path: paths(&self.dir).index,
+            }),
         }
-        let words: Vec<String> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| format!("\"{w}\"*"))
-            .collect();
-        if words.is_empty() {
-            return Err(ArchiveError::EmptyQuery(query.to_string()));
-        }
-        self.index
-            .search(&words.join(" "), SEARCH_LIMIT)
-            .map_err(self.index_err())
     }
 
     /// The full id of the agreement that `id` (the id or its first 8+ hex digits) names.
@@ -1739,16 +1771,19 @@ impl Archive {
             crate::fsutil::write_atomic(path, bytes).map_err(io_at(path))?;
         }
         let appended = self.append(
-            NewEntry {
-                time: time_str(now),
-                event: LogEvent::Exported,
-                agreement: Some(id.clone()),
-                objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
-                reason: None,
-                note: Some(format!("to {}", dir.display())),
-                members: Vec::new(),
-                archive: None,
-            },
+            Make::Entry(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Exported,
+                    agreement: Some(id.clone()),
+                    objects: out.iter().map(|(_, _, o)| o.clone()).collect(),
+                    reason: None,
+                    note: Some(format!("to {}", dir.display())),
+                    members: Vec::new(),
+                    archive: None,
+                },
+                IndexChange::Nothing,
+            ),
             signer,
         )?;
         // The index has nothing to change for an export, but records having read the entry.
@@ -1765,7 +1800,8 @@ impl Archive {
     /// Begins a team archive (opened with [`Archive::open_team`], its creator pinned in the
     /// trust): the first entry of its log, listing its `members` (the creator's key among
     /// them), signed by the creator, whose key `signer` must be. Refused on a log that has
-    /// entries ([`ArchiveError::TeamBegun`]).
+    /// entries ([`ArchiveError::TeamBegun`]), which is looked at when no other entry can be
+    /// appended before this one: of members beginning the same archive at once, one does.
     #[cfg(feature = "team")]
     #[doc(hidden)]
     pub fn begin_team(
@@ -1780,12 +1816,24 @@ impl Archive {
             return Err(ArchiveError::TeamBegun);
         }
         let creator = Fingerprint::of_raw_public_key(&signer.public_key_bytes());
-        let list = members.iter().chain([&creator]).map(key_hex).collect();
-        self.write_members(list, now, signer)
+        let list: Vec<Sha256Hex> = members.iter().chain([&creator]).map(key_hex).collect();
+        self.write_members(
+            &mut |read| {
+                if read.lines.is_empty() {
+                    Ok(list.clone())
+                } else {
+                    Err(ArchiveError::TeamBegun)
+                }
+            },
+            now,
+            signer,
+        )
     }
 
     /// Changes a team archive's members: `add` join and `remove` leave, from the next entry
-    /// on; an entry signed by the creator (`signer`), appended to the log.
+    /// on; an entry signed by the creator (`signer`), appended to the log. The list it
+    /// changes is the one in force when no other entry can be appended before this one: two
+    /// changes made at once each keep the other's.
     #[cfg(feature = "team")]
     #[doc(hidden)]
     pub fn change_members(
@@ -1797,23 +1845,27 @@ impl Archive {
     ) -> Result<LogEntry, ArchiveError> {
         let _lock = lock(&self.dir)?;
         self.creator_only(signer)?;
-        let read = self.log.read_all().map_err(io_at(self.log.place()))?;
-        let members = match &self.members {
-            Some(m) => m.again_lines(&read.lines),
-            None => return Err(ArchiveError::NotCreator),
+        let Some(known) = self.members.clone() else {
+            return Err(ArchiveError::NotCreator);
         };
-        if !members.begun() {
-            return Err(ArchiveError::TeamNotBegun);
-        }
+        let add: Vec<Sha256Hex> = add.iter().map(key_hex).collect();
         let remove: Vec<Sha256Hex> = remove.iter().map(key_hex).collect();
-        let list = members
-            .current()
-            .into_iter()
-            .chain(add.iter().map(key_hex))
-            .filter(|k| !remove.contains(k))
-            .collect();
-        self.members = Some(members);
-        self.write_members(list, now, signer)
+        self.write_members(
+            &mut |read| {
+                let members = known.again_lines(&read.lines);
+                if !members.begun() {
+                    return Err(ArchiveError::TeamNotBegun);
+                }
+                Ok(members
+                    .current()
+                    .into_iter()
+                    .chain(add.iter().cloned())
+                    .filter(|k| !remove.contains(k))
+                    .collect())
+            },
+            now,
+            signer,
+        )
     }
 
     /// Refuses a signer that is not the pinned creator of a team archive.
@@ -1826,28 +1878,33 @@ impl Archive {
         }
     }
 
-    /// Appends a `members` entry listing `list` (sorted, each once). The caller holds the
-    /// lock.
+    /// Appends a `members` entry listing the members `list` makes of the log as it stands
+    /// when no other entry can come before this one (sorted, each once). The caller holds
+    /// the lock.
     #[cfg(feature = "team")]
     fn write_members(
         &mut self,
-        mut members: Vec<Sha256Hex>,
+        list: &mut dyn FnMut(&log::LogRead) -> Result<Vec<Sha256Hex>, ArchiveError>,
         now: DateTime<FixedOffset>,
         signer: &dyn Signer,
     ) -> Result<LogEntry, ArchiveError> {
-        members.sort();
-        members.dedup();
+        let time = time_str(now);
         let appended = self.append(
-            NewEntry {
-                time: time_str(now),
-                event: LogEvent::Members,
-                agreement: None,
-                objects: Vec::new(),
-                reason: None,
-                note: None,
-                members,
-                archive: None,
-            },
+            Make::OfLog(&mut |read| {
+                let mut members = list(read)?;
+                members.sort();
+                members.dedup();
+                Ok(NewEntry {
+                    time: time.clone(),
+                    event: LogEvent::Members,
+                    agreement: None,
+                    objects: Vec::new(),
+                    reason: None,
+                    note: None,
+                    members,
+                    archive: None,
+                })
+            }),
             Some(signer),
         )?;
         // The index has nothing to change for the members, but records having read the entry.
@@ -1904,16 +1961,19 @@ impl Archive {
         // The tombstone first: if the process dies before the files are gone, `verify`
         // finishes the erasure.
         let appended = self.append(
-            NewEntry {
-                time: time_str(now),
-                event: LogEvent::Deleted,
-                agreement: Some(id.clone()),
-                objects: erased.clone(),
-                reason: Some(reason.to_string()),
-                note: None,
-                members: Vec::new(),
-                archive: None,
-            },
+            Make::Entry(
+                NewEntry {
+                    time: time_str(now),
+                    event: LogEvent::Deleted,
+                    agreement: Some(id.clone()),
+                    objects: erased.clone(),
+                    reason: Some(reason.to_string()),
+                    note: None,
+                    members: Vec::new(),
+                    archive: None,
+                },
+                IndexChange::Erased,
+            ),
             signer,
         )?;
         let entry = &appended.entry;
@@ -2172,6 +2232,11 @@ impl Archive {
     }
 }
 
+/// How many times a rebuild of a team archive's index tries to replace it while other
+/// members keep appending.
+#[cfg(feature = "team")]
+const REBUILD_TRIES: u32 = 20;
+
 /// What [`Archive::push_into`] copied.
 #[cfg(feature = "team")]
 #[derive(Debug, Clone, Default, Serialize)]
@@ -2218,18 +2283,57 @@ impl Archive {
                 }
             }
         }
-        let archive = Archive::open_team(cache, team, trust)?;
-        let entries = archive
-            .log
-            .last()
-            .map_err(io_at(archive.log.place()))?
-            .map_or(0, |e| e.seq + 1);
-        let agreements = archive.index.all_ids().map_err(archive.index_err())?.len();
-        Ok(Rebuilt {
-            entries,
-            agreements,
-            problems: Vec::new(),
-        })
+        let mut archive = Archive::open_team(cache, team, trust)?;
+        // The index in the database, made again from the member's, which was just made from
+        // the log and the objects: replaced at once, if no entry was appended since (else
+        // the member's catches up, and it is tried again).
+        let mut tries = 0;
+        loop {
+            let (seq, head) = archive.index.log_position().map_err(archive.index_err())?;
+            let rows = archive.shared_rows()?;
+            let shared = archive
+                .log
+                .shared_index()
+                .expect("a team archive's log keeps its index");
+            if shared
+                .replace_all(&rows, head.as_ref())
+                .map_err(io_at(archive.log.place()))?
+            {
+                return Ok(Rebuilt {
+                    entries: seq,
+                    agreements: rows.len(),
+                    problems: Vec::new(),
+                });
+            }
+            tries += 1;
+            if tries >= REBUILD_TRIES {
+                return Err(io_at(archive.log.place())(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("entries kept being appended while its index was made again ({REBUILD_TRIES} times): try again"),
+                )));
+            }
+            let _lock = lock(cache)?;
+            archive.catch_up()?;
+        }
+    }
+
+    /// Every agreement's rows as the member's index holds them, for the index in the
+    /// database.
+    fn shared_rows(&self) -> Result<Vec<backend::SharedRows>, ArchiveError> {
+        let rows = self.index.rows_by_agreement().map_err(self.index_err())?;
+        let texts = self.index.search_texts().map_err(self.index_err())?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, held) in rows {
+            let (Some(summary), Some((parties, text))) = (held.summary, texts.get(id.as_str()))
+            else {
+                continue;
+            };
+            out.push(
+                backend::SharedRows::of(&summary, &held.signatures, parties, text)
+                    .map_err(io_at(&paths(&self.dir).index))?,
+            );
+        }
+        Ok(out)
     }
 
     /// Copies this (local) archive into `team`, entry by entry in the order of its log: each

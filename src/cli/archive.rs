@@ -316,6 +316,25 @@ fn place(profile: &ProfileArgs, dir: &ArchiveDirArgs) -> Result<Place> {
     }
 }
 
+/// The team archive the profile is connected to, open as the profile trusts it, when no
+/// `--archive-dir` names a local one: `None` when it is not connected; the error in words
+/// when the team archive cannot be opened.
+pub(crate) fn connected_team(
+    profile: &ProfileArgs,
+    dir: &ArchiveDirArgs,
+) -> Option<std::result::Result<Archive, String>> {
+    match place(profile, dir) {
+        Ok(Place::Local(_)) => None,
+        Ok(team @ Place::Team(_)) => Some(open(profile, &team).map_err(|e| format!("{e:#}"))),
+        // A profile that cannot be read names no team archive; one whose record cannot be
+        // read does, and the judgement says why it was not consulted.
+        Err(e) => match profile.profile() {
+            Ok(p) if p.team_archive_file().exists() => Some(Err(format!("{e:#}"))),
+            _ => None,
+        },
+    }
+}
+
 /// The team archive `record` names, with its secrets read now.
 fn team(p: &Profile, record: TeamRecord) -> Result<Team> {
     let secrets = record.secrets(|name| std::env::var(name).ok())?;

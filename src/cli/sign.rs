@@ -114,11 +114,26 @@ pub fn verify_command(a: VerifyArgs) -> Result<Outcome> {
     // Trust is looked up in the profile when there is one; validity never depends on it.
     let profile = a.profile.profile().ok();
     let archive = a.archive.dir(&a.profile).ok();
-    let ctx = Context {
-        keyring: profile.as_ref().map(|p| p as &dyn Keyring),
-        archive: archive.as_deref(),
+    // A profile connected to a team archive compares the file with it (its member's index,
+    // the entries it authenticated), as with a local archive.
+    let judgement = match super::archive::connected_team(&a.profile, &a.archive) {
+        Some(team) => {
+            let ctx = Context {
+                keyring: profile.as_ref().map(|p| p as &dyn Keyring),
+                archive: None,
+            };
+            tweevoud::judgement::judge_file_looked_up(&a.file, &ctx, |bytes| {
+                team.and_then(|t| t.lookup(bytes).map_err(|e| e.to_string()))
+            })?
+        }
+        None => {
+            let ctx = Context {
+                keyring: profile.as_ref().map(|p| p as &dyn Keyring),
+                archive: archive.as_deref(),
+            };
+            judge_file(&a.file, &ctx)?
+        }
     };
-    let judgement = judge_file(&a.file, &ctx)?;
     if a.json {
         print_json(&VerifyJson {
             file: a.file.display().to_string(),

@@ -96,6 +96,33 @@ pub fn judge_file(path: &Path, ctx: &Context<'_>) -> Result<Judgement, OpenError
     }
 }
 
+/// [`judge_file`], with what an archive the [`Context`] cannot name by a directory (a team
+/// archive, open) knows of the file: `lookup` is asked with the file's bytes when they are
+/// readable contents, as the archive in `ctx.archive` would be; its error, in words, makes
+/// the archive unavailable to the judgement, not the file unreadable.
+pub fn judge_file_looked_up(
+    path: &Path,
+    ctx: &Context<'_>,
+    lookup: impl FnOnce(&[u8]) -> Result<Lookup, String>,
+) -> Result<Judgement, OpenError> {
+    let bytes = match open::read_file(path) {
+        Ok(bytes) => bytes,
+        Err(OpenError::Refused { kind, reason, .. }) => {
+            return Ok(Judgement::unreadable(kind, reason))
+        }
+        Err(e) => return Err(e),
+    };
+    let contents = match open::read(&bytes) {
+        Ok(c) => c,
+        Err(u) => return Ok(Judgement::unreadable(u.kind, u.reason())),
+    };
+    let judgement = Judgement::of_contents(contents, ctx);
+    Ok(judgement.with_archive(match lookup(&bytes) {
+        Ok(found) => ArchiveCheck::Consulted(found),
+        Err(detail) => ArchiveCheck::Unavailable { detail },
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::contact::{Contact, Known};
