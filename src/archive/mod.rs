@@ -56,6 +56,8 @@ mod secrets;
 #[path = "../../tests/common/servers.rs"]
 mod servers;
 mod store;
+#[cfg(feature = "team")]
+mod team_place;
 
 #[cfg(feature = "team")]
 #[doc(hidden)]
@@ -86,6 +88,8 @@ pub use members::Writers;
 #[doc(hidden)]
 pub use secrets::{TeamSecrets, ACCESS_KEY_ID, DATABASE_PASSWORD, SECRET_ACCESS_KEY};
 pub use store::MAX_OBJECT_BYTES;
+#[cfg(feature = "team")]
+pub use team_place::TeamPlace;
 
 use backend::{Entries, Objects};
 use index::{Derived, Index};
