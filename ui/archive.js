@@ -25,6 +25,7 @@ const ui = {
   problem: document.getElementById("archive-problem"),
   verify: document.getElementById("archive-verify"),
   report: document.getElementById("archive-report"),
+  grid: document.getElementById("archive-grid"),
 };
 
 let rows = [];
@@ -53,8 +54,11 @@ export function initArchive() {
   });
 }
 
-/** Shows the archive, freshly listed, and which archive it is. */
+/** Shows the archive, freshly listed, and which archive it is (an earlier verification's
+ * report is put away: the archive may have changed since). */
 export async function refreshArchive() {
+  report = null;
+  renderReport();
   await Promise.all([loadWhere(), load(ui.query.value)]);
 }
 
@@ -104,13 +108,14 @@ async function load(query) {
       ui.details.hidden = true;
     }
   } catch (err) {
-    // Said on this screen, in place of a list that cannot be had; the rest of the app goes on.
+    // Said on this screen, in place of a list (and a report) that cannot be had; the rest of
+    // the app goes on.
     rows = [];
     selected = null;
     details = null;
     ui.details.hidden = true;
-    ui.count.textContent = "";
-    ui.list.replaceChildren();
+    report = null;
+    renderReport();
     problem = err;
     renderProblem();
   }
@@ -118,15 +123,13 @@ async function load(query) {
 
 function renderProblem() {
   ui.problem.hidden = !problem;
+  ui.grid.hidden = Boolean(problem);
   if (!problem) return;
   ui.problem.dataset.kind = problem.kind || "";
-  ui.problem.replaceChildren(
-    el("strong", { text: t("archive_unavailable") }),
-    " ",
-    errorText(store.lang, problem),
-    // The core's own words (English), naming the place without any secret.
-    problem.message ? el("span", { class: "archive-problem-detail", text: t("labelled", { label: t("reason_detail"), text: problem.message }) }) : null,
-  );
+  const parts = [el("strong", { text: t("archive_unavailable") }), " ", errorText(store.lang, problem)];
+  // The core's own words (English), naming the place without any secret.
+  if (problem.message) parts.push(el("span", { class: "archive-problem-detail", text: t("labelled", { label: t("reason_detail"), text: problem.message }) }));
+  ui.problem.replaceChildren(...parts);
 }
 
 async function verifyArchive() {
@@ -148,11 +151,11 @@ function renderReport() {
   const title = sound
     ? t("archive_verify_sound", { agreements: report.agreements, objects: report.objects, signatures: report.signatures, entries: report.log_entries })
     : t("archive_verify_problems", { n: report.problems.length });
-  ui.report.replaceChildren(
-    el("p", { class: "archive-report-title", dataset: { testid: "archive-report-title" }, text: title }),
-    report.problems.length ? el("ul", {}, ...report.problems.map((p) => el("li", { dataset: { code: p.code }, text: `${p.code}: ${p.message}` }))) : null,
-    report.notes.length ? el("ul", { class: "archive-report-notes" }, ...report.notes.map((n) => el("li", { text: n }))) : null,
-  );
+  const parts = [el("p", { class: "archive-report-title", dataset: { testid: "archive-report-title" }, text: title })];
+  // Each problem by its code, with the core's sentence (English); notes are not problems.
+  if (report.problems.length) parts.push(el("ul", {}, ...report.problems.map((p) => el("li", { dataset: { code: p.code }, text: `${p.code}: ${p.message}` }))));
+  if (report.notes.length) parts.push(el("ul", { class: "archive-report-notes" }, ...report.notes.map((n) => el("li", { text: n }))));
+  ui.report.replaceChildren(...parts);
 }
 
 function renderList() {
