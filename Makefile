@@ -77,7 +77,9 @@ unit-core: | doc-core
 doc-tests: | unit-core
 unit-run: | setup-python
 web: web-wasm | setup-tools
-e2e: | setup-tools
+# The end-to-end test of the team archive's screen (tests/e2e/tests/team.rs) runs moto's
+# server from the venv.
+e2e: | setup-tools setup-python
 else
 # Alone, each installs what is missing first.
 fmt-check clippy clippy-wasm doc doc-core app-deps test-build unit-run unit-core doc-tests e2e-build web-wasm web e2e: | setup
