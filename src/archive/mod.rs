@@ -939,8 +939,8 @@ impl Archive {
     /// bucket `team` names, its index kept in `cache` (a directory of the member's profile:
     /// the index holds nothing that cannot be rebuilt from the log and the objects, and
     /// catches up with every member's entries). Only entries signed by one of
-    /// `trust.own_keys` are acted on. The first steps of #23 (`docs/archive-team.md`): no
-    /// command opens a team archive yet.
+    /// `trust.own_keys` are acted on. The CLI and the desktop app open a connected profile's
+    /// team archive through [`TeamPlace::open`] (`docs/archive-team.md`).
     #[cfg(feature = "team")]
     #[doc(hidden)]
     pub fn open_team(
