@@ -114,7 +114,8 @@ doc:
 doc-core:
 	@RUSTDOCFLAGS="-D warnings" $(LINT) $(STAGE) doc $(CARGO) doc -p tweevoud -p tweevoud-p11 -p tweevoud-desk -p tweevoud-web --features tweevoud-desk/fs --no-deps --quiet
 
-## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow).
+## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow), and the
+## browser edition none of the team archive's (postgres, tokio).
 app-deps:
 	@CARGO="$(CARGO)" $(STAGE) app-deps bash scripts/app-deps.sh
 
