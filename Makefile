@@ -77,7 +77,9 @@ unit-core: | doc-core
 doc-tests: | unit-core
 unit-run: | setup-python
 web: web-wasm | setup-tools
-e2e: | setup-tools
+# The end-to-end test of the team archive's screen (tests/e2e/tests/team.rs) runs moto's
+# server from the venv.
+e2e: | setup-tools setup-python
 else
 # Alone, each installs what is missing first.
 fmt-check clippy clippy-wasm doc doc-core app-deps test-build unit-run unit-core doc-tests e2e-build web-wasm web e2e: | setup
@@ -112,7 +114,8 @@ doc:
 doc-core:
 	@RUSTDOCFLAGS="-D warnings" $(LINT) $(STAGE) doc $(CARGO) doc -p tweevoud -p tweevoud-p11 -p tweevoud-desk -p tweevoud-web --features tweevoud-desk/fs --no-deps --quiet
 
-## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow).
+## The desktop app compiles none of the CLI's dependencies (clap, rpassword, anyhow), and the
+## browser edition none of the team archive's (postgres, tokio).
 app-deps:
 	@CARGO="$(CARGO)" $(STAGE) app-deps bash scripts/app-deps.sh
 

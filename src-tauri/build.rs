@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "list_archive",
     "archive_details",
     "open_exemplar",
+    "archive_place",
+    "verify_archive",
     "verify_file",
     "verify_dropped",
 ];

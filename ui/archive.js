@@ -1,10 +1,12 @@
 // The archive: every agreement stored, searchable by customer, enterprise number or text; one
 // agreement's details, its audit trail and the archive's log; its exemplars opened in the
-// system's PDF viewer.
+// system's PDF viewer; the whole archive verified. It says which archive it is: the profile's
+// own, or the team archive the profile is connected to (the desk opens whichever it is).
 
+import { errorText } from "./i18n.js";
 import { call } from "./ipc.js";
 import { fact } from "./signatures.js";
-import { clearError, el, fingerprintNode, formatTime, notify, onLanguage, partyName, showError, store, t } from "./store.js";
+import { busy, clearError, el, fingerprintNode, formatTime, notify, onLanguage, partyName, showError, store, t } from "./store.js";
 
 const ui = {
   form: document.getElementById("archive-search"),
@@ -19,33 +21,84 @@ const ui = {
   signatures: document.getElementById("archive-signatures"),
   trail: document.getElementById("archive-trail"),
   log: document.getElementById("archive-log"),
+  where: document.getElementById("archive-where"),
+  problem: document.getElementById("archive-problem"),
+  verify: document.getElementById("archive-verify"),
+  report: document.getElementById("archive-report"),
+  grid: document.getElementById("archive-grid"),
 };
 
 let rows = [];
 let searched = false;
 let selected = null;
 let details = null;
+/** Which archive this is (`{kind: "local", dir}` or `{kind: "team", database, objects, pinned}`). */
+let where = null;
+/** Why the archive cannot be shown, if it cannot: the command's error. */
+let problem = null;
+/** The last verification's report. */
+let report = null;
 
 export function initArchive() {
   ui.form.addEventListener("submit", (e) => {
     e.preventDefault();
     load(ui.query.value);
   });
+  ui.verify.addEventListener("click", verifyArchive);
   onLanguage(() => {
+    renderWhere();
+    renderProblem();
+    renderReport();
     renderList();
     if (details) renderDetails();
   });
 }
 
-/** Shows the archive, freshly listed. */
+/** Shows the archive, freshly listed, and which archive it is (an earlier verification's
+ * report is put away: the archive may have changed since). */
 export async function refreshArchive() {
-  await load(ui.query.value);
+  report = null;
+  renderReport();
+  await Promise.all([loadWhere(), load(ui.query.value)]);
+}
+
+async function loadWhere() {
+  try {
+    where = await call("archive_place");
+  } catch (err) {
+    // The profile's record of its team archive cannot be read: said where the list would be.
+    where = null;
+    problem = err;
+    renderProblem();
+  }
+  renderWhere();
+}
+
+function renderWhere() {
+  ui.where.hidden = !where;
+  if (!where) return;
+  ui.where.dataset.kind = where.kind;
+  if (where.kind === "team") {
+    const address = (text) => el("span", { class: "archive-where-address", text });
+    ui.where.replaceChildren(
+      el("strong", { text: t("archive_team") }),
+      ` — ${t("archive_team_database")} `,
+      address(where.database),
+      `, ${t("archive_team_bucket")} `,
+      address(where.objects),
+      `. ${t(where.pinned ? "archive_team_shared" : "archive_team_unpinned")}`,
+    );
+  } else {
+    ui.where.replaceChildren(`${t("archive_local")} `, el("span", { class: "archive-where-address", text: where.dir }));
+  }
 }
 
 async function load(query) {
   try {
     rows = await call("list_archive", { query: query.trim() ? query : null });
     searched = query.trim() !== "";
+    problem = null;
+    renderProblem();
     clearError();
     renderList();
     if (rows.length && (!selected || !rows.some((r) => r.id === selected))) await select(rows[0].id);
@@ -55,8 +108,54 @@ async function load(query) {
       ui.details.hidden = true;
     }
   } catch (err) {
+    // Said on this screen, in place of a list (and a report) that cannot be had; the rest of
+    // the app goes on.
+    rows = [];
+    selected = null;
+    details = null;
+    ui.details.hidden = true;
+    report = null;
+    renderReport();
+    problem = err;
+    renderProblem();
+  }
+}
+
+function renderProblem() {
+  ui.problem.hidden = !problem;
+  ui.grid.hidden = Boolean(problem);
+  if (!problem) return;
+  ui.problem.dataset.kind = problem.kind || "";
+  const parts = [el("strong", { text: t("archive_unavailable") }), " ", errorText(store.lang, problem)];
+  // The core's own words (English), naming the place without any secret.
+  if (problem.message) parts.push(el("span", { class: "archive-problem-detail", text: t("labelled", { label: t("reason_detail"), text: problem.message }) }));
+  ui.problem.replaceChildren(...parts);
+}
+
+async function verifyArchive() {
+  try {
+    report = await busy(ui.verify, () => call("verify_archive"), "archive_verifying");
+    clearError();
+  } catch (err) {
+    report = null;
     showError(err);
   }
+  renderReport();
+}
+
+function renderReport() {
+  ui.report.hidden = !report;
+  if (!report) return;
+  const sound = report.problems.length === 0;
+  ui.report.dataset.sound = String(sound);
+  const title = sound
+    ? t("archive_verify_sound", { agreements: report.agreements, objects: report.objects, signatures: report.signatures, entries: report.log_entries })
+    : t("archive_verify_problems", { n: report.problems.length });
+  const parts = [el("p", { class: "archive-report-title", dataset: { testid: "archive-report-title" }, text: title })];
+  // Each problem by its code, with the core's sentence (English); notes are not problems.
+  if (report.problems.length) parts.push(el("ul", {}, ...report.problems.map((p) => el("li", { dataset: { code: p.code }, text: `${p.code}: ${p.message}` }))));
+  if (report.notes.length) parts.push(el("ul", { class: "archive-report-notes" }, ...report.notes.map((n) => el("li", { text: n }))));
+  ui.report.replaceChildren(...parts);
 }
 
 function renderList() {

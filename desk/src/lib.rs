@@ -11,7 +11,8 @@
 //! to this place, what its archive holds, whether a time-stamping authority can be asked.
 //!
 //! Features: `fs` makes the profile on disk ([`tweevoud::Profile`]) a [`Place`], and reaches
-//! the Belgian eID in a card reader (the module `eid`).
+//! the Belgian eID in a card reader (the module `eid`); `team` lets a profile connected to a
+//! team archive (`tweevoud archive connect`) work on that archive (the desktop app only).
 
 #![forbid(unsafe_code)]
 
@@ -25,9 +26,9 @@ pub mod window;
 mod work;
 
 pub use error::DeskError;
-#[cfg(feature = "fs")]
-pub use place::open_archive;
 pub use place::Place;
+#[cfg(feature = "fs")]
+pub use place::{archive_where, open_archive, verify_archive};
 pub use work::{Opened, Stamps, Work};
 
 use std::path::Path;

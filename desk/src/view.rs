@@ -211,6 +211,27 @@ pub struct TextFile {
     pub text: String,
 }
 
+/// Which archive the archive screen shows, so that a user knows where an agreement goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ArchiveWhere {
+    /// The archive in the profile's directory.
+    Local {
+        /// Its directory.
+        dir: String,
+    },
+    /// The team archive the profile is connected to (`tweevoud archive connect`).
+    Team {
+        /// Its database, without any password (`postgresql://user@host:port/db`).
+        database: String,
+        /// Its bucket (`http://host:port/bucket`, which holds no secret).
+        objects: String,
+        /// Whether the profile pinned the key that began it (until then nothing of it is
+        /// acted on).
+        pinned: bool,
+    },
+}
+
 /// How an answer of the archive about a file reads: good news, a warning, bad news, or
 /// plain (the archive does not know the file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -95,6 +95,8 @@ fn start(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             commands::archive::list_archive,
             commands::archive::archive_details,
             commands::archive::open_exemplar,
+            commands::archive::archive_place,
+            commands::archive::verify_archive,
             commands::verify::verify_file,
             commands::verify::verify_dropped,
             #[cfg(feature = "e2e-hooks")]

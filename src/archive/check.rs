@@ -350,8 +350,9 @@ pub fn verify_trusted(
 /// `trust.checkpoint`, and the member's index in `cache` against both. Holds the cache's
 /// lock while it runs (appends to the shared log are serialised by the database). With
 /// `signer`, and a log that is sound and trusted, the `verified` entry is appended to the
-/// database's log and the checkpoint moved to it. The first steps of #23
-/// (`docs/archive-team.md`): no command verifies a team archive yet.
+/// database's log and the checkpoint moved to it. The CLI and the desktop app verify a
+/// connected profile's team archive through [`super::TeamPlace::verify`]
+/// (`docs/archive-team.md`).
 #[cfg(feature = "team")]
 #[doc(hidden)]
 pub fn verify_team(

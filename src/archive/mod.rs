@@ -58,6 +58,8 @@ mod secrets;
 mod servers;
 mod store;
 #[cfg(feature = "team")]
+mod team_place;
+#[cfg(feature = "team")]
 mod tls;
 mod words;
 
@@ -90,6 +92,8 @@ pub use members::Writers;
 #[doc(hidden)]
 pub use secrets::{TeamSecrets, ACCESS_KEY_ID, DATABASE_PASSWORD, SECRET_ACCESS_KEY};
 pub use store::MAX_OBJECT_BYTES;
+#[cfg(feature = "team")]
+pub use team_place::TeamPlace;
 
 use backend::{Entries, Following, IndexChange, Objects};
 use index::{Derived, Index};
@@ -959,8 +963,8 @@ impl Archive {
     /// bucket `team` names, its index kept in `cache` (a directory of the member's profile:
     /// the index holds nothing that cannot be rebuilt from the log and the objects, and
     /// catches up with every member's entries). Only entries signed by one of
-    /// `trust.own_keys` are acted on. The first steps of #23 (`docs/archive-team.md`): no
-    /// command opens a team archive yet.
+    /// `trust.own_keys` are acted on. The CLI and the desktop app open a connected profile's
+    /// team archive through [`TeamPlace::open`] (`docs/archive-team.md`).
     #[cfg(feature = "team")]
     #[doc(hidden)]
     pub fn open_team(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use tweevoud::archive::{
-    self, AddOutcome, IdPrefix, Progress, Summary, TeamConnection, TeamRecord, Trust,
+    self, AddOutcome, IdPrefix, Progress, Summary, TeamPlace, TeamRecord, Trust,
 };
 use tweevoud::key::{Fingerprint, KeyInfo};
 use tweevoud::{Archive, ArchiveError, ContactBook, KeyStore, Profile, Status, UnlockedKey};
@@ -285,15 +285,8 @@ enum Place {
     Team(Box<Team>),
 }
 
-/// The connected team archive.
-struct Team {
-    record: TeamRecord,
-    connection: TeamConnection,
-    /// The member's cache of the archive (its index), in the profile.
-    cache: PathBuf,
-    /// The profile's checkpoint of the archive's log.
-    checkpoint: PathBuf,
-}
+/// The connected team archive (the core's, shared with the desktop app).
+type Team = TeamPlace;
 
 impl Place {
     /// Its name in reports: the directory, or the database without its password.
@@ -335,16 +328,10 @@ pub(crate) fn connected_team(
     }
 }
 
-/// The team archive `record` names, with its secrets read now.
+/// The team archive `record` names, with its secrets read now (from the record's file, else
+/// from the environment).
 fn team(p: &Profile, record: TeamRecord) -> Result<Team> {
-    let secrets = record.secrets(|name| std::env::var(name).ok())?;
-    let cache = record.cache_in(p.root());
-    Ok(Team {
-        connection: record.connection(secrets),
-        checkpoint: p.archive_checkpoint(&cache),
-        cache,
-        record,
-    })
+    Ok(TeamPlace::new(p, record, |name| std::env::var(name).ok())?)
 }
 
 /// The team archive the profile is connected to; refused when it is not.
@@ -374,14 +361,7 @@ fn trust(profile: &Profile, place: &Place) -> Result<Trust> {
     let own = own_keys(profile)?;
     match place {
         Place::Local(dir) => Ok(Trust::keys(own).with_checkpoint(profile.archive_checkpoint(dir))),
-        Place::Team(t) => {
-            let creator = t.record.creator.ok_or_else(|| ArchiveError::TeamConnection {
-                problem: "this profile has not pinned the key that began the team archive: connect again with --creator KEY (its fingerprint, compared with its holder), or begin it with `tweevoud archive init`".into(),
-            })?;
-            Ok(Trust::keys(own)
-                .with_checkpoint(t.checkpoint.clone())
-                .with_creator(creator))
-        }
+        Place::Team(t) => Ok(t.trust(own)?),
     }
 }
 
@@ -392,7 +372,7 @@ fn open(profile: &ProfileArgs, place: &Place) -> Result<Archive> {
     let trust = trust(&profile.profile()?, place)?;
     Ok(match place {
         Place::Local(dir) => Archive::open_trusted(dir, &trust)?,
-        Place::Team(t) => Archive::open_team(&t.cache, &t.connection, &trust)?,
+        Place::Team(t) => t.open(&trust)?,
     })
 }
 
@@ -720,14 +700,7 @@ fn verify(profile: &ProfileArgs, place: &Place, key: &LogKeyArgs, json: bool) ->
         Place::Local(dir) => {
             archive::verify_trusted(dir, &trust, now()?, signer(&key), &mut progress)?
         }
-        Place::Team(t) => archive::verify_team(
-            &t.cache,
-            &t.connection,
-            &trust,
-            now()?,
-            signer(&key),
-            &mut progress,
-        )?,
+        Place::Team(t) => t.verify(&trust, now()?, signer(&key), &mut progress)?,
     };
     if terminal {
         eprint!("\r\x1b[K");
@@ -795,7 +768,7 @@ fn connect(
     if let Some(c) = team.record.creator {
         trust = trust.with_creator(c);
     }
-    let archive = Archive::open_team(&team.cache, &team.connection, &trust)?;
+    let archive = team.open(&trust)?;
     let begun_by = archive
         .first_entry()?
         .filter(|e| e.event == archive::LogEvent::Members)
@@ -887,7 +860,7 @@ fn init(profile: &ProfileArgs, members: &[String], k: &LogKeyArgs) -> Result<Out
     let trust = Trust::keys(own_keys(&p)?)
         .with_checkpoint(team.checkpoint.clone())
         .with_creator(creator);
-    let mut archive = Archive::open_team(&team.cache, &team.connection, &trust)?;
+    let mut archive = team.open(&trust)?;
     let entry = archive.begin_team(&keys, now()?, &key)?;
     team.record.save(&p.team_archive_file())?;
     outln!(

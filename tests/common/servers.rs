@@ -1,7 +1,8 @@
 //! Real servers for the team archive's tests (#23), each started on 127.0.0.1 in a temporary
 //! directory of its own and stopped when dropped: PostgreSQL from Debian's packages, and
 //! moto's S3-compatible server from the project's venv (`scripts/setup.sh`, `team_servers`).
-//! Included by the core's unit tests (`src/archive/pg.rs`, `s3.rs`) and by `tests/team.rs`.
+//! Included by the core's unit tests (`src/archive/pg.rs`, `s3.rs`), by `tests/team.rs` and
+//! by the app's end-to-end test on a team archive (`tests/e2e/tests/team.rs`).
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -16,6 +17,17 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// The workspace's directory (where `target/pyenv` is), from the package that includes this
+/// file: the core, or the end-to-end tests' package (`tests/e2e`) below it.
+fn workspace_root() -> PathBuf {
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+    package
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(package)
+        .to_path_buf()
 }
 
 /// Whether the tests run as root (`/proc/self` belongs to the process's user).
@@ -272,7 +284,7 @@ impl S3Server {
             "https",
         );
         // The bucket, made over TLS by the venv's Python, which checks nothing here.
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let root = workspace_root();
         let made = Command::new(root.join("target/pyenv/bin/python3"))
             .args([
                 "-c",
@@ -294,7 +306,7 @@ impl S3Server {
     /// moto's server started with `extra` arguments, its bucket's URL in `scheme`; its port,
     /// and a connection to it once it listens.
     fn spawn(extra: &[&std::ffi::OsStr], scheme: &str) -> (S3Server, u16, std::net::TcpStream) {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let root = workspace_root();
         let server = root.join("target/pyenv/bin/moto_server");
         assert!(
             server.is_file(),

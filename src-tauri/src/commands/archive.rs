@@ -1,15 +1,18 @@
 //! The archive: store the agreement on the desk, list and search what is stored, show one
-//! agreement with its audit trail, open one of its exemplars in the system's PDF viewer.
+//! agreement with its audit trail, open one of its exemplars in the system's PDF viewer,
+//! verify the whole archive, and say which archive it is. On a profile connected to a team
+//! archive (`tweevoud archive connect`) every one of them works on the team archive: the
+//! desk opens the profile's archive, whichever it is.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tauri::AppHandle;
 use tweevoud::agreement::AuditEntry;
-use tweevoud::archive::{Added, Details, Summary};
+use tweevoud::archive::{Added, Details, Report, Summary};
 use tweevoud::pdf::Exemplar;
 use tweevoud::Labels;
-use tweevoud_desk::view::grouped_hex;
+use tweevoud_desk::view::{grouped_hex, ArchiveWhere};
 use tweevoud_desk::{command as desk, open_archive, DeskError, Place};
 use zeroize::Zeroizing;
 
@@ -133,6 +136,30 @@ pub async fn open_exemplar(app: AppHandle, id: String, exemplar: String) -> Resu
         let path = archived_exemplar(&archive, &id, &exemplar, &dir)?;
         viewer::open(&path)?;
         Ok(crate::files::file_name(&path))
+    })
+    .await
+}
+
+/// Which archive the archive screen works on: the profile's own, or the team archive it is
+/// connected to (its database without a password, and its bucket). Read from the profile
+/// alone, so that it is said also when the team archive cannot be reached.
+#[tauri::command]
+pub async fn archive_place(app: AppHandle) -> Result<ArchiveWhere, Error> {
+    worker::run(&app, |state| {
+        Ok(tweevoud_desk::archive_where(state.profile())?)
+    })
+    .await
+}
+
+/// Verifies the whole archive as the profile trusts it (every log entry, object, signature,
+/// the checkpoint and the index), and writes nothing to it.
+#[tauri::command]
+pub async fn verify_archive(app: AppHandle) -> Result<Report, Error> {
+    worker::run(&app, |state| {
+        Ok(tweevoud_desk::verify_archive(
+            state.profile(),
+            clock::now(),
+        )?)
     })
     .await
 }
