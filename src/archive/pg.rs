@@ -377,15 +377,7 @@ fn append_locked(
     signer: Option<&dyn Signer>,
     rows: Option<RowsSql<'_>>,
 ) -> Result<io::Result<LogEntry>, postgres::Error> {
-    let messages = client.simple_query(&format!(
-        "BEGIN; LOCK TABLE tweevoud_log IN SHARE ROW EXCLUSIVE MODE;
-         SELECT CASE WHEN octet_length(line) <= {MAX_LINE_BYTES} THEN line ELSE '' END
-         FROM tweevoud_log ORDER BY seq DESC LIMIT 1"
-    ))?;
-    let last = messages.iter().find_map(|m| match m {
-        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap_or("").to_string()),
-        _ => None,
-    });
+    let last = lock_and_read_last(client)?;
     let prev = match last {
         None => None,
         Some(line) => match parse_log_line(line.as_bytes()) {
@@ -731,6 +723,21 @@ impl SharedIndex for PgLog {
     }
 }
 
+/// Begins a transaction, takes the log's lock (appends wait for it, readers do not), and
+/// reads the log's last line: `None` on an empty log, an empty line for one longer than
+/// [`MAX_LINE_BYTES`] (never copied out; it does not parse).
+fn lock_and_read_last(client: &mut Client) -> Result<Option<String>, postgres::Error> {
+    let messages = client.simple_query(&format!(
+        "BEGIN; LOCK TABLE tweevoud_log IN SHARE ROW EXCLUSIVE MODE;
+         SELECT CASE WHEN octet_length(line) <= {MAX_LINE_BYTES} THEN line ELSE '' END
+         FROM tweevoud_log ORDER BY seq DESC LIMIT 1"
+    ))?;
+    Ok(messages.iter().find_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap_or("").to_string()),
+        _ => None,
+    }))
+}
+
 /// Under the log's lock, if its last entry is still `at`: every row removed, `rows` written,
 /// committed.
 fn replace_locked(
@@ -738,15 +745,7 @@ fn replace_locked(
     rows: &[SharedRows],
     at: Option<&Sha256Hex>,
 ) -> Result<bool, postgres::Error> {
-    let messages = client.simple_query(&format!(
-        "BEGIN; LOCK TABLE tweevoud_log IN SHARE ROW EXCLUSIVE MODE;
-         SELECT CASE WHEN octet_length(line) <= {MAX_LINE_BYTES} THEN line ELSE '' END
-         FROM tweevoud_log ORDER BY seq DESC LIMIT 1"
-    ))?;
-    let last = messages.iter().find_map(|m| match m {
-        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap_or("").to_string()),
-        _ => None,
-    });
+    let last = lock_and_read_last(client)?;
     let last = last.and_then(|l| parse_log_line(l.as_bytes()).ok().map(|e| e.hash));
     if last.as_ref() != at {
         return Ok(false);
