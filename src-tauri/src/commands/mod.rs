@@ -71,6 +71,14 @@ const APP_ONLY: &[(&str, &str)] = &[
         "archive_details",
         "the archive: the browser edition keeps none",
     ),
+    (
+        "archive_place",
+        "the archive: the browser edition keeps none",
+    ),
+    (
+        "verify_archive",
+        "the archive: the browser edition keeps none",
+    ),
     ("open_exemplar", "the archive, and the system's PDF viewer"),
     (
         "eid_status",
