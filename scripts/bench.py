@@ -611,8 +611,8 @@ def table(args):
                  if not differ else "**Team and local archive found different numbers**: "
                  + ", ".join(differ) + ".")
     together = tm["writers"] * tm["each"]
-    row(f"team archive: {tm['writers']} members add {together} agreements at once (one "
-        f"process each would be the same: a connection, key and cache each), per agreement "
+    row(f"team archive: {tm['writers']} members add {together} agreements at once (a thread "
+        f"each, with its own connection, key and cache), per agreement "
         f"({together / tm['together_s']:.0f}/s)", 1000.0 * tm["together_s"] / together,
         "one member adding alone (above)", tper(tm["add_s"]), "within")
 
