@@ -332,16 +332,60 @@ fn archive_connect_records_the_ca_and_refuses_what_is_not_one() {
     );
     assert!(!record.exists());
 
-    // The authority that signed the servers' certificates: connected, and the profile keeps
-    // it (its text: the file may go).
-    let ca = pki.dir.path().join("ca.pem");
-    let out = connect(&ca);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    // One certificate more than a --ca file may hold (32): refused, nothing recorded.
+    let mut most = pki.ca.clone();
+    for _ in 1..32 {
+        most.push_str(&pki.other_ca);
+    }
+    let too_many = pki.dir.path().join("too-many.pem");
+    std::fs::write(&too_many, format!("{most}{}", pki.other_ca)).unwrap();
+    let out = connect(&too_many);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&out.stderr).contains("more than 32"),
+        "{out:?}"
     );
+    assert!(!record.exists());
+
+    // The most a --ca file may hold, the authority that signed the servers' certificates
+    // among them, read by the real binary under a CPU-time and memory limit: connected, and
+    // the profile keeps it (its text: the file may go).
+    let ca = pki.dir.path().join("most.pem");
+    assert!(most.len() as u64 <= 64 * 1024);
+    std::fs::write(&ca, &most).unwrap();
+    let run = common::limited::run_limited(
+        Path::new(env!("CARGO_BIN_EXE_tweevoud")),
+        &[
+            "archive".as_ref(),
+            "connect".as_ref(),
+            "--database".as_ref(),
+            over_tls(&pg).as_ref(),
+            "--objects".as_ref(),
+            s3.url.as_ref(),
+            "--creator".as_ref(),
+            member().hex().as_ref(),
+            "--ca".as_ref(),
+            ca.as_os_str(),
+        ],
+        &[
+            ("TWEEVOUD_DATA_DIR", profile.path().as_os_str()),
+            ("TWEEVOUD_NOW", "2026-11-24T09:30:00+01:00".as_ref()),
+            (
+                "TWEEVOUD_TEAM_DATABASE_PASSWORD",
+                "password-of-the-test".as_ref(),
+            ),
+            ("TWEEVOUD_TEAM_ACCESS_KEY_ID", "tweevoud".as_ref()),
+            (
+                "TWEEVOUD_TEAM_SECRET_ACCESS_KEY",
+                "secret-of-the-test".as_ref(),
+            ),
+        ],
+        pki.dir.path(),
+        10,
+        1024,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let stdout = run.stdout;
     assert!(stdout.contains("certificate authorities"), "{stdout}");
     let kept = std::fs::read_to_string(&record).unwrap();
     assert!(kept.contains("-----BEGIN CERTIFICATE-----"), "{kept}");
