@@ -553,7 +553,14 @@ async fn customer(s: &Session, dir: PathBuf) -> WebDriverResult<()> {
     s.shot("archive").await;
     click(d, "[data-testid='open-exemplar'][data-exemplar='1']").await?;
     wait_text(d, "[data-testid='notice']", ".pdf").await?;
-    let opened = s.opened_in_viewer();
+    // The notice comes once the app has started the viewer; the viewer (the test's stand-in,
+    // a process of its own) writes what it opened a moment later, seconds under load.
+    let asked = std::time::Instant::now();
+    let mut opened = s.opened_in_viewer();
+    while opened.is_empty() && asked.elapsed() < std::time::Duration::from_secs(20) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        opened = s.opened_in_viewer();
+    }
     assert_eq!(opened.len(), 1, "{opened:?}");
     assert!(std::fs::read(&opened[0]).unwrap().starts_with(b"%PDF-"));
     s.shot("archive-opened").await;
